@@ -1,0 +1,38 @@
+# Trama: `make run` starts the platform with demo data, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test setup demo worker bench check clean
+
+$(STAMP): requirements.txt requirements-test.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+	TRAMA_HTTPS=0 $(PY) manage.py migrate --noinput
+	TRAMA_HTTPS=0 $(PY) manage.py load_demo
+
+# The web server and the task worker together; Ctrl-C stops both.
+run: setup
+	@echo "Trama: http://127.0.0.1:8000  (Ctrl-C per fermare)"
+	@trap 'kill 0' INT TERM; \
+	TRAMA_HTTPS=0 $(PY) manage.py db_worker & \
+	TRAMA_HTTPS=0 $(PY) manage.py runserver --noreload 127.0.0.1:8000 & \
+	wait
+
+worker: $(STAMP)
+	$(PY) manage.py db_worker
+
+test: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,66 @@
+"""Fixtures shared by every test: small factories for cities, neighbourhoods and accounts."""
+
+import itertools
+
+import pytest
+
+from trama.people.models import Role, User
+from trama.territory.models import City, Neighbourhood
+
+_seq = itertools.count(1)
+PASSWORD = "Una-password-lunga-2026"
+
+
+@pytest.fixture
+def city(db):
+    return City.objects.create(name="Città di prova", slug="prova", centre_lat=44.80, centre_lon=10.33)
+
+
+@pytest.fixture
+def make_neighbourhood(city):
+    def make(name=None, **kwargs):
+        n = next(_seq)
+        name = name or f"Quartiere {n}"
+        return Neighbourhood.objects.create(city=kwargs.pop("city", city), name=name, slug=f"q-{n}", **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def neighbourhood(make_neighbourhood):
+    return make_neighbourhood("Borgo Alto", population=12000, is_pilot=True)
+
+
+@pytest.fixture
+def other_neighbourhood(make_neighbourhood):
+    return make_neighbourhood("Borgo Basso", population=9000)
+
+
+@pytest.fixture
+def make_user(city):
+    def make(role=Role.CITIZEN, neighbourhoods=(), password=PASSWORD, **kwargs):
+        n = next(_seq)
+        user = User.objects.create_user(
+            username=kwargs.pop("username", f"{role}{n}"),
+            email=kwargs.pop("email", f"{role}{n}@example.org"),
+            password=password,
+            role=role,
+            city=kwargs.pop("city", city),
+            **kwargs,
+        )
+        user.neighbourhoods.set(neighbourhoods)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user, neighbourhood):
+    """One account per role; worker and antenna assigned to `neighbourhood`."""
+    return {
+        Role.COORDINATOR: make_user(Role.COORDINATOR),
+        Role.WORKER: make_user(Role.WORKER, [neighbourhood]),
+        Role.PARTNER: make_user(Role.PARTNER),
+        Role.ANTENNA: make_user(Role.ANTENNA, [neighbourhood]),
+        Role.CITIZEN: make_user(Role.CITIZEN),
+    }

@@ -1,0 +1,152 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from trama.territory.models import Neighbourhood
+
+from .models import SCOPED_ROLES, Role, User
+
+# Longer passwords are refused before hashing: a clear message, no wasted CPU.
+PASSWORD_MAX_LENGTH = 256
+TOO_LONG = _("La password può avere al massimo %(limit_value)d caratteri (ne hai inseriti %(show_value)d).")
+
+
+def _limit_password(field):
+    field.max_length = PASSWORD_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH, message=TOO_LONG))
+    field.widget.attrs["maxlength"] = PASSWORD_MAX_LENGTH
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label=_("Nome utente o e-mail"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+    error_messages = {
+        "invalid_login": _("Nome utente o password non corretti. Controlla e riprova."),
+        "inactive": _("Questo account è disattivato."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_password(self.fields["password"])
+
+    def clean_username(self):
+        value = self.cleaned_data["username"].strip()
+        if "@" in value:
+            match = User.objects.filter(email__iexact=value).only("username").first()
+            if match:
+                return match.username
+        return value
+
+
+class TramaPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("old_password", "new_password1", "new_password2"):
+            _limit_password(self.fields[name])
+
+
+class TramaSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            _limit_password(self.fields[name])
+
+
+class RegistrationForm(forms.ModelForm):
+    """Self-registration: always a citizen, never another role."""
+
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label=_("Ripeti la password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    privacy = forms.BooleanField(label=_("Ho letto l'informativa privacy"), required=True)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "email", "username"]
+        labels = {"first_name": _("Nome (anche solo quello con cui vuoi farti chiamare)"), "username": _("Nome utente")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        _limit_password(self.fields["password1"])
+        _limit_password(self.fields["password2"])
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Esiste già un account con questa e-mail. Se l'hai dimenticata, recupera la password."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Le due password non coincidono."))
+        if p1 and not self.errors.get("password1"):
+            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""))
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.role = Role.CITIZEN
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class InvitationForm(forms.ModelForm):
+    """A coordinator invites someone: the account gets a role and, if scoped, neighbourhoods."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "role", "neighbourhoods"]
+        widgets = {"neighbourhoods": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, city=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.city = city
+        self.fields["first_name"].required = True
+        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(city=city) if city else Neighbourhood.objects.all()
+        self.fields["neighbourhoods"].help_text = _("Obbligatori per operatori e antenne: vedranno i dati personali solo in questi quartieri.")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Esiste già un account con questa e-mail."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in SCOPED_ROLES and not cleaned.get("neighbourhoods"):
+            self.add_error("neighbourhoods", _("Scegli almeno un quartiere per questo ruolo."))
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.username = _unique_username(self.cleaned_data["email"])
+        user.city = self.city
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+def _unique_username(email):
+    base = email.split("@")[0][:140] or "utente"
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label=_("Cerca per nome, nome utente o e-mail"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Ruolo"), required=False, choices=[("", _("Tutti i ruoli"))] + Role.choices)

@@ -1,0 +1,58 @@
+"""Who may do what: the predicates every app's rules are built from.
+
+Views use them through `rules.contrib.views.PermissionRequiredMixin` or
+`request.user.has_perm`, the API through `trama.api.RulePermission`: one
+decision for both.
+"""
+
+import rules
+
+from .models import Role
+
+
+def _has_role(role):
+    @rules.predicate(name=f"is_{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.is_active and user.role == role)
+
+    return predicate
+
+
+is_coordinator = _has_role(Role.COORDINATOR)
+is_worker = _has_role(Role.WORKER)
+is_partner = _has_role(Role.PARTNER)
+is_antenna = _has_role(Role.ANTENNA)
+is_citizen = _has_role(Role.CITIZEN)
+is_staff_role = is_coordinator | is_worker
+
+
+@rules.predicate
+def is_self(user, account):
+    return account is not None and user.is_authenticated and user.pk == account.pk
+
+
+@rules.predicate
+def same_city(user, obj):
+    """The object belongs to the coordinator's city (an account or a neighbourhood-bound object)."""
+    if obj is None:
+        return True
+    city_id = getattr(obj, "city_id", None)
+    if city_id is None and hasattr(obj, "neighbourhood"):
+        city_id = obj.neighbourhood.city_id
+    return user.city_id is None or city_id is None or city_id == user.city_id
+
+
+@rules.predicate
+def in_my_neighbourhoods(user, obj):
+    """The object lies in one of the neighbourhoods assigned to the user."""
+    if obj is None:
+        return True
+    neighbourhood_id = getattr(obj, "neighbourhood_id", None)
+    if neighbourhood_id is None and obj.__class__.__name__ == "Neighbourhood":
+        neighbourhood_id = obj.pk
+    return neighbourhood_id in user.neighbourhood_ids()
+
+
+rules.add_perm("people.manage_accounts", is_coordinator)
+rules.add_perm("people.view_account", (is_coordinator & same_city) | is_self)
+rules.add_perm("people.change_own_account", rules.is_authenticated & rules.is_active)

@@ -1,0 +1,23 @@
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from trama.privacy import audit
+
+from .middleware import LOGIN_AT, SEEN_AT
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
+    audit.record(user, audit.Action.LOGIN, user, path=getattr(request, "path", ""))
+
+
+@receiver(user_login_failed)
+def record_failed_login(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(None, audit.Action.LOGIN_FAILED, reason=username, path=getattr(request, "path", ""))

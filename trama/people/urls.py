@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("registrati/", views.register, name="register"),
+    path("profilo/", views.profile, name="profile"),
+    path("invito/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("gestione/", views.accounts, name="accounts"),
+    path("gestione/invita/", views.invite, name="invite"),
+    path("gestione/<int:pk>/", views.account_detail, name="account"),
+    path("gestione/<int:pk>/stato/", views.account_set_active, name="account_set_active"),
+]
+
+# Django's auth views keep their own names (login, logout, password_reset...).
+auth_urlpatterns = [
+    path("accedi/", views.LoginView.as_view(), name="login"),
+    path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/fatto/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("recupero/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("recupero/inviato/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("recupero/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("recupero/fatto/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

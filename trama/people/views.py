@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from trama.permissions import permission_required
+from trama.privacy import audit
+from trama.territory.queries import current_city
+
+from . import services
+from .forms import (
+    AccountSearchForm,
+    InvitationForm,
+    LoginForm,
+    RegistrationForm,
+    TramaPasswordChangeForm,
+    TramaSetPasswordForm,
+)
+from .models import User
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = TramaPasswordChangeForm
+    success_url = reverse_lazy("people:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Password cambiata. Le altre sessioni aperte sono state chiuse."))
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = TramaSetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The invited person chooses a password and is signed in."""
+
+    form_class = TramaSetPasswordForm
+    template_name = "people/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+    title = gettext_lazy("Benvenuta, benvenuto in Trama")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Password scelta: il tuo account è attivo."))
+        return super().form_valid(form)
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        user.city = current_city()
+        user.save(update_fields=["city"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Benvenuta, benvenuto! Il tuo account è pronto."))
+        return redirect("home")
+    return render(request, "people/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@permission_required("people.change_own_account")
+def profile(request):
+    return render(request, "people/profile.html", {"account": request.user})
+
+
+@permission_required("people.manage_accounts")
+def accounts(request):
+    form = AccountSearchForm(request.GET or None)
+    users = User.objects.order_by("username")
+    city = request.user.city
+    if city:
+        users = users.filter(Q(city=city) | Q(city__isnull=True))
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        if q:
+            users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q))
+        if form.cleaned_data["role"]:
+            users = users.filter(role=form.cleaned_data["role"])
+    page = Paginator(users, 25).get_page(request.GET.get("pagina"))
+    return render(request, "people/accounts.html", {"form": form, "page": page})
+
+
+@permission_required("people.manage_accounts")
+def invite(request):
+    form = InvitationForm(request.POST or None, city=request.user.city or current_city())
+    if request.method == "POST" and form.is_valid():
+        user = services.invite(request, form)
+        messages.success(request, _("Invito inviato a %(email)s.") % {"email": user.email})
+        return redirect("people:account", pk=user.pk)
+    return render(request, "people/invite.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _account(request, pk):
+    return get_object_or_404(User, pk=pk)
+
+
+@permission_required("people.view_account", get_object=_account)
+def account_detail(request, pk, obj):
+    audit.record_read(request, obj, reason="scheda account")
+    response = render(request, "people/account_detail.html", {"account": obj, "neighbourhoods": obj.neighbourhoods.all()})
+    response.personal_data = True
+    return response
+
+
+@require_POST
+@permission_required("people.manage_accounts", get_object=_account)
+def account_set_active(request, pk, obj):
+    if obj == request.user:
+        messages.error(request, _("Non puoi disattivare il tuo stesso account."))
+        return redirect("people:account", pk=obj.pk)
+    active = request.POST.get("active") == "1"
+    if not active and request.POST.get("confirm") != "on":
+        messages.error(request, _("Per disattivare l'account spunta la conferma."))
+        return redirect("people:account", pk=obj.pk)
+    services.set_active(request, obj, active)
+    messages.success(request, _("Account riattivato.") if active else _("Account disattivato: le sue sessioni sono chiuse."))
+    return redirect("people:account", pk=obj.pk)

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEntry(models.Model):
+    """One read, change or refused access of personal data. Never updated, never deleted."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("lettura")
+        CREATE = "create", _("creazione")
+        UPDATE = "update", _("modifica")
+        DELETE = "delete", _("cancellazione")
+        DENIED = "denied", _("accesso negato")
+        LOGIN = "login", _("accesso")
+        LOGIN_FAILED = "login_failed", _("accesso fallito")
+
+    at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        # DO_NOTHING without a constraint: deleting an account must not rewrite its audit trail.
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+        verbose_name=_("chi"),
+    )
+    actor_label = models.CharField(_("chi (al momento)"), max_length=150, blank=True)
+    action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("tipo di dato"), max_length=100, blank=True)
+    object_id = models.CharField(_("identificativo"), max_length=64, blank=True)
+    reason = models.CharField(_("perché"), max_length=300, blank=True)
+    path = models.CharField(_("indirizzo richiesto"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("voce del registro accessi")
+        verbose_name_plural = _("registro accessi")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only.")

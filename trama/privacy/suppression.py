@@ -1,0 +1,78 @@
+"""Small-count suppression for every aggregate shown outside the workers' scope.
+
+Counts from 1 to `threshold - 1` are hidden (primary suppression). Then, so that a
+hidden count cannot be recovered by subtracting the shown ones from a total,
+every row and every column of a table that has exactly one hidden cell gets a
+second one hidden: the smallest other non-zero count (secondary suppression).
+Zero is shown: knowing that nobody is counted reveals nobody.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | None  # None when hidden
+    hidden: bool
+
+    def __str__(self):
+        return "<%d" % default_threshold() if self.hidden else str(self.value)
+
+
+def default_threshold():
+    return settings.TRAMA_SMALL_COUNT_THRESHOLD
+
+
+def _is_small(value, threshold):
+    return 0 < value < threshold
+
+
+def suppress_table(rows, threshold=None, in_scope=False):
+    """Suppress a 2-D table of counts given as a list of equal-length lists.
+
+    Returns a list of lists of `Cell`. When `in_scope` is true (a worker looking
+    at their own neighbourhoods) nothing is hidden.
+    """
+    threshold = default_threshold() if threshold is None else threshold
+    grid = [list(row) for row in rows]
+    for row in grid:
+        for value in row:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError("Counts must be non-negative integers.")
+    hidden = [[(not in_scope) and _is_small(v, threshold) for v in row] for row in grid]
+    if not in_scope:
+        _secondary(grid, hidden)
+    return [[Cell(None if h else v, h) for v, h in zip(row, hrow)] for row, hrow in zip(grid, hidden)]
+
+
+def _secondary(grid, hidden):
+    """Hide more cells until no row or column has exactly one hidden cell."""
+    n_rows = len(grid)
+    n_cols = len(grid[0]) if grid else 0
+    changed = True
+    while changed:
+        changed = False
+        lines = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+        lines += [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
+        for line in lines:
+            if len(line) < 2 or sum(hidden[r][c] for r, c in line) != 1:
+                continue
+            candidates = [(grid[r][c], r, c) for r, c in line if not hidden[r][c] and grid[r][c] > 0]
+            if not candidates:
+                candidates = [(grid[r][c], r, c) for r, c in line if not hidden[r][c]]
+            if candidates:
+                _, r, c = min(candidates)
+                hidden[r][c] = True
+                changed = True
+
+
+def suppress_counts(counts, threshold=None, in_scope=False):
+    """Suppress a one-dimensional mapping of label -> count whose total is shown.
+
+    Returns a dict label -> Cell.
+    """
+    labels = list(counts)
+    table = suppress_table([[counts[label] for label in labels]], threshold, in_scope)
+    return dict(zip(labels, table[0]))

@@ -1,0 +1,90 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .geojson import validate_geometry
+
+
+class City(models.Model):
+    name = models.CharField(_("nome"), max_length=120)
+    slug = models.SlugField(_("identificativo"), max_length=60, unique=True)
+    centre_lat = models.FloatField(_("latitudine del centro"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    centre_lon = models.FloatField(_("longitudine del centro"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+
+    class Meta:
+        verbose_name = _("città")
+        verbose_name_plural = _("città")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name=_("città"))
+    name = models.CharField(_("nome"), max_length=120)
+    slug = models.SlugField(_("identificativo"), max_length=60)
+    code = models.CharField(_("codice"), max_length=20, blank=True)
+    population = models.PositiveIntegerField(_("residenti"), null=True, blank=True)
+    boundary = models.JSONField(_("confine (GeoJSON)"), null=True, blank=True)
+    boundary_is_approximate = models.BooleanField(_("confine approssimativo"), default=True)
+    is_pilot = models.BooleanField(_("in sperimentazione"), default=False)
+
+    class Meta:
+        verbose_name = _("quartiere")
+        verbose_name_plural = _("quartieri")
+        ordering = ["city", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="neighbourhood_unique_slug_per_city"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.boundary is not None:
+            try:
+                validate_geometry(self.boundary)
+            except ValueError as exc:
+                raise ValidationError({"boundary": str(exc)}) from exc
+
+
+class Place(models.Model):
+    class Kind(models.TextChoices):
+        COMMUNITY_POINT = "community_point", _("Punto di comunità")
+        COMMUNITY_HOUSE = "community_house", _("Casa della comunità")
+        COMMUNITY_LAB = "community_lab", _("Laboratorio di comunità")
+        LIBRARY = "library", _("Biblioteca")
+        PARISH = "parish", _("Parrocchia")
+        SCHOOL = "school", _("Scuola")
+        PHARMACY = "pharmacy", _("Farmacia")
+        SHOP = "shop", _("Negozio")
+        PARK = "park", _("Parco")
+        CIVIC_CENTRE = "civic_centre", _("Centro civico")
+        OTHER = "other", _("Altro")
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="places", verbose_name=_("quartiere")
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    description = models.TextField(_("descrizione"), blank=True, max_length=4000)
+    lat = models.FloatField(_("latitudine"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.FloatField(_("longitudine"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    location_is_approximate = models.BooleanField(_("posizione approssimativa"), default=True)
+    is_public = models.BooleanField(_("visibile al pubblico"), default=True)
+
+    class Meta:
+        verbose_name = _("luogo")
+        verbose_name_plural = _("luoghi")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["neighbourhood", "kind"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("territory:place", args=[self.pk])

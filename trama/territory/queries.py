@@ -1,0 +1,66 @@
+"""Reads of the territory reused by views, API and other apps."""
+
+from django.conf import settings
+
+from .models import City, Neighbourhood, Place
+
+
+def current_city():
+    """The city the platform serves (TRAMA_CITY), or the first one, or None."""
+    return City.objects.filter(slug=settings.TRAMA_CITY).first() or City.objects.first()
+
+
+def neighbourhoods_of(city):
+    return Neighbourhood.objects.filter(city=city).order_by("name") if city else Neighbourhood.objects.none()
+
+
+def public_places(city):
+    return (
+        Place.objects.filter(neighbourhood__city=city, is_public=True).select_related("neighbourhood").order_by("name")
+        if city
+        else Place.objects.none()
+    )
+
+
+def neighbourhoods_geojson(neighbourhoods):
+    """A FeatureCollection of the given neighbourhoods (without boundary when unknown)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": n.pk,
+                "geometry": n.boundary,
+                "properties": {
+                    "name": n.name,
+                    "slug": n.slug,
+                    "population": n.population,
+                    "is_pilot": n.is_pilot,
+                    "boundary_is_approximate": n.boundary_is_approximate,
+                },
+            }
+            for n in neighbourhoods
+        ],
+    }
+
+
+def places_geojson(places):
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": p.pk,
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]} if p.lat is not None else None,
+                "properties": {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "kind_label": str(p.get_kind_display()),
+                    "address": p.address,
+                    "neighbourhood": p.neighbourhood.name,
+                    "location_is_approximate": p.location_is_approximate,
+                },
+            }
+            for p in places
+        ],
+    }

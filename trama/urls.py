@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+from .people import urls as people_urls
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("salute/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("trama.people.urls")),
+    path("account/", include(people_urls.auth_urlpatterns)),
+    path("territorio/", include("trama.territory.urls")),
+    path("privacy/", include("trama.privacy.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("trama.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler400 = "trama.views.bad_request"
+handler403 = "trama.views.permission_denied"
+handler404 = "trama.views.page_not_found"
+handler500 = "trama.views.server_error"

@@ -1,0 +1,47 @@
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from trama.people.models import Role
+from trama.territory.queries import current_city
+
+
+def home(request):
+    """The public home, or the signed-in role's own home: what that role does next."""
+    user = request.user
+    city = current_city()
+    if not user.is_authenticated:
+        return render(request, "home/public.html", {"city": city})
+    context = {"city": city, "neighbourhoods": user.neighbourhoods.all() if user.is_scoped else None}
+    template = {
+        Role.COORDINATOR: "home/coordinator.html",
+        Role.WORKER: "home/worker.html",
+        Role.PARTNER: "home/partner.html",
+        Role.ANTENNA: "home/antenna.html",
+    }.get(user.role, "home/citizen.html")
+    return render(request, template, context)
+
+
+@never_cache
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
