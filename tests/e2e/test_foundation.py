@@ -1,0 +1,54 @@
+"""Foundation journeys: every demo role signs in and lands on its home; the language switch."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from trama.people.demo import create_demo_accounts
+from trama.territory.demo import load_demo_territory
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOME_HEADINGS = {
+    "coordinatrice": "Coordinamento del programma",
+    "operatore": "Lavoro di comunità",
+    "partner": "Spazio partner",
+    "antenna": "Antenna del quartiere",
+    "cittadino": "Benvenuta, benvenuto",
+}
+
+
+@pytest.fixture
+def demo_accounts():
+    city = load_demo_territory()
+    return {username: password for username, _role, password in create_demo_accounts(city)}
+
+
+@pytest.mark.parametrize("username", list(HOME_HEADINGS))
+def test_demo_role_logs_in_on_a_phone_and_sees_its_home(phone, demo_accounts, username):
+    log_in(phone, username, demo_accounts[username])
+    expect(phone.get_by_test_id("home-title")).to_have_text(HOME_HEADINGS[username])
+    phone.get_by_role("button", name="Esci").click()
+    expect(phone.get_by_role("link", name="Accedi").first).to_be_visible()
+
+
+def test_wrong_password_is_refused_with_a_clear_message(page, demo_accounts):
+    log_in(page, "operatore", "not-the-password")
+    expect(page.get_by_text("Nome utente o password non corretti")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/account/accedi/"))
+
+
+def test_language_switch_changes_the_interface_to_english_and_back(page, demo_accounts):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("i fili che tengono insieme un quartiere")
+    page.get_by_test_id("lang-en").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("the threads that hold a neighbourhood together")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.get_by_test_id("lang-it").click()
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    expect(page.get_by_role("link", name="Accedi")).to_be_visible()

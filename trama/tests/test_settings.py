@@ -1,0 +1,63 @@
+"""The settings read the environment and are safe for production."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TRAMA_HTTPS", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deploy_check_passes_with_production_variables(tmp_path):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "trama.comune.example",
+            "TRAMA_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_in_debug_mode(tmp_path):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={"DEBUG": "1", "TRAMA_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "DEBUG" in result.stdout + result.stderr
+
+
+def test_secret_key_is_generated_once_into_var_when_absent(tmp_path):
+    env = {"TRAMA_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "trama.settings"}
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    second = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    key = (tmp_path / "secret_key").read_text().strip()
+    assert first.stdout.strip() == second.stdout.strip() == key
+    assert len(key) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_security_headers_on_every_page(client, db):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_missing_page_gets_the_italian_error_page_without_details(client, db):
+    response = client.get("/non-esiste/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Pagina non trovata" in body
+    assert "Traceback" not in body and "urlpatterns" not in body
