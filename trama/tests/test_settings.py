@@ -61,3 +61,21 @@ def test_missing_page_gets_the_italian_error_page_without_details(client, db):
     body = response.content.decode()
     assert "Pagina non trovata" in body
     assert "Traceback" not in body and "urlpatterns" not in body
+
+
+def test_italian_is_the_default_whatever_the_browser_asks(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "it"
+    assert '<html lang="it">' in response.content.decode()
+
+
+def test_the_language_switch_sets_english_and_back(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get("/")["Content-Language"] == "en"
+    client.post("/i18n/setlang/", {"language": "it", "next": "/"})
+    assert client.get("/")["Content-Language"] == "it"
+
+
+def test_an_unknown_language_falls_back_to_italian(client, db):
+    client.cookies["django_language"] = "xx"
+    assert client.get("/")["Content-Language"] == "it"

@@ -1,0 +1,57 @@
+"""The API skeleton: token and session authentication, schema, docs, clear errors."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from conftest import PASSWORD
+from trama.people.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_is_issued_for_correct_credentials(client, users):
+    worker = users[Role.WORKER]
+    response = client.post("/api/v1/token/", {"username": worker.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.json()["token"] == Token.objects.get(user=worker).key
+
+
+def test_token_is_refused_for_wrong_credentials_with_a_message(client, users):
+    response = client.post("/api/v1/token/", {"username": users[Role.WORKER].username, "password": "sbagliata"})
+    assert response.status_code == 400
+    assert response.json()["non_field_errors"]
+    assert not Token.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["{not json", '{"username": ' + '"x' * 6000 + '"}', "[]", "null"])
+def test_malformed_token_requests_get_400(client, users, body):
+    response = client.post("/api/v1/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert not Token.objects.exists()
+
+
+def test_a_disabled_account_token_stops_working(client, users):
+    worker = users[Role.WORKER]
+    token = Token.objects.create(user=worker)
+    worker.is_active = False
+    worker.save()
+    response = client.get("/api/v1/neighbourhoods/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+
+
+def test_schema_is_served_and_valid_without_warnings(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Trama API"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_docs_load_their_scripts_from_our_own_origin(client):
+    body = client.get("/api/docs/").content.decode()
+    assert "swagger-ui-bundle.js" in body
+    assert "cdn." not in body and "https://" not in body.split("<body")[1]
+
+
+def test_unknown_api_url_is_a_404(client):
+    assert client.get("/api/v1/non-esiste/").status_code == 404
