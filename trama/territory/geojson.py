@@ -8,6 +8,7 @@ Errors are raised as ValueError with a message in Italian, fit for a person.
 from django.utils.translation import gettext as _
 
 MAX_POSITIONS = 200_000
+MAX_POPULATION = 2_147_483_647  # the largest value an integer column holds on every database
 
 
 def _check_position(position, where):
@@ -67,7 +68,8 @@ def parse_neighbourhood_features(data):
 
     Each feature needs a geometry and a name in its properties (`name`,
     `nome` or `quartiere`); `population`/`residenti`, `code`/`codice` and
-    `is_pilot` are optional. Raises ValueError naming the first bad feature.
+    `is_pilot` are optional and None when missing. Raises ValueError naming
+    the first bad feature.
     """
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ValueError(_("Il file deve essere una FeatureCollection GeoJSON."))
@@ -93,15 +95,19 @@ def parse_neighbourhood_features(data):
         validate_geometry(feature.get("geometry"), where)
         population = props.get("population", props.get("residenti"))
         if population is not None:
-            if isinstance(population, bool) or not isinstance(population, int) or population < 0:
+            if isinstance(population, bool) or not isinstance(population, int) or not 0 <= population <= MAX_POPULATION:
                 raise ValueError(_("%(where)s: i residenti devono essere un numero intero non negativo.") % {"where": where})
-        code = props.get("code", props.get("codice", ""))
+        code = props.get("code", props.get("codice"))
+        is_pilot = props.get("is_pilot")
+        if is_pilot is not None and not isinstance(is_pilot, bool):
+            raise ValueError(_("%(where)s: «is_pilot» deve essere true o false.") % {"where": where})
+        # None means "not in the file": an import then keeps what is already known.
         parsed.append(
             {
                 "name": name,
-                "code": str(code)[:20] if code is not None else "",
+                "code": str(code)[:20] if code is not None else None,
                 "population": population,
-                "is_pilot": bool(props.get("is_pilot", False)),
+                "is_pilot": is_pilot,
                 "boundary": feature["geometry"],
             }
         )

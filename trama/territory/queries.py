@@ -22,36 +22,36 @@ def public_places(city):
     )
 
 
-def neighbourhoods_geojson(neighbourhoods):
-    """A FeatureCollection of the given neighbourhoods (without boundary when unknown)."""
+def neighbourhood_feature(n):
+    """One neighbourhood as a GeoJSON Feature (geometry null when the boundary is unknown)."""
     return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": n.pk,
-                "geometry": n.boundary,
-                "properties": {
-                    "name": n.name,
-                    "slug": n.slug,
-                    "population": n.population,
-                    "is_pilot": n.is_pilot,
-                    "boundary_is_approximate": n.boundary_is_approximate,
-                },
-            }
-            for n in neighbourhoods
-        ],
+        "type": "Feature",
+        "id": n.pk,
+        "geometry": n.boundary,
+        "properties": {
+            "name": n.name,
+            "slug": n.slug,
+            "population": n.population,
+            "is_pilot": n.is_pilot,
+            "boundary_is_approximate": n.boundary_is_approximate,
+        },
     }
 
 
+def neighbourhoods_geojson(neighbourhoods):
+    """A FeatureCollection of the given neighbourhoods."""
+    return {"type": "FeatureCollection", "features": [neighbourhood_feature(n) for n in neighbourhoods]}
+
+
 def places_geojson(places):
+    """A FeatureCollection of the given places, each linking to its public page."""
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "id": p.pk,
-                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]} if p.lat is not None else None,
+                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]} if p.lat is not None and p.lon is not None else None,
                 "properties": {
                     "name": p.name,
                     "kind": p.kind,
@@ -59,6 +59,7 @@ def places_geojson(places):
                     "address": p.address,
                     "neighbourhood": p.neighbourhood.name,
                     "location_is_approximate": p.location_is_approximate,
+                    "url": p.get_absolute_url(),
                 },
             }
             for p in places

@@ -9,11 +9,14 @@ from .queries import current_city, neighbourhoods_of, public_places
 @permission_required("territory.view_map")
 def map_page(request):
     city = current_city()
-    return render(
-        request,
-        "territory/map.html",
-        {"city": city, "neighbourhoods": neighbourhoods_of(city), "places": public_places(city)},
-    )
+    neighbourhoods = list(neighbourhoods_of(city).defer("boundary"))
+    context = {
+        "city": city,
+        "neighbourhoods": neighbourhoods,
+        "any_approximate": any(n.boundary_is_approximate for n in neighbourhoods),
+        "places": public_places(city),
+    }
+    return render(request, "territory/map.html", context)
 
 
 def _place(request, pk):

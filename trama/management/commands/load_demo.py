@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from trama.territory.demo import load_demo_territory
+from trama.territory.models import Place
+
+
+class Command(BaseCommand):
+    help = _("Carica la città dimostrativa e un account dimostrativo per ruolo (ripetibile: la seconda volta non cambia nulla).")
+
+    def handle(self, *args, **options):
+        # people depends on territory, never the other way: the project-level command joins them.
+        from trama.people.demo import create_demo_accounts
+
+        city = load_demo_territory()
+        self.stdout.write(
+            _("Città dimostrativa «%(city)s»: %(neighbourhoods)s quartieri, %(places)s luoghi.")
+            % {
+                "city": city.name,
+                "neighbourhoods": city.neighbourhoods.count(),
+                "places": Place.objects.filter(neighbourhood__city=city).count(),
+            }
+        )
+        if city.neighbourhoods.filter(boundary_is_approximate=True).exists():
+            self.stdout.write(_("I confini dei quartieri sono approssimativi: importa quelli reali con import_neighbourhoods."))
+        rows = [(_("utente"), _("ruolo"), _("password"))] + [tuple(row) for row in create_demo_accounts(city)]
+        widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
+        for n, row in enumerate(rows):
+            self.stdout.write("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+            if n == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
