@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup worker check clean
+.PHONY: run test setup worker check clean messages
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,8 @@ check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Extract the Italian source strings and compile the English catalogue (needs GNU gettext).
+messages: $(STAMP)
+	cd trama && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore='tests/*' --ignore='*/tests/*'
+	cd trama && ../$(PY) ../manage.py compilemessages -l en

@@ -13,6 +13,18 @@ PASSWORD_MAX_LENGTH = 256
 TOO_LONG = _("La password può avere al massimo %(limit_value)d caratteri (ne hai inseriti %(show_value)d).")
 
 
+def refuse_markup(value):
+    """Names are plain text: markup in a name is an attack, never a name."""
+    if "<" in value or ">" in value:
+        raise forms.ValidationError(_("Il nome non può contenere i caratteri < e >."), code="markup")
+
+
+def _plain_names(form):
+    for name in ("first_name", "last_name"):
+        if name in form.fields:
+            form.fields[name].validators.append(refuse_markup)
+
+
 def _limit_password(field):
     field.max_length = PASSWORD_MAX_LENGTH
     field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH, message=TOO_LONG))
@@ -69,8 +81,19 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
+        _plain_names(self)
         _limit_password(self.fields["password1"])
         _limit_password(self.fields["password2"])
+
+    def clean_username(self):
+        # Sign-in treats anything with "@" as an e-mail, and "Marta" and "marta"
+        # must not be two people.
+        username = self.cleaned_data["username"]
+        if "@" in username:
+            raise forms.ValidationError(_("Il nome utente non può contenere @: per accedere puoi già usare la tua e-mail."))
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Questo nome utente è già in uso: scegline un altro."))
+        return username
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -112,6 +135,7 @@ class InvitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.city = city
         self.fields["first_name"].required = True
+        _plain_names(self)
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(city=city) if city else Neighbourhood.objects.all()
         self.fields["neighbourhoods"].help_text = _("Obbligatori per operatori e antenne: vedranno i dati personali solo in questi quartieri.")
 
@@ -141,7 +165,7 @@ class InvitationForm(forms.ModelForm):
 def _unique_username(email):
     base = email.split("@")[0][:140] or "utente"
     candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
+    while User.objects.filter(username__iexact=candidate).exists():
         n += 1
         candidate = f"{base}{n}"
     return candidate

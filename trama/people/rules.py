@@ -27,11 +27,6 @@ is_staff_role = is_coordinator | is_worker
 
 
 @rules.predicate
-def is_self(user, account):
-    return account is not None and user.is_authenticated and user.pk == account.pk
-
-
-@rules.predicate
 def same_city(user, obj):
     """The object belongs to the coordinator's city (an account or a neighbourhood-bound object)."""
     if obj is None:
@@ -54,5 +49,6 @@ def in_my_neighbourhoods(user, obj):
 
 
 rules.add_perm("people.manage_accounts", is_coordinator)
-rules.add_perm("people.view_account", (is_coordinator & same_city) | is_self)
+# Everyone reads their own account at people:profile; account pages are for coordinators.
+rules.add_perm("people.view_account", is_coordinator & same_city)
 rules.add_perm("people.change_own_account", rules.is_authenticated & rules.is_active)

@@ -1,12 +1,19 @@
 """Actions on accounts that do more than one write."""
 
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from trama.privacy import audit
 
@@ -30,12 +37,26 @@ def invite(request, form):
     return user
 
 
+def end_sessions(account):
+    """Delete every live session signed in as `account`.
+
+    Sessions are stored in the database (the default engine, also behind
+    cached_db); their payload is signed, not indexed, so each live one is read.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(account.pk):
+            store(session.session_key).delete()
+
+
 def set_active(request, account, active):
-    """Enable or disable an account; a disabled account's sessions stop working at once."""
+    """Enable or disable an account; a disabled account's sessions and API token end at once.
+
+    Re-enabling brings none of them back: the person signs in again.
+    """
     account.is_active = active
     account.save(update_fields=["is_active"])
     audit.record_change(request, account, reason="riattivato" if active else "disattivato")
     if not active:
-        from rest_framework.authtoken.models import Token
-
+        end_sessions(account)
         Token.objects.filter(user=account).delete()

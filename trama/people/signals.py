@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from trama.privacy import audit
 
 from .middleware import LOGIN_AT, SEEN_AT
+from .models import User
 
 
 @receiver(user_logged_in)
@@ -19,5 +20,13 @@ def start_session_clock(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def record_failed_login(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
-    audit.record(None, audit.Action.LOGIN_FAILED, reason=username, path=getattr(request, "path", ""))
+    # What was typed is never stored (it may be a password typed in the wrong box):
+    # only the account it names, when there is one.
+    account = User.objects.filter(username=str(credentials.get("username", ""))[:150]).first()
+    audit.record(
+        None,
+        audit.Action.LOGIN_FAILED,
+        account,
+        reason="" if account else "nome utente sconosciuto",
+        path=getattr(request, "path", ""),
+    )

@@ -43,11 +43,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = TramaSetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
+    def get_user(self, uidb64):
+        # A link mailed before the account was disabled must not open it again.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
-class InvitationView(auth_views.PasswordResetConfirmView):
+
+class InvitationView(PasswordResetConfirmView):
     """The invited person chooses a password and is signed in."""
 
-    form_class = TramaSetPasswordForm
     template_name = "people/invitation_accept.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"

@@ -7,7 +7,7 @@ class PrivacyMiddleware:
     """Audits every refused access and keeps pages with personal data out of caches.
 
     A view marks its response as personal with `response.personal_data = True`
-    (see `trama.privacy.views.personal`); any page of a signed-in user is treated
+    (as `people.views.account_detail` does); any page of a signed-in user is treated
     the same way, since the header and menus name the account.
     """
 

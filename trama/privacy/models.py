@@ -7,6 +7,16 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit entry."""
 
 
+class AuditQuerySet(models.QuerySet):
+    """Bulk writes are refused too; on PostgreSQL a trigger also refuses any other path."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are append-only.")
+
+
 class AuditEntry(models.Model):
     """One read, change or refused access of personal data. Never updated, never deleted."""
 
@@ -31,6 +41,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("identificativo"), max_length=64, blank=True)
     reason = models.CharField(_("perché"), max_length=300, blank=True)
     path = models.CharField(_("indirizzo richiesto"), max_length=300, blank=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("voce del registro accessi")

@@ -4,12 +4,15 @@ Counts from 1 to `threshold - 1` are hidden (primary suppression). Then, so that
 hidden count cannot be recovered by subtracting the shown ones from a total,
 every row and every column of a table that has exactly one hidden cell gets a
 second one hidden: the smallest other non-zero count (secondary suppression).
-Zero is shown: knowing that nobody is counted reveals nobody.
+Zero is shown: knowing that nobody is counted reveals nobody. Every hidden cell
+reads the same, so a reader cannot tell a small count from a cell hidden to
+protect it.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,8 @@ class Cell:
     hidden: bool
 
     def __str__(self):
-        return "<%d" % default_threshold() if self.hidden else str(self.value)
+        # Not "<10": a cell hidden only to protect another may hold any count.
+        return gettext("riservato") if self.hidden else str(self.value)
 
 
 def default_threshold():
@@ -37,6 +41,8 @@ def suppress_table(rows, threshold=None, in_scope=False):
     """
     threshold = default_threshold() if threshold is None else threshold
     grid = [list(row) for row in rows]
+    if len({len(row) for row in grid}) > 1:
+        raise ValueError("All rows must have the same length.")
     for row in grid:
         for value in row:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:

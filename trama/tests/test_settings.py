@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TRAMA_HTTPS", "DJANGO_SETTINGS_MODULE"}}
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TRAMA_HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
@@ -79,3 +79,14 @@ def test_the_language_switch_sets_english_and_back(client, db):
 def test_an_unknown_language_falls_back_to_italian(client, db):
     client.cookies["django_language"] = "xx"
     assert client.get("/")["Content-Language"] == "it"
+
+
+def test_production_hashes_passwords_with_argon2():
+    from trama import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hasher = Argon2PasswordHasher()
+    encoded = hasher.encode("una-password-qualsiasi", hasher.salt())
+    assert encoded.startswith("argon2$") and hasher.verify("una-password-qualsiasi", encoded)

@@ -1,0 +1,84 @@
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from trama.people.models import Role
+from trama.privacy import audit
+from trama.privacy.models import AppendOnlyError, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(users):
+    return audit.record(users[Role.WORKER], audit.Action.READ, users[Role.CITIZEN], reason="prova")
+
+
+def test_an_entry_cannot_be_changed(entry):
+    entry.reason = "cambiato"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    assert AuditEntry.objects.get(pk=entry.pk).reason == "prova"
+
+
+def test_an_entry_cannot_be_deleted(entry):
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_bulk_update_and_delete_are_refused(entry):
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="cambiato")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).reason == "prova"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE privacy_auditentry SET reason = 'cambiato'", "DELETE FROM privacy_auditentry"],
+)
+def test_postgresql_refuses_any_update_or_delete_even_in_raw_sql(entry, sql):
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEntry.objects.get(pk=entry.pk).reason == "prova"
+
+
+def test_refused_access_is_audited(client, users):
+    client.force_login(users[Role.CITIZEN])
+    response = client.get(reverse("privacy:audit"))
+    assert response.status_code == 403
+    denied = AuditEntry.objects.get(action=AuditEntry.Action.DENIED)
+    assert denied.actor == users[Role.CITIZEN]
+    assert denied.path == reverse("privacy:audit")
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN])
+def test_audit_log_is_for_coordinators_only(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("privacy:audit")).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("privacy:audit"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).exists()
+
+
+def test_audit_log_shows_times_in_utc(client, users, entry):
+    client.force_login(users[Role.COORDINATOR])
+    body = client.get(reverse("privacy:audit")).content.decode()
+    assert entry.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S") in body
+    assert timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S") not in body
+    assert users[Role.WORKER].username in body
+
+
+def test_audit_log_is_never_cached(client, users):
+    client.force_login(users[Role.COORDINATOR])
+    assert "no-store" in client.get(reverse("privacy:audit"))["Cache-Control"]
