@@ -46,6 +46,7 @@ EXPECTED = {
     "people:invite": (lambda o: reverse("people:invite"), COORDINATOR_ONLY),
     "people:account": (lambda o: reverse("people:account", args=[o["account"].pk]), COORDINATOR_ONLY),
     "people:account_set_active": (lambda o: reverse("people:account_set_active", args=[o["account"].pk]), everyone(405)),
+    "people:account_resend_invitation": (lambda o: reverse("people:account_resend_invitation", args=[o["account"].pk]), everyone(405)),
     "privacy:notice": (lambda o: reverse("privacy:notice"), PUBLIC),
     "privacy:audit": (lambda o: reverse("privacy:audit"), COORDINATOR_ONLY),
     "territory:map": (lambda o: reverse("territory:map"), PUBLIC),

@@ -30,11 +30,16 @@ def invite(request, form):
     user.invited_by = request.user
     user.save()
     form.save_m2m()
+    send_invitation(request, user)
+    audit.record_change(request, user, audit.Action.CREATE, reason="invito")
+    return user
+
+
+def send_invitation(request, user):
+    """E-mail `user` the one-time link to choose a password (again, if the first was lost)."""
     link = invitation_link(request, user)
     body = render_to_string("people/email/invitation.txt", {"user": user, "link": link, "inviter": request.user})
     send_mail(_("Il tuo invito a Trama"), body, None, [user.email])
-    audit.record_change(request, user, audit.Action.CREATE, reason="invito")
-    return user
 
 
 def end_sessions(account):

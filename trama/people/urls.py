@@ -12,6 +12,7 @@ urlpatterns = [
     path("gestione/invita/", views.invite, name="invite"),
     path("gestione/<int:pk>/", views.account_detail, name="account"),
     path("gestione/<int:pk>/stato/", views.account_set_active, name="account_set_active"),
+    path("gestione/<int:pk>/invito/", views.account_resend_invitation, name="account_resend_invitation"),
 ]
 
 # Django's auth views keep their own names (login, logout, password_reset...).

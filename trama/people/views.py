@@ -134,3 +134,15 @@ def account_set_active(request, pk, obj):
     services.set_active(request, obj, active)
     messages.success(request, _("Account riattivato.") if active else _("Account disattivato: le sue sessioni sono chiuse."))
     return redirect("people:account", pk=obj.pk)
+
+
+@require_POST
+@permission_required("people.manage_accounts", get_object=_account)
+def account_resend_invitation(request, pk, obj):
+    if not obj.is_active or obj.has_usable_password():
+        messages.error(request, _("L'invito si può rinviare solo a un account attivo che non ha ancora scelto la password."))
+        return redirect("people:account", pk=obj.pk)
+    services.send_invitation(request, obj)
+    audit.record_change(request, obj, reason="invito rinviato")
+    messages.success(request, _("Invito inviato di nuovo a %(email)s.") % {"email": obj.email})
+    return redirect("people:account", pk=obj.pk)

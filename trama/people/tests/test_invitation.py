@@ -124,3 +124,28 @@ def test_link_of_an_account_disabled_before_acceptance_is_invalid(coordinator_cl
     response = Client().get(invitation_path(), follow=True)
     assert not response.context["validlink"]
     assert not User.objects.get(email="lucia@example.org").has_usable_password()
+
+
+def test_a_lost_invitation_can_be_sent_again_by_a_coordinator(client, users, neighbourhood, mailoutbox):
+    coordinator = users[Role.COORDINATOR]
+    client.force_login(coordinator)
+    client.post(reverse("people:invite"), {"first_name": "Lia", "email": "lia@example.org", "role": Role.PARTNER})
+    invited = User.objects.get(email="lia@example.org")
+    response = client.post(reverse("people:account_resend_invitation", args=[invited.pk]))
+    assert response.status_code == 302
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == ["lia@example.org"]
+
+
+def test_an_invitation_is_not_resent_to_an_account_that_chose_its_password(client, users, mailoutbox):
+    client.force_login(users[Role.COORDINATOR])
+    client.post(reverse("people:account_resend_invitation", args=[users[Role.WORKER].pk]))
+    assert mailoutbox == []
+
+
+def test_only_coordinators_resend_invitations(client, users, mailoutbox):
+    invited = User.objects.create_user(username="nuova", email="nuova@example.org", role=Role.CITIZEN)
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(users[Role.WORKER])
+    assert client.post(reverse("people:account_resend_invitation", args=[invited.pk])).status_code == 403
+    assert mailoutbox == []
