@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from trama.privacy import audit
+
+from .tasks import send_email
 
 
 def invitation_link(request, user):
@@ -39,7 +40,7 @@ def send_invitation(request, user):
     """E-mail `user` the one-time link to choose a password (again, if the first was lost)."""
     link = invitation_link(request, user)
     body = render_to_string("people/email/invitation.txt", {"user": user, "link": link, "inviter": request.user})
-    send_mail(_("Il tuo invito a Trama"), body, None, [user.email])
+    send_email.enqueue(str(_("Il tuo invito a Trama")), body, [user.email])
 
 
 def end_sessions(account):
