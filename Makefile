@@ -18,11 +18,7 @@ setup: $(STAMP)
 
 # The web server and the task worker together; Ctrl-C stops both.
 run: setup
-	@echo "Trama: http://127.0.0.1:8000  (Ctrl-C per fermare)"
-	@trap 'kill 0' INT TERM; \
-	TRAMA_HTTPS=0 $(PY) manage.py db_worker & \
-	TRAMA_HTTPS=0 $(PY) manage.py runserver --noreload 127.0.0.1:8000 & \
-	wait
+	TRAMA_HTTPS=0 $(PY) manage.py start --addr 127.0.0.1:8000
 
 worker: $(STAMP)
 	$(PY) manage.py db_worker
