@@ -8,22 +8,29 @@ visitors a redirect to the login page), or an HTTP status code where the answer
 is the same for everyone (405 for POST-only URLs answered to a GET).
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from trama.people.models import Role, User
+from trama.people.models import Consent, Role, User
+from trama.people.services import register_person
 from trama.territory.models import Place
-
-ANON = "anonymous"
-ROLES = [ANON, Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN]
-PUBLIC = {role: "ok" for role in ROLES}
-SIGNED_IN = {**{role: "ok" for role in ROLES}, ANON: "denied"}
-COORDINATOR_ONLY = {**{role: "denied" for role in ROLES}, Role.COORDINATOR: "ok"}
-STAFF = {**COORDINATOR_ONLY, Role.WORKER: "ok"}
+from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, ROLES, SIGNED_IN, STAFF, everyone
 
 
-def everyone(status):
-    return {role: status for role in ROLES}
+def app_modules():
+    """Each app's own declarations, from trama/<app>/tests/url_permissions.py."""
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("trama."):
+            try:
+                modules.append(importlib.import_module(f"{config.name}.tests.url_permissions"))
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.tests.url_permissions":
+                    raise
+    return modules
 
 
 # name -> (how to build the URL from the fixtures, expectations for GET)
@@ -42,6 +49,9 @@ EXPECTED = {
     "people:register": (lambda o: reverse("people:register"), PUBLIC),
     "people:profile": (lambda o: reverse("people:profile"), SIGNED_IN),
     "people:invitation": (lambda o: reverse("people:invitation", args=["MQ", "invalid-token"]), PUBLIC),
+    "people:people": (lambda o: reverse("people:people"), STAFF),
+    "people:person": (lambda o: reverse("people:person", args=[o["person"].pk]), STAFF),
+    "people:person#elsewhere": (lambda o: reverse("people:person", args=[o["person_elsewhere"].pk]), COORDINATOR_ONLY),
     "people:accounts": (lambda o: reverse("people:accounts"), COORDINATOR_ONLY),
     "people:invite": (lambda o: reverse("people:invite"), COORDINATOR_ONLY),
     "people:account": (lambda o: reverse("people:account", args=[o["account"].pk]), COORDINATOR_ONLY),
@@ -62,6 +72,9 @@ EXPECTED = {
     "api-docs": (lambda o: reverse("api-docs"), PUBLIC),
     "api-token": (lambda o: reverse("api-token"), everyone(405)),
 }
+
+for _module in app_modules():
+    EXPECTED.update(_module.EXPECTED)
 
 # URLs that belong to libraries and are walked by their own rules.
 LIBRARY_NAMESPACES = {"admin"}
@@ -93,12 +106,24 @@ def test_every_url_is_declared():
 
 
 @pytest.fixture
-def objects(users, neighbourhood, make_user):
-    return {
+def objects(request, users, neighbourhood, other_neighbourhood, make_user):
+    def person(where):
+        return register_person(
+            by=users[Role.WORKER], neighbourhood=where, display_name="Gino", channel="outreach",
+            consents=[Consent.Purpose.REGISTRATION],
+        )
+
+    objects = {
         "account": make_user(Role.CITIZEN),
         "place": Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT),
         "hidden_place": Place.objects.create(neighbourhood=neighbourhood, name="Sede riservata", is_public=False),
+        "person": person(neighbourhood),
+        "person_elsewhere": person(other_neighbourhood),
     }
+    for module in app_modules():
+        if hasattr(module, "make_objects"):
+            module.make_objects(request, objects)
+    return objects
 
 
 def outcome(response):

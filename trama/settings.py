@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "trama.privacy",
     "trama.territory",
     "trama.people",
+    "trama.market",
+    "trama.attention",
     "trama",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("account/", include(people_urls.auth_urlpatterns)),
     path("territorio/", include("trama.territory.urls")),
     path("privacy/", include("trama.privacy.urls")),
+    path("mercato/", include("trama.market.urls")),
+    path("attenzione/", include("trama.attention.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trama.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

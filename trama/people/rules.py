@@ -52,3 +52,25 @@ rules.add_perm("people.manage_accounts", is_coordinator)
 # Everyone reads their own account at people:profile; account pages are for coordinators.
 rules.add_perm("people.view_account", is_coordinator & same_city)
 rules.add_perm("people.change_own_account", rules.is_authenticated & rules.is_active)
+
+
+@rules.predicate
+def is_the_person(user, person):
+    return person is not None and user.is_authenticated and person.account_id == user.pk
+
+
+@rules.predicate
+def is_member_of(user, organisation):
+    """The user belongs to the organisation (or, given an object with `organisation`, to its organisation)."""
+    if organisation is None:
+        return False
+    organisation = getattr(organisation, "organisation", organisation)
+    return organisation is not None and user.is_authenticated and organisation.members.filter(pk=user.pk).exists()
+
+
+# People: workers only in their neighbourhoods, coordinators in their city, and the person themself.
+rules.add_perm("people.view_person", (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods) | is_the_person)
+rules.add_perm("people.add_person", is_coordinator | is_worker)
+rules.add_perm("people.change_person", (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods))
+rules.add_perm("people.view_organisation", rules.always_allow)
+rules.add_perm("people.change_organisation", (is_coordinator & same_city) | (is_partner & is_member_of))

@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from trama.privacy import audit
 
+from .models import Consent, Person
 from .tasks import send_email
 
 
@@ -66,3 +67,47 @@ def set_active(request, account, active):
     if not active:
         end_sessions(account)
         Token.objects.filter(user=account).delete()
+
+
+def register_person(*, by, neighbourhood, display_name, channel, known_to_services=None, consents=(), **details):
+    """Register someone pseudonymously (a chosen name is enough) with the consents they gave.
+
+    Identifying details (first_name, last_name, phone, email) are kept only with the
+    IDENTIFYING consent; without it they are dropped, not stored.
+    """
+    consents = set(consents)
+    if Consent.Purpose.REGISTRATION not in consents:
+        raise ValueError("A person is registered only with their consent.")
+    if Consent.Purpose.IDENTIFYING not in consents:
+        details = {}
+    person = Person.objects.create(
+        city=neighbourhood.city,
+        neighbourhood=neighbourhood,
+        display_name=display_name,
+        first_contact_channel=channel,
+        known_to_services=known_to_services,
+        created_by=by if by is not None and by.is_authenticated else None,
+        **{k: v for k, v in details.items() if k in {"first_name", "last_name", "phone", "email"} and v},
+    )
+    Consent.objects.bulk_create(
+        Consent(person=person, purpose=purpose, recorded_by=person.created_by) for purpose in sorted(consents)
+    )
+    audit.record(by, audit.Action.CREATE, person, reason="registrazione")
+    return person
+
+
+def person_for_account(user, neighbourhood=None):
+    """The Person behind a citizen's account, created on first need (self-registered: channel SELF)."""
+    person = Person.objects.filter(account=user).first()
+    if person is not None or neighbourhood is None:
+        return person
+    person = register_person(
+        by=user,
+        neighbourhood=neighbourhood,
+        display_name=user.first_name or user.username,
+        channel=Person.Channel.SELF,
+        consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT],
+    )
+    person.account = user
+    person.save(update_fields=["account"])
+    return person

@@ -22,7 +22,8 @@ from .forms import (
     TramaPasswordChangeForm,
     TramaSetPasswordForm,
 )
-from .models import User
+from .models import Person, User
+from .queries import people_visible_to, search_people
 
 
 class LoginView(auth_views.LoginView):
@@ -146,3 +147,27 @@ def account_resend_invitation(request, pk, obj):
     audit.record_change(request, obj, reason="invito rinviato")
     messages.success(request, _("Invito inviato di nuovo a %(email)s.") % {"email": obj.email})
     return redirect("people:account", pk=obj.pk)
+
+
+@permission_required("people.add_person")
+def people_list(request):
+    """The people of the worker's neighbourhoods (the coordinator's city), searchable."""
+    q = request.GET.get("q", "")[:100]
+    people = search_people(people_visible_to(request.user).select_related("neighbourhood"), q)
+    page = Paginator(people.order_by("display_name", "pk"), 25).get_page(request.GET.get("pagina"))
+    response = render(request, "people/people.html", {"page": page, "q": q})
+    response.personal_data = True
+    return response
+
+
+def _person(request, pk):
+    return get_object_or_404(Person.objects.select_related("neighbourhood", "account"), pk=pk)
+
+
+@permission_required("people.view_person", get_object=_person)
+def person_detail(request, pk, obj):
+    """One person's record: audited on every read."""
+    audit.record_read(request, obj, reason="scheda persona")
+    response = render(request, "people/person_detail.html", {"person": obj, "consents": obj.consents.all()})
+    response.personal_data = True
+    return response

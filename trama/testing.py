@@ -1,0 +1,28 @@
+"""Shared vocabulary of the permission walk (tests/test_permissions.py).
+
+Each app may declare the expectations of its own URLs in
+`trama/<app>/tests/url_permissions.py`: a dict `EXPECTED` (URL name ->
+(function building the URL from the objects, expectations per role)) and,
+optionally, `make_objects(request, objects)` adding the objects its URLs need
+(`request` is pytest's, for `request.getfixturevalue`).
+"""
+
+from trama.people.models import Role
+
+ANON = "anonymous"
+ROLES = [ANON, Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN]
+
+
+def everyone(expected):
+    return {role: expected for role in ROLES}
+
+
+def only(*roles):
+    """Allowed to the given roles, denied to everyone else."""
+    return {role: ("ok" if role in roles else "denied") for role in ROLES}
+
+
+PUBLIC = everyone("ok")
+SIGNED_IN = {**PUBLIC, ANON: "denied"}
+COORDINATOR_ONLY = only(Role.COORDINATOR)
+STAFF = only(Role.COORDINATOR, Role.WORKER)
