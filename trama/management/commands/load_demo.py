@@ -1,8 +1,13 @@
+from importlib import import_module
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from trama.territory.demo import load_demo_territory
 from trama.territory.models import Place
+
+
+DEMO_APPS = ["market", "attention"]
 
 
 class Command(BaseCommand):
@@ -23,6 +28,17 @@ class Command(BaseCommand):
         )
         if city.neighbourhoods.filter(boundary_is_approximate=True).exists():
             self.stdout.write(_("I confini dei quartieri sono approssimativi: importa quelli reali con import_neighbourhoods."))
+        # Each app adds its own demo records (idempotent), in the order of their dependencies.
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"trama.{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"trama.{app}.demo":
+                    raise
+                continue
+            summary = module.load_demo(city)
+            if summary:
+                self.stdout.write(str(summary))
         rows = [(_("utente"), _("ruolo"), _("password"))] + [tuple(row) for row in create_demo_accounts(city)]
         widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
         for n, row in enumerate(rows):
