@@ -28,6 +28,7 @@ class Command(BaseCommand):
         )
         if city.neighbourhoods.filter(boundary_is_approximate=True).exists():
             self.stdout.write(_("I confini dei quartieri sono approssimativi: importa quelli reali con import_neighbourhoods."))
+        accounts = create_demo_accounts(city)
         # Each app adds its own demo records (idempotent), in the order of their dependencies.
         for app in DEMO_APPS:
             try:
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             summary = module.load_demo(city)
             if summary:
                 self.stdout.write(str(summary))
-        rows = [(_("utente"), _("ruolo"), _("password"))] + [tuple(row) for row in create_demo_accounts(city)]
+        rows = [(_("utente"), _("ruolo"), _("password"))] + [tuple(row) for row in accounts]
         widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
         for n, row in enumerate(rows):
             self.stdout.write("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
