@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "trama.people",
     "trama.market",
     "trama.attention",
+    "trama.themes",
     "trama",
 ]
 
