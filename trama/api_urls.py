@@ -4,4 +4,5 @@ from rest_framework.authtoken.views import obtain_auth_token
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
     path("", include("trama.territory.api")),
+    path("", include("trama.market.api")),
 ]

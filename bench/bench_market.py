@@ -1,0 +1,148 @@
+"""Ranked candidates for one need among 100,000 open offers.
+
+Run: .venv/bin/python bench/bench_market.py [--offers N] [--queries Q]
+Creates the offers in a fresh SQLite file under a scratch TRAMA_VAR_DIR (or in
+BENCH_DATABASE_URL if set: use a scratch database, it is filled), prints the
+figures and writes them as JSON to var/bench/market.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+# One core: no thread pools in numpy/scipy.
+for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(name, "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+scratch = tempfile.mkdtemp(prefix="trama-bench-")
+os.environ["TRAMA_VAR_DIR"] = scratch
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trama.settings")
+os.environ.setdefault("TRAMA_HTTPS", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from trama.market.index import forget_indexes, index_for  # noqa: E402
+from trama.market.models import Need, Offer  # noqa: E402
+from trama.market.queries import ranked_offers  # noqa: E402
+from trama.market.text import stem_text  # noqa: E402
+from trama.people.models import Person  # noqa: E402
+from trama.territory.models import City, Neighbourhood  # noqa: E402
+
+VERBS = ["accompagno", "insegno", "presto", "offro", "riparo", "cucino", "leggo", "aiuto", "porto", "organizzo", "ascolto", "pulisco"]
+THINGS = [
+    "la spesa", "i compiti", "la bicicletta", "il computer", "una sala", "il giardino", "la lingua italiana", "la chitarra",
+    "le pratiche", "il pane", "i vestiti", "la cena", "un passaggio in auto", "la pensione", "lo smartphone", "il cane",
+    "la lavatrice", "il curriculum", "la matematica", "un laboratorio", "la ginnastica", "il condominio", "la biblioteca",
+]
+WHEN = ["il sabato mattina", "la sera", "nel fine settimana", "il martedì", "quando serve", "una volta al mese", "d'estate"]
+WHO = ["anziani", "ragazzi", "famiglie", "vicini", "nuovi arrivati", "bambini", "studenti", "mamme", "papà", "tutti"]
+KINDS = Offer.Kind.values
+
+
+def sentence(rng):
+    return f"{rng.choice(VERBS)} {rng.choice(THINGS)} per {rng.choice(WHO)} {rng.choice(WHEN)}"
+
+
+def populate(n_offers, rng):
+    call_command("migrate", verbosity=0)
+    city = City.objects.create(name="Città di prova", slug="bench", centre_lat=44.8, centre_lon=10.3)
+    hoods = [Neighbourhood.objects.create(city=city, name=f"Quartiere {i}", slug=f"q{i}") for i in range(13)]
+    person = Person.objects.create(city=city, neighbourhood=hoods[0], display_name="Bench")
+    through = Offer.neighbourhoods.through
+    batch = 5000
+    for start in range(0, n_offers, batch):
+        offers = []
+        for _ in range(min(batch, n_offers - start)):
+            title, description = sentence(rng), sentence(rng) + ". " + sentence(rng)
+            offers.append(Offer(
+                city=city, person=person, kind=rng.choice(KINDS), title=title, description=description,
+                search_tokens=stem_text(f"{title} {description}"), days=rng.randrange(0, 128), slots=rng.randrange(0, 8),
+                capacity=rng.randrange(1, 5),
+            ))
+        Offer.objects.bulk_create(offers)  # bulk_create skips save(): search_tokens set above
+        links = [through(offer_id=o.pk, neighbourhood_id=h.pk) for o in offers for h in rng.sample(hoods, rng.randrange(1, 3))]
+        through.objects.bulk_create(links)
+    # An established market: offers last changed over the past days, one second apart, not all just now.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("UPDATE market_offer SET updated_at = now() - (%s - id) * interval '1 second' - interval '1 hour'", [n_offers])
+        else:
+            cursor.execute("UPDATE market_offer SET updated_at = datetime('now', '-' || (%s - id + 3600) || ' seconds')", [n_offers])
+    needs = [Need(city=city, person=person, neighbourhood=rng.choice(hoods), text=f"Cerco qualcuno che {sentence(rng)}",
+                  days=rng.randrange(0, 128), slots=rng.randrange(0, 8)) for _ in range(200)]
+    for need in needs:
+        need.save()
+    return city, needs
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(42)
+
+    t0 = time.perf_counter()
+    city, needs = populate(args.offers, rng)
+    populate_s = time.perf_counter() - t0
+
+    forget_indexes()
+    t0 = time.perf_counter()
+    index_for(city.pk)
+    build_s = time.perf_counter() - t0
+
+    timings = []
+    for need in needs[: args.queries]:
+        t0 = time.perf_counter()
+        ranked = ranked_offers(need, limit=10)
+        timings.append((time.perf_counter() - t0) * 1000)
+        assert ranked, "every need finds candidates"
+    timings.sort()
+
+    # An offer changes: the next query folds it into the index before ranking.
+    changed = Offer.objects.filter(city=city).order_by("?").first()
+    changed.title = "riparo biciclette elettriche"
+    changed.save()
+    t0 = time.perf_counter()
+    ranked_offers(needs[0], limit=10)
+    after_change_ms = (time.perf_counter() - t0) * 1000
+
+    figures = {
+        "benchmark": "market.ranked_offers",
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores, Python {platform.python_version()}".strip(),
+        "database": connection.vendor,
+        "offers": args.offers,
+        "queries": len(timings),
+        "populate_s": round(populate_s, 1),
+        "index_build_s": round(build_s, 2),
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
+        "max_ms": round(timings[-1], 2),
+        "query_after_one_change_ms": round(after_change_ms, 2),
+    }
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "market.json").write_text(json.dumps(figures, indent=2))
+    for key, value in figures.items():
+        print(f"{key:28} {value}")
+
+
+if __name__ == "__main__":
+    main()

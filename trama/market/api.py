@@ -1,0 +1,329 @@
+"""The market API: offers, needs, matches and contributions, with the same rules as the pages."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trama.people.models import Role
+from trama.people.queries import people_visible_to
+from trama.people.services import person_for_account
+from trama.privacy import audit
+from trama.territory.models import Neighbourhood
+
+from . import services
+from .forms import TEXT_LIMIT, TITLE_LIMIT
+from .models import MAX_CAPACITY, Contribution, Match, Need, Offer, Sector
+from .queries import (
+    contributions_visible_to,
+    ledger_totals,
+    matches_visible_to,
+    needs_visible_to,
+    offers_visible_to,
+    ranked_offers,
+    search_needs,
+    search_offers,
+)
+
+FILTERS = [
+    OpenApiParameter("q", str, description=_("Parole da cercare")),
+    OpenApiParameter("neighbourhood", int, description=_("Id del quartiere")),
+    OpenApiParameter("status", str, description=_("Stato")),
+]
+
+
+def choice(choices, **kwargs):
+    """A choice field documented by a pattern: Trama's choice sets share names ("kind", "status") across
+    apps, and spectacular would name every enum after its field and warn about the collisions."""
+
+    values = [value for value, _label in choices]
+    pattern = "^(" + "|".join(values) + ")$"
+
+    @extend_schema_field({"type": "string", "pattern": pattern, "description": ", ".join(values)})
+    class Field(serializers.ChoiceField):
+        pass
+
+    return Field(choices=choices, **kwargs)
+
+
+def _neighbourhood_param(request):
+    value = request.query_params.get("neighbourhood")
+    return Neighbourhood.objects.filter(pk=value).first() if value and value.isdigit() else None
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    kind = choice(Offer.Kind.choices)
+    status = choice(Offer.Status.choices, read_only=True)
+    title = serializers.CharField(max_length=TITLE_LIMIT)
+    description = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY, default=1)
+    days = serializers.IntegerField(min_value=0, max_value=127, default=0)
+    slots = serializers.IntegerField(min_value=0, max_value=7, default=0)
+    neighbourhoods = serializers.PrimaryKeyRelatedField(many=True, queryset=Neighbourhood.objects.all())
+    person = serializers.IntegerField(required=False, write_only=True, help_text=_("Per operatori: la persona che offre"))
+    remaining = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Offer
+        fields = ["id", "kind", "title", "description", "neighbourhoods", "organisation", "person", "capacity", "remaining",
+                  "days", "slots", "available_from", "available_until", "status", "created_at"]
+        read_only_fields = ["status", "created_at"]
+
+    def validate_neighbourhoods(self, value):
+        if not value:
+            raise serializers.ValidationError(_("Indica almeno un quartiere."))
+        return value
+
+    def validate(self, attrs):
+        start, end = attrs.get("available_from"), attrs.get("available_until")
+        if start and end and end < start:
+            raise serializers.ValidationError({"available_until": _("La data di fine viene prima della data di inizio.")})
+        return attrs
+
+
+class OfferList(generics.ListCreateAPIView):
+    serializer_class = OfferSerializer
+    permission_required = {"*": "market.list_offers", "POST": "market.add_offer"}
+
+    @extend_schema(parameters=FILTERS + [OpenApiParameter("kind", str)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return search_offers(
+            offers_visible_to(self.request.user), q=params.get("q", ""), neighbourhood=_neighbourhood_param(self.request),
+            kind=params.get("kind", "") if params.get("kind") in Offer.Kind.values else "",
+            status=params.get("status", "") if params.get("status") in Offer.Status.values else "",
+        ).prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        user, data = self.request.user, dict(serializer.validated_data)
+        person_id, organisation = data.pop("person", None), data.pop("organisation", None)
+        neighbourhoods = data.pop("neighbourhoods")
+        person = None
+        if user.role == Role.PARTNER:
+            if organisation is None or not organisation.members.filter(pk=user.pk).exists():
+                raise PermissionDenied(_("Puoi offrire solo per conto della tua organizzazione."))
+        elif user.role == Role.CITIZEN:
+            organisation, person = None, person_for_account(user, neighbourhoods[0])
+        elif organisation is None:
+            person = get_object_or_404(people_visible_to(user), pk=person_id or 0)
+        serializer.instance = services.record_offer(
+            person=person, organisation=organisation, neighbourhoods=neighbourhoods, by=user, **data,
+        )
+
+
+class OfferDetail(generics.RetrieveAPIView):
+    serializer_class = OfferSerializer
+    permission_required = "market.view_offer"
+    queryset = Offer.objects.prefetch_related("neighbourhoods").select_related("organisation", "person")
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    urgency = choice(Need.Urgency.choices, default=Need.Urgency.MEDIUM)
+    kind = choice(Offer.Kind.choices, required=False, allow_blank=True)
+    status = choice(Need.Status.choices, read_only=True)
+    text = serializers.CharField(max_length=TEXT_LIMIT)
+    person = serializers.IntegerField(source="person_id", required=False, help_text=_("Per operatori: la persona che chiede"))
+    days = serializers.IntegerField(min_value=0, max_value=127, default=0)
+    slots = serializers.IntegerField(min_value=0, max_value=7, default=0)
+
+    class Meta:
+        model = Need
+        fields = ["id", "person", "text", "neighbourhood", "urgency", "kind", "days", "slots", "status", "created_at"]
+        read_only_fields = ["status", "created_at"]
+
+
+class NeedList(generics.ListCreateAPIView):
+    serializer_class = NeedSerializer
+    permission_required = {"*": "market.list_needs", "POST": "market.add_need"}
+
+    @extend_schema(parameters=FILTERS + [OpenApiParameter("urgency", str)])
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data.get("results", [])]
+        if ids:
+            audit.record(request.user, audit.Action.READ, object_type="market.need",
+                         reason="elenco richieste (API): " + ",".join(map(str, ids)), path=request.path)
+        return response
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return search_needs(
+            needs_visible_to(self.request.user), q=params.get("q", ""), neighbourhood=_neighbourhood_param(self.request),
+            urgency=params.get("urgency", "") if params.get("urgency") in Need.Urgency.values else "",
+            status=params.get("status", "") if params.get("status") in Need.Status.values else "",
+        ).order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        user, data = self.request.user, dict(serializer.validated_data)
+        person_id = data.pop("person_id", None)
+        if user.role == Role.CITIZEN:
+            person = person_for_account(user, data["neighbourhood"])
+        else:
+            person = get_object_or_404(people_visible_to(user), pk=person_id or 0)
+            if user.role == Role.WORKER and data["neighbourhood"].pk not in user.neighbourhood_ids():
+                raise PermissionDenied(_("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
+        serializer.instance = services.record_need(person=person, by=user, **data)
+
+
+class NeedDetail(generics.RetrieveAPIView):
+    serializer_class = NeedSerializer
+    permission_required = "market.view_need"
+    queryset = Need.objects.select_related("person", "neighbourhood")
+
+    def retrieve(self, request, *args, **kwargs):
+        need = self.get_object()
+        audit.record_read(request, need, reason="richiesta (API)")
+        return Response(self.get_serializer(need).data)
+
+
+class CandidateSerializer(serializers.Serializer):
+    offer = OfferSerializer()
+    score = serializers.FloatField()
+    parts = serializers.DictField(child=serializers.FloatField())
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class NeedCandidates(APIView):
+    permission_required = "market.broker"
+
+    @extend_schema(responses={200: CandidateSerializer(many=True)}, summary=_("Offerte candidate per una richiesta, in ordine"))
+    def get(self, request, pk):
+        need = get_object_or_404(Need.objects.select_related("neighbourhood"), pk=pk)
+        self.check_object_permissions(request, need)
+        audit.record_read(request, need, reason="candidati (API)")
+        return Response(CandidateSerializer(ranked_offers(need), many=True).data)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    status = choice(Match.Status.choices, read_only=True)
+    need_answer = choice(Match.Answer.choices, read_only=True)
+    offer_answer = choice(Match.Answer.choices, read_only=True)
+    class Meta:
+        model = Match
+        fields = ["id", "need", "offer", "status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome",
+                  "proposed_at"]
+        read_only_fields = ["status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
+
+
+class MatchList(generics.ListCreateAPIView):
+    serializer_class = MatchSerializer
+    permission_required = {"*": "market.list_matches", "POST": "market.broker"}
+
+    def get_queryset(self):
+        return matches_visible_to(self.request.user).order_by("-proposed_at", "-pk")
+
+    def perform_create(self, serializer):
+        need, offer = serializer.validated_data["need"], serializer.validated_data["offer"]
+        if not self.request.user.has_perm("market.broker", need):
+            raise PermissionDenied(_("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
+        candidate = next((c for c in ranked_offers(need, limit=50) if c.offer.pk == offer.pk), None)
+        serializer.instance = services.propose_match(
+            need=need, offer=offer, by=self.request.user, score=candidate.score if candidate else 0.0,
+            reasons=candidate.reasons if candidate else [],
+        )
+
+
+class MatchDetail(generics.RetrieveAPIView):
+    serializer_class = MatchSerializer
+    permission_required = "market.view_match"
+    queryset = Match.objects.select_related("need", "need__person", "offer", "offer__organisation", "offer__person")
+
+
+class AnswerSerializer(serializers.Serializer):
+    side = choice(Match.Side.choices)
+    accept = serializers.BooleanField()
+
+
+class MatchAnswer(APIView):
+    # Reading is refused by method (405); answering is checked against the match itself.
+    permission_required = {"*": "market.list_offers", "POST": "market.list_matches"}
+
+    @extend_schema(request=AnswerSerializer, responses={200: MatchSerializer}, summary=_("Una parte accetta o rifiuta"))
+    def post(self, request, pk):
+        from .views import my_sides
+
+        match = get_object_or_404(Match.objects.select_related("need__person", "offer__organisation", "offer__person"), pk=pk)
+        if not request.user.has_perm("market.answer_match", match):
+            raise PermissionDenied()
+        serializer = AnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        side = serializer.validated_data["side"]
+        if side not in my_sides(request.user, match):
+            raise PermissionDenied(_("Non puoi rispondere per questa parte."))
+        match = services.answer_match(match, side=side, yes=serializer.validated_data["accept"], by=request.user)
+        return Response(MatchSerializer(match).data)
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    kind = choice(Contribution.Kind.choices)
+    sector = choice(Sector.choices, read_only=True)
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    on = serializers.DateField()
+
+    class Meta:
+        model = Contribution
+        fields = ["id", "kind", "quantity", "area_sqm", "declared_value", "value_eur", "person", "organisation", "sector",
+                  "neighbourhood", "on", "match", "initiative_id", "note"]
+        read_only_fields = ["value_eur", "sector"]
+
+
+class ContributionList(generics.ListCreateAPIView):
+    serializer_class = ContributionSerializer
+    permission_required = {"*": "market.view_ledger", "POST": "market.add_contribution"}
+
+    def get_queryset(self):
+        return contributions_visible_to(self.request.user).order_by("-on", "-pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        if not self.request.user.has_perm("market.view_contribution", Contribution(**{k: v for k, v in data.items()})):
+            raise PermissionDenied(_("Puoi registrare contributi solo nei quartieri che ti sono assegnati."))
+        serializer.instance = services.record_contribution(by=self.request.user, **data)
+
+
+class LedgerTotals(APIView):
+    permission_required = "market.view_ledger"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, description="sector, neighbourhood, kind (comma separated)"),
+            OpenApiParameter("period", str, enum=["month", "quarter", "year"]),
+        ],
+        responses={200: inline_serializer("LedgerRow", {
+            "sector": serializers.CharField(required=False), "neighbourhood": serializers.CharField(required=False),
+            "kind": serializers.CharField(required=False), "period": serializers.DateField(required=False),
+            "value_eur": serializers.DecimalField(max_digits=14, decimal_places=2),
+            "hours": serializers.DecimalField(max_digits=14, decimal_places=2), "contributions": serializers.IntegerField(),
+        }, many=True)},
+        summary=_("Totali del registro delle risorse"),
+    )
+    def get(self, request):
+        by = tuple(k for k in request.query_params.get("by", "sector").split(",") if k in ("sector", "neighbourhood", "kind"))
+        period = request.query_params.get("period")
+        scope = None if request.user.role == Role.COORDINATOR else request.user.neighbourhood_ids()
+        rows = ledger_totals(city=request.user.city, by=by or ("sector",), period=period if period in ("month", "quarter", "year") else None,
+                             neighbourhoods=scope)
+        return Response([{**row, "value_eur": f"{row['value_eur']:.2f}", "hours": f"{row['hours']:.2f}"} for row in rows])
+
+
+urlpatterns = [
+    path("market/offers/", OfferList.as_view(), name="api-market-offers"),
+    path("market/offers/<int:pk>/", OfferDetail.as_view(), name="api-market-offer"),
+    path("market/needs/", NeedList.as_view(), name="api-market-needs"),
+    path("market/needs/<int:pk>/", NeedDetail.as_view(), name="api-market-need"),
+    path("market/needs/<int:pk>/candidates/", NeedCandidates.as_view(), name="api-market-need-candidates"),
+    path("market/matches/", MatchList.as_view(), name="api-market-matches"),
+    path("market/matches/<int:pk>/", MatchDetail.as_view(), name="api-market-match"),
+    path("market/matches/<int:pk>/answer/", MatchAnswer.as_view(), name="api-market-match-answer"),
+    path("market/contributions/", ContributionList.as_view(), name="api-market-contributions"),
+    path("market/ledger/", LedgerTotals.as_view(), name="api-market-ledger"),
+]

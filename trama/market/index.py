@@ -1,0 +1,205 @@
+"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words.
+
+Built once per process from `Offer.search_tokens` (stems stored on every save).
+Before each use a single indexed query reads the city's latest `updated_at`, the
+number of offers and the highest id: if anything changed, only the offers
+updated since the last look are re-read, vectorised with the fitted vocabulary
+and appended (their old rows are marked dead). The vocabulary and IDF are
+refitted from scratch when more than a fifth of the rows are dead or new since
+the fit, an offer was deleted, or the index is older than MAX_AGE_SECONDS (so an
+update whose transaction committed long after it was stamped is picked up within
+that time). Neighbourhood M2M changes bump `updated_at`
+(see signals.py), so they are seen too.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, Max
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .models import Offer
+
+STATUS_CODES = {status: n for n, status in enumerate(Offer.Status.values)}
+KIND_CODES = {kind: n for n, kind in enumerate(Offer.Kind.values)}
+REFIT_SHARE = 0.2
+UPDATE_MARGIN_SECONDS = 2
+# A full rebuild at least this often bounds what a slow committer could make the index miss.
+MAX_AGE_SECONDS = 15 * 60
+
+_lock = threading.Lock()
+_indexes = {}
+
+
+def _split(text):
+    return text.split()
+
+
+class OfferIndex:
+    def __init__(self, city_id):
+        self.city_id = city_id
+        self.stamp = None
+        self.built_at = None
+
+    # -- building -------------------------------------------------------------------------
+    def _rows(self, queryset):
+        rows = list(queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at"))
+        through = Offer.neighbourhoods.through
+        ids = [r[0] for r in rows]
+        places = {}
+        for start in range(0, len(ids), 20000):
+            chunk = ids[start:start + 20000]
+            for offer_id, nb_id in through.objects.filter(offer_id__in=chunk).values_list("offer_id", "neighbourhood_id"):
+                places.setdefault(offer_id, []).append(nb_id)
+        return rows, places
+
+    def _columns_for(self, nb_ids):
+        for nb in nb_ids:
+            if nb not in self.nb_col:
+                self.nb_col[nb] = len(self.nb_col)
+        return [self.nb_col[nb] for nb in nb_ids]
+
+    def _arrays(self, rows, places):
+        n = len(rows)
+        status = np.fromiter((STATUS_CODES[r[2]] for r in rows), dtype=np.int8, count=n)
+        kind = np.fromiter((KIND_CODES[r[3]] for r in rows), dtype=np.int8, count=n)
+        days = np.fromiter((r[4] for r in rows), dtype=np.uint8, count=n)
+        slots = np.fromiter((r[5] for r in rows), dtype=np.uint8, count=n)
+        coo_rows, coo_cols = [], []
+        for i, r in enumerate(rows):
+            for col in self._columns_for(places.get(r[0], ())):
+                coo_rows.append(i)
+                coo_cols.append(col)
+        return status, kind, days, slots, (coo_rows, coo_cols)
+
+    def _nb_matrix(self, n, coo):
+        rows, cols = coo
+        return sparse.csr_matrix((np.ones(len(rows), dtype=np.bool_), (rows, cols)), shape=(n, max(len(self.nb_col), 1)))
+
+    def rebuild(self):
+        self.built_at = time.monotonic()
+        rows, places = self._rows(Offer.objects.filter(city_id=self.city_id).order_by("pk"))
+        self.vectorizer = TfidfVectorizer(analyzer=_split, sublinear_tf=True, dtype=np.float32)
+        docs = [r[1] for r in rows]
+        self.matrix = self.vectorizer.fit_transform(docs).tocsc() if rows else None
+        self.nb_col = {}
+        self.status, self.kind, self.days, self.slots, coo = self._arrays(rows, places)
+        self.places = self._nb_matrix(len(rows), coo)
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.row_of = {r[0]: i for i, r in enumerate(rows)}
+        self.seen = {r[0]: r[6] for r in rows}
+        self.alive = np.ones(len(rows), dtype=np.bool_)
+        self.fitted_rows = len(rows)
+        self.extra_rows = 0
+
+    def update(self, since):
+        """Re-read offers updated at or after `since`, append them, retire their old rows."""
+        rows, places = self._rows(Offer.objects.filter(city_id=self.city_id, updated_at__gte=since).order_by("pk"))
+        # Rows re-read only because of the margin are already indexed as they are.
+        rows = [r for r in rows if self.seen.get(r[0]) != r[6]]
+        if not rows:
+            return
+        if self.matrix is None:
+            self.rebuild()
+            return
+        for r in rows:
+            old = self.row_of.get(r[0])
+            if old is not None:
+                self.alive[old] = False
+        base = len(self.ids)
+        new_matrix = self.vectorizer.transform([r[1] for r in rows]).tocsc()
+        self.matrix = sparse.vstack([self.matrix, new_matrix], format="csc")
+        status, kind, days, slots, coo = self._arrays(rows, places)
+        self.status = np.concatenate([self.status, status])
+        self.kind = np.concatenate([self.kind, kind])
+        self.days = np.concatenate([self.days, days])
+        self.slots = np.concatenate([self.slots, slots])
+        old_places = self.places
+        new_places = self._nb_matrix(len(rows), coo)
+        width = max(old_places.shape[1], new_places.shape[1])
+        old_places.resize((old_places.shape[0], width))
+        new_places.resize((new_places.shape[0], width))
+        self.places = sparse.vstack([old_places, new_places], format="csr")
+        self.ids = np.concatenate([self.ids, np.array([r[0] for r in rows], dtype=np.int64)])
+        for i, r in enumerate(rows):
+            self.row_of[r[0]] = base + i
+            self.seen[r[0]] = r[6]
+        self.alive = np.concatenate([self.alive, np.ones(len(rows), dtype=np.bool_)])
+        self.extra_rows += len(rows)
+
+    # -- freshness ------------------------------------------------------------------------
+    def current_stamp(self):
+        agg = Offer.objects.filter(city_id=self.city_id).aggregate(last=Max("updated_at"), n=Count("pk"), top=Max("pk"))
+        return (agg["last"], agg["n"], agg["top"])
+
+    def refresh(self):
+        stamp = self.current_stamp()
+        if stamp == self.stamp:
+            return self
+        too_old = self.built_at is None or time.monotonic() - self.built_at > MAX_AGE_SECONDS
+        if too_old or self.stamp[0] is None or stamp[1] < self.stamp[1] or stamp[0] is None:
+            self.rebuild()
+        else:
+            # A margin for transactions that committed after a later one was seen.
+            self.update(self.stamp[0] - timedelta(seconds=UPDATE_MARGIN_SECONDS))
+            if self.extra_rows > REFIT_SHARE * max(self.fitted_rows, 1):
+                self.rebuild()
+        self.stamp = stamp
+        return self
+
+    # -- scoring --------------------------------------------------------------------------
+    def text_scores(self, tokens):
+        """Cosine similarity of every row with the need's stems (0 for unknown words)."""
+        n = len(self.ids)
+        if self.matrix is None or not tokens:
+            return np.zeros(n, dtype=np.float32)
+        q = self.vectorizer.transform([tokens])
+        cols = q.indices
+        if len(cols) == 0:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self.matrix[:, cols] @ q.data, dtype=np.float32).ravel()
+
+    def place_scores(self, same, adjacent):
+        """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0."""
+        n = len(self.ids)
+        out = np.zeros(n, dtype=np.float32)
+        adj_cols = [self.nb_col[nb] for nb in adjacent if nb in self.nb_col]
+        if adj_cols:
+            out[np.asarray(self.places[:, adj_cols].sum(axis=1)).ravel() > 0] = 0.5
+        if same in self.nb_col:
+            col = self.places[:, self.nb_col[same]].toarray().ravel()
+            out[col] = 1.0
+        return out
+
+    def time_scores(self, days, slots):
+        """Share of the need's days and times the offer covers (1 when either side says 'any')."""
+        def overlap(offer_bits, need_bits):
+            if not need_bits:
+                return np.ones(len(offer_bits), dtype=np.float32)
+            covered = np.bitwise_count(offer_bits & np.uint8(need_bits)).astype(np.float32) / bin(need_bits).count("1")
+            covered[offer_bits == 0] = 1.0
+            return covered
+
+        return 0.6 * overlap(self.days, days) + 0.4 * overlap(self.slots, slots)
+
+    def open_mask(self):
+        return self.alive & (self.status == STATUS_CODES[Offer.Status.OPEN])
+
+
+def index_for(city_id):
+    """The up-to-date index of `city_id`'s offers for this process and database."""
+    key = (connection.alias, connection.settings_dict.get("NAME"), city_id)
+    with _lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = OfferIndex(city_id)
+        return index.refresh()
+
+
+def forget_indexes():
+    with _lock:
+        _indexes.clear()

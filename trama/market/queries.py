@@ -1,0 +1,292 @@
+"""Reads of the market reused by views, API and insights."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.utils.translation import gettext as _
+
+from trama.people.models import Role
+from trama.privacy.suppression import suppress_counts
+from trama.territory.models import Neighbourhood
+
+from .index import KIND_CODES, index_for
+from .models import Contribution, Match, Need, Offer
+from .text import shared_words
+
+# Weights of the ranking: what the text says counts most, then where, when and what kind.
+WEIGHTS = {"text": 0.55, "place": 0.2, "time": 0.15, "kind": 0.1}
+
+
+def _scope(user):
+    return set(user.neighbourhood_ids())
+
+
+def offers_visible_to(user):
+    """Offers `user` may see: the public sees only open offers of organisations."""
+    public = Q(status=Offer.Status.OPEN, organisation__isnull=False)
+    if not user.is_authenticated or not user.is_active:
+        return Offer.objects.filter(public)
+    if user.role == Role.COORDINATOR:
+        return Offer.objects.filter(city=user.city) if user.city_id else Offer.objects.all()
+    if user.role == Role.WORKER:
+        return Offer.objects.filter(public | Q(neighbourhoods__in=_scope(user))).distinct()
+    if user.role == Role.PARTNER:
+        return Offer.objects.filter(public | Q(organisation__members=user)).distinct()
+    if user.role == Role.CITIZEN:
+        return Offer.objects.filter(public | Q(person__account=user))
+    return Offer.objects.filter(public)
+
+
+def needs_visible_to(user):
+    """Needs are never public: coordinators in their city, workers in their neighbourhoods, citizens their own."""
+    if not user.is_authenticated or not user.is_active:
+        return Need.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Need.objects.filter(city=user.city) if user.city_id else Need.objects.all()
+    if user.role == Role.WORKER:
+        return Need.objects.filter(neighbourhood__in=_scope(user))
+    if user.role == Role.CITIZEN:
+        return Need.objects.filter(person__account=user)
+    return Need.objects.none()
+
+
+def matches_visible_to(user):
+    if not user.is_authenticated or not user.is_active:
+        return Match.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Match.objects.filter(need__city=user.city) if user.city_id else Match.objects.all()
+    if user.role == Role.WORKER:
+        return Match.objects.filter(need__neighbourhood__in=_scope(user))
+    if user.role == Role.PARTNER:
+        return Match.objects.filter(offer__organisation__members=user)
+    if user.role == Role.CITIZEN:
+        return Match.objects.filter(Q(need__person__account=user) | Q(offer__person__account=user))
+    return Match.objects.none()
+
+
+def contributions_visible_to(user):
+    if not user.is_authenticated or not user.is_active:
+        return Contribution.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Contribution.objects.filter(city=user.city) if user.city_id else Contribution.objects.all()
+    if user.role == Role.WORKER:
+        return Contribution.objects.filter(neighbourhood__in=_scope(user))
+    if user.role == Role.PARTNER:
+        return Contribution.objects.filter(organisation__members=user)
+    if user.role == Role.CITIZEN:
+        return Contribution.objects.filter(person__account=user)
+    return Contribution.objects.none()
+
+
+def _full_text(queryset, text, fields, config="italian"):
+    """PostgreSQL full-text search in Italian where available, a plain icontains elsewhere."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(*fields, config=config)
+        return queryset.annotate(_search=vector).filter(_search=SearchQuery(text, config=config, search_type="websearch"))
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": text})
+    return queryset.filter(condition)
+
+
+def search_offers(queryset, *, q="", neighbourhood=None, kind="", status=""):
+    """Filter offers by words, neighbourhood, kind and status."""
+    if neighbourhood:
+        queryset = queryset.filter(neighbourhoods=neighbourhood)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    return _full_text(queryset, q, ["title", "description"])
+
+
+def search_needs(queryset, *, q="", neighbourhood=None, urgency="", status=""):
+    if neighbourhood:
+        queryset = queryset.filter(neighbourhood=neighbourhood)
+    if urgency:
+        queryset = queryset.filter(urgency=urgency)
+    if status:
+        queryset = queryset.filter(status=status)
+    return _full_text(queryset, q, ["text"])
+
+
+def _bbox(boundary):
+    coords = []
+
+    def walk(node):
+        if isinstance(node, (list, tuple)) and node and isinstance(node[0], (int, float)):
+            coords.append(node)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+
+    walk((boundary or {}).get("coordinates", []))
+    if not coords:
+        return None
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def adjacent_neighbourhoods(neighbourhood, tolerance=0.002):
+    """Ids of the neighbourhoods of the same city whose boundaries' boxes touch this one's.
+
+    An approximation (bounding boxes, about 200 m of tolerance) good enough to
+    rank 'next door' above 'across town'; without boundaries nothing is adjacent.
+    """
+    mine = _bbox(neighbourhood.boundary)
+    if mine is None:
+        return set()
+    out = set()
+    for other in Neighbourhood.objects.filter(city_id=neighbourhood.city_id).exclude(pk=neighbourhood.pk).only("boundary"):
+        box = _bbox(other.boundary)
+        if box and box[0] <= mine[2] + tolerance and mine[0] <= box[2] + tolerance and box[1] <= mine[3] + tolerance and mine[1] <= box[3] + tolerance:
+            out.add(other.pk)
+    return out
+
+
+@dataclass
+class Candidate:
+    offer: Offer
+    score: float
+    parts: dict
+    reasons: list = field(default_factory=list)
+
+
+def ranked_offers(need, limit=10, adjacent=None):
+    """Open offers that could answer `need`, best first, each with the reasons for its place.
+
+    Score = 0.55 text similarity (TF-IDF over Italian stems) + 0.2 place (same
+    neighbourhood 1, adjacent 0.5) + 0.15 days and times overlap + 0.1 kind.
+    Offers with nothing in common in text, place or kind are left out.
+    """
+    index = index_for(need.city_id)
+    n = len(index.ids)
+    if n == 0:
+        return []
+    adjacent = adjacent_neighbourhoods(need.neighbourhood) if adjacent is None else adjacent
+    text = index.text_scores(need.search_tokens)
+    place = index.place_scores(need.neighbourhood_id, adjacent)
+    when = index.time_scores(need.days, need.slots)
+    kind = (index.kind == KIND_CODES[need.kind]).astype(np.float32) if need.kind else np.zeros(n, dtype=np.float32)
+    total = WEIGHTS["text"] * text + WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["kind"] * kind
+    eligible = index.open_mask() & ((text > 0) | (place > 0) | (kind > 0))
+    total = np.where(eligible, total, -1.0)
+    k = min(limit * 3, n)  # a few spare, in case the database says some are no longer open
+    top = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
+    top = [int(i) for i in top[np.argsort(-total[top], kind="stable")] if total[i] >= 0]
+    offers = Offer.objects.filter(pk__in=[int(index.ids[i]) for i in top]).select_related("organisation", "person")
+    by_id = {o.pk: o for o in offers}
+    need_stems = need.search_tokens.split()
+    out = []
+    for i in top:
+        offer = by_id.get(int(index.ids[i]))
+        if offer is None or offer.status != Offer.Status.OPEN or offer.remaining <= 0:
+            continue
+        parts = {"text": float(text[i]), "place": float(place[i]), "time": float(when[i]), "kind": float(kind[i])}
+        out.append(Candidate(offer, float(total[i]), parts, explain(need, offer, parts, need_stems)))
+        if len(out) == limit:
+            break
+    return out
+
+
+def explain(need, offer, parts, need_stems):
+    """Why this offer: short Italian sentences a worker can read aloud."""
+    reasons = []
+    common = shared_words(need_stems, f"{offer.title} {offer.description}")
+    if common:
+        reasons.append(_("Parole in comune: %(words)s.") % {"words": ", ".join(common)})
+    if parts["place"] >= 1:
+        reasons.append(_("Serve lo stesso quartiere."))
+    elif parts["place"] > 0:
+        reasons.append(_("Serve un quartiere vicino."))
+    if parts["time"] >= 1 and (need.days or need.slots):
+        reasons.append(_("Disponibile nei giorni e negli orari richiesti."))
+    elif 0 < parts["time"] < 1:
+        reasons.append(_("Disponibile in parte dei giorni e degli orari richiesti."))
+    if parts["kind"] > 0:
+        reasons.append(_("È il tipo di aiuto cercato (%(kind)s).") % {"kind": offer.get_kind_display()})
+    return reasons
+
+
+# -- the ledger ----------------------------------------------------------------------------
+
+PERIODS = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+
+
+def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=None, neighbourhoods=None):
+    """Totals of the contributions ledger: euros, hours and count, grouped by any of
+    'sector', 'neighbourhood', 'kind' and, with `period` ('month', 'quarter', 'year'), by period.
+
+    Returns a list of dicts: the grouping keys plus value_eur (Decimal), hours (Decimal)
+    and contributions (int), ordered by the keys. The evidence of new resources generated.
+    """
+    qs = Contribution.objects.all()
+    if city is not None:
+        qs = qs.filter(city=city)
+    if start is not None:
+        qs = qs.filter(on__gte=start)
+    if end is not None:
+        qs = qs.filter(on__lte=end)
+    if neighbourhoods is not None:
+        qs = qs.filter(neighbourhood__in=neighbourhoods)
+    names = {"sector": "sector", "neighbourhood": "neighbourhood__name", "kind": "kind"}
+    keys = [names[k] for k in by]
+    if period:
+        qs = qs.annotate(period=PERIODS[period]("on"))
+        keys.append("period")
+    rows = (
+        qs.values(*keys)
+        .annotate(
+            value_eur=Sum("value_eur"),
+            hours=Sum("quantity", filter=Q(kind=Contribution.Kind.HOURS)),
+            contributions=Count("pk"),
+        )
+        .order_by(*keys)
+    )
+    return [
+        {**{("neighbourhood" if k == "neighbourhood__name" else k): row[k] for k in keys},
+         "value_eur": row["value_eur"] or Decimal("0"), "hours": row["hours"] or Decimal("0"),
+         "contributions": row["contributions"]}
+        for row in rows
+    ]
+
+
+def time_bank_balance(person):
+    """Hours `person` gave and hours they received (through matches answering their needs)."""
+    given = Contribution.objects.filter(person=person, kind=Contribution.Kind.HOURS).aggregate(h=Sum("quantity"))["h"]
+    received = Contribution.objects.filter(match__need__person=person, kind=Contribution.Kind.HOURS).aggregate(
+        h=Sum("quantity"))["h"]
+    given, received = given or Decimal("0"), received or Decimal("0")
+    return {"given": given, "received": received, "balance": given - received}
+
+
+def reciprocity(person):
+    """Both sides of one person: what they give and what they receive."""
+    return {
+        "offers": list(person.offers.order_by("-created_at")[:20]),
+        "needs": list(person.needs.select_related("neighbourhood").order_by("-created_at")[:20]),
+        "balance": time_bank_balance(person),
+    }
+
+
+def public_counts(city):
+    """Anonymised counts for the public: open offers by kind, needs met by neighbourhood, small counts hidden."""
+    offers = dict(
+        Offer.objects.filter(city=city, status=Offer.Status.OPEN).values_list("kind").annotate(n=Count("pk")).order_by()
+    )
+    offers = {str(label): offers.get(kind, 0) for kind, label in Offer.Kind.choices}
+    met = dict(
+        Need.objects.filter(city=city, status=Need.Status.MET).values_list("neighbourhood__name").annotate(n=Count("pk")).order_by()
+    )
+    names = Neighbourhood.objects.filter(city=city).order_by("name").values_list("name", flat=True)
+    met = {name: met.get(name, 0) for name in names}
+    return {"offers_by_kind": suppress_counts(offers), "needs_met_by_neighbourhood": suppress_counts(met)}

@@ -1,0 +1,354 @@
+"""Actions on the market: each validates, writes, audits and returns what it made."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.privacy import audit
+
+from .models import Contribution, Match, Need, Offer, Rate, Sector
+
+# Defaults for the rates when a coordinator has not set them (overridable in settings).
+DEFAULT_RATES = {
+    Rate.Kind.VOLUNTEER_HOUR: Decimal("16.00"),
+    Rate.Kind.SPACE_SQM_HOUR: Decimal("0.25"),
+    Rate.Kind.GOODS_ITEM: Decimal("10.00"),
+}
+
+ORGANISATION_SECTOR = {
+    "public": Sector.PUBLIC,
+    "school": Sector.PUBLIC,
+    "third_sector": Sector.THIRD_SECTOR,
+    "informal": Sector.THIRD_SECTOR,
+    "faith": Sector.THIRD_SECTOR,
+    "business": Sector.BUSINESS,
+}
+
+
+def _validated(obj, exclude=()):
+    obj.full_clean(exclude=list(exclude) + ["search_tokens"], validate_constraints=False)
+    return obj
+
+
+def _as_id(value):
+    return getattr(value, "pk", value)
+
+
+def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
+    """Record what `person` needs, in their own words; audited. Raises ValidationError on bad input."""
+    need = Need(
+        city_id=neighbourhood.city_id, person=person, text=(text or "").strip(), neighbourhood=neighbourhood,
+        urgency=urgency, kind=kind or "", days=days or 0, slots=slots or 0,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    _validated(need)
+    need.save()
+    audit.record(by, audit.Action.CREATE, need, reason="richiesta registrata")
+    return need
+
+
+@transaction.atomic
+def record_offer(
+    *, person=None, kind, title, description="", neighbourhoods, by, organisation=None, capacity=1, days=0, slots=0,
+    available_from=None, available_until=None,
+):
+    """Record what a person (or an organisation) offers, in the given neighbourhoods; audited."""
+    neighbourhoods = list(neighbourhoods)
+    if not neighbourhoods:
+        raise ValidationError({"neighbourhoods": _("Indica almeno un quartiere.")})
+    if (person is None) == (organisation is None):
+        raise ValidationError(_("Un'offerta è di una persona o di un'organizzazione."))
+    offer = Offer(
+        city_id=neighbourhoods[0].city_id, person=person, organisation=organisation, kind=kind,
+        title=(title or "").strip(), description=(description or "").strip(), capacity=capacity, days=days or 0,
+        slots=slots or 0, available_from=available_from, available_until=available_until,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    _validated(offer)
+    offer.save()
+    offer.neighbourhoods.set(neighbourhoods)
+    audit.record(by, audit.Action.CREATE, offer, reason="offerta registrata")
+    return offer
+
+
+@transaction.atomic
+def update_offer(offer, *, by, neighbourhoods=None, **fields):
+    """Change an offer's fields (and neighbourhoods); the ranking index sees it through updated_at."""
+    for name, value in fields.items():
+        setattr(offer, name, value)
+    _validated(offer)
+    offer.save()
+    if neighbourhoods is not None:
+        offer.neighbourhoods.set(neighbourhoods)
+    audit.record(by, audit.Action.UPDATE, offer, reason="offerta modificata")
+    return offer
+
+
+def set_offer_status(offer, status, *, by):
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        offer.set_status(status)
+        offer.save(update_fields=["status"])
+    audit.record(by, audit.Action.UPDATE, offer, reason=f"offerta: {status}")
+    return offer
+
+
+def set_need_status(need, status, *, by):
+    need.status = status
+    need.save(update_fields=["status"])
+    audit.record(by, audit.Action.UPDATE, need, reason=f"richiesta: {status}")
+    return need
+
+
+@transaction.atomic
+def propose_match(*, need, offer, by, score=0.0, reasons=()):
+    """A worker proposes that `offer` answers `need`; the need moves to 'being brokered'."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not need.is_active:
+        raise ValidationError(_("Questa richiesta non è più aperta."))
+    if offer.status != Offer.Status.OPEN or offer.remaining <= 0:
+        raise ValidationError(_("Questa offerta non ha più disponibilità."))
+    if Match.objects.filter(need=need, offer=offer, status__in=Match.ACTIVE).exists():
+        raise ValidationError(_("Questa offerta è già stata proposta per questa richiesta."))
+    match = Match.objects.create(need=need, offer=offer, proposed_by=by, score=score, reasons=list(reasons))
+    if need.status == Need.Status.OPEN:
+        need.status = Need.Status.BROKERING
+        need.save(update_fields=["status"])
+    audit.record(by, audit.Action.CREATE, match, reason="abbinamento proposto")
+    return match
+
+
+def answer_match(match, *, side, yes, by):
+    """One side accepts or declines. When both have accepted, a unit of the offer is taken.
+
+    The offer row is locked (select_for_update) so two acceptances racing for the
+    last unit cannot both succeed: the second sees no capacity and is refused.
+    """
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        completes = match.answer(side, yes)
+        if completes:
+            offer = Offer.objects.select_for_update().get(pk=match.offer_id)
+            offer.take_unit()
+            offer.save(update_fields=["taken", "status"])
+        match.save()
+        if not yes:
+            _reopen_need_if_idle(match.need_id)
+    audit.record(by, audit.Action.UPDATE, match, reason=f"risposta {side}: {'sì' if yes else 'no'}")
+    return match
+
+
+def _reopen_need_if_idle(need_id):
+    need = Need.objects.select_for_update().get(pk=need_id)
+    if need.status == Need.Status.BROKERING and not need.matches.filter(status__in=Match.ACTIVE).exists():
+        need.status = Need.Status.OPEN
+        need.save(update_fields=["status"])
+
+
+def start_match(match, *, by, follow_up_on=None):
+    match.start()
+    if follow_up_on:
+        match.follow_up_on = follow_up_on
+    match.save()
+    audit.record(by, audit.Action.UPDATE, match, reason="abbinamento avviato")
+    return match
+
+
+def set_follow_up(match, follow_up_on, *, by):
+    if not match.is_active:
+        raise ValidationError(_("L'abbinamento è chiuso: non serve una verifica."))
+    match.follow_up_on = follow_up_on
+    match.save(update_fields=["follow_up_on", "updated_at"])
+    audit.record(by, audit.Action.UPDATE, match, reason="verifica fissata")
+    return match
+
+
+@transaction.atomic
+def complete_match(match, *, outcome, by):
+    """The match is done: the need is met."""
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    match.complete(outcome)
+    match.save()
+    need = match.need
+    need.status = Need.Status.MET
+    need.save(update_fields=["status"])
+    audit.record(by, audit.Action.UPDATE, match, reason="abbinamento concluso")
+    return match
+
+
+@transaction.atomic
+def cancel_match(match, *, by):
+    """Cancel; a unit the match held goes back to the offer."""
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    if match.cancel():
+        offer = Offer.objects.select_for_update().get(pk=match.offer_id)
+        offer.release_unit()
+        offer.save(update_fields=["taken", "status"])
+    match.save()
+    _reopen_need_if_idle(match.need_id)
+    audit.record(by, audit.Action.UPDATE, match, reason="abbinamento annullato")
+    return match
+
+
+def leave_feedback(match, *, side, text, by):
+    if match.status not in (Match.Status.IN_PROGRESS, Match.Status.DONE, Match.Status.ACCEPTED):
+        raise ValidationError(_("Si può lasciare un commento solo a un abbinamento accettato."))
+    field = "need_feedback" if side == Match.Side.NEED else "offer_feedback"
+    setattr(match, field, text.strip())
+    _validated(match)
+    match.save(update_fields=[field, "updated_at"])
+    audit.record(by, audit.Action.UPDATE, match, reason="commento")
+    return match
+
+
+def rate_for(city, kind):
+    """The euro value of one unit of `kind` in `city`: the coordinator's rate, else the default."""
+    rate = Rate.objects.filter(city=city, kind=kind).only("euros").first()
+    if rate is not None:
+        return rate.euros
+    defaults = {**DEFAULT_RATES, **getattr(settings, "TRAMA_MARKET_RATES", {})}
+    return Decimal(str(defaults[kind]))
+
+
+def set_rate(city, kind, euros, *, by):
+    rate, _created = Rate.objects.get_or_create(city=city, kind=kind, defaults={"euros": euros, "updated_by": by})
+    rate.euros = euros
+    rate.updated_by = by
+    _validated(rate)
+    rate.save()
+    audit.record(by, audit.Action.UPDATE, rate, reason="tariffa")
+    return rate
+
+
+def value_of(city, kind, quantity, area_sqm=None, declared_value=None):
+    if kind == Contribution.Kind.HOURS:
+        value = quantity * rate_for(city, Rate.Kind.VOLUNTEER_HOUR)
+    elif kind == Contribution.Kind.SPACE_HOURS:
+        value = quantity * (area_sqm or 0) * rate_for(city, Rate.Kind.SPACE_SQM_HOUR)
+    elif kind == Contribution.Kind.GOODS:
+        value = declared_value if declared_value is not None else quantity * rate_for(city, Rate.Kind.GOODS_ITEM)
+    else:
+        value = quantity
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def sector_of(person=None, organisation=None):
+    if organisation is not None:
+        return ORGANISATION_SECTOR.get(organisation.sector, Sector.THIRD_SECTOR)
+    return Sector.CITIZEN
+
+
+def record_contribution(
+    *, kind, quantity, on, neighbourhood, by, person=None, organisation=None, match=None, area_sqm=None,
+    declared_value=None, initiative_id=None, note="",
+):
+    """Add a contribution to the ledger, valued with the city's rates; audited.
+
+    The contributor is a person or an organisation; its sector is kept with the
+    contribution, so later changes to the organisation do not rewrite history.
+    """
+    if (person is None) == (organisation is None):
+        raise ValidationError(_("Indica chi ha dato il contributo: una persona o un'organizzazione."))
+    quantity = Decimal(str(quantity))
+    errors = {}
+    if quantity <= 0:
+        errors["quantity"] = _("La quantità deve essere maggiore di zero.")
+    elif quantity > Contribution.LIMITS[kind]:
+        errors["quantity"] = _("La quantità supera il limite ragionevole (%(limit)s): controlla.") % {
+            "limit": Contribution.LIMITS[kind]}
+    if kind == Contribution.Kind.SPACE_HOURS and not area_sqm:
+        errors["area_sqm"] = _("Per uno spazio indica la superficie in metri quadri.")
+    if area_sqm is not None and not (0 < Decimal(str(area_sqm)) <= 100000):
+        errors["area_sqm"] = _("La superficie deve essere tra 0 e 100.000 m².")
+    if declared_value is not None and not (0 <= Decimal(str(declared_value)) <= 100000):
+        errors["declared_value"] = _("Il valore dichiarato deve essere tra 0 e 100.000 euro.")
+    if on > timezone.localdate():
+        errors["on"] = _("La data di un contributo non può essere nel futuro.")
+    if errors:
+        raise ValidationError(errors)
+    city = neighbourhood.city
+    contribution = Contribution(
+        city=city, kind=kind, quantity=quantity, area_sqm=area_sqm, declared_value=declared_value,
+        value_eur=value_of(city, kind, quantity, area_sqm, declared_value), person=person, organisation=organisation,
+        sector=sector_of(person, organisation), neighbourhood=neighbourhood, on=on, match=match,
+        initiative_id=initiative_id, note=(note or "").strip(), recorded_by=by,
+    )
+    _validated(contribution)
+    contribution.save()
+    audit.record(by, audit.Action.CREATE, contribution, reason="contributo registrato")
+    return contribution
+
+
+# Drafts from the public doors: kept in the visitor's session until they register or leave a contact.
+DRAFT_SESSION_KEY = "market_draft"
+DRAFT_HOURS = 24
+
+
+def save_draft(session, side, data):
+    """Keep what a visitor wrote at a public door, bound to their browser session."""
+    session[DRAFT_SESSION_KEY] = {"side": side, "data": data, "at": timezone.now().isoformat()}
+
+
+def current_draft(session):
+    """The visitor's draft, or None when there is none or it has expired (then it is dropped)."""
+    draft = session.get(DRAFT_SESSION_KEY)
+    if not draft:
+        return None
+    from datetime import datetime, timedelta
+
+    saved_at = datetime.fromisoformat(draft["at"])
+    if timezone.now() - saved_at > timedelta(hours=DRAFT_HOURS):
+        session.pop(DRAFT_SESSION_KEY, None)
+        return None
+    return draft
+
+
+def discard_draft(session):
+    session.pop(DRAFT_SESSION_KEY, None)
+
+
+@transaction.atomic
+def publish_draft(draft, *, person, by):
+    """Turn a public-door draft into a need or an offer of `person`."""
+    from trama.territory.models import Neighbourhood
+
+    data = draft["data"]
+    neighbourhood = Neighbourhood.objects.get(pk=data["neighbourhood"])
+    if draft["side"] == "need":
+        need = record_need(
+            person=person, text=data["text"], neighbourhood=neighbourhood, urgency=data.get("urgency") or "medium", by=by,
+        )
+        if data.get("give_text"):
+            record_offer(
+                person=person, kind=data.get("give_kind") or Offer.Kind.TIME, title=data["give_text"][:150],
+                description=data["give_text"], neighbourhoods=[neighbourhood], by=by,
+            )
+        return need
+    return record_offer(
+        person=person, kind=data["kind"], title=data["title"], description=data.get("description", ""),
+        neighbourhoods=[neighbourhood], by=by, days=data.get("days", 0), slots=data.get("slots", 0),
+    )
+
+
+def claim_draft(request, user):
+    """After sign-in: the visitor's draft becomes their need or offer. Returns it, or None."""
+    from trama.people.models import Role
+    from trama.people.services import person_for_account
+    from trama.territory.models import Neighbourhood
+
+    draft = current_draft(request.session)
+
+    if draft is None or not user.is_authenticated or user.role != Role.CITIZEN:
+        return None
+    neighbourhood = Neighbourhood.objects.filter(pk=draft["data"].get("neighbourhood")).first()
+    if neighbourhood is None:
+        discard_draft(request.session)
+        return None
+    person = person_for_account(user, neighbourhood)
+    made = publish_draft(draft, person=person, by=user)
+    discard_draft(request.session)
+    return made

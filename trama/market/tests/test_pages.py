@@ -1,0 +1,177 @@
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from trama.market import services
+from trama.market.models import Contribution, Match, Need, Offer
+from trama.people.models import Person, Role
+from trama.privacy.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+STIGMA = re.compile(r"\b(fragil[ei]|disagi\w*|utent[ei])\b", re.IGNORECASE)
+SCRIPT = "<script>alert('x')</script>"
+
+
+def test_public_pages_use_no_stigmatising_words(client, make_offer, neighbourhood):
+    make_offer()
+    pages = [reverse("home"), reverse("market:door_need"), reverse("market:door_offer"), reverse("market:offers"),
+             reverse("market:public_counts"), reverse("market:draft")]
+    client.post(reverse("market:door_need"), {"text": "Una mano con la spesa", "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    pages.append(reverse("market:draft"))
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert not STIGMA.search(body), (url, STIGMA.search(body))
+
+
+def test_the_public_sees_open_offers_of_organisations_only(client, make_offer, make_person):
+    public = make_offer("Spesa solidale")
+    make_offer("Offerta personale", person=make_person())
+    paused = make_offer("Offerta sospesa")
+    paused.status = Offer.Status.PAUSED
+    paused.save()
+    body = client.get(reverse("market:offers")).content.decode()
+    assert public.title in body and "Offerta personale" not in body and "Offerta sospesa" not in body
+
+
+def test_offers_are_filtered_by_words_kind_and_neighbourhood(client, make_offer, other_neighbourhood):
+    make_offer("Spesa a domicilio", kind="time")
+    make_offer("Sala per riunioni", kind="space", where=[other_neighbourhood])
+    assert "Sala" not in client.get(reverse("market:offers"), {"q": "spesa"}).content.decode()
+    assert "Spesa" not in client.get(reverse("market:offers"), {"kind": "space"}).content.decode()
+    body = client.get(reverse("market:offers"), {"neighbourhood": other_neighbourhood.pk}).content.decode()
+    assert "Sala" in body and "Spesa a domicilio" not in body
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["market:offers", "market:needs", "market:matches", "market:ledger"])
+def test_list_pages_make_the_same_number_of_queries_for_more_rows(client, users, make_offer, make_need, organisation, neighbourhood, name):
+    worker = users[Role.WORKER]
+    client.force_login(worker)
+
+    def add_rows():
+        offer, need = make_offer(), make_need()
+        match = services.propose_match(need=need, offer=offer, by=worker)
+        services.record_contribution(kind="hours", quantity=1, on=date.today(), neighbourhood=neighbourhood, by=worker,
+                                     organisation=organisation, match=match)
+
+    add_rows()
+    before = _count(client, reverse(name))
+    for _ in range(4):
+        add_rows()
+    assert _count(client, reverse(name)) == before
+
+
+def test_markup_in_text_is_shown_as_text(client, users, make_need):
+    need = make_need(text=f"Aiuto {SCRIPT}")
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert SCRIPT not in body and "&lt;script&gt;" in body
+
+
+def test_reading_a_need_is_audited(client, users, make_need):
+    need = make_need()
+    client.force_login(users[Role.WORKER])
+    client.get(reverse("market:need", args=[need.pk]))
+    assert AuditEntry.objects.filter(action="read", object_type="market.need", object_id=str(need.pk)).exists()
+    client.get(reverse("market:needs"))
+    assert AuditEntry.objects.filter(action="read", object_type="market.need", reason__contains=str(need.pk)).count() >= 1
+
+
+def test_a_100_kb_description_is_refused_with_a_clear_message(client, users, make_person, neighbourhood):
+    client.force_login(users[Role.WORKER])
+    person = make_person()
+    response = client.post(reverse("market:need_create") + f"?persona={person.pk}",
+                           {"text": "x" * 100_000, "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    assert response.status_code == 400 and "troppo lungo" in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_offer_dates_in_the_wrong_order_are_refused_on_the_page(client, users, organisation, neighbourhood):
+    client.force_login(users[Role.PARTNER])
+    response = client.post(reverse("market:offer_create"), {
+        "kind": "space", "title": "Sala", "neighbourhoods": [neighbourhood.pk], "capacity": 1, "organisation": organisation.pk,
+        "available_from": "2026-06-10", "available_until": "2026-06-01",
+    })
+    assert response.status_code == 400 and "prima della data di inizio" in response.content.decode()
+    assert not Offer.objects.exists()
+
+
+def test_recording_a_need_always_asks_what_the_person_could_offer(client, users, make_person, neighbourhood):
+    client.force_login(users[Role.WORKER])
+    person = make_person()
+    url = reverse("market:need_create") + f"?persona={person.pk}"
+    assert "che cosa potrebbe offrire" in client.get(url).content.decode()
+    client.post(url, {"text": "Compagnia la sera", "neighbourhood": neighbourhood.pk, "urgency": "low",
+                      "give_kind": "knowhow", "give_text": "So aggiustare le biciclette"})
+    assert person.needs.count() == 1 and person.offers.get().kind == "knowhow"
+    body = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert "So aggiustare le biciclette" in body and "Compagnia la sera" in body and "Banca del tempo" in body
+
+
+def test_negative_hours_are_refused_on_the_page_and_nothing_is_stored(client, users, make_need, make_offer):
+    match = services.propose_match(need=make_need(), offer=make_offer(), by=users[Role.WORKER])
+    client.force_login(users[Role.WORKER])
+    response = client.post(reverse("market:match_contribution", args=[match.pk]),
+                           {"kind": "hours", "quantity": "-3", "giver": "offer", "on": date.today().isoformat()})
+    assert response.status_code == 400 and "maggiore di zero" in response.content.decode()
+    assert not Contribution.objects.exists()
+
+
+def test_a_partner_accepts_a_match_of_their_organisation(client, users, make_need, make_offer):
+    match = services.propose_match(need=make_need(), offer=make_offer(), by=users[Role.WORKER])
+    client.force_login(users[Role.PARTNER])
+    client.post(reverse("market:match_answer", args=[match.pk]), {"side": "offer", "answer": "yes"})
+    client.post(reverse("market:match_answer", args=[match.pk]), {"side": "need", "answer": "yes"})
+    match.refresh_from_db()
+    assert match.offer_answer == Match.Answer.YES and match.need_answer == Match.Answer.PENDING
+
+
+def test_a_visitor_draft_becomes_a_need_after_registration(client, neighbourhood):
+    client.post(reverse("market:door_need"), {"text": "Una mano con i compiti", "neighbourhood": neighbourhood.pk,
+                                              "urgency": "low", "give_text": "Cucino per tutti"})
+    assert "Una mano con i compiti" in client.get(reverse("market:draft")).content.decode()
+    assert not Need.objects.exists()
+    client.post(reverse("people:register"), {"first_name": "Lia", "email": "lia@example.org", "username": "lia",
+                                             "password1": "Una-password-lunga-2026", "password2": "Una-password-lunga-2026",
+                                             "privacy": "on"})
+    person = Person.objects.get(account__username="lia")
+    assert person.needs.get().text == "Una mano con i compiti" and person.offers.get().description == "Cucino per tutti"
+    assert "Una mano con i compiti" not in client.get(reverse("market:draft")).content.decode()
+
+
+def test_a_visitor_can_leave_a_contact_instead(client, neighbourhood):
+    client.post(reverse("market:door_offer"), {"kind": "time", "title": "Leggo ad alta voce", "neighbourhood": neighbourhood.pk})
+    response = client.post(reverse("market:draft"), {"name": "Ada", "phone": "333 1234567", "consent": "on"})
+    assert response.status_code == 200
+    offer = Offer.objects.get()
+    assert offer.person.display_name == "Ada" and offer.person.phone == "333 1234567" and offer.person.account is None
+
+
+def test_drafts_expire(client, neighbourhood, settings):
+    client.post(reverse("market:door_need"), {"text": "Spesa", "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    session = client.session
+    session[services.DRAFT_SESSION_KEY]["at"] = "2000-01-01T00:00:00+00:00"
+    session.save()
+    assert "Non c'è niente in sospeso" in client.get(reverse("market:draft")).content.decode()
+
+
+def test_a_public_door_refuses_markup_free_text_is_escaped(client, neighbourhood):
+    client.post(reverse("market:door_need"), {"text": SCRIPT, "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    body = client.get(reverse("market:draft")).content.decode()
+    assert SCRIPT not in body and "&lt;script&gt;" in body
+
+
+def test_public_counts_hide_small_numbers(client, make_offer):
+    make_offer()
+    body = client.get(reverse("market:public_counts")).content.decode()
+    assert "riservato" in body

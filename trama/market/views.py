@@ -1,0 +1,451 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trama.people.models import Consent, Person, Role
+from trama.people.queries import people_visible_to
+from trama.people.services import person_for_account, register_person
+from trama.permissions import permission_required, refuse
+from trama.privacy import audit
+from trama.territory.queries import current_city
+
+from . import forms, services
+from .models import Contribution, Match, Need, Offer, Rate
+from .queries import (
+    contributions_visible_to,
+    ledger_totals,
+    matches_visible_to,
+    needs_visible_to,
+    offers_visible_to,
+    public_counts,
+    ranked_offers,
+    search_needs,
+    search_offers,
+)
+
+PAGE_SIZE = 25
+
+
+def _city(request):
+    return request.user.city if request.user.is_authenticated and request.user.city_id else current_city()
+
+
+def _errors_to_form(form, error):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _render(request, template, context, form=None, personal=False):
+    response = render(request, template, context, status=400 if form is not None and form.errors else 200)
+    response.personal_data = personal
+    return response
+
+
+# -- offers ---------------------------------------------------------------------------------
+
+@permission_required("market.list_offers")
+def offer_list(request):
+    city = _city(request)
+    form = forms.OfferSearchForm(request.GET or None, city=city)
+    offers = offers_visible_to(request.user).filter(city=city)
+    if form.is_valid():
+        offers = search_offers(offers, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "kind", "status")})
+    offers = offers.select_related("organisation", "person").prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "market/offers.html", {"form": form, "page": page})
+
+
+def _offer(request, pk):
+    return get_object_or_404(Offer.objects.select_related("organisation", "person"), pk=pk)
+
+
+@permission_required("market.view_offer", get_object=_offer)
+def offer_detail(request, pk, obj):
+    can_change = request.user.has_perm("market.change_offer", obj)
+    matches = matches_visible_to(request.user).filter(offer=obj).select_related("need") if request.user.is_authenticated else []
+    return render(request, "market/offer_detail.html", {
+        "offer": obj, "can_change": can_change, "matches": matches, "statuses": Offer.Status,
+    })
+
+
+def _organisations(user):
+    return user.organisations.all() if user.role == Role.PARTNER else None
+
+
+@permission_required("market.add_offer")
+def offer_create(request):
+    city = _city(request)
+    user = request.user
+    organisations = _organisations(user)
+    if user.role == Role.PARTNER and not organisations.exists():
+        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione: chiedilo al coordinamento."))
+        return redirect("market:offers")
+    person = None
+    if user.role in (Role.WORKER, Role.COORDINATOR):
+        person = get_object_or_404(people_visible_to(user), pk=request.GET.get("persona") or 0)
+    form = forms.OfferForm(request.POST or None, city=city, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if user.role == Role.CITIZEN:
+            person = person_for_account(user, data["neighbourhoods"][0])
+        try:
+            offer = services.record_offer(
+                person=person, organisation=data.get("organisation"), kind=data["kind"], title=data["title"],
+                description=data["description"], neighbourhoods=data["neighbourhoods"], by=user, capacity=data["capacity"],
+                days=data["days"], slots=data["slots"], available_from=data["available_from"],
+                available_until=data["available_until"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Offerta registrata. Grazie!"))
+            return redirect(offer)
+    return _render(request, "market/offer_form.html", {"form": form, "person": person}, form)
+
+
+@permission_required("market.change_offer", get_object=_offer)
+def offer_edit(request, pk, obj):
+    form = forms.OfferForm(request.POST or None, city=obj.city, offer=obj)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        neighbourhoods = data.pop("neighbourhoods")
+        data.pop("organisation", None)
+        try:
+            services.update_offer(obj, by=request.user, neighbourhoods=neighbourhoods, **data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Offerta aggiornata."))
+            return redirect(obj)
+    return _render(request, "market/offer_form.html", {"form": form, "offer": obj}, form)
+
+
+@require_POST
+@permission_required("market.change_offer", get_object=_offer)
+def offer_status(request, pk, obj):
+    status = request.POST.get("status", "")
+    if status not in Offer.Status.values:
+        messages.error(request, _("Stato non valido."))
+    else:
+        try:
+            services.set_offer_status(obj, status, by=request.user)
+            messages.success(request, _("Stato dell'offerta aggiornato."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(obj)
+
+
+# -- needs ----------------------------------------------------------------------------------
+
+@permission_required("market.list_needs")
+def need_list(request):
+    city = _city(request)
+    form = forms.NeedSearchForm(request.GET or None, city=city)
+    needs = needs_visible_to(request.user)
+    if form.is_valid():
+        needs = search_needs(needs, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "urgency", "status")})
+    needs = needs.select_related("person", "neighbourhood").order_by("-created_at", "-pk")
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    shown = [need.pk for need in page.object_list]
+    if shown:
+        # One entry per page read: the ids of the needs shown.
+        audit.record(request.user, audit.Action.READ, object_type="market.need",
+                     reason="elenco richieste: " + ",".join(map(str, shown)), path=request.path)
+    return _render(request, "market/needs.html", {"form": form, "page": page}, personal=True)
+
+
+def _need(request, pk):
+    return get_object_or_404(Need.objects.select_related("person", "neighbourhood"), pk=pk)
+
+
+@permission_required("market.view_need", get_object=_need)
+def need_detail(request, pk, obj):
+    audit.record_read(request, obj, reason="richiesta")
+    can_broker = request.user.has_perm("market.broker", obj)
+    candidates = ranked_offers(obj) if can_broker and obj.is_active else []
+    proposed = set(obj.matches.filter(status__in=Match.ACTIVE).values_list("offer_id", flat=True))
+    return _render(request, "market/need_detail.html", {
+        "need": obj, "can_broker": can_broker, "candidates": candidates, "proposed": proposed,
+        "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),
+    }, personal=True)
+
+
+@permission_required("market.add_need")
+def need_create(request):
+    city = _city(request)
+    user = request.user
+    person = None
+    if user.role in (Role.WORKER, Role.COORDINATOR):
+        person = get_object_or_404(people_visible_to(user), pk=request.GET.get("persona") or 0)
+    initial = {"neighbourhood": person.neighbourhood} if person else {}
+    form = forms.NeedForm(request.POST or None, city=city, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if user.role == Role.WORKER and data["neighbourhood"].pk not in user.neighbourhood_ids():
+            form.add_error("neighbourhood", _("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
+        else:
+            who = person or person_for_account(user, data["neighbourhood"])
+            try:
+                need = services.record_need(
+                    person=who, text=data["text"], neighbourhood=data["neighbourhood"], urgency=data["urgency"], by=user,
+                    kind=data["kind"], days=data["days"], slots=data["slots"],
+                )
+                if data["give_kind"]:
+                    services.record_offer(
+                        person=who, kind=data["give_kind"], title=data["give_text"][:150], description=data["give_text"],
+                        neighbourhoods=[data["neighbourhood"]], by=user,
+                    )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Richiesta registrata."))
+                return redirect(need)
+    return _render(request, "market/need_form.html", {"form": form, "person": person}, form, personal=True)
+
+
+@require_POST
+@permission_required("market.broker", get_object=_need)
+def propose(request, pk, obj):
+    offer = get_object_or_404(Offer, pk=request.POST.get("offer") or 0)
+    candidate = next((c for c in ranked_offers(obj, limit=50) if c.offer.pk == offer.pk), None)
+    try:
+        match = services.propose_match(
+            need=obj, offer=offer, by=request.user, score=candidate.score if candidate else 0.0,
+            reasons=candidate.reasons if candidate else [],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(obj)
+    messages.success(request, _("Abbinamento proposto: ora le due parti possono accettare."))
+    return redirect(match)
+
+
+# -- matches --------------------------------------------------------------------------------
+
+@permission_required("market.list_matches")
+def match_list(request):
+    status = request.GET.get("stato", "")
+    matches = matches_visible_to(request.user).select_related("need", "need__neighbourhood", "offer", "offer__organisation")
+    if status in Match.Status.values:
+        matches = matches.filter(status=status)
+    page = Paginator(matches.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return _render(request, "market/matches.html", {"page": page, "status": status, "statuses": Match.Status.choices}, personal=True)
+
+
+def _match(request, pk):
+    return get_object_or_404(
+        Match.objects.select_related("need", "need__person", "need__neighbourhood", "offer", "offer__organisation", "offer__person"),
+        pk=pk,
+    )
+
+
+def my_sides(user, match):
+    """The sides of `match` this account may answer for."""
+    if user.role in (Role.WORKER, Role.COORDINATOR):
+        return [Match.Side.NEED, Match.Side.OFFER]
+    sides = []
+    if match.need.person.account_id == user.pk:
+        sides.append(Match.Side.NEED)
+    offer = match.offer
+    if (offer.person_id and offer.person.account_id == user.pk) or (
+        offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists()
+    ):
+        sides.append(Match.Side.OFFER)
+    return sides
+
+
+@permission_required("market.view_match", get_object=_match)
+def match_detail(request, pk, obj):
+    audit.record_read(request, obj, reason="abbinamento")
+    can_manage = request.user.has_perm("market.manage_match", obj)
+    return _render(request, "market/match_detail.html", {
+        "match": obj, "sides": my_sides(request.user, obj), "can_manage": can_manage,
+        "step_form": forms.MatchStepForm(), "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
+        "contributions": obj.contributions.select_related("person", "organisation"),
+        "can_contribute": request.user.has_perm("market.add_contribution"),
+    }, personal=True)
+
+
+@require_POST
+@permission_required("market.answer_match", get_object=_match)
+def match_answer(request, pk, obj):
+    form = forms.AnswerForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["side"] not in my_sides(request.user, obj):
+        messages.error(request, _("Risposta non valida."))
+        return redirect(obj)
+    try:
+        services.answer_match(obj, side=form.cleaned_data["side"], yes=form.cleaned_data["answer"] == "yes", by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Risposta registrata."))
+    return redirect(obj)
+
+
+@require_POST
+@permission_required("market.manage_match", get_object=_match)
+def match_step(request, pk, obj):
+    form = forms.MatchStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(obj)
+    step, data = form.cleaned_data["step"], form.cleaned_data
+    try:
+        if step == "start":
+            services.start_match(obj, by=request.user, follow_up_on=data["follow_up_on"])
+        elif step == "follow_up":
+            services.set_follow_up(obj, data["follow_up_on"], by=request.user)
+        elif step == "complete":
+            services.complete_match(obj, outcome=data["outcome"], by=request.user)
+        else:
+            services.cancel_match(obj, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Abbinamento aggiornato."))
+    return redirect(obj)
+
+
+@require_POST
+@permission_required("market.answer_match", get_object=_match)
+def match_feedback(request, pk, obj):
+    form = forms.FeedbackForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["side"] not in my_sides(request.user, obj):
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors) or _("Commento non valido."))
+        return redirect(obj)
+    try:
+        services.leave_feedback(obj, side=form.cleaned_data["side"], text=form.cleaned_data["text"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Grazie del commento."))
+    return redirect(obj)
+
+
+@permission_required("market.manage_match", get_object=_match)
+def match_contribution(request, pk, obj):
+    """Record what was given through this match: it lands in the ledger."""
+    if not request.user.has_perm("market.add_contribution"):
+        return refuse(request)
+    form = forms.ContributionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["giver"] == "need":
+            person, organisation = obj.need.person, None
+        else:
+            person, organisation = obj.offer.person, obj.offer.organisation
+        try:
+            services.record_contribution(
+                kind=data["kind"], quantity=data["quantity"], on=data["on"], neighbourhood=obj.need.neighbourhood,
+                by=request.user, person=person, organisation=organisation, match=obj, area_sqm=data["area_sqm"],
+                declared_value=data["declared_value"], note=data["note"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Contributo registrato nel registro delle risorse."))
+            return redirect(obj)
+    return _render(request, "market/contribution_form.html", {"form": form, "match": obj}, form, personal=True)
+
+
+# -- ledger and rates -----------------------------------------------------------------------
+
+@permission_required("market.view_ledger")
+def ledger(request):
+    contributions = contributions_visible_to(request.user).select_related("person", "organisation", "neighbourhood", "match")
+    page = Paginator(contributions.order_by("-on", "-pk"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    scope = None if request.user.role == Role.COORDINATOR else request.user.neighbourhood_ids()
+    totals = ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)
+    return _render(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
+
+
+@permission_required("market.manage_rates")
+def rates(request):
+    city = _city(request)
+    current = {kind: services.rate_for(city, kind) for kind in Rate.Kind.values}
+    form = forms.RateForm(request.POST or None, rates=current)
+    if request.method == "POST" and form.is_valid():
+        for kind in Rate.Kind.values:
+            if form.cleaned_data[kind] != current[kind]:
+                services.set_rate(city, kind, form.cleaned_data[kind], by=request.user)
+        messages.success(request, _("Tariffe aggiornate: valgono per i contributi registrati da ora in poi."))
+        return redirect("market:rates")
+    return _render(request, "market/rates.html", {"form": form}, form)
+
+
+# -- public doors ---------------------------------------------------------------------------
+
+def public_counts_view(request):
+    return render(request, "market/public_counts.html", {"counts": public_counts(_city(request))})
+
+
+def _door(request, side):
+    if not request.user.has_perm("market.use_public_door"):
+        messages.info(request, _("Da operatore registri richieste e offerte dalla scheda della persona."))
+        return redirect("market:offers")
+    city = _city(request)
+    form_class = forms.PublicNeedForm if side == "need" else forms.PublicOfferForm
+    form = form_class(request.POST or None, city=city)
+    if request.method == "POST" and form.is_valid():
+        data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in form.cleaned_data.items()}
+        draft = {"side": side, "data": data}
+        if request.user.is_authenticated:
+            made = services.publish_draft(draft, person=person_for_account(request.user, form.cleaned_data["neighbourhood"]), by=request.user)
+            messages.success(request, _("Fatto: è nel mercato."))
+            return redirect(made)
+        services.save_draft(request.session, side, data)
+        return redirect("market:draft")
+    template = "market/door_need.html" if side == "need" else "market/door_offer.html"
+    return _render(request, template, {"form": form}, form)
+
+
+def door_need(request):
+    return _door(request, "need")
+
+
+def door_offer(request):
+    return _door(request, "offer")
+
+
+def draft(request):
+    """The visitor's draft: register, leave a contact, or let it go."""
+    current = services.current_draft(request.session)
+    if current is None:
+        return render(request, "market/draft_missing.html")
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from trama.territory.models import Neighbourhood
+
+        data = form.cleaned_data
+        neighbourhood = get_object_or_404(Neighbourhood, pk=current["data"]["neighbourhood"])
+        person = register_person(
+            by=None, neighbourhood=neighbourhood, display_name=data["name"], channel=Person.Channel.SELF,
+            consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT, Consent.Purpose.IDENTIFYING],
+            phone=data["phone"], email=data["email"],
+        )
+        try:
+            services.publish_draft(current, person=person, by=None)
+        except ValidationError:
+            services.discard_draft(request.session)
+            messages.error(request, _("La bozza non è più valida: ricomincia, per favore."))
+            return redirect("home")
+        services.discard_draft(request.session)
+        return render(request, "market/draft_done.html", {"side": current["side"]})
+    return _render(request, "market/draft.html", {
+        "draft": current, "form": form, "next": reverse("market:draft"),
+    }, form)
+
+
+@require_POST
+def draft_discard(request):
+    services.discard_draft(request.session)
+    messages.info(request, _("Bozza eliminata."))
+    return redirect("home")
