@@ -61,6 +61,6 @@ def phone(browser, live_server):
 
 def log_in(page, username, password):
     page.goto("/account/accedi/")
-    page.get_by_label("Nome utente o e-mail").fill(username)
+    page.get_by_label("Nome per accedere o e-mail").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Accedi").last.click()

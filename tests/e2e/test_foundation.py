@@ -37,7 +37,7 @@ def test_demo_role_logs_in_on_a_phone_and_sees_its_home(phone, demo_accounts, us
 
 def test_wrong_password_is_refused_with_a_clear_message(page, demo_accounts):
     log_in(page, "operatore", "not-the-password")
-    expect(page.get_by_text("Nome utente o password non corretti")).to_be_visible()
+    expect(page.get_by_text("Nome per accedere o password non corretti")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/account/accedi/"))
 
 

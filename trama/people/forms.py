@@ -32,10 +32,10 @@ def _limit_password(field):
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Nome utente o e-mail"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    username = forms.CharField(label=_("Nome per accedere o e-mail"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
 
     error_messages = {
-        "invalid_login": _("Nome utente o password non corretti. Controlla e riprova."),
+        "invalid_login": _("Nome per accedere o password non corretti. Controlla e riprova."),
         "inactive": _("Questo account è disattivato."),
     }
 
@@ -76,7 +76,7 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "email", "username"]
-        labels = {"first_name": _("Nome (anche solo quello con cui vuoi farti chiamare)"), "username": _("Nome utente")}
+        labels = {"first_name": _("Nome (anche solo quello con cui vuoi farti chiamare)"), "username": _("Nome per accedere")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,9 +90,9 @@ class RegistrationForm(forms.ModelForm):
         # must not be two people.
         username = self.cleaned_data["username"]
         if "@" in username:
-            raise forms.ValidationError(_("Il nome utente non può contenere @: per accedere puoi già usare la tua e-mail."))
+            raise forms.ValidationError(_("Il nome per accedere non può contenere @: per accedere puoi già usare la tua e-mail."))
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("Questo nome utente è già in uso: scegline un altro."))
+            raise forms.ValidationError(_("Questo nome per accedere è già in uso: scegline un altro."))
         return username
 
     def clean_email(self):
@@ -163,7 +163,7 @@ class InvitationForm(forms.ModelForm):
 
 
 def _unique_username(email):
-    base = email.split("@")[0][:140] or "utente"
+    base = email.split("@")[0][:140] or "persona"
     candidate, n = base, 1
     while User.objects.filter(username__iexact=candidate).exists():
         n += 1
@@ -172,5 +172,5 @@ def _unique_username(email):
 
 
 class AccountSearchForm(forms.Form):
-    q = forms.CharField(label=_("Cerca per nome, nome utente o e-mail"), required=False, max_length=100)
+    q = forms.CharField(label=_("Cerca per nome, nome per accedere o e-mail"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Ruolo"), required=False, choices=[("", _("Tutti i ruoli"))] + Role.choices)

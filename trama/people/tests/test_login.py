@@ -26,7 +26,7 @@ def test_wrong_password_gives_italian_error_and_no_session(client, make_user, lo
     user = make_user()
     response = log_in(client, user.username, "sbagliata-davvero")
     assert response.status_code == 200
-    assert "Nome utente o password non corretti" in response.content.decode()
+    assert "Nome per accedere o password non corretti" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -102,7 +102,7 @@ def test_username_taken_in_another_case_is_refused(client, make_user):
     make_user(username="Marta")
     response = register(client)
     assert response.status_code == 400
-    assert "Questo nome utente è già in uso" in response.content.decode()
+    assert "Questo nome per accedere è già in uso" in response.content.decode()
 
 
 def test_username_may_not_look_like_an_email(client, city):
