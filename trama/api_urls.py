@@ -5,4 +5,5 @@ urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
     path("", include("trama.territory.api")),
     path("", include("trama.market.api")),
+    path("", include("trama.attention.api")),
 ]

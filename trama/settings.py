@@ -237,6 +237,9 @@ CONTENT_SECURITY_POLICY = {
 # Privacy: counts from 1 to (threshold - 1) are hidden outside the workers' scope.
 TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 10))
 
+# Signals that led to nothing are anonymised after this many days (manage.py anonymise_signals).
+TRAMA_SIGNAL_RETENTION_DAYS = int(os.environ.get("TRAMA_SIGNAL_RETENTION_DAYS", 365))
+
 # Background tasks: a database queue and `manage.py db_worker`.
 TASKS = {
     "default": {

@@ -1,0 +1,134 @@
+"""Reads of the attention network reused by views, API and insights."""
+
+from statistics import median
+
+from django.db.models import Count, Q
+
+from trama.people.models import Role
+from trama.privacy.suppression import suppress_table
+from trama.territory.models import Neighbourhood
+
+from .models import Antenna, Encounter, OutreachTask, Signal
+
+
+def _scoped(queryset, user, neighbourhood_field="neighbourhood"):
+    """Rows of `queryset` in `user`'s scope: a worker's neighbourhoods, a coordinator's city."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == Role.COORDINATOR:
+        return queryset.filter(**{f"{neighbourhood_field}__city": user.city}) if user.city_id else queryset
+    if user.role == Role.WORKER:
+        return queryset.filter(**{f"{neighbourhood_field}__in": user.neighbourhood_ids()})
+    return queryset.none()
+
+
+def signals_visible_to(user):
+    return _scoped(Signal.objects.all(), user)
+
+
+def signal_queue(user, status="open"):
+    """The signals a worker triages: open ones by default, most urgent and newest first.
+
+    `status` is "open", "all" or one Signal.Status. A fixed number of queries
+    whatever the number of rows.
+    """
+    signals = signals_visible_to(user).select_related("neighbourhood", "place", "assigned_to")
+    if status == "open":
+        signals = signals.filter(status__in=Signal.OPEN)
+    elif status in Signal.Status.values:
+        signals = signals.filter(status=status)
+    return signals.order_by("-urgency", "-created_at", "-pk")
+
+
+def signals_sent_by(user):
+    """An antenna's own signals, newest first: what they may know is only their status."""
+    return Signal.objects.filter(sent_by=user).select_related("neighbourhood").order_by("-created_at", "-pk")
+
+
+def merge_candidates(signal):
+    """Other signals of the same neighbourhood a new one could be the same situation as."""
+    return (
+        Signal.objects.filter(neighbourhood_id=signal.neighbourhood_id, merged_into__isnull=True, status__in=Signal.OPEN)
+        .exclude(pk=signal.pk)
+        .order_by("-created_at")
+    )
+
+
+def outreach_visible_to(user):
+    return _scoped(OutreachTask.objects.all(), user).select_related("neighbourhood", "assigned_to", "signal")
+
+
+def encounters_visible_to(user):
+    return _scoped(Encounter.objects.all(), user).select_related("neighbourhood", "worker", "person")
+
+
+def antennas_visible_to(user):
+    antennas = Antenna.objects.select_related("account", "organisation")
+    if user.role == Role.COORDINATOR:
+        return antennas.filter(account__city=user.city) if user.city_id else antennas
+    if user.role == Role.WORKER:
+        return antennas.filter(account__neighbourhoods__in=user.neighbourhood_ids()).distinct()
+    return antennas.none()
+
+
+def signal_metrics(*, city=None, neighbourhoods=None, since=None, until=None):
+    """How the attention network answers: the share of signals taken up and the time to first contact.
+
+    Signals merged into another are left out (they are the same situation).
+    `taken_up` counts the signals a worker took on (an outreach was planned, the
+    person was already known, or contact happened); one closed as needing no
+    action or referred elsewhere is not taken up. `median_to_first_contact` is a
+    timedelta over the signals that led to contact, None if none did. Filters:
+    `city`, `neighbourhoods` (iterable of neighbourhoods or ids), and the period
+    `since` <= created_at < `until`.
+    """
+    signals = Signal.objects.filter(merged_into__isnull=True)
+    if city is not None:
+        signals = signals.filter(city=city)
+    if neighbourhoods is not None:
+        signals = signals.filter(neighbourhood__in=list(neighbourhoods))
+    if since is not None:
+        signals = signals.filter(created_at__gte=since)
+    if until is not None:
+        signals = signals.filter(created_at__lt=until)
+    counts = signals.aggregate(total=Count("pk"), taken_up=Count("pk", filter=Q(taken_up_at__isnull=False)))
+    waits = [contact - sent for sent, contact in signals.filter(first_contact_at__isnull=False).values_list("created_at", "first_contact_at")]
+    total = counts["total"]
+    return {
+        "signals": total,
+        "taken_up": counts["taken_up"],
+        "contacted": len(waits),
+        "share_taken_up": counts["taken_up"] / total if total else None,
+        "median_to_first_contact": median(waits) if waits else None,
+    }
+
+
+def training_coverage(user):
+    """Trained antennas (at least one session attended) per neighbourhood and kind.
+
+    Returns (kinds, rows) where each row is (neighbourhood, [Cell per kind]).
+    A worker sees the counts of their own neighbourhoods in full and those of
+    the others with small counts suppressed; a coordinator sees the city in full.
+    """
+    city = user.city
+    neighbourhoods = list(Neighbourhood.objects.filter(city=city).order_by("name")) if city else list(Neighbourhood.objects.order_by("name"))
+    kinds = list(Antenna.Kind)
+    counts = {}
+    trained = (
+        Antenna.objects.filter(active=True, attendances__isnull=False, account__neighbourhoods__in=neighbourhoods)
+        .values("account__neighbourhoods", "kind")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for row in trained:
+        counts[(row["account__neighbourhoods"], row["kind"])] = row["n"]
+
+    def table(part, in_scope):
+        grid = suppress_table([[counts.get((n.pk, k.value), 0) for k in kinds] for n in part], in_scope=in_scope)
+        return list(zip(part, grid))
+
+    if user.role == Role.COORDINATOR:
+        rows = table(neighbourhoods, True)
+    else:
+        mine = user.neighbourhood_ids()
+        rows = table([n for n in neighbourhoods if n.pk in mine], True) + table([n for n in neighbourhoods if n.pk not in mine], False)
+    return kinds, rows

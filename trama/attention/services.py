@@ -1,0 +1,219 @@
+"""Actions of the attention network that change more than one record.
+
+Views, API and tasks call these; each one runs in a transaction, and the
+signal it changes is locked first, so two workers triaging the same signal
+cannot both win.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.people.models import Person
+from trama.people.services import invite, register_person
+from trama.people.tasks import send_email
+from trama.privacy import audit
+
+from .models import Antenna, Attendance, Encounter, OutreachTask, Signal
+
+logger = logging.getLogger(__name__)
+
+
+def onboard_antenna(request, form):
+    """Create the antenna's account and profile and e-mail the invitation link."""
+    with transaction.atomic():
+        user = invite(request, form)
+        antenna = Antenna.objects.create(
+            account=user,
+            kind=form.cleaned_data["kind"],
+            organisation=form.cleaned_data.get("organisation"),
+            email_updates=form.cleaned_data.get("email_updates", False),
+            onboarded_by=request.user,
+        )
+    return antenna
+
+
+def send_signal(*, by, neighbourhood, **fields):
+    """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood)."""
+    signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, sent_by=by, **fields)
+    audit.record(by, audit.Action.CREATE, signal, reason="segnalazione inviata")
+    return signal
+
+
+def _locked(signal):
+    return Signal.objects.select_for_update().get(pk=signal.pk)
+
+
+def _save_signal(signal, by, reason):
+    signal.save()
+    audit.record(by, audit.Action.UPDATE, signal, reason=reason)
+
+
+@transaction.atomic
+def triage(signal, *, by, outcome, note="", merge_with=None, person=None):
+    """Decide what a new signal needs (other than an outreach: see `plan_outreach`).
+
+    MERGED joins it to `merge_with`, PERSON links it to someone already known,
+    NO_ACTION and REFERRED close it with `note` as the reason.
+    """
+    signal = _locked(signal)
+    now = timezone.now()
+    if outcome == Signal.Outcome.MERGED:
+        signal.merge_into(_locked(merge_with), by, now)
+    elif outcome == Signal.Outcome.PERSON:
+        signal.take_up(by, Signal.Outcome.PERSON, now)
+        signal.person = person
+        signal.outcome_note = note
+    elif outcome in (Signal.Outcome.NO_ACTION, Signal.Outcome.REFERRED):
+        signal.close_at_triage(by, outcome, note, now)
+    else:
+        raise ValidationError({"outcome": _("Esito non valido.")})
+    _save_signal(signal, by, f"triage: {outcome}")
+    return signal
+
+
+@transaction.atomic
+def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, due_date, plan=""):
+    """Plan going towards someone; a signal it answers is taken up by whoever goes."""
+    if signal is not None:
+        signal = _locked(signal)
+        signal.assigned_to = assigned_to
+        signal.take_up(by, Signal.Outcome.OUTREACH)
+        _save_signal(signal, by, "uscita programmata")
+        neighbourhood = signal.neighbourhood
+    task = OutreachTask.objects.create(
+        neighbourhood=neighbourhood, signal=signal, assigned_to=assigned_to, method=method, due_date=due_date,
+        plan=plan, created_by=by,
+    )
+    audit.record(by, audit.Action.CREATE, task, reason="uscita programmata")
+    return task
+
+
+@transaction.atomic
+def finish_outreach(task, *, by, status, result):
+    """Record how an outreach went; an outreach that reached no one leaves its signal taken up."""
+    task = OutreachTask.objects.select_for_update().get(pk=task.pk)
+    task.finish(status, result)
+    task.save()
+    audit.record(by, audit.Action.UPDATE, task, reason="esito uscita")
+    return task
+
+
+def contact_happened(signal, *, now=None):
+    """The person behind `signal` was met: the signal and those merged into it tell their antennas."""
+    now = now or timezone.now()
+    signal = _locked(signal)
+    if signal.status == Signal.Status.CLOSED:
+        return signal
+    was = signal.status
+    signal.mark_contacted(now)
+    signal.save()
+    followers = list(Signal.objects.select_for_update().filter(merged_into=signal).exclude(status=Signal.Status.CLOSED))
+    for follower in followers:
+        before = follower.status
+        follower.follow(signal, now)
+        follower.save()
+        if before != Signal.Status.CONTACTED:
+            tell_antenna(follower)
+    if was != Signal.Status.CONTACTED:
+        tell_antenna(signal)
+    return signal
+
+
+def tell_antenna(signal):
+    """E-mail the antenna, if they asked to, that their signal led to contact: no personal detail."""
+    antenna = Antenna.objects.filter(account_id=signal.sent_by_id, email_updates=True, active=True).select_related("account").first()
+    if antenna is None or not antenna.account.email or not antenna.account.is_active:
+        return
+    body = render_to_string("attention/email/contact_happened.txt", {"signal": signal, "antenna": antenna})
+    # Sent after commit: an e-mail must never announce a change that was rolled back.
+    transaction.on_commit(
+        lambda: send_email.enqueue(str(_("La tua segnalazione: contatto avvenuto")), body, [antenna.account.email])
+    )
+
+
+@transaction.atomic
+def close_signal(signal, *, by):
+    signal = _locked(signal)
+    signal.close()
+    _save_signal(signal, by, "segnalazione chiusa")
+    Signal.objects.filter(merged_into=signal).exclude(status=Signal.Status.CLOSED).update(
+        status=Signal.Status.CLOSED, closed_at=signal.closed_at, status_changed_at=signal.closed_at
+    )
+    return signal
+
+
+def _market_function(name):
+    """The market's service `name`, or None while the market app does not provide it."""
+    try:
+        from trama.market import services as market_services
+    except ImportError:
+        return None
+    return getattr(market_services, name, None)
+
+
+@transaction.atomic
+def record_encounter(
+    *, by, neighbourhood, setting, happened_at, notes="", signal=None, outreach=None, person=None, new_person=None,
+    need_text="", need_urgency="medium", offer_text="", offer_kind="time",
+):
+    """Log a meeting with someone, with everything that came out of it, in one step.
+
+    `new_person` (a dict with display_name, channel, known_to_services, consents)
+    registers the person pseudonymously. What the person needs and could offer
+    goes to the market when it provides `record_need`/`record_offer`; otherwise
+    it is kept in the notes. A signal or outreach it answers records the contact.
+    Raises ValidationError (and stores nothing) on bad input.
+    """
+    if new_person:
+        person = register_person(by=by, neighbourhood=neighbourhood, **new_person)
+    notes = notes.strip()
+    kept = []
+    if need_text.strip():
+        record_need = _market_function("record_need") if person is not None else None
+        if record_need is None:
+            kept.append(_("Ha bisogno di: %(text)s") % {"text": need_text.strip()})
+        else:
+            record_need(person=person, text=need_text.strip(), neighbourhood=neighbourhood, urgency=need_urgency, by=by)
+    if offer_text.strip():
+        record_offer = _market_function("record_offer") if person is not None else None
+        if record_offer is None:
+            kept.append(_("Potrebbe offrire: %(text)s") % {"text": offer_text.strip()})
+        else:
+            title = offer_text.strip().splitlines()[0][:80]
+            record_offer(person=person, kind=offer_kind, title=title, description=offer_text.strip(), neighbourhoods=[neighbourhood], by=by)
+    if kept:
+        notes = "\n\n".join([notes, *kept]).strip()
+    if outreach is not None:
+        signal = signal or outreach.signal
+    encounter = Encounter.objects.create(
+        neighbourhood=neighbourhood, worker=by, person=person, signal=signal, outreach=outreach, setting=setting,
+        happened_at=happened_at, notes=notes,
+    )
+    audit.record(by, audit.Action.CREATE, encounter, reason="incontro registrato")
+    if outreach is not None and outreach.status == OutreachTask.Status.PLANNED:
+        finish_outreach(outreach, by=by, status=OutreachTask.Status.DONE, result=_("Incontro registrato."))
+    if signal is not None:
+        if person is not None and signal.person_id is None:
+            Signal.objects.filter(pk=signal.pk).update(person=person)
+        contact_happened(signal, now=happened_at if happened_at <= timezone.now() else None)
+    return encounter
+
+
+def record_attendance(session, antennas, *, by):
+    """Mark who attended a training session (recording someone twice changes nothing)."""
+    existing = set(session.attendances.values_list("antenna_id", flat=True))
+    Attendance.objects.bulk_create(
+        [Attendance(session=session, antenna=a, recorded_by=by) for a in antennas if a.pk not in existing]
+    )
+
+
+def registration_channel(signal=None, outreach=None):
+    """How the programme first reached a person met through this encounter."""
+    if signal is not None or (outreach is not None and outreach.signal_id):
+        return Person.Channel.ANTENNA
+    return Person.Channel.OUTREACH

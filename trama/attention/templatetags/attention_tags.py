@@ -1,0 +1,34 @@
+from django import template
+
+from trama.privacy import audit
+
+from ..models import Encounter, Signal
+from ..queries import signal_queue, signals_sent_by
+
+register = template.Library()
+
+
+@register.simple_tag
+def open_signal_counts(user):
+    """How many open signals a worker has in their neighbourhoods, and how many are unassigned."""
+    queue = signal_queue(user)
+    return {"open": queue.count(), "unassigned": queue.filter(status=Signal.Status.NEW, assigned_to__isnull=True).count()}
+
+
+@register.simple_tag
+def antenna_news(user):
+    """How many of an antenna's signals changed status since they last looked."""
+    return sum(1 for s in signals_sent_by(user).exclude(status=Signal.Status.NEW)[:50] if s.has_news_for_antenna)
+
+
+@register.inclusion_tag("attention/_encounters_of_person.html", takes_context=True)
+def encounters_of_person(context, person):
+    """The encounters with `person` the viewer may read; each one shown is an audited read."""
+    request = context["request"]
+    encounters = []
+    if request.user.has_perm("attention.view_encounter"):
+        candidates = Encounter.objects.filter(person=person).select_related("neighbourhood", "worker")[:20]
+        encounters = [e for e in candidates if request.user.has_perm("attention.view_encounter", e)]
+        for encounter in encounters:
+            audit.record_read(request, encounter, reason="incontri della persona")
+    return {"encounters": encounters, "person": person, "shown": request.user.has_perm("attention.view_encounter")}

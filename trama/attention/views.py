@@ -1,0 +1,344 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from trama.permissions import permission_required
+from trama.privacy import audit
+
+from . import services
+from .forms import (
+    AntennaOnboardingForm,
+    AttendanceForm,
+    EncounterForm,
+    OutreachForm,
+    OutreachResultForm,
+    SignalForm,
+    TrainingModuleForm,
+    TrainingSessionForm,
+    TriageForm,
+)
+from .models import Antenna, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
+from .queries import (
+    antennas_visible_to,
+    encounters_visible_to,
+    outreach_visible_to,
+    signal_queue,
+    signals_sent_by,
+    training_coverage,
+)
+
+QUEUE_FILTERS = {"open": gettext_lazy("Aperte"), "new": gettext_lazy("Nuove"), "closed": gettext_lazy("Chiuse"), "all": gettext_lazy("Tutte")}
+
+
+def _render(request, template, context, form=None, personal=False):
+    response = render(request, template, context, status=400 if form is not None and form.errors else 200)
+    response.personal_data = personal
+    return response
+
+
+def _page(request, queryset, size=25):
+    return Paginator(queryset, size).get_page(request.GET.get("pagina"))
+
+
+def _apply_errors(form, error):
+    """Put a service's ValidationError on the form, field by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Antennas ---------------------------------------------------------------
+
+
+@permission_required("attention.send_signal")
+def signal_create(request):
+    form = SignalForm(request.POST or None, antenna=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.send_signal(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Grazie! La segnalazione è arrivata a chi lavora nel quartiere. Qui vedrai quando viene presa in carico."))
+        return redirect("attention:my_signals")
+    return _render(request, "attention/signal_form.html", {"form": form}, form)
+
+
+@permission_required("attention.view_own_signal")
+def my_signals(request):
+    page = _page(request, signals_sent_by(request.user))
+    signals = list(page.object_list)
+    response = _render(request, "attention/my_signals.html", {"page": page, "signals": signals})
+    # Shown once: what changed since the last visit is no longer news.
+    Signal.objects.filter(pk__in=[s.pk for s in signals if s.has_news_for_antenna]).update(antenna_seen_at=timezone.now())
+    return response
+
+
+def _own_signal(request, pk):
+    # Unknown ids answer like other antennas' signals: nothing can be learnt by guessing.
+    signal = Signal.objects.select_related("neighbourhood", "place").filter(pk=pk).first()
+    if signal is None:
+        raise PermissionDenied
+    return signal
+
+
+@permission_required("attention.view_own_signal", get_object=_own_signal)
+def my_signal(request, pk, obj):
+    audit.record_read(request, obj, reason="la propria segnalazione")
+    return _render(request, "attention/my_signal.html", {"signal": obj}, personal=True)
+
+
+# Signals: queue and triage ------------------------------------------------
+
+
+@permission_required("attention.view_signal")
+def queue(request):
+    status = request.GET.get("stato", "open")
+    if status not in QUEUE_FILTERS:
+        status = "open"
+    page = _page(request, signal_queue(request.user, status))
+    return _render(request, "attention/queue.html", {"page": page, "status": status, "filters": QUEUE_FILTERS}, personal=True)
+
+
+def _signal(request, pk):
+    return get_object_or_404(Signal.objects.select_related("neighbourhood", "place", "assigned_to", "person", "merged_into"), pk=pk)
+
+
+@permission_required("attention.view_signal", get_object=_signal)
+def signal_detail(request, pk, obj):
+    audit.record_read(request, obj, reason="segnalazione")
+    context = {
+        "signal": obj,
+        "outreach_tasks": obj.outreach_tasks.select_related("assigned_to"),
+        "encounters": obj.encounters.select_related("worker"),
+        "merged": obj.merged.all(),
+    }
+    return _render(request, "attention/signal_detail.html", context, personal=True)
+
+
+@permission_required("attention.triage_signal", get_object=_signal)
+def signal_triage(request, pk, obj):
+    form = TriageForm(request.POST or None, signal=obj, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.triage(obj, by=request.user, outcome=data["outcome"], note=data["note"], merge_with=data["merge_with"], person=data["person"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Esito registrato."))
+            return redirect(obj)
+    return _render(request, "attention/signal_triage.html", {"signal": obj, "form": form}, form, personal=True)
+
+
+@permission_required("attention.triage_signal", get_object=_signal)
+def signal_outreach(request, pk, obj):
+    form = OutreachForm(request.POST or None, neighbourhood=obj.neighbourhood, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_outreach(by=request.user, signal=obj, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Uscita programmata: la segnalazione è presa in carico."))
+            return redirect(obj)
+    return _render(request, "attention/outreach_form.html", {"signal": obj, "form": form}, form, personal=True)
+
+
+@require_POST
+@permission_required("attention.triage_signal", get_object=_signal)
+def signal_close(request, pk, obj):
+    try:
+        services.close_signal(obj, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Segnalazione chiusa."))
+    return redirect(obj)
+
+
+# Outreach ---------------------------------------------------------------
+
+
+@permission_required("attention.view_outreach")
+def outreach_list(request):
+    tasks = outreach_visible_to(request.user)
+    if request.GET.get("mie") == "1":
+        tasks = tasks.filter(assigned_to=request.user)
+    page = _page(request, tasks.order_by("status", "due_date", "pk"))
+    return _render(request, "attention/outreach_list.html", {"page": page, "mine": request.GET.get("mie") == "1"}, personal=True)
+
+
+def _outreach(request, pk):
+    return get_object_or_404(OutreachTask.objects.select_related("neighbourhood", "assigned_to", "signal"), pk=pk)
+
+
+@permission_required("attention.view_outreach", get_object=_outreach)
+def outreach_detail(request, pk, obj):
+    form = OutreachResultForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("attention.change_outreach", obj):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.finish_outreach(obj, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Esito dell'uscita registrato."))
+                return redirect(obj)
+    audit.record_read(request, obj, reason="uscita")
+    return _render(request, "attention/outreach_detail.html", {"task": obj, "form": form}, form, personal=True)
+
+
+# Encounters ---------------------------------------------------------------
+
+
+@permission_required("attention.view_encounter")
+def encounter_list(request):
+    page = _page(request, encounters_visible_to(request.user))
+    return _render(request, "attention/encounter_list.html", {"page": page}, personal=True)
+
+
+def _source(request, param, model, perm):
+    """The signal or outreach an encounter answers, given in the query string, if the user may act on it."""
+    value = request.GET.get(param) or request.POST.get(param)
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise PermissionDenied
+    obj = model.objects.filter(pk=value).first()
+    if obj is None or not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+@permission_required("attention.add_encounter")
+def encounter_create(request):
+    signal = _source(request, "segnalazione", Signal, "attention.triage_signal")
+    outreach = _source(request, "uscita", OutreachTask, "attention.change_outreach")
+    form = EncounterForm(request.POST or None, user=request.user, signal=signal, outreach=outreach)
+    if request.method == "POST" and form.is_valid():
+        try:
+            encounter = services.record_encounter(by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Incontro registrato."))
+            return redirect(encounter)
+    context = {"form": form, "signal": signal, "outreach": outreach}
+    return _render(request, "attention/encounter_form.html", context, form, personal=True)
+
+
+def _encounter(request, pk):
+    return get_object_or_404(Encounter.objects.select_related("neighbourhood", "worker", "person", "signal"), pk=pk)
+
+
+@permission_required("attention.view_encounter", get_object=_encounter)
+def encounter_detail(request, pk, obj):
+    audit.record_read(request, obj, reason="incontro")
+    return _render(request, "attention/encounter_detail.html", {"encounter": obj}, personal=True)
+
+
+# Antennas and training ------------------------------------------------------
+
+
+@permission_required("attention.onboard_antenna")
+def antenna_list(request):
+    antennas = antennas_visible_to(request.user).annotate(trainings=Count("attendances", distinct=True))
+    page = _page(request, antennas.order_by("account__first_name", "pk"))
+    return _render(request, "attention/antenna_list.html", {"page": page}, personal=True)
+
+
+@permission_required("attention.onboard_antenna")
+def antenna_onboard(request):
+    form = AntennaOnboardingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        antenna = services.onboard_antenna(request, form)
+        messages.success(request, _("Invito inviato a %(email)s.") % {"email": antenna.account.email})
+        return redirect(antenna)
+    return _render(request, "attention/antenna_form.html", {"form": form}, form)
+
+
+def _antenna(request, pk):
+    return get_object_or_404(Antenna.objects.select_related("account", "organisation"), pk=pk)
+
+
+@permission_required("attention.view_antenna", get_object=_antenna)
+def antenna_detail(request, pk, obj):
+    audit.record_read(request, obj.account, reason="scheda antenna")
+    context = {
+        "antenna": obj,
+        "neighbourhoods": obj.account.neighbourhoods.all(),
+        "attended": obj.attendances.select_related("session__module", "session__place").order_by("-session__starts_at"),
+    }
+    return _render(request, "attention/antenna_detail.html", context, personal=True)
+
+
+@permission_required("attention.view_training")
+def module_list(request):
+    city = request.user.city
+    modules = TrainingModule.objects.filter(city=city) if city else TrainingModule.objects.all()
+    attended = []
+    profile = Antenna.objects.filter(account=request.user).first()
+    if profile is not None:
+        attended = profile.attendances.select_related("session__module", "session__place").order_by("-session__starts_at")
+    return _render(request, "attention/module_list.html", {"modules": modules, "attended": attended, "profile": profile})
+
+
+@permission_required("attention.manage_training")
+def module_create(request):
+    form = TrainingModuleForm(request.POST or None, city=request.user.city)
+    if request.method == "POST" and form.is_valid():
+        module = form.save()
+        messages.success(request, _("Modulo creato."))
+        return redirect(module)
+    return _render(request, "attention/module_form.html", {"form": form}, form)
+
+
+def _module(request, pk):
+    modules = TrainingModule.objects.filter(city=request.user.city) if request.user.city_id else TrainingModule.objects.all()
+    return get_object_or_404(modules, pk=pk)
+
+
+@permission_required("attention.view_training", get_object=_module)
+def module_detail(request, pk, obj):
+    sessions = obj.sessions.select_related("place").annotate(present=Count("attendances"))
+    return _render(request, "attention/module_detail.html", {"module": obj, "sessions": sessions})
+
+
+@permission_required("attention.manage_training", get_object=_module)
+def session_create(request, pk, obj):
+    form = TrainingSessionForm(request.POST or None, city=request.user.city)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.module = obj
+        session.save()
+        messages.success(request, _("Incontro di formazione aggiunto: ora puoi segnare le presenze."))
+        return redirect("attention:attendance", pk=session.pk)
+    return _render(request, "attention/session_form.html", {"module": obj, "form": form}, form)
+
+
+def _session(request, pk):
+    return get_object_or_404(TrainingSession.objects.select_related("module", "place"), pk=pk)
+
+
+@permission_required("attention.manage_training", get_object=_session)
+def attendance(request, pk, obj):
+    antennas = antennas_visible_to(request.user).filter(active=True)
+    form = AttendanceForm(request.POST or None, antennas=antennas, initial={"antennas": list(obj.attendances.values_list("antenna_id", flat=True))})
+    if request.method == "POST" and form.is_valid():
+        services.record_attendance(obj, form.cleaned_data["antennas"], by=request.user)
+        messages.success(request, _("Presenze registrate."))
+        return redirect(obj.module)
+    return _render(request, "attention/attendance_form.html", {"session": obj, "form": form}, form)
+
+
+@permission_required("attention.view_coverage")
+def coverage(request):
+    kinds, rows = training_coverage(request.user)
+    return _render(request, "attention/coverage.html", {"kinds": kinds, "rows": rows})
