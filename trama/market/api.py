@@ -1,5 +1,6 @@
 """The market API: offers, needs, matches and contributions, with the same rules as the pages."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -9,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from trama.people.models import Role
@@ -52,6 +54,11 @@ def choice(choices, **kwargs):
     return Field(choices=choices, **kwargs)
 
 
+def _refused(error, field=api_settings.NON_FIELD_ERRORS_KEY):
+    """A service's ValidationError as a 400 whose messages are tied to a field."""
+    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {field: error.messages})
+
+
 def _neighbourhood_param(request):
     value = request.query_params.get("neighbourhood")
     return Neighbourhood.objects.filter(pk=value).first() if value and value.isdigit() else None
@@ -81,7 +88,9 @@ class OfferSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
-        start, end = attrs.get("available_from"), attrs.get("available_until")
+        # A partial edit is checked against the dates it leaves as they are.
+        start = attrs.get("available_from", getattr(self.instance, "available_from", None))
+        end = attrs.get("available_until", getattr(self.instance, "available_until", None))
         if start and end and end < start:
             raise serializers.ValidationError({"available_until": _("La data di fine viene prima della data di inizio.")})
         return attrs
@@ -120,10 +129,54 @@ class OfferList(generics.ListCreateAPIView):
         )
 
 
-class OfferDetail(generics.RetrieveAPIView):
-    serializer_class = OfferSerializer
-    permission_required = "market.view_offer"
+class OfferChangeSerializer(OfferSerializer):
+    """The fields of OfferForm as the edit page shows it: who gives stays as it is."""
+
+    person = None
+
+    class Meta(OfferSerializer.Meta):
+        fields = [name for name in OfferSerializer.Meta.fields if name != "person"]
+        read_only_fields = ["organisation", "status", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self.instance, Offer):  # as the form: the neighbourhoods of the offer's city
+            self.fields["neighbourhoods"].child_relation.queryset = Neighbourhood.objects.filter(city_id=self.instance.city_id)
+
+
+class OfferDetail(generics.RetrieveUpdateAPIView):
+    permission_required = {"*": "market.view_offer", "PUT": "market.change_offer", "PATCH": "market.change_offer"}
     queryset = Offer.objects.prefetch_related("neighbourhoods").select_related("organisation", "person")
+
+    def get_serializer_class(self):
+        return OfferChangeSerializer if self.request.method in ("PUT", "PATCH") else OfferSerializer
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.update_offer(
+            serializer.instance, by=self.request.user, neighbourhoods=data.pop("neighbourhoods", None), **data,
+        )
+
+
+class OfferStatusSerializer(serializers.Serializer):
+    status = choice(Offer.Status.choices)
+
+
+class OfferStatus(APIView):
+    # Reading is refused by method (405); the change is checked against the offer itself.
+    permission_required = {"*": "market.list_offers", "POST": "market.change_offer"}
+
+    @extend_schema(request=OfferStatusSerializer, responses={200: OfferSerializer}, summary=_("Cambia lo stato di un'offerta"))
+    def post(self, request, pk):
+        offer = get_object_or_404(Offer.objects.select_related("organisation", "person"), pk=pk)
+        self.check_object_permissions(request, offer)
+        serializer = OfferStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            offer = services.set_offer_status(offer, serializer.validated_data["status"], by=request.user)
+        except ValidationError as error:
+            raise _refused(error, "status") from error
+        return Response(OfferSerializer(offer).data)
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -174,15 +227,50 @@ class NeedList(generics.ListCreateAPIView):
         serializer.instance = services.record_need(person=person, by=user, **data)
 
 
-class NeedDetail(generics.RetrieveAPIView):
-    serializer_class = NeedSerializer
-    permission_required = "market.view_need"
+class NeedChangeSerializer(NeedSerializer):
+    """What can change in a need: the words, the urgency, the kind and the times; not whose or where."""
+
+    person = serializers.IntegerField(source="person_id", read_only=True)
+
+    class Meta(NeedSerializer.Meta):
+        read_only_fields = ["neighbourhood", "status", "created_at"]
+
+
+class NeedDetail(generics.RetrieveUpdateAPIView):
+    permission_required = {"*": "market.view_need", "PUT": "market.change_need", "PATCH": "market.change_need"}
     queryset = Need.objects.select_related("person", "neighbourhood")
+
+    def get_serializer_class(self):
+        return NeedChangeSerializer if self.request.method in ("PUT", "PATCH") else NeedSerializer
 
     def retrieve(self, request, *args, **kwargs):
         need = self.get_object()
         audit.record_read(request, need, reason="richiesta (API)")
         return Response(self.get_serializer(need).data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_need(serializer.instance, by=self.request.user, **serializer.validated_data)
+
+
+class NeedStatusSerializer(serializers.Serializer):
+    status = choice(Need.Status.choices)
+
+
+class NeedStatus(APIView):
+    # Reading is refused by method (405); the change is checked against the need itself.
+    permission_required = {"*": "market.list_offers", "POST": "market.change_need"}
+
+    @extend_schema(request=NeedStatusSerializer, responses={200: NeedSerializer}, summary=_("Cambia lo stato di una richiesta"))
+    def post(self, request, pk):
+        need = get_object_or_404(Need.objects.select_related("person", "neighbourhood"), pk=pk)
+        self.check_object_permissions(request, need)
+        serializer = NeedStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            need = services.set_need_status(need, serializer.validated_data["status"], by=request.user)
+        except ValidationError as error:
+            raise _refused(error, "status") from error
+        return Response(NeedSerializer(need).data)
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -263,6 +351,100 @@ class MatchAnswer(APIView):
         return Response(MatchSerializer(match).data)
 
 
+class MatchStartSerializer(serializers.Serializer):
+    follow_up_on = serializers.DateField(required=False, allow_null=True, help_text=_("Data di verifica"))
+
+
+class MatchFollowUpSerializer(serializers.Serializer):
+    follow_up_on = serializers.DateField(help_text=_("Data di verifica"))
+
+
+class MatchCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=Match._meta.get_field("outcome").max_length, help_text=_("Esito"))
+
+
+class MatchCancelSerializer(serializers.Serializer):
+    pass
+
+
+class FeedbackSerializer(serializers.Serializer):
+    side = choice(Match.Side.choices)
+    text = serializers.CharField(max_length=Match._meta.get_field("need_feedback").max_length)
+
+
+class MatchAction(APIView):
+    """One step of a match's follow-up (as the match page's buttons): checked against the match itself."""
+
+    # Reading is refused by method (405).
+    permission_required = {"*": "market.list_offers", "POST": "market.manage_match"}
+    serializer_class = None
+
+    def act(self, match, data, user):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        match = get_object_or_404(
+            Match.objects.select_related("need", "need__person", "offer", "offer__organisation", "offer__person"), pk=pk,
+        )
+        self.check_object_permissions(request, match)
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            match = self.act(match, serializer.validated_data, request.user)
+        except ValidationError as error:
+            raise _refused(error) from error
+        return Response(MatchSerializer(match).data)
+
+
+def _match_action(serializer, summary):
+    return extend_schema(request=serializer, responses={200: MatchSerializer}, summary=summary)
+
+
+@_match_action(MatchStartSerializer, _("Avvia un abbinamento accettato"))
+class MatchStart(MatchAction):
+    serializer_class = MatchStartSerializer
+
+    def act(self, match, data, user):
+        return services.start_match(match, by=user, follow_up_on=data.get("follow_up_on"))
+
+
+@_match_action(MatchFollowUpSerializer, _("Fissa la data di verifica"))
+class MatchFollowUp(MatchAction):
+    serializer_class = MatchFollowUpSerializer
+
+    def act(self, match, data, user):
+        return services.set_follow_up(match, data["follow_up_on"], by=user)
+
+
+@_match_action(MatchCompleteSerializer, _("Concludi un abbinamento con il suo esito"))
+class MatchComplete(MatchAction):
+    serializer_class = MatchCompleteSerializer
+
+    def act(self, match, data, user):
+        return services.complete_match(match, outcome=data["outcome"], by=user)
+
+
+@_match_action(MatchCancelSerializer, _("Annulla un abbinamento"))
+class MatchCancel(MatchAction):
+    serializer_class = MatchCancelSerializer
+
+    def act(self, match, data, user):
+        return services.cancel_match(match, by=user)
+
+
+@_match_action(FeedbackSerializer, _("Una parte lascia un commento"))
+class MatchFeedback(MatchAction):
+    permission_required = {"*": "market.list_offers", "POST": "market.answer_match"}
+    serializer_class = FeedbackSerializer
+
+    def act(self, match, data, user):
+        from .views import my_sides
+
+        if data["side"] not in my_sides(user, match):
+            raise PermissionDenied(_("Non puoi commentare per questa parte."))
+        return services.leave_feedback(match, side=data["side"], text=data["text"], by=user)
+
+
 class ContributionSerializer(serializers.ModelSerializer):
     kind = choice(Contribution.Kind.choices)
     sector = choice(Sector.choices, read_only=True)
@@ -318,12 +500,19 @@ class LedgerTotals(APIView):
 urlpatterns = [
     path("market/offers/", OfferList.as_view(), name="api-market-offers"),
     path("market/offers/<int:pk>/", OfferDetail.as_view(), name="api-market-offer"),
+    path("market/offers/<int:pk>/status/", OfferStatus.as_view(), name="api-market-offer-status"),
     path("market/needs/", NeedList.as_view(), name="api-market-needs"),
     path("market/needs/<int:pk>/", NeedDetail.as_view(), name="api-market-need"),
+    path("market/needs/<int:pk>/status/", NeedStatus.as_view(), name="api-market-need-status"),
     path("market/needs/<int:pk>/candidates/", NeedCandidates.as_view(), name="api-market-need-candidates"),
     path("market/matches/", MatchList.as_view(), name="api-market-matches"),
     path("market/matches/<int:pk>/", MatchDetail.as_view(), name="api-market-match"),
     path("market/matches/<int:pk>/answer/", MatchAnswer.as_view(), name="api-market-match-answer"),
+    path("market/matches/<int:pk>/start/", MatchStart.as_view(), name="api-market-match-start"),
+    path("market/matches/<int:pk>/follow-up/", MatchFollowUp.as_view(), name="api-market-match-follow-up"),
+    path("market/matches/<int:pk>/complete/", MatchComplete.as_view(), name="api-market-match-complete"),
+    path("market/matches/<int:pk>/cancel/", MatchCancel.as_view(), name="api-market-match-cancel"),
+    path("market/matches/<int:pk>/feedback/", MatchFeedback.as_view(), name="api-market-match-feedback"),
     path("market/contributions/", ContributionList.as_view(), name="api-market-contributions"),
     path("market/ledger/", LedgerTotals.as_view(), name="api-market-ledger"),
 ]

@@ -164,6 +164,18 @@ class Offer(WhenMixin):
         if self.status == self.Status.EXHAUSTED and self.remaining > 0:
             self.status = self.Status.OPEN
 
+    def set_capacity(self, capacity):
+        """Change how many times the offer can be matched, keeping the units already taken."""
+        if capacity < self.taken:
+            raise ValidationError({"capacity": _(
+                "Questa offerta ha già %(taken)d abbinamenti accettati: la capacità non può essere minore."
+            ) % {"taken": self.taken}}, code="below_taken")
+        self.capacity = capacity
+        if self.status == self.Status.OPEN and self.remaining == 0:
+            self.status = self.Status.EXHAUSTED
+        elif self.status == self.Status.EXHAUSTED and self.remaining > 0:
+            self.status = self.Status.OPEN
+
     def set_status(self, status):
         allowed = {
             self.Status.OPEN: {self.Status.PAUSED, self.Status.WITHDRAWN},
@@ -232,6 +244,22 @@ class Need(WhenMixin):
     @property
     def is_active(self):
         return self.status in (self.Status.OPEN, self.Status.BROKERING)
+
+    def set_status(self, status):
+        """A change of status by hand. 'In abbinamento' belongs to the matches: it comes and goes with them."""
+        allowed = {
+            self.Status.OPEN: {self.Status.MET, self.Status.WITHDRAWN},
+            self.Status.BROKERING: set(),
+            self.Status.MET: set(),
+            self.Status.WITHDRAWN: {self.Status.OPEN},
+        }
+        if status not in allowed[self.status]:
+            message = _("Non si può passare da «%(from)s» a «%(to)s».") % {
+                "from": self.get_status_display(), "to": self.Status(status).label}
+            if self.status == self.Status.BROKERING:
+                message = _("La richiesta ha abbinamenti in corso: chiudili prima di cambiarne lo stato.")
+            raise TransitionError(message, code="transition")
+        self.status = status
 
 
 class Match(models.Model):

@@ -77,11 +77,18 @@ def record_offer(
 
 @transaction.atomic
 def update_offer(offer, *, by, neighbourhoods=None, **fields):
-    """Change an offer's fields (and neighbourhoods); the ranking index sees it through updated_at."""
+    """Change an offer's fields (and neighbourhoods); the ranking index sees it through updated_at.
+
+    The row is locked and only the given fields are written, so an edit cannot undo an
+    acceptance that took a unit meanwhile; a capacity below the units taken is refused.
+    """
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    capacity = fields.pop("capacity", offer.capacity)
     for name, value in fields.items():
         setattr(offer, name, value)
+    offer.set_capacity(capacity)
     _validated(offer)
-    offer.save()
+    offer.save(update_fields=[*fields, "capacity", "status"])
     if neighbourhoods is not None:
         offer.neighbourhoods.set(neighbourhoods)
     audit.record(by, audit.Action.UPDATE, offer, reason="offerta modificata")
@@ -97,9 +104,24 @@ def set_offer_status(offer, status, *, by):
     return offer
 
 
+@transaction.atomic
+def update_need(need, *, by, **fields):
+    """Change a need's words, urgency, kind or times; only those fields are written. Audited."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    for name, value in fields.items():
+        setattr(need, name, value.strip() if name == "text" else value)
+    _validated(need)
+    need.save(update_fields=list(fields))
+    audit.record(by, audit.Action.UPDATE, need, reason="richiesta modificata")
+    return need
+
+
 def set_need_status(need, status, *, by):
-    need.status = status
-    need.save(update_fields=["status"])
+    """Change a need's status by hand, through its state machine (Need.set_status)."""
+    with transaction.atomic():
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        need.set_status(status)
+        need.save(update_fields=["status"])
     audit.record(by, audit.Action.UPDATE, need, reason=f"richiesta: {status}")
     return need
 
