@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "trama.market",
     "trama.attention",
     "trama.themes",
+    "trama.insights",
     "trama",
 ]
 
