@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("grafici/<slug:key>.png", views.chart, name="chart"),
+    path("dati-aperti/", views.open_data, name="open_data"),
+    path("dati-aperti/conteggi.csv", views.open_data_csv, name="open_data_csv"),
+    path("dati-aperti/luoghi.geojson", views.places, name="places"),
+    path("dati-aperti/risorse.json", views.hsds_json, name="hsds_json"),
+    path("dati-aperti/risorse-<slug:table>.csv", views.hsds_csv, name="hsds_csv"),
+]

@@ -1,0 +1,60 @@
+"""Journey 7: the coordinator opens the dashboard and sees every goal per neighbourhood, with a chart
+and its data table; the public sees the open-data page with small counts suppressed."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+from trama.attention import services as attention
+from trama.attention.models import Antenna
+from trama.market import services as market
+from trama.people.models import Organisation, Role
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_coordinator_reads_the_dashboard_and_the_public_the_open_data(page, browser, live_server, users, city,
+                                                                     neighbourhood, other_neighbourhood):
+    worker = users[Role.WORKER]
+    ponte = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector="third_sector")
+    today = timezone.localdate()
+    market.record_contribution(kind="hours", quantity=Decimal("12"), on=today, neighbourhood=neighbourhood, by=worker, organisation=ponte)
+    market.record_contribution(kind="hours", quantity=Decimal("5"), on=today, neighbourhood=other_neighbourhood, by=worker, organisation=ponte)
+    Antenna.objects.create(account=users[Role.ANTENNA], kind=Antenna.Kind.PHARMACY)
+    for _i in range(3):  # a small count: hidden on the open-data page
+        attention.send_signal(by=users[Role.ANTENNA], neighbourhood=neighbourhood, text="Non la vedo da giorni")
+    for _i in range(12):
+        attention.send_signal(by=users[Role.ANTENNA], neighbourhood=other_neighbourhood, text="Sembra sola")
+
+    log_in(page, users[Role.COORDINATOR].username, PASSWORD)
+    page.get_by_role("link", name="Indicatori").first.click()
+    expect(page.get_by_role("heading", name="Indicatori del programma")).to_be_visible()
+    expect(page.get_by_role("heading", name="G1 · Nuove risorse")).to_be_visible()
+    card = page.get_by_test_id("indicator-g1_hours")
+    chart = card.get_by_test_id("chart-g1_hours")
+    expect(chart).to_be_visible()
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    table = card.get_by_test_id("table-g1_hours")
+    expect(table.locator("caption")).to_contain_text("Ore di tempo donate")
+    expect(table.get_by_role("row", name="Borgo Alto")).to_contain_text("12")
+    expect(table.get_by_role("row", name="Resto della città")).to_contain_text("5")
+    expect(page.get_by_test_id("no-data-g4_groups")).to_contain_text("Nessun dato ancora")
+    page.get_by_label("Periodo").select_option(str(today.year))
+    page.get_by_role("button", name="Mostra").click()
+    expect(page).to_have_url(f"{live_server.url}/indicatori/?periodo={today.year}")
+
+    public = browser.new_context(base_url=live_server.url, locale="it-IT").new_page()
+    public.goto("/")
+    public.get_by_role("link", name="Vai ai dati aperti").click()
+    signals = public.get_by_test_id("open-segnalazioni")
+    expect(signals.get_by_role("row", name="Borgo Alto")).to_contain_text("riservato")
+    expect(signals.get_by_role("row", name="Borgo Basso")).to_contain_text("riservato")  # secondary suppression
+    expect(signals).not_to_contain_text("Non la vedo")
+    expect(public.get_by_role("link", name="Conteggi")).to_be_visible()
+    public.context.close()

@@ -1,0 +1,178 @@
+"""Reads of insights: the areas a user compares, the dashboard, the open data."""
+
+import uuid
+from datetime import datetime, time
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.db.models.functions import ExtractQuarter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trama.attention.models import Signal
+from trama.market.models import Need, Offer
+from trama.market.queries import offers_visible_to
+from trama.people.models import Organisation, Person, Role
+from trama.privacy.suppression import suppress_table
+from trama.territory.queries import neighbourhoods_of, public_places
+
+from . import indicators
+from .disclosure import protect
+from .indicators import Area
+
+
+def _population(neighbourhoods):
+    values = [n.population for n in neighbourhoods]
+    return sum(values) if values and None not in values else None
+
+
+def _union(key, label, neighbourhoods):
+    return Area(key, label, frozenset(n.pk for n in neighbourhoods), _population(neighbourhoods))
+
+
+def areas_for(user, city):
+    """What `user` compares: for a coordinator each pilot neighbourhood, the rest of the
+    city (the non-pilot ones together) and the whole city; for a worker their own
+    neighbourhoods and, if more than one, their sum."""
+    neighbourhoods = list(neighbourhoods_of(city))
+    if user.role != Role.COORDINATOR:
+        mine = [n for n in neighbourhoods if n.pk in user.neighbourhood_ids()]
+        areas = [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in mine]
+        return areas + ([_union("mine", _("I tuoi quartieri"), mine)] if len(mine) > 1 else [])
+    pilots = [n for n in neighbourhoods if n.is_pilot]
+    rest = [n for n in neighbourhoods if not n.is_pilot]
+    areas = [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, True) for n in pilots]
+    if pilots and rest:
+        areas.append(_union("rest", _("Resto della città"), rest))
+    if neighbourhoods:
+        areas.append(_union("city", _("Tutta la città"), neighbourhoods))
+    return areas
+
+
+def dashboard(city, period, areas, only=None):
+    """Per goal, each indicator with its value in every area: [(goal, label, [(indicator, [(area, Value)])])]."""
+    chosen = [i for i in indicators.REGISTRY.values() if only is None or i.key in only]
+    results = indicators.evaluate(chosen, city, period, areas)
+    out = []
+    for goal, label, items in indicators.by_goal():
+        rows = [(item, [(area, results[item.key][area.key]) for area in areas]) for item in items if item.key in results]
+        if rows:
+            out.append((goal, label, rows))
+    return out
+
+
+# -- open data -----------------------------------------------------------------------------
+
+QUARTERS = [gettext_lazy("1° trimestre"), gettext_lazy("2° trimestre"), gettext_lazy("3° trimestre"), gettext_lazy("4° trimestre")]
+
+
+def _year_bounds(year):
+    return (timezone.make_aware(datetime.combine(datetime(year, 1, 1), time.min)),
+            timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1), time.min)))
+
+
+def _signals(city, since, until):
+    return (Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
+            .values_list("neighbourhood_id", ExtractQuarter("created_at")))
+
+
+def _needs(city, since, until):
+    return (Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
+            .values_list("neighbourhood_id", ExtractQuarter("created_at")))
+
+
+def _offers(city, since, until):
+    return (Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
+            .values_list("neighbourhoods", ExtractQuarter("created_at")))
+
+
+def _reached(city, since, until):
+    return (Person.objects.filter(city=city, first_contact_at__gte=since, first_contact_at__lt=until,
+                                  first_contact_channel__in=indicators.PROACTIVE)
+            .values_list("neighbourhood_id", ExtractQuarter("first_contact_at")))
+
+
+OPEN_MEASURES = [
+    ("segnalazioni", gettext_lazy("Segnalazioni delle antenne"), gettext_lazy("Segnalazioni arrivate, per quartiere e trimestre."), _signals),
+    ("richieste", gettext_lazy("Richieste di aiuto"), gettext_lazy("Richieste registrate nel mercato sociale."), _needs),
+    ("offerte", gettext_lazy("Offerte"), gettext_lazy("Offerte registrate; un'offerta che serve più quartieri conta in ciascuno."), _offers),
+    ("persone_raggiunte", gettext_lazy("Persone raggiunte dalla rete"),
+     gettext_lazy("Persone conosciute grazie a un'antenna o a un'uscita."), _reached),
+]
+
+
+def open_counts(city, year):
+    """The open-data tables of `year`: for each measure, neighbourhoods by quarter with the
+    totals of rows and columns, every count 1-9 hidden and enough others hidden that no
+    hidden count can be worked out from the totals (one query per measure).
+
+    Returns [{key, label, definition, columns, rows: [(name, [Cell])]}]; the last row
+    and the last column are the totals.
+    """
+    neighbourhoods = list(neighbourhoods_of(city))
+    since, until = _year_bounds(year)
+    tables = []
+    for key, label, definition, rows_of in OPEN_MEASURES:
+        counts = {}
+        for row in rows_of(city, since, until).annotate(n=Count("pk")).order_by():
+            n, quarter, count = row
+            counts[(n, quarter)] = counts.get((n, quarter), 0) + count
+        grid = [[counts.get((n.pk, q), 0) for q in (1, 2, 3, 4)] for n in neighbourhoods]
+        grid = [row + [sum(row)] for row in grid]
+        grid.append([sum(column) for column in zip(*grid)] if grid else [0] * 5)
+        cells = protect(suppress_table(grid))
+        names = [n.name for n in neighbourhoods] + [_("Totale città")]
+        tables.append({
+            "key": key, "label": label, "definition": definition,
+            "columns": [str(q) for q in QUARTERS] + [_("Anno")], "rows": list(zip(names, cells)),
+        })
+    return tables
+
+
+def open_counts_csv_rows(city, year):
+    """The same tables in long form, one count per line, hidden counts written as such."""
+    yield [_("misura"), _("quartiere"), _("anno"), _("periodo"), _("valore")]
+    for table in open_counts(city, year):
+        for name, cells in table["rows"]:
+            for column, cell in zip(table["columns"], cells):
+                yield [table["key"], name, year, column, str(cell)]
+
+
+# -- the directory of community resources as Open Referral HSDS ---------------------------
+
+HSDS_NAMESPACE = uuid.UUID("0f6a1f5e-5b51-4c0e-9a57-7472616d6121")
+
+
+def _hsds_id(kind, pk):
+    """A stable UUID per record, as HSDS wants, that says nothing about the database."""
+    return str(uuid.uuid5(HSDS_NAMESPACE, f"{kind}:{pk}"))
+
+
+def hsds(city):
+    """The public directory as Open Referral HSDS 3.0 tables: organizations, services (the open
+    offers of organisations, as the public sees them) and locations (the public places).
+    Never a person: offers of individuals are not services."""
+    organisations = Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
+    offers = (offers_visible_to(AnonymousUser()).filter(city=city, organisation__isnull=False)
+              .select_related("organisation").order_by("title", "pk"))
+    return {
+        "organizations": [
+            {"id": _hsds_id("organisation", o.pk), "name": o.name, "description": o.description or o.name,
+             "email": o.email, "website": o.website, "legal_status": str(o.get_sector_display())}
+            for o in organisations
+        ],
+        "services": [
+            {"id": _hsds_id("offer", s.pk), "organization_id": _hsds_id("organisation", s.organisation_id), "name": s.title,
+             "description": s.description, "status": "active", "category": str(s.get_kind_display())}
+            for s in offers
+        ],
+        "locations": [
+            {"id": _hsds_id("place", p.pk), "location_type": "physical", "name": p.name, "description": p.description,
+             "latitude": p.lat, "longitude": p.lon, "address": p.address, "neighbourhood": p.neighbourhood.name}
+            for p in public_places(city)
+        ],
+    }
+
+
+HSDS_TABLES = ("organizations", "services", "locations")

@@ -1,0 +1,166 @@
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from trama.attention.models import Signal
+from trama.market import services as market
+from trama.people.models import Person, Role
+from trama.territory.models import Place
+from trama.insights.disclosure import protect, recoverable_cells as recoverable
+from trama.insights.queries import open_counts
+from trama.privacy.suppression import suppress_table
+
+pytestmark = pytest.mark.django_db
+
+# signals per (neighbourhood, quarter of 2025)
+SIGNALS = {("Borgo Alto", 1): 3, ("Borgo Alto", 2): 12, ("Borgo Basso", 1): 15, ("Borgo Basso", 2): 11,
+           ("Borgo Nuovo", 1): 20, ("Borgo Nuovo", 2): 2}
+
+
+@pytest.fixture
+def signals(neighbourhood, other_neighbourhood, make_neighbourhood, make_antenna, send_signal):
+    where = {"Borgo Alto": neighbourhood, "Borgo Basso": other_neighbourhood, "Borgo Nuovo": make_neighbourhood("Borgo Nuovo")}
+    antenna = make_antenna(neighbourhood)
+    for (name, quarter), n in SIGNALS.items():
+        for _i in range(n):
+            send_signal(antenna, where[name], day=date(2025, 3 * quarter - 1, 10), text="Vive da sola e beve molto")
+
+
+def test_small_counts_are_hidden_and_cannot_be_recovered_from_the_totals(city, signals):
+    table = open_counts(city, 2025)[0]
+    rows = dict(table["rows"])
+    assert table["key"] == "segnalazioni"
+    assert rows["Borgo Alto"][0].hidden and rows["Borgo Nuovo"][1].hidden  # 3 and 2: primary
+    assert rows["Borgo Basso"][2].value == 0 and not rows["Borgo Basso"][2].hidden  # zero reveals nobody
+    # Secondary suppression: no row or column has exactly one hidden cell...
+    cells = [cells for _name, cells in table["rows"]]
+    for line in cells + [list(column) for column in zip(*cells)]:
+        assert sum(cell.hidden for cell in line) != 1
+    # ...and no hidden cell can be worked out from what is shown.
+    assert recoverable(cells) == []
+    assert sum(cell.hidden for line in cells for cell in line) > 2
+
+
+def test_shown_counts_and_totals_are_the_real_ones(city, signals):
+    rows = dict(open_counts(city, 2025)[0]["rows"])
+    assert rows["Borgo Basso"][0].value in (15, None)
+    assert rows["Totale città"][4].value == sum(SIGNALS.values())
+
+
+def test_the_page_and_the_csv_show_the_same_suppressed_table(client, city, signals):
+    page = client.get(reverse("insights:open_data"), {"anno": "2025"})
+    assert page.status_code == 200
+    assert page.content.decode().count('data-hidden="1"') >= 4
+    response = client.get(reverse("insights:open_data_csv"), {"anno": "2025"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0] == ["misura", "quartiere", "anno", "periodo", "valore"]
+    signal_lines = {(q, p): v for m, q, _y, p, v in lines[1:] if m == "segnalazioni"}
+    assert signal_lines[("Borgo Alto", "1° trimestre")] == "riservato"
+    assert signal_lines[("Totale città", "Anno")] == str(sum(SIGNALS.values()))
+    for row in open_counts(city, 2025)[0]["rows"]:
+        hidden_in_csv = [signal_lines[(row[0], column)] == "riservato" for column in open_counts(city, 2025)[0]["columns"]]
+        assert hidden_in_csv == [cell.hidden for cell in row[1]]
+
+
+@pytest.mark.parametrize("value", ["1999", "2999", "abcd", "<b>2025</b>", "2025' --", "２０２５", "9" * 2000])
+def test_a_bad_year_is_a_400_never_a_500(client, city, value):
+    assert client.get(reverse("insights:open_data"), {"anno": value}).status_code == 400
+    assert client.get(reverse("insights:open_data_csv"), {"anno": value}).status_code == 400
+
+
+@pytest.fixture
+def directory(city, neighbourhood, users, make_organisation, make_person, make_antenna, send_signal):
+    worker = users[Role.WORKER]
+    ponte = make_organisation(description="Associazione di quartiere", email="info@ponte.example", website="https://ponte.example")
+    market.record_offer(person=None, organisation=ponte, kind="time", title="Doposcuola insieme", neighbourhoods=[neighbourhood], by=worker)
+    paused = market.record_offer(person=None, organisation=ponte, kind="time", title="Cineforum sospeso", neighbourhoods=[neighbourhood], by=worker)
+    market.set_offer_status(paused, "paused", by=worker)
+    gino = make_person(name="Gino Pseudonimo", channel=Person.Channel.ANTENNA, known=False)
+    market.record_offer(person=gino, organisation=None, kind="skill", title="Ripetizioni di Gino", neighbourhoods=[neighbourhood], by=worker)
+    market.record_need(person=gino, text="Sfratto imminente, non riesco a pagare l'affitto", neighbourhood=neighbourhood, urgency="high", by=worker)
+    signal = send_signal(make_antenna(neighbourhood), neighbourhood, day=date.today(), text="Beve molto e non mangia")
+    Signal.objects.filter(pk=signal.pk).update(age_band=Signal.AgeBand.ELDERLY, household=Signal.Household.ALONE)
+    Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità Ovest", kind=Place.Kind.COMMUNITY_POINT, lat=44.8, lon=10.3)
+    Place.objects.create(neighbourhood=neighbourhood, name="Sede riservata", is_public=False)
+    return ponte
+
+
+OPEN_URLS = [
+    reverse("insights:open_data"), reverse("insights:open_data_csv"), reverse("insights:places"), reverse("insights:hsds_json"),
+    reverse("insights:hsds_csv", args=["organizations"]), reverse("insights:hsds_csv", args=["services"]),
+    reverse("insights:hsds_csv", args=["locations"]),
+]
+PRIVATE_WORDS = ["Gino", "Pseudonimo", "Sfratto", "affitto", "Beve molto", "non mangia", "Vive da sola", "80 anni",
+                 "Sede riservata", "Cineforum sospeso", "fragile"]
+
+
+@pytest.mark.parametrize("url", OPEN_URLS)
+def test_open_data_never_shows_a_person_or_a_hardship(client, directory, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for word in PRIVATE_WORDS:
+        assert word not in body, (url, word)
+
+
+def test_places_are_geojson(client, directory):
+    response = client.get(reverse("insights:places"))
+    data = json.loads(response.content)
+    assert response["Content-Type"] == "application/geo+json"
+    assert data["type"] == "FeatureCollection"
+    assert [f["properties"]["name"] for f in data["features"]] == ["Punto di comunità Ovest"]
+    assert data["features"][0]["geometry"] == {"type": "Point", "coordinates": [10.3, 44.8]}
+
+
+def test_the_directory_is_open_referral_hsds(client, directory):
+    data = client.get(reverse("insights:hsds_json")).json()
+    assert set(data) == {"organizations", "services", "locations"}
+    [organisation] = data["organizations"]
+    assert organisation["name"] == "Associazione Il Ponte" and organisation["website"] == "https://ponte.example"
+    assert [s["name"] for s in data["services"]] == ["Doposcuola insieme"]
+    assert data["services"][0]["organization_id"] == organisation["id"] and data["services"][0]["status"] == "active"
+    assert [(loc["name"], loc["latitude"]) for loc in data["locations"]] == [("Punto di comunità Ovest", 44.8)]
+    assert len(organisation["id"]) == 36  # a UUID, as HSDS asks
+
+
+def test_the_directory_tables_as_csv(client, directory):
+    response = client.get(reverse("insights:hsds_csv", args=["services"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["name"] for r in rows] == ["Doposcuola insieme"]
+    assert client.get(reverse("insights:hsds_csv", args=["people"])).status_code == 404
+
+
+def test_open_data_works_with_no_city(client, db):
+    for url in OPEN_URLS:
+        assert client.get(url).status_code == 200, url
+
+
+def with_totals(rows):
+    rows = [row + [sum(row)] for row in rows]
+    return rows + [[sum(column) for column in zip(*rows)]]
+
+
+def test_a_table_whose_hidden_counts_a_chain_of_totals_would_reveal_is_protected_further():
+    # Found by trying random tables: suppression alone leaves two hidden cells of row 5 determined.
+    grid = with_totals([[12, 20, 20, 20], [0, 9, 20, 2], [15, 15, 3, 15], [0, 8, 20, 15], [1, 15, 30, 8], [30, 3, 60, 1]])
+    suppressed = suppress_table(grid, threshold=10)
+    assert recoverable(suppressed)
+    protected = protect(suppressed)
+    assert recoverable(protected) == []
+    assert all(cell.hidden for row in protected for cell in row if cell.value is not None and 0 < cell.value < 10)
+
+
+def test_random_tables_of_small_counts_never_reveal_a_hidden_count():
+    import random
+
+    rng = random.Random(7)
+    for _trial in range(300):
+        grid = with_totals([[rng.choice([0, 1, 2, 5, 9, 10, 12, 20, 40]) for _c in range(4)] for _r in range(rng.randint(2, 7))])
+        protected = protect(suppress_table(grid, threshold=10))
+        assert recoverable(protected) == [], grid
+        assert all(cell.hidden for row in protected for cell in row if cell.value is not None and 0 < cell.value < 10)

@@ -1,0 +1,121 @@
+import csv
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.permissions import permission_required
+from trama.territory.queries import current_city, places_geojson, public_places
+
+from . import indicators, periods, queries
+
+
+def _bad_request(request, message):
+    return render(request, "insights/bad_request.html", {"message": message}, status=400)
+
+
+def _period(request):
+    text = request.GET.get("periodo")
+    return periods.parse(text) if text is not None else periods.current("quarter")
+
+
+def _year(request):
+    text = (request.GET.get("anno") or "").strip()
+    this_year = timezone.localdate().year
+    if not text:
+        return this_year
+    try:
+        period = periods.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.kind != "year" or period.year > this_year:
+        raise ValueError(_("Anno non valido: scegli un anno tra il %(first)s e il %(last)s.") % {
+            "first": periods.FIRST_YEAR, "last": this_year})
+    return period.year
+
+
+@permission_required("insights.view_dashboard")
+def dashboard(request):
+    try:
+        period = _period(request)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    city = current_city() if request.user.city_id is None else request.user.city
+    areas = queries.areas_for(request.user, city)
+    context = {
+        "period": period, "choices": periods.choices(), "areas": areas,
+        "goals": queries.dashboard(city, period, areas) if areas else [],
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+@permission_required("insights.view_dashboard")
+def chart(request, key):
+    item = indicators.REGISTRY.get(key)
+    if item is None:
+        raise Http404
+    try:
+        period = _period(request)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    from . import charts  # matplotlib is loaded only when a chart is drawn
+
+    city = current_city() if request.user.city_id is None else request.user.city
+    areas = queries.areas_for(request.user, city)
+    goals = queries.dashboard(city, period, areas, only={key})
+    rows = goals[0][2][0][1] if goals else []
+    png = charts.bar_chart(item, rows, f"{item.name} · {period.label}")
+    return HttpResponse(png, content_type="image/png")
+
+
+def open_data(request):
+    try:
+        year = _year(request)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    city = current_city()
+    this_year = timezone.localdate().year
+    context = {
+        "city": city, "year": year, "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
+        "tables": queries.open_counts(city, year) if city else [],
+    }
+    return render(request, "insights/open_data.html", context)
+
+
+def open_data_csv(request):
+    try:
+        year = _year(request)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="conteggi-{year}.csv"'
+    writer = csv.writer(response)
+    city = current_city()
+    if city:
+        writer.writerows(queries.open_counts_csv_rows(city, year))
+    return response
+
+
+def places(request):
+    data = places_geojson(public_places(current_city()))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    return response
+
+
+def hsds_json(request):
+    return JsonResponse(queries.hsds(current_city()), json_dumps_params={"ensure_ascii": False})
+
+
+def hsds_csv(request, table):
+    if table not in queries.HSDS_TABLES:
+        raise Http404
+    rows = queries.hsds(current_city())[table]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+    if rows:
+        writer = csv.DictWriter(response, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return response
