@@ -1,0 +1,197 @@
+"""Server time of the main pages of each role, in a synthetic city.
+
+Run: .venv/bin/python bench/bench_pages.py [--residents 50000] [--years 3] [--requests 50]
+Generates the city with `manage.py generate_city` into a fresh SQLite file under a
+scratch TRAMA_VAR_DIR (or into BENCH_DATABASE_URL if set: use a scratch database,
+it is filled), then requests each page in-process with django.test.Client, logged
+in with force_login: no network, no browser, only the Django stack and the
+database. The floor is a view that returns "ok" through the same middleware, for
+the same logged-in user. Prints one line per figure and writes
+var/bench/pages.json.
+"""
+
+import argparse
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+scratch = tempfile.mkdtemp(prefix="trama-bench-")
+os.environ["TRAMA_VAR_DIR"] = scratch
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trama.settings")
+os.environ.setdefault("TRAMA_HTTPS", "0")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, include, path, reverse  # noqa: E402
+
+from trama.attention.models import Antenna, Encounter, OutreachTask, Signal  # noqa: E402
+from trama.market.models import Contribution, Match, Need, Offer  # noqa: E402
+from trama.people.models import Consent, Organisation, Person, Role, User  # noqa: E402
+from trama.synthetic import synthetic_users  # noqa: E402
+
+
+def floor(request):
+    return HttpResponse("ok")
+
+
+# This module is the URLconf while measuring: the project's URLs plus the floor.
+urlpatterns = [path("bench-floor/", floor, name="bench_floor"), path("", include("trama.urls"))]
+
+COUNTED = [User, Organisation, Antenna, Person, Consent, Offer, Need, Match, Contribution, Signal, OutreachTask, Encounter]
+
+# (figure, role, URL name, query string)
+PAGES = [
+    ("worker: signal queue", Role.WORKER, "attention:queue", ""),
+    ("worker: outreach agenda", Role.WORKER, "attention:outreach_list", ""),
+    ("worker: encounters", Role.WORKER, "attention:encounters", ""),
+    ("worker: people list", Role.WORKER, "people:people", ""),
+    ("worker: people search", Role.WORKER, "people:people", "?q=sintetica+12"),
+    ("worker: offers list", Role.WORKER, "market:offers", ""),
+    ("worker: offers search", Role.WORKER, "market:offers", "?q=spesa"),
+    ("worker: needs list", Role.WORKER, "market:needs", ""),
+    ("worker: matches", Role.WORKER, "market:matches", ""),
+    ("coordinator: signal queue (city)", Role.COORDINATOR, "attention:queue", ""),
+    ("coordinator: people list (city)", Role.COORDINATOR, "people:people", ""),
+    ("coordinator: ledger", Role.COORDINATOR, "market:ledger", ""),
+    ("antenna: own signals", Role.ANTENNA, "attention:my_signals", ""),
+    ("partner: offers list", Role.PARTNER, "market:offers", ""),
+    ("citizen: map", Role.CITIZEN, "territory:map", ""),
+    ("anonymous: offers list", None, "market:offers", ""),
+    ("anonymous: home", None, "home", ""),
+]
+
+
+def accounts():
+    """One synthetic account per role: the busiest worker and antenna, so their pages show the most rows."""
+    users = synthetic_users()
+    worker = (users.filter(role=Role.WORKER).annotate(n=Count("neighbourhoods__signals", filter=Q(neighbourhoods__signals__status__in=Signal.OPEN)))
+              .order_by("-n", "pk").first())
+    antenna = users.filter(role=Role.ANTENNA).annotate(n=Count("signals_sent")).order_by("-n", "pk").first()
+    return {
+        Role.WORKER: worker, Role.ANTENNA: antenna,
+        Role.COORDINATOR: users.filter(role=Role.COORDINATOR).order_by("pk").first(),
+        Role.PARTNER: users.filter(role=Role.PARTNER).order_by("pk").first(),
+        Role.CITIZEN: users.filter(role=Role.CITIZEN).order_by("pk").first(),
+        None: None,
+    }
+
+
+def client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def measure(client, url, n):
+    """Median and p95 in milliseconds of `n` requests after two warm-up ones, and the queries of one."""
+    for _ in range(2):
+        response = client.get(url)
+    if response.status_code != 200:
+        return None, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    n_queries = len(queries)  # now: the log is reset by the next request
+    timings = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return {"median": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))], "queries": n_queries}, 200
+
+
+def git_revision():
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout
+        return rev + ("-dirty" if dirty.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--residents", type=int, default=50_000)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    call_command("generate_city", residents=args.residents, years=args.years, seed=args.seed, stdout=io.StringIO())
+    generate_s = time.perf_counter() - t0
+    rows = {model._meta.label: model.objects.count() for model in COUNTED}
+
+    settings.ROOT_URLCONF = __name__
+    users = accounts()
+    results, notes = [], []
+    floor_ms = None
+    for figure, role, name, query in [("floor: bare view, logged in", Role.WORKER, "bench_floor", ""),
+                                      ("health check /salute/", None, "health", "")] + PAGES:
+        try:
+            url = reverse(name) + query
+        except NoReverseMatch:
+            notes.append(f"{figure}: skipped, no URL named {name}")
+            continue
+        timing, status = measure(client_for(users[role]), url, args.requests)
+        if timing is None:
+            notes.append(f"{figure}: skipped, {url} answered {status}")
+            continue
+        if floor_ms is None:
+            floor_ms = timing["median"]
+        results.append({"figure": figure, "url": url, "median_ms": round(timing["median"], 2), "p95_ms": round(timing["p95"], 2),
+                        "queries": timing["queries"], "ratio_to_floor": round(timing["median"] / floor_ms, 1)})
+
+    report = {
+        "benchmark": "pages",
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "database": connection.vendor,
+        "dataset": {"residents": args.residents, "years": args.years, "seed": args.seed, "rows": rows},
+        "generate_city_s": round(generate_s, 1),
+        "requests_per_page": args.requests,
+        "figures": [
+            {"figure": f"{r['figure']} {stat}", "value": r[f"{stat}_ms"], "unit": "ms", "ratio_to_floor": round(r[f"{stat}_ms"] / floor_ms, 1),
+             "url": r["url"], "queries": r["queries"]}
+            for r in results for stat in ("median", "p95")
+        ],
+        "notes": notes,
+    }
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pages.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+    print(f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
+          f"generated in {generate_s:.1f} s, rev {report['git_revision']}")
+    for f in report["figures"]:
+        print(f"{f['figure']:48} {f['value']:8.2f} {f['unit']}  x{f['ratio_to_floor']:<5} ({f['queries']} queries)")
+    for note in notes:
+        print("note:", note)
+
+
+if __name__ == "__main__":
+    main()
