@@ -2,6 +2,7 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from trama import synthetic
@@ -30,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, residents, years, seed, reference_date, force, **options):
         if not 1000 <= residents <= MAX_RESIDENTS:
-            raise CommandError(_("I residenti devono essere tra 1.000 e %(max)s.") % {"max": f"{MAX_RESIDENTS:,}".replace(",", ".")})
+            raise CommandError(_("I residenti devono essere tra 1.000 e %(max)s.") % {"max": number_format(MAX_RESIDENTS, force_grouping=True)})
         if not 1 <= years <= MAX_YEARS:
             raise CommandError(_("Gli anni devono essere tra 1 e %(max)s.") % {"max": MAX_YEARS})
         try:
