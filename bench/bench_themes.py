@@ -99,7 +99,8 @@ def speed(rows, themes):
         subprocess.run(command, cwd=ROOT, check=True)
         seconds = time.perf_counter() - start
         predicted = [json.loads(line)["theme"] for line in output.read_text().splitlines()]
-        found = len(json.loads(summary.read_text())["themes"])
+        described = json.loads(summary.read_text())
+        found = len(described["themes"] if isinstance(described, dict) else described)
     nmi, ari = scores([i["label"] for i in items], predicted)
     label = f"--themes {themes}" if themes else "auto K"
     print(f"  100k texts, {label}: {seconds:.0f} s end to end, {found} themes, NMI {nmi:.3f}  ARI {ari:.3f}")
