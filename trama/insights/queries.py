@@ -18,7 +18,7 @@ from trama.privacy.suppression import suppress_table
 from trama.territory.queries import neighbourhoods_of, public_places
 
 from . import indicators
-from .disclosure import protect
+from trama.privacy.disclosure import protect
 from .indicators import Area
 
 

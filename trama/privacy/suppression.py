@@ -7,6 +7,10 @@ second one hidden: the smallest other non-zero count (secondary suppression).
 Zero is shown: knowing that nobody is counted reveals nobody. Every hidden cell
 reads the same, so a reader cannot tell a small count from a cell hidden to
 protect it.
+
+Row and column rules alone are not enough when totals are published: a hidden
+cell can still be solved through a chain of lines. Every table shown with its
+totals goes through `trama.privacy.disclosure.protect` as well.
 """
 
 from dataclasses import dataclass

@@ -10,7 +10,7 @@ from trama.attention.models import Signal
 from trama.market import services as market
 from trama.people.models import Person, Role
 from trama.territory.models import Place
-from trama.insights.disclosure import protect, recoverable_cells as recoverable
+from trama.privacy.disclosure import protect, recoverable_cells as recoverable
 from trama.insights.queries import open_counts
 from trama.privacy.suppression import suppress_table
 

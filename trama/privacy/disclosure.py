@@ -8,7 +8,7 @@ published table is checked exactly, as a system of linear equations.
 
 import numpy as np
 
-from trama.privacy.suppression import Cell
+from .suppression import Cell
 
 
 def recoverable_cells(cells):
