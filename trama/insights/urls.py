@@ -11,4 +11,9 @@ urlpatterns = [
     path("dati-aperti/luoghi.geojson", views.places, name="places"),
     path("dati-aperti/risorse.json", views.hsds_json, name="hsds_json"),
     path("dati-aperti/risorse-<slug:table>.csv", views.hsds_csv, name="hsds_csv"),
+    path("rapporti/", views.reports, name="reports"),
+    path("rapporti/nuovo/", views.report_request, name="report_request"),
+    path("rapporti/<int:pk>/", views.report, name="report"),
+    path("rapporti/<int:pk>/avanzamento/", views.report_progress, name="report_progress"),
+    path("rapporti/<int:pk>/scarica/", views.report_download, name="report_download"),
 ]

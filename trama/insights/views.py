@@ -1,14 +1,17 @@
 import csv
 
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
 from trama.territory.queries import current_city, places_geojson, public_places
 
 from . import indicators, periods, queries
+from .models import Report
+from .tasks import build_report
 
 
 def _bad_request(request, message):
@@ -118,4 +121,61 @@ def hsds_csv(request, table):
         writer = csv.DictWriter(response, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    return response
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+def _city_of(user):
+    return current_city() if user.city_id is None else user.city
+
+
+def _report(request, pk, **kwargs):
+    return get_object_or_404(Report, pk=pk)
+
+
+@permission_required("insights.request_report")
+def reports(request):
+    city = _city_of(request.user)
+    context = {
+        "choices": periods.choices(), "period": periods.current("quarter").previous(), "kinds": Report.Kind.choices,
+        "reports": Report.objects.filter(city=city).select_related("requested_by")[:20] if city else [],
+    }
+    return render(request, "insights/reports.html", context)
+
+
+@require_POST
+@permission_required("insights.request_report")
+def report_request(request):
+    try:
+        period = periods.parse(request.POST.get("periodo", ""))
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    kind = request.POST.get("tipo", "")
+    if kind not in Report.Kind.values:
+        return _bad_request(request, _("Formato non valido: scegli PDF o XLSX."))
+    city = _city_of(request.user)
+    if city is None:
+        return _bad_request(request, _("Nessuna città configurata."))
+    report = Report.objects.create(city=city, period=period.param, kind=kind, requested_by=request.user)
+    build_report.enqueue(report.pk)
+    return redirect("insights:report", pk=report.pk)
+
+
+@permission_required("insights.view_report", get_object=_report)
+def report(request, pk, obj):
+    return render(request, "insights/report.html", {"report": obj, "period": periods.parse(obj.period)})
+
+
+@permission_required("insights.view_report", get_object=_report)
+def report_progress(request, pk, obj):
+    return render(request, "insights/_report_progress.html", {"report": obj})
+
+
+@permission_required("insights.view_report", get_object=_report)
+def report_download(request, pk, obj):
+    if obj.status != Report.Status.DONE or obj.content is None:
+        raise Http404
+    response = HttpResponse(bytes(obj.content), content_type=obj.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{obj.filename}"'
     return response

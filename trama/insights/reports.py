@@ -1,0 +1,221 @@
+"""Reports of the indicators for a period: an XLSX workbook and a PDF, built in the background.
+
+A report shows what the coordinators see on the dashboard, for their whole city and
+in full (the dashboard suppresses nothing for them): every indicator for each
+neighbourhood and for the whole city, month by month and for the whole period. The
+numbers depend only on the records and the period, so a closed period gives the same
+numbers every time it is built.
+"""
+
+import io
+from datetime import datetime
+
+import matplotlib
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.privacy.suppression import default_threshold
+from trama.territory.queries import neighbourhoods_of
+
+from . import indicators
+from .indicators import Area
+from .periods import Period
+
+FONT_DIR = f"{matplotlib.get_data_path()}/fonts/ttf"
+
+
+def months_of(period):
+    """The months of `period`, in order."""
+    out, month = [], Period("month", period.start.year, period.start.month)
+    while month.start < period.end:
+        out.append(month)
+        month = Period("month", month.year + month.number // 12, month.number % 12 + 1)
+    return out
+
+
+def areas_of(city):
+    """Each neighbourhood of the city on its own, then the whole city."""
+    neighbourhoods = list(neighbourhoods_of(city))
+    areas = [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in neighbourhoods]
+    if neighbourhoods:
+        values = [n.population for n in neighbourhoods]
+        population = sum(values) if None not in values else None
+        areas.append(Area("city", _("Tutta la città"), frozenset(n.pk for n in neighbourhoods), population))
+    return areas
+
+
+def collect(city, period, progress=lambda share: None):
+    """{"areas", "columns": [Period], "values": {period param: {indicator: {area: Value}}}}.
+
+    The columns are the months of the period and, for a quarter or a year, the whole
+    period. `progress` is called with the share done (0-1) after each column.
+    """
+    areas = areas_of(city)
+    columns = months_of(period)
+    if period.kind != "month":
+        columns.append(period)
+    items = list(indicators.REGISTRY.values())
+    values = {}
+    for index, column in enumerate(columns, start=1):
+        values[column.param] = indicators.evaluate(items, city, column, areas) if areas else {}
+        progress(index / len(columns))
+    return {"areas": areas, "columns": columns, "values": values, "period": period, "city": city}
+
+
+def cell_number(item, value):
+    """The number written in a spreadsheet cell: None without data, shares as fractions."""
+    if not value.has_data:
+        return None
+    number = value.value
+    if item.unit in ("count", "people"):
+        return int(number)
+    return round(float(number), 4)
+
+
+def suppression_note():
+    return _(
+        "Nei dati aperti i conteggi da 1 a %(last)s sono nascosti (e, dove serve, altri conteggi perché i primi "
+        "non si possano ricavare dai totali). Questo rapporto è riservato ai coordinatori e, come la loro "
+        "dashboard, mostra i valori della città per intero: non va pubblicato così com'è."
+    ) % {"last": default_threshold() - 1}
+
+
+# -- XLSX -----------------------------------------------------------------------------------
+
+def build_xlsx(data):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    header = [_("Codice"), _("Indicatore"), _("Area"), _("Periodo"), _("Valore"), _("Unità"),
+              _("Per 1.000 residenti"), _("Nota")]
+    for goal, label, items in indicators.by_goal():
+        sheet = workbook.create_sheet(goal)
+        sheet.append([f"{goal} · {label}"])
+        sheet["A1"].font = bold
+        sheet.append(header)
+        for cell in sheet[2]:
+            cell.font = bold
+        for item in items:
+            for column in data["columns"]:
+                results = data["values"][column.param].get(item.key, {})
+                for area in data["areas"]:
+                    value = results[area.key]
+                    rate = round(value.per_1000, 4) if value.per_1000 is not None else None
+                    unit = _("frazione (0-1)") if item.unit == "share" else str(item.unit_label)
+                    sheet.append([item.key, str(item.name), str(area.label), column.param, cell_number(item, value),
+                                  unit, rate, str(value.reason) or None])
+        sheet.freeze_panes = "A3"
+        for letter, width in zip("ABCDEFGH", (22, 44, 24, 10, 12, 18, 18, 50)):
+            sheet.column_dimensions[letter].width = width
+
+    notes = workbook.create_sheet(_("Note"))
+    notes.append([_("Rapporto degli indicatori"), data["city"].name, data["period"].label])
+    notes["A1"].font = bold
+    notes.append([_("Soppressione"), suppression_note()])
+    notes.append([])
+    notes.append([_("Codice"), _("Obiettivo"), _("Indicatore"), _("Definizione"), _("Unità")])
+    for cell in notes[4]:
+        cell.font = bold
+    for item in indicators.REGISTRY.values():
+        notes.append([item.key, item.goal, str(item.name), str(item.definition), str(item.unit_label)])
+    for letter, width in zip("ABCDE", (22, 12, 44, 90, 16)):
+        notes.column_dimensions[letter].width = width
+
+    # Fixed metadata, so that the same period gives the same workbook.
+    workbook.properties.creator = "Trama"
+    workbook.properties.created = workbook.properties.modified = datetime(2000, 1, 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# -- PDF ------------------------------------------------------------------------------------
+
+def build_pdf(data, progress=lambda share: None):
+    from fpdf import FPDF, XPos, YPos
+
+    from . import charts
+
+    period, city, areas = data["period"], data["city"], data["areas"]
+    whole = data["values"][period.param]
+
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(timezone.make_aware(datetime(2000, 1, 1)))
+    pdf.add_font("DejaVu", "", f"{FONT_DIR}/DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", f"{FONT_DIR}/DejaVuSans-Bold.ttf")
+    pdf.set_title(_("Indicatori del programma") + f" · {period.label}")
+    pdf.set_author("Trama")
+    pdf.set_auto_page_break(True, margin=15)
+
+    def heading(text, size=16):
+        pdf.set_font("DejaVu", "B", size)
+        pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+
+    def paragraph(text, size=10):
+        pdf.set_font("DejaVu", "", size)
+        pdf.multi_cell(0, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+
+    def table(rows, widths):
+        pdf.set_font("DejaVu", "", 9)
+        with pdf.table(col_widths=widths, text_align="LEFT", first_row_as_headings=True) as grid:
+            for row in rows:
+                line = grid.row()
+                for text in row:
+                    line.cell(str(text))
+
+    # Cover
+    pdf.add_page()
+    pdf.ln(60)
+    heading(_("Indicatori del programma"), 24)
+    heading(city.name, 16)
+    paragraph(_("Periodo: %(period)s") % {"period": period.label}, 12)
+    paragraph(_("Documento riservato ai coordinatori del programma."), 10)
+
+    # Summary: the whole city, each indicator, the whole period
+    pdf.add_page()
+    heading(_("Sintesi"))
+    paragraph(_("Valori di tutta la città per %(period)s. Le pagine seguenti li mostrano quartiere per quartiere.")
+              % {"period": period.label})
+    rows = [(_("Obiettivo"), _("Indicatore"), _("Valore"))]
+    for item in indicators.REGISTRY.values():
+        value = whole.get(item.key, {}).get("city")
+        rows.append((item.goal, str(item.name), item.display(value.value) if value else "–"))
+    table(rows, (18, 110, 52))
+
+    # One page per goal
+    goals = indicators.by_goal()
+    for index, (goal, label, items) in enumerate(goals, start=1):
+        pdf.add_page()
+        heading(f"{goal} · {label}")
+        shown = next((i for i in items if any(whole[i.key][a.key].has_data for a in areas)), items[0]) if areas else None
+        if shown is not None:
+            rows_of = [(area, whole[shown.key][area.key]) for area in areas]
+            png = charts.bar_chart(shown, rows_of, f"{shown.name} · {period.label}")
+            pdf.image(io.BytesIO(png), w=150)
+            pdf.ln(2)
+        rows = [(_("Indicatore"), _("Area"), _("Valore"))]
+        for item in items:
+            for area in areas:
+                value = whole[item.key][area.key]
+                rows.append((str(item.name), str(area.label), item.display(value.value)))
+        table(rows, (90, 50, 40))
+        progress(index / len(goals))
+
+    # Methodological notes
+    pdf.add_page()
+    heading(_("Note metodologiche"))
+    paragraph(_("Periodi: un mese, un trimestre o un anno di calendario; le date di inizio sono incluse, quelle di fine "
+                "escluse. Ogni valore è calcolato dai registri della piattaforma, per quartiere e per tutta la città."))
+    heading(_("Riservatezza dei conteggi"), 12)
+    paragraph(suppression_note())
+    heading(_("Definizioni"), 12)
+    for item in indicators.REGISTRY.values():
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 5, new_x=XPos.LMARGIN, new_y=YPos.NEXT, text=f"{item.goal} · {item.name} ({item.unit_label})")
+        paragraph(str(item.definition), 9)
+    return bytes(pdf.output())

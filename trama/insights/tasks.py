@@ -1,0 +1,37 @@
+import logging
+
+from django.utils import timezone
+from django.utils.translation import override
+from django_tasks import task
+
+from . import periods, reports
+from .models import Report
+
+log = logging.getLogger(__name__)
+
+
+def _update(report_id, **fields):
+    Report.objects.filter(pk=report_id).update(**fields)
+
+
+@task()
+def build_report(report_id):
+    """Build one report, saying how far it has got in `progress` (0-100) as it goes."""
+    report = Report.objects.select_related("city").get(pk=report_id)
+    _update(report_id, status=Report.Status.RUNNING, progress=1)
+    try:
+        with override("it"):
+            period = periods.parse(report.period)
+            # Reading the numbers is most of the work for a workbook; drawing is half of a PDF.
+            share = 90 if report.kind == Report.Kind.XLSX else 50
+            data = reports.collect(report.city, period,
+                                   lambda done: _update(report_id, progress=max(1, int(done * share))))
+            if report.kind == Report.Kind.XLSX:
+                content = reports.build_xlsx(data)
+            else:
+                content = reports.build_pdf(data, lambda done: _update(report_id, progress=share + int(done * 45)))
+    except Exception as error:  # the page must say it failed rather than wait for ever
+        log.exception("Report %s failed", report_id)
+        _update(report_id, status=Report.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
+        return
+    _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())

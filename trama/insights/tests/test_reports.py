@@ -1,0 +1,182 @@
+import io
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from trama.insights import reports
+from trama.insights.models import Report
+from trama.insights.periods import Period
+from trama.insights.tasks import build_report
+from trama.people.models import Role
+from trama.territory.models import City
+
+pytestmark = pytest.mark.django_db
+REQUEST = reverse("insights:report_request")
+
+
+@pytest.fixture
+def coordinator(client, users, neighbourhood, other_neighbourhood):
+    client.force_login(users[Role.COORDINATOR])
+    return users[Role.COORDINATOR]
+
+
+@pytest.fixture
+def ledger(make_organisation, give, neighbourhood, other_neighbourhood):
+    organisation = make_organisation()
+    give("hours", 12, on=date(2025, 2, 15), organisation=organisation)
+    give("hours", 5, on=date(2025, 3, 3), organisation=organisation, where=other_neighbourhood)
+    give("hours", 40, on=date(2025, 4, 1), organisation=organisation)  # after the period: never counted
+
+
+def _requested(client, kind, period="2025-T1"):
+    response = client.post(REQUEST, {"periodo": period, "tipo": kind})
+    assert response.status_code == 302
+    report = Report.objects.latest("pk")
+    assert response["Location"] == reverse("insights:report", args=[report.pk])
+    return report
+
+
+def _values(content):
+    """{sheet: [row values]} of a workbook."""
+    workbook = load_workbook(io.BytesIO(content))
+    return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook}
+
+
+def _find(rows, key, area, period):
+    matches = [row for row in rows if row[0] == key and row[2] == area and row[3] == period]
+    assert len(matches) == 1, (key, area, period)
+    return matches[0]
+
+
+def test_the_task_builds_a_workbook_with_every_goal_by_neighbourhood_and_month(client, coordinator, ledger):
+    report = _requested(client, "xlsx")
+    report.refresh_from_db()
+    assert (report.status, report.progress, report.requested_by) == (Report.Status.DONE, 100, coordinator)
+
+    response = client.get(reverse("insights:report_download", args=[report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="indicatori-2025-T1.xlsx"'
+    sheets = _values(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert list(sheets) == ["G1", "G2", "G3", "G4", "G5", "G6", "Note"]
+
+    g1 = sheets["G1"]
+    assert g1[1][:5] == ["Codice", "Indicatore", "Area", "Periodo", "Valore"]
+    assert _find(g1, "g1_hours", "Borgo Alto", "2025-01")[4] == 0
+    assert _find(g1, "g1_hours", "Borgo Alto", "2025-02")[4] == 12
+    assert _find(g1, "g1_hours", "Borgo Basso", "2025-03")[4] == 5
+    assert _find(g1, "g1_hours", "Tutta la città", "2025-T1")[4] == 17
+    assert _find(g1, "g1_hours", "Tutta la città", "2025-T1")[6] == round(17 * 1000 / 21000, 4)
+    assert _find(sheets["G2"], "g2_collaborators", "Tutta la città", "2025-T1")[4] == 1
+    # An indicator without a source says why, with an empty cell rather than a zero.
+    groups = _find(sheets["G4"], "g4_groups", "Borgo Alto", "2025-02")
+    assert groups[4] is None and "non è ancora attivo" in groups[7]
+    # Borgo Basso is not a pilot neighbourhood, yet the coordinator's report shows it in full.
+    assert {row[2] for row in g1[2:]} == {"Borgo Alto", "Borgo Basso", "Tutta la città"}
+
+    notes = sheets["Note"]
+    assert any(row[0] == "Soppressione" and "conteggi da 1 a" in row[1] for row in notes)
+    assert any(row[0] == "g1_hours" and row[3].startswith("Ore di tempo registrate") for row in notes)
+
+
+def test_a_closed_period_gives_the_same_numbers_every_time(client, coordinator, ledger):
+    first, second = _requested(client, "xlsx"), _requested(client, "xlsx")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.pk != second.pk
+    assert _values(bytes(first.content)) == _values(bytes(second.content))
+
+
+def test_the_task_builds_a_pdf_with_a_page_per_goal(client, coordinator, ledger):
+    report = _requested(client, "pdf")
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.progress == 100
+    response = client.get(reverse("insights:report_download", args=[report.pk]))
+    content = response.content
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="indicatori-2025-T1.pdf"'
+    assert content.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", content))
+    assert pages > 9  # cover, summary, six goals, notes
+    assert b"/Subtype /Image" in content or b"/Subtype/Image" in content  # the charts are embedded
+
+
+def test_the_task_can_be_run_directly_and_counts_only_the_months_of_the_period(city, coordinator, ledger):
+    report = Report.objects.create(city=city, period="2025-02", kind=Report.Kind.XLSX, requested_by=coordinator)
+    build_report.enqueue(report.pk)
+    report.refresh_from_db()
+    g1 = _values(bytes(report.content))["G1"]
+    assert {row[3] for row in g1[2:]} == {"2025-02"}
+    assert _find(g1, "g1_hours", "Tutta la città", "2025-02")[4] == 12
+
+
+def test_a_failing_build_is_marked_failed(city, coordinator, monkeypatch):
+    monkeypatch.setattr(reports, "build_xlsx", lambda data: 1 / 0)
+    report = Report.objects.create(city=city, period="2025-02", kind=Report.Kind.XLSX, requested_by=coordinator)
+    build_report.enqueue(report.pk)
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED and report.content is None
+
+
+def test_the_months_of_a_period():
+    assert [m.param for m in reports.months_of(Period("quarter", 2025, 4))] == ["2025-10", "2025-11", "2025-12"]
+    assert len(reports.months_of(Period("year", 2025))) == 12
+    assert [m.param for m in reports.months_of(Period("month", 2025, 12))] == ["2025-12"]
+
+
+def test_the_report_page_polls_its_progress_until_done(client, coordinator, city):
+    report = Report.objects.create(city=city, period="2025-T1", kind=Report.Kind.PDF, requested_by=coordinator,
+                                   status=Report.Status.RUNNING, progress=40)
+    page = client.get(reverse("insights:report", args=[report.pk])).content.decode()
+    partial = reverse("insights:report_progress", args=[report.pk])
+    assert f'hx-get="{partial}"' in page and 'hx-trigger="every 2s"' in page
+    assert '<progress id="report-progress-bar"' in page and 'value="40"' in page
+    assert '<label for="report-progress-bar"' in page and "40 %" in page
+    assert "<script>" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert client.get(reverse("insights:report_download", args=[report.pk])).status_code == 404
+
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, progress=100, content=b"%PDF-1.4")
+    fragment = client.get(partial).content.decode()
+    assert "hx-get" not in fragment and 'value="100"' in fragment
+    assert reverse("insights:report_download", args=[report.pk]) in fragment
+
+
+def test_the_reports_page_offers_the_form(client, coordinator):
+    page = client.get(reverse("insights:reports")).content.decode()
+    assert f'action="{REQUEST}"' in page and 'name="tipo"' in page and 'name="periodo"' in page
+
+
+@pytest.mark.parametrize("data", [
+    {"periodo": "2025-T9", "tipo": "pdf"}, {"periodo": "domani", "tipo": "xlsx"}, {"tipo": "pdf"},
+    {"periodo": "2025-T1", "tipo": "docx"}, {"periodo": "2025-T1"},
+])
+def test_a_bad_request_is_a_400_and_queues_nothing(client, coordinator, data):
+    assert client.post(REQUEST, data).status_code == 400
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN])
+def test_only_coordinators_may_ask_for_a_report(client, users, role):
+    client.force_login(users[role])
+    assert client.post(REQUEST, {"periodo": "2025-T1", "tipo": "pdf"}).status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, city, users):
+    response = client.post(REQUEST, {"periodo": "2025-T1", "tipo": "pdf"})
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    report = Report.objects.create(city=city, period="2025-T1", kind="pdf", status="done", content=b"%PDF")
+    response = client.get(reverse("insights:report_download", args=[report.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_report_of_another_city_is_refused(client, coordinator, make_user):
+    elsewhere = City.objects.create(name="Altra città", slug="altra", centre_lat=45.0, centre_lon=9.0)
+    other = make_user(Role.COORDINATOR, city=elsewhere)
+    report = Report.objects.create(city=elsewhere, period="2025-T1", kind="xlsx", requested_by=other,
+                                   status="done", progress=100, content=b"PK")
+    for name in ("report", "report_progress", "report_download"):
+        assert client.get(reverse(f"insights:{name}", args=[report.pk])).status_code == 403, name
+    assert reverse("insights:report", args=[report.pk]) not in client.get(reverse("insights:reports")).content.decode()
