@@ -7,32 +7,18 @@ figures and writes them as JSON to var/bench/market.json.
 """
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
-import sys
-import tempfile
 import time
-from datetime import datetime, timezone
-from pathlib import Path
 
 # One core: no thread pools in numpy/scipy.
 for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(name, "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-scratch = tempfile.mkdtemp(prefix="trama-bench-")
-os.environ["TRAMA_VAR_DIR"] = scratch
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trama.settings")
-os.environ.setdefault("TRAMA_HTTPS", "0")
+import common  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+common.scratch_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -124,10 +110,7 @@ def main():
     after_change_ms = (time.perf_counter() - t0) * 1000
 
     figures = {
-        "benchmark": "market.ranked_offers",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores, Python {platform.python_version()}".strip(),
-        "database": connection.vendor,
+        **common.header("market.ranked_offers", connection.vendor),
         "offers": args.offers,
         "queries": len(timings),
         "populate_s": round(populate_s, 1),
@@ -137,9 +120,7 @@ def main():
         "max_ms": round(timings[-1], 2),
         "query_after_one_change_ms": round(after_change_ms, 2),
     }
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "market.json").write_text(json.dumps(figures, indent=2))
+    common.write_report("market", figures)
     for key, value in figures.items():
         print(f"{key:28} {value}")
 

@@ -12,29 +12,12 @@ var/bench/pages.json.
 
 import argparse
 import io
-import json
-import os
-import platform
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from datetime import datetime, timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-scratch = tempfile.mkdtemp(prefix="trama-bench-")
-os.environ["TRAMA_VAR_DIR"] = scratch
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trama.settings")
-os.environ.setdefault("TRAMA_HTTPS", "0")
-os.environ["ALLOWED_HOSTS"] = "testserver"
+import common  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+common.scratch_django(ALLOWED_HOSTS="testserver")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -122,15 +105,6 @@ def measure(client, url, n):
     return {"median": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))], "queries": n_queries}, 200
 
 
-def git_revision():
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout
-        return rev + ("-dirty" if dirty.strip() else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=50_000)
@@ -166,11 +140,7 @@ def main():
                         "queries": timing["queries"], "ratio_to_floor": round(timing["median"] / floor_ms, 1)})
 
     report = {
-        "benchmark": "pages",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
-        "database": connection.vendor,
+        **common.header("pages", connection.vendor),
         "dataset": {"residents": args.residents, "years": args.years, "seed": args.seed, "rows": rows},
         "generate_city_s": round(generate_s, 1),
         "requests_per_page": args.requests,
@@ -181,9 +151,7 @@ def main():
         ],
         "notes": notes,
     }
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "pages.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    common.write_report("pages", report)
 
     print(f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
           f"generated in {generate_s:.1f} s, rev {report['git_revision']}")

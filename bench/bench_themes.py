@@ -7,19 +7,16 @@ synthetic texts), on the whole set and on its held-out half (odd-numbered ids), 
 with and without a given number of themes, the engine's words-only view, and a plain
 TF-IDF + LSA + k-means baseline. Speed: `manage.py discover_themes` end to end, in a separate
 process, on 100,000 texts made by recombining halves of same-label texts (fixed seed).
-Prints the figures and writes them to $TRAMA_VAR_DIR/bench/themes.json (default var/).
+Prints the figures and writes them to var/bench/themes.json.
 """
 
 import argparse
 import json
-import os
-import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import ROOT, header, write_report  # noqa: E402  (also puts the project on sys.path)
 
 from trama.themes import engine  # noqa: E402
 from trama.themes.text import STOP_WORDS  # noqa: E402
@@ -114,8 +110,7 @@ def main():
     rows = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines()]
     held_out = [r for r in rows if int(r["id"].split("-")[1]) % 2 == 1]
     report = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        **header("themes"),
         "eval_set": {"texts": len(rows), "labels": len(set(r["label"] for r in rows))},
     }
     print(f"Evaluation set: {len(rows)} texts, {report['eval_set']['labels']} labels (mean of seeds {SEEDS})")
@@ -126,10 +121,7 @@ def main():
         print(f"Speed on {BIG:,} texts")
         report["speed_100k_auto"] = speed(rows, themes=None)
         report["speed_100k_k12"] = speed(rows, themes=12)
-    out_dir = Path(os.environ.get("TRAMA_VAR_DIR", ROOT / "var")) / "bench"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "themes.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Written {out_dir / 'themes.json'}")
+    print(f"Written {write_report('themes', report)}")
 
 
 if __name__ == "__main__":
