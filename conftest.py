@@ -4,11 +4,20 @@ import itertools
 
 import pytest
 
+from trama.market.index import forget_indexes
 from trama.people.models import Role, User
 from trama.territory.models import City, Neighbourhood
 
 _seq = itertools.count(1)
 PASSWORD = "Una-password-lunga-2026"
+
+
+@pytest.fixture(autouse=True)
+def fresh_market_index():
+    """The market's ranking index is a per-process cache: no test may see another's offers."""
+    forget_indexes()
+    yield
+    forget_indexes()
 
 
 @pytest.fixture

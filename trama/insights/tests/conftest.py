@@ -9,19 +9,11 @@ from django.utils import timezone
 from trama.attention import services as attention
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
 from trama.market import services as market
-from trama.market.index import forget_indexes
 from trama.people.models import Consent, Organisation, Person, Role
 from trama.people.services import register_person
 
 def at(day, hour=10):
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    forget_indexes()
-    yield
-    forget_indexes()
 
 
 @pytest.fixture

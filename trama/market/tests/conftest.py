@@ -5,14 +5,6 @@ import pytest
 from trama.people.models import Consent, Organisation, Person, Role
 from trama.people.services import register_person
 from trama.market import services
-from trama.market.index import forget_indexes
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    forget_indexes()
-    yield
-    forget_indexes()
 
 
 @pytest.fixture
