@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
-from trama.territory.queries import current_city, places_geojson, public_places
+from trama.territory.queries import city_of, current_city, places_geojson, public_places
 
 from . import indicators, periods, queries
 from .models import Report
@@ -44,7 +44,7 @@ def dashboard(request):
         period = _period(request)
     except ValueError as error:
         return _bad_request(request, str(error))
-    city = current_city() if request.user.city_id is None else request.user.city
+    city = city_of(request.user)
     areas = queries.areas_for(request.user, city)
     context = {
         "period": period, "choices": periods.choices(), "areas": areas,
@@ -64,7 +64,7 @@ def chart(request, key):
         return _bad_request(request, str(error))
     from . import charts  # matplotlib is loaded only when a chart is drawn
 
-    city = current_city() if request.user.city_id is None else request.user.city
+    city = city_of(request.user)
     areas = queries.areas_for(request.user, city)
     goals = queries.dashboard(city, period, areas, only={key})
     rows = goals[0][2][0][1] if goals else []
@@ -126,17 +126,13 @@ def hsds_csv(request, table):
 
 # -- reports ---------------------------------------------------------------------------------
 
-def _city_of(user):
-    return current_city() if user.city_id is None else user.city
-
-
 def _report(request, pk, **kwargs):
     return get_object_or_404(Report, pk=pk)
 
 
 @permission_required("insights.request_report")
 def reports(request):
-    city = _city_of(request.user)
+    city = city_of(request.user)
     context = {
         "choices": periods.choices(), "period": periods.current("quarter").previous(), "kinds": Report.Kind.choices,
         "reports": Report.objects.filter(city=city).select_related("requested_by")[:20] if city else [],
@@ -154,7 +150,7 @@ def report_request(request):
     kind = request.POST.get("tipo", "")
     if kind not in Report.Kind.values:
         return _bad_request(request, _("Formato non valido: scegli PDF o XLSX."))
-    city = _city_of(request.user)
+    city = city_of(request.user)
     if city is None:
         return _bad_request(request, _("Nessuna città configurata."))
     report = Report.objects.create(city=city, period=period.param, kind=kind, requested_by=request.user)

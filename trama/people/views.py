@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
 from trama.privacy import audit
-from trama.territory.queries import current_city
+from trama.territory.queries import city_of, current_city
 
 from . import services
 from .forms import (
@@ -102,7 +102,7 @@ def accounts(request):
 
 @permission_required("people.manage_accounts")
 def invite(request):
-    form = InvitationForm(request.POST or None, city=request.user.city or current_city())
+    form = InvitationForm(request.POST or None, city=city_of(request.user))
     if request.method == "POST" and form.is_valid():
         user = services.invite(request, form)
         messages.success(request, _("Invito inviato a %(email)s.") % {"email": user.email})

@@ -10,6 +10,11 @@ def current_city():
     return City.objects.filter(slug=settings.TRAMA_CITY).first() or City.objects.first()
 
 
+def city_of(user):
+    """The city an account works in: its own, or the configured one when it has none."""
+    return user.city if getattr(user, "city_id", None) is not None else current_city()
+
+
 def neighbourhoods_of(city):
     return Neighbourhood.objects.filter(city=city).order_by("name") if city else Neighbourhood.objects.none()
 
