@@ -1,8 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
 from trama.privacy import audit
+from trama.shortcuts import form_errors_from, page_of, render_page
 
 from . import services
 from .forms import (
@@ -36,25 +36,6 @@ from .queries import (
 QUEUE_FILTERS = {"open": gettext_lazy("Aperte"), "new": gettext_lazy("Nuove"), "closed": gettext_lazy("Chiuse"), "all": gettext_lazy("Tutte")}
 
 
-def _render(request, template, context, form=None, personal=False):
-    response = render(request, template, context, status=400 if form is not None and form.errors else 200)
-    response.personal_data = personal
-    return response
-
-
-def _page(request, queryset, size=25):
-    return Paginator(queryset, size).get_page(request.GET.get("pagina"))
-
-
-def _apply_errors(form, error):
-    """Put a service's ValidationError on the form, field by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # Antennas ---------------------------------------------------------------
 
 
@@ -65,14 +46,14 @@ def signal_create(request):
         services.send_signal(by=request.user, **form.cleaned_data)
         messages.success(request, _("Grazie! La segnalazione è arrivata a chi lavora nel quartiere. Qui vedrai quando viene presa in carico."))
         return redirect("attention:my_signals")
-    return _render(request, "attention/signal_form.html", {"form": form}, form)
+    return render_page(request, "attention/signal_form.html", {"form": form}, form)
 
 
 @permission_required("attention.view_own_signal")
 def my_signals(request):
-    page = _page(request, signals_sent_by(request.user))
+    page = page_of(request, signals_sent_by(request.user))
     signals = list(page.object_list)
-    response = _render(request, "attention/my_signals.html", {"page": page, "signals": signals})
+    response = render_page(request, "attention/my_signals.html", {"page": page, "signals": signals})
     # Shown once: what changed since the last visit is no longer news.
     Signal.objects.filter(pk__in=[s.pk for s in signals if s.has_news_for_antenna]).update(antenna_seen_at=timezone.now())
     return response
@@ -89,7 +70,7 @@ def _own_signal(request, pk):
 @permission_required("attention.view_own_signal", get_object=_own_signal)
 def my_signal(request, pk, obj):
     audit.record_read(request, obj, reason="la propria segnalazione")
-    return _render(request, "attention/my_signal.html", {"signal": obj}, personal=True)
+    return render_page(request, "attention/my_signal.html", {"signal": obj}, personal=True)
 
 
 # Signals: queue and triage ------------------------------------------------
@@ -100,8 +81,8 @@ def queue(request):
     status = request.GET.get("stato", "open")
     if status not in QUEUE_FILTERS:
         status = "open"
-    page = _page(request, signal_queue(request.user, status))
-    return _render(request, "attention/queue.html", {"page": page, "status": status, "filters": QUEUE_FILTERS}, personal=True)
+    page = page_of(request, signal_queue(request.user, status))
+    return render_page(request, "attention/queue.html", {"page": page, "status": status, "filters": QUEUE_FILTERS}, personal=True)
 
 
 def _signal(request, pk):
@@ -117,7 +98,7 @@ def signal_detail(request, pk, obj):
         "encounters": obj.encounters.select_related("worker"),
         "merged": obj.merged.all(),
     }
-    return _render(request, "attention/signal_detail.html", context, personal=True)
+    return render_page(request, "attention/signal_detail.html", context, personal=True)
 
 
 @permission_required("attention.triage_signal", get_object=_signal)
@@ -128,11 +109,11 @@ def signal_triage(request, pk, obj):
         try:
             services.triage(obj, by=request.user, outcome=data["outcome"], note=data["note"], merge_with=data["merge_with"], person=data["person"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Esito registrato."))
             return redirect(obj)
-    return _render(request, "attention/signal_triage.html", {"signal": obj, "form": form}, form, personal=True)
+    return render_page(request, "attention/signal_triage.html", {"signal": obj, "form": form}, form, personal=True)
 
 
 @permission_required("attention.triage_signal", get_object=_signal)
@@ -142,11 +123,11 @@ def signal_outreach(request, pk, obj):
         try:
             services.plan_outreach(by=request.user, signal=obj, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Uscita programmata: la segnalazione è presa in carico."))
             return redirect(obj)
-    return _render(request, "attention/outreach_form.html", {"signal": obj, "form": form}, form, personal=True)
+    return render_page(request, "attention/outreach_form.html", {"signal": obj, "form": form}, form, personal=True)
 
 
 @require_POST
@@ -169,8 +150,8 @@ def outreach_list(request):
     tasks = outreach_visible_to(request.user)
     if request.GET.get("mie") == "1":
         tasks = tasks.filter(assigned_to=request.user)
-    page = _page(request, tasks.order_by("status", "due_date", "pk"))
-    return _render(request, "attention/outreach_list.html", {"page": page, "mine": request.GET.get("mie") == "1"}, personal=True)
+    page = page_of(request, tasks.order_by("status", "due_date", "pk"))
+    return render_page(request, "attention/outreach_list.html", {"page": page, "mine": request.GET.get("mie") == "1"}, personal=True)
 
 
 def _outreach(request, pk):
@@ -187,12 +168,12 @@ def outreach_detail(request, pk, obj):
             try:
                 services.finish_outreach(obj, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Esito dell'uscita registrato."))
                 return redirect(obj)
     audit.record_read(request, obj, reason="uscita")
-    return _render(request, "attention/outreach_detail.html", {"task": obj, "form": form}, form, personal=True)
+    return render_page(request, "attention/outreach_detail.html", {"task": obj, "form": form}, form, personal=True)
 
 
 # Encounters ---------------------------------------------------------------
@@ -200,8 +181,8 @@ def outreach_detail(request, pk, obj):
 
 @permission_required("attention.view_encounter")
 def encounter_list(request):
-    page = _page(request, encounters_visible_to(request.user))
-    return _render(request, "attention/encounter_list.html", {"page": page}, personal=True)
+    page = page_of(request, encounters_visible_to(request.user))
+    return render_page(request, "attention/encounter_list.html", {"page": page}, personal=True)
 
 
 def _source(request, param, model, perm):
@@ -226,12 +207,12 @@ def encounter_create(request):
         try:
             encounter = services.record_encounter(by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Incontro registrato."))
             return redirect(encounter)
     context = {"form": form, "signal": signal, "outreach": outreach}
-    return _render(request, "attention/encounter_form.html", context, form, personal=True)
+    return render_page(request, "attention/encounter_form.html", context, form, personal=True)
 
 
 def _encounter(request, pk):
@@ -241,7 +222,7 @@ def _encounter(request, pk):
 @permission_required("attention.view_encounter", get_object=_encounter)
 def encounter_detail(request, pk, obj):
     audit.record_read(request, obj, reason="incontro")
-    return _render(request, "attention/encounter_detail.html", {"encounter": obj}, personal=True)
+    return render_page(request, "attention/encounter_detail.html", {"encounter": obj}, personal=True)
 
 
 # Antennas and training ------------------------------------------------------
@@ -250,8 +231,8 @@ def encounter_detail(request, pk, obj):
 @permission_required("attention.onboard_antenna")
 def antenna_list(request):
     antennas = antennas_visible_to(request.user).annotate(trainings=Count("attendances", distinct=True))
-    page = _page(request, antennas.order_by("account__first_name", "pk"))
-    return _render(request, "attention/antenna_list.html", {"page": page}, personal=True)
+    page = page_of(request, antennas.order_by("account__first_name", "pk"))
+    return render_page(request, "attention/antenna_list.html", {"page": page}, personal=True)
 
 
 @permission_required("attention.onboard_antenna")
@@ -261,7 +242,7 @@ def antenna_onboard(request):
         antenna = services.onboard_antenna(request, form)
         messages.success(request, _("Invito inviato a %(email)s.") % {"email": antenna.account.email})
         return redirect(antenna)
-    return _render(request, "attention/antenna_form.html", {"form": form}, form)
+    return render_page(request, "attention/antenna_form.html", {"form": form}, form)
 
 
 def _antenna(request, pk):
@@ -276,7 +257,7 @@ def antenna_detail(request, pk, obj):
         "neighbourhoods": obj.account.neighbourhoods.all(),
         "attended": obj.attendances.select_related("session__module", "session__place").order_by("-session__starts_at"),
     }
-    return _render(request, "attention/antenna_detail.html", context, personal=True)
+    return render_page(request, "attention/antenna_detail.html", context, personal=True)
 
 
 @permission_required("attention.view_training")
@@ -287,7 +268,7 @@ def module_list(request):
     profile = Antenna.objects.filter(account=request.user).first()
     if profile is not None:
         attended = profile.attendances.select_related("session__module", "session__place").order_by("-session__starts_at")
-    return _render(request, "attention/module_list.html", {"modules": modules, "attended": attended, "profile": profile})
+    return render_page(request, "attention/module_list.html", {"modules": modules, "attended": attended, "profile": profile})
 
 
 @permission_required("attention.manage_training")
@@ -297,7 +278,7 @@ def module_create(request):
         module = form.save()
         messages.success(request, _("Modulo creato."))
         return redirect(module)
-    return _render(request, "attention/module_form.html", {"form": form}, form)
+    return render_page(request, "attention/module_form.html", {"form": form}, form)
 
 
 def _module(request, pk):
@@ -308,7 +289,7 @@ def _module(request, pk):
 @permission_required("attention.view_training", get_object=_module)
 def module_detail(request, pk, obj):
     sessions = obj.sessions.select_related("place").annotate(present=Count("attendances"))
-    return _render(request, "attention/module_detail.html", {"module": obj, "sessions": sessions})
+    return render_page(request, "attention/module_detail.html", {"module": obj, "sessions": sessions})
 
 
 @permission_required("attention.manage_training", get_object=_module)
@@ -320,7 +301,7 @@ def session_create(request, pk, obj):
         session.save()
         messages.success(request, _("Incontro di formazione aggiunto: ora puoi segnare le presenze."))
         return redirect("attention:attendance", pk=session.pk)
-    return _render(request, "attention/session_form.html", {"module": obj, "form": form}, form)
+    return render_page(request, "attention/session_form.html", {"module": obj, "form": form}, form)
 
 
 def _session(request, pk):
@@ -335,10 +316,10 @@ def attendance(request, pk, obj):
         services.record_attendance(obj, form.cleaned_data["antennas"], by=request.user)
         messages.success(request, _("Presenze registrate."))
         return redirect(obj.module)
-    return _render(request, "attention/attendance_form.html", {"session": obj, "form": form}, form)
+    return render_page(request, "attention/attendance_form.html", {"session": obj, "form": form}, form)
 
 
 @permission_required("attention.view_coverage")
 def coverage(request):
     kinds, rows = training_coverage(request.user)
-    return _render(request, "attention/coverage.html", {"kinds": kinds, "rows": rows})
+    return render_page(request, "attention/coverage.html", {"kinds": kinds, "rows": rows})

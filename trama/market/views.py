@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +11,11 @@ from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account, register_person
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
+from trama.shortcuts import form_errors_from, page_of, render_page
 from trama.territory.queries import current_city
 
 from . import forms, services
-from .models import Contribution, Match, Need, Offer, Rate
+from .models import Match, Need, Offer, Rate
 from .queries import (
     contributions_visible_to,
     ledger_totals,
@@ -35,20 +35,6 @@ def _city(request):
     return request.user.city if request.user.is_authenticated and request.user.city_id else current_city()
 
 
-def _errors_to_form(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _render(request, template, context, form=None, personal=False):
-    response = render(request, template, context, status=400 if form is not None and form.errors else 200)
-    response.personal_data = personal
-    return response
-
-
 # -- offers ---------------------------------------------------------------------------------
 
 @permission_required("market.list_offers")
@@ -59,7 +45,7 @@ def offer_list(request):
     if form.is_valid():
         offers = search_offers(offers, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "kind", "status")})
     offers = offers.select_related("organisation", "person").prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = page_of(request, offers, PAGE_SIZE)
     return render(request, "market/offers.html", {"form": form, "page": page})
 
 
@@ -104,11 +90,11 @@ def offer_create(request):
                 available_until=data["available_until"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Offerta registrata. Grazie!"))
             return redirect(offer)
-    return _render(request, "market/offer_form.html", {"form": form, "person": person}, form)
+    return render_page(request, "market/offer_form.html", {"form": form, "person": person}, form)
 
 
 @permission_required("market.change_offer", get_object=_offer)
@@ -121,11 +107,11 @@ def offer_edit(request, pk, obj):
         try:
             services.update_offer(obj, by=request.user, neighbourhoods=neighbourhoods, **data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Offerta aggiornata."))
             return redirect(obj)
-    return _render(request, "market/offer_form.html", {"form": form, "offer": obj}, form)
+    return render_page(request, "market/offer_form.html", {"form": form, "offer": obj}, form)
 
 
 @require_POST
@@ -153,13 +139,13 @@ def need_list(request):
     if form.is_valid():
         needs = search_needs(needs, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "urgency", "status")})
     needs = needs.select_related("person", "neighbourhood").order_by("-created_at", "-pk")
-    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = page_of(request, needs, PAGE_SIZE)
     shown = [need.pk for need in page.object_list]
     if shown:
         # One entry per page read: the ids of the needs shown.
         audit.record(request.user, audit.Action.READ, object_type="market.need",
                      reason="elenco richieste: " + ",".join(map(str, shown)), path=request.path)
-    return _render(request, "market/needs.html", {"form": form, "page": page}, personal=True)
+    return render_page(request, "market/needs.html", {"form": form, "page": page}, personal=True)
 
 
 def _need(request, pk):
@@ -172,7 +158,7 @@ def need_detail(request, pk, obj):
     can_broker = request.user.has_perm("market.broker", obj)
     candidates = ranked_offers(obj) if can_broker and obj.is_active else []
     proposed = set(obj.matches.filter(status__in=Match.ACTIVE).values_list("offer_id", flat=True))
-    return _render(request, "market/need_detail.html", {
+    return render_page(request, "market/need_detail.html", {
         "need": obj, "can_broker": can_broker, "candidates": candidates, "proposed": proposed,
         "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),
     }, personal=True)
@@ -204,11 +190,11 @@ def need_create(request):
                         neighbourhoods=[data["neighbourhood"]], by=user,
                     )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Richiesta registrata."))
                 return redirect(need)
-    return _render(request, "market/need_form.html", {"form": form, "person": person}, form, personal=True)
+    return render_page(request, "market/need_form.html", {"form": form, "person": person}, form, personal=True)
 
 
 @require_POST
@@ -236,8 +222,8 @@ def match_list(request):
     matches = matches_visible_to(request.user).select_related("need", "need__neighbourhood", "offer", "offer__organisation")
     if status in Match.Status.values:
         matches = matches.filter(status=status)
-    page = Paginator(matches.order_by("-proposed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return _render(request, "market/matches.html", {"page": page, "status": status, "statuses": Match.Status.choices}, personal=True)
+    page = page_of(request, matches.order_by("-proposed_at", "-pk"), PAGE_SIZE)
+    return render_page(request, "market/matches.html", {"page": page, "status": status, "statuses": Match.Status.choices}, personal=True)
 
 
 def _match(request, pk):
@@ -266,7 +252,7 @@ def my_sides(user, match):
 def match_detail(request, pk, obj):
     audit.record_read(request, obj, reason="abbinamento")
     can_manage = request.user.has_perm("market.manage_match", obj)
-    return _render(request, "market/match_detail.html", {
+    return render_page(request, "market/match_detail.html", {
         "match": obj, "sides": my_sides(request.user, obj), "can_manage": can_manage,
         "step_form": forms.MatchStepForm(), "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
         "contributions": obj.contributions.select_related("person", "organisation"),
@@ -349,11 +335,11 @@ def match_contribution(request, pk, obj):
                 declared_value=data["declared_value"], note=data["note"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Contributo registrato nel registro delle risorse."))
             return redirect(obj)
-    return _render(request, "market/contribution_form.html", {"form": form, "match": obj}, form, personal=True)
+    return render_page(request, "market/contribution_form.html", {"form": form, "match": obj}, form, personal=True)
 
 
 # -- ledger and rates -----------------------------------------------------------------------
@@ -361,10 +347,10 @@ def match_contribution(request, pk, obj):
 @permission_required("market.view_ledger")
 def ledger(request):
     contributions = contributions_visible_to(request.user).select_related("person", "organisation", "neighbourhood", "match")
-    page = Paginator(contributions.order_by("-on", "-pk"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = page_of(request, contributions.order_by("-on", "-pk"), PAGE_SIZE)
     scope = None if request.user.role == Role.COORDINATOR else request.user.neighbourhood_ids()
     totals = ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)
-    return _render(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
+    return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
 
 
 @permission_required("market.manage_rates")
@@ -378,7 +364,7 @@ def rates(request):
                 services.set_rate(city, kind, form.cleaned_data[kind], by=request.user)
         messages.success(request, _("Tariffe aggiornate: valgono per i contributi registrati da ora in poi."))
         return redirect("market:rates")
-    return _render(request, "market/rates.html", {"form": form}, form)
+    return render_page(request, "market/rates.html", {"form": form}, form)
 
 
 # -- public doors ---------------------------------------------------------------------------
@@ -404,7 +390,7 @@ def _door(request, side):
         services.save_draft(request.session, side, data)
         return redirect("market:draft")
     template = "market/door_need.html" if side == "need" else "market/door_offer.html"
-    return _render(request, template, {"form": form}, form)
+    return render_page(request, template, {"form": form}, form)
 
 
 def door_need(request):
@@ -439,7 +425,7 @@ def draft(request):
             return redirect("home")
         services.discard_draft(request.session)
         return render(request, "market/draft_done.html", {"side": current["side"]})
-    return _render(request, "market/draft.html", {
+    return render_page(request, "market/draft.html", {
         "draft": current, "form": form, "next": reverse("market:draft"),
     }, form)
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
 from trama.privacy import audit
+from trama.shortcuts import page_of
 from trama.territory.queries import city_of, current_city
 
 from . import services
@@ -96,7 +96,7 @@ def accounts(request):
             users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q))
         if form.cleaned_data["role"]:
             users = users.filter(role=form.cleaned_data["role"])
-    page = Paginator(users, 25).get_page(request.GET.get("pagina"))
+    page = page_of(request, users, 25)
     return render(request, "people/accounts.html", {"form": form, "page": page})
 
 
@@ -154,7 +154,7 @@ def people_list(request):
     """The people of the worker's neighbourhoods (the coordinator's city), searchable."""
     q = request.GET.get("q", "")[:100]
     people = search_people(people_visible_to(request.user).select_related("neighbourhood"), q)
-    page = Paginator(people.order_by("display_name", "pk"), 25).get_page(request.GET.get("pagina"))
+    page = page_of(request, people.order_by("display_name", "pk"), 25)
     response = render(request, "people/people.html", {"page": page, "q": q})
     response.personal_data = True
     return response

@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from trama.permissions import permission_required
+from trama.shortcuts import page_of
 from trama.territory.queries import current_city
 
 from .models import AuditEntry
@@ -14,5 +14,5 @@ def notice(request):
 @permission_required("privacy.view_audit")
 def audit_log(request):
     entries = AuditEntry.objects.all()
-    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    page = page_of(request, entries, 50)
     return render(request, "privacy/audit_log.html", {"page": page})
