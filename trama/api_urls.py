@@ -6,4 +6,7 @@ urlpatterns = [
     path("", include("trama.territory.api")),
     path("", include("trama.market.api")),
     path("", include("trama.attention.api")),
+    path("", include("trama.themes.api")),
+    path("", include("trama.collective.api")),
+    path("", include("trama.initiatives.api")),
 ]

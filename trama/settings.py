@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "trama.market",
     "trama.attention",
     "trama.themes",
+    "trama.collective",
+    "trama.initiatives",
     "trama.insights",
     "trama",
 ]

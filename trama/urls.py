@@ -16,6 +16,8 @@ urlpatterns = [
     path("mercato/", include("trama.market.urls")),
     path("attenzione/", include("trama.attention.urls")),
     path("temi/", include("trama.themes.urls")),
+    path("gruppi/", include("trama.collective.urls")),
+    path("iniziative/", include("trama.initiatives.urls")),
     path("indicatori/", include("trama.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trama.api_urls")),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from trama.people.models import Role
 from trama.privacy.suppression import suppress_counts
 from trama.territory.models import Neighbourhood
+from trama.territory.queries import adjacent_neighbourhoods
 
 from .index import KIND_CODES, index_for
 from .models import Contribution, Match, Need, Offer
@@ -117,40 +118,6 @@ def search_needs(queryset, *, q="", neighbourhood=None, urgency="", status=""):
     if status:
         queryset = queryset.filter(status=status)
     return _full_text(queryset, q, ["text"])
-
-
-def _bbox(boundary):
-    coords = []
-
-    def walk(node):
-        if isinstance(node, (list, tuple)) and node and isinstance(node[0], (int, float)):
-            coords.append(node)
-        elif isinstance(node, (list, tuple)):
-            for item in node:
-                walk(item)
-
-    walk((boundary or {}).get("coordinates", []))
-    if not coords:
-        return None
-    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def adjacent_neighbourhoods(neighbourhood, tolerance=0.002):
-    """Ids of the neighbourhoods of the same city whose boundaries' boxes touch this one's.
-
-    An approximation (bounding boxes, about 200 m of tolerance) good enough to
-    rank 'next door' above 'across town'; without boundaries nothing is adjacent.
-    """
-    mine = _bbox(neighbourhood.boundary)
-    if mine is None:
-        return set()
-    out = set()
-    for other in Neighbourhood.objects.filter(city_id=neighbourhood.city_id).exclude(pk=neighbourhood.pk).only("boundary"):
-        box = _bbox(other.boundary)
-        if box and box[0] <= mine[2] + tolerance and mine[0] <= box[2] + tolerance and box[1] <= mine[3] + tolerance and mine[1] <= box[3] + tolerance:
-            out.add(other.pk)
-    return out
 
 
 @dataclass

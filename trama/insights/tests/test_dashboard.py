@@ -28,7 +28,7 @@ def test_coordinator_sees_every_goal_with_definitions_and_the_pilot_comparison(c
     assert "Resto della città" in page and "Tutta la città" in page
     assert reverse("insights:chart", args=["g1_hours"]) + "?periodo=2025-T1" in page
     assert '<th scope="row">Borgo Alto</th>' in page and "<caption>Ore di tempo donate" in page
-    assert "Nessun dato ancora: il modulo dei gruppi non è ancora attivo." in page
+    assert "Il modulo esiste ma questo indicatore non è ancora collegato." in page
 
 
 def test_the_default_period_is_the_current_quarter(client, coordinator):

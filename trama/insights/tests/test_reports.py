@@ -72,7 +72,7 @@ def test_the_task_builds_a_workbook_with_every_goal_by_neighbourhood_and_month(c
     assert _find(sheets["G2"], "g2_collaborators", "Tutta la città", "2025-T1")[4] == 1
     # An indicator without a source says why, with an empty cell rather than a zero.
     groups = _find(sheets["G4"], "g4_groups", "Borgo Alto", "2025-02")
-    assert groups[4] is None and "non è ancora attivo" in groups[7]
+    assert groups[4] is None and "non è ancora collegato" in groups[7]
     # Borgo Basso is not a pilot neighbourhood, yet the coordinator's report shows it in full.
     assert {row[2] for row in g1[2:]} == {"Borgo Alto", "Borgo Basso", "Tutta la città"}
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CollectiveConfig(AppConfig):
+    name = "trama.collective"
+    verbose_name = _("Gruppi e incontri")
