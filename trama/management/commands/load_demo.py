@@ -7,7 +7,7 @@ from trama.territory.demo import load_demo_territory
 from trama.territory.models import Place
 
 
-DEMO_APPS = ["market", "attention"]
+DEMO_APPS = ["market", "attention", "themes", "collective", "initiatives"]
 
 
 class Command(BaseCommand):
