@@ -7,6 +7,8 @@ optionally, `make_objects(request, objects)` adding the objects its URLs need
 (`request` is pytest's, for `request.getfixturevalue`).
 """
 
+import re
+
 from trama.people.models import Role
 
 ANON = "anonymous"
@@ -26,3 +28,11 @@ PUBLIC = everyone("ok")
 SIGNED_IN = {**PUBLIC, ANON: "denied"}
 COORDINATOR_ONLY = only(Role.COORDINATOR)
 STAFF = only(Role.COORDINATOR, Role.WORKER)
+
+
+# Words that label people by their hardship: never on a public page (DESIGN.md, G5).
+STIGMA = re.compile(
+    r"\b(fragil[ei]|disagi\w*|utent[ei]|bisognos[oaie]|indigent[ei]|pover[oaie]|emarginat[oaie]|svantaggiat[oaie]"
+    r"|vulnerabil[ei]|disabil[ei]|handicappat[oaie]|tossicodipendent[ei]|anzian[oaie]|immigrat[oaie]|extracomunitar[oaie])\b",
+    re.IGNORECASE,
+)

@@ -1,17 +1,14 @@
 """Journey 3: a visitor starts from "cerco una mano" on a phone, with no account and no label on the way;
 after registering, the need (and what they can give) is in the market."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from trama.market.models import Need, Offer
+from trama.testing import STIGMA
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-STIGMA = re.compile(r"\b(fragil[ei]|disagi\w*|utent[ei])\b", re.IGNORECASE)
 
 
 def assert_no_stigma(page):

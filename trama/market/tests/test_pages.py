@@ -1,4 +1,3 @@
-import re
 from datetime import date
 
 import pytest
@@ -10,10 +9,10 @@ from trama.market import services
 from trama.market.models import Contribution, Match, Need, Offer
 from trama.people.models import Person, Role
 from trama.privacy.models import AuditEntry
+from trama.testing import STIGMA
 
 pytestmark = pytest.mark.django_db
 
-STIGMA = re.compile(r"\b(fragil[ei]|disagi\w*|utent[ei])\b", re.IGNORECASE)
 SCRIPT = "<script>alert('x')</script>"
 
 
