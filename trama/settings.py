@@ -243,6 +243,12 @@ TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 
 # Signals that led to nothing are anonymised after this many days (manage.py anonymise_signals).
 TRAMA_SIGNAL_RETENTION_DAYS = int(os.environ.get("TRAMA_SIGNAL_RETENTION_DAYS", 365))
 
+# Groups: how many people with a similar situation make the system propose to convene one.
+TRAMA_GROUP_THRESHOLD = int(os.environ.get("TRAMA_GROUP_THRESHOLD", 5))
+
+# Themes: compute each text item's sentence embedding in the background when it is saved.
+TRAMA_THEMES_EMBED_ON_SAVE = os.environ.get("TRAMA_THEMES_EMBED_ON_SAVE", "1") == "1"
+
 # Background tasks: a database queue and `manage.py db_worker`.
 TASKS = {
     "default": {

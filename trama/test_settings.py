@@ -11,3 +11,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 is what production uses (see test_settings.py's check); the suite hashes
 # hundreds of fixture passwords, so it uses a fast hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Embedding a text costs a model load and ~20 ms; tests that need it turn it on.
+TRAMA_THEMES_EMBED_ON_SAVE = False
