@@ -1,8 +1,10 @@
 """Emergent themes: text items from needs, signals, encounters and imports, the themes the
 discovery engine proposes and people name, and the tags that link the two."""
 
+import numpy as np
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +47,8 @@ class DiscoveryRun(models.Model):
     theme_count = models.PositiveSmallIntegerField(_("temi trovati"), default=0)
     error = models.TextField(_("errore"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Empty: the whole city; a worker's run reads only the items of their neighbourhoods.
+    neighbourhoods = models.ManyToManyField("territory.Neighbourhood", blank=True, related_name="+", verbose_name=_("quartieri"))
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -55,6 +59,13 @@ class DiscoveryRun(models.Model):
 
     def __str__(self):
         return f"{self.city} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("themes:run", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 class Theme(models.Model):
@@ -100,13 +111,22 @@ class Theme(models.Model):
     def __str__(self):
         return self.name or self.suggested_name or str(self.pk)
 
+    def get_absolute_url(self):
+        return reverse("themes:theme", args=[self.pk])
+
     @property
     def label(self):
         return str(self)
 
     @property
     def is_live(self):
-        return self.status in (self.Status.CANDIDATE, self.Status.NAMED)
+        return self.status in LIVE
+
+    def centroid_vector(self):
+        return None if self.centroid is None else np.frombuffer(bytes(self.centroid), dtype=np.float32)
+
+
+LIVE = (Theme.Status.CANDIDATE, Theme.Status.NAMED)
 
 
 class ThemeEvent(models.Model):
@@ -171,6 +191,12 @@ class TextItem(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.source_id}"
+
+    def get_absolute_url(self):
+        return reverse("themes:item", args=[self.pk])
+
+    def vector(self):
+        return None if self.embedding is None else np.frombuffer(bytes(self.embedding), dtype=np.float32)
 
 
 class Tag(models.Model):
