@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CollectiveConfig(AppConfig):
     name = "trama.collective"
     verbose_name = _("Gruppi e incontri")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -37,6 +37,9 @@ class Suggestion(models.Model):
     size = models.PositiveSmallIntegerField(_("persone"))
     purpose = models.CharField(_("scopo suggerito"), max_length=300, blank=True)
     key_phrases = models.JSONField(_("espressioni in comune"), default=list, blank=True)
+    # The situations behind it, as [source, id] pairs ("need", "signal", "encounter"): what a
+    # worker of the neighbourhood reads, and how people without a record are counted.
+    items = models.JSONField(_("situazioni"), default=list, blank=True, editable=False)
     people = models.ManyToManyField("people.Person", related_name="+", blank=True, verbose_name=_("persone"))
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.OPEN)
     dismissed_reason = models.CharField(_("motivo"), max_length=500, blank=True)
@@ -48,7 +51,7 @@ class Suggestion(models.Model):
     class Meta:
         ordering = ["-size", "-created_at"]
         constraints = [models.UniqueConstraint(fields=["city", "signature"], name="collective_suggestion_unique")]
-        indexes = [models.Index(fields=["neighbourhood", "status"])]
+        indexes = [models.Index(fields=["neighbourhood", "status"]), models.Index(fields=["city", "status"])]
         verbose_name = _("proposta di gruppo")
         verbose_name_plural = _("proposte di gruppo")
 
@@ -158,7 +161,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["neighbourhood", "starts_at"]), models.Index(fields=["is_public", "starts_at"])]
+        indexes = [
+            models.Index(fields=["neighbourhood", "starts_at"]),
+            models.Index(fields=["is_public", "starts_at"]),
+            models.Index(fields=["group", "starts_at"]),
+        ]
         verbose_name = _("incontro")
         verbose_name_plural = _("incontri")
 

@@ -1,0 +1,450 @@
+"""Reads of suggestions, groups and meetings reused by views, API, tasks and insights.
+
+How a suggestion is found (`suggestion_candidates`)
+---------------------------------------------------
+The situations read are the open needs of the market, the open signals of the attention
+network and the notes of the encounters of the last `ENCOUNTER_WINDOW_DAYS` days of a city.
+Two situations are *similar* when the themes app tagged them with the same live theme
+(candidate or named; rejected tags do not count; each situation takes its best tag) or when
+the cosine of their TF-IDF vectors over Italian stems (the themes app's Analyzer, single
+stems) reaches `SIMILARITY_THRESHOLD`.
+
+Groups are built as stars: the situation with the most similar ones is the centre, and the
+group is the centre plus its similar situations, so every member resembles the centre (no
+chains of "A like B like C"). Neighbourhoods are mixed only when every pair of them is the
+same or adjacent (`adjacent_neighbourhoods`): around the centre's neighbourhood, the adjacent
+ones are added biggest first when adjacent to all those already in.
+
+The size is the number of distinct people. A situation without a person (an anonymous signal,
+an encounter with no one registered) counts as one situation of its own: it is a person the
+programme met, even if they cannot be invited until a worker reaches them (an encounter about
+an anonymous signal is the same situation as the signal). A suggestion needs `group_threshold()`
+of them (setting TRAMA_GROUP_THRESHOLD, default 5).
+"""
+
+import calendar
+import hashlib
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.people.models import Role
+from trama.territory.models import Neighbourhood
+
+from .models import Decision, Group, Meeting, Membership, Suggestion
+
+DEFAULT_GROUP_THRESHOLD = 5
+# Cosine over TF-IDF of stems: 0.3 joins "non riesco a portare a casa la spesa" and "cerco
+# qualcuno che mi aiuti a portare la spesa pesante" (0.6), keeps them apart from "aiuto con i
+# compiti di matematica" (0.1-0.25); see trama/collective/tests/test_suggestions.py.
+SIMILARITY_THRESHOLD = 0.3
+ENCOUNTER_WINDOW_DAYS = 180
+KEY_PHRASES = 5
+
+
+def group_threshold():
+    return max(2, int(getattr(settings, "TRAMA_GROUP_THRESHOLD", DEFAULT_GROUP_THRESHOLD)))
+
+
+@dataclass
+class Situation:
+    source: str  # "need", "signal" or "encounter"
+    id: int
+    neighbourhood_id: int
+    person_id: int | None
+    text: str
+    key: str  # who it is about: "person:<id>", or the situation itself when no one is known
+    theme_id: int | None = None
+
+
+@dataclass
+class Candidate:
+    neighbourhood_id: int
+    keys: set
+    situations: list
+    theme_id: int | None = None
+    key_phrases: list = field(default_factory=list)
+
+    @property
+    def size(self):
+        return len(self.keys)
+
+    @property
+    def signature(self):
+        return signature_of(self.keys)
+
+    @property
+    def person_ids(self):
+        return sorted({s.person_id for s in self.situations if s.person_id is not None})
+
+
+def signature_of(keys):
+    return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
+
+
+def open_situations(city, now=None):
+    """The situations of `city` suggestions are made of: open needs, open signals, recent encounter notes."""
+    from trama.attention.models import Encounter, Signal
+    from trama.market.models import Need
+
+    now = now or timezone.now()
+    live_person = Q(person__isnull=True) | Q(person__anonymised_at__isnull=True)
+    out = []
+    needs = Need.objects.filter(city=city, status__in=[Need.Status.OPEN, Need.Status.BROKERING], person__anonymised_at__isnull=True)
+    for pk, nb, person, text in needs.values_list("pk", "neighbourhood_id", "person_id", "text").order_by("pk"):
+        out.append(Situation("need", pk, nb, person, text, f"person:{person}"))
+    signals = Signal.objects.filter(city=city, status__in=Signal.OPEN, anonymised_at__isnull=True, merged_into__isnull=True).filter(live_person)
+    for pk, nb, person, text in signals.values_list("pk", "neighbourhood_id", "person_id", "text").order_by("pk"):
+        out.append(Situation("signal", pk, nb, person, text, f"person:{person}" if person else f"signal:{pk}"))
+    encounters = (
+        Encounter.objects.filter(neighbourhood__city=city, happened_at__gte=now - timedelta(days=ENCOUNTER_WINDOW_DAYS))
+        .exclude(notes="").filter(live_person)
+    )
+    for pk, nb, person, signal, text in encounters.values_list("pk", "neighbourhood_id", "person_id", "signal_id", "notes").order_by("pk"):
+        key = f"person:{person}" if person else (f"signal:{signal}" if signal else f"encounter:{pk}")
+        out.append(Situation("encounter", pk, nb, person, text, key))
+    return out
+
+
+def _best_themes(city, situations):
+    """Each situation's best live theme: a person's tag first, then the engine's most confident."""
+    from trama.themes.models import Tag, Theme
+
+    wanted = {(s.source, s.id) for s in situations}
+    best = {}
+    tags = Tag.objects.filter(
+        item__city=city, rejected=False, theme__status__in=[Theme.Status.CANDIDATE, Theme.Status.NAMED],
+        item__source__in=["need", "signal", "encounter"],
+    ).values_list("item__source", "item__source_id", "theme_id", "origin", "confidence")
+    for source, source_id, theme_id, origin, confidence in tags:
+        ref = (source, source_id)
+        if ref not in wanted:
+            continue
+        rank = (origin == Tag.Origin.PERSON, confidence or 0.0, -theme_id)
+        if ref not in best or rank > best[ref][0]:
+            best[ref] = (rank, theme_id)
+    for s in situations:
+        s.theme_id = best.get((s.source, s.id), (None, None))[1]
+
+
+def _tfidf(texts):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from trama.themes.text import Analyzer
+
+    analyzer = Analyzer()
+    # Single stems only: in texts of a line or two, bigrams are rare and only dilute the cosine.
+    vectorizer = TfidfVectorizer(analyzer=lambda text: [t for t in analyzer.terms(text) if " " not in t], sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return None, [], analyzer
+    return matrix.tocsr(), vectorizer.get_feature_names_out(), analyzer
+
+
+def _adjacency(neighbourhood_ids):
+    from trama.territory.queries import adjacent_neighbourhoods
+
+    out = {}
+    for n in Neighbourhood.objects.filter(pk__in=neighbourhood_ids):
+        out[n.pk] = adjacent_neighbourhoods(n) | {n.pk}
+    return out
+
+
+def suggestion_candidates(city, threshold=None, now=None):
+    """The groups of similar situations of `city` with at least `threshold` people, biggest first."""
+    threshold = group_threshold() if threshold is None else threshold
+    situations = open_situations(city, now)
+    if not situations:
+        return []
+    _best_themes(city, situations)
+    matrix, vocabulary, analyzer = _tfidf([s.text for s in situations])
+    adjacency = _adjacency({s.neighbourhood_id for s in situations})
+
+    def compatible(a, b):
+        return b in adjacency.get(a, {a})
+
+    similar = defaultdict(set)
+    if matrix is not None:
+        cosine = (matrix @ matrix.T).tocoo()
+        for i, j, value in zip(cosine.row, cosine.col, cosine.data):
+            if i != j and value >= SIMILARITY_THRESHOLD:
+                similar[i].add(j)
+    by_theme = defaultdict(set)
+    for i, s in enumerate(situations):
+        if s.theme_id is not None:
+            by_theme[s.theme_id].add(i)
+    for members in by_theme.values():
+        for i in members:
+            similar[i] |= members - {i}
+    for i in list(similar):
+        home = situations[i].neighbourhood_id
+        similar[i] = {j for j in similar[i] if compatible(home, situations[j].neighbourhood_id)}
+
+    def star(centre, free):
+        """The centre and its free similar situations, neighbourhoods pairwise same or adjacent."""
+        home = situations[centre].neighbourhood_id
+        members = [j for j in sorted(similar[centre]) if j in free] + [centre]
+        per_nb = defaultdict(set)
+        for j in members:
+            per_nb[situations[j].neighbourhood_id].add(situations[j].key)
+        chosen = [home]
+        for nb in sorted(per_nb, key=lambda n: (-len(per_nb[n]), n)):
+            if nb != home and all(compatible(nb, other) for other in chosen):
+                chosen.append(nb)
+        return [j for j in members if situations[j].neighbourhood_id in chosen]
+
+    free = set(range(len(situations)))
+
+    def reach(i):
+        """How many distinct people a star around `i` could hold now (an upper bound of its size)."""
+        return len({situations[j].key for j in similar[i] if j in free} | {situations[i].key})
+
+    # Lazy greedy: the centre reaching the most people first. Reaches only shrink as situations
+    # are taken, so a popped centre whose reach is still current is the best one left.
+    heap = [(-reach(i), i) for i in range(len(situations))]
+    heapq.heapify(heap)
+    candidates = []
+    while heap:
+        negative, centre = heapq.heappop(heap)
+        if -negative < threshold:
+            break
+        if centre not in free:
+            continue
+        current = reach(centre)
+        if current != -negative:
+            heapq.heappush(heap, (-current, centre))
+            continue
+        members = star(centre, free)
+        if len({situations[j].key for j in members}) < threshold:
+            continue
+        free -= set(members)
+        candidates.append(_describe(members, situations, matrix, vocabulary, analyzer))
+    candidates.sort(key=lambda c: (-c.size, c.signature))
+    return candidates
+
+
+def _describe(members, situations, matrix, vocabulary, analyzer):
+    chosen = [situations[j] for j in members]
+    keys_per_nb = defaultdict(set)
+    for s in chosen:
+        keys_per_nb[s.neighbourhood_id].add(s.key)
+    neighbourhood_id = min(keys_per_nb, key=lambda n: (-len(keys_per_nb[n]), n))
+    themes = Counter(s.theme_id for s in chosen if s.theme_id is not None)
+    theme_id = None
+    if themes:
+        top, count = min(themes.items(), key=lambda kv: (-kv[1], kv[0]))
+        if count * 2 >= len(chosen):
+            theme_id = top
+    phrases = []
+    if matrix is not None:
+        weights = matrix[members].sum(axis=0).A1
+        # Terms shared by at least two situations, heaviest first; a real word for each.
+        presence = (matrix[members] > 0).sum(axis=0).A1
+        order = sorted((i for i in range(len(weights)) if presence[i] >= 2), key=lambda i: (-weights[i], vocabulary[i]))
+        seen = set()
+        for i in order:
+            phrase = analyzer.surface(vocabulary[i])
+            if phrase in seen or any(phrase in p for p in phrases):
+                continue
+            seen.add(phrase)
+            phrases.append(phrase)
+            if len(phrases) == KEY_PHRASES:
+                break
+    return Candidate(neighbourhood_id, {s.key for s in chosen}, chosen, theme_id, phrases)
+
+
+def suggested_purpose(theme, key_phrases):
+    if theme is not None:
+        return _("Incontrarsi intorno a «%(theme)s»") % {"theme": theme.label}
+    if key_phrases:
+        return _("Incontrarsi intorno a: %(phrases)s") % {"phrases": ", ".join(key_phrases[:3])}
+    return _("Incontrarsi tra persone con una situazione simile")
+
+
+def suggestion_keys(suggestion):
+    return {item["key"] for item in suggestion.items}
+
+
+# -- who sees what ------------------------------------------------------------------------
+
+def _scoped(queryset, user, neighbourhood_field="neighbourhood"):
+    """Rows in `user`'s scope: a worker's neighbourhoods, a coordinator's city, nothing for others."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.role == Role.COORDINATOR:
+        return queryset.filter(city=user.city) if user.city_id else queryset
+    if user.role == Role.WORKER:
+        return queryset.filter(**{f"{neighbourhood_field}__in": user.neighbourhood_ids()})
+    return queryset.none()
+
+
+def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
+    """Suggestions for staff in scope (open ones by default), biggest first. Constant queries."""
+    suggestions = _scoped(Suggestion.objects.all(), user).select_related("neighbourhood", "theme")
+    if status:
+        suggestions = suggestions.filter(status=status)
+    return suggestions.order_by("-size", "-created_at", "-pk")
+
+
+def may_see_people_of(user, suggestion):
+    """Who is behind a suggestion is for the workers of its neighbourhood only."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.WORKER
+                and suggestion.neighbourhood_id in user.neighbourhood_ids())
+
+
+@dataclass
+class SituationRow:
+    source: str
+    id: int
+    text: str
+    neighbourhood: Neighbourhood
+    person: object  # a Person or None
+    visible: bool
+
+
+def situations_of(suggestion, user):
+    """The situations behind `suggestion` as a worker reads them: text and person only in their scope.
+
+    Three queries whatever the size. Situations closed since the refresh are left out.
+    """
+    from trama.attention.models import Encounter, Signal
+    from trama.market.models import Need
+
+    ids = defaultdict(list)
+    for item in suggestion.items:
+        ids[item["source"]].append(item["id"])
+    rows = []
+    sources = (
+        ("need", Need.objects.filter(pk__in=ids["need"]), "text"),
+        ("signal", Signal.objects.filter(pk__in=ids["signal"]), "text"),
+        ("encounter", Encounter.objects.filter(pk__in=ids["encounter"]), "notes"),
+    )
+    scope = user.neighbourhood_ids() if user.is_authenticated else frozenset()
+    for source, queryset, text_field in sources:
+        if not ids[source]:
+            continue
+        for obj in queryset.select_related("person", "neighbourhood").order_by("pk"):
+            rows.append(SituationRow(source, obj.pk, getattr(obj, text_field), obj.neighbourhood, obj.person,
+                                     obj.neighbourhood_id in scope))
+    return rows
+
+
+def invitable_people(suggestion, user):
+    """The people of a suggestion a worker may invite: registered, in the worker's neighbourhoods."""
+    seen, out = set(), []
+    for row in situations_of(suggestion, user):
+        if row.visible and row.person is not None and row.person.anonymised_at is None and row.person.pk not in seen:
+            seen.add(row.person.pk)
+            out.append(row.person)
+    return sorted(out, key=lambda p: (p.display_name, p.pk))
+
+
+def _member_of(user):
+    return Q(memberships__person__account=user, memberships__left_at__isnull=True)
+
+
+def groups_visible_to(user):
+    """Workers: their neighbourhoods; coordinators: their city; citizens: the groups they belong to."""
+    if user.is_authenticated and user.is_active and user.role == Role.CITIZEN:
+        groups = Group.objects.filter(_member_of(user)).distinct()
+    else:
+        groups = _scoped(Group.objects.all(), user)
+    return groups.select_related("neighbourhood")
+
+
+def group_list(user, status=""):
+    """The groups page: one query for the rows (members and next meeting counted inline)."""
+    groups = groups_visible_to(user)
+    if status:
+        groups = groups.filter(status=status)
+    return groups.annotate(
+        member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True),
+        meeting_count=Count("meetings", distinct=True),
+    ).order_by("-created_at", "-pk")
+
+
+def current_members(group):
+    return (
+        Membership.objects.filter(group=group, left_at__isnull=True)
+        .select_related("person", "consent_recorded_by").order_by("person__display_name", "pk")
+    )
+
+
+def meetings_visible_to(user):
+    """Meetings staff may open in full (attendance, minutes): their neighbourhoods or their city."""
+    return _scoped(Meeting.objects.all(), user).select_related("neighbourhood", "place", "group")
+
+
+def public_meetings(city):
+    """Meetings anyone may read: only title, when, where and kind are shown of them."""
+    return Meeting.objects.filter(city=city, is_public=True).select_related("neighbourhood", "place").order_by("starts_at", "pk")
+
+
+def meetings_for_citizen(user):
+    """The meetings of the groups a citizen belongs to."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.CITIZEN):
+        return Meeting.objects.none()
+    group_ids = Membership.objects.filter(person__account=user, left_at__isnull=True).values("group_id")
+    return Meeting.objects.filter(group_id__in=group_ids).select_related("neighbourhood", "place", "group")
+
+
+def upcoming(meetings, now=None, limit=5):
+    now = now or timezone.now()
+    return list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:limit])
+
+
+def decisions_of(meeting):
+    return Decision.objects.filter(meeting=meeting).select_related("owner", "need", "offer").order_by("due_date", "pk")
+
+
+# -- calendar -----------------------------------------------------------------------------
+
+def parse_month(value, today=None):
+    """A "YYYY-MM" string as the first day of that month; today's month when missing or malformed."""
+    today = today or timezone.localdate()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return date(year, month, 1)
+    except (TypeError, ValueError):
+        pass
+    return today.replace(day=1)
+
+
+def month_bounds(first):
+    """The aware datetimes starting this month and the next, in the local time zone."""
+    last_day = calendar.monthrange(first.year, first.month)[1]
+    following = first + timedelta(days=last_day)
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
+            timezone.make_aware(datetime.combine(following, datetime.min.time()), tz), following)
+
+
+def month_of(meetings, first):
+    """The meetings of the month starting `first`, grouped by local day: [(day, [meetings])]."""
+    start, end, following = month_bounds(first)
+    days = defaultdict(list)
+    for meeting in meetings.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk"):
+        days[timezone.localtime(meeting.starts_at).date()].append(meeting)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return sorted(days.items()), previous, following
+
+
+def groups_of_theme(theme):
+    """Groups linked to a theme (directly, or born from a suggestion about it); no personal data."""
+    return (
+        Group.objects.filter(Q(themes=theme) | Q(suggestion__theme=theme)).distinct()
+        .select_related("neighbourhood").annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True))
+        .order_by("-created_at")
+    )
+
+
+def open_suggestion_count(user):
+    return suggestions_visible_to(user).count()

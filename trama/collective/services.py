@@ -1,0 +1,263 @@
+"""Actions of the collective app: refresh and decide suggestions, convene and run groups, meetings."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.people.models import Consent
+from trama.privacy import audit
+from trama.territory.models import City
+
+from .models import Decision, Group, Meeting, Membership, Suggestion, TransitionError
+from .queries import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
+
+# A candidate that mostly repeats a dismissed or convened suggestion comes back only when at
+# least `group_threshold()` people are new to it (see `_already_decided`).
+
+
+def _already_decided(keys, decided, threshold):
+    """True when a decided suggestion holds at least half of `keys` and fewer than `threshold` are new."""
+    for other in decided:
+        shared = len(keys & other)
+        if shared and shared * 2 >= len(keys) and len(keys - other) < threshold:
+            return True
+    return False
+
+
+@transaction.atomic
+def refresh_suggestions(city, now=None):
+    """Bring the open suggestions of `city` up to date with its open needs, signals and encounters.
+
+    Open suggestions still found are updated, new ones created, those no longer found deleted.
+    A dismissed or convened suggestion is never proposed again (same signature), nor is one that
+    mostly repeats it (see `_already_decided`). Returns (created, updated, deleted).
+    """
+    from trama.themes.models import Theme
+
+    # One refresh per city at a time (the task may run on several workers).
+    City.objects.select_for_update().filter(pk=city.pk).first()
+    threshold = group_threshold()
+    candidates = suggestion_candidates(city, threshold, now)
+    existing = {s.signature: s for s in Suggestion.objects.filter(city=city)}
+    decided = [suggestion_keys(s) for s in existing.values() if s.status != Suggestion.Status.OPEN]
+    themes = Theme.objects.in_bulk({c.theme_id for c in candidates if c.theme_id})
+    created = updated = 0
+    kept = set()
+    for candidate in candidates:
+        signature = candidate.signature
+        current = existing.get(signature)
+        if current is not None and current.status != Suggestion.Status.OPEN:
+            continue
+        if current is None and _already_decided(candidate.keys, decided, threshold):
+            continue
+        theme = themes.get(candidate.theme_id)
+        fields = {
+            "neighbourhood_id": candidate.neighbourhood_id,
+            "theme": theme,
+            "size": candidate.size,
+            "purpose": suggested_purpose(theme, candidate.key_phrases)[:300],
+            "key_phrases": candidate.key_phrases,
+            "items": [{"source": s.source, "id": s.id, "key": s.key} for s in candidate.situations],
+        }
+        if current is None:
+            current = Suggestion.objects.create(city=city, signature=signature, **fields)
+            created += 1
+        else:
+            for name, value in fields.items():
+                setattr(current, name, value)
+            current.save()
+            updated += 1
+        current.people.set(candidate.person_ids)
+        kept.add(current.pk)
+    stale = Suggestion.objects.filter(city=city, status=Suggestion.Status.OPEN).exclude(pk__in=kept)
+    deleted = stale.delete()[1].get(Suggestion._meta.label, 0)
+    return created, updated, deleted
+
+
+def _decide(suggestion, status, by, reason=""):
+    if suggestion.status != Suggestion.Status.OPEN:
+        raise TransitionError(_("Questa proposta è già stata valutata."))
+    suggestion.status = status
+    suggestion.dismissed_reason = reason
+    suggestion.decided_by = by
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["status", "dismissed_reason", "decided_by", "decided_at", "updated_at"])
+
+
+@transaction.atomic
+def dismiss_suggestion(suggestion, *, reason, by):
+    """Set a suggestion aside with the reason; it will not be proposed again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Scrivi perché la proposta non va avanti.")})
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _decide(suggestion, Suggestion.Status.DISMISSED, by, reason[:500])
+    return suggestion
+
+
+def _validated(obj):
+    obj.full_clean()
+    return obj
+
+
+@transaction.atomic
+def create_group(*, city, neighbourhood, name, purpose, by, themes=(), suggestion=None, facilitator=None):
+    """A new group in forming status, facilitated by `by` unless someone else is named."""
+    group = _validated(Group(
+        city=city, neighbourhood=neighbourhood, name=(name or "").strip(), purpose=(purpose or "").strip(),
+        facilitator=facilitator or by, suggestion=suggestion, created_by=by,
+    ))
+    group.save()
+    if themes:
+        group.themes.set(themes)
+    audit.record(by, audit.Action.CREATE, group, reason="gruppo creato")
+    return group
+
+
+@transaction.atomic
+def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
+    """Turn an open suggestion into a group in formation, with the people who agreed to join.
+
+    `members` must come from the suggestion's people the worker may see; they are added only
+    when `consent` is true (the worker ticked that they agreed). The suggestion is marked
+    convened and will not be proposed again.
+    """
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != Suggestion.Status.OPEN:
+        raise TransitionError(_("Questa proposta è già stata valutata."))
+    if members and not consent:
+        raise ValidationError({"consent": _("Aggiungi le persone solo dopo aver raccolto il loro consenso.")})
+    group = create_group(
+        city=suggestion.city, neighbourhood=suggestion.neighbourhood, name=name, purpose=purpose, by=by,
+        themes=[suggestion.theme] if suggestion.theme_id else (), suggestion=suggestion,
+    )
+    _decide(suggestion, Suggestion.Status.CONVENED, by)
+    for person in members:
+        add_member(group, person, by=by, consent=True)
+    return group
+
+
+@transaction.atomic
+def add_member(group, person, *, by, consent):
+    """Add `person` to `group` with their consent (recorded by `by`), giving them the groups consent if missing."""
+    if not consent:
+        raise ValidationError({"consent": _("Una persona entra nel gruppo solo con il suo consenso.")})
+    if group.status not in (Group.Status.FORMING, Group.Status.ACTIVE):
+        raise TransitionError(_("Il gruppo è «%(status)s»: non si aggiungono persone.") % {"status": group.get_status_display()})
+    if person.city_id != group.city_id or person.anonymised_at is not None:
+        raise ValidationError({"person": _("Questa persona non può essere aggiunta al gruppo.")})
+    membership, created = Membership.objects.get_or_create(
+        group=group, person=person, defaults={"consent_recorded_by": by},
+    )
+    if not created and membership.left_at is not None:
+        membership.left_at = None
+        membership.joined_at = timezone.now()
+        membership.consent_recorded_by = by
+        membership.save(update_fields=["left_at", "joined_at", "consent_recorded_by"])
+    Consent.objects.get_or_create(
+        person=person, purpose=Consent.Purpose.GROUPS, withdrawn_at=None, defaults={"recorded_by": by},
+    )
+    audit.record(by, audit.Action.UPDATE, person, reason=f"entra nel gruppo {group.pk}")
+    return membership
+
+
+@transaction.atomic
+def remove_member(group, person, *, by):
+    """The person leaves the group; the membership is kept with the date they left."""
+    updated = Membership.objects.filter(group=group, person=person, left_at__isnull=True).update(left_at=timezone.now())
+    if updated:
+        audit.record(by, audit.Action.UPDATE, person, reason=f"esce dal gruppo {group.pk}")
+    return bool(updated)
+
+
+def update_group(group, *, by, **fields):
+    for name, value in fields.items():
+        setattr(group, name, value.strip() if isinstance(value, str) else value)
+    _validated(group).save(update_fields=list(fields))
+    audit.record(by, audit.Action.UPDATE, group, reason="gruppo modificato")
+    return group
+
+
+@transaction.atomic
+def change_group_status(group, action, *, by, note=""):
+    """activate, close (with a note) or became_initiative, through the group's state machine."""
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    if action == "activate":
+        group.activate()
+    elif action == "close":
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": _("Scrivi in breve perché il gruppo si chiude.")})
+        group.close(note[:500])
+    elif action == "became_initiative":
+        group.became_initiative()
+    else:
+        raise ValidationError(_("Azione non valida."))
+    audit.record(by, audit.Action.UPDATE, group, reason=f"stato: {group.status}")
+    return group
+
+
+def save_meeting(meeting, *, by):
+    """Create or update a meeting (validated by the model); group meetings take the group's place in the city."""
+    if meeting.group_id:
+        meeting.city_id, meeting.neighbourhood_id, meeting.kind = meeting.group.city_id, meeting.group.neighbourhood_id, Meeting.Kind.GROUP
+    if meeting.pk is None:
+        meeting.created_by = by
+    _validated(meeting).save()
+    return meeting
+
+
+@transaction.atomic
+def record_attendance(meeting, *, by, attendees=None, attendance_count=None, minutes=None):
+    """Who came (members ticked) or how many (open events), and the minutes."""
+    fields = []
+    if attendance_count is not None or meeting.attendance_count is not None:
+        meeting.attendance_count = attendance_count
+        fields.append("attendance_count")
+    if minutes is not None:
+        meeting.minutes = minutes.strip()
+        fields.append("minutes")
+    if fields:
+        _validated(meeting).save(update_fields=fields)
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+        if attendees:
+            audit.record(by, audit.Action.UPDATE, meeting, reason="presenze: " + ",".join(str(p.pk) for p in attendees)[:250])
+    return meeting
+
+
+def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None):
+    decision = _validated(Decision(
+        meeting=meeting, text=(text or "").strip(), owner=owner, owner_name=(owner_name or "").strip(), due_date=due_date,
+    ))
+    decision.save()
+    return decision
+
+
+def set_decision_done(decision, done, *, by):
+    decision.done_at = timezone.now() if done else None
+    decision.save(update_fields=["done_at"])
+    return decision
+
+
+@transaction.atomic
+def open_in_market(decision, *, side, person, text, by, kind="time"):
+    """A decision opens a need (or an offer) in the market, in the person's name; the decision links to it."""
+    from trama.market import services as market
+
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    if decision.need_id or decision.offer_id:
+        raise ValidationError(_("Questa decisione ha già aperto una richiesta o un'offerta."))
+    neighbourhood = decision.meeting.neighbourhood
+    if side == "need":
+        decision.need = market.record_need(person=person, text=text, neighbourhood=neighbourhood, urgency="medium", by=by, kind=kind)
+    elif side == "offer":
+        decision.offer = market.record_offer(
+            person=person, kind=kind, title=text[:150], description=text, neighbourhoods=[neighbourhood], by=by,
+        )
+    else:
+        raise ValidationError({"side": _("Scegli richiesta oppure offerta.")})
+    decision.save(update_fields=["need", "offer"])
+    return decision
+

@@ -1,0 +1,34 @@
+from django.core.cache import cache
+from django.utils import timezone
+from django_tasks import task
+
+from trama.territory.models import City
+
+# Saves of needs, signals and encounters come in bursts: one refresh per city per window.
+DEBOUNCE_SECONDS = 30
+
+
+@task()
+def refresh_suggestions_of_city(city_id):
+    """Recompute the open suggestions of one city (see services.refresh_suggestions)."""
+    from .services import refresh_suggestions
+
+    city = City.objects.filter(pk=city_id).first()
+    if city is None:
+        return None
+    return list(refresh_suggestions(city))
+
+
+def schedule_refresh(city_id):
+    """Enqueue a refresh of `city_id`'s suggestions, at most once per window when the backend can defer.
+
+    The task runs at the end of the window, so it sees every save made during it.
+    """
+    if city_id is None:
+        return
+    refresh = refresh_suggestions_of_city
+    if refresh.get_backend().supports_defer:
+        if not cache.add(f"collective:refresh:{city_id}", 1, DEBOUNCE_SECONDS):
+            return
+        refresh = refresh.using(run_after=timezone.now() + timezone.timedelta(seconds=DEBOUNCE_SECONDS))
+    refresh.enqueue(city_id)

@@ -1,0 +1,58 @@
+from django import template
+
+from trama.people.models import Role
+from trama.territory.queries import current_city
+
+from .. import queries
+from ..models import Group, Membership
+
+register = template.Library()
+
+STAFF = (Role.COORDINATOR, Role.WORKER)
+
+
+def _staff(user):
+    return user.is_authenticated and user.is_active and user.role in STAFF
+
+
+@register.simple_tag
+def open_suggestion_count(user):
+    return queries.open_suggestion_count(user) if _staff(user) else 0
+
+
+@register.simple_tag
+def upcoming_meetings(user, limit=3):
+    """Staff: the next meetings in their scope; citizens: those of their groups."""
+    if _staff(user):
+        return queries.upcoming(queries.meetings_visible_to(user), limit=limit)
+    return queries.upcoming(queries.meetings_for_citizen(user), limit=limit)
+
+
+@register.simple_tag
+def upcoming_public_meetings(limit=3):
+    city = current_city()
+    return queries.upcoming(queries.public_meetings(city), limit=limit) if city else []
+
+
+@register.simple_tag
+def my_groups(user):
+    if not (user.is_authenticated and user.role == Role.CITIZEN):
+        return []
+    return list(queries.groups_visible_to(user).exclude(status=Group.Status.CLOSED).order_by("name")[:10])
+
+
+@register.simple_tag
+def groups_of_person(user, person):
+    """The person's memberships, for staff who may see the person (the page checked it); nothing for others."""
+    if person is None or not _staff(user):
+        return []
+    return list(Membership.objects.filter(person=person).select_related("group", "group__neighbourhood").order_by("-joined_at"))
+
+
+@register.simple_tag
+def groups_of_theme(user, theme):
+    """Groups linked to the theme in the user's scope, without personal data."""
+    if theme is None or not _staff(user):
+        return []
+    ids = queries.groups_visible_to(user).values("pk")
+    return list(queries.groups_of_theme(theme).filter(pk__in=ids)[:20])
