@@ -5,8 +5,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .storage import private_storage
 
 TEXT_LIMIT = 8000
 
@@ -36,6 +39,9 @@ class InterventionObject(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:object", args=[self.pk])
 
 
 class GroupActivity(models.Model):
@@ -112,6 +118,9 @@ class Initiative(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", args=[self.pk])
 
     def move_to(self, stage, reason, by=None, now=None):
         """Change stage, recording when, why and by whom; refuses a move the lifecycle does not allow."""
@@ -270,7 +279,7 @@ class Agreement(models.Model):
     renewed_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewal", verbose_name=_("rinnovo di")
     )
-    document = models.FileField(_("documento firmato (PDF)"), upload_to="agreements/%Y/", blank=True)
+    document = models.FileField(_("documento firmato (PDF)"), upload_to="agreements/%Y/", storage=private_storage, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -282,6 +291,9 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:agreement", args=[self.pk])
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

@@ -1,0 +1,129 @@
+"""Reads of initiatives, the catalogue and agreements, reused by views, API and insights."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from trama.market.models import Contribution
+from trama.people.models import Role
+
+from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Participation
+from .rules import PUBLIC_STAGES
+
+
+def public_initiatives(city, neighbourhood=None, intervention_object=None):
+    """Initiatives anyone may see: published, and between incubation and autonomy."""
+    initiatives = Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES)
+    if neighbourhood is not None:
+        initiatives = initiatives.filter(neighbourhoods=neighbourhood)
+    if intervention_object is not None:
+        initiatives = initiatives.filter(intervention_object=intervention_object)
+    return (
+        initiatives.select_related("intervention_object", "place", "place__neighbourhood")
+        .prefetch_related("neighbourhoods").order_by("name", "pk").distinct()
+    )
+
+
+def initiatives_visible_to(user):
+    """The initiatives `user` may open as a member of the programme (not the public catalogue)."""
+    if not user.is_authenticated or not user.is_active:
+        return Initiative.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Initiative.objects.filter(city=user.city) if user.city_id else Initiative.objects.all()
+    if user.role == Role.WORKER:
+        return Initiative.objects.filter(neighbourhoods__in=user.neighbourhood_ids()).distinct()
+    if user.role == Role.PARTNER:
+        return Initiative.objects.filter(partners__organisation__members=user).distinct()
+    if user.role == Role.CITIZEN:
+        return Initiative.objects.filter(participations__person__account=user, participations__left_at__isnull=True).distinct()
+    return Initiative.objects.none()
+
+
+def initiatives_list(queryset):
+    """The rows of an initiatives list, with what a row shows fetched once for the page."""
+    return (
+        queryset.select_related("intervention_object", "lead_worker")
+        .prefetch_related("neighbourhoods")
+        .annotate(people=Count("participations", filter=Q(participations__left_at__isnull=True), distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def joined_by(user):
+    """The initiatives a citizen takes part in."""
+    return (
+        Initiative.objects.filter(participations__person__account=user, participations__left_at__isnull=True)
+        .select_related("place").order_by("name").distinct()
+    )
+
+
+def initiatives_of_person(person):
+    return Participation.objects.filter(person=person, left_at__isnull=True).select_related("initiative").order_by("-joined_at")
+
+
+def objects_of(city, active_only=False):
+    objects = InterventionObject.objects.filter(city=city)
+    if active_only:
+        objects = objects.filter(active=True)
+    return objects.annotate(uses=Count("initiatives", distinct=True)).order_by("name")
+
+
+def agreements_visible_to(user):
+    if not user.is_authenticated or not user.is_active:
+        return Agreement.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Agreement.objects.filter(city=user.city) if user.city_id else Agreement.objects.all()
+    if user.role == Role.WORKER:
+        mine = user.neighbourhood_ids()
+        return Agreement.objects.filter(Q(neighbourhoods__in=mine) | Q(initiative__neighbourhoods__in=mine)).distinct()
+    return Agreement.objects.none()
+
+
+def commitments_with_fulfilment(initiative):
+    """Each commitment of the initiative with `given` (the quantity in the ledger for the initiative,
+    from the partner's organisation, of the commitment's kind) and `given_value` (euros, any kind)."""
+    commitments = list(initiative.commitments.select_related("partner", "partner__organisation").order_by("due_date", "pk"))
+    rows = (
+        Contribution.objects.filter(initiative_id=initiative.pk)
+        .values("organisation_id", "kind").annotate(quantity=Sum("quantity"), value=Sum("value_eur"))
+    )
+    by_org_kind, value_by_org = {}, {}
+    for row in rows:
+        by_org_kind[(row["organisation_id"], row["kind"])] = row["quantity"]
+        value_by_org[row["organisation_id"]] = value_by_org.get(row["organisation_id"], Decimal(0)) + row["value"]
+    for commitment in commitments:
+        organisation_id = commitment.partner.organisation_id
+        if commitment.kind:
+            commitment.given = by_org_kind.get((organisation_id, commitment.kind), Decimal(0))
+        else:
+            commitment.given = sum((q for (o, _k), q in by_org_kind.items() if o == organisation_id), Decimal(0))
+        commitment.given_value = value_by_org.get(organisation_id, Decimal(0))
+        commitment.fulfilled = bool(commitment.quantity) and commitment.given >= commitment.quantity
+        commitment.share = (
+            min(100, int(commitment.given * 100 / commitment.quantity)) if commitment.quantity else None
+        )
+    return commitments
+
+
+def contributions_to(initiative):
+    return Contribution.objects.filter(initiative_id=initiative.pk).select_related("organisation").order_by("-on", "-pk")
+
+
+TREND_STEP = 1  # a change of at least one point of the 0–12 score counts as a move
+
+
+def autonomy_trend(assessments):
+    """"up", "steady" or "down" from the last two assessments (oldest first); None with fewer than two."""
+    assessments = list(assessments)
+    if len(assessments) < 2:
+        return None
+    change = assessments[-1].score - assessments[-2].score
+    if change >= TREND_STEP:
+        return "up"
+    if change <= -TREND_STEP:
+        return "down"
+    return "steady"
+
+
+def assessments_of(initiative):
+    return list(AutonomyAssessment.objects.filter(initiative=initiative).order_by("assessed_on", "pk"))

@@ -1,0 +1,320 @@
+"""Actions on initiatives and agreements that touch several objects (or other apps), audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.market import services as market
+from trama.people.services import person_for_account
+from trama.privacy import audit
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    AutonomyAssessment,
+    Commitment,
+    GroupActivity,
+    Initiative,
+    Milestone,
+    Participation,
+    Partner,
+)
+
+# The public initiative a visitor chose to join before signing in, kept in their session.
+JOIN_SESSION_KEY = "initiatives_join"
+
+INITIATIVE_FIELDS = (
+    "name", "description", "intervention_object", "when", "place", "how_to_join", "contact_email", "is_public",
+    "participant_count", "lead_worker",
+)
+
+
+def _check_place(place, neighbourhoods):
+    if place is not None and place.neighbourhood_id not in {n.pk for n in neighbourhoods}:
+        raise ValidationError({"place": _("Il luogo deve trovarsi in uno dei quartieri dell'iniziativa.")})
+
+
+@transaction.atomic
+def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_group=None, origin_decision=None,
+                      origin_organisation=None, **fields):
+    """A new initiative at the `idea` stage, in the given neighbourhoods of `city`."""
+    neighbourhoods = list(neighbourhoods)
+    if not neighbourhoods:
+        raise ValidationError({"neighbourhoods": _("Scegli almeno un quartiere.")})
+    if any(n.city_id != city.pk for n in neighbourhoods):
+        raise ValidationError({"neighbourhoods": _("I quartieri devono essere della città dell'iniziativa.")})
+    _check_place(fields.get("place"), neighbourhoods)
+    initiative = Initiative(
+        city=city, origin=origin, origin_group=origin_group, origin_decision=origin_decision,
+        origin_organisation=origin_organisation, created_by=by if by is not None and by.is_authenticated else None,
+        **{k: v for k, v in fields.items() if k in INITIATIVE_FIELDS},
+    )
+    initiative.full_clean(exclude=["neighbourhoods", "themes"])
+    initiative.save()
+    initiative.neighbourhoods.set(neighbourhoods)
+    initiative.themes.set(themes)
+    audit.record(by, audit.Action.CREATE, initiative, reason="iniziativa creata")
+    return initiative
+
+
+@transaction.atomic
+def initiative_from_group(group, *, by, **fields):
+    """The group becomes an initiative: its neighbourhood, themes and intervention object carry over."""
+    activity = GroupActivity.objects.filter(group=group).select_related("intervention_object").first()
+    if activity is not None and not fields.get("intervention_object"):
+        fields["intervention_object"] = activity.intervention_object
+    fields.setdefault("name", group.name)
+    fields.setdefault("description", group.purpose)
+    fields.pop("neighbourhoods", None)
+    themes = fields.pop("themes", None)
+    initiative = create_initiative(
+        city=group.city, by=by, origin=Initiative.Origin.GROUP, origin_group=group, neighbourhoods=[group.neighbourhood],
+        themes=list(group.themes.all()) if themes is None else themes, **fields,
+    )
+    group.became_initiative()
+    return initiative
+
+
+@transaction.atomic
+def initiative_from_decision(decision, *, by, **fields):
+    """A meeting decided to start something: the initiative remembers the decision (and the group, if any)."""
+    meeting = decision.meeting
+    group = meeting.group
+    fields.pop("neighbourhoods", None)
+    fields.setdefault("name", decision.text[:160])
+    fields.setdefault("description", decision.text)
+    if group is not None and group.status in (group.Status.FORMING, group.Status.ACTIVE):
+        initiative = initiative_from_group(group, by=by, **fields)
+        initiative.origin_decision = decision
+        initiative.save(update_fields=["origin_decision"])
+        return initiative
+    return create_initiative(
+        city=meeting.city, by=by, origin=Initiative.Origin.GROUP if group else Initiative.Origin.WORKER,
+        origin_group=group, origin_decision=decision, neighbourhoods=[meeting.neighbourhood],
+        themes=fields.pop("themes", None) or (list(group.themes.all()) if group else []), **fields,
+    )
+
+
+def update_initiative(initiative, *, by, neighbourhoods=None, themes=None, **fields):
+    neighbourhoods = list(neighbourhoods) if neighbourhoods is not None else list(initiative.neighbourhoods.all())
+    if not neighbourhoods:
+        raise ValidationError({"neighbourhoods": _("Scegli almeno un quartiere.")})
+    _check_place(fields.get("place", initiative.place), neighbourhoods)
+    for name, value in fields.items():
+        if name in INITIATIVE_FIELDS:
+            setattr(initiative, name, value)
+    with transaction.atomic():
+        initiative.full_clean(exclude=["neighbourhoods", "themes"])
+        initiative.save()
+        initiative.neighbourhoods.set(neighbourhoods)
+        if themes is not None:
+            initiative.themes.set(themes)
+    audit.record(by, audit.Action.UPDATE, initiative, reason="iniziativa modificata")
+    return initiative
+
+
+@transaction.atomic
+def move_initiative(initiative, stage, reason, *, by):
+    """Move along the lifecycle with a reason; the dated transition is kept."""
+    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    transition = locked.move_to(stage, reason, by=by)
+    initiative.stage, initiative.stage_changed_at = locked.stage, locked.stage_changed_at
+    audit.record(by, audit.Action.UPDATE, initiative, reason=f"fase: {transition.from_stage} → {transition.to_stage}")
+    return initiative
+
+
+def add_partner(initiative, *, organisation, role, by):
+    if organisation.city_id != initiative.city_id:
+        raise ValidationError({"organisation": _("La realtà deve essere della città dell'iniziativa.")})
+    if Partner.objects.filter(initiative=initiative, organisation=organisation, role=role).exists():
+        raise ValidationError({"role": _("Questa realtà ha già questo ruolo nell'iniziativa.")})
+    partner = Partner.objects.create(initiative=initiative, organisation=organisation, role=role)
+    audit.record(by, audit.Action.CREATE, partner, reason="partner aggiunto")
+    return partner
+
+
+def add_commitment(initiative, *, partner, description, by, kind="", quantity=None, due_date=None):
+    if partner.initiative_id != initiative.pk:
+        raise ValidationError({"partner": _("Scegli un partner di questa iniziativa.")})
+    if quantity is not None and not kind:
+        raise ValidationError({"kind": _("Per una quantità indica il tipo di contributo (ore, beni, spazio, euro).")})
+    commitment = Commitment.objects.create(
+        initiative=initiative, partner=partner, description=description.strip(), kind=kind or "", quantity=quantity,
+        due_date=due_date,
+    )
+    audit.record(by, audit.Action.CREATE, commitment, reason="impegno")
+    return commitment
+
+
+def update_commitment(commitment, *, by, **fields):
+    if fields.get("quantity") is not None and not fields.get("kind", commitment.kind):
+        raise ValidationError({"kind": _("Per una quantità indica il tipo di contributo (ore, beni, spazio, euro).")})
+    for name in ("description", "kind", "quantity", "due_date"):
+        if name in fields:
+            setattr(commitment, name, fields[name] if fields[name] is not None or name != "kind" else "")
+    commitment.save()
+    audit.record(by, audit.Action.UPDATE, commitment, reason="impegno modificato")
+    return commitment
+
+
+def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quantity, on, area_sqm=None, declared_value=None,
+                                   note=""):
+    """What the partner gave towards its commitment, in the market's ledger (carrying the initiative's id)."""
+    initiative = commitment.initiative
+    if neighbourhood.pk not in set(initiative.neighbourhoods.values_list("pk", flat=True)):
+        raise ValidationError({"neighbourhood": _("Scegli uno dei quartieri dell'iniziativa.")})
+    return market.record_contribution(
+        kind=kind, quantity=quantity, on=on, neighbourhood=neighbourhood, by=by,
+        organisation=commitment.partner.organisation, area_sqm=area_sqm, declared_value=declared_value,
+        initiative_id=initiative.pk, note=note or commitment.description[:300],
+    )
+
+
+def add_milestone(initiative, *, title, due_date=None, by):
+    milestone = Milestone.objects.create(initiative=initiative, title=title.strip(), due_date=due_date)
+    audit.record(by, audit.Action.CREATE, milestone, reason="traguardo")
+    return milestone
+
+
+def reach_milestone(milestone, *, by, on=None):
+    if milestone.reached_on is not None:
+        raise ValidationError(_("Questo traguardo è già stato raggiunto."))
+    milestone.reached_on = on or timezone.localdate()
+    milestone.save(update_fields=["reached_on"])
+    audit.record(by, audit.Action.UPDATE, milestone, reason="traguardo raggiunto")
+    return milestone
+
+
+def assess_autonomy(initiative, *, by, assessed_on, note="", **items):
+    """Record one review of how far the initiative stands on its own (four items, 0–3 each)."""
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("La data della verifica non può essere nel futuro.")})
+    assessment = AutonomyAssessment(initiative=initiative, assessed_on=assessed_on, note=note.strip(), assessed_by=by,
+                                    **{item: items[item] for item in AutonomyAssessment.ITEMS})
+    assessment.full_clean()
+    assessment.save()
+    audit.record(by, audit.Action.CREATE, assessment, reason="verifica di autonomia")
+    return assessment
+
+
+def had_earlier_activity(person):
+    """Anything the person did with the programme before: needs, offers, groups, other activities."""
+    return (
+        person.needs.exists() or person.offers.exists() or person.group_memberships.exists()
+        or person.initiative_participations.exists()
+    )
+
+
+@transaction.atomic
+def join(initiative, *, user, neighbourhood=None):
+    """A citizen takes part in a public initiative. The Participation records whether the activity
+    was the person's first contact with the programme (G5: an activity as a door)."""
+    if not user.has_perm("initiatives.join", initiative):
+        raise ValidationError(_("Questa attività non accoglie nuove adesioni."))
+    known = person_for_account(user)
+    person = known or person_for_account(user, neighbourhood or initiative.neighbourhoods.order_by("name").first())
+    existing = Participation.objects.filter(initiative=initiative, person=person).first()
+    if existing is not None:
+        if existing.left_at is not None:
+            existing.left_at = None
+            existing.save(update_fields=["left_at"])
+        return existing, False
+    first_contact = known is None or not had_earlier_activity(person)
+    participation = Participation.objects.create(initiative=initiative, person=person, first_contact=first_contact)
+    audit.record(user, audit.Action.CREATE, participation, reason="adesione a un'iniziativa")
+    return participation, True
+
+
+def add_participant(initiative, *, person, by):
+    """Staff add someone who takes part (with the person's consent, confirmed by the worker)."""
+    if person.city_id != initiative.city_id:
+        raise ValidationError(_("La persona deve essere della città dell'iniziativa."))
+    participation, created = Participation.objects.get_or_create(
+        initiative=initiative, person=person, defaults={"first_contact": not had_earlier_activity(person)},
+    )
+    if not created and participation.left_at is not None:
+        participation.left_at = None
+        participation.save(update_fields=["left_at"])
+    audit.record(by, audit.Action.CREATE, participation, reason="partecipante aggiunto con consenso")
+    return participation
+
+
+def remove_participant(participation, *, by):
+    participation.left_at = timezone.now()
+    participation.save(update_fields=["left_at"])
+    audit.record(by, audit.Action.UPDATE, participation, reason="partecipante uscito")
+
+
+# -- agreements -------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_agreement(agreement, *, by, neighbourhoods, parties):
+    """Create or update an agreement with its parties (`parties`: dicts with organisation, name, commitments)."""
+    if agreement.initiative_id and agreement.initiative.city_id != agreement.city_id:
+        raise ValidationError({"initiative": _("L'iniziativa deve essere della stessa città.")})
+    if any(n.city_id != agreement.city_id for n in neighbourhoods):
+        raise ValidationError({"neighbourhoods": _("I quartieri devono essere della città dell'accordo.")})
+    for party in parties:
+        organisation = party.get("organisation")
+        if organisation is not None and organisation.city_id != agreement.city_id:
+            raise ValidationError(_("Le realtà dell'accordo devono essere della stessa città."))
+    created = agreement.pk is None
+    if created:
+        agreement.created_by = by
+    agreement.full_clean(exclude=["neighbourhoods", "document"])
+    agreement.save()
+    agreement.neighbourhoods.set(neighbourhoods)
+    agreement.parties.all().delete()
+    AgreementParty.objects.bulk_create(
+        AgreementParty(agreement=agreement, organisation=p.get("organisation"), name=(p.get("name") or "").strip(),
+                       commitments=p["commitments"].strip())
+        for p in parties
+    )
+    audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, agreement, reason="accordo")
+    return agreement
+
+
+AGREEMENT_MOVES = {
+    Agreement.Status.DRAFT: {Agreement.Status.ACTIVE, Agreement.Status.TERMINATED},
+    Agreement.Status.ACTIVE: {Agreement.Status.EXPIRED, Agreement.Status.TERMINATED},
+    Agreement.Status.EXPIRED: set(),
+    Agreement.Status.TERMINATED: set(),
+}
+
+
+def set_agreement_status(agreement, status, *, by):
+    if status not in AGREEMENT_MOVES[agreement.status]:
+        raise ValidationError(_("Da «%(old)s» non si può passare a «%(new)s».") % {
+            "old": agreement.get_status_display(), "new": Agreement.Status(status).label})
+    if status == Agreement.Status.ACTIVE and not agreement.parties.exists():
+        raise ValidationError(_("Un accordo entra in vigore solo con almeno una parte."))
+    agreement.status = status
+    agreement.save(update_fields=["status"])
+    audit.record(by, audit.Action.UPDATE, agreement, reason=f"stato dell'accordo: {status}")
+    return agreement
+
+
+@transaction.atomic
+def renew_agreement(agreement, *, by, starts_on, ends_on=None):
+    """A new agreement in preparation continuing `agreement`, with the same subject, neighbourhoods and parties."""
+    if hasattr(agreement, "renewal"):
+        raise ValidationError(_("Questo accordo è già stato rinnovato."))
+    if agreement.status == Agreement.Status.DRAFT:
+        raise ValidationError(_("Un accordo ancora in preparazione non si rinnova: modificalo."))
+    renewal = Agreement(
+        city=agreement.city, kind=agreement.kind, title=agreement.title, subject=agreement.subject,
+        initiative=agreement.initiative, starts_on=starts_on, ends_on=ends_on, renewed_from=agreement,
+    )
+    parties = [{"organisation": p.organisation, "name": p.name, "commitments": p.commitments} for p in agreement.parties.all()]
+    return save_agreement(renewal, by=by, neighbourhoods=list(agreement.neighbourhoods.all()), parties=parties)
+
+
+def attach_document(agreement, upload, *, by):
+    """Keep the signed PDF (already checked by `forms.check_pdf`), replacing an earlier one."""
+    old = agreement.document.name if agreement.document else ""
+    agreement.document.save(f"accordo-{agreement.pk}.pdf", upload, save=True)
+    if old and old != agreement.document.name:
+        agreement.document.storage.delete(old)
+    audit.record(by, audit.Action.UPDATE, agreement, reason="documento dell'accordo caricato")
+    return agreement

@@ -1,0 +1,65 @@
+"""Panels the initiatives app puts on other apps' pages and on the home pages."""
+
+from django import template
+
+from trama.people.models import Role
+
+from ..models import GroupActivity, Initiative, InterventionObject
+from ..queries import initiatives_list, initiatives_of_person, initiatives_visible_to, joined_by
+from ..services import JOIN_SESSION_KEY
+
+register = template.Library()
+
+
+@register.inclusion_tag("initiatives/_citizen_card.html", takes_context=True)
+def citizen_initiatives(context):
+    """The initiatives the citizen joined, and the one they chose before signing in (to confirm)."""
+    request = context["request"]
+    pending_pk = request.session.get(JOIN_SESSION_KEY)
+    joined = list(joined_by(request.user)[:10])
+    pending = None
+    if pending_pk and pending_pk not in {i.pk for i in joined}:
+        pending = Initiative.objects.filter(pk=pending_pk).first()
+    return {"joined": joined, "pending": pending}
+
+
+@register.inclusion_tag("initiatives/_partner_card.html", takes_context=True)
+def partner_initiatives(context):
+    user = context["request"].user
+    return {"initiatives": list(initiatives_list(initiatives_visible_to(user))[:10])}
+
+
+@register.inclusion_tag("initiatives/_person_initiatives.html", takes_context=True)
+def person_initiatives(context, person):
+    user = context["request"].user
+    if user.role not in (Role.COORDINATOR, Role.WORKER) or not user.has_perm("people.view_person", person):
+        return {"show": False}
+    return {"show": True, "participations": list(initiatives_of_person(person)[:20])}
+
+
+@register.inclusion_tag("initiatives/_theme_initiatives.html", takes_context=True)
+def theme_initiatives(context, theme):
+    user = context["request"].user
+    return {"initiatives": list(initiatives_visible_to(user).filter(themes=theme).order_by("name")[:20])}
+
+
+@register.inclusion_tag("initiatives/_group_activity.html", takes_context=True)
+def group_panel(context, group):
+    request = context["request"]
+    activity = GroupActivity.objects.filter(group=group).select_related("intervention_object").first()
+    can_act = request.user.has_perm("initiatives.add_initiative")
+    return {
+        "group": group, "activity": activity, "can_act": can_act, "csrf_token": context.get("csrf_token"),
+        "objects": InterventionObject.objects.filter(city_id=group.city_id, active=True).order_by("name") if can_act else [],
+        "initiatives": Initiative.objects.filter(origin_group=group).order_by("pk"),
+        "open": group.status in (group.Status.FORMING, group.Status.ACTIVE),
+    }
+
+
+@register.inclusion_tag("initiatives/_decision.html", takes_context=True)
+def decision_actions(context, decision):
+    request = context["request"]
+    return {
+        "decision": decision, "can_act": request.user.has_perm("initiatives.add_initiative"),
+        "initiative": Initiative.objects.filter(origin_decision=decision).first(),
+    }
