@@ -36,3 +36,40 @@ def bar_chart(item, rows, title):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+LINE_COLOURS = ["#0066cc", "#d9364f", "#008055", "#a66300", "#7a4fb5", "#00838f", "#5c6f82", "#17324d"]
+
+
+def line_chart(item, months, rows, title):
+    """A line per area over `months`; a month without data is a gap in its line.
+
+    `rows` are (area, [Value per month]) pairs. The city as a whole is drawn dashed and
+    grey, the pilot neighbourhoods in colour.
+    """
+    labels = [f"{m.start:%m/%y}" for m in months]
+    figure = Figure(figsize=(7.2, 3.6), dpi=100)
+    axes = figure.subplots()
+    highest = 0.0
+    for index, (area, values) in enumerate(rows):
+        numbers = [item.plotted(v) for v in values]
+        highest = max([highest] + [n for n in numbers if n is not None])
+        points = [n if n is not None else float("nan") for n in numbers]
+        if area.key == "city":
+            style = {"color": OTHER, "linestyle": "--"}
+        else:
+            style = {"color": LINE_COLOURS[index % len(LINE_COLOURS)]}
+        axes.plot(labels, points, marker="o", markersize=3, linewidth=1.6, label=area.label, **style)
+    axes.set_title(title, fontsize=11, loc="left")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_ylim(0, highest * 1.15 or 1)
+    axes.tick_params(axis="both", labelsize=8)
+    if len(labels) > 6:
+        for tick in axes.get_xticklabels():
+            tick.set_rotation(45)
+    if rows:
+        axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

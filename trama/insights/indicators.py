@@ -1,28 +1,33 @@
 """The programme's indicators: one registry, each goal of DESIGN.md §1 measured per area and period.
 
 An indicator is computed for several *areas* at once (a neighbourhood, the pilot
-neighbourhoods one by one, the rest of the city...), so a page costs a fixed number
-of queries whatever the number of records. When its source does not exist yet (an
-app still to be written, or no record ever entered) it says so: a value of None with
-the reason, never a misleading zero.
+neighbourhoods one by one, the rest of the city...) with aggregate queries, so a page
+costs a fixed number of queries whatever the number of records. When its source holds
+no record yet it says so: a value of None with the reason, never a misleading zero.
+The values of a closed period are cached for a few minutes (see `evaluate`).
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trama.attention.models import Antenna, Attendance, Signal
 from trama.attention.queries import signal_metrics
+from trama.collective.models import Decision, Group, Meeting, Membership
+from trama.initiatives.models import Initiative, InterventionObject, Participation, StageTransition
 from trama.market.models import Contribution, Need, Offer, Sector
-from trama.market.queries import ledger_totals
 from trama.people.models import Person
+from trama.themes.models import Tag, TextItem, Theme
 
 GOALS = {
     "G1": gettext_lazy("Nuove risorse"),
@@ -96,6 +101,23 @@ class Indicator:
     def unit_label(self):
         return UNITS[self.unit]
 
+    def plotted(self, value):
+        """The number a trend or a map shows of a Value: the rate per 1,000 residents when the indicator
+        has one (so that areas of different size compare), a share as a percentage, else the value;
+        None without data."""
+        if not value.has_data:
+            return None
+        if self.per_1000:
+            return value.per_1000
+        number = float(value.value)
+        return number * 100 if self.unit == "share" else number
+
+    @property
+    def plotted_label(self):
+        if self.per_1000:
+            return _("per 1.000 residenti")
+        return _("percentuale") if self.unit == "share" else str(self.unit_label)
+
     def display(self, number):
         """The number as people read it, in the active language's format."""
         if number is None:
@@ -127,15 +149,50 @@ def by_goal():
     return [(goal, label, [i for i in REGISTRY.values() if i.goal == goal]) for goal, label in GOALS.items()]
 
 
+# Values of a closed period are kept this long: enough for the trends, the map and a report
+# to share one computation, short enough that a record entered late shows up soon.
+CACHE_SECONDS = 600
+
+
+def _cache_key(item, city, period, areas):
+    signature = ";".join(f"{a.key}={','.join(map(str, sorted(a.ids)))}" for a in areas)
+    digest = hashlib.sha256(signature.encode()).hexdigest()[:16]
+    return f"insights:v1:{get_language()}:{city.pk}:{period.param}:{item.key}:{digest}"
+
+
+def is_closed(period, today=None):
+    """A period is closed once its last day has passed."""
+    return period.end <= (today or timezone.localdate())
+
+
+def in_order():
+    """Every indicator, goal by goal."""
+    return [item for _goal, _label, items in by_goal() for item in items]
+
+
 def evaluate(indicators, city, period, areas):
-    """{indicator key: {area key: Value}} for the given indicators, areas and period."""
+    """{indicator key: {area key: Value}} for the given indicators, areas and period.
+
+    The values of a closed period are taken from the cache when they are there (for
+    CACHE_SECONDS): the past changes only when a record is entered late.
+    """
     ctx = Context(city, period, areas)
-    results = {}
+    closed = city is not None and is_closed(period)
+    keys = {item.key: _cache_key(item, city, period, areas) for item in indicators} if closed else {}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    results, fresh = {}, {}
     for item in indicators:
+        if closed and keys[item.key] in cached:
+            results[item.key] = cached[keys[item.key]]
+            continue
         values = item.compute(ctx)
         if item.per_1000:
             values = {area.key: _with_rate(values[area.key], area.population) for area in areas}
         results[item.key] = values
+        if closed:
+            fresh[keys[item.key]] = values
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
     return results
 
 
@@ -146,7 +203,7 @@ def _with_rate(value, population):
 
 
 def no_data(ctx, reason):
-    return {area.key: Value(None, reason) for area in ctx.areas}
+    return {area.key: Value(None, str(reason)) for area in ctx.areas}
 
 
 def _sum_over(areas, per_neighbourhood, zero=0):
@@ -172,29 +229,30 @@ def _has_any(ctx, model, **filters):
 
 
 def _ledger(ctx):
-    """Ledger totals by neighbourhood, kind and sector for the period (one query)."""
-    # ledger_totals names the neighbourhood (unique in a city) and takes an inclusive end.
-    return ctx.once("ledger", lambda: ledger_totals(
-        city=ctx.city, by=("neighbourhood", "kind", "sector"), start=ctx.period.start,
-        end=ctx.period.end - timedelta(days=1), neighbourhoods=_all_ids(ctx),
-    ))
+    """The period's ledger by neighbourhood id, kind and sector: [{neighbourhood, kind, sector, value_eur, hours}]
+    (one query; grouped by id, not by name, so that two neighbourhoods of a city never merge)."""
+    def read():
+        rows = (
+            Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end,
+                                        neighbourhood__in=_all_ids(ctx))
+            .values("neighbourhood_id", "kind", "sector")
+            .annotate(value_eur=Sum("value_eur"), hours=Sum("quantity", filter=Q(kind=Contribution.Kind.HOURS)))
+            .order_by()
+        )
+        return [{"neighbourhood": row["neighbourhood_id"], "kind": row["kind"], "sector": row["sector"],
+                 "value_eur": row["value_eur"] or Decimal(0), "hours": row["hours"] or Decimal(0)} for row in rows]
 
-
-def _neighbourhood_names(ctx):
-    from trama.territory.models import Neighbourhood
-
-    return ctx.once("names", lambda: dict(Neighbourhood.objects.filter(pk__in=_all_ids(ctx)).values_list("name", "pk")))
+    return ctx.once("ledger", read)
 
 
 def _ledger_by(ctx, value_of, kind=None):
     """{area: (total, [(sector label, total)])} of one quantity of the ledger, optionally of one kind."""
     if not _has_any(ctx, Contribution, city=ctx.city):
         return None
-    ids = _neighbourhood_names(ctx)
     per = defaultdict(lambda: defaultdict(Decimal))
     for row in _ledger(ctx):
         if kind is None or row["kind"] == kind:
-            per[ids.get(row["neighbourhood"])][row["sector"]] += value_of(row)
+            per[row["neighbourhood"]][row["sector"]] += value_of(row)
     out = {}
     for area in ctx.areas:
         sectors = defaultdict(Decimal)
@@ -481,40 +539,254 @@ def g3_taken_up(ctx):
     return out
 
 
-# -- G4, G5: the apps that will hold these records do not exist yet --------------------
+# -- the collective and the initiatives: counted per area in one query ----------------------
 
-def _needs_app(label, reason):
-    def compute(ctx):
-        if not apps.is_installed(f"trama.{label}"):
-            return no_data(ctx, reason)
-        return no_data(ctx, _("Il modulo esiste ma questo indicatore non è ancora collegato."))
+def _per_area(ctx, queryset, path, counted="pk", by=None):
+    """{group: {area key: n}}, in one query: for each area, the distinct `counted` among the rows
+    whose neighbourhood (reached through `path`) is one of the area's. A record with several
+    neighbourhoods counts once in each of them, and once in an area that holds several.
+    Without `by` there is one group, None."""
+    columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(area.ids)}))
+               for i, area in enumerate(ctx.areas) if area.ids}
+    if not columns:
+        return {}
+    rows = queryset.values(by).annotate(**columns).order_by() if by else [queryset.aggregate(**columns)]
+    return {row[by] if by else None: {area.key: row.get(f"a{i}", 0) for i, area in enumerate(ctx.areas)} for row in rows}
 
-    return compute
+
+def _counts(ctx, groups):
+    """{area key: Value} from _per_area's single group."""
+    counts = groups.get(None, {})
+    return {area.key: Value(counts.get(area.key, 0)) for area in ctx.areas}
 
 
-indicator(
+def _with_breakdown(ctx, totals, groups, labels):
+    """{area key: Value(total, breakdown)}: `labels` is [(group value, label)] in the order to show."""
+    return {
+        area.key: Value(totals[None][area.key] if None in totals else 0,
+                        breakdown=tuple((str(label), groups.get(value, {}).get(area.key, 0)) for value, label in labels))
+        for area in ctx.areas
+    }
+
+
+def _in_period(ctx, field):
+    return {f"{field}__gte": ctx.period.since, f"{field}__lt": ctx.period.until}
+
+
+def _during_period(ctx, start, end):
+    """Rows that began before the period ended and had not ended before it began."""
+    return Q(**{f"{start}__lt": ctx.period.until}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": ctx.period.since}))
+
+
+def _held_by(ctx):
+    """The end of the period, or now if the period is not over: a meeting after it was not held yet."""
+    return min(ctx.period.until, timezone.now())
+
+
+NO_INITIATIVES = gettext_lazy("Nessuna iniziativa ancora registrata.")
+NO_GROUPS = gettext_lazy("Nessun gruppo ancora registrato.")
+NO_MEETINGS = gettext_lazy("Nessun incontro ancora registrato.")
+NO_PARTICIPANTS = gettext_lazy("Nessuna partecipazione alle iniziative ancora registrata.")
+NO_THEMES = gettext_lazy("Nessun tema ancora: la ricerca dei temi non è stata fatta o non ha ancora etichettato testi.")
+
+
+# -- G1 New resources: initiatives ------------------------------------------------------
+
+def _stage_at_end(ctx):
+    """The stage an initiative was in at the end of the period: the last move before it, or
+    else the stage it was created in (the first move's start), or else its stage now."""
+    moves = StageTransition.objects.filter(initiative=OuterRef("pk"))
+    last = moves.filter(at__lt=ctx.period.until).order_by("-at", "-pk").values("to_stage")[:1]
+    first = moves.order_by("at", "pk").values("from_stage")[:1]
+    return Coalesce(Subquery(last), Subquery(first), F("stage"))
+
+
+@indicator(
+    "g1_initiatives", "G1", gettext_lazy("Iniziative per fase"),
+    gettext_lazy("Iniziative registrate alla fine del periodo, per la fase in cui erano allora (dall'idea alla conclusione); "
+                 "un'iniziativa di più quartieri conta in ciascuno, e una volta sola nella città."),
+    "count",
+)
+def g1_initiatives(ctx):
+    if not _has_any(ctx, Initiative, city=ctx.city):
+        return no_data(ctx, NO_INITIATIVES)
+    initiatives = Initiative.objects.filter(city=ctx.city, created_at__lt=ctx.period.until).annotate(stage_then=_stage_at_end(ctx))
+    totals = _per_area(ctx, initiatives, "neighbourhoods")
+    stages = _per_area(ctx, initiatives, "neighbourhoods", by="stage_then")
+    return _with_breakdown(ctx, totals, stages, Initiative.Stage.choices)
+
+
+@indicator(
+    "g1_autonomous", "G1", gettext_lazy("Iniziative arrivate all'autonomia"),
+    gettext_lazy("Iniziative accompagnate che nel periodo sono passate alla fase «autonoma»; un'iniziativa di più quartieri "
+                 "conta in ciascuno, e una volta sola nella città."),
+    "count",
+)
+def g1_autonomous(ctx):
+    if not _has_any(ctx, Initiative, city=ctx.city):
+        return no_data(ctx, NO_INITIATIVES)
+    reached = Initiative.objects.filter(
+        city=ctx.city, transitions__to_stage=Initiative.Stage.AUTONOMOUS,
+        transitions__at__gte=ctx.period.since, transitions__at__lt=ctx.period.until,
+    )
+    return _counts(ctx, _per_area(ctx, reached, "neighbourhoods"))
+
+
+# -- G4 From "I" to "we" -----------------------------------------------------------------------
+
+@indicator(
+    "g4_needs_in_groups", "G4", gettext_lazy("Richieste portate in un gruppo"),
+    gettext_lazy("Tra le richieste registrate nel periodo, quota di quelle la cui persona era, nel periodo, in un gruppo "
+                 "che si è riunito nel periodo, o che sono nate da una decisione di un incontro."),
+    "share",
+)
+def g4_needs_in_groups(ctx):
+    if not _has_any(ctx, Group, city=ctx.city):
+        return no_data(ctx, NO_GROUPS)
+    in_group = Membership.objects.filter(
+        _during_period(ctx, "joined_at", "left_at"), person=OuterRef("person"),
+        group__meetings__starts_at__gte=ctx.period.since, group__meetings__starts_at__lt=_held_by(ctx),
+    )
+    decided = Decision.objects.filter(need=OuterRef("pk"))
+    rows = (
+        Need.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx), **_in_period(ctx, "created_at"))
+        .annotate(linked=ExpressionWrapper(Q(Exists(in_group)) | Q(Exists(decided)), output_field=BooleanField()))
+        .values_list("neighbourhood_id").annotate(total=Count("pk"), linked=Count("pk", filter=Q(linked=True))).order_by()
+    )
+    totals, linked = {}, {}
+    for n, total, count in rows:
+        totals[n], linked[n] = total, count
+    return _share(ctx, _sum_over(ctx.areas, linked), _sum_over(ctx.areas, totals), _("Nessuna richiesta nel periodo."))
+
+
+@indicator(
+    "g4_groups_formed", "G4", gettext_lazy("Gruppi nati"),
+    gettext_lazy("Gruppi convocati nel periodo, nel quartiere del gruppo."),
+    "count",
+)
+def g4_groups_formed(ctx):
+    if not _has_any(ctx, Group, city=ctx.city):
+        return no_data(ctx, NO_GROUPS)
+    formed = Group.objects.filter(city=ctx.city, **_in_period(ctx, "created_at"))
+    return _counts(ctx, _per_area(ctx, formed, "neighbourhood"))
+
+
+@indicator(
     "g4_groups", "G4", gettext_lazy("Gruppi attivi"),
-    gettext_lazy("Gruppi nati da bisogni simili che si sono riuniti almeno una volta nel periodo."),
+    gettext_lazy("Gruppi che si sono riuniti almeno una volta nel periodo, nel quartiere del gruppo."),
     "count", per_1000=True,
-)(_needs_app("collective", gettext_lazy("Nessun dato ancora: il modulo dei gruppi non è ancora attivo.")))
+)
+def g4_groups(ctx):
+    if not _has_any(ctx, Group, city=ctx.city):
+        return no_data(ctx, NO_GROUPS)
+    met = Group.objects.filter(city=ctx.city, meetings__starts_at__gte=ctx.period.since, meetings__starts_at__lt=_held_by(ctx))
+    return _counts(ctx, _per_area(ctx, met, "neighbourhood"))
 
-indicator(
+
+@indicator(
     "g4_group_initiatives", "G4", gettext_lazy("Gruppi diventati iniziative"),
-    gettext_lazy("Gruppi che nel periodo sono diventati un'iniziativa."),
+    gettext_lazy("Gruppi che nel periodo sono diventati un'iniziativa, nel quartiere del gruppo."),
     "count",
-)(_needs_app("collective", gettext_lazy("Nessun dato ancora: il modulo dei gruppi non è ancora attivo.")))
+)
+def g4_group_initiatives(ctx):
+    if not _has_any(ctx, Group, city=ctx.city):
+        return no_data(ctx, NO_GROUPS)
+    became = Group.objects.filter(city=ctx.city, status=Group.Status.INITIATIVE, **_in_period(ctx, "status_changed_at"))
+    return _counts(ctx, _per_area(ctx, became, "neighbourhood"))
 
-indicator(
-    "g5_participants", "G5", gettext_lazy("Partecipanti agli oggetti di intervento"),
-    gettext_lazy("Persone che nel periodo hanno partecipato ad almeno un'attività del catalogo degli oggetti di intervento."),
+
+def _meetings_held(ctx):
+    return Meeting.objects.filter(city=ctx.city, starts_at__gte=ctx.period.since, starts_at__lt=_held_by(ctx))
+
+
+@indicator(
+    "g4_meetings", "G4", gettext_lazy("Incontri tenuti"),
+    gettext_lazy("Incontri di gruppo, tavoli di quartiere e assemblee tenuti nel periodo, per tipo, nel quartiere dell'incontro."),
+    "count",
+)
+def g4_meetings(ctx):
+    if not _has_any(ctx, Meeting, city=ctx.city):
+        return no_data(ctx, NO_MEETINGS)
+    rows = _meetings_held(ctx).values_list("neighbourhood_id", "kind").annotate(n=Count("pk")).order_by()
+    per, kinds = defaultdict(int), defaultdict(lambda: defaultdict(int))
+    for n, kind, count in rows:
+        per[n] += count
+        kinds[kind][n] += count
+    totals = _sum_over(ctx.areas, per)
+    by_kind = {kind: _sum_over(ctx.areas, kinds[kind]) for kind, _label in Meeting.Kind.choices}
+    return {area.key: Value(totals[area.key], breakdown=tuple(
+        (str(label), by_kind[kind][area.key]) for kind, label in Meeting.Kind.choices)) for area in ctx.areas}
+
+
+@indicator(
+    "g4_attendance", "G4", gettext_lazy("Presenze agli incontri"),
+    gettext_lazy("Presenze agli incontri tenuti nel periodo: per ogni incontro il numero dei presenti contati o, se è più "
+                 "alto, quello dei presenti con il nome (chi viene a tre incontri conta tre volte)."),
     "people", per_1000=True,
-)(_needs_app("initiatives", gettext_lazy("Nessun dato ancora: il catalogo degli oggetti di intervento non è ancora attivo.")))
+)
+def g4_attendance(ctx):
+    if not _has_any(ctx, Meeting, city=ctx.city):
+        return no_data(ctx, NO_MEETINGS)
+    named = (Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by()
+             .values("meeting_id").annotate(n=Count("pk")).values("n"))
+    rows = (
+        _meetings_held(ctx).annotate(named=Coalesce(Subquery(named), 0, output_field=IntegerField()))
+        .annotate(present=Greatest(F("named"), Coalesce(F("attendance_count"), 0), output_field=IntegerField()))
+        .values_list("neighbourhood_id").annotate(named_total=Sum("named"), present_total=Sum("present")).order_by()
+    )
+    named_per, present_per = {}, {}
+    for n, named_total, present_total in rows:
+        named_per[n], present_per[n] = named_total or 0, present_total or 0
+    named_sums, present_sums = _sum_over(ctx.areas, named_per), _sum_over(ctx.areas, present_per)
+    return {area.key: Value(present_sums[area.key], breakdown=(
+        (_("presenti con il nome"), named_sums[area.key]),
+        (_("presenti contati senza nome"), present_sums[area.key] - named_sums[area.key]),
+    )) for area in ctx.areas}
 
-indicator(
-    "g5_autonomous", "G5", gettext_lazy("Iniziative arrivate all'autonomia"),
-    gettext_lazy("Iniziative accompagnate che nel periodo sono diventate autonome."),
-    "count",
-)(_needs_app("initiatives", gettext_lazy("Nessun dato ancora: il modulo delle iniziative non è ancora attivo.")))
+
+# -- G5 Objects of intervention ----------------------------------------------------------------
+
+def _objects(ctx):
+    """[(intervention object id, name)] of the city, with None for initiatives without one (one query)."""
+    def read():
+        objects = list(InterventionObject.objects.filter(city=ctx.city).order_by("name", "pk").values_list("pk", "name"))
+        return objects + [(None, _("senza oggetto di intervento"))]
+
+    return ctx.once("objects", read)
+
+
+def _participants(ctx, participations):
+    """Distinct people per area in total and by intervention object, through the initiatives' neighbourhoods."""
+    path = "initiative__neighbourhoods"
+    totals = _per_area(ctx, participations, path, counted="person")
+    by_object = _per_area(ctx, participations, path, counted="person", by="initiative__intervention_object")
+    return _with_breakdown(ctx, totals, by_object, _objects(ctx))
+
+
+@indicator(
+    "g5_participants", "G5", gettext_lazy("Partecipanti agli oggetti di intervento"),
+    gettext_lazy("Persone che nel periodo hanno partecipato ad almeno un'iniziativa, per oggetto di intervento (chi partecipa "
+                 "a più oggetti conta una volta nel totale e in ciascuno nel dettaglio); nei quartieri dell'iniziativa."),
+    "people", per_1000=True,
+)
+def g5_participants(ctx):
+    if not _has_any(ctx, Participation, initiative__city=ctx.city):
+        return no_data(ctx, NO_PARTICIPANTS)
+    taking_part = Participation.objects.filter(_during_period(ctx, "joined_at", "left_at"), initiative__city=ctx.city)
+    return _participants(ctx, taking_part)
+
+
+@indicator(
+    "g5_first_contact", "G5", gettext_lazy("Persone arrivate da un'attività"),
+    gettext_lazy("Persone il cui primo contatto con il programma è avvenuto nel periodo partecipando a un'iniziativa, per "
+                 "oggetto di intervento; nei quartieri dell'iniziativa."),
+    "people", per_1000=True,
+)
+def g5_first_contact(ctx):
+    if not _has_any(ctx, Participation, initiative__city=ctx.city):
+        return no_data(ctx, NO_PARTICIPANTS)
+    first = Participation.objects.filter(initiative__city=ctx.city, first_contact=True, **_in_period(ctx, "joined_at"))
+    return _participants(ctx, first)
 
 
 # -- G6 New names for new problems --------------------------------------------------------
@@ -531,14 +803,41 @@ def g6_unknown(ctx):
                   _("Nessuna persona del periodo con l'informazione sui servizi."))
 
 
+LIVE_THEMES = (Theme.Status.CANDIDATE, Theme.Status.NAMED)
+
+
 @indicator(
     "g6_themes", "G6", gettext_lazy("Temi emergenti con un nome"),
-    gettext_lazy("Temi scoperti dai testi e nominati dal gruppo di lavoro, attivi nel periodo."),
+    gettext_lazy("Temi a cui il gruppo di lavoro ha dato un nome e che hanno almeno un testo del periodo (richiesta, "
+                 "segnalazione, incontro) nel quartiere; un tema presente in più quartieri conta una volta nella città."),
     "count",
 )
 def g6_themes(ctx):
-    try:
-        apps.get_model("themes", "Theme")
-    except LookupError:
-        return no_data(ctx, _("Nessun dato ancora: i temi emergenti non sono ancora registrati."))
-    return no_data(ctx, _("I temi esistono ma questo indicatore non è ancora collegato."))
+    if not _has_any(ctx, Tag, theme__city=ctx.city):
+        return no_data(ctx, NO_THEMES)
+    tags = Tag.objects.filter(theme__city=ctx.city, theme__status=Theme.Status.NAMED, rejected=False,
+                              **_in_period(ctx, "item__written_at"))
+    return _counts(ctx, _per_area(ctx, tags, "item__neighbourhood", counted="theme"))
+
+
+@indicator(
+    "g6_outside", "G6", gettext_lazy("Testi fuori dalle categorie tradizionali"),
+    gettext_lazy("Tra i testi del periodo con almeno un tema (proposto o con un nome), quota di quelli i cui temi sono tutti "
+                 "fuori dalle categorie tradizionali: senza alcuna categoria o segnati «fuori dalle categorie»."),
+    "share",
+)
+def g6_outside(ctx):
+    if not _has_any(ctx, Tag, theme__city=ctx.city):
+        return no_data(ctx, NO_THEMES)
+    live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE_THEMES)
+    inside = live.filter(theme__outside_categories=False).filter(
+        Exists(Theme.categories.through.objects.filter(theme_id=OuterRef("theme_id"))))
+    rows = (
+        TextItem.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx), **_in_period(ctx, "written_at"))
+        .filter(Exists(live)).annotate(inside=Exists(inside))
+        .values_list("neighbourhood_id").annotate(tagged=Count("pk"), outside=Count("pk", filter=Q(inside=False))).order_by()
+    )
+    tagged, outside = {}, {}
+    for n, count, out in rows:
+        tagged[n], outside[n] = count, out
+    return _share(ctx, _sum_over(ctx.areas, outside), _sum_over(ctx.areas, tagged), _("Nessun testo con un tema nel periodo."))

@@ -59,6 +59,12 @@ class Period:
             return _("%(n)s° trimestre %(year)s") % {"n": self.number, "year": self.year}
         return f"{MONTHS[self.number - 1]} {self.year}"
 
+    def next(self):
+        if self.kind == "year":
+            return Period("year", self.year + 1)
+        last = 4 if self.kind == "quarter" else 12
+        return Period(self.kind, self.year + 1, 1) if self.number == last else Period(self.kind, self.year, self.number + 1)
+
     def previous(self):
         if self.kind == "year":
             return Period("year", self.year - 1)
@@ -96,3 +102,28 @@ def choices(today=None):
             period = period.previous()
         groups.append((label, items))
     return groups
+
+
+def months_of(period):
+    """The months of `period`, in order."""
+    out, month = [], Period("month", period.start.year, period.start.month)
+    while month.start < period.end:
+        out.append(month)
+        month = month.next()
+    return out
+
+
+def trend_months(period, today=None, count=12):
+    """The months a trend of `period` shows: the months of a year that have begun, or else the
+    `count` months that end with the period's last month (or with this month, if that is later)."""
+    today = today or timezone.localdate()
+    if period.kind == "year":
+        months = [m for m in months_of(period) if m.start <= today]
+        return months or months_of(period)[:1]
+    last = months_of(period)[-1]
+    while last.start > today and last.previous().end > period.start:
+        last = last.previous()
+    months = [last]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months

@@ -4,21 +4,26 @@ import uuid
 from datetime import datetime, time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
-from django.db.models.functions import ExtractQuarter
+from django.db.models import BigIntegerField, Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trama.attention.models import Signal
+from trama.collective.models import Group, Meeting
+from trama.initiatives.models import Initiative, Partner
+from trama.initiatives.queries import public_initiatives
+from trama.initiatives.rules import PUBLIC_STAGES
 from trama.market.models import Need, Offer
 from trama.market.queries import offers_visible_to
 from trama.people.models import Organisation, Person, Role
 from trama.privacy.suppression import suppress_table
 from trama.territory.queries import neighbourhoods_of, public_places
 
-from . import indicators
 from trama.privacy.disclosure import protect
+
+from . import indicators, periods
 from .indicators import Area
 
 
@@ -62,6 +67,30 @@ def dashboard(city, period, areas, only=None):
     return out
 
 
+def trend(city, item, period, areas, today=None):
+    """`item` month by month over the months of `period`'s trend (periods.trend_months):
+    (months, [(area, [Value per month])]). Past months come from the cache when they can."""
+    months = periods.trend_months(period, today)
+    per_month = [indicators.evaluate([item], city, month, areas)[item.key] for month in months]
+    return months, [(area, [values[area.key] for values in per_month]) for area in areas]
+
+
+def neighbourhood_areas(user, city):
+    """Each neighbourhood `user` may see on its own, for the map: the whole city for a coordinator,
+    their own neighbourhoods for a worker."""
+    neighbourhoods = list(neighbourhoods_of(city))
+    if user.role != Role.COORDINATOR:
+        mine = user.neighbourhood_ids()
+        neighbourhoods = [n for n in neighbourhoods if n.pk in mine]
+    return [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in neighbourhoods]
+
+
+def map_rows(city, item, period, areas):
+    """[(area, neighbourhood id, Value, number the map colours by)] of `item` in each neighbourhood area."""
+    values = indicators.evaluate([item], city, period, areas)[item.key] if areas else {}
+    return [(area, min(area.ids), values[area.key], item.plotted(values[area.key])) for area in areas]
+
+
 # -- open data -----------------------------------------------------------------------------
 
 QUARTERS = [gettext_lazy("1° trimestre"), gettext_lazy("2° trimestre"), gettext_lazy("3° trimestre"), gettext_lazy("4° trimestre")]
@@ -93,12 +122,35 @@ def _reached(city, since, until):
             .values_list("neighbourhood_id", ExtractQuarter("first_contact_at")))
 
 
+def _groups(city, since, until):
+    return (Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
+            .values_list("neighbourhood_id", ExtractQuarter("created_at")))
+
+
+def _meetings(city, since, until):
+    # A meeting still to come has not been held.
+    return (Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now()))
+            .values_list("neighbourhood_id", ExtractQuarter("starts_at")))
+
+
+def _public_initiatives(city, since, until):
+    return (Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since,
+                                      created_at__lt=until)
+            .values_list("neighbourhoods", ExtractQuarter("created_at")))
+
+
 OPEN_MEASURES = [
     ("segnalazioni", gettext_lazy("Segnalazioni delle antenne"), gettext_lazy("Segnalazioni arrivate, per quartiere e trimestre."), _signals),
     ("richieste", gettext_lazy("Richieste di aiuto"), gettext_lazy("Richieste registrate nel mercato sociale."), _needs),
     ("offerte", gettext_lazy("Offerte"), gettext_lazy("Offerte registrate; un'offerta che serve più quartieri conta in ciascuno."), _offers),
     ("persone_raggiunte", gettext_lazy("Persone raggiunte dalla rete"),
      gettext_lazy("Persone conosciute grazie a un'antenna o a un'uscita."), _reached),
+    ("gruppi", gettext_lazy("Gruppi nati"), gettext_lazy("Gruppi convocati, per quartiere e trimestre di nascita."), _groups),
+    ("incontri", gettext_lazy("Incontri tenuti"),
+     gettext_lazy("Incontri di gruppo, tavoli di quartiere e assemblee, per quartiere e trimestre."), _meetings),
+    ("iniziative", gettext_lazy("Iniziative pubbliche"),
+     gettext_lazy("Iniziative oggi nel catalogo pubblico, per trimestre di nascita; un'iniziativa di più quartieri conta "
+                  "in ciascuno, e il totale è la somma dei quartieri."), _public_initiatives),
 ]
 
 
@@ -149,13 +201,34 @@ def _hsds_id(kind, pk):
     return str(uuid.uuid5(HSDS_NAMESPACE, f"{kind}:{pk}"))
 
 
+def _initiatives_as_services(city):
+    """The public initiatives that an organisation proposed or promotes, with that organisation's id:
+    HSDS wants every service to belong to an organization."""
+    if city is None:
+        return []
+    promoter = (Partner.objects.filter(initiative=OuterRef("pk"), role__in=(Partner.Role.PROMOTER, Partner.Role.CO_MANAGER))
+                .order_by("pk").values("organisation_id")[:1])
+    return list(
+        public_initiatives(city).annotate(organisation_id=Coalesce("origin_organisation_id", Subquery(promoter), output_field=BigIntegerField()))
+        .filter(organisation_id__isnull=False)
+    )
+
+
 def hsds(city):
     """The public directory as Open Referral HSDS 3.0 tables: organizations, services (the open
-    offers of organisations, as the public sees them) and locations (the public places).
-    Never a person: offers of individuals are not services."""
+    offers of organisations and the public initiatives they run, with only what the public
+    pages show) and locations (the public places). Never a person: offers of individuals are
+    not services, and no participant of an initiative is named."""
     organisations = Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
     offers = (offers_visible_to(AnonymousUser()).filter(city=city, organisation__isnull=False)
               .select_related("organisation").order_by("title", "pk"))
+    initiatives = [
+        {"id": _hsds_id("initiative", i.pk), "organization_id": _hsds_id("organisation", i.organisation_id), "name": i.name,
+         "description": i.description, "status": "active",
+         "category": i.intervention_object.name if i.intervention_object else str(_("iniziativa di comunità")),
+         "email": i.contact_email, "application_process": i.how_to_join}
+        for i in _initiatives_as_services(city)
+    ]
     return {
         "organizations": [
             {"id": _hsds_id("organisation", o.pk), "name": o.name, "description": o.description or o.name,
@@ -164,9 +237,10 @@ def hsds(city):
         ],
         "services": [
             {"id": _hsds_id("offer", s.pk), "organization_id": _hsds_id("organisation", s.organisation_id), "name": s.title,
-             "description": s.description, "status": "active", "category": str(s.get_kind_display())}
+             "description": s.description, "status": "active", "category": str(s.get_kind_display()),
+             "email": "", "application_process": ""}
             for s in offers
-        ],
+        ] + initiatives,
         "locations": [
             {"id": _hsds_id("place", p.pk), "location_type": "physical", "name": p.name, "description": p.description,
              "latitude": p.lat, "longitude": p.lon, "address": p.address, "neighbourhood": p.neighbourhood.name}

@@ -2,15 +2,18 @@
 
 A report shows what the coordinators see on the dashboard, for their whole city and
 in full (the dashboard suppresses nothing for them): every indicator for each
-neighbourhood and for the whole city, month by month and for the whole period. The
+neighbourhood and for the whole city, month by month and for the whole period, with
+its trend (line charts in the PDF, a sheet of monthly values with charts in the XLSX). The
 numbers depend only on the records and the period, so a closed period gives the same
 numbers every time it is built.
 """
 
 import io
+import zipfile
 from datetime import datetime
 
 import matplotlib
+from openpyxl.writer.excel import ExcelWriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,18 +22,9 @@ from trama.territory.queries import neighbourhoods_of
 
 from . import indicators
 from .indicators import Area
-from .periods import Period
+from .periods import months_of
 
 FONT_DIR = f"{matplotlib.get_data_path()}/fonts/ttf"
-
-
-def months_of(period):
-    """The months of `period`, in order."""
-    out, month = [], Period("month", period.start.year, period.start.month)
-    while month.start < period.end:
-        out.append(month)
-        month = Period("month", month.year + month.number // 12, month.number % 12 + 1)
-    return out
 
 
 def areas_of(city):
@@ -54,12 +48,33 @@ def collect(city, period, progress=lambda share: None):
     columns = months_of(period)
     if period.kind != "month":
         columns.append(period)
-    items = list(indicators.REGISTRY.values())
+    items = list(indicators.in_order())
     values = {}
     for index, column in enumerate(columns, start=1):
         values[column.param] = indicators.evaluate(items, city, column, areas) if areas else {}
         progress(index / len(columns))
     return {"areas": areas, "columns": columns, "values": values, "period": period, "city": city}
+
+
+def months(data):
+    """The months of the report's period (its columns without the whole period)."""
+    return [column for column in data["columns"] if column.kind == "month"]
+
+
+def trend_areas(data):
+    """The areas a trend chart draws: the pilot neighbourhoods and the whole city (all of them when there is no pilot)."""
+    areas = data["areas"]
+    chosen = [a for a in areas if a.is_pilot or a.key == "city"]
+    return chosen if len(chosen) > 1 else areas
+
+
+def trend_rows(data, item, areas):
+    """[(area, [Value per month])] of `item` over the months of the report."""
+    return [(area, [data["values"][m.param][item.key][area.key] for m in months(data)]) for area in areas]
+
+
+def has_data(data, item):
+    return any(data["values"][c.param][item.key][a.key].has_data for c in data["columns"] for a in data["areas"])
 
 
 def cell_number(item, value):
@@ -111,6 +126,8 @@ def build_xlsx(data):
         for letter, width in zip("ABCDEFGH", (22, 44, 24, 10, 12, 18, 18, 50)):
             sheet.column_dimensions[letter].width = width
 
+    _trend_sheet(workbook, data, bold)
+
     notes = workbook.create_sheet(_("Note"))
     notes.append([_("Rapporto degli indicatori"), data["city"].name, data["period"].label])
     notes["A1"].font = bold
@@ -119,7 +136,7 @@ def build_xlsx(data):
     notes.append([_("Codice"), _("Obiettivo"), _("Indicatore"), _("Definizione"), _("Unità")])
     for cell in notes[4]:
         cell.font = bold
-    for item in indicators.REGISTRY.values():
+    for item in indicators.in_order():
         notes.append([item.key, item.goal, str(item.name), str(item.definition), str(item.unit_label)])
     for letter, width in zip("ABCDE", (22, 12, 44, 90, 16)):
         notes.column_dimensions[letter].width = width
@@ -127,9 +144,50 @@ def build_xlsx(data):
     # Fixed metadata, so that the same period gives the same workbook.
     workbook.properties.creator = "Trama"
     workbook.properties.created = workbook.properties.modified = datetime(2000, 1, 1)
+    # Workbook.save stamps the time of saving; ExcelWriter keeps the properties set above.
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
+
+
+def _trend_sheet(workbook, data, bold):
+    """Each indicator month by month, one column per area, with a line chart beside it."""
+    from openpyxl.chart import LineChart, Reference
+
+    sheet = workbook.create_sheet(_("Andamento"))
+    sheet.append([_("Andamento mese per mese: per gli indicatori con un valore per 1.000 residenti si mostra quello; "
+                    "le percentuali sono frazioni (0-1).")])
+    sheet["A1"].font = bold
+    row = 3
+    columns = len(data["areas"]) + 1
+    for item in indicators.in_order():
+        sheet.cell(row, 1, f"{item.key} · {item.name}").font = bold
+        sheet.cell(row, 2 + len(data["areas"]), str(item.plotted_label))
+        header = row + 1
+        sheet.cell(header, 1, _("Mese")).font = bold
+        for index, area in enumerate(data["areas"], start=2):
+            sheet.cell(header, index, str(area.label)).font = bold
+        for offset, month in enumerate(months(data), start=1):
+            sheet.cell(header + offset, 1, month.param)
+            for index, area in enumerate(data["areas"], start=2):
+                value = data["values"][month.param][item.key][area.key]
+                if item.per_1000:
+                    number = round(value.per_1000, 4) if value.per_1000 is not None else None
+                else:
+                    number = cell_number(item, value)
+                sheet.cell(header + offset, index, number)
+        last = header + len(months(data))
+        if len(months(data)) > 1 and has_data(data, item):
+            chart = LineChart()
+            chart.title = str(item.name)
+            chart.height, chart.width = 7, 16
+            chart.y_axis.title = str(item.plotted_label)
+            chart.add_data(Reference(sheet, min_col=2, max_col=columns, min_row=header, max_row=last), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
+            sheet.add_chart(chart, sheet.cell(row, columns + 3).coordinate)
+        row = max(last + 2, row + 16)
+    sheet.column_dimensions["A"].width = 24
 
 
 # -- PDF ------------------------------------------------------------------------------------
@@ -182,7 +240,7 @@ def build_pdf(data, progress=lambda share: None):
     paragraph(_("Valori di tutta la città per %(period)s. Le pagine seguenti li mostrano quartiere per quartiere.")
               % {"period": period.label})
     rows = [(_("Obiettivo"), _("Indicatore"), _("Valore"))]
-    for item in indicators.REGISTRY.values():
+    for item in indicators.in_order():
         value = whole.get(item.key, {}).get("city")
         rows.append((item.goal, str(item.name), item.display(value.value) if value else "–"))
     table(rows, (18, 110, 52))
@@ -204,6 +262,18 @@ def build_pdf(data, progress=lambda share: None):
                 value = whole[item.key][area.key]
                 rows.append((str(item.name), str(area.label), item.display(value.value)))
         table(rows, (90, 50, 40))
+        if len(months(data)) > 1:
+            drawn = [item for item in items if has_data(data, item)]
+            if drawn:
+                pdf.ln(4)
+                heading(_("Andamento mese per mese"), 12)
+                paragraph(_("I quartieri in sperimentazione e tutta la città; per gli indicatori con un valore per 1.000 "
+                            "residenti si mostra quello. I valori sono nel foglio di calcolo del rapporto."), 9)
+            for item in drawn:
+                png = charts.line_chart(item, months(data), trend_rows(data, item, trend_areas(data)),
+                                        f"{item.name} · {item.plotted_label}")
+                pdf.image(io.BytesIO(png), w=150)
+                pdf.ln(2)
         progress(index / len(goals))
 
     # Methodological notes
@@ -214,7 +284,7 @@ def build_pdf(data, progress=lambda share: None):
     heading(_("Riservatezza dei conteggi"), 12)
     paragraph(suppression_note())
     heading(_("Definizioni"), 12)
-    for item in indicators.REGISTRY.values():
+    for item in indicators.in_order():
         pdf.set_font("DejaVu", "B", 10)
         pdf.multi_cell(0, 5, new_x=XPos.LMARGIN, new_y=YPos.NEXT, text=f"{item.goal} · {item.name} ({item.unit_label})")
         paragraph(str(item.definition), 9)

@@ -38,10 +38,18 @@ def _year(request):
     return period.year
 
 
+def _map_indicator(request):
+    key = request.GET.get("indicatore") or next(iter(indicators.REGISTRY))
+    if key not in indicators.REGISTRY:
+        raise ValueError(_("Indicatore non valido: scegline uno dall'elenco."))
+    return indicators.REGISTRY[key]
+
+
 @permission_required("insights.view_dashboard")
 def dashboard(request):
     try:
         period = _period(request)
+        shown = _map_indicator(request)
     except ValueError as error:
         return _bad_request(request, str(error))
     city = city_of(request.user)
@@ -49,17 +57,23 @@ def dashboard(request):
     context = {
         "period": period, "choices": periods.choices(), "areas": areas,
         "goals": queries.dashboard(city, period, areas) if areas else [],
+        "map_item": shown, "map_rows": queries.map_rows(city, shown, period, queries.neighbourhood_areas(request.user, city)),
+        "indicators": indicators.by_goal(), "city": city,
     }
     return render(request, "insights/dashboard.html", context)
 
 
-@permission_required("insights.view_dashboard")
-def chart(request, key):
+def _indicator_and_period(request, key):
     item = indicators.REGISTRY.get(key)
     if item is None:
         raise Http404
+    return item, _period(request)
+
+
+@permission_required("insights.view_dashboard")
+def chart(request, key):
     try:
-        period = _period(request)
+        item, period = _indicator_and_period(request, key)
     except ValueError as error:
         return _bad_request(request, str(error))
     from . import charts  # matplotlib is loaded only when a chart is drawn
@@ -69,6 +83,35 @@ def chart(request, key):
     goals = queries.dashboard(city, period, areas, only={key})
     rows = goals[0][2][0][1] if goals else []
     png = charts.bar_chart(item, rows, f"{item.name} · {period.label}")
+    return HttpResponse(png, content_type="image/png")
+
+
+@permission_required("insights.view_dashboard")
+def trend(request, key):
+    """An indicator month by month: a fragment for the dashboard (HTMX), or a page of its own."""
+    try:
+        item, period = _indicator_and_period(request, key)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    city = city_of(request.user)
+    months, rows = queries.trend(city, item, period, queries.areas_for(request.user, city))
+    table = [(month, [(area, values[index]) for area, values in rows]) for index, month in enumerate(months)]
+    context = {"item": item, "period": period, "months": months, "areas": [area for area, _values in rows], "table": table}
+    template = "insights/_trend.html" if request.htmx else "insights/trend.html"
+    return render(request, template, context)
+
+
+@permission_required("insights.view_dashboard")
+def trend_chart(request, key):
+    try:
+        item, period = _indicator_and_period(request, key)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    from . import charts
+
+    city = city_of(request.user)
+    months, rows = queries.trend(city, item, period, queries.areas_for(request.user, city))
+    png = charts.line_chart(item, months, rows, f"{item.name} · {item.plotted_label}")
     return HttpResponse(png, content_type="image/png")
 
 

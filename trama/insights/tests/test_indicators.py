@@ -176,10 +176,11 @@ def test_every_indicator_says_no_data_yet_when_its_source_is_empty(coordinator, 
             assert value.value is None and value.reason, key
 
 
-def test_groups_objects_and_themes_have_no_data_yet_even_with_other_records(coordinator, city, neighbourhood, make_person):
+def test_groups_initiatives_and_themes_have_no_data_yet_even_with_other_records(coordinator, city, neighbourhood, make_person):
     make_person(channel=Person.Channel.ANTENNA, known=False)
     areas = areas_for(coordinator, city)
-    for key in ("g4_groups", "g4_group_initiatives", "g5_participants", "g5_autonomous", "g6_themes"):
+    for key in ("g1_initiatives", "g1_autonomous", "g4_groups", "g4_groups_formed", "g4_group_initiatives", "g4_meetings",
+                "g4_attendance", "g4_needs_in_groups", "g5_participants", "g5_first_contact", "g6_themes", "g6_outside"):
         value = values(key, city, periods.current(), areas)[areas[0].key]
         assert value.value is None and value.reason, key
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from trama.attention.models import Signal
+from trama.initiatives.models import Initiative
 from trama.market import services as market
 from trama.people.models import Person, Role
 from trama.territory.models import Place
@@ -164,3 +165,82 @@ def test_random_tables_of_small_counts_never_reveal_a_hidden_count():
         protected = protect(suppress_table(grid, threshold=10))
         assert recoverable(protected) == [], grid
         assert all(cell.hidden for row in protected for cell in row if cell.value is not None and 0 < cell.value < 10)
+
+
+@pytest.fixture
+def community(neighbourhood, other_neighbourhood, make_group, make_meeting, make_initiative, make_person, take_part,
+              make_organisation):
+    """12 groups of Borgo Alto born in the first quarter of 2025 and 11 of Borgo Basso in the second, each meeting once
+    in the quarter it was born; public initiatives of 2025 (one in both neighbourhoods) and some that are not public."""
+    for i in range(12):
+        make_meeting(neighbourhood, date(2025, 2, 1), make_group(neighbourhood, date(2025, 1, 20), name=f"A{i}"))
+    for i in range(11):
+        make_meeting(other_neighbourhood, date(2025, 5, 1), make_group(other_neighbourhood, date(2025, 4, 20), name=f"B{i}"))
+    accompanied = [(Initiative.Stage.INCUBATION, date(2025, 2, 1)), (Initiative.Stage.ACCOMPANIED, date(2025, 2, 2))]
+    both = make_initiative([neighbourhood, other_neighbourhood], date(2025, 1, 10), accompanied, name="Orto di via Verdi",
+                           public=True)
+    Initiative.objects.filter(pk=both.pk).update(origin_organisation=make_organisation("Orti insieme"),
+                                                 contact_email="orto@example.org", how_to_join="Il sabato mattina")
+    take_part(both, make_person(name="Gino Pseudonimo"), date(2025, 2, 1))
+    make_initiative([neighbourhood], date(2025, 2, 10), accompanied, name="Senza realtà", public=True)  # no organisation
+    make_initiative([neighbourhood], date(2025, 2, 10), name="Solo un'idea", public=True)  # not public yet: an idea
+    make_initiative([neighbourhood], date(2025, 2, 10), accompanied, name="Riservata")  # not in the catalogue
+
+
+def test_groups_meetings_and_public_initiatives_by_neighbourhood_and_quarter(city, community):
+    tables = {table["key"]: dict(table["rows"]) for table in open_counts(city, 2025)}
+    groups = tables["gruppi"]
+    assert groups["Borgo Alto"][0].value == 12 and groups["Borgo Alto"][4].value == 12
+    assert groups["Borgo Basso"][1].value == 11 and groups["Borgo Basso"][0].value == 0
+    assert groups["Totale città"][4].value == 23
+    assert tables["incontri"]["Borgo Alto"][0].value == 12 and tables["incontri"]["Totale città"][4].value == 23
+    # Orto di via Verdi and "Senza realtà" in Borgo Alto, Orto also in Borgo Basso: all small, all hidden.
+    initiatives = tables["iniziative"]
+    assert initiatives["Borgo Alto"][0].hidden and initiatives["Borgo Basso"][0].hidden
+    assert initiatives["Totale città"][4].hidden or initiatives["Totale città"][4].value == 3
+
+
+def test_public_initiatives_join_the_directory_as_services_of_their_organisation(client, city, community):
+    data = client.get(reverse("insights:hsds_json")).json()
+    organisations = {o["name"]: o["id"] for o in data["organizations"]}
+    [service] = [s for s in data["services"] if s["name"] == "Orto di via Verdi"]
+    assert service["organization_id"] == organisations["Orti insieme"]
+    assert (service["email"], service["application_process"], service["status"]) == ("orto@example.org", "Il sabato mattina", "active")
+    names = {s["name"] for s in data["services"]}
+    assert not names & {"Senza realtà", "Solo un'idea", "Riservata"}
+    assert "Gino" not in client.get(reverse("insights:hsds_json")).content.decode()
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("insights:hsds_csv", args=["services"])).content.decode())))
+    assert [r["name"] for r in rows] == ["Orto di via Verdi"]
+
+
+# The fields Open Referral HSDS 3.0 requires of each table, and their types.
+HSDS_SCHEMA = {
+    "type": "object",
+    "required": ["organizations", "services", "locations"],
+    "properties": {
+        "organizations": {"type": "array", "items": {
+            "type": "object", "required": ["id", "name", "description"],
+            "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string", "minLength": 1},
+                           "description": {"type": "string"}, "email": {"type": "string"}, "website": {"type": "string"}}}},
+        "services": {"type": "array", "items": {
+            "type": "object", "required": ["id", "organization_id", "name", "status"],
+            "properties": {"id": {"type": "string"}, "organization_id": {"type": "string"}, "name": {"type": "string", "minLength": 1},
+                           "description": {"type": "string"}, "email": {"type": "string"},
+                           "application_process": {"type": "string"},
+                           "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]}}}},
+        "locations": {"type": "array", "items": {
+            "type": "object", "required": ["id", "location_type"],
+            "properties": {"id": {"type": "string"}, "location_type": {"enum": ["physical", "postal", "virtual"]},
+                           "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]}}}},
+    },
+}
+
+
+def test_the_directory_follows_the_hsds_schema_and_every_service_has_its_organisation(client, directory, community):
+    import jsonschema
+
+    data = client.get(reverse("insights:hsds_json")).json()
+    jsonschema.validate(data, HSDS_SCHEMA)
+    organisations = {o["id"] for o in data["organizations"]}
+    assert data["services"] and all(s["organization_id"] in organisations for s in data["services"])
+    assert len({s["id"] for s in data["services"]}) == len(data["services"])

@@ -1,8 +1,10 @@
 import io
 import re
+import zipfile
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -60,7 +62,7 @@ def test_the_task_builds_a_workbook_with_every_goal_by_neighbourhood_and_month(c
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="indicatori-2025-T1.xlsx"'
     sheets = _values(b"".join(response.streaming_content) if response.streaming else response.content)
-    assert list(sheets) == ["G1", "G2", "G3", "G4", "G5", "G6", "Note"]
+    assert list(sheets) == ["G1", "G2", "G3", "G4", "G5", "G6", "Andamento", "Note"]
 
     g1 = sheets["G1"]
     assert g1[1][:5] == ["Codice", "Indicatore", "Area", "Periodo", "Valore"]
@@ -72,7 +74,7 @@ def test_the_task_builds_a_workbook_with_every_goal_by_neighbourhood_and_month(c
     assert _find(sheets["G2"], "g2_collaborators", "Tutta la città", "2025-T1")[4] == 1
     # An indicator without a source says why, with an empty cell rather than a zero.
     groups = _find(sheets["G4"], "g4_groups", "Borgo Alto", "2025-02")
-    assert groups[4] is None and "non è ancora collegato" in groups[7]
+    assert groups[4] is None and "Nessun gruppo ancora" in groups[7]
     # Borgo Basso is not a pilot neighbourhood, yet the coordinator's report shows it in full.
     assert {row[2] for row in g1[2:]} == {"Borgo Alto", "Borgo Basso", "Tutta la città"}
 
@@ -81,12 +83,63 @@ def test_the_task_builds_a_workbook_with_every_goal_by_neighbourhood_and_month(c
     assert any(row[0] == "g1_hours" and row[3].startswith("Ore di tempo registrate") for row in notes)
 
 
-def test_a_closed_period_gives_the_same_numbers_every_time(client, coordinator, ledger):
-    first, second = _requested(client, "xlsx"), _requested(client, "xlsx")
+@pytest.fixture
+def collective(ledger, neighbourhood, other_neighbourhood, make_person, make_group, make_meeting, make_initiative):
+    """A group of Borgo Alto that met in February and March 2025 and an initiative of both neighbourhoods."""
+    person = make_person(name="Ada")
+    group = make_group(neighbourhood, date(2025, 1, 15), members=[person])
+    make_meeting(neighbourhood, date(2025, 2, 3), group, attendees=[person], count=6)
+    make_meeting(neighbourhood, date(2025, 3, 3), group, attendees=[person])
+    make_initiative([neighbourhood, other_neighbourhood], date(2025, 2, 1))
+
+
+def _members(content):
+    """{name: bytes} of the parts of a workbook (the zip's own timestamps aside)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _twice(client, kind):
+    """Two builds of the same report, the second computing everything again (not from the cache)."""
+    first = _requested(client, kind)
+    cache.clear()
+    second = _requested(client, kind)
     first.refresh_from_db()
     second.refresh_from_db()
+    return first, second
+
+
+def test_a_closed_period_gives_the_same_numbers_every_time(client, coordinator, collective):
+    first, second = _twice(client, "xlsx")
     assert first.pk != second.pk
     assert _values(bytes(first.content)) == _values(bytes(second.content))
+    assert _members(bytes(first.content)) == _members(bytes(second.content))  # the charts too
+
+
+def test_a_closed_period_gives_the_same_pdf_every_time(client, coordinator, collective):
+    first, second = _twice(client, "pdf")
+    assert bytes(first.content) == bytes(second.content)
+
+
+def test_the_workbook_has_the_new_indicators_and_their_trends(client, coordinator, collective):
+    report = _requested(client, "xlsx")
+    report.refresh_from_db()
+    content = bytes(report.content)
+    sheets = _values(content)
+    assert _find(sheets["G4"], "g4_groups", "Borgo Alto", "2025-T1")[4] == 1
+    assert _find(sheets["G4"], "g4_meetings", "Borgo Alto", "2025-02")[4] == 1
+    assert _find(sheets["G4"], "g4_attendance", "Tutta la città", "2025-T1")[4] == 7  # 6 counted, then 1 named
+    # One initiative in both neighbourhoods: once in each, and once in the city.
+    initiatives = [_find(sheets["G1"], "g1_initiatives", area, "2025-T1")[4] for area in ("Borgo Alto", "Borgo Basso", "Tutta la città")]
+    assert initiatives == [1, 1, 1]
+
+    trend = sheets["Andamento"]
+    start = next(i for i, row in enumerate(trend) if row[0] and row[0].startswith("g4_attendance"))
+    assert trend[start + 1][:4] == ["Mese", "Borgo Alto", "Borgo Basso", "Tutta la città"]
+    # Per 1,000 residents: 6 of Borgo Alto's 12,000 in February, 1 in March.
+    assert [row[0] for row in trend[start + 2:start + 5]] == ["2025-01", "2025-02", "2025-03"]
+    assert [row[1] for row in trend[start + 2:start + 5]] == [0, 0.5, round(1000 / 12000, 4)]
+    assert any(name.startswith("xl/charts/chart") for name in _members(content))
 
 
 def test_the_task_builds_a_pdf_with_a_page_per_goal(client, coordinator, ledger):
@@ -100,7 +153,8 @@ def test_the_task_builds_a_pdf_with_a_page_per_goal(client, coordinator, ledger)
     assert content.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", content))
     assert pages > 9  # cover, summary, six goals, notes
-    assert b"/Subtype /Image" in content or b"/Subtype/Image" in content  # the charts are embedded
+    images = len(re.findall(rb"/Subtype\s*/Image", content))
+    assert images >= 6 + 2  # a bar chart per goal, and the trends of the indicators with data (hours, value...)
 
 
 def test_the_task_can_be_run_directly_and_counts_only_the_months_of_the_period(city, coordinator, ledger):

@@ -8,6 +8,8 @@ from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone
 EXPECTED = {
     "insights:dashboard": (lambda o: reverse("insights:dashboard"), STAFF),
     "insights:chart": (lambda o: reverse("insights:chart", args=["g1_value"]), STAFF),
+    "insights:trend": (lambda o: reverse("insights:trend", args=["g1_value"]), STAFF),
+    "insights:trend_chart": (lambda o: reverse("insights:trend_chart", args=["g1_value"]), STAFF),
     "insights:open_data": (lambda o: reverse("insights:open_data"), PUBLIC),
     "insights:open_data_csv": (lambda o: reverse("insights:open_data_csv"), PUBLIC),
     "insights:places": (lambda o: reverse("insights:places"), PUBLIC),

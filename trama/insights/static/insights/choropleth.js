@@ -1,0 +1,159 @@
+// The dashboard's map: each neighbourhood coloured by the value of the chosen indicator.
+// The values come from the table beside the map (data-neighbourhood, data-value of each
+// row), the boundaries from the territory API; the CSP allows no inline script, and when
+// anything fails the table is still there and #mappa-errore says so.
+(function () {
+  "use strict";
+
+  var container = document.getElementById("mappa-indicatori");
+  var notice = document.getElementById("mappa-errore");
+  if (!container) {
+    return;
+  }
+  var data = container.dataset;
+  // Five shades of Bootstrap Italia's blue, from low to high.
+  var SHADES = ["#d9e8f6", "#a6c8ea", "#5c9ad8", "#0066cc", "#004080"];
+
+  function showError(hideMap) {
+    if (notice) {
+      notice.hidden = false;
+    }
+    if (hideMap) {
+      container.hidden = true;
+    }
+  }
+
+  if (typeof window.L === "undefined") {
+    showError(true);
+    return;
+  }
+
+  var values = {};
+  var numbers = [];
+  var table = document.getElementById(data.table);
+  if (table) {
+    table.querySelectorAll("tr[data-neighbourhood]").forEach(function (row) {
+      var text = row.dataset.value;
+      var number = text === "" || text === undefined ? null : parseFloat(text);
+      values[row.dataset.neighbourhood] = { number: number, shown: row.dataset.shown };
+      if (number !== null && !isNaN(number)) {
+        numbers.push(number);
+      }
+    });
+  }
+  var low = numbers.length ? Math.min.apply(null, numbers) : 0;
+  var high = numbers.length ? Math.max.apply(null, numbers) : 0;
+
+  function shade(number) {
+    if (high === low) {
+      return SHADES[SHADES.length - 1];
+    }
+    var step = Math.min(SHADES.length - 1, Math.floor(((number - low) / (high - low)) * SHADES.length));
+    return SHADES[step];
+  }
+
+  var map = L.map(container, { scrollWheelZoom: false });
+  map.setView([parseFloat(data.centreLat), parseFloat(data.centreLon)], 12);
+
+  if (data.tileUrl) {
+    var tiles = L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 });
+    var warned = false;
+    tiles.on("tileerror", function () {
+      if (!warned) {
+        warned = true;
+        showError(false);
+      }
+    });
+    tiles.addTo(map);
+  }
+
+  // Labels are DOM nodes, never HTML strings: names come from users.
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) {
+      node.textContent = text;
+    }
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
+  function style(feature) {
+    var value = values[String(feature.id)];
+    var has = value && value.number !== null && !isNaN(value.number);
+    return {
+      color: "#17324d",
+      weight: feature.properties.is_pilot ? 3 : 1,
+      fillColor: has ? shade(value.number) : "#ffffff",
+      fillOpacity: has ? 0.75 : 0.2,
+      dashArray: has ? null : "4 4",
+    };
+  }
+
+  function tooltip(feature) {
+    var value = values[String(feature.id)];
+    var box = element("div");
+    box.appendChild(element("strong", feature.properties.name));
+    box.appendChild(element("div", value ? value.shown : data.labelNoData));
+    return box;
+  }
+
+  function legend() {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = element("div", null, "choropleth-legend");
+      box.appendChild(element("div", data.labelLegend));
+      if (!numbers.length) {
+        box.appendChild(element("div", data.labelNoData));
+        return box;
+      }
+      var classes = high === low ? 1 : SHADES.length;
+      for (var i = 0; i < classes; i += 1) {
+        var from = high === low ? low : low + ((high - low) * i) / SHADES.length;
+        var to = high === low ? high : low + ((high - low) * (i + 1)) / SHADES.length;
+        var line = element("div");
+        var swatch = line.appendChild(element("span", null, "swatch"));
+        swatch.style.backgroundColor = high === low ? SHADES[SHADES.length - 1] : SHADES[i];
+        line.appendChild(document.createTextNode(
+          from.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 }) + " – " +
+          to.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 })));
+        box.appendChild(line);
+      }
+      return box;
+    };
+    return control;
+  }
+
+  fetch(data.neighbourhoodsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
+    })
+    .then(function (collection) {
+      var layer = L.geoJSON(collection, {
+        filter: function (feature) {
+          return feature.geometry !== null && values[String(feature.id)] !== undefined;
+        },
+        style: style,
+        onEachFeature: function (feature, shape) {
+          shape.bindTooltip(function () {
+            return tooltip(feature);
+          }, { sticky: true });
+        },
+      }).addTo(map);
+      legend().addTo(map);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds);
+      } else {
+        showError(false);
+      }
+      container.dataset.ready = "1";
+    })
+    .catch(function () {
+      showError(false);
+    });
+})();
