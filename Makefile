@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup worker check clean messages bench
+.PHONY: run test setup worker check clean messages bench backup restore load
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,27 @@ test: $(STAMP)
 # Every benchmark under bench/: each prints its figures and writes JSON under var/bench/.
 bench: $(STAMP)
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# A consistent copy of the database in var/backups/ (PostgreSQL: pg_dump custom format; SQLite: online backup).
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+# Put a backup back in place of all current data (stop web processes and workers first):
+# make restore FILE=var/backups/trama-AAAAMMGG-HHMMSS.dump
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/trama-AAAAMMGG-HHMMSS.dump"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
+# The load test (Locust, in its own venv) against gunicorn + PostgreSQL on loopback; needs DATABASE_URL
+# pointing at a scratch PostgreSQL database. LOAD_USERS, LOAD_TIME, LOAD_SPAWN_RATE, LOAD_RESIDENTS override.
+LOAD_VENV := var/load/venv
+$(LOAD_VENV)/.installed: requirements-load.txt
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
+
+load: $(STAMP) $(LOAD_VENV)/.installed
+	$(PY) bench/load/run.py
 
 check: $(STAMP)
 	$(PY) manage.py check

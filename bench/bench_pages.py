@@ -31,6 +31,9 @@ from django.urls import NoReverseMatch, include, path, reverse  # noqa: E402
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal  # noqa: E402
 from trama.market.models import Contribution, Match, Need, Offer  # noqa: E402
 from trama.people.models import Consent, Organisation, Person, Role, User  # noqa: E402
+from trama.privacy.models import AuditEntry  # noqa: E402
+from trama.privacy.views import AUDIT_PAGE_SIZE  # noqa: E402
+from trama.shortcuts import keyset_cursor  # noqa: E402
 from trama.synthetic import synthetic_users  # noqa: E402
 
 
@@ -105,6 +108,26 @@ def measure(client, url, n):
     return {"median": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))], "queries": n_queries}, 200
 
 
+DEEP_PAGE = 1500
+
+
+def deep_page(client, n):
+    """The audit log (keyset pages) filled past page 1,500: the timings of page 1 and of page 1,500."""
+    missing = DEEP_PAGE * AUDIT_PAGE_SIZE + 1 - AuditEntry.objects.count()
+    if missing > 0:
+        AuditEntry.objects.bulk_create(
+            (AuditEntry(actor_label="bench", action=AuditEntry.Action.READ, object_type="people.person", object_id=str(i),
+                        reason="bench: pagina profonda") for i in range(missing)),
+            batch_size=5000,
+        )
+    ordering = ["-at", "-pk"]
+    last_of_previous = AuditEntry.objects.order_by(*ordering)[(DEEP_PAGE - 1) * AUDIT_PAGE_SIZE - 1]
+    url = reverse("privacy:audit")
+    first, _ = measure(client, url, n)
+    deep, _ = measure(client, url + "?cursore=" + keyset_cursor(last_of_previous, ordering), n)
+    return url, first, deep, AuditEntry.objects.count()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=50_000)
@@ -139,6 +162,13 @@ def main():
         results.append({"figure": figure, "url": url, "median_ms": round(timing["median"], 2), "p95_ms": round(timing["p95"], 2),
                         "queries": timing["queries"], "ratio_to_floor": round(timing["median"] / floor_ms, 1)})
 
+    audit_url, first, deep, audit_rows = deep_page(client_for(users[Role.COORDINATOR]), args.requests)
+    for figure, timing in ((f"coordinator: audit log page 1 of {audit_rows} entries", first),
+                           (f"coordinator: audit log page {DEEP_PAGE:,} (keyset)", deep)):
+        results.append({"figure": figure, "url": audit_url, "median_ms": round(timing["median"], 2), "p95_ms": round(timing["p95"], 2),
+                        "queries": timing["queries"], "ratio_to_floor": round(timing["median"] / floor_ms, 1)})
+    deep_ratio = round(deep["median"] / first["median"], 2)
+
     report = {
         **common.header("pages", connection.vendor),
         "dataset": {"residents": args.residents, "years": args.years, "seed": args.seed, "rows": rows},
@@ -149,6 +179,9 @@ def main():
              "url": r["url"], "queries": r["queries"]}
             for r in results for stat in ("median", "p95")
         ],
+        "deep_page": {"list": "privacy:audit", "page": DEEP_PAGE, "page_size": AUDIT_PAGE_SIZE, "rows": audit_rows,
+                      "first_median_ms": round(first["median"], 2), "deep_median_ms": round(deep["median"], 2),
+                      "ratio_deep_to_first": deep_ratio},
         "notes": notes,
     }
     common.write_report("pages", report)
@@ -157,6 +190,7 @@ def main():
           f"generated in {generate_s:.1f} s, rev {report['git_revision']}")
     for f in report["figures"]:
         print(f"{f['figure']:48} {f['value']:8.2f} {f['unit']}  x{f['ratio_to_floor']:<5} ({f['queries']} queries)")
+    print(f"deep page: audit log page {DEEP_PAGE:,} costs x{deep_ratio} of page 1 ({audit_rows} entries, keyset pagination)")
     for note in notes:
         print("note:", note)
 

@@ -1,12 +1,139 @@
 """Small helpers every app's views share."""
 
+import datetime
+import decimal
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def page_of(request, items, size=25):
     """The page of `items` asked for by `?pagina=` (out-of-range or malformed values give a valid page)."""
     return Paginator(items, size).get_page(request.GET.get("pagina"))
+
+
+class KeysetPage:
+    """One page of a list read by keyset ("seek") pagination: no COUNT, no OFFSET.
+
+    `next_url` and `previous_url` carry an opaque signed token (`keyset_cursor`) with the
+    ordering values of the edge row, so the 1,500th page costs what the first one does.
+    Shown by the template partials/keyset_pagination.html.
+    """
+
+    def __init__(self, request, object_list, ordering, *, has_next, has_previous, param):
+        self.object_list = object_list
+        self.ordering = ordering
+        self.has_next = has_next
+        self.has_previous = has_previous
+        self._request = request
+        self._param = param
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_other_pages(self):
+        return self.has_next or self.has_previous
+
+    def _url(self, row, direction):
+        query = self._request.GET.copy()
+        query[self._param] = keyset_cursor(row, self.ordering, direction)
+        return "?" + query.urlencode()
+
+    @property
+    def next_url(self):
+        return self._url(self.object_list[-1], "n") if self.has_next else None
+
+    @property
+    def previous_url(self):
+        return self._url(self.object_list[0], "p") if self.has_previous else None
+
+    @property
+    def first_url(self):
+        query = self._request.GET.copy()
+        query.pop(self._param, None)
+        return "?" + query.urlencode()
+
+
+KEYSET_SALT = "trama.shortcuts.keyset"
+
+
+def keyset_cursor(row, ordering, direction="n"):
+    """The opaque token of the page after `row` (direction "n") or before it ("p")."""
+    return signing.dumps({"d": direction, "v": [_key_value(row, term) for term in ordering]}, salt=KEYSET_SALT, compress=True)
+
+
+def _field_name(term):
+    return term.lstrip("-")
+
+
+def _key_value(row, term):
+    value = getattr(row, _field_name(term))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value) if isinstance(value, decimal.Decimal) else value
+
+
+def _after(model, ordering, values, backwards):
+    """The condition "comes after `values` in `ordering`" (before it when `backwards`), lexicographically.
+
+    The OR of the lexicographic comparison is not something an index can seek to, so the
+    first column's bound is repeated on its own (`a <= x AND (a < x OR (a = x AND …))`):
+    the database then starts reading the index at the cursor instead of at the first row.
+    """
+    condition, equal, seek = Q(), Q(), None
+    for term, raw in zip(ordering, values):
+        name = _field_name(term)
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        value = field.to_python(raw)
+        if isinstance(field, models.DateTimeField) and value is not None and timezone.is_naive(value):
+            raise ValidationError("naive datetime")
+        descending = term.startswith("-") != backwards
+        condition |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+        equal &= Q(**{name: value})
+        if seek is None:
+            seek = Q(**{f"{name}__{'lte' if descending else 'gte'}": value})
+    return seek & condition
+
+
+def keyset_page(request, queryset, ordering, size=25, param="cursore"):
+    """The page of `queryset` (sorted by `ordering`, which must end with "pk" or "-pk") asked for by `?cursore=`.
+
+    Fields in `ordering` must be non-null columns of the model. A cursor that was
+    not made here, or was tampered with, raises BadRequest after putting a clear
+    message for the person on the page; no cursor gives the first page.
+    """
+    ordering = list(ordering)
+    token = request.GET.get(param)
+    direction, values = "n", None
+    if token:
+        try:
+            data = signing.loads(token[:2000], salt=KEYSET_SALT)
+            direction, values = data["d"], data["v"]
+            if direction not in ("n", "p") or not isinstance(values, list) or len(values) != len(ordering):
+                raise ValueError(direction)
+            condition = _after(queryset.model, ordering, values, backwards=direction == "p")
+        except (signing.BadSignature, ValueError, TypeError, KeyError, ValidationError, OverflowError):
+            messages.error(request, _("Il segnalibro della pagina non è valido: riapri la lista dall'inizio."))
+            raise BadRequest("keyset cursor")
+        queryset = queryset.filter(condition)
+    if direction == "p":
+        reversed_ordering = [term[1:] if term.startswith("-") else "-" + term for term in ordering]
+        rows = list(queryset.order_by(*reversed_ordering)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return KeysetPage(request, rows, ordering, has_next=True, has_previous=more, param=param)
+    rows = list(queryset.order_by(*ordering)[: size + 1])
+    return KeysetPage(request, rows[:size], ordering, has_next=len(rows) > size, has_previous=values is not None, param=param)
 
 
 def render_page(request, template, context, form=None, personal=False):

@@ -19,11 +19,25 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal
+from trama.collective.models import Group, Meeting, Membership
+from trama.initiatives.models import (
+    Agreement,
+    AgreementParty,
+    AutonomyAssessment,
+    Commitment,
+    Initiative,
+    InterventionObject,
+    Milestone,
+    Participation,
+    Partner,
+    StageTransition,
+)
 from trama.market.models import Contribution, Match, Need, Offer
 from trama.market.services import sector_of, value_of
 from trama.market.text import stem_text
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.territory.models import Place
+from trama.themes.services import sync_text_items
 
 SYNTHETIC_DOMAIN = "sintetico.invalid"
 PERSON_PREFIX = "Persona sintetica "
@@ -42,6 +56,10 @@ NEEDS_PER_1000_YEAR = 10
 SIGNALS_PER_1000_YEAR = 6
 ENCOUNTERS_PER_1000_YEAR = 20
 ORG_CONTRIBUTIONS_PER_ORG_YEAR = 2
+GROUPS_PER_1000_YEAR = 0.3
+GROUP_MEETINGS_PER_YEAR = 8      # of an active group
+TABLES_PER_NEIGHBOURHOOD_YEAR = 4  # neighbourhood tables (tavoli di quartiere)
+INITIATIVES_PER_1000_YEAR = 0.15  # besides those groups turn into
 
 # Phrase banks per theme: what an antenna notices (third person), extra details,
 # what someone asks for (first person), what is offered (kind, title, description)
@@ -427,6 +445,26 @@ _NO_ACCENTS = str.maketrans("àèéìòù", "aeeiou")
 _SLANG = [(" perché ", " xké "), (" non ", " nn "), (" che ", " ke "), (" per ", " x "), ("ciao", "ciaoo")]
 
 
+GROUP_PREFIX = "Gruppo sintetico "
+INITIATIVE_PREFIX = "Iniziativa sintetica "
+OBJECT_SLUG_PREFIX = "sintetico-"
+# The activities of the synthetic city: (slug, name, description, themes it usually answers).
+ACTIVITIES = [
+    ("compiti", "Compiti insieme", "Pomeriggi di compiti con volontari, per ragazzi di medie e superiori.", ["scuola", "giovani"]),
+    ("pranzo", "Pranzo condiviso", "Un pranzo al mese cucinato insieme e aperto al quartiere.", ["solitudine", "cibo"]),
+    ("riparazioni", "Angolo delle riparazioni", "Si aggiusta insieme: biciclette, piccoli elettrodomestici, vestiti.", ["casa_bollette", "lavoro"]),
+    ("cammino", "Gruppo di cammino", "Passeggiate di un'ora due volte alla settimana.", ["solitudine", "salute"]),
+    ("digitale", "Caffè digitale", "Un caffè e una mano con telefono, SPID e pratiche online.", ["digitale"]),
+    ("italiano", "Chiacchiere in italiano", "Conversazione in italiano per chi sta imparando la lingua.", ["lingua"]),
+    ("passaggi", "Passaggi di quartiere", "Volontari con l'auto per visite e commissioni.", ["trasporti", "salute"]),
+    ("orto", "Orto condiviso", "Un orto curato insieme, con la raccolta divisa tra chi partecipa.", ["cibo", "caregiver"]),
+]
+MILESTONES = ["Primo incontro aperto", "Trovato uno spazio stabile", "Dieci partecipanti regolari",
+              "Una persona del gruppo coordina", "Prima raccolta di fondi", "Calendario dell'anno"]
+PARTNER_ROLES = [(Partner.Role.PROMOTER, 3), (Partner.Role.CO_MANAGER, 3), (Partner.Role.HOST, 3), (Partner.Role.FUNDER, 1),
+                 (Partner.Role.VOLUNTEERS, 2)]
+
+
 def synthetic_users():
     return User.objects.filter(email__endswith="@" + SYNTHETIC_DOMAIN)
 
@@ -448,6 +486,12 @@ def delete_synthetic():
     accounts = synthetic_users()
     people = Person.objects.filter(display_name__startswith=PERSON_PREFIX)
     organisations = Organisation.objects.filter(email__endswith="@" + SYNTHETIC_DOMAIN)
+    initiatives = Initiative.objects.filter(name__startswith=INITIATIVE_PREFIX)
+    Agreement.objects.filter(initiative__in=initiatives).delete()
+    initiatives.delete()
+    Group.objects.filter(name__startswith=GROUP_PREFIX).delete()
+    Meeting.objects.filter(created_by__in=accounts).delete()
+    InterventionObject.objects.filter(slug__startswith=OBJECT_SLUG_PREFIX).delete()
     Encounter.objects.filter(worker__in=accounts).delete()
     OutreachTask.objects.filter(assigned_to__in=accounts).delete()
     Signal.objects.filter(sent_by__in=accounts).delete()
@@ -578,12 +622,18 @@ class CityGenerator:
     # The city --------------------------------------------------------------
 
     def run(self):
-        with _dates_as_given([Organisation, Person, Consent, Antenna, Offer, Need, Match, Contribution, OutreachTask, Encounter]):
+        with _dates_as_given([Organisation, Person, Consent, Antenna, Offer, Need, Match, Contribution, OutreachTask, Encounter,
+                              Group, Meeting, InterventionObject, Initiative, Commitment, AutonomyAssessment, Agreement]):
             self.make_organisations()
             self.make_accounts()
             self.make_people()
             self.make_market()
             self.make_attention()
+            self.make_collective()
+            self.make_initiatives()
+        # The themes app's copy of the texts (needs, signals, encounter notes), as its signals would have made it.
+        self.counts[_("testi per i temi")] = sync_text_items(self.city)[0]
+        self.log(f"{_('testi per i temi')}: {self.counts[_('testi per i temi')]}")
         return self.counts
 
     def make_organisations(self):
@@ -890,6 +940,174 @@ class CityGenerator:
                 notes=self.roughen(rng.choice(THEMES[self.theme()]["note"])),
             ))
         self.write(Encounter, encounters, _("incontri"))
+
+    def make_collective(self):
+        """Groups of people with similar needs in one neighbourhood, their meetings, and neighbourhood tables."""
+        rng, per_thousand = self.rng, self.residents / 1000
+        groups, members, meetings = [], [], []
+        for n in range(1, round(per_thousand * GROUPS_PER_1000_YEAR * self.years) + 1):
+            hood = rng.choices(self.hoods, self.weights)[0]
+            theme = self.theme()
+            slug, activity, _description, _themes = rng.choice(ACTIVITIES)
+            created = self.moment()
+            age = (self.end - created.date()).days
+            status = (Group.Status.FORMING if age < 60 else
+                      rng.choices([Group.Status.ACTIVE, Group.Status.INITIATIVE, Group.Status.CLOSED], [50, 30, 20])[0])
+            changed = self.later(created, 20, 120) if status != Group.Status.FORMING else None
+            worker = rng.choice(self.workers_of[hood.pk])
+            group = Group(
+                city=self.city, neighbourhood=hood, name=f"{GROUP_PREFIX}{n}: {activity.lower()}",
+                purpose=self.roughen(rng.choice(THEMES[theme]["need"])), facilitator=worker, status=status,
+                status_changed_at=changed or created, created_by=worker, created_at=created,
+                closing_note="Il gruppo ha deciso di fermarsi." if status == Group.Status.CLOSED else "",
+            )
+            group.synthetic_activity = slug
+            groups.append(group)
+            people = self.people_of[hood.pk]
+            group.synthetic_people = rng.sample(people, min(len(people), rng.randint(5, 12)))
+            members += [Membership(group=group, person=p, consent_recorded_by=worker, joined_at=created) for p in group.synthetic_people]
+            last = (changed if status in (Group.Status.INITIATIVE, Group.Status.CLOSED) and changed else None)
+            last = last.date() if last else self.end
+            for _i in range(max(1, round(GROUP_MEETINGS_PER_YEAR * max(0, (last - created.date()).days) / 365))):
+                starts = self.moment(after=created, before=last)
+                meeting = Meeting(
+                    city=self.city, neighbourhood=hood, group=group, kind=Meeting.Kind.GROUP,
+                    title=f"Incontro del gruppo {n}", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                    agenda="Come va, cosa facciamo la prossima volta.", minutes=self.roughen(rng.choice(THEMES[theme]["note"])),
+                    attendance_count=None, created_by=worker, created_at=starts,
+                )
+                meeting.present = rng.sample(group.synthetic_people, max(1, round(len(group.synthetic_people) * rng.uniform(0.4, 0.9))))
+                meetings.append(meeting)
+        for hood in self.hoods:
+            for _i in range(round(TABLES_PER_NEIGHBOURHOOD_YEAR * self.years)):
+                starts = self.moment()
+                worker = rng.choice(self.workers_of[hood.pk])
+                meeting = Meeting(
+                    city=self.city, neighbourhood=hood, kind=Meeting.Kind.TABLE, title=f"Tavolo di quartiere {hood.name}",
+                    starts_at=starts, ends_at=starts + timedelta(hours=2), is_public=True,
+                    place=rng.choice(self.places[hood.pk]) if hood.pk in self.places else None,
+                    agenda="Le novità del quartiere e le proposte delle realtà.",
+                    minutes="Presenti associazioni, parrocchia, scuola e residenti.",
+                    attendance_count=rng.randint(8, 40), created_by=worker, created_at=starts,
+                )
+                meeting.present = []
+                meetings.append(meeting)
+        self.write(Group, groups, _("gruppi"))
+        self.write(Membership, members)
+        self.write(Meeting, meetings, _("incontri di gruppi e tavoli"))
+        self.link(Meeting.attendees, [(m, p) for m in meetings for p in m.present])
+        self.groups = groups
+
+    def make_initiatives(self):
+        """The activity catalogue, initiatives (from groups and from partners) with their stages, partners,
+        commitments, milestones, participants, autonomy assessments and agreements."""
+        rng, per_thousand = self.rng, self.residents / 1000
+        objects = [InterventionObject(
+            city=self.city, slug=f"{OBJECT_SLUG_PREFIX}{slug}", name=f"{name} (sintetico)", description=description,
+            purpose="Un'attività aperta a tutti, dove ci si conosce facendo qualcosa insieme.",
+            created_at=datetime.combine(self.start, time(9), tzinfo=self.zone),
+        ) for slug, name, description, _themes in ACTIVITIES]
+        self.write(InterventionObject, objects, _("oggetti di intervento"))
+        object_of = {o.slug.removeprefix(OBJECT_SLUG_PREFIX): o for o in objects}
+        org_by_hood = {}
+        for org_id, hood_id in Organisation.neighbourhoods.through.objects.filter(
+                organisation__in=self.organisations).values_list("organisation_id", "neighbourhood_id").order_by("pk"):
+            org_by_hood.setdefault(hood_id, []).append(org_id)
+        organisation = {o.pk: o for o in self.organisations}
+
+        plans = [(g.neighbourhood, g.synthetic_activity, g, g.status_changed_at) for g in self.groups if g.status == Group.Status.INITIATIVE]
+        for _i in range(round(per_thousand * INITIATIVES_PER_1000_YEAR * self.years)):
+            plans.append((rng.choices(self.hoods, self.weights)[0], rng.choice(ACTIVITIES)[0], None, self.moment()))
+        initiatives, hoods, transitions, partners, commitments, milestones = [], [], [], [], [], []
+        participations, assessments, agreements, parties = [], [], [], []
+        path = [Initiative.Stage.IDEA, Initiative.Stage.INCUBATION, Initiative.Stage.ACCOMPANIED, Initiative.Stage.AUTONOMOUS]
+        for n, (hood, slug, group, created) in enumerate(plans, start=1):
+            worker = rng.choice(self.workers_of[hood.pk])
+            local_orgs = [organisation[pk] for pk in org_by_hood.get(hood.pk, [])] or self.organisations
+            promoter = rng.choice(local_orgs)
+            initiative = Initiative(
+                city=self.city, name=f"{INITIATIVE_PREFIX}{n}: {object_of[slug].name.removesuffix(' (sintetico)').lower()}",
+                description=object_of[slug].description, intervention_object=object_of[slug],
+                origin=Initiative.Origin.GROUP if group else Initiative.Origin.PARTNER, origin_group=group,
+                origin_organisation=None if group else promoter, when=rng.choice(WHEN),
+                how_to_join="Basta presentarsi, oppure scrivere alla realtà che la promuove.",
+                contact_email=promoter.email, lead_worker=worker, created_by=worker, created_at=created, updated_at=created,
+                place=rng.choice(self.places[hood.pk]) if hood.pk in self.places and rng.random() < 0.6 else None,
+            )
+            # Walk the lifecycle as far as its age allows; some end along the way.
+            moment, stage = created, Initiative.Stage.IDEA
+            for target in path[1:]:
+                step = self.later(moment, 30, 200)
+                if step is None or rng.random() < 0.25:
+                    break
+                transitions.append(StageTransition(initiative=initiative, from_stage=stage, to_stage=target,
+                                                   reason="Verifica con i partner e il gruppo.", by=worker, at=step))
+                moment, stage = step, target
+            if stage != Initiative.Stage.AUTONOMOUS and rng.random() < 0.1:
+                ended = self.later(moment, 30, 200)
+                if ended is not None:
+                    transitions.append(StageTransition(initiative=initiative, from_stage=stage, to_stage=Initiative.Stage.ENDED,
+                                                       reason="Non ci sono più le condizioni per continuare.", by=worker, at=ended))
+                    moment, stage = ended, Initiative.Stage.ENDED
+            initiative.stage, initiative.stage_changed_at, initiative.updated_at = stage, moment, moment
+            initiative.is_public = stage in (Initiative.Stage.ACCOMPANIED, Initiative.Stage.AUTONOMOUS)
+            initiatives.append(initiative)
+            hoods.append((initiative, hood))
+
+            chosen = [promoter] + [o for o in rng.sample(local_orgs, min(len(local_orgs), rng.randint(0, 2))) if o != promoter]
+            for i, org in enumerate(chosen):
+                role = Partner.Role.PROMOTER if i == 0 else rng.choices([r for r, _w in PARTNER_ROLES[1:]],
+                                                                       [w for _r, w in PARTNER_ROLES[1:]])[0]
+                partner = Partner(initiative=initiative, organisation=org, role=role, since=created.date())
+                partners.append(partner)
+                if rng.random() < 0.7:
+                    kind = rng.choice(["hours", "space_hours", "goods", "money"])
+                    commitments.append(Commitment(
+                        initiative=initiative, partner=partner, description=f"Contributo di {org.name}", kind=kind,
+                        quantity=Decimal(rng.choice([10, 20, 40, 100, 300])), created_at=created,
+                        due_date=(created + timedelta(days=rng.randint(60, 365))).date()))
+            for title in rng.sample(MILESTONES, rng.randint(2, 3)):
+                due = (created + timedelta(days=rng.randint(30, 400))).date()
+                reached = self.later(created, 20, 300)
+                milestones.append(Milestone(initiative=initiative, title=title, due_date=due,
+                                            reached_on=reached.date() if reached and rng.random() < 0.6 else None))
+            pool = list(group.synthetic_people) if group else []
+            others = self.people_of[hood.pk]
+            pool += [p for p in rng.sample(others, min(len(others), rng.randint(3, 15))) if p not in pool]
+            for person in pool:
+                joined = max(created, person.first_contact_at)
+                participations.append(Participation(initiative=initiative, person=person, joined_at=joined,
+                                                    first_contact=abs((person.first_contact_at - joined).days) < 2))
+            if stage in (Initiative.Stage.ACCOMPANIED, Initiative.Stage.AUTONOMOUS, Initiative.Stage.ENDED):
+                level = 2 if stage == Initiative.Stage.AUTONOMOUS else 1
+                on = moment.date()
+                assessments.append(AutonomyAssessment(
+                    initiative=initiative, assessed_on=on, own_leadership=min(3, level + rng.randint(0, 1)),
+                    own_resources=min(3, level + rng.randint(-1, 1)), own_decisions=min(3, level + rng.randint(0, 1)),
+                    ties=min(3, level + rng.randint(0, 1)), assessed_by=worker,
+                    created_at=datetime.combine(on, time(17), tzinfo=self.zone)))
+            if stage != Initiative.Stage.IDEA and rng.random() < 0.5:
+                starts = (created + timedelta(days=rng.randint(20, 90))).date()
+                starts = min(starts, self.end)
+                agreement = Agreement(
+                    city=self.city, kind=rng.choice([Agreement.Kind.PACT, Agreement.Kind.PACT, Agreement.Kind.CO_DESIGN]),
+                    title=f"Patto per {initiative.name.lower()}", subject=initiative.description, initiative=initiative,
+                    starts_on=starts, ends_on=starts + timedelta(days=730),
+                    status=Agreement.Status.ACTIVE if stage != Initiative.Stage.ENDED else Agreement.Status.TERMINATED,
+                    created_by=worker, created_at=datetime.combine(starts, time(10), tzinfo=self.zone))
+                agreements.append(agreement)
+                parties.append(AgreementParty(agreement=agreement, name="Comune", commitments="Spazi, assicurazione, comunicazione."))
+                parties += [AgreementParty(agreement=agreement, organisation=org, commitments="Volontari e materiali.")
+                            for org in chosen]
+
+        self.write(Initiative, initiatives, _("iniziative"))
+        self.link(Initiative.neighbourhoods, hoods)
+        for rows, model in ((transitions, StageTransition), (partners, Partner), (commitments, Commitment),
+                            (milestones, Milestone), (participations, Participation), (assessments, AutonomyAssessment),
+                            (agreements, Agreement), (parties, AgreementParty)):
+            self.write(model, rows)  # in this order: each row's parents have their ids by then
+        self.counts[_("partner, impegni, traguardi e partecipanti delle iniziative")] = (
+            len(partners) + len(commitments) + len(milestones) + len(participations))
 
     def outreach(self, signal, worker, triaged):
         rng = self.rng

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
 from trama.privacy import audit
-from trama.shortcuts import form_errors_from, page_of, render_page
+from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
 
 from . import services
 from .forms import (
@@ -81,7 +81,7 @@ def queue(request):
     status = request.GET.get("stato", "open")
     if status not in QUEUE_FILTERS:
         status = "open"
-    page = page_of(request, signal_queue(request.user, status))
+    page = keyset_page(request, signal_queue(request.user, status), ["-urgency", "-created_at", "-pk"])
     return render_page(request, "attention/queue.html", {"page": page, "status": status, "filters": QUEUE_FILTERS}, personal=True)
 
 
@@ -181,7 +181,7 @@ def outreach_detail(request, pk, obj):
 
 @permission_required("attention.view_encounter")
 def encounter_list(request):
-    page = page_of(request, encounters_visible_to(request.user))
+    page = keyset_page(request, encounters_visible_to(request.user), ["-happened_at", "-pk"])
     return render_page(request, "attention/encounter_list.html", {"page": page}, personal=True)
 
 

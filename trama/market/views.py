@@ -11,7 +11,7 @@ from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account, register_person
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
-from trama.shortcuts import form_errors_from, page_of, render_page
+from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
 from trama.territory.queries import current_city
 
 from . import forms, services
@@ -347,7 +347,7 @@ def match_contribution(request, pk, obj):
 @permission_required("market.view_ledger")
 def ledger(request):
     contributions = contributions_visible_to(request.user).select_related("person", "organisation", "neighbourhood", "match")
-    page = page_of(request, contributions.order_by("-on", "-pk"), PAGE_SIZE)
+    page = keyset_page(request, contributions, ["-on", "-pk"], PAGE_SIZE)
     scope = None if request.user.role == Role.COORDINATOR else request.user.neighbourhood_ids()
     totals = ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)
     return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)

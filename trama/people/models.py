@@ -133,6 +133,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["neighbourhood", "first_contact_at"]),
             models.Index(fields=["first_contact_channel"]),
+            # The people list: a worker's neighbourhoods or a coordinator's city, by name.
+            models.Index(fields=["neighbourhood", "display_name"], name="person_list"),
+            models.Index(fields=["city", "display_name"], name="person_city_list"),
         ]
 
     def __str__(self):

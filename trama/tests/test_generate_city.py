@@ -7,6 +7,11 @@ from django.db.models import Count, ForeignKey, Max, Min
 
 from trama import synthetic
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal
+from trama.collective.models import Group, Meeting, Membership
+from trama.initiatives.models import (
+    Agreement, AgreementParty, AutonomyAssessment, Commitment, Initiative, InterventionObject, Milestone, Participation, Partner,
+    StageTransition,
+)
 from trama.market.models import Contribution, Match, Need, Offer
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.territory.models import City
@@ -15,6 +20,8 @@ SMALL = {"residents": 2000, "years": 1}
 GENERATED = [
     Organisation, Organisation.neighbourhoods.through, Organisation.members.through, User, User.neighbourhoods.through,
     Antenna, Person, Consent, Offer, Offer.neighbourhoods.through, Need, Match, Contribution, Signal, OutreachTask, Encounter,
+    Group, Membership, Meeting, Meeting.attendees.through, InterventionObject, Initiative, Initiative.neighbourhoods.through,
+    StageTransition, Partner, Commitment, Milestone, Participation, AutonomyAssessment, Agreement, AgreementParty,
 ]
 
 
