@@ -175,6 +175,11 @@ AXES_VERBOSE = False
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trama@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587 if env_bool("EMAIL_USE_TLS") else 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
 # Internationalisation: Italian first, English second. Source strings are Italian.
 LANGUAGE_CODE = "it"
@@ -277,6 +282,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps call a choice field "status" or "kind": each set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "GroupStatusEnum": "trama.collective.models.Group.Status",
+        "SuggestionStatusEnum": "trama.collective.models.Suggestion.Status",
+        "MeetingKindEnum": "trama.collective.models.Meeting.Kind",
+        "ThemeStatusEnum": "trama.themes.models.Theme.Status",
+        "DiscoveryRunStatusEnum": "trama.themes.models.DiscoveryRun.Status",
+        "AgreementStatusEnum": "trama.initiatives.models.Agreement.Status",
+        "AgreementKindEnum": "trama.initiatives.models.Agreement.Kind",
+        "SignalStatusEnum": "trama.attention.models.Signal.Status",
+    },
 }
 
 LOGGING = {
