@@ -86,6 +86,11 @@ def load_demo(city):
         services.record_contribution(kind=Contribution.Kind.HOURS, quantity=Decimal("4"), on=timezone.localdate(),
                                      neighbourhood=home, by=worker, organisation=offers[0].organisation, match=match,
                                      note="Due sabati di spesa accompagnata")
+    return summary(city)
+
+
+def summary(city):
+    """The market's line of the demo report; printed after every app's demo, which may add needs."""
     return (
         f"Mercato: {Offer.objects.filter(city=city).count()} offerte, {Need.objects.filter(city=city).count()} richieste, "
         f"{Match.objects.filter(need__city=city).count()} abbinamenti, {Contribution.objects.filter(city=city).count()} contributi."

@@ -30,6 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(_("I confini dei quartieri sono approssimativi: importa quelli reali con import_neighbourhoods."))
         accounts = create_demo_accounts(city)
         # Each app adds its own demo records (idempotent), in the order of their dependencies.
+        summaries = []
         for app in DEMO_APPS:
             try:
                 module = import_module(f"trama.{app}.demo")
@@ -37,7 +38,10 @@ class Command(BaseCommand):
                 if error.name != f"trama.{app}.demo":
                     raise
                 continue
-            summary = module.load_demo(city)
+            summaries.append((module, module.load_demo(city)))
+        # A later app's demo may add to an earlier app's records: an app with a summary() reports at the end.
+        for module, summary in summaries:
+            summary = module.summary(city) if hasattr(module, "summary") else summary
             if summary:
                 self.stdout.write(str(summary))
         rows = [(_("utente"), _("ruolo"), _("password"))] + [tuple(row) for row in accounts]
