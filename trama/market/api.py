@@ -482,6 +482,7 @@ class LedgerTotals(APIView):
         ],
         responses={200: inline_serializer("LedgerRow", {
             "sector": serializers.CharField(required=False), "neighbourhood": serializers.CharField(required=False),
+            "neighbourhood_id": serializers.IntegerField(required=False),
             "kind": serializers.CharField(required=False), "period": serializers.DateField(required=False),
             "value_eur": serializers.DecimalField(max_digits=14, decimal_places=2),
             "hours": serializers.DecimalField(max_digits=14, decimal_places=2), "contributions": serializers.IntegerField(),

@@ -195,6 +195,8 @@ def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=Non
 
     Returns a list of dicts: the grouping keys plus value_eur (Decimal), hours (Decimal)
     and contributions (int), ordered by the keys. The evidence of new resources generated.
+    Grouped by neighbourhood, a row carries `neighbourhood_id` and the name as `neighbourhood`:
+    rows are grouped by id, so two neighbourhoods with the same name never merge.
     """
     qs = Contribution.objects.all()
     if city is not None:
@@ -205,8 +207,8 @@ def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=Non
         qs = qs.filter(on__lte=end)
     if neighbourhoods is not None:
         qs = qs.filter(neighbourhood__in=neighbourhoods)
-    names = {"sector": "sector", "neighbourhood": "neighbourhood__name", "kind": "kind"}
-    keys = [names[k] for k in by]
+    columns = {"sector": ["sector"], "neighbourhood": ["neighbourhood__name", "neighbourhood_id"], "kind": ["kind"]}
+    keys = [column for k in by for column in columns[k]]
     if period:
         qs = qs.annotate(period=PERIODS[period]("on"))
         keys.append("period")

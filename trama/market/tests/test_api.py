@@ -103,3 +103,4 @@ def test_the_ledger_totals_endpoint_groups_by_sector(api, users, organisation, n
                                  by=users[Role.WORKER], organisation=organisation)
     rows = api(Role.COORDINATOR).get(reverse("api-market-ledger"), {"by": "sector,neighbourhood", "period": "year"}).json()
     assert rows[0]["sector"] == "third_sector" and rows[0]["hours"] == "2.00"
+    assert rows[0]["neighbourhood_id"] == neighbourhood.pk and rows[0]["neighbourhood"] == neighbourhood.name

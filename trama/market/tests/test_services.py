@@ -9,6 +9,7 @@ from trama.market.models import Contribution, Match, Need, Offer, Rate, Sector
 from trama.market.queries import ledger_totals, time_bank_balance
 from trama.people.models import Role
 from trama.privacy.models import AuditEntry
+from trama.territory.models import City
 
 pytestmark = pytest.mark.django_db
 
@@ -137,5 +138,19 @@ def test_ledger_totals_by_sector_neighbourhood_and_month(users, neighbourhood, o
     by_sector = {row["sector"]: row for row in ledger_totals(by=("sector",))}
     assert by_sector[Sector.THIRD_SECTOR]["hours"] == 2 and by_sector[Sector.CITIZEN]["value_eur"] == Decimal("100.00")
     rows = ledger_totals(by=("neighbourhood",), period="month")
-    assert {(r["neighbourhood"], r["contributions"]) for r in rows} == {(neighbourhood.name, 1), (other_neighbourhood.name, 1)}
+    assert {(r["neighbourhood_id"], r["neighbourhood"], r["contributions"]) for r in rows} == {
+        (neighbourhood.pk, neighbourhood.name, 1), (other_neighbourhood.pk, other_neighbourhood.name, 1)}
     assert ledger_totals(start=day + timedelta(days=400)) == []
+
+
+def test_ledger_totals_keep_apart_two_neighbourhoods_with_the_same_name(users, make_neighbourhood, organisation):
+    other_city = City.objects.create(name="Altra città", slug="altra", centre_lat=45.0, centre_lon=9.0)
+    here, there = make_neighbourhood("San Rocco"), make_neighbourhood("San Rocco", city=other_city)
+    renamed = make_neighbourhood("San Rocco")  # a second one of the same city, e.g. after a renaming
+    for where, hours in ((here, 2), (there, 3), (renamed, 5)):
+        services.record_contribution(kind="hours", quantity=hours, on=date.today(), neighbourhood=where,
+                                     by=users[Role.WORKER], organisation=organisation)
+    rows = ledger_totals(by=("neighbourhood",))
+    assert {(r["neighbourhood_id"], r["neighbourhood"], r["hours"]) for r in rows} == {
+        (here.pk, "San Rocco", 2), (there.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 5)}
+    assert [r["hours"] for r in ledger_totals(city=here.city, by=("neighbourhood",))] == [2, 5]
