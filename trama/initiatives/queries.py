@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 from trama.market.models import Contribution
 from trama.people.models import Role
 
-from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Participation
+from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Participation, Partner
 from .rules import PUBLIC_STAGES
 
 
@@ -103,6 +103,17 @@ def commitments_with_fulfilment(initiative):
             min(100, int(commitment.given * 100 / commitment.quantity)) if commitment.quantity else None
         )
     return commitments
+
+
+def partners_with_ledger_links(initiative):
+    """Ids of the initiative's partners whose commitments have contributions in the ledger (from the
+    partner's organisation for this initiative): removing one would cut those contributions off
+    from the commitments they fulfil. One query."""
+    given = Contribution.objects.filter(initiative_id=initiative.pk).values("organisation_id")
+    return set(
+        Partner.objects.filter(initiative=initiative, commitments__isnull=False, organisation_id__in=given)
+        .values_list("pk", flat=True).distinct()
+    )
 
 
 def contributions_to(initiative):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trama.market import services as market
@@ -20,6 +21,7 @@ from .models import (
     Participation,
     Partner,
 )
+from .queries import partners_with_ledger_links
 
 # The public initiative a visitor chose to join before signing in, kept in their session.
 JOIN_SESSION_KEY = "initiatives_join"
@@ -134,6 +136,29 @@ def add_partner(initiative, *, organisation, role, by):
     return partner
 
 
+def why_partner_stays(partner):
+    """Why the partner cannot be taken off its initiative, or None when it can."""
+    if partner.pk in partners_with_ledger_links(partner.initiative):
+        return _("«%(name)s» ha impegni per cui sono già registrati contributi nel registro delle risorse: togliendolo, "
+                 "quei contributi non sarebbero più collegati ai suoi impegni. Non si può togliere.") % {
+            "name": partner.organisation.name}
+    return None
+
+
+@transaction.atomic
+def remove_partner(partner, *, by):
+    """Take a partner off its initiative, with its commitments; refused while the ledger has
+    contributions towards them (they would lose the commitment they count for)."""
+    partner = Partner.objects.select_for_update().select_related("organisation", "initiative").get(pk=partner.pk)
+    refusal = why_partner_stays(partner)
+    if refusal:
+        raise ValidationError(refusal)
+    commitments = partner.commitments.count()
+    audit.record(by, audit.Action.DELETE, partner,
+                 reason=f"partner tolto ({partner.organisation.name[:150]}, {partner.role}, impegni tolti: {commitments})")
+    partner.delete()
+
+
 def add_commitment(initiative, *, partner, description, by, kind="", quantity=None, due_date=None):
     if partner.initiative_id != initiative.pk:
         raise ValidationError({"partner": _("Scegli un partner di questa iniziativa.")})
@@ -184,6 +209,25 @@ def reach_milestone(milestone, *, by, on=None):
     milestone.save(update_fields=["reached_on"])
     audit.record(by, audit.Action.UPDATE, milestone, reason="traguardo raggiunto")
     return milestone
+
+
+def why_milestone_stays(milestone):
+    """Why the milestone cannot be taken off its initiative, or None when it can."""
+    if milestone.reached_on is not None:
+        return _("Il traguardo «%(title)s» è stato raggiunto il %(on)s: resta nella storia dell'iniziativa e non si può togliere.") % {
+            "title": milestone.title, "on": date_format(milestone.reached_on, "SHORT_DATE_FORMAT")}
+    return None
+
+
+@transaction.atomic
+def remove_milestone(milestone, *, by):
+    """Take a milestone off its initiative; a reached one stays, as part of the initiative's history."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    refusal = why_milestone_stays(milestone)
+    if refusal:
+        raise ValidationError(refusal)
+    audit.record(by, audit.Action.DELETE, milestone, reason=f"traguardo tolto ({milestone.title[:200]})")
+    milestone.delete()
 
 
 def assess_autonomy(initiative, *, by, assessed_on, note="", **items):

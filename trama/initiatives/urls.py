@@ -19,6 +19,8 @@ urlpatterns = [
     path("impegni/<int:pk>/", views.commitment_edit, name="commitment_edit"),
     path("impegni/<int:pk>/contributo/", views.commitment_contribution, name="commitment_contribution"),
     path("traguardi/<int:pk>/raggiunto/", views.milestone_reached, name="milestone_reached"),
+    path("traguardi/<int:pk>/togli/", views.milestone_remove, name="milestone_remove"),
+    path("partner/<int:pk>/togli/", views.partner_remove, name="partner_remove"),
     path("gruppi/<int:group_pk>/attivita/", views.group_activity, name="group_activity"),
     # The public side: no login needed.
     path("catalogo/", views.catalogue, name="catalogue"),

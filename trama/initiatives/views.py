@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from trama.collective.models import Decision, Group
 from trama.people.models import Role
@@ -136,11 +136,15 @@ def initiative_detail(request, pk, obj):
         commitment.can_change = can_change or user.has_perm("initiatives.change_commitment", commitment)
     assessments = queries.assessments_of(obj)
     trend = queries.autonomy_trend(assessments)
+    partners = list(obj.partners.select_related("organisation").order_by("organisation__name"))
+    if can_change:
+        locked = queries.partners_with_ledger_links(obj)
+        for partner in partners:
+            partner.removable = partner.pk not in locked
     return render_page(request, "initiatives/initiative_detail.html", {
         "initiative": obj, "can_change": can_change,
         "can_see_participants": user.has_perm("initiatives.view_participants", obj),
-        "partners": obj.partners.select_related("organisation").order_by("organisation__name"),
-        "commitments": commitments, "milestones": obj.milestones.all(),
+        "partners": partners, "commitments": commitments, "milestones": obj.milestones.all(),
         "transitions": obj.transitions.select_related("by"),
         "assessments": assessments, "last_assessment": assessments[-1] if assessments else None,
         "trend": TREND_LABELS.get(trend), "agreements": obj.agreements.order_by("-starts_on"),
@@ -308,6 +312,42 @@ def partner_add(request, pk, obj):
     return redirect(obj.get_absolute_url() + "#partner")
 
 
+def _partner(request, pk):
+    return get_object_or_404(Partner.objects.select_related("initiative", "organisation"), pk=pk)
+
+
+def _confirm_removal(request, obj, refusal, remove, context):
+    """GET: ask to confirm, or say why it cannot be done; POST: `remove(obj)` and go back to the
+    initiative. A refusal answers 409 on the confirmation page and changes nothing."""
+    initiative = obj.initiative
+    if request.method == "POST" and refusal is None:
+        try:
+            message = remove(obj)
+        except ValidationError as error:  # the state changed since the page was read
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(request, message)
+            return redirect(initiative.get_absolute_url() + context["anchor"])
+    response = render_page(request, "initiatives/confirm_remove.html", {"initiative": initiative, "refusal": refusal, **context})
+    if refusal is not None:
+        response.status_code = 409
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("initiatives.change_initiative", get_object=_partner)
+def partner_remove(request, pk, obj):
+    """Take a partner off the initiative (with its commitments), after a confirmation."""
+    def remove(partner):
+        services.remove_partner(partner, by=request.user)
+        return _("Partner tolto: %(name)s.") % {"name": partner.organisation.name}
+
+    return _confirm_removal(request, obj, services.why_partner_stays(obj), remove, {
+        "anchor": "#partner", "partner": obj, "commitments": obj.commitments.all(),
+        "submit": _("Togli il partner %(name)s") % {"name": obj.organisation.name},
+    })
+
+
 @require_POST
 @permission_required("initiatives.change_initiative", get_object=_initiative)
 def commitment_add(request, pk, obj):
@@ -385,6 +425,19 @@ def milestone_reached(request, pk, obj):
     else:
         messages.success(request, _("Traguardo raggiunto."))
     return redirect(obj.initiative.get_absolute_url() + "#traguardi")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("initiatives.change_initiative", get_object=_milestone)
+def milestone_remove(request, pk, obj):
+    """Take a milestone not yet reached off the initiative, after a confirmation."""
+    def remove(milestone):
+        services.remove_milestone(milestone, by=request.user)
+        return _("Traguardo tolto: %(title)s.") % {"title": milestone.title}
+
+    return _confirm_removal(request, obj, services.why_milestone_stays(obj), remove, {
+        "anchor": "#traguardi", "milestone": obj, "submit": _("Togli il traguardo %(title)s") % {"title": obj.title},
+    })
 
 
 @permission_required("initiatives.view_participants", get_object=_initiative)

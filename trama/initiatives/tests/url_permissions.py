@@ -39,6 +39,10 @@ EXPECTED = {
     "initiatives:commitment_edit": (_url("initiatives:commitment_edit", "commitment"), COMMITTED),
     "initiatives:commitment_contribution": (_url("initiatives:commitment_contribution", "commitment"), COMMITTED),
     "initiatives:milestone_reached": (_url("initiatives:milestone_reached", "milestone"), everyone(405)),
+    "initiatives:milestone_remove": (_url("initiatives:milestone_remove", "milestone"), STAFF),
+    "initiatives:milestone_remove#elsewhere": (_url("initiatives:milestone_remove", "milestone_elsewhere"), COORDINATOR_ONLY),
+    "initiatives:partner_remove": (_url("initiatives:partner_remove", "partner"), STAFF),
+    "initiatives:partner_remove#elsewhere": (_url("initiatives:partner_remove", "partner_elsewhere"), COORDINATOR_ONLY),
     "initiatives:group_activity": (lambda o: reverse("initiatives:group_activity", args=[999999]), everyone(405)),
     "initiatives:catalogue": (_url("initiatives:catalogue"), PUBLIC),
     "initiatives:public": (_url("initiatives:public", "initiative"), PUBLIC),
@@ -95,9 +99,15 @@ def make_objects(request, objects):
     objects["milestone"] = services.add_milestone(initiative, title="Primo pranzo", by=coordinator)
     services.join(initiative, user=users[Role.CITIZEN], neighbourhood=neighbourhood)
     objects["initiative"] = initiative
+    objects["partner"] = partner
     objects["initiative_elsewhere"] = services.create_initiative(
         city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[elsewhere], name="Orto", description="Un orto.",
     )
+    # An organisation the partner account is not a member of, so the initiative stays out of its sight.
+    gardeners = Organisation.objects.create(city=city, name="Amici dell'orto", sector="third_sector")
+    objects["partner_elsewhere"] = services.add_partner(objects["initiative_elsewhere"], organisation=gardeners,
+                                                        role=Partner.Role.VOLUNTEERS, by=coordinator)
+    objects["milestone_elsewhere"] = services.add_milestone(objects["initiative_elsewhere"], title="Prima semina", by=coordinator)
     agreement = services.save_agreement(
         Agreement(city=city, kind=Agreement.Kind.PACT, title="Patto per la sala", subject="Uso della sala", starts_on=date.today()),
         by=coordinator, neighbourhoods=[neighbourhood], parties=[{"organisation": organisation, "commitments": "Apre la sala"}],
