@@ -1,66 +1,18 @@
-// The map of neighbourhoods and places. Everything it needs comes from the data-*
-// attributes of #mappa (the CSP allows no inline script); the page already lists
-// the same data in a table, so any failure here only shows #mappa-errore.
+// The map of neighbourhoods and places, on the base of basemap.js: pilot neighbourhoods
+// stand out and are named, places are dots with a popup linking to their page.
 (function () {
   "use strict";
 
-  var container = document.getElementById("mappa");
-  var notice = document.getElementById("mappa-errore");
-  if (!container) {
+  var base = window.TramaMap.open("mappa");
+  if (!base) {
     return;
   }
-  var data = container.dataset;
+  var data = base.data;
+  var element = window.TramaMap.element;
 
-  function showError(hideMap) {
-    if (notice) {
-      notice.hidden = false;
-    }
-    if (hideMap) {
-      container.hidden = true;
-    }
-  }
-
-  if (typeof window.L === "undefined") {
-    showError(true);
-    return;
-  }
-
-  var map = L.map(container, { scrollWheelZoom: false });
-  map.setView([parseFloat(data.centreLat), parseFloat(data.centreLon)], 12);
-
-  if (data.tileUrl) {
-    var tiles = L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 });
-    var warned = false;
-    tiles.on("tileerror", function () {
-      if (!warned) {
-        warned = true;
-        showError(false);
-      }
-    });
-    tiles.addTo(map);
-  } else {
-    showError(false);
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
-      if (!response.ok) {
-        throw new Error(response.status);
-      }
-      return response.json();
-    });
-  }
-
-  // Popups and labels are built as DOM nodes, never as HTML strings: names come from users.
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text) {
-      node.textContent = text;
-    }
-    if (className) {
-      node.className = className;
-    }
-    return node;
+  var map = base.start();
+  if (!data.tileUrl) {
+    base.showError(false);
   }
 
   function neighbourhoodStyle(feature) {
@@ -103,28 +55,21 @@
     return box;
   }
 
-  getJSON(data.neighbourhoodsUrl)
-    .then(function (collection) {
-      var layer = L.geoJSON(collection, {
-        filter: function (feature) {
-          return feature.geometry !== null;
-        },
-        style: neighbourhoodStyle,
-        onEachFeature: function (feature, shape) {
-          shape.bindTooltip(feature.properties.name, {
-            permanent: feature.properties.is_pilot,
-            direction: "center",
-          });
-          shape.bindPopup(function () {
-            return neighbourhoodPopup(feature);
-          });
-        },
-      }).addTo(map);
-      var bounds = layer.getBounds();
-      if (bounds.isValid()) {
-        map.fitBounds(bounds);
-      }
-      return getJSON(data.placesUrl);
+  base
+    .drawNeighbourhoods({
+      style: neighbourhoodStyle,
+      onEachFeature: function (feature, shape) {
+        shape.bindTooltip(feature.properties.name, {
+          permanent: feature.properties.is_pilot,
+          direction: "center",
+        });
+        shape.bindPopup(function () {
+          return neighbourhoodPopup(feature);
+        });
+      },
+    })
+    .then(function () {
+      return window.TramaMap.getJSON(data.placesUrl);
     })
     .then(function (collection) {
       L.geoJSON(collection, {
@@ -142,7 +87,5 @@
         },
       }).addTo(map);
     })
-    .catch(function () {
-      showError(false);
-    });
+    .catch(base.fail);
 })();

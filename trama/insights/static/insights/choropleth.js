@@ -1,32 +1,17 @@
-// The dashboard's map: each neighbourhood coloured by the value of the chosen indicator.
-// The values come from the table beside the map (data-neighbourhood, data-value of each
-// row), the boundaries from the territory API; the CSP allows no inline script, and when
-// anything fails the table is still there and #mappa-errore says so.
+// The dashboard's map, on the base of trama/basemap.js: each neighbourhood coloured by the
+// value of the chosen indicator. The values come from the table beside the map
+// (data-neighbourhood, data-value of each row), which stays there when the map fails.
 (function () {
   "use strict";
 
-  var container = document.getElementById("mappa-indicatori");
-  var notice = document.getElementById("mappa-errore");
-  if (!container) {
+  var base = window.TramaMap.open("mappa-indicatori");
+  if (!base) {
     return;
   }
-  var data = container.dataset;
+  var data = base.data;
+  var element = window.TramaMap.element;
   // Five shades of Bootstrap Italia's blue, from low to high.
   var SHADES = ["#d9e8f6", "#a6c8ea", "#5c9ad8", "#0066cc", "#004080"];
-
-  function showError(hideMap) {
-    if (notice) {
-      notice.hidden = false;
-    }
-    if (hideMap) {
-      container.hidden = true;
-    }
-  }
-
-  if (typeof window.L === "undefined") {
-    showError(true);
-    return;
-  }
 
   var values = {};
   var numbers = [];
@@ -52,32 +37,7 @@
     return SHADES[step];
   }
 
-  var map = L.map(container, { scrollWheelZoom: false });
-  map.setView([parseFloat(data.centreLat), parseFloat(data.centreLon)], 12);
-
-  if (data.tileUrl) {
-    var tiles = L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 });
-    var warned = false;
-    tiles.on("tileerror", function () {
-      if (!warned) {
-        warned = true;
-        showError(false);
-      }
-    });
-    tiles.addTo(map);
-  }
-
-  // Labels are DOM nodes, never HTML strings: names come from users.
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text) {
-      node.textContent = text;
-    }
-    if (className) {
-      node.className = className;
-    }
-    return node;
-  }
+  var map = base.start();
 
   function style(feature) {
     var value = values[String(feature.id)];
@@ -125,35 +85,24 @@
     return control;
   }
 
-  fetch(data.neighbourhoodsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) {
-      if (!response.ok) {
-        throw new Error(response.status);
-      }
-      return response.json();
+  base
+    .drawNeighbourhoods({
+      filter: function (feature) {
+        return values[String(feature.id)] !== undefined;
+      },
+      style: style,
+      onEachFeature: function (feature, shape) {
+        shape.bindTooltip(function () {
+          return tooltip(feature);
+        }, { sticky: true });
+      },
     })
-    .then(function (collection) {
-      var layer = L.geoJSON(collection, {
-        filter: function (feature) {
-          return feature.geometry !== null && values[String(feature.id)] !== undefined;
-        },
-        style: style,
-        onEachFeature: function (feature, shape) {
-          shape.bindTooltip(function () {
-            return tooltip(feature);
-          }, { sticky: true });
-        },
-      }).addTo(map);
+    .then(function (layer) {
       legend().addTo(map);
-      var bounds = layer.getBounds();
-      if (bounds.isValid()) {
-        map.fitBounds(bounds);
-      } else {
-        showError(false);
+      if (!layer.getBounds().isValid()) {
+        base.showError(false);
       }
-      container.dataset.ready = "1";
+      base.container.dataset.ready = "1";
     })
-    .catch(function () {
-      showError(false);
-    });
+    .catch(base.fail);
 })();

@@ -1,35 +1,20 @@
-// A theme's map: neighbourhoods shaded by how many of the theme's texts they hold. The counts come
-// from data-counts on #mappa (already suppressed on the server where needed; null = hidden); the
-// page lists the same numbers in a table, so any failure here only shows #mappa-errore.
+// A theme's map, on the base of trama/basemap.js: neighbourhoods shaded by how many of the
+// theme's texts they hold. The counts come from data-counts on #mappa (already suppressed on
+// the server where needed; null = hidden), and the page lists the same numbers in a table.
 (function () {
   "use strict";
 
-  var container = document.getElementById("mappa");
-  var notice = document.getElementById("mappa-errore");
-  if (!container) {
+  var base = window.TramaMap.open("mappa");
+  if (!base) {
     return;
   }
-  var data = container.dataset;
-
-  function showError(hideMap) {
-    if (notice) {
-      notice.hidden = false;
-    }
-    if (hideMap) {
-      container.hidden = true;
-    }
-  }
-
-  if (typeof window.L === "undefined") {
-    showError(true);
-    return;
-  }
+  var data = base.data;
 
   var counts = {};
   try {
     counts = JSON.parse(data.counts || "{}");
   } catch (error) {
-    showError(true);
+    base.showError(true);
     return;
   }
   var highest = 0;
@@ -39,27 +24,12 @@
     }
   });
 
-  var map = L.map(container, { scrollWheelZoom: false });
-  map.setView([parseFloat(data.centreLat), parseFloat(data.centreLon)], 12);
-  if (data.tileUrl) {
-    var tiles = L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 });
-    var warned = false;
-    tiles.on("tileerror", function () {
-      if (!warned) {
-        warned = true;
-        showError(false);
-      }
-    });
-    tiles.addTo(map);
-  }
+  base.start();
 
   function label(feature) {
     var value = counts[String(feature.id)];
     var text = value === null || value === undefined ? data.labelHidden : value + " " + data.labelItems;
-    // A DOM node, never an HTML string: names come from users.
-    var node = document.createElement("span");
-    node.textContent = feature.properties.name + ": " + text;
-    return node;
+    return window.TramaMap.element("span", feature.properties.name + ": " + text);
   }
 
   function style(feature) {
@@ -74,29 +44,15 @@
     };
   }
 
-  fetch(data.neighbourhoodsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) {
-      if (!response.ok) {
-        throw new Error(response.status);
-      }
-      return response.json();
+  base
+    .drawNeighbourhoods({
+      filter: function (feature) {
+        return Object.prototype.hasOwnProperty.call(counts, String(feature.id));
+      },
+      style: style,
+      onEachFeature: function (feature, shape) {
+        shape.bindTooltip(label(feature), { direction: "center" });
+      },
     })
-    .then(function (collection) {
-      var layer = L.geoJSON(collection, {
-        filter: function (feature) {
-          return feature.geometry !== null && Object.prototype.hasOwnProperty.call(counts, String(feature.id));
-        },
-        style: style,
-        onEachFeature: function (feature, shape) {
-          shape.bindTooltip(label(feature), { direction: "center" });
-        },
-      }).addTo(map);
-      var bounds = layer.getBounds();
-      if (bounds.isValid()) {
-        map.fitBounds(bounds);
-      }
-    })
-    .catch(function () {
-      showError(false);
-    });
+    .catch(base.fail);
 })();
