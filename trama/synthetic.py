@@ -6,6 +6,7 @@ synthetic: accounts and organisations have e-mails at SYNTHETIC_DOMAIN, people
 are called "Persona sintetica N", and everything else hangs off them.
 """
 
+import importlib
 import math
 import random
 from contextlib import contextmanager
@@ -13,13 +14,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal
-from trama.collective.models import Group, Meeting, Membership
+from trama.collective.models import Group, Meeting, Membership, Suggestion
+from trama.collective.services import refresh_suggestions
 from trama.initiatives.models import (
     Agreement,
     AgreementParty,
@@ -37,6 +41,7 @@ from trama.market.services import sector_of, value_of
 from trama.market.text import stem_text
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.territory.models import Place
+from trama.themes.models import DiscoveryRun, Tag, TextItem, Theme, ThemeEvent, TraditionalCategory
 from trama.themes.services import sync_text_items
 
 SYNTHETIC_DOMAIN = "sintetico.invalid"
@@ -464,6 +469,32 @@ MILESTONES = ["Primo incontro aperto", "Trovato uno spazio stabile", "Dieci part
 PARTNER_ROLES = [(Partner.Role.PROMOTER, 3), (Partner.Role.CO_MANAGER, 3), (Partner.Role.HOST, 3), (Partner.Role.FUNDER, 1),
                  (Partner.Role.VOLUNTEERS, 2)]
 
+# The themes discovery found and the team named, one per phrase bank: (name in people's words,
+# key phrases as the engine shows them, traditional categories it touches, outside all of them).
+# One is left undecided (no category, not marked outside), as happens while the team discusses it.
+NAMED_THEMES = {
+    "solitudine": ("Soli in casa", ["sola", "compagnia", "due chiacchiere", "sera", "amici"], [], True),
+    "digitale": ("Il telefono e lo SPID non li so usare", ["spid", "smartphone", "computer", "app", "prenotare le visite"], [], True),
+    "casa_bollette": ("Bollette e affitto che non si riesce a pagare", ["bollette", "sfratto", "affitto", "casa popolare", "bonus"],
+                      ["poverta_adulti", "poverta"], False),
+    "compiti": ("Compiti senza nessuno che aiuti", ["compiti", "matematica", "doposcuola", "ripetizioni", "inglese"],
+                ["famiglia_minori", "infanzia_famiglia"], False),
+    "caregiver": ("Chi assiste non ha mai respiro", ["assiste", "malato", "qualche ora", "alzheimer", "sollievo"],
+                  ["anziani", "disabili", "disabilita"], False),
+    "lavoro": ("Rimasti senza lavoro", ["lavoro", "curriculum", "disoccupato", "licenziata", "colloquio"], ["poverta_adulti"], False),
+    "trasporti": ("Nessuno che accompagni alle visite", ["passaggio", "visite in ospedale", "accompagni", "autobus", "macchina"], [], False),
+    "cibo": ("A fine mese non c'è da mangiare", ["spesa", "pacchi alimentari", "fine del mese", "emporio solidale", "pasti"],
+             ["poverta_adulti", "poverta"], False),
+    "lingua": ("L'italiano degli uffici e della scuola", ["italiano", "permesso di soggiorno", "corso", "tradurre", "documenti"],
+               ["immigrati"], False),
+    "giovani": ("Ragazzi chiusi in camera", ["ragazzi", "figlio", "esce più di casa", "bullismo", "scuola"], [], True),
+    "salute": ("Medicine, cadute e visite saltate", ["medicine", "caduta", "visite", "farmaci", "medico"], ["anziani"], False),
+}
+DISCOVERY_DAYS_BEFORE_END = 30   # the one discovery run; texts written after it were tagged on arrival
+UNTAGGED_SHARE = 0.05            # texts no theme fits well enough
+PERSON_TAG_SHARE = 0.02          # texts a worker tagged by hand
+TAG_CONFIDENCE = (0.6, 0.95)
+
 
 def synthetic_users():
     return User.objects.filter(email__endswith="@" + SYNTHETIC_DOMAIN)
@@ -487,6 +518,8 @@ def delete_synthetic():
     people = Person.objects.filter(display_name__startswith=PERSON_PREFIX)
     organisations = Organisation.objects.filter(email__endswith="@" + SYNTHETIC_DOMAIN)
     initiatives = Initiative.objects.filter(name__startswith=INITIATIVE_PREFIX)
+    Theme.objects.filter(named_by__in=accounts).delete()  # with their tags and events
+    DiscoveryRun.objects.filter(requested_by__in=accounts).delete()
     Agreement.objects.filter(initiative__in=initiatives).delete()
     initiatives.delete()
     Group.objects.filter(name__startswith=GROUP_PREFIX).delete()
@@ -547,6 +580,7 @@ class CityGenerator:
         for place in Place.objects.filter(neighbourhood__in=self.hoods).order_by("pk"):
             self.places.setdefault(place.neighbourhood_id, []).append(place)
         self.counts = {}
+        self.theme_of = {}  # (text item source, source id) -> the phrase bank its text was written from
 
     # Helpers ---------------------------------------------------------------
 
@@ -634,6 +668,14 @@ class CityGenerator:
         # The themes app's copy of the texts (needs, signals, encounter notes), as its signals would have made it.
         self.counts[_("testi per i temi")] = sync_text_items(self.city)[0]
         self.log(f"{_('testi per i temi')}: {self.counts[_('testi per i temi')]}")
+        with _dates_as_given([DiscoveryRun, Theme, Tag]):
+            self.make_themes()
+        # The suggestions to convene a group, as the collective app's refresh would have left them that evening.
+        evening, before = datetime.combine(self.end, time(20), tzinfo=self.zone), timezone.now()
+        created, _updated, _deleted = refresh_suggestions(self.city, now=evening)
+        Suggestion.objects.filter(city=self.city, created_at__gte=before).update(created_at=evening, updated_at=evening)
+        self.counts[_("proposte di gruppo")] = created
+        self.log(f"{_('proposte di gruppo')}: {created}")
         return self.counts
 
     def make_organisations(self):
@@ -833,6 +875,7 @@ class CityGenerator:
         self.write(Offer, offers, _("offerte"))
         self.link(Offer.neighbourhoods, [(o, h) for o, hoods in zip(offers, hoods_of_offer) for h in hoods])
         self.write(Need, needs, _("richieste"))
+        self.theme_of.update(((TextItem.Source.NEED, n.pk), n.theme) for n in needs)
         self.write(Match, matches, _("abbinamenti"))
 
         contributions = []
@@ -882,6 +925,7 @@ class CityGenerator:
                 age_band=rng.choice([""] + Signal.AgeBand.values), household=rng.choice([""] + Signal.Household.values),
                 person_aware=rng.choice(Signal.Aware.values), created_at=created, status_changed_at=created,
             )
+            signal.theme = theme
             signals.append(signal)
             # How far it went depends on its age: recent ones are still in the queue.
             if age < 3 or (age < 20 and rng.random() < 0.4):
@@ -906,11 +950,13 @@ class CityGenerator:
             if contacted is None:
                 continue
             signal.mark_contacted(now=contacted)
-            encounters.append(Encounter(
+            encounter = Encounter(
                 neighbourhood=hood, worker=worker, person=signal.person, signal=signal,
                 outreach=tasks[-1] if not known else None, setting=rng.choice(Encounter.Setting.values),
                 happened_at=contacted, notes=self.roughen(rng.choice(THEMES[theme]["note"])), created_at=contacted,
-            ))
+            )
+            encounter.theme = theme
+            encounters.append(encounter)
             closed = self.later(contacted, 5, 90)
             if closed is not None and rng.random() < 0.85:
                 signal.close(now=closed)
@@ -934,12 +980,16 @@ class CityGenerator:
             hood = rng.choices(self.hoods, self.weights)[0]
             person = rng.choice(self.people_of[hood.pk]) if self.people_of[hood.pk] and rng.random() < 0.7 else None
             happened = self.moment(after=person.first_contact_at if person else None)
-            encounters.append(Encounter(
+            encounter = Encounter(
                 neighbourhood=hood, worker=rng.choice(self.workers_of[hood.pk]), person=person,
                 setting=rng.choice(Encounter.Setting.values), happened_at=happened, created_at=happened,
-                notes=self.roughen(rng.choice(THEMES[self.theme()]["note"])),
-            ))
+            )
+            encounter.theme = self.theme()
+            encounter.notes = self.roughen(rng.choice(THEMES[encounter.theme]["note"]))
+            encounters.append(encounter)
         self.write(Encounter, encounters, _("incontri"))
+        self.theme_of.update(((TextItem.Source.SIGNAL, s.pk), s.theme) for s in signals)
+        self.theme_of.update(((TextItem.Source.ENCOUNTER, e.pk), e.theme) for e in encounters)
 
     def make_collective(self):
         """Groups of people with similar needs in one neighbourhood, their meetings, and neighbourhood tables."""
@@ -961,7 +1011,7 @@ class CityGenerator:
                 status_changed_at=changed or created, created_by=worker, created_at=created,
                 closing_note="Il gruppo ha deciso di fermarsi." if status == Group.Status.CLOSED else "",
             )
-            group.synthetic_activity = slug
+            group.synthetic_activity, group.synthetic_theme = slug, theme
             groups.append(group)
             people = self.people_of[hood.pk]
             group.synthetic_people = rng.sample(people, min(len(people), rng.randint(5, 12)))
@@ -1008,6 +1058,7 @@ class CityGenerator:
             created_at=datetime.combine(self.start, time(9), tzinfo=self.zone),
         ) for slug, name, description, _themes in ACTIVITIES]
         self.write(InterventionObject, objects, _("oggetti di intervento"))
+        self.objects = objects
         object_of = {o.slug.removeprefix(OBJECT_SLUG_PREFIX): o for o in objects}
         org_by_hood = {}
         for org_id, hood_id in Organisation.neighbourhoods.through.objects.filter(
@@ -1101,6 +1152,7 @@ class CityGenerator:
                             for org in chosen]
 
         self.write(Initiative, initiatives, _("iniziative"))
+        self.initiatives = initiatives
         self.link(Initiative.neighbourhoods, hoods)
         for rows, model in ((transitions, StageTransition), (partners, Partner), (commitments, Commitment),
                             (milestones, Milestone), (participations, Participation), (assessments, AutonomyAssessment),
@@ -1108,6 +1160,93 @@ class CityGenerator:
             self.write(model, rows)  # in this order: each row's parents have their ids by then
         self.counts[_("partner, impegni, traguardi e partecipanti delle iniziative")] = (
             len(partners) + len(commitments) + len(milestones) + len(participations))
+
+    def make_themes(self):
+        """The themes of NAMED_THEMES that have texts, as if one discovery run had found them a month before
+        the reference date, a coordinator had named them and linked them to the traditional categories, and
+        newer texts had been tagged on arrival; a few tags set by workers, a few texts left without a theme.
+        Groups, activities and initiatives get the themes they answer."""
+        rng, by = self.rng, self.coordinators[0]
+        items = list(TextItem.objects.filter(city=self.city).order_by("pk")
+                     .values_list("pk", "source", "source_id", "written_at", "neighbourhood_id"))
+        keys = {pk: self.theme_of.get((source, source_id)) for pk, source, source_id, _w, _n in items}
+        found = [key for key in THEME_NAMES if key in set(keys.values())]
+        if not found:
+            return
+        ran = datetime.combine(self.end - timedelta(days=DISCOVERY_DAYS_BEFORE_END), time(9), tzinfo=self.zone)
+        finished = ran + timedelta(minutes=rng.randint(3, 20))
+        last_moment = datetime.combine(self.end, time(19), tzinfo=self.zone)
+        named_at = {key: finished + timedelta(days=rng.uniform(1, 20)) for key in found}
+        run = DiscoveryRun(
+            city=self.city, since=self.start, until=ran.date(), seed=1, status=DiscoveryRun.Status.DONE, progress=100,
+            item_count=sum(1 for _pk, _s, _id, written, _n in items if written.date() <= ran.date()),
+            theme_count=len(found), requested_by=by, created_at=ran, finished_at=finished,
+        )
+        self.write(DiscoveryRun, [run])
+
+        tags = []
+        for pk, _source, _source_id, written, hood in items:
+            key = keys[pk]
+            draw = rng.random()
+            if key is None or draw < UNTAGGED_SHARE:
+                continue
+            if draw < UNTAGGED_SHARE + PERSON_TAG_SHARE:
+                at = min(max(written, named_at[key]) + timedelta(days=rng.uniform(0, 10)), last_moment)
+                tag = Tag(item_id=pk, origin=Tag.Origin.PERSON, set_by=rng.choice(self.workers_of.get(hood) or self.coordinators),
+                          created_at=at)
+            elif written < ran:
+                tag = Tag(item_id=pk, origin=Tag.Origin.ENGINE, confidence=round(rng.uniform(*TAG_CONFIDENCE), 3), created_at=finished)
+            else:
+                tag = Tag(item_id=pk, origin=Tag.Origin.SUGGESTED, confidence=round(rng.uniform(*TAG_CONFIDENCE), 3), created_at=written)
+            tag.key, tag.written = key, written
+            tags.append(tag)
+
+        themes = {}
+        for key in found:
+            name, phrases, _codes, outside = NAMED_THEMES[key]
+            dates = [t.written for t in tags if t.key == key] or [ran]
+            themes[key] = Theme(
+                city=self.city, status=Theme.Status.NAMED, name=name, suggested_name=", ".join(phrases[:2]), key_phrases=phrases,
+                outside_categories=outside, run=run, first_seen=min(dates), last_seen=max(dates), named_by=by,
+                named_at=named_at[key], created_at=finished,
+            )
+        self.write(Theme, list(themes.values()), _("temi"))
+        for tag in tags:
+            tag.theme = themes[tag.key]
+        self.write(Tag, tags, _("etichette"))
+
+        categories = self.traditional_categories()
+        links, events = [], []
+        for key, theme in themes.items():
+            _name, phrases, codes, outside = NAMED_THEMES[key]
+            codes = [code for code in codes if code in categories]
+            links += [(theme, categories[code]) for code in codes]
+            size = sum(1 for t in tags if t.key == key and t.origin == Tag.Origin.ENGINE)
+            # What name_theme and set_categories record, after the run's proposal.
+            events.append(ThemeEvent(theme=theme, action=ThemeEvent.Action.PROPOSED, by=by, at=finished,
+                                     detail={"run": run.pk, "size": size, "key_phrases": phrases}))
+            events.append(ThemeEvent(theme=theme, action=ThemeEvent.Action.NAMED, by=by, at=theme.named_at,
+                                     detail={"name": theme.name, "suggested_name": theme.suggested_name}))
+            if codes or outside:
+                events.append(ThemeEvent(theme=theme, action=ThemeEvent.Action.LINKED, by=by, at=theme.named_at + timedelta(hours=2),
+                                         detail={"categories": codes, "outside": outside}))
+        self.link(Theme.categories, links)
+        self.write(ThemeEvent, events, _("eventi del tema"))
+
+        answers = {slug: [themes[k] for k in answered if k in themes] for slug, _n, _d, answered in ACTIVITIES}
+        self.link(Group.themes, [(g, themes[g.synthetic_theme]) for g in self.groups if g.synthetic_theme in themes])
+        self.link(InterventionObject.themes, [(o, t) for o in self.objects for t in answers[o.slug.removeprefix(OBJECT_SLUG_PREFIX)]])
+        self.link(Initiative.themes, [
+            (i, t) for i in self.initiatives
+            for t in ([themes[i.origin_group.synthetic_theme]] if i.origin_group and i.origin_group.synthetic_theme in themes
+                      else answers[i.intervention_object.slug.removeprefix(OBJECT_SLUG_PREFIX)])
+        ])
+
+    def traditional_categories(self):
+        """The traditional categories by code; loaded as the themes app's migration loads them if the table is empty."""
+        if not TraditionalCategory.objects.exists():
+            importlib.import_module("trama.themes.migrations.0002_traditional_categories").load(apps, None)
+        return {c.code: c for c in TraditionalCategory.objects.all()}
 
     def outreach(self, signal, worker, triaged):
         rng = self.rng
