@@ -1,6 +1,6 @@
-"""Shared vocabulary of the permission walk (tests/test_permissions.py).
+"""Helpers shared by the tests of several apps.
 
-Each app may declare the expectations of its own URLs in
+The vocabulary of the permission walk (tests/test_permissions.py): each app may declare the expectations of its own URLs in
 `trama/<app>/tests/url_permissions.py`: a dict `EXPECTED` (URL name ->
 (function building the URL from the objects, expectations per role)) and,
 optionally, `make_objects(request, objects)` adding the objects its URLs need
@@ -8,6 +8,9 @@ optionally, `make_objects(request, objects)` adding the objects its URLs need
 """
 
 import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from trama.people.models import Role
 
@@ -36,3 +39,20 @@ STIGMA = re.compile(
     r"|vulnerabil[ei]|disabil[ei]|handicappat[oaie]|tossicodipendent[ei]|anzian[oaie]|immigrat[oaie]|extracomunitar[oaie])\b",
     re.IGNORECASE,
 )
+
+
+def queries_of(client, url):
+    """How many queries a GET of `url` makes, asserting it answers 200; a first GET warms up the session and caches."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def assert_queries_do_not_grow(client, url, grow, few=2, more=18):
+    """`url` reads as many queries once `grow(more)` has added rows as it did after `grow(few)`."""
+    grow(few)
+    before = queries_of(client, url)
+    grow(more)
+    assert queries_of(client, url) == before

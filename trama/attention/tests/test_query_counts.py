@@ -3,24 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from trama.attention import services
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
 from trama.people.models import Role
+from trama.testing import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
-
-
-def queries_of(client, url):
-    client.get(url)  # warm-up: the session and per-process caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 @pytest.fixture
@@ -69,8 +60,4 @@ PAGES = [
 @pytest.mark.parametrize("role, name, query", PAGES)
 def test_attention_list_pages_read_as_many_queries_for_twenty_rows_as_for_two(client, users, grow, role, name, query):
     client.force_login(users[role])
-    url = reverse(name) + query
-    grow(2)
-    few = queries_of(client, url)
-    grow(18)
-    assert queries_of(client, url) == few
+    assert_queries_do_not_grow(client, reverse(name) + query, grow)

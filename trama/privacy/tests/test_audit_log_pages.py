@@ -1,13 +1,12 @@
 """The audit log is read by keyset pages: fixed queries at any depth, hostile cursors refused with a 400."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trama.people.models import Role
 from trama.privacy import audit
 from trama.privacy.models import AuditEntry
+from trama.testing import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +22,8 @@ def grow(users, n):
         audit.record(users[Role.WORKER], audit.Action.READ, object_type="people.person", object_id=str(i), reason="prova")
 
 
-def queries_of(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_audit_log_reads_as_many_queries_for_many_entries_as_for_few(coordinator_client, users):
-    url = reverse("privacy:audit")
-    grow(users, 2)
-    few = queries_of(coordinator_client, url)
-    grow(users, 120)
-    assert queries_of(coordinator_client, url) == few
+    assert_queries_do_not_grow(coordinator_client, reverse("privacy:audit"), lambda n: grow(users, n), more=120)
 
 
 def test_following_the_next_links_walks_every_entry_once_and_back(coordinator_client, users):
