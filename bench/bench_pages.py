@@ -20,6 +20,7 @@ import common  # noqa: E402
 common.scratch_django(ALLOWED_HOSTS="testserver")
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
@@ -29,12 +30,17 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, include, path, reverse  # noqa: E402
 
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal  # noqa: E402
+from trama.collective.models import Group, Meeting, Suggestion  # noqa: E402
+from trama.initiatives.models import Initiative  # noqa: E402
+from trama.insights import periods  # noqa: E402
 from trama.market.models import Contribution, Match, Need, Offer  # noqa: E402
 from trama.people.models import Consent, Organisation, Person, Role, User  # noqa: E402
 from trama.privacy.models import AuditEntry  # noqa: E402
 from trama.privacy.views import AUDIT_PAGE_SIZE  # noqa: E402
 from trama.shortcuts import keyset_cursor  # noqa: E402
 from trama.synthetic import synthetic_users  # noqa: E402
+from trama.themes.models import Tag, TextItem, Theme  # noqa: E402
+from trama.themes.queries import themes_of  # noqa: E402
 
 
 def floor(request):
@@ -44,7 +50,11 @@ def floor(request):
 # This module is the URLconf while measuring: the project's URLs plus the floor.
 urlpatterns = [path("bench-floor/", floor, name="bench_floor"), path("", include("trama.urls"))]
 
-COUNTED = [User, Organisation, Antenna, Person, Consent, Offer, Need, Match, Contribution, Signal, OutreachTask, Encounter]
+COUNTED = [User, Organisation, Antenna, Person, Consent, Offer, Need, Match, Contribution, Signal, OutreachTask, Encounter,
+           TextItem, Theme, Tag, Group, Meeting, Suggestion, Initiative]
+# The dashboard of a closed period is cached (trama.insights.indicators.evaluate): measured with the cache
+# emptied before every request (cold, the first look at a period) and as it comes (warm).
+CLOSED_YEAR = periods.current("year").previous().param
 
 # (figure, role, URL name, query string)
 PAGES = [
@@ -60,12 +70,34 @@ PAGES = [
     ("coordinator: signal queue (city)", Role.COORDINATOR, "attention:queue", ""),
     ("coordinator: people list (city)", Role.COORDINATOR, "people:people", ""),
     ("coordinator: ledger", Role.COORDINATOR, "market:ledger", ""),
+    ("coordinator: dashboard, this quarter (live)", Role.COORDINATOR, "insights:dashboard", ""),
+    (f"coordinator: dashboard, year {CLOSED_YEAR} (cold)", Role.COORDINATOR, "insights:dashboard", f"?periodo={CLOSED_YEAR}"),
+    (f"coordinator: dashboard, year {CLOSED_YEAR} (warm)", Role.COORDINATOR, "insights:dashboard", f"?periodo={CLOSED_YEAR}"),
+    ("worker: dashboard, this quarter (live)", Role.WORKER, "insights:dashboard", ""),
+    ("worker: themes list", Role.WORKER, "themes:themes", ""),
+    ("worker: biggest named theme", Role.WORKER, "themes:theme", ""),
+    ("coordinator: biggest named theme", Role.COORDINATOR, "themes:theme", ""),
+    ("worker: groups list", Role.WORKER, "collective:groups", ""),
+    ("worker: group suggestions", Role.WORKER, "collective:suggestions", ""),
+    ("worker: calendar", Role.WORKER, "collective:calendar", ""),
+    ("worker: initiatives list", Role.WORKER, "initiatives:list", ""),
     ("antenna: own signals", Role.ANTENNA, "attention:my_signals", ""),
     ("partner: offers list", Role.PARTNER, "market:offers", ""),
     ("citizen: map", Role.CITIZEN, "territory:map", ""),
     ("anonymous: offers list", None, "market:offers", ""),
     ("anonymous: home", None, "home", ""),
+    ("anonymous: initiatives catalogue", None, "initiatives:catalogue", ""),
+    ("anonymous: public calendar", None, "collective:public_calendar", ""),
+    ("anonymous: open data", None, "insights:open_data", ""),
 ]
+COLD = {figure for figure, *_rest in PAGES if figure.endswith("(cold)")}
+
+
+def url_args():
+    """The arguments of the pages about one record: the named theme with the most texts."""
+    city = synthetic_users().filter(role=Role.COORDINATOR).order_by("pk").first().city
+    biggest = themes_of(city, [Theme.Status.NAMED]).first()
+    return {"themes:theme": [biggest.pk]} if biggest else {}
 
 
 def accounts():
@@ -90,17 +122,21 @@ def client_for(user):
     return client
 
 
-def measure(client, url, n):
-    """Median and p95 in milliseconds of `n` requests after two warm-up ones, and the queries of one."""
+def measure(client, url, n, before=lambda: None):
+    """Median and p95 in milliseconds of `n` requests after two warm-up ones, and the queries of one.
+    `before` runs ahead of every request, outside the time measured."""
     for _ in range(2):
+        before()
         response = client.get(url)
     if response.status_code != 200:
         return None, response.status_code
+    before()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     n_queries = len(queries)  # now: the log is reset by the next request
     timings = []
     for _ in range(n):
+        before()
         t0 = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - t0) * 1000)
@@ -144,16 +180,17 @@ def main():
 
     settings.ROOT_URLCONF = __name__
     users = accounts()
+    args_of = url_args()
     results, notes = [], []
     floor_ms = None
     for figure, role, name, query in [("floor: bare view, logged in", Role.WORKER, "bench_floor", ""),
                                       ("health check /salute/", None, "health", "")] + PAGES:
         try:
-            url = reverse(name) + query
+            url = reverse(name, args=args_of.get(name)) + query
         except NoReverseMatch:
-            notes.append(f"{figure}: skipped, no URL named {name}")
+            notes.append(f"{figure}: skipped, no URL named {name} (or no record to show)")
             continue
-        timing, status = measure(client_for(users[role]), url, args.requests)
+        timing, status = measure(client_for(users[role]), url, args.requests, before=cache.clear if figure in COLD else lambda: None)
         if timing is None:
             notes.append(f"{figure}: skipped, {url} answered {status}")
             continue
@@ -189,7 +226,7 @@ def main():
     print(f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
           f"generated in {generate_s:.1f} s, rev {report['git_revision']}")
     for f in report["figures"]:
-        print(f"{f['figure']:48} {f['value']:8.2f} {f['unit']}  x{f['ratio_to_floor']:<5} ({f['queries']} queries)")
+        print(f"{f['figure']:56} {f['value']:8.2f} {f['unit']}  x{f['ratio_to_floor']:<5} ({f['queries']} queries)")
     print(f"deep page: audit log page {DEEP_PAGE:,} costs x{deep_ratio} of page 1 ({audit_rows} entries, keyset pagination)")
     for note in notes:
         print("note:", note)
