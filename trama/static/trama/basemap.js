@@ -85,19 +85,19 @@
     });
   };
 
-  // The base map of the element with this id, or null when there is none on the page or
-  // Leaflet did not load (then the notice is shown and the empty container hidden).
-  function open(containerId) {
+  // Calls draw(base) with the base map of the element with this id, unless the page has no
+  // such element or Leaflet did not load (then the notice is shown and the empty container hidden).
+  function open(containerId, draw) {
     var container = document.getElementById(containerId);
     if (!container) {
-      return null;
+      return;
     }
     var base = new BaseMap(container);
     if (typeof window.L === "undefined") {
       base.showError(true);
-      return null;
+      return;
     }
-    return base;
+    draw(base);
   }
 
   window.TramaMap = { open: open, element: element, getJSON: getJSON };

@@ -1,12 +1,8 @@
-// The map of neighbourhoods and places, on the base of basemap.js: pilot neighbourhoods
+// The map of neighbourhoods and places, on the base of trama/basemap.js: pilot neighbourhoods
 // stand out and are named, places are dots with a popup linking to their page.
-(function () {
+window.TramaMap.open("mappa", function (base) {
   "use strict";
 
-  var base = window.TramaMap.open("mappa");
-  if (!base) {
-    return;
-  }
   var data = base.data;
   var element = window.TramaMap.element;
 
@@ -88,4 +84,4 @@
       }).addTo(map);
     })
     .catch(base.fail);
-})();
+});

@@ -1,13 +1,9 @@
 // The dashboard's map, on the base of trama/basemap.js: each neighbourhood coloured by the
 // value of the chosen indicator. The values come from the table beside the map
 // (data-neighbourhood, data-value of each row), which stays there when the map fails.
-(function () {
+window.TramaMap.open("mappa-indicatori", function (base) {
   "use strict";
 
-  var base = window.TramaMap.open("mappa-indicatori");
-  if (!base) {
-    return;
-  }
   var data = base.data;
   var element = window.TramaMap.element;
   // Five shades of Bootstrap Italia's blue, from low to high.
@@ -105,4 +101,4 @@
       base.container.dataset.ready = "1";
     })
     .catch(base.fail);
-})();
+});

@@ -1,13 +1,9 @@
 // A theme's map, on the base of trama/basemap.js: neighbourhoods shaded by how many of the
 // theme's texts they hold. The counts come from data-counts on #mappa (already suppressed on
 // the server where needed; null = hidden), and the page lists the same numbers in a table.
-(function () {
+window.TramaMap.open("mappa", function (base) {
   "use strict";
 
-  var base = window.TramaMap.open("mappa");
-  if (!base) {
-    return;
-  }
   var data = base.data;
 
   var counts = {};
@@ -55,4 +51,4 @@
       },
     })
     .catch(base.fail);
-})();
+});
