@@ -55,6 +55,7 @@ COUNTED = [User, Organisation, Antenna, Person, Consent, Offer, Need, Match, Con
 # The dashboard of a closed period is cached (trama.insights.indicators.evaluate): measured with the cache
 # emptied before every request (cold, the first look at a period) and as it comes (warm).
 CLOSED_YEAR = periods.current("year").previous().param
+THIS_YEAR = periods.current("year").param
 
 # (figure, role, URL name, query string)
 PAGES = [
@@ -71,6 +72,7 @@ PAGES = [
     ("coordinator: people list (city)", Role.COORDINATOR, "people:people", ""),
     ("coordinator: ledger", Role.COORDINATOR, "market:ledger", ""),
     ("coordinator: dashboard, this quarter (live)", Role.COORDINATOR, "insights:dashboard", ""),
+    (f"coordinator: dashboard, year {THIS_YEAR} so far (live)", Role.COORDINATOR, "insights:dashboard", f"?periodo={THIS_YEAR}"),
     (f"coordinator: dashboard, year {CLOSED_YEAR} (cold)", Role.COORDINATOR, "insights:dashboard", f"?periodo={CLOSED_YEAR}"),
     (f"coordinator: dashboard, year {CLOSED_YEAR} (warm)", Role.COORDINATOR, "insights:dashboard", f"?periodo={CLOSED_YEAR}"),
     ("worker: dashboard, this quarter (live)", Role.WORKER, "insights:dashboard", ""),
