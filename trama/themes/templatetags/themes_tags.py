@@ -33,6 +33,8 @@ def themes_of_person(user, person):
 @register.simple_tag
 def person_themes(user, person):
     """Staff allowed to see the person get the themes of their texts; anyone else gets None."""
-    if person is None or getattr(user, "role", None) not in (Role.COORDINATOR, Role.WORKER) or not user.has_perm("people.view_person", person):
+    if person is None or getattr(user, "role", None) not in (Role.COORDINATOR, Role.WORKER):
+        return None
+    if not user.has_perm("people.view_person", person):
         return None
     return list(themes_of_person(user, person)[:50])
