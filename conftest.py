@@ -1,11 +1,12 @@
-"""Fixtures shared by every test: small factories for cities, neighbourhoods and accounts."""
+"""Fixtures shared by every test: small factories for cities, neighbourhoods, accounts, organisations and people."""
 
 import itertools
 
 import pytest
 
 from trama.market.index import forget_indexes
-from trama.people.models import Role, User
+from trama.people.models import Consent, Organisation, Person, Role, User
+from trama.people.services import register_person
 from trama.territory.models import City, Neighbourhood
 
 _seq = itertools.count(1)
@@ -73,3 +74,37 @@ def users(make_user, neighbourhood):
         Role.ANTENNA: make_user(Role.ANTENNA, [neighbourhood]),
         Role.CITIZEN: make_user(Role.CITIZEN),
     }
+
+
+@pytest.fixture
+def coordinator(users):
+    return users[Role.COORDINATOR]
+
+
+@pytest.fixture
+def worker(users):
+    return users[Role.WORKER]
+
+
+@pytest.fixture
+def organisation(city, users):
+    """A third-sector organisation with the partner account of `users` as its member."""
+    org = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector=Organisation.Sector.THIRD_SECTOR)
+    org.members.add(users[Role.PARTNER])
+    return org
+
+
+@pytest.fixture
+def make_person(worker, neighbourhood):
+    """A person registered by `worker` with the registration consent; linked to `account` if given."""
+    def make(where=None, name="Gino", account=None, channel=Person.Channel.OUTREACH, known=None):
+        person = register_person(
+            by=worker, neighbourhood=where or neighbourhood, display_name=name, channel=channel,
+            known_to_services=known, consents=[Consent.Purpose.REGISTRATION],
+        )
+        if account is not None:
+            person.account = account
+            person.save(update_fields=["account"])
+        return person
+
+    return make

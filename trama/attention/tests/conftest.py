@@ -13,11 +13,6 @@ def antenna(users):
 
 
 @pytest.fixture
-def worker(users):
-    return users[Role.WORKER]
-
-
-@pytest.fixture
 def make_signal(antenna, neighbourhood):
     def make(by=None, where=None, text="Non la vedo da giorni", urgency=Signal.Urgency.MEDIUM, **kwargs):
         return services.send_signal(by=by or antenna, neighbourhood=where or neighbourhood, text=text, urgency=urgency, **kwargs)

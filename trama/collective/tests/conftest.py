@@ -4,8 +4,7 @@ import pytest
 
 from trama.collective import services
 from trama.market import services as market
-from trama.people.models import Consent, Person, Role
-from trama.people.services import register_person
+from trama.people.models import Role
 from trama.territory.models import Place
 
 SHOPPING = [
@@ -37,23 +36,6 @@ def row(make_neighbourhood):
         make_neighbourhood("Centro", boundary=box(10.31)),
         make_neighbourhood("Est", boundary=box(10.32)),
     )
-
-
-@pytest.fixture
-def make_person(users, neighbourhood):
-    counter = iter(range(1, 10_000))
-
-    def make(where=None, name=None, account=None):
-        person = register_person(
-            by=users[Role.WORKER], neighbourhood=where or neighbourhood, display_name=name or f"Persona {next(counter)}",
-            channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION],
-        )
-        if account is not None:
-            person.account = account
-            person.save(update_fields=["account"])
-        return person
-
-    return make
 
 
 @pytest.fixture

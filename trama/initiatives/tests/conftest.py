@@ -4,26 +4,8 @@ import pytest
 
 from trama.initiatives import services
 from trama.initiatives.models import Initiative, InterventionObject, Partner
-from trama.people.models import Consent, Organisation, Person, Role
-from trama.people.services import register_person
+from trama.people.models import Organisation
 from trama.territory.models import Place
-
-
-@pytest.fixture
-def coordinator(users):
-    return users[Role.COORDINATOR]
-
-
-@pytest.fixture
-def worker(users):
-    return users[Role.WORKER]
-
-
-@pytest.fixture
-def organisation(city, users):
-    org = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector=Organisation.Sector.THIRD_SECTOR)
-    org.members.add(users[Role.PARTNER])
-    return org
 
 
 @pytest.fixture
@@ -72,16 +54,3 @@ def initiative(make_initiative, activity, place):
 @pytest.fixture
 def partner(initiative, organisation, coordinator):
     return services.add_partner(initiative, organisation=organisation, role=Partner.Role.HOST, by=coordinator)
-
-
-@pytest.fixture
-def make_person(worker, neighbourhood):
-    def make(name="Gino", where=None, account=None):
-        person = register_person(by=worker, neighbourhood=where or neighbourhood, display_name=name, channel=Person.Channel.OUTREACH,
-                                 consents=[Consent.Purpose.REGISTRATION])
-        if account is not None:
-            person.account = account
-            person.save(update_fields=["account"])
-        return person
-
-    return make

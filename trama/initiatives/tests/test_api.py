@@ -16,7 +16,7 @@ def api():
 
 def test_the_public_api_lists_published_initiatives_with_public_fields_only(api, initiative, make_initiative, make_person, worker):
     make_initiative("Riservata", stage="accompanied")
-    services.add_participant(initiative, person=make_person("Gino"), by=worker)
+    services.add_participant(initiative, person=make_person(name="Gino"), by=worker)
     response = api.get(reverse("api-initiatives-public"))
     assert response.status_code == 200
     rows = response.json()["results"] if isinstance(response.json(), dict) else response.json()

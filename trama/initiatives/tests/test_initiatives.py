@@ -139,8 +139,8 @@ def test_milestones_are_added_and_reached_once(client, worker, initiative):
 
 
 def test_named_participants_need_consent_and_stay_in_the_workers_scope(client, worker, initiative, make_person, other_neighbourhood):
-    gino = make_person("Gino")
-    far = make_person("Lontano", where=other_neighbourhood)
+    gino = make_person(name="Gino")
+    far = make_person(name="Lontano", where=other_neighbourhood)
     client.force_login(worker)
     url = reverse("initiatives:participants", args=[initiative.pk])
     assert client.post(url, {"action": "add", "person": gino.pk}).status_code == 400

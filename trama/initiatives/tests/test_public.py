@@ -47,7 +47,7 @@ def test_the_catalogue_filters_by_neighbourhood_and_activity_and_has_an_empty_st
 
 
 def test_public_pages_show_no_stigmatising_words_and_no_personal_data(client, initiative, partner, make_person, users, worker):
-    gino = make_person("Gino Bellavista")
+    gino = make_person(name="Gino Bellavista")
     services.add_participant(initiative, person=gino, by=worker)
     services.assess_autonomy(initiative, by=worker, assessed_on=initiative.created_at.date(), own_leadership=1, own_resources=1,
                              own_decisions=1, ties=1, note="Gino Bellavista guida il gruppo")
@@ -89,7 +89,7 @@ def test_joining_after_earlier_activity_is_not_a_first_contact(client, initiativ
     from trama.market import services as market
 
     citizen = users[Role.CITIZEN]
-    person = make_person("Anna", account=citizen)
+    person = make_person(name="Anna", account=citizen)
     market.record_need(person=person, text="Una mano con la spesa", neighbourhood=person.neighbourhood, urgency="low", by=citizen)
     client.force_login(citizen)
     client.post(reverse("initiatives:join", args=[initiative.pk]))

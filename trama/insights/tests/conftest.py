@@ -1,6 +1,7 @@
 """Small factories for the insights tests: records made through their own apps' services, or with the ORM
 at fixed dates for the apps whose services insights does not need (collective, initiatives, themes)."""
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,8 +12,7 @@ from django.utils import timezone
 from trama.attention import services as attention
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
 from trama.market import services as market
-from trama.people.models import Consent, Organisation, Person, Role
-from trama.people.services import register_person
+from trama.people.models import Organisation, Person, Role
 from trama.collective.models import Group, Meeting, Membership
 from trama.initiatives.models import Initiative, InterventionObject, Participation, StageTransition
 from trama.themes.models import Tag, TextItem, Theme
@@ -23,19 +23,9 @@ def at(day, hour=10):
 
 
 @pytest.fixture
-def worker(users):
-    return users[Role.WORKER]
-
-
-@pytest.fixture
-def make_person(worker, neighbourhood):
-    def make(where=None, name="Gino", channel=Person.Channel.SELF, known=None):
-        return register_person(
-            by=worker, neighbourhood=where or neighbourhood, display_name=name, channel=channel,
-            known_to_services=known, consents=[Consent.Purpose.REGISTRATION],
-        )
-
-    return make
+def make_person(make_person):
+    """The shared factory, but people come on their own (channel SELF) unless told otherwise: the channel is counted."""
+    return functools.partial(make_person, channel=Person.Channel.SELF)
 
 
 @pytest.fixture

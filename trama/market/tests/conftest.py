@@ -2,31 +2,8 @@
 
 import pytest
 
-from trama.people.models import Consent, Organisation, Person, Role
-from trama.people.services import register_person
+from trama.people.models import Role
 from trama.market import services
-
-
-@pytest.fixture
-def make_person(users, neighbourhood):
-    def make(where=None, name="Gino", account=None):
-        person = register_person(
-            by=users[Role.WORKER], neighbourhood=where or neighbourhood, display_name=name,
-            channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION],
-        )
-        if account is not None:
-            person.account = account
-            person.save(update_fields=["account"])
-        return person
-
-    return make
-
-
-@pytest.fixture
-def organisation(city, users):
-    org = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector=Organisation.Sector.THIRD_SECTOR)
-    org.members.add(users[Role.PARTNER])
-    return org
 
 
 @pytest.fixture

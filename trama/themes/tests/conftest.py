@@ -5,23 +5,11 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from trama.people.models import Consent, Person, Role
-from trama.people.services import register_person
 from trama.themes.demo import ARCHIVE
 from trama.themes.models import DiscoveryRun, Tag, TextItem, Theme
 
 _ids = itertools.count(1)
 LONELINESS, BILLS, DIGITAL = ARCHIVE[:12], ARCHIVE[12:24], ARCHIVE[24:36]
-
-
-@pytest.fixture
-def coordinator(users):
-    return users[Role.COORDINATOR]
-
-
-@pytest.fixture
-def worker(users):
-    return users[Role.WORKER]
 
 
 @pytest.fixture
@@ -67,19 +55,5 @@ def make_theme(city):
         for item in items:
             Tag.objects.create(item=item, theme=theme, origin=Tag.Origin.ENGINE, confidence=0.9)
         return theme
-
-    return make
-
-
-@pytest.fixture
-def make_person(users, neighbourhood):
-    def make(where=None, known=None):
-        person = register_person(
-            by=users[Role.WORKER], neighbourhood=where or neighbourhood, display_name="Gino",
-            channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION],
-        )
-        Person.objects.filter(pk=person.pk).update(known_to_services=known)
-        person.refresh_from_db()
-        return person
 
     return make
