@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +8,7 @@ from trama.attention.queries import signal_queue
 from trama.people.models import Consent, Role
 from trama.people.services import register_person
 from trama.privacy.models import AuditEntry
+from trama.testing import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +39,12 @@ def test_the_queue_highlights_unassigned_signals_and_shows_their_age(client, wor
 
 def test_the_queue_page_makes_the_same_number_of_queries_whatever_the_rows(client, worker, make_signal):
     client.force_login(worker)
-    make_signal()
-    client.get(QUEUE)  # warm the session and caches
-    with CaptureQueriesContext(connection) as few:
-        client.get(QUEUE)
-    for _ in range(15):
-        make_signal(place=None)
-    with CaptureQueriesContext(connection) as many:
-        client.get(QUEUE)
-    assert len(many) == len(few)
+
+    def add(n):
+        for _ in range(n):
+            make_signal(place=None)
+
+    assert_queries_do_not_grow(client, QUEUE, add)
 
 
 def test_reading_a_signal_is_audited_and_the_queue_shows_no_text(client, worker, make_signal):

@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from trama.collective import services
 from trama.collective.models import Meeting, Suggestion
 from trama.people.models import Role
 from trama.privacy.models import AuditEntry
+from trama.testing import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +86,10 @@ def test_suggestion_list_query_count_does_not_grow_with_rows(client, users, city
             s = Suggestion.objects.create(city=city, neighbourhood=neighbourhood, signature=f"{i:064d}", size=5, purpose="Spesa")
             s.people.set([make_person(), make_person()])
 
+    urls = [reverse("api-collective-suggestions"), reverse("collective:suggestions")]
     client.force_login(users[Role.WORKER])
     add(2, 0)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(reverse("api-collective-suggestions")).status_code == 200
-        assert client.get(reverse("collective:suggestions")).status_code == 200
+    few = [queries_of(client, url) for url in urls]
     add(18, 2)
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("api-collective-suggestions"))
-        client.get(reverse("collective:suggestions"))
-    assert len(many) == len(few)
+    assert [queries_of(client, url) for url in urls] == few
     assert AuditEntry.objects.filter(object_type="collective.suggestion", action="read", actor=users[Role.WORKER]).exists()

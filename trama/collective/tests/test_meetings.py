@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +10,7 @@ from trama.collective import ical, services
 from trama.collective.models import Decision, Meeting
 from trama.market.models import Need
 from trama.people.models import Role
-from trama.testing import STIGMA
+from trama.testing import STIGMA, assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -189,25 +187,17 @@ def test_ical_escapes_and_folds_without_breaking_characters():
     assert folded.replace("\r\n ", "") == line
 
 
-def test_calendar_query_count_does_not_grow_with_rows(client, users, make_group, place):
+@pytest.mark.parametrize("calendar", ["collective:calendar", "collective:public_calendar"])
+def test_calendar_query_count_does_not_grow_with_rows(client, users, make_group, place, calendar):
     client.force_login(users[Role.WORKER])
     group = make_group()
     start = timezone.localtime().replace(day=1, hour=10, minute=0) + timedelta(days=31)
-    month = start.strftime("%Y-%m")
 
     def add(n):
         for i in range(n):
             services.save_meeting(Meeting(group=group, title=f"Incontro {i}", starts_at=start + timedelta(hours=i), place=place), by=users[Role.WORKER])
 
-    add(2)
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("collective:calendar") + f"?mese={month}")
-        client.get(reverse("collective:public_calendar") + f"?mese={month}")
-    add(18)
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("collective:calendar") + f"?mese={month}")
-        client.get(reverse("collective:public_calendar") + f"?mese={month}")
-    assert len(many) == len(few)
+    assert_queries_do_not_grow(client, reverse(calendar) + f"?mese={start:%Y-%m}", add)
 
 
 def test_a_meeting_of_another_neighbourhood_is_refused(client, users, make_group, other_neighbourhood):

@@ -1,14 +1,14 @@
+import itertools
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trama.initiatives import forms, services
 from trama.initiatives.models import Agreement
 from trama.people.models import Role
+from trama.testing import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -128,12 +128,10 @@ def test_agreement_list_queries_do_not_grow_with_rows(client, coordinator, city,
                                 parties=[{"organisation": organisation, "commitments": "x"}, {"name": "Vicini", "commitments": "y"}])
 
     client.force_login(coordinator)
-    for n in range(2):
-        make(n)
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("initiatives:agreements"))
-    for n in range(2, 20):
-        make(n)
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("initiatives:agreements"))
-    assert len(many) == len(few)
+    numbers = itertools.count()
+
+    def add(n):
+        for _ in range(n):
+            make(next(numbers))
+
+    assert_queries_do_not_grow(client, reverse("initiatives:agreements"), add)

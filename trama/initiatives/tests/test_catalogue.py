@@ -1,10 +1,11 @@
+import itertools
+
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trama.initiatives.models import InterventionObject
 from trama.people.models import Role
+from trama.testing import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +53,11 @@ def test_partners_and_citizens_do_not_see_the_catalogue_pages(client, users, act
 
 def test_catalogue_list_queries_do_not_grow_with_rows(client, coordinator, city):
     client.force_login(coordinator)
-    for n in range(2):
-        InterventionObject.objects.create(city=city, name=f"Attività {n}", slug=f"a-{n}", description="x")
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("initiatives:objects"))
-    for n in range(2, 20):
-        InterventionObject.objects.create(city=city, name=f"Attività {n}", slug=f"a-{n}", description="x")
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("initiatives:objects"))
-    assert len(many) == len(few)
+    numbers = itertools.count()
+
+    def add(n):
+        for _ in range(n):
+            k = next(numbers)
+            InterventionObject.objects.create(city=city, name=f"Attività {k}", slug=f"a-{k}", description="x")
+
+    assert_queries_do_not_grow(client, reverse("initiatives:objects"), add)
