@@ -248,14 +248,22 @@ def reciprocity(person):
 
 
 def public_counts(city):
-    """Anonymised counts for the public: open offers by kind, needs met by neighbourhood, small counts hidden."""
+    """Anonymised counts for the public, small counts hidden: open offers by kind (label -> Cell) and needs met
+    by neighbourhood, one row per neighbourhood of the city in name order: `neighbourhood_id`, the name as
+    `neighbourhood` and the `needs_met` Cell. Rows are grouped by id, so two neighbourhoods with the same name never merge.
+    """
     offers = dict(
         Offer.objects.filter(city=city, status=Offer.Status.OPEN).values_list("kind").annotate(n=Count("pk")).order_by()
     )
     offers = {str(label): offers.get(kind, 0) for kind, label in Offer.Kind.choices}
     met = dict(
-        Need.objects.filter(city=city, status=Need.Status.MET).values_list("neighbourhood__name").annotate(n=Count("pk")).order_by()
+        Need.objects.filter(city=city, status=Need.Status.MET).values_list("neighbourhood_id").annotate(n=Count("pk")).order_by()
     )
-    names = Neighbourhood.objects.filter(city=city).order_by("name").values_list("name", flat=True)
-    met = {name: met.get(name, 0) for name in names}
-    return {"offers_by_kind": suppress_counts(offers), "needs_met_by_neighbourhood": suppress_counts(met)}
+    neighbourhoods = list(Neighbourhood.objects.filter(city=city).order_by("name", "pk").values_list("pk", "name"))
+    cells = suppress_counts({pk: met.get(pk, 0) for pk, _ in neighbourhoods})
+    return {
+        "offers_by_kind": suppress_counts(offers),
+        "needs_met_by_neighbourhood": [
+            {"neighbourhood_id": pk, "neighbourhood": name, "needs_met": cells[pk]} for pk, name in neighbourhoods
+        ],
+    }

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from trama.market import services
 from trama.market.models import Contribution, Match, Need, Offer
+from trama.market.queries import public_counts
 from trama.people.models import Person, Role
 from trama.privacy.models import AuditEntry
 from trama.testing import STIGMA
@@ -174,3 +175,17 @@ def test_public_counts_hide_small_numbers(client, make_offer):
     make_offer()
     body = client.get(reverse("market:public_counts")).content.decode()
     assert "riservato" in body
+
+
+def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, settings, users, neighbourhood,
+                                                                        make_neighbourhood, make_need):
+    settings.TRAMA_SMALL_COUNT_THRESHOLD = 1  # nothing hidden: the counts themselves are under test
+    here, renamed = make_neighbourhood("San Rocco"), make_neighbourhood("San Rocco")
+    for where, met in ((here, 3), (renamed, 1)):
+        for _ in range(met):
+            services.set_need_status(make_need(where=where), Need.Status.MET, by=users[Role.WORKER])
+    rows = public_counts(neighbourhood.city)["needs_met_by_neighbourhood"]
+    assert [(r["neighbourhood_id"], r["neighbourhood"], r["needs_met"].value) for r in rows] == [
+        (neighbourhood.pk, "Borgo Alto", 0), (here.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 1)]
+    body = client.get(reverse("market:public_counts")).content.decode()
+    assert body.count('<th scope="row">San Rocco</th>') == 2
