@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from django.apps import apps
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
 from trama.people.models import Role
@@ -78,32 +77,52 @@ def monthly_sizes(user, theme):
     return months
 
 
+def _inside_a_category():
+    """Whether the outer item has a live theme linked to a traditional category and not marked outside them."""
+    linked = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE, theme__outside_categories=False)
+    return Exists(linked.filter(Exists(Theme.categories.through.objects.filter(theme_id=OuterRef("theme_id")))))
+
+
+def _each_once(items):
+    return TextItem.objects.filter(pk__in=items.values("pk"))
+
+
+def _mandate_counts():
+    """What `beyond_the_mandate` divides. The tags are probed once per query (a hashed subplan on
+    PostgreSQL), however many neighbourhoods the query groups by."""
+    return {
+        "items": Count("pk"),
+        "inside": Count("pk", filter=_inside_a_category()),
+        "people_with_value": Count("person", distinct=True, filter=Q(person__known_to_services__isnull=False)),
+        "unknown": Count("person", distinct=True, filter=Q(person__known_to_services=False)),
+    }
+
+
+def _mandate_figures(counts):
+    total, with_value = counts["items"], counts["people_with_value"]
+    return {
+        "items": total,
+        "people_with_value": with_value,
+        "unknown_share": counts["unknown"] / with_value if with_value else None,
+        "outside_share": (total - counts["inside"]) / total if total else None,
+    }
+
+
 def beyond_the_mandate(items):
     """For a set of items: how many, the share of people unknown to the services at first contact
     (among people with a value), and the share of items outside the traditional categories (none
     of their live themes is linked to a category, or all are marked outside them).
 
-    Shares are None when there is nothing to divide by. Everything is counted in subqueries, so a
-    theme of any size costs a few queries.
+    Shares are None when there is nothing to divide by. One query, whatever the number of items.
     """
-    ids = TextItem.objects.filter(pk__in=items.values("pk")).values("pk")
-    total = TextItem.objects.filter(pk__in=ids).count()
-    Person = apps.get_model("people", "Person")
-    people = Person.objects.filter(pk__in=TextItem.objects.filter(pk__in=ids, person__isnull=False).values("person_id"))
-    known = people.exclude(known_to_services=None).aggregate(
-        total=Count("pk"), unknown=Count("pk", filter=Q(known_to_services=False))
-    )
-    inside = (
-        Tag.objects.filter(item__in=ids, rejected=False, theme__status__in=LIVE, theme__outside_categories=False,
-                           theme__categories__isnull=False)
-        .values("item_id").distinct().count()
-    )
-    return {
-        "items": total,
-        "people_with_value": known["total"],
-        "unknown_share": known["unknown"] / known["total"] if known["total"] else None,
-        "outside_share": (total - inside) / total if total else None,
-    }
+    return _mandate_figures(_each_once(items).aggregate(**_mandate_counts()))
+
+
+def beyond_the_mandate_by_neighbourhood(items):
+    """`beyond_the_mandate` for each neighbourhood of the items, in one query: {neighbourhood id: figures},
+    with None for the items without a neighbourhood and no entry for a neighbourhood without items."""
+    rows = _each_once(items).values("neighbourhood_id").annotate(**_mandate_counts()).order_by()
+    return {row["neighbourhood_id"]: _mandate_figures(row) for row in rows}
 
 
 def by_neighbourhood(user, theme):
@@ -111,11 +130,11 @@ def by_neighbourhood(user, theme):
 
     A coordinator sees exact counts everywhere in the city; a worker sees exact counts in their
     neighbourhoods and suppressed ones (1-9 hidden) elsewhere; a share is shown only beside a
-    count that is shown.
+    count that is shown. Two queries, whatever the number of neighbourhoods.
     """
     hoods = list(neighbourhoods_of(theme.city))
-    items = items_of(theme)
-    counts = dict(items.values("neighbourhood_id").annotate(n=Count("pk")).values_list("neighbourhood_id", "n"))
+    figures = beyond_the_mandate_by_neighbourhood(items_of(theme))
+    counts = {pk: row["items"] for pk, row in figures.items()}
     mine = {n.pk for n in hoods} if is_coordinator(user) else set(user.neighbourhood_ids())
     others = {n.pk: counts.get(n.pk, 0) for n in hoods if n.pk not in mine}
     cells = suppress_counts(others) if others else {}
@@ -125,7 +144,7 @@ def by_neighbourhood(user, theme):
         count = counts.get(n.pk, 0)
         cell = None if exact else cells[n.pk]
         shown = exact or not cell.hidden
-        shares = beyond_the_mandate(items.filter(neighbourhood=n)) if shown and count else None
+        shares = figures[n.pk] if shown and count else None
         rows.append({"neighbourhood": n, "count": count if shown else None, "cell": cell, "exact": exact, "shares": shares})
     return rows
 

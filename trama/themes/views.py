@@ -68,13 +68,14 @@ def theme_detail(request, pk, obj):
     months = queries.monthly_sizes(user, obj)
     rows = queries.by_neighbourhood(user, obj)
     map_counts = {str(r["neighbourhood"].pk): r["count"] for r in rows}
+    totals = queries.city_totals(user, obj)
     return render_page(request, "themes/theme_detail.html", {
         "theme": obj,
-        "size": queries.visible_size(user, queries.items_of(obj).count()),
+        "size": queries.visible_size(user, totals["items"]),
         "examples": examples,
         "months": months,
         "rows": rows,
-        "totals": queries.city_totals(user, obj),
+        "totals": totals,
         "map_counts": json.dumps(map_counts),
         "events": obj.events.select_related("by"),
         "categories": obj.categories.all(),
