@@ -27,7 +27,8 @@ from trama.collective.models import Decision, Group, Meeting, Membership
 from trama.initiatives.models import Initiative, InterventionObject, Participation, StageTransition
 from trama.market.models import Contribution, Need, Offer, Sector
 from trama.people.models import Person
-from trama.themes.models import Tag, TextItem, Theme
+from trama.themes.models import LIVE, Tag, TextItem, Theme
+from trama.themes.queries import inside_a_category
 
 GOALS = {
     "G1": gettext_lazy("Nuove risorse"),
@@ -803,9 +804,6 @@ def g6_unknown(ctx):
                   _("Nessuna persona del periodo con l'informazione sui servizi."))
 
 
-LIVE_THEMES = (Theme.Status.CANDIDATE, Theme.Status.NAMED)
-
-
 @indicator(
     "g6_themes", "G6", gettext_lazy("Temi emergenti con un nome"),
     gettext_lazy("Temi a cui il gruppo di lavoro ha dato un nome e che hanno almeno un testo del periodo (richiesta, "
@@ -829,12 +827,10 @@ def g6_themes(ctx):
 def g6_outside(ctx):
     if not _has_any(ctx, Tag, theme__city=ctx.city):
         return no_data(ctx, NO_THEMES)
-    live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE_THEMES)
-    inside = live.filter(theme__outside_categories=False).filter(
-        Exists(Theme.categories.through.objects.filter(theme_id=OuterRef("theme_id"))))
+    live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE)
     rows = (
         TextItem.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx), **_in_period(ctx, "written_at"))
-        .filter(Exists(live)).annotate(inside=Exists(inside))
+        .filter(Exists(live)).annotate(inside=inside_a_category())
         .values_list("neighbourhood_id").annotate(tagged=Count("pk"), outside=Count("pk", filter=Q(inside=False))).order_by()
     )
     tagged, outside = {}, {}

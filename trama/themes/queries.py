@@ -77,8 +77,9 @@ def monthly_sizes(user, theme):
     return months
 
 
-def _inside_a_category():
-    """Whether the outer item has a live theme linked to a traditional category and not marked outside them."""
+def inside_a_category():
+    """Whether the outer text item has a live theme linked to a traditional category and not marked outside them
+    (an `Exists` over the item's tags, for `filter` or `annotate` on TextItem)."""
     linked = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE, theme__outside_categories=False)
     return Exists(linked.filter(Exists(Theme.categories.through.objects.filter(theme_id=OuterRef("theme_id")))))
 
@@ -92,7 +93,7 @@ def _mandate_counts():
     PostgreSQL), however many neighbourhoods the query groups by."""
     return {
         "items": Count("pk"),
-        "inside": Count("pk", filter=_inside_a_category()),
+        "inside": Count("pk", filter=inside_a_category()),
         "people_with_value": Count("person", distinct=True, filter=Q(person__known_to_services__isnull=False)),
         "unknown": Count("person", distinct=True, filter=Q(person__known_to_services=False)),
     }
