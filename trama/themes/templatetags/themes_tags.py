@@ -1,33 +1,12 @@
 """The panel the themes app puts on other apps' pages."""
 
 from django import template
-from django.db.models import Count, Q
 
 from trama.people.models import Role
 
-from ..models import LIVE, Tag, TextItem, Theme
-from ..queries import scoped_items
+from ..queries import themes_of_person
 
 register = template.Library()
-
-
-def themes_of_person(user, person):
-    """The live themes of the person's text items that `user` may read, named first, each with
-    `item_count` and how many of its tags the engine suggested (`by_engine`) or a person set
-    (`by_person`). Rejected tags do not count. One query, however many themes."""
-    items = scoped_items(user, TextItem.objects.filter(person=person)).values("pk")
-    mine = Q(tags__item__in=items, tags__rejected=False)
-    by_person = Q(tags__origin=Tag.Origin.PERSON)
-    return (
-        Theme.objects.filter(mine, status__in=LIVE)
-        .annotate(
-            item_count=Count("tags", filter=mine, distinct=True),
-            by_engine=Count("tags", filter=mine & ~by_person, distinct=True),
-            by_person=Count("tags", filter=mine & by_person, distinct=True),
-            is_named=Q(status=Theme.Status.NAMED),
-        )
-        .order_by("-is_named", "-item_count", "name", "suggested_name", "pk")
-    )
 
 
 @register.simple_tag
