@@ -316,18 +316,21 @@ def _partner(request, pk):
     return get_object_or_404(Partner.objects.select_related("initiative", "organisation"), pk=pk)
 
 
-def _confirm_removal(request, obj, refusal, remove, context):
-    """GET: ask to confirm, or say why it cannot be done; POST: `remove(obj)` and go back to the
-    initiative. A refusal answers 409 on the confirmation page and changes nothing."""
+def _confirm_removal(request, obj, why_it_stays, remove, context):
+    """GET: ask to confirm, or say why it cannot be done (`why_it_stays(obj)`); POST: `remove(obj)`,
+    whose service checks again under a lock, and go back to the initiative. A refusal answers 409
+    on the confirmation page and changes nothing."""
     initiative = obj.initiative
-    if request.method == "POST" and refusal is None:
+    if request.method == "POST":
         try:
             message = remove(obj)
-        except ValidationError as error:  # the state changed since the page was read
+        except ValidationError as error:
             refusal = " ".join(error.messages)
         else:
             messages.success(request, message)
             return redirect(initiative.get_absolute_url() + context["anchor"])
+    else:
+        refusal = why_it_stays(obj)
     response = render_page(request, "initiatives/confirm_remove.html", {"initiative": initiative, "refusal": refusal, **context})
     if refusal is not None:
         response.status_code = 409
@@ -342,7 +345,7 @@ def partner_remove(request, pk, obj):
         services.remove_partner(partner, by=request.user)
         return _("Partner tolto: %(name)s.") % {"name": partner.organisation.name}
 
-    return _confirm_removal(request, obj, services.why_partner_stays(obj), remove, {
+    return _confirm_removal(request, obj, services.why_partner_stays, remove, {
         "anchor": "#partner", "partner": obj, "commitments": obj.commitments.all(),
         "submit": _("Togli il partner %(name)s") % {"name": obj.organisation.name},
     })
@@ -435,7 +438,7 @@ def milestone_remove(request, pk, obj):
         services.remove_milestone(milestone, by=request.user)
         return _("Traguardo tolto: %(title)s.") % {"title": milestone.title}
 
-    return _confirm_removal(request, obj, services.why_milestone_stays(obj), remove, {
+    return _confirm_removal(request, obj, services.why_milestone_stays, remove, {
         "anchor": "#traguardi", "milestone": obj, "submit": _("Togli il traguardo %(title)s") % {"title": obj.title},
     })
 
