@@ -44,6 +44,16 @@ def pg_arguments(database):
     return args, env
 
 
+def sqlite_copy(source, target):
+    """Copy the SQLite database of connection `source` into connection `target` with the online
+    backup API (a consistent snapshot, page by page), then close both."""
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def run(command, env=None):
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -72,14 +82,7 @@ class Command(BaseCommand):
             run([pg_tool("pg_dump"), "--format=custom", "--file", str(partial), *args], env=env)
         else:
             partial.unlink(missing_ok=True)
-            source = sqlite3.connect(database["NAME"])
-            target = sqlite3.connect(partial)
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            sqlite_copy(sqlite3.connect(database["NAME"]), sqlite3.connect(partial))
         # Only a finished copy gets the final name: a failed run never leaves a half file that looks good.
         partial.replace(output)
         os.chmod(output, 0o600)  # it holds personal data

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from .backup import pg_arguments, pg_tool, run
+from .backup import pg_arguments, pg_tool, run, sqlite_copy
 
 
 class Command(BaseCommand):
@@ -43,13 +43,7 @@ class Command(BaseCommand):
             with open(source, "rb") as head:
                 if head.read(16) != b"SQLite format 3\x00":
                     raise CommandError(_("%(file)s non è un backup SQLite.") % {"file": source})
-            backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-            target = sqlite3.connect(database["NAME"], timeout=30)
-            try:
-                backup.backup(target)
-            finally:
-                target.close()
-                backup.close()
+            sqlite_copy(sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(database["NAME"], timeout=30))
         else:
             raise CommandError(_("Ripristino possibile solo con PostgreSQL o SQLite, non con %(vendor)s.") % {"vendor": vendor})
         self.stdout.write(_("Ripristinato %(name)s da %(file)s.") % {"name": database["NAME"], "file": source})
