@@ -95,11 +95,12 @@ def organisation(city, users):
 
 
 @pytest.fixture
-def make_person(worker, neighbourhood):
-    """A person registered by `worker` with the registration consent; linked to `account` if given."""
+def make_person(coordinator, neighbourhood):
+    """A person registered by the coordinator (any neighbourhood of the city) with the registration consent;
+    linked to `account` if given."""
     def make(where=None, name="Gino", account=None, channel=Person.Channel.OUTREACH, known=None):
         person = register_person(
-            by=worker, neighbourhood=where or neighbourhood, display_name=name, channel=channel,
+            by=coordinator, neighbourhood=where or neighbourhood, display_name=name, channel=channel,
             known_to_services=known, consents=[Consent.Purpose.REGISTRATION],
         )
         if account is not None:

@@ -7,7 +7,7 @@ neighbourhoods; coordinators those of their city; partners and citizens nothing.
 
 import rules
 
-from trama.people.rules import in_my_neighbourhoods, is_antenna, is_coordinator, is_worker, same_city
+from trama.access import in_my_neighbourhoods, is_antenna, is_coordinator, is_worker, same_city
 
 
 @rules.predicate

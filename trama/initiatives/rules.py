@@ -7,7 +7,7 @@ initiatives they joined. The public catalogue is open to everyone.
 
 import rules
 
-from trama.people.rules import is_citizen, is_coordinator, is_partner, is_worker, same_city
+from trama.access import is_citizen, is_coordinator, is_partner, is_worker, same_city
 
 PUBLIC_STAGES = ("incubation", "accompanied", "autonomous")
 

@@ -9,78 +9,36 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext as _
 
-from trama.people.models import Role
+from trama.access import COORDINATOR, role_of
 from trama.privacy.suppression import suppress_counts
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
 
 from .index import KIND_CODES, index_for
-from .models import Contribution, Match, Need, Offer
+from .models import Contribution, Need, Offer
+from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
 from .text import shared_words
 
 # Weights of the ranking: what the text says counts most, then where, when and what kind.
 WEIGHTS = {"text": 0.55, "place": 0.2, "time": 0.15, "kind": 0.1}
 
 
-def _scope(user):
-    return set(user.neighbourhood_ids())
-
-
 def offers_visible_to(user):
-    """Offers `user` may see: the public sees only open offers of organisations."""
-    public = Q(status=Offer.Status.OPEN, organisation__isnull=False)
-    if not user.is_authenticated or not user.is_active:
-        return Offer.objects.filter(public)
-    if user.role == Role.COORDINATOR:
-        return Offer.objects.filter(city=user.city) if user.city_id else Offer.objects.all()
-    if user.role == Role.WORKER:
-        return Offer.objects.filter(public | Q(neighbourhoods__in=_scope(user))).distinct()
-    if user.role == Role.PARTNER:
-        return Offer.objects.filter(public | Q(organisation__members=user)).distinct()
-    if user.role == Role.CITIZEN:
-        return Offer.objects.filter(public | Q(person__account=user))
-    return Offer.objects.filter(public)
+    """Offers `user` may see (rules.OFFERS): the public sees only open offers of organisations."""
+    return OFFERS.visible_to(user)
 
 
 def needs_visible_to(user):
     """Needs are never public: coordinators in their city, workers in their neighbourhoods, citizens their own."""
-    if not user.is_authenticated or not user.is_active:
-        return Need.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Need.objects.filter(city=user.city) if user.city_id else Need.objects.all()
-    if user.role == Role.WORKER:
-        return Need.objects.filter(neighbourhood__in=_scope(user))
-    if user.role == Role.CITIZEN:
-        return Need.objects.filter(person__account=user)
-    return Need.objects.none()
+    return NEEDS.visible_to(user)
 
 
 def matches_visible_to(user):
-    if not user.is_authenticated or not user.is_active:
-        return Match.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Match.objects.filter(need__city=user.city) if user.city_id else Match.objects.all()
-    if user.role == Role.WORKER:
-        return Match.objects.filter(need__neighbourhood__in=_scope(user))
-    if user.role == Role.PARTNER:
-        return Match.objects.filter(offer__organisation__members=user)
-    if user.role == Role.CITIZEN:
-        return Match.objects.filter(Q(need__person__account=user) | Q(offer__person__account=user))
-    return Match.objects.none()
+    return MATCHES.visible_to(user)
 
 
 def contributions_visible_to(user):
-    if not user.is_authenticated or not user.is_active:
-        return Contribution.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Contribution.objects.filter(city=user.city) if user.city_id else Contribution.objects.all()
-    if user.role == Role.WORKER:
-        return Contribution.objects.filter(neighbourhood__in=_scope(user))
-    if user.role == Role.PARTNER:
-        return Contribution.objects.filter(organisation__members=user)
-    if user.role == Role.CITIZEN:
-        return Contribution.objects.filter(person__account=user)
-    return Contribution.objects.none()
+    return CONTRIBUTIONS.visible_to(user)
 
 
 def _full_text(queryset, text, fields, config="italian"):
@@ -128,8 +86,11 @@ class Candidate:
     reasons: list = field(default_factory=list)
 
 
-def ranked_offers(need, limit=10, adjacent=None):
+def ranked_offers(need, limit=10, adjacent=None, for_user=None):
     """Open offers that could answer `need`, best first, each with the reasons for its place.
+
+    With `for_user`, only offers that account may see (rules.OFFERS): a worker is never shown,
+    nor can propose, a person's offer outside their neighbourhoods.
 
     Score = 0.55 text similarity (TF-IDF over Italian stems) + 0.2 place (same
     neighbourhood 1, adjacent 0.5) + 0.15 days and times overlap + 0.1 kind.
@@ -146,6 +107,8 @@ def ranked_offers(need, limit=10, adjacent=None):
     kind = (index.kind == KIND_CODES[need.kind]).astype(np.float32) if need.kind else np.zeros(n, dtype=np.float32)
     total = WEIGHTS["text"] * text + WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["kind"] * kind
     eligible = index.open_mask() & ((text > 0) | (place > 0) | (kind > 0))
+    if for_user is not None:
+        eligible &= _visible_mask(index, for_user, need.city_id)
     total = np.where(eligible, total, -1.0)
     k = min(limit * 3, n)  # a few spare, in case the database says some are no longer open
     top = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
@@ -163,6 +126,14 @@ def ranked_offers(need, limit=10, adjacent=None):
         if len(out) == limit:
             break
     return out
+
+
+def _visible_mask(index, user, city_id):
+    """Which offers of the index `user` may see: all of them for a coordinator of the city."""
+    if role_of(user) == COORDINATOR and user.city_id in (None, city_id):
+        return np.ones(len(index.ids), dtype=bool)
+    visible = OFFERS.visible_to(user).filter(city_id=city_id, status=Offer.Status.OPEN).values_list("pk", flat=True)
+    return np.isin(index.ids, np.fromiter(visible, dtype=index.ids.dtype))
 
 
 def explain(need, offer, parts, need_stems):

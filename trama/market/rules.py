@@ -1,115 +1,123 @@
-"""Who may do what in the market, for views and API alike."""
+"""Who may do what in the market, for views, API, services and exports alike.
+
+Each scope below is the one place where the rows a role may see or act on are declared; the
+`*_visible_to` queries and the permissions registered here both come from it.
+"""
 
 import rules
+from django.db.models import Q
 
-from trama.people.rules import is_citizen, is_coordinator, is_partner, is_worker, same_city
+from trama.access import (
+    COORDINATOR, WORKER, Scope, in_city, in_neighbourhoods, is_citizen, is_coordinator, is_partner, is_worker, role_of,
+)
 
-
-def _person_of(obj):
-    return getattr(obj, "person", None)
-
-
-@rules.predicate
-def is_public_offer(user, offer):
-    return offer is None or offer.is_public
+from .models import Match, Offer
 
 
-@rules.predicate
-def owns_offer(user, offer):
-    if offer is None:
-        return True
-    person = offer.person
-    return person is not None and person.account_id == user.pk
+def _public_offer():
+    # What anyone may read of the market: open offers of organisations (no person behind them).
+    return Q(status=Offer.Status.OPEN, organisation__isnull=False)
 
 
-@rules.predicate
-def offer_of_my_organisation(user, offer):
-    if offer is None:
-        return True
-    offer = getattr(offer, "offer", offer)  # a match stands for its offer
-    return offer.organisation_id is not None and offer.organisation.members.filter(pk=user.pk).exists()
+def _mine(user, field="neighbourhoods"):
+    return Q(**{f"{field}__in": user.neighbourhood_ids()})
 
 
-@rules.predicate
-def offer_in_my_neighbourhoods(user, offer):
-    if offer is None:
-        return True
-    return bool(set(offer.neighbourhoods.values_list("pk", flat=True)) & set(user.neighbourhood_ids()))
+OFFERS = Scope(
+    "market.Offer", name="offers", distinct=True,
+    anonymous=lambda user: _public_offer(),
+    coordinator=in_city,
+    worker=lambda user: _public_offer() | _mine(user),
+    partner=lambda user: _public_offer() | Q(organisation__members=user),
+    antenna=lambda user: _public_offer(),
+    citizen=lambda user: _public_offer() | Q(person__account=user),
+)
+OFFERS_TO_CHANGE = Scope(
+    "market.Offer", name="offers_to_change", distinct=True,
+    coordinator=in_city,
+    worker=_mine,
+    partner=lambda user: Q(organisation__members=user),
+    citizen=lambda user: Q(person__account=user),
+)
+
+NEEDS = Scope(
+    "market.Need", name="needs",
+    coordinator=in_city, worker=in_neighbourhoods, citizen=lambda user: Q(person__account=user),
+)
+# Brokering a need (seeing its candidates, proposing matches) is staff work within scope.
+NEEDS_TO_BROKER = Scope("market.Need", name="needs_to_broker", coordinator=in_city, worker=in_neighbourhoods)
 
 
-@rules.predicate
-def need_in_my_neighbourhoods(user, obj):
-    """A need (or a match, through its need) lies in one of the user's neighbourhoods."""
-    if obj is None:
-        return True
-    need = getattr(obj, "need", obj)
-    return need.neighbourhood_id in user.neighbourhood_ids()
+def _both_sides_mine(user):
+    """A worker acts on a match only when both its need and its offer are theirs to see: the need in
+    their neighbourhoods, the offer an organisation's or a person's in their neighbourhoods."""
+    return _mine(user, "need__neighbourhood") & (Q(offer__organisation__isnull=False) | _mine(user, "offer__neighbourhoods"))
 
 
-@rules.predicate
-def owns_need(user, obj):
-    if obj is None:
-        return True
-    need = getattr(obj, "need", obj)
-    return need.person.account_id == user.pk
+def _a_side_of(user):
+    return Q(need__person__account=user) | Q(offer__person__account=user)
 
 
-@rules.predicate
-def is_a_side_of_match(user, match):
-    if match is None:
-        return True
-    return match.need.person.account_id == user.pk or (match.offer.person_id and match.offer.person.account_id == user.pk)
+MATCHES = Scope(
+    "market.Match", name="matches",
+    coordinator=lambda user: in_city(user, "need__city"),
+    worker=lambda user: _mine(user, "need__neighbourhood"),
+    partner=lambda user: Q(offer__organisation__members=user),
+    citizen=_a_side_of,
+)
+MATCHES_TO_ANSWER = Scope(
+    "market.Match", name="matches_to_answer", distinct=True,
+    coordinator=lambda user: in_city(user, "need__city"),
+    worker=_both_sides_mine,
+    partner=lambda user: Q(offer__organisation__members=user),
+    citizen=_a_side_of,
+)
+def sides_for(user, match):
+    """The sides of `match` this account may answer for: both for staff who may answer it, else their own."""
+    if role_of(user) in (COORDINATOR, WORKER):
+        return [Match.Side.NEED, Match.Side.OFFER] if MATCHES_TO_ANSWER.allows(user, match) else []
+    sides = []
+    if user.is_authenticated and match.need.person.account_id == user.pk:
+        sides.append(Match.Side.NEED)
+    offer = match.offer
+    if user.is_authenticated and (
+        (offer.person_id and offer.person.account_id == user.pk)
+        or (offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists())
+    ):
+        sides.append(Match.Side.OFFER)
+    return sides
 
 
-@rules.predicate
-def match_in_my_city(user, match):
-    return match is None or same_city(user, match.need)
+MATCHES_TO_MANAGE = Scope(
+    "market.Match", name="matches_to_manage", distinct=True,
+    coordinator=lambda user: in_city(user, "need__city"), worker=_both_sides_mine,
+)
 
-
-@rules.predicate
-def contribution_in_my_neighbourhoods(user, contribution):
-    return contribution is None or contribution.neighbourhood_id in user.neighbourhood_ids()
-
-
-staff_in_scope = (is_coordinator & same_city) | (is_worker & need_in_my_neighbourhoods)
+CONTRIBUTIONS = Scope(
+    "market.Contribution", name="contributions",
+    coordinator=in_city, worker=in_neighbourhoods,
+    partner=lambda user: Q(organisation__members=user),
+    citizen=lambda user: Q(person__account=user),
+)
 
 rules.add_perm("market.list_offers", rules.always_allow)
-rules.add_perm(
-    "market.view_offer",
-    is_public_offer | (is_coordinator & same_city) | (is_worker & offer_in_my_neighbourhoods)
-    | (is_partner & offer_of_my_organisation) | (is_citizen & owns_offer),
-)
+rules.add_perm("market.view_offer", OFFERS.predicate)
 rules.add_perm("market.add_offer", is_coordinator | is_worker | is_partner | is_citizen)
-rules.add_perm(
-    "market.change_offer",
-    (is_coordinator & same_city) | (is_worker & offer_in_my_neighbourhoods) | (is_partner & offer_of_my_organisation)
-    | (is_citizen & owns_offer),
-)
+rules.add_perm("market.change_offer", OFFERS_TO_CHANGE.predicate)
 
 rules.add_perm("market.list_needs", is_coordinator | is_worker | is_citizen)
-rules.add_perm("market.view_need", staff_in_scope | (is_citizen & owns_need))
+rules.add_perm("market.view_need", NEEDS.predicate)
 rules.add_perm("market.add_need", is_coordinator | is_worker | is_citizen)
-rules.add_perm("market.change_need", staff_in_scope | (is_citizen & owns_need))
-rules.add_perm("market.broker", staff_in_scope)
+rules.add_perm("market.change_need", NEEDS.predicate)
+rules.add_perm("market.broker", NEEDS_TO_BROKER.predicate)
 
 rules.add_perm("market.list_matches", is_coordinator | is_worker | is_partner | is_citizen)
-rules.add_perm(
-    "market.view_match",
-    (is_coordinator & match_in_my_city) | (is_worker & need_in_my_neighbourhoods)
-    | (is_partner & offer_of_my_organisation) | (is_citizen & is_a_side_of_match),
-)
-rules.add_perm(
-    "market.answer_match",
-    (is_coordinator & match_in_my_city) | (is_worker & need_in_my_neighbourhoods)
-    | (is_partner & offer_of_my_organisation) | (is_citizen & is_a_side_of_match),
-)
-rules.add_perm("market.manage_match", (is_coordinator & match_in_my_city) | (is_worker & need_in_my_neighbourhoods))
+rules.add_perm("market.view_match", MATCHES.predicate)
+rules.add_perm("market.answer_match", MATCHES_TO_ANSWER.predicate)
+rules.add_perm("market.manage_match", MATCHES_TO_MANAGE.predicate)
 
 rules.add_perm("market.view_ledger", is_coordinator | is_worker)
-rules.add_perm(
-    "market.view_contribution",
-    (is_coordinator & same_city) | (is_worker & contribution_in_my_neighbourhoods),
-)
+rules.add_perm("market.view_contribution", CONTRIBUTIONS.predicate)
 rules.add_perm("market.add_contribution", is_coordinator | is_worker)
 rules.add_perm("market.manage_rates", is_coordinator)
 

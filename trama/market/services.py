@@ -3,14 +3,17 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.access import works_in
+from trama.people.rules import may_record_for, may_speak_for
 from trama.privacy import audit
 
 from .models import Contribution, Match, Need, Offer, Rate, Sector
+from .rules import MATCHES_TO_ANSWER, MATCHES_TO_MANAGE, NEEDS, NEEDS_TO_BROKER, OFFERS, OFFERS_TO_CHANGE, sides_for
 
 # Defaults for the rates when a coordinator has not set them (overridable in settings).
 DEFAULT_RATES = {
@@ -39,7 +42,17 @@ def _as_id(value):
 
 
 def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
-    """Record what `person` needs, in their own words; audited. Raises ValidationError on bad input."""
+    """Record what `person` needs, in their own words; audited. Raises ValidationError on bad input.
+
+    Staff record for people in their scope, in their neighbourhoods; anyone else only for themself.
+    """
+    if not may_record_for(by, person, neighbourhood):
+        raise PermissionDenied(_("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
+    return _save_need(person=person, text=text, neighbourhood=neighbourhood, urgency=urgency, by=by, kind=kind, days=days,
+                      slots=slots)
+
+
+def _save_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
     need = Need(
         city_id=neighbourhood.city_id, person=person, text=(text or "").strip(), neighbourhood=neighbourhood,
         urgency=urgency, kind=kind or "", days=days or 0, slots=slots or 0,
@@ -56,8 +69,24 @@ def record_offer(
     *, person=None, kind, title, description="", neighbourhoods, by, organisation=None, capacity=1, days=0, slots=0,
     available_from=None, available_until=None,
 ):
-    """Record what a person (or an organisation) offers, in the given neighbourhoods; audited."""
+    """Record what a person (or an organisation) offers, in the given neighbourhoods; audited.
+
+    Staff record for people in their scope; a person for themself; members for their organisation.
+    """
     neighbourhoods = list(neighbourhoods)
+    if person is not None and not may_record_for(by, person, neighbourhoods[0] if neighbourhoods else None):
+        raise PermissionDenied(_("Puoi registrare offerte solo per persone dei quartieri che ti sono assegnati."))
+    if organisation is not None and not may_speak_for(by, organisation):
+        raise PermissionDenied(_("Puoi registrare offerte solo per la tua organizzazione."))
+    return _save_offer(person=person, kind=kind, title=title, description=description, neighbourhoods=neighbourhoods, by=by,
+                       organisation=organisation, capacity=capacity, days=days, slots=slots, available_from=available_from,
+                       available_until=available_until)
+
+
+def _save_offer(
+    *, person=None, kind, title, description="", neighbourhoods, by, organisation=None, capacity=1, days=0, slots=0,
+    available_from=None, available_until=None,
+):
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": _("Indica almeno un quartiere.")})
     if (person is None) == (organisation is None):
@@ -82,6 +111,7 @@ def update_offer(offer, *, by, neighbourhoods=None, **fields):
     The row is locked and only the given fields are written, so an edit cannot undo an
     acceptance that took a unit meanwhile; a capacity below the units taken is refused.
     """
+    OFFERS_TO_CHANGE.require(by, offer)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     capacity = fields.pop("capacity", offer.capacity)
     for name, value in fields.items():
@@ -96,6 +126,7 @@ def update_offer(offer, *, by, neighbourhoods=None, **fields):
 
 
 def set_offer_status(offer, status, *, by):
+    OFFERS_TO_CHANGE.require(by, offer)
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         offer.set_status(status)
@@ -107,6 +138,7 @@ def set_offer_status(offer, status, *, by):
 @transaction.atomic
 def update_need(need, *, by, **fields):
     """Change a need's words, urgency, kind or times; only those fields are written. Audited."""
+    NEEDS.require(by, need)
     need = Need.objects.select_for_update().get(pk=need.pk)
     for name, value in fields.items():
         setattr(need, name, value.strip() if name == "text" else value)
@@ -118,6 +150,7 @@ def update_need(need, *, by, **fields):
 
 def set_need_status(need, status, *, by):
     """Change a need's status by hand, through its state machine (Need.set_status)."""
+    NEEDS.require(by, need)
     with transaction.atomic():
         need = Need.objects.select_for_update().get(pk=need.pk)
         need.set_status(status)
@@ -128,7 +161,13 @@ def set_need_status(need, status, *, by):
 
 @transaction.atomic
 def propose_match(*, need, offer, by, score=0.0, reasons=()):
-    """A worker proposes that `offer` answers `need`; the need moves to 'being brokered'."""
+    """A worker proposes that `offer` answers `need`; the need moves to 'being brokered'.
+
+    `by` must be able to broker the need and to see the offer: a worker cannot reach a person's
+    offer outside their neighbourhoods through a match.
+    """
+    NEEDS_TO_BROKER.require(by, need, _("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
+    OFFERS.require(by, offer, _("Questa offerta non è tra quelle che puoi vedere."))
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not need.is_active:
         raise ValidationError(_("Questa richiesta non è più aperta."))
@@ -149,7 +188,11 @@ def answer_match(match, *, side, yes, by):
 
     The offer row is locked (select_for_update) so two acceptances racing for the
     last unit cannot both succeed: the second sees no capacity and is refused.
+    `by` answers only for a side that is theirs (rules.sides_for).
     """
+    MATCHES_TO_ANSWER.require(by, match)
+    if side not in sides_for(by, match):
+        raise PermissionDenied(_("Non puoi rispondere per questa parte."))
     with transaction.atomic():
         match = Match.objects.select_for_update().get(pk=match.pk)
         completes = match.answer(side, yes)
@@ -172,6 +215,7 @@ def _reopen_need_if_idle(need_id):
 
 
 def start_match(match, *, by, follow_up_on=None):
+    MATCHES_TO_MANAGE.require(by, match)
     match.start()
     if follow_up_on:
         match.follow_up_on = follow_up_on
@@ -181,6 +225,7 @@ def start_match(match, *, by, follow_up_on=None):
 
 
 def set_follow_up(match, follow_up_on, *, by):
+    MATCHES_TO_MANAGE.require(by, match)
     if not match.is_active:
         raise ValidationError(_("L'abbinamento è chiuso: non serve una verifica."))
     match.follow_up_on = follow_up_on
@@ -192,6 +237,7 @@ def set_follow_up(match, follow_up_on, *, by):
 @transaction.atomic
 def complete_match(match, *, outcome, by):
     """The match is done: the need is met."""
+    MATCHES_TO_MANAGE.require(by, match)
     match = Match.objects.select_for_update().get(pk=match.pk)
     match.complete(outcome)
     match.save()
@@ -205,6 +251,7 @@ def complete_match(match, *, outcome, by):
 @transaction.atomic
 def cancel_match(match, *, by):
     """Cancel; a unit the match held goes back to the offer."""
+    MATCHES_TO_MANAGE.require(by, match)
     match = Match.objects.select_for_update().get(pk=match.pk)
     if match.cancel():
         offer = Offer.objects.select_for_update().get(pk=match.offer_id)
@@ -217,6 +264,9 @@ def cancel_match(match, *, by):
 
 
 def leave_feedback(match, *, side, text, by):
+    MATCHES_TO_ANSWER.require(by, match)
+    if side not in sides_for(by, match):
+        raise PermissionDenied(_("Non puoi commentare per questa parte."))
     if match.status not in (Match.Status.IN_PROGRESS, Match.Status.DONE, Match.Status.ACCEPTED):
         raise ValidationError(_("Si può lasciare un commento solo a un abbinamento accettato."))
     field = "need_feedback" if side == Match.Side.NEED else "offer_feedback"
@@ -273,6 +323,8 @@ def record_contribution(
     The contributor is a person or an organisation; its sector is kept with the
     contribution, so later changes to the organisation do not rewrite history.
     """
+    if not works_in(by, neighbourhood):
+        raise PermissionDenied(_("Puoi registrare contributi solo nei quartieri che ti sono assegnati."))
     if (person is None) == (organisation is None):
         raise ValidationError(_("Indica chi ha dato il contributo: una persona o un'organizzazione."))
     quantity = Decimal(str(quantity))
@@ -335,22 +387,26 @@ def discard_draft(session):
 
 @transaction.atomic
 def publish_draft(draft, *, person, by):
-    """Turn a public-door draft into a need or an offer of `person`."""
+    """Turn a public-door draft into a need or an offer of `person`.
+
+    The draft is the visitor's own, kept in their session: `person` is the one they just registered
+    (or their own account's), so no scope check applies here.
+    """
     from trama.territory.models import Neighbourhood
 
     data = draft["data"]
     neighbourhood = Neighbourhood.objects.get(pk=data["neighbourhood"])
     if draft["side"] == "need":
-        need = record_need(
+        need = _save_need(
             person=person, text=data["text"], neighbourhood=neighbourhood, urgency=data.get("urgency") or "medium", by=by,
         )
         if data.get("give_text"):
-            record_offer(
+            _save_offer(
                 person=person, kind=data.get("give_kind") or Offer.Kind.TIME, title=data["give_text"][:150],
                 description=data["give_text"], neighbourhoods=[neighbourhood], by=by,
             )
         return need
-    return record_offer(
+    return _save_offer(
         person=person, kind=data["kind"], title=data["title"], description=data.get("description", ""),
         neighbourhoods=[neighbourhood], by=by, days=data.get("days", 0), slots=data.get("slots", 0),
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trama.access import works_in
 from trama.people.models import Consent, Person, Role
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account, register_person
@@ -16,6 +17,7 @@ from trama.territory.queries import current_city
 
 from . import forms, services
 from .models import Match, Need, Offer, Rate
+from .rules import sides_for
 from .queries import (
     contributions_visible_to,
     ledger_totals,
@@ -156,7 +158,7 @@ def _need(request, pk):
 def need_detail(request, pk, obj):
     audit.record_read(request, obj, reason="richiesta")
     can_broker = request.user.has_perm("market.broker", obj)
-    candidates = ranked_offers(obj) if can_broker and obj.is_active else []
+    candidates = ranked_offers(obj, for_user=request.user) if can_broker and obj.is_active else []
     proposed = set(obj.matches.filter(status__in=Match.ACTIVE).values_list("offer_id", flat=True))
     return render_page(request, "market/need_detail.html", {
         "need": obj, "can_broker": can_broker, "candidates": candidates, "proposed": proposed,
@@ -175,7 +177,7 @@ def need_create(request):
     form = forms.NeedForm(request.POST or None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if user.role == Role.WORKER and data["neighbourhood"].pk not in user.neighbourhood_ids():
+        if user.role in (Role.WORKER, Role.COORDINATOR) and not works_in(user, data["neighbourhood"]):
             form.add_error("neighbourhood", _("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
         else:
             who = person or person_for_account(user, data["neighbourhood"])
@@ -201,7 +203,7 @@ def need_create(request):
 @permission_required("market.broker", get_object=_need)
 def propose(request, pk, obj):
     offer = get_object_or_404(Offer, pk=request.POST.get("offer") or 0)
-    candidate = next((c for c in ranked_offers(obj, limit=50) if c.offer.pk == offer.pk), None)
+    candidate = next((c for c in ranked_offers(obj, limit=50, for_user=request.user) if c.offer.pk == offer.pk), None)
     try:
         match = services.propose_match(
             need=obj, offer=offer, by=request.user, score=candidate.score if candidate else 0.0,
@@ -233,27 +235,12 @@ def _match(request, pk):
     )
 
 
-def my_sides(user, match):
-    """The sides of `match` this account may answer for."""
-    if user.role in (Role.WORKER, Role.COORDINATOR):
-        return [Match.Side.NEED, Match.Side.OFFER]
-    sides = []
-    if match.need.person.account_id == user.pk:
-        sides.append(Match.Side.NEED)
-    offer = match.offer
-    if (offer.person_id and offer.person.account_id == user.pk) or (
-        offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists()
-    ):
-        sides.append(Match.Side.OFFER)
-    return sides
-
-
 @permission_required("market.view_match", get_object=_match)
 def match_detail(request, pk, obj):
     audit.record_read(request, obj, reason="abbinamento")
     can_manage = request.user.has_perm("market.manage_match", obj)
     return render_page(request, "market/match_detail.html", {
-        "match": obj, "sides": my_sides(request.user, obj), "can_manage": can_manage,
+        "match": obj, "sides": sides_for(request.user, obj), "can_manage": can_manage,
         "step_form": forms.MatchStepForm(), "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
         "contributions": obj.contributions.select_related("person", "organisation"),
         "can_contribute": request.user.has_perm("market.add_contribution"),
@@ -264,7 +251,7 @@ def match_detail(request, pk, obj):
 @permission_required("market.answer_match", get_object=_match)
 def match_answer(request, pk, obj):
     form = forms.AnswerForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["side"] not in my_sides(request.user, obj):
+    if not form.is_valid() or form.cleaned_data["side"] not in sides_for(request.user, obj):
         messages.error(request, _("Risposta non valida."))
         return redirect(obj)
     try:
@@ -304,7 +291,7 @@ def match_step(request, pk, obj):
 @permission_required("market.answer_match", get_object=_match)
 def match_feedback(request, pk, obj):
     form = forms.FeedbackForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["side"] not in my_sides(request.user, obj):
+    if not form.is_valid() or form.cleaned_data["side"] not in sides_for(request.user, obj):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors) or _("Commento non valido."))
         return redirect(obj)
     try:

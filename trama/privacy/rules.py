@@ -1,5 +1,5 @@
 import rules
 
-from trama.people.rules import is_coordinator
+from trama.access import is_coordinator
 
 rules.add_perm("privacy.view_audit", is_coordinator)

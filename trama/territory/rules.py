@@ -1,6 +1,6 @@
 import rules
 
-from trama.people.rules import in_my_neighbourhoods, is_coordinator, is_worker, same_city
+from trama.access import in_my_neighbourhoods, is_coordinator, is_worker, same_city
 
 
 @rules.predicate

@@ -6,7 +6,7 @@ city, workers with examples and exact counts from their own neighbourhoods).
 
 import rules
 
-from trama.people.rules import in_my_neighbourhoods, is_coordinator, is_worker, is_staff_role, same_city
+from trama.access import in_my_neighbourhoods, is_coordinator, is_worker, is_staff_role, same_city
 
 
 @rules.predicate

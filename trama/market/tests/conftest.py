@@ -11,7 +11,7 @@ def make_offer(users, neighbourhood, organisation):
     def make(title="Accompagno a fare la spesa", description="", kind="time", where=None, person=None, **kwargs):
         return services.record_offer(
             person=person, organisation=None if person else kwargs.pop("organisation", organisation), kind=kind,
-            title=title, description=description, neighbourhoods=where or [neighbourhood], by=users[Role.WORKER], **kwargs,
+            title=title, description=description, neighbourhoods=where or [neighbourhood], by=users[Role.COORDINATOR], **kwargs,
         )
 
     return make
@@ -23,7 +23,7 @@ def make_need(users, neighbourhood, make_person):
         where = where or neighbourhood
         return services.record_need(
             person=person or make_person(where), text=text, neighbourhood=where, urgency=kwargs.pop("urgency", "medium"),
-            by=users[Role.WORKER], **kwargs,
+            by=users[Role.COORDINATOR], **kwargs,
         )
 
     return make

@@ -158,8 +158,8 @@ def test_capacity_cannot_drop_below_the_units_already_taken(api, users, make_nee
     offer = make_offer(capacity=3)
     for _ in range(2):
         match = services.propose_match(need=make_need(), offer=offer, by=users[Role.WORKER])
-        services.answer_match(match, side="need", yes=True, by=None)
-        services.answer_match(match, side="offer", yes=True, by=None)
+        services.answer_match(match, side="need", yes=True, by=users[Role.WORKER])
+        services.answer_match(match, side="offer", yes=True, by=users[Role.WORKER])
     before = stored(offer)
     response = api(Role.WORKER).patch(reverse("api-market-offer", args=[offer.pk]), {"capacity": 1}, format="json")
     assert response.status_code == 400
@@ -197,19 +197,19 @@ def test_only_the_roles_of_the_offer_page_may_pause_an_offer(api, make_offer, ro
     ("open", {"status": ""}, "status"),
     ("open", {}, "status"),
 ])
-def test_an_impossible_offer_status_is_a_400_in_italian(api, make_offer, start, payload, field):
+def test_an_impossible_offer_status_is_a_400_in_italian(api, users, make_offer, start, payload, field):
     offer = make_offer()
     if start != "open":
-        services.set_offer_status(offer, start, by=None)
+        services.set_offer_status(offer, start, by=users[Role.WORKER])
     before = stored(offer)
     response = api(Role.WORKER).post(reverse("api-market-offer-status", args=[offer.pk]), payload, format="json")
     assert response.status_code == 400 and response.json()[field]
     assert stored(offer) == before
 
 
-def test_the_transition_message_names_both_states(api, make_offer):
+def test_the_transition_message_names_both_states(api, users, make_offer):
     offer = make_offer()
-    services.set_offer_status(offer, "withdrawn", by=None)
+    services.set_offer_status(offer, "withdrawn", by=users[Role.WORKER])
     response = api(Role.WORKER).post(reverse("api-market-offer-status", args=[offer.pk]), {"status": "open"}, format="json")
     assert response.json()["status"] == ["Non si può passare da «Ritirata» a «Aperta»."]
 
@@ -294,9 +294,9 @@ def test_only_staff_in_scope_and_the_owner_may_withdraw_a_need(api, make_need, c
         assert stored(need) == before
 
 
-def test_a_withdrawn_need_can_be_reopened(api, make_need):
+def test_a_withdrawn_need_can_be_reopened(api, users, make_need):
     need = make_need()
-    services.set_need_status(need, "withdrawn", by=None)
+    services.set_need_status(need, "withdrawn", by=users[Role.WORKER])
     response = api(Role.WORKER).post(reverse("api-market-need-status", args=[need.pk]), {"status": "open"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "open"
 
@@ -308,10 +308,10 @@ def test_a_withdrawn_need_can_be_reopened(api, make_need):
     ("withdrawn", "met"),
     ("open", SCRIPT),
 ])
-def test_an_impossible_need_status_is_a_400_and_changes_nothing(api, make_need, start, status):
+def test_an_impossible_need_status_is_a_400_and_changes_nothing(api, users, make_need, start, status):
     need = make_need()
     if start != "open":
-        services.set_need_status(need, start, by=None)
+        services.set_need_status(need, start, by=users[Role.WORKER])
     before = stored(need)
     response = api(Role.WORKER).post(reverse("api-market-need-status", args=[need.pk]), {"status": status}, format="json")
     assert response.status_code == 400 and response.json()["status"]
@@ -407,9 +407,9 @@ def test_a_bad_match_step_is_a_400_on_its_field_and_changes_nothing(api, accepte
 def test_an_impossible_match_step_is_a_400_in_italian_and_changes_nothing(api, users, make_need, make_offer, state, action, payload):
     match = services.propose_match(need=make_need(), offer=make_offer(), by=users[Role.WORKER])
     if state != "proposed":
-        services.answer_match(match, side="need", yes=True, by=None)
-        services.answer_match(match, side="offer", yes=True, by=None)
-        (services.complete_match(match, outcome="Fatto", by=None) if state == "done" else services.cancel_match(match, by=None))
+        services.answer_match(match, side="need", yes=True, by=users[Role.WORKER])
+        services.answer_match(match, side="offer", yes=True, by=users[Role.WORKER])
+        (services.complete_match(match, outcome="Fatto", by=users[Role.WORKER]) if state == "done" else services.cancel_match(match, by=users[Role.WORKER]))
     before = stored(match)
     response = api(Role.WORKER).post(reverse(f"api-market-match-{action}", args=[match.pk]), payload, format="json")
     assert response.status_code == 400

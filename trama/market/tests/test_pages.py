@@ -183,7 +183,7 @@ def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, 
     here, renamed = make_neighbourhood("San Rocco"), make_neighbourhood("San Rocco")
     for where, met in ((here, 3), (renamed, 1)):
         for _ in range(met):
-            services.set_need_status(make_need(where=where), Need.Status.MET, by=users[Role.WORKER])
+            services.set_need_status(make_need(where=where), Need.Status.MET, by=users[Role.COORDINATOR])
     rows = public_counts(neighbourhood.city)["needs_met_by_neighbourhood"]
     assert [(r["neighbourhood_id"], r["neighbourhood"], r["needs_met"].value) for r in rows] == [
         (neighbourhood.pk, "Borgo Alto", 0), (here.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 1)]

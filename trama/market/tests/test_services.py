@@ -2,7 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from trama.market import services
 from trama.market.models import Contribution, Match, Need, Offer, Rate, Sector
@@ -131,7 +131,7 @@ def test_time_bank_balance_counts_hours_given_and_received(users, make_person, m
 
 
 def test_ledger_totals_by_sector_neighbourhood_and_month(users, neighbourhood, other_neighbourhood, organisation, make_person):
-    worker = users[Role.WORKER]
+    worker = users[Role.COORDINATOR]  # records in both neighbourhoods
     day = date.today().replace(day=1)
     services.record_contribution(kind="hours", quantity=2, on=day, neighbourhood=neighbourhood, by=worker, organisation=organisation)
     services.record_contribution(kind="euros", quantity=100, on=day, neighbourhood=other_neighbourhood, by=worker, person=make_person())
@@ -143,14 +143,40 @@ def test_ledger_totals_by_sector_neighbourhood_and_month(users, neighbourhood, o
     assert ledger_totals(start=day + timedelta(days=400)) == []
 
 
-def test_ledger_totals_keep_apart_two_neighbourhoods_with_the_same_name(users, make_neighbourhood, organisation):
+def test_ledger_totals_keep_apart_two_neighbourhoods_with_the_same_name(make_user, make_neighbourhood, organisation):
     other_city = City.objects.create(name="Altra città", slug="altra", centre_lat=45.0, centre_lon=9.0)
     here, there = make_neighbourhood("San Rocco"), make_neighbourhood("San Rocco", city=other_city)
     renamed = make_neighbourhood("San Rocco")  # a second one of the same city, e.g. after a renaming
+    everywhere = make_user(Role.COORDINATOR, city=None)  # a coordinator with no city records in both
     for where, hours in ((here, 2), (there, 3), (renamed, 5)):
         services.record_contribution(kind="hours", quantity=hours, on=date.today(), neighbourhood=where,
-                                     by=users[Role.WORKER], organisation=organisation)
+                                     by=everywhere, organisation=organisation)
     rows = ledger_totals(by=("neighbourhood",))
     assert {(r["neighbourhood_id"], r["neighbourhood"], r["hours"]) for r in rows} == {
         (here.pk, "San Rocco", 2), (there.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 5)}
     assert [r["hours"] for r in ledger_totals(city=here.city, by=("neighbourhood",))] == [2, 5]
+
+
+def test_a_worker_cannot_record_a_contribution_outside_their_neighbourhoods(users, other_neighbourhood, organisation):
+    with pytest.raises(PermissionDenied):
+        services.record_contribution(kind="hours", quantity=2, on=date.today(), neighbourhood=other_neighbourhood,
+                                     by=users[Role.WORKER], organisation=organisation)
+    assert not Contribution.objects.exists()
+
+
+def test_a_worker_cannot_propose_a_persons_offer_from_another_neighbourhood(users, other_neighbourhood, make_person,
+                                                                          make_need, make_offer):
+    elsewhere = make_offer(person=make_person(other_neighbourhood), where=[other_neighbourhood])
+    with pytest.raises(PermissionDenied):
+        services.propose_match(need=make_need(), offer=elsewhere, by=users[Role.WORKER])
+    assert not Match.objects.exists()
+
+
+def test_a_citizen_cannot_answer_for_the_other_side(users, make_user, make_person, make_need, make_offer, neighbourhood):
+    citizen = make_user(Role.CITIZEN)
+    mine = make_need(person=make_person(neighbourhood, account=citizen))
+    match = services.propose_match(need=mine, offer=make_offer(), by=users[Role.WORKER])
+    with pytest.raises(PermissionDenied):
+        services.answer_match(match, side="offer", yes=True, by=citizen)
+    services.answer_match(match, side="need", yes=True, by=citizen)
+    assert Match.objects.get(pk=match.pk).need_answer == "yes" and Match.objects.get(pk=match.pk).offer_answer != "yes"

@@ -1,0 +1,190 @@
+"""Who may see what: the roles every app's access is built from, and the scope that turns one
+declaration into both the list filter and the object check.
+
+This module sits below every app (it imports no app), so `territory` and `privacy` can use the
+role predicates without importing `people`. Each app declares its scopes once, in its `rules.py`:
+
+    MATCHES = Scope(
+        "market.Match",
+        coordinator=lambda user: in_city(user, "need__city"),
+        worker=lambda user: Q(need__neighbourhood__in=user.neighbourhood_ids()),
+        citizen=lambda user: Q(need__person__account=user) | Q(offer__person__account=user),
+    )
+    rules.add_perm("market.view_match", MATCHES.predicate)
+
+`MATCHES.visible_to(user)` is the list a view, an API, an export or an indicator shows;
+`MATCHES.allows(user, match)` (what `user.has_perm("market.view_match", match)` asks) is true
+exactly when the match is in that list, because it asks the database the same question. A role
+the scope does not name sees nothing. Every predicate returns a bool, never None: django-rules
+reads None as "skip", which once let any citizen read other people's matches.
+"""
+
+import rules
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+COORDINATOR = "coordinator"
+WORKER = "worker"
+PARTNER = "partner"
+ANTENNA = "antenna"
+CITIZEN = "citizen"
+ANONYMOUS = "anonymous"
+ROLES = (COORDINATOR, WORKER, PARTNER, ANTENNA, CITIZEN)
+
+
+def role_of(user):
+    """The role that decides what `user` sees: "anonymous" for visitors, None for a disabled account."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    if not user.is_active:
+        return None
+    return user.role
+
+
+def _has_role(role):
+    @rules.predicate(name=f"is_{role}")
+    def predicate(user):
+        return role_of(user) == role
+
+    return predicate
+
+
+is_coordinator = _has_role(COORDINATOR)
+is_worker = _has_role(WORKER)
+is_partner = _has_role(PARTNER)
+is_antenna = _has_role(ANTENNA)
+is_citizen = _has_role(CITIZEN)
+is_staff_role = is_coordinator | is_worker
+
+
+def in_city(user, field="city"):
+    """A coordinator's scope: the rows of their city (all rows for a coordinator without a city)."""
+    return Q(**{f"{field}_id": user.city_id}) if user.city_id else Q()
+
+
+def in_neighbourhoods(user, field="neighbourhood"):
+    """A worker's scope: the rows in the neighbourhoods assigned to them."""
+    return Q(**{f"{field}__in": user.neighbourhood_ids()})
+
+
+def works_in(user, neighbourhood):
+    """May `user` record or act on personal data in `neighbourhood` (a Neighbourhood or its id)?
+
+    Coordinators in their city, workers in their own neighbourhoods; nobody else. The one answer
+    to "a worker records only in their own neighbourhoods", for forms, API and services alike.
+    """
+    role = role_of(user)
+    if neighbourhood is None or role not in (COORDINATOR, WORKER):
+        return False
+    if role == WORKER:
+        return getattr(neighbourhood, "pk", neighbourhood) in user.neighbourhood_ids()
+    if not user.city_id:
+        return True
+    city_id = getattr(neighbourhood, "city_id", None)
+    if city_id is None:
+        city_id = apps.get_model("territory", "Neighbourhood").objects.filter(pk=neighbourhood).values_list("city_id", flat=True).first()
+    return city_id == user.city_id
+
+
+@rules.predicate
+def same_city(user, obj):
+    """The object belongs to the user's city (asked without an object: True)."""
+    if obj is None:
+        return True
+    city_id = getattr(obj, "city_id", None)
+    if city_id is None and hasattr(obj, "neighbourhood"):
+        city_id = obj.neighbourhood.city_id
+    return bool(user.city_id is None or city_id is None or city_id == user.city_id)
+
+
+@rules.predicate
+def in_my_neighbourhoods(user, obj):
+    """The object (or the neighbourhood itself) lies in one of the user's neighbourhoods."""
+    if obj is None:
+        return True
+    neighbourhood_id = getattr(obj, "neighbourhood_id", None)
+    if neighbourhood_id is None and obj._meta.label == "territory.Neighbourhood":
+        neighbourhood_id = obj.pk
+    return neighbourhood_id in user.neighbourhood_ids()
+
+
+class Scope:
+    """The rows of one model each role may see (or act on), declared once.
+
+    Each role maps to a function of the user returning a Q over the model (Q() for every row);
+    a role not named gets nothing. `distinct` is for conditions that cross a many-valued relation.
+    """
+
+    registry = []
+
+    def __init__(self, model, *, name="", distinct=False, anonymous=None, coordinator=None, worker=None, partner=None,
+                 antenna=None, citizen=None):
+        self._model = model
+        self.name = name
+        self.distinct = distinct
+        self.by_role = {ANONYMOUS: anonymous, COORDINATOR: coordinator, WORKER: worker, PARTNER: partner,
+                        ANTENNA: antenna, CITIZEN: citizen}
+        Scope.registry.append(self)
+
+    def __repr__(self):
+        return f"<Scope {self.name or self._model}>"
+
+    @property
+    def model(self):
+        if isinstance(self._model, str):
+            self._model = apps.get_model(self._model)
+        return self._model
+
+    def condition(self, user):
+        """The Q selecting what `user` may see, or None when they may see nothing of this model."""
+        rule = self.by_role.get(role_of(user))
+        return None if rule is None else rule(user)
+
+    def visible_to(self, user, queryset=None):
+        """The rows `user` may see, as a queryset (of `queryset` when given)."""
+        rows = self.model._default_manager.all() if queryset is None else queryset
+        condition = self.condition(user)
+        if condition is None:
+            return rows.none()
+        rows = rows.filter(condition)
+        return rows.distinct() if self.distinct and condition else rows
+
+    def allows(self, user, obj=None):
+        """Is `obj` among the rows `user` may see? Without an object: may `user` see any such row?
+
+        One query per (user, object), remembered on the object for the rest of the request.
+        """
+        condition = self.condition(user)
+        if condition is None:
+            return False
+        if obj is None or not condition:
+            return True
+        if obj.pk is None:
+            return False
+        cache = obj.__dict__.setdefault("_access_cache", {})
+        key = (id(self), getattr(user, "pk", None))
+        if key not in cache:
+            cache[key] = self.model._default_manager.filter(condition, pk=obj.pk).exists()
+        return cache[key]
+
+    @property
+    def predicate(self):
+        scope = self
+
+        @rules.predicate(name=f"in_scope_{self.name or id(self)}")
+        def predicate(user, obj=None):
+            return scope.allows(user, obj)
+
+        return predicate
+
+    def require(self, user, obj, message=""):
+        """Raise PermissionDenied unless `user` may act on `obj`: what services call before they write."""
+        if not self.allows(user, obj):
+            raise PermissionDenied(message or "Fuori dal tuo ambito.")
+
+
+def require(user, perm, obj=None, message=""):
+    """Raise PermissionDenied unless `user` has `perm` (on `obj`): the check services make themselves."""
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(message or "Non hai il permesso per questa azione.")
