@@ -168,6 +168,22 @@ class Scope:
             cache[key] = self.model._default_manager.filter(condition, pk=obj.pk).exists()
         return cache[key]
 
+    def allowed_among(self, user, objects):
+        """The objects of `objects` that `user` may see, in one query whatever their number (for lists)."""
+        objects = list(objects)
+        condition = self.condition(user)
+        if condition is None:
+            allowed = set()
+        elif not condition:
+            allowed = {obj.pk for obj in objects}
+        else:
+            pks = [obj.pk for obj in objects if obj.pk is not None]
+            allowed = set(self.model._default_manager.filter(condition, pk__in=pks).values_list("pk", flat=True)) if pks else set()
+        key = (id(self), getattr(user, "pk", None))
+        for obj in objects:
+            obj.__dict__.setdefault("_access_cache", {})[key] = obj.pk in allowed
+        return [obj for obj in objects if obj.pk in allowed]
+
     @property
     def predicate(self):
         scope = self

@@ -8,22 +8,12 @@ from trama.people.models import Role
 from trama.privacy.suppression import suppress_table
 from trama.territory.models import Neighbourhood
 
-from .models import Antenna, Encounter, OutreachTask, Signal
-
-
-def _scoped(queryset, user, neighbourhood_field="neighbourhood"):
-    """Rows of `queryset` in `user`'s scope: a worker's neighbourhoods, a coordinator's city."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role == Role.COORDINATOR:
-        return queryset.filter(**{f"{neighbourhood_field}__city": user.city}) if user.city_id else queryset
-    if user.role == Role.WORKER:
-        return queryset.filter(**{f"{neighbourhood_field}__in": user.neighbourhood_ids()})
-    return queryset.none()
+from .models import Antenna, Signal
+from .rules import ANTENNAS, ENCOUNTERS, OUTREACH, SIGNALS, SIGNALS_SENT
 
 
 def signals_visible_to(user):
-    return _scoped(Signal.objects.all(), user)
+    return SIGNALS.visible_to(user)
 
 
 def signal_queue(user, status="open"):
@@ -42,7 +32,7 @@ def signal_queue(user, status="open"):
 
 def signals_sent_by(user):
     """An antenna's own signals, newest first: what they may know is only their status."""
-    return Signal.objects.filter(sent_by=user).select_related("neighbourhood").order_by("-created_at", "-pk")
+    return SIGNALS_SENT.visible_to(user).select_related("neighbourhood").order_by("-created_at", "-pk")
 
 
 def merge_candidates(signal):
@@ -55,20 +45,15 @@ def merge_candidates(signal):
 
 
 def outreach_visible_to(user):
-    return _scoped(OutreachTask.objects.all(), user).select_related("neighbourhood", "assigned_to", "signal")
+    return OUTREACH.visible_to(user).select_related("neighbourhood", "assigned_to", "signal")
 
 
 def encounters_visible_to(user):
-    return _scoped(Encounter.objects.all(), user).select_related("neighbourhood", "worker", "person")
+    return ENCOUNTERS.visible_to(user).select_related("neighbourhood", "worker", "person")
 
 
 def antennas_visible_to(user):
-    antennas = Antenna.objects.select_related("account", "organisation")
-    if user.role == Role.COORDINATOR:
-        return antennas.filter(account__city=user.city) if user.city_id else antennas
-    if user.role == Role.WORKER:
-        return antennas.filter(account__neighbourhoods__in=user.neighbourhood_ids()).distinct()
-    return antennas.none()
+    return ANTENNAS.visible_to(user).select_related("account", "organisation")
 
 
 def signal_metrics(*, city=None, neighbourhoods=None, since=None, until=None):

@@ -1,4 +1,4 @@
-"""Who may do what in the attention network, for views and API alike.
+"""Who may do what in the attention network, for views, API and services alike.
 
 Antennas send signals and see only their own, in words that say nothing about
 the person; workers see signals, outreach and encounters of their
@@ -6,54 +6,46 @@ neighbourhoods; coordinators those of their city; partners and citizens nothing.
 """
 
 import rules
+from django.db.models import Q
 
-from trama.access import in_my_neighbourhoods, is_antenna, is_coordinator, is_worker, same_city
+from trama.access import Scope, in_city, in_neighbourhoods, is_antenna, is_coordinator, is_worker
 
 
 @rules.predicate
 def antenna_not_suspended(user):
     """An antenna account signals unless its profile was set inactive (no profile yet: active)."""
     profile = getattr(user, "antenna", None) if user.is_authenticated else None
-    return profile is None or profile.active
+    return profile is None or bool(profile.active)
 
 
-@rules.predicate
-def sent_it(user, signal):
-    if signal is None:
-        return True
-    return signal.sent_by_id == user.pk
+def _city_of_neighbourhood(user):
+    return in_city(user, "neighbourhood__city")
 
 
-@rules.predicate
-def antenna_in_my_neighbourhoods(user, antenna):
-    if antenna is None:
-        return True
-    return bool(set(antenna.account.neighbourhood_ids()) & user.neighbourhood_ids())
+# Signals, outreach and encounters: the same scope for reading and acting.
+SIGNALS = Scope("attention.Signal", name="signals", coordinator=_city_of_neighbourhood, worker=in_neighbourhoods)
+SIGNALS_SENT = Scope("attention.Signal", name="signals_sent", antenna=lambda user: Q(sent_by=user))
+OUTREACH = Scope("attention.OutreachTask", name="outreach", coordinator=_city_of_neighbourhood, worker=in_neighbourhoods)
+ENCOUNTERS = Scope("attention.Encounter", name="encounters", coordinator=_city_of_neighbourhood, worker=in_neighbourhoods)
+ANTENNAS = Scope(
+    "attention.Antenna", name="antennas", distinct=True,
+    coordinator=lambda user: in_city(user, "account__city"),
+    worker=lambda user: in_neighbourhoods(user, "account__neighbourhoods"),
+)
 
-
-@rules.predicate
-def antenna_in_my_city(user, antenna):
-    return antenna is None or user.city_id is None or antenna.account.city_id in (None, user.city_id)
-
-
-in_scope = (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods)
 staff = is_coordinator | is_worker
 
 rules.add_perm("attention.send_signal", is_antenna & antenna_not_suspended)
-rules.add_perm("attention.view_own_signal", is_antenna & sent_it)
-# Signals, outreach and encounters: the same scope for reading and acting.
-rules.add_perm("attention.view_signal", in_scope)
-rules.add_perm("attention.triage_signal", in_scope)
-rules.add_perm("attention.view_outreach", in_scope)
-rules.add_perm("attention.change_outreach", in_scope)
-rules.add_perm("attention.view_encounter", in_scope)
-rules.add_perm("attention.add_encounter", in_scope)
+rules.add_perm("attention.view_own_signal", SIGNALS_SENT.predicate)
+rules.add_perm("attention.view_signal", SIGNALS.predicate)
+rules.add_perm("attention.triage_signal", SIGNALS.predicate)
+rules.add_perm("attention.view_outreach", OUTREACH.predicate)
+rules.add_perm("attention.change_outreach", OUTREACH.predicate)
+rules.add_perm("attention.view_encounter", ENCOUNTERS.predicate)
+rules.add_perm("attention.add_encounter", ENCOUNTERS.predicate)
 # Antennas: onboarded by workers (in their neighbourhoods, checked by the form) and coordinators.
 rules.add_perm("attention.onboard_antenna", staff)
-rules.add_perm(
-    "attention.view_antenna",
-    (is_coordinator & antenna_in_my_city) | (is_worker & antenna_in_my_neighbourhoods),
-)
+rules.add_perm("attention.view_antenna", ANTENNAS.predicate)
 rules.add_perm("attention.view_training", staff | is_antenna)
 rules.add_perm("attention.manage_training", staff)
 rules.add_perm("attention.view_coverage", staff)

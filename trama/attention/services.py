@@ -7,18 +7,21 @@ cannot both win.
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.access import require, works_in
 from trama.people.models import Person
+from trama.people.rules import PEOPLE
 from trama.people.services import invite, register_person
 from trama.people.tasks import send_email
 from trama.privacy import audit
 
 from .models import Antenna, Attendance, Encounter, OutreachTask, Signal
+from .rules import OUTREACH, SIGNALS
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ def onboard_antenna(request, form):
 
 def send_signal(*, by, neighbourhood, **fields):
     """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood)."""
+    require(by, "attention.send_signal")
     signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, sent_by=by, **fields)
     audit.record(by, audit.Action.CREATE, signal, reason="segnalazione inviata")
     return signal
@@ -58,8 +62,14 @@ def triage(signal, *, by, outcome, note="", merge_with=None, person=None):
     """Decide what a new signal needs (other than an outreach: see `plan_outreach`).
 
     MERGED joins it to `merge_with`, PERSON links it to someone already known,
-    NO_ACTION and REFERRED close it with `note` as the reason.
+    NO_ACTION and REFERRED close it with `note` as the reason. `by` must have the signal (and the
+    signal merged with, and the person linked) in scope.
     """
+    SIGNALS.require(by, signal)
+    if merge_with is not None:
+        SIGNALS.require(by, merge_with)
+    if person is not None:
+        PEOPLE.require(by, person)
     signal = _locked(signal)
     now = timezone.now()
     if outcome == Signal.Outcome.MERGED:
@@ -78,7 +88,14 @@ def triage(signal, *, by, outcome, note="", merge_with=None, person=None):
 
 @transaction.atomic
 def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, due_date, plan=""):
-    """Plan going towards someone; a signal it answers is taken up by whoever goes."""
+    """Plan going towards someone; a signal it answers is taken up by whoever goes.
+
+    Only in `by`'s scope: the signal's, or the neighbourhood's when there is no signal.
+    """
+    if signal is not None:
+        SIGNALS.require(by, signal)
+    elif not works_in(by, neighbourhood):
+        raise PermissionDenied(_("Puoi programmare uscite solo nei quartieri che ti sono assegnati."))
     if signal is not None:
         signal = _locked(signal)
         signal.assigned_to = assigned_to
@@ -96,6 +113,7 @@ def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, d
 @transaction.atomic
 def finish_outreach(task, *, by, status, result):
     """Record how an outreach went; an outreach that reached no one leaves its signal taken up."""
+    OUTREACH.require(by, task)
     task = OutreachTask.objects.select_for_update().get(pk=task.pk)
     task.finish(status, result)
     task.save()
@@ -138,6 +156,7 @@ def tell_antenna(signal):
 
 @transaction.atomic
 def close_signal(signal, *, by):
+    SIGNALS.require(by, signal)
     signal = _locked(signal)
     signal.close()
     _save_signal(signal, by, "segnalazione chiusa")
@@ -167,8 +186,17 @@ def record_encounter(
     registers the person pseudonymously. What the person needs and could offer
     goes to the market when it provides `record_need`/`record_offer`; otherwise
     it is kept in the notes. A signal or outreach it answers records the contact.
-    Raises ValidationError (and stores nothing) on bad input.
+    Raises ValidationError (and stores nothing) on bad input, PermissionDenied outside `by`'s scope
+    (the neighbourhood, the signal or outreach answered, the person met).
     """
+    if not works_in(by, neighbourhood):
+        raise PermissionDenied(_("Puoi registrare incontri solo nei quartieri che ti sono assegnati."))
+    if signal is not None:
+        SIGNALS.require(by, signal)
+    if outreach is not None:
+        OUTREACH.require(by, outreach)
+    if person is not None:
+        PEOPLE.require(by, person)
     if new_person:
         person = register_person(by=by, neighbourhood=neighbourhood, **new_person)
     notes = notes.strip()

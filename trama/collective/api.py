@@ -15,10 +15,12 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from trama.people.rules import PEOPLE
 from trama.privacy import audit
 
 from . import ical, queries
 from .models import Decision, Group, Meeting, Suggestion
+from .rules import SUGGESTION_PEOPLE
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -210,12 +212,13 @@ class SuggestionList(generics.ListAPIView):
     @extend_schema(parameters=[OpenApiParameter("status", str, description="open (default), dismissed, convened")])
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset().prefetch_related("people"))
-        people = {}
-        scope = request.user.neighbourhood_ids()
-        for suggestion in page:
-            if request.user.has_perm("collective.view_suggestion_people", suggestion):
-                visible = [p for p in suggestion.people.all() if p.neighbourhood_id in scope and p.anonymised_at is None]
-                people[suggestion.pk] = [{"id": p.pk, "display_name": p.display_name} for p in visible]
+        shown = SUGGESTION_PEOPLE.allowed_among(request.user, page)
+        everyone = [p for suggestion in shown for p in suggestion.people.all() if p.anonymised_at is None]
+        visible = {p.pk for p in PEOPLE.allowed_among(request.user, everyone)}
+        people = {
+            suggestion.pk: [{"id": p.pk, "display_name": p.display_name} for p in suggestion.people.all() if p.pk in visible]
+            for suggestion in shown
+        }
         if people:
             # One entry per page read: the suggestions whose people were given.
             audit.record(request.user, audit.Action.READ, object_type="collective.suggestion", path=request.path,

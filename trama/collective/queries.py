@@ -34,10 +34,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trama.people.models import Role
 from trama.territory.models import Neighbourhood
 
 from .models import Decision, Group, Meeting, Membership, Suggestion
+from .rules import GROUPS, MEETINGS, MEETINGS_OF_MY_GROUPS, SUGGESTION_PEOPLE, SUGGESTIONS
 
 DEFAULT_GROUP_THRESHOLD = 5
 # Cosine over TF-IDF of stems: 0.3 joins "non riesco a portare a casa la spesa" and "cerco
@@ -274,20 +274,9 @@ def suggestion_keys(suggestion):
 
 # -- who sees what ------------------------------------------------------------------------
 
-def _scoped(queryset, user, neighbourhood_field="neighbourhood"):
-    """Rows in `user`'s scope: a worker's neighbourhoods, a coordinator's city, nothing for others."""
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role == Role.COORDINATOR:
-        return queryset.filter(city=user.city) if user.city_id else queryset
-    if user.role == Role.WORKER:
-        return queryset.filter(**{f"{neighbourhood_field}__in": user.neighbourhood_ids()})
-    return queryset.none()
-
-
 def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
     """Suggestions for staff in scope (open ones by default), biggest first. Constant queries."""
-    suggestions = _scoped(Suggestion.objects.all(), user).select_related("neighbourhood", "theme")
+    suggestions = SUGGESTIONS.visible_to(user).select_related("neighbourhood", "theme")
     if status:
         suggestions = suggestions.filter(status=status)
     return suggestions.order_by("-size", "-created_at", "-pk")
@@ -295,8 +284,7 @@ def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
 
 def may_see_people_of(user, suggestion):
     """Who is behind a suggestion is for the workers of its neighbourhood only."""
-    return bool(user.is_authenticated and user.is_active and user.role == Role.WORKER
-                and suggestion.neighbourhood_id in user.neighbourhood_ids())
+    return SUGGESTION_PEOPLE.allows(user, suggestion)
 
 
 @dataclass
@@ -346,17 +334,9 @@ def invitable_people(suggestion, user):
     return sorted(out, key=lambda p: (p.display_name, p.pk))
 
 
-def _member_of(user):
-    return Q(memberships__person__account=user, memberships__left_at__isnull=True)
-
-
 def groups_visible_to(user):
     """Workers: their neighbourhoods; coordinators: their city; citizens: the groups they belong to."""
-    if user.is_authenticated and user.is_active and user.role == Role.CITIZEN:
-        groups = Group.objects.filter(_member_of(user)).distinct()
-    else:
-        groups = _scoped(Group.objects.all(), user)
-    return groups.select_related("neighbourhood")
+    return GROUPS.visible_to(user).select_related("neighbourhood")
 
 
 def group_list(user, status=""):
@@ -379,7 +359,7 @@ def current_members(group):
 
 def meetings_visible_to(user):
     """Meetings staff may open in full (attendance, minutes): their neighbourhoods or their city."""
-    return _scoped(Meeting.objects.all(), user).select_related("neighbourhood", "place", "group")
+    return MEETINGS.visible_to(user).select_related("neighbourhood", "place", "group")
 
 
 def public_meetings(city):
@@ -389,10 +369,7 @@ def public_meetings(city):
 
 def meetings_for_citizen(user):
     """The meetings of the groups a citizen belongs to."""
-    if not (user.is_authenticated and user.is_active and user.role == Role.CITIZEN):
-        return Meeting.objects.none()
-    group_ids = Membership.objects.filter(person__account=user, left_at__isnull=True).values("group_id")
-    return Meeting.objects.filter(group_id__in=group_ids).select_related("neighbourhood", "place", "group")
+    return MEETINGS_OF_MY_GROUPS.visible_to(user).select_related("neighbourhood", "place", "group")
 
 
 def upcoming(meetings, now=None, limit=5):

@@ -1,39 +1,47 @@
-"""Who may do what with suggestions, groups and meetings, for views and API alike."""
+"""Who may do what with suggestions, groups and meetings, for views, API and services alike."""
 
 import rules
+from django.db.models import Q
 
-from trama.access import in_my_neighbourhoods, is_citizen, is_coordinator, is_worker, same_city
-
-
-@rules.predicate
-def is_group_member(user, obj):
-    """The citizen's own Person is a current member of the group (or of the meeting's group)."""
-    if obj is None:
-        return True
-    group = getattr(obj, "group", obj) if not hasattr(obj, "memberships") else obj
-    if group is None:
-        return False
-    return group.memberships.filter(person__account=user, left_at__isnull=True).exists()
+from trama.access import Scope, in_city, in_neighbourhoods, is_citizen, is_coordinator, is_worker
 
 
-staff_in_scope = (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods)
+def _member(user, prefix=""):
+    return Q(**{f"{prefix}memberships__person__account": user, f"{prefix}memberships__left_at__isnull": True})
+
 
 # Suggestions: coordinators see them (neighbourhood, size, purpose, key phrases); who the people
 # are is for the workers of the suggestion's neighbourhood only.
+SUGGESTIONS = Scope("collective.Suggestion", name="suggestions", coordinator=in_city, worker=in_neighbourhoods)
+SUGGESTION_PEOPLE = Scope("collective.Suggestion", name="suggestion_people", worker=in_neighbourhoods)
+
+GROUPS = Scope(
+    "collective.Group", name="groups", distinct=True,
+    coordinator=in_city, worker=in_neighbourhoods, citizen=_member,
+)
+GROUPS_TO_CHANGE = Scope("collective.Group", name="groups_to_change", coordinator=in_city, worker=in_neighbourhoods)
+
+# Meetings in full (attendance, minutes) are for staff in scope; a citizen reads the meetings of the
+# groups they belong to (title, when, where), as anyone reads the public ones.
+MEETINGS = Scope("collective.Meeting", name="meetings", coordinator=in_city, worker=in_neighbourhoods)
+MEETINGS_OF_MY_GROUPS = Scope(
+    "collective.Meeting", name="meetings_of_my_groups", distinct=True, citizen=lambda user: _member(user, "group__"),
+)
+
 rules.add_perm("collective.list_suggestions", is_coordinator | is_worker)
-rules.add_perm("collective.view_suggestion", staff_in_scope)
-rules.add_perm("collective.view_suggestion_people", is_worker & in_my_neighbourhoods)
-rules.add_perm("collective.decide_suggestion", is_worker & in_my_neighbourhoods)
+rules.add_perm("collective.view_suggestion", SUGGESTIONS.predicate)
+rules.add_perm("collective.view_suggestion_people", SUGGESTION_PEOPLE.predicate)
+rules.add_perm("collective.decide_suggestion", SUGGESTION_PEOPLE.predicate)
 rules.add_perm("collective.refresh_suggestions", is_coordinator | is_worker)
 
 rules.add_perm("collective.list_groups", is_coordinator | is_worker | is_citizen)
-rules.add_perm("collective.view_group", staff_in_scope | (is_citizen & is_group_member))
+rules.add_perm("collective.view_group", GROUPS.predicate)
 rules.add_perm("collective.add_group", is_coordinator | is_worker)
-rules.add_perm("collective.change_group", staff_in_scope)
+rules.add_perm("collective.change_group", GROUPS_TO_CHANGE.predicate)
 
 rules.add_perm("collective.view_calendar", is_coordinator | is_worker)
-rules.add_perm("collective.view_meeting", staff_in_scope)
+rules.add_perm("collective.view_meeting", MEETINGS.predicate)
 rules.add_perm("collective.add_meeting", is_coordinator | is_worker)
-rules.add_perm("collective.change_meeting", staff_in_scope)
+rules.add_perm("collective.change_meeting", MEETINGS.predicate)
 # The API's meetings: anyone reads public ones (no personal data); the views narrow the rest.
 rules.add_perm("collective.read_meetings", rules.always_allow)

@@ -1,16 +1,19 @@
 """Actions of the collective app: refresh and decide suggestions, convene and run groups, meetings."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.access import works_in
 from trama.people.models import Consent
+from trama.people.rules import PEOPLE
 from trama.privacy import audit
 from trama.territory.models import City
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, TransitionError
 from .queries import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
+from .rules import GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
 
 # A candidate that mostly repeats a dismissed or convened suggestion comes back only when at
 # least `group_threshold()` people are new to it (see `_already_decided`).
@@ -88,6 +91,7 @@ def _decide(suggestion, status, by, reason=""):
 @transaction.atomic
 def dismiss_suggestion(suggestion, *, reason, by):
     """Set a suggestion aside with the reason; it will not be proposed again."""
+    SUGGESTION_PEOPLE.require(by, suggestion)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Scrivi perché la proposta non va avanti.")})
@@ -104,6 +108,8 @@ def _validated(obj):
 @transaction.atomic
 def create_group(*, city, neighbourhood, name, purpose, by, themes=(), suggestion=None, facilitator=None):
     """A new group in forming status, facilitated by `by` unless someone else is named."""
+    if not works_in(by, neighbourhood):
+        raise PermissionDenied(_("Puoi creare gruppi solo nei quartieri che ti sono assegnati."))
     group = _validated(Group(
         city=city, neighbourhood=neighbourhood, name=(name or "").strip(), purpose=(purpose or "").strip(),
         facilitator=facilitator or by, suggestion=suggestion, created_by=by,
@@ -123,6 +129,7 @@ def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
     when `consent` is true (the worker ticked that they agreed). The suggestion is marked
     convened and will not be proposed again.
     """
+    SUGGESTION_PEOPLE.require(by, suggestion)
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.Status.OPEN:
         raise TransitionError(_("Questa proposta è già stata valutata."))
@@ -141,6 +148,8 @@ def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
 @transaction.atomic
 def add_member(group, person, *, by, consent):
     """Add `person` to `group` with their consent (recorded by `by`), giving them the groups consent if missing."""
+    GROUPS_TO_CHANGE.require(by, group)
+    PEOPLE.require(by, person)
     if not consent:
         raise ValidationError({"consent": _("Una persona entra nel gruppo solo con il suo consenso.")})
     if group.status not in (Group.Status.FORMING, Group.Status.ACTIVE):
@@ -165,6 +174,7 @@ def add_member(group, person, *, by, consent):
 @transaction.atomic
 def remove_member(group, person, *, by):
     """The person leaves the group; the membership is kept with the date they left."""
+    GROUPS_TO_CHANGE.require(by, group)
     updated = Membership.objects.filter(group=group, person=person, left_at__isnull=True).update(left_at=timezone.now())
     if updated:
         audit.record(by, audit.Action.UPDATE, person, reason=f"esce dal gruppo {group.pk}")
@@ -172,6 +182,7 @@ def remove_member(group, person, *, by):
 
 
 def update_group(group, *, by, **fields):
+    GROUPS_TO_CHANGE.require(by, group)
     for name, value in fields.items():
         setattr(group, name, value.strip() if isinstance(value, str) else value)
     _validated(group).save(update_fields=list(fields))
@@ -182,6 +193,7 @@ def update_group(group, *, by, **fields):
 @transaction.atomic
 def change_group_status(group, action, *, by, note=""):
     """activate, close (with a note) or became_initiative, through the group's state machine."""
+    GROUPS_TO_CHANGE.require(by, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
     if action == "activate":
         group.activate()
@@ -199,7 +211,16 @@ def change_group_status(group, action, *, by, note=""):
 
 
 def save_meeting(meeting, *, by):
-    """Create or update a meeting (validated by the model); group meetings take the group's place in the city."""
+    """Create or update a meeting (validated by the model); group meetings take the group's place in the city.
+
+    `by` must have the meeting (as stored) and the group or neighbourhood it is moved to in scope.
+    """
+    if meeting.pk is not None:
+        MEETINGS.require(by, Meeting.objects.get(pk=meeting.pk))
+    if meeting.group_id:
+        GROUPS_TO_CHANGE.require(by, meeting.group)
+    elif not works_in(by, meeting.neighbourhood_id):
+        raise PermissionDenied(_("Puoi fissare incontri solo nei quartieri che ti sono assegnati."))
     if meeting.group_id:
         meeting.city_id, meeting.neighbourhood_id, meeting.kind = meeting.group.city_id, meeting.group.neighbourhood_id, Meeting.Kind.GROUP
     if meeting.pk is None:
@@ -211,6 +232,7 @@ def save_meeting(meeting, *, by):
 @transaction.atomic
 def record_attendance(meeting, *, by, attendees=None, attendance_count=None, minutes=None):
     """Who came (members ticked) or how many (open events), and the minutes."""
+    MEETINGS.require(by, meeting)
     fields = []
     if attendance_count is not None or meeting.attendance_count is not None:
         meeting.attendance_count = attendance_count
@@ -228,6 +250,7 @@ def record_attendance(meeting, *, by, attendees=None, attendance_count=None, min
 
 
 def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None):
+    MEETINGS.require(by, meeting)
     decision = _validated(Decision(
         meeting=meeting, text=(text or "").strip(), owner=owner, owner_name=(owner_name or "").strip(), due_date=due_date,
     ))
@@ -236,6 +259,7 @@ def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None)
 
 
 def set_decision_done(decision, done, *, by):
+    MEETINGS.require(by, decision.meeting)
     decision.done_at = timezone.now() if done else None
     decision.save(update_fields=["done_at"])
     return decision

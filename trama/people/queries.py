@@ -2,18 +2,12 @@
 
 from django.db.models import Q
 
-from .models import Person, Role
+from .rules import PEOPLE
 
 
 def people_visible_to(user):
-    """The people whose records `user` may open: never more than their scope."""
-    if not user.is_authenticated or not user.is_active:
-        return Person.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Person.objects.filter(city=user.city) if user.city_id else Person.objects.all()
-    if user.role == Role.WORKER:
-        return Person.objects.filter(neighbourhood__in=user.neighbourhood_ids())
-    return Person.objects.filter(account=user)
+    """The people whose records `user` may open (rules.PEOPLE): never more than their scope."""
+    return PEOPLE.visible_to(user)
 
 
 def organisations_of(user):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from trama.access import COORDINATOR, WORKER, role_of, works_in
 from trama.privacy import audit
 
 from .models import Consent, Person
@@ -73,8 +75,14 @@ def register_person(*, by, neighbourhood, display_name, channel, known_to_servic
     """Register someone pseudonymously (a chosen name is enough) with the consents they gave.
 
     Identifying details (first_name, last_name, phone, email) are kept only with the
-    IDENTIFYING consent; without it they are dropped, not stored.
+    IDENTIFYING consent; without it they are dropped, not stored. Staff register people only in
+    their neighbourhoods (their city for coordinators); anyone else registers only themself.
     """
+    if role_of(by) in (COORDINATOR, WORKER):
+        if not works_in(by, neighbourhood):
+            raise PermissionDenied(_("Puoi registrare persone solo nei quartieri che ti sono assegnati."))
+    elif channel != Person.Channel.SELF:
+        raise PermissionDenied(_("Solo gli operatori registrano altre persone."))
     consents = set(consents)
     if Consent.Purpose.REGISTRATION not in consents:
         raise ValueError("A person is registered only with their consent.")

@@ -10,6 +10,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trama.access import works_in
+
 from .models import Place
 from .queries import current_city, neighbourhood_feature, neighbourhoods_geojson, neighbourhoods_of, places_geojson, public_places
 
@@ -61,8 +63,7 @@ class PlaceList(generics.ListCreateAPIView):
         return public_places(current_city())
 
     def perform_create(self, serializer):
-        # The rule needs the place itself: a worker adds places only in their own neighbourhoods.
-        if not self.request.user.has_perm("territory.change_place", Place(**serializer.validated_data)):
+        if not works_in(self.request.user, serializer.validated_data["neighbourhood"]):
             raise PermissionDenied(_("Puoi aggiungere luoghi solo nei quartieri che ti sono assegnati."))
         serializer.save()
 

@@ -1,15 +1,27 @@
+"""Who may do what with the map and its places. Places are community assets, not personal data;
+those not public (a reserved seat, say) are for staff only."""
+
 import rules
+from django.db.models import Q
 
-from trama.access import in_my_neighbourhoods, is_coordinator, is_worker, same_city
+from trama.access import Scope, in_city, in_neighbourhoods, is_coordinator, is_worker
 
 
-@rules.predicate
-def is_public_place(user, place):
-    return place is None or place.is_public
+def _public(user):
+    return Q(is_public=True)
 
+
+PLACES = Scope(
+    "territory.Place", name="places",
+    anonymous=_public, coordinator=lambda user: Q(), worker=lambda user: Q(), partner=_public, antenna=_public, citizen=_public,
+)
+PLACES_TO_CHANGE = Scope(
+    "territory.Place", name="places_to_change",
+    coordinator=lambda user: in_city(user, "neighbourhood__city"), worker=in_neighbourhoods,
+)
 
 rules.add_perm("territory.view_map", rules.always_allow)
 rules.add_perm("territory.view_neighbourhood", rules.always_allow)
-rules.add_perm("territory.view_place", is_public_place | is_coordinator | is_worker)
+rules.add_perm("territory.view_place", PLACES.predicate)
 rules.add_perm("territory.add_place", is_coordinator | is_worker)
-rules.add_perm("territory.change_place", (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods))
+rules.add_perm("territory.change_place", PLACES_TO_CHANGE.predicate)

@@ -2,8 +2,9 @@ from django import template
 
 from trama.privacy import audit
 
-from ..models import Encounter, Signal
+from ..models import Signal
 from ..queries import signal_queue, signals_sent_by
+from ..rules import ENCOUNTERS
 
 register = template.Library()
 
@@ -27,8 +28,8 @@ def encounters_of_person(context, person):
     request = context["request"]
     encounters = []
     if request.user.has_perm("attention.view_encounter"):
-        candidates = Encounter.objects.filter(person=person).select_related("neighbourhood", "worker")[:20]
-        encounters = [e for e in candidates if request.user.has_perm("attention.view_encounter", e)]
+        encounters = list(ENCOUNTERS.visible_to(request.user).filter(person=person).select_related("neighbourhood", "worker")
+                          .order_by("-happened_at", "-pk")[:20])
         for encounter in encounters:
             audit.record_read(request, encounter, reason="incontri della persona")
     return {"encounters": encounters, "person": person, "shown": request.user.has_perm("attention.view_encounter")}

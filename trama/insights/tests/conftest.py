@@ -37,11 +37,11 @@ def make_organisation(city):
 
 
 @pytest.fixture
-def give(worker, neighbourhood):
+def give(coordinator, neighbourhood):
     """Record a contribution in the ledger (through the market's service)."""
     def make(kind="hours", quantity=1, on=date(2025, 2, 15), where=None, person=None, organisation=None, **kwargs):
         return market.record_contribution(
-            kind=kind, quantity=Decimal(str(quantity)), on=on, neighbourhood=where or neighbourhood, by=worker,
+            kind=kind, quantity=Decimal(str(quantity)), on=on, neighbourhood=where or neighbourhood, by=coordinator,
             person=person, organisation=organisation, **kwargs,
         )
 
