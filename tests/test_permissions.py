@@ -109,7 +109,7 @@ def test_every_url_is_declared():
 def objects(request, users, neighbourhood, other_neighbourhood, make_user):
     def person(where):
         return register_person(
-            by=users[Role.WORKER], neighbourhood=where, display_name="Gino", channel="outreach",
+            by=users[Role.COORDINATOR], neighbourhood=where, display_name="Gino", channel="outreach",
             consents=[Consent.Purpose.REGISTRATION],
         )
 

@@ -68,6 +68,11 @@ def in_neighbourhoods(user, field="neighbourhood"):
     return Q(**{f"{field}__in": user.neighbourhood_ids()})
 
 
+def neighbourhood_scope(user):
+    """The neighbourhood ids whose personal data `user` works with, or None for the whole city (coordinators)."""
+    return None if role_of(user) == COORDINATOR else user.neighbourhood_ids() if user.is_authenticated else frozenset()
+
+
 def works_in(user, neighbourhood):
     """May `user` record or act on personal data in `neighbourhood` (a Neighbourhood or its id)?
 
@@ -123,6 +128,7 @@ class Scope:
         self._model = model
         self.name = name
         self.distinct = distinct
+        self._predicate = None
         self.by_role = {ANONYMOUS: anonymous, COORDINATOR: coordinator, WORKER: worker, PARTNER: partner,
                         ANTENNA: antenna, CITIZEN: citizen}
         Scope.registry.append(self)
@@ -186,13 +192,17 @@ class Scope:
 
     @property
     def predicate(self):
-        scope = self
+        """The django-rules predicate of this scope (one object, so tests can tell which permission uses it)."""
+        if self._predicate is None:
+            scope = self
 
-        @rules.predicate(name=f"in_scope_{self.name or id(self)}")
-        def predicate(user, obj=None):
-            return scope.allows(user, obj)
+            @rules.predicate(name=f"in_scope_{self.name or id(self)}")
+            def predicate(user, obj=None):
+                return scope.allows(user, obj)
 
-        return predicate
+            predicate.scope = scope
+            self._predicate = predicate
+        return self._predicate
 
     def require(self, user, obj, message=""):
         """Raise PermissionDenied unless `user` may act on `obj`: what services call before they write."""

@@ -3,10 +3,12 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.people.rules import PEOPLE
 from trama.people.forms import InvitationForm
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.people.queries import people_visible_to
-from trama.territory.models import Neighbourhood, Place
+from trama.territory.models import Place
+from trama.territory.queries import neighbourhoods_for
 
 from .models import TEXT_LIMIT, Antenna, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
 
@@ -35,12 +37,6 @@ def _clear_choice_errors(form):
             field.error_messages["invalid"] = IMPOSSIBLE_DATE
 
 
-def my_neighbourhoods(user):
-    """The neighbourhoods a user acts in: a worker's or antenna's own, a coordinator's city."""
-    if user.role == Role.COORDINATOR:
-        return Neighbourhood.objects.filter(city=user.city) if user.city_id else Neighbourhood.objects.all()
-    return Neighbourhood.objects.filter(pk__in=user.neighbourhood_ids())
-
 
 class SignalForm(forms.ModelForm):
     """The 30-second form: only what was noticed and how urgent it is are required."""
@@ -59,7 +55,7 @@ class SignalForm(forms.ModelForm):
     def __init__(self, *args, antenna, **kwargs):
         super().__init__(*args, **kwargs)
         self.antenna = antenna
-        neighbourhoods = my_neighbourhoods(antenna).order_by("name")
+        neighbourhoods = neighbourhoods_for(antenna).order_by("name")
         self.fields["neighbourhood"].queryset = neighbourhoods
         self.fields["neighbourhood"].error_messages["invalid_choice"] = NOT_YOUR_NEIGHBOURHOOD
         self.fields["neighbourhood"].empty_label = None
@@ -215,7 +211,7 @@ class EncounterForm(forms.ModelForm):
     def __init__(self, *args, user, signal=None, outreach=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.signal, self.outreach = user, signal, outreach
-        self.fields["neighbourhood"].queryset = my_neighbourhoods(user).order_by("name")
+        self.fields["neighbourhood"].queryset = neighbourhoods_for(user).order_by("name")
         self.fields["neighbourhood"].error_messages["invalid_choice"] = NOT_YOUR_NEIGHBOURHOOD
         self.fields["person"].queryset = people_visible_to(user).filter(anonymised_at__isnull=True).order_by("display_name")
         self.fields["happened_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -262,10 +258,9 @@ class EncounterForm(forms.ModelForm):
                 self.add_error("consent_registration", _("Senza il suo consenso la persona non viene registrata."))
             if not cleaned.get("channel"):
                 self.add_error("channel", _("Indica come l'abbiamo conosciuta."))
-        person, neighbourhood = cleaned.get("person"), cleaned.get("neighbourhood")
-        if person and neighbourhood and person.neighbourhood_id != neighbourhood.pk and self.user.role == Role.WORKER:
-            if person.neighbourhood_id not in self.user.neighbourhood_ids():
-                self.add_error("person", UNKNOWN_CHOICE)
+        person = cleaned.get("person")
+        if person and not PEOPLE.allows(self.user, person):
+            self.add_error("person", UNKNOWN_CHOICE)
         return cleaned
 
     def new_person(self):
@@ -314,7 +309,7 @@ class AntennaOnboardingForm(InvitationForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, city=user.city, **kwargs)
-        self.fields["neighbourhoods"].queryset = my_neighbourhoods(user).order_by("name")
+        self.fields["neighbourhoods"].queryset = neighbourhoods_for(user).order_by("name")
         self.fields["neighbourhoods"].error_messages["invalid_choice"] = NOT_YOUR_NEIGHBOURHOOD
         self.fields["neighbourhoods"].help_text = _("I quartieri in cui l'antenna potrà inviare segnalazioni.")
         self.fields["organisation"].queryset = Organisation.objects.filter(city=user.city) if user.city_id else Organisation.objects.all()

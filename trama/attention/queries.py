@@ -4,7 +4,7 @@ from statistics import median
 
 from django.db.models import Count, Q
 
-from trama.people.models import Role
+from trama.access import neighbourhood_scope
 from trama.privacy.suppression import suppress_table
 from trama.territory.models import Neighbourhood
 
@@ -111,9 +111,9 @@ def training_coverage(user):
         grid = suppress_table([[counts.get((n.pk, k.value), 0) for k in kinds] for n in part], in_scope=in_scope)
         return list(zip(part, grid))
 
-    if user.role == Role.COORDINATOR:
+    mine = neighbourhood_scope(user)
+    if mine is None:
         rows = table(neighbourhoods, True)
     else:
-        mine = user.neighbourhood_ids()
         rows = table([n for n in neighbourhoods if n.pk in mine], True) + table([n for n in neighbourhoods if n.pk not in mine], False)
     return kinds, rows

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from trama.market.models import Offer
 from trama.people.models import Person, Role, User
 from trama.people.queries import people_visible_to
-from trama.territory.models import Neighbourhood, Place
+from trama.territory.models import Place
+from trama.territory.queries import neighbourhoods_for
 
 from .models import TEXT_LIMIT, Decision, Group, Meeting
 
@@ -38,11 +39,6 @@ def _check_year(form, name):
     if value and not 2000 <= value.year <= timezone.now().year + 3:
         form.add_error(name, IMPOSSIBLE_DATE)
 
-
-def my_neighbourhoods(user):
-    if user.role == Role.COORDINATOR:
-        return Neighbourhood.objects.filter(city=user.city) if user.city_id else Neighbourhood.objects.all()
-    return Neighbourhood.objects.filter(pk__in=user.neighbourhood_ids())
 
 
 class DismissForm(forms.Form):
@@ -85,7 +81,7 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from trama.themes.models import Theme
 
-        self.fields["neighbourhood"].queryset = my_neighbourhoods(user).order_by("name")
+        self.fields["neighbourhood"].queryset = neighbourhoods_for(user).order_by("name")
         self.fields["neighbourhood"].empty_label = None
         city = user.city if user.city_id else None
         themes = Theme.objects.filter(status__in=[Theme.Status.CANDIDATE, Theme.Status.NAMED])
@@ -156,7 +152,7 @@ class MeetingForm(forms.ModelForm):
             self.fields["kind"].choices = [(k.value, k.label) for k in Meeting.Kind if k != Meeting.Kind.GROUP]
             if self.instance.kind == Meeting.Kind.GROUP:
                 self.instance.kind = Meeting.Kind.TABLE
-            self.fields["neighbourhood"].queryset = my_neighbourhoods(user).order_by("name")
+            self.fields["neighbourhood"].queryset = neighbourhoods_for(user).order_by("name")
             self.fields["neighbourhood"].empty_label = None
         self.fields["place"].queryset = Place.objects.filter(neighbourhood__city=city).order_by("name") if city else Place.objects.none()
         self.fields["place"].empty_label = _("— da definire —")

@@ -12,7 +12,7 @@ from trama.people.queries import people_visible_to
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
-from trama.territory.queries import city_of, current_city
+from trama.territory.queries import city_of, current_city, neighbourhoods_for
 
 from . import forms, ical, queries, services, tasks
 from .models import Decision, Group, Meeting, Suggestion
@@ -357,7 +357,7 @@ def decision_market(request, pk, obj):
 @permission_required("collective.view_calendar")
 def calendar_view(request):
     city = _city(request)
-    neighbourhoods = list(forms.my_neighbourhoods(request.user).order_by("name"))
+    neighbourhoods = list(neighbourhoods_for(request.user).order_by("name"))
     chosen = next((n for n in neighbourhoods if str(n.pk) == request.GET.get("quartiere", "")), None)
     if chosen is None and request.user.role == Role.WORKER and neighbourhoods:
         chosen = neighbourhoods[0]

@@ -11,8 +11,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trama.access import works_in
 from trama.market.api import _refused, choice
-from trama.people.models import Role
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import current_city
 
@@ -127,7 +127,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
         if not value:
             raise serializers.ValidationError(_("Indica almeno un quartiere."))
         user = self.context["request"].user
-        if user.role == Role.WORKER and any(n.pk not in user.neighbourhood_ids() for n in value):
+        if not all(works_in(user, n) for n in value):
             raise serializers.ValidationError(_("Puoi indicare solo i quartieri che ti sono assegnati."))
         return value
 

@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from trama.access import neighbourhood_scope
 from trama.market.models import Contribution
 from trama.people.models import Organisation, Role, User
 from trama.territory.models import Neighbourhood, Place
@@ -107,8 +108,8 @@ class InitiativeForm(forms.ModelForm):
             objects = objects.filter(active=True)
         self.fields["intervention_object"].queryset = objects.order_by("name")
         neighbourhoods = Neighbourhood.objects.filter(city=city).order_by("name")
-        if user.role == Role.WORKER:
-            neighbourhoods = neighbourhoods.filter(pk__in=user.neighbourhood_ids())
+        if neighbourhood_scope(user) is not None:
+            neighbourhoods = neighbourhoods.filter(pk__in=neighbourhood_scope(user))
         self.fields["neighbourhoods"].queryset = neighbourhoods
         self.fields["themes"].queryset = themes_of(city)
         self.fields["place"].queryset = Place.objects.filter(neighbourhood__city=city, is_public=True).order_by("name")

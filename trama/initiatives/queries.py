@@ -5,10 +5,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from trama.market.models import Contribution
-from trama.people.models import Role
 
-from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Participation, Partner
-from .rules import PUBLIC_STAGES
+from .models import AutonomyAssessment, Initiative, InterventionObject, Participation, Partner
+from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
 
 def public_initiatives(city, neighbourhood=None, intervention_object=None):
@@ -25,18 +24,8 @@ def public_initiatives(city, neighbourhood=None, intervention_object=None):
 
 
 def initiatives_visible_to(user):
-    """The initiatives `user` may open as a member of the programme (not the public catalogue)."""
-    if not user.is_authenticated or not user.is_active:
-        return Initiative.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Initiative.objects.filter(city=user.city) if user.city_id else Initiative.objects.all()
-    if user.role == Role.WORKER:
-        return Initiative.objects.filter(neighbourhoods__in=user.neighbourhood_ids()).distinct()
-    if user.role == Role.PARTNER:
-        return Initiative.objects.filter(partners__organisation__members=user).distinct()
-    if user.role == Role.CITIZEN:
-        return Initiative.objects.filter(participations__person__account=user, participations__left_at__isnull=True).distinct()
-    return Initiative.objects.none()
+    """The initiatives `user` may open as a member of the programme (not the public catalogue): rules.INITIATIVES."""
+    return INITIATIVES.visible_to(user)
 
 
 def initiatives_list(queryset):
@@ -69,14 +58,7 @@ def objects_of(city, active_only=False):
 
 
 def agreements_visible_to(user):
-    if not user.is_authenticated or not user.is_active:
-        return Agreement.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Agreement.objects.filter(city=user.city) if user.city_id else Agreement.objects.all()
-    if user.role == Role.WORKER:
-        mine = user.neighbourhood_ids()
-        return Agreement.objects.filter(Q(neighbourhoods__in=mine) | Q(initiative__neighbourhoods__in=mine)).distinct()
-    return Agreement.objects.none()
+    return AGREEMENTS.visible_to(user)
 
 
 def commitments_with_fulfilment(initiative):

@@ -1,12 +1,14 @@
 """Actions on initiatives and agreements that touch several objects (or other apps), audited."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from trama.access import COORDINATOR, WORKER, role_of, works_in
 from trama.market import services as market
+from trama.people.rules import PEOPLE, is_member_of
 from trama.people.services import person_for_account
 from trama.privacy import audit
 
@@ -22,6 +24,7 @@ from .models import (
     Partner,
 )
 from .queries import partners_with_ledger_links
+from .rules import AGREEMENTS_TO_MANAGE, COMMITMENTS_TO_CHANGE, INITIATIVES_TO_CHANGE
 
 # The public initiative a visitor chose to join before signing in, kept in their session.
 JOIN_SESSION_KEY = "initiatives_join"
@@ -32,6 +35,14 @@ INITIATIVE_FIELDS = (
 )
 
 
+PROPOSAL_ORIGINS = (Initiative.Origin.PARTNER, Initiative.Origin.CITIZEN)
+
+
+def _require_neighbourhoods(by, neighbourhoods):
+    if not all(works_in(by, n) for n in neighbourhoods):
+        raise PermissionDenied(_("Puoi scegliere solo i quartieri che ti sono assegnati."))
+
+
 def _check_place(place, neighbourhoods):
     if place is not None and place.neighbourhood_id not in {n.pk for n in neighbourhoods}:
         raise ValidationError({"place": _("Il luogo deve trovarsi in uno dei quartieri dell'iniziativa.")})
@@ -40,10 +51,18 @@ def _check_place(place, neighbourhoods):
 @transaction.atomic
 def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_group=None, origin_decision=None,
                       origin_organisation=None, **fields):
-    """A new initiative at the `idea` stage, in the given neighbourhoods of `city`."""
+    """A new initiative at the `idea` stage, in the given neighbourhoods of `city`.
+
+    Staff create them in their scope (a worker in their own neighbourhoods); a partner or a citizen
+    only proposes one, as an idea of their own origin, for staff to review.
+    """
     neighbourhoods = list(neighbourhoods)
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": _("Scegli almeno un quartiere.")})
+    if role_of(by) in (COORDINATOR, WORKER):
+        _require_neighbourhoods(by, neighbourhoods)
+    elif not (by.has_perm("initiatives.propose_initiative") and origin in PROPOSAL_ORIGINS):
+        raise PermissionDenied(_("Puoi solo proporre un'iniziativa."))
     if any(n.city_id != city.pk for n in neighbourhoods):
         raise ValidationError({"neighbourhoods": _("I quartieri devono essere della città dell'iniziativa.")})
     _check_place(fields.get("place"), neighbourhoods)
@@ -57,6 +76,29 @@ def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_gro
     initiative.neighbourhoods.set(neighbourhoods)
     initiative.themes.set(themes)
     audit.record(by, audit.Action.CREATE, initiative, reason="iniziativa creata")
+    return initiative
+
+
+@transaction.atomic
+def propose_initiative(*, city, by, neighbourhood, name, description, intervention_object=None, organisation=None):
+    """A citizen's or a partner's proposal: an idea the staff of the neighbourhood review.
+
+    A partner proposes in the name of an organisation they belong to, which becomes its promoter;
+    a citizen takes part in what they proposed.
+    """
+    if not by.has_perm("initiatives.propose_initiative"):
+        raise PermissionDenied(_("Puoi solo proporre un'iniziativa."))
+    if organisation is not None and not is_member_of(by, organisation):
+        raise PermissionDenied(_("Puoi proporre solo a nome della tua organizzazione."))
+    origin = Initiative.Origin.PARTNER if organisation is not None else Initiative.Origin.CITIZEN
+    initiative = create_initiative(
+        city=city, by=by, origin=origin, neighbourhoods=[neighbourhood], name=name, description=description,
+        intervention_object=intervention_object, origin_organisation=organisation,
+    )
+    if organisation is not None:
+        _add_partner(initiative, organisation=organisation, role=Partner.Role.PROMOTER, by=by)
+    else:
+        _add_participant(initiative, person=person_for_account(by, neighbourhood), by=by)
     return initiative
 
 
@@ -99,6 +141,10 @@ def initiative_from_decision(decision, *, by, **fields):
 
 
 def update_initiative(initiative, *, by, neighbourhoods=None, themes=None, **fields):
+    INITIATIVES_TO_CHANGE.require(by, initiative)
+    if neighbourhoods is not None:
+        added = set(neighbourhoods) - set(initiative.neighbourhoods.all())
+        _require_neighbourhoods(by, added)
     neighbourhoods = list(neighbourhoods) if neighbourhoods is not None else list(initiative.neighbourhoods.all())
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": _("Scegli almeno un quartiere.")})
@@ -119,6 +165,7 @@ def update_initiative(initiative, *, by, neighbourhoods=None, themes=None, **fie
 @transaction.atomic
 def move_initiative(initiative, stage, reason, *, by):
     """Move along the lifecycle with a reason; the dated transition is kept."""
+    INITIATIVES_TO_CHANGE.require(by, initiative)
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     transition = locked.move_to(stage, reason, by=by)
     initiative.stage, initiative.stage_changed_at = locked.stage, locked.stage_changed_at
@@ -127,6 +174,11 @@ def move_initiative(initiative, stage, reason, *, by):
 
 
 def add_partner(initiative, *, organisation, role, by):
+    INITIATIVES_TO_CHANGE.require(by, initiative)
+    return _add_partner(initiative, organisation=organisation, role=role, by=by)
+
+
+def _add_partner(initiative, *, organisation, role, by):
     if organisation.city_id != initiative.city_id:
         raise ValidationError({"organisation": _("La realtà deve essere della città dell'iniziativa.")})
     if Partner.objects.filter(initiative=initiative, organisation=organisation, role=role).exists():
@@ -150,6 +202,7 @@ def remove_partner(partner, *, by):
     """Take a partner off its initiative, with its commitments; refused while the ledger has
     contributions towards them (they would lose the commitment they count for)."""
     partner = Partner.objects.select_for_update().select_related("organisation", "initiative").get(pk=partner.pk)
+    INITIATIVES_TO_CHANGE.require(by, partner.initiative)
     refusal = why_partner_stays(partner)
     if refusal:
         raise ValidationError(refusal)
@@ -160,6 +213,7 @@ def remove_partner(partner, *, by):
 
 
 def add_commitment(initiative, *, partner, description, by, kind="", quantity=None, due_date=None):
+    INITIATIVES_TO_CHANGE.require(by, initiative)
     if partner.initiative_id != initiative.pk:
         raise ValidationError({"partner": _("Scegli un partner di questa iniziativa.")})
     if quantity is not None and not kind:
@@ -173,6 +227,7 @@ def add_commitment(initiative, *, partner, description, by, kind="", quantity=No
 
 
 def update_commitment(commitment, *, by, **fields):
+    COMMITMENTS_TO_CHANGE.require(by, commitment)
     if fields.get("quantity") is not None and not fields.get("kind", commitment.kind):
         raise ValidationError({"kind": _("Per una quantità indica il tipo di contributo (ore, beni, spazio, euro).")})
     for name in ("description", "kind", "quantity", "due_date"):
@@ -186,6 +241,7 @@ def update_commitment(commitment, *, by, **fields):
 def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quantity, on, area_sqm=None, declared_value=None,
                                    note=""):
     """What the partner gave towards its commitment, in the market's ledger (carrying the initiative's id)."""
+    COMMITMENTS_TO_CHANGE.require(by, commitment)
     initiative = commitment.initiative
     if neighbourhood.pk not in set(initiative.neighbourhoods.values_list("pk", flat=True)):
         raise ValidationError({"neighbourhood": _("Scegli uno dei quartieri dell'iniziativa.")})
@@ -197,12 +253,14 @@ def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quant
 
 
 def add_milestone(initiative, *, title, due_date=None, by):
+    INITIATIVES_TO_CHANGE.require(by, initiative)
     milestone = Milestone.objects.create(initiative=initiative, title=title.strip(), due_date=due_date)
     audit.record(by, audit.Action.CREATE, milestone, reason="traguardo")
     return milestone
 
 
 def reach_milestone(milestone, *, by, on=None):
+    INITIATIVES_TO_CHANGE.require(by, milestone.initiative)
     if milestone.reached_on is not None:
         raise ValidationError(_("Questo traguardo è già stato raggiunto."))
     milestone.reached_on = on or timezone.localdate()
@@ -223,6 +281,7 @@ def why_milestone_stays(milestone):
 def remove_milestone(milestone, *, by):
     """Take a milestone off its initiative; a reached one stays, as part of the initiative's history."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    INITIATIVES_TO_CHANGE.require(by, milestone.initiative)
     refusal = why_milestone_stays(milestone)
     if refusal:
         raise ValidationError(refusal)
@@ -232,6 +291,7 @@ def remove_milestone(milestone, *, by):
 
 def assess_autonomy(initiative, *, by, assessed_on, note="", **items):
     """Record one review of how far the initiative stands on its own (four items, 0–3 each)."""
+    INITIATIVES_TO_CHANGE.require(by, initiative)
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("La data della verifica non può essere nel futuro.")})
     assessment = AutonomyAssessment(initiative=initiative, assessed_on=assessed_on, note=note.strip(), assessed_by=by,
@@ -272,6 +332,12 @@ def join(initiative, *, user, neighbourhood=None):
 
 def add_participant(initiative, *, person, by):
     """Staff add someone who takes part (with the person's consent, confirmed by the worker)."""
+    INITIATIVES_TO_CHANGE.require(by, initiative)
+    PEOPLE.require(by, person)
+    return _add_participant(initiative, person=person, by=by)
+
+
+def _add_participant(initiative, *, person, by):
     if person.city_id != initiative.city_id:
         raise ValidationError(_("La persona deve essere della città dell'iniziativa."))
     participation, created = Participation.objects.get_or_create(
@@ -285,6 +351,7 @@ def add_participant(initiative, *, person, by):
 
 
 def remove_participant(participation, *, by):
+    INITIATIVES_TO_CHANGE.require(by, participation.initiative)
     participation.left_at = timezone.now()
     participation.save(update_fields=["left_at"])
     audit.record(by, audit.Action.UPDATE, participation, reason="partecipante uscito")
@@ -294,7 +361,14 @@ def remove_participant(participation, *, by):
 
 @transaction.atomic
 def save_agreement(agreement, *, by, neighbourhoods, parties):
-    """Create or update an agreement with its parties (`parties`: dicts with organisation, name, commitments)."""
+    """Create or update an agreement with its parties (`parties`: dicts with organisation, name, commitments).
+
+    Agreements are the coordinators' work, in their city.
+    """
+    if agreement.pk is not None:
+        AGREEMENTS_TO_MANAGE.require(by, Agreement.objects.get(pk=agreement.pk))
+    if role_of(by) != COORDINATOR or by.city_id not in (None, agreement.city_id):
+        raise PermissionDenied(_("Gli accordi sono scritti dal coordinamento della città."))
     if agreement.initiative_id and agreement.initiative.city_id != agreement.city_id:
         raise ValidationError({"initiative": _("L'iniziativa deve essere della stessa città.")})
     if any(n.city_id != agreement.city_id for n in neighbourhoods):
@@ -328,6 +402,7 @@ AGREEMENT_MOVES = {
 
 
 def set_agreement_status(agreement, status, *, by):
+    AGREEMENTS_TO_MANAGE.require(by, agreement)
     if status not in AGREEMENT_MOVES[agreement.status]:
         raise ValidationError(_("Da «%(old)s» non si può passare a «%(new)s».") % {
             "old": agreement.get_status_display(), "new": Agreement.Status(status).label})
@@ -342,6 +417,7 @@ def set_agreement_status(agreement, status, *, by):
 @transaction.atomic
 def renew_agreement(agreement, *, by, starts_on, ends_on=None):
     """A new agreement in preparation continuing `agreement`, with the same subject, neighbourhoods and parties."""
+    AGREEMENTS_TO_MANAGE.require(by, agreement)
     if hasattr(agreement, "renewal"):
         raise ValidationError(_("Questo accordo è già stato rinnovato."))
     if agreement.status == Agreement.Status.DRAFT:
@@ -356,6 +432,7 @@ def renew_agreement(agreement, *, by, starts_on, ends_on=None):
 
 def attach_document(agreement, upload, *, by):
     """Keep the signed PDF (already checked by `forms.check_pdf`), replacing an earlier one."""
+    AGREEMENTS_TO_MANAGE.require(by, agreement)
     old = agreement.document.name if agreement.document else ""
     agreement.document.save(f"accordo-{agreement.pk}.pdf", upload, save=True)
     if old and old != agreement.document.name:

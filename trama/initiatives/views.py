@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trama.access import neighbourhood_scope, works_in
 from trama.collective.models import Decision, Group
 from trama.people.models import Role
 from trama.people.queries import people_visible_to
-from trama.people.services import person_for_account
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
@@ -29,6 +29,7 @@ from .models import (
     Participation,
     Partner,
 )
+from .rules import COMMITMENTS_TO_CHANGE
 
 PAGE_SIZE = 20
 JOIN_SESSION_KEY = services.JOIN_SESSION_KEY
@@ -132,8 +133,9 @@ def initiative_detail(request, pk, obj):
     user = request.user
     can_change = user.has_perm("initiatives.change_initiative", obj)
     commitments = queries.commitments_with_fulfilment(obj)
+    changeable = {c.pk for c in COMMITMENTS_TO_CHANGE.allowed_among(user, commitments)} if not can_change else set()
     for commitment in commitments:
-        commitment.can_change = can_change or user.has_perm("initiatives.change_commitment", commitment)
+        commitment.can_change = can_change or commitment.pk in changeable
     assessments = queries.assessments_of(obj)
     trend = queries.autonomy_trend(assessments)
     partners = list(obj.partners.select_related("organisation").order_by("organisation__name"))
@@ -156,7 +158,7 @@ def initiative_detail(request, pk, obj):
 
 def _group(request, user):
     group = get_object_or_404(Group.objects.select_related("neighbourhood"), pk=request.GET.get("gruppo") or 0)
-    if not _neighbourhood_in_scope(user, group.neighbourhood):
+    if not works_in(user, group.neighbourhood):
         return None
     return group
 
@@ -166,19 +168,13 @@ def _decision(request, user):
         Decision.objects.select_related("meeting", "meeting__group", "meeting__neighbourhood"),
         pk=request.GET.get("decisione") or 0,
     )
-    if not _neighbourhood_in_scope(user, decision.meeting.neighbourhood):
+    if not works_in(user, decision.meeting.neighbourhood):
         return None
     return decision
 
 
 def group_url(group):
     return reverse("collective:group", args=[group.pk])
-
-
-def _neighbourhood_in_scope(user, neighbourhood):
-    if user.role == Role.COORDINATOR:
-        return user.city_id is None or neighbourhood.city_id == user.city_id
-    return neighbourhood.pk in user.neighbourhood_ids()
 
 
 @permission_required("initiatives.add_initiative")
@@ -238,8 +234,8 @@ def initiative_edit(request, pk, obj):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         # A worker keeps the neighbourhoods outside their scope the initiative already had.
-        if request.user.role == Role.WORKER:
-            kept = [n for n in obj.neighbourhoods.all() if n.pk not in request.user.neighbourhood_ids()]
+        if neighbourhood_scope(request.user) is not None:
+            kept = [n for n in obj.neighbourhoods.all() if not works_in(request.user, n)]
             data["neighbourhoods"] = list(data["neighbourhoods"]) + kept
         try:
             services.update_initiative(obj, by=request.user, **data)
@@ -281,16 +277,10 @@ def propose(request):
     form = forms.ProposalForm(request.POST or None, city=city, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        origin = Initiative.Origin.PARTNER if organisations is not None else Initiative.Origin.CITIZEN
-        initiative = services.create_initiative(
-            city=city, by=user, origin=origin, neighbourhoods=[data["neighbourhood"]], name=data["name"],
-            description=data["description"], intervention_object=data["intervention_object"],
-            origin_organisation=data.get("organisation"),
+        services.propose_initiative(
+            city=city, by=user, neighbourhood=data["neighbourhood"], name=data["name"], description=data["description"],
+            intervention_object=data["intervention_object"], organisation=data.get("organisation"),
         )
-        if origin == Initiative.Origin.PARTNER:
-            services.add_partner(initiative, organisation=data["organisation"], role=Partner.Role.PROMOTER, by=user)
-        else:
-            services.add_participant(initiative, person=person_for_account(user, data["neighbourhood"]), by=user)
         messages.success(request, _("Grazie! La proposta è arrivata agli operatori del quartiere, che ti ricontatteranno."))
         return redirect("initiatives:list")
     return render_page(request, "initiatives/propose.html", {"form": form}, form)
@@ -525,7 +515,7 @@ def assessment_chart(request, pk, obj):
 @permission_required("initiatives.add_initiative")
 def group_activity(request, group_pk):
     group = get_object_or_404(Group.objects.select_related("neighbourhood"), pk=group_pk)
-    if not _neighbourhood_in_scope(request.user, group.neighbourhood):
+    if not works_in(request.user, group.neighbourhood):
         return refuse(request)
     obj = InterventionObject.objects.filter(city=group.city, active=True, pk=request.POST.get("intervention_object") or 0).first()
     if obj is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trama.access import neighbourhood_scope
 from trama.attention.models import Signal
 from trama.collective.models import Group, Meeting
 from trama.initiatives.models import Initiative, Partner
@@ -17,7 +18,7 @@ from trama.initiatives.queries import public_initiatives
 from trama.initiatives.rules import PUBLIC_STAGES
 from trama.market.models import Need, Offer
 from trama.market.queries import offers_visible_to
-from trama.people.models import Organisation, Person, Role
+from trama.people.models import Organisation, Person
 from trama.privacy.suppression import suppress_table
 from trama.territory.queries import neighbourhoods_of, public_places
 
@@ -41,8 +42,9 @@ def areas_for(user, city):
     city (the non-pilot ones together) and the whole city; for a worker their own
     neighbourhoods and, if more than one, their sum."""
     neighbourhoods = list(neighbourhoods_of(city))
-    if user.role != Role.COORDINATOR:
-        mine = [n for n in neighbourhoods if n.pk in user.neighbourhood_ids()]
+    scope = neighbourhood_scope(user)
+    if scope is not None:
+        mine = [n for n in neighbourhoods if n.pk in scope]
         areas = [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in mine]
         return areas + ([_union("mine", _("I tuoi quartieri"), mine)] if len(mine) > 1 else [])
     pilots = [n for n in neighbourhoods if n.is_pilot]
@@ -79,9 +81,9 @@ def neighbourhood_areas(user, city):
     """Each neighbourhood `user` may see on its own, for the map: the whole city for a coordinator,
     their own neighbourhoods for a worker."""
     neighbourhoods = list(neighbourhoods_of(city))
-    if user.role != Role.COORDINATOR:
-        mine = user.neighbourhood_ids()
-        neighbourhoods = [n for n in neighbourhoods if n.pk in mine]
+    scope = neighbourhood_scope(user)
+    if scope is not None:
+        neighbourhoods = [n for n in neighbourhoods if n.pk in scope]
     return [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in neighbourhoods]
 
 

@@ -3,9 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
@@ -13,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from trama.access import neighbourhood_scope, works_in
 from trama.people.models import Role
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account
@@ -222,7 +221,7 @@ class NeedList(generics.ListCreateAPIView):
             person = person_for_account(user, data["neighbourhood"])
         else:
             person = get_object_or_404(people_visible_to(user), pk=person_id or 0)
-            if user.role == Role.WORKER and data["neighbourhood"].pk not in user.neighbourhood_ids():
+            if not works_in(user, data["neighbourhood"]):
                 raise PermissionDenied(_("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
         serializer.instance = services.record_need(person=person, by=user, **data)
 
@@ -480,7 +479,7 @@ class LedgerTotals(APIView):
     def get(self, request):
         by = tuple(k for k in request.query_params.get("by", "sector").split(",") if k in ("sector", "neighbourhood", "kind"))
         period = request.query_params.get("period")
-        scope = None if request.user.role == Role.COORDINATOR else request.user.neighbourhood_ids()
+        scope = neighbourhood_scope(request.user)
         rows = ledger_totals(city=request.user.city, by=by or ("sector",), period=period if period in ("month", "quarter", "year") else None,
                              neighbourhoods=scope)
         return Response([{**row, "value_eur": f"{row['value_eur']:.2f}", "hours": f"{row['hours']:.2f}"} for row in rows])

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trama.access import works_in
-from trama.people.rules import may_record_for, may_speak_for
+from trama.access import PARTNER, role_of, works_in
+from trama.people.rules import is_member_of, may_record_for, may_speak_for
 from trama.privacy import audit
 
 from .models import Contribution, Match, Need, Offer, Rate, Sector
@@ -323,7 +323,8 @@ def record_contribution(
     The contributor is a person or an organisation; its sector is kept with the
     contribution, so later changes to the organisation do not rewrite history.
     """
-    if not works_in(by, neighbourhood):
+    # Staff record in their neighbourhoods; a partner's member records what their organisation gave.
+    if not (works_in(by, neighbourhood) or (person is None and role_of(by) == PARTNER and is_member_of(by, organisation))):
         raise PermissionDenied(_("Puoi registrare contributi solo nei quartieri che ti sono assegnati."))
     if (person is None) == (organisation is None):
         raise ValidationError(_("Indica chi ha dato il contributo: una persona o un'organizzazione."))

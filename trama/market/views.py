@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trama.access import works_in
+from trama.access import neighbourhood_scope, works_in
 from trama.people.models import Consent, Person, Role
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account, register_person
@@ -335,7 +335,7 @@ def match_contribution(request, pk, obj):
 def ledger(request):
     contributions = contributions_visible_to(request.user).select_related("person", "organisation", "neighbourhood", "match")
     page = keyset_page(request, contributions, ["-on", "-pk"], PAGE_SIZE)
-    scope = None if request.user.role == Role.COORDINATOR else request.user.neighbourhood_ids()
+    scope = neighbourhood_scope(request.user)
     totals = ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)
     return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
 

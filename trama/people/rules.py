@@ -1,24 +1,15 @@
 """Who may do what with accounts, people and organisations, for views and API alike."""
 
 import rules
-from django.db.models import Q
 
 from trama.access import (
     COORDINATOR, WORKER, Scope, in_city, in_neighbourhoods, is_coordinator, is_partner, is_worker, role_of, same_city, works_in,
 )
 
 
-def _the_person(user):
-    return Q(account=user)
-
-
-# People: workers only in their neighbourhoods, coordinators in their city, and the person themself.
-PEOPLE = Scope(
-    "people.Person", name="people",
-    coordinator=in_city, worker=in_neighbourhoods, partner=_the_person, antenna=_the_person, citizen=_the_person,
-)
-# Changing a person's record is for staff in scope; a person changes their own data from their profile.
-PEOPLE_TO_CHANGE = Scope("people.Person", name="people_to_change", coordinator=in_city, worker=in_neighbourhoods)
+# A person's record, as staff keep it: workers only in their neighbourhoods, coordinators in their
+# city. A person reads their own data from their profile, not from the staff's record page.
+PEOPLE = Scope("people.Person", name="people", coordinator=in_city, worker=in_neighbourhoods)
 
 
 def may_record_for(user, person, neighbourhood=None):
@@ -56,6 +47,6 @@ rules.add_perm("people.change_own_account", rules.is_authenticated & rules.is_ac
 
 rules.add_perm("people.view_person", PEOPLE.predicate)
 rules.add_perm("people.add_person", is_coordinator | is_worker)
-rules.add_perm("people.change_person", PEOPLE_TO_CHANGE.predicate)
+rules.add_perm("people.change_person", PEOPLE.predicate)
 rules.add_perm("people.view_organisation", rules.always_allow)
 rules.add_perm("people.change_organisation", (is_coordinator & same_city) | (is_partner & is_member_of))

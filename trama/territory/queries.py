@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from trama.access import neighbourhood_scope
+
 from .models import City, Neighbourhood, Place
 
 
@@ -17,6 +19,15 @@ def city_of(user):
 
 def neighbourhoods_of(city):
     return Neighbourhood.objects.filter(city=city).order_by("name") if city else Neighbourhood.objects.none()
+
+
+def neighbourhoods_for(user):
+    """The neighbourhoods `user` acts in: a worker's or antenna's own, a coordinator's city (every one
+    for a coordinator with no city). The choices of every form that records something somewhere."""
+    scope = neighbourhood_scope(user)
+    if scope is not None:
+        return Neighbourhood.objects.filter(pk__in=scope)
+    return Neighbourhood.objects.filter(city=user.city) if user.city_id else Neighbourhood.objects.all()
 
 
 def public_places(city):

@@ -10,12 +10,13 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trama.people.models import Role
+from trama.access import neighbourhood_scope
 from trama.privacy import audit
 from trama.territory.queries import city_of
 
 from . import queries, services
 from .models import LIVE, DiscoveryRun, Tag, TextItem, Theme
+from .rules import RUNS
 
 
 def _choice_text(choices):
@@ -156,9 +157,7 @@ class RunList(APIView):
     @extend_schema(responses=RunSerializer(many=True))
     def get(self, request):
         city = city_of(request.user)
-        runs = DiscoveryRun.objects.filter(city=city) if city else DiscoveryRun.objects.none()
-        if request.user.role != Role.COORDINATOR:
-            runs = runs.filter(requested_by=request.user)
+        runs = RUNS.visible_to(request.user).filter(city=city) if city else DiscoveryRun.objects.none()
         return Response(RunSerializer(runs[:50], many=True).data)
 
     @extend_schema(request=RunSerializer, responses=RunSerializer)
@@ -169,7 +168,7 @@ class RunList(APIView):
         if city is None:
             raise serializers.ValidationError(_("Nessuna città configurata."))
         data = incoming.validated_data
-        hoods = [] if request.user.role == Role.COORDINATOR else list(request.user.neighbourhoods.all())
+        hoods = [] if neighbourhood_scope(request.user) is None else list(request.user.neighbourhoods.all())
         try:
             run = services.start_run(city=city, by=request.user, since=data.get("since"), until=data.get("until"),
                                      requested_themes=data.get("requested_themes"), seed=data.get("seed", 1), neighbourhoods=hoods)

@@ -5,26 +5,14 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
-from trama.people.models import Role
+from trama.access import neighbourhood_scope
 from trama.privacy.suppression import suppress_counts
 from trama.territory.queries import neighbourhoods_of
 
 from .models import LIVE, Tag, TextItem, Theme
+from .rules import ITEMS
 
 EXAMPLES = 5
-
-
-def is_coordinator(user):
-    return user.role == Role.COORDINATOR
-
-
-def scoped_items(user, items):
-    """Items a user may read: a coordinator's city, a worker's neighbourhoods, nothing for others."""
-    if user.role == Role.COORDINATOR:
-        return items.filter(city_id=user.city_id) if user.city_id else items
-    if user.role == Role.WORKER:
-        return items.filter(neighbourhood_id__in=user.neighbourhood_ids())
-    return items.none()
 
 
 def themes_of(city, statuses=LIVE):
@@ -44,7 +32,7 @@ def items_of(theme):
 
 def items_of_theme_for(user, theme):
     """The theme's items the user may read, most confident first, with that `confidence` and `origin`."""
-    items = scoped_items(user, items_of(theme))
+    items = ITEMS.visible_to(user, items_of(theme))
     return items.annotate(confidence=F("tags__confidence"), origin=F("tags__origin")).order_by(
         F("tags__confidence").desc(nulls_first=True), "-written_at", "-pk"
     ).select_related("neighbourhood")
@@ -61,7 +49,7 @@ def themes_of_person(user, person):
     """The live themes of the person's text items that `user` may read, named first, each with
     `item_count` and how many of its tags the engine suggested (`by_engine`) or a person set
     (`by_person`). Rejected tags do not count. One query, however many themes."""
-    items = scoped_items(user, TextItem.objects.filter(person=person)).values("pk")
+    items = ITEMS.visible_to(user, TextItem.objects.filter(person=person)).values("pk")
     mine = Q(tags__item__in=items, tags__rejected=False)
     by_person = Q(tags__origin=Tag.Origin.PERSON)
     return (
@@ -79,7 +67,7 @@ def themes_of_person(user, person):
 def monthly_sizes(user, theme):
     """(first day of month, items) for every month from the first to the last, in the user's scope."""
     rows = (
-        scoped_items(user, items_of(theme)).annotate(month=TruncMonth("written_at")).values("month")
+        ITEMS.visible_to(user, items_of(theme)).annotate(month=TruncMonth("written_at")).values("month")
         .annotate(n=Count("pk")).order_by("month")
     )
     counts = {}
@@ -155,7 +143,8 @@ def by_neighbourhood(user, theme):
     hoods = list(neighbourhoods_of(theme.city))
     figures = beyond_the_mandate_by_neighbourhood(items_of(theme))
     counts = {pk: row["items"] for pk, row in figures.items()}
-    mine = {n.pk for n in hoods} if is_coordinator(user) else set(user.neighbourhood_ids())
+    scope = neighbourhood_scope(user)
+    mine = {n.pk for n in hoods} if scope is None else set(scope)
     others = {n.pk: counts.get(n.pk, 0) for n in hoods if n.pk not in mine}
     cells = suppress_counts(others) if others else {}
     rows = []
@@ -173,7 +162,7 @@ def city_totals(user, theme):
     """The theme's city-wide figures: exact for a coordinator; for a worker, the count suppressed
     (1-9 hidden) and the shares only when the count is shown."""
     figures = beyond_the_mandate(items_of(theme))
-    if is_coordinator(user):
+    if neighbourhood_scope(user) is None:
         return {**figures, "cell": None}
     cell = suppress_counts({"all": figures["items"]})["all"]
     if cell.hidden:
@@ -183,6 +172,6 @@ def city_totals(user, theme):
 
 def visible_size(user, size):
     """A theme's city-wide size as a user may see it: exact for a coordinator, suppressed for a worker."""
-    if is_coordinator(user):
+    if neighbourhood_scope(user) is None:
         return str(size)
     return str(suppress_counts({"size": size})["size"])

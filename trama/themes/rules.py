@@ -1,31 +1,32 @@
-"""Who may do what with themes, for views and API alike.
+"""Who may do what with themes, for views, API and services alike.
 
 Theme pages show example texts people wrote: they are for staff only (coordinators in their
 city, workers with examples and exact counts from their own neighbourhoods).
 """
 
 import rules
+from django.db.models import Q
 
-from trama.access import in_my_neighbourhoods, is_coordinator, is_worker, is_staff_role, same_city
+from trama.access import Scope, in_city, in_neighbourhoods, is_staff_role
 
-
-@rules.predicate
-def run_in_my_scope(user, run):
-    """A worker follows the runs they started or that read only their neighbourhoods."""
-    if run is None:
-        return True
-    if run.requested_by_id == user.pk:
-        return True
-    hoods = set(run.neighbourhoods.values_list("pk", flat=True))
-    return bool(hoods) and hoods <= set(user.neighbourhood_ids())
+from .models import DiscoveryRun
 
 
-staff_of_the_city = is_staff_role & same_city
+def _run_of_worker(user):
+    """A worker follows the runs they started or that read only (some of) their neighbourhoods."""
+    through = DiscoveryRun.neighbourhoods.through
+    outside = through.objects.exclude(neighbourhood_id__in=user.neighbourhood_ids()).values("discoveryrun_id")
+    return in_city(user) & (Q(requested_by=user) | Q(pk__in=through.objects.values("discoveryrun_id")) & ~Q(pk__in=outside))
+
+
+THEMES = Scope("themes.Theme", name="themes", coordinator=in_city, worker=in_city)
+RUNS = Scope("themes.DiscoveryRun", name="runs", coordinator=in_city, worker=_run_of_worker)
+ITEMS = Scope("themes.TextItem", name="text_items", coordinator=in_city, worker=in_neighbourhoods)
 
 rules.add_perm("themes.list_themes", is_staff_role)
-rules.add_perm("themes.view_theme", staff_of_the_city)
-rules.add_perm("themes.change_theme", staff_of_the_city)
+rules.add_perm("themes.view_theme", THEMES.predicate)
+rules.add_perm("themes.change_theme", THEMES.predicate)
 rules.add_perm("themes.run_discovery", is_staff_role)
-rules.add_perm("themes.view_run", (is_coordinator & same_city) | (is_worker & same_city & run_in_my_scope))
-rules.add_perm("themes.view_item", (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods))
-rules.add_perm("themes.tag_item", (is_coordinator & same_city) | (is_worker & in_my_neighbourhoods))
+rules.add_perm("themes.view_run", RUNS.predicate)
+rules.add_perm("themes.view_item", ITEMS.predicate)
+rules.add_perm("themes.tag_item", ITEMS.predicate)

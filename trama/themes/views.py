@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trama.people.models import Role
+from trama.access import neighbourhood_scope
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
@@ -17,6 +17,7 @@ from trama.territory.queries import city_of
 
 from . import forms, queries, services
 from .models import LIVE, DiscoveryRun, Tag, TextItem, Theme
+from .rules import RUNS
 
 PAGE_SIZE = 25
 
@@ -80,7 +81,7 @@ def theme_detail(request, pk, obj):
         "events": obj.events.select_related("by"),
         "categories": obj.categories.all(),
         "can_change": user.has_perm("themes.change_theme", obj) and obj.is_live,
-        "is_coordinator": user.role == Role.COORDINATOR,
+        "is_coordinator": neighbourhood_scope(user) is None,
         "merged_themes": obj.merged_themes.all(),
         "split_themes": obj.split_themes.all(),
     }, personal=True)
@@ -241,7 +242,7 @@ def runs(request):
         if city is None:
             form.add_error(None, _("Nessuna città configurata."))
         else:
-            hoods = [] if user.role == Role.COORDINATOR else list(user.neighbourhoods.all())
+            hoods = [] if neighbourhood_scope(user) is None else list(user.neighbourhoods.all())
             try:
                 run = services.start_run(city=city, by=user, since=data["since"], until=data["until"],
                                          requested_themes=data["requested_themes"], seed=data["seed"], neighbourhoods=hoods)
@@ -249,9 +250,7 @@ def runs(request):
                 form_errors_from(form, error)
             else:
                 return redirect(run)
-    recent = DiscoveryRun.objects.filter(city=city).select_related("requested_by") if city else DiscoveryRun.objects.none()
-    if user.role != Role.COORDINATOR:
-        recent = recent.filter(requested_by=user)
+    recent = RUNS.visible_to(user).filter(city=city).select_related("requested_by") if city else DiscoveryRun.objects.none()
     return render_page(request, "themes/runs.html", {"form": form, "runs": recent[:20]}, form)
 
 

@@ -71,7 +71,8 @@ def make_objects(request, objects):
     worker, citizen = users[Role.WORKER], users[Role.CITIZEN]
     city = neighbourhood.city
     objects["group"] = services.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme", purpose="La spesa", by=worker)
-    objects["group_elsewhere"] = services.create_group(city=city, neighbourhood=elsewhere, name="Altrove", purpose="Altro", by=worker)
+    objects["group_elsewhere"] = services.create_group(city=city, neighbourhood=elsewhere, name="Altrove", purpose="Altro",
+                                                          by=users[Role.COORDINATOR])
     member = objects["person"]
     member.account = citizen
     member.save(update_fields=["account"])
@@ -81,7 +82,8 @@ def make_objects(request, objects):
     objects["suggestion_elsewhere"] = Suggestion.objects.create(city=city, neighbourhood=elsewhere, signature="b" * 64, size=5, purpose="Altro")
     soon = timezone.now() + timedelta(days=3)
     objects["meeting"] = services.save_meeting(Meeting(group=objects["group"], title="Primo incontro", starts_at=soon), by=worker)
-    objects["meeting_elsewhere"] = services.save_meeting(Meeting(group=objects["group_elsewhere"], title="Altro incontro", starts_at=soon), by=worker)
+    objects["meeting_elsewhere"] = services.save_meeting(Meeting(group=objects["group_elsewhere"], title="Altro incontro", starts_at=soon),
+                                                        by=users[Role.COORDINATOR])
     objects["public_meeting"] = services.save_meeting(Meeting(
         city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo di quartiere", starts_at=soon, is_public=True,
         place=objects["place"],

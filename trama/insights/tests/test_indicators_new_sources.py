@@ -111,7 +111,7 @@ def collective(make_group, make_meeting, make_person, neighbourhood, other_neigh
     type(g_b).objects.filter(pk=g_b.pk).update(status_changed_at=indicators.timezone.make_aware(
         indicators.timezone.datetime(2025, 2, 20, 10)))
 
-    worker = users[Role.WORKER]
+    worker = users[Role.COORDINATOR]  # records in both neighbourhoods
 
     def need(person, where):
         made = market.record_need(person=person, text="Una mano", neighbourhood=where, urgency="low", by=worker)

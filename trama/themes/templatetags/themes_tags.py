@@ -2,7 +2,7 @@
 
 from django import template
 
-from trama.people.models import Role
+from trama.access import is_staff_role
 
 from ..queries import themes_of_person
 
@@ -12,7 +12,7 @@ register = template.Library()
 @register.simple_tag
 def person_themes(user, person):
     """Staff allowed to see the person get the themes of their texts; anyone else gets None."""
-    if person is None or getattr(user, "role", None) not in (Role.COORDINATOR, Role.WORKER):
+    if person is None or not is_staff_role(user):
         return None
     if not user.has_perm("people.view_person", person):
         return None
