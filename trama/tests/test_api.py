@@ -54,3 +54,14 @@ def test_docs_load_their_scripts_from_our_own_origin(client):
 
 def test_unknown_api_url_is_a_404(client):
     assert client.get("/api/v1/non-esiste/").status_code == 404
+
+
+def test_schema_documents_the_token_scheme(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    scheme = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert scheme["type"] == "apiKey" and scheme["in"] == "header" and scheme["name"] == "Authorization"
+    assert "Token <chiave>" in scheme["description"] and "otp" in scheme["description"]
+    assert {"tokenAuth": []} in schema["paths"]["/api/v1/neighbourhoods/"]["get"]["security"]
+    issue = schema["paths"]["/api/v1/token/"]["post"]
+    assert "security" not in issue  # asking for a token needs no token
+    assert issue["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/IssuedToken")
