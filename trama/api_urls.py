@@ -1,8 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("", include("trama.people.api")),
     path("", include("trama.territory.api")),
     path("", include("trama.market.api")),
     path("", include("trama.attention.api")),

@@ -59,11 +59,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap_italia_template",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "trama.privacy",
     "trama.territory",
     "trama.people",
@@ -162,6 +164,9 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", 12 * 3600))
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# API tokens: the same limits as sessions unless set apart.
+TRAMA_API_TOKEN_MAX_SECONDS = int(os.environ.get("TRAMA_API_TOKEN_MAX_SECONDS", SESSION_MAX_SECONDS))
+TRAMA_API_TOKEN_IDLE_SECONDS = int(os.environ.get("TRAMA_API_TOKEN_IDLE_SECONDS", SESSION_IDLE_SECONDS))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -264,7 +269,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a refused API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "trama.people.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["trama.api.RulePermission"],

@@ -174,3 +174,10 @@ def _unique_username(email):
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("Cerca per nome, nome per accedere o e-mail"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Ruolo"), required=False, choices=[("", _("Tutti i ruoli"))] + Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nome del token"), max_length=100, validators=[refuse_markup],
+        help_text=_("Per riconoscerlo: per esempio il programma o lo script che lo userà."),
+    )

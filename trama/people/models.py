@@ -1,5 +1,13 @@
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +60,16 @@ class User(AbstractUser):
     @property
     def is_scoped(self):
         return self.role in SCOPED_ROLES
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save; the
+        # rehash on sign-in (a hasher upgrade) clears it first, so it does not count.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        deactivated = not self.is_active and (update_fields is None or "is_active" in update_fields)
+        if password_changed or deactivated:
+            self.api_tokens.revoke()
 
     def neighbourhood_ids(self):
         """Ids of the neighbourhoods this account may see personal data in."""
@@ -172,3 +190,109 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_purpose_display()}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def revoke(self, now=None):
+        """Revoke the tokens of this set that are not revoked yet; returns how many."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A key for the API, owned by one account, that expires and can be revoked.
+
+    The key is `<prefix>.<secret>`: the prefix finds the row, and only the SHA-256
+    digest of the secret is stored, so the database never holds a usable key. The
+    secret is 256 random bits, so a fast hash is enough (no brute force can reach it).
+    """
+
+    PREFIX_LENGTH = 12
+    KEY = re.compile(r"([0-9a-f]{12})\.([A-Za-z0-9_-]{43})")
+    # last_used_at is written at most this often: no database write on every request.
+    TOUCH_EVERY = timedelta(minutes=1)
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("attivo")
+        EXPIRED = "expired", _("scaduto")
+        IDLE = "idle", _("scaduto per inattività")
+        REVOKED = "revoked", _("revocato")
+
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("account"))
+    name = models.CharField(_("nome"), max_length=100)
+    prefix = models.CharField(_("prefisso"), max_length=PREFIX_LENGTH, unique=True)
+    digest = models.CharField(_("impronta SHA-256 della chiave"), max_length=64)
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("ultimo uso"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("scade il"))
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["account", "revoked_at"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    @staticmethod
+    def _digest(secret):
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, account, name, now=None):
+        """Create a token for `account`; returns (token, key). The key exists only in this return value."""
+        now = now or timezone.now()
+        secret = secrets.token_urlsafe(32)
+        while True:
+            prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
+            if not cls.objects.filter(prefix=prefix).exists():
+                break
+        token = cls.objects.create(
+            account=account,
+            name=name,
+            prefix=prefix,
+            digest=cls._digest(secret),
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.TRAMA_API_TOKEN_MAX_SECONDS),
+        )
+        return token, f"{prefix}.{secret}"
+
+    @classmethod
+    def find(cls, key):
+        """The token whose key is `key`, or None (malformed, unknown or wrong secret).
+
+        The digests are compared in constant time.
+        """
+        match = cls.KEY.fullmatch(key)
+        if match is None:
+            return None
+        prefix, secret = match.groups()
+        token = cls.objects.select_related("account").filter(prefix=prefix).first()
+        if token is None or not hmac.compare_digest(token.digest, cls._digest(secret)):
+            return None
+        return token
+
+    def state(self, now=None):
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if now >= self.expires_at:
+            return self.State.EXPIRED
+        if now - (self.last_used_at or self.created_at) > timedelta(seconds=settings.TRAMA_API_TOKEN_IDLE_SECONDS):
+            return self.State.IDLE
+        return self.State.ACTIVE
+
+    def touch(self, now=None):
+        """Record a use, writing at most once every TOUCH_EVERY."""
+        now = now or timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= self.TOUCH_EVERY:
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
+
+    def revoke(self, now=None):
+        if self.revoked_at is None:
+            self.revoked_at = now or timezone.now()
+            ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)

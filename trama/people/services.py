@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from trama.access import COORDINATOR, WORKER, role_of, works_in
 from trama.privacy import audit
 
-from .models import Consent, Person
+from .models import ApiToken, Consent, Person
 from .tasks import send_email
 
 
@@ -46,20 +45,41 @@ def send_invitation(request, user):
     send_email.enqueue(str(_("Il tuo invito a Trama")), body, [user.email])
 
 
-def end_sessions(account):
-    """Delete every live session signed in as `account`.
+def end_sessions(account, keep=None):
+    """Delete every live session signed in as `account`, except the one whose key is `keep`.
 
     Sessions are stored in the database (the default engine, also behind
     cached_db); their payload is signed, not indexed, so each live one is read.
     """
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
         if session.get_decoded().get(SESSION_KEY) == str(account.pk):
             store(session.session_key).delete()
 
 
+def log_out_everywhere(request):
+    """End every other session of the signed-in account and revoke all its API tokens; this session stays."""
+    account = request.user
+    end_sessions(account, keep=request.session.session_key)
+    revoked = account.api_tokens.revoke()
+    audit.record_change(request, account, reason="uscita da tutti i dispositivi")
+    return revoked
+
+
+def create_api_token(request, name):
+    """A new API token for the signed-in account; returns (token, key), the key to be shown once."""
+    token, key = ApiToken.issue(request.user, name)
+    audit.record_change(request, token, audit.Action.CREATE, reason="token API")
+    return token, key
+
+
+def revoke_api_token(request, token):
+    token.revoke()
+    audit.record_change(request, token, reason="token API revocato")
+
+
 def set_active(request, account, active):
-    """Enable or disable an account; a disabled account's sessions and API token end at once.
+    """Enable or disable an account; a disabled account's sessions end and its API tokens are revoked at once.
 
     Re-enabling brings none of them back: the person signs in again.
     """
@@ -67,8 +87,7 @@ def set_active(request, account, active):
     account.save(update_fields=["is_active"])
     audit.record_change(request, account, reason="riattivato" if active else "disattivato")
     if not active:
-        end_sessions(account)
-        Token.objects.filter(user=account).delete()
+        end_sessions(account)  # the tokens are revoked by User.save()
 
 
 def register_person(*, by, neighbourhood, display_name, channel, known_to_services=None, consents=(), **details):

@@ -1,12 +1,19 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from trama.permissions import permission_required
 from trama.privacy import audit
@@ -16,6 +23,7 @@ from trama.territory.queries import city_of, current_city
 from . import services
 from .forms import (
     AccountSearchForm,
+    ApiTokenForm,
     InvitationForm,
     LoginForm,
     RegistrationForm,
@@ -81,6 +89,52 @@ def register(request):
 @permission_required("people.change_own_account")
 def profile(request):
     return render(request, "people/profile.html", {"account": request.user})
+
+
+@require_POST
+@permission_required("people.change_own_account")
+def log_out_everywhere(request):
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("Per uscire da tutti i dispositivi spunta la conferma."))
+        return redirect("people:profile")
+    services.log_out_everywhere(request)
+    messages.success(request, _("Le altre sessioni sono state chiuse e tutti i tuoi token API revocati: resta aperta solo questa."))
+    return redirect("people:profile")
+
+
+# The key of a new token is shown in the answer to the POST and nowhere else, never cached.
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("people.change_own_account")
+def api_tokens(request):
+    """The account's own API tokens: list, and create one by name."""
+    form = ApiTokenForm(request.POST or None)
+    created = key = None
+    if request.method == "POST" and form.is_valid():
+        created, key = services.create_api_token(request, form.cleaned_data["name"])
+        form = ApiTokenForm()
+    page = page_of(request, request.user.api_tokens.all(), 25)
+    now = timezone.now()
+    context = {
+        "form": form, "page": page, "created": created, "key": key,
+        "max_lifetime": timeuntil(now + timedelta(seconds=settings.TRAMA_API_TOKEN_MAX_SECONDS), now),
+        "idle_limit": timeuntil(now + timedelta(seconds=settings.TRAMA_API_TOKEN_IDLE_SECONDS), now),
+    }
+    return render(request, "people/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@permission_required("people.change_own_account")
+def api_token_revoke(request, pk):
+    # Looked up among the account's own tokens before anything else: anyone else's is a 404, whatever the method.
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        services.revoke_api_token(request, token)
+        messages.success(request, _("Token «%(name)s» revocato.") % {"name": token.name})
+        return redirect("people:api_tokens")
+    return render(request, "people/api_token_revoke.html", {"token": token})
 
 
 @permission_required("people.manage_accounts")

@@ -2,10 +2,9 @@
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD
-from trama.people.models import Role
+from trama.people.models import ApiToken, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -14,29 +13,29 @@ def test_token_is_issued_for_correct_credentials(client, users):
     worker = users[Role.WORKER]
     response = client.post("/api/v1/token/", {"username": worker.username, "password": PASSWORD})
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=worker).key
+    assert ApiToken.find(response.json()["token"]).account == worker
 
 
 def test_token_is_refused_for_wrong_credentials_with_a_message(client, users):
     response = client.post("/api/v1/token/", {"username": users[Role.WORKER].username, "password": "sbagliata"})
     assert response.status_code == 400
     assert response.json()["non_field_errors"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.parametrize("body", ["{not json", '{"username": ' + '"x' * 6000 + '"}', "[]", "null"])
 def test_malformed_token_requests_get_400(client, users, body):
     response = client.post("/api/v1/token/", body, content_type="application/json")
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_disabled_account_token_stops_working(client, users):
     worker = users[Role.WORKER]
-    token = Token.objects.create(user=worker)
+    _token, key = ApiToken.issue(worker, "script")
     worker.is_active = False
     worker.save()
-    response = client.get("/api/v1/neighbourhoods/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/neighbourhoods/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
 
 
@@ -55,3 +54,14 @@ def test_docs_load_their_scripts_from_our_own_origin(client):
 
 def test_unknown_api_url_is_a_404(client):
     assert client.get("/api/v1/non-esiste/").status_code == 404
+
+
+def test_schema_documents_the_token_scheme(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    scheme = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert scheme["type"] == "apiKey" and scheme["in"] == "header" and scheme["name"] == "Authorization"
+    assert "Token <chiave>" in scheme["description"] and "otp" in scheme["description"]
+    assert {"tokenAuth": []} in schema["paths"]["/api/v1/neighbourhoods/"]["get"]["security"]
+    issue = schema["paths"]["/api/v1/token/"]["post"]
+    assert "security" not in issue  # asking for a token needs no token
+    assert issue["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/IssuedToken")

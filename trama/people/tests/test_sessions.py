@@ -3,11 +3,10 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD
 from trama.people.middleware import LOGIN_AT, SEEN_AT
-from trama.people.models import Role
+from trama.people.models import ApiToken, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +76,17 @@ def disable(client, account, confirm=True):
     return client.post(reverse("people:account_set_active", args=[account.pk]), data)
 
 
-def test_disabling_an_account_ends_its_sessions_and_deletes_its_token(client, users, log_in):
+def test_disabling_an_account_ends_its_sessions_and_revokes_its_tokens(client, users, log_in):
     worker = users[Role.WORKER]
-    Token.objects.create(user=worker)
+    token, _key = ApiToken.issue(worker, "script")
     worker_client = Client()
     log_in(worker_client, worker.username)
     client.force_login(users[Role.COORDINATOR])
     assert disable(client, worker).status_code == 302
     worker.refresh_from_db()
     assert not worker.is_active
-    assert not Token.objects.filter(user=worker).exists()
+    token.refresh_from_db()
+    assert token.state() == ApiToken.State.REVOKED
     assert worker_client.get(reverse("people:profile")).status_code == 302
     assert not signed_in(worker_client)
 
@@ -105,7 +105,7 @@ def test_reenabling_an_account_does_not_revive_its_old_sessions(client, users, l
 
 def test_disabling_without_confirmation_changes_nothing(client, users, log_in):
     worker = users[Role.WORKER]
-    Token.objects.create(user=worker)
+    token, _key = ApiToken.issue(worker, "script")
     worker_client = Client()
     log_in(worker_client, worker.username)
     client.force_login(users[Role.COORDINATOR])
@@ -113,7 +113,8 @@ def test_disabling_without_confirmation_changes_nothing(client, users, log_in):
     assert response.status_code == 302
     worker.refresh_from_db()
     assert worker.is_active
-    assert Token.objects.filter(user=worker).exists()
+    token.refresh_from_db()
+    assert token.state() == ApiToken.State.ACTIVE
     assert worker_client.get(reverse("people:profile")).status_code == 200
 
 

@@ -1,9 +1,8 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from trama.people.models import Role
+from trama.people.models import ApiToken, Role
 from trama.territory.models import City, Neighbourhood, Place
 
 pytestmark = pytest.mark.django_db
@@ -169,8 +168,8 @@ def test_oversized_body_is_refused(api, coordinator, neighbourhood):
 
 
 def test_token_authentication_works_for_creating_a_place(api, users, neighbourhood):
-    token = Token.objects.create(user=users[Role.WORKER])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.issue(users[Role.WORKER], "script")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.post(reverse("api-places"), new_place(neighbourhood), format="json")
     assert response.status_code == 201
 
