@@ -72,3 +72,11 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(tmp_pat
     with pytest.raises(CommandError):
         call_command("restore", str(bogus), interactive=False, stdout=io.StringIO())
     assert every_row() == before and AuditEntry.objects.count() == 1
+
+
+def test_backups_are_private_files_in_a_private_directory(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("backup", stdout=io.StringIO())
+    [backup] = (tmp_path / "backups").iterdir()
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
+    assert backup.stat().st_mode & 0o777 == 0o600 and backup.stat().st_size > 0

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from trama.private_files import private_sqlite
+
 from .backup import pg_arguments, pg_tool, run, sqlite_copy
 
 
@@ -44,6 +46,7 @@ class Command(BaseCommand):
                 if head.read(16) != b"SQLite format 3\x00":
                     raise CommandError(_("%(file)s non è un backup SQLite.") % {"file": source})
             sqlite_copy(sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(database["NAME"], timeout=30))
+            private_sqlite(database["NAME"])
         else:
             raise CommandError(_("Ripristino possibile solo con PostgreSQL o SQLite, non con %(vendor)s.") % {"vendor": vendor})
         self.stdout.write(_("Ripristinato %(name)s da %(file)s.") % {"name": database["NAME"], "file": source})
