@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Errors (401, 403, 404, 400) documented on the operations that can answer with them.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "trama.api_schema.document_errors"],
     # Several apps call a choice field "status" or "kind": each set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "GroupStatusEnum": "trama.collective.models.Group.Status",
