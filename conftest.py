@@ -7,10 +7,17 @@ import pytest
 from trama.market.index import forget_indexes
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.people.services import register_person
+from trama.privacy.append_only import allow_flush_in_tests
 from trama.territory.models import City, Neighbourhood
 
 _seq = itertools.count(1)
 PASSWORD = "Una-password-lunga-2026"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_log_emptied_between_transactional_tests():
+    """The only path allowed to empty the append-only audit log on SQLite (trama/privacy/append_only.py)."""
+    allow_flush_in_tests()
 
 
 @pytest.fixture(autouse=True)

@@ -24,3 +24,22 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         translation.deactivate()
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header (settings.PERMISSIONS_POLICY) to every response, static files included.
+
+    Trama's pages need none of the browser's powerful features (the map shows places, it does not
+    locate the visitor), so every feature is refused, to the page and to anything it might embed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})" for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

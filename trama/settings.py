@@ -12,10 +12,14 @@ import dj_database_url
 import xstatic.pkg.leaflet
 from django.utils.translation import gettext_lazy as _
 
+from trama.private_files import private_dir, private_file, private_sqlite
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("TRAMA_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-(VAR_DIR / "static").mkdir(exist_ok=True)
+# var/ holds the SQLite database, backups, agreements and secrets: only Trama's user may enter it.
+VAR_DIR = private_dir(Path(os.environ.get("TRAMA_VAR_DIR", BASE_DIR / "var")))
+# Collected static files are public: a web server may serve them from outside var/ (docs/deploy.md).
+STATIC_ROOT = Path(os.environ.get("TRAMA_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name, default=False):
@@ -35,8 +39,7 @@ def _secret_key():
         return os.environ["SECRET_KEY"]
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        private_file(path).write_text(secrets.token_urlsafe(64))
     return path.read_text().strip()
 
 
@@ -79,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "trama.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +140,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Created private before SQLite creates it with the umask's mode (0644, usually).
+    private_sqlite(DATABASES["default"]["NAME"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -195,7 +201,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise serves static files; straight from the apps unless collectstatic was run.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 STATICFILES_DIRS = [BASE_DIR / "trama" / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
@@ -205,6 +210,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, refused to every origin (an empty list); "self" would allow our own pages.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 # Served over HTTPS (production) unless DEBUG or TRAMA_HTTPS=0 (local runs, tests).
 TRAMA_HTTPS = env_bool("TRAMA_HTTPS", not DEBUG)
 if TRAMA_HTTPS:
@@ -287,6 +301,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Errors (401, 403, 404, 400) documented on the operations that can answer with them.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "trama.api_schema.document_errors"],
     # Several apps call a choice field "status" or "kind": each set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "GroupStatusEnum": "trama.collective.models.Group.Status",

@@ -3,6 +3,7 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from rest_framework import exceptions
 
 from trama.people.models import Role
 from trama.territory.queries import current_city
@@ -31,17 +32,26 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def _api_error(request, error):
+    """Under /api/ an error is JSON in the API's shape, {"detail": "…"}, even when no API view answered
+    (an id that is not a number, an address that does not exist): clients never get an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(error.default_detail)}, status=error.status_code)
+    return None
+
+
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, exceptions.ParseError) or render(request, "errors/400.html", status=400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, exceptions.PermissionDenied) or render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, exceptions.NotFound) or render(request, "errors/404.html", status=404)
 
 
 def server_error(request):
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    return (_api_error(request, exceptions.APIException)
+            or HttpResponseServerError(loader.get_template("errors/500.html").render()))

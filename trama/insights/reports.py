@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.privacy.suppression import default_threshold
+from trama.spreadsheets import protect_workbook
 from trama.territory.queries import neighbourhoods_of
 
 from . import indicators
@@ -145,6 +146,7 @@ def build_xlsx(data):
     workbook.properties.creator = "Trama"
     workbook.properties.created = workbook.properties.modified = datetime(2000, 1, 1)
     # Workbook.save stamps the time of saving; ExcelWriter keeps the properties set above.
+    protect_workbook(workbook)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()

@@ -1,5 +1,3 @@
-import csv
-
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
+from trama.spreadsheets import csv_dict_writer, csv_writer
 from trama.territory.queries import city_of, current_city, places_geojson, public_places
 
 from . import indicators, periods, queries
@@ -136,7 +135,7 @@ def open_data_csv(request):
         return _bad_request(request, str(error))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="conteggi-{year}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     city = current_city()
     if city:
         writer.writerows(queries.open_counts_csv_rows(city, year))
@@ -161,7 +160,7 @@ def hsds_csv(request, table):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
     if rows:
-        writer = csv.DictWriter(response, fieldnames=list(rows[0]))
+        writer = csv_dict_writer(response, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     return response

@@ -28,6 +28,7 @@ class AuditEntry(models.Model):
         DENIED = "denied", _("accesso negato")
         LOGIN = "login", _("accesso")
         LOGIN_FAILED = "login_failed", _("accesso fallito")
+        RESTORE = "restore", _("ripristino da backup")
 
     at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

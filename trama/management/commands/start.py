@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr, **options):
         manage = [sys.executable, sys.argv[0]]
+        # Whatever the server and the worker create (the SQLite database and its WAL, files under var/)
+        # holds personal data: readable by this user only.
+        os.umask(0o077)
         processes = [
             subprocess.Popen(manage + ["db_worker", "--no-reload"]),
             subprocess.Popen(manage + ["runserver", "--noreload", addr]),

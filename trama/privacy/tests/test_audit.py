@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -38,12 +39,13 @@ def test_bulk_update_and_delete_are_refused(entry):
     assert AuditEntry.objects.get(pk=entry.pk).reason == "prova"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE privacy_auditentry SET reason = 'cambiato'", "DELETE FROM privacy_auditentry"],
+    ["UPDATE privacy_auditentry SET reason = 'cambiato'", "DELETE FROM privacy_auditentry",
+     "DELETE FROM privacy_auditentry WHERE reason = 'prova'"],
 )
-def test_postgresql_refuses_any_update_or_delete_even_in_raw_sql(entry, sql):
+def test_the_database_refuses_any_update_or_delete_even_in_raw_sql(entry, sql):
+    """A trigger on PostgreSQL (migration 0002), two on SQLite (migration 0003)."""
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
@@ -82,3 +84,32 @@ def test_audit_log_shows_times_in_utc(client, users, entry):
 def test_audit_log_is_never_cached(client, users):
     client.force_login(users[Role.COORDINATOR])
     assert "no-store" in client.get(reverse("privacy:audit"))["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_test_suites_flush_empties_the_log_and_leaves_it_append_only(users):
+    audit.record(users[Role.WORKER], audit.Action.READ, users[Role.CITIZEN], reason="prova")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEntry.objects.exists()
+    entry = audit.record(None, audit.Action.READ, object_type="people.person", object_id="1")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM privacy_auditentry")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="migration 0003 acts on SQLite only")
+@pytest.mark.django_db(transaction=True)
+def test_the_sqlite_triggers_migration_is_reversible():
+    def triggers():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'privacy_auditentry'")
+            return sorted(name for (name,) in cursor.fetchall())
+
+    assert triggers() == ["privacy_audit_no_delete", "privacy_audit_no_update"]
+    try:
+        call_command("migrate", "privacy", "0002", verbosity=0)
+        assert triggers() == []
+    finally:
+        call_command("migrate", "privacy", verbosity=0)
+    assert triggers() == ["privacy_audit_no_delete", "privacy_audit_no_update"]
