@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_coordinator_reads_the_dashboard_and_the_public_the_open_data(page, browser, live_server, users, city,
                                                                      neighbourhood, other_neighbourhood):
-    worker = users[Role.WORKER]
+    recorder = users[Role.COORDINATOR]  # records in both neighbourhoods
     ponte = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector="third_sector")
     today = timezone.localdate()
-    market.record_contribution(kind="hours", quantity=Decimal("12"), on=today, neighbourhood=neighbourhood, by=worker, organisation=ponte)
-    market.record_contribution(kind="hours", quantity=Decimal("5"), on=today, neighbourhood=other_neighbourhood, by=worker, organisation=ponte)
+    market.record_contribution(kind="hours", quantity=Decimal("12"), on=today, neighbourhood=neighbourhood, by=recorder, organisation=ponte)
+    market.record_contribution(kind="hours", quantity=Decimal("5"), on=today, neighbourhood=other_neighbourhood, by=recorder, organisation=ponte)
     Antenna.objects.create(account=users[Role.ANTENNA], kind=Antenna.Kind.PHARMACY)
     for _i in range(3):  # a small count: hidden on the open-data page
         attention.send_signal(by=users[Role.ANTENNA], neighbourhood=neighbourhood, text="Non la vedo da giorni")
@@ -76,12 +76,11 @@ def test_coordinator_reads_the_dashboard_and_the_public_the_open_data(page, brow
 
 def test_the_dashboard_map_colours_each_neighbourhood_under_the_strict_policy(page, make_user):
     city = load_demo_territory()
-    worker = make_user(Role.WORKER, city=city)
+    coordinator = make_user(Role.COORDINATOR, city=city)
     ponte = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector="third_sector")
     lubiana = Neighbourhood.objects.get(city=city, name="Lubiana")
-    market.record_contribution(kind="hours", quantity=Decimal("30"), on=timezone.localdate(), neighbourhood=lubiana, by=worker,
+    market.record_contribution(kind="hours", quantity=Decimal("30"), on=timezone.localdate(), neighbourhood=lubiana, by=coordinator,
                                organisation=ponte)
-    coordinator = make_user(Role.COORDINATOR, city=city)
     violations = []
     # Only scripts: every page of the base layout has two refused inline styles, not the map's doing.
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text and "script-src" in msg.text else None)
