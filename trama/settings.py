@@ -172,6 +172,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's own address. With
+# TRAMA_TRUSTED_PROXY_COUNT proxies in front, each appending to X-Forwarded-For, the
+# client is the address the outermost one saw; with 0 (the default) the header, which
+# any client can write, is ignored. The lockout above and the API throttle both use it.
+TRAMA_TRUSTED_PROXY_COUNT = int(os.environ.get("TRAMA_TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "trama.people.lockouts.client_address"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trama@localhost")
@@ -273,6 +279,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "trama.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    "NUM_PROXIES": TRAMA_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trama API",
