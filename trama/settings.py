@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "bootstrap_italia_template",
@@ -84,8 +87,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "trama.people.middleware.SessionLimitsMiddleware",
+    "trama.people.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,6 +183,12 @@ AXES_VERBOSE = False
 # any client can write, is ignored. The lockout above and the API throttle both use it.
 TRAMA_TRUSTED_PROXY_COUNT = int(os.environ.get("TRAMA_TRUSTED_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "trama.people.lockouts.client_address"
+
+# Second factor (an authenticator app, with single-use recovery codes). Coordinators and
+# workers must enrol before reaching anything else; an account that has a second factor is
+# always asked for it, whatever this setting says.
+TRAMA_REQUIRE_SECOND_FACTOR = env_bool("TRAMA_REQUIRE_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "Trama"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trama@localhost")

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
 
 # Roles whose work is bound to the neighbourhoods they are assigned to.
 SCOPED_ROLES = {Role.WORKER, Role.ANTENNA}
+# Roles that read personal data of others: they sign in with a second factor, always.
+SECOND_FACTOR_ROLES = {Role.COORDINATOR, Role.WORKER}
 
 
 class User(AbstractUser):
@@ -52,6 +54,10 @@ class User(AbstractUser):
     @property
     def is_scoped(self):
         return self.role in SCOPED_ROLES
+
+    @property
+    def requires_second_factor(self):
+        return self.role in SECOND_FACTOR_ROLES
 
     def neighbourhood_ids(self):
         """Ids of the neighbourhoods this account may see personal data in."""
