@@ -11,6 +11,7 @@ is the same for everyone (405 for POST-only URLs answered to a GET).
 import importlib
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -60,6 +61,13 @@ EXPECTED = {
     "people:account": (lambda o: reverse("people:account", args=[o["account"].pk]), COORDINATOR_ONLY),
     "people:account_set_active": (lambda o: reverse("people:account_set_active", args=[o["account"].pk]), everyone(405)),
     "people:account_resend_invitation": (lambda o: reverse("people:account_resend_invitation", args=[o["account"].pk]), everyone(405)),
+    "people:account_second_factor_reset": (lambda o: reverse("people:account_second_factor_reset", args=[o["account"].pk]), everyone(405)),
+    "people:second_factor": (lambda o: reverse("people:second_factor"), SIGNED_IN),
+    "people:second_factor_codes": (lambda o: reverse("people:second_factor_codes"), everyone(405)),
+    "people:second_factor_remove": (lambda o: reverse("people:second_factor_remove"), everyone(405)),
+    "people:lockouts": (lambda o: reverse("people:lockouts"), COORDINATOR_ONLY),
+    "people:lockout_unlock": (lambda o: reverse("people:lockout_unlock", args=[o["lockout"].pk]), COORDINATOR_ONLY),
+    "second_factor_verify": (lambda o: reverse("second_factor_verify"), SIGNED_IN),
     "privacy:notice": (lambda o: reverse("privacy:notice"), PUBLIC),
     "privacy:audit": (lambda o: reverse("privacy:audit"), COORDINATOR_ONLY),
     "territory:map": (lambda o: reverse("territory:map"), PUBLIC),
@@ -122,6 +130,7 @@ def objects(request, users, neighbourhood, other_neighbourhood, make_user):
         "hidden_place": Place.objects.create(neighbourhood=neighbourhood, name="Sede riservata", is_public=False),
         "person": person(neighbourhood),
         "person_elsewhere": person(other_neighbourhood),
+        "lockout": AccessAttempt.objects.create(username="bloccato", ip_address="192.0.2.1", failures_since_start=99),
     }
     for module in app_modules():
         if hasattr(module, "make_objects"):

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "bootstrap_italia_template",
@@ -66,9 +69,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "trama.privacy",
     "trama.territory",
     "trama.people",
@@ -90,8 +90,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "trama.people.middleware.SessionLimitsMiddleware",
+    "trama.people.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,7 +158,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "trama.people.validators.UserAttributeSimilarityValidator"},
     {"NAME": "trama.people.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -183,6 +185,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's own address. With
+# TRAMA_TRUSTED_PROXY_COUNT proxies in front, each appending to X-Forwarded-For, the
+# client is the address the outermost one saw; with 0 (the default) the header, which
+# any client can write, is ignored. The lockout above and the API throttle both use it.
+TRAMA_TRUSTED_PROXY_COUNT = int(os.environ.get("TRAMA_TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "trama.people.lockouts.client_address"
+
+# Second factor (an authenticator app, with single-use recovery codes). Coordinators and
+# workers must enrol before reaching anything else; an account that has a second factor is
+# always asked for it, whatever this setting says.
+TRAMA_REQUIRE_SECOND_FACTOR = env_bool("TRAMA_REQUIRE_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "Trama"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trama@localhost")
@@ -292,6 +306,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "trama.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    "NUM_PROXIES": TRAMA_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trama API",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from trama.territory.models import Neighbourhood
 
 from .models import SCOPED_ROLES, Role, User
+from .second_factor import RECOVERY_CODE, TOTP_CODE, normalise
 
 # Longer passwords are refused before hashing: a clear message, no wasted CPU.
 PASSWORD_MAX_LENGTH = 256
@@ -181,3 +182,37 @@ class ApiTokenForm(forms.Form):
         label=_("Nome del token"), max_length=100, validators=[refuse_markup],
         help_text=_("Per riconoscerlo: per esempio il programma o lo script che lo userà."),
     )
+
+
+class AppCodeForm(forms.Form):
+    """The 6-digit code an authenticator app shows."""
+
+    code = forms.CharField(
+        label=_("Codice di verifica"),
+        help_text=_("Le 6 cifre che l'app di autenticazione mostra in questo momento."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}),
+    )
+
+    def clean_code(self):
+        code = normalise(self.cleaned_data["code"])
+        if not TOTP_CODE.fullmatch(code):
+            raise forms.ValidationError(_("Il codice dell'app è fatto di 6 cifre: controlla e riprova."), code="malformed")
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the recovery codes given at enrolment, for when the phone is not at hand."""
+
+    recovery_code = forms.CharField(
+        label=_("Codice di recupero"),
+        help_text=_("Uno dei codici di recupero che hai conservato, per esempio abcd-efgh. Ogni codice vale una volta sola."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "size": 12}),
+    )
+
+    def clean_recovery_code(self):
+        code = normalise(self.cleaned_data["recovery_code"])
+        if not RECOVERY_CODE.fullmatch(code):
+            raise forms.ValidationError(_("Un codice di recupero ha 8 caratteri, lettere e cifre da 2 a 7, come abcd-efgh."), code="malformed")
+        return code

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
 
 # Roles whose work is bound to the neighbourhoods they are assigned to.
 SCOPED_ROLES = {Role.WORKER, Role.ANTENNA}
+# Roles that read personal data of others: they sign in with a second factor, always.
+SECOND_FACTOR_ROLES = {Role.COORDINATOR, Role.WORKER}
 
 
 class User(AbstractUser):
@@ -70,6 +72,10 @@ class User(AbstractUser):
         deactivated = not self.is_active and (update_fields is None or "is_active" in update_fields)
         if password_changed or deactivated:
             self.api_tokens.revoke()
+
+    @property
+    def requires_second_factor(self):
+        return self.role in SECOND_FACTOR_ROLES
 
     def neighbourhood_ids(self):
         """Ids of the neighbourhoods this account may see personal data in."""

@@ -20,7 +20,7 @@ from trama.privacy import audit
 from trama.shortcuts import page_of
 from trama.territory.queries import city_of, current_city
 
-from . import services
+from . import second_factor, services
 from .forms import (
     AccountSearchForm,
     ApiTokenForm,
@@ -37,6 +37,14 @@ from .queries import people_visible_to, search_people
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # With a second factor the password alone signs no one in: the code comes next.
+        user = form.get_user()
+        if second_factor.has_second_factor(user):
+            second_factor.await_code(self.request, user, self.get_success_url())
+            return redirect("second_factor_verify")
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -88,7 +96,8 @@ def register(request):
 
 @permission_required("people.change_own_account")
 def profile(request):
-    return render(request, "people/profile.html", {"account": request.user})
+    context = {"account": request.user, "has_second_factor": second_factor.has_second_factor(request.user)}
+    return render(request, "people/profile.html", context)
 
 
 @require_POST
@@ -171,7 +180,8 @@ def _account(request, pk):
 @permission_required("people.view_account", get_object=_account)
 def account_detail(request, pk, obj):
     audit.record_read(request, obj, reason="scheda account")
-    response = render(request, "people/account_detail.html", {"account": obj, "neighbourhoods": obj.neighbourhoods.all()})
+    context = {"account": obj, "neighbourhoods": obj.neighbourhoods.all(), "has_second_factor": second_factor.has_second_factor(obj)}
+    response = render(request, "people/account_detail.html", context)
     response.personal_data = True
     return response
 
