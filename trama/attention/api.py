@@ -2,7 +2,7 @@
 
 Input is validated by the same forms as the web pages (one set of rules and
 messages); the serializers describe the fields for the schema. Lists carry no
-free text: reading a signal's or an encounter's text is one audited request.
+free text: reading a signal's or an encounter's text is one request; every list page and record read is audited.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,7 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from trama.privacy import audit
+from trama.api import AuditedList, AuditedRetrieve
 
 from . import services
 from .forms import UNKNOWN_CHOICE, EncounterForm, OutreachForm, OutreachResultForm, SignalForm, TriageForm
@@ -137,10 +137,11 @@ class EncounterCreateSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class SignalList(generics.ListCreateAPIView):
+class SignalList(AuditedList, generics.ListCreateAPIView):
     """GET: the worker's queue (no free text). POST: an antenna sends a signal."""
 
     permission_required = {"GET": "attention.view_signal", "POST": "attention.send_signal"}
+    audit_reason = "coda delle segnalazioni (API)"
 
     def get_serializer_class(self):
         return SignalCreateSerializer if self.request.method == "POST" else SignalSerializer
@@ -160,27 +161,24 @@ class SignalList(generics.ListCreateAPIView):
         return Response(AntennaSignalSerializer(signal).data, status=status.HTTP_201_CREATED)
 
 
-class OwnSignalList(generics.ListAPIView):
+class OwnSignalList(AuditedList, generics.ListAPIView):
     """An antenna's own signals and their status."""
 
     permission_required = "attention.view_own_signal"
+    audit_reason = "le proprie segnalazioni (API)"
     serializer_class = AntennaSignalSerializer
 
     def get_queryset(self):
         return signals_sent_by(self.request.user)
 
 
-class SignalDetail(generics.RetrieveAPIView):
+class SignalDetail(AuditedRetrieve, generics.RetrieveAPIView):
     """One signal with its text: an audited read."""
 
     permission_required = "attention.view_signal"
     serializer_class = SignalDetailSerializer
     queryset = Signal.objects.select_related("neighbourhood")
-
-    def retrieve(self, request, *args, **kwargs):
-        signal = self.get_object()
-        audit.record_read(request, signal, reason="segnalazione (API)")
-        return Response(self.get_serializer(signal).data)
+    audit_reason = "segnalazione (API)"
 
 
 class SignalTriage(generics.GenericAPIView):
@@ -197,9 +195,10 @@ class SignalTriage(generics.GenericAPIView):
         return Response(SignalDetailSerializer(signal).data)
 
 
-class OutreachList(generics.ListCreateAPIView):
+class OutreachList(AuditedList, generics.ListCreateAPIView):
     permission_required = {"GET": "attention.view_outreach", "POST": "attention.change_outreach"}
     serializer_class = OutreachSerializer
+    audit_reason = "elenco uscite (API)"
 
     def get_queryset(self):
         return outreach_visible_to(self.request.user).order_by("status", "due_date", "pk")
@@ -216,10 +215,11 @@ class OutreachList(generics.ListCreateAPIView):
         return Response(OutreachSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
-class OutreachDetail(generics.RetrieveAPIView):
+class OutreachDetail(AuditedRetrieve, generics.RetrieveAPIView):
     permission_required = "attention.view_outreach"
     serializer_class = OutreachSerializer
     queryset = OutreachTask.objects.all()
+    audit_reason = "uscita (API)"
 
 
 class OutreachResult(generics.GenericAPIView):
@@ -236,10 +236,11 @@ class OutreachResult(generics.GenericAPIView):
         return Response(OutreachSerializer(task).data)
 
 
-class EncounterList(generics.ListCreateAPIView):
+class EncounterList(AuditedList, generics.ListCreateAPIView):
     """GET: the encounter log (no notes). POST: record an encounter, with registration, need and offer."""
 
     permission_required = {"GET": "attention.view_encounter", "POST": "attention.add_encounter"}
+    audit_reason = "elenco incontri (API)"
 
     def get_serializer_class(self):
         return EncounterCreateSerializer if self.request.method == "POST" else EncounterSerializer
@@ -258,17 +259,13 @@ class EncounterList(generics.ListCreateAPIView):
         return Response(EncounterDetailSerializer(encounter).data, status=status.HTTP_201_CREATED)
 
 
-class EncounterDetail(generics.RetrieveAPIView):
+class EncounterDetail(AuditedRetrieve, generics.RetrieveAPIView):
     """One encounter with its notes: an audited read."""
 
     permission_required = "attention.view_encounter"
     serializer_class = EncounterDetailSerializer
     queryset = Encounter.objects.all()
-
-    def retrieve(self, request, *args, **kwargs):
-        encounter = self.get_object()
-        audit.record_read(request, encounter, reason="incontro (API)")
-        return Response(self.get_serializer(encounter).data)
+    audit_reason = "incontro (API)"
 
 
 urlpatterns = [

@@ -53,6 +53,8 @@ def signal_create(request):
 def my_signals(request):
     page = page_of(request, signals_sent_by(request.user))
     signals = list(page.object_list)
+    # Recorded like any read of a signal: it describes someone else, whoever wrote it (privacy.audit).
+    audit.record_page(request, Signal, [s.pk for s in signals], "le proprie segnalazioni")
     response = render_page(request, "attention/my_signals.html", {"page": page, "signals": signals})
     # Shown once: what changed since the last visit is no longer news.
     Signal.objects.filter(pk__in=[s.pk for s in signals if s.has_news_for_antenna]).update(antenna_seen_at=timezone.now())
@@ -82,6 +84,7 @@ def queue(request):
     if status not in QUEUE_FILTERS:
         status = "open"
     page = keyset_page(request, signal_queue(request.user, status), ["-urgency", "-created_at", "-pk"])
+    audit.record_page(request, Signal, [signal.pk for signal in page.object_list], "coda delle segnalazioni")
     return render_page(request, "attention/queue.html", {"page": page, "status": status, "filters": QUEUE_FILTERS}, personal=True)
 
 
@@ -151,6 +154,7 @@ def outreach_list(request):
     if request.GET.get("mie") == "1":
         tasks = tasks.filter(assigned_to=request.user)
     page = page_of(request, tasks.order_by("status", "due_date", "pk"))
+    audit.record_page(request, OutreachTask, [task.pk for task in page.object_list], "elenco uscite")
     return render_page(request, "attention/outreach_list.html", {"page": page, "mine": request.GET.get("mie") == "1"}, personal=True)
 
 
@@ -182,6 +186,7 @@ def outreach_detail(request, pk, obj):
 @permission_required("attention.view_encounter")
 def encounter_list(request):
     page = keyset_page(request, encounters_visible_to(request.user), ["-happened_at", "-pk"])
+    audit.record_page(request, Encounter, [encounter.pk for encounter in page.object_list], "elenco incontri")
     return render_page(request, "attention/encounter_list.html", {"page": page}, personal=True)
 
 

@@ -7,7 +7,7 @@ neighbourhood, and each such read is audited.
 
 from datetime import datetime, time
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -211,18 +211,17 @@ class SuggestionList(generics.ListAPIView):
 
     @extend_schema(parameters=[OpenApiParameter("status", str, description="open (default), dismissed, convened")])
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset().prefetch_related("people"))
+        page = self.paginate_queryset(self.get_queryset())
         shown = SUGGESTION_PEOPLE.allowed_among(request.user, page)
+        prefetch_related_objects(shown, "people")  # only where they may be given: nobody else's are loaded
         everyone = [p for suggestion in shown for p in suggestion.people.all() if p.anonymised_at is None]
         visible = {p.pk for p in PEOPLE.allowed_among(request.user, everyone)}
         people = {
             suggestion.pk: [{"id": p.pk, "display_name": p.display_name} for p in suggestion.people.all() if p.pk in visible]
             for suggestion in shown
         }
-        if people:
-            # One entry per page read: the suggestions whose people were given.
-            audit.record(request.user, audit.Action.READ, object_type="collective.suggestion", path=request.path,
-                         reason="persone delle proposte (API): " + ",".join(map(str, people)))
+        # One entry per page read: the suggestions whose people were given.
+        audit.record_page(request, Suggestion, list(people), "persone delle proposte (API)")
         data = SuggestionSerializer(page, many=True, context={"request": request, "people": people}).data
         return self.get_paginated_response(data)
 

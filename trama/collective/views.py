@@ -295,6 +295,8 @@ def meeting_record(request, pk, obj):
         else:
             messages.success(request, _("Presenze e verbale salvati."))
             return redirect("collective:meeting", obj.pk)
+    # The form shows who attended: a read like the meeting's page.
+    audit.record_read(request, obj, reason="presenze dell'incontro (modifica)")
     return render_page(request, "collective/meeting_record.html", {"meeting": obj, "form": form}, form, personal=True)
 
 

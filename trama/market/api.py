@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from trama.access import neighbourhood_scope, works_in
+from trama.api import AuditedList, AuditedRetrieve
 from trama.people.models import Role
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account
@@ -95,9 +96,13 @@ class OfferSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class OfferList(generics.ListCreateAPIView):
+class OfferList(AuditedList, generics.ListCreateAPIView):
     serializer_class = OfferSerializer
     permission_required = {"*": "market.list_offers", "POST": "market.add_offer"}
+    audit_reason = "elenco offerte (API)"
+
+    def audited_ids(self, rows):
+        return [offer.pk for offer in rows if offer.person_id]  # an organisation's offer is not personal data
 
     @extend_schema(parameters=FILTERS + [OpenApiParameter("kind", str)])
     def get(self, request, *args, **kwargs):
@@ -143,9 +148,13 @@ class OfferChangeSerializer(OfferSerializer):
             self.fields["neighbourhoods"].child_relation.queryset = Neighbourhood.objects.filter(city_id=self.instance.city_id)
 
 
-class OfferDetail(generics.RetrieveUpdateAPIView):
+class OfferDetail(AuditedRetrieve, generics.RetrieveUpdateAPIView):
     permission_required = {"*": "market.view_offer", "PUT": "market.change_offer", "PATCH": "market.change_offer"}
     queryset = Offer.objects.prefetch_related("neighbourhoods").select_related("organisation", "person")
+    audit_reason = "offerta (API)"
+
+    def audited(self, offer):
+        return offer.person_id is not None
 
     def get_serializer_class(self):
         return OfferChangeSerializer if self.request.method in ("PUT", "PATCH") else OfferSerializer
@@ -193,18 +202,14 @@ class NeedSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "created_at"]
 
 
-class NeedList(generics.ListCreateAPIView):
+class NeedList(AuditedList, generics.ListCreateAPIView):
     serializer_class = NeedSerializer
     permission_required = {"*": "market.list_needs", "POST": "market.add_need"}
+    audit_reason = "elenco richieste (API)"
 
     @extend_schema(parameters=FILTERS + [OpenApiParameter("urgency", str)])
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data.get("results", [])]
-        if ids:
-            audit.record(request.user, audit.Action.READ, object_type="market.need",
-                         reason="elenco richieste (API): " + ",".join(map(str, ids)), path=request.path)
-        return response
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         params = self.request.query_params
@@ -235,17 +240,13 @@ class NeedChangeSerializer(NeedSerializer):
         read_only_fields = ["neighbourhood", "status", "created_at"]
 
 
-class NeedDetail(generics.RetrieveUpdateAPIView):
+class NeedDetail(AuditedRetrieve, generics.RetrieveUpdateAPIView):
     permission_required = {"*": "market.view_need", "PUT": "market.change_need", "PATCH": "market.change_need"}
     queryset = Need.objects.select_related("person", "neighbourhood")
+    audit_reason = "richiesta (API)"
 
     def get_serializer_class(self):
         return NeedChangeSerializer if self.request.method in ("PUT", "PATCH") else NeedSerializer
-
-    def retrieve(self, request, *args, **kwargs):
-        need = self.get_object()
-        audit.record_read(request, need, reason="richiesta (API)")
-        return Response(self.get_serializer(need).data)
 
     def perform_update(self, serializer):
         serializer.instance = services.update_need(serializer.instance, by=self.request.user, **serializer.validated_data)
@@ -301,9 +302,10 @@ class MatchSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
 
 
-class MatchList(generics.ListCreateAPIView):
+class MatchList(AuditedList, generics.ListCreateAPIView):
     serializer_class = MatchSerializer
     permission_required = {"*": "market.list_matches", "POST": "market.broker"}
+    audit_reason = "elenco abbinamenti (API)"
 
     def get_queryset(self):
         return matches_visible_to(self.request.user).order_by("-proposed_at", "-pk")
@@ -319,9 +321,10 @@ class MatchList(generics.ListCreateAPIView):
         )
 
 
-class MatchDetail(generics.RetrieveAPIView):
+class MatchDetail(AuditedRetrieve, generics.RetrieveAPIView):
     serializer_class = MatchSerializer
     permission_required = "market.view_match"
+    audit_reason = "abbinamento (API)"
     queryset = Match.objects.select_related("need", "need__person", "offer", "offer__organisation", "offer__person")
 
 
@@ -448,9 +451,13 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only_fields = ["value_eur", "sector"]
 
 
-class ContributionList(generics.ListCreateAPIView):
+class ContributionList(AuditedList, generics.ListCreateAPIView):
     serializer_class = ContributionSerializer
     permission_required = {"*": "market.view_ledger", "POST": "market.add_contribution"}
+    audit_reason = "registro dei contributi (API)"
+
+    def audited_ids(self, rows):
+        return [contribution.pk for contribution in rows if contribution.person_id]  # an organisation's is not personal
 
     def get_queryset(self):
         return contributions_visible_to(self.request.user).order_by("-on", "-pk")

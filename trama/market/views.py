@@ -16,7 +16,7 @@ from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
 from trama.territory.queries import current_city
 
 from . import forms, services
-from .models import Match, Need, Offer, Rate
+from .models import Contribution, Match, Need, Offer, Rate
 from .rules import sides_for
 from .queries import (
     contributions_visible_to,
@@ -48,6 +48,8 @@ def offer_list(request):
         offers = search_offers(offers, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "kind", "status")})
     offers = offers.select_related("organisation", "person").prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
     page = page_of(request, offers, PAGE_SIZE)
+    # An organisation's offer is not personal data; a person's is.
+    audit.record_page(request, Offer, [offer.pk for offer in page.object_list if offer.person_id], "elenco offerte")
     return render(request, "market/offers.html", {"form": form, "page": page})
 
 
@@ -57,6 +59,8 @@ def _offer(request, pk):
 
 @permission_required("market.view_offer", get_object=_offer)
 def offer_detail(request, pk, obj):
+    if obj.person_id:
+        audit.record_read(request, obj, reason="offerta")
     can_change = request.user.has_perm("market.change_offer", obj)
     matches = matches_visible_to(request.user).filter(offer=obj).select_related("need") if request.user.is_authenticated else []
     return render(request, "market/offer_detail.html", {
@@ -142,11 +146,7 @@ def need_list(request):
         needs = search_needs(needs, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "urgency", "status")})
     needs = needs.select_related("person", "neighbourhood").order_by("-created_at", "-pk")
     page = page_of(request, needs, PAGE_SIZE)
-    shown = [need.pk for need in page.object_list]
-    if shown:
-        # One entry per page read: the ids of the needs shown.
-        audit.record(request.user, audit.Action.READ, object_type="market.need",
-                     reason="elenco richieste: " + ",".join(map(str, shown)), path=request.path)
+    audit.record_page(request, Need, [need.pk for need in page.object_list], "elenco richieste")
     return render_page(request, "market/needs.html", {"form": form, "page": page}, personal=True)
 
 
@@ -225,6 +225,7 @@ def match_list(request):
     if status in Match.Status.values:
         matches = matches.filter(status=status)
     page = page_of(request, matches.order_by("-proposed_at", "-pk"), PAGE_SIZE)
+    audit.record_page(request, Match, [match.pk for match in page.object_list], "elenco abbinamenti")
     return render_page(request, "market/matches.html", {"page": page, "status": status, "statuses": Match.Status.choices}, personal=True)
 
 
@@ -335,6 +336,8 @@ def match_contribution(request, pk, obj):
 def ledger(request):
     contributions = contributions_visible_to(request.user).select_related("person", "organisation", "neighbourhood", "match")
     page = keyset_page(request, contributions, ["-on", "-pk"], PAGE_SIZE)
+    # An organisation's contribution is not personal data; a person's is.
+    audit.record_page(request, Contribution, [c.pk for c in page.object_list if c.person_id], "registro dei contributi")
     scope = neighbourhood_scope(request.user)
     totals = ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)
     return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)

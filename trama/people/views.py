@@ -219,6 +219,7 @@ def people_list(request):
     q = request.GET.get("q", "")[:100]
     people = search_people(people_visible_to(request.user).select_related("neighbourhood"), q)
     page = page_of(request, people.order_by("display_name", "pk"), 25)
+    audit.record_page(request, Person, [person.pk for person in page.object_list], "elenco persone")
     response = render(request, "people/people.html", {"page": page, "q": q})
     response.personal_data = True
     return response

@@ -121,7 +121,10 @@ class ItemTag(APIView):
 
     @extend_schema(responses=TagSerializer)
     def get(self, request, pk, theme_pk):
-        return Response(TagSerializer(self._tag(request, pk, theme_pk)).data)
+        tag = self._tag(request, pk, theme_pk)
+        audit.record(request.user, audit.Action.READ, object_type="themes.textitem", object_id=tag.item_id,
+                     reason="API tema di un testo", path=request.path)
+        return Response(TagSerializer(tag).data)
 
     @extend_schema(responses=TagSerializer)
     def delete(self, request, pk, theme_pk):

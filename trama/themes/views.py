@@ -24,10 +24,7 @@ PAGE_SIZE = 25
 
 def _audit_items(request, items, reason):
     """One audit entry per page read: the ids of the texts shown (they may be tied to people)."""
-    shown = [item.pk for item in items]
-    if shown:
-        audit.record(request.user, audit.Action.READ, object_type="themes.textitem",
-                     reason=f"{reason}: " + ",".join(map(str, shown)), path=request.path)
+    audit.record_page(request, TextItem, [item.pk for item in items], reason)
 
 
 def _posted(request):

@@ -2,7 +2,7 @@ from django import template
 
 from trama.privacy import audit
 
-from ..models import Signal
+from ..models import Encounter, Signal
 from ..queries import signal_queue, signals_sent_by
 from ..rules import ENCOUNTERS
 
@@ -24,12 +24,11 @@ def antenna_news(user):
 
 @register.inclusion_tag("attention/_encounters_of_person.html", takes_context=True)
 def encounters_of_person(context, person):
-    """The encounters with `person` the viewer may read; each one shown is an audited read."""
+    """The encounters with `person` the viewer may read; those shown are an audited read (one entry)."""
     request = context["request"]
     encounters = []
     if request.user.has_perm("attention.view_encounter"):
         encounters = list(ENCOUNTERS.visible_to(request.user).filter(person=person).select_related("neighbourhood", "worker")
                           .order_by("-happened_at", "-pk")[:20])
-        for encounter in encounters:
-            audit.record_read(request, encounter, reason="incontri della persona")
+        audit.record_page(request, Encounter, [encounter.pk for encounter in encounters], f"incontri della persona {person.pk}")
     return {"encounters": encounters, "person": person, "shown": request.user.has_perm("attention.view_encounter")}

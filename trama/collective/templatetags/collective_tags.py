@@ -1,6 +1,7 @@
 from django import template
 
 from trama.people.models import Role
+from trama.privacy import audit
 from trama.territory.queries import current_city
 
 from .. import queries
@@ -41,12 +42,17 @@ def my_groups(user):
     return list(queries.groups_visible_to(user).exclude(status=Group.Status.CLOSED).order_by("name")[:10])
 
 
-@register.simple_tag
-def groups_of_person(user, person):
-    """The person's memberships, for staff who may see the person (the page checked it); nothing for others."""
+@register.simple_tag(takes_context=True)
+def groups_of_person(context, user, person):
+    """The person's memberships, for staff who may see the person (the page checked it); nothing for others.
+
+    The memberships shown are an audited read (one entry).
+    """
     if person is None or not _staff(user):
         return []
-    return list(Membership.objects.filter(person=person).select_related("group", "group__neighbourhood").order_by("-joined_at"))
+    memberships = list(Membership.objects.filter(person=person).select_related("group", "group__neighbourhood").order_by("-joined_at"))
+    audit.record_page(context["request"], Membership, [m.pk for m in memberships], f"gruppi della persona {person.pk}")
+    return memberships
 
 
 @register.simple_tag

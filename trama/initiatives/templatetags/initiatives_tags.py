@@ -3,8 +3,9 @@
 from django import template
 
 from trama.people.models import Role
+from trama.privacy import audit
 
-from ..models import GroupActivity, Initiative, InterventionObject
+from ..models import GroupActivity, Initiative, InterventionObject, Participation
 from ..queries import initiatives_list, initiatives_of_person, initiatives_visible_to, joined_by
 from ..services import JOIN_SESSION_KEY
 
@@ -31,10 +32,14 @@ def partner_initiatives(context):
 
 @register.inclusion_tag("initiatives/_person_initiatives.html", takes_context=True)
 def person_initiatives(context, person):
-    user = context["request"].user
+    """The initiatives a person takes part in, for staff who may see the person; the participations shown are audited."""
+    request = context["request"]
+    user = request.user
     if user.role not in (Role.COORDINATOR, Role.WORKER) or not user.has_perm("people.view_person", person):
         return {"show": False}
-    return {"show": True, "participations": list(initiatives_of_person(person)[:20])}
+    participations = list(initiatives_of_person(person)[:20])
+    audit.record_page(request, Participation, [p.pk for p in participations], f"iniziative della persona {person.pk}")
+    return {"show": True, "participations": participations}
 
 
 @register.inclusion_tag("initiatives/_theme_initiatives.html", takes_context=True)

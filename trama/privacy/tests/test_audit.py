@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,3 +114,31 @@ def test_the_sqlite_triggers_migration_is_reversible():
     finally:
         call_command("migrate", "privacy", verbosity=0)
     assert triggers() == ["privacy_audit_no_delete", "privacy_audit_no_update"]
+
+
+def test_a_page_of_a_list_is_one_entry_naming_the_ids_shown(rf, users):
+    request = rf.get("/mercato/richieste/")
+    request.user = users[Role.WORKER]
+    [entry] = audit.record_page(request, "market.need", [3, 1, 2], "elenco richieste")
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.actor, entry.action, entry.object_type, entry.path) == (users[Role.WORKER], "read", "market.need", "/mercato/richieste/")
+    assert entry.reason == "elenco richieste: 3,1,2" and audit.ids_named(entry) == ["3", "1", "2"]
+
+
+def test_an_empty_page_is_not_recorded(rf, users):
+    request = rf.get("/")
+    request.user = users[Role.WORKER]
+    assert audit.record_page(request, "market.need", [], "elenco richieste") == []
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_long_page_keeps_every_id_in_one_insert(rf, users):
+    request = rf.get("/")
+    request.user = users[Role.WORKER]
+    ids = list(range(10_000_000, 10_000_100))
+    with CaptureQueriesContext(connection) as queries:
+        audit.record_page(request, "market.need", ids, "elenco richieste")
+    assert len(queries) == 1
+    entries = AuditEntry.objects.order_by("pk")
+    assert len(entries) > 1 and all(len(e.reason) <= 300 for e in entries)
+    assert [int(pk) for e in entries for pk in audit.ids_named(e)] == ids
