@@ -31,7 +31,8 @@ from django.apps import apps
 from django.db.models.signals import post_init
 from django.utils import timezone
 
-from tests.test_permissions import EXPECTED, objects  # noqa: F401  (objects: the walk's fixtures)
+from tests.audit_world import EXPECTED, objects  # noqa: F401  (objects: the audit world's fixtures)
+from tests.test_permissions import DECLARED
 from trama.collective import services as collective_services
 from trama.collective.models import Membership
 from trama.initiatives.models import Participation
@@ -206,6 +207,12 @@ def _last_entry():
 
 def _reads_since(pk):
     return list(AuditEntry.objects.filter(pk__gt=pk, action=AuditEntry.Action.READ).order_by("pk"))
+
+
+def test_every_url_of_the_walk_is_in_the_audit_world():
+    """The permission walk declares every URL (tests/test_permissions.py enforces it); the audit world must follow."""
+    walked = {key.split("#")[0] for key in DECLARED}
+    assert not walked - {name.split("#")[0] for name in EXPECTED}
 
 
 def test_every_declaration_names_a_url_of_the_walk():

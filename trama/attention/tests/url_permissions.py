@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trama.people.models import Role
-from trama.testing import ROLES, STAFF, everyone, only
+from trama.testing import ANY_METHOD, COORDINATOR_ONLY, ROLES, STAFF, everyone, only, url
 
 from trama.attention import services
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
@@ -16,70 +16,88 @@ STAFF_POST = {role: (405 if role in (Role.COORDINATOR, Role.WORKER) else "denied
 NOBODY = everyone("denied")
 
 
-def url(name, key=None):
-    return lambda o: reverse(name, args=[o[key].pk] if key else [])
-
 
 EXPECTED = {
-    "attention:signal_create": (url("attention:signal_create"), ANTENNA_ONLY),
-    "attention:my_signals": (url("attention:my_signals"), ANTENNA_ONLY),
-    "attention:my_signal": (url("attention:my_signal", "signal"), ANTENNA_ONLY),
-    "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), NOBODY),
-    "attention:queue": (url("attention:queue"), STAFF),
-    "attention:signal": (url("attention:signal", "signal"), STAFF),
-    "attention:signal#elsewhere": (url("attention:signal", "signal_elsewhere"), only(Role.COORDINATOR)),
-    "attention:signal_triage": (url("attention:signal_triage", "signal"), STAFF),
-    "attention:signal_triage#elsewhere": (url("attention:signal_triage", "signal_elsewhere"), only(Role.COORDINATOR)),
-    "attention:signal_outreach": (url("attention:signal_outreach", "signal"), STAFF),
-    "attention:signal_close": (url("attention:signal_close", "signal"), everyone(405)),
-    "attention:outreach_list": (url("attention:outreach_list"), STAFF),
-    "attention:outreach": (url("attention:outreach", "outreach"), STAFF),
-    "attention:encounters": (url("attention:encounters"), STAFF),
-    "attention:encounter_create": (url("attention:encounter_create"), STAFF),
-    "attention:encounter_create#from-signal": (lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal'].pk}", STAFF),
-    "attention:encounter_create#from-signal-elsewhere": (
-        lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal_elsewhere'].pk}", only(Role.COORDINATOR)
-    ),
-    "attention:encounter": (url("attention:encounter", "encounter"), STAFF),
-    "attention:antennas": (url("attention:antennas"), STAFF),
-    "attention:antenna_onboard": (url("attention:antenna_onboard"), STAFF),
-    "attention:antenna": (url("attention:antenna", "antenna"), STAFF),
-    "attention:modules": (url("attention:modules"), TRAINING),
-    "attention:module_create": (url("attention:module_create"), STAFF),
-    "attention:module": (url("attention:module", "module"), TRAINING),
-    "attention:session_create": (url("attention:session_create", "module"), STAFF),
-    "attention:attendance": (url("attention:attendance", "session"), STAFF),
-    "attention:coverage": (url("attention:coverage"), STAFF),
-    # API
-    "api-attention-signals": (url("api-attention-signals"), STAFF),
-    "api-attention-my-signals": (url("api-attention-my-signals"), ANTENNA_ONLY),
-    "api-attention-signal": (url("api-attention-signal", "signal"), STAFF),
-    "api-attention-signal#elsewhere": (url("api-attention-signal", "signal_elsewhere"), only(Role.COORDINATOR)),
-    "api-attention-signal-triage": (url("api-attention-signal-triage", "signal"), STAFF_POST),
-    "api-attention-outreach-list": (url("api-attention-outreach-list"), STAFF),
-    "api-attention-outreach": (url("api-attention-outreach", "outreach"), STAFF),
-    "api-attention-outreach-result": (url("api-attention-outreach-result", "outreach"), STAFF_POST),
-    "api-attention-encounters": (url("api-attention-encounters"), STAFF),
-    "api-attention-encounter": (url("api-attention-encounter", "encounter"), STAFF),
+    "attention:signal_create": (url("attention:signal_create"), ANY_METHOD(only(Role.ANTENNA))),
+    "attention:my_signals": (url("attention:my_signals"), ANY_METHOD(only(Role.ANTENNA))),
+    "attention:my_signal": (url("attention:my_signal", "signal"), ANY_METHOD(only(Role.ANTENNA))),
+    "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), ANY_METHOD(everyone('denied'))),
+    "attention:queue": (url("attention:queue"), ANY_METHOD(STAFF)),
+    "attention:signal": (url("attention:signal", "signal"), ANY_METHOD(STAFF)),
+    "attention:signal#elsewhere": (url("attention:signal", "signal_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:signal_triage": (url("attention:signal_triage", "signal"), ANY_METHOD(STAFF)),
+    "attention:signal_triage#elsewhere": (url("attention:signal_triage", "signal_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:signal_outreach": (url("attention:signal_outreach", "signal"), ANY_METHOD(STAFF)),
+    "attention:signal_close": (url("attention:signal_close", "signal"), {"POST": STAFF}),
+    "attention:outreach_list": (url("attention:outreach_list"), ANY_METHOD(STAFF)),
+    "attention:outreach": (url("attention:outreach", "outreach"), ANY_METHOD(STAFF)),
+    "attention:encounters": (url("attention:encounters"), ANY_METHOD(STAFF)),
+    "attention:encounter_create": (url("attention:encounter_create"), ANY_METHOD(STAFF)),
+    "attention:encounter_create#from-signal": (lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal'].pk}", ANY_METHOD(STAFF)),
+    "attention:encounter_create#from-signal-elsewhere": (lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal_elsewhere'].pk}", ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:encounter": (url("attention:encounter", "encounter"), ANY_METHOD(STAFF)),
+    "attention:antennas": (url("attention:antennas"), ANY_METHOD(STAFF)),
+    "attention:antenna_onboard": (url("attention:antenna_onboard"), ANY_METHOD(STAFF)),
+    "attention:antenna": (url("attention:antenna", "antenna"), ANY_METHOD(STAFF)),
+    "attention:modules": (url("attention:modules"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA))),
+    "attention:module_create": (url("attention:module_create"), ANY_METHOD(STAFF)),
+    "attention:module": (url("attention:module", "module"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA))),
+    "attention:session_create": (url("attention:session_create", "module"), ANY_METHOD(STAFF)),
+    "attention:attendance": (url("attention:attendance", "session"), ANY_METHOD(STAFF)),
+    "attention:coverage": (url("attention:coverage"), ANY_METHOD(STAFF)),
+    "api-attention-signals": (url("api-attention-signals"), {"GET": STAFF, "POST": only(Role.ANTENNA), "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
+    "api-attention-my-signals": (url("api-attention-my-signals"), {"GET": only(Role.ANTENNA)}),
+    "api-attention-signal": (url("api-attention-signal", "signal"), {"GET": STAFF}),
+    "api-attention-signal#elsewhere": (url("api-attention-signal", "signal_elsewhere"), {"GET": COORDINATOR_ONLY}),
+    "api-attention-signal-triage": (url("api-attention-signal-triage", "signal"), {"POST": STAFF}),
+    "api-attention-outreach-list": (url("api-attention-outreach-list"), {"GET": STAFF, "POST": STAFF, "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
+    "api-attention-outreach": (url("api-attention-outreach", "outreach"), {"GET": STAFF}),
+    "api-attention-outreach-result": (url("api-attention-outreach-result", "outreach"), {"POST": STAFF}),
+    "api-attention-encounters": (url("api-attention-encounters"), {"GET": STAFF, "POST": STAFF, "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
+    "api-attention-encounter": (url("api-attention-encounter", "encounter"), {"GET": STAFF}),
+    "attention:signal#of-another-antenna": (url("attention:signal", "signal_of_another_antenna"), ANY_METHOD(STAFF)),
+    "api-attention-signal#of-another-antenna": (url("api-attention-signal", "signal_of_another_antenna"), STAFF),
+    "attention:signal#other-city": (url("attention:signal", "signal_far"), ANY_METHOD(everyone("denied"))),
+    "attention:encounter#elsewhere": (url("attention:encounter", "encounter_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "api-attention-encounter#elsewhere": (url("api-attention-encounter", "encounter_elsewhere"), COORDINATOR_ONLY),
+    "attention:outreach#elsewhere": (url("attention:outreach", "outreach_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
 }
 
-def make_objects(request, objects):
-    users = request.getfixturevalue("users")
-    make_user = request.getfixturevalue("make_user")
-    neighbourhood = request.getfixturevalue("neighbourhood")
-    elsewhere = request.getfixturevalue("other_neighbourhood")
-    antenna_user = users[Role.ANTENNA]
-    other_antenna = make_user(Role.ANTENNA, [elsewhere])
-    worker = users[Role.WORKER]
-    objects["antenna"] = Antenna.objects.create(account=antenna_user, kind=Antenna.Kind.SHOP)
-    objects["signal"] = services.send_signal(by=antenna_user, neighbourhood=neighbourhood, text="Non esce più di casa")
-    objects["signal_elsewhere"] = services.send_signal(by=other_antenna, neighbourhood=elsewhere, text="Sembra sola")
-    objects["signal_of_another_antenna"] = objects["signal_elsewhere"]
-    objects["outreach"] = services.plan_outreach(
-        by=worker, signal=objects["signal"], assigned_to=worker, method="phone", due_date=timezone.localdate()
+def make_objects(o):
+    users = o["users"]
+    hood, elsewhere, far = o["neighbourhood"], o["other_neighbourhood"], o["far_neighbourhood"]
+    worker, antenna = users[Role.WORKER], users[Role.ANTENNA]
+    now = timezone.now()
+    o["antenna"] = Antenna.objects.create(account=antenna, kind=Antenna.Kind.SHOP)
+    o["antenna_elsewhere"] = Antenna.objects.create(account=o["other_antenna"], kind=Antenna.Kind.PHARMACY)
+    Antenna.objects.create(account=o["same_hood_antenna"], kind=Antenna.Kind.OTHER)
+    far_antenna = o["far_antenna"] = Antenna.objects.create(
+        account=_far_antenna_account(o), kind=Antenna.Kind.SHOP,
     )
-    objects["encounter"] = services.record_encounter(
-        by=worker, neighbourhood=neighbourhood, setting="street", happened_at=timezone.now(), notes="Due chiacchiere"
+    o["signal"] = services.send_signal(by=antenna, neighbourhood=hood, text="Non esce più di casa")
+    # Another antenna's signal in the worker's own neighbourhood: the worker reads it, the antenna does not.
+    o["signal_of_another_antenna"] = services.send_signal(by=o["same_hood_antenna"], neighbourhood=hood, text="Ha perso il lavoro")
+    o["signal_elsewhere"] = services.send_signal(by=o["other_antenna"], neighbourhood=elsewhere, text="Sembra sola")
+    o["signal_far"] = services.send_signal(by=far_antenna.account, neighbourhood=far, text="Non paga l'affitto")
+    o["outreach"] = services.plan_outreach(by=worker, signal=o["signal"], assigned_to=worker, method="phone", due_date=now.date())
+    o["outreach_elsewhere"] = services.plan_outreach(
+        by=o["other_worker"], signal=o["signal_elsewhere"], assigned_to=o["other_worker"], method="visit", due_date=now.date(),
     )
-    objects["module"] = TrainingModule.objects.create(city=neighbourhood.city, title="Accorgersi", content="Testo", duration_minutes=60)
-    objects["session"] = TrainingSession.objects.create(module=objects["module"], starts_at=timezone.now(), location="Sala civica")
+    o["encounter"] = services.record_encounter(by=worker, neighbourhood=hood, setting="street", happened_at=now,
+                                               notes="Due chiacchiere", person=o["other_person"])
+    o["encounter_elsewhere"] = services.record_encounter(by=o["other_worker"], neighbourhood=elsewhere, setting="home",
+                                                         happened_at=now, notes="Casa fredda", person=o["person_elsewhere"])
+    o["encounter_far"] = services.record_encounter(by=o["far_worker"], neighbourhood=far, setting="street", happened_at=now,
+                                                   notes="Lontano")
+    o["module"] = TrainingModule.objects.create(city=hood.city, title="Accorgersi", content="Testo", duration_minutes=60)
+    o["session"] = TrainingSession.objects.create(module=o["module"], starts_at=now, location="Sala civica")
+    o["module_far"] = TrainingModule.objects.create(city=far.city, title="Altrove", content="Testo", duration_minutes=30)
+    o["session_far"] = TrainingSession.objects.create(module=o["module_far"], starts_at=now, location="Sala lontana")
+
+
+def _far_antenna_account(o):
+    from trama.people.models import User
+
+    user = User.objects.create_user(username="antenna-lontana", password=None, role=Role.ANTENNA, city=o["other_city"])
+    user.neighbourhoods.set([o["far_neighbourhood"]])
+    return user

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from trama.initiatives import services
 from trama.initiatives.models import Agreement, Initiative, InterventionObject, Partner
-from trama.people.models import Organisation, Role
-from trama.people.services import person_for_account
-from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
+from trama.people.models import Role
+from trama.testing import url, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
 
 FOLLOWERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)
 PROPOSERS = only(Role.PARTNER, Role.CITIZEN)
@@ -21,103 +20,108 @@ def _url(name, key=None, suffix=""):
 
 
 EXPECTED = {
-    "initiatives:list": (_url("initiatives:list"), FOLLOWERS),
-    "initiatives:create": (_url("initiatives:create"), STAFF),
-    "initiatives:propose": (_url("initiatives:propose"), PROPOSERS),
-    "initiatives:detail": (_url("initiatives:detail", "initiative"), FOLLOWERS),
-    "initiatives:detail#elsewhere": (_url("initiatives:detail", "initiative_elsewhere"), COORDINATOR_ONLY),
-    "initiatives:edit": (_url("initiatives:edit", "initiative"), STAFF),
-    "initiatives:edit#elsewhere": (_url("initiatives:edit", "initiative_elsewhere"), COORDINATOR_ONLY),
-    "initiatives:move": (_url("initiatives:move", "initiative"), STAFF),
-    "initiatives:partner_add": (_url("initiatives:partner_add", "initiative"), everyone(405)),
-    "initiatives:commitment_add": (_url("initiatives:commitment_add", "initiative"), everyone(405)),
-    "initiatives:milestone_add": (_url("initiatives:milestone_add", "initiative"), everyone(405)),
-    "initiatives:participants": (_url("initiatives:participants", "initiative"), STAFF),
-    "initiatives:participants#elsewhere": (_url("initiatives:participants", "initiative_elsewhere"), COORDINATOR_ONLY),
-    "initiatives:assessments": (_url("initiatives:assessments", "initiative"), FOLLOWERS),
-    "initiatives:assessment_chart": (_url("initiatives:assessment_chart", "initiative"), FOLLOWERS),
-    "initiatives:commitment_edit": (_url("initiatives:commitment_edit", "commitment"), COMMITTED),
-    "initiatives:commitment_contribution": (_url("initiatives:commitment_contribution", "commitment"), COMMITTED),
-    "initiatives:milestone_reached": (_url("initiatives:milestone_reached", "milestone"), everyone(405)),
-    "initiatives:milestone_remove": (_url("initiatives:milestone_remove", "milestone"), STAFF),
-    "initiatives:milestone_remove#elsewhere": (_url("initiatives:milestone_remove", "milestone_elsewhere"), COORDINATOR_ONLY),
-    "initiatives:partner_remove": (_url("initiatives:partner_remove", "partner"), STAFF),
-    "initiatives:partner_remove#elsewhere": (_url("initiatives:partner_remove", "partner_elsewhere"), COORDINATOR_ONLY),
-    "initiatives:group_activity": (lambda o: reverse("initiatives:group_activity", args=[999999]), everyone(405)),
-    "initiatives:catalogue": (_url("initiatives:catalogue"), PUBLIC),
-    "initiatives:public": (_url("initiatives:public", "initiative"), PUBLIC),
-    "initiatives:public#not-published": (_url("initiatives:public", "initiative_elsewhere"), everyone(404)),
-    "initiatives:join": (_url("initiatives:join", "initiative"), PUBLIC),
-    "initiatives:objects": (_url("initiatives:objects"), STAFF),
-    "initiatives:object_create": (_url("initiatives:object_create"), COORDINATOR_ONLY),
-    "initiatives:object": (_url("initiatives:object", "intervention_object"), STAFF),
-    "initiatives:object_edit": (_url("initiatives:object_edit", "intervention_object"), COORDINATOR_ONLY),
-    "initiatives:object_active": (_url("initiatives:object_active", "intervention_object"), everyone(405)),
-    "initiatives:agreements": (_url("initiatives:agreements"), STAFF),
-    "initiatives:agreement_create": (_url("initiatives:agreement_create"), COORDINATOR_ONLY),
-    "initiatives:agreement": (_url("initiatives:agreement", "agreement"), STAFF),
-    "initiatives:agreement#elsewhere": (_url("initiatives:agreement", "agreement_elsewhere"), COORDINATOR_ONLY),
-    "initiatives:agreement_edit": (_url("initiatives:agreement_edit", "agreement"), COORDINATOR_ONLY),
-    "initiatives:agreement_status": (_url("initiatives:agreement_status", "agreement"), everyone(405)),
-    "initiatives:agreement_renew": (_url("initiatives:agreement_renew", "agreement"), everyone(405)),
-    "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), STAFF),
-    "initiatives:agreement_document#elsewhere": (_url("initiatives:agreement_document", "agreement_elsewhere"), COORDINATOR_ONLY),
-    # API
-    "api-initiatives-objects": (_url("api-initiatives-objects"), STAFF),
-    "api-initiatives-object": (_url("api-initiatives-object", "intervention_object"), STAFF),
-    "api-initiatives-public": (_url("api-initiatives-public"), PUBLIC),
-    "api-initiatives-public-one": (_url("api-initiatives-public-one", "initiative"), PUBLIC),
-    "api-initiatives-public-one#not-published": (_url("api-initiatives-public-one", "initiative_elsewhere"), everyone(404)),
-    "api-initiatives": (_url("api-initiatives"), FOLLOWERS),
-    "api-initiative": (_url("api-initiative", "initiative"), FOLLOWERS),
-    "api-initiative#elsewhere": (_url("api-initiative", "initiative_elsewhere"), COORDINATOR_ONLY),
-    "api-initiative-move": (_url("api-initiative-move", "initiative"), everyone(405)),
-    "api-initiatives-agreements": (_url("api-initiatives-agreements"), STAFF),
-    "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), STAFF),
-    "api-initiatives-agreement#elsewhere": (_url("api-initiatives-agreement", "agreement_elsewhere"), COORDINATOR_ONLY),
+    "initiatives:list": (_url("initiatives:list"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "initiatives:create": (_url("initiatives:create"), ANY_METHOD(STAFF)),
+    "initiatives:propose": (_url("initiatives:propose"), ANY_METHOD(only(Role.PARTNER, Role.CITIZEN))),
+    "initiatives:detail": (_url("initiatives:detail", "initiative"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "initiatives:detail#elsewhere": (_url("initiatives:detail", "initiative_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:edit": (_url("initiatives:edit", "initiative"), ANY_METHOD(STAFF)),
+    "initiatives:edit#elsewhere": (_url("initiatives:edit", "initiative_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:move": (_url("initiatives:move", "initiative"), ANY_METHOD(STAFF)),
+    "initiatives:partner_add": (_url("initiatives:partner_add", "initiative"), {"POST": STAFF}),
+    "initiatives:commitment_add": (_url("initiatives:commitment_add", "initiative"), {"POST": STAFF}),
+    "initiatives:milestone_add": (_url("initiatives:milestone_add", "initiative"), {"POST": STAFF}),
+    "initiatives:participants": (_url("initiatives:participants", "initiative"), ANY_METHOD(STAFF)),
+    "initiatives:participants#elsewhere": (_url("initiatives:participants", "initiative_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:assessments": (_url("initiatives:assessments", "initiative"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "POST": STAFF, "PUT": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "PATCH": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "DELETE": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "initiatives:assessment_chart": (_url("initiatives:assessment_chart", "initiative"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "initiatives:commitment_edit": (_url("initiatives:commitment_edit", "commitment"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER))),
+    "initiatives:commitment_contribution": (_url("initiatives:commitment_contribution", "commitment"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER))),
+    "initiatives:milestone_reached": (_url("initiatives:milestone_reached", "milestone"), {"POST": STAFF}),
+    "initiatives:milestone_remove": (_url("initiatives:milestone_remove", "milestone"), {"GET": STAFF, "POST": STAFF}),
+    "initiatives:milestone_remove#elsewhere": (_url("initiatives:milestone_remove", "milestone_elsewhere"), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
+    "initiatives:partner_remove": (_url("initiatives:partner_remove", "partner"), {"GET": STAFF, "POST": STAFF}),
+    "initiatives:partner_remove#elsewhere": (_url("initiatives:partner_remove", "partner_elsewhere"), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
+    "initiatives:group_activity": (lambda o: reverse("initiatives:group_activity", args=[o["group"].pk]), {"POST": STAFF}),
+    "initiatives:catalogue": (_url("initiatives:catalogue"), ANY_METHOD(PUBLIC)),
+    "initiatives:public": (_url("initiatives:public", "initiative"), ANY_METHOD(PUBLIC)),
+    "initiatives:public#not-published": (_url("initiatives:public", "initiative_elsewhere"), ANY_METHOD(everyone(404))),
+    "initiatives:join": (_url("initiatives:join", "initiative"), ANY_METHOD(PUBLIC)),
+    "initiatives:objects": (_url("initiatives:objects"), ANY_METHOD(STAFF)),
+    "initiatives:object_create": (_url("initiatives:object_create"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:object": (_url("initiatives:object", "intervention_object"), ANY_METHOD(STAFF)),
+    "initiatives:object_edit": (_url("initiatives:object_edit", "intervention_object"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:object_active": (_url("initiatives:object_active", "intervention_object"), {"POST": COORDINATOR_ONLY}),
+    "initiatives:agreements": (_url("initiatives:agreements"), ANY_METHOD(STAFF)),
+    "initiatives:agreement_create": (_url("initiatives:agreement_create"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:agreement": (_url("initiatives:agreement", "agreement"), ANY_METHOD(STAFF)),
+    "initiatives:agreement#elsewhere": (_url("initiatives:agreement", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:agreement_edit": (_url("initiatives:agreement_edit", "agreement"), ANY_METHOD(COORDINATOR_ONLY)),
+    "initiatives:agreement_status": (_url("initiatives:agreement_status", "agreement"), {"POST": COORDINATOR_ONLY}),
+    "initiatives:agreement_renew": (_url("initiatives:agreement_renew", "agreement"), {"POST": COORDINATOR_ONLY}),
+    "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), ANY_METHOD(STAFF)),
+    "initiatives:agreement_document#elsewhere": (_url("initiatives:agreement_document", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "api-initiatives-objects": (_url("api-initiatives-objects"), {"GET": STAFF, "POST": COORDINATOR_ONLY}),
+    "api-initiatives-object": (_url("api-initiatives-object", "intervention_object"), {"GET": STAFF}),
+    "api-initiatives-public": (_url("api-initiatives-public"), {"GET": PUBLIC}),
+    "api-initiatives-public-one": (_url("api-initiatives-public-one", "initiative"), {"GET": PUBLIC}),
+    "api-initiatives-public-one#not-published": (_url("api-initiatives-public-one", "initiative_elsewhere"), {"GET": everyone(404)}),
+    "api-initiatives": (_url("api-initiatives"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "POST": STAFF}),
+    "api-initiative": (_url("api-initiative", "initiative"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "PUT": STAFF, "PATCH": STAFF}),
+    "api-initiative#elsewhere": (_url("api-initiative", "initiative_elsewhere"), {"GET": COORDINATOR_ONLY, "PUT": COORDINATOR_ONLY, "PATCH": COORDINATOR_ONLY}),
+    "api-initiative-move": (_url("api-initiative-move", "initiative"), {"POST": STAFF}),
+    "api-initiatives-agreements": (_url("api-initiatives-agreements"), {"GET": STAFF}),
+    "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), {"GET": STAFF}),
+    "api-initiatives-agreement#elsewhere": (_url("api-initiatives-agreement", "agreement_elsewhere"), {"GET": COORDINATOR_ONLY}),
+    "initiatives:detail#of-others": (url("initiatives:detail", "other_initiative"), ANY_METHOD(STAFF)),
+    "api-initiative#of-others": (url("api-initiative", "other_initiative"), {"GET": STAFF, "PUT": STAFF, "PATCH": STAFF}),
+    "initiatives:detail#other-city": (url("initiatives:detail", "initiative_far"), ANY_METHOD(everyone("denied"))),
 }
 
 
-def make_objects(request, objects):
-    users = request.getfixturevalue("users")
-    neighbourhood = request.getfixturevalue("neighbourhood")
-    elsewhere = request.getfixturevalue("other_neighbourhood")
-    city, coordinator = neighbourhood.city, users[Role.COORDINATOR]
-    organisation = Organisation.objects.create(city=city, name="Circolo del quartiere", sector="third_sector")
-    organisation.members.add(users[Role.PARTNER])
-    objects["intervention_object"] = InterventionObject.objects.create(
+def make_objects(o):
+    users = o["users"]
+    hood, elsewhere, far = o["neighbourhood"], o["other_neighbourhood"], o["far_neighbourhood"]
+    city, coordinator = hood.city, users[Role.COORDINATOR]
+    o["intervention_object"] = InterventionObject.objects.create(
         city=city, name="Pranzo condiviso", slug="pranzo-condiviso", description="Si cucina e si mangia insieme.",
     )
-    initiative = services.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], name="Pranzo della domenica",
-        description="Un pranzo aperto a tutti.", is_public=True, intervention_object=objects["intervention_object"],
+    o["intervention_object_far"] = InterventionObject.objects.create(
+        city=far.city, name="Orto condiviso", slug="orto-condiviso", description="Si coltiva insieme.",
     )
-    services.move_initiative(initiative, "incubation", "Si parte", by=coordinator)
-    partner = services.add_partner(initiative, organisation=organisation, role=Partner.Role.HOST, by=coordinator)
-    objects["commitment"] = services.add_commitment(initiative, partner=partner, description="La sala", kind="space_hours",
-                                                    quantity=10, by=coordinator)
-    objects["milestone"] = services.add_milestone(initiative, title="Primo pranzo", by=coordinator)
-    services.join(initiative, user=users[Role.CITIZEN], neighbourhood=neighbourhood)
-    objects["initiative"] = initiative
-    objects["partner"] = partner
-    objects["initiative_elsewhere"] = services.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[elsewhere], name="Orto", description="Un orto.",
-    )
-    # An organisation the partner account is not a member of, so the initiative stays out of its sight.
-    gardeners = Organisation.objects.create(city=city, name="Amici dell'orto", sector="third_sector")
-    objects["partner_elsewhere"] = services.add_partner(objects["initiative_elsewhere"], organisation=gardeners,
-                                                        role=Partner.Role.VOLUNTEERS, by=coordinator)
-    objects["milestone_elsewhere"] = services.add_milestone(objects["initiative_elsewhere"], title="Prima semina", by=coordinator)
-    agreement = services.save_agreement(
-        Agreement(city=city, kind=Agreement.Kind.PACT, title="Patto per la sala", subject="Uso della sala", starts_on=date.today()),
-        by=coordinator, neighbourhoods=[neighbourhood], parties=[{"organisation": organisation, "commitments": "Apre la sala"}],
-    )
-    agreement.document.save("patto.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
-    objects["agreement"] = agreement
-    agreement_elsewhere = services.save_agreement(
-        Agreement(city=city, kind=Agreement.Kind.PACT, title="Patto per l'orto", subject="Cura dell'orto", starts_on=date.today()),
-        by=coordinator, neighbourhoods=[elsewhere], parties=[{"name": "Vicini dell'orto", "commitments": "Innaffiare"}],
-    )
-    agreement_elsewhere.document.save("orto.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
-    objects["agreement_elsewhere"] = agreement_elsewhere
-    person_for_account(users[Role.CITIZEN], neighbourhood)
+
+    def initiative(where, name, by=coordinator, **kwargs):
+        return services.create_initiative(city=where.city, by=by, origin=Initiative.Origin.WORKER, neighbourhoods=[where],
+                                          name=name, description=name, **kwargs)
+
+    # The partner's organisation hosts it, the citizen takes part, the public sees it.
+    o["initiative"] = initiative(hood, "Pranzo della domenica", is_public=True, intervention_object=o["intervention_object"])
+    services.move_initiative(o["initiative"], "incubation", "Si parte", by=coordinator)
+    o["partner"] = services.add_partner(o["initiative"], organisation=o["organisation"], role=Partner.Role.HOST, by=coordinator)
+    o["commitment"] = services.add_commitment(o["initiative"], partner=o["partner"], description="La sala", kind="space_hours",
+                                              quantity=10, by=coordinator)
+    o["milestone"] = services.add_milestone(o["initiative"], title="Primo pranzo", by=coordinator)
+    services.join(o["initiative"], user=users[Role.CITIZEN], neighbourhood=hood)
+    # In the worker's neighbourhood, with another organisation and without the citizen; not published.
+    o["other_initiative"] = initiative(hood, "Doposcuola")
+    o["other_partner_row"] = services.add_partner(o["other_initiative"], organisation=o["other_organisation"],
+                                                  role=Partner.Role.VOLUNTEERS, by=coordinator)
+    o["other_commitment"] = services.add_commitment(o["other_initiative"], partner=o["other_partner_row"], description="Libri",
+                                                    kind="goods", quantity=3, by=coordinator)
+    o["initiative_elsewhere"] = initiative(elsewhere, "Orto")
+    o["partner_elsewhere"] = services.add_partner(o["initiative_elsewhere"], organisation=o["other_organisation"],
+                                                  role=Partner.Role.VOLUNTEERS, by=coordinator)
+    o["milestone_elsewhere"] = services.add_milestone(o["initiative_elsewhere"], title="Prima semina", by=coordinator)
+    o["initiative_far"] = initiative(far, "Lontana", by=o["far_coordinator"])
+
+    def agreement(where, title, by, parties):
+        made = services.save_agreement(
+            Agreement(city=where.city, kind=Agreement.Kind.PACT, title=title, subject=title, starts_on=date.today()),
+            by=by, neighbourhoods=[where], parties=parties,
+        )
+        made.document.save("patto.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
+        return made
+
+    o["agreement"] = agreement(hood, "Patto per la sala", coordinator, [{"organisation": o["organisation"], "commitments": "Apre"}])
+    o["agreement_elsewhere"] = agreement(elsewhere, "Patto per l'orto", coordinator, [{"name": "Vicini", "commitments": "Innaffia"}])
+    o["agreement_far"] = agreement(far, "Patto lontano", o["far_coordinator"], [{"name": "Lontani", "commitments": "Pulisce"}])

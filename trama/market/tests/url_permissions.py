@@ -4,8 +4,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from trama.people.models import Organisation, Role
-from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
+from trama.people.models import Role
+from trama.testing import url, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
 
 from trama.market import services
 
@@ -16,76 +16,115 @@ OWN_OFFER = only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)
 ORG_OFFER_EDIT = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
 
 EXPECTED = {
-    "market:offers": (lambda o: reverse("market:offers"), PUBLIC),
-    "market:offer_create": (lambda o: reverse("market:offer_create") + f"?persona={o['person'].pk}", GIVERS),
-    "market:offer": (lambda o: reverse("market:offer", args=[o["offer"].pk]), PUBLIC),
-    "market:offer#of-a-person": (lambda o: reverse("market:offer", args=[o["own_offer"].pk]), OWN_OFFER),
-    "market:offer_edit": (lambda o: reverse("market:offer_edit", args=[o["offer"].pk]), ORG_OFFER_EDIT),
-    "market:offer_status": (lambda o: reverse("market:offer_status", args=[o["offer"].pk]), everyone(405)),
-    "market:needs": (lambda o: reverse("market:needs"), ASKERS),
-    "market:need_create": (lambda o: reverse("market:need_create") + f"?persona={o['person'].pk}", ASKERS),
-    "market:need": (lambda o: reverse("market:need", args=[o["need"].pk]), ASKERS),
-    "market:need#elsewhere": (lambda o: reverse("market:need", args=[o["need_elsewhere"].pk]), COORDINATOR_ONLY),
-    "market:propose": (lambda o: reverse("market:propose", args=[o["need"].pk]), everyone(405)),
-    "market:matches": (lambda o: reverse("market:matches"), GIVERS),
-    "market:match": (lambda o: reverse("market:match", args=[o["match"].pk]), GIVERS),
-    "market:match_answer": (lambda o: reverse("market:match_answer", args=[o["match"].pk]), everyone(405)),
-    "market:match_step": (lambda o: reverse("market:match_step", args=[o["match"].pk]), everyone(405)),
-    "market:match_feedback": (lambda o: reverse("market:match_feedback", args=[o["match"].pk]), everyone(405)),
-    "market:match_contribution": (lambda o: reverse("market:match_contribution", args=[o["match"].pk]), STAFF),
-    "market:ledger": (lambda o: reverse("market:ledger"), STAFF),
-    "market:rates": (lambda o: reverse("market:rates"), COORDINATOR_ONLY),
-    "market:public_counts": (lambda o: reverse("market:public_counts"), PUBLIC),
-    "market:door_need": (lambda o: reverse("market:door_need"), PUBLIC),
-    "market:door_offer": (lambda o: reverse("market:door_offer"), PUBLIC),
-    "market:draft": (lambda o: reverse("market:draft"), PUBLIC),
-    "market:draft_discard": (lambda o: reverse("market:draft_discard"), everyone(405)),
-    # API
-    "api-market-offers": (lambda o: reverse("api-market-offers"), PUBLIC),
-    "api-market-offer": (lambda o: reverse("api-market-offer", args=[o["offer"].pk]), PUBLIC),
-    "api-market-offer#of-a-person": (lambda o: reverse("api-market-offer", args=[o["own_offer"].pk]), OWN_OFFER),
-    "api-market-offer-status": (lambda o: reverse("api-market-offer-status", args=[o["offer"].pk]), everyone(405)),
-    "api-market-needs": (lambda o: reverse("api-market-needs"), ASKERS),
-    "api-market-need": (lambda o: reverse("api-market-need", args=[o["need"].pk]), ASKERS),
-    "api-market-need#elsewhere": (lambda o: reverse("api-market-need", args=[o["need_elsewhere"].pk]), COORDINATOR_ONLY),
-    "api-market-need-status": (lambda o: reverse("api-market-need-status", args=[o["need"].pk]), everyone(405)),
-    "api-market-need-candidates": (lambda o: reverse("api-market-need-candidates", args=[o["need"].pk]), STAFF),
-    "api-market-matches": (lambda o: reverse("api-market-matches"), GIVERS),
-    "api-market-match": (lambda o: reverse("api-market-match", args=[o["match"].pk]), GIVERS),
-    "api-market-match-answer": (lambda o: reverse("api-market-match-answer", args=[o["match"].pk]), everyone(405)),
-    "api-market-match-start": (lambda o: reverse("api-market-match-start", args=[o["match"].pk]), everyone(405)),
-    "api-market-match-follow-up": (lambda o: reverse("api-market-match-follow-up", args=[o["match"].pk]), everyone(405)),
-    "api-market-match-complete": (lambda o: reverse("api-market-match-complete", args=[o["match"].pk]), everyone(405)),
-    "api-market-match-cancel": (lambda o: reverse("api-market-match-cancel", args=[o["match"].pk]), everyone(405)),
-    "api-market-match-feedback": (lambda o: reverse("api-market-match-feedback", args=[o["match"].pk]), everyone(405)),
-    "api-market-contributions": (lambda o: reverse("api-market-contributions"), STAFF),
-    "api-market-ledger": (lambda o: reverse("api-market-ledger"), STAFF),
+    "market:offers": (lambda o: reverse("market:offers"), ANY_METHOD(PUBLIC)),
+    "market:offer_create": (lambda o: reverse("market:offer_create") + f"?persona={o['person'].pk}", ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "market:offer": (lambda o: reverse("market:offer", args=[o["offer"].pk]), ANY_METHOD(PUBLIC)),
+    "market:offer#of-a-person": (lambda o: reverse("market:offer", args=[o["own_offer"].pk]), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
+    "market:offer_edit": (lambda o: reverse("market:offer_edit", args=[o["offer"].pk]), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER))),
+    "market:offer_status": (lambda o: reverse("market:offer_status", args=[o["offer"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)}),
+    "market:needs": (lambda o: reverse("market:needs"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
+    "market:need_create": (lambda o: reverse("market:need_create") + f"?persona={o['person'].pk}", ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
+    "market:need": (lambda o: reverse("market:need", args=[o["need"].pk]), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
+    "market:need#elsewhere": (lambda o: reverse("market:need", args=[o["need_elsewhere"].pk]), ANY_METHOD(COORDINATOR_ONLY)),
+    "market:propose": (lambda o: reverse("market:propose", args=[o["need"].pk]), {"POST": everyone('denied')}),
+    "market:matches": (lambda o: reverse("market:matches"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "market:match": (lambda o: reverse("market:match", args=[o["match"].pk]), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "market:match_answer": (lambda o: reverse("market:match_answer", args=[o["match"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "market:match_step": (lambda o: reverse("market:match_step", args=[o["match"].pk]), {"POST": STAFF}),
+    "market:match_feedback": (lambda o: reverse("market:match_feedback", args=[o["match"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "market:match_contribution": (lambda o: reverse("market:match_contribution", args=[o["match"].pk]), ANY_METHOD(STAFF)),
+    "market:ledger": (lambda o: reverse("market:ledger"), ANY_METHOD(STAFF)),
+    "market:rates": (lambda o: reverse("market:rates"), ANY_METHOD(COORDINATOR_ONLY)),
+    "market:public_counts": (lambda o: reverse("market:public_counts"), ANY_METHOD(PUBLIC)),
+    "market:door_need": (lambda o: reverse("market:door_need"), ANY_METHOD(PUBLIC)),
+    "market:door_offer": (lambda o: reverse("market:door_offer"), ANY_METHOD(PUBLIC)),
+    "market:draft": (lambda o: reverse("market:draft"), ANY_METHOD(PUBLIC)),
+    "market:draft_discard": (lambda o: reverse("market:draft_discard"), {"POST": PUBLIC}),
+    "api-market-offers": (lambda o: reverse("api-market-offers"), {"GET": PUBLIC, "POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "api-market-offer": (lambda o: reverse("api-market-offer", args=[o["offer"].pk]), {"GET": PUBLIC, "PUT": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER), "PATCH": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)}),
+    "api-market-offer#of-a-person": (lambda o: reverse("api-market-offer", args=[o["own_offer"].pk]), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN), "PUT": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN), "PATCH": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)}),
+    "api-market-offer-status": (lambda o: reverse("api-market-offer-status", args=[o["offer"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)}),
+    "api-market-needs": (lambda o: reverse("api-market-needs"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN), "POST": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)}),
+    "api-market-need": (lambda o: reverse("api-market-need", args=[o["need"].pk]), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN), "PUT": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN), "PATCH": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)}),
+    "api-market-need#elsewhere": (lambda o: reverse("api-market-need", args=[o["need_elsewhere"].pk]), {"GET": COORDINATOR_ONLY, "PUT": COORDINATOR_ONLY, "PATCH": COORDINATOR_ONLY}),
+    "api-market-need-status": (lambda o: reverse("api-market-need-status", args=[o["need"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)}),
+    "api-market-need-candidates": (lambda o: reverse("api-market-need-candidates", args=[o["need"].pk]), {"GET": STAFF}),
+    "api-market-matches": (lambda o: reverse("api-market-matches"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "POST": STAFF}),
+    "api-market-match": (lambda o: reverse("api-market-match", args=[o["match"].pk]), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "api-market-match-answer": (lambda o: reverse("api-market-match-answer", args=[o["match"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "api-market-match-start": (lambda o: reverse("api-market-match-start", args=[o["match"].pk]), {"POST": STAFF}),
+    "api-market-match-follow-up": (lambda o: reverse("api-market-match-follow-up", args=[o["match"].pk]), {"POST": STAFF}),
+    "api-market-match-complete": (lambda o: reverse("api-market-match-complete", args=[o["match"].pk]), {"POST": STAFF}),
+    "api-market-match-cancel": (lambda o: reverse("api-market-match-cancel", args=[o["match"].pk]), {"POST": STAFF}),
+    "api-market-match-feedback": (lambda o: reverse("api-market-match-feedback", args=[o["match"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
+    "api-market-contributions": (lambda o: reverse("api-market-contributions"), {"GET": STAFF, "POST": STAFF}),
+    "api-market-ledger": (lambda o: reverse("api-market-ledger"), {"GET": STAFF}),
+    # Someone else's records, in the worker's neighbourhood.
+    "market:need#of-another": (url("market:need", "other_need"), ANY_METHOD(STAFF)),
+    "api-market-need#of-another": (url("api-market-need", "other_need"), {"GET": STAFF, "PUT": STAFF, "PATCH": STAFF}),
+    "market:match#of-another-org-offer": (url("market:match", "match_of_another_org_offer"), ANY_METHOD(STAFF)),
+    "api-market-match#of-another-org-offer": (url("api-market-match", "match_of_another_org_offer"), STAFF),
+    "market:match#of-another-person-offer": (url("market:match", "match_of_another_person_offer"), ANY_METHOD(STAFF)),
+    "api-market-match#of-another-person-offer": (url("api-market-match", "match_of_another_person_offer"), STAFF),
+    "market:match#of-own-offer": (url("market:match", "match_of_own_offer"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
+    "market:match#elsewhere": (url("market:match", "match_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "api-market-match#elsewhere": (url("api-market-match", "match_elsewhere"), COORDINATOR_ONLY),
+    "market:match#other-city": (url("market:match", "match_far"), ANY_METHOD(everyone("denied"))),
+    "market:match_answer#of-another-org-offer": (url("market:match_answer", "match_of_another_org_offer"),
+                                                 {"POST": STAFF}, {"POST": lambda o: {"side": "need", "answer": "yes"}}),
+    # Brokerage across neighbourhoods: a worker's match must hold both sides in scope.
+    "api-market-matches#offer-elsewhere": (url("api-market-matches"), {"GET": GIVERS, "POST": COORDINATOR_ONLY},
+                                           {"POST": lambda o: {"need": o["other_need"].pk, "offer": o["offer_elsewhere"].pk}}),
+    "market:propose#offer-elsewhere": (url("market:propose", "other_need"), {"POST": COORDINATOR_ONLY},
+                                       {"POST": lambda o: {"offer": o["offer_elsewhere"].pk}}),
+    "api-market-match-answer#across": (url("api-market-match-answer", "match_across"), {"POST": COORDINATOR_ONLY},
+                                       {"POST": lambda o: {"side": "offer", "accept": True}}),
+    "market:match_answer#across": (url("market:match_answer", "match_across"), {"POST": COORDINATOR_ONLY},
+                                   {"POST": lambda o: {"side": "offer", "answer": "yes"}}),
+    "api-market-match-start#across": (url("api-market-match-start", "match_across"), {"POST": COORDINATOR_ONLY},
+                                      {"POST": lambda o: {}}),
 }
 
 
-def make_objects(request, objects):
-    users = request.getfixturevalue("users")
-    neighbourhood = request.getfixturevalue("neighbourhood")
-    worker, citizen = users[Role.WORKER], users[Role.CITIZEN]
-    organisation = Organisation.objects.create(city=neighbourhood.city, name="Bottega solidale", sector="business")
-    organisation.members.add(users[Role.PARTNER])
-    citizen_person = objects["person"]
-    citizen_person.account = citizen
-    citizen_person.save(update_fields=["account"])
-    objects["offer"] = services.record_offer(
-        organisation=organisation, kind="goods", title="Pane del giorno prima", description="", neighbourhoods=[neighbourhood], by=worker,
-    )
-    objects["own_offer"] = services.record_offer(
-        person=citizen_person, kind="skill", title="Ripeto matematica", description="", neighbourhoods=[neighbourhood], by=worker,
-        capacity=2,
-    )
-    objects["need"] = services.record_need(person=citizen_person, text="Cerco pane", neighbourhood=neighbourhood, urgency="low", by=worker)
-    objects["need_elsewhere"] = services.record_need(
-        person=objects["person_elsewhere"], text="Un passaggio", neighbourhood=objects["person_elsewhere"].neighbourhood,
-        urgency="low", by=users[Role.COORDINATOR],
-    )
-    objects["match"] = services.propose_match(need=objects["need"], offer=objects["offer"], by=worker)
-    services.record_contribution(
-        kind="hours", quantity=2, on=date.today(), neighbourhood=neighbourhood, by=worker, organisation=organisation,
-        match=objects["match"],
+def make_objects(o):
+    users = o["users"]
+    hood, elsewhere, far = o["neighbourhood"], o["other_neighbourhood"], o["far_neighbourhood"]
+    worker, coordinator = users[Role.WORKER], users[Role.COORDINATOR]
+
+    def offer(title, where, by=coordinator, **giver):
+        return services.record_offer(kind="time", title=title, description="", neighbourhoods=[where], by=by,
+                                     capacity=5, **giver)
+
+    def need(person, text, by=coordinator):
+        return services.record_need(person=person, text=text, neighbourhood=person.neighbourhood, urgency="low", by=by)
+
+    o["offer"] = offer("Pane del giorno prima", hood, organisation=o["organisation"])
+    o["other_org_offer"] = offer("Attrezzi da prestare", hood, organisation=o["other_organisation"])
+    o["own_offer"] = offer("Ripeto matematica", hood, person=o["person"])
+    o["offer_of_another"] = offer("Stiro camicie", hood, person=o["other_person"])
+    o["offer_elsewhere"] = offer("Accompagno in auto", elsewhere, person=o["person_elsewhere"])
+    o["offer_far"] = offer("Cucino", far, by=o["far_coordinator"], person=o["person_far"])
+    o["need"] = need(o["person"], "Cerco pane")
+    o["other_need"] = need(o["other_person"], "Cerco compagnia la sera")
+    o["need_elsewhere"] = need(o["person_elsewhere"], "Un passaggio dal medico")
+    o["need_far"] = need(o["person_far"], "Una spesa", by=o["far_coordinator"])
+    o["brokered_need"] = need(o["other_person"], "Cerco chi mi aiuti con le bollette")
+    # Its words match the offer of a person of another neighbourhood: a candidate, were scope ignored.
+    o["ride_need"] = need(o["other_person"], "Cerco chi mi accompagna in auto")
+    propose = lambda n, f: services.propose_match(need=n, offer=f, by=coordinator)  # noqa: E731
+    # The citizen's need answered by the partner's organisation: both see it.
+    o["match"] = propose(o["need"], o["offer"])
+    # Another person's need answered by another organisation: the citizen is on neither side.
+    o["match_of_another_org_offer"] = propose(o["other_need"], o["other_org_offer"])
+    # Another person's need answered by a third person's offer.
+    o["match_of_another_person_offer"] = propose(o["other_need"], o["offer_of_another"])
+    # Another person's need answered by the citizen's own offer: the citizen is the giving side.
+    o["match_of_own_offer"] = propose(o["other_need"], o["own_offer"])
+    o["match_elsewhere"] = propose(o["need_elsewhere"], o["offer_elsewhere"])
+    o["match_far"] = services.propose_match(need=o["need_far"], offer=o["offer_far"], by=o["far_coordinator"])
+    # A need of the worker's neighbourhood answered by an offer of a person elsewhere.
+    o["match_across"] = propose(o["brokered_need"], o["offer_elsewhere"])
+    o["contribution"] = services.record_contribution(
+        kind="hours", quantity=2, on=date.today(), neighbourhood=hood, by=worker, organisation=o["organisation"],
+        match=o["match"],
     )

@@ -1,0 +1,141 @@
+"""The world of tests/test_audit_reads.py: every URL with who may GET it, and fixtures where each personal list
+shows exactly the records the audit test names.
+
+This is the permission walk's earlier, GET-only shape, kept for the audit test (whose expected page ids are
+written against these fixtures); tests/test_permissions.py is the walk of access. A URL missing here fails
+tests/test_audit_reads.py::test_every_url_of_the_walk_is_in_the_audit_world, so the two cannot drift apart.
+
+Original docstring:
+
+A URL that is not declared in EXPECTED fails `test_every_url_is_declared`: a new
+page or endpoint must say who may use it before it lands.
+
+Expectations per role: "ok" (served), "denied" (403, 401, or for anonymous
+visitors a redirect to the login page), or an HTTP status code where the answer
+is the same for everyone (405 for POST-only URLs answered to a GET).
+"""
+
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from trama.people.models import Consent, Role
+from trama.people.services import register_person
+from trama.territory.models import Place
+from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, everyone
+
+
+def app_modules():
+    """The apps' declarations for this world, one module per app beside this one."""
+    from . import attention, collective, initiatives, insights, market, themes
+
+    return [attention, collective, initiatives, insights, market, themes]
+
+
+# name -> (how to build the URL from the fixtures, expectations for GET)
+EXPECTED = {
+    "home": (lambda o: reverse("home"), PUBLIC),
+    "health": (lambda o: reverse("health"), PUBLIC),
+    "set_language": (lambda o: reverse("set_language"), PUBLIC),
+    "login": (lambda o: reverse("login"), PUBLIC),
+    "logout": (lambda o: reverse("logout"), everyone(405)),
+    "password_change": (lambda o: reverse("password_change"), SIGNED_IN),
+    "password_change_done": (lambda o: reverse("password_change_done"), SIGNED_IN),
+    "password_reset": (lambda o: reverse("password_reset"), PUBLIC),
+    "password_reset_done": (lambda o: reverse("password_reset_done"), PUBLIC),
+    "password_reset_confirm": (lambda o: reverse("password_reset_confirm", args=["MQ", "set-password"]), PUBLIC),
+    "password_reset_complete": (lambda o: reverse("password_reset_complete"), PUBLIC),
+    "people:register": (lambda o: reverse("people:register"), PUBLIC),
+    "people:profile": (lambda o: reverse("people:profile"), SIGNED_IN),
+    "people:log_out_everywhere": (lambda o: reverse("people:log_out_everywhere"), everyone(405)),
+    "people:api_tokens": (lambda o: reverse("people:api_tokens"), SIGNED_IN),
+    "people:api_token_revoke": (lambda o: reverse("people:api_token_revoke", args=[999999]), {**everyone(404), ANON: "denied"}),
+    "people:invitation": (lambda o: reverse("people:invitation", args=["MQ", "invalid-token"]), PUBLIC),
+    "people:people": (lambda o: reverse("people:people"), STAFF),
+    "people:person": (lambda o: reverse("people:person", args=[o["person"].pk]), STAFF),
+    "people:person#elsewhere": (lambda o: reverse("people:person", args=[o["person_elsewhere"].pk]), COORDINATOR_ONLY),
+    "people:accounts": (lambda o: reverse("people:accounts"), COORDINATOR_ONLY),
+    "people:invite": (lambda o: reverse("people:invite"), COORDINATOR_ONLY),
+    "people:account": (lambda o: reverse("people:account", args=[o["account"].pk]), COORDINATOR_ONLY),
+    "people:account_set_active": (lambda o: reverse("people:account_set_active", args=[o["account"].pk]), everyone(405)),
+    "people:account_resend_invitation": (lambda o: reverse("people:account_resend_invitation", args=[o["account"].pk]), everyone(405)),
+    "people:account_second_factor_reset": (lambda o: reverse("people:account_second_factor_reset", args=[o["account"].pk]), everyone(405)),
+    "people:second_factor": (lambda o: reverse("people:second_factor"), SIGNED_IN),
+    "people:second_factor_codes": (lambda o: reverse("people:second_factor_codes"), everyone(405)),
+    "people:second_factor_remove": (lambda o: reverse("people:second_factor_remove"), everyone(405)),
+    "people:lockouts": (lambda o: reverse("people:lockouts"), COORDINATOR_ONLY),
+    "people:lockout_unlock": (lambda o: reverse("people:lockout_unlock", args=[o["lockout"].pk]), COORDINATOR_ONLY),
+    "second_factor_verify": (lambda o: reverse("second_factor_verify"), SIGNED_IN),
+    "privacy:notice": (lambda o: reverse("privacy:notice"), PUBLIC),
+    "privacy:audit": (lambda o: reverse("privacy:audit"), COORDINATOR_ONLY),
+    "territory:map": (lambda o: reverse("territory:map"), PUBLIC),
+    "territory:place": (lambda o: reverse("territory:place", args=[o["place"].pk]), PUBLIC),
+    "territory:place#hidden": (lambda o: reverse("territory:place", args=[o["hidden_place"].pk]), STAFF),
+    "api-neighbourhoods": (lambda o: reverse("api-neighbourhoods"), PUBLIC),
+    "api-neighbourhood": (lambda o: reverse("api-neighbourhood", args=[o["place"].neighbourhood_id]), PUBLIC),
+    "api-places": (lambda o: reverse("api-places"), PUBLIC),
+    "api-place": (lambda o: reverse("api-place", args=[o["place"].pk]), PUBLIC),
+    "api-place#hidden": (lambda o: reverse("api-place", args=[o["hidden_place"].pk]), STAFF),
+    "api-places-geojson": (lambda o: reverse("api-places-geojson"), PUBLIC),
+    "api-schema": (lambda o: reverse("api-schema"), PUBLIC),
+    "api-docs": (lambda o: reverse("api-docs"), PUBLIC),
+    "api-token": (lambda o: reverse("api-token"), everyone(405)),
+}
+
+for _module in app_modules():
+    EXPECTED.update(_module.EXPECTED)
+
+# URLs that belong to libraries and are walked by their own rules.
+LIBRARY_NAMESPACES = {"admin"}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = entry.namespace
+            if namespace in LIBRARY_NAMESPACES:
+                continue
+            yield from _walk(entry.url_patterns, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+        elif isinstance(entry, URLPattern):
+            yield f"{prefix}<unnamed {entry.pattern}>"
+
+
+def project_url_names():
+    return set(_walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def objects(request, users, neighbourhood, other_neighbourhood, make_user):
+    def person(where):
+        return register_person(
+            by=users[Role.COORDINATOR], neighbourhood=where, display_name="Gino", channel="outreach",
+            consents=[Consent.Purpose.REGISTRATION],
+        )
+
+    objects = {
+        "account": make_user(Role.CITIZEN),
+        "place": Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT),
+        "hidden_place": Place.objects.create(neighbourhood=neighbourhood, name="Sede riservata", is_public=False),
+        "person": person(neighbourhood),
+        "person_elsewhere": person(other_neighbourhood),
+        "lockout": AccessAttempt.objects.create(username="bloccato", ip_address="192.0.2.1", failures_since_start=99),
+    }
+    for module in app_modules():
+        if hasattr(module, "make_objects"):
+            module.make_objects(request, objects)
+    return objects
+
+
+def outcome(response):
+    if response.status_code in (401, 403):
+        return "denied"
+    if response.status_code in (301, 302) and reverse("login") in response.get("Location", ""):
+        return "denied"
+    if response.status_code < 400:
+        return "ok"
+    return response.status_code
+
+

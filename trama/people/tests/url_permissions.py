@@ -1,0 +1,46 @@
+"""Who may use each people URL (walked by tests/test_permissions.py)."""
+
+from django.urls import reverse
+
+from trama.people.models import Role
+
+from trama.testing import ANON, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, everyone, url
+
+EXPECTED = {
+    "people:register": (url("people:register"), ANY_METHOD(PUBLIC)),
+    "people:profile": (url("people:profile"), ANY_METHOD(SIGNED_IN)),
+    "people:invitation": (lambda o: reverse("people:invitation", args=["MQ", "invalid-token"]), ANY_METHOD(PUBLIC)),
+    "people:people": (url("people:people"), ANY_METHOD(STAFF)),
+    "people:person": (url("people:person", "person"), ANY_METHOD(STAFF)),
+    "people:person#elsewhere": (url("people:person", "person_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "people:person#other-city": (url("people:person", "person_far"), ANY_METHOD(everyone('denied'))),
+    "people:accounts": (url("people:accounts"), ANY_METHOD(COORDINATOR_ONLY)),
+    "people:invite": (url("people:invite"), ANY_METHOD(COORDINATOR_ONLY)),
+    "people:account": (url("people:account", "account"), ANY_METHOD(COORDINATOR_ONLY)),
+    "people:account#other-city": (url("people:account", "far_account"), ANY_METHOD(everyone('denied'))),
+    # With a valid body: only a coordinator disables an account; every refusal leaves it as it was.
+    "people:account_set_active": (url("people:account_set_active", "account"), {"POST": COORDINATOR_ONLY},
+                                  {"POST": lambda o: {"active": "0", "confirm": "on"}}),
+    "people:account_resend_invitation": (url("people:account_resend_invitation", "account"), {"POST": COORDINATOR_ONLY}),
+    "people:person#of-another": (url("people:person", "other_person"), ANY_METHOD(STAFF)),
+    "people:log_out_everywhere": (url("people:log_out_everywhere"), {"POST": SIGNED_IN}),
+    "people:api_tokens": (url("people:api_tokens"), {"GET": SIGNED_IN, "POST": SIGNED_IN}),
+    # Another account's token: not found for everyone, whatever the method.
+    "people:api_token_revoke": (url("people:api_token_revoke", "token_of_another"), ANY_METHOD({**everyone(404), ANON: "denied"})),
+    "people:account_second_factor_reset": (url("people:account_second_factor_reset", "account"), {"POST": COORDINATOR_ONLY}),
+    "people:second_factor": (url("people:second_factor"), ANY_METHOD(SIGNED_IN)),
+    "people:second_factor_codes": (url("people:second_factor_codes"), {"POST": SIGNED_IN}),
+    # Required for coordinators and workers: they cannot remove it.
+    "people:second_factor_remove": (url("people:second_factor_remove"), {"POST": {**SIGNED_IN, Role.COORDINATOR: "denied", Role.WORKER: "denied"}}),
+    "people:lockouts": (url("people:lockouts"), ANY_METHOD(COORDINATOR_ONLY)),
+    "people:lockout_unlock": (url("people:lockout_unlock", "lockout"), ANY_METHOD(COORDINATOR_ONLY)),
+}
+
+
+def make_objects(o):
+    from axes.models import AccessAttempt
+
+    from trama.people.models import ApiToken
+
+    o["lockout"] = AccessAttempt.objects.create(username="bloccato", ip_address="192.0.2.1", failures_since_start=99)
+    o["token_of_another"] = ApiToken.issue(o["other_citizen"], name="script")[0]
