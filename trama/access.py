@@ -164,7 +164,10 @@ class Scope:
         condition = self.condition(user)
         if condition is None:
             return False
-        if obj is None or not condition:
+        if obj is None:
+            return True
+        obj = self._subject(obj)
+        if not condition:
             return True
         if obj.pk is None:
             return False
@@ -173,6 +176,16 @@ class Scope:
         if key not in cache:
             cache[key] = self.model._default_manager.filter(condition, pk=obj.pk).exists()
         return cache[key]
+
+    def _subject(self, obj):
+        """`obj` itself, or the object of this scope's model it belongs to (a milestone's initiative, a
+        meeting's group): the one foreign key of `obj` to the model. Anything else is a programming error."""
+        if isinstance(obj, self.model):
+            return obj
+        links = [f for f in obj._meta.concrete_fields if f.is_relation and f.many_to_one and f.related_model is self.model]
+        if len(links) != 1:
+            raise TypeError(f"{self!r} cannot judge a {type(obj).__name__}")
+        return getattr(obj, links[0].name)
 
     def allowed_among(self, user, objects):
         """The objects of `objects` that `user` may see, in one query whatever their number (for lists)."""

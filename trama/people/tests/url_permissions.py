@@ -27,6 +27,11 @@ EXPECTED = {
     "people:api_tokens": (url("people:api_tokens"), {"GET": SIGNED_IN, "POST": SIGNED_IN}),
     # Another account's token: not found for everyone, whatever the method.
     "people:api_token_revoke": (url("people:api_token_revoke", "token_of_another"), ANY_METHOD({**everyone(404), ANON: "denied"})),
+    # The citizen's own token: the confirmation page, the revocation (then back to the list), nothing else.
+    "people:api_token_revoke#own": (url("people:api_token_revoke", "own_token"), {
+        method: {**everyone(404), ANON: "denied", Role.CITIZEN: outcome}
+        for method, outcome in (("GET", "ok"), ("POST", "ok"), ("PUT", 405), ("PATCH", 405), ("DELETE", 405))
+    }),
     "people:account_second_factor_reset": (url("people:account_second_factor_reset", "account"), {"POST": COORDINATOR_ONLY}),
     "people:second_factor": (url("people:second_factor"), ANY_METHOD(SIGNED_IN)),
     "people:second_factor_codes": (url("people:second_factor_codes"), {"POST": SIGNED_IN}),
@@ -44,3 +49,4 @@ def make_objects(o):
 
     o["lockout"] = AccessAttempt.objects.create(username="bloccato", ip_address="192.0.2.1", failures_since_start=99)
     o["token_of_another"] = ApiToken.issue(o["other_citizen"], name="script")[0]
+    o["own_token"] = ApiToken.issue(o["users"][Role.CITIZEN], name="mio script")[0]
