@@ -211,6 +211,7 @@ def test_walk(world, key, method, role):
     must_not_change = expected != "ok"
     try:
         with transaction.atomic():
+            world["watch"].mark()
             response = send(client_as(world, role), method, path, body, api)
             changed = _changed(world) if must_not_change else []
             transaction.set_rollback(True)

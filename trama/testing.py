@@ -232,35 +232,33 @@ def walked_tables():
     return sorted(tables - {AUDIT_TABLE})
 
 
-def table_digests():
-    """Row count and content digest of every walked table."""
-    import hashlib
-
-    digests = {}
+def _writes_in_this_transaction():
+    """PostgreSQL's own count of the rows each walked table gained, changed and lost in this transaction."""
+    tables = set(walked_tables())
     with connection.cursor() as cursor:
-        for table in walked_tables():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")
-            rows = cursor.fetchall()
-            digests[table] = (len(rows), hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest())
-    return digests
+        cursor.execute("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables")
+        return {row[0]: row[1:] for row in cursor.fetchall() if row[0] in tables}
 
 
 class TableWatch:
     """Tells which walked tables changed since `start()` (call both inside the same transaction).
 
-    On SQLite, temporary triggers note every insert, update and delete of a walked table, which
-    costs nothing per request; elsewhere the row counts and digests of `table_digests` are compared.
+    On SQLite, temporary triggers note every insert, update and delete of a walked table; on
+    PostgreSQL, its per-transaction statistics (pg_stat_xact_user_tables) count them. Either costs
+    a query or two per request, whatever the size of the tables.
     """
+
+    OPERATIONS = ("INSERT", "UPDATE", "DELETE")
 
     def start(self):
         self.triggers = connection.vendor == "sqlite"
         if not self.triggers:
-            self.before = table_digests()
+            self.before = _writes_in_this_transaction()
             return
         with connection.cursor() as cursor:
             cursor.execute("CREATE TEMP TABLE IF NOT EXISTS walk_changes (tbl TEXT, op TEXT)")
             for table in walked_tables():
-                for op in ("INSERT", "UPDATE", "DELETE"):
+                for op in self.OPERATIONS:
                     name = connection.ops.quote_name(f"walk_{op.lower()}_{table}")
                     cursor.execute(
                         f"CREATE TEMP TRIGGER IF NOT EXISTS {name} AFTER {op} ON main.{connection.ops.quote_name(table)} "
@@ -268,11 +266,19 @@ class TableWatch:
                     )
             cursor.execute("DELETE FROM walk_changes")
 
-    def changed(self):
-        """Sorted names of the changed tables (with the operations, where the triggers know them)."""
+    def mark(self):
+        """Count from here (PostgreSQL's statistics keep what a rolled-back savepoint did; SQLite's triggers do not)."""
         if not self.triggers:
-            after = table_digests()
-            return sorted(table for table, digest in after.items() if self.before.get(table) != digest)
+            self.before = _writes_in_this_transaction()
+
+    def changed(self):
+        """Sorted "table OPERATION" of the changes since `start()` or the last `mark()`."""
+        if not self.triggers:
+            after = _writes_in_this_transaction()
+            return sorted(
+                f"{table} {op}" for table, counts in after.items()
+                for op, now, then in zip(self.OPERATIONS, counts, self.before.get(table, (0, 0, 0))) if now != then
+            )
         with connection.cursor() as cursor:
             cursor.execute("SELECT DISTINCT tbl || ' ' || op FROM walk_changes")
             return sorted(row[0] for row in cursor.fetchall())
