@@ -103,17 +103,6 @@ def same_city(user, obj):
     return bool(user.city_id is None or city_id is None or city_id == user.city_id)
 
 
-@rules.predicate
-def in_my_neighbourhoods(user, obj):
-    """The object (or the neighbourhood itself) lies in one of the user's neighbourhoods."""
-    if obj is None:
-        return True
-    neighbourhood_id = getattr(obj, "neighbourhood_id", None)
-    if neighbourhood_id is None and obj._meta.label == "territory.Neighbourhood":
-        neighbourhood_id = obj.pk
-    return neighbourhood_id in user.neighbourhood_ids()
-
-
 class Scope:
     """The rows of one model each role may see (or act on), declared once.
 
