@@ -3,6 +3,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.access import is_coordinator
 from trama.people.rules import PEOPLE
 from trama.people.forms import InvitationForm
 from trama.people.models import Consent, Organisation, Person, Role, User
@@ -146,7 +147,7 @@ class OutreachForm(forms.ModelForm):
     def __init__(self, *args, neighbourhood, user, **kwargs):
         super().__init__(*args, **kwargs)
         workers = workers_for(neighbourhood)
-        if user.role == Role.COORDINATOR:
+        if is_coordinator(user):
             workers = workers | User.objects.filter(pk=user.pk)
         self.fields["assigned_to"].queryset = workers.distinct()
         self.fields["assigned_to"].error_messages["invalid_choice"] = _("Scegli un operatore del quartiere.")

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trama.people.models import Person, Role
+from trama.access import is_worker
+from trama.people.models import Person
 from trama.people.queries import people_visible_to
 from trama.permissions import permission_required
 from trama.privacy import audit
@@ -361,7 +362,7 @@ def calendar_view(request):
     city = _city(request)
     neighbourhoods = list(neighbourhoods_for(request.user).order_by("name"))
     chosen = next((n for n in neighbourhoods if str(n.pk) == request.GET.get("quartiere", "")), None)
-    if chosen is None and request.user.role == Role.WORKER and neighbourhoods:
+    if chosen is None and is_worker(request.user) and neighbourhoods:
         chosen = neighbourhoods[0]
     meetings = queries.meetings_visible_to(request.user)
     if chosen is not None:

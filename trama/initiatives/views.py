@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trama.access import neighbourhood_scope, works_in
+from trama.access import is_citizen, is_partner, neighbourhood_scope, works_in
 from trama.collective.models import Decision, Group
-from trama.people.models import Role
 from trama.people.queries import people_visible_to
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
@@ -270,7 +269,7 @@ def propose(request):
     """A citizen's or a partner's proposal: an idea the staff of the neighbourhood review."""
     user = request.user
     city = _city(request)
-    organisations = user.organisations.all() if user.role == Role.PARTNER else None
+    organisations = user.organisations.all() if is_partner(user) else None
     if organisations is not None and not organisations.exists():
         messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione: chiedilo al coordinamento."))
         return redirect("initiatives:list")
@@ -553,7 +552,7 @@ def _public(pk):
 def public_detail(request, pk):
     initiative = _public(pk)
     joined = False
-    if request.user.is_authenticated and request.user.role == Role.CITIZEN:
+    if is_citizen(request.user):
         joined = Participation.objects.filter(initiative=initiative, person__account=request.user, left_at__isnull=True).exists()
     return render_page(request, "initiatives/public_detail.html", {
         "initiative": initiative, "joined": joined,
@@ -570,7 +569,7 @@ def join(request, pk):
         return render_page(request, "initiatives/join.html", {
             "initiative": initiative, "login_url": reverse("login") + "?next=" + request.path,
         })
-    if user.role != Role.CITIZEN:
+    if not is_citizen(user):
         return render_page(request, "initiatives/join.html", {"initiative": initiative, "not_a_citizen": True})
     if request.method == "POST":
         participation, created = services.join(initiative, user=user)

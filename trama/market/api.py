@@ -11,9 +11,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from trama.access import neighbourhood_scope, works_in
+from trama.access import is_citizen, is_partner, neighbourhood_scope, works_in
 from trama.api import AuditedList, AuditedRetrieve
-from trama.people.models import Role
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account
 from trama.privacy import audit
@@ -121,10 +120,10 @@ class OfferList(AuditedList, generics.ListCreateAPIView):
         person_id, organisation = data.pop("person", None), data.pop("organisation", None)
         neighbourhoods = data.pop("neighbourhoods")
         person = None
-        if user.role == Role.PARTNER:
+        if is_partner(user):
             if organisation is None or not organisation.members.filter(pk=user.pk).exists():
                 raise PermissionDenied(_("Puoi offrire solo per conto della tua organizzazione."))
-        elif user.role == Role.CITIZEN:
+        elif is_citizen(user):
             organisation, person = None, person_for_account(user, neighbourhoods[0])
         elif organisation is None:
             person = get_object_or_404(people_visible_to(user), pk=person_id or 0)
@@ -222,7 +221,7 @@ class NeedList(AuditedList, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         user, data = self.request.user, dict(serializer.validated_data)
         person_id = data.pop("person_id", None)
-        if user.role == Role.CITIZEN:
+        if is_citizen(user):
             person = person_for_account(user, data["neighbourhood"])
         else:
             person = get_object_or_404(people_visible_to(user), pk=person_id or 0)

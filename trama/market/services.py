@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trama.access import PARTNER, role_of, works_in
+from trama.access import PARTNER, is_citizen, role_of, works_in
 from trama.people.rules import is_member_of, may_record_for, may_speak_for
 from trama.privacy import audit
 
@@ -415,13 +415,12 @@ def publish_draft(draft, *, person, by):
 
 def claim_draft(request, user):
     """After sign-in: the visitor's draft becomes their need or offer. Returns it, or None."""
-    from trama.people.models import Role
     from trama.people.services import person_for_account
     from trama.territory.models import Neighbourhood
 
     draft = current_draft(request.session)
 
-    if draft is None or not user.is_authenticated or user.role != Role.CITIZEN:
+    if draft is None or not is_citizen(user):
         return None
     neighbourhood = Neighbourhood.objects.filter(pk=draft["data"].get("neighbourhood")).first()
     if neighbourhood is None:

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trama.access import neighbourhood_scope, works_in
-from trama.people.models import Consent, Person, Role
+from trama.access import is_citizen, is_partner, is_staff_role, neighbourhood_scope, works_in
+from trama.people.models import Consent, Person
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account, register_person
 from trama.permissions import permission_required, refuse
@@ -69,7 +69,7 @@ def offer_detail(request, pk, obj):
 
 
 def _organisations(user):
-    return user.organisations.all() if user.role == Role.PARTNER else None
+    return user.organisations.all() if is_partner(user) else None
 
 
 @permission_required("market.add_offer")
@@ -77,16 +77,16 @@ def offer_create(request):
     city = _city(request)
     user = request.user
     organisations = _organisations(user)
-    if user.role == Role.PARTNER and not organisations.exists():
+    if is_partner(user) and not organisations.exists():
         messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione: chiedilo al coordinamento."))
         return redirect("market:offers")
     person = None
-    if user.role in (Role.WORKER, Role.COORDINATOR):
+    if is_staff_role(user):
         person = get_object_or_404(people_visible_to(user), pk=request.GET.get("persona") or 0)
     form = forms.OfferForm(request.POST or None, city=city, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if user.role == Role.CITIZEN:
+        if is_citizen(user):
             person = person_for_account(user, data["neighbourhoods"][0])
         try:
             offer = services.record_offer(
@@ -171,13 +171,13 @@ def need_create(request):
     city = _city(request)
     user = request.user
     person = None
-    if user.role in (Role.WORKER, Role.COORDINATOR):
+    if is_staff_role(user):
         person = get_object_or_404(people_visible_to(user), pk=request.GET.get("persona") or 0)
     initial = {"neighbourhood": person.neighbourhood} if person else {}
     form = forms.NeedForm(request.POST or None, city=city, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if user.role in (Role.WORKER, Role.COORDINATOR) and not works_in(user, data["neighbourhood"]):
+        if is_staff_role(user) and not works_in(user, data["neighbourhood"]):
             form.add_error("neighbourhood", _("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
         else:
             who = person or person_for_account(user, data["neighbourhood"])

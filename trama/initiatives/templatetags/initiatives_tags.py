@@ -2,7 +2,7 @@
 
 from django import template
 
-from trama.people.models import Role
+from trama.access import is_staff_role
 from trama.privacy import audit
 
 from ..models import GroupActivity, Initiative, InterventionObject, Participation
@@ -35,7 +35,7 @@ def person_initiatives(context, person):
     """The initiatives a person takes part in, for staff who may see the person; the participations shown are audited."""
     request = context["request"]
     user = request.user
-    if user.role not in (Role.COORDINATOR, Role.WORKER) or not user.has_perm("people.view_person", person):
+    if not is_staff_role(user) or not user.has_perm("people.view_person", person):
         return {"show": False}
     participations = list(initiatives_of_person(person)[:20])
     audit.record_page(request, Participation, [p.pk for p in participations], f"iniziative della persona {person.pk}")
