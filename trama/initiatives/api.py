@@ -65,9 +65,9 @@ class InterventionObjectDetail(generics.RetrieveAPIView):
 class PublicInitiativeSerializer(serializers.ModelSerializer):
     """What anyone may know of a public initiative: the activity, never the people."""
 
-    intervention_object = serializers.CharField(source="intervention_object.name", default=None)
+    intervention_object = serializers.CharField(source="intervention_object.name", default=None, allow_null=True, read_only=True)
     neighbourhoods = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    place = serializers.CharField(source="place.name", default=None)
+    place = serializers.CharField(source="place.name", default=None, allow_null=True, read_only=True)
     stage = choice(Initiative.Stage.choices, read_only=True)
 
     class Meta:

@@ -26,6 +26,17 @@ def test_the_public_api_lists_published_initiatives_with_public_fields_only(api,
     assert "Gino" not in response.content.decode()
 
 
+def test_a_public_initiative_without_place_or_object_answers_null_as_its_schema_says(api, make_initiative):
+    """The schema promised a string for place and intervention_object; an initiative without them answered null."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    bare = make_initiative("Senza luogo", stage="accompanied", is_public=True)
+    row = api.get(reverse("api-initiatives-public-one", args=[bare.pk])).json()
+    assert row["place"] is None and row["intervention_object"] is None
+    fields = SchemaGenerator().get_schema(public=True)["components"]["schemas"]["PublicInitiative"]["properties"]
+    assert fields["place"].get("nullable") is True and fields["intervention_object"].get("nullable") is True
+
+
 def test_public_api_filters_refuse_nothing_and_leak_nothing(api, initiative, other_neighbourhood):
     for params in ({"neighbourhood": "abc"}, {"neighbourhood": "99999999999999999999"}, {"intervention_object": "-1"},
                    {"neighbourhood": other_neighbourhood.pk}):
