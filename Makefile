@@ -23,9 +23,11 @@ run: setup
 worker: $(STAMP)
 	$(PY) manage.py db_worker
 
+# One pytest worker per core (pytest-xdist); each has its own test database. TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= auto
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --durations=15 $(PYTEST_ARGS)
 
 # Every benchmark under bench/: each prints its figures and writes JSON under var/bench/.
 bench: $(STAMP)
