@@ -23,13 +23,8 @@ from trama.territory.demo import load_demo_territory
 
 
 def _scopes_by_permission():
-    """Registered permission name -> the scope that decides it alone."""
-    out = {}
-    for name, predicate in rules.permissions.permissions.items():
-        scope = getattr(predicate, "scope", None)
-        if scope is not None:
-            out[name] = scope
-    return out
+    """Permission name -> the scope that granted it (`Scope.grant`), whatever rule is registered under it now."""
+    return {perm: scope for scope in Scope.registry for perm in scope.permissions}
 
 
 def _leaves(predicate, seen=None):

@@ -10,7 +10,7 @@ role predicates without importing `people`. Each app declares its scopes once, i
         worker=lambda user: Q(need__neighbourhood__in=user.neighbourhood_ids()),
         citizen=lambda user: Q(need__person__account=user) | Q(offer__person__account=user),
     )
-    rules.add_perm("market.view_match", MATCHES.predicate)
+    MATCHES.grant("market.view_match")
 
 `MATCHES.visible_to(user)` is the list a view, an API, an export or an indicator shows;
 `MATCHES.allows(user, match)` (what `user.has_perm("market.view_match", match)` asks) is true
@@ -118,6 +118,7 @@ class Scope:
         self.name = name
         self.distinct = distinct
         self._predicate = None
+        self.permissions = []
         self.by_role = {ANONYMOUS: anonymous, COORDINATOR: coordinator, WORKER: worker, PARTNER: partner,
                         ANTENNA: antenna, CITIZEN: citizen}
         Scope.registry.append(self)
@@ -205,6 +206,17 @@ class Scope:
             predicate.scope = scope
             self._predicate = predicate
         return self._predicate
+
+    def grant(self, *perms):
+        """Register each of `perms` with django-rules as this scope's predicate, and remember it.
+
+        `user.has_perm(perm, obj)` is then `allows(user, obj)`. The property test of tests/test_access.py
+        checks every permission a scope granted against `visible_to`, whatever rule ends up registered
+        under that name, so a rule swapped in later cannot quietly disagree with the lists.
+        """
+        for perm in perms:
+            rules.add_perm(perm, self.predicate)
+            self.permissions.append(perm)
 
     def require(self, user, obj, message=""):
         """Raise PermissionDenied unless `user` may act on `obj`: what services call before they write."""

@@ -29,19 +29,19 @@ MEETINGS_OF_MY_GROUPS = Scope(
 )
 
 rules.add_perm("collective.list_suggestions", is_coordinator | is_worker)
-rules.add_perm("collective.view_suggestion", SUGGESTIONS.predicate)
-rules.add_perm("collective.view_suggestion_people", SUGGESTION_PEOPLE.predicate)
-rules.add_perm("collective.decide_suggestion", SUGGESTION_PEOPLE.predicate)
+SUGGESTIONS.grant("collective.view_suggestion")
+SUGGESTION_PEOPLE.grant("collective.view_suggestion_people")
+SUGGESTION_PEOPLE.grant("collective.decide_suggestion")
 rules.add_perm("collective.refresh_suggestions", is_coordinator | is_worker)
 
 rules.add_perm("collective.list_groups", is_coordinator | is_worker | is_citizen)
-rules.add_perm("collective.view_group", GROUPS.predicate)
+GROUPS.grant("collective.view_group")
 rules.add_perm("collective.add_group", is_coordinator | is_worker)
-rules.add_perm("collective.change_group", GROUPS_TO_CHANGE.predicate)
+GROUPS_TO_CHANGE.grant("collective.change_group")
 
 rules.add_perm("collective.view_calendar", is_coordinator | is_worker)
-rules.add_perm("collective.view_meeting", MEETINGS.predicate)
+MEETINGS.grant("collective.view_meeting")
 rules.add_perm("collective.add_meeting", is_coordinator | is_worker)
-rules.add_perm("collective.change_meeting", MEETINGS.predicate)
+MEETINGS.grant("collective.change_meeting")
 # The API's meetings: anyone reads public ones (no personal data); the views narrow the rest.
 rules.add_perm("collective.read_meetings", rules.always_allow)

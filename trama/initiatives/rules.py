@@ -56,21 +56,21 @@ AGREEMENTS_TO_MANAGE = Scope("initiatives.Agreement", name="agreements_to_manage
 
 # Catalogue of intervention objects: staff read it (with its wording guidance), coordinators keep it.
 rules.add_perm("initiatives.list_objects", is_coordinator | is_worker)
-rules.add_perm("initiatives.view_object", OBJECTS.predicate)
-rules.add_perm("initiatives.manage_objects", OBJECTS_TO_MANAGE.predicate)
+OBJECTS.grant("initiatives.view_object")
+OBJECTS_TO_MANAGE.grant("initiatives.manage_objects")
 
 # Initiatives.
 rules.add_perm("initiatives.view_catalogue", rules.always_allow)
 rules.add_perm("initiatives.list_initiatives", is_coordinator | is_worker | is_partner | is_citizen)
-rules.add_perm("initiatives.view_initiative", INITIATIVES.predicate)
+INITIATIVES.grant("initiatives.view_initiative")
 rules.add_perm("initiatives.add_initiative", is_coordinator | is_worker)
-rules.add_perm("initiatives.change_initiative", INITIATIVES_TO_CHANGE.predicate)
-rules.add_perm("initiatives.view_participants", INITIATIVES_TO_CHANGE.predicate)
+INITIATIVES_TO_CHANGE.grant("initiatives.change_initiative")
+INITIATIVES_TO_CHANGE.grant("initiatives.view_participants")
 rules.add_perm("initiatives.propose_initiative", is_partner | is_citizen)
-rules.add_perm("initiatives.join", INITIATIVES_TO_JOIN.predicate)
-rules.add_perm("initiatives.change_commitment", COMMITMENTS_TO_CHANGE.predicate)
+INITIATIVES_TO_JOIN.grant("initiatives.join")
+COMMITMENTS_TO_CHANGE.grant("initiatives.change_commitment")
 
 # Agreements: coordinators write them; workers read those of their neighbourhoods.
 rules.add_perm("initiatives.list_agreements", is_coordinator | is_worker)
-rules.add_perm("initiatives.view_agreement", AGREEMENTS.predicate)
-rules.add_perm("initiatives.manage_agreements", AGREEMENTS_TO_MANAGE.predicate)
+AGREEMENTS.grant("initiatives.view_agreement")
+AGREEMENTS_TO_MANAGE.grant("initiatives.manage_agreements")

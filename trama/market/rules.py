@@ -101,23 +101,23 @@ CONTRIBUTIONS = Scope(
 )
 
 rules.add_perm("market.list_offers", rules.always_allow)
-rules.add_perm("market.view_offer", OFFERS.predicate)
+OFFERS.grant("market.view_offer")
 rules.add_perm("market.add_offer", is_coordinator | is_worker | is_partner | is_citizen)
-rules.add_perm("market.change_offer", OFFERS_TO_CHANGE.predicate)
+OFFERS_TO_CHANGE.grant("market.change_offer")
 
 rules.add_perm("market.list_needs", is_coordinator | is_worker | is_citizen)
-rules.add_perm("market.view_need", NEEDS.predicate)
+NEEDS.grant("market.view_need")
 rules.add_perm("market.add_need", is_coordinator | is_worker | is_citizen)
-rules.add_perm("market.change_need", NEEDS.predicate)
-rules.add_perm("market.broker", NEEDS_TO_BROKER.predicate)
+NEEDS.grant("market.change_need")
+NEEDS_TO_BROKER.grant("market.broker")
 
 rules.add_perm("market.list_matches", is_coordinator | is_worker | is_partner | is_citizen)
-rules.add_perm("market.view_match", MATCHES.predicate)
-rules.add_perm("market.answer_match", MATCHES_TO_ANSWER.predicate)
-rules.add_perm("market.manage_match", MATCHES_TO_MANAGE.predicate)
+MATCHES.grant("market.view_match")
+MATCHES_TO_ANSWER.grant("market.answer_match")
+MATCHES_TO_MANAGE.grant("market.manage_match")
 
 rules.add_perm("market.view_ledger", is_coordinator | is_worker)
-rules.add_perm("market.view_contribution", CONTRIBUTIONS.predicate)
+CONTRIBUTIONS.grant("market.view_contribution")
 rules.add_perm("market.add_contribution", is_coordinator | is_worker)
 rules.add_perm("market.manage_rates", is_coordinator)
 

@@ -22,6 +22,6 @@ PLACES_TO_CHANGE = Scope(
 
 rules.add_perm("territory.view_map", rules.always_allow)
 rules.add_perm("territory.view_neighbourhood", rules.always_allow)
-rules.add_perm("territory.view_place", PLACES.predicate)
+PLACES.grant("territory.view_place")
 rules.add_perm("territory.add_place", is_coordinator | is_worker)
-rules.add_perm("territory.change_place", PLACES_TO_CHANGE.predicate)
+PLACES_TO_CHANGE.grant("territory.change_place")

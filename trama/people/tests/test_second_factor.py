@@ -2,7 +2,6 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
