@@ -15,10 +15,16 @@ from . import second_factor
 
 LOGIN_AT = "trama_login_at"
 SEEN_AT = "trama_seen_at"
+SEEN_WRITE_SECONDS = 60
 
 
 class SessionLimitsMiddleware:
-    """Ends a session after SESSION_IDLE_SECONDS without requests or SESSION_MAX_SECONDS in all."""
+    """Ends a session after SESSION_IDLE_SECONDS without requests or SESSION_MAX_SECONDS in all.
+
+    "Last seen" is written at most once every SEEN_WRITE_SECONDS, not on every request: a page
+    view then reads the session without writing it back (the idle limit is kept to within that
+    interval, which is short beside half an hour).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,14 +33,16 @@ class SessionLimitsMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
-            login_at = session.get(LOGIN_AT, now)
+            login_at = session.get(LOGIN_AT)
             seen_at = session.get(SEEN_AT, now)
-            if now - seen_at > settings.SESSION_IDLE_SECONDS or now - login_at > settings.SESSION_MAX_SECONDS:
+            if now - seen_at > settings.SESSION_IDLE_SECONDS or now - (login_at or now) > settings.SESSION_MAX_SECONDS:
                 logout(request)
                 messages.info(request, _("La sessione è scaduta: accedi di nuovo."))
             else:
-                session[LOGIN_AT] = login_at
-                session[SEEN_AT] = now
+                if login_at is None:
+                    session[LOGIN_AT] = now
+                if login_at is None or now - seen_at >= SEEN_WRITE_SECONDS:
+                    session[SEEN_AT] = now
         return self.get_response(request)
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
-from trama.people.middleware import LOGIN_AT, SEEN_AT
+from trama.people.middleware import LOGIN_AT, SEEN_AT, SEEN_WRITE_SECONDS
 from trama.people.models import ApiToken, Role
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,39 @@ def test_expired_session_tells_the_user_why(client, make_user, log_in):
     shift_session_clock(client, SEEN_AT, 31 * 60)
     response = client.get(reverse("home"), follow=True)
     assert "La sessione è scaduta" in response.content.decode()
+
+
+def _session_writes(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_a_page_view_writes_last_seen_at_most_once_a_minute(client, make_user, log_in):
+    log_in(client, make_user().username)
+    path = reverse("people:profile")
+    shift_session_clock(client, SEEN_AT, 10)
+    before = client.session[SEEN_AT]
+    assert _session_writes(client, path) == [], "a request ten seconds after the last write rewrote the session"
+    assert client.session[SEEN_AT] == before
+    shift_session_clock(client, SEEN_AT, SEEN_WRITE_SECONDS + 1)
+    assert _session_writes(client, path), "a request a minute after the last write must record it"
+    assert time.time() - client.session[SEEN_AT] < 5
+
+
+def test_activity_keeps_the_session_alive_beyond_the_idle_limit(client, make_user, log_in):
+    """A request every 50 seconds for 31 minutes (the clocks moved back instead of waiting): the session lives."""
+    log_in(client, make_user().username)
+    for _step in range(31 * 60 // 50):
+        session = client.session
+        session[SEEN_AT] -= 50
+        session[LOGIN_AT] -= 50
+        session.save()
+        assert client.get(reverse("people:profile")).status_code == 200
+    assert signed_in(client)
 
 
 def test_idle_limit_follows_the_setting(client, make_user, log_in, settings):
