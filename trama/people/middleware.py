@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.views import APIView
 
-from . import second_factor
 
 LOGIN_AT = "trama_login_at"
 SEEN_AT = "trama_seen_at"
@@ -68,7 +67,7 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        if second_factor.has_second_factor(user):
+        if user.second_factor:  # kept from the devices by people.signals: no query per request
             target, refusal = "second_factor_verify", _("Inserisci il codice di verifica per continuare.")
         elif settings.TRAMA_REQUIRE_SECOND_FACTOR and user.requires_second_factor:
             target, refusal = "people:second_factor", _("Per il tuo ruolo serve la verifica in due passaggi: attivala per continuare.")

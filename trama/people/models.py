@@ -39,6 +39,9 @@ class User(AbstractUser):
     invited_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invitato da")
     )
+    # Kept by people.signals from the account's confirmed authenticator app, so that a request
+    # knows whether the session owes a code without asking the devices' table every time.
+    second_factor = models.BooleanField(_("verifica in due passaggi attiva"), default=False, editable=False)
 
     objects = UserManager()
 

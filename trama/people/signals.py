@@ -1,7 +1,9 @@
 import time
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trama.privacy import audit
 
@@ -30,3 +32,11 @@ def record_failed_login(sender, credentials, request=None, **kwargs):
         reason="" if account else "nome utente sconosciuto",
         path=getattr(request, "path", ""),
     )
+
+
+@receiver(post_save, sender=TOTPDevice)
+@receiver(post_delete, sender=TOTPDevice)
+def keep_second_factor_flag(sender, instance, **kwargs):
+    """User.second_factor follows the account's confirmed authenticator apps (read by SecondFactorMiddleware)."""
+    confirmed = TOTPDevice.objects.filter(user_id=instance.user_id, confirmed=True).exists()
+    User.objects.filter(pk=instance.user_id).exclude(second_factor=confirmed).update(second_factor=confirmed)

@@ -341,3 +341,29 @@ def test_no_one_else_may_reset_a_second_factor(client, users, make_user, role):
     assert response.status_code in (302, 403)
     assert second_factor.has_second_factor(target)
     assert client.get(reverse("people:account_second_factor_reset", args=[target.pk])).status_code == 405
+
+
+def test_the_account_flag_follows_its_confirmed_app(make_user):
+    """SecondFactorMiddleware reads User.second_factor instead of the devices: it must follow them."""
+    user = make_user(Role.CITIZEN)
+    assert not user.second_factor
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    user.refresh_from_db()
+    assert not user.second_factor, "an app not yet confirmed is no second factor"
+    device.confirmed = True
+    device.save()
+    user.refresh_from_db()
+    assert user.second_factor
+    second_factor.remove(user)
+    user.refresh_from_db()
+    assert not user.second_factor
+
+
+def test_a_page_view_without_a_second_factor_does_not_ask_for_devices(client, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user(Role.CITIZEN))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q["sql"] for q in queries if "otp_totp" in q["sql"]]
