@@ -32,7 +32,7 @@ declare(
     "attention.Signal",
     subject=["person"],
     purpose=_("Le segnalazioni che riguardano la persona e il loro seguito"),
-    basis=BASIS_PUBLIC_TASK, retention=KEPT_SIGNALS, months=6,
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_SIGNALS, months=12,  # TRAMA_SIGNAL_RETENTION_DAYS, for signals that led to nothing
     # The antenna who sent it and the worker who took it up, at work.
     actors=["sent_by", "assigned_to"], texts=["text", "outcome_note"],
     erase=Erase.anonymise(blank=["text", "outcome_note"]),

@@ -12,3 +12,12 @@ declare(
     texts=["reason", "path"],
     erase=Erase.keep("The log is append-only; it names accounts by their pseudonymous id and records the erasure itself."),
 )
+declare(
+    "privacy.DataExport",
+    subject=["person"],
+    purpose=_("Le richieste di copia dei dati personali e la loro consegna"),
+    basis=BASIS_SECURITY, retention=_("Il file fino a quando è scaricato o scade; la richiesta 5 anni"), months=60,
+    actors=["requested_by"],
+    hidden=["content", "token"],  # the file is this very record; the token opens it
+    erase=Erase.delete(),
+)

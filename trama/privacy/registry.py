@@ -270,6 +270,6 @@ BASIS_SECURITY = _("Sicurezza del trattamento e obbligo di rendiconto (art. 5.2 
 
 KEPT_WHILE_ACTIVE = _("Finché la persona partecipa al programma o fino alla richiesta di cancellazione")
 KEPT_24_MONTHS = _("24 mesi dopo l'ultimo contatto")
-KEPT_SIGNALS = _("6 mesi se la segnalazione non ha avuto seguito, altrimenti 24 mesi dopo l'ultimo contatto")
+KEPT_SIGNALS = _("12 mesi se la segnalazione non ha avuto seguito (poi resa anonima), altrimenti 24 mesi dopo l'ultimo contatto")
 KEPT_AUDIT = _("5 anni")
 KEPT_LEDGER = _("24 mesi con il nome; poi solo gli importi, in forma anonima, per gli indicatori")
