@@ -191,3 +191,16 @@ def test_the_profile_offers_the_copy_only_to_someone_with_a_record(client, users
     assert reverse("privacy:export_mine") in client.get(reverse("people:profile")).content.decode()
     client.force_login(users[Role.PARTNER])
     assert reverse("privacy:export_mine") not in client.get(reverse("people:profile")).content.decode()
+
+
+@pytest.mark.parametrize("pk", ["0", "99999999999999999999999", "1" * 300])
+def test_a_person_that_does_not_exist_is_not_found(client, coordinator, pk):
+    client.force_login(coordinator)
+    assert client.post(f"/privacy/persone/{pk}/copia-dei-dati/").status_code == 404
+    assert not DataExport.objects.exists()
+
+
+def test_a_request_while_one_is_being_built_returns_that_one(coordinator, gino):
+    building = DataExport.objects.create(person=gino, requested_by=coordinator, token="in-corso", status=DataExport.Status.RUNNING)
+    assert exports.request_export(coordinator, gino) == building
+    assert DataExport.objects.count() == 1
