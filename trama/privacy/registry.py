@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 PERSON = "people.Person"
@@ -232,9 +233,18 @@ def _declaration_problems(declaration):
     if declaration.erase.kind == Erase.REMOVE and not all(
             name in {f.name for f in model._meta.many_to_many} for name in declaration.erase.unlink):
         problems.append("removes the person from a relation that is not many-to-many")
+    if declaration.erase.kind == Erase.CALL and not _importable(declaration.erase.function):
+        problems.append(f"erases through {declaration.erase.function!r}, which is not a function")
     if not (declaration.purpose and declaration.basis and declaration.retention):
         problems.append("needs a purpose, a legal basis and a retention period")
     return problems
+
+
+def _importable(path):
+    try:
+        return callable(import_string(path))
+    except ImportError:
+        return False
 
 
 def _blankable(f):

@@ -124,3 +124,8 @@ def test_a_persons_rows_are_found_through_their_links_and_their_name(make_person
     assert list(registry.declarations["people.User"].rows_of(gino)) == [account]
     assert list(registry.declarations["people.User"].rows_of(ada)) == []
     assert list(registry.declarations["initiatives.AgreementParty"].rows_of(gino)) == [signed]
+
+
+def test_an_erasure_by_a_service_must_name_one_that_exists():
+    assert _declare(Registry(), erase=Erase.call("trama.people.services.erase_nobody", "…")) == [
+        "market.Need: erases through 'trama.people.services.erase_nobody', which is not a function"]
