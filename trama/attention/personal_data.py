@@ -35,6 +35,7 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_SIGNALS, months=12,  # TRAMA_SIGNAL_RETENTION_DAYS, for signals that led to nothing
     # The antenna who sent it and the worker who took it up, at work.
     actors=["sent_by", "assigned_to"], texts=["text", "outcome_note"],
+    withheld=["sent_by"],  # who signalled: an antenna must be able to speak up without being named
     erase=Erase.anonymise(blank=["text", "outcome_note"]),
 )
 declare(

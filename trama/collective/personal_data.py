@@ -18,6 +18,7 @@ declare(
     purpose=_("Le proposte di convocare un gruppo a partire da bisogni simili"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["decided_by"], texts=["purpose", "dismissed_reason"],
+    withheld=["items", "key_phrases"],  # the other people's needs and the words drawn from them
     erase=Erase.remove("people"),  # its size stays: a count, not a list of people
 )
 declare(

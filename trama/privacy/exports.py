@@ -125,6 +125,8 @@ def record_of(person, progress=lambda share: None):
             "retention": str(declaration.retention),
             "since": _since(rows),
             "rows": [{f.name: _json_value(f, row) for f in fields} for row in rows],
+            # Named, not given: fields about someone else (art. 15.4).
+            "withheld": list(declaration.withheld),
             "_objects": rows,
         })
         progress(done / len(declarations))
@@ -252,8 +254,11 @@ def build_pdf(record, person, progress=lambda share: None):
         paragraph(_("Base giuridica: %(basis)s") % {"basis": section["legal_basis"]})
         paragraph(_("Per quanto tempo: %(retention)s") % {"retention": section["retention"]})
         paragraph(_("Dal: %(since)s") % {"since": _when(section["since"])})
-        pdf.ln(2)
         declaration = registry.declarations[section["model"]]
+        if declaration.withheld:
+            names = ", ".join(str(declaration.model._meta.get_field(name).verbose_name) for name in declaration.withheld)
+            paragraph(_("Non riportati qui perché riguardano altre persone: %(fields)s") % {"fields": names})
+        pdf.ln(2)
         for number, row in enumerate(section["_objects"], 1):
             paragraph(_("Voce %(n)s di %(total)s") % {"n": number, "total": len(section["_objects"])}, 10, bold=True)
             for f in declaration.exported_fields():

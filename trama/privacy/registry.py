@@ -7,7 +7,8 @@ another app's models up by name. A declaration says, for one model:
 - how a person's rows are found (`subject`: lookups from the model to `people.Person`),
 - which links only name the account that did the work (`actors`: a worker recording a need),
 - which fields are free text about people (`texts`), and which are not exported (`hidden`:
-  secrets and derived copies, with the reason in the declaration),
+  secrets and derived copies; `withheld`: fields about someone else, which a copy must not
+  hand over, GDPR art. 15.4; the reason in the declaration),
 - how the rows are erased or anonymised (`erase`), how long they are kept (`retention`,
   `months`), why they are held (`purpose`) and on which legal basis (`basis`).
 
@@ -88,6 +89,7 @@ class Declaration:
     actors: tuple = ()
     texts: tuple = ()
     hidden: tuple = ()
+    withheld: tuple = ()
     by_name: tuple = ()
 
     @property
@@ -95,8 +97,8 @@ class Declaration:
         return apps.get_model(self.label)
 
     def exported_fields(self):
-        """The concrete fields of a row that go into a person's record: all of them but the hidden."""
-        return [f for f in self.model._meta.concrete_fields if f.name not in self.hidden]
+        """The concrete fields of a row that go into a person's record: all of them but the hidden and the withheld."""
+        return [f for f in self.model._meta.concrete_fields if f.name not in self.hidden and f.name not in self.withheld]
 
     def rows_of(self, person):
         """This model's rows about `person`: through any of the subject lookups, or naming them in `by_name`."""
@@ -128,12 +130,13 @@ class Registry:
     exemptions: dict = field(default_factory=dict)
 
     def declare(self, label, *, subject, purpose, basis, retention, erase, months=None, actors=(), texts=(), hidden=(),
-                by_name=()):
+                withheld=(), by_name=()):
         """Declare that `label` holds a person's data (one call per model, from the app that owns it)."""
         self._check_new(label)
         self.declarations[label] = Declaration(
             label=label, subject=tuple(subject), purpose=purpose, basis=basis, retention=retention, erase=erase,
-            months=months, actors=tuple(actors), texts=tuple(texts), hidden=tuple(hidden), by_name=tuple(by_name),
+            months=months, actors=tuple(actors), texts=tuple(texts), hidden=tuple(hidden), withheld=tuple(withheld),
+            by_name=tuple(by_name),
         )
 
     def not_about_people(self, label, *, reason, actors=(), texts=()):
@@ -216,7 +219,7 @@ def _declaration_problems(declaration):
     for path in declaration.subject:
         if _target(model, path) is not apps.get_model(PERSON):
             problems.append(f"subject {path!r} does not lead to {PERSON}")
-    names = [*declaration.actors, *declaration.texts, *declaration.hidden, *declaration.by_name,
+    names = [*declaration.actors, *declaration.texts, *declaration.hidden, *declaration.withheld, *declaration.by_name,
              *declaration.erase.blank, *declaration.erase.unlink]
     for name in names:
         try:

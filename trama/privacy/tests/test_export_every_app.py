@@ -44,7 +44,7 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     module = TrainingModule.objects.create(city=city, title="Ascolto", content="…", duration_minutes=60)
     session = TrainingSession.objects.create(module=module, starts_at=timezone.now(), location="Sala civica")
     Attendance.objects.create(session=session, antenna=antenna)
-    signal = Signal.objects.create(person=gino, text="Sembra solo", **hood)
+    signal = Signal.objects.create(person=gino, text="Sembra solo", sent_by=make_user(Role.ANTENNA), **hood)
     OutreachTask.objects.create(neighbourhood=neighbourhood, signal=signal, assigned_to=worker, method=first(OutreachTask.Method),
                                 due_date=date(2026, 2, 1), plan="Passare al mercato")
     Encounter.objects.create(neighbourhood=neighbourhood, worker=worker, person=gino, setting=first(Encounter.Setting),
@@ -78,7 +78,8 @@ def test_every_declared_model_has_a_row_of_the_person_in_the_record(everywhere):
         declaration = registry.declarations[section["model"]]
         expected = {f.name for f in declaration.exported_fields()}
         assert all(set(row) == expected for row in section["rows"]), section["model"]
-        assert not set(declaration.hidden) & set(section["rows"][0]), section["model"]
+        assert not (set(declaration.hidden) | set(declaration.withheld)) & set(section["rows"][0]), section["model"]
+        assert section["withheld"] == list(declaration.withheld)
 
 
 def test_the_readable_copy_is_built_for_a_person_with_data_everywhere(everywhere):

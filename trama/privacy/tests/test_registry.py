@@ -100,6 +100,12 @@ def test_a_model_cannot_be_declared_twice():
         _declare(mine)
 
 
+def test_what_is_about_someone_else_is_not_handed_over():
+    signal = {f.name for f in registry.declarations["attention.Signal"].exported_fields()}
+    assert "sent_by" not in signal and "text" in signal
+    assert not {"items", "key_phrases"} & {f.name for f in registry.declarations["collective.Suggestion"].exported_fields()}
+
+
 def test_secrets_and_derived_copies_are_not_exported():
     exported = {f.name for f in registry.declarations["people.User"].exported_fields()}
     assert "password" not in exported and "email" in exported
