@@ -32,7 +32,7 @@ def test_a_citizen_downloads_her_data_once(page, users, make_person, city, neigh
         page.get_by_test_id("export-download").click()
     download = arrived.value
     assert download.suggested_filename == f"dati-personali-{gino.pk}.zip"
-    archive = zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(download.path().read_bytes()))
     record = json.loads(archive.read("dati.json"))
     needs = next(s for s in record["sections"] if s["model"] == "market.Need")
     assert [row["text"] for row in needs["rows"]] == ["Cerco compagnia per la spesa"]
