@@ -281,6 +281,9 @@ TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 
 # Signals that led to nothing are anonymised after this many days (manage.py anonymise_signals).
 TRAMA_SIGNAL_RETENTION_DAYS = int(os.environ.get("TRAMA_SIGNAL_RETENTION_DAYS", 365))
 
+# A copy of a person's data (privacy.DataExport) can be downloaded once, for this many hours after it is ready.
+TRAMA_PRIVACY_EXPORT_HOURS = int(os.environ.get("TRAMA_PRIVACY_EXPORT_HOURS", 72))
+
 # Groups: how many people with a similar situation make the system propose to convene one.
 TRAMA_GROUP_THRESHOLD = int(os.environ.get("TRAMA_GROUP_THRESHOLD", 5))
 

@@ -138,3 +138,34 @@ def person_for_account(user, neighbourhood=None):
     person.account = user
     person.save(update_fields=["account"])
     return person
+
+
+# -- erasure (called by the privacy app through the registry: people/personal_data.py) ----------
+
+def erase_people(people, person):
+    """Empty the names and contacts of `people` (a person's own record); keep the pseudonymous id.
+
+    `anonymised_at` says when, so the record can say "dati cancellati il …"; the rows that point at
+    the person stay pointed at an empty record, and the aggregates do not change.
+    """
+    now = timezone.now()
+    for row in people:
+        row.display_name = f"cancellata-{row.pk}"
+        row.first_name = row.last_name = row.phone = row.email = ""
+        row.known_to_services = None
+        row.anonymised_at = now
+        row.save(update_fields=["display_name", "first_name", "last_name", "phone", "email", "known_to_services",
+                                "anonymised_at"])
+
+
+def erase_accounts(accounts, person):
+    """Disable `accounts` for good: names and e-mail replaced by the pseudonymous id, no usable password,
+    every session ended and every API token revoked (User.save revokes them when an account is disabled)."""
+    for account in accounts:
+        account.username = f"cancellato-{account.pk}"
+        account.email = f"cancellato-{account.pk}@invalid.invalid"
+        account.first_name = account.last_name = ""
+        account.is_active = False
+        account.set_unusable_password()
+        account.save()
+        end_sessions(account)

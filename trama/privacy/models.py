@@ -29,6 +29,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("accesso")
         LOGIN_FAILED = "login_failed", _("accesso fallito")
         RESTORE = "restore", _("ripristino da backup")
+        EXPORT = "export", _("esportazione dei dati")
 
     at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -61,3 +62,51 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
+
+
+class DataExport(models.Model):
+    """A person's complete record (JSON and PDF in one ZIP), built in the background for one requester.
+
+    The file is handed over once, to the account that asked, until `expires_at`; then it is gone.
+    The link carries `token`, so an export cannot be reached by counting ids.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in coda")
+        RUNNING = "running", _("in preparazione")
+        DONE = "done", _("pronto")
+        FAILED = "failed", _("non riuscito")
+        DELIVERED = "delivered", _("consegnato")
+        EXPIRED = "expired", _("scaduto")
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persona"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("richiesto da"))
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("avanzamento"), default=0)
+    content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("richiesto il"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("pronto il"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("scaricabile fino al"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("scaricato il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("esportazione dei dati personali")
+        verbose_name_plural = _("esportazioni dei dati personali")
+        indexes = [models.Index(fields=["requested_by", "status"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_finished(self):
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def downloadable(self, now):
+        return self.status == self.Status.DONE and self.content is not None and self.expires_at is not None and now < self.expires_at
+
+    @property
+    def filename(self):
+        return f"dati-personali-{self.person_id}.zip"

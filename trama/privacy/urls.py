@@ -6,4 +6,8 @@ app_name = "privacy"
 urlpatterns = [
     path("informativa/", views.notice, name="notice"),
     path("registro/", views.audit_log, name="audit"),
+    path("persone/<int:pk>/copia-dei-dati/", views.export_person, name="export_person"),
+    path("i-miei-dati/copia/", views.export_mine, name="export_mine"),
+    path("copie/<str:token>/", views.export, name="export"),
+    path("copie/<str:token>/scarica/", views.export_download, name="export_download"),
 ]

@@ -1,0 +1,37 @@
+"""The initiatives app's part of the registry of personal data: participation and agreements' parties."""
+
+from django.utils.translation import gettext_lazy as _
+
+from trama.privacy.registry import (
+    BASIS_PUBLIC_TASK,
+    KEPT_WHILE_ACTIVE,
+    Erase,
+    declare,
+    not_about_people,
+)
+
+declare(
+    "initiatives.Participation",
+    subject=["person"],
+    purpose=_("Le iniziative a cui la persona partecipa"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),  # participant_count keeps the number
+)
+declare(
+    "initiatives.AgreementParty",
+    subject=[], by_name=["name"],  # citizens sign a patto by name, without a link to their record
+    purpose=_("I patti di collaborazione firmati dalla persona a suo nome"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
+    texts=["commitments"],
+    erase=Erase.anonymise(blank=["name"]),
+)
+not_about_people("initiatives.Initiative", actors=["lead_worker", "created_by"], texts=["description", "how_to_join"],
+                 reason="Public description of an activity; its participants are Participation rows.")
+not_about_people("initiatives.StageTransition", actors=["by"], texts=["reason"], reason="An initiative's history.")
+not_about_people("initiatives.Commitment", texts=["description"], reason="What a partner organisation commits to.")
+not_about_people("initiatives.AutonomyAssessment", actors=["assessed_by"], texts=["note"],
+                 reason="An assessment of an initiative's autonomy, not of a person.")
+not_about_people("initiatives.Agreement", actors=["created_by"], texts=["subject"],
+                 reason="What an agreement is about; its parties are AgreementParty rows.")
+not_about_people("initiatives.InterventionObject", texts=["description", "purpose", "wording_guidance"],
+                 reason="The catalogue of activities: no person in it.")

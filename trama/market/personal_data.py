@@ -1,0 +1,50 @@
+"""The market app's part of the registry of personal data: offers, needs, matches and the ledger."""
+
+from django.utils.translation import gettext_lazy as _
+
+from trama.privacy.registry import (
+    BASIS_PUBLIC_TASK,
+    KEPT_24_MONTHS,
+    KEPT_LEDGER,
+    Erase,
+    declare,
+    not_about_people,
+)
+
+declare(
+    "market.Offer",
+    subject=["person"],
+    purpose=_("Quello che la persona offre (tempo, competenze, spazi, beni)"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    actors=["created_by"], texts=["description", "search_tokens"],
+    hidden=["search_tokens"],  # a copy of the title and description, for search
+    # Kept without words for the matches and contributions that point at them.
+    erase=Erase.anonymise(blank=["title", "description", "search_tokens"], unlink=["person"]),
+)
+declare(
+    "market.Need",
+    subject=["person"],
+    purpose=_("Quello di cui la persona ha bisogno, con le sue parole"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    actors=["created_by"], texts=["text", "search_tokens"],
+    hidden=["search_tokens"],  # a copy of the text, for search
+    erase=Erase.anonymise(blank=["text", "search_tokens"]),
+)
+declare(
+    "market.Match",
+    subject=["need__person", "offer__person"],
+    purpose=_("Gli abbinamenti tra richieste e offerte, e come sono andati"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    actors=["proposed_by"], texts=["outcome", "need_feedback", "offer_feedback"],
+    erase=Erase.anonymise(blank=["outcome", "need_feedback", "offer_feedback"]),
+)
+declare(
+    "market.Contribution",
+    subject=["person"],
+    purpose=_("Il registro dei contributi dati (ore, beni, spazi, euro)"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_LEDGER, months=24,
+    actors=["recorded_by"], texts=["note"],
+    # The amounts stay, anonymous, so that the indicators of closed periods do not change.
+    erase=Erase.anonymise(blank=["note"], unlink=["person"]),
+)
+not_about_people("market.Rate", actors=["updated_by"], reason="A rate of the ledger; the link names the coordinator who set it.")

@@ -1,0 +1,23 @@
+"""The privacy app's own part of the registry of personal data."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .registry import BASIS_SECURITY, KEPT_AUDIT, Erase, declare
+
+declare(
+    "privacy.AuditEntry",
+    subject=["actor__person"],
+    purpose=_("Sapere chi ha letto o modificato dati personali, e quando"),
+    basis=BASIS_SECURITY, retention=KEPT_AUDIT, months=60,
+    texts=["reason", "path"],
+    erase=Erase.keep("The log is append-only; it names accounts by their pseudonymous id and records the erasure itself."),
+)
+declare(
+    "privacy.DataExport",
+    subject=["person"],
+    purpose=_("Le richieste di copia dei dati personali e la loro consegna"),
+    basis=BASIS_SECURITY, retention=_("Il file fino a quando è scaricato o scade; la richiesta 5 anni"), months=60,
+    actors=["requested_by"],
+    hidden=["content", "token"],  # the file is this very record; the token opens it
+    erase=Erase.delete(),
+)

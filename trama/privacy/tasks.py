@@ -1,0 +1,33 @@
+import logging
+
+from django.utils import timezone
+from django.utils.translation import override
+from django_tasks import task
+
+from . import exports
+from .models import DataExport
+
+log = logging.getLogger(__name__)
+
+
+def _update(export_id, **fields):
+    DataExport.objects.filter(pk=export_id).update(**fields)
+
+
+@task()
+def build_export(export_id):
+    """Build one person's record (JSON and PDF in a ZIP), saying how far it has got in `progress` (0-100)."""
+    export = DataExport.objects.select_related("person").get(pk=export_id)
+    _update(export_id, status=DataExport.Status.RUNNING, progress=1)
+    try:
+        with override("it"):
+            record = exports.record_of(export.person, lambda done: _update(export_id, progress=max(1, int(done * 50))))
+            pdf = exports.build_pdf(record, export.person, lambda done: _update(export_id, progress=50 + int(done * 45)))
+            content = exports.build_zip(exports.to_json(record), pdf)
+    except Exception:  # the page must say it failed rather than wait for ever
+        log.exception("Data export %s failed", export_id)
+        _update(export_id, status=DataExport.Status.FAILED, finished_at=timezone.now())
+        return
+    now = timezone.now()
+    _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now,
+            expires_at=now + exports.lifetime())

@@ -1,0 +1,35 @@
+"""The themes app's part of the registry of personal data: the copies of texts and their tags."""
+
+from django.utils.translation import gettext_lazy as _
+
+from trama.privacy.registry import (
+    BASIS_PUBLIC_TASK,
+    KEPT_24_MONTHS,
+    Erase,
+    declare,
+    not_about_people,
+)
+
+declare(
+    "themes.TextItem",
+    subject=["person"],
+    purpose=_("Copie dei testi (richieste, segnalazioni, note) usate per scoprire temi comuni"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    texts=["text"],
+    hidden=["embedding"],  # numbers computed from the text, meaningless to read
+    erase=Erase.delete(),
+)
+declare(
+    "themes.Tag",
+    subject=["item__person"],
+    purpose=_("I temi associati ai testi della persona"),
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    actors=["set_by"],
+    erase=Erase.delete(),
+)
+not_about_people("themes.TraditionalCategory", texts=["description"], reason="The administration's user areas.")
+not_about_people("themes.DiscoveryRun", actors=["requested_by"], texts=["error"],
+                 reason="A run of theme discovery: who asked for it, and its technical error.")
+not_about_people("themes.Theme", actors=["named_by"], texts=["description"],
+                 reason="A theme names a shared problem, never a person; the link names the coordinator.")
+not_about_people("themes.ThemeEvent", actors=["by"], reason="The history of a theme; the link names the coordinator.")
