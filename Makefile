@@ -58,7 +58,8 @@ check: $(STAMP)
 clean:
 	rm -rf $(VENV) var
 
-# Extract the Italian source strings and compile the English catalogue (needs GNU gettext).
+# Extract the Italian source strings and compile the English catalogue and the Italian names of days and
+# months (trama/locale/it, written by hand; needs GNU gettext).
 messages: $(STAMP)
 	cd trama && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore='tests/*' --ignore='*/tests/*'
-	cd trama && ../$(PY) ../manage.py compilemessages -l en
+	cd trama && ../$(PY) ../manage.py compilemessages -l en -l it

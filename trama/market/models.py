@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.formats import euro
+
 TEXT_LIMIT = 4000
 TITLE_LIMIT = 150
 MAX_CAPACITY = 1000
@@ -395,7 +397,7 @@ class Rate(models.Model):
         constraints = [models.UniqueConstraint(fields=["city", "kind"], name="rate_one_per_kind_per_city")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: € {self.euros}"
+        return f"{self.get_kind_display()}: {euro(self.euros)}"
 
 
 class Sector(models.TextChoices):

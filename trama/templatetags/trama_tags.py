@@ -1,5 +1,7 @@
 from django import template
 
+from trama import formats
+
 register = template.Library()
 
 
@@ -13,3 +15,15 @@ def control(field):
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}-errore"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def euro(value, decimals=2):
+    """An amount of money as the active language writes it: "€ 48,00" in Italian (trama.formats.euro)."""
+    return formats.euro(value, decimals)
+
+
+@register.filter
+def quantity(value):
+    """A quantity without decimals that are zero: "80", "2,5" (trama.formats.quantity)."""
+    return formats.quantity(value)
