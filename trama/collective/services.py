@@ -206,7 +206,7 @@ def change_group_status(group, action, *, by, note=""):
         group.became_initiative()
     else:
         raise ValidationError(_("Azione non valida."))
-    audit.record(by, audit.Action.UPDATE, group, reason=f"stato: {group.status}")
+    audit.record(by, audit.Action.UPDATE, group, reason=f"stato: {audit.label_of(group, 'status')}")
     return group
 
 

@@ -166,7 +166,7 @@ class PartnerForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(city=city).order_by("name")
 
 
-KIND_CHOICES = [("", _("—"))] + list(Contribution.Kind.choices)
+KIND_CHOICES = [("", _("Nessun tipo in particolare"))] + list(Contribution.Kind.choices)
 
 
 class CommitmentForm(forms.Form):
