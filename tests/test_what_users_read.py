@@ -203,3 +203,16 @@ def test_dates_name_days_and_months_in_lower_case(pages):
     found = sorted({f"{world} {role} {path}: {match.group(0)}" for (world, role, path), page in pages.items()
                     for match in CAPITALISED_DATE.finditer(page.text)})
     assert not found, "\n".join(found)
+
+
+def test_no_page_shows_djangos_empty_choice(pages):
+    """A drop-down starts with a real prompt ("Scegli il quartiere"), never Django's "---------"."""
+    found = sorted(f"{world} {role} {path}" for (world, role, path), page in pages.items() if "---" in page.text)
+    assert not found, found
+
+
+def test_every_form_control_is_drawn_by_the_shared_layout(pages):
+    """Drop-downs and fields look and read alike everywhere: the design system's class and a label of their own."""
+    found = sorted(f"{world} {role} {path}: {', '.join(page.unstyled)}" for (world, role, path), page in pages.items()
+                   if page.unstyled)
+    assert not found, "\n".join(found)
