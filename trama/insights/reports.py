@@ -121,7 +121,7 @@ def build_xlsx(data):
                     value = results[area.key]
                     rate = round(value.per_1000, 4) if value.per_1000 is not None else None
                     unit = _("frazione (0-1)") if item.unit == "share" else str(item.unit_label)
-                    sheet.append([item.key, str(item.name), str(area.label), column.param, cell_number(item, value),
+                    sheet.append([item.key, str(item.name), str(area.label), column.label, cell_number(item, value),
                                   unit, rate, str(value.reason) or None])
         sheet.freeze_panes = "A3"
         for letter, width in zip("ABCDEFGH", (22, 44, 24, 10, 12, 18, 18, 50)):
@@ -171,7 +171,7 @@ def _trend_sheet(workbook, data, bold):
         for index, area in enumerate(data["areas"], start=2):
             sheet.cell(header, index, str(area.label)).font = bold
         for offset, month in enumerate(months(data), start=1):
-            sheet.cell(header + offset, 1, month.param)
+            sheet.cell(header + offset, 1, month.label)
             for index, area in enumerate(data["areas"], start=2):
                 value = data["values"][month.param][item.key][area.key]
                 if item.per_1000:
