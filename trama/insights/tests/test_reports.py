@@ -14,6 +14,7 @@ from trama.insights.periods import Period, parse
 from trama.insights.tasks import build_report
 from trama.people.models import Role
 from trama.territory.models import City
+from trama.testing import choice_codes_in
 
 pytestmark = pytest.mark.django_db
 REQUEST = reverse("insights:report_request")
@@ -263,3 +264,29 @@ def test_a_workbook_holds_no_formula_even_when_a_name_looks_like_one(client, coo
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert "'" + neighbourhood.name in {cell.value for cell in cells}
     assert 12 in {cell.value for cell in cells}  # numbers stay numbers
+
+
+def test_the_workbook_and_the_pdf_name_things_by_their_labels(city, coordinator, ledger, monkeypatch):
+    """No stored code of any choice in a report (the workbook's "Codice" column holds indicator codes, on purpose)."""
+    from fpdf import FPDF
+
+    written = []
+    for method in ("cell", "multi_cell"):
+        original = getattr(FPDF, method)
+
+        def spy(self, *args, _original=original, **kwargs):
+            text = kwargs.get("text", args[2] if len(args) > 2 else "")
+            written.append(str(text or ""))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(FPDF, method, spy)
+    texts = []
+    for kind in (Report.Kind.XLSX, Report.Kind.PDF):
+        report = Report.objects.create(city=city, period="2025-T1", kind=kind, requested_by=coordinator)
+        build_report.enqueue(report.pk)
+        report.refresh_from_db()
+        if kind == Report.Kind.XLSX:
+            texts += [str(cell) for rows in _values(bytes(report.content)).values() for row in rows for cell in row[1:] if cell]
+    texts += written
+    assert "Tutta la città" in texts and any("trimestre 2025" in text for text in written)
+    assert not [code for text in texts for code in choice_codes_in(text)]
