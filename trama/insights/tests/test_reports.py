@@ -290,3 +290,16 @@ def test_the_workbook_and_the_pdf_name_things_by_their_labels(city, coordinator,
     texts += written
     assert "Tutta la città" in texts and any("trimestre 2025" in text for text in written)
     assert not [code for text in texts for code in choice_codes_in(text)]
+
+
+def test_the_workbook_keeps_numbers_as_numbers_and_says_how_to_show_them(city, coordinator, ledger):
+    """Money as money, shares as percentages: the reader's spreadsheet writes them in its own language."""
+    report = Report.objects.create(city=city, period="2025-T1", kind=Report.Kind.XLSX, requested_by=coordinator)
+    build_report.enqueue(report.pk)
+    report.refresh_from_db()
+    g1 = load_workbook(io.BytesIO(bytes(report.content)))["G1"]
+    formats = {row[0].value: row[4].number_format for row in g1.iter_rows(min_row=3) if row[2].value == "Tutta la città"}
+    assert formats["g1_value"] == '"€" #,##0.00' and formats["g1_non_public"] == "0.0%" and formats["g1_hours"] == "#,##0.0"
+    value = next(row[4].value for row in g1.iter_rows(min_row=3) if row[0].value == "g1_value" and row[2].value == "Tutta la città"
+                 and row[3].value == "1° trimestre 2025")
+    assert isinstance(value, (int, float)) and value == 272  # 17 hours at € 16, a number, not the text "€ 272,00"
