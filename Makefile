@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup worker check clean messages bench backup restore load
+.PHONY: run test setup worker check clean messages bench backup restore load screenshots
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,13 +54,18 @@ $(LOAD_VENV)/.installed: requirements-load.txt
 load: $(STAMP) $(LOAD_VENV)/.installed
 	$(PY) bench/load/run.py
 
+# Each role's home on a 375x667 phone, over the demo city in a scratch database: docs/screenshots/*.png.
+screenshots: $(STAMP)
+	$(PY) tools/screenshots.py
+
 check: $(STAMP)
 	$(PY) manage.py check
 
 clean:
 	rm -rf $(VENV) var
 
-# Extract the Italian source strings and compile the English catalogue (needs GNU gettext).
+# Extract the Italian source strings and compile the English catalogue and the Italian names of days and
+# months (trama/locale/it, written by hand; needs GNU gettext).
 messages: $(STAMP)
 	cd trama && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore='tests/*' --ignore='*/tests/*'
-	cd trama && ../$(PY) ../manage.py compilemessages -l en
+	cd trama && ../$(PY) ../manage.py compilemessages -l en -l it

@@ -209,7 +209,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Internationalisation: Italian first, English second. Source strings are Italian.
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
+# trama/locale/en is the English catalogue; trama/locale/it only writes Django's names of days and
+# months in lower case, as Italian does inside a sentence ("sabato 21 novembre").
 LOCALE_PATHS = [BASE_DIR / "trama" / "locale"]
+# Dates as Italian style guides write them ("9 dicembre 2026"): see trama/formats.
+FORMAT_MODULE_PATH = ["trama.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

@@ -16,6 +16,7 @@ The vocabulary of the permission walk (tests/test_permissions.py). Each app decl
 - `make_objects(o)`, optional: adds the app's records to the walk's objects (see `build_world`).
 """
 
+import functools
 import re
 
 from django.db import connection
@@ -94,6 +95,39 @@ STIGMA = re.compile(
     r"|vulnerabil[ei]|disabil[ei]|handicappat[oaie]|tossicodipendent[ei]|anzian[oaie]|immigrat[oaie]|extracomunitar[oaie])\b",
     re.IGNORECASE,
 )
+
+
+# Choice values that are also words of the Italian interface: "antenna" and "partner" are roles and
+# common nouns, "no" is an answer, "home" the home page.
+ITALIAN_WORDS = {"antenna", "partner", "no", "home"}
+
+
+def choice_codes():
+    """{value: {"app.Model.field", …}} for every choice of every model whose stored value is not its label."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.utils import translation
+
+    codes = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for model in apps.get_models():
+            for field in model._meta.get_fields():
+                for value, label in getattr(field, "flatchoices", None) or ():
+                    if isinstance(value, str) and value and value.lower() != str(label).lower() and value not in ITALIAN_WORDS:
+                        codes.setdefault(value, set()).add(f"{model._meta.label}.{field.name}")
+    return codes
+
+
+def choice_codes_in(text):
+    """(code, the words around it) for each choice code of any model written in `text` as a word of its own:
+    "third_sector" is found in "Settore third_sector", never inside "third_sector_x" or "business-like"."""
+    return [(m.group(1), text[max(0, m.start() - 40):m.end() + 40]) for m in _choice_code_pattern().finditer(text)]
+
+
+@functools.cache
+def _choice_code_pattern():
+    codes = sorted(choice_codes(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, codes)) + r")(?![\w-])")
 
 
 def queries_of(client, url):

@@ -52,3 +52,17 @@ def test_language_switch_changes_the_interface_to_english_and_back(page, demo_ac
     page.get_by_test_id("lang-it").click()
     expect(page.locator("html")).to_have_attribute("lang", "it")
     expect(page.get_by_role("banner").get_by_role("link", name="Accedi")).to_be_visible()
+
+
+def test_the_language_chosen_before_signing_in_stays_and_the_switch_is_on_every_page(phone, demo_accounts):
+    phone.goto("/account/accedi/")
+    phone.get_by_test_id("lang-en").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    phone.locator("#id_username").fill("antenna")
+    phone.locator("#id_password").fill(demo_accounts["antenna"])
+    phone.locator("main").get_by_role("button").last.click()
+    expect(phone.get_by_test_id("home-title")).to_have_text("Neighbourhood antenna")
+    for path in ("/territorio/mappa/", "/attenzione/le-mie-segnalazioni/", "/account/profilo/"):
+        phone.goto(path)
+        expect(phone.locator("html")).to_have_attribute("lang", "en")
+        expect(phone.get_by_test_id("lang-it")).to_be_in_viewport()

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from trama.access import is_coordinator
@@ -116,7 +117,7 @@ class TriageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["merge_with"].queryset = merge_candidates(signal)
         self.fields["merge_with"].label_from_instance = lambda s: _("n. %(pk)s del %(date)s") % {
-            "pk": s.pk, "date": timezone.localtime(s.created_at).strftime("%d/%m/%Y")
+            "pk": s.pk, "date": date_format(timezone.localtime(s.created_at), "SHORT_DATE_FORMAT")
         }
         self.fields["person"].queryset = people_visible_to(user).filter(neighbourhood_id=signal.neighbourhood_id, anonymised_at__isnull=True)
         _limit_text(self, "note")

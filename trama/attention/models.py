@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 TEXT_LIMIT = 2000
@@ -214,6 +215,14 @@ class Signal(models.Model):
 
     def get_absolute_url(self):
         return reverse("attention:signal", args=[self.pk])
+
+    EXCERPT_WORDS = 8
+
+    @property
+    def excerpt(self):
+        """The first words of what was noticed, enough to tell one signal from another in the sender's own list
+        ("" once the text is anonymised). Nothing of what happened next is in it."""
+        return Truncator(self.text).words(self.EXCERPT_WORDS, truncate="…")
 
     @property
     def antenna_label(self):

@@ -7,10 +7,11 @@ cannot both win.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trama.access import require, works_in
@@ -147,11 +148,12 @@ def tell_antenna(signal):
     antenna = Antenna.objects.filter(account_id=signal.sent_by_id, email_updates=True, active=True).select_related("account").first()
     if antenna is None or not antenna.account.email or not antenna.account.is_active:
         return
-    body = render_to_string("attention/email/contact_happened.txt", {"signal": signal, "antenna": antenna})
+    # Written in the programme's language, not in the language of the worker whose encounter caused it.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(_("La tua segnalazione: contatto avvenuto"))
+        body = render_to_string("attention/email/contact_happened.txt", {"signal": signal, "antenna": antenna})
     # Sent after commit: an e-mail must never announce a change that was rolled back.
-    transaction.on_commit(
-        lambda: send_email.enqueue(str(_("La tua segnalazione: contatto avvenuto")), body, [antenna.account.email])
-    )
+    transaction.on_commit(lambda: send_email.enqueue(subject, body, [antenna.account.email]))
 
 
 @transaction.atomic

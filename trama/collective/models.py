@@ -59,6 +59,35 @@ class Suggestion(models.Model):
         return f"{self.neighbourhood}: {self.size}"
 
 
+class SuggestionRefresh(models.Model):
+    """A refresh of a city's suggestions asked for from their page: the page says it is queued or running
+    until the worker has done it, then what it found. (The refreshes that follow saves run on their own.)"""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in coda")
+        RUNNING = "running", _("in corso")
+        DONE = "done", _("fatto")
+        FAILED = "failed", _("non riuscito")
+
+    city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+", verbose_name=_("città"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(_("stato"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    created = models.PositiveIntegerField(_("proposte nuove"), default=0)
+    updated = models.PositiveIntegerField(_("proposte aggiornate"), default=0)
+    deleted = models.PositiveIntegerField(_("proposte tolte"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("aggiornamento delle proposte")
+        verbose_name_plural = _("aggiornamenti delle proposte")
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 class Group(models.Model):
     class Status(models.TextChoices):
         FORMING = "forming", _("in formazione")

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from trama.territory.models import Neighbourhood
 
-from .models import Decision, Group, Meeting, Membership, Suggestion
+from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh
 from .rules import GROUPS, MEETINGS, MEETINGS_OF_MY_GROUPS, SUGGESTION_PEOPLE, SUGGESTIONS
 
 DEFAULT_GROUP_THRESHOLD = 5
@@ -280,6 +280,14 @@ def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
     if status:
         suggestions = suggestions.filter(status=status)
     return suggestions.order_by("-size", "-created_at", "-pk")
+
+
+def refresh_of_city(city, pk):
+    """The refresh of `city`'s suggestions numbered `pk` (as written in the page's address), or None: counts of
+    suggestions, no personal data, shown to the staff of the same city who list them."""
+    if city is None or not str(pk or "").isdigit():
+        return None
+    return SuggestionRefresh.objects.filter(city=city, pk=int(pk)).first()
 
 
 def may_see_people_of(user, suggestion):

@@ -1,5 +1,7 @@
 """Actions of the collective app: refresh and decide suggestions, convene and run groups, meetings."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +13,11 @@ from trama.people.rules import PEOPLE
 from trama.privacy import audit
 from trama.territory.models import City
 
-from .models import Decision, Group, Meeting, Membership, Suggestion, TransitionError
+from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh, TransitionError
 from .queries import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 from .rules import GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
+
+log = logging.getLogger(__name__)
 
 # A candidate that mostly repeats a dismissed or convened suggestion comes back only when at
 # least `group_threshold()` people are new to it (see `_already_decided`).
@@ -26,6 +30,24 @@ def _already_decided(keys, decided, threshold):
         if shared and shared * 2 >= len(keys) and len(keys - other) < threshold:
             return True
     return False
+
+
+def run_refresh(refresh_id):
+    """Run a refresh asked for from the suggestions' page, writing on its record that it runs, then what it
+    found (or that it failed: the page must not wait for ever). Returns (created, updated, deleted), or None."""
+    if not SuggestionRefresh.objects.filter(pk=refresh_id, status=SuggestionRefresh.Status.QUEUED).update(
+            status=SuggestionRefresh.Status.RUNNING):
+        return None
+    refresh = SuggestionRefresh.objects.select_related("city").get(pk=refresh_id)
+    try:
+        created, updated, deleted = refresh_suggestions(refresh.city)
+    except Exception:
+        log.exception("Refresh %s of the suggestions failed", refresh_id)
+        SuggestionRefresh.objects.filter(pk=refresh_id).update(status=SuggestionRefresh.Status.FAILED, finished_at=timezone.now())
+        return None
+    SuggestionRefresh.objects.filter(pk=refresh_id).update(
+        status=SuggestionRefresh.Status.DONE, created=created, updated=updated, deleted=deleted, finished_at=timezone.now())
+    return created, updated, deleted
 
 
 @transaction.atomic
@@ -206,7 +228,7 @@ def change_group_status(group, action, *, by, note=""):
         group.became_initiative()
     else:
         raise ValidationError(_("Azione non valida."))
-    audit.record(by, audit.Action.UPDATE, group, reason=f"stato: {group.status}")
+    audit.record(by, audit.Action.UPDATE, group, reason=f"stato: {audit.label_of(group, 'status')}")
     return group
 
 

@@ -9,10 +9,14 @@ DEBOUNCE_SECONDS = 30
 
 
 @task()
-def refresh_suggestions_of_city(city_id):
-    """Recompute the open suggestions of one city (see services.refresh_suggestions)."""
-    from .services import refresh_suggestions
+def refresh_suggestions_of_city(city_id, refresh_id=None):
+    """Recompute the open suggestions of one city (see services.refresh_suggestions); with `refresh_id`, the
+    refresh someone asked for from the page, which reads how it went on that record (services.run_refresh)."""
+    from .services import refresh_suggestions, run_refresh
 
+    if refresh_id is not None:
+        result = run_refresh(refresh_id)
+        return list(result) if result else None
     city = City.objects.filter(pk=city_id).first()
     if city is None:
         return None

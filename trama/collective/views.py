@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from trama.shortcuts import form_errors_from, page_of, render_page
 from trama.territory.queries import city_of, current_city, neighbourhoods_for
 
 from . import forms, ical, queries, services, tasks
-from .models import Decision, Group, Meeting, Suggestion
+from .models import Decision, Group, Meeting, Suggestion, SuggestionRefresh
 
 PAGE_SIZE = 25
 
@@ -29,23 +29,30 @@ def _city(request):
 
 @permission_required("collective.list_suggestions")
 def suggestion_list(request):
+    # A refresh asked for from this page: its state, polled by the page (HTMX) until it is done.
+    refresh = queries.refresh_of_city(_city(request), request.GET.get("aggiornamento"))
+    if request.htmx and refresh is not None:
+        return render(request, "collective/_refresh_progress.html", {"refresh": refresh})
     status = request.GET.get("stato", Suggestion.Status.OPEN)
     if status not in Suggestion.Status.values:
         status = Suggestion.Status.OPEN
     page = page_of(request, queries.suggestions_visible_to(request.user, status), PAGE_SIZE)
     return render_page(request, "collective/suggestions.html", {
         "page": page, "status": status, "statuses": Suggestion.Status, "threshold": queries.group_threshold(),
+        "refresh": refresh,
     })
 
 
 @require_POST
 @permission_required("collective.refresh_suggestions")
 def suggestions_refresh(request):
+    """Queue a refresh of the city's suggestions; the page then says how far it has got (never "done" before)."""
     city = _city(request)
-    if city is not None:
-        tasks.refresh_suggestions_of_city.enqueue(city.pk)
-    messages.success(request, _("Proposte aggiornate."))
-    return redirect("collective:suggestions")
+    if city is None:
+        return redirect("collective:suggestions")
+    refresh = SuggestionRefresh.objects.create(city=city, requested_by=request.user)
+    tasks.refresh_suggestions_of_city.enqueue(city.pk, refresh.pk)
+    return redirect(reverse("collective:suggestions") + f"?aggiornamento={refresh.pk}")
 
 
 def _suggestion(request, pk):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from trama.access import neighbourhood_scope
 from trama.market.models import Contribution
 from trama.people.models import Organisation, Role, User
+from trama.territory.forms import NeighbourhoodField
 from trama.territory.models import Neighbourhood, Place
 from trama.themes.models import Theme
 
@@ -128,7 +129,7 @@ class InitiativeForm(forms.ModelForm):
 class ProposalForm(forms.Form):
     name = forms.CharField(label=_("Nome dell'iniziativa"), max_length=160)
     description = _text(_("Che cosa vorreste fare, e con chi"), 4000)
-    neighbourhood = forms.ModelChoiceField(label=_("Quartiere"), queryset=Neighbourhood.objects.none())
+    neighbourhood = NeighbourhoodField()
     intervention_object = forms.ModelChoiceField(
         label=_("Somiglia a"), queryset=InterventionObject.objects.none(), required=False,
         empty_label=_("nessuna di queste attività"),
@@ -166,7 +167,7 @@ class PartnerForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(city=city).order_by("name")
 
 
-KIND_CHOICES = [("", _("—"))] + list(Contribution.Kind.choices)
+KIND_CHOICES = [("", _("Nessun tipo in particolare"))] + list(Contribution.Kind.choices)
 
 
 class CommitmentForm(forms.Form):

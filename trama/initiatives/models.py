@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.market.models import Contribution
+
 from .storage import private_storage
 
 TEXT_LIMIT = 8000
@@ -198,7 +200,7 @@ class Commitment(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="commitments")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("partner"))
     description = models.CharField(_("impegno"), max_length=300)
-    kind = models.CharField(_("tipo di contributo"), max_length=12, blank=True)  # market.Contribution.Kind values
+    kind = models.CharField(_("tipo di contributo"), max_length=12, blank=True, choices=Contribution.Kind.choices)
     quantity = models.DecimalField(_("quantità promessa"), max_digits=10, decimal_places=2, null=True, blank=True)
     due_date = models.DateField(_("entro il"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -210,6 +212,11 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.description
+
+    @property
+    def promised(self):
+        """What the partner promised, as people say it ("80 ore", "€ 300,00"); "" when no quantity was promised."""
+        return Contribution.amount_of(self.kind, self.quantity) if self.quantity else ""
 
 
 class Milestone(models.Model):

@@ -63,7 +63,8 @@ def agreements_visible_to(user):
 
 def commitments_with_fulfilment(initiative):
     """Each commitment of the initiative with `given` (the quantity in the ledger for the initiative,
-    from the partner's organisation, of the commitment's kind) and `given_value` (euros, any kind)."""
+    from the partner's organisation, of the commitment's kind), `given_amount` (the same as people say it)
+    and `given_value` (euros, any kind)."""
     commitments = list(initiative.commitments.select_related("partner", "partner__organisation").order_by("due_date", "pk"))
     rows = (
         Contribution.objects.filter(initiative_id=initiative.pk)
@@ -79,6 +80,7 @@ def commitments_with_fulfilment(initiative):
             commitment.given = by_org_kind.get((organisation_id, commitment.kind), Decimal(0))
         else:
             commitment.given = sum((q for (o, _k), q in by_org_kind.items() if o == organisation_id), Decimal(0))
+        commitment.given_amount = Contribution.amount_of(commitment.kind, commitment.given)
         commitment.given_value = value_by_org.get(organisation_id, Decimal(0))
         commitment.fulfilled = bool(commitment.quantity) and commitment.given >= commitment.quantity
         commitment.share = (

@@ -169,7 +169,8 @@ def move_initiative(initiative, stage, reason, *, by):
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     transition = locked.move_to(stage, reason, by=by)
     initiative.stage, initiative.stage_changed_at = locked.stage, locked.stage_changed_at
-    audit.record(by, audit.Action.UPDATE, initiative, reason=f"fase: {transition.from_stage} → {transition.to_stage}")
+    stages = f"{audit.label_of(transition, 'from_stage')} → {audit.label_of(transition, 'to_stage')}"
+    audit.record(by, audit.Action.UPDATE, initiative, reason=f"fase: {stages}")
     return initiative
 
 
@@ -208,7 +209,7 @@ def remove_partner(partner, *, by):
         raise ValidationError(refusal)
     commitments = partner.commitments.count()
     audit.record(by, audit.Action.DELETE, partner,
-                 reason=f"partner tolto ({partner.organisation.name[:150]}, {partner.role}, impegni tolti: {commitments})")
+                 reason=f"partner tolto ({partner.organisation.name[:150]}, {audit.label_of(partner, 'role')}, impegni tolti: {commitments})")
     partner.delete()
 
 
@@ -410,7 +411,7 @@ def set_agreement_status(agreement, status, *, by):
         raise ValidationError(_("Un accordo entra in vigore solo con almeno una parte."))
     agreement.status = status
     agreement.save(update_fields=["status"])
-    audit.record(by, audit.Action.UPDATE, agreement, reason=f"stato dell'accordo: {status}")
+    audit.record(by, audit.Action.UPDATE, agreement, reason=f"stato dell'accordo: {audit.label_of(agreement, 'status')}")
     return agreement
 
 

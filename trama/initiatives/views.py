@@ -149,7 +149,9 @@ def initiative_detail(request, pk, obj):
         "transitions": obj.transitions.select_related("by"),
         "assessments": assessments, "last_assessment": assessments[-1] if assessments else None,
         "trend": TREND_LABELS.get(trend), "agreements": obj.agreements.order_by("-starts_on"),
-        "people": obj.participations.filter(left_at__isnull=True).count(),
+        # The number the initiative declares, else the people registered by name.
+        "participants": obj.participant_count if obj.participant_count is not None
+        else obj.participations.filter(left_at__isnull=True).count(),
         "partner_form": forms.PartnerForm(city=obj.city), "commitment_form": forms.CommitmentForm(initiative=obj),
         "milestone_form": forms.MilestoneForm(), "is_public_page": obj.is_public and obj.stage in queries.PUBLIC_STAGES,
     })

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from trama.attention.models import Antenna, Attendance, Signal
 from trama.attention.queries import signal_metrics
 from trama.collective.models import Decision, Group, Meeting, Membership
+from trama.formats import euro
 from trama.initiatives.models import Initiative, InterventionObject, Participation, StageTransition
 from trama.market.models import Contribution, Need, Offer, Sector
 from trama.people.models import Person
@@ -126,7 +127,7 @@ class Indicator:
         if self.unit == "share":
             return f"{number_format(round(number * 100, 1), 1)} %"
         if self.unit == "eur":
-            return f"€ {number_format(Decimal(number).quantize(Decimal('1')), 0, force_grouping=True)}"
+            return euro(number)
         if self.unit in ("days", "ratio"):
             return number_format(round(number, 1), 1)
         if self.unit == "hours":

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .periods import parse
+
 
 class Report(models.Model):
     """A report of the indicators for one period, built in the background (see tasks.build_report)."""
@@ -39,6 +41,11 @@ class Report(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def period_label(self):
+        """The period as people read it ("1° trimestre 2025"), not its code."""
+        return parse(self.period).label
 
     @property
     def filename(self):

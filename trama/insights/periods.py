@@ -78,6 +78,12 @@ def current(kind="quarter", today=None):
     return Period(kind, today.year, number)
 
 
+def default(today=None):
+    """The period the dashboard opens on and the report form proposes: the current quarter, so that what was
+    recorded today is in both and the first report a coordinator downloads shows what the dashboard showed."""
+    return current("quarter", today)
+
+
 def parse(text, today=None):
     """The period written as "2026", "2026-T2" or "2026-05"; ValueError for anything else."""
     text = (text or "").strip()

@@ -98,6 +98,12 @@ def suppression_note():
 
 # -- XLSX -----------------------------------------------------------------------------------
 
+# How a spreadsheet shows each unit: the number stays a number, the reader's spreadsheet writes it
+# with its language's separators ("€ 1.234,50" in Italian), shares as percentages.
+NUMBER_FORMATS = {"eur": '"€" #,##0.00', "share": "0.0%", "hours": "#,##0.0", "days": "0.0", "ratio": "0.00",
+                  "count": "#,##0", "people": "#,##0"}
+RATE_FORMAT = "0.00"
+
 def build_xlsx(data):
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -121,8 +127,10 @@ def build_xlsx(data):
                     value = results[area.key]
                     rate = round(value.per_1000, 4) if value.per_1000 is not None else None
                     unit = _("frazione (0-1)") if item.unit == "share" else str(item.unit_label)
-                    sheet.append([item.key, str(item.name), str(area.label), column.param, cell_number(item, value),
+                    sheet.append([item.key, str(item.name), str(area.label), column.label, cell_number(item, value),
                                   unit, rate, str(value.reason) or None])
+                    sheet.cell(sheet.max_row, 5).number_format = NUMBER_FORMATS[item.unit]
+                    sheet.cell(sheet.max_row, 7).number_format = RATE_FORMAT
         sheet.freeze_panes = "A3"
         for letter, width in zip("ABCDEFGH", (22, 44, 24, 10, 12, 18, 18, 50)):
             sheet.column_dimensions[letter].width = width
@@ -171,14 +179,15 @@ def _trend_sheet(workbook, data, bold):
         for index, area in enumerate(data["areas"], start=2):
             sheet.cell(header, index, str(area.label)).font = bold
         for offset, month in enumerate(months(data), start=1):
-            sheet.cell(header + offset, 1, month.param)
+            sheet.cell(header + offset, 1, month.label)
             for index, area in enumerate(data["areas"], start=2):
                 value = data["values"][month.param][item.key][area.key]
                 if item.per_1000:
                     number = round(value.per_1000, 4) if value.per_1000 is not None else None
                 else:
                     number = cell_number(item, value)
-                sheet.cell(header + offset, index, number)
+                sheet.cell(header + offset, index, number).number_format = (
+                    RATE_FORMAT if item.per_1000 else NUMBER_FORMATS[item.unit])
         last = header + len(months(data))
         if len(months(data)) > 1 and has_data(data, item):
             chart = LineChart()

@@ -19,7 +19,7 @@ def _bad_request(request, message):
 
 def _period(request):
     text = request.GET.get("periodo")
-    return periods.parse(text) if text is not None else periods.current("quarter")
+    return periods.parse(text) if text is not None else periods.default()
 
 
 def _year(request):
@@ -176,7 +176,7 @@ def _report(request, pk, **kwargs):
 def reports(request):
     city = city_of(request.user)
     context = {
-        "choices": periods.choices(), "period": periods.current("quarter").previous(), "kinds": Report.Kind.choices,
+        "choices": periods.choices(), "period": periods.default(), "kinds": Report.Kind.choices,
         "reports": Report.objects.filter(city=city).select_related("requested_by")[:20] if city else [],
     }
     return render(request, "insights/reports.html", context)

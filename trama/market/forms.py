@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from trama.territory.forms import NeighbourhoodField
 from trama.territory.models import Neighbourhood
 
 from .models import TEXT_LIMIT, TITLE_LIMIT, Contribution, Match, Need, Offer, Rate, Slot, Weekday
@@ -33,11 +34,6 @@ class BitsField(forms.TypedMultipleChoiceField):
 
 def _bits(mask, choices):
     return [value for value, _label in choices.choices if mask & value]
-
-
-class NeighbourhoodChoice(forms.ModelChoiceField):
-    def __init__(self, city, **kwargs):
-        super().__init__(queryset=Neighbourhood.objects.filter(city=city).order_by("name"), **kwargs)
 
 
 class OfferForm(forms.Form):
@@ -107,7 +103,7 @@ class PublicNeedForm(forms.Form):
     """'Cerco una mano': what someone looks for, with no label on them."""
 
     text = _long_text(_("Di che cosa avresti bisogno?"), help_text=_("Scrivilo come lo diresti a un vicino di casa."))
-    neighbourhood = forms.ModelChoiceField(label=_("In quale quartiere?"), queryset=Neighbourhood.objects.none())
+    neighbourhood = NeighbourhoodField(label=_("In quale quartiere?"))
     urgency = forms.ChoiceField(label=_("Quando ti servirebbe?"), choices=Need.Urgency.choices, initial=Need.Urgency.MEDIUM)
     give_text = _long_text(_("E tu, che cosa potresti offrire? (facoltativo)"), limit=1000, required=False,
                            help_text=_("Un'ora di tempo, una ricetta, una competenza: ognuno ha qualcosa da dare."))
@@ -123,7 +119,7 @@ class PublicOfferForm(forms.Form):
     kind = forms.ChoiceField(label=_("Che cosa vorresti offrire?"), choices=Offer.Kind.choices)
     title = _short_text(_("In poche parole"))
     description = _long_text(_("Racconta meglio (facoltativo)"), required=False)
-    neighbourhood = forms.ModelChoiceField(label=_("In quale quartiere?"), queryset=Neighbourhood.objects.none())
+    neighbourhood = NeighbourhoodField(label=_("In quale quartiere?"))
     days = BitsField(Weekday, label=_("Giorni in cui puoi (nessuno = qualsiasi)"))
     slots = BitsField(Slot, label=_("Fasce orarie (nessuna = qualsiasi)"))
 

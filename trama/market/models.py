@@ -9,6 +9,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from trama.formats import euro
+from trama.formats import quantity as format_quantity
 
 TEXT_LIMIT = 4000
 TITLE_LIMIT = 150
@@ -395,7 +399,7 @@ class Rate(models.Model):
         constraints = [models.UniqueConstraint(fields=["city", "kind"], name="rate_one_per_kind_per_city")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: € {self.euros}"
+        return f"{self.get_kind_display()}: {euro(self.euros)}"
 
 
 class Sector(models.TextChoices):
@@ -467,6 +471,24 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity}"
+
+    @staticmethod
+    def amount_of(kind, quantity):
+        """`quantity` of a `kind` of contribution as people say it: "80 ore", "€ 300,00", "60 ore di uno spazio",
+        "12 beni"; the number alone without a kind."""
+        if kind == Contribution.Kind.EUROS:
+            return euro(quantity)
+        words = {
+            Contribution.Kind.HOURS: lambda n: ngettext("%(n)s ora", "%(n)s ore", n),
+            Contribution.Kind.SPACE_HOURS: lambda n: ngettext("%(n)s ora di uno spazio", "%(n)s ore di uno spazio", n),
+            Contribution.Kind.GOODS: lambda n: ngettext("%(n)s bene", "%(n)s beni", n),
+        }.get(kind)
+        number = format_quantity(quantity)
+        return words(1 if quantity == 1 else 2) % {"n": number} if words else number
+
+    @property
+    def amount(self):
+        return self.amount_of(self.kind, self.quantity)
 
     @property
     def contributor(self):

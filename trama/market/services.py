@@ -131,7 +131,7 @@ def set_offer_status(offer, status, *, by):
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         offer.set_status(status)
         offer.save(update_fields=["status"])
-    audit.record(by, audit.Action.UPDATE, offer, reason=f"offerta: {status}")
+    audit.record(by, audit.Action.UPDATE, offer, reason=f"offerta: {audit.label_of(offer, 'status')}")
     return offer
 
 
@@ -155,7 +155,7 @@ def set_need_status(need, status, *, by):
         need = Need.objects.select_for_update().get(pk=need.pk)
         need.set_status(status)
         need.save(update_fields=["status"])
-    audit.record(by, audit.Action.UPDATE, need, reason=f"richiesta: {status}")
+    audit.record(by, audit.Action.UPDATE, need, reason=f"richiesta: {audit.label_of(need, 'status')}")
     return need
 
 
@@ -183,6 +183,10 @@ def propose_match(*, need, offer, by, score=0.0, reasons=()):
     return match
 
 
+# The log says who answered in words (it is kept in Italian, like every reason).
+SIDE_IN_THE_LOG = {"need": "di chi chiede", "offer": "di chi offre"}
+
+
 def answer_match(match, *, side, yes, by):
     """One side accepts or declines. When both have accepted, a unit of the offer is taken.
 
@@ -203,7 +207,7 @@ def answer_match(match, *, side, yes, by):
         match.save()
         if not yes:
             _reopen_need_if_idle(match.need_id)
-    audit.record(by, audit.Action.UPDATE, match, reason=f"risposta {side}: {'sì' if yes else 'no'}")
+    audit.record(by, audit.Action.UPDATE, match, reason=f"risposta {SIDE_IN_THE_LOG[side]}: {'sì' if yes else 'no'}")
     return match
 
 

@@ -16,7 +16,7 @@ from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
 from trama.territory.queries import current_city
 
 from . import forms, services
-from .models import Contribution, Match, Need, Offer, Rate
+from .models import Contribution, Match, Need, Offer, Rate, Sector
 from .rules import sides_for
 from .queries import (
     contributions_visible_to,
@@ -339,7 +339,8 @@ def ledger(request):
     # An organisation's contribution is not personal data; a person's is.
     audit.record_page(request, Contribution, [c.pk for c in page.object_list if c.person_id], "registro dei contributi")
     scope = neighbourhood_scope(request.user)
-    totals = ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)
+    totals = [{**row, "sector_label": Sector(row["sector"]).label}
+              for row in ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)]
     return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
 
 

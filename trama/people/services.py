@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -41,8 +41,11 @@ def invite(request, form):
 def send_invitation(request, user):
     """E-mail `user` the one-time link to choose a password (again, if the first was lost)."""
     link = invitation_link(request, user)
-    body = render_to_string("people/email/invitation.txt", {"user": user, "link": link, "inviter": request.user})
-    send_email.enqueue(str(_("Il tuo invito a Trama")), body, [user.email])
+    # Written in the programme's language: the invited person's own is not known yet.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(_("Il tuo invito a Trama"))
+        body = render_to_string("people/email/invitation.txt", {"user": user, "link": link, "inviter": request.user})
+    send_email.enqueue(subject, body, [user.email])
 
 
 def end_sessions(account, keep=None):

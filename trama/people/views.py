@@ -168,7 +168,8 @@ def invite(request):
     form = InvitationForm(request.POST or None, city=city_of(request.user))
     if request.method == "POST" and form.is_valid():
         user = services.invite(request, form)
-        messages.success(request, _("Invito inviato a %(email)s.") % {"email": user.email})
+        # The e-mail leaves through the task worker: say it is on its way, not that it arrived.
+        messages.success(request, _("Account creato. L'e-mail di invito a %(email)s è in coda e parte tra pochi istanti.") % {"email": user.email})
         return redirect("people:account", pk=user.pk)
     return render(request, "people/invite.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -209,7 +210,7 @@ def account_resend_invitation(request, pk, obj):
         return redirect("people:account", pk=obj.pk)
     services.send_invitation(request, obj)
     audit.record_change(request, obj, reason="invito rinviato")
-    messages.success(request, _("Invito inviato di nuovo a %(email)s.") % {"email": obj.email})
+    messages.success(request, _("Nuova e-mail di invito a %(email)s in coda: parte tra pochi istanti.") % {"email": obj.email})
     return redirect("people:account", pk=obj.pk)
 
 

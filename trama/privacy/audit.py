@@ -9,6 +9,9 @@ An antenna reading back her own signals is recorded too: the signal describes so
 and the log answers "who was shown what about this person", whoever wrote it.
 """
 
+from django.conf import settings
+from django.utils import translation
+
 from .models import AuditEntry
 
 Action = AuditEntry.Action
@@ -30,6 +33,13 @@ def _entry(actor, action, obj=None, *, reason="", path="", object_type="", objec
         reason=reason[:REASON_LENGTH],
         path=path[:300],
     )
+
+
+def label_of(obj, field):
+    """The label of `obj`'s choice `field` in the programme's language: a reason names a status by its label,
+    never its stored code, and the log is written in one language whichever the person acting reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return getattr(obj, f"get_{field}_display")()
 
 
 def record(actor, action, obj=None, *, reason="", path="", object_type="", object_id="", actor_label=""):

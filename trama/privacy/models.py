@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,14 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("registro accessi")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "at"])]
+
+    @property
+    def object_label(self):
+        """What was read or changed as people call it ("iniziativa", "segnalazione"), not its model's code."""
+        try:
+            return apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.object_type
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"

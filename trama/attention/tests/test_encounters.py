@@ -1,7 +1,11 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from trama.attention import services
 from trama.attention.models import Antenna, Encounter
@@ -134,3 +138,20 @@ def test_a_worker_cannot_record_an_encounter_for_a_signal_elsewhere(client, work
     assert client.post(f"{NEW}?segnalazione={theirs.pk}", encounter_form(neighbourhood)).status_code == 403
     theirs.refresh_from_db()
     assert theirs.status == "new"
+
+
+def test_the_antennas_email_is_in_the_programmes_language_whatever_the_worker_reads(
+        client, worker, antenna, make_signal, neighbourhood, django_capture_on_commit_callbacks):
+    Antenna.objects.filter(account=antenna).update(email_updates=True)
+    signal = make_signal()
+    client.force_login(worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{NEW}?segnalazione={signal.pk}", encounter_form(neighbourhood, **registration()))
+    [message] = mail.outbox
+    with translation.override("it"):
+        sent_on = date_format(timezone.localtime(signal.created_at), "DATE_FORMAT")
+    assert message.subject == "La tua segnalazione: contatto avvenuto"
+    assert f"che hai inviato il {sent_on} ha portato a un contatto" in message.body
+    assert not re.search(r"\d (Gennaio|Febbraio|Marzo|Aprile|Maggio|Giugno|Luglio|Agosto|Settembre|Ottobre|Novembre|Dicembre)",
+                         message.body)

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from trama.attention import services
 from trama.attention.models import Antenna, Signal
 from trama.people.models import Role
 from trama.privacy.models import AuditEntry
@@ -93,3 +95,39 @@ def test_an_inactive_antenna_can_no_longer_send_signals(client, antenna, neighbo
     client.force_login(antenna)
     assert client.post(SEND, form(neighbourhood)).status_code == 403
     assert not Signal.objects.exists()
+
+
+def test_the_antennas_list_tells_her_signals_apart_by_their_first_words(client, antenna, make_signal):
+    make_signal(text="La signora del terzo piano non scende più a prendere il pane da una settimana")
+    make_signal(text="Un ragazzo dorme in macchina davanti alla farmacia")
+    client.force_login(antenna)
+    page = client.get(reverse("attention:my_signals")).content.decode()
+    assert "«La signora del terzo piano non scende più…»" in page  # eight words, then an ellipsis
+    assert "a prendere il pane" not in page
+    assert "«Un ragazzo dorme in macchina davanti alla farmacia»" in page
+
+
+def test_the_list_shows_no_other_antennas_words_and_nothing_of_what_happened_next(client, antenna, make_signal, make_user,
+                                                                                  neighbourhood, worker):
+    mine = make_signal(text="Non la vedo da giorni")
+    make_signal(by=make_user(Role.ANTENNA, [neighbourhood]), text="Il signore del civico 12 parla da solo")
+    services.plan_outreach(by=worker, signal=mine, assigned_to=worker, method="with_antenna", due_date=timezone.localdate())
+    services.record_encounter(
+        by=worker, neighbourhood=neighbourhood, setting="home", happened_at=timezone.now(), signal=mine,
+        notes="Vive sola, la figlia è all'estero", new_person={"display_name": "Signora Lina", "channel": "antenna",
+                                                             "consents": ["registration"]},
+    )
+    client.force_login(antenna)
+    page = client.get(reverse("attention:my_signals")).content.decode()
+    assert "«Non la vedo da giorni»" in page and "contatto avvenuto" in page
+    assert "civico 12" not in page
+    assert "figlia" not in page and "Lina" not in page and "Visita insieme" not in page
+
+
+def test_an_anonymised_signal_says_its_words_are_no_longer_kept(client, antenna, make_signal):
+    signal = make_signal(text="Non la vedo da giorni")
+    signal.anonymise()
+    signal.save()
+    client.force_login(antenna)
+    page = client.get(reverse("attention:my_signals")).content.decode()
+    assert "(testo non più conservato)" in page and "Non la vedo" not in page

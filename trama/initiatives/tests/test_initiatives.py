@@ -218,3 +218,19 @@ def test_initiative_list_queries_do_not_grow_with_rows(client, coordinator, make
             make_initiative(name=f"Iniziativa {next(numbers)}", intervention_object=activity, where=[neighbourhood, other_neighbourhood])
 
     assert_queries_do_not_grow(client, reverse("initiatives:list"), add)
+
+
+@pytest.mark.parametrize("declared,shown", [(None, "0 partecipanti"), (1, "1 partecipante"), (0, "0 partecipanti"), (12, "12 partecipanti")])
+def test_the_initiative_says_how_many_take_part_in_words(client, initiative, worker, declared, shown):
+    initiative.participant_count = declared
+    initiative.save(update_fields=["participant_count"])
+    client.force_login(worker)
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    assert f'data-testid="participants">{shown} ·' in page
+    assert "Partecipanti 0" not in page
+
+
+def test_people_registered_by_name_count_when_no_number_is_declared(client, initiative, worker, make_person):
+    services.add_participant(initiative, person=make_person(), by=worker)
+    client.force_login(worker)
+    assert 'data-testid="participants">1 partecipante ·' in client.get(initiative.get_absolute_url()).content.decode()

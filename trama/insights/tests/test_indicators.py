@@ -187,6 +187,6 @@ def test_groups_initiatives_and_themes_have_no_data_yet_even_with_other_records(
 
 def test_display_formats_each_unit():
     assert indicators.REGISTRY["g1_non_public"].display(0.5) == "50,0 %"
-    assert indicators.REGISTRY["g1_value"].display(Decimal("1234.4")) == "€ 1.234"
+    assert indicators.REGISTRY["g1_value"].display(Decimal("1234.4")) == "€\xa01.234,40"
     assert indicators.REGISTRY["g3_days_to_contact"].display(2.25) in ("2,2", "2,3")
     assert indicators.REGISTRY["g2_antennas"].display(None) == "nessun dato ancora"

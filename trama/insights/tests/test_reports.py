@@ -8,12 +8,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from trama.insights import reports
+from trama.insights import periods, reports
 from trama.insights.models import Report
-from trama.insights.periods import Period
+from trama.insights.periods import Period, parse
 from trama.insights.tasks import build_report
 from trama.people.models import Role
 from trama.territory.models import City
+from trama.testing import choice_codes_in
 
 pytestmark = pytest.mark.django_db
 REQUEST = reverse("insights:report_request")
@@ -48,6 +49,8 @@ def _values(content):
 
 
 def _find(rows, key, area, period):
+    """The row of `key` for `area` and `period` (written "2025-T1", read as people read it in the workbook)."""
+    period = parse(period).label
     matches = [row for row in rows if row[0] == key and row[2] == area and row[3] == period]
     assert len(matches) == 1, (key, area, period)
     return matches[0]
@@ -137,7 +140,7 @@ def test_the_workbook_has_the_new_indicators_and_their_trends(client, coordinato
     start = next(i for i, row in enumerate(trend) if row[0] and row[0].startswith("g4_attendance"))
     assert trend[start + 1][:4] == ["Mese", "Borgo Alto", "Borgo Basso", "Tutta la città"]
     # Per 1,000 residents: 6 of Borgo Alto's 12,000 in February, 1 in March.
-    assert [row[0] for row in trend[start + 2:start + 5]] == ["2025-01", "2025-02", "2025-03"]
+    assert [row[0] for row in trend[start + 2:start + 5]] == ["gennaio 2025", "febbraio 2025", "marzo 2025"]
     assert [row[1] for row in trend[start + 2:start + 5]] == [0, 0.5, round(1000 / 12000, 4)]
     assert any(name.startswith("xl/charts/chart") for name in _members(content))
 
@@ -162,7 +165,7 @@ def test_the_task_can_be_run_directly_and_counts_only_the_months_of_the_period(c
     build_report.enqueue(report.pk)
     report.refresh_from_db()
     g1 = _values(bytes(report.content))["G1"]
-    assert {row[3] for row in g1[2:]} == {"2025-02"}
+    assert {row[3] for row in g1[2:]} == {"febbraio 2025"}
     assert _find(g1, "g1_hours", "Tutta la città", "2025-02")[4] == 12
 
 
@@ -200,6 +203,21 @@ def test_the_report_page_polls_its_progress_until_done(client, coordinator, city
 def test_the_reports_page_offers_the_form(client, coordinator):
     page = client.get(reverse("insights:reports")).content.decode()
     assert f'action="{REQUEST}"' in page and 'name="tipo"' in page and 'name="periodo"' in page
+
+
+def test_the_report_form_proposes_the_period_the_dashboard_shows(client, coordinator):
+    """What was recorded today is on the dashboard: the report a coordinator downloads first has it too."""
+    shown = client.get(reverse("insights:dashboard")).context["period"]
+    page = client.get(reverse("insights:reports")).content.decode()
+    assert shown == periods.current("quarter")
+    assert f'<option value="{shown.param}" selected>{shown.label}</option>' in page
+    assert page.count(" selected>") == 1
+
+
+def test_the_recent_reports_name_their_period_in_words(client, coordinator, city):
+    Report.objects.create(city=city, period="2025-T1", kind=Report.Kind.PDF, requested_by=coordinator)
+    page = client.get(reverse("insights:reports")).content.decode()
+    assert "1° trimestre 2025</a>" in page and ">2025-T1<" not in page
 
 
 @pytest.mark.parametrize("data", [
@@ -246,3 +264,42 @@ def test_a_workbook_holds_no_formula_even_when_a_name_looks_like_one(client, coo
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert "'" + neighbourhood.name in {cell.value for cell in cells}
     assert 12 in {cell.value for cell in cells}  # numbers stay numbers
+
+
+def test_the_workbook_and_the_pdf_name_things_by_their_labels(city, coordinator, ledger, monkeypatch):
+    """No stored code of any choice in a report (the workbook's "Codice" column holds indicator codes, on purpose)."""
+    from fpdf import FPDF
+
+    written = []
+    for method in ("cell", "multi_cell"):
+        original = getattr(FPDF, method)
+
+        def spy(self, *args, _original=original, **kwargs):
+            text = kwargs.get("text", args[2] if len(args) > 2 else "")
+            written.append(str(text or ""))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(FPDF, method, spy)
+    texts = []
+    for kind in (Report.Kind.XLSX, Report.Kind.PDF):
+        report = Report.objects.create(city=city, period="2025-T1", kind=kind, requested_by=coordinator)
+        build_report.enqueue(report.pk)
+        report.refresh_from_db()
+        if kind == Report.Kind.XLSX:
+            texts += [str(cell) for rows in _values(bytes(report.content)).values() for row in rows for cell in row[1:] if cell]
+    texts += written
+    assert "Tutta la città" in texts and any("trimestre 2025" in text for text in written)
+    assert not [code for text in texts for code in choice_codes_in(text)]
+
+
+def test_the_workbook_keeps_numbers_as_numbers_and_says_how_to_show_them(city, coordinator, ledger):
+    """Money as money, shares as percentages: the reader's spreadsheet writes them in its own language."""
+    report = Report.objects.create(city=city, period="2025-T1", kind=Report.Kind.XLSX, requested_by=coordinator)
+    build_report.enqueue(report.pk)
+    report.refresh_from_db()
+    g1 = load_workbook(io.BytesIO(bytes(report.content)))["G1"]
+    formats = {row[0].value: row[4].number_format for row in g1.iter_rows(min_row=3) if row[2].value == "Tutta la città"}
+    assert formats["g1_value"] == '"€" #,##0.00' and formats["g1_non_public"] == "0.0%" and formats["g1_hours"] == "#,##0.0"
+    value = next(row[4].value for row in g1.iter_rows(min_row=3) if row[0].value == "g1_value" and row[2].value == "Tutta la città"
+                 and row[3].value == "1° trimestre 2025")
+    assert isinstance(value, (int, float)) and value == 272  # 17 hours at € 16, a number, not the text "€ 272,00"

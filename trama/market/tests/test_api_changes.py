@@ -184,7 +184,7 @@ def test_only_the_roles_of_the_offer_page_may_pause_an_offer(api, make_offer, ro
     response = api(role).post(reverse("api-market-offer-status", args=[offer.pk]), {"status": "paused"}, format="json")
     if role in (Role.COORDINATOR, Role.WORKER, Role.PARTNER):
         assert response.status_code == 200 and response.json()["status"] == "paused"
-        assert audited(offer, "offerta: paused")
+        assert audited(offer, "offerta: In pausa")  # the label, never the stored code
     else:
         assert_refused(response)
         assert stored(offer) == before
@@ -288,7 +288,7 @@ def test_only_staff_in_scope_and_the_owner_may_withdraw_a_need(api, make_need, c
     response = api(role).post(reverse("api-market-need-status", args=[need.pk]), {"status": "withdrawn"}, format="json")
     if role in (Role.COORDINATOR, Role.WORKER, Role.CITIZEN):
         assert response.status_code == 200 and response.json()["status"] == "withdrawn"
-        assert audited(need, "richiesta: withdrawn")
+        assert audited(need, "richiesta: Ritirata")
     else:
         assert_refused(response)
         assert stored(need) == before

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from trama.people.models import Role
 from trama.privacy import audit
@@ -142,3 +142,16 @@ def test_a_long_page_keeps_every_id_in_one_insert(rf, users):
     entries = AuditEntry.objects.order_by("pk")
     assert len(entries) > 1 and all(len(e.reason) <= 300 for e in entries)
     assert [int(pk) for e in entries for pk in audit.ids_named(e)] == ids
+
+
+def test_the_log_names_records_and_statuses_in_words_not_codes(client, users, make_person):
+    from trama.market.services import record_need, set_need_status
+
+    worker = users[Role.WORKER]
+    need = record_need(person=make_person(), text="Una spesa", neighbourhood=worker.neighbourhoods.get(), urgency="low", by=worker)
+    with translation.override("en"):  # whoever acts, the log keeps the programme's language
+        set_need_status(need, "withdrawn", by=worker)
+    client.force_login(users[Role.COORDINATOR])
+    page = client.get(reverse("privacy:audit")).content.decode()
+    assert f"richiesta n. {need.pk}" in page and "richiesta: Ritirata" in page
+    assert "market.need" not in page and "withdrawn" not in page
