@@ -47,3 +47,5 @@ declare(
 )
 not_about_people("collective.Group", actors=["facilitator", "created_by"], texts=["purpose", "closing_note"],
                  reason="A group's aim and closing note describe the group; its members are Membership rows.")
+not_about_people("collective.SuggestionRefresh", actors=["requested_by"],
+                 reason="A refresh of the suggestions asked for from their page: who asked and how many changed, no person.")
