@@ -36,6 +36,11 @@ MAX_EXAMPLES = 3  # per operation and role: 142 tests; at 5 they took 6 minutes 
 CSRF = "hardeningcsrfsecret0123456789abc"  # a 32-character secret: the cookie and the header carry the same one
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = {"coordinator": "coordinatrice", "citizen": "cittadino"}
+# The demo is loaded with tasks run at once (its themes and embeddings); the generated requests
+# only queue theirs: the contract of an operation that starts work (a discovery run, a report)
+# is its answer, and running a discovery over the demo city for every example took most of this
+# module's time. The tasks themselves are tested in their apps.
+QUEUED_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 schema = schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True))))
 schema.app = get_wsgi_application()
@@ -54,7 +59,8 @@ def sessions(django_db_setup, django_db_blocker, tmp_path_factory):
                 client = Client()
                 client.force_login(User.objects.get(username=username))
                 cookies[role] = client.cookies["sessionid"].value
-            yield cookies
+            with override_settings(TASKS=QUEUED_ONLY):
+                yield cookies
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
