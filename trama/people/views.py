@@ -71,7 +71,7 @@ class InvitationView(PasswordResetConfirmView):
 
     template_name = "people/invitation_accept.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "trama.people.backends.AccountBackend"
     success_url = reverse_lazy("home")
     title = gettext_lazy("Benvenuta, benvenuto in Trama")
 
@@ -88,7 +88,7 @@ def register(request):
         user = form.save()
         user.city = current_city()
         user.save(update_fields=["city"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="trama.people.backends.AccountBackend")
         messages.success(request, _("Benvenuta, benvenuto! Il tuo account è pronto."))
         return redirect("home")
     return render(request, "people/register.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,78 @@
+"""The fixed cost of a signed-in page: what the layout reads on every request, whatever the page.
+
+A view that renders the layout with no content of its own is served through the real middleware.
+Its queries are the session and the account with its city; the menu's permissions are decided by
+the rules of each app and read nothing, and "last seen" is written at most once a minute
+(people/tests/test_sessions.py). The menu is not kept between requests: a changed role shows on
+the next page, and each account sees its own.
+"""
+
+import pytest
+from django.db import connection
+from django.shortcuts import render
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+
+from trama.people.models import Role
+
+
+def layout_only(request):
+    return render(request, "base.html")
+
+
+urlpatterns = [path("solo-impaginazione/", layout_only), path("", include("trama.urls"))]
+
+pytestmark = pytest.mark.urls(__name__)
+
+
+def tables_read(client):
+    client.get("/solo-impaginazione/")  # the first request of a session may refresh it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/solo-impaginazione/")
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_signed_in_page_reads_only_the_session_and_the_account(client, users, role):
+    client.force_login(users[role])
+    response, sql = tables_read(client)
+    assert "django_session" in sql[0]
+    assert '"people_user"' in sql[1] and '"territory_city"' in sql[1]  # the account and its city, one join
+    # An antenna's menu offers "Segnala" only while her antenna record is active: one read, hers.
+    rest = sql[2:]
+    if role == Role.ANTENNA:
+        assert len(rest) == 1 and '"attention_antenna"' in rest[0] and f'"account_id" = {users[role].pk}' in rest[0]
+    else:
+        assert rest == []
+    # The header names the account's city, read with the account.
+    assert users[role].city.name in response.content.decode()
+
+
+def test_an_anonymous_page_reads_only_the_city(client, city, settings):
+    settings.TRAMA_CITY = city.slug
+    response, sql = tables_read(client)
+    assert len(sql) == 1 and '"territory_city"' in sql[0]
+    assert city.name in response.content.decode()
+
+
+def test_a_changed_role_changes_the_menu_on_the_next_page(client, users):
+    worker = users[Role.WORKER]
+    client.force_login(worker)
+    assert 'href="/account/persone/"' in client.get("/solo-impaginazione/").content.decode()
+    worker.role = Role.CITIZEN
+    worker.save(update_fields=["role"])
+    assert 'href="/account/persone/"' not in client.get("/solo-impaginazione/").content.decode()
+
+
+def test_each_account_sees_its_own_menu(client, users):
+    from django.test import Client
+
+    worker_client, citizen_client = client, Client()
+    worker_client.force_login(users[Role.WORKER])
+    citizen_client.force_login(users[Role.CITIZEN])
+    for _ in range(2):  # interleaved, so nothing one request computes reaches the other
+        assert 'href="/account/persone/"' in worker_client.get("/solo-impaginazione/").content.decode()
+        assert 'href="/account/persone/"' not in citizen_client.get("/solo-impaginazione/").content.decode()
+        assert users[Role.WORKER].username in worker_client.get("/solo-impaginazione/").content.decode()
+        assert users[Role.WORKER].username not in citizen_client.get("/solo-impaginazione/").content.decode()
