@@ -1,8 +1,9 @@
 """The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words.
 
 Built once per process from `Offer.search_tokens` (stems stored on every save).
-Before each use a single indexed query reads the city's latest `updated_at`, the
-number of offers and the highest id: if anything changed, only the offers
+Before each use two indexed reads take the city's latest `updated_at` and highest id
+and its count of deleted offers (`OfferDeletions`; counting the offers themselves would
+read them all): if anything changed, only the offers
 updated since the last look are re-read, vectorised with the fitted vocabulary
 and appended (their old rows are marked dead). The vocabulary and IDF are
 refitted from scratch when more than a fifth of the rows are dead or new since
@@ -18,11 +19,11 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Max
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .models import Offer
+from .models import Offer, OfferDeletions
 
 STATUS_CODES = {status: n for n, status in enumerate(Offer.Status.values)}
 KIND_CODES = {kind: n for n, kind in enumerate(Offer.Kind.values)}
@@ -133,15 +134,17 @@ class OfferIndex:
 
     # -- freshness ------------------------------------------------------------------------
     def current_stamp(self):
-        agg = Offer.objects.filter(city_id=self.city_id).aggregate(last=Max("updated_at"), n=Count("pk"), top=Max("pk"))
-        return (agg["last"], agg["n"], agg["top"])
+        """(latest updated_at, highest id, offers deleted so far): equal stamps, nothing to re-read."""
+        agg = Offer.objects.filter(city_id=self.city_id).aggregate(last=Max("updated_at"), top=Max("pk"))
+        deleted = OfferDeletions.objects.filter(city_id=self.city_id).values_list("count", flat=True).first() or 0
+        return (agg["last"], agg["top"], deleted)
 
     def refresh(self):
         stamp = self.current_stamp()
         if stamp == self.stamp:
             return self
         too_old = self.built_at is None or time.monotonic() - self.built_at > MAX_AGE_SECONDS
-        if too_old or self.stamp[0] is None or stamp[1] < self.stamp[1] or stamp[0] is None:
+        if too_old or self.stamp[0] is None or stamp[2] != self.stamp[2] or stamp[0] is None:
             self.rebuild()
         else:
             # A margin for transactions that committed after a later one was seen.

@@ -193,6 +193,22 @@ class Offer(WhenMixin):
         self.status = status
 
 
+class OfferDeletions(models.Model):
+    """How many offers of a city have been deleted, ever: the ranking index's cue to rebuild.
+
+    The index notices new and changed offers by their `updated_at` and highest id (two indexed
+    maxima); a deletion leaves no trace there, and counting the city's offers to notice one would
+    read them all. Kept by a `post_delete` receiver (signals.py). Keyed by the city's id, not a
+    foreign key: deleting a city deletes its offers, and their receiver must not trip over it.
+    """
+
+    city_id = models.BigIntegerField(primary_key=True)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("conteggio delle offerte cancellate")
+
+
 class Need(WhenMixin):
     """What a person needs, in their own words."""
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import m2m_changed
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Need, Offer
+from .models import Need, Offer, OfferDeletions
 
 
 @receiver(m2m_changed, sender=Offer.neighbourhoods.through)
@@ -17,6 +18,13 @@ def touch_offer_when_its_neighbourhoods_change(sender, instance, action, reverse
         Offer.objects.filter(pk__in=pk_set or ()).update(updated_at=timezone.now())
     else:
         Offer.objects.filter(pk=instance.pk).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=Offer)
+def count_a_deleted_offer(sender, instance, **kwargs):
+    # In the deleting transaction: a deletion rolled back is not counted.
+    OfferDeletions.objects.get_or_create(city_id=instance.city_id)
+    OfferDeletions.objects.filter(city_id=instance.city_id).update(count=F("count") + 1)
 
 
 @receiver(user_logged_in)
