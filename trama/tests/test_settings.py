@@ -81,15 +81,23 @@ def test_an_unknown_language_falls_back_to_italian(client, db):
     assert client.get("/")["Content-Language"] == "it"
 
 
-def test_production_hashes_passwords_with_argon2():
+def test_production_hashes_passwords_with_argon2id_at_the_owasp_minimum():
     from trama import settings as production
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert production.PASSWORD_HASHERS[0] == "trama.people.hashers.Argon2Hasher"
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
-    hasher = Argon2PasswordHasher()
+    from trama.people.hashers import Argon2Hasher
+
+    hasher = Argon2Hasher()
     encoded = hasher.encode("una-password-qualsiasi", hasher.salt())
-    assert encoded.startswith("argon2$") and hasher.verify("una-password-qualsiasi", encoded)
+    # argon2$argon2id$v=19$m=19456,t=2,p=1$salt$hash: the parameters travel with the hash.
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hasher.verify("una-password-qualsiasi", encoded) and not hasher.verify("un'altra", encoded)
+    assert not hasher.must_update(encoded)
+    # A hash made with Django's heavier defaults still signs in, and is rewritten at that sign-in.
+    old = Argon2PasswordHasher().encode("una-password-qualsiasi", hasher.salt())
+    assert hasher.verify("una-password-qualsiasi", old) and hasher.must_update(old)
 
 
 def test_permissions_policy_refuses_every_powerful_feature_on_every_response(client, db):
