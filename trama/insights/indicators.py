@@ -4,20 +4,17 @@ An indicator is computed for several *areas* at once (a neighbourhood, the pilot
 neighbourhoods one by one, the rest of the city...) with aggregate queries, so a page
 costs a fixed number of queries whatever the number of records. When its source holds
 no record yet it says so: a value of None with the reason, never a misleading zero.
-The values of a closed period are cached for a few minutes (see `evaluate`).
+The figures are stored and kept fresh by `figures.py`; this module only computes them.
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -151,17 +148,6 @@ def by_goal():
     return [(goal, label, [i for i in REGISTRY.values() if i.goal == goal]) for goal, label in GOALS.items()]
 
 
-# Values of a closed period are kept this long: enough for the trends, the map and a report
-# to share one computation, short enough that a record entered late shows up soon.
-CACHE_SECONDS = 600
-
-
-def _cache_key(item, city, period, areas):
-    signature = ";".join(f"{a.key}={','.join(map(str, sorted(a.ids)))}" for a in areas)
-    digest = hashlib.sha256(signature.encode()).hexdigest()[:16]
-    return f"insights:v1:{get_language()}:{city.pk}:{period.param}:{item.key}:{digest}"
-
-
 def is_closed(period, today=None):
     """A period is closed once its last day has passed."""
     return period.end <= (today or timezone.localdate())
@@ -172,29 +158,16 @@ def in_order():
     return [item for _goal, _label, items in by_goal() for item in items]
 
 
-def evaluate(indicators, city, period, areas):
-    """{indicator key: {area key: Value}} for the given indicators, areas and period.
-
-    The values of a closed period are taken from the cache when they are there (for
-    CACHE_SECONDS): the past changes only when a record is entered late.
-    """
+def compute(indicators, city, period, areas):
+    """{indicator key: {area key: Value}}, computed now from the records (no stored figures:
+    `trama.insights.figures.evaluate` keeps them)."""
     ctx = Context(city, period, areas)
-    closed = city is not None and is_closed(period)
-    keys = {item.key: _cache_key(item, city, period, areas) for item in indicators} if closed else {}
-    cached = cache.get_many(list(keys.values())) if keys else {}
-    results, fresh = {}, {}
+    results = {}
     for item in indicators:
-        if closed and keys[item.key] in cached:
-            results[item.key] = cached[keys[item.key]]
-            continue
         values = item.compute(ctx)
         if item.per_1000:
             values = {area.key: _with_rate(values[area.key], area.population) for area in areas}
         results[item.key] = values
-        if closed:
-            fresh[keys[item.key]] = values
-    if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
     return results
 
 

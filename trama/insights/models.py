@@ -56,3 +56,39 @@ class Report(models.Model):
         if self.kind == self.Kind.PDF:
             return "application/pdf"
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class StoredFigures(models.Model):
+    """One indicator's values for one period and set of areas, as last computed (see figures.py).
+
+    Opening the dashboard reads these; the worker recomputes them when a record they may read
+    has changed, and those of the open period at least every `figures.MAX_AGE`. Aggregates
+    only: no row says anything about one person, and they are shown only to those whose
+    scope the areas are (the key holds the areas' neighbourhoods).
+    """
+
+    city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=7)
+    language = models.CharField(max_length=8)
+    indicator = models.CharField(max_length=40)
+    areas = models.CharField(max_length=16)  # a digest of the areas' keys, neighbourhoods and populations
+    values = models.JSONField()
+    computed_at = models.DateTimeField()
+    seen_change = models.DateTimeField(null=True, blank=True)  # the latest SourceChange when computing began
+    refresh_asked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("valori calcolati di un indicatore")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "period", "language", "areas", "indicator"], name="stored_figures_key"),
+        ]
+
+
+class SourceChange(models.Model):
+    """That a record the indicators read was saved or deleted, and when: one row per change,
+    appended (never updated, so concurrent writers do not wait on one another)."""
+
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("modifica di una fonte degli indicatori")

@@ -24,7 +24,7 @@ from trama.territory.queries import neighbourhoods_of, public_places
 
 from trama.privacy.disclosure import protect
 
-from . import indicators, periods
+from . import figures, indicators, periods
 from .indicators import Area
 
 
@@ -59,21 +59,27 @@ def areas_for(user, city):
 
 def dashboard(city, period, areas, only=None):
     """Per goal, each indicator with its value in every area: [(goal, label, [(indicator, [(area, Value)])])]."""
+    return dashboard_and_time(city, period, areas, only)[0]
+
+
+def dashboard_and_time(city, period, areas, only=None):
+    """`dashboard()`, and when its figures were computed (figures.Figures: computed_at, refreshing)."""
     chosen = [i for i in indicators.REGISTRY.values() if only is None or i.key in only]
-    results = indicators.evaluate(chosen, city, period, areas)
+    stored = figures.figures(chosen, city, period, areas)
+    results = stored.values
     out = []
     for goal, label, items in indicators.by_goal():
         rows = [(item, [(area, results[item.key][area.key]) for area in areas]) for item in items if item.key in results]
         if rows:
             out.append((goal, label, rows))
-    return out
+    return out, stored
 
 
 def trend(city, item, period, areas, today=None):
     """`item` month by month over the months of `period`'s trend (periods.trend_months):
     (months, [(area, [Value per month])]). Past months come from the cache when they can."""
     months = periods.trend_months(period, today)
-    per_month = [indicators.evaluate([item], city, month, areas)[item.key] for month in months]
+    per_month = [figures.evaluate([item], city, month, areas)[item.key] for month in months]
     return months, [(area, [values[area.key] for values in per_month]) for area in areas]
 
 
@@ -89,7 +95,7 @@ def neighbourhood_areas(user, city):
 
 def map_rows(city, item, period, areas):
     """[(area, neighbourhood id, Value, number the map colours by)] of `item` in each neighbourhood area."""
-    values = indicators.evaluate([item], city, period, areas)[item.key] if areas else {}
+    values = figures.evaluate([item], city, period, areas)[item.key] if areas else {}
     return [(area, min(area.ids), values[area.key], item.plotted(values[area.key])) for area in areas]
 
 

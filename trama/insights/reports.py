@@ -21,7 +21,7 @@ from trama.privacy.suppression import default_threshold
 from trama.spreadsheets import protect_workbook
 from trama.territory.queries import neighbourhoods_of
 
-from . import indicators
+from . import figures, indicators
 from .indicators import Area
 from .periods import months_of
 
@@ -52,7 +52,7 @@ def collect(city, period, progress=lambda share: None):
     items = list(indicators.in_order())
     values = {}
     for index, column in enumerate(columns, start=1):
-        values[column.param] = indicators.evaluate(items, city, column, areas) if areas else {}
+        values[column.param] = figures.evaluate(items, city, column, areas) if areas else {}
         progress(index / len(columns))
     return {"areas": areas, "columns": columns, "values": values, "period": period, "city": city}
 

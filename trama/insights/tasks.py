@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from django_tasks import task
 
-from . import periods, reports
+from . import figures, periods, reports
 from .models import Report
 
 log = logging.getLogger(__name__)
@@ -35,3 +35,17 @@ def build_report(report_id):
         _update(report_id, status=Report.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
         return
     _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())
+
+
+@task()
+def refresh_figures(city_id, period, language, areas, keys):
+    """Compute again the stored figures that `figures.evaluate` found out of date. Running it twice
+    stores the same figures twice: harmless."""
+    from trama.territory.models import City
+
+    city = City.objects.filter(pk=city_id).first()
+    if city is None:
+        return
+    with override(language or "it"):
+        figures.recompute(city, periods.parse(period), figures.areas_from_json(areas), keys)
+    figures.forget_old_changes()

@@ -53,9 +53,9 @@ def dashboard(request):
         return _bad_request(request, str(error))
     city = city_of(request.user)
     areas = queries.areas_for(request.user, city)
+    goals, stored = queries.dashboard_and_time(city, period, areas) if areas else ([], None)
     context = {
-        "period": period, "choices": periods.choices(), "areas": areas,
-        "goals": queries.dashboard(city, period, areas) if areas else [],
+        "period": period, "choices": periods.choices(), "areas": areas, "goals": goals, "figures": stored,
         "map_item": shown, "map_rows": queries.map_rows(city, shown, period, queries.neighbourhood_areas(request.user, city)),
         "indicators": indicators.by_goal(), "city": city,
     }

@@ -13,7 +13,7 @@ from trama.initiatives.models import (
     StageTransition,
 )
 from trama.market.models import Contribution, Match, Need, Offer
-from trama.insights import indicators, periods
+from trama.insights import figures, indicators, periods
 from trama.insights.indicators import Area
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.territory.models import City
@@ -205,7 +205,7 @@ def test_the_indicators_of_new_themes_have_figures():
     generate(residents=10_000, years=2)
     city = City.objects.get()
     area = Area("city", "città", frozenset(city.neighbourhoods.values_list("pk", flat=True)))
-    values = indicators.evaluate([indicators.REGISTRY["g6_themes"], indicators.REGISTRY["g6_outside"]], city,
+    values = figures.evaluate([indicators.REGISTRY["g6_themes"], indicators.REGISTRY["g6_outside"]], city,
                                  periods.Period("year", 2025), [area])
     assert values["g6_themes"]["city"].value == 11
     # Solitudine, digitale and giovani are outside; trasporti has no category yet: about 4 texts in 11.

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from trama.attention import services as attention
@@ -73,14 +72,6 @@ def send_signal():
         return attention.send_signal(by=antenna.account, neighbourhood=where, text=text, created_at=at(day))
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Indicators of closed periods are cached: no test may read another's numbers."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # -- rows of the collective, initiatives and themes apps, made with the ORM at fixed dates ------

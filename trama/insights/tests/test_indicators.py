@@ -7,7 +7,7 @@ from trama.attention import services as attention
 from trama.attention.models import Antenna
 from trama.market import services as market
 from trama.people.models import Organisation, Person, Role
-from trama.insights import indicators, periods
+from trama.insights import figures, indicators, periods
 from trama.insights.queries import areas_for
 
 from .conftest import at
@@ -22,7 +22,7 @@ def coordinator(users):
 
 
 def values(key, city, period, areas):
-    return indicators.evaluate([indicators.REGISTRY[key]], city, period, areas)[key]
+    return figures.evaluate([indicators.REGISTRY[key]], city, period, areas)[key]
 
 
 def by_name(result, areas):
@@ -170,7 +170,7 @@ def test_people_reached_by_the_network_and_unknown_to_the_services(coordinator, 
 
 def test_every_indicator_says_no_data_yet_when_its_source_is_empty(coordinator, city, neighbourhood, other_neighbourhood):
     areas = areas_for(coordinator, city)
-    results = indicators.evaluate(list(indicators.REGISTRY.values()), city, periods.current(), areas)
+    results = figures.evaluate(list(indicators.REGISTRY.values()), city, periods.current(), areas)
     for key, per_area in results.items():
         for value in per_area.values():
             assert value.value is None and value.reason, key

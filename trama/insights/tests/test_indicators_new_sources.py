@@ -7,7 +7,7 @@ import pytest
 
 from trama.collective.models import Decision, Meeting
 from trama.initiatives.models import Initiative
-from trama.insights import indicators, periods
+from trama.insights import figures, indicators, periods
 from trama.insights.queries import areas_for
 from trama.market import services as market
 from trama.people.models import Role
@@ -25,7 +25,7 @@ def areas(users, city, neighbourhood, other_neighbourhood):
 
 
 def get(key, city, areas, period=Q1_2025):
-    result = indicators.evaluate([indicators.REGISTRY[key]], city, period, areas)[key]
+    result = figures.evaluate([indicators.REGISTRY[key]], city, period, areas)[key]
     return {area.label: result[area.key] for area in areas}
 
 

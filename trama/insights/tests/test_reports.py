@@ -4,11 +4,10 @@ import zipfile
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from trama.insights import periods, reports
+from trama.insights import figures, periods, reports
 from trama.insights.models import Report
 from trama.insights.periods import Period, parse
 from trama.insights.tasks import build_report
@@ -105,7 +104,7 @@ def _members(content):
 def _twice(client, kind):
     """Two builds of the same report, the second computing everything again (not from the cache)."""
     first = _requested(client, kind)
-    cache.clear()
+    figures.forget()
     second = _requested(client, kind)
     first.refresh_from_db()
     second.refresh_from_db()
