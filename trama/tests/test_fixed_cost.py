@@ -49,6 +49,23 @@ def test_a_signed_in_page_reads_only_the_session_and_the_account(client, users, 
     assert users[role].city.name in response.content.decode()
 
 
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.WORKER])
+def test_a_session_verified_with_a_second_factor_also_reads_its_device(client, users, role, settings):
+    """django-otp checks at every request that the device which verified the session still exists
+    and is confirmed, so that removing it ends the session's verification: one query, the third."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.TRAMA_REQUIRE_SECOND_FACTOR = True
+    device = TOTPDevice.objects.create(user=users[role], name="telefono", confirmed=True)
+    client.force_login(users[role])
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    _response, sql = tables_read(client)
+    assert len(sql) == 3 and '"otp_totp_totpdevice"' in sql[2]
+
+
 def test_an_anonymous_page_reads_only_the_city(client, city, settings):
     settings.TRAMA_CITY = city.slug
     response, sql = tables_read(client)
