@@ -177,14 +177,14 @@ class SignalDetail(AuditedRetrieve, generics.RetrieveAPIView):
 
     permission_required = "attention.view_signal"
     serializer_class = SignalDetailSerializer
-    queryset = Signal.objects.select_related("neighbourhood")
+    queryset = Signal.objects.select_related("neighbourhood").defer("neighbourhood__boundary")
     audit_reason = "segnalazione (API)"
 
 
 class SignalTriage(generics.GenericAPIView):
     permission_required = {"*": "attention.triage_signal"}
     serializer_class = TriageSerializer
-    queryset = Signal.objects.select_related("neighbourhood")
+    queryset = Signal.objects.select_related("neighbourhood").defer("neighbourhood__boundary")
 
     @extend_schema(request=TriageSerializer, responses={200: SignalDetailSerializer})
     def post(self, request, pk):

@@ -22,7 +22,7 @@ def signal_queue(user, status="open"):
     `status` is "open", "all" or one Signal.Status. A fixed number of queries
     whatever the number of rows.
     """
-    signals = signals_visible_to(user).select_related("neighbourhood", "place", "assigned_to")
+    signals = signals_visible_to(user).select_related("neighbourhood", "place", "assigned_to").defer("neighbourhood__boundary")
     if status == "open":
         signals = signals.filter(status__in=Signal.OPEN)
     elif status in Signal.Status.values:
@@ -32,7 +32,7 @@ def signal_queue(user, status="open"):
 
 def signals_sent_by(user):
     """An antenna's own signals, newest first: what they may know is only their status."""
-    return SIGNALS_SENT.visible_to(user).select_related("neighbourhood").order_by("-created_at", "-pk")
+    return SIGNALS_SENT.visible_to(user).select_related("neighbourhood").defer("neighbourhood__boundary").order_by("-created_at", "-pk")
 
 
 def merge_candidates(signal):
@@ -45,11 +45,11 @@ def merge_candidates(signal):
 
 
 def outreach_visible_to(user):
-    return OUTREACH.visible_to(user).select_related("neighbourhood", "assigned_to", "signal")
+    return OUTREACH.visible_to(user).select_related("neighbourhood", "assigned_to", "signal").defer("neighbourhood__boundary")
 
 
 def encounters_visible_to(user):
-    return ENCOUNTERS.visible_to(user).select_related("neighbourhood", "worker", "person")
+    return ENCOUNTERS.visible_to(user).select_related("neighbourhood", "worker", "person").defer("neighbourhood__boundary")
 
 
 def antennas_visible_to(user):

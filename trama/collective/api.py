@@ -152,7 +152,7 @@ def _readable_meetings(user):
         readable |= Q(pk__in=queries.meetings_visible_to(user).values("pk"))
     elif user.is_authenticated:
         readable |= Q(pk__in=queries.meetings_for_citizen(user).values("pk"))
-    return Meeting.objects.filter(readable).select_related("neighbourhood", "place")
+    return Meeting.objects.filter(readable).select_related("neighbourhood", "place").defer("neighbourhood__boundary")
 
 
 class MeetingList(generics.ListAPIView):
@@ -182,7 +182,7 @@ class MeetingDetail(generics.RetrieveAPIView):
 
     permission_required = "collective.read_meetings"
     serializer_class = MeetingSerializer
-    queryset = Meeting.objects.select_related("neighbourhood", "place", "group")
+    queryset = Meeting.objects.select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
     def retrieve(self, request, *args, **kwargs):
         meeting = self.get_object()

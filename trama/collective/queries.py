@@ -152,7 +152,7 @@ def _adjacency(neighbourhood_ids):
     from trama.territory.queries import adjacent_neighbourhoods
 
     out = {}
-    for n in Neighbourhood.objects.filter(pk__in=neighbourhood_ids):
+    for n in Neighbourhood.objects.with_boundary().filter(pk__in=neighbourhood_ids):
         out[n.pk] = adjacent_neighbourhoods(n) | {n.pk}
     return out
 
@@ -276,7 +276,7 @@ def suggestion_keys(suggestion):
 
 def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
     """Suggestions for staff in scope (open ones by default), biggest first. Constant queries."""
-    suggestions = SUGGESTIONS.visible_to(user).select_related("neighbourhood", "theme")
+    suggestions = SUGGESTIONS.visible_to(user).select_related("neighbourhood", "theme").defer("neighbourhood__boundary")
     if status:
         suggestions = suggestions.filter(status=status)
     return suggestions.order_by("-size", "-created_at", "-pk")
@@ -344,7 +344,7 @@ def invitable_people(suggestion, user):
 
 def groups_visible_to(user):
     """Workers: their neighbourhoods; coordinators: their city; citizens: the groups they belong to."""
-    return GROUPS.visible_to(user).select_related("neighbourhood")
+    return GROUPS.visible_to(user).select_related("neighbourhood").defer("neighbourhood__boundary")
 
 
 def group_list(user, status=""):
@@ -367,17 +367,17 @@ def current_members(group):
 
 def meetings_visible_to(user):
     """Meetings staff may open in full (attendance, minutes): their neighbourhoods or their city."""
-    return MEETINGS.visible_to(user).select_related("neighbourhood", "place", "group")
+    return MEETINGS.visible_to(user).select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
 
 def public_meetings(city):
     """Meetings anyone may read: only title, when, where and kind are shown of them."""
-    return Meeting.objects.filter(city=city, is_public=True).select_related("neighbourhood", "place").order_by("starts_at", "pk")
+    return Meeting.objects.filter(city=city, is_public=True).select_related("neighbourhood", "place").defer("neighbourhood__boundary").order_by("starts_at", "pk")
 
 
 def meetings_for_citizen(user):
     """The meetings of the groups a citizen belongs to."""
-    return MEETINGS_OF_MY_GROUPS.visible_to(user).select_related("neighbourhood", "place", "group")
+    return MEETINGS_OF_MY_GROUPS.visible_to(user).select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
 
 def upcoming(meetings, now=None, limit=5):
@@ -426,7 +426,7 @@ def groups_of_theme(theme):
     """Groups linked to a theme (directly, or born from a suggestion about it); no personal data."""
     return (
         Group.objects.filter(Q(themes=theme) | Q(suggestion__theme=theme)).distinct()
-        .select_related("neighbourhood").annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True))
+        .select_related("neighbourhood").defer("neighbourhood__boundary").annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True))
         .order_by("-created_at")
     )
 

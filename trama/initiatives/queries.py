@@ -18,7 +18,7 @@ def public_initiatives(city, neighbourhood=None, intervention_object=None):
     if intervention_object is not None:
         initiatives = initiatives.filter(intervention_object=intervention_object)
     return (
-        initiatives.select_related("intervention_object", "place", "place__neighbourhood")
+        initiatives.select_related("intervention_object", "place", "place__neighbourhood").defer("place__neighbourhood__boundary")
         .prefetch_related("neighbourhoods").order_by("name", "pk").distinct()
     )
 

@@ -218,7 +218,7 @@ def account_resend_invitation(request, pk, obj):
 def people_list(request):
     """The people of the worker's neighbourhoods (the coordinator's city), searchable."""
     q = request.GET.get("q", "")[:100]
-    people = search_people(people_visible_to(request.user).select_related("neighbourhood"), q)
+    people = search_people(people_visible_to(request.user).select_related("neighbourhood").defer("neighbourhood__boundary"), q)
     page = page_of(request, people.order_by("display_name", "pk"), 25)
     audit.record_page(request, Person, [person.pk for person in page.object_list], "elenco persone")
     response = render(request, "people/people.html", {"page": page, "q": q})

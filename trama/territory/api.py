@@ -50,7 +50,7 @@ class NeighbourhoodDetail(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary=_("Un quartiere (GeoJSON Feature)"))
     def get(self, request, pk):
-        neighbourhood = get_object_or_404(neighbourhoods_of(current_city()), pk=pk)
+        neighbourhood = get_object_or_404(neighbourhoods_of(current_city()).defer(None), pk=pk)
         self.check_object_permissions(request, neighbourhood)
         return Response(neighbourhood_feature(neighbourhood))
 
@@ -73,7 +73,7 @@ class PlaceDetail(generics.RetrieveAPIView):
     permission_required = "territory.view_place"
 
     def get_queryset(self):
-        return Place.objects.filter(neighbourhood__city=current_city()).select_related("neighbourhood")
+        return Place.objects.filter(neighbourhood__city=current_city()).select_related("neighbourhood").defer("neighbourhood__boundary")
 
 
 class PlaceCollection(APIView):

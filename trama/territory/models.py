@@ -22,6 +22,20 @@ class City(models.Model):
         return self.name
 
 
+class NeighbourhoodManager(models.Manager):
+    """Neighbourhoods without their boundary, which only maps and adjacency read: a real boundary is
+    tens of kilobytes of GeoJSON, and lists, form choices and the neighbourhoods of each offer load
+    neighbourhoods by the dozen. `with_boundary()` loads it; reading `boundary` on a neighbourhood
+    loaded without it costs one query. (A neighbourhood reached by `select_related` is loaded
+    whole: those pages read one per row.)"""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("boundary")
+
+    def with_boundary(self):
+        return super().get_queryset()
+
+
 class Neighbourhood(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name=_("città"))
     name = models.CharField(_("nome"), max_length=120)
@@ -31,6 +45,8 @@ class Neighbourhood(models.Model):
     boundary = models.JSONField(_("confine (GeoJSON)"), null=True, blank=True)
     boundary_is_approximate = models.BooleanField(_("confine approssimativo"), default=True)
     is_pilot = models.BooleanField(_("in sperimentazione"), default=False)
+
+    objects = NeighbourhoodManager()
 
     class Meta:
         verbose_name = _("quartiere")

@@ -32,7 +32,7 @@ def neighbourhoods_for(user):
 
 def public_places(city):
     return (
-        Place.objects.filter(neighbourhood__city=city, is_public=True).select_related("neighbourhood").order_by("name")
+        Place.objects.filter(neighbourhood__city=city, is_public=True).select_related("neighbourhood").defer("neighbourhood__boundary").order_by("name")
         if city
         else Place.objects.none()
     )
@@ -55,7 +55,8 @@ def neighbourhood_feature(n):
 
 
 def neighbourhoods_geojson(neighbourhoods):
-    """A FeatureCollection of the given neighbourhoods."""
+    """A FeatureCollection of the given neighbourhoods (a queryset: their boundaries are loaded with them)."""
+    neighbourhoods = neighbourhoods.defer(None)
     return {"type": "FeatureCollection", "features": [neighbourhood_feature(n) for n in neighbourhoods]}
 
 
@@ -110,7 +111,7 @@ def adjacent_neighbourhoods(neighbourhood, tolerance=0.002):
     if mine is None:
         return set()
     out = set()
-    for other in Neighbourhood.objects.filter(city_id=neighbourhood.city_id).exclude(pk=neighbourhood.pk).only("boundary"):
+    for other in Neighbourhood.objects.with_boundary().filter(city_id=neighbourhood.city_id).exclude(pk=neighbourhood.pk).only("boundary"):
         box = _bbox(other.boundary)
         if box and box[0] <= mine[2] + tolerance and mine[0] <= box[2] + tolerance and box[1] <= mine[3] + tolerance and mine[1] <= box[3] + tolerance:
             out.add(other.pk)

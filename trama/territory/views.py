@@ -9,7 +9,7 @@ from .queries import current_city, neighbourhoods_of, public_places
 @permission_required("territory.view_map")
 def map_page(request):
     city = current_city()
-    neighbourhoods = list(neighbourhoods_of(city).defer("boundary"))
+    neighbourhoods = list(neighbourhoods_of(city))
     context = {
         "city": city,
         "neighbourhoods": neighbourhoods,

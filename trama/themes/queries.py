@@ -35,7 +35,7 @@ def items_of_theme_for(user, theme):
     items = ITEMS.visible_to(user, items_of(theme))
     return items.annotate(confidence=F("tags__confidence"), origin=F("tags__origin")).order_by(
         F("tags__confidence").desc(nulls_first=True), "-written_at", "-pk"
-    ).select_related("neighbourhood")
+    ).select_related("neighbourhood").defer("neighbourhood__boundary")
 
 
 def examples_for(user, theme, count=EXAMPLES):
