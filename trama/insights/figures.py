@@ -44,6 +44,7 @@ class Figures:
     values: dict  # {indicator key: {area key: Value}}
     computed_at: object  # when the oldest of them was computed
     refreshing: bool  # a newer computation has been asked for
+    version: str = ""  # changes whenever any of them, or the areas, change: the key of what is drawn from them
 
 
 def evaluate(indicators, city, period, areas):
@@ -77,7 +78,10 @@ def figures(indicators, city, period, areas):
             values[row.indicator] = _decode(row.values)
     times = [row.computed_at for row in stored.values()] + ([now] if missing else [])
     refreshing = any(row.refresh_asked_at is not None and row.refresh_asked_at >= row.computed_at for row in stored.values())
-    return Figures({item.key: values[item.key] for item in indicators}, min(times), refreshing)
+    stamps = sorted((k, row.computed_at.isoformat()) for k, row in stored.items()) + [(item.key, now.isoformat()) for item in missing]
+    labels = [str(area.label) for area in areas]
+    version = hashlib.sha256(f"{key['areas']}|{labels}|{period.param}|{key['language']}|{stamps}".encode()).hexdigest()[:24]
+    return Figures({item.key: values[item.key] for item in indicators}, min(times), refreshing, version)
 
 
 def recompute(city, period, areas, keys, now=None):

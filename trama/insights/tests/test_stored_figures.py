@@ -26,10 +26,21 @@ def coordinator(client, users, neighbourhood, other_neighbourhood):
 
 
 def hours_in(response, area_key="city"):
+    """The hours given in `area_key`, as the view computed them and as the page shows them (the cards
+    are kept drawn: they must be drawn again when a figure changes)."""
+    import re
+
     for _goal, _label, rows in response.context["goals"]:
         for item, values in rows:
             if item.key == HOURS.key:
-                return {area.key: value.value for area, value in values}.get(area_key)
+                by_key = {area.key: (area, value.value) for area, value in values}
+                if area_key not in by_key:
+                    return None
+                area, value = by_key[area_key]
+                table = response.content.decode().split('data-testid="table-g1_hours"', 1)[1].split("</table>", 1)[0]
+                shown = re.search(r'<th scope="row">' + re.escape(str(area.label)) + r"</th>\s*<td>([^<]*)</td>", table)
+                assert shown and shown.group(1).strip() == HOURS.display(value), (shown, value)
+                return value
     raise AssertionError("g1_hours is not on the page")
 
 
