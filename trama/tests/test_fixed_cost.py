@@ -93,3 +93,47 @@ def test_each_account_sees_its_own_menu(client, users):
         assert 'href="/account/persone/"' not in citizen_client.get("/solo-impaginazione/").content.decode()
         assert users[Role.WORKER].username in worker_client.get("/solo-impaginazione/").content.decode()
         assert users[Role.WORKER].username not in citizen_client.get("/solo-impaginazione/").content.decode()
+
+
+def _menu(client, user):
+    from django.core.cache import cache
+
+    cache.clear()  # drawn for this account alone
+    client.force_login(user)
+    page = client.get("/solo-impaginazione/").content.decode()
+    return page[page.index('<ul class="navbar-nav">'):page.index("</ul>", page.index('<ul class="navbar-nav">'))]
+
+
+def test_the_menu_kept_drawn_per_role_is_the_same_for_every_account_of_that_role(client, users, make_user, neighbourhood,
+                                                                                  other_neighbourhood, organisation):
+    """The menu is cached under role, language and the antenna's permission to signal: accounts of one role
+    that differ in everything else (neighbourhoods, city, organisation, a person record) must draw the same
+    menu, or the key misses what makes them differ."""
+    from trama.attention.models import Antenna
+
+    Antenna.objects.create(account=users[Role.ANTENNA], kind=Antenna.Kind.PHARMACY)
+    suspended = make_user(Role.ANTENNA, [other_neighbourhood])
+    Antenna.objects.create(account=suspended, kind=Antenna.Kind.SHOP, active=False)
+    variants = {
+        Role.COORDINATOR: [users[Role.COORDINATOR], make_user(Role.COORDINATOR, city=None)],
+        Role.WORKER: [users[Role.WORKER], make_user(Role.WORKER, [neighbourhood, other_neighbourhood]), make_user(Role.WORKER)],
+        Role.PARTNER: [users[Role.PARTNER], make_user(Role.PARTNER)],  # the first is a member of `organisation`
+        Role.ANTENNA: [users[Role.ANTENNA], make_user(Role.ANTENNA, [other_neighbourhood])],
+        Role.CITIZEN: [users[Role.CITIZEN], make_user(Role.CITIZEN)],
+    }
+    for role, accounts in variants.items():
+        menus = {_menu(client, account) for account in accounts}
+        assert len(menus) == 1, role
+    # The one thing besides the role: a suspended antenna is not offered "Segnala".
+    assert "Segnala" in _menu(client, users[Role.ANTENNA]) and "Segnala" not in _menu(client, suspended)
+
+
+def test_a_suspended_antenna_loses_segnala_on_her_next_page_though_the_menu_is_kept_drawn(client, users):
+    from trama.attention.models import Antenna
+
+    antenna = Antenna.objects.create(account=users[Role.ANTENNA], kind=Antenna.Kind.PHARMACY)
+    client.force_login(users[Role.ANTENNA])
+    assert ">Segnala<" in client.get("/solo-impaginazione/").content.decode()
+    antenna.active = False
+    antenna.save(update_fields=["active"])
+    assert ">Segnala<" not in client.get("/solo-impaginazione/").content.decode()
