@@ -12,11 +12,11 @@ import io
 import zipfile
 from datetime import datetime
 
-import matplotlib
 from openpyxl.writer.excel import ExcelWriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.pdf import add_fonts
 from trama.privacy.suppression import default_threshold
 from trama.spreadsheets import protect_workbook
 from trama.territory.queries import neighbourhoods_of
@@ -25,7 +25,6 @@ from . import figures, indicators
 from .indicators import Area
 from .periods import months_of
 
-FONT_DIR = f"{matplotlib.get_data_path()}/fonts/ttf"
 
 
 def areas_of(city):
@@ -213,8 +212,7 @@ def build_pdf(data, progress=lambda share: None):
 
     pdf = FPDF(format="A4")
     pdf.set_creation_date(timezone.make_aware(datetime(2000, 1, 1)))
-    pdf.add_font("DejaVu", "", f"{FONT_DIR}/DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", f"{FONT_DIR}/DejaVuSans-Bold.ttf")
+    add_fonts(pdf)
     pdf.set_title(_("Indicatori del programma") + f" · {period.label}")
     pdf.set_author("Trama")
     pdf.set_auto_page_break(True, margin=15)

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trama.access import COORDINATOR, WORKER, role_of
+from trama.pdf import add_fonts
 
 from . import audit
 from .models import DataExport
@@ -215,12 +216,9 @@ def build_pdf(record, person, progress=lambda share: None):
     """The record as a PDF in Italian: what we hold, why, since when, and who saw it."""
     from fpdf import FPDF, XPos, YPos
 
-    from trama.insights.reports import FONT_DIR
-
     pdf = FPDF(format="A4")
     pdf.set_creation_date(timezone.make_aware(datetime(2000, 1, 1)))
-    pdf.add_font("DejaVu", "", f"{FONT_DIR}/DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", f"{FONT_DIR}/DejaVuSans-Bold.ttf")
+    add_fonts(pdf)
     pdf.set_title(_("I dati personali che Trama conserva"))
     pdf.set_author("Trama")
     pdf.set_auto_page_break(True, margin=15)

@@ -5,7 +5,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trama.permissions import permission_required
 from trama.shortcuts import keyset_page
-from trama.territory.queries import current_city
 
 from . import exports
 from .models import AuditEntry, DataExport
@@ -14,7 +13,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 def notice(request):
-    return render(request, "privacy/notice.html", {"city": current_city()})
+    return render(request, "privacy/notice.html")  # the city comes from the context processor
 
 
 @permission_required("privacy.view_audit")
