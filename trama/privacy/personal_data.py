@@ -10,6 +10,7 @@ declare(
     purpose=_("Sapere chi ha letto o modificato dati personali, e quando"),
     basis=BASIS_SECURITY, retention=KEPT_AUDIT, months=60,
     texts=["reason", "path"],
+    # actor_label holds the account's pseudonymous id, never its username (audit._entry).
     erase=Erase.keep("The log is append-only; it names accounts by their pseudonymous id and records the erasure itself."),
 )
 declare(
