@@ -158,6 +158,9 @@ NOT_READS = {
     "collective:member_add": FORM,
     "collective:member_remove": FORM,
     "collective:decision_market": FORM,
+    "privacy:erasure_person": FORM,
+    "privacy:erasure_mine": "the citizen's own record, found to ask for its erasure: the form shows none of it",
+    "privacy:erasure": "a request names the person by id only; the person is loaded to know who may decide",
 }
 
 
