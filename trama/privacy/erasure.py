@@ -136,7 +136,7 @@ def carry_out(erasure_id):
     The row lock makes a second run wait for the first and then find the request done.
     """
     with transaction.atomic():
-        erasure = ErasureRequest.objects.select_for_update().select_related("person", "decided_by").get(pk=erasure_id)
+        erasure = ErasureRequest.objects.select_for_update(of=("self",)).select_related("person", "decided_by").get(pk=erasure_id)
         if erasure.status not in (ErasureRequest.Status.CONFIRMED, ErasureRequest.Status.RUNNING):
             return False
         erase_person(erasure.person, by=erasure.decided_by)
