@@ -100,7 +100,8 @@ def _ask_erasure(request, person, mine):
             messages.success(request, _("Richiesta di cancellazione registrata: il coordinamento la confermerà o dirà perché no."))
             return redirect("privacy:erasure", pk=obj.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "person": person, "mine": mine, "open_request": erasure.open_request_of(person)}
+    context = {"form": form, "person": person, "mine": mine, "open_request": erasure.open_request_of(person),
+               "refused": ErasureRequest.objects.filter(person=person, status=ErasureRequest.Status.REFUSED).first()}
     return render(request, "privacy/erasure_request.html", context, status=status)
 
 

@@ -234,6 +234,8 @@ def test_a_refusal_needs_its_reason(make_person, coordinator, client):
     request.refresh_from_db()
     assert response.status_code == 302 and request.status == ErasureRequest.Status.REFUSED
     assert "Obbligo di conservazione" in client.get(reverse("privacy:erasure", args=[request.pk])).content.decode()
+    # Whoever asks again reads why the last request was refused.
+    assert "Obbligo di conservazione" in client.get(reverse("privacy:erasure_person", args=[request.person_id])).content.decode()
 
 
 def test_confirming_needs_the_tick(make_person, coordinator, client):
