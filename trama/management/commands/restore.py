@@ -121,7 +121,7 @@ class Command(BaseCommand):
         except DatabaseError as error:
             raise CommandError(_(
                 "Il database è stato ripristinato ma le cancellazioni fatte dopo il backup non sono state riapplicate "
-                "(%(error)s): esegui manage.py migrate e poi di nuovo manage.py restore."
+                "(%(error)s): esegui manage.py migrate e poi manage.py reapply_erasures."
             ) % {"error": error}) from error
         self.stdout.write(_("Cancellazioni riapplicate dopo il backup: %(n)d.") % {"n": len(erased)})
 

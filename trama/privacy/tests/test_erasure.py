@@ -354,3 +354,21 @@ def test_a_decided_request_cannot_be_decided_again(make_person, coordinator, cli
     response = client.post(reverse("privacy:erasure_decide", args=[request.pk]), {"decision": "confirm", "confirm": "on"})
     assert response.status_code == 400 and "già stato deciso" in response.content.decode()
     assert Person.objects.get(pk=request.person_id).anonymised_at is None
+
+
+def test_reapply_erasures_erases_again_whom_the_ledger_names_and_no_one_else(make_person):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    gino, lia = make_person(name="Gino"), make_person(name="Lia")
+    erasure.write_to_ledger(gino.pk, timezone.now())
+    erasure.write_to_ledger(999_999, timezone.now())  # someone the database does not hold
+    out = StringIO()
+    call_command("reapply_erasures", operator="mario.rossi", stdout=out)
+    assert "Cancellazioni riapplicate: 1." in out.getvalue()
+    gino.refresh_from_db()
+    lia.refresh_from_db()
+    assert gino.anonymised_at is not None and lia.anonymised_at is None
+    assert erasure.ledger_entries()[0][0] == gino.pk and len(erasure.ledger_entries()) == 2  # nothing written twice
