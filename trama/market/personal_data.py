@@ -38,7 +38,7 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["proposed_by"], texts=["outcome", "need_feedback", "offer_feedback"],
     # The other side is told the match ended (it reads «Annullato»), without a reason.
-    erase=Erase.call("trama.market.services.erase_matches", "Active matches cancelled; outcome and comments emptied."),
+    erase=Erase.call("trama.market.services.erase_matches", "Active matches cancelled; outcome, comments and reasons emptied."),
 )
 declare(
     "market.Contribution",

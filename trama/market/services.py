@@ -451,7 +451,7 @@ def erase_needs(needs, person):
 
 
 def erase_matches(matches, person):
-    """End the active matches of an erased person and empty every match's comments.
+    """End the active matches of an erased person and empty every match's comments and reasons.
 
     The other side finds the match «Annullato» on their page, with no reason given; a unit the
     match held goes back to the offer, and the other side's need waits for another offer.
@@ -463,4 +463,5 @@ def erase_matches(matches, person):
             offer.save(update_fields=["taken", "status"])
         match.save(update_fields=["status", "closed_at", "updated_at"])
         _reopen_need_if_idle(match.need_id)
-    matches.update(outcome="", need_feedback="", offer_feedback="")
+    # The reasons name the words the need and the offer have in common: the person's words too.
+    matches.update(outcome="", need_feedback="", offer_feedback="", reasons=[])

@@ -26,7 +26,7 @@ FULL_NAME = f"{FIRST_NAME} {LAST_NAME}"
 # One marker per text about the person: none may be left anywhere once they are erased.
 MARKERS = {
     "need": "zqneed cerco compagnia", "offer_title": "zqoffertitle ripetizioni", "offer": "zqoffer matematica",
-    "outcome": "zqoutcome bene", "feedback": "zqfeedback grazie", "contribution": "zqcontribution due ore",
+    "outcome": "zqoutcome bene", "reasons": "zqreasons matematica", "feedback": "zqfeedback grazie", "contribution": "zqcontribution due ore",
     "signal": "zqsignal sembra solo", "outcome_note": "zqoutcomenote preso in carico", "plan": "zqplan passare al mercato",
     "result": "zqresult trovato", "encounter": "zqencounter parlato a lungo",
     "commitments": "zqcommitments annaffiare", "erasure_reason": "zqerasure chiesta al telefono",
@@ -56,7 +56,8 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
                                  description=MARKERS["offer"])
     offer.neighbourhoods.add(neighbourhood)
     other_need = Need.objects.create(person=make_person(name="Lia"), text="Aiuto compiti", **hood)
-    Match.objects.create(need=other_need, offer=offer, outcome=MARKERS["outcome"], offer_feedback=MARKERS["feedback"])
+    Match.objects.create(need=other_need, offer=offer, outcome=MARKERS["outcome"], offer_feedback=MARKERS["feedback"],
+                         reasons=[f"Parole in comune: {MARKERS['reasons']}."])
     Contribution.objects.create(kind=first(Contribution.Kind), quantity=2, value_eur=30, person=gino, sector="third_sector",
                                 on=date(2025, 5, 10), note=MARKERS["contribution"], **hood)
     antenna = Antenna.objects.create(account=account, kind=first(Antenna.Kind))
