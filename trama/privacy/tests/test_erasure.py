@@ -7,7 +7,6 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import connection, models
-from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
