@@ -90,7 +90,8 @@ def request_erasure(user, person, reason="", path=""):
 def confirm(user, erasure, path=""):
     """A coordinator confirms the request: the erasure is queued for the background worker.
 
-    A request whose erasure failed may be confirmed again (the retry).
+    A request whose erasure failed may be confirmed again (the retry), and so may one still
+    queued or running (its worker may have been stopped halfway): running it twice is harmless.
     """
     from .tasks import run_erasure
 
@@ -116,7 +117,8 @@ def _decide(user, erasure, status, refusal_reason="", path=""):
     if not may_decide(user, erasure.person):
         raise PermissionDenied(_("Solo il coordinamento può decidere su questa richiesta."))
     current = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
-    allowed = {ErasureRequest.Status.PENDING} | ({ErasureRequest.Status.FAILED} if status == ErasureRequest.Status.CONFIRMED else set())
+    retry = {ErasureRequest.Status.FAILED, ErasureRequest.Status.CONFIRMED, ErasureRequest.Status.RUNNING}
+    allowed = {ErasureRequest.Status.PENDING} | (retry if status == ErasureRequest.Status.CONFIRMED else set())
     if current.status not in allowed:
         raise ValidationError(_("Su questa richiesta è già stato deciso: %(status)s.") % {"status": current.get_status_display()},
                               code="decided")

@@ -169,6 +169,18 @@ def test_running_the_erasure_twice_is_harmless(everywhere, coordinator, django_c
     assert AuditEntry.objects.filter(action=AuditEntry.Action.ERASURE, object_type="people.person").count() == 1
 
 
+def test_an_erasure_left_running_by_a_stopped_worker_can_be_queued_again(everywhere, coordinator, client,
+                                                                         django_capture_on_commit_callbacks):
+    request = ErasureRequest.objects.create(person=everywhere, requested_by=coordinator, status=ErasureRequest.Status.RUNNING)
+    client.force_login(coordinator)
+    assert "Rimetti in coda la cancellazione" in client.get(reverse("privacy:erasure", args=[request.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:erasure_decide", args=[request.pk]), {"decision": "confirm", "confirm": "on"})
+    request.refresh_from_db()
+    assert request.status == ErasureRequest.Status.DONE
+    assert left_behind([PSEUDONYM, *MARKERS.values()]) == []
+
+
 def test_a_failed_erasure_can_be_confirmed_again(everywhere, coordinator, monkeypatch, django_capture_on_commit_callbacks):
     last = list(registry)[-1]
     monkeypatch.setitem(registry.declarations, last.label, dataclasses.replace(last, erase=Erase.call(f"{__name__}.explode", "")))
