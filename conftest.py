@@ -28,6 +28,13 @@ def fresh_market_index():
     forget_indexes()
 
 
+@pytest.fixture(autouse=True)
+def erasure_ledger_of_the_test(settings, tmp_path):
+    """The ledger of erasures (outside the database) is a file of each test's own, never var/'s."""
+    settings.TRAMA_ERASURE_LEDGER = tmp_path / "erasures.jsonl"
+    return settings.TRAMA_ERASURE_LEDGER
+
+
 @pytest.fixture
 def city(db):
     return City.objects.create(name="Città di prova", slug="prova", centre_lat=44.80, centre_lon=10.33)

@@ -5,6 +5,7 @@ Runs on the configured database: PostgreSQL (pg_dump/pg_restore) in CI, SQLite o
 
 import hashlib
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -12,10 +13,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from trama.attention.models import Signal
-from trama.market.models import Offer
-from trama.people.models import Person
-from trama.privacy import audit
-from trama.privacy.models import AuditEntry
+from trama.market.models import Need, Offer
+from trama.people.models import Person, Role
+from trama.privacy import audit, erasure
+from trama.privacy.models import AuditEntry, ErasureRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the tools run in other processes: data must be committed
 
@@ -108,3 +109,40 @@ def test_restore_records_itself_and_what_the_log_held_before_in_the_restored_log
     # The entries written after the backup are gone, and the restore entry says how many there were.
     assert AuditEntry.objects.count() == 2 and entry.pk > last.pk
     assert entry.at >= last.at
+
+
+def test_restoring_a_backup_taken_before_an_erasure_erases_the_person_again(tmp_path, make_person, make_user, coordinator,
+                                                                             city, neighbourhood):
+    gino = make_person(name="Ginozq", account=make_user(Role.CITIZEN))
+    Need.objects.create(person=gino, city=city, neighbourhood=neighbourhood, text="zqneed cerco compagnia")
+    lia = make_person(name="Lia")
+    backup = tmp_path / "prima-della-cancellazione.sqlite3"
+    call_command("backup", output=str(backup), stdout=io.StringIO())
+    erasure.confirm(coordinator, ErasureRequest.objects.create(person=gino, requested_by=coordinator))
+    assert Person.objects.get(pk=gino.pk).anonymised_at is not None
+    # The ledger outside the database: the pseudonymous id and the date, no name.
+    ledger = erasure.ledger_path().read_text()
+    assert [set(json.loads(line)) for line in ledger.splitlines()] == [{"person", "erased_at"}]
+    assert "Ginozq" not in ledger and oct(erasure.ledger_path().stat().st_mode & 0o777) == oct(0o600)
+
+    out = io.StringIO()
+    call_command("restore", str(backup), interactive=False, operator="mario.rossi", stdout=out)
+
+    gino = Person.objects.get(pk=gino.pk)
+    assert gino.anonymised_at is not None and gino.display_name == f"cancellata-{gino.pk}"
+    assert Need.objects.get(person=gino).text == "" and not gino.account.is_active
+    assert Person.objects.get(pk=lia.pk).display_name == "Lia"
+    assert "Cancellazioni riapplicate dopo il backup: 1." in out.getvalue()
+    again = AuditEntry.objects.get(action=AuditEntry.Action.ERASURE, object_id=str(gino.pk))
+    assert again.reason == erasure.REAPPLIED_REASON and again.actor_label == "mario.rossi (manage.py restore)"
+
+
+def test_restoring_a_backup_taken_after_an_erasure_reapplies_nothing(tmp_path, make_person, coordinator):
+    gino = make_person(name="Ginozq")
+    erasure.confirm(coordinator, ErasureRequest.objects.create(person=gino, requested_by=coordinator))
+    backup = tmp_path / "dopo.sqlite3"
+    call_command("backup", output=str(backup), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("restore", str(backup), interactive=False, stdout=out)
+    assert "Cancellazioni riapplicate dopo il backup: 0." in out.getvalue()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.ERASURE, object_id=str(gino.pk)).count() == 1

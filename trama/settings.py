@@ -288,6 +288,10 @@ TRAMA_SIGNAL_RETENTION_DAYS = int(os.environ.get("TRAMA_SIGNAL_RETENTION_DAYS", 
 # A copy of a person's data (privacy.DataExport) can be downloaded once, for this many hours after it is ready.
 TRAMA_PRIVACY_EXPORT_HOURS = int(os.environ.get("TRAMA_PRIVACY_EXPORT_HOURS", 72))
 
+# The ledger of erasures done (pseudonymous ids and dates, one JSON line each), kept outside the
+# database so that `manage.py restore` re-applies them: keep it out of the database's backups.
+TRAMA_ERASURE_LEDGER = Path(os.environ.get("TRAMA_ERASURE_LEDGER", VAR_DIR / "erasures.jsonl"))
+
 # Groups: how many people with a similar situation make the system propose to convene one.
 TRAMA_GROUP_THRESHOLD = int(os.environ.get("TRAMA_GROUP_THRESHOLD", 5))
 

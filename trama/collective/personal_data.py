@@ -27,15 +27,18 @@ declare(
     purpose=_("I gruppi di cui la persona fa parte"),
     basis=BASIS_CONSENT, retention=KEPT_WHILE_ACTIVE,
     actors=["consent_recorded_by"],
-    erase=Erase.delete(),
+    # A count, not a name: the row stays on the emptied record, so the group's size and the share of
+    # needs brought into a group (G4) of closed periods stay the same.
+    erase=Erase.keep("The person's record is emptied of names and contacts: the membership only counts."),
 )
 declare(
     "collective.Meeting",
-    subject=["attendees"],
-    purpose=_("Gli incontri di gruppo e i tavoli di quartiere a cui la persona ha partecipato"),
+    subject=["attendees"], mentions=["agenda", "minutes"],
+    purpose=_("Gli incontri di gruppo e i tavoli di quartiere a cui la persona ha partecipato o che la nominano"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["created_by"], texts=["agenda", "minutes"],
-    erase=Erase.remove("attendees"),  # attendance_count keeps the number present
+    erase=Erase.call("trama.collective.services.erase_from_meetings",
+                     "Out of the attendees, attendance_count keeping the number present; the name taken out of agenda and minutes."),
 )
 declare(
     "collective.Decision",
@@ -43,7 +46,7 @@ declare(
     purpose=_("Le decisioni degli incontri affidate alla persona"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     texts=["text"],
-    erase=Erase.anonymise(blank=["owner_name"], unlink=["owner"]),
+    erase=Erase.anonymise(blank=["owner_name"], unlink=["owner"], scrub=["text"]),
 )
 not_about_people("collective.Group", actors=["facilitator", "created_by"], texts=["purpose", "closing_note"],
                  reason="A group's aim and closing note describe the group; its members are Membership rows.")

@@ -11,6 +11,7 @@ from trama.access import works_in
 from trama.people.models import Consent
 from trama.people.rules import PEOPLE
 from trama.privacy import audit
+from trama.privacy.registry import scrub_names
 from trama.territory.models import City
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh, TransitionError
@@ -307,3 +308,20 @@ def open_in_market(decision, *, side, person, text, by, kind="time"):
     decision.save(update_fields=["need", "offer"])
     return decision
 
+
+
+# -- erasure (called by the privacy app through the registry: collective/personal_data.py) ------
+
+def erase_from_meetings(meetings, person):
+    """An erased person's attendance becomes a count, and the agendas and minutes no longer name them.
+
+    `attendance_count` keeps at least the number of people present with a name before the
+    person leaves the list, so the meeting's attendance (and the indicators) stay the same.
+    """
+    for meeting in meetings.prefetch_related("attendees"):
+        named = [p.pk for p in meeting.attendees.all()]
+        fields = {"agenda": scrub_names(meeting.agenda, person), "minutes": scrub_names(meeting.minutes, person)}
+        if person.pk in named:
+            fields["attendance_count"] = max(meeting.attendance_count or 0, len(named))
+            meeting.attendees.remove(person.pk)
+        Meeting.objects.filter(pk=meeting.pk).update(**fields)

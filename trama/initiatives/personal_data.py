@@ -15,7 +15,8 @@ declare(
     subject=["person"],
     purpose=_("Le iniziative a cui la persona partecipa"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
-    erase=Erase.delete(),  # participant_count keeps the number
+    # The row stays on the emptied record: the participants (G5) of closed periods count people by id.
+    erase=Erase.keep("The person's record is emptied of names and contacts: the participation only counts."),
 )
 declare(
     "initiatives.AgreementParty",
@@ -23,7 +24,8 @@ declare(
     purpose=_("I patti di collaborazione firmati dalla persona a suo nome"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     texts=["commitments"],
-    erase=Erase.anonymise(blank=["name"]),
+    # What a citizen committed to, under their name, is about them: it goes with the name.
+    erase=Erase.anonymise(blank=["name", "commitments"]),
 )
 not_about_people("initiatives.Initiative", actors=["lead_worker", "created_by"], texts=["description", "how_to_join"],
                  reason="Public description of an activity; its participants are Participation rows.")

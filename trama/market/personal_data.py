@@ -18,8 +18,9 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["created_by"], texts=["description", "search_tokens"],
     hidden=["search_tokens"],  # a copy of the title and description, for search
-    # Kept without words for the matches and contributions that point at them.
-    erase=Erase.anonymise(blank=["title", "description", "search_tokens"], unlink=["person"]),
+    # Kept without words, and withdrawn, for the matches and contributions that point at them; still the
+    # (emptied) person's, so that "who gives and receives" of closed periods does not change.
+    erase=Erase.call("trama.market.services.erase_offers", "Title and description emptied, the offer withdrawn."),
 )
 declare(
     "market.Need",
@@ -28,7 +29,7 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["created_by"], texts=["text", "search_tokens"],
     hidden=["search_tokens"],  # a copy of the text, for search
-    erase=Erase.anonymise(blank=["text", "search_tokens"]),
+    erase=Erase.call("trama.market.services.erase_needs", "Words emptied; a need still waiting is withdrawn."),
 )
 declare(
     "market.Match",
@@ -36,7 +37,8 @@ declare(
     purpose=_("Gli abbinamenti tra richieste e offerte, e come sono andati"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["proposed_by"], texts=["outcome", "need_feedback", "offer_feedback"],
-    erase=Erase.anonymise(blank=["outcome", "need_feedback", "offer_feedback"]),
+    # The other side is told the match ended (it reads «Annullato»), without a reason.
+    erase=Erase.call("trama.market.services.erase_matches", "Active matches cancelled; outcome, comments and reasons emptied."),
 )
 declare(
     "market.Contribution",
@@ -44,7 +46,8 @@ declare(
     purpose=_("Il registro dei contributi dati (ore, beni, spazi, euro)"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_LEDGER, months=24,
     actors=["recorded_by"], texts=["note"],
-    # The amounts stay, anonymous, so that the indicators of closed periods do not change.
-    erase=Erase.anonymise(blank=["note"], unlink=["person"]),
+    # The amounts stay, on the emptied record (a number, no name), so that the indicators of closed
+    # periods do not change: "collaborators" counts givers by their id.
+    erase=Erase.anonymise(blank=["note"]),
 )
 not_about_people("market.Rate", actors=["updated_by"], reason="A rate of the ledger; the link names the coordinator who set it.")

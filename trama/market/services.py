@@ -434,3 +434,34 @@ def claim_draft(request, user):
     made = publish_draft(draft, person=person, by=user)
     discard_draft(request.session)
     return made
+
+
+# -- erasure (called by the privacy app through the registry: market/personal_data.py) ----------
+
+def erase_offers(offers, person):
+    """Empty the words of an erased person's offers and withdraw them; the rows stay for the matches and the ledger."""
+    # updated_at moves, so the ranking index (which follows it) forgets the words too.
+    offers.update(title="", description="", search_tokens="", status=Offer.Status.WITHDRAWN, updated_at=timezone.now())
+
+
+def erase_needs(needs, person):
+    """Empty the words of an erased person's needs and withdraw the ones still waiting: no one brokers them any more."""
+    needs.filter(status__in=[Need.Status.OPEN, Need.Status.BROKERING]).update(status=Need.Status.WITHDRAWN)
+    needs.update(text="", search_tokens="", updated_at=timezone.now())
+
+
+def erase_matches(matches, person):
+    """End the active matches of an erased person and empty every match's comments and reasons.
+
+    The other side finds the match «Annullato» on their page, with no reason given; a unit the
+    match held goes back to the offer, and the other side's need waits for another offer.
+    """
+    for match in matches.select_for_update().filter(status__in=Match.ACTIVE):
+        if match.cancel():
+            offer = Offer.objects.select_for_update().get(pk=match.offer_id)
+            offer.release_unit()
+            offer.save(update_fields=["taken", "status"])
+        match.save(update_fields=["status", "closed_at", "updated_at"])
+        _reopen_need_if_idle(match.need_id)
+    # The reasons name the words the need and the offer have in common: the person's words too.
+    matches.update(outcome="", need_feedback="", offer_feedback="", reasons=[])

@@ -149,16 +149,16 @@ def erase_people(people, person):
     """Empty the names and contacts of `people` (a person's own record); keep the pseudonymous id.
 
     `anonymised_at` says when, so the record can say "dati cancellati il …"; the rows that point at
-    the person stay pointed at an empty record, and the aggregates do not change.
+    the person stay pointed at an empty record, and the aggregates do not change. Whether the
+    person was known to the services stays too, without a name: the reach beyond the mandate (G6)
+    of closed periods counts it.
     """
     now = timezone.now()
     for row in people:
         row.display_name = f"cancellata-{row.pk}"
         row.first_name = row.last_name = row.phone = row.email = ""
-        row.known_to_services = None
-        row.anonymised_at = now
-        row.save(update_fields=["display_name", "first_name", "last_name", "phone", "email", "known_to_services",
-                                "anonymised_at"])
+        row.anonymised_at = row.anonymised_at or now
+        row.save(update_fields=["display_name", "first_name", "last_name", "phone", "email", "anonymised_at"])
 
 
 def erase_accounts(accounts, person):

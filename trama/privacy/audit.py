@@ -26,13 +26,19 @@ def _entry(actor, action, obj=None, *, reason="", path="", object_type="", objec
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     return AuditEntry(
         actor=actor if authenticated else None,
-        actor_label=(actor.get_username() if authenticated else actor_label or "anonimo")[:150],
+        actor_label=(pseudonym_of(actor) if authenticated else actor_label or "anonimo")[:150],
         action=action,
         object_type=object_type[:100],
         object_id=str(object_id)[:64],
         reason=reason[:REASON_LENGTH],
         path=path[:300],
     )
+
+
+def pseudonym_of(account):
+    """How the log names an account: by its id, never its username. The log is never rewritten, and an
+    account whose person's data is erased must leave only this id and the fact of the erasure behind."""
+    return f"account-{account.pk}"
 
 
 def label_of(obj, field):

@@ -31,6 +31,7 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("accesso fallito")
         RESTORE = "restore", _("ripristino da backup")
         EXPORT = "export", _("esportazione dei dati")
+        ERASURE = "erasure", _("cancellazione dei dati (diritto all'oblio)")
 
     at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -119,3 +120,58 @@ class DataExport(models.Model):
     @property
     def filename(self):
         return f"dati-personali-{self.person_id}.zip"
+
+
+class ErasureRequest(models.Model):
+    """A person's request that their data be erased (GDPR art. 17), in two steps.
+
+    A worker in scope records it, or the person asks from their profile (`PENDING`); a
+    coordinator confirms it (`CONFIRMED`, then `RUNNING` while the background task erases, then
+    `DONE`) or refuses it with the reason (`REFUSED`: a legal obligation to keep the data). One
+    request at a time per person: the database refuses a second open one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in attesa di conferma")
+        CONFIRMED = "confirmed", _("confermata, in coda")
+        RUNNING = "running", _("cancellazione in corso")
+        DONE = "done", _("dati cancellati")
+        REFUSED = "refused", _("rifiutata")
+        FAILED = "failed", _("non riuscita, da riprovare")
+
+    OPEN = (Status.PENDING, Status.CONFIRMED, Status.RUNNING, Status.FAILED)
+    REASON_LENGTH = 500
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persona"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("registrata da"))
+    requested_at = models.DateTimeField(_("richiesta il"), auto_now_add=True)
+    reason = models.CharField(_("note sulla richiesta"), max_length=REASON_LENGTH, blank=True)
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decisa da"))
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motivo del rifiuto"), max_length=REASON_LENGTH, blank=True)
+    done_at = models.DateTimeField(_("eseguita il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("richiesta di cancellazione dei dati")
+        verbose_name_plural = _("richieste di cancellazione dei dati")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status__in=["pending", "confirmed", "running", "failed"]),
+                                    name="erasure_one_open_request_per_person"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+    @property
+    def is_working(self):
+        """The page keeps asking how far it has got while this is true."""
+        return self.status in (self.Status.CONFIRMED, self.Status.RUNNING)

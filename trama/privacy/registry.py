@@ -6,7 +6,8 @@ another app's models up by name. A declaration says, for one model:
 
 - how a person's rows are found (`subject`: lookups from the model to `people.Person`),
 - which links only name the account that did the work (`actors`: a worker recording a need),
-- which fields are free text about people (`texts`), and which are not exported (`hidden`:
+- which fields are free text about people (`texts`), and which of them make a row the person's
+  when they name them (`mentions`: meeting minutes naming someone), and which are not exported (`hidden`:
   secrets and derived copies; `withheld`: fields about someone else, which a copy must not
   hand over, GDPR art. 15.4; the reason in the declaration),
 - how the rows are erased or anonymised (`erase`), how long they are kept (`retention`,
@@ -18,6 +19,7 @@ people (a place's description), is declared with `not_about_people` and the reas
 the next app cannot forget its part.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -29,16 +31,20 @@ from django.utils.translation import gettext_lazy as _
 PERSON = "people.Person"
 # Free text: a TextField, or a CharField long enough to hold a sentence about someone.
 FREE_TEXT_LENGTH = 300
+# What takes an erased person's name in a text kept for the others (meeting minutes, a decision).
+NAME_REMOVED = "[nome cancellato]"
 
 
 @dataclass(frozen=True)
 class Erase:
     """What erasure does to a person's rows of one model.
 
-    DELETE removes them; ANONYMISE keeps them for the aggregates with `blank` fields emptied and
-    `unlink` links set to null; REMOVE takes the person out of the many-to-many `unlink` (the
-    row's own count stays); KEEP keeps them as they are, for the reason given; CALL hands the
-    rows to `function(rows, person)`, a service of the owning app doing what `reason` says.
+    DELETE removes them; ANONYMISE keeps them for the aggregates with `blank` fields emptied,
+    `unlink` links set to null and the person's names taken out of the `scrub` texts; REMOVE
+    takes the person out of the many-to-many `unlink` (the row's own count stays); KEEP keeps
+    them as they are, for the reason given; CALL hands the rows to `function(rows, person)`, a
+    service of the owning app doing what `reason` says. `person` is as it was before the
+    erasure began: its names are still there for the services to look for.
     """
 
     DELETE = "delete"
@@ -50,6 +56,7 @@ class Erase:
     kind: str
     blank: tuple = ()
     unlink: tuple = ()
+    scrub: tuple = ()
     function: str = ""
     reason: str = ""
 
@@ -58,8 +65,8 @@ class Erase:
         return cls(cls.DELETE)
 
     @classmethod
-    def anonymise(cls, blank=(), unlink=()):
-        return cls(cls.ANONYMISE, blank=tuple(blank), unlink=tuple(unlink))
+    def anonymise(cls, blank=(), unlink=(), scrub=()):
+        return cls(cls.ANONYMISE, blank=tuple(blank), unlink=tuple(unlink), scrub=tuple(scrub))
 
     @classmethod
     def remove(cls, relation):
@@ -91,6 +98,7 @@ class Declaration:
     hidden: tuple = ()
     withheld: tuple = ()
     by_name: tuple = ()
+    mentions: tuple = ()
 
     @property
     def model(self):
@@ -101,17 +109,40 @@ class Declaration:
         return [f for f in self.model._meta.concrete_fields if f.name not in self.hidden and f.name not in self.withheld]
 
     def rows_of(self, person):
-        """This model's rows about `person`: through any of the subject lookups, or naming them in `by_name`."""
+        """This model's rows about `person`: through any of the subject lookups, naming them in `by_name`,
+        or mentioning one of their names in a `mentions` text."""
         condition = models.Q()
         for path in self.subject:
             condition |= models.Q(**{path: person.pk})
-        names = {name for name in (person.display_name, f"{person.first_name} {person.last_name}".strip()) if name}
+        names = names_of(person)
         for field_name in self.by_name:
             for name in names:
                 condition |= models.Q(**{f"{field_name}__iexact": name})
+        for field_name in self.mentions:
+            for name in names:
+                condition |= models.Q(**{f"{field_name}__icontains": name})
         if not condition:
             return self.model._default_manager.none()
         return self.model._default_manager.filter(condition).distinct().order_by("pk")
+
+
+def names_of(person):
+    """The names that single a person out in Trama's texts: their chosen name and their full name, longest first.
+
+    A first or a last name alone is shared by too many people to be looked for.
+    """
+    names = (person.display_name, f"{person.first_name} {person.last_name}")
+    # One letter is no name to look for: it would match every text.
+    return sorted({name.strip() for name in names if len(name.strip()) > 1}, key=lambda n: (-len(n), n))
+
+
+def scrub_names(text, person):
+    """`text` with every name of `names_of(person)` replaced by NAME_REMOVED (whole words, any case)."""
+    if not text:
+        return text
+    for name in names_of(person):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_REMOVED, text, flags=re.IGNORECASE)
+    return text
 
 
 @dataclass(frozen=True)
@@ -130,13 +161,13 @@ class Registry:
     exemptions: dict = field(default_factory=dict)
 
     def declare(self, label, *, subject, purpose, basis, retention, erase, months=None, actors=(), texts=(), hidden=(),
-                withheld=(), by_name=()):
+                withheld=(), by_name=(), mentions=()):
         """Declare that `label` holds a person's data (one call per model, from the app that owns it)."""
         self._check_new(label)
         self.declarations[label] = Declaration(
             label=label, subject=tuple(subject), purpose=purpose, basis=basis, retention=retention, erase=erase,
             months=months, actors=tuple(actors), texts=tuple(texts), hidden=tuple(hidden), withheld=tuple(withheld),
-            by_name=tuple(by_name),
+            by_name=tuple(by_name), mentions=tuple(mentions),
         )
 
     def not_about_people(self, label, *, reason, actors=(), texts=()):
@@ -220,7 +251,7 @@ def _declaration_problems(declaration):
         if _target(model, path) is not apps.get_model(PERSON):
             problems.append(f"subject {path!r} does not lead to {PERSON}")
     names = [*declaration.actors, *declaration.texts, *declaration.hidden, *declaration.withheld, *declaration.by_name,
-             *declaration.erase.blank, *declaration.erase.unlink]
+             *declaration.mentions, *declaration.erase.blank, *declaration.erase.unlink, *declaration.erase.scrub]
     for name in names:
         try:
             model._meta.get_field(name)
@@ -233,6 +264,9 @@ def _declaration_problems(declaration):
         for name in declaration.erase.unlink:
             if name in {f.name for f in model._meta.concrete_fields} and not model._meta.get_field(name).null:
                 problems.append(f"cannot unlink {name!r}: it is not nullable")
+    for name in (*declaration.mentions, *declaration.erase.scrub):
+        if name not in declaration.texts:
+            problems.append(f"looks for names in {name!r}, which is not among its texts")
     if declaration.erase.kind == Erase.REMOVE and not all(
             name in {f.name for f in model._meta.many_to_many} for name in declaration.erase.unlink):
         problems.append("removes the person from a relation that is not many-to-many")

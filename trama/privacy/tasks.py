@@ -5,7 +5,7 @@ from django.utils.translation import override
 from django_tasks import task
 
 from . import exports
-from .models import DataExport
+from .models import DataExport, ErasureRequest
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +31,21 @@ def build_export(export_id):
     now = timezone.now()
     _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now,
             expires_at=now + exports.lifetime())
+
+
+@task()
+def run_erasure(erasure_id):
+    """Carry out a confirmed erasure (see erasure.carry_out); the page reads the request's status.
+
+    Running it twice is harmless: the second run finds the request done and does nothing.
+    """
+    from . import erasure
+
+    ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.CONFIRMED).update(
+        status=ErasureRequest.Status.RUNNING)
+    try:
+        erasure.carry_out(erasure_id)
+    except Exception:  # everything was rolled back: the page says so, and a coordinator may try again
+        log.exception("Erasure %s failed", erasure_id)
+        ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.RUNNING).update(
+            status=ErasureRequest.Status.FAILED)

@@ -10,4 +10,9 @@ urlpatterns = [
     path("i-miei-dati/copia/", views.export_mine, name="export_mine"),
     path("copie/<str:token>/", views.export, name="export"),
     path("copie/<str:token>/scarica/", views.export_download, name="export_download"),
+    path("persone/<int:pk>/cancellazione/", views.erasure_person, name="erasure_person"),
+    path("i-miei-dati/cancellazione/", views.erasure_mine, name="erasure_mine"),
+    path("cancellazioni/", views.erasures, name="erasures"),
+    path("cancellazioni/<int:pk>/", views.erasure_detail, name="erasure"),
+    path("cancellazioni/<int:pk>/decisione/", views.erasure_decide, name="erasure_decide"),
 ]

@@ -1,13 +1,18 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from trama.access import in_city
 from trama.permissions import permission_required
 from trama.shortcuts import keyset_page
 
-from . import exports
-from .models import AuditEntry, DataExport
+from . import erasure, exports
+from .forms import ErasureDecisionForm, ErasureRequestForm
+from .models import AuditEntry, DataExport, ErasureRequest
 
 AUDIT_PAGE_SIZE = 50
 
@@ -19,7 +24,8 @@ def notice(request):
 @permission_required("privacy.view_audit")
 def audit_log(request):
     # The log only grows: keyset pages cost the same at any depth.
-    page = keyset_page(request, AuditEntry.objects.all(), ["-at", "-pk"], AUDIT_PAGE_SIZE)
+    # The log names accounts by id (audit.pseudonym_of); the page shows today's username beside it.
+    page = keyset_page(request, AuditEntry.objects.select_related("actor"), ["-at", "-pk"], AUDIT_PAGE_SIZE)
     return render(request, "privacy/audit_log.html", {"page": page})
 
 
@@ -77,3 +83,90 @@ def export_download(request, token):
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{obj.filename}"'
     return response
+
+
+# -- erasure of a person's data (art. 17) ----------------------------------------------------------
+
+def _ask_erasure(request, person, mine):
+    """The page that explains what erasure does and records the request once the tick is there."""
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = erasure.request_erasure(request.user, person, form.cleaned_data["reason"], path=request.path)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Richiesta di cancellazione registrata: il coordinamento la confermerà o dirà perché no."))
+            return redirect("privacy:erasure", pk=obj.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "person": person, "mine": mine, "open_request": erasure.open_request_of(person),
+               "refused": ErasureRequest.objects.filter(person=person, status=ErasureRequest.Status.REFUSED).first()}
+    return render(request, "privacy/erasure_request.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("people.view_person", get_object=_person)
+def erasure_person(request, pk, obj):
+    """Staff record the erasure request of a person in their scope."""
+    return _ask_erasure(request, obj, mine=False)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("privacy.erase_own_data")
+def erasure_mine(request):
+    """Someone asks, from their profile, for their own data to be erased."""
+    person = exports.person_model().objects.filter(account=request.user).first()
+    if person is None:
+        raise Http404
+    return _ask_erasure(request, person, mine=True)
+
+
+@never_cache
+@require_GET
+@permission_required("privacy.decide_erasure")
+def erasures(request):
+    """The coordinator's list: the requests of people in their scope, the ones to decide first."""
+    # A coordinator's scope is their city (people.view_person), asked here without importing the people app.
+    rows = ErasureRequest.objects.filter(in_city(request.user, "person__city"))
+    waiting = list(rows.filter(status__in=ErasureRequest.OPEN).order_by("requested_at", "pk"))
+    decided = list(rows.exclude(status__in=ErasureRequest.OPEN)[:50])
+    return render(request, "privacy/erasures.html", {"waiting": waiting, "decided": decided})
+
+
+def _erasure(request, pk, **kwargs):
+    return get_object_or_404(ErasureRequest.objects.select_related("person", "requested_by", "decided_by"), pk=pk)
+
+
+@never_cache
+@require_GET
+@permission_required("privacy.follow_erasure", get_object=_erasure)
+def erasure_detail(request, pk, obj):
+    """A request, how far its erasure has got, and for the coordinator the decision."""
+    decide = erasure.may_decide(request.user, obj.person)
+    if request.htmx:
+        return render(request, "privacy/_erasure_progress.html", {"erasure": obj})
+    form = ErasureDecisionForm() if decide else None
+    return render(request, "privacy/erasure.html", {"erasure": obj, "form": form})
+
+
+@never_cache
+@require_POST
+@permission_required("privacy.decide_erasure", get_object=_erasure)
+def erasure_decide(request, pk, obj):
+    form = ErasureDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == ErasureDecisionForm.CONFIRM:
+                erasure.confirm(request.user, obj, path=request.path)
+                messages.success(request, _("Cancellazione confermata: i dati vengono cancellati ora."))
+            else:
+                erasure.refuse(request.user, obj, form.cleaned_data["refusal_reason"], path=request.path)
+                messages.success(request, _("Richiesta rifiutata; il motivo resta scritto nella richiesta."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("privacy:erasure", pk=obj.pk)
+    obj.refresh_from_db()
+    return render(request, "privacy/erasure.html", {"erasure": obj, "form": form}, status=400)

@@ -9,6 +9,10 @@ Going back to a backup takes the audit log back too: the entries written since t
 are gone. So the restore never goes unrecorded: it appends to the restored log who restored
 which file (name and SHA-256), and what the log held just before (how many entries, the last
 one's id and time), so that the entries lost are visible as a gap.
+
+Going back to a backup must not bring back the data of people erased since it was taken: the
+erasures of the ledger kept outside the database (TRAMA_ERASURE_LEDGER, see trama/privacy/erasure.py)
+are applied again to everyone the restored database still holds unerased.
 """
 
 import getpass
@@ -20,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
-from trama.privacy import audit
+from trama.privacy import audit, erasure
 from trama.privacy.models import AuditEntry
 from trama.private_files import private_sqlite
 
@@ -109,6 +113,17 @@ class Command(BaseCommand):
             private_sqlite(database["NAME"])
         self.record(operator, source, checksum, count, last)
         self.stdout.write(_("Ripristinato %(name)s da %(file)s.") % {"name": database["NAME"], "file": source})
+        self.reapply_erasures(operator)
+
+    def reapply_erasures(self, operator):
+        try:
+            erased = erasure.reapply_ledger(actor_label=f"{operator} (manage.py restore)")
+        except DatabaseError as error:
+            raise CommandError(_(
+                "Il database è stato ripristinato ma le cancellazioni fatte dopo il backup non sono state riapplicate "
+                "(%(error)s): esegui manage.py migrate e poi manage.py reapply_erasures."
+            ) % {"error": error}) from error
+        self.stdout.write(_("Cancellazioni riapplicate dopo il backup: %(n)d.") % {"n": len(erased)})
 
     def record(self, operator, source, checksum, count, last):
         """Append the restore to the restored audit log.

@@ -155,3 +155,20 @@ def test_the_log_names_records_and_statuses_in_words_not_codes(client, users, ma
     page = client.get(reverse("privacy:audit")).content.decode()
     assert f"richiesta n. {need.pk}" in page and "richiesta: Ritirata" in page
     assert "market.need" not in page and "withdrawn" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_before_name_their_account_by_id_once_migrated(users):
+    account = users[Role.CITIZEN]
+    old = AuditEntry(actor=account, actor_label=account.username, action=AuditEntry.Action.LOGIN)
+    old.save()
+    restore = AuditEntry(actor_label="mario.rossi (manage.py restore)", action=AuditEntry.Action.RESTORE)
+    restore.save()
+    try:
+        call_command("migrate", "privacy", "0006", verbosity=0)
+    finally:
+        call_command("migrate", "privacy", verbosity=0)
+    assert AuditEntry.objects.get(pk=old.pk).actor_label == f"account-{account.pk}"
+    assert AuditEntry.objects.get(pk=restore.pk).actor_label == "mario.rossi (manage.py restore)"
+    with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
+        cursor.execute("UPDATE privacy_auditentry SET actor_label = 'x'")

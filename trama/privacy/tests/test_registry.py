@@ -5,7 +5,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from trama.people.models import Person, User
-from trama.privacy.registry import Erase, Registry, registry
+from trama.privacy.registry import Erase, Registry, registry, scrub_names
 
 
 def test_every_model_with_personal_data_is_declared():
@@ -135,3 +135,23 @@ def test_a_persons_rows_are_found_through_their_links_and_their_name(make_person
 def test_an_erasure_by_a_service_must_name_one_that_exists():
     assert _declare(Registry(), erase=Erase.call("trama.people.services.erase_nobody", "…")) == [
         "market.Need: erases through 'trama.people.services.erase_nobody', which is not a function"]
+
+
+def test_names_are_looked_for_only_in_declared_texts():
+    assert _declare(Registry(), texts=["text"], mentions=["urgency"], erase=Erase.anonymise(scrub=["text", "kind"])) == [
+        "market.Need: looks for names in 'urgency', which is not among its texts",
+        "market.Need: looks for names in 'kind', which is not among its texts"]
+
+
+def test_a_text_naming_a_person_makes_the_row_theirs_and_loses_the_name(make_person, city, neighbourhood):
+    from trama.collective.models import Meeting
+
+    Person.objects.filter(pk=(gino := make_person(name="Gino")).pk).update(first_name="Luigi", last_name="Bianchi")
+    gino.refresh_from_db()
+    naming = Meeting.objects.create(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo",
+                                    starts_at="2026-01-10T10:00Z", minutes="Luigi bianchi e GINO, poi Ginotto e Luigi.")
+    Meeting.objects.create(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Altro",
+                           starts_at="2026-01-11T10:00Z", minutes="Solo Luigi, un altro.")
+    assert list(registry.declarations["collective.Meeting"].rows_of(gino)) == [naming]
+    # Whole words, any case; a first name alone is someone else's too.
+    assert scrub_names(naming.minutes, gino) == "[nome cancellato] e [nome cancellato], poi Ginotto e Luigi."
