@@ -1,8 +1,10 @@
 import logging
 
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy as _, override
 from django_tasks import task
+
+from trama.background.registry import describe
 
 from . import periods, reports
 from .models import Report
@@ -35,3 +37,10 @@ def build_report(report_id):
         _update(report_id, status=Report.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
         return
     _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())
+
+
+def _report_abandoned(report_id, reason):
+    _update(report_id, status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
+
+
+describe(build_report, _("Rapporto degli indicatori"), abandoned=_report_abandoned)

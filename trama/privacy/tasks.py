@@ -1,8 +1,10 @@
 import logging
 
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy as _, override
 from django_tasks import task
+
+from trama.background.registry import describe
 
 from . import exports
 from .models import DataExport
@@ -31,3 +33,10 @@ def build_export(export_id):
     now = timezone.now()
     _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now,
             expires_at=now + exports.lifetime())
+
+
+def _export_abandoned(export_id, reason):
+    _update(export_id, status=DataExport.Status.FAILED, finished_at=timezone.now())
+
+
+describe(build_export, _("Copia dei dati di una persona"), abandoned=_export_abandoned)
