@@ -32,11 +32,11 @@ def build_report(report_id):
                 content = reports.build_xlsx(data)
             else:
                 content = reports.build_pdf(data, lambda done: _update(report_id, progress=share + int(done * 45)))
+        # Storing the file can fail too (a full disk): one UPDATE, so the file is kept whole or not at all.
+        _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())
     except Exception as error:  # the page must say it failed rather than wait for ever
         log.exception("Report %s failed", report_id)
         _update(report_id, status=Report.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
-        return
-    _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())
 
 
 def _report_abandoned(report_id, reason):

@@ -26,13 +26,13 @@ def build_export(export_id):
             record = exports.record_of(export.person, lambda done: _update(export_id, progress=max(1, int(done * 50))))
             pdf = exports.build_pdf(record, export.person, lambda done: _update(export_id, progress=50 + int(done * 45)))
             content = exports.build_zip(exports.to_json(record), pdf)
+        # Storing the file can fail too (a full disk): one UPDATE, so the file is kept whole or not at all.
+        now = timezone.now()
+        _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now,
+                expires_at=now + exports.lifetime())
     except Exception:  # the page must say it failed rather than wait for ever
         log.exception("Data export %s failed", export_id)
         _update(export_id, status=DataExport.Status.FAILED, finished_at=timezone.now())
-        return
-    now = timezone.now()
-    _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now,
-            expires_at=now + exports.lifetime())
 
 
 def _export_abandoned(export_id, reason):
