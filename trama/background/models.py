@@ -9,14 +9,14 @@ class WorkerBeat(models.Model):
     worker is still alive: a task whose worker stopped beating is taken back (see recovery.py).
     """
 
-    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    worker_id = models.CharField(_("processo di lavoro"), max_length=64, unique=True)
     pid = models.PositiveIntegerField(_("processo"))
     started_at = models.DateTimeField(_("avviato il"))
     beat_at = models.DateTimeField(_("ultimo segnale il"), db_index=True)
 
     class Meta:
-        verbose_name = _("segnale di vita di un worker")
-        verbose_name_plural = _("segnali di vita dei worker")
+        verbose_name = _("segnale di vita di un processo di lavoro")
+        verbose_name_plural = _("segnali di vita dei processi di lavoro")
 
     def __str__(self):
         return self.worker_id

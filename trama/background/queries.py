@@ -65,8 +65,8 @@ class Attempt:
             return ""
         if self.result.exception_class_path == WORKER_LOST:
             return ngettext(
-                "il lavoro si è interrotto %(n)d volta perché il worker si è fermato",
-                "il lavoro si è interrotto %(n)d volte perché il worker si è fermato",
+                "il lavoro si è interrotto %(n)d volta perché il processo che lo eseguiva si è fermato",
+                "il lavoro si è interrotto %(n)d volte perché il processo che lo eseguiva si è fermato",
                 self.attempts,
             ) % {"n": self.attempts}
         return _("errore imprevisto durante il lavoro (i dettagli sono nel registro del server)")

@@ -102,7 +102,7 @@ def abandoned_reason(attempts):
 
     with override("it"):
         return ngettext(
-            "il lavoro si è interrotto %(n)d volta perché il worker si è fermato",
-            "il lavoro si è interrotto %(n)d volte perché il worker si è fermato",
+            "il lavoro si è interrotto %(n)d volta perché il processo che lo eseguiva si è fermato",
+            "il lavoro si è interrotto %(n)d volte perché il processo che lo eseguiva si è fermato",
             attempts,
         ) % {"n": attempts}

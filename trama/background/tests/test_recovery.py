@@ -83,7 +83,7 @@ def test_after_the_last_attempt_the_task_fails_with_its_reason_and_the_report_sa
     assert report.status == Report.Status.FAILED and "3 volte" in report.error
     client.force_login(users[Role.COORDINATOR])
     page = client.get(reverse("insights:report_progress", args=[report.pk])).content.decode()
-    assert "Il lavoro non è riuscito: il lavoro si è interrotto 3 volte perché il worker si è fermato." in page
+    assert "Il lavoro non è riuscito: il lavoro si è interrotto 3 volte perché il processo che lo eseguiva si è fermato." in page
     assert "hx-get" not in page  # finished: the page stops asking
 
 
@@ -142,7 +142,7 @@ def test_coordinators_see_failed_and_resumed_tasks_by_their_names(queue, report,
 
     assert "Rapporto degli indicatori" in page and "interrotto e ripreso" in page
     assert "Invio di un&#x27;e-mail" in page and "non riuscito" in page
-    assert "il lavoro si è interrotto 1 volta perché il worker si è fermato" in page
+    assert "il lavoro si è interrotto 1 volta perché il processo che lo eseguiva si è fermato" in page
     assert page.count("<tr>") == 3  # the header and two tasks
     assert "build_report" not in page and "FAILED" not in page and "READY" not in page
 
