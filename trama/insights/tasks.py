@@ -20,6 +20,8 @@ def _update(report_id, **fields):
 def build_report(report_id):
     """Build one report, saying how far it has got in `progress` (0-100) as it goes."""
     report = Report.objects.select_related("city").get(pk=report_id)
+    if report.is_finished:
+        return  # run again after its worker stopped once the report was stored: nothing left to do
     _update(report_id, status=Report.Status.RUNNING, progress=1)
     try:
         with override("it"):

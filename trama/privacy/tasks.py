@@ -20,6 +20,10 @@ def _update(export_id, **fields):
 def build_export(export_id):
     """Build one person's record (JSON and PDF in a ZIP), saying how far it has got in `progress` (0-100)."""
     export = DataExport.objects.select_related("person").get(pk=export_id)
+    if export.status not in (DataExport.Status.QUEUED, DataExport.Status.RUNNING):
+        # Run again after its worker stopped once the copy was ready: it may have been downloaded
+        # already, and goes out once.
+        return
     _update(export_id, status=DataExport.Status.RUNNING, progress=1)
     try:
         with override("it"):
