@@ -9,6 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from trama.background.tests.test_worker_faults import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,12 +56,11 @@ def wait_for(condition, seconds):
     raise AssertionError(f"not within {seconds} s")
 
 
-def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering(tmp_path):
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering():
     port = free_port()
     env = {**{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}},
-           "DJANGO_SETTINGS_MODULE": "trama.settings", "TRAMA_HTTPS": "0", "TRAMA_VAR_DIR": str(tmp_path)}
-    for app in ("django_tasks_database", "background"):  # the worker's tables; the health page needs none
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0", app], cwd=ROOT, env=env, check=True, timeout=120)
+           "DJANGO_SETTINGS_MODULE": "trama.settings", "TRAMA_HTTPS": "0", "DATABASE_URL": database_url()}
     start = subprocess.Popen([sys.executable, "manage.py", "start", "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     health = f"http://127.0.0.1:{port}/salute/"

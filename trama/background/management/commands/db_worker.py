@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker as library
 
 from trama.background import recovery
+from trama.unavailable import is_unavailable
 
 log = logging.getLogger("trama.background")
 
@@ -38,9 +39,13 @@ class Heartbeat(threading.Thread):
                 try:
                     recovery.beat(self.worker_id, self.started_at)
                     recovery.recover_stalled()
-                except (OperationalError, InterfaceError) as error:
-                    # Locked for longer than the busy timeout, or the server is gone: beat again later.
-                    log.warning("Worker %s could not beat: %s", self.worker_id, error)
+                except Exception as error:
+                    # Locked for longer than the busy timeout, or the server is gone: beat again later. The
+                    # thread never stops on an error: a worker without beats would see its task run twice.
+                    if is_unavailable(error):
+                        log.warning("Worker %s could not beat: %s", self.worker_id, error)
+                    else:
+                        log.exception("Worker %s could not beat", self.worker_id)
                     connection.close()
                 self.stopped.wait(recovery.heartbeat_seconds())
         finally:
@@ -69,8 +74,9 @@ class Worker(library.Worker):
                         wait = FIRST_WAIT
                     last_failure = time.monotonic()
                     # The library rides out a locked database while it picks a task, but not at its own
-                    # BEGIN, nor a PostgreSQL that restarts: wait, reconnect, go on.
-                    if not self.running:
+                    # BEGIN, nor a PostgreSQL that restarts: wait, reconnect, go on. (A missing table is
+                    # not something waiting mends: that one stops the worker.)
+                    if not self.running or not is_unavailable(error):
                         raise
                     log.warning("Worker %s: database unavailable (%s); trying again in %.0f s", self.worker_id, error, wait)
                     connections.close_all()
