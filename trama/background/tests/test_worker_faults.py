@@ -17,6 +17,9 @@ from django_tasks_db.models import DBTaskResult
 
 from trama.background.models import WorkerBeat
 from trama.background.tests.fault_tasks import slow_tally
+from trama.insights.models import Report
+from trama.insights.tasks import build_report
+from trama.people.models import Role
 
 ROOT = Path(__file__).resolve().parents[3]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -91,6 +94,29 @@ def test_a_task_whose_worker_is_killed_is_finished_once_by_the_next(workers, tmp
     assert len(list(tmp_path.glob("started-*"))) == 2
     assert DBTaskResult.objects.count() == 1  # nothing enqueued twice
     assert set(WorkerBeat.objects.values_list("worker_id", flat=True)) <= {"first", "second"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_is_killed_is_built_by_the_next_and_is_the_same_file(workers, city, users):
+    def report(pk):
+        return Report.objects.get(pk=pk)
+
+    asked = Report.objects.create(city=city, period="2025", kind=Report.Kind.PDF, requested_by=users[Role.COORDINATOR])
+    result = build_report.enqueue(asked.pk)
+    first = workers("first")
+    wait_for(lambda: report(asked.pk).status == Report.Status.RUNNING, 20, "the first worker starts the report")
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=5)
+    assert report(asked.pk).status == Report.Status.RUNNING and report(asked.pk).content is None
+    workers("second")
+    wait_for(lambda: report(asked.pk).is_finished, 30, "the second worker finishes the report")
+
+    assert report(asked.pk).status == Report.Status.DONE
+    assert DBTaskResult.objects.get(pk=result.id).worker_ids == ["first", "second"]
+    reference = Report.objects.create(city=city, period="2025", kind=Report.Kind.PDF)
+    build_report.call(reference.pk)  # built once, without interruption
+    assert bytes(report(asked.pk).content) == bytes(report(reference.pk).content)
 
 
 @pytest.mark.django_db(transaction=True)
