@@ -169,3 +169,8 @@ def test_the_list_is_paginated(queue, client, users):
 def test_only_coordinators_see_the_list(queue, client, users, role):
     client.force_login(users[role])
     assert client.get(LIST).status_code == 403
+
+
+def test_the_coordinators_home_leads_to_the_list(client, users):
+    client.force_login(users[Role.COORDINATOR])
+    assert f'href="{LIST}"' in client.get("/").content.decode()
