@@ -42,7 +42,9 @@ def build_report(report_id):
 
 
 def _report_abandoned(report_id, reason):
-    _update(report_id, status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
+    # Not a report stored just before its worker stopped (the task itself was not yet marked done).
+    Report.objects.filter(pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).update(
+        status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
 
 
 describe(build_report, _("Rapporto degli indicatori"), abandoned=_report_abandoned)

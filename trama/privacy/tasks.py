@@ -40,7 +40,9 @@ def build_export(export_id):
 
 
 def _export_abandoned(export_id, reason):
-    _update(export_id, status=DataExport.Status.FAILED, finished_at=timezone.now())
+    # Not a copy stored (or already downloaded) just before its worker stopped.
+    DataExport.objects.filter(pk=export_id, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]).update(
+        status=DataExport.Status.FAILED, finished_at=timezone.now())
 
 
 describe(build_export, _("Copia dei dati di una persona"), abandoned=_export_abandoned)

@@ -174,3 +174,14 @@ def test_only_coordinators_see_the_list(queue, client, users, role):
 def test_the_coordinators_home_leads_to_the_list(client, users):
     client.force_login(users[Role.COORDINATOR])
     assert f'href="{LIST}"' in client.get("/").content.decode()
+
+
+def test_a_report_stored_just_before_its_worker_stopped_stays_done_when_the_task_is_given_up(queue, report):
+    result = build_report.enqueue(report.pk)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, progress=100, content=b"%PDF")
+    for worker in ("a", "b", "c"):
+        taken_by(result, worker)
+        recovery.recover_stalled(now=later())
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and bytes(report.content) == b"%PDF"
