@@ -1,7 +1,8 @@
 import logging
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, override
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from django_tasks import task
 
 from trama.background.registry import describe
