@@ -42,13 +42,12 @@ def max_attempts():
     return int(getattr(settings, "TRAMA_TASK_MAX_ATTEMPTS", 3))
 
 
-def beat(worker_id, started_at=None, now=None):
-    """Record that `worker_id` is alive now."""
+def beat(worker_id, task_id="", started_at=None, now=None):
+    """Record that `worker_id` is alive now, running the task `task_id` ("" between tasks)."""
     now = now or timezone.now()
-    WorkerBeat.objects.update_or_create(
-        worker_id=worker_id, defaults={"beat_at": now, "pid": os.getpid()},
-        create_defaults={"beat_at": now, "pid": os.getpid(), "started_at": started_at or now},
-    )
+    fields = {"beat_at": now, "pid": os.getpid(), "task_id": str(task_id)}
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults=fields,
+                                        create_defaults={**fields, "started_at": started_at or now})
 
 
 def forget(worker_id):
@@ -60,18 +59,19 @@ def recover_stalled(now=None):
     """Put back in the queue, or fail for good, every task whose worker stopped beating.
 
     A task is stalled when it has been RUNNING for longer than the delay and the last worker that took it
-    has not beaten within the delay. Each change is a conditional UPDATE on the task's `started_at`, so two
+    has not beaten within the delay, or beats saying it runs something else (it could not record how the
+    task ended: the database was gone at that moment). Each change is a conditional UPDATE on the task's `started_at`, so two
     workers recovering at once, or a worker taking the task again meanwhile, never act twice.
     Returns (requeued ids, failed ids).
     """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=stalled_seconds())
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True))
+    running = dict(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", "task_id"))
     requeued, failed = [], []
     stalled = DBTaskResult.objects.running().filter(started_at__lt=cutoff).only("id", "worker_ids", "started_at", "task_path",
                                                                                 "args_kwargs")
     for result in stalled:
-        if result.worker_ids and result.worker_ids[-1] in alive:
+        if result.worker_ids and running.get(result.worker_ids[-1]) == str(result.pk):
             continue
         same_run = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at)
         attempts = len(result.worker_ids)

@@ -57,10 +57,19 @@ def test_a_task_of_a_worker_that_stopped_beating_goes_back_to_the_queue(queue, r
 def test_a_task_of_a_worker_that_beats_is_left_running(queue, report):
     result = build_report.enqueue(report.pk)
     taken_by(result, "alive")
-    recovery.beat("alive", now=later())
+    recovery.beat("alive", task_id=result.id, now=later())
 
     assert recovery.recover_stalled(now=later()) == ([], [])
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
+
+
+def test_a_task_its_worker_no_longer_runs_goes_back_to_the_queue(queue, report):
+    # The worker finished it but the database was gone when it wrote so; it beats, running nothing.
+    result = build_report.enqueue(report.pk)
+    taken_by(result, "alive")
+    recovery.beat("alive", task_id="", now=later())
+
+    assert recovery.recover_stalled(now=later()) == ([result.id], [])
 
 
 def test_a_task_just_taken_is_not_recovered_before_the_delay(queue, report):

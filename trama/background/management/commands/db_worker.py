@@ -27,9 +27,10 @@ class Heartbeat(threading.Thread):
     A thread of its own, so that a long task keeps its worker alive; it has its own database connection.
     """
 
-    def __init__(self, worker_id):
-        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
-        self.worker_id = worker_id
+    def __init__(self, worker):
+        super().__init__(name=f"heartbeat-{worker.worker_id}", daemon=True)
+        self.worker = worker
+        self.worker_id = worker.worker_id
         self.started_at = timezone.now()
         self.stopped = threading.Event()
 
@@ -37,7 +38,7 @@ class Heartbeat(threading.Thread):
         try:
             while not self.stopped.is_set():
                 try:
-                    recovery.beat(self.worker_id, self.started_at)
+                    recovery.beat(self.worker_id, self.worker.current_task_id, self.started_at)
                     recovery.recover_stalled()
                 except Exception as error:
                     # Locked for longer than the busy timeout, or the server is gone: beat again later. The
@@ -61,8 +62,17 @@ class Heartbeat(threading.Thread):
 
 
 class Worker(library.Worker):
+    current_task_id = ""
+
+    def run_task(self, db_task_result):
+        self.current_task_id = str(db_task_result.pk)
+        try:
+            return super().run_task(db_task_result)
+        finally:
+            self.current_task_id = ""
+
     def run(self):
-        heartbeat = Heartbeat(self.worker_id)
+        heartbeat = Heartbeat(self)
         heartbeat.start()
         wait, last_failure = FIRST_WAIT, 0.0
         try:
