@@ -194,3 +194,33 @@ def test_a_report_stored_just_before_its_worker_stopped_stays_done_when_the_task
 
     report.refresh_from_db()
     assert report.status == Report.Status.DONE and bytes(report.content) == b"%PDF"
+
+
+def _resumed(result):
+    taken_by(result, "dead")
+    recovery.recover_stalled(now=later())
+
+
+def test_every_waiting_page_says_its_work_was_interrupted_and_resumed(queue, client, users, city, make_person):
+    import secrets
+
+    from trama.collective.models import SuggestionRefresh
+    from trama.collective.tasks import refresh_suggestions_of_city
+    from trama.privacy.models import DataExport
+    from trama.privacy.tasks import build_export
+    from trama.themes.models import DiscoveryRun
+    from trama.themes.tasks import discover_themes
+
+    coordinator = users[Role.COORDINATOR]
+    run = DiscoveryRun.objects.create(city=city, requested_by=coordinator)
+    _resumed(discover_themes.enqueue(run.pk))
+    refresh = SuggestionRefresh.objects.create(city=city, requested_by=coordinator)
+    _resumed(refresh_suggestions_of_city.enqueue(city.pk, refresh.pk))
+    export = DataExport.objects.create(person=make_person(), requested_by=coordinator, token=secrets.token_urlsafe(32))
+    _resumed(build_export.enqueue(export.pk))
+    client.force_login(coordinator)
+
+    for url in (reverse("themes:run_progress", args=[run.pk]), f"{reverse('collective:suggestions')}?aggiornamento={refresh.pk}",
+                reverse("privacy:export", args=[export.token])):
+        page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert "Il lavoro è stato interrotto e ripreso (tentativo 1 di 3)." in page, url
