@@ -27,7 +27,7 @@ def database_on_a_nearly_full_disk(tmp_path):
     if connection.vendor != "sqlite" or not shutil.which("mount"):
         pytest.skip("a tmpfs holding the SQLite database")
     settings = connection.settings_dict
-    original = settings["NAME"]
+    original, options = settings["NAME"], settings["OPTIONS"]
     connection.close()
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -36,21 +36,20 @@ def database_on_a_nearly_full_disk(tmp_path):
         pytest.skip("mounting a tmpfs needs root")
     try:
         copy = disk / "trama.sqlite3"
-        source, target = sqlite3.connect(original), sqlite3.connect(copy)
-        source.backup(target)
+        # A compact copy: no free pages left by earlier tests, where the file could go without growing.
+        source = sqlite3.connect(original)
+        source.execute("VACUUM INTO ?", [str(copy)])
         source.close()
-        target.close()
         # Writes in place with a rollback journal, so that only new pages take new room.
         query(copy, "PRAGMA journal_mode=DELETE")
         # Then the disk shrinks to what the database takes, and a little room.
         subprocess.run(["mount", "-o", f"remount,size={copy.stat().st_size + ROOM}", str(disk)], check=True)
-        settings["NAME"] = str(copy)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode=DELETE")  # the settings' init_command asked for WAL
+        # Not WAL, as the settings ask: its files would take the room the test leaves.
+        settings["NAME"], settings["OPTIONS"] = str(copy), {**options, "init_command": "PRAGMA foreign_keys=ON;"}
         yield copy
     finally:
         connection.close()
-        settings["NAME"] = original
+        settings["NAME"], settings["OPTIONS"] = original, options
         subprocess.run(["umount", str(disk)], check=True)
 
 
