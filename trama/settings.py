@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before django_tasks_db: its `db_worker` command is the one manage.py runs (with a heartbeat).
+    "trama.background",
     "django_tasks",
     "django_tasks_db",
     "trama.privacy",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "trama.privacy.middleware.PrivacyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that process_exception sees the view's error first: a locked or lost database is a 503.
+    "trama.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "trama.urls"
@@ -126,15 +130,23 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'trama.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A persistent connection that the server dropped (a restart of PostgreSQL) is found out at the
+        # start of the next request and replaced, instead of failing it.
+        conn_health_checks=True,
     )
 }
+if os.environ.get("TRAMA_TEST_DATABASE_NAME"):
+    # Two test runs against one server (CI jobs, two checkouts) each need a database of their own.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TRAMA_TEST_DATABASE_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write
     # lock at BEGIN, so two writers queue on the busy timeout instead of failing
     # with "database is locked" when a read transaction tries to upgrade.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        # How long a writer waits for the write lock before "database is locked" (then a 503, see
+        # trama/unavailable.py; the task worker waits and tries again).
+        "timeout": float(os.environ.get("TRAMA_SQLITE_BUSY_TIMEOUT", 30)),
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
@@ -298,7 +310,13 @@ TRAMA_GROUP_THRESHOLD = int(os.environ.get("TRAMA_GROUP_THRESHOLD", 5))
 # Themes: compute each text item's sentence embedding in the background when it is saved.
 TRAMA_THEMES_EMBED_ON_SAVE = os.environ.get("TRAMA_THEMES_EMBED_ON_SAVE", "1") == "1"
 
-# Background tasks: a database queue and `manage.py db_worker`.
+# Background tasks: a database queue and `manage.py db_worker`. Each worker beats every
+# TRAMA_TASK_HEARTBEAT_SECONDS; a task running on a worker silent for TRAMA_TASK_STALLED_SECONDS goes
+# back to the queue, and is given up after TRAMA_TASK_MAX_ATTEMPTS starts (trama/background/recovery.py).
+# The delay must outlast a long SQLite write lock (the busy timeout above), during which beats wait.
+TRAMA_TASK_HEARTBEAT_SECONDS = float(os.environ.get("TRAMA_TASK_HEARTBEAT_SECONDS", 10))
+TRAMA_TASK_STALLED_SECONDS = float(os.environ.get("TRAMA_TASK_STALLED_SECONDS", 60))
+TRAMA_TASK_MAX_ATTEMPTS = int(os.environ.get("TRAMA_TASK_MAX_ATTEMPTS", 3))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -1,3 +1,5 @@
+import sys
+
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -7,6 +9,7 @@ from rest_framework import exceptions
 
 from trama.people.models import Role
 from trama.territory.queries import current_city
+from trama.unavailable import is_unavailable, unavailable_response
 
 
 def home(request):
@@ -53,5 +56,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # An error raised by a middleware rather than a view (a session saved on a locked SQLite, an audit
+    # entry on a lost connection) lands here: it is still "riprova tra poco".
+    error = sys.exc_info()[1]
+    if error is not None and is_unavailable(error):
+        return unavailable_response(request)
     return (_api_error(request, exceptions.APIException)
             or HttpResponseServerError(loader.get_template("errors/500.html").render()))

@@ -80,6 +80,7 @@ EXPECTED = {
     "api-places-geojson": (lambda o: reverse("api-places-geojson"), PUBLIC),
     "api-schema": (lambda o: reverse("api-schema"), PUBLIC),
     "api-docs": (lambda o: reverse("api-docs"), PUBLIC),
+    "background:troubled_tasks": (lambda o: reverse("background:troubled_tasks"), COORDINATOR_ONLY),
     "api-token": (lambda o: reverse("api-token"), everyone(405)),
 }
 

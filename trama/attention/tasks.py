@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+
+from trama.background.registry import describe
 
 from .models import OutreachTask, Signal
 
@@ -37,3 +40,6 @@ def anonymise_signals_that_led_to_nothing(now=None):
 def anonymise_old_signals():
     """The background task: run `anonymise_signals_that_led_to_nothing` (daily, from the worker's schedule)."""
     return anonymise_signals_that_led_to_nothing()
+
+
+describe(anonymise_old_signals, _("Anonimizzazione delle segnalazioni scadute"))

@@ -35,8 +35,10 @@ def _already_decided(keys, decided, threshold):
 
 def run_refresh(refresh_id):
     """Run a refresh asked for from the suggestions' page, writing on its record that it runs, then what it
-    found (or that it failed: the page must not wait for ever). Returns (created, updated, deleted), or None."""
-    if not SuggestionRefresh.objects.filter(pk=refresh_id, status=SuggestionRefresh.Status.QUEUED).update(
+    found (or that it failed: the page must not wait for ever). Returns (created, updated, deleted), or None.
+    A refresh left RUNNING by a worker that stopped is run again (refresh_suggestions is one transaction)."""
+    if not SuggestionRefresh.objects.filter(
+            pk=refresh_id, status__in=[SuggestionRefresh.Status.QUEUED, SuggestionRefresh.Status.RUNNING]).update(
             status=SuggestionRefresh.Status.RUNNING):
         return None
     refresh = SuggestionRefresh.objects.select_related("city").get(pk=refresh_id)

@@ -1,7 +1,9 @@
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from trama.background.registry import describe
 from trama.territory.models import City
 
 # Saves of needs, signals and encounters come in bursts: one refresh per city per window.
@@ -36,3 +38,14 @@ def schedule_refresh(city_id):
             return
         refresh = refresh.using(run_after=timezone.now() + timezone.timedelta(seconds=DEBOUNCE_SECONDS))
     refresh.enqueue(city_id)
+
+
+def _refresh_abandoned(city_id, refresh_id=None, *, reason):
+    from .models import SuggestionRefresh
+
+    if refresh_id is not None:
+        SuggestionRefresh.objects.filter(pk=refresh_id).exclude(status=SuggestionRefresh.Status.DONE).update(
+            status=SuggestionRefresh.Status.FAILED, finished_at=timezone.now())
+
+
+describe(refresh_suggestions_of_city, _("Aggiornamento delle proposte di gruppo"), abandoned=_refresh_abandoned)

@@ -1,8 +1,11 @@
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from django_tasks import task
+
+from trama.background.registry import describe
 
 from . import figures, periods, reports
 from .models import Report
@@ -18,6 +21,8 @@ def _update(report_id, **fields):
 def build_report(report_id):
     """Build one report, saying how far it has got in `progress` (0-100) as it goes."""
     report = Report.objects.select_related("city").get(pk=report_id)
+    if report.is_finished:
+        return  # run again after its worker stopped once the report was stored: nothing left to do
     _update(report_id, status=Report.Status.RUNNING, progress=1)
     try:
         with override("it"):
@@ -30,11 +35,20 @@ def build_report(report_id):
                 content = reports.build_xlsx(data)
             else:
                 content = reports.build_pdf(data, lambda done: _update(report_id, progress=share + int(done * 45)))
+        # Storing the file can fail too (a full disk): one UPDATE, so the file is kept whole or not at all.
+        _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())
     except Exception as error:  # the page must say it failed rather than wait for ever
         log.exception("Report %s failed", report_id)
         _update(report_id, status=Report.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
-        return
-    _update(report_id, status=Report.Status.DONE, progress=100, content=content, finished_at=timezone.now())
+
+
+def _report_abandoned(report_id, reason):
+    # Not a report stored just before its worker stopped (the task itself was not yet marked done).
+    Report.objects.filter(pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).update(
+        status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
+
+
+describe(build_report, _("Rapporto degli indicatori"), abandoned=_report_abandoned)
 
 
 @task()
@@ -49,3 +63,7 @@ def refresh_figures(city_id, period, language, areas, keys):
     with override(language or "it"):
         figures.recompute(city, periods.parse(period), figures.areas_from_json(areas), keys)
     figures.forget_old_changes()
+
+
+# Given up, it leaves the figures as they were: the next look at them asks again (figures.ASK_AGAIN).
+describe(refresh_figures, _("Aggiornamento degli indicatori"))

@@ -258,10 +258,14 @@ def run_discovery(run):
         vectors = np.vstack([item.vector() for item in items])
         result = engine.discover([item.text for item in items], n_themes=requested, seed=run.seed, embeddings=vectors)
         _progress(run, 80)
-        found = _record_themes(run, items, vectors, result)
-    DiscoveryRun.objects.filter(pk=run.pk).update(
-        status=DiscoveryRun.Status.DONE, progress=100, item_count=len(items), theme_count=len(found), finished_at=timezone.now()
-    )
+    # What a run found and its being done are written together: a run interrupted before (its worker
+    # killed) has recorded nothing and is run again whole by the next worker; one interrupted after is done.
+    with transaction.atomic():
+        if len(items) >= 2:
+            found = _record_themes(run, items, vectors, result)
+        DiscoveryRun.objects.filter(pk=run.pk).update(
+            status=DiscoveryRun.Status.DONE, progress=100, item_count=len(items), theme_count=len(found), finished_at=timezone.now()
+        )
     run.refresh_from_db()
     return found
 

@@ -1,7 +1,10 @@
 import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+
+from trama.background.registry import describe
 
 from . import services
 from .models import DiscoveryRun, TextItem
@@ -24,7 +27,8 @@ def embed_item(item_id):
 def discover_themes(run_id):
     """Run one discovery run, saying how far it has got in `progress` (0-100) as it goes."""
     run = DiscoveryRun.objects.filter(pk=run_id).first()
-    if run is None or run.status != DiscoveryRun.Status.QUEUED:
+    # RUNNING: a worker stopped in the middle and the run was given to another (see trama/background).
+    if run is None or run.status not in (DiscoveryRun.Status.QUEUED, DiscoveryRun.Status.RUNNING):
         return None
     try:
         return len(services.run_discovery(run))
@@ -34,3 +38,12 @@ def discover_themes(run_id):
             status=DiscoveryRun.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
         )
         return None
+
+
+def _run_abandoned(run_id, reason):
+    DiscoveryRun.objects.filter(pk=run_id, status__in=[DiscoveryRun.Status.QUEUED, DiscoveryRun.Status.RUNNING]).update(
+        status=DiscoveryRun.Status.FAILED, error=reason, finished_at=timezone.now())
+
+
+describe(embed_item, _("Calcolo della rappresentazione di un testo"))
+describe(discover_themes, _("Ricerca di temi"), abandoned=_run_abandoned)

@@ -76,3 +76,20 @@ def test_a_refresh_of_another_city_is_not_shown(client, users, make_user, make_n
     page = client.get(LIST, {"aggiornamento": theirs.pk}).content.decode()
     assert "refresh-progress" not in page
     assert "refresh-progress" not in client.get(LIST, {"aggiornamento": "x'"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refresh_left_running_by_a_worker_that_stopped_is_run_by_the_next_and_only_once(users, make_need, city):
+    from trama.collective import tasks
+
+    for text in SHOPPING[:5]:
+        make_need(text)
+    Suggestion.objects.all().delete()
+    refresh = SuggestionRefresh.objects.create(city=city, requested_by=users[Role.WORKER], status=SuggestionRefresh.Status.RUNNING)
+
+    assert tasks.refresh_suggestions_of_city.call(city.pk, refresh.pk) == [1, 0, 0]
+    assert tasks.refresh_suggestions_of_city.call(city.pk, refresh.pk) is None  # done: taken again, nothing happens
+
+    refresh.refresh_from_db()
+    assert refresh.status == SuggestionRefresh.Status.DONE and refresh.created == 1
+    assert Suggestion.objects.count() == 1

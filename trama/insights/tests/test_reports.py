@@ -302,3 +302,17 @@ def test_the_workbook_keeps_numbers_as_numbers_and_says_how_to_show_them(city, c
     value = next(row[4].value for row in g1.iter_rows(min_row=3) if row[0].value == "g1_value" and row[2].value == "Tutta la città"
                  and row[3].value == "1° trimestre 2025")
     assert isinstance(value, (int, float)) and value == 272  # 17 hours at € 16, a number, not the text "€ 272,00"
+
+
+@pytest.mark.django_db
+def test_a_report_built_twice_is_the_same_file_and_a_finished_one_is_left_alone(city, users):
+    report = Report.objects.create(city=city, period="2025", kind=Report.Kind.PDF, requested_by=users[Role.COORDINATOR])
+    build_report.call(report.pk)
+    first = bytes(Report.objects.get(pk=report.pk).content)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING)  # its worker stopped before it was marked done
+    build_report.call(report.pk)
+    assert bytes(Report.objects.get(pk=report.pk).content) == first
+
+    Report.objects.filter(pk=report.pk).update(content=b"kept")
+    build_report.call(report.pk)  # done: taken again, nothing happens
+    assert bytes(Report.objects.get(pk=report.pk).content) == b"kept"

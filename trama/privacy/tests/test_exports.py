@@ -204,3 +204,16 @@ def test_a_request_while_one_is_being_built_returns_that_one(coordinator, gino):
     building = DataExport.objects.create(person=gino, requested_by=coordinator, token="in-corso", status=DataExport.Status.RUNNING)
     assert exports.request_export(coordinator, gino) == building
     assert DataExport.objects.count() == 1
+
+
+def test_a_copy_already_downloaded_is_not_built_again_when_its_task_runs_twice(client, citizen, gino):
+    from trama.privacy.tasks import build_export
+
+    client.force_login(citizen)
+    export = DataExport.objects.get(token=client.post(reverse("privacy:export_mine")).url.rstrip("/").split("/")[-1])
+    client.get(reverse("privacy:export_download", args=[export.token]))
+
+    build_export.call(export.pk)  # its worker stopped after the copy was ready: the task is run again
+
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.DELIVERED and export.content is None

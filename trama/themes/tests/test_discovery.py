@@ -146,3 +146,20 @@ def test_above_the_sample_size_stored_vectors_send_the_other_texts_to_the_neares
     for topic in (LONELINESS, BILLS, DIGITAL):
         labels = [result.labels[texts.index(t)] for t in topic]
         assert max(labels.count(label) for label in set(labels)) >= 7  # most of a topic lands together
+
+
+def test_a_run_left_running_by_a_worker_that_stopped_is_run_whole_by_the_next_and_only_once(coordinator, corpus, city):
+    from django.utils import timezone
+
+    from trama.themes import tasks
+
+    today = timezone.localdate()
+    run = DiscoveryRun.objects.create(city=city, requested_by=coordinator, seed=1, requested_themes=3, progress=37,
+                                      status=DiscoveryRun.Status.RUNNING, since=today - timezone.timedelta(days=183), until=today)
+
+    tasks.discover_themes.call(run.pk)  # the task, given again to the next worker
+    tasks.discover_themes.call(run.pk)  # and once more: the run is done, nothing happens
+
+    run.refresh_from_db()
+    assert run.status == DiscoveryRun.Status.DONE and run.theme_count == 3
+    assert Theme.objects.count() == 3 and ThemeEvent.objects.count() == 3 and Tag.objects.count() == 36
