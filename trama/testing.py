@@ -18,6 +18,7 @@ The vocabulary of the permission walk (tests/test_permissions.py). Each app decl
 
 import functools
 import re
+import time
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -316,3 +317,22 @@ class TableWatch:
         with connection.cursor() as cursor:
             cursor.execute("SELECT DISTINCT tbl || ' ' || op FROM walk_changes")
             return sorted(row[0] for row in cursor.fetchall())
+
+
+# -- waiting for other processes (the fault tests' workers and servers) ---------------------
+
+# Bounds, not expectations: every wait ends as soon as its condition holds, and a 2-core machine
+# running the suite on both cores (and another suite beside it) takes tens of seconds to start a
+# Django process. A bound this wide fails only when something really never happens.
+PATIENCE = 180
+
+
+def wait_for(condition, what, seconds=PATIENCE):
+    """The first true value `condition()` returns, polled every tenth of a second; fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {seconds} s: {what}")

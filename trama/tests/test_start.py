@@ -5,13 +5,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from trama.background.tests.test_worker_faults import database_url
+from trama.testing import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,20 +46,6 @@ def answers(url):
         return False
 
 
-# Bounds, not expectations: every wait ends as soon as its condition holds, and a 2-core machine
-# running the suite on both cores (and another suite beside it) takes tens of seconds to start a
-# Django process. A bound this wide fails only when something really never happens.
-PATIENCE = 180
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,12 +57,12 @@ def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering():
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     health = f"http://127.0.0.1:{port}/salute/"
     try:
-        wait_for(lambda: answers(health), PATIENCE)
-        first = wait_for(lambda: worker_of(start.pid), PATIENCE)
+        wait_for(lambda: answers(health), "the web server answers")
+        first = wait_for(lambda: worker_of(start.pid), "the first worker runs")
 
         os.kill(first, signal.SIGKILL)
 
-        second = wait_for(lambda: (w := worker_of(start.pid)) and w != first and w, PATIENCE)
+        second = wait_for(lambda: (w := worker_of(start.pid)) and w != first and w, "a new worker replaces the killed one")
         assert second != first
         assert answers(health) and start.poll() is None
     finally:

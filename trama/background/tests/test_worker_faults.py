@@ -20,6 +20,7 @@ from trama.background.tests.fault_tasks import slow_tally
 from trama.insights.models import Report
 from trama.insights.tasks import build_report
 from trama.people.models import Role
+from trama.testing import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -47,19 +48,6 @@ def start_worker(worker_id, **env):
     )
 
 
-# Bounds, not expectations: every wait ends as soon as its condition holds, and a 2-core machine
-# running the suite on both cores (and another suite beside it) takes tens of seconds to start a
-# Django process. A bound this wide fails only when something really never happens.
-PATIENCE = 180
-
-
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def stop(process):
@@ -85,13 +73,13 @@ def workers(settings):
 def test_a_task_whose_worker_is_killed_is_finished_once_by_the_next(workers, tmp_path):
     result = slow_tally.enqueue(str(tmp_path), 10)
     first = workers("first")
-    wait_for(lambda: list(tmp_path.glob("started-*")), PATIENCE, "the first worker starts the task")
+    wait_for(lambda: list(tmp_path.glob("started-*")), "the first worker starts the task")
 
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=5)
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING  # left behind by the dead
     workers("second")
-    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL, PATIENCE,
+    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
              "the second worker finishes the task")
 
     row = DBTaskResult.objects.get(pk=result.id)
@@ -110,13 +98,13 @@ def test_a_report_whose_worker_is_killed_is_built_by_the_next_and_is_the_same_fi
     asked = Report.objects.create(city=city, period="2025", kind=Report.Kind.PDF, requested_by=users[Role.COORDINATOR])
     result = build_report.enqueue(asked.pk)
     first = workers("first")
-    wait_for(lambda: report(asked.pk).status == Report.Status.RUNNING, PATIENCE, "the first worker starts the report")
+    wait_for(lambda: report(asked.pk).status == Report.Status.RUNNING, "the first worker starts the report")
 
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=5)
     assert report(asked.pk).status == Report.Status.RUNNING and report(asked.pk).content is None
     workers("second")
-    wait_for(lambda: report(asked.pk).is_finished, PATIENCE, "the second worker finishes the report")
+    wait_for(lambda: report(asked.pk).is_finished, "the second worker finishes the report")
 
     assert report(asked.pk).status == Report.Status.DONE
     assert DBTaskResult.objects.get(pk=result.id).worker_ids == ["first", "second"]
@@ -130,7 +118,7 @@ def test_the_worker_waits_out_a_write_lock_longer_than_its_busy_timeout(workers,
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's write lock")
     worker = workers("patient", TRAMA_SQLITE_BUSY_TIMEOUT="0.5")
-    wait_for(lambda: WorkerBeat.objects.filter(worker_id="patient").exists(), PATIENCE, "the worker beats")
+    wait_for(lambda: WorkerBeat.objects.filter(worker_id="patient").exists(), "the worker beats")
     holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
@@ -141,6 +129,6 @@ def test_the_worker_waits_out_a_write_lock_longer_than_its_busy_timeout(workers,
         holder.close()
 
     result = slow_tally.enqueue(str(tmp_path), 1)
-    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL, PATIENCE,
+    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
              "the worker takes the task once the lock is gone")
     assert worker.poll() is None
