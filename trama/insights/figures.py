@@ -56,17 +56,17 @@ def figures(indicators, city, period, areas):
     now = timezone.now()
     if city is None or not areas:
         return Figures(compute(indicators, city, period, areas), now, False)
-    key = {"city": city, "period": period.param, "language": get_language() or "", "areas": _digest(areas)}
+    key = _key(city, period, areas)
     wanted = [item.key for item in indicators]
     stored = {row.indicator: row for row in StoredFigures.objects.filter(**key, indicator__in=wanted)}
     values = {key_: _decode(row.values) for key_, row in stored.items()}
     missing = [item for item in indicators if item.key not in stored]
+    changed = last_change()  # read before computing: a change made meanwhile leaves the new figures stale
     if missing:
-        seen = last_change()
         fresh = compute(missing, city, period, areas)
-        _store(key, fresh, now, seen)
+        _store(key, fresh, now, changed)
         values.update(fresh)
-    stale = _stale(list(stored.values()), period, now)
+    stale = _stale(list(stored.values()), period, now, changed)
     if stale:
         StoredFigures.objects.filter(pk__in=[row.pk for row in stale]).update(refresh_asked_at=now)
         from .tasks import refresh_figures
@@ -86,7 +86,7 @@ def figures(indicators, city, period, areas):
 
 def recompute(city, period, areas, keys, now=None):
     """Compute `keys` again and store them (the worker's side of `evaluate`)."""
-    key = {"city": city, "period": period.param, "language": get_language() or "", "areas": _digest(areas)}
+    key = _key(city, period, areas)
     seen = last_change()
     _store(key, compute([REGISTRY[k] for k in keys if k in REGISTRY], city, period, areas), now or timezone.now(), seen)
 
@@ -100,10 +100,10 @@ def last_change():
     return SourceChange.objects.aggregate(last=Max("at"))["last"]
 
 
-def _stale(rows, period, now):
+def _stale(rows, period, now, changed):
+    """The rows to recompute, given the latest SourceChange `changed`."""
     if not rows:
         return []
-    changed = last_change()
     open_period = not is_closed(period)
     out = []
     for row in rows:
@@ -123,6 +123,11 @@ def _store(key, results, now, seen):
         rows, update_conflicts=True, unique_fields=["city", "period", "language", "areas", "indicator"],
         update_fields=["values", "computed_at", "seen_change", "refresh_asked_at"],
     )
+
+
+def _key(city, period, areas):
+    """What identifies stored figures, but for the indicator."""
+    return {"city": city, "period": period.param, "language": get_language() or "", "areas": _digest(areas)}
 
 
 def _digest(areas):
