@@ -1,7 +1,7 @@
 """How passwords are hashed: Argon2id with parameters chosen for a small server.
 
-Django's defaults (100 MiB of memory, 2 passes, 8 lanes) take about 90 ms and 100 MiB per
-sign-in on two cores: a hundred people signing in at the start of a morning saturate the
+Django's defaults (100 MiB of memory, 2 passes, 8 lanes) cost about four times these parameters
+per sign-in (bench/bench_passwords.py) and 100 MiB each: a hundred people signing in at the start of a morning saturate the
 machine, and every other page waits. OWASP's Password Storage Cheat Sheet (2025) gives as
 equivalent minimums for Argon2id m=19 MiB t=2 p=1, m=12 MiB t=3 p=1 or m=46 MiB t=1 p=1; we
 take the first. An attacker with the database pays the same 19 MiB per guess, which is what
