@@ -29,6 +29,16 @@ def fresh_market_index():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with the cache of a fresh deployment: no page, menu or city another test kept."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def erasure_ledger_of_the_test(settings, tmp_path):
     """The ledger of erasures (outside the database) is a file of each test's own, never var/'s."""
     settings.TRAMA_ERASURE_LEDGER = tmp_path / "erasures.jsonl"

@@ -295,6 +295,9 @@ CONTENT_SECURITY_POLICY = {
 TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 10))
 
 # Signals that led to nothing are anonymised after this many days (manage.py anonymise_signals).
+# The content of public pages (home, offers, catalogue, open data) is kept this long for visitors who
+# are not signed in: a change shows there within it (the offers list at once, see trama.shortcuts.public_cache).
+TRAMA_PUBLIC_CACHE_SECONDS = int(os.environ.get("TRAMA_PUBLIC_CACHE_SECONDS", 300))
 TRAMA_SIGNAL_RETENTION_DAYS = int(os.environ.get("TRAMA_SIGNAL_RETENTION_DAYS", 365))
 
 # A copy of a person's data (privacy.DataExport) can be downloaded once, for this many hours after it is ready.

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from rest_framework import exceptions
 
 from trama.people.models import Role
+from trama.shortcuts import public_cache
 from trama.territory.queries import current_city
 from trama.unavailable import is_unavailable, unavailable_response
 
@@ -17,7 +18,7 @@ def home(request):
     user = request.user
     city = current_city()
     if not user.is_authenticated:
-        return render(request, "home/public.html", {"city": city})
+        return render(request, "home/public.html", {"city": city, "public_cache": public_cache(request, city)})
     context = {"city": city, "neighbourhoods": user.neighbourhoods.all() if user.is_scoped else None}
     template = {
         Role.COORDINATOR: "home/coordinator.html",

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +14,7 @@ from trama.collective.models import Decision, Group
 from trama.people.queries import people_visible_to
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
-from trama.shortcuts import form_errors_from, page_of, render_page
+from trama.shortcuts import form_errors_from, page_of, public_cache, render_page
 from trama.territory.queries import current_city
 
 from . import charts, forms, queries, services
@@ -537,8 +538,10 @@ def catalogue(request):
     neighbourhood = intervention_object = None
     if form.is_valid():
         neighbourhood, intervention_object = form.cleaned_data["quartiere"], form.cleaned_data["attivita"]
-    page = page_of(request, queries.public_initiatives(city, neighbourhood, intervention_object), PAGE_SIZE)
-    return render_page(request, "initiatives/catalogue.html", {"form": form, "page": page})
+    initiatives = queries.public_initiatives(city, neighbourhood, intervention_object)
+    # Public content only: for a visitor not signed in it is kept (base.html), and only drawn when it is not.
+    page = SimpleLazyObject(lambda: page_of(request, initiatives, PAGE_SIZE))
+    return render_page(request, "initiatives/catalogue.html", {"form": form, "page": page, "public_cache": public_cache(request, city)})
 
 
 def _public(pk):

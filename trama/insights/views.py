@@ -1,10 +1,12 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trama.permissions import permission_required
+from trama.shortcuts import public_cache
 from trama.spreadsheets import csv_dict_writer, csv_writer
 from trama.territory.queries import city_of, current_city, places_geojson, public_places
 
@@ -123,7 +125,9 @@ def open_data(request):
     this_year = timezone.localdate().year
     context = {
         "city": city, "year": year, "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
-        "tables": queries.open_counts(city, year) if city else [],
+        # Aggregates with small counts suppressed: kept for visitors not signed in (base.html), computed only when drawn.
+        "tables": SimpleLazyObject(lambda: queries.open_counts(city, year)) if city else [],
+        "public_cache": public_cache(request, city),
     }
     return render(request, "insights/open_data.html", context)
 

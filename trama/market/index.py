@@ -40,6 +40,15 @@ def _split(text):
     return text.split()
 
 
+
+def offers_stamp(city):
+    """(latest updated_at, highest id, offers deleted so far) of a city's offers: two indexed maxima
+    and a counter, no count. Any change to an offer of the city changes it."""
+    city_id = getattr(city, "pk", city)
+    agg = Offer.objects.filter(city_id=city_id).aggregate(last=Max("updated_at"), top=Max("pk"))
+    deleted = OfferDeletions.objects.filter(city_id=city_id).values_list("count", flat=True).first() or 0
+    return (agg["last"], agg["top"], deleted)
+
 class OfferIndex:
     def __init__(self, city_id):
         self.city_id = city_id
@@ -135,9 +144,7 @@ class OfferIndex:
     # -- freshness ------------------------------------------------------------------------
     def current_stamp(self):
         """(latest updated_at, highest id, offers deleted so far): equal stamps, nothing to re-read."""
-        agg = Offer.objects.filter(city_id=self.city_id).aggregate(last=Max("updated_at"), top=Max("pk"))
-        deleted = OfferDeletions.objects.filter(city_id=self.city_id).values_list("count", flat=True).first() or 0
-        return (agg["last"], agg["top"], deleted)
+        return offers_stamp(self.city_id)
 
     def refresh(self):
         stamp = self.current_stamp()

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,10 +13,11 @@ from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account, register_person
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
-from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
+from trama.shortcuts import form_errors_from, keyset_page, page_of, public_cache, render_page
 from trama.territory.queries import current_city
 
 from . import forms, services
+from .index import offers_stamp
 from .models import Contribution, Match, Need, Offer, Rate, Sector
 from .rules import sides_for
 from .queries import (
@@ -47,6 +49,11 @@ def offer_list(request):
     if form.is_valid():
         offers = search_offers(offers, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "kind", "status")})
     offers = offers.select_related("organisation", "person").prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
+    if not request.user.is_authenticated:
+        # The public sees open offers of organisations only (rules.OFFERS), no personal data: the list
+        # is kept for it until an offer of the city changes.
+        page = SimpleLazyObject(lambda: page_of(request, offers, PAGE_SIZE))
+        return render(request, "market/offers.html", {"form": form, "page": page, "public_cache": public_cache(request, city, offers_stamp(city))})
     page = page_of(request, offers, PAGE_SIZE)
     # An organisation's offer is not personal data; a person's is.
     audit.record_page(request, Offer, [offer.pk for offer in page.object_list if offer.person_id], "elenco offerte")

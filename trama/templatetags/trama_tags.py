@@ -1,4 +1,8 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trama import formats
@@ -46,3 +50,36 @@ def euro(value, decimals=2):
 def quantity(value):
     """A quantity without decimals that are zero: "80", "2,5" (trama.formats.quantity)."""
     return formats.quantity(value)
+
+
+class PublicCacheNode(template.Node):
+    """A page's content, kept for anonymous visitors (see `trama.shortcuts.public_cache`).
+
+    Drawn as usual unless the view put a `public_cache` version in the context, which it does only
+    for a visitor who is not signed in: then the content is read from the cache under the page's
+    address, its query, the language, the city and that version, or drawn and stored for
+    settings.TRAMA_PUBLIC_CACHE_SECONDS. Signed-in pages are never read from it nor stored in it.
+    """
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        version = context.get("public_cache")
+        request = context.get("request")
+        if version is None or request is None or request.user.is_authenticated:
+            return self.nodelist.render(context)
+        key = make_template_fragment_key("public", [request.get_full_path(), get_language(), bool(getattr(request, "htmx", False)), version])
+        content = cache.get(key)
+        if content is None:
+            content = self.nodelist.render(context)
+            cache.set(key, content, settings.TRAMA_PUBLIC_CACHE_SECONDS)
+        return content
+
+
+@register.tag
+def public_cache(parser, token):
+    """{% public_cache %}…{% endpublic_cache %}: see PublicCacheNode."""
+    nodelist = parser.parse(("endpublic_cache",))
+    parser.delete_first_token()
+    return PublicCacheNode(nodelist)

@@ -1,15 +1,38 @@
 """Reads of the territory reused by views, API and other apps."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from trama.access import neighbourhood_scope
 
 from .models import City, Neighbourhood, Place
 
 
+# The configured city is read on nearly every page: kept in the cache, forgotten in this process when
+# a city is saved or deleted, in the other processes within this many seconds.
+CITY_SECONDS = 300
+
+
+def _city_key():
+    return f"trama:current-city:{settings.TRAMA_CITY}"
+
+
 def current_city():
     """The city the platform serves (TRAMA_CITY), or the first one, or None."""
-    return City.objects.filter(slug=settings.TRAMA_CITY).first() or City.objects.first()
+    city = cache.get(_city_key())
+    if city is None:
+        city = City.objects.filter(slug=settings.TRAMA_CITY).first() or City.objects.first()
+        if city is not None:
+            cache.set(_city_key(), city, CITY_SECONDS)
+    return city
+
+
+@receiver(post_save, sender=City)
+@receiver(post_delete, sender=City)
+def _forget_current_city(**kwargs):
+    cache.delete(_city_key())
 
 
 def city_of(user):

@@ -66,11 +66,19 @@ def test_a_session_verified_with_a_second_factor_also_reads_its_device(client, u
     assert len(sql) == 3 and '"otp_totp_totpdevice"' in sql[2]
 
 
-def test_an_anonymous_page_reads_only_the_city(client, city, settings):
+def test_an_anonymous_page_reads_nothing_once_the_city_is_known(client, city, settings):
+    """The configured city is kept (territory.queries.current_city): the first page reads it, the next
+    ones nothing at all; a renamed city shows on the next page."""
     settings.TRAMA_CITY = city.slug
+    with CaptureQueriesContext(connection) as first:
+        client.get("/solo-impaginazione/")
+    assert [q["sql"] for q in first.captured_queries if '"territory_city"' in q["sql"]]
     response, sql = tables_read(client)
-    assert len(sql) == 1 and '"territory_city"' in sql[0]
+    assert sql == []
     assert city.name in response.content.decode()
+    city.name = "Città rinominata"
+    city.save()
+    assert "Città rinominata" in client.get("/solo-impaginazione/").content.decode()
 
 
 def test_a_changed_role_changes_the_menu_on_the_next_page(client, users):

@@ -101,7 +101,8 @@ def test_staff_accounts_do_not_join_from_the_catalogue(client, initiative, worke
     assert response.status_code == 200 and not Participation.objects.exists()
 
 
-def test_catalogue_queries_do_not_grow_with_rows(client, make_initiative, activity, place, neighbourhood, other_neighbourhood):
+def test_catalogue_queries_do_not_grow_with_rows(client, make_initiative, activity, place, neighbourhood, other_neighbourhood, settings):
+    settings.TRAMA_PUBLIC_CACHE_SECONDS = 0  # what drawing the page costs, not reading it back (trama.shortcuts.public_cache)
     made = []
 
     def add(n):
@@ -113,3 +114,24 @@ def test_catalogue_queries_do_not_grow_with_rows(client, make_initiative, activi
 
     assert_queries_do_not_grow(client, reverse("initiatives:catalogue"), add)
     assert client.get(reverse("initiatives:catalogue")).content.decode().count('class="card-title h5"') == 20
+
+
+def test_the_public_catalogue_shows_a_change_within_its_stated_delay(client, make_initiative, settings):
+    """Kept for visitors not signed in for TRAMA_PUBLIC_CACHE_SECONDS (trama.shortcuts.public_cache)."""
+    import time
+
+    settings.TRAMA_PUBLIC_CACHE_SECONDS = 1
+    make_initiative("Visibile", stage="incubation", is_public=True)
+    assert "Visibile" in client.get(reverse("initiatives:catalogue")).content.decode()
+    make_initiative("Appena pubblicata", stage="incubation", is_public=True)
+    assert "Appena pubblicata" not in client.get(reverse("initiatives:catalogue")).content.decode()  # the kept copy
+    time.sleep(1.1)
+    assert "Appena pubblicata" in client.get(reverse("initiatives:catalogue")).content.decode()
+
+
+def test_a_citizen_signed_in_never_reads_the_public_copy(client, make_initiative, users, settings):
+    make_initiative("Visibile", stage="incubation", is_public=True)
+    client.get(reverse("initiatives:catalogue"))  # kept for the public
+    make_initiative("Appena pubblicata", stage="incubation", is_public=True)
+    client.force_login(users[Role.CITIZEN])
+    assert "Appena pubblicata" in client.get(reverse("initiatives:catalogue")).content.decode()
