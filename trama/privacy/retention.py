@@ -8,7 +8,7 @@ things expire on the same schedule: the files of personal-data copies nobody dow
 time, and the task queue's finished results (`trama.background.queries.prune_results`).
 
 `apply_retention(dry_run=True)` counts without changing anything; otherwise each rule acts in its
-own transaction, and every model it changed gets one audit entry with the count and the date
+own transactions (batches of rows), and every model it changed gets one audit entry with the count and the date
 (no row ids, no names). A second run finds nothing: a rule only picks rows it has not yet acted on.
 """
 
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 AUDIT_LABEL = "privacy.AuditEntry"
 AUDIT_FLOOR_MONTHS = 60
 ACTOR_LABEL = "conservazione"
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,18 @@ class Rule:
         return condition
 
     def apply(self, pks, now):
-        """Act on the rows `pks` (found by `expired`); returns how many were changed."""
-        rows = self.model._default_manager.filter(pk__in=pks)
-        if self.expiry.function:
-            return import_string(self.expiry.function)(rows, now)
-        if self.erase.kind == Erase.DELETE:
-            return rows.delete()[1].get(self.model._meta.label, 0)
-        from .erasure import blank_value
+        """Act on those of the rows `pks` that are still expired, in one transaction; returns how many changed."""
+        with transaction.atomic():
+            rows = self.expired(now).filter(pk__in=pks)
+            if self.expiry.function:
+                return import_string(self.expiry.function)(rows, now)
+            if self.erase.kind == Erase.DELETE:
+                return rows.delete()[1].get(self.model._meta.label, 0)
+            from .erasure import blank_value
 
-        changes = {name: blank_value(self.model._meta.get_field(name)) for name in self.erase.blank}
-        changes.update({name: None for name in self.erase.unlink})
-        return rows.update(**changes)
+            changes = {name: blank_value(self.model._meta.get_field(name)) for name in self.erase.blank}
+            changes.update({name: None for name in self.erase.unlink})
+            return rows.update(**changes)
 
 
 def _not_blank(field):
@@ -175,9 +177,9 @@ def apply_retention(now=None, dry_run=False):
     now = now or timezone.now()
     outcomes = []
     for rule in schedule():
-        with transaction.atomic():
-            pks = list(rule.expired(now).values_list("pk", flat=True).distinct())
-            count = len(pks) if dry_run or not pks else rule.apply(pks, now)
+        pks = list(rule.expired(now).values_list("pk", flat=True).distinct())
+        # In batches, each its own transaction: the first night of a large city must not hold a lock for long.
+        count = len(pks) if dry_run else sum(rule.apply(pks[i:i + BATCH], now) for i in range(0, len(pks), BATCH))
         outcomes.append(Outcome(rule.key, str(rule.model._meta.verbose_name_plural),
                                 Erase.ANONYMISE if rule.anonymises else Erase.DELETE, count, rule.cutoff(now)))
     outcomes.append(_expire_export_files(now, dry_run))

@@ -1,5 +1,7 @@
 """The themes app's part of the registry of personal data: the copies of texts and their tags."""
 
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from trama.privacy.registry import (
@@ -13,6 +15,18 @@ from trama.privacy.registry import (
     not_about_people,
 )
 
+
+
+def _still_followed(source, app_label, model_name, open_statuses):
+    """Items copying a record still open: their text is still the record's, and expires with it."""
+    records = apps.get_model(app_label, model_name)._default_manager.filter(pk=OuterRef("source_id"), status__in=open_statuses)
+    return Q(source=source) & Q(Exists(records))
+
+
+# Read by name, as services.SOURCES does: the copies follow the needs and signals they copy.
+STILL_FOLLOWED = (_still_followed("need", "market", "Need", ["open", "brokering"])
+                  | _still_followed("signal", "attention", "Signal", ["new", "taken_up", "contacted"]))
+
 declare(
     "themes.TextItem",
     subject=["person"],
@@ -23,7 +37,7 @@ declare(
     erase=Erase.delete(),
     seen_by=SEEN_BY_STAFF,
     # Not deleted: the tags of closed periods (G1 themes) count the items.
-    expires=Expiry(clock="written_at", erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
+    expires=Expiry(clock="written_at", ended=~STILL_FOLLOWED, erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
                    why=_("Le copie dei testi servono a scoprire i temi del presente: dopo due anni restano, senza "
                          "parole e senza persona, i temi a cui appartenevano.")),
 )

@@ -41,7 +41,7 @@ ENDED = {
     "attention.Signal:contatto": {"status": "closed"},
     "attention.OutreachTask": {"status": "done"},
     "attention.Encounter": None,
-    "themes.TextItem": None,
+    "themes.TextItem": {"source": "import"},  # not the copy of a need still open
     "themes.Tag": lambda person: {"set_by_id": person.account_id},  # confirmed by someone: the link to go
     "collective.Suggestion": {"status": "dismissed", "dismissed_reason": "Non è il momento"},
     "collective.Meeting": None,
@@ -57,6 +57,7 @@ ACTIVE = {
     "attention.Signal:contatto": {"status": "contacted"},
     "attention.OutreachTask": {"status": "planned"},
     "collective.Suggestion": {"status": "open"},
+    "themes.TextItem": {},  # the copy of a need still open
 }
 RULES = sorted(retention.keys())
 
@@ -123,7 +124,7 @@ def end_everything(everywhere):
     """Every row of `everywhere` ended, in 2025 (the signal as one that led to contact: it names the person)."""
     for key, state in ENDED.items():
         rule = rule_of(key)
-        if key == "attention.Signal" or rule.model is AuditEntry:
+        if key in ("attention.Signal", "privacy.AuditEntry", "themes.TextItem"):  # the items end with their needs
             continue
         state = state(everywhere) if callable(state) else (state or {})
         rows = rule.model._default_manager.filter(pk__in=rule.declaration.rows_of(everywhere))
