@@ -13,7 +13,6 @@ from trama.privacy.registry import (
     BASIS_SERVICE,
     KEPT_WHILE_ACTIVE,
     SEEN_BY_ACCOUNT,
-    SEEN_BY_STAFF,
     SEEN_BY_STAFF_AND_PERSON,
     Erase,
     declare,

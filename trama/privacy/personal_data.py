@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .registry import BASIS_PUBLIC_TASK, BASIS_SECURITY, KEPT_AUDIT, SEEN_BY_COORDINATORS, Erase, Expiry, declare
+from .registry import BASIS_PUBLIC_TASK, BASIS_SECURITY, KEPT_AUDIT, Erase, Expiry, declare
 
 declare(
     "privacy.AuditEntry",

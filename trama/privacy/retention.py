@@ -5,11 +5,11 @@ What "past its time limit" means is declared next to each model, in its app's pe
 months is the declaration's `months`, which a deployment may change in `TRAMA_RETENTION_MONTHS`
 ({"market.Need": 36, "attention.Signal:contatto": 30}, checked when Trama starts). Two more
 things expire on the same schedule: the files of personal-data copies nobody downloaded in
-time, and the task queue's finished results (`trama.background.queries.prune_results`).
+time, and the task queue's finished results (`trama.background.pruning.prune_results`).
 
 `apply_retention(dry_run=True)` counts without changing anything; otherwise each rule acts in its
-own transactions (batches of rows), and every model it changed gets one audit entry with the count and the date
-(no row ids, no names). A second run finds nothing: a rule only picks rows it has not yet acted on.
+own transactions (batches of rows), and every model it changed gets one audit entry with the count
+and the date (no row ids, no names). A second run finds nothing: a rule only picks rows it has not yet acted on.
 """
 
 import calendar
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from trama.background.pruning import prune_results
 
 from . import audit
+from .erasure import blank_value
 from .registry import Erase, registry
 
 log = logging.getLogger(__name__)
@@ -93,16 +94,12 @@ class Rule:
                 return import_string(self.expiry.function)(rows, now)
             if self.erase.kind == Erase.DELETE:
                 return rows.delete()[1].get(self.model._meta.label, 0)
-            from .erasure import blank_value
-
             changes = {name: blank_value(self.model._meta.get_field(name)) for name in self.erase.blank}
             changes.update({name: None for name in self.erase.unlink})
             return rows.update(**changes)
 
 
 def _not_blank(field):
-    from .erasure import blank_value
-
     empty = blank_value(field)
     if empty is None:
         return models.Q(**{f"{field.name}__isnull": False})

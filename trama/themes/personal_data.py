@@ -16,7 +16,6 @@ from trama.privacy.registry import (
 )
 
 
-
 def _still_followed(source, app_label, model_name, open_statuses):
     """Items copying a record still open: their text is still the record's, and expires with it."""
     records = apps.get_model(app_label, model_name)._default_manager.filter(pk=OuterRef("source_id"), status__in=open_statuses)
