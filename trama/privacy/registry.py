@@ -95,7 +95,8 @@ class Expiry:
     `TRAMA_RETENTION_MONTHS` is then "label:name"). What happens is `erase` (DELETE, or
     ANONYMISE where indicators count the rows), by default the declaration's own; or the
     owning app's `function(rows, now)`, with `pending` saying which rows it still has to act
-    on, so that a second run finds nothing.
+    on, so that a second run finds nothing. `why` justifies the period in the records of
+    processing (docs/privacy.md).
     """
 
     clock: str
