@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from trama.private_files import private_dir, private_file, private_sqlite
@@ -294,11 +295,30 @@ CONTENT_SECURITY_POLICY = {
 # Privacy: counts from 1 to (threshold - 1) are hidden outside the workers' scope.
 TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 10))
 
-# Signals that led to nothing are anonymised after this many days (manage.py anonymise_signals).
 # The content of public pages (home, offers, catalogue, open data) is kept this long for visitors who
 # are not signed in: a change shows there within it (the offers list at once, see trama.shortcuts.public_cache).
 TRAMA_PUBLIC_CACHE_SECONDS = int(os.environ.get("TRAMA_PUBLIC_CACHE_SECONDS", 300))
-TRAMA_SIGNAL_RETENTION_DAYS = int(os.environ.get("TRAMA_SIGNAL_RETENTION_DAYS", 365))
+# Retention (manage.py apply_retention, nightly): each kind of personal record is anonymised or deleted
+# after the months its app declares (docs/privacy.md); a deployment may change them here, as
+# "market.Need=36,attention.Signal=6". Checked when Trama starts (trama/privacy/retention.py).
+def _retention_months(text):
+    months = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, _sep, value = item.partition("=")
+        try:
+            months[key.strip()] = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"TRAMA_RETENTION_MONTHS: {item!r} is not label=months") from None
+    return months
+
+
+if "TRAMA_SIGNAL_RETENTION_DAYS" in os.environ:
+    raise ImproperlyConfigured("TRAMA_SIGNAL_RETENTION_DAYS is replaced by TRAMA_RETENTION_MONTHS "
+                               "(for instance TRAMA_RETENTION_MONTHS=attention.Signal=12): see docs/deploy.md")
+TRAMA_RETENTION_MONTHS = _retention_months(os.environ.get("TRAMA_RETENTION_MONTHS", ""))
+# The task queue keeps finished tasks this many days, failed ones longer (trama/background/pruning.py).
+TRAMA_TASK_RESULTS_DAYS = int(os.environ.get("TRAMA_TASK_RESULTS_DAYS", 14))
+TRAMA_FAILED_TASK_RESULTS_DAYS = int(os.environ.get("TRAMA_FAILED_TASK_RESULTS_DAYS", 60))
 
 # A copy of a person's data (privacy.DataExport) can be downloaded once, for this many hours after it is ready.
 TRAMA_PRIVACY_EXPORT_HOURS = int(os.environ.get("TRAMA_PRIVACY_EXPORT_HOURS", 72))

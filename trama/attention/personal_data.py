@@ -1,5 +1,6 @@
 """The attention app's part of the registry of personal data: antennas, signals, outreach, encounters."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trama.privacy.registry import (
@@ -7,7 +8,9 @@ from trama.privacy.registry import (
     KEPT_24_MONTHS,
     KEPT_SIGNALS,
     KEPT_WHILE_ACTIVE,
+    SEEN_BY_STAFF,
     Erase,
+    Expiry,
     declare,
     not_about_people,
 )
@@ -18,6 +21,7 @@ declare(
     purpose=_("Il ruolo di antenna della persona nel quartiere"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     actors=["onboarded_by"],
+    seen_by=SEEN_BY_STAFF,
     erase=Erase.delete(),
 )
 declare(
@@ -26,17 +30,34 @@ declare(
     purpose=_("La partecipazione alle formazioni per antenne"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     actors=["recorded_by"],
+    seen_by=SEEN_BY_STAFF,
     erase=Erase.delete(),
 )
 declare(
     "attention.Signal",
     subject=["person"],
     purpose=_("Le segnalazioni che riguardano la persona e il loro seguito"),
-    basis=BASIS_PUBLIC_TASK, retention=KEPT_SIGNALS, months=12,  # TRAMA_SIGNAL_RETENTION_DAYS, for signals that led to nothing
+    basis=BASIS_PUBLIC_TASK, retention=KEPT_SIGNALS, months=12,
     # The antenna who sent it and the worker who took it up, at work.
     actors=["sent_by", "assigned_to"], texts=["text", "outcome_note"],
     withheld=["sent_by"],  # who signalled: an antenna must be able to speak up without being named
     erase=Erase.anonymise(blank=["text", "outcome_note"]),
+    seen_by=_("Il coordinamento della città e gli operatori dei quartieri assegnati; l'antenna che l'ha inviata ne "
+              "vede solo lo stato"),
+    # What stays (neighbourhood, dates, urgency, outcome) feeds the indicators and names no one.
+    expires=[
+        Expiry(clock="closed_at", ended=Q(status="closed", first_contact_at__isnull=True, person__isnull=True),
+               erase=Erase.anonymise(), function="trama.attention.services.anonymise_expired_signals",
+               pending=Q(anonymised_at__isnull=True),
+               why=_("Una segnalazione senza seguito non riguarda nessuno che il programma conosca: un anno basta a "
+                     "riconoscere una situazione che si ripete.")),
+        Expiry(name="contatto", months=24, clock="closed_at",
+               ended=Q(status="closed") & (Q(first_contact_at__isnull=False) | Q(person__isnull=False)),
+               erase=Erase.anonymise(), function="trama.attention.services.anonymise_expired_signals",
+               pending=Q(anonymised_at__isnull=True),
+               why=_("Due anni dopo la chiusura il lavoro con la persona continua, se continua, negli incontri e "
+                     "nelle richieste; il testo della segnalazione non serve più.")),
+    ],
 )
 declare(
     "attention.OutreachTask",
@@ -45,6 +66,10 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["assigned_to", "created_by"], texts=["plan", "result"],
     erase=Erase.anonymise(blank=["plan", "result"]),
+    seen_by=SEEN_BY_STAFF,
+    expires=Expiry(clock="due_date", ended=~Q(status="planned"),
+                   why=_("Le note di un'uscita servono a preparare le successive: due anni coprono un percorso di "
+                         "aggancio; restano data, quartiere ed esito per gli indicatori.")),
 )
 declare(
     "attention.Encounter",
@@ -53,5 +78,9 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["worker"], texts=["notes"],
     erase=Erase.anonymise(blank=["notes"]),
+    seen_by=SEEN_BY_STAFF,
+    expires=Expiry(clock="happened_at",
+                   why=_("Le note di un incontro servono a chi continua il lavoro con la persona: dopo due anni restano "
+                         "il fatto, il luogo e la data, che gli indicatori contano.")),
 )
 not_about_people("attention.TrainingModule", texts=["content"], reason="Course material for antennas.")

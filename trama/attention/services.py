@@ -247,3 +247,15 @@ def registration_channel(signal=None, outreach=None):
     if signal is not None or (outreach is not None and outreach.signal_id):
         return Person.Channel.ANTENNA
     return Person.Channel.OUTREACH
+
+
+def anonymise_expired_signals(signals, now):
+    """Retention (privacy.retention): keep of each signal only what the indicators need, and empty its outreach
+    plans; returns how many signals were anonymised. The caller holds the transaction."""
+    done = []
+    for signal in signals.select_for_update():
+        signal.anonymise(now)
+        signal.save(update_fields=["text", "outcome_note", "place", "age_band", "household", "person_aware", "anonymised_at"])
+        done.append(signal.pk)
+    OutreachTask.objects.filter(signal__in=done).update(plan="", result="")
+    return len(done)

@@ -327,3 +327,24 @@ def erase_from_meetings(meetings, person):
             fields["attendance_count"] = max(meeting.attendance_count or 0, len(named))
             meeting.attendees.remove(person.pk)
         Meeting.objects.filter(pk=meeting.pk).update(**fields)
+
+
+def anonymise_expired_suggestions(suggestions, now):
+    """Retention (privacy.retention): a suggestion decided long ago keeps its size, neighbourhood and outcome,
+    not who was in it nor the words drawn from their situations; returns how many."""
+    for suggestion in suggestions.distinct():
+        suggestion.people.clear()
+    return suggestions.update(purpose="", dismissed_reason="", key_phrases=[], items=[])
+
+
+def anonymise_expired_meetings(meetings, now):
+    """Retention (privacy.retention): a meeting held long ago keeps how many attended, not who, nor its agenda
+    and minutes; returns how many. The attendance indicator reads `attendance_count` for the people not named."""
+    count = 0
+    for meeting in meetings.distinct().prefetch_related("attendees"):
+        named = len(meeting.attendees.all())
+        Meeting.objects.filter(pk=meeting.pk).update(
+            agenda="", minutes="", attendance_count=max(meeting.attendance_count or 0, named))
+        meeting.attendees.clear()
+        count += 1
+    return count

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from trama.privacy.registry import (
     BASIS_PUBLIC_TASK,
     KEPT_WHILE_ACTIVE,
+    SEEN_BY_STAFF,
     Erase,
     declare,
     not_about_people,
@@ -17,6 +18,7 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     # The row stays on the emptied record: the participants (G5) of closed periods count people by id.
     erase=Erase.keep("The person's record is emptied of names and contacts: the participation only counts."),
+    seen_by=SEEN_BY_STAFF,
 )
 declare(
     "initiatives.AgreementParty",
@@ -26,6 +28,7 @@ declare(
     texts=["commitments"],
     # What a citizen committed to, under their name, is about them: it goes with the name.
     erase=Erase.anonymise(blank=["name", "commitments"]),
+    seen_by=_("Il coordinamento della città e le parti del patto"),
 )
 not_about_people("initiatives.Initiative", actors=["lead_worker", "created_by"], texts=["description", "how_to_join"],
                  reason="Public description of an activity; its participants are Participation rows.")

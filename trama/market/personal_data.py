@@ -1,12 +1,16 @@
 """The market app's part of the registry of personal data: offers, needs, matches and the ledger."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trama.privacy.registry import (
     BASIS_PUBLIC_TASK,
     KEPT_24_MONTHS,
     KEPT_LEDGER,
+    SEEN_BY_STAFF,
+    SEEN_BY_STAFF_AND_PERSON,
     Erase,
+    Expiry,
     declare,
     not_about_people,
 )
@@ -21,6 +25,13 @@ declare(
     # Kept without words, and withdrawn, for the matches and contributions that point at them; still the
     # (emptied) person's, so that "who gives and receives" of closed periods does not change.
     erase=Erase.call("trama.market.services.erase_offers", "Title and description emptied, the offer withdrawn."),
+    seen_by=_("Il coordinamento della città, gli operatori dei quartieri dell'offerta e la persona stessa; le offerte "
+              "aperte delle organizzazioni sono pubbliche"),
+    expires=Expiry(clock="updated_at", ended=Q(status="withdrawn"), erase=Erase.anonymise(),
+                   function="trama.market.services.anonymise_expired_offers",
+                   pending=~Q(title="") | ~Q(description="") | ~Q(search_tokens=""),
+                   why=_("Un'offerta ritirata da due anni non si abbina più; resta, senza parole, per gli abbinamenti "
+                         "e il registro che la citano.")),
 )
 declare(
     "market.Need",
@@ -30,6 +41,11 @@ declare(
     actors=["created_by"], texts=["text", "search_tokens"],
     hidden=["search_tokens"],  # a copy of the text, for search
     erase=Erase.call("trama.market.services.erase_needs", "Words emptied; a need still waiting is withdrawn."),
+    seen_by=SEEN_BY_STAFF_AND_PERSON,
+    expires=Expiry(clock="updated_at", ended=Q(status__in=["met", "withdrawn"]),
+                   erase=Erase.anonymise(blank=["text", "search_tokens"]),
+                   why=_("Una richiesta chiusa da due anni non serve più a nessun abbinamento; restano tipo, "
+                         "quartiere ed esito per gli indicatori.")),
 )
 declare(
     "market.Match",
@@ -39,6 +55,12 @@ declare(
     actors=["proposed_by"], texts=["outcome", "need_feedback", "offer_feedback"],
     # The other side is told the match ended (it reads «Annullato»), without a reason.
     erase=Erase.call("trama.market.services.erase_matches", "Active matches cancelled; outcome, comments and reasons emptied."),
+    seen_by=_("Il coordinamento della città, gli operatori del quartiere della richiesta, le due parti "
+              "(e i membri dell'organizzazione che offre)"),
+    expires=Expiry(clock="closed_at", ended=Q(status__in=["done", "declined", "cancelled"]),
+                   erase=Erase.anonymise(blank=["outcome", "need_feedback", "offer_feedback", "reasons"]),
+                   why=_("I commenti su un abbinamento chiuso da due anni non servono più; restano esito e date per "
+                         "gli indicatori.")),
 )
 declare(
     "market.Contribution",
@@ -49,5 +71,9 @@ declare(
     # The amounts stay, on the emptied record (a number, no name), so that the indicators of closed
     # periods do not change: "collaborators" counts givers by their id.
     erase=Erase.anonymise(blank=["note"]),
+    seen_by=SEEN_BY_STAFF,
+    expires=Expiry(clock="on",
+                   why=_("Il registro dei contributi rende conto del valore generato: gli importi restano per gli "
+                         "indicatori dei periodi chiusi, la nota dopo due anni no.")),
 )
 not_about_people("market.Rate", actors=["updated_by"], reason="A rate of the ledger; the link names the coordinator who set it.")

@@ -465,3 +465,11 @@ def erase_matches(matches, person):
         _reopen_need_if_idle(match.need_id)
     # The reasons name the words the need and the offer have in common: the person's words too.
     matches.update(outcome="", need_feedback="", offer_feedback="", reasons=[])
+
+
+def anonymise_expired_offers(offers, now):
+    """Retention (privacy.retention): empty the words of offers that ended long ago; returns how many.
+
+    The rows stay for the matches and the ledger; updated_at moves, so the ranking index forgets the words too.
+    """
+    return offers.update(title="", description="", search_tokens="", updated_at=now)

@@ -12,6 +12,8 @@ from trama.privacy.registry import (
     BASIS_SECURITY,
     BASIS_SERVICE,
     KEPT_WHILE_ACTIVE,
+    SEEN_BY_ACCOUNT,
+    SEEN_BY_STAFF_AND_PERSON,
     Erase,
     declare,
     not_about_people,
@@ -25,6 +27,7 @@ declare(
     actors=["account", "created_by"],
     erase=Erase.call("trama.people.services.erase_people",
                      "Names and contacts emptied, the pseudonymous id kept, anonymised_at set: the page says when."),
+    seen_by=SEEN_BY_STAFF_AND_PERSON,
 )
 declare(
     "people.User",
@@ -35,6 +38,7 @@ declare(
     hidden=["password"],  # a hash, useless to the person and a risk in a file
     erase=Erase.call("trama.people.services.erase_accounts",
                      "Disabled, names and e-mail replaced by the pseudonymous id, sessions ended, tokens revoked."),
+    seen_by=SEEN_BY_ACCOUNT,
 )
 declare(
     "people.Organisation",
@@ -43,6 +47,7 @@ declare(
     basis=BASIS_SERVICE, retention=KEPT_WHILE_ACTIVE,
     texts=["description"],
     erase=Erase.remove("members"),
+    seen_by=_("Il coordinamento della città, gli operatori e i membri dell'organizzazione"),
 )
 declare(
     "people.Consent",
@@ -50,6 +55,7 @@ declare(
     purpose=_("I consensi dati e ritirati, per dimostrarli"),
     basis=BASIS_CONSENT, retention=KEPT_WHILE_ACTIVE,
     actors=["recorded_by"],
+    seen_by=SEEN_BY_STAFF_AND_PERSON,
     erase=Erase.delete(),
 )
 declare(
@@ -58,6 +64,7 @@ declare(
     purpose=_("Le chiavi di accesso all'API dell'account"),
     basis=BASIS_SECURITY, retention=KEPT_WHILE_ACTIVE,
     hidden=["digest"],  # the fingerprint of a secret
+    seen_by=_("La persona stessa, dal suo profilo"),
     erase=Erase.delete(),
 )
 declare(
@@ -66,6 +73,7 @@ declare(
     purpose=_("Il secondo fattore di accesso dell'account"),
     basis=BASIS_SECURITY, retention=KEPT_WHILE_ACTIVE,
     hidden=["key"],  # the shared secret of the authenticator app
+    seen_by=_("Nessuno: il codice segreto resta nel server"),
     erase=Erase.delete(),
 )
 declare(
@@ -73,6 +81,7 @@ declare(
     subject=["user__person"],
     purpose=_("I codici di recupero del secondo fattore"),
     basis=BASIS_SECURITY, retention=KEPT_WHILE_ACTIVE,
+    seen_by=_("La persona stessa, quando li crea"),
     erase=Erase.delete(),
 )
 not_about_people("admin.LogEntry", actors=["user"],

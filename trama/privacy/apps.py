@@ -10,3 +10,6 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         # Each app declares its personal data in its own personal_data.py (see registry.py).
         autodiscover_modules("personal_data")
+        from .retention import check_configuration
+
+        check_configuration()

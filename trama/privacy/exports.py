@@ -64,9 +64,9 @@ def request_export(user, person, path=""):
 
 
 def expire_old(now=None):
-    """Drop the files nobody downloaded in time."""
+    """Drop the files nobody downloaded in time; returns how many."""
     now = now or timezone.now()
-    DataExport.objects.filter(status=DataExport.Status.DONE, expires_at__lte=now).update(
+    return DataExport.objects.filter(status=DataExport.Status.DONE, expires_at__lte=now).update(
         status=DataExport.Status.EXPIRED, content=None)
 
 

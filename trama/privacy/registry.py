@@ -11,7 +11,10 @@ another app's models up by name. A declaration says, for one model:
   secrets and derived copies; `withheld`: fields about someone else, which a copy must not
   hand over, GDPR art. 15.4; the reason in the declaration),
 - how the rows are erased or anonymised (`erase`), how long they are kept (`retention`,
-  `months`), why they are held (`purpose`) and on which legal basis (`basis`).
+  `months`), why they are held (`purpose`), on which legal basis (`basis`) and who may see them
+  (`seen_by`),
+- when a row has been kept long enough and what then becomes of it (`expires`: one `Expiry` or
+  more, applied every night by `privacy.retention`).
 
 A model whose links to accounts only say who did the work, or whose free text is not about
 people (a place's description), is declared with `not_about_people` and the reason.
@@ -83,6 +86,30 @@ class Erase:
 
 
 @dataclass(frozen=True)
+class Expiry:
+    """When a row of a declared model has been kept long enough, and what then becomes of it.
+
+    The clock runs from the date field `clock`; only rows matching `ended` may expire (a need
+    still open, a signal still followed, is never touched), after the declaration's `months`
+    or, for a further rule of the same model, after this rule's own `months` (its key in
+    `TRAMA_RETENTION_MONTHS` is then "label:name"). What happens is `erase` (DELETE, or
+    ANONYMISE where indicators count the rows), by default the declaration's own; or the
+    owning app's `function(rows, now)`, with `pending` saying which rows it still has to act
+    on, so that a second run finds nothing. `why` justifies the period in the records of
+    processing (docs/privacy.md).
+    """
+
+    clock: str
+    ended: models.Q = field(default_factory=models.Q)
+    erase: Erase | None = None
+    function: str = ""
+    pending: models.Q | None = None
+    name: str = ""
+    months: int | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Declaration:
     """One model's personal data about a person (see the module's docstring)."""
 
@@ -99,6 +126,8 @@ class Declaration:
     withheld: tuple = ()
     by_name: tuple = ()
     mentions: tuple = ()
+    seen_by: str = ""
+    expires: tuple = ()
 
     @property
     def model(self):
@@ -161,13 +190,14 @@ class Registry:
     exemptions: dict = field(default_factory=dict)
 
     def declare(self, label, *, subject, purpose, basis, retention, erase, months=None, actors=(), texts=(), hidden=(),
-                withheld=(), by_name=(), mentions=()):
+                withheld=(), by_name=(), mentions=(), seen_by="", expires=()):
         """Declare that `label` holds a person's data (one call per model, from the app that owns it)."""
         self._check_new(label)
         self.declarations[label] = Declaration(
             label=label, subject=tuple(subject), purpose=purpose, basis=basis, retention=retention, erase=erase,
             months=months, actors=tuple(actors), texts=tuple(texts), hidden=tuple(hidden), withheld=tuple(withheld),
-            by_name=tuple(by_name), mentions=tuple(mentions),
+            by_name=tuple(by_name), mentions=tuple(mentions), seen_by=seen_by,
+            expires=(expires,) if isinstance(expires, Expiry) else tuple(expires),
         )
 
     def not_about_people(self, label, *, reason, actors=(), texts=()):
@@ -274,6 +304,45 @@ def _declaration_problems(declaration):
         problems.append(f"erases through {declaration.erase.function!r}, which is not a function")
     if not (declaration.purpose and declaration.basis and declaration.retention):
         problems.append("needs a purpose, a legal basis and a retention period")
+    if not declaration.seen_by:
+        problems.append("needs to say who may see it (seen_by)")
+    return problems + _expiry_problems(declaration)
+
+
+def _expiry_problems(declaration):
+    """A time limit must say when each row expires, and an expiry must be one the retention task can apply."""
+    model, problems = declaration.model, []
+    if declaration.months and not declaration.expires:
+        problems.append(f"keeps rows for {declaration.months} months but has no expiry rule (expires=)")
+    if declaration.expires and not declaration.months:
+        problems.append("has an expiry rule but no time limit (months=)")
+    names = [expiry.name for expiry in declaration.expires]
+    if names and (names[0] or not all(names[1:]) or len(set(names)) != len(names)):
+        problems.append("the first expiry rule has no name, each further one a name of its own")
+    for expiry in declaration.expires:
+        rule = f"expiry {expiry.name or '(main)'}"
+        if expiry.name and not expiry.months:
+            problems.append(f"{rule} needs its own months")
+        try:
+            clock = model._meta.get_field(expiry.clock)
+            if not isinstance(clock, models.DateField):
+                problems.append(f"{rule} runs from {expiry.clock!r}, which is not a date")
+        except FieldDoesNotExist:
+            problems.append(f"{rule} runs from {expiry.clock!r}, which is not a field")
+        if expiry.function:
+            if not _importable(expiry.function):
+                problems.append(f"{rule} calls {expiry.function!r}, which is not a function")
+            if expiry.pending is None:
+                problems.append(f"{rule} calls a function but does not say which rows it still has to act on (pending=)")
+            continue
+        erase = expiry.erase or declaration.erase
+        if erase.kind not in (Erase.DELETE, Erase.ANONYMISE) or erase.scrub:
+            problems.append(f"{rule} must delete, anonymise with blank/unlink, or call a function")
+        for name in (*erase.blank, *erase.unlink):
+            try:
+                model._meta.get_field(name)
+            except FieldDoesNotExist:
+                problems.append(f"{rule} names {name!r}, which is not a field")
     return problems
 
 
@@ -319,4 +388,10 @@ KEPT_WHILE_ACTIVE = _("Finché la persona partecipa al programma o fino alla ric
 KEPT_24_MONTHS = _("24 mesi dopo l'ultimo contatto")
 KEPT_SIGNALS = _("12 mesi se la segnalazione non ha avuto seguito (poi resa anonima), altrimenti 24 mesi dopo l'ultimo contatto")
 KEPT_AUDIT = _("5 anni")
-KEPT_LEDGER = _("24 mesi con il nome; poi solo gli importi, in forma anonima, per gli indicatori")
+KEPT_LEDGER = _("24 mesi con la nota; poi restano solo gli importi, per gli indicatori")
+
+# Who may see the rows, in the words of the records of processing (each app's rules.py decides it).
+SEEN_BY_STAFF = _("Il coordinamento della città e gli operatori dei quartieri assegnati")
+SEEN_BY_STAFF_AND_PERSON = _("Il coordinamento della città, gli operatori dei quartieri assegnati e la persona stessa")
+SEEN_BY_ACCOUNT = _("La persona stessa dal suo profilo; il coordinamento della città")
+SEEN_BY_COORDINATORS = _("Il coordinamento della città")

@@ -74,3 +74,17 @@ def _erasure_abandoned(erasure_id, reason):
 
 
 describe(run_erasure, _("Cancellazione dei dati di una persona"), abandoned=_erasure_abandoned)
+
+
+@task()
+def apply_retention():
+    """Anonymise or delete every declared row past its time limit (privacy.retention), nightly.
+
+    Running it twice is harmless: each rule picks only rows it has not acted on yet, so the second run finds nothing.
+    """
+    from . import retention
+
+    return sum(outcome.count for outcome in retention.apply_retention())
+
+
+describe(apply_retention, _("Conservazione: dati scaduti resi anonimi o cancellati"))

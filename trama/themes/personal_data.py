@@ -1,14 +1,30 @@
 """The themes app's part of the registry of personal data: the copies of texts and their tags."""
 
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from trama.privacy.registry import (
     BASIS_PUBLIC_TASK,
     KEPT_24_MONTHS,
+    SEEN_BY_COORDINATORS,
+    SEEN_BY_STAFF,
     Erase,
+    Expiry,
     declare,
     not_about_people,
 )
+
+
+def _still_followed(source, app_label, model_name, open_statuses):
+    """Items copying a record still open: their text is still the record's, and expires with it."""
+    records = apps.get_model(app_label, model_name)._default_manager.filter(pk=OuterRef("source_id"), status__in=open_statuses)
+    return Q(source=source) & Q(Exists(records))
+
+
+# Read by name, as services.SOURCES does: the copies follow the needs and signals they copy.
+STILL_FOLLOWED = (_still_followed("need", "market", "Need", ["open", "brokering"])
+                  | _still_followed("signal", "attention", "Signal", ["new", "taken_up", "contacted"]))
 
 declare(
     "themes.TextItem",
@@ -18,6 +34,11 @@ declare(
     texts=["text"],
     hidden=["embedding"],  # numbers computed from the text, meaningless to read
     erase=Erase.delete(),
+    seen_by=SEEN_BY_STAFF,
+    # Not deleted: the tags of closed periods (G1 themes) count the items.
+    expires=Expiry(clock="written_at", ended=~STILL_FOLLOWED, erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
+                   why=_("Le copie dei testi servono a scoprire i temi del presente: dopo due anni restano, senza "
+                         "parole e senza persona, i temi a cui appartenevano.")),
 )
 declare(
     "themes.Tag",
@@ -26,6 +47,10 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["set_by"],
     erase=Erase.delete(),
+    seen_by=SEEN_BY_COORDINATORS,
+    expires=Expiry(clock="created_at", erase=Erase.anonymise(unlink=["set_by"]),
+                   why=_("Un tema su un testo reso anonimo non riguarda più nessuno; chi l'aveva confermato non serve "
+                         "più dopo due anni.")),
 )
 not_about_people("themes.TraditionalCategory", texts=["description"], reason="The administration's user areas.")
 not_about_people("themes.DiscoveryRun", actors=["requested_by"], texts=["error"],

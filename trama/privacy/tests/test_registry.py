@@ -5,7 +5,9 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from trama.people.models import Person, User
-from trama.privacy.registry import Erase, Registry, registry, scrub_names
+from django.db.models import Q
+
+from trama.privacy.registry import Erase, Expiry, Registry, registry, scrub_names
 
 
 def test_every_model_with_personal_data_is_declared():
@@ -66,7 +68,7 @@ def test_a_model_with_neither_links_nor_text_needs_no_declaration():
 
 
 def _declare(mine, **changes):
-    fields = {"subject": ["person"], "purpose": "p", "basis": "b", "retention": "r", "erase": Erase.delete()}
+    fields = {"subject": ["person"], "purpose": "p", "basis": "b", "retention": "r", "erase": Erase.delete(), "seen_by": "s"}
     fields.update(changes)
     mine.declare("market.Need", **fields)
     return [p for p in mine.problems([]) if p.startswith("market.Need:")]
@@ -91,6 +93,33 @@ def test_erasure_must_be_possible_as_declared():
 
 def test_purpose_basis_and_retention_are_required():
     assert _declare(Registry(), basis="") == ["market.Need: needs a purpose, a legal basis and a retention period"]
+
+
+def test_who_may_see_the_rows_is_required():
+    assert _declare(Registry(), seen_by="") == ["market.Need: needs to say who may see it (seen_by)"]
+
+
+def test_a_time_limit_without_an_expiry_rule_fails():
+    assert _declare(Registry(), months=24) == ["market.Need: keeps rows for 24 months but has no expiry rule (expires=)"]
+    assert _declare(Registry(), expires=Expiry(clock="updated_at")) == [
+        "market.Need: has an expiry rule but no time limit (months=)"]
+
+
+def test_an_expiry_rule_must_be_one_the_retention_task_can_apply():
+    assert _declare(Registry(), months=24, expires=Expiry(clock="text")) == [
+        "market.Need: expiry (main) runs from 'text', which is not a date"]
+    assert _declare(Registry(), months=24, expires=Expiry(clock="closed_at")) == [
+        "market.Need: expiry (main) runs from 'closed_at', which is not a field"]
+    assert _declare(Registry(), months=24, erase=Erase.call("trama.market.services.erase_needs", "…"),
+                    expires=Expiry(clock="updated_at")) == [
+        "market.Need: expiry (main) must delete, anonymise with blank/unlink, or call a function"]
+    assert _declare(Registry(), months=24, expires=Expiry(clock="updated_at", function="trama.market.services.nothing")) == [
+        "market.Need: expiry (main) calls 'trama.market.services.nothing', which is not a function",
+        "market.Need: expiry (main) calls a function but does not say which rows it still has to act on (pending=)"]
+    assert _declare(Registry(), months=24, expires=[Expiry(clock="updated_at"), Expiry(clock="created_at", ended=Q())]) == [
+        "market.Need: the first expiry rule has no name, each further one a name of its own"]
+    assert _declare(Registry(), months=24, expires=[Expiry(clock="updated_at"), Expiry(name="old", clock="created_at")]) == [
+        "market.Need: expiry old needs its own months"]
 
 
 def test_a_model_cannot_be_declared_twice():
