@@ -31,3 +31,12 @@ declare(
     # The request, its decision and its dates stay, to show the erasure was done; its words go.
     erase=Erase.anonymise(blank=["reason", "refusal_reason"]),
 )
+declare(
+    "privacy.Rectification",
+    subject=["person"],
+    purpose=_("Le rettifiche dei dati chieste dalla persona: quando, perché e quali dati (non i valori)"),
+    basis=BASIS_SECURITY, retention=KEPT_AUDIT, months=60,
+    actors=["made_by"], texts=["reason"],
+    # That the data were corrected, and which, stays to show the request was answered; the words go.
+    erase=Erase.anonymise(blank=["reason"]),
+)
