@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import modelform_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,8 +60,6 @@ class Part:
 
 def own_rows(declaration, person):
     """The declared model's rows that are `person`'s own: through the subject lookups only."""
-    from django.db.models import Q
-
     condition = Q()
     for path in declaration.subject:
         condition |= Q(**{path: person.pk})
@@ -115,7 +114,8 @@ class RectificationForm:
         return iter(zip(self.parts, self.forms, strict=True))
 
     def is_valid(self):
-        valid = all([form.is_valid() for form in self.forms]) and self.reason.is_valid()
+        # A list, not a generator: every form is validated, so the page marks every wrong field at once.
+        valid = all([form.is_valid() for form in self.forms]) and self.reason.is_valid()  # noqa: C419
         if valid and not self.changed():
             self.add_error(ValidationError(_("Non hai cambiato nessun dato: correggi almeno un campo."), code="nothing_changed"))
             return False

@@ -100,8 +100,8 @@ def test_the_registry_reports_rectifiable_fields_of_a_model_nobody_may_change():
     mine = Registry()
     mine.declare("privacy.ErasureRequest", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(),
                  texts=["reason", "refusal_reason"], actors=["requested_by", "decided_by"], rectifiable=["reason"])
-    assert mine.problems([]) == ["privacy.ErasureRequest: declares rectifiable fields, but no rule "
-                                 "'privacy.change_erasurerequest' says who may change a row"]
+    assert mine.problems([]) == [("privacy.ErasureRequest: declares rectifiable fields, but no rule "
+                                  "'privacy.change_erasurerequest' says who may change a row")]
 
 
 def test_every_declared_rectifiable_field_is_reachable_by_the_form(everywhere, coordinator, client):
