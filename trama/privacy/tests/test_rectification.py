@@ -399,3 +399,15 @@ def test_an_erasure_takes_the_reasons_words_and_keeps_which_fields_were_correcte
     done = Rectification.objects.get(person=everywhere)
     assert done.reason == "" and done.fields == ["people.person.last_name"]
     assert MARKERS["rectification_reason"] not in str(list(Rectification.objects.values()))
+
+
+def test_the_form_reads_as_many_queries_for_many_needs_as_for_a_few(lia, worker, client, city, neighbourhood):
+    """Who may change each row is asked once per model, not once per row."""
+    from trama.testing import assert_queries_do_not_grow
+
+    def grow(total):
+        while Need.objects.filter(person=lia).count() < total:
+            Need.objects.create(person=lia, city=city, neighbourhood=neighbourhood, text="Testo di prova")
+
+    client.force_login(worker)
+    assert_queries_do_not_grow(client, staff_url(lia), grow)
