@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from trama.market.models import Need, Offer
 from trama.market.text import stem_text
 from trama.people.models import Consent, Person, Role
-from trama.privacy import rectification
+from trama.privacy import audit, rectification
 from trama.privacy.models import AuditEntry, Rectification
 from trama.privacy.registry import registry
 from trama.territory.models import City
@@ -168,8 +168,8 @@ def test_the_form_shows_the_persons_data_and_the_read_is_audited(lia, worker, cl
     assert "Russo" in page and "Matematica per le medie" in page and "Motivo della rettifica" in page
     reads = AuditEntry.objects.filter(pk__gt=since, action=AuditEntry.Action.READ)
     need, offer = Need.objects.get(person=lia), Offer.objects.get(person=lia)
-    assert sorted((e.object_type, tuple(e.object_id or e.reason.rpartition(": ")[2])) for e in reads) == sorted([
-        ("people.person", (str(lia.pk),)), ("market.need", (str(need.pk),)), ("market.offer", (str(offer.pk),))])
+    assert sorted((e.object_type, audit.ids_named(e)) for e in reads) == sorted([
+        ("people.person", [str(lia.pk)]), ("market.need", [str(need.pk)]), ("market.offer", [str(offer.pk)])])
 
 
 def test_a_citizen_corrects_her_own_contacts_from_her_profile(lia, users, client):
