@@ -139,6 +139,11 @@ READS = {
     "api-collective-suggestions": (W, page("collective.suggestion", "suggestion")),
     "initiatives:participants": (W, one("initiatives.initiative", "initiative")),
     "initiatives:participants#elsewhere": (C, one("initiatives.initiative", "initiative_elsewhere")),
+    # The form shows the values it lets the reader correct: the person's record, needs and offers.
+    "privacy:rectify_person": (W, lambda o: [("people.person", {o["person"].pk}), ("market.need", {o["need"].pk}),
+                                             ("market.offer", {o["own_offer"].pk})]),
+    "privacy:rectify_mine": (Role.CITIZEN, lambda o: [("people.person", {o["person"].pk}), ("market.need", {o["need"].pk}),
+                                                      ("market.offer", {o["own_offer"].pk})]),
 }
 
 # URLs that load personal records without showing one, and why that is not a read to audit.

@@ -16,6 +16,8 @@ EXPECTED = {
     "privacy:erasure_person": (lambda o: reverse("privacy:erasure_person", args=[o["person"].pk]), STAFF),
     # Only a citizen has a record of her own to ask about; the other accounts find nothing there.
     "privacy:erasure_mine": (lambda o: reverse("privacy:erasure_mine"), {**everyone(404), ANON: "denied", Role.CITIZEN: "ok"}),
+    "privacy:rectify_person": (lambda o: reverse("privacy:rectify_person", args=[o["person"].pk]), STAFF),
+    "privacy:rectify_mine": (lambda o: reverse("privacy:rectify_mine"), {**everyone(404), ANON: "denied", Role.CITIZEN: "ok"}),
     "privacy:erasures": (lambda o: reverse("privacy:erasures"), COORDINATOR_ONLY),
     "privacy:erasure": (lambda o: reverse("privacy:erasure", args=[o["erasure"].pk]), STAFF),
     "privacy:erasure_decide": (lambda o: reverse("privacy:erasure_decide", args=[o["erasure"].pk]), everyone(405)),

@@ -22,6 +22,7 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["created_by"], texts=["description", "search_tokens"],
     hidden=["search_tokens"],  # a copy of the title and description, for search
+    rectifiable=["title", "description"], rectifiable_by_person=["title", "description"],
     # Kept without words, and withdrawn, for the matches and contributions that point at them; still the
     # (emptied) person's, so that "who gives and receives" of closed periods does not change.
     erase=Erase.call("trama.market.services.erase_offers", "Title and description emptied, the offer withdrawn."),
@@ -40,6 +41,7 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["created_by"], texts=["text", "search_tokens"],
     hidden=["search_tokens"],  # a copy of the text, for search
+    rectifiable=["text"], rectifiable_by_person=["text"],
     erase=Erase.call("trama.market.services.erase_needs", "Words emptied; a need still waiting is withdrawn."),
     seen_by=SEEN_BY_STAFF_AND_PERSON,
     expires=Expiry(clock="updated_at", ended=Q(status__in=["met", "withdrawn"]),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,8 +169,20 @@ class Person(models.Model):
     def __str__(self):
         return self.display_name
 
+    IDENTIFYING_FIELDS = ("first_name", "last_name", "phone", "email")
+
     def has_consent(self, purpose):
         return self.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
+
+    def clean(self):
+        # Identifying details are kept only with the person's consent (as registering does): a form
+        # correcting a record must not add them without it.
+        if (self.pk is not None and any(getattr(self, name) for name in self.IDENTIFYING_FIELDS)
+                and not self.has_consent(Consent.Purpose.IDENTIFYING)):
+            raise ValidationError(
+                _("Nome anagrafico, cognome, telefono ed e-mail si conservano solo con il consenso della persona "
+                  "(«%(consent)s»). Senza quel consenso lascia vuoti questi campi.")
+                % {"consent": Consent.Purpose.IDENTIFYING.label}, code="identifying_without_consent")
 
 
 class Consent(models.Model):

@@ -25,6 +25,9 @@ declare(
     purpose=_("Riconoscere la persona nel programma: nome o soprannome, quartiere, come ci siamo conosciuti"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     actors=["account", "created_by"],
+    # Whether services already knew the person is staff's assessment: staff correct it on request, the person does not.
+    rectifiable=["display_name", "first_name", "last_name", "phone", "email", "known_to_services"],
+    rectifiable_by_person=["display_name", "first_name", "last_name", "phone", "email"],
     erase=Erase.call("trama.people.services.erase_people",
                      "Names and contacts emptied, the pseudonymous id kept, anonymised_at set: the page says when."),
     seen_by=SEEN_BY_STAFF_AND_PERSON,

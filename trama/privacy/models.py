@@ -175,3 +175,44 @@ class ErasureRequest(models.Model):
     def is_working(self):
         """The page keeps asking how far it has got while this is true."""
         return self.status in (self.Status.CONFIRMED, self.Status.RUNNING)
+
+
+class Rectification(models.Model):
+    """A correction of a person's data (GDPR art. 16): who made it, when, why, and which fields it changed.
+
+    The values themselves, old or new, are never copied here nor in the audit log: the rows hold the
+    new ones. The reason is kept here, not in the append-only audit log, because it is free text
+    that may name someone, and must go when the person's data is erased.
+    """
+
+    REASON_LENGTH = 300
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persona"))
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("fatta da"))
+    made_at = models.DateTimeField(_("fatta il"), auto_now_add=True)
+    reason = models.CharField(_("motivo della rettifica"), max_length=REASON_LENGTH)
+    # "app.model.field" of each field changed, e.g. "people.person.phone"; never a value.
+    fields = models.JSONField(_("dati rettificati"), default=list)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        verbose_name = _("rettifica dei dati personali")
+        verbose_name_plural = _("rettifiche dei dati personali")
+        indexes = [models.Index(fields=["person", "made_at"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.made_at:%Y-%m-%d}"
+
+    @staticmethod
+    def field_label(name):
+        """"people.person.phone" -> "telefono (persona)": a field changed, as the form labelled it."""
+        model_label, field = name.rsplit(".", 1)
+        try:
+            meta = apps.get_model(model_label)._meta
+            return f"{meta.get_field(field).verbose_name} ({meta.verbose_name})"
+        except LookupError:
+            return name
+
+    def field_labels(self):
+        return list(dict.fromkeys(self.field_label(name) for name in self.fields))

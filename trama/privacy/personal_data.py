@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .registry import BASIS_PUBLIC_TASK, BASIS_SECURITY, KEPT_AUDIT, Erase, Expiry, declare
+from .registry import BASIS_PUBLIC_TASK, BASIS_SECURITY, KEPT_AUDIT, SEEN_BY_STAFF_AND_PERSON, Erase, Expiry, declare
 
 declare(
     "privacy.AuditEntry",
@@ -46,4 +46,16 @@ declare(
     expires=Expiry(clock="requested_at", ended=Q(status__in=["done", "refused"]),
                    why=_("Dopo cinque anni resta che la cancellazione è stata chiesta, decisa ed eseguita, non le "
                          "note che la accompagnavano.")),
+)
+declare(
+    "privacy.Rectification",
+    subject=["person"],
+    purpose=_("Le rettifiche dei dati chieste dalla persona: quando, perché e quali dati (non i valori)"),
+    basis=BASIS_SECURITY, retention=KEPT_AUDIT, months=60,
+    actors=["made_by"], texts=["reason"],
+    # That the data were corrected, and which, stays to show the request was answered; the words go.
+    erase=Erase.anonymise(blank=["reason"]),
+    seen_by=SEEN_BY_STAFF_AND_PERSON,
+    expires=Expiry(clock="made_at",
+                   why=_("Dopo cinque anni resta che i dati sono stati rettificati, e quali, non il motivo scritto.")),
 )

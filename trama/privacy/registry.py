@@ -14,7 +14,10 @@ another app's models up by name. A declaration says, for one model:
   `months`), why they are held (`purpose`), on which legal basis (`basis`) and who may see them
   (`seen_by`),
 - when a row has been kept long enough and what then becomes of it (`expires`: one `Expiry` or
-  more, applied every night by `privacy.retention`).
+  more, applied every night by `privacy.retention`),
+- which fields a person may ask to have corrected (`rectifiable`, GDPR art. 16: changed by staff
+  allowed to change the row, asked with its `<app>.change_<model>` permission), and which of those
+  the person may correct themself from their profile (`rectifiable_by_person`).
 
 A model whose links to accounts only say who did the work, or whose free text is not about
 people (a place's description), is declared with `not_about_people` and the reason.
@@ -128,10 +131,18 @@ class Declaration:
     mentions: tuple = ()
     seen_by: str = ""
     expires: tuple = ()
+    rectifiable: tuple = ()
+    rectifiable_by_person: tuple = ()
 
     @property
     def model(self):
         return apps.get_model(self.label)
+
+    @property
+    def change_permission(self):
+        """The permission asked (with the row) before staff correct a row's `rectifiable` fields."""
+        meta = self.model._meta
+        return f"{meta.app_label}.change_{meta.model_name}"
 
     def exported_fields(self):
         """The concrete fields of a row that go into a person's record: all of them but the hidden and the withheld."""
@@ -190,14 +201,15 @@ class Registry:
     exemptions: dict = field(default_factory=dict)
 
     def declare(self, label, *, subject, purpose, basis, retention, erase, months=None, actors=(), texts=(), hidden=(),
-                withheld=(), by_name=(), mentions=(), seen_by="", expires=()):
+                withheld=(), by_name=(), mentions=(), seen_by="", expires=(), rectifiable=(), rectifiable_by_person=()):
         """Declare that `label` holds a person's data (one call per model, from the app that owns it)."""
         self._check_new(label)
         self.declarations[label] = Declaration(
             label=label, subject=tuple(subject), purpose=purpose, basis=basis, retention=retention, erase=erase,
             months=months, actors=tuple(actors), texts=tuple(texts), hidden=tuple(hidden), withheld=tuple(withheld),
             by_name=tuple(by_name), mentions=tuple(mentions), seen_by=seen_by,
-            expires=(expires,) if isinstance(expires, Expiry) else tuple(expires),
+            expires=(expires,) if isinstance(expires, Expiry) else tuple(expires), rectifiable=tuple(rectifiable),
+            rectifiable_by_person=tuple(rectifiable_by_person),
         )
 
     def not_about_people(self, label, *, reason, actors=(), texts=()):
@@ -227,6 +239,7 @@ class Registry:
             found += self._model_problems(model)
         for label, declaration in self.declarations.items():
             found += [f"{label}: {p}" for p in _declaration_problems(declaration)]
+            found += [f"{label}: {p}" for p in _rectification_problems(declaration)]
         return found
 
     def _model_problems(self, model):
@@ -343,6 +356,31 @@ def _expiry_problems(declaration):
                 model._meta.get_field(name)
             except FieldDoesNotExist:
                 problems.append(f"{rule} names {name!r}, which is not a field")
+    return problems
+
+
+def _rectification_problems(declaration):
+    """A rectifiable field is one of the row's own values, shown in the person's copy, that a form can change;
+    what the person corrects themself is among what staff may correct; someone must be allowed to change a row."""
+    import rules
+
+    model = declaration.model
+    problems = []
+    links = {path.split("__")[0] for path in declaration.subject} | set(declaration.actors)
+    for name in dict.fromkeys((*declaration.rectifiable, *declaration.rectifiable_by_person)):
+        try:
+            f = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            problems.append(f"declares {name!r} rectifiable, which is not a field")
+            continue
+        if (not f.concrete or f.is_relation or f.primary_key or not f.editable or name in links
+                or name in declaration.hidden or name in declaration.withheld):
+            problems.append(f"declares {name!r} rectifiable, which is not an editable value of the person's own")
+    for name in declaration.rectifiable_by_person:
+        if name not in declaration.rectifiable:
+            problems.append(f"lets the person correct {name!r}, which is not among its rectifiable fields")
+    if declaration.rectifiable and not rules.perm_exists(declaration.change_permission):
+        problems.append(f"declares rectifiable fields, but no rule {declaration.change_permission!r} says who may change a row")
     return problems
 
 

@@ -28,3 +28,8 @@ def decides_erasure(user, erasure):
 rules.add_perm("privacy.erase_own_data", rules.is_authenticated & rules.is_active)
 rules.add_perm("privacy.follow_erasure", rules.is_authenticated & rules.is_active & follows_erasure)
 rules.add_perm("privacy.decide_erasure", is_coordinator & decides_erasure)
+
+# Anyone signed in may correct their own data from their profile (the fields the registry lets the person
+# correct); staff correct the data of a person in their scope through people.view_person, each row as
+# its own app's change permission allows (privacy.rectification).
+rules.add_perm("privacy.rectify_own_data", rules.is_authenticated & rules.is_active)

@@ -10,7 +10,7 @@ from trama.access import in_city
 from trama.permissions import permission_required
 from trama.shortcuts import keyset_page
 
-from . import erasure, exports
+from . import audit, erasure, exports, rectification
 from .forms import ErasureDecisionForm, ErasureRequestForm
 from .models import AuditEntry, DataExport, ErasureRequest
 
@@ -170,3 +170,56 @@ def erasure_decide(request, pk, obj):
             return redirect("privacy:erasure", pk=obj.pk)
     obj.refresh_from_db()
     return render(request, "privacy/erasure.html", {"erasure": obj, "form": form}, status=400)
+
+
+# -- rectification of a person's data (art. 16) --------------------------------------------------
+
+def _rectify(request, person, mine):
+    """The form of the fields of the person's rows this account may correct; saved with the reason, in one go."""
+    parts = rectification.parts_for(request.user, person)
+    form = rectification.RectificationForm(parts, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = rectification.rectify(request.user, person, form, path=request.path)
+        except ValidationError as error:
+            form.add_error(error)
+        else:
+            labels = done.field_labels()
+            messages.success(request, _("Rettifica registrata. Dati corretti: %(fields)s.") % {"fields": ", ".join(labels)})
+            return redirect(request.path)
+    audit.record_read(request, person, reason=rectification.READ_REASON)
+    for model, rows in _others_by_model(parts, person).items():
+        audit.record_page(request, model, [row.pk for row in rows], rectification.READ_REASON)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "person": person, "mine": mine, "history": rectification.history_of(person)[:20]}
+    response = render(request, "privacy/rectification.html", context, status=status)
+    response.personal_data = True
+    return response
+
+
+def _others_by_model(parts, person):
+    """The rows the form shows besides the person's own record, by model: one audit entry per model."""
+    rows = {}
+    for part in parts:
+        if part.row != person:
+            rows.setdefault(part.row.__class__, []).append(part.row)
+    return rows
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("people.view_person", get_object=_person)
+def rectify_person(request, pk, obj):
+    """Staff correct the data of a person in their scope, as the person asks."""
+    return _rectify(request, obj, mine=False)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required("privacy.rectify_own_data")
+def rectify_mine(request):
+    """Someone corrects their own data, from their profile."""
+    person = exports.person_model().objects.filter(account=request.user).first()
+    if person is None:
+        raise Http404
+    return _rectify(request, person, mine=True)

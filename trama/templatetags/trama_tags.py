@@ -29,7 +29,7 @@ def _prompt(field):
 @register.filter
 def control(field):
     """Render a form field's widget with the design system's class and error state, and a real prompt."""
-    select = field.widget_type in {"select", "selectmultiple"}
+    select = field.widget_type in {"select", "selectmultiple", "nullbooleanselect"}
     if select:
         _prompt(field)
     attrs = {"class": "form-select" if select else "form-control"}

@@ -17,7 +17,7 @@ from trama.initiatives.models import Agreement, AgreementParty, Initiative, Part
 from trama.market.models import Contribution, Match, Need, Offer
 from trama.people.models import ApiToken, Person, Role
 from trama.privacy import audit
-from trama.privacy.models import DataExport, ErasureRequest
+from trama.privacy.models import DataExport, ErasureRequest, Rectification
 from trama.themes.models import Tag, TextItem, Theme
 
 PSEUDONYM = "Ginozq"
@@ -30,6 +30,7 @@ MARKERS = {
     "signal": "zqsignal sembra solo", "outcome_note": "zqoutcomenote preso in carico", "plan": "zqplan passare al mercato",
     "result": "zqresult trovato", "encounter": "zqencounter parlato a lungo",
     "commitments": "zqcommitments annaffiare", "erasure_reason": "zqerasure chiesta al telefono",
+    "rectification_reason": "zqrectification cognome scritto male",
 }
 IN_2025 = timezone.make_aware(datetime(2025, 5, 10, 10, 0))
 
@@ -97,6 +98,8 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
                               delivered_at=timezone.now() - timedelta(days=1))
     ErasureRequest.objects.create(person=gino, requested_by=worker, reason=MARKERS["erasure_reason"],
                                   status=ErasureRequest.Status.REFUSED, refusal_reason="Obbligo di legge, poi venuto meno")
+    Rectification.objects.create(person=gino, made_by=worker, reason=MARKERS["rectification_reason"],
+                                 fields=["people.person.last_name"])
     Need.objects.filter(person=gino).update(created_at=IN_2025)
     Offer.objects.filter(person=gino).update(created_at=IN_2025)
     return gino

@@ -33,6 +33,7 @@ ENDED = {
     "privacy.AuditEntry": None,
     "privacy.DataExport": {"status": DataExport.Status.DELIVERED},
     "privacy.ErasureRequest": {"status": "done"},
+    "privacy.Rectification": None,
     "market.Offer": {"status": "withdrawn"},
     "market.Need": {"status": "met"},
     "market.Match": {"status": "done"},

@@ -31,6 +31,12 @@ EXPECTED = {
                                          {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
     "privacy:erasure_person#far": (url("privacy:erasure_person", "person_far"), {"GET": NOBODY, "POST": NOBODY}),
     "privacy:erasure_mine": (url("privacy:erasure_mine"), {"GET": only(Role.CITIZEN), "POST": only(Role.CITIZEN)}),
+    # Rectification (art. 16): staff correct the data of a person in their scope, the citizen her own.
+    "privacy:rectify_person": (url("privacy:rectify_person", "person"), {"GET": STAFF, "POST": STAFF}),
+    "privacy:rectify_person#elsewhere": (url("privacy:rectify_person", "person_elsewhere"),
+                                         {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
+    "privacy:rectify_person#far": (url("privacy:rectify_person", "person_far"), {"GET": NOBODY, "POST": NOBODY}),
+    "privacy:rectify_mine": (url("privacy:rectify_mine"), {"GET": only(Role.CITIZEN), "POST": only(Role.CITIZEN)}),
     "privacy:erasures": (url("privacy:erasures"), {"GET": COORDINATOR_ONLY}),
     "privacy:erasure": (url("privacy:erasure", "erasure"), {"GET": STAFF}),
     "privacy:erasure#far": (url("privacy:erasure", "erasure_far"), {"GET": NOBODY}),
