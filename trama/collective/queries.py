@@ -198,9 +198,10 @@ def _stars(situations, similarity, adjacency, threshold):
                 chosen.append(nb)
         return [j for j in members if situations[j].neighbourhood_id in chosen]
 
-    # Lazy greedy: the centre reaching the most people first. Reaches only shrink as situations
-    # are taken, so a popped centre whose reach is still current is the best one left.
-    heap = [(-similarity.reach(i), i) for i in range(len(situations))]
+    # Lazy greedy: the centre reaching the most people first (the lowest index among equals). The heap
+    # holds upper bounds of the reaches (they only shrink as situations are taken), so a popped centre
+    # whose reach is still what the heap said is the best one left.
+    heap = [(-bound, i) for i, bound in enumerate(similarity.bounds())]
     heapq.heapify(heap)
     stars = []
     while heap:
@@ -249,6 +250,9 @@ class _ExactSimilarity:
 
     def is_free(self, i):
         return i in self.free
+
+    def bounds(self):
+        return [self.reach(i) for i in range(len(self.situations))]
 
     def free_similar(self, i):
         return [j for j in sorted(self.similar[i]) if j in self.free]
@@ -308,6 +312,17 @@ class _BlockedSimilarity:
 
     def is_free(self, i):
         return bool(self.free[i])
+
+    def bounds(self):
+        """An upper bound of every reach, at once: the people of the theme's blocks around (a person in several
+        neighbourhoods counted in each), plus one per similar text, plus one."""
+        import numpy as np
+
+        around = np.zeros((max(1, self.where.shape[0]), len(self.near)), dtype=int)  # [theme, home]
+        for (t, nb), people in self.people.items():
+            around[t, self.near[:, nb]] += len(people)
+        themed = np.where(self.theme >= 0, around[np.maximum(self.theme, 0), self.nb], 0)
+        return (themed + np.diff(self.indptr) + 1).tolist()
 
     def _texts(self, i):
         texts = self.indices[self.indptr[i]:self.indptr[i + 1]]
