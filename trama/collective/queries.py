@@ -20,6 +20,12 @@ an encounter with no one registered) counts as one situation of its own: it is a
 programme met, even if they cannot be invited until a worker reaches them (an encounter about
 an anonymous signal is the same situation as the signal). A suggestion needs `group_threshold()`
 of them (setting TRAMA_GROUP_THRESHOLD, default 5).
+
+The similar pairs are never all listed (`_BlockedSimilarity`): a theme makes all its situations similar,
+so their pairs grow with the square of the city, while the stars only need, per centre, how many free
+people its theme's blocks (theme × same or adjacent neighbourhood) hold and which situations its text
+resembles outside its theme. The exact way (`exact=True`) is kept as the reference: the tests and
+bench/bench_suggestions.py check that both propose the same groups.
 """
 
 import calendar
@@ -276,7 +282,9 @@ class _BlockedSimilarity:
     vectorised, keeping for each situation its `SIMILAR_TEXTS_KEPT` nearest. That cap is the one
     approximation: a situation with more similar texts outside its theme than the cap loses the
     least similar of them (bench/bench_suggestions.py measures how often the proposals then differ
-    from the exact ones).
+    from the exact ones). The cosines themselves are still computed for every pair of situations that
+    may be grouped (a sparse product, in C): the one part that still grows with the square of the city,
+    a few seconds at a million residents (docs/benchmarks.md).
     """
 
     def __init__(self, situations, matrix, adjacency):
@@ -376,9 +384,10 @@ class _BlockedSimilarity:
                 self.spread[t].discard(k)
 
 
-# How many similar texts outside its theme each situation keeps (the nearest): the bound that keeps the
-# blocked method linear. 500 is more than any situation has in the 200,000-resident synthetic city.
-SIMILAR_TEXTS_KEPT = 500
+# How many similar texts outside its theme each situation keeps (the nearest): a bound on the memory per
+# situation, far above what the synthetic cities reach (297 at most at 200,000 residents, 1,653 at 1,000,000).
+# Reached, it changes proposals: at 1,000,000 residents a bound of 500 left only 46 of 184 exact ones whole.
+SIMILAR_TEXTS_KEPT = 5000
 ROWS_PER_PRODUCT = 1000
 
 
