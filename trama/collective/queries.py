@@ -20,6 +20,12 @@ an encounter with no one registered) counts as one situation of its own: it is a
 programme met, even if they cannot be invited until a worker reaches them (an encounter about
 an anonymous signal is the same situation as the signal). A suggestion needs `group_threshold()`
 of them (setting TRAMA_GROUP_THRESHOLD, default 5).
+
+The similar pairs are never all listed (`_BlockedSimilarity`): a theme makes all its situations similar,
+so their pairs grow with the square of the city, while the stars only need, per centre, how many free
+people its theme's blocks (theme × same or adjacent neighbourhood) hold and which situations its text
+resembles outside its theme. The exact way (`exact=True`) is kept as the reference: the tests and
+bench/bench_suggestions.py check that both propose the same groups.
 """
 
 import calendar
@@ -157,8 +163,14 @@ def _adjacency(neighbourhood_ids):
     return out
 
 
-def suggestion_candidates(city, threshold=None, now=None):
-    """The groups of similar situations of `city` with at least `threshold` people, biggest first."""
+def suggestion_candidates(city, threshold=None, now=None, exact=False):
+    """The groups of similar situations of `city` with at least `threshold` people, biggest first.
+
+    By default the similar situations are found in blocks (`_BlockedSimilarity`), which keeps the
+    work about linear in the number of situations; `exact=True` lists every similar pair first
+    (`_ExactSimilarity`, quadratic), kept to check the blocks against it (tests and
+    bench/bench_suggestions.py).
+    """
     threshold = group_threshold() if threshold is None else threshold
     situations = open_situations(city, now)
     if not situations:
@@ -166,31 +178,23 @@ def suggestion_candidates(city, threshold=None, now=None):
     _best_themes(city, situations)
     matrix, vocabulary, analyzer = _tfidf([s.text for s in situations])
     adjacency = _adjacency({s.neighbourhood_id for s in situations})
+    similarity = (_ExactSimilarity if exact else _BlockedSimilarity)(situations, matrix, adjacency)
+    candidates = [_describe(members, situations, matrix, vocabulary, analyzer)
+                  for members in _stars(situations, similarity, adjacency, threshold)]
+    candidates.sort(key=lambda c: (-c.size, c.signature))
+    return candidates
+
+
+def _stars(situations, similarity, adjacency, threshold):
+    """The members (indices) of each star of at least `threshold` people, in the order they are taken."""
 
     def compatible(a, b):
         return b in adjacency.get(a, {a})
 
-    similar = defaultdict(set)
-    if matrix is not None:
-        cosine = (matrix @ matrix.T).tocoo()
-        for i, j, value in zip(cosine.row, cosine.col, cosine.data):
-            if i != j and value >= SIMILARITY_THRESHOLD:
-                similar[i].add(j)
-    by_theme = defaultdict(set)
-    for i, s in enumerate(situations):
-        if s.theme_id is not None:
-            by_theme[s.theme_id].add(i)
-    for members in by_theme.values():
-        for i in members:
-            similar[i] |= members - {i}
-    for i in list(similar):
-        home = situations[i].neighbourhood_id
-        similar[i] = {j for j in similar[i] if compatible(home, situations[j].neighbourhood_id)}
-
-    def star(centre, free):
+    def star(centre):
         """The centre and its free similar situations, neighbourhoods pairwise same or adjacent."""
         home = situations[centre].neighbourhood_id
-        members = [j for j in sorted(similar[centre]) if j in free] + [centre]
+        members = similarity.free_similar(centre) + [centre]
         per_nb = defaultdict(set)
         for j in members:
             per_nb[situations[j].neighbourhood_id].add(situations[j].key)
@@ -200,34 +204,221 @@ def suggestion_candidates(city, threshold=None, now=None):
                 chosen.append(nb)
         return [j for j in members if situations[j].neighbourhood_id in chosen]
 
-    free = set(range(len(situations)))
-
-    def reach(i):
-        """How many distinct people a star around `i` could hold now (an upper bound of its size)."""
-        return len({situations[j].key for j in similar[i] if j in free} | {situations[i].key})
-
-    # Lazy greedy: the centre reaching the most people first. Reaches only shrink as situations
-    # are taken, so a popped centre whose reach is still current is the best one left.
-    heap = [(-reach(i), i) for i in range(len(situations))]
+    # Lazy greedy: the centre reaching the most people first (the lowest index among equals). The heap
+    # holds upper bounds of the reaches (they only shrink as situations are taken), so a popped centre
+    # whose reach is still what the heap said is the best one left.
+    heap = [(-bound, i) for i, bound in enumerate(similarity.bounds())]
     heapq.heapify(heap)
-    candidates = []
+    stars = []
     while heap:
         negative, centre = heapq.heappop(heap)
         if -negative < threshold:
             break
-        if centre not in free:
+        if not similarity.is_free(centre):
             continue
-        current = reach(centre)
+        current = similarity.reach(centre)
         if current != -negative:
             heapq.heappush(heap, (-current, centre))
             continue
-        members = star(centre, free)
+        members = star(centre)
         if len({situations[j].key for j in members}) < threshold:
             continue
-        free -= set(members)
-        candidates.append(_describe(members, situations, matrix, vocabulary, analyzer))
-    candidates.sort(key=lambda c: (-c.size, c.signature))
-    return candidates
+        similarity.take(members)
+        stars.append(members)
+    return stars
+
+
+class _ExactSimilarity:
+    """Every similar pair listed up front: same live theme, or TF-IDF cosine at least SIMILARITY_THRESHOLD,
+    between same or adjacent neighbourhoods. Quadratic in the number of situations (a theme alone joins
+    all its situations pairwise); kept as the reference the blocks are checked against."""
+
+    def __init__(self, situations, matrix, adjacency):
+        self.situations = situations
+        similar = defaultdict(set)
+        if matrix is not None:
+            cosine = (matrix @ matrix.T).tocoo()
+            for i, j, value in zip(cosine.row, cosine.col, cosine.data):
+                if i != j and value >= SIMILARITY_THRESHOLD:
+                    similar[i].add(j)
+        by_theme = defaultdict(set)
+        for i, s in enumerate(situations):
+            if s.theme_id is not None:
+                by_theme[s.theme_id].add(i)
+        for members in by_theme.values():
+            for i in members:
+                similar[i] |= members - {i}
+        for i in list(similar):
+            near = adjacency.get(situations[i].neighbourhood_id, {situations[i].neighbourhood_id})
+            similar[i] = {j for j in similar[i] if situations[j].neighbourhood_id in near}
+        self.similar = similar
+        self.free = set(range(len(situations)))
+
+    def is_free(self, i):
+        return i in self.free
+
+    def bounds(self):
+        return [self.reach(i) for i in range(len(self.situations))]
+
+    def free_similar(self, i):
+        return [j for j in sorted(self.similar[i]) if j in self.free]
+
+    def reach(self, i):
+        """How many distinct people a star around `i` could hold now (an upper bound of its size)."""
+        return len({self.situations[j].key for j in self.similar[i] if j in self.free} | {self.situations[i].key})
+
+    def take(self, members):
+        self.free -= set(members)
+
+
+class _BlockedSimilarity:
+    """The same similarity as `_ExactSimilarity` without listing the pairs a theme makes.
+
+    Situations sharing a live theme are all similar to each other: instead of their pairs, the free
+    situations are kept per (theme, neighbourhood) block with a count of the people in each, so a
+    reach is a sum over the blocks of the same or adjacent neighbourhoods (corrected for the few
+    people with situations in several of them). Only the pairs the theme does not already give are
+    computed from the texts: cosines per neighbourhood against its same or adjacent neighbourhoods,
+    vectorised, keeping for each situation its `SIMILAR_TEXTS_KEPT` nearest. That cap is the one
+    approximation: a situation with more similar texts outside its theme than the cap loses the
+    least similar of them (bench/bench_suggestions.py measures how often the proposals then differ
+    from the exact ones). The cosines themselves are still computed for every pair of situations that
+    may be grouped (a sparse product, in C): the one part that still grows with the square of the city,
+    a few seconds at a million residents (docs/benchmarks.md).
+    """
+
+    def __init__(self, situations, matrix, adjacency):
+        import numpy as np
+
+        self.situations = situations
+        index = {nb: n for n, nb in enumerate(sorted({s.neighbourhood_id for s in situations}))}
+        keys = {key: k for k, key in enumerate(sorted({s.key for s in situations}))}
+        themes = {t: n for n, t in enumerate(sorted({s.theme_id for s in situations if s.theme_id is not None}))}
+        self.nb = np.array([index[s.neighbourhood_id] for s in situations])
+        self.kid = np.array([keys[s.key] for s in situations])
+        self.theme = np.array([themes.get(s.theme_id, -1) for s in situations])
+        self.near = np.zeros((len(index), len(index)), dtype=bool)  # [home, other]: may they be grouped
+        for nb, n in index.items():
+            self.near[n, [index[other] for other in adjacency.get(nb, {nb}) if other in index]] = True
+        self.near_list = [np.flatnonzero(row).tolist() for row in self.near]
+        self.free = np.ones(len(situations), dtype=bool)
+        self.blocks = defaultdict(set)  # (theme, neighbourhood) -> free situations
+        self.people = defaultdict(Counter)  # (theme, neighbourhood) -> key -> free situations
+        self.places = defaultdict(Counter)  # (theme, key) -> neighbourhood -> free situations
+        # [theme, key]: the one neighbourhood of the key's free situations of the theme; -1 none, -2 several.
+        self.where = np.full((len(themes), len(keys)), -1)
+        self.spread = defaultdict(set)  # theme -> keys with free situations in several neighbourhoods (where -2)
+        for i in np.flatnonzero(self.theme >= 0).tolist():
+            t, nb, k = int(self.theme[i]), int(self.nb[i]), int(self.kid[i])
+            self.blocks[t, nb].add(i)
+            self.people[t, nb][k] += 1
+            self.places[t, k][nb] += 1
+            self.where[t, k] = nb if len(self.places[t, k]) == 1 else -2
+            if self.where[t, k] == -2:
+                self.spread[t].add(k)
+        self.indptr, self.indices = _similar_texts(matrix, self.nb, self.theme, self.near)
+
+    def is_free(self, i):
+        return bool(self.free[i])
+
+    def bounds(self):
+        """An upper bound of every reach, at once: the people of the theme's blocks around (a person in several
+        neighbourhoods counted in each), plus one per similar text, plus one."""
+        import numpy as np
+
+        around = np.zeros((max(1, self.where.shape[0]), len(self.near)), dtype=int)  # [theme, home]
+        for (t, nb), people in self.people.items():
+            around[t, self.near[:, nb]] += len(people)
+        themed = np.where(self.theme >= 0, around[np.maximum(self.theme, 0), self.nb], 0)
+        return (themed + np.diff(self.indptr) + 1).tolist()
+
+    def _texts(self, i):
+        texts = self.indices[self.indptr[i]:self.indptr[i + 1]]
+        return texts[self.free[texts]]
+
+    def free_similar(self, i):
+        t, home = int(self.theme[i]), int(self.nb[i])
+        out = set(self._texts(i).tolist())
+        if t >= 0:
+            for nb in self.near_list[home]:
+                out |= self.blocks.get((t, nb), set())
+        out.discard(i)
+        return sorted(out)
+
+    def reach(self, i):
+        """How many distinct people a star around `i` could hold now (an upper bound of its size)."""
+        import numpy as np
+
+        t, home = int(self.theme[i]), int(self.nb[i])
+        keys = np.unique(np.append(self.kid[self._texts(i)], self.kid[i]))
+        if t < 0:
+            return len(keys)
+        near = self.near[home]
+        count = sum(len(self.people[t, nb]) for nb in self.near_list[home] if (t, nb) in self.people)
+        where = self.where[t, keys]
+        for k in keys[where == -2].tolist():  # rare: a person in several neighbourhoods, met also through texts
+            count += not any(near[nb] for nb in self.places[t, k])
+        for k in self.spread[t]:  # counted once per neighbourhood above
+            count -= max(0, sum(1 for nb in self.places[t, k] if near[nb]) - 1)
+        # People met through a similar text count once, also when the theme's blocks already hold them.
+        return count + int(np.count_nonzero((where == -1) | ((where >= 0) & ~near[np.maximum(where, 0)])))
+
+    def take(self, members):
+        for j in members:
+            if not self.free[j]:
+                continue
+            self.free[j] = False
+            t, nb, k = int(self.theme[j]), int(self.nb[j]), int(self.kid[j])
+            if t < 0:
+                continue
+            self.blocks[t, nb].discard(j)
+            people, places = self.people[t, nb], self.places[t, k]
+            people[k] -= 1
+            if not people[k]:
+                del people[k]
+            places[nb] -= 1
+            if not places[nb]:
+                del places[nb]
+            self.where[t, k] = next(iter(places)) if len(places) == 1 else (-1 if not places else -2)
+            if len(places) < 2:
+                self.spread[t].discard(k)
+
+
+# How many similar texts outside its theme each situation keeps (the nearest): a bound on the memory per
+# situation, far above what the synthetic cities reach (297 at most at 200,000 residents, 1,653 at 1,000,000).
+# Reached, it changes proposals: at 1,000,000 residents a bound of 500 left only 46 of 184 exact ones whole.
+SIMILAR_TEXTS_KEPT = 5000
+ROWS_PER_PRODUCT = 1000
+
+
+def _similar_texts(matrix, nb, theme, near):
+    """For each situation, its nearest texts (cosine at least SIMILARITY_THRESHOLD, at most SIMILAR_TEXTS_KEPT) in
+    the same or adjacent neighbourhoods, leaving out those sharing its theme (already similar), as the
+    (indptr, indices) of a sparse matrix: situation i's texts are indices[indptr[i]:indptr[i + 1]]."""
+    import numpy as np
+
+    found_i, found_j = [np.zeros(0, dtype=int)], [np.zeros(0, dtype=int)]
+    for home in range(len(near) if matrix is not None else 0):
+        rows, columns = np.flatnonzero(nb == home), np.flatnonzero(near[home][nb])
+        right = matrix[columns].T.tocsr()
+        for start in range(0, len(rows), ROWS_PER_PRODUCT):
+            chunk = rows[start:start + ROWS_PER_PRODUCT]
+            product = matrix[chunk] @ right
+            product.data[product.data < SIMILARITY_THRESHOLD] = 0
+            product.eliminate_zeros()
+            product = product.tocoo()
+            i, j, value = chunk[product.row], columns[product.col], product.data
+            keep = (i != j) & ((theme[i] != theme[j]) | (theme[i] < 0))
+            i, j, value = i[keep], j[keep], value[keep]
+            order = np.lexsort((j, -value, i))  # per situation, the most similar first
+            i, j = i[order], j[order]
+            starts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]]) if len(i) else np.zeros(0, dtype=int)
+            rank = np.arange(len(i)) - np.repeat(starts, np.diff(np.r_[starts, len(i)]))
+            found_i.append(i[rank < SIMILAR_TEXTS_KEPT])
+            found_j.append(j[rank < SIMILAR_TEXTS_KEPT])
+    i, j = np.concatenate(found_i), np.concatenate(found_j)
+    order = np.argsort(i, kind="stable")
+    return np.r_[0, np.cumsum(np.bincount(i, minlength=len(nb)))], j[order]
 
 
 def _describe(members, situations, matrix, vocabulary, analyzer):
