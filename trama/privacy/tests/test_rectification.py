@@ -83,7 +83,7 @@ def test_the_registry_reports_a_rectifiable_field_that_is_not_there_or_not_edita
     from trama.privacy.registry import Erase, Registry
 
     mine = Registry()
-    mine.declare("market.Need", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(),
+    mine.declare("market.Need", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(), seen_by="s",
                  texts=["text", "search_tokens"], actors=["created_by"], hidden=["search_tokens"],
                  rectifiable=["text", "diary", "person", "search_tokens"], rectifiable_by_person=["text", "urgency"])
     assert [p for p in mine.problems([]) if p.startswith("market.Need:")] == [
@@ -98,7 +98,7 @@ def test_the_registry_reports_rectifiable_fields_of_a_model_nobody_may_change():
     from trama.privacy.registry import Erase, Registry
 
     mine = Registry()
-    mine.declare("privacy.ErasureRequest", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(),
+    mine.declare("privacy.ErasureRequest", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(), seen_by="s",
                  texts=["reason", "refusal_reason"], actors=["requested_by", "decided_by"], rectifiable=["reason"])
     assert mine.problems([]) == [("privacy.ErasureRequest: declares rectifiable fields, but no rule "
                                   "'privacy.change_erasurerequest' says who may change a row")]
