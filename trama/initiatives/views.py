@@ -15,7 +15,7 @@ from trama.people.queries import people_visible_to
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, public_cache, render_page
-from trama.territory.queries import current_city
+from trama.territory.queries import city_of
 
 from . import charts, forms, queries, services
 from .models import (
@@ -36,10 +36,6 @@ JOIN_SESSION_KEY = services.JOIN_SESSION_KEY
 TREND_LABELS = {"up": _("in crescita"), "steady": _("stabile"), "down": _("in calo")}
 
 
-def _city(request):
-    return request.user.city if request.user.is_authenticated and request.user.city_id else current_city()
-
-
 def _errors(form):
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
@@ -48,7 +44,7 @@ def _errors(form):
 
 @permission_required("initiatives.list_objects")
 def object_list(request):
-    objects = queries.objects_of(_city(request))
+    objects = queries.objects_of(city_of(request.user))
     return render_page(request, "initiatives/objects.html", {
         "objects": objects, "can_manage": request.user.has_perm("initiatives.manage_objects"),
     })
@@ -68,7 +64,7 @@ def object_detail(request, pk, obj):
 
 @permission_required("initiatives.manage_objects")
 def object_create(request):
-    form = forms.InterventionObjectForm(request.POST or None, city=_city(request))
+    form = forms.InterventionObjectForm(request.POST or None, city=city_of(request.user))
     if request.method == "POST" and form.is_valid():
         obj = form.save()
         audit.record_change(request, obj, audit.Action.CREATE, reason="oggetto di intervento")
@@ -102,7 +98,7 @@ def object_active(request, pk, obj):
 
 @permission_required("initiatives.list_initiatives")
 def initiative_list(request):
-    city = _city(request)
+    city = city_of(request.user)
     form = forms.InitiativeFilterForm(request.GET or None, city=city)
     initiatives = queries.initiatives_visible_to(request.user)
     if form.is_valid():
@@ -198,7 +194,7 @@ def initiative_create(request):
         if Initiative.objects.filter(origin_decision=decision).exists():
             messages.info(request, _("Da questa decisione è già nata un'iniziativa."))
             return redirect(Initiative.objects.filter(origin_decision=decision).first().get_absolute_url())
-    city = group.city if group else decision.meeting.city if decision else _city(request)
+    city = group.city if group else decision.meeting.city if decision else city_of(request.user)
     initial = {}
     if group is not None:
         activity = GroupActivity.objects.filter(group=group).first()
@@ -271,7 +267,7 @@ def initiative_move(request, pk, obj):
 def propose(request):
     """A citizen's or a partner's proposal: an idea the staff of the neighbourhood review."""
     user = request.user
-    city = _city(request)
+    city = city_of(request.user)
     organisations = user.organisations.all() if is_partner(user) else None
     if organisations is not None and not organisations.exists():
         messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione: chiedilo al coordinamento."))
@@ -533,7 +529,7 @@ def group_activity(request, group_pk):
 
 def catalogue(request):
     """Public catalogue of initiatives (no login): filter by neighbourhood and activity."""
-    city = _city(request)
+    city = city_of(request.user)
     form = forms.CatalogueFilterForm(request.GET or None, city=city)
     neighbourhood = intervention_object = None
     if form.is_valid():
@@ -621,7 +617,7 @@ def agreement_detail(request, pk, obj):
 
 
 def _save_agreement(request, agreement):
-    city = agreement.city if agreement.pk else _city(request)
+    city = agreement.city if agreement.pk else city_of(request.user)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = forms.AgreementForm(data, files, instance=agreement, city=city)
@@ -652,7 +648,7 @@ def _save_agreement(request, agreement):
 @permission_required("initiatives.manage_agreements")
 def agreement_create(request):
     initial_initiative = request.GET.get("iniziativa")
-    agreement = Agreement(city=_city(request), starts_on=timezone.localdate())
+    agreement = Agreement(city=city_of(request.user), starts_on=timezone.localdate())
     if initial_initiative and initial_initiative.isdigit():
         agreement.initiative = Initiative.objects.filter(pk=initial_initiative, city=agreement.city).first()
     return _save_agreement(request, agreement)
