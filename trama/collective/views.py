@@ -21,16 +21,12 @@ from .models import Decision, Group, Meeting, Suggestion, SuggestionRefresh
 PAGE_SIZE = 25
 
 
-def _city(request):
-    return city_of(request.user) if request.user.is_authenticated else current_city()
-
-
 # -- suggestions ----------------------------------------------------------------------------
 
 @permission_required("collective.list_suggestions")
 def suggestion_list(request):
     # A refresh asked for from this page: its state, polled by the page (HTMX) until it is done.
-    refresh = queries.refresh_of_city(_city(request), request.GET.get("aggiornamento"))
+    refresh = queries.refresh_of_city(city_of(request.user), request.GET.get("aggiornamento"))
     if request.htmx and refresh is not None:
         return render(request, "collective/_refresh_progress.html", {"refresh": refresh})
     status = request.GET.get("stato", Suggestion.Status.OPEN)
@@ -47,7 +43,7 @@ def suggestion_list(request):
 @permission_required("collective.refresh_suggestions")
 def suggestions_refresh(request):
     """Queue a refresh of the city's suggestions; the page then says how far it has got (never "done" before)."""
-    city = _city(request)
+    city = city_of(request.user)
     if city is None:
         return redirect("collective:suggestions")
     refresh = SuggestionRefresh.objects.create(city=city, requested_by=request.user)
@@ -226,7 +222,7 @@ def meeting_create(request):
         group = get_object_or_404(queries.groups_visible_to(request.user), pk=_int(request.GET["gruppo"]))
         if not request.user.has_perm("collective.change_group", group):
             raise PermissionDenied
-    city = group.city if group else _city(request)
+    city = group.city if group else city_of(request.user)
     form = forms.MeetingForm(request.POST or None, user=request.user, group=group, city=city)
     if request.method == "POST" and form.is_valid():
         meeting = form.save(commit=False)
@@ -366,7 +362,7 @@ def decision_market(request, pk, obj):
 
 @permission_required("collective.view_calendar")
 def calendar_view(request):
-    city = _city(request)
+    city = city_of(request.user)
     neighbourhoods = list(neighbourhoods_for(request.user).order_by("name"))
     chosen = next((n for n in neighbourhoods if str(n.pk) == request.GET.get("quartiere", "")), None)
     if chosen is None and is_worker(request.user) and neighbourhoods:

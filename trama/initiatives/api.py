@@ -14,14 +14,10 @@ from rest_framework.views import APIView
 from trama.access import works_in
 from trama.market.api import _refused, choice
 from trama.territory.models import Neighbourhood
-from trama.territory.queries import current_city
+from trama.territory.queries import city_of
 
 from . import queries, services
 from .models import Agreement, Initiative, InterventionObject
-
-
-def _city(request):
-    return request.user.city if request.user.is_authenticated and request.user.city_id else current_city()
 
 
 def _int_param(request, name):
@@ -47,10 +43,10 @@ class InterventionObjectList(generics.ListCreateAPIView):
     permission_required = {"*": "initiatives.list_objects", "POST": "initiatives.manage_objects"}
 
     def get_queryset(self):
-        return InterventionObject.objects.filter(city=_city(self.request)).order_by("name", "pk")
+        return InterventionObject.objects.filter(city=city_of(self.request.user)).order_by("name", "pk")
 
     def perform_create(self, serializer):
-        city = _city(self.request)
+        city = city_of(self.request.user)
         if InterventionObject.objects.filter(city=city, slug=serializer.validated_data["slug"]).exists():
             raise serializers.ValidationError({"slug": _("Questo identificativo è già in uso nel catalogo.")})
         serializer.save(city=city)
@@ -85,7 +81,7 @@ class PublicInitiativeList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        city = _city(self.request)
+        city = city_of(self.request.user)
         neighbourhood = Neighbourhood.objects.filter(pk=_int_param(self.request, "neighbourhood") or 0, city=city).first()
         obj = InterventionObject.objects.filter(pk=_int_param(self.request, "intervention_object") or 0, city=city).first()
         if self.request.query_params.get("neighbourhood") and neighbourhood is None:
@@ -132,7 +128,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
         return value
 
     def validate_intervention_object(self, value):
-        if value is not None and value.city_id != _city(self.context["request"]).pk:
+        if value is not None and value.city_id != city_of(self.context["request"].user).pk:
             raise serializers.ValidationError(_("Scegli un'attività del catalogo della tua città."))
         return value
 
@@ -150,7 +146,7 @@ class InitiativeList(generics.ListCreateAPIView):
         data = dict(serializer.validated_data)
         try:
             serializer.instance = services.create_initiative(
-                city=_city(self.request), by=self.request.user, origin=Initiative.Origin.WORKER,
+                city=city_of(self.request.user), by=self.request.user, origin=Initiative.Origin.WORKER,
                 neighbourhoods=data.pop("neighbourhoods"), lead_worker=self.request.user, **data,
             )
         except ValidationError as error:

@@ -14,7 +14,7 @@ from trama.people.services import person_for_account, register_person
 from trama.permissions import permission_required, refuse
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, keyset_page, page_of, public_cache, render_page
-from trama.territory.queries import current_city
+from trama.territory.queries import city_of
 
 from . import forms, services
 from .index import offers_stamp
@@ -35,15 +35,11 @@ from .queries import (
 PAGE_SIZE = 25
 
 
-def _city(request):
-    return request.user.city if request.user.is_authenticated and request.user.city_id else current_city()
-
-
 # -- offers ---------------------------------------------------------------------------------
 
 @permission_required("market.list_offers")
 def offer_list(request):
-    city = _city(request)
+    city = city_of(request.user)
     form = forms.OfferSearchForm(request.GET or None, city=city)
     offers = offers_visible_to(request.user).filter(city=city)
     if form.is_valid():
@@ -81,7 +77,7 @@ def _organisations(user):
 
 @permission_required("market.add_offer")
 def offer_create(request):
-    city = _city(request)
+    city = city_of(request.user)
     user = request.user
     organisations = _organisations(user)
     if is_partner(user) and not organisations.exists():
@@ -146,7 +142,7 @@ def offer_status(request, pk, obj):
 
 @permission_required("market.list_needs")
 def need_list(request):
-    city = _city(request)
+    city = city_of(request.user)
     form = forms.NeedSearchForm(request.GET or None, city=city)
     needs = needs_visible_to(request.user)
     if form.is_valid():
@@ -175,7 +171,7 @@ def need_detail(request, pk, obj):
 
 @permission_required("market.add_need")
 def need_create(request):
-    city = _city(request)
+    city = city_of(request.user)
     user = request.user
     person = None
     if is_staff_role(user):
@@ -347,13 +343,13 @@ def ledger(request):
     audit.record_page(request, Contribution, [c.pk for c in page.object_list if c.person_id], "registro dei contributi")
     scope = neighbourhood_scope(request.user)
     totals = [{**row, "sector_label": Sector(row["sector"]).label}
-              for row in ledger_totals(city=_city(request), by=("sector",), neighbourhoods=scope)]
+              for row in ledger_totals(city=city_of(request.user), by=("sector",), neighbourhoods=scope)]
     return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
 
 
 @permission_required("market.manage_rates")
 def rates(request):
-    city = _city(request)
+    city = city_of(request.user)
     current = {kind: services.rate_for(city, kind) for kind in Rate.Kind.values}
     form = forms.RateForm(request.POST or None, rates=current)
     if request.method == "POST" and form.is_valid():
@@ -368,14 +364,14 @@ def rates(request):
 # -- public doors ---------------------------------------------------------------------------
 
 def public_counts_view(request):
-    return render(request, "market/public_counts.html", {"counts": public_counts(_city(request))})
+    return render(request, "market/public_counts.html", {"counts": public_counts(city_of(request.user))})
 
 
 def _door(request, side):
     if not request.user.has_perm("market.use_public_door"):
         messages.info(request, _("Da operatore registri richieste e offerte dalla scheda della persona."))
         return redirect("market:offers")
-    city = _city(request)
+    city = city_of(request.user)
     form_class = forms.PublicNeedForm if side == "need" else forms.PublicOfferForm
     form = form_class(request.POST or None, city=city)
     if request.method == "POST" and form.is_valid():

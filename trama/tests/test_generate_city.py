@@ -19,6 +19,8 @@ from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.territory.models import City
 from trama.themes.models import DiscoveryRun, Tag, TextItem, Theme, ThemeEvent
 from trama.themes.queries import themes_of
+from trama.themes.synthetic import NAMED_THEMES
+from trama.themes.synthetic_phrases import THEMES
 
 SMALL = {"residents": 2000, "years": 1}
 GENERATED = [
@@ -152,9 +154,9 @@ def _words(text):
 def _bank_of(text):
     """The phrase bank whose requests share the most words with `text` (typos and shortcuts cost a word or two)."""
     def overlap(key):
-        return max(len(_words(sentence) & _words(text)) / len(_words(sentence)) for sentence in synthetic.THEMES[key]["need"])
+        return max(len(_words(sentence) & _words(text)) / len(_words(sentence)) for sentence in THEMES[key]["need"])
 
-    return max(synthetic.THEMES, key=overlap)
+    return max(THEMES, key=overlap)
 
 
 @pytest.mark.django_db
@@ -164,7 +166,7 @@ def test_every_phrase_bank_becomes_a_named_theme_with_its_history():
     run = DiscoveryRun.objects.get()
     assert run.status == DiscoveryRun.Status.DONE and run.requested_by == coordinator and run.theme_count == 11
     themes = list(Theme.objects.all())
-    assert sorted(t.name for t in themes) == sorted(name for name, *_rest in synthetic.NAMED_THEMES.values())
+    assert sorted(t.name for t in themes) == sorted(name for name, *_rest in NAMED_THEMES.values())
     assert all(t.status == Theme.Status.NAMED and t.named_by == coordinator and t.run == run for t in themes)
     for theme in themes:
         actions = list(theme.events.values_list("action", flat=True))
@@ -186,7 +188,7 @@ def test_texts_are_tagged_with_the_theme_they_were_written_from():
     generate(residents=10_000)
     items = TextItem.objects.count()
     assert 0.02 * items < TextItem.objects.filter(tags=None).count() < 0.09 * items
-    name_of = {name: key for key, (name, *_rest) in synthetic.NAMED_THEMES.items()}
+    name_of = {name: key for key, (name, *_rest) in NAMED_THEMES.items()}
     needs = dict(Need.objects.values_list("pk", "text"))
     tagged = list(Tag.objects.filter(item__source=TextItem.Source.NEED).values_list("item__source_id", "theme__name"))
     agree = sum(_bank_of(needs[need]) == name_of[name] for need, name in tagged)

@@ -1,28 +1,12 @@
-"""Load the administration's traditional user areas from data/categorie_tradizionali.csv (reversible)."""
+"""Load the administration's traditional user areas from data/categorie_tradizionali.csv (reversible).
 
-import csv
-from pathlib import Path
+The loading is in trama/themes/categories.py, which the synthetic city calls too; it reads the
+model from the `apps` it is given, so here the historical one.
+"""
 
 from django.db import migrations
 
-CSV = Path(__file__).resolve().parent.parent / "data" / "categorie_tradizionali.csv"
-
-
-def rows():
-    with CSV.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            schema = row["schema"].upper()
-            yield row["code"], row["name_it"], f"{schema}. {row['source']}"
-
-
-def load(apps, schema_editor):
-    Category = apps.get_model("themes", "TraditionalCategory")
-    for code, name, description in rows():
-        Category.objects.update_or_create(code=code, defaults={"name": name, "description": description})
-
-
-def unload(apps, schema_editor):
-    apps.get_model("themes", "TraditionalCategory").objects.filter(code__in=[code for code, _n, _d in rows()]).delete()
+from trama.themes.categories import load, unload
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,351 @@
+"""The programme's indicators: one registry, each goal of DESIGN.md §1 measured per area and period.
+
+An indicator is computed for several *areas* at once (a neighbourhood, the pilot
+neighbourhoods one by one, the rest of the city...) with aggregate queries, so a page
+costs a fixed number of queries whatever the number of records. When its source holds
+no record yet it says so: a value of None with the reason, never a misleading zero.
+The figures are stored and kept fresh by `figures.py`; this module only computes them.
+
+This package holds the registry, areas and values, and the sources the goals share; each goal's
+indicators are in its own module (g1.py … g6.py), imported at the end to register them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trama.attention.models import Antenna, Attendance, Signal
+from trama.attention.queries import signal_metrics
+from trama.formats import euro
+from trama.market.models import Contribution, Sector
+from trama.people.models import Person
+
+GOALS = {
+    "G1": gettext_lazy("Nuove risorse"),
+    "G2": gettext_lazy("Collaboratori, non utenti"),
+    "G3": gettext_lazy("Andare verso"),
+    "G4": gettext_lazy("Dall'io al noi"),
+    "G5": gettext_lazy("Oggetti di intervento"),
+    "G6": gettext_lazy("Nomi nuovi per problemi nuovi"),
+}
+
+UNITS = {
+    "count": gettext_lazy("numero"),
+    "people": gettext_lazy("persone"),
+    "hours": gettext_lazy("ore"),
+    "eur": gettext_lazy("euro"),
+    "share": gettext_lazy("percentuale"),
+    "days": gettext_lazy("giorni"),
+    "ratio": gettext_lazy("segnalazioni per antenna"),
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where an indicator is computed: one neighbourhood or the union of several."""
+
+    key: str
+    label: str
+    ids: frozenset
+    population: int | None = None
+    is_pilot: bool = False
+
+
+@dataclass(frozen=True)
+class Value:
+    value: object = None  # int, Decimal or float; None when there is no data
+    reason: str = ""  # why there is no value
+    per_1000: float | None = None
+    breakdown: tuple = ()  # (label, number) pairs, e.g. by sector
+
+    @property
+    def has_data(self):
+        return self.value is not None
+
+
+@dataclass
+class Context:
+    """What an evaluation shares between indicators: city, period and the rows already read."""
+
+    city: object
+    period: object
+    areas: list
+    memo: dict = field(default_factory=dict)
+
+    def once(self, key, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    goal: str
+    name: str
+    definition: str
+    unit: str
+    compute: object  # function(Context) -> {area key: Value}
+    per_1000: bool = False
+
+    @property
+    def unit_label(self):
+        return UNITS[self.unit]
+
+    def plotted(self, value):
+        """The number a trend or a map shows of a Value: the rate per 1,000 residents when the indicator
+        has one (so that areas of different size compare), a share as a percentage, else the value;
+        None without data."""
+        if not value.has_data:
+            return None
+        if self.per_1000:
+            return value.per_1000
+        number = float(value.value)
+        return number * 100 if self.unit == "share" else number
+
+    @property
+    def plotted_label(self):
+        if self.per_1000:
+            return _("per 1.000 residenti")
+        return _("percentuale") if self.unit == "share" else str(self.unit_label)
+
+    def display(self, number):
+        """The number as people read it, in the active language's format."""
+        if number is None:
+            return _("nessun dato ancora")
+        if self.unit == "share":
+            return f"{number_format(round(number * 100, 1), 1)} %"
+        if self.unit == "eur":
+            return euro(number)
+        if self.unit in ("days", "ratio"):
+            return number_format(round(number, 1), 1)
+        if self.unit == "hours":
+            return number_format(Decimal(number).quantize(Decimal("0.1")), 1, force_grouping=True)
+        return number_format(number, 0, force_grouping=True)
+
+
+REGISTRY = {}
+
+
+def indicator(key, goal, name, definition, unit, per_1000=False):
+    def register(compute):
+        REGISTRY[key] = Indicator(key, goal, name, definition, unit, compute, per_1000)
+        return compute
+
+    return register
+
+
+def by_goal():
+    """The indicators grouped by goal, in the order of DESIGN.md."""
+    return [(goal, label, [i for i in REGISTRY.values() if i.goal == goal]) for goal, label in GOALS.items()]
+
+
+def is_closed(period, today=None):
+    """A period is closed once its last day has passed."""
+    return period.end <= (today or timezone.localdate())
+
+
+def in_order():
+    """Every indicator, goal by goal."""
+    return [item for _goal, _label, items in by_goal() for item in items]
+
+
+def compute(indicators, city, period, areas):
+    """{indicator key: {area key: Value}}, computed now from the records (no stored figures:
+    `trama.insights.figures.evaluate` keeps them)."""
+    ctx = Context(city, period, areas)
+    results = {}
+    for item in indicators:
+        values = item.compute(ctx)
+        if item.per_1000:
+            values = {area.key: _with_rate(values[area.key], area.population) for area in areas}
+        results[item.key] = values
+    return results
+
+
+def _with_rate(value, population):
+    if value.value is None or not population:
+        return value
+    return Value(value.value, value.reason, float(value.value) * 1000 / population, value.breakdown)
+
+
+def no_data(ctx, reason):
+    return {area.key: Value(None, str(reason)) for area in ctx.areas}
+
+
+def _sum_over(areas, per_neighbourhood, zero=0):
+    return {area.key: sum((per_neighbourhood.get(n, zero) for n in area.ids), zero) for area in areas}
+
+
+def _share(ctx, numerators, denominators, empty_reason):
+    out = {}
+    for area in ctx.areas:
+        num, den = numerators[area.key], denominators[area.key]
+        out[area.key] = Value(num / den) if den else Value(None, empty_reason)
+    return out
+
+
+def _all_ids(ctx):
+    return sorted(set().union(*(area.ids for area in ctx.areas))) if ctx.areas else []
+
+
+# -- sources: read once per evaluation ---------------------------------------------------
+
+def _has_any(ctx, model, **filters):
+    return ctx.once(("exists", model._meta.label), lambda: model.objects.filter(**filters).exists())
+
+
+def _ledger(ctx):
+    """The period's ledger by neighbourhood id, kind and sector: [{neighbourhood, kind, sector, value_eur, hours}]
+    (one query; grouped by id, not by name, so that two neighbourhoods of a city never merge)."""
+    def read():
+        rows = (
+            Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end,
+                                        neighbourhood__in=_all_ids(ctx))
+            .values("neighbourhood_id", "kind", "sector")
+            .annotate(value_eur=Sum("value_eur"), hours=Sum("quantity", filter=Q(kind=Contribution.Kind.HOURS)))
+            .order_by()
+        )
+        return [{"neighbourhood": row["neighbourhood_id"], "kind": row["kind"], "sector": row["sector"],
+                 "value_eur": row["value_eur"] or Decimal(0), "hours": row["hours"] or Decimal(0)} for row in rows]
+
+    return ctx.once("ledger", read)
+
+
+def _ledger_by(ctx, value_of, kind=None):
+    """{area: (total, [(sector label, total)])} of one quantity of the ledger, optionally of one kind."""
+    if not _has_any(ctx, Contribution, city=ctx.city):
+        return None
+    per = defaultdict(lambda: defaultdict(Decimal))
+    for row in _ledger(ctx):
+        if kind is None or row["kind"] == kind:
+            per[row["neighbourhood"]][row["sector"]] += value_of(row)
+    out = {}
+    for area in ctx.areas:
+        sectors = defaultdict(Decimal)
+        for n in area.ids:
+            for sector, amount in per.get(n, {}).items():
+                sectors[sector] += amount
+        breakdown = tuple((str(label), sectors.get(value, Decimal(0))) for value, label in Sector.choices)
+        out[area.key] = Value(sum(sectors.values(), Decimal(0)), breakdown=breakdown)
+    return out
+
+
+def _ledger_indicator(value_of, kind=None):
+    def compute(ctx):
+        values = _ledger_by(ctx, value_of, kind)
+        return values if values is not None else no_data(ctx, _("Nessun contributo ancora nel registro delle risorse."))
+
+    return compute
+
+
+def _active_antennas(ctx):
+    """[(antenna id, kind, neighbourhood id, trained)] of the antennas active by the end of the period."""
+    def read():
+        trained = Attendance.objects.filter(antenna=OuterRef("pk"), session__starts_at__lt=ctx.period.until)
+        return list(
+            Antenna.objects.filter(active=True, created_at__lt=ctx.period.until, account__neighbourhoods__in=_all_ids(ctx))
+            .annotate(trained=Exists(trained))
+            .values_list("pk", "kind", "account__neighbourhoods", "trained")
+        )
+
+    return ctx.once("antennas", read)
+
+
+def _signals_per_neighbourhood(ctx):
+    return ctx.once("signals", lambda: dict(
+        Signal.objects.filter(city=ctx.city, merged_into__isnull=True, created_at__gte=ctx.period.since,
+                              created_at__lt=ctx.period.until)
+        .values_list("neighbourhood_id").annotate(n=Count("pk")).order_by()
+    ))
+
+
+def _people_in_period(ctx):
+    """{(neighbourhood id, channel, known_to_services): count} of the people first met in the period."""
+    def read():
+        rows = (
+            Person.objects.filter(city=ctx.city, first_contact_at__gte=ctx.period.since, first_contact_at__lt=ctx.period.until)
+            .values_list("neighbourhood_id", "first_contact_channel", "known_to_services").annotate(n=Count("pk")).order_by()
+        )
+        return {(n, channel, known): count for n, channel, known, count in rows}
+
+    return ctx.once("people", read)
+
+
+def _people_sum(ctx, keep):
+    rows = _people_in_period(ctx)
+    per = defaultdict(int)
+    for (n, channel, known), count in rows.items():
+        if keep(channel, known):
+            per[n] += count
+    return _sum_over(ctx.areas, per)
+
+
+def _metrics(ctx):
+    """attention's signal_metrics for each area (two queries per area)."""
+    return ctx.once("signal_metrics", lambda: {
+        area.key: signal_metrics(city=ctx.city, neighbourhoods=area.ids, since=ctx.period.since, until=ctx.period.until)
+        for area in ctx.areas
+    })
+
+
+# -- the collective and the initiatives: counted per area in one query ----------------------
+
+def _per_area(ctx, queryset, path, counted="pk", by=None):
+    """{group: {area key: n}}, in one query: for each area, the distinct `counted` among the rows
+    whose neighbourhood (reached through `path`) is one of the area's. A record with several
+    neighbourhoods counts once in each of them, and once in an area that holds several.
+    Without `by` there is one group, None."""
+    columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(area.ids)}))
+               for i, area in enumerate(ctx.areas) if area.ids}
+    if not columns:
+        return {}
+    rows = queryset.values(by).annotate(**columns).order_by() if by else [queryset.aggregate(**columns)]
+    return {row[by] if by else None: {area.key: row.get(f"a{i}", 0) for i, area in enumerate(ctx.areas)} for row in rows}
+
+
+def _counts(ctx, groups):
+    """{area key: Value} from _per_area's single group."""
+    counts = groups.get(None, {})
+    return {area.key: Value(counts.get(area.key, 0)) for area in ctx.areas}
+
+
+def _with_breakdown(ctx, totals, groups, labels):
+    """{area key: Value(total, breakdown)}: `labels` is [(group value, label)] in the order to show."""
+    return {
+        area.key: Value(totals[None][area.key] if None in totals else 0,
+                        breakdown=tuple((str(label), groups.get(value, {}).get(area.key, 0)) for value, label in labels))
+        for area in ctx.areas
+    }
+
+
+def _in_period(ctx, field):
+    return {f"{field}__gte": ctx.period.since, f"{field}__lt": ctx.period.until}
+
+
+def _during_period(ctx, start, end):
+    """Rows that began before the period ended and had not ended before it began."""
+    return Q(**{f"{start}__lt": ctx.period.until}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": ctx.period.since}))
+
+
+def _held_by(ctx):
+    """The end of the period, or now if the period is not over: a meeting after it was not held yet."""
+    return min(ctx.period.until, timezone.now())
+
+
+NO_INITIATIVES = gettext_lazy("Nessuna iniziativa ancora registrata.")
+NO_GROUPS = gettext_lazy("Nessun gruppo ancora registrato.")
+NO_MEETINGS = gettext_lazy("Nessun incontro ancora registrato.")
+NO_PARTICIPANTS = gettext_lazy("Nessuna partecipazione alle iniziative ancora registrata.")
+NO_THEMES = gettext_lazy("Nessun tema ancora: la ricerca dei temi non è stata fatta o non ha ancora etichettato testi.")
+
+
+# The indicators, one module per goal; importing them fills REGISTRY, goal by goal.
+from . import g1, g2, g3, g4, g5, g6  # noqa: E402, F401
+from .g3 import PROACTIVE  # noqa: E402, F401

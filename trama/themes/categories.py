@@ -1,0 +1,27 @@
+"""The administration's traditional user areas, from data/categorie_tradizionali.csv.
+
+Loaded by the migration 0002_traditional_categories (with the historical model it is given) and by
+the synthetic city when the table is empty.
+"""
+
+import csv
+from pathlib import Path
+
+CSV = Path(__file__).resolve().parent / "data" / "categorie_tradizionali.csv"
+
+
+def rows():
+    with CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            schema = row["schema"].upper()
+            yield row["code"], row["name_it"], f"{schema}. {row['source']}"
+
+
+def load(apps, schema_editor=None):
+    Category = apps.get_model("themes", "TraditionalCategory")
+    for code, name, description in rows():
+        Category.objects.update_or_create(code=code, defaults={"name": name, "description": description})
+
+
+def unload(apps, schema_editor=None):
+    apps.get_model("themes", "TraditionalCategory").objects.filter(code__in=[code for code, _n, _d in rows()]).delete()
