@@ -10,23 +10,29 @@ def _count_key(user_id):
     return f"notifications:unread:{user_id}"
 
 
-def unread_count(user):
+def unread_count(user, fresh=False):
     """How many notifications `user` has not read, kept in the cache per account.
 
     The layout shows it on every page, which must not cost a query each (trama/tests/test_fixed_cost.py):
-    it is counted at most once per TRAMA_NOTIFICATION_COUNT_SECONDS and forgotten at once, in the process
-    that notifies or marks as read (`forget_unread_count`); the others show a change within that delay.
+    it is counted at sign-in and then at most once per TRAMA_NOTIFICATION_COUNT_SECONDS (`fresh` counts
+    again now). The process that notifies adds to it (`add_unread`) and the one that marks as read counts
+    again, so a change shows there on the next page and in the other processes within that delay.
     """
     key = _count_key(user.pk)
-    count = cache.get(key)
+    count = None if fresh else cache.get(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, settings.TRAMA_NOTIFICATION_COUNT_SECONDS)
     return count
 
 
-def forget_unread_count(user_ids):
-    cache.delete_many([_count_key(pk) for pk in user_ids])
+def add_unread(user_ids):
+    """One more unread notification for each of `user_ids`, where their count is kept (else it is counted when shown)."""
+    for pk in user_ids:
+        try:
+            cache.incr(_count_key(pk))
+        except ValueError:  # not kept in this process
+            pass
 
 
 def notifications_of(user):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import EMAIL_BY_DEFAULT, Delivery, Kind, Notification, Preference
-from .queries import forget_unread_count
+from .queries import add_unread, unread_count
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,7 @@ def notify(kind, recipients, *, url, key):
             deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, next_attempt_at=now))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]
-    forget_unread_count(told)
-    transaction.on_commit(lambda: forget_unread_count(told))
+    transaction.on_commit(lambda: add_unread(told))
     if deliveries:
         from .tasks import send_pending_emails
 
@@ -67,7 +66,8 @@ def mark_read(user, notification_ids=None):
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     changed = rows.update(read_at=timezone.now())
-    forget_unread_count([user.pk])
+    if changed:
+        transaction.on_commit(lambda: unread_count(user, fresh=True))
     return changed
 
 
