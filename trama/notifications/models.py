@@ -106,9 +106,9 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.channel} {self.status}"
 
-    def failed_once(self, error, now, max_attempts):
-        """One more failed attempt: try again later, waiting longer each time, or give up after `max_attempts`."""
-        self.attempts += 1
+    def attempt_failed(self, error, now, max_attempts):
+        """The attempt counted in `attempts` failed: try again later, waiting longer each time, or give up
+        once `max_attempts` were made."""
         # The exception's class and the server's code: its message may quote an address.
         self.last_error = " ".join(str(part) for part in (type(error).__name__, getattr(error, "smtp_code", "")) if part)[:200]
         if self.attempts >= max_attempts:

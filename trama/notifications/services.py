@@ -33,7 +33,7 @@ def notify(kind, recipients, *, url, key):
     if not accounts:
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
-    refused = dict(Preference.objects.filter(account_id__in=accounts, kind=kind).values_list("account_id", "email"))
+    chosen = dict(Preference.objects.filter(account_id__in=accounts, kind=kind).values_list("account_id", "email"))
     created, deliveries = [], []
     now = timezone.now()
     for pk, user in accounts.items():
@@ -45,7 +45,7 @@ def notify(kind, recipients, *, url, key):
         except IntegrityError:  # the same event, told at the same moment by another process
             continue
         created.append(notification)
-        if user.email and refused.get(pk, kind in EMAIL_BY_DEFAULT):
+        if user.email and chosen.get(pk, kind in EMAIL_BY_DEFAULT):
             deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, next_attempt_at=now))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]

@@ -56,7 +56,9 @@ def _send_one(pk):
     now = timezone.now()
     if not _claim(pk, now):
         return 0  # another worker has it, or it was sent meanwhile
-    delivery = Delivery.objects.select_related("notification__recipient").get(pk=pk)
+    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=pk).first()
+    if delivery is None:
+        return 0  # its notification was erased meanwhile
     notification, account = delivery.notification, delivery.notification.recipient
     if not account.is_active or not account.email:
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
@@ -66,11 +68,9 @@ def _send_one(pk):
         subject, body = _email_of(notification)
         send_mail(subject, body, None, [account.email])
     except Exception as error:  # the mail server refused or was unreachable: try again later
-        delivery.attempts -= 1  # failed_once counts the attempt the claim already counted
-        delivery.failed_once(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS)
+        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
-            status=delivery.status, attempts=delivery.attempts, next_attempt_at=delivery.next_attempt_at,
-            last_error=delivery.last_error)
+            status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error)
         log.warning("Notification e-mail %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)
         return 0
     Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")

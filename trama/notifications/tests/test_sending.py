@@ -113,3 +113,16 @@ def test_the_email_says_only_the_kind_and_the_link(users, settings):
     assert message.subject == "Trama: c'è una novità per te"
     assert "C'è una novità su un tuo abbinamento: apri Trama per vederla." in message.body
     assert "https://trama.example.org/mercato/abbinamenti/0/" in message.body
+
+
+def test_a_failure_left_for_later_is_queued_to_run_when_it_is_due(users, settings):
+    """On the database backend (which can defer) the task queues its own next run, so no retry waits for a new event."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    delivery = _queued(users).get()
+    send_pending_emails.call()
+    delivery.refresh_from_db()
+    queued = DBTaskResult.objects.get(task_path=send_pending_emails.module_path)
+    assert queued.run_after == delivery.next_attempt_at
