@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "trama.privacy",
+    "trama.notifications",
     "trama.territory",
     "trama.people",
     "trama.market",
@@ -322,6 +323,15 @@ TRAMA_FAILED_TASK_RESULTS_DAYS = int(os.environ.get("TRAMA_FAILED_TASK_RESULTS_D
 
 # A copy of a person's data (privacy.DataExport) can be downloaded once, for this many hours after it is ready.
 TRAMA_PRIVACY_EXPORT_HOURS = int(os.environ.get("TRAMA_PRIVACY_EXPORT_HOURS", 72))
+
+# Notifications (trama.notifications): an e-mail that fails is tried again after this many seconds,
+# doubling each time, and given up after this many attempts. The bell's unread count is kept per
+# account and process for this many seconds: another process shows a change within it.
+TRAMA_NOTIFICATION_RETRY_SECONDS = int(os.environ.get("TRAMA_NOTIFICATION_RETRY_SECONDS", 60))
+TRAMA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("TRAMA_NOTIFICATION_MAX_ATTEMPTS", 5))
+TRAMA_NOTIFICATION_COUNT_SECONDS = int(os.environ.get("TRAMA_NOTIFICATION_COUNT_SECONDS", 60))
+# The address of the site, for links in e-mails sent by the task worker (which has no request).
+TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 
 # The ledger of erasures done (pseudonymous ids and dates, one JSON line each), kept outside the
 # database so that `manage.py restore` re-applies them: keep it out of the database's backups.

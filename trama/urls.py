@@ -19,6 +19,7 @@ urlpatterns = [
     path("gruppi/", include("trama.collective.urls")),
     path("iniziative/", include("trama.initiatives.urls")),
     path("indicatori/", include("trama.insights.urls")),
+    path("notifiche/", include("trama.notifications.urls")),
     path("attivita-in-background/", include("trama.background.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("trama.api_urls")),

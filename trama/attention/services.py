@@ -11,10 +11,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trama.access import require, works_in
+from trama.notifications.models import Kind
+from trama.notifications.services import notify
 from trama.people.models import Person
 from trama.people.rules import PEOPLE
 from trama.people.services import invite, register_person
@@ -56,6 +59,25 @@ def _locked(signal):
 def _save_signal(signal, by, reason):
     signal.save()
     audit.record(by, audit.Action.UPDATE, signal, reason=reason)
+    _tell_antenna_status(signal)
+
+
+# What the antenna hears, in the words of her list (Signal.ANTENNA_LABELS), when her signal reaches a status.
+ANTENNA_NEWS = {
+    Signal.Status.TAKEN_UP: Kind.SIGNAL_TAKEN_UP,
+    Signal.Status.CONTACTED: Kind.SIGNAL_CONTACTED,
+    Signal.Status.CLOSED: Kind.SIGNAL_CLOSED,
+}
+
+
+def _tell_antenna_status(signal):
+    """Notify the antenna who sent `signal` of the status it is in (once per status: the key says which).
+
+    Only she hears it (SIGNALS_SENT: an antenna sees her own signals, nobody else's), and only that
+    the status changed: her page shows the rest."""
+    if signal.sent_by_id and signal.status in ANTENNA_NEWS:
+        notify(ANTENNA_NEWS[signal.status], [signal.sent_by], url=reverse("attention:my_signal", args=[signal.pk]),
+               key=f"{ANTENNA_NEWS[signal.status]}:{signal.pk}")
 
 
 @transaction.atomic
@@ -138,8 +160,10 @@ def contact_happened(signal, *, now=None):
         follower.save()
         if before != Signal.Status.CONTACTED:
             tell_antenna(follower)
+            _tell_antenna_status(follower)
     if was != Signal.Status.CONTACTED:
         tell_antenna(signal)
+        _tell_antenna_status(signal)
     return signal
 
 
@@ -162,9 +186,13 @@ def close_signal(signal, *, by):
     signal = _locked(signal)
     signal.close()
     _save_signal(signal, by, "segnalazione chiusa")
-    Signal.objects.filter(merged_into=signal).exclude(status=Signal.Status.CLOSED).update(
+    followers = list(Signal.objects.filter(merged_into=signal).exclude(status=Signal.Status.CLOSED).select_related("sent_by"))
+    Signal.objects.filter(pk__in=[f.pk for f in followers]).update(
         status=Signal.Status.CLOSED, closed_at=signal.closed_at, status_changed_at=signal.closed_at
     )
+    for follower in followers:
+        follower.status = Signal.Status.CLOSED
+        _tell_antenna_status(follower)
     return signal
 
 

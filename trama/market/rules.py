@@ -88,6 +88,19 @@ def sides_for(user, match):
     return sides
 
 
+def parties_of(match):
+    """The accounts that hear of a match's news: the need's person, the offer's person or its
+    organisation's members, and the worker who proposed it, each only while it may see the match
+    (MATCHES): a worker moved to other neighbourhoods, or a member who is not a partner, hears nothing."""
+    candidates = [match.need.person.account, match.proposed_by]
+    if match.offer.person_id:
+        candidates.append(match.offer.person.account)
+    if match.offer.organisation_id:
+        candidates += list(match.offer.organisation.members.all())
+    unique = {user.pk: user for user in candidates if user is not None and user.is_active}
+    return [user for user in unique.values() if MATCHES.allows(user, match)]
+
+
 MATCHES_TO_MANAGE = Scope(
     "market.Match", name="matches_to_manage", distinct=True,
     coordinator=lambda user: in_city(user, "need__city"), worker=_both_sides_mine,

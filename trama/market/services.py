@@ -5,15 +5,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.access import PARTNER, is_citizen, role_of, works_in
+from trama.notifications.models import Kind
+from trama.notifications.services import notify
 from trama.people.rules import is_member_of, may_record_for, may_speak_for
 from trama.privacy import audit
 
 from .models import Contribution, Match, Need, Offer, Rate, Sector
-from .rules import MATCHES_TO_ANSWER, MATCHES_TO_MANAGE, NEEDS, NEEDS_TO_BROKER, OFFERS, OFFERS_TO_CHANGE, sides_for
+from .rules import (
+    MATCHES_TO_ANSWER, MATCHES_TO_MANAGE, NEEDS, NEEDS_TO_BROKER, OFFERS, OFFERS_TO_CHANGE, parties_of, sides_for,
+)
+
+def _tell_parties(match, kind, by):
+    """Notify the match's parties (rules.parties_of) but `by`, who made the change: the bell says only
+    that there is news about a match of theirs, the page shows what they may see."""
+    parties = [user for user in parties_of(match) if user.pk != by.pk]
+    notify(kind, parties, url=reverse("market:match", args=[match.pk]), key=f"{kind}:{match.pk}")
+
 
 # Defaults for the rates when a coordinator has not set them (overridable in settings).
 DEFAULT_RATES = {
@@ -180,11 +192,14 @@ def propose_match(*, need, offer, by, score=0.0, reasons=()):
         need.status = Need.Status.BROKERING
         need.save(update_fields=["status"])
     audit.record(by, audit.Action.CREATE, match, reason="abbinamento proposto")
+    _tell_parties(match, Kind.MATCH_PROPOSED, by)
     return match
 
 
 # The log says who answered in words (it is kept in Italian, like every reason).
 SIDE_IN_THE_LOG = {"need": "di chi chiede", "offer": "di chi offre"}
+# What the parties hear when an answer settles a match (one side's yes alone settles nothing).
+ANSWERED = {Match.Status.ACCEPTED: Kind.MATCH_ACCEPTED, Match.Status.DECLINED: Kind.MATCH_DECLINED}
 
 
 def answer_match(match, *, side, yes, by):
@@ -207,6 +222,8 @@ def answer_match(match, *, side, yes, by):
         match.save()
         if not yes:
             _reopen_need_if_idle(match.need_id)
+        if match.status in ANSWERED:
+            _tell_parties(match, ANSWERED[match.status], by)
     audit.record(by, audit.Action.UPDATE, match, reason=f"risposta {SIDE_IN_THE_LOG[side]}: {'sì' if yes else 'no'}")
     return match
 
@@ -225,6 +242,7 @@ def start_match(match, *, by, follow_up_on=None):
         match.follow_up_on = follow_up_on
     match.save()
     audit.record(by, audit.Action.UPDATE, match, reason="abbinamento avviato")
+    _tell_parties(match, Kind.MATCH_STARTED, by)
     return match
 
 
@@ -249,6 +267,7 @@ def complete_match(match, *, outcome, by):
     need.status = Need.Status.MET
     need.save(update_fields=["status"])
     audit.record(by, audit.Action.UPDATE, match, reason="abbinamento concluso")
+    _tell_parties(match, Kind.MATCH_DONE, by)
     return match
 
 

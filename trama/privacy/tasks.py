@@ -9,6 +9,7 @@ from trama.background.registry import describe
 
 from . import exports
 from .models import DataExport, ErasureRequest
+from .signals import export_ready
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def build_export(export_id):
     except Exception:  # the page must say it failed rather than wait for ever
         log.exception("Data export %s failed", export_id)
         _update(export_id, status=DataExport.Status.FAILED, finished_at=timezone.now())
+        return
+    export_ready.send(sender=DataExport, export=export)
 
 
 def _export_abandoned(export_id, reason):

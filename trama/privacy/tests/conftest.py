@@ -15,6 +15,7 @@ from trama.attention.models import Antenna, Attendance, Encounter, OutreachTask,
 from trama.collective.models import Decision, Group, Meeting, Membership, Suggestion
 from trama.initiatives.models import Agreement, AgreementParty, Initiative, Participation
 from trama.market.models import Contribution, Match, Need, Offer
+from trama.notifications.models import Kind, Notification, Preference
 from trama.people.models import ApiToken, Person, Role
 from trama.privacy import audit
 from trama.privacy.models import DataExport, ErasureRequest, Rectification
@@ -100,6 +101,8 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
                                   status=ErasureRequest.Status.REFUSED, refusal_reason="Obbligo di legge, poi venuto meno")
     Rectification.objects.create(person=gino, made_by=worker, reason=MARKERS["rectification_reason"],
                                  fields=["people.person.last_name"])
+    Notification.objects.create(recipient=account, kind=Kind.MATCH_PROPOSED, url="/mercato/abbinamenti/1/", key="match_proposed:1")
+    Preference.objects.create(account=account, kind=Kind.SIGNAL_CLOSED, email=True)
     Need.objects.filter(person=gino).update(created_at=IN_2025)
     Offer.objects.filter(person=gino).update(created_at=IN_2025)
     return gino

@@ -34,6 +34,7 @@ ENDED = {
     "privacy.DataExport": {"status": DataExport.Status.DELIVERED},
     "privacy.ErasureRequest": {"status": "done"},
     "privacy.Rectification": None,
+    "notifications.Notification": None,
     "market.Offer": {"status": "withdrawn"},
     "market.Need": {"status": "met"},
     "market.Match": {"status": "done"},

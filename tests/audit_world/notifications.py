@@ -1,0 +1,22 @@
+"""Who may GET each notification page (none loads a personal record: a notification holds only a kind and a path)."""
+
+from django.urls import reverse
+
+from trama.people.models import Role
+from trama.testing import ANON, SIGNED_IN, everyone
+
+EXPECTED = {
+    "notifications:list": (lambda o: reverse("notifications:list"), SIGNED_IN),
+    "notifications:open": (lambda o: reverse("notifications:open", args=[o["notification"].pk]),
+                           {**everyone(404), ANON: "denied", Role.CITIZEN: "ok"}),
+    "notifications:mark_read": (lambda o: reverse("notifications:mark_read"), everyone(405)),
+    "notifications:preferences": (lambda o: reverse("notifications:preferences"), SIGNED_IN),
+}
+
+
+def make_objects(request, objects):
+    """The citizen's own notification: the other accounts find nothing there."""
+    from trama.notifications.models import Kind, Notification
+
+    objects["notification"] = Notification.objects.create(
+        recipient=request.getfixturevalue("users")[Role.CITIZEN], kind=Kind.MATCH_PROPOSED, url="/", key="audit:1")

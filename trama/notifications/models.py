@@ -1,0 +1,134 @@
+"""What Trama tells people: a notification per event and recipient, and its outbox per channel.
+
+A notification says only what kind of thing happened and where to look (`url`): the detail is
+on that page, behind sign-in and the page's own access rules. Nothing about anyone is written here.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    MATCH_PROPOSED = "match_proposed", _("Nuovo abbinamento proposto")
+    MATCH_ACCEPTED = "match_accepted", _("Abbinamento accettato")
+    MATCH_DECLINED = "match_declined", _("Abbinamento rifiutato")
+    MATCH_STARTED = "match_started", _("Abbinamento avviato")
+    MATCH_DONE = "match_done", _("Abbinamento concluso")
+    SIGNAL_TAKEN_UP = "signal_taken_up", _("Segnalazione presa in carico")
+    SIGNAL_CONTACTED = "signal_contacted", _("Segnalazione: contatto avvenuto")
+    SIGNAL_CLOSED = "signal_closed", _("Segnalazione chiusa")
+    EXPORT_READY = "export_ready", _("Copia dei dati pronta")
+    REPORT_READY = "report_ready", _("Rapporto pronto")
+
+
+# What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
+MESSAGES = {
+    Kind.MATCH_PROPOSED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
+    Kind.MATCH_ACCEPTED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
+    Kind.MATCH_DECLINED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
+    Kind.MATCH_STARTED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
+    Kind.MATCH_DONE: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
+    Kind.SIGNAL_TAKEN_UP: _("La tua segnalazione è stata presa in carico: apri Trama per vederla."),
+    Kind.SIGNAL_CONTACTED: _("Per la tua segnalazione c'è stato un contatto: apri Trama per vederla."),
+    Kind.SIGNAL_CLOSED: _("La tua segnalazione è stata chiusa: apri Trama per vederla."),
+    Kind.EXPORT_READY: _("La copia dei dati che hai chiesto è pronta: apri Trama per scaricarla."),
+    Kind.REPORT_READY: _("Il rapporto che hai chiesto è pronto: apri Trama per scaricarlo."),
+}
+
+# E-mail is wanted by default for what needs an answer or a download; the rest waits in the bell.
+EMAIL_BY_DEFAULT = {
+    Kind.MATCH_PROPOSED, Kind.MATCH_ACCEPTED, Kind.MATCH_DECLINED, Kind.MATCH_STARTED, Kind.MATCH_DONE,
+    Kind.EXPORT_READY, Kind.REPORT_READY,
+}
+
+
+class Notification(models.Model):
+    """One event told to one account; `key` names the event, so it is never told twice."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  verbose_name=_("destinatario"))
+    kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
+    url = models.CharField(_("pagina"), max_length=200)
+    key = models.CharField(_("evento"), max_length=100)
+    created_at = models.DateTimeField(_("arrivata il"), default=timezone.now)
+    read_at = models.DateTimeField(_("letta il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notifica")
+        verbose_name_plural = _("notifiche")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_event")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def message(self):
+        return MESSAGES[self.kind]
+
+
+class Delivery(models.Model):
+    """The outbox: one notification to be sent on one channel, with how the sending went.
+
+    `last_error` names the failure (the exception's class, the mail server's code), never the message
+    nor the address.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("da inviare")
+        SENT = "sent", _("inviata")
+        FAILED = "failed", _("non riuscita")
+        DROPPED = "dropped", _("annullata")
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
+                                     verbose_name=_("notifica"))
+    channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    next_attempt_at = models.DateTimeField(_("prossimo tentativo"), default=timezone.now)
+    sent_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    last_error = models.CharField(_("ultimo errore"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("invio di una notifica")
+        verbose_name_plural = _("invii delle notifiche")
+        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.channel} {self.status}"
+
+    def attempt_failed(self, error, now, max_attempts):
+        """The attempt counted in `attempts` failed: try again later, waiting longer each time, or give up
+        once `max_attempts` were made."""
+        # The exception's class and the server's code: its message may quote an address.
+        self.last_error = " ".join(str(part) for part in (type(error).__name__, getattr(error, "smtp_code", "")) if part)[:200]
+        if self.attempts >= max_attempts:
+            self.status = self.Status.FAILED
+        else:
+            self.next_attempt_at = now + timedelta(seconds=settings.TRAMA_NOTIFICATION_RETRY_SECONDS * 2 ** (self.attempts - 1))
+
+
+class Preference(models.Model):
+    """Whether an account wants e-mail for one kind of notification; no row means the kind's default."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("account"))
+    kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
+    email = models.BooleanField(_("anche per e-mail"))
+
+    class Meta:
+        verbose_name = _("preferenza di notifica")
+        verbose_name_plural = _("preferenze di notifica")
+        constraints = [models.UniqueConstraint(fields=["account", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.kind}"

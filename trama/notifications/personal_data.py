@@ -1,0 +1,25 @@
+"""The notifications app's part of the registry of personal data (see trama/privacy/registry.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from trama.privacy.registry import BASIS_SERVICE, KEPT_WHILE_ACTIVE, Erase, Expiry, declare
+
+declare(
+    "notifications.Notification",
+    subject=["recipient__person"],
+    purpose=_("Dire alla persona che c'è una novità che la riguarda, e dove vederla"),
+    basis=BASIS_SERVICE, retention=_("12 mesi dalla notifica"), months=12,
+    # The rows hold only a kind, a page and dates; their e-mail deliveries go with them.
+    erase=Erase.delete(),
+    seen_by=_("Solo la persona a cui è rivolta"),
+    expires=Expiry(clock="created_at",
+                   why=_("Una novità di più di un anno è già stata vista o non serve più: la pagina a cui porta resta.")),
+)
+declare(
+    "notifications.Preference",
+    subject=["account__person"],
+    purpose=_("Quali notifiche la persona vuole ricevere anche per e-mail"),
+    basis=BASIS_SERVICE, retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),
+    seen_by=_("Solo la persona stessa, dal suo profilo"),
+)

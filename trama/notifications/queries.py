@@ -1,0 +1,47 @@
+"""Reads of the notifications app, for its pages, its bell and its task."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .models import EMAIL_BY_DEFAULT, Kind, Notification, Preference
+
+
+def _count_key(user_id):
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user, fresh=False):
+    """How many notifications `user` has not read, kept in the cache per account.
+
+    The layout shows it on every page, which must not cost a query each (trama/tests/test_fixed_cost.py):
+    it is counted at sign-in and then at most once per TRAMA_NOTIFICATION_COUNT_SECONDS (`fresh` counts
+    again now). The process that notifies adds to it (`add_unread`) and the one that marks as read counts
+    again, so a change shows there on the next page and in the other processes within that delay.
+    """
+    key = _count_key(user.pk)
+    count = None if fresh else cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, settings.TRAMA_NOTIFICATION_COUNT_SECONDS)
+    return count
+
+
+def add_unread(user_ids):
+    """One more unread notification for each of `user_ids`, where their count is kept (else it is counted when shown)."""
+    for pk in user_ids:
+        try:
+            cache.incr(_count_key(pk))
+        except ValueError:  # not kept in this process
+            pass
+
+
+def notifications_of(user):
+    """`user`'s notifications, newest first: an account sees only its own."""
+    return Notification.objects.filter(recipient=user)
+
+
+def email_wanted(user):
+    """{kind: whether `user` wants it by e-mail}, their choices over the defaults."""
+    wanted = {kind: kind in EMAIL_BY_DEFAULT for kind in Kind}
+    wanted.update(dict(Preference.objects.filter(account=user).values_list("kind", "email")))
+    return wanted

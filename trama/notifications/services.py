@@ -1,0 +1,78 @@
+"""The one way the other apps tell people something: `notify`.
+
+What a notification may say is fixed by its kind (models.MESSAGES): the kind in generic words and
+the page to open. Callers pass no text, so no name, need or signal can reach a bell or an e-mail.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import EMAIL_BY_DEFAULT, Delivery, Kind, Notification, Preference
+from .queries import add_unread, unread_count
+
+log = logging.getLogger(__name__)
+
+
+def notify(kind, recipients, *, url, key):
+    """Tell each of `recipients` (accounts) that an event of `kind` happened, pointing at `url` (a path).
+
+    Who is entitled to hear is the caller's rule, not this app's: the calling app decides from its
+    own rules.py (who may see the record behind `url`) and passes only those accounts. `url` is
+    opened after sign-in, where the page's access rules apply again.
+
+    `key` names the event ("match-proposed:42"): an account is told of one key once, however many
+    times the caller calls (a retried task, a double click). For each new notification an e-mail
+    delivery is queued when the account has an address and wants that kind by e-mail; the sending
+    task is enqueued when the transaction commits, so a rolled-back change announces nothing.
+    Inactive accounts are skipped. Returns the notifications created.
+    """
+    kind = Kind(kind)
+    accounts = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if not accounts:
+        return []
+    already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
+    chosen = dict(Preference.objects.filter(account_id__in=accounts, kind=kind).values_list("account_id", "email"))
+    created, deliveries = [], []
+    now = timezone.now()
+    for pk, user in accounts.items():
+        if pk in already:
+            continue
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(recipient=user, kind=kind, url=url, key=key, created_at=now)
+        except IntegrityError:  # the same event, told at the same moment by another process
+            continue
+        created.append(notification)
+        if user.email and chosen.get(pk, kind in EMAIL_BY_DEFAULT):
+            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, next_attempt_at=now))
+    Delivery.objects.bulk_create(deliveries)
+    told = [n.recipient_id for n in created]
+    transaction.on_commit(lambda: add_unread(told))
+    if deliveries:
+        from .tasks import send_pending_emails
+
+        transaction.on_commit(send_pending_emails.enqueue)
+    return created
+
+
+def mark_read(user, notification_ids=None):
+    """Mark `user`'s notifications as read: those of `notification_ids`, or all. Returns how many changed.
+
+    Only the account's own rows are touched, whatever ids are given.
+    """
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    changed = rows.update(read_at=timezone.now())
+    if changed:
+        transaction.on_commit(lambda: unread_count(user, fresh=True))
+    return changed
+
+
+def set_email_preferences(user, wanted):
+    """Store which kinds `user` wants by e-mail (`wanted`: {kind: bool}); a kind left out keeps its setting."""
+    with transaction.atomic():
+        for kind, email in wanted.items():
+            Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults={"email": bool(email)})

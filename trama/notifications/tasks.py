@@ -1,0 +1,99 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import F, Min
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from trama.background.registry import describe
+
+from .models import Delivery
+
+log = logging.getLogger(__name__)
+
+# How long a claimed delivery is left to its worker before another may take it again (a worker that
+# died after claiming it); longer than any mail server's timeout.
+LEASE = timedelta(minutes=10)
+BATCH = 100
+
+
+@task()
+def send_pending_emails():
+    """Send every e-mail delivery that is due, each at most once; returns how many were sent.
+
+    A delivery is claimed by one conditional UPDATE (still pending, still due → one more attempt and a
+    lease of LEASE), so two workers never both take it, on SQLite as on PostgreSQL, and no lock is held
+    while the mail server answers. Sent → `sent`, never picked again; an account disabled or erased
+    meanwhile → `dropped` (logged); a failure → tried again after a back-off doubling each time, `failed`
+    after TRAMA_NOTIFICATION_MAX_ATTEMPTS. Pending deliveries left for later get a task of their own,
+    run when the first is due (on a backend that can defer).
+    """
+    sent = 0
+    while True:
+        now = timezone.now()
+        due = list(Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING,
+                                           next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
+                   .values_list("pk", flat=True)[:BATCH])
+        if not due:
+            break
+        for pk in due:
+            sent += _send_one(pk)
+    _schedule_retry()
+    return sent
+
+
+def _claim(pk, now):
+    return Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING, next_attempt_at__lte=now).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + LEASE) == 1
+
+
+def _send_one(pk):
+    now = timezone.now()
+    if not _claim(pk, now):
+        return 0  # another worker has it, or it was sent meanwhile
+    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=pk).first()
+    if delivery is None:
+        return 0  # its notification was erased meanwhile
+    notification, account = delivery.notification, delivery.notification.recipient
+    if not account.is_active or not account.email:
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification e-mail %s dropped: the account is disabled or has no address", pk)
+        return 0
+    try:
+        subject, body = _email_of(notification)
+        send_mail(subject, body, None, [account.email])
+    except Exception as error:  # the mail server refused or was unreachable: try again later
+        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS)
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
+            status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error)
+        log.warning("Notification e-mail %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)
+        return 0
+    Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return 1
+
+
+def _email_of(notification):
+    """Subject and body: the kind in generic words and the link, in the programme's language; nothing else."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Trama: c'è una novità per te")
+        body = render_to_string("notifications/email/notification.txt", {
+            "message": notification.message, "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url})
+    return subject, body
+
+
+def _schedule_retry():
+    backend = send_pending_emails.get_backend()
+    if not backend.supports_defer:
+        return
+    first = Delivery.objects.filter(status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
+    if first is not None:
+        send_pending_emails.using(run_after=max(first, timezone.now())).enqueue()
+
+
+# Running it twice is harmless: each delivery is claimed before it is sent and marked sent after.
+describe(send_pending_emails, _("Invio delle notifiche per e-mail"))

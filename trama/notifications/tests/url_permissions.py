@@ -1,0 +1,22 @@
+"""Who may open the notification pages (walked by tests/test_permissions.py): each signed-in account its own."""
+
+from trama.notifications.models import Kind
+from trama.notifications.services import notify
+from trama.people.models import Role
+from trama.testing import ANON, SIGNED_IN, only, url
+
+# Another account's notification, or one that does not exist, answers 404 alike.
+NOT_FOUND = {role: ("denied" if role == ANON else 404) for role in SIGNED_IN}
+
+EXPECTED = {
+    "notifications:list": (url("notifications:list"), {"GET": SIGNED_IN}),
+    "notifications:open": (url("notifications:open", "notification"), {"GET": only(Role.CITIZEN)}),
+    "notifications:open#missing": (lambda o: "/notifiche/999999/", {"GET": NOT_FOUND}),
+    "notifications:mark_read": (url("notifications:mark_read"), {"POST": SIGNED_IN}),
+    "notifications:preferences": (url("notifications:preferences"), {"GET": SIGNED_IN, "POST": SIGNED_IN}),
+}
+
+
+def make_objects(o):
+    # The citizen's own: the others must not open it.
+    o["notification"] = notify(Kind.MATCH_PROPOSED, [o["users"][Role.CITIZEN]], url="/", key="walk:1")[0]

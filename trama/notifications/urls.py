@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/", views.notification_open, name="open"),
+    path("segna-come-lette/", views.mark_read, name="mark_read"),
+    path("preferenze/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trama.permissions import permission_required
+from trama.shortcuts import page_of
+
+from . import queries, services
+from .forms import MarkReadForm, PreferencesForm
+
+
+@require_GET
+@permission_required("notifications.list_notifications")
+def notification_list(request):
+    page = page_of(request, queries.notifications_of(request.user), size=20)
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_GET
+@permission_required("notifications.list_notifications")
+def notification_open(request, pk):
+    """Mark one notification read and go to its page (where that page's own access rules apply)."""
+    notification = get_object_or_404(queries.notifications_of(request.user), pk=pk)
+    services.mark_read(request.user, [notification.pk])
+    if not url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect("notifications:list")
+    return redirect(notification.url)
+
+
+@require_POST
+@permission_required("notifications.list_notifications")
+def mark_read(request):
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        page = page_of(request, queries.notifications_of(request.user), size=20)
+        return render(request, "notifications/list.html", {"page": page, "form": form}, status=400)
+    changed = services.mark_read(request.user, form.cleaned_data["ids"])
+    if changed:
+        messages.success(request, _("Notifiche segnate come lette."))
+    return redirect("notifications:list")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("notifications.list_notifications")
+def preferences(request):
+    form = PreferencesForm(request.POST or None, wanted=queries.email_wanted(request.user))
+    if request.method == "POST" and form.is_valid():
+        services.set_email_preferences(request.user, form.cleaned_data)
+        messages.success(request, _("Preferenze salvate."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
