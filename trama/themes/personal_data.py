@@ -33,7 +33,9 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     texts=["text"],
     hidden=["embedding"],  # numbers computed from the text, meaningless to read
-    erase=Erase.delete(),
+    # The copy's words, its embedding and its person go; the empty row stays with its tags, because the
+    # themes' indicators of closed periods count the items (G6): they must not move with an erasure.
+    erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
     seen_by=SEEN_BY_STAFF,
     # Not deleted: the tags of closed periods (G1 themes) count the items.
     expires=Expiry(clock="written_at", ended=~STILL_FOLLOWED, erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
@@ -46,7 +48,8 @@ declare(
     purpose=_("I temi associati ai testi della persona"),
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["set_by"],
-    erase=Erase.delete(),
+    erase=Erase.keep("Once the item is anonymised (its words and person gone) its tags say only that an anonymous text "
+                     "belonged to a theme: the themes' indicators of closed periods count them."),
     seen_by=SEEN_BY_COORDINATORS,
     expires=Expiry(clock="created_at", erase=Erase.anonymise(unlink=["set_by"]),
                    why=_("Un tema su un testo reso anonimo non riguarda più nessuno; chi l'aveva confermato non serve "

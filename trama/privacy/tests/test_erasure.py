@@ -31,7 +31,7 @@ CLOSED = periods.Period("year", 2025)
 #   deleted with the person (the themes app keeps no copy of a text whose words are gone);
 # - g2_*antennas read today's antennas (the `active` flag and today's neighbourhoods, not the
 #   period's): the erased person stops being an antenna, as a deactivated one already does.
-MOVES_WITH_ERASURE = {"g6_themes", "g6_outside", "g2_antennas", "g2_trained_antennas", "g2_signals_per_antenna"}
+MOVES_WITH_ERASURE = {"g2_antennas", "g2_trained_antennas", "g2_signals_per_antenna"}
 
 
 def indicators_of(city, period):
