@@ -43,6 +43,9 @@ class Antenna(models.Model):
         verbose_name=_("organizzazione"),
     )
     active = models.BooleanField(_("attiva"), default=True)
+    # When the antenna stopped being one (set on save): the indicators of a period that ended before
+    # still count her, so a later suspension or erasure does not rewrite closed periods.
+    deactivated_at = models.DateTimeField(_("non più attiva dal"), null=True, blank=True, editable=False)
     email_updates = models.BooleanField(_("ricevere per e-mail gli aggiornamenti sulle proprie segnalazioni"), default=False)
     onboarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -55,6 +58,16 @@ class Antenna(models.Model):
 
     def __str__(self):
         return str(self.account)
+
+    def save(self, *args, **kwargs):
+        if self.active:
+            self.deactivated_at = None
+        elif self.deactivated_at is None:
+            self.deactivated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "active" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "deactivated_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("attention:antenna", args=[self.pk])

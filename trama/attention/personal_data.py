@@ -22,7 +22,9 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     actors=["onboarded_by"],
     seen_by=SEEN_BY_STAFF,
-    erase=Erase.delete(),
+    erase=Erase.call("trama.attention.services.erase_antennas",
+                     "The profile stays inactive, with the date it stopped, so the indicators of ended periods "
+                     "still count her; it holds no name (the account is renamed) and asks for no more e-mails."),
 )
 declare(
     "attention.Attendance",
@@ -31,7 +33,8 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_WHILE_ACTIVE,
     actors=["recorded_by"],
     seen_by=SEEN_BY_STAFF,
-    erase=Erase.delete(),
+    erase=Erase.keep("That an inactive profile with a renamed account attended a session: the count of trained "
+                     "antennas of ended periods."),
 )
 declare(
     "attention.Signal",

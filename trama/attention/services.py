@@ -181,6 +181,16 @@ def tell_antenna(signal):
 
 
 @transaction.atomic
+def erase_antennas(antennas, person):
+    """An erased person is no longer an antenna: her profile stays, with no e-mails asked for and
+    `deactivated_at` now, so that the indicators of periods already ended still count her (the
+    account itself is disabled and renamed by people's erasure)."""
+    for antenna in antennas:
+        antenna.active = False
+        antenna.email_updates = False
+        antenna.save(update_fields=["active", "email_updates"])
+
+
 def close_signal(signal, *, by):
     SIGNALS.require(by, signal)
     signal = _locked(signal)

@@ -250,7 +250,10 @@ def _active_antennas(ctx):
     def read():
         trained = Attendance.objects.filter(antenna=OuterRef("pk"), session__starts_at__lt=ctx.period.until)
         return list(
-            Antenna.objects.filter(active=True, created_at__lt=ctx.period.until, account__neighbourhoods__in=_all_ids(ctx))
+            # Active then: still active, or stopped after the period ended (a suspension or an erasure
+            # since does not rewrite a closed period).
+            Antenna.objects.filter(Q(active=True) | Q(deactivated_at__gte=ctx.period.until), created_at__lt=ctx.period.until,
+                                   account__neighbourhoods__in=_all_ids(ctx))
             .annotate(trained=Exists(trained))
             .values_list("pk", "kind", "account__neighbourhoods", "trained")
         )

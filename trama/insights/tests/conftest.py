@@ -55,7 +55,9 @@ def make_antenna(make_user, city, worker):
     def make(where, kind=Antenna.Kind.PHARMACY, trained=False, active=True):
         account = make_user(Role.ANTENNA, [where])
         antenna = Antenna.objects.create(account=account, kind=kind, active=active)
-        Antenna.objects.filter(pk=antenna.pk).update(created_at=at(date(2024, 6, 1)))
+        # Since 2024; one made inactive has never been active (Antenna.deactivated_at).
+        Antenna.objects.filter(pk=antenna.pk).update(created_at=at(date(2024, 6, 1)),
+                                                     deactivated_at=None if active else at(date(2024, 6, 1)))
         if trained:
             if "m" not in module:
                 module["m"] = TrainingModule.objects.create(city=city, title="Accorgersi", content="Testo", duration_minutes=60)

@@ -133,6 +133,22 @@ def test_antennas_created_after_the_period_do_not_count(coordinator, city, neigh
     assert before[areas[0].key].value == 0
 
 
+def test_an_antenna_that_stops_still_counts_in_the_periods_that_ended_before(coordinator, city, neighbourhood, make_antenna):
+    """Antenna.deactivated_at: suspending (or erasing) an antenna does not rewrite a closed period."""
+    antenna = make_antenna(neighbourhood)
+    antenna.active = False
+    antenna.save(update_fields=["active"])
+    antenna.refresh_from_db()
+    assert antenna.deactivated_at is not None
+    areas = areas_for(coordinator, city)
+    assert values("g2_antennas", city, periods.Period("year", 2025), areas)[areas[0].key].value == 1
+    assert values("g2_antennas", city, periods.current("year"), areas)[areas[0].key].value == 0
+    antenna.deactivated_at = at(date(2025, 3, 1))  # stopped during 2025 (saved: the stored figures hear of it)
+    antenna.save(update_fields=["deactivated_at"])
+    assert values("g2_antennas", city, periods.Period("year", 2025), areas)[areas[0].key].value == 0
+    assert values("g2_antennas", city, periods.Period("year", 2024), areas)[areas[0].key].value == 1
+
+
 def test_time_to_first_contact_and_share_taken_up(coordinator, city, neighbourhood, other_neighbourhood, make_antenna,
                                                  send_signal, worker):
     antenna = make_antenna(neighbourhood)
