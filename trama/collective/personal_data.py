@@ -22,7 +22,9 @@ declare(
     basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
     actors=["decided_by"], texts=["purpose", "dismissed_reason"],
     withheld=["items", "key_phrases"],  # the other people's needs and the words drawn from them
-    erase=Erase.remove("people"),  # its size stays: a count, not a list of people
+    # Its size stays: a count, not a list of people.
+    erase=Erase.call("trama.collective.services.erase_from_suggestions",
+                     "The person leaves its people and its items, and its key phrases go (they may be her words)."),
     seen_by=_("Il coordinamento della città (senza i nomi); gli operatori del quartiere della proposta"),
     expires=Expiry(clock="decided_at", ended=Q(status__in=["dismissed", "convened"]),
                    function="trama.collective.services.anonymise_expired_suggestions", erase=Erase.anonymise(),

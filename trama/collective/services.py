@@ -329,6 +329,17 @@ def erase_from_meetings(meetings, person):
         Meeting.objects.filter(pk=meeting.pk).update(**fields)
 
 
+def erase_from_suggestions(suggestions, person):
+    """Erasure (privacy.erasure): the person leaves every suggestion she was in, with her situations and the
+    words drawn from them (key phrases may come from her texts alone); its size, neighbourhood, purpose and
+    outcome stay, for the others and the indicators. An open suggestion is found again at the next refresh."""
+    key = f"person:{person.pk}"
+    for suggestion in suggestions.distinct():
+        suggestion.people.remove(person)
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            items=[item for item in suggestion.items if item.get("key") != key], key_phrases=[])
+
+
 def anonymise_expired_suggestions(suggestions, now):
     """Retention (privacy.retention): a suggestion decided long ago keeps its size, neighbourhood and outcome,
     not who was in it nor the words drawn from their situations; returns how many."""

@@ -77,7 +77,10 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     TextItem.objects.filter(pk=item.pk).update(written_at=IN_2025, neighbourhood=neighbourhood, embedding=b"\x00" * 16)
     theme = Theme.objects.create(city=city, name="Solitudine")
     Tag.objects.create(item=item, theme=theme, origin=first(Tag.Origin))
-    suggestion = Suggestion.objects.create(size=3, purpose="Un gruppo di cammino", signature="s1", **hood)
+    suggestion = Suggestion.objects.create(size=3, purpose="Un gruppo di cammino", signature="s1", **hood,
+                                           items=[{"source": "need", "id": need.pk, "key": f"person:{gino.pk}"},
+                                                  {"source": "signal", "id": 0, "key": "signal:0"}],
+                                           key_phrases=[MARKERS["need"]])
     suggestion.people.add(gino)
     group = Group.objects.create(name="Camminate", purpose="Camminare insieme", **hood)
     Membership.objects.create(group=group, person=gino, joined_at=IN_2025)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from trama.collective.models import Suggestion
 from trama.insights import indicators, periods
 from trama.insights.reports import areas_of
 from trama.market.models import Match
@@ -83,6 +84,10 @@ def test_a_person_with_data_everywhere_is_exported_then_erased_from_every_table(
     assert left_behind(words) == []
     after = indicators_of(city, CLOSED)
     assert after == before
+    # A suggestion she was in keeps its size and the others' situations, not hers.
+    suggestion = Suggestion.objects.get(signature="s1")
+    assert suggestion.size == 3 and suggestion.items == [{"source": "signal", "id": 0, "key": "signal:0"}]
+    assert not suggestion.people.exists() and suggestion.key_phrases == []
     assert sum(value is not None for key in before for value in before[key].values()) > 40  # not a world of "no data"
     gino.refresh_from_db()
     account.refresh_from_db()
@@ -110,7 +115,7 @@ def test_the_persons_page_says_when_the_data_were_erased(everywhere, coordinator
 
 def test_meeting_attendance_becomes_a_count_and_minutes_no_longer_name_the_person(
         everywhere, coordinator, django_capture_on_commit_callbacks):
-    from trama.collective.models import Meeting
+    from trama.collective.models import Meeting, Suggestion
 
     attended = Meeting.objects.get(attendees=everywhere)
     erase_as(coordinator, everywhere, django_capture_on_commit_callbacks)
