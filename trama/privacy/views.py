@@ -43,13 +43,19 @@ def export_person(request, pk, obj):
     return redirect("privacy:export", token=export.token)
 
 
+def _own_person(request):
+    """The person record of the signed-in account, for what someone asks about their own data; 404 if none."""
+    person = exports.person_model().objects.filter(account=request.user).first()
+    if person is None:
+        raise Http404
+    return person
+
+
 @require_POST
 @permission_required("privacy.export_own_data")
 def export_mine(request):
     """Someone asks for their own record, from their profile."""
-    person = exports.person_model().objects.filter(account=request.user).first()
-    if person is None:
-        raise Http404
+    person = _own_person(request)
     export = exports.request_export(request.user, person, path=request.path)
     return redirect("privacy:export", token=export.token)
 
@@ -117,9 +123,7 @@ def erasure_person(request, pk, obj):
 @permission_required("privacy.erase_own_data")
 def erasure_mine(request):
     """Someone asks, from their profile, for their own data to be erased."""
-    person = exports.person_model().objects.filter(account=request.user).first()
-    if person is None:
-        raise Http404
+    person = _own_person(request)
     return _ask_erasure(request, person, mine=True)
 
 
@@ -219,7 +223,5 @@ def rectify_person(request, pk, obj):
 @permission_required("privacy.rectify_own_data")
 def rectify_mine(request):
     """Someone corrects their own data, from their profile."""
-    person = exports.person_model().objects.filter(account=request.user).first()
-    if person is None:
-        raise Http404
+    person = _own_person(request)
     return _rectify(request, person, mine=True)
