@@ -136,9 +136,10 @@ def keyset_page(request, queryset, ordering, size=25, param="cursore"):
     return KeysetPage(request, rows[:size], ordering, has_next=len(rows) > size, has_previous=values is not None, param=param)
 
 
-def public_cache(request, city, *version):
+def public_cache(city, *version):
     """The version under which a public page's content is kept for visitors who are not signed in
-    (base.html's `{% public_cache %}`), or None, never kept, for a signed-in visitor.
+    (base.html's `{% public_cache %}`, which alone decides who is served a kept copy: never a
+    signed-in visitor).
 
     The content is kept per address, query, language, city and `version` for
     settings.TRAMA_PUBLIC_CACHE_SECONDS: what `version` follows (the offers' latest change) shows at
@@ -146,8 +147,6 @@ def public_cache(request, city, *version):
     personal data and depends on nothing but the address: the view passes what the content needs
     lazily (`SimpleLazyObject`), so a page read from the cache runs none of its queries.
     """
-    if request.user.is_authenticated:
-        return None
     return (getattr(city, "pk", None), *version)
 
 

@@ -18,7 +18,7 @@ def home(request):
     user = request.user
     city = current_city()
     if not user.is_authenticated:
-        return render(request, "home/public.html", {"city": city, "public_cache": public_cache(request, city)})
+        return render(request, "home/public.html", {"city": city, "public_cache": public_cache(city)})
     context = {"city": city, "neighbourhoods": user.neighbourhoods.all() if user.is_scoped else None}
     template = {
         Role.COORDINATOR: "home/coordinator.html",

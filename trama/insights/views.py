@@ -127,7 +127,7 @@ def open_data(request):
         "city": city, "year": year, "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
         # Aggregates with small counts suppressed: kept for visitors not signed in (base.html), computed only when drawn.
         "tables": SimpleLazyObject(lambda: queries.open_counts(city, year)) if city else [],
-        "public_cache": public_cache(request, city),
+        "public_cache": public_cache(city),
     }
     return render(request, "insights/open_data.html", context)
 

@@ -49,7 +49,7 @@ def offer_list(request):
         # The public sees open offers of organisations only (rules.OFFERS), no personal data: the list
         # is kept for it until an offer of the city changes.
         page = SimpleLazyObject(lambda: page_of(request, offers, PAGE_SIZE))
-        return render(request, "market/offers.html", {"form": form, "page": page, "public_cache": public_cache(request, city, offers_stamp(city))})
+        return render(request, "market/offers.html", {"form": form, "page": page, "public_cache": public_cache(city, offers_stamp(city))})
     page = page_of(request, offers, PAGE_SIZE)
     # An organisation's offer is not personal data; a person's is.
     audit.record_page(request, Offer, [offer.pk for offer in page.object_list if offer.person_id], "elenco offerte")

@@ -30,7 +30,7 @@ def catalogue(request):
     initiatives = queries.public_initiatives(city, neighbourhood, intervention_object)
     # Public content only: for a visitor not signed in it is kept (base.html), and only drawn when it is not.
     page = SimpleLazyObject(lambda: page_of(request, initiatives, PAGE_SIZE))
-    return render_page(request, "initiatives/catalogue.html", {"form": form, "page": page, "public_cache": public_cache(request, city)})
+    return render_page(request, "initiatives/catalogue.html", {"form": form, "page": page, "public_cache": public_cache(city)})
 
 
 def _public(pk):
