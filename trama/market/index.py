@@ -40,7 +40,6 @@ def _split(text):
     return text.split()
 
 
-
 def offers_stamp(city):
     """(latest updated_at, highest id, offers deleted so far) of a city's offers: two indexed maxima
     and a counter, no count. Any change to an offer of the city changes it."""
@@ -48,6 +47,7 @@ def offers_stamp(city):
     agg = Offer.objects.filter(city_id=city_id).aggregate(last=Max("updated_at"), top=Max("pk"))
     deleted = OfferDeletions.objects.filter(city_id=city_id).values_list("count", flat=True).first() or 0
     return (agg["last"], agg["top"], deleted)
+
 
 class OfferIndex:
     def __init__(self, city_id):

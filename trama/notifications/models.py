@@ -26,12 +26,13 @@ class Kind(models.TextChoices):
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
+MATCH_NEWS = _("C'è una novità su un tuo abbinamento: apri Trama per vederla.")
 MESSAGES = {
-    Kind.MATCH_PROPOSED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
-    Kind.MATCH_ACCEPTED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
-    Kind.MATCH_DECLINED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
-    Kind.MATCH_STARTED: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
-    Kind.MATCH_DONE: _("C'è una novità su un tuo abbinamento: apri Trama per vederla."),
+    Kind.MATCH_PROPOSED: MATCH_NEWS,
+    Kind.MATCH_ACCEPTED: MATCH_NEWS,
+    Kind.MATCH_DECLINED: MATCH_NEWS,
+    Kind.MATCH_STARTED: MATCH_NEWS,
+    Kind.MATCH_DONE: MATCH_NEWS,
     Kind.SIGNAL_TAKEN_UP: _("La tua segnalazione è stata presa in carico: apri Trama per vederla."),
     Kind.SIGNAL_CONTACTED: _("Per la tua segnalazione c'è stato un contatto: apri Trama per vederla."),
     Kind.SIGNAL_CLOSED: _("La tua segnalazione è stata chiusa: apri Trama per vederla."),
