@@ -4,6 +4,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,8 +85,9 @@ class IssueToken(APIView):
                 user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
                 return _refused("otp", _("Codice della verifica in due passaggi non valido."))
         AxesProxyHandler.reset_attempts(ip_address=request.axes_ip_address, username=username)
-        token, key = ApiToken.issue(account, data["name"])
-        audit.record(account, audit.Action.CREATE, token, reason="token API", path=request.path)
+        with transaction.atomic():  # a token and its audit entry, or neither (a connection lost in between)
+            token, key = ApiToken.issue(account, data["name"])
+            audit.record(account, audit.Action.CREATE, token, reason="token API", path=request.path)
         return Response(
             IssuedTokenSerializer(
                 {"token": key, "name": token.name, "expires_at": token.expires_at, "idle_seconds": settings.TRAMA_API_TOKEN_IDLE_SECONDS}
