@@ -67,7 +67,7 @@ def measure(residents, exact_max, repeat):
     from django.utils import timezone
 
     from trama import synthetic
-    from trama.collective.queries import open_situations, suggestion_candidates
+    from trama.collective.suggestions import open_situations, suggestion_candidates
     from trama.collective.services import refresh_suggestions
     from trama.territory.queries import current_city
 

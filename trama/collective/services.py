@@ -15,7 +15,7 @@ from trama.privacy.registry import scrub_names
 from trama.territory.models import City
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh, TransitionError
-from .queries import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
+from .suggestions import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 from .rules import GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
 from trama.territory.queries import city_of, current_city, neighbourhoods_for
 
-from . import forms, ical, queries, services, tasks
+from . import forms, ical, queries, services, suggestions, tasks
 from .models import Decision, Group, Meeting, Suggestion, SuggestionRefresh
 
 PAGE_SIZE = 25
@@ -34,7 +34,7 @@ def suggestion_list(request):
         status = Suggestion.Status.OPEN
     page = page_of(request, queries.suggestions_visible_to(request.user, status), PAGE_SIZE)
     return render_page(request, "collective/suggestions.html", {
-        "page": page, "status": status, "statuses": Suggestion.Status, "threshold": queries.group_threshold(),
+        "page": page, "status": status, "statuses": Suggestion.Status, "threshold": suggestions.group_threshold(),
         "refresh": refresh,
     })
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from trama import synthetic
-from trama.collective import queries
-from trama.collective.queries import Situation, suggestion_candidates
+from trama.collective import suggestions
+from trama.collective.suggestions import Situation, suggestion_candidates
 from trama.territory.demo import load_demo_territory
 
 WORDS = ["spesa", "pesante", "compiti", "matematica", "solitudine", "sera", "medico", "visita", "bolletta", "affitto",
@@ -24,9 +24,9 @@ def proposals(candidates):
 
 
 def stars_both_ways(situations, adjacency, threshold):
-    matrix = queries._tfidf([s.text for s in situations])[0]
-    return [queries._stars(situations, method(situations, matrix, adjacency), adjacency, threshold)
-            for method in (queries._ExactSimilarity, queries._BlockedSimilarity)]
+    matrix = suggestions._tfidf([s.text for s in situations])[0]
+    return [suggestions._stars(situations, method(situations, matrix, adjacency), adjacency, threshold)
+            for method in (suggestions._ExactSimilarity, suggestions._BlockedSimilarity)]
 
 
 def random_world(seed):
@@ -57,7 +57,7 @@ def test_a_person_in_two_neighbourhoods_of_one_theme_counts_once():
     gino = [Situation("need", i, nb, None, f"testo {i}", "person:gino", 7) for i, nb in ((0, 1), (1, 2))]
     others = [Situation("need", 2 + i, 1, None, f"altro {i}", f"person:{i}", 7) for i in range(3)]
     situations = gino + others
-    blocked = queries._BlockedSimilarity(situations, None, adjacency)
+    blocked = suggestions._BlockedSimilarity(situations, None, adjacency)
     assert blocked.reach(2) == 4  # Gino and three others, not five
     exact, blocked_stars = stars_both_ways(situations, adjacency, threshold=4)
     assert blocked_stars == exact and len(exact) == 1
@@ -70,7 +70,7 @@ def test_the_cap_on_similar_texts_is_the_only_approximation(monkeypatch):
         s.theme_id = None  # only texts join situations
     exact, blocked = stars_both_ways(situations, adjacency, threshold=3)
     assert blocked == exact
-    monkeypatch.setattr(queries, "SIMILAR_TEXTS_KEPT", 1)
+    monkeypatch.setattr(suggestions, "SIMILAR_TEXTS_KEPT", 1)
     assert stars_both_ways(situations, adjacency, threshold=3)[1] != exact
 
 

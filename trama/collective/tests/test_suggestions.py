@@ -6,7 +6,7 @@ from django.test import override_settings
 from trama.attention.models import Signal
 from trama.collective import services
 from trama.collective.models import Suggestion
-from trama.collective.queries import suggestion_candidates
+from trama.collective.suggestions import suggestion_candidates
 from trama.people.models import Role
 from trama.themes.models import Tag, TextItem, Theme
 
