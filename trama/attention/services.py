@@ -44,8 +44,12 @@ def onboard_antenna(request, form):
     return antenna
 
 
+@transaction.atomic
 def send_signal(*, by, neighbourhood, **fields):
-    """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood)."""
+    """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood).
+
+    One transaction: the signal, what its save sets off in other apps (the text copy for themes, the
+    indicators' change rows) and its audit entry are stored together or not at all."""
     require(by, "attention.send_signal")
     signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, sent_by=by, **fields)
     audit.record(by, audit.Action.CREATE, signal, reason="segnalazione inviata")

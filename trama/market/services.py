@@ -64,6 +64,7 @@ def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, sl
                       slots=slots)
 
 
+@transaction.atomic  # the need, what its save sets off (text copy, change rows) and its audit entry: all or nothing
 def _save_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
     need = Need(
         city_id=neighbourhood.city_id, person=person, text=(text or "").strip(), neighbourhood=neighbourhood,

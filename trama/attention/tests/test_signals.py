@@ -131,3 +131,21 @@ def test_an_anonymised_signal_says_its_words_are_no_longer_kept(client, antenna,
     client.force_login(antenna)
     page = client.get(reverse("attention:my_signals")).content.decode()
     assert "(testo non più conservato)" in page and "Non la vedo" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signal_whose_audit_entry_cannot_be_written_is_not_stored_either(client, antenna, neighbourhood, monkeypatch):
+    # A fault where the last write of the request fails (the audit entry): nothing of the signal may stay
+    # behind, not even what its save set off in other apps (the text copy for themes).
+    from trama.privacy import audit
+    from trama.themes.models import TextItem
+
+    def audit_fails(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    client.raise_request_exception = False
+    client.force_login(antenna)
+    monkeypatch.setattr(audit, "record", audit_fails)
+
+    assert client.post(SEND, form(neighbourhood)).status_code == 500
+    assert not Signal.objects.exists() and not TextItem.objects.exists()
