@@ -76,3 +76,11 @@ def set_email_preferences(user, wanted):
     with transaction.atomic():
         for kind, email in wanted.items():
             Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults={"email": bool(email)})
+
+
+def unsubscribe(account, kind):
+    """Stop e-mails of `kind` to `account` (the bell keeps showing them); deliveries already queued are dropped."""
+    with transaction.atomic():
+        Preference.objects.update_or_create(account=account, kind=Kind(kind), defaults={"email": False})
+        Delivery.objects.filter(notification__recipient=account, notification__kind=kind,
+                                status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)

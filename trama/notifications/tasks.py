@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F, Min
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -13,6 +13,7 @@ from django_tasks import task
 from trama.background.registry import describe
 
 from .models import Delivery
+from .unsubscribe import link_for
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,7 @@ def _send_one(pk):
         log.info("Notification e-mail %s dropped: the account is disabled or has no address", pk)
         return 0
     try:
-        subject, body = _email_of(notification)
-        send_mail(subject, body, None, [account.email])
+        _email_of(notification, account).send()
     except Exception as error:  # the mail server refused or was unreachable: try again later
         delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
@@ -77,13 +77,20 @@ def _send_one(pk):
     return 1
 
 
-def _email_of(notification):
-    """Subject and body: the kind in generic words and the link, in the programme's language; nothing else."""
+def _email_of(notification, account):
+    """The e-mail: the kind in generic words, the link, and how to stop this kind, in the programme's language."""
+    unsubscribe = link_for(account, notification.kind)
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Trama: c'è una novità per te")
         body = render_to_string("notifications/email/notification.txt", {
-            "message": notification.message, "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url})
-    return subject, body
+            "message": notification.message, "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url,
+            "kind": notification.get_kind_display(), "unsubscribe": unsubscribe})
+    return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
+
+
+def _unsubscribe_headers(link):
+    # RFC 8058: the mail client offers its own "unsubscribe" button and POSTs to the link, in one click.
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _schedule_retry():

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.notification_open, name="open"),
     path("segna-come-lette/", views.mark_read, name="mark_read"),
     path("preferenze/", views.preferences, name="preferences"),
+    path("disiscriviti/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

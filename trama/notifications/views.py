@@ -2,12 +2,15 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trama.permissions import permission_required
 from trama.shortcuts import page_of
 
 from . import queries, services
+from .models import Kind
+from .unsubscribe import InvalidLink, read_token
 from .forms import MarkReadForm, PreferencesForm
 
 
@@ -51,3 +54,22 @@ def preferences(request):
         messages.success(request, _("Preferenze salvate."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to this address without cookies, hence without a
+# CSRF token; the signed token in the path is what authorises it. Exempt here only.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Without sign-in: GET says which e-mails will stop, POST stops them."""
+    try:
+        account, kind = read_token(token)
+    except InvalidLink:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    what = Kind(kind).label
+    if request.method == "POST":
+        if request.POST.get("List-Unsubscribe") != "One-Click":
+            return render(request, "notifications/unsubscribe.html", {"what": what, "malformed": True}, status=400)
+        services.unsubscribe(account, kind)
+        return render(request, "notifications/unsubscribe.html", {"what": what, "done": True})
+    return render(request, "notifications/unsubscribe.html", {"what": what})
