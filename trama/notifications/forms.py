@@ -21,9 +21,20 @@ class MarkReadForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    """E-mail or not, for each kind of notification (the bell shows them all)."""
+    """E-mail or not, for each kind of notification (the bell shows them all), and the quiet hours."""
 
-    def __init__(self, *args, wanted, **kwargs):
+    TIME_ERROR = _("Scrivi un orario come 21:00.")
+
+    def __init__(self, *args, wanted, quiet, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in Kind:
             self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False, initial=wanted[kind])
+        for name, label, value in (("quiet_starts", _("Niente e-mail dalle"), quiet.starts),
+                                   ("quiet_ends", _("alle"), quiet.ends)):
+            self.fields[name] = forms.TimeField(
+                label=label, initial=value, input_formats=["%H:%M"], widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+                help_text=_("Nelle ore di quiete le e-mail aspettano la fine; dalle e alle uguali: nessuna ora di quiete."),
+                error_messages={"invalid": self.TIME_ERROR, "required": self.TIME_ERROR})
+
+    def wanted(self):
+        return {kind: self.cleaned_data[kind.value] for kind in Kind}

@@ -4,7 +4,7 @@ A notification says only what kind of thing happened and where to look (`url`): 
 on that page, behind sign-in and the page's own access rules. Nothing about anyone is written here.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -91,6 +91,8 @@ class Delivery(models.Model):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
                                      verbose_name=_("notifica"))
+    # Urgent deliveries are not held by quiet hours (notify(urgent=True)).
+    urgent = models.BooleanField(_("urgente"), default=False)
     channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
@@ -107,15 +109,16 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.channel} {self.status}"
 
-    def attempt_failed(self, error, now, max_attempts):
-        """The attempt counted in `attempts` failed: try again later, waiting longer each time, or give up
-        once `max_attempts` were made."""
+    def attempt_failed(self, error, now, max_attempts, quiet=None):
+        """The attempt counted in `attempts` failed: try again later, waiting longer each time (and after the
+        account's `quiet` hours, unless urgent), or give up once `max_attempts` were made."""
         # The exception's class and the server's code: its message may quote an address.
         self.last_error = " ".join(str(part) for part in (type(error).__name__, getattr(error, "smtp_code", "")) if part)[:200]
         if self.attempts >= max_attempts:
             self.status = self.Status.FAILED
         else:
-            self.next_attempt_at = now + timedelta(seconds=settings.TRAMA_NOTIFICATION_RETRY_SECONDS * 2 ** (self.attempts - 1))
+            later = now + timedelta(seconds=settings.TRAMA_NOTIFICATION_RETRY_SECONDS * 2 ** (self.attempts - 1))
+            self.next_attempt_at = later if self.urgent else (quiet or QuietHours.default()).release(later)
 
 
 class Preference(models.Model):
@@ -133,3 +136,41 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.account_id} {self.kind}"
+
+
+class QuietHours(models.Model):
+    """When an account wants no e-mail: from `starts` to `ends` (across midnight when `starts` is later), in the
+    city's time zone (TIME_ZONE: the programme serves one city). No row means the programme's default
+    (TRAMA_QUIET_HOURS, 21:00–08:00); `starts` equal to `ends` means no quiet hours."""
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("account"))
+    starts = models.TimeField(_("dalle"))
+    ends = models.TimeField(_("alle"))
+
+    class Meta:
+        verbose_name = _("ore di quiete")
+        verbose_name_plural = _("ore di quiete")
+
+    def __str__(self):
+        return f"{self.account_id} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    @classmethod
+    def default(cls):
+        starts, ends = (time.fromisoformat(value) for value in settings.TRAMA_QUIET_HOURS)
+        return cls(starts=starts, ends=ends)
+
+    def release(self, when):
+        """`when` if it falls outside the quiet hours, else the moment they end (an aware datetime)."""
+        if self.starts == self.ends:
+            return when
+        local = timezone.localtime(when, timezone.get_default_timezone())
+        moment = local.time()
+        if self.starts < self.ends:
+            quiet = self.starts <= moment < self.ends
+        else:
+            quiet = moment >= self.starts or moment < self.ends
+        if not quiet:
+            return when
+        day = local.date() if moment < self.ends else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.ends, tzinfo=local.tzinfo)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from .models import EMAIL_BY_DEFAULT, Kind, Notification, Preference
+from .models import EMAIL_BY_DEFAULT, Kind, Notification, Preference, QuietHours
 
 
 def _count_key(user_id):
@@ -45,3 +45,8 @@ def email_wanted(user):
     wanted = {kind: kind in EMAIL_BY_DEFAULT for kind in Kind}
     wanted.update(dict(Preference.objects.filter(account=user).values_list("kind", "email")))
     return wanted
+
+
+def quiet_hours_of(user):
+    """`user`'s quiet hours: their choice, or the programme's default (unsaved)."""
+    return QuietHours.objects.filter(account=user).first() or QuietHours.default()

@@ -9,13 +9,13 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import EMAIL_BY_DEFAULT, Delivery, Kind, Notification, Preference
+from .models import EMAIL_BY_DEFAULT, Delivery, Kind, Notification, Preference, QuietHours
 from .queries import add_unread, unread_count
 
 log = logging.getLogger(__name__)
 
 
-def notify(kind, recipients, *, url, key):
+def notify(kind, recipients, *, url, key, urgent=False):
     """Tell each of `recipients` (accounts) that an event of `kind` happened, pointing at `url` (a path).
 
     Who is entitled to hear is the caller's rule, not this app's: the calling app decides from its
@@ -27,6 +27,10 @@ def notify(kind, recipients, *, url, key):
     delivery is queued when the account has an address and wants that kind by e-mail; the sending
     task is enqueued when the transaction commits, so a rolled-back change announces nothing.
     Inactive accounts are skipped. Returns the notifications created.
+
+    An e-mail is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
+    unless `urgent`. No kind is urgent in itself: urgency is the caller's to say for one event
+    (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
     kind = Kind(kind)
     accounts = {user.pk: user for user in recipients if user is not None and user.is_active}
@@ -34,6 +38,8 @@ def notify(kind, recipients, *, url, key):
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
     chosen = dict(Preference.objects.filter(account_id__in=accounts, kind=kind).values_list("account_id", "email"))
+    quiet = {q.account_id: q for q in QuietHours.objects.filter(account_id__in=accounts)}
+    default_quiet = QuietHours.default()
     created, deliveries = [], []
     now = timezone.now()
     for pk, user in accounts.items():
@@ -46,7 +52,9 @@ def notify(kind, recipients, *, url, key):
             continue
         created.append(notification)
         if user.email and chosen.get(pk, kind in EMAIL_BY_DEFAULT):
-            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, next_attempt_at=now))
+            due = now if urgent else quiet.get(pk, default_quiet).release(now)
+            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, urgent=urgent,
+                                       next_attempt_at=due))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]
     transaction.on_commit(lambda: add_unread(told))
@@ -84,3 +92,8 @@ def unsubscribe(account, kind):
         Preference.objects.update_or_create(account=account, kind=Kind(kind), defaults={"email": False})
         Delivery.objects.filter(notification__recipient=account, notification__kind=kind,
                                 status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+
+
+def set_quiet_hours(user, starts, ends):
+    """Store when `user` wants no e-mail (equal times: never quiet). Pending e-mails keep their time."""
+    QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})

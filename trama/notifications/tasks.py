@@ -12,7 +12,7 @@ from django_tasks import task
 
 from trama.background.registry import describe
 
-from .models import Delivery
+from .models import Delivery, QuietHours
 from .unsubscribe import link_for
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,8 @@ def _send_one(pk):
     try:
         _email_of(notification, account).send()
     except Exception as error:  # the mail server refused or was unreachable: try again later
-        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS)
+        quiet = QuietHours.objects.filter(account=account).first()
+        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
             status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error)
         log.warning("Notification e-mail %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -48,9 +49,12 @@ def mark_read(request):
 @require_http_methods(["GET", "POST"])
 @permission_required("notifications.list_notifications")
 def preferences(request):
-    form = PreferencesForm(request.POST or None, wanted=queries.email_wanted(request.user))
+    form = PreferencesForm(request.POST or None, wanted=queries.email_wanted(request.user),
+                           quiet=queries.quiet_hours_of(request.user))
     if request.method == "POST" and form.is_valid():
-        services.set_email_preferences(request.user, form.cleaned_data)
+        with transaction.atomic():
+            services.set_email_preferences(request.user, form.wanted())
+            services.set_quiet_hours(request.user, form.cleaned_data["quiet_starts"], form.cleaned_data["quiet_ends"])
         messages.success(request, _("Preferenze salvate."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)

@@ -14,6 +14,8 @@ from trama.people.models import Role
 
 pytestmark = pytest.mark.django_db
 
+QUIET = {"quiet_starts": "21:00", "quiet_ends": "08:00"}
+
 
 @pytest.fixture
 def citizen(users):
@@ -111,7 +113,7 @@ def test_preferences_choose_email_per_kind(client, citizen):
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert re.search(r'name="match_proposed" id="id_match_proposed"\s+checked', page)
     assert re.search(r'name="signal_closed" id="id_signal_closed"\s+>', page)
-    response = client.post(reverse("notifications:preferences"), {"signal_closed": "on"})
+    response = client.post(reverse("notifications:preferences"), {"signal_closed": "on", **QUIET})
     assert response.status_code == 302
     wanted = dict(Preference.objects.filter(account=citizen).values_list("kind", "email"))
     assert wanted[Kind.SIGNAL_CLOSED] is True and wanted[Kind.MATCH_PROPOSED] is False
@@ -119,7 +121,7 @@ def test_preferences_choose_email_per_kind(client, citizen):
 
 def test_preferences_are_the_accounts_own(client, citizen, users):
     client.force_login(citizen)
-    client.post(reverse("notifications:preferences"), {"signal_closed": "on"})
+    client.post(reverse("notifications:preferences"), {"signal_closed": "on", **QUIET})
     assert not Preference.objects.filter(account=users[Role.ANTENNA]).exists()
 
 
