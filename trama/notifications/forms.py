@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind
+from .models import EmailMode, Kind
 
 
 class MarkReadForm(forms.Form):
@@ -21,14 +21,18 @@ class MarkReadForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    """E-mail or not, for each kind of notification (the bell shows them all), and the quiet hours."""
+    """For each kind of notification (the bell shows them all) an e-mail at once, in the daily digest or never;
+    and the quiet hours."""
 
     TIME_ERROR = _("Scrivi un orario come 21:00.")
+    MODE_ERROR = _("Scegli tra subito, riepilogo giornaliero e mai.")
 
     def __init__(self, *args, wanted, quiet, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in Kind:
-            self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False, initial=wanted[kind])
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=EmailMode.choices, initial=wanted[kind],
+                error_messages={"invalid_choice": self.MODE_ERROR, "required": self.MODE_ERROR})
         for name, label, value in (("quiet_starts", _("Niente e-mail dalle"), quiet.starts),
                                    ("quiet_ends", _("alle"), quiet.ends)):
             self.fields[name] = forms.TimeField(

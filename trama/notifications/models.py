@@ -47,6 +47,14 @@ EMAIL_BY_DEFAULT = {
 }
 
 
+class EmailMode(models.TextChoices):
+    """How an account wants one kind by e-mail."""
+
+    NOW = "now", _("subito")
+    DIGEST = "digest", _("riepilogo giornaliero")
+    NEVER = "never", _("mai")
+
+
 class Notification(models.Model):
     """One event told to one account; `key` names the event, so it is never told twice."""
 
@@ -82,6 +90,8 @@ class Delivery(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
+        # One row per notification awaiting the account's daily digest (tasks.send_digests): one e-mail for them all.
+        DIGEST = "digest", _("riepilogo giornaliero")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")
@@ -122,12 +132,15 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """Whether an account wants e-mail for one kind of notification; no row means the kind's default."""
+    """Whether an account wants e-mail for one kind of notification, at once or in the daily digest; no row
+    means the kind's default (at once or never, EMAIL_BY_DEFAULT)."""
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("account"))
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
     email = models.BooleanField(_("anche per e-mail"))
+    # Only when `email`: in the daily digest rather than at once.
+    digest = models.BooleanField(_("nel riepilogo giornaliero"), default=False)
 
     class Meta:
         verbose_name = _("preferenza di notifica")
@@ -136,6 +149,18 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.account_id} {self.kind}"
+
+    @property
+    def mode(self):
+        if not self.email:
+            return EmailMode.NEVER
+        return EmailMode.DIGEST if self.digest else EmailMode.NOW
+
+    @staticmethod
+    def fields_of(mode):
+        """The stored fields of an EmailMode."""
+        mode = EmailMode(mode)
+        return {"email": mode != EmailMode.NEVER, "digest": mode == EmailMode.DIGEST}
 
 
 class QuietHours(models.Model):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from .models import EMAIL_BY_DEFAULT, Kind, Notification, Preference, QuietHours
+from .models import EMAIL_BY_DEFAULT, EmailMode, Kind, Notification, Preference, QuietHours
 
 
 def _count_key(user_id):
@@ -41,9 +41,9 @@ def notifications_of(user):
 
 
 def email_wanted(user):
-    """{kind: whether `user` wants it by e-mail}, their choices over the defaults."""
-    wanted = {kind: kind in EMAIL_BY_DEFAULT for kind in Kind}
-    wanted.update(dict(Preference.objects.filter(account=user).values_list("kind", "email")))
+    """{kind: EmailMode} of `user`: their choices over the defaults."""
+    wanted = {kind: EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER for kind in Kind}
+    wanted.update({p.kind: p.mode for p in Preference.objects.filter(account=user)})
     return wanted
 
 

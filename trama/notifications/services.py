@@ -9,8 +9,9 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import EMAIL_BY_DEFAULT, Delivery, Kind, Notification, Preference, QuietHours
+from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours
 from .queries import add_unread, unread_count
+from .unsubscribe import DIGEST
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def notify(kind, recipients, *, url, key, urgent=False):
     if not accounts:
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
-    chosen = dict(Preference.objects.filter(account_id__in=accounts, kind=kind).values_list("account_id", "email"))
+    chosen = {p.account_id: p for p in Preference.objects.filter(account_id__in=accounts, kind=kind)}
     quiet = {q.account_id: q for q in QuietHours.objects.filter(account_id__in=accounts)}
     default_quiet = QuietHours.default()
     created, deliveries = [], []
@@ -51,14 +52,16 @@ def notify(kind, recipients, *, url, key, urgent=False):
         except IntegrityError:  # the same event, told at the same moment by another process
             continue
         created.append(notification)
-        if user.email and chosen.get(pk, kind in EMAIL_BY_DEFAULT):
+        preference = chosen.get(pk)
+        if user.email and (preference.email if preference else kind in EMAIL_BY_DEFAULT):
+            # An urgent event is never kept for the digest, nor held by quiet hours.
+            channel = Delivery.Channel.DIGEST if preference and preference.digest and not urgent else Delivery.Channel.EMAIL
             due = now if urgent else quiet.get(pk, default_quiet).release(now)
-            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, urgent=urgent,
-                                       next_attempt_at=due))
+            deliveries.append(Delivery(notification=notification, channel=channel, urgent=urgent, next_attempt_at=due))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]
     transaction.on_commit(lambda: add_unread(told))
-    if deliveries:
+    if any(d.channel == Delivery.Channel.EMAIL for d in deliveries):
         from .tasks import send_pending_emails
 
         transaction.on_commit(send_pending_emails.enqueue)
@@ -80,18 +83,26 @@ def mark_read(user, notification_ids=None):
 
 
 def set_email_preferences(user, wanted):
-    """Store which kinds `user` wants by e-mail (`wanted`: {kind: bool}); a kind left out keeps its setting."""
+    """Store how `user` wants each kind by e-mail (`wanted`: {kind: EmailMode}); a kind left out keeps its setting.
+
+    E-mails already queued keep the channel they were queued for."""
     with transaction.atomic():
-        for kind, email in wanted.items():
-            Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults={"email": bool(email)})
+        for kind, mode in wanted.items():
+            Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults=Preference.fields_of(mode))
 
 
 def unsubscribe(account, kind):
-    """Stop e-mails of `kind` to `account` (the bell keeps showing them); deliveries already queued are dropped."""
+    """Stop e-mails of `kind` to `account` (the bell keeps showing them), or with DIGEST the daily digest: every
+    kind the account gets in it. Deliveries already queued for what stops are dropped."""
     with transaction.atomic():
-        Preference.objects.update_or_create(account=account, kind=Kind(kind), defaults={"email": False})
-        Delivery.objects.filter(notification__recipient=account, notification__kind=kind,
-                                status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        if kind == DIGEST:
+            kinds = list(Preference.objects.filter(account=account, email=True, digest=True).values_list("kind", flat=True))
+            queued = Delivery.objects.filter(channel=Delivery.Channel.DIGEST)
+        else:
+            kinds, queued = [Kind(kind)], Delivery.objects.filter(notification__kind=kind)
+        for each in kinds:
+            Preference.objects.update_or_create(account=account, kind=each, defaults=Preference.fields_of(EmailMode.NEVER))
+        queued.filter(notification__recipient=account, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
 
 
 def set_quiet_hours(user, starts, ends):

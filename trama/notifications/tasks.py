@@ -13,7 +13,7 @@ from django_tasks import task
 from trama.background.registry import describe
 
 from .models import Delivery, QuietHours
-from .unsubscribe import link_for
+from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +98,69 @@ def _schedule_retry():
     backend = send_pending_emails.get_backend()
     if not backend.supports_defer:
         return
-    first = Delivery.objects.filter(status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
+    first = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING).aggregate(
+        at=Min("next_attempt_at"))["at"]
     if first is not None:
         send_pending_emails.using(run_after=max(first, timezone.now())).enqueue()
 
 
-# Running it twice is harmless: each delivery is claimed before it is sent and marked sent after.
+@task()
+def send_digests():
+    """Send each account one e-mail with all its digest deliveries that are due; returns how many e-mails were sent.
+
+    Run daily (`manage.py send_digests --in-background` from cron, docs/deploy.md). An account's items are
+    claimed together by one conditional UPDATE that gives them one more attempt and a lease ending at a moment
+    of this run's own (`until`), then read back by that moment: two workers never send the same items, and
+    running it twice sends once. As in send_pending_emails: sent → `sent`; the account disabled or without an
+    address → `dropped` (logged); a failure → tried again by a later run after the back-off (and the quiet
+    hours), `failed` after TRAMA_NOTIFICATION_MAX_ATTEMPTS.
+    """
+    now = timezone.now()
+    accounts = (Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+                .order_by().values_list("notification__recipient_id", flat=True).distinct())
+    return sum(_send_digest(account_id) for account_id in list(accounts))
+
+
+def _send_digest(account_id):
+    now = timezone.now()
+    until = now + LEASE
+    mine = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
+                                   notification__recipient_id=account_id)
+    if not mine.filter(next_attempt_at__lte=now).update(attempts=F("attempts") + 1, next_attempt_at=until):
+        return 0  # another worker took them
+    claimed = mine.filter(next_attempt_at=until)
+    items = list(claimed.select_related("notification__recipient").order_by("notification__created_at", "pk"))
+    if not items:
+        return 0
+    account = items[0].notification.recipient
+    if not account.is_active or not account.email:
+        claimed.update(status=Delivery.Status.DROPPED)
+        log.info("Notification digest of %s items dropped: the account is disabled or has no address", len(items))
+        return 0
+    try:
+        _digest_of([item.notification for item in items], account).send()
+    except Exception as error:  # as in _send_one: try again later
+        first = items[0]
+        first.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS,
+                             QuietHours.objects.filter(account=account).first())
+        claimed.update(status=first.status, next_attempt_at=first.next_attempt_at, last_error=first.last_error)
+        log.warning("Notification digest of %s items failed (attempt %s): %s", len(items), first.attempts, first.last_error)
+        return 0
+    claimed.update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return 1
+
+
+def _digest_of(notifications, account):
+    """One e-mail listing each notification's generic words and link, and how to stop the digest."""
+    site = settings.TRAMA_SITE_URL.rstrip("/")
+    unsubscribe = link_for(account, DIGEST)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Trama: il riepilogo delle novità per te")
+        body = render_to_string("notifications/email/digest.txt", {
+            "items": [{"message": n.message, "link": site + n.url} for n in notifications], "unsubscribe": unsubscribe})
+    return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
+
+
+# Running them twice is harmless: each delivery is claimed before it is sent and marked sent after.
 describe(send_pending_emails, _("Invio delle notifiche per e-mail"))
+describe(send_digests, _("Invio dei riepiloghi giornalieri delle notifiche"))

@@ -10,8 +10,8 @@ from trama.permissions import permission_required
 from trama.shortcuts import page_of
 
 from . import queries, services
-from .models import Kind
-from .unsubscribe import InvalidLink, read_token
+from .models import Delivery, Kind
+from .unsubscribe import DIGEST, InvalidLink, read_token
 from .forms import MarkReadForm, PreferencesForm
 
 
@@ -70,7 +70,7 @@ def unsubscribe(request, token):
         account, kind = read_token(token)
     except InvalidLink:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
-    what = Kind(kind).label
+    what = Delivery.Channel.DIGEST.label if kind == DIGEST else Kind(kind).label
     if request.method == "POST":
         if request.POST.get("List-Unsubscribe") != "One-Click":
             return render(request, "notifications/unsubscribe.html", {"what": what, "malformed": True}, status=400)

@@ -103,7 +103,8 @@ def test_the_preferences_page_sets_the_quiet_hours(client, users):
     client.force_login(citizen)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'name="quiet_starts" value="21:00"' in page and 'name="quiet_ends" value="08:00"' in page
-    response = client.post(reverse("notifications:preferences"), {"quiet_starts": "22:30", "quiet_ends": "07:00"})
+    modes = {kind.value: "now" for kind in Kind}
+    response = client.post(reverse("notifications:preferences"), {**modes, "quiet_starts": "22:30", "quiet_ends": "07:00"})
     assert response.status_code == 302
     quiet = QuietHours.objects.get(account=citizen)
     assert (quiet.starts, quiet.ends) == (time(22, 30), time(7, 0))
@@ -122,7 +123,8 @@ def test_the_preferences_page_sets_the_quiet_hours(client, users):
 def test_hostile_quiet_hours_are_refused_with_a_message_and_nothing_changes(client, users, bad):
     citizen = users[Role.CITIZEN]
     client.force_login(citizen)
-    response = client.post(reverse("notifications:preferences"), {"match_done": "on", **bad})
+    modes = {kind.value: "now" for kind in Kind}
+    response = client.post(reverse("notifications:preferences"), {**modes, **bad})
     assert response.status_code == 400
     assert "Scrivi un orario come 21:00." in response.content.decode()
     assert not QuietHours.objects.exists()
