@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     SIGNAL_CLOSED = "signal_closed", _("Segnalazione chiusa")
     EXPORT_READY = "export_ready", _("Copia dei dati pronta")
     REPORT_READY = "report_ready", _("Rapporto pronto")
+    MATCH_NOT_STARTED = "match_not_started", _("Abbinamento accettato ma non avviato")
+    MEETING_TOMORROW = "meeting_tomorrow", _("Incontro domani")
+    AGREEMENT_EXPIRING = "agreement_expiring", _("Accordo in scadenza")
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
@@ -38,12 +41,16 @@ MESSAGES = {
     Kind.SIGNAL_CLOSED: _("La tua segnalazione è stata chiusa: apri Trama per vederla."),
     Kind.EXPORT_READY: _("La copia dei dati che hai chiesto è pronta: apri Trama per scaricarla."),
     Kind.REPORT_READY: _("Il rapporto che hai chiesto è pronto: apri Trama per scaricarlo."),
+    Kind.MATCH_NOT_STARTED: _("Un abbinamento che segui è stato accettato ma non è ancora avviato: apri Trama per vederlo."),
+    Kind.MEETING_TOMORROW: _("Domani c'è un incontro a cui partecipi: apri Trama per vederlo."),
+    Kind.AGREEMENT_EXPIRING: _("Un accordo del tuo territorio scade tra meno di 30 giorni: apri Trama per vederlo."),
 }
 
-# E-mail is wanted by default for what needs an answer or a download; the rest waits in the bell.
+# E-mail is wanted by default for what needs an answer, a download or is a reminder (a reminder seen only on
+# opening Trama reminds nobody); the rest waits in the bell.
 EMAIL_BY_DEFAULT = {
     Kind.MATCH_PROPOSED, Kind.MATCH_ACCEPTED, Kind.MATCH_DECLINED, Kind.MATCH_STARTED, Kind.MATCH_DONE,
-    Kind.EXPORT_READY, Kind.REPORT_READY,
+    Kind.EXPORT_READY, Kind.REPORT_READY, Kind.MATCH_NOT_STARTED, Kind.MEETING_TOMORROW, Kind.AGREEMENT_EXPIRING,
 }
 
 

@@ -1,5 +1,5 @@
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -161,6 +161,21 @@ def _digest_of(notifications, account):
     return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
 
 
+@task()
+def send_reminders(today=None):
+    """Tell each registered reminder (reminders.py) to its recipients; returns how many notifications were made.
+
+    Run daily (`manage.py send_reminders --in-background` from cron, docs/deploy.md); `today` (ISO date) defaults
+    to the city's today. Each reminder's key names its object and day, so running twice reminds once.
+    """
+    from .reminders import due
+    from .services import notify
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return sum(len(notify(r.kind, r.recipients, url=r.url, key=r.key)) for r in due(day))
+
+
 # Running them twice is harmless: each delivery is claimed before it is sent and marked sent after.
 describe(send_pending_emails, _("Invio delle notifiche per e-mail"))
 describe(send_digests, _("Invio dei riepiloghi giornalieri delle notifiche"))
+describe(send_reminders, _("Promemoria delle scadenze"))
