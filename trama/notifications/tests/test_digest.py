@@ -128,3 +128,31 @@ def test_the_command_sends_or_queues_the_digests(citizen, capsys):
     _news(citizen)
     call_command("send_digests")
     assert "Riepiloghi inviati: 1." in capsys.readouterr().out and len(mail.outbox) == 1
+
+
+def test_a_digest_run_killed_midway_then_restarted_sends_each_digest_exactly_once(users, make_user, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trama.notifications import tasks
+    from trama.notifications.tests.test_sending import WorkerKilled, _killing_backend_after, _patched_message
+
+    accounts = [make_user(Role.CITIZEN) for _ in range(4)]
+    for n, account in enumerate(accounts):
+        set_email_preferences(account, {Kind.MATCH_PROPOSED: EmailMode.DIGEST})
+        _news_of(account, n)
+    monkeypatch.setattr(tasks, "EmailMessage", _patched_message(_killing_backend_after(2)))
+    with pytest.raises(WorkerKilled):
+        send_digests.call()
+    monkeypatch.undo()
+    assert send_digests.call() == 1  # the third account's items are still leased to the dead worker
+    later = timezone.now() + timedelta(minutes=11)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert send_digests.call() == 1 and send_digests.call() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(a.email for a in accounts)
+
+
+def _news_of(account, n):
+    for i in range(2):
+        notify(Kind.MATCH_PROPOSED, [account], url=f"/m/{n}/{i}/", key=f"m:{n}:{i}")
