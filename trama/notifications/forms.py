@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import EmailMode, Kind
+from .models import Delivery, EmailMode, Kind
 
 
 class MarkReadForm(forms.Form):
@@ -42,3 +42,16 @@ class PreferencesForm(forms.Form):
 
     def wanted(self):
         return {kind: self.cleaned_data[kind.value] for kind in Kind}
+
+
+class DeliveryFilterForm(forms.Form):
+    """The delivery log's filters; an unknown value is refused, never ignored into a wider list."""
+
+    ERROR = _("Filtro non valido: scegli un valore dall'elenco.")
+
+    tipo = forms.ChoiceField(label=_("Tipo"), choices=[("", _("tutti"))] + list(Kind.choices), required=False,
+                             error_messages={"invalid_choice": ERROR})
+    canale = forms.ChoiceField(label=_("Canale"), choices=[("", _("tutti"))] + list(Delivery.Channel.choices),
+                               required=False, error_messages={"invalid_choice": ERROR})
+    stato = forms.ChoiceField(label=_("Stato"), choices=[("", _("tutti"))] + list(Delivery.Status.choices),
+                              required=False, error_messages={"invalid_choice": ERROR})

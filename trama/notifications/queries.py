@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .models import EMAIL_BY_DEFAULT, EmailMode, Kind, Notification, Preference, QuietHours
+from .rules import DELIVERIES
 
 
 def _count_key(user_id):
@@ -50,3 +51,23 @@ def email_wanted(user):
 def quiet_hours_of(user):
     """`user`'s quiet hours: their choice, or the programme's default (unsaved)."""
     return QuietHours.objects.filter(account=user).first() or QuietHours.default()
+
+
+def delivery_log(user, kind="", channel="", status=""):
+    """The deliveries `user` may see in the log (rules.DELIVERIES), newest first, narrowed by the filters given;
+    only what the log shows is read: kind, channel, state, attempts, error, times and the account's name."""
+    rows = DELIVERIES.visible_to(user)
+    for field, value in (("notification__kind", kind), ("channel", channel), ("status", status)):
+        if value:
+            rows = rows.filter(**{field: value})
+    return (rows.select_related("notification__recipient")
+            .only("channel", "status", "attempts", "last_error", "next_attempt_at", "sent_at", "notification__kind",
+                  "notification__created_at", "notification__recipient__username")
+            .order_by("-notification__created_at", "-pk"))
+
+
+def delivery_counts(user):
+    """{status: how many} of the deliveries `user` may see: the log's summary."""
+    from django.db.models import Count
+
+    return dict(DELIVERIES.visible_to(user).order_by().values_list("status").annotate(n=Count("pk")))

@@ -7,12 +7,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trama.permissions import permission_required
+from trama.privacy import audit
 from trama.shortcuts import page_of
 
 from . import queries, services
-from .models import Delivery, Kind
+from .models import Delivery, Kind, Notification
 from .unsubscribe import DIGEST, InvalidLink, read_token
-from .forms import MarkReadForm, PreferencesForm
+from .forms import DeliveryFilterForm, MarkReadForm, PreferencesForm
 
 
 @require_GET
@@ -77,3 +78,19 @@ def unsubscribe(request, token):
         services.unsubscribe(account, kind)
         return render(request, "notifications/unsubscribe.html", {"what": what, "done": True})
     return render(request, "notifications/unsubscribe.html", {"what": what})
+
+
+@require_GET
+@permission_required("notifications.view_delivery_log")
+def delivery_log(request):
+    """Coordinators: how the sending went (kind, channel, state, attempts, error, times, the account's name)."""
+    form = DeliveryFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "notifications/delivery_log.html", {"form": form}, status=400)
+    filters = form.cleaned_data
+    page = page_of(request, queries.delivery_log(request.user, filters["tipo"], filters["canale"], filters["stato"]), size=50)
+    # Which account was told what kind of thing, and when, is about that person: the page's rows are recorded.
+    audit.record_page(request, Notification, [d.notification_id for d in page.object_list], "registro degli invii")
+    counts = queries.delivery_counts(request.user)
+    summary = [(label, counts.get(value, 0)) for value, label in Delivery.Status.choices]
+    return render(request, "notifications/delivery_log.html", {"form": form, "page": page, "summary": summary})
