@@ -112,13 +112,15 @@ def send_digests():
     claimed together by one conditional UPDATE that gives them one more attempt and a lease ending at a moment
     of this run's own (`until`), then read back by that moment: two workers never send the same items, and
     running it twice sends once. As in send_pending_emails: sent → `sent`; the account disabled or without an
-    address → `dropped` (logged); a failure → tried again by a later run after the back-off (and the quiet
-    hours), `failed` after TRAMA_NOTIFICATION_MAX_ATTEMPTS.
+    address → `dropped` (logged); a failure → tried again after the back-off (and the quiet hours) by a run
+    queued for then (on a backend that can defer), `failed` after TRAMA_NOTIFICATION_MAX_ATTEMPTS.
     """
     now = timezone.now()
     accounts = (Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
                 .order_by().values_list("notification__recipient_id", flat=True).distinct())
-    return sum(_send_digest(account_id) for account_id in list(accounts))
+    sent = sum(_send_digest(account_id) for account_id in list(accounts))
+    _schedule_digest_retry()
+    return sent
 
 
 def _send_digest(account_id):
@@ -148,6 +150,17 @@ def _send_digest(account_id):
         return 0
     claimed.update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
     return 1
+
+
+def _schedule_digest_retry():
+    # Only items already tried: the day's new items wait for the daily run, not for a run of their own.
+    backend = send_digests.get_backend()
+    if not backend.supports_defer:
+        return
+    first = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, attempts__gt=0).aggregate(
+        at=Min("next_attempt_at"))["at"]
+    if first is not None:
+        send_digests.using(run_after=max(first, timezone.now())).enqueue()
 
 
 def _digest_of(notifications, account):

@@ -104,3 +104,11 @@ def test_the_summary_counts_each_state(coordinator_client, users):
     _response, page = _page(coordinator_client)
     summary = re.search(r'data-testid="delivery-summary">(.*?)</ul>', page, re.S).group(1)
     assert "<strong>1</strong> da inviare" in summary and "<strong>1</strong> non riuscita" in summary
+
+
+def test_the_notifications_page_leads_coordinators_alone_to_the_log(client, users):
+    link = f'href="{reverse("notifications:delivery_log")}"'
+    client.force_login(users[Role.COORDINATOR])
+    assert link in client.get(reverse("notifications:list")).content.decode()
+    client.force_login(users[Role.WORKER])
+    assert link not in client.get(reverse("notifications:list")).content.decode()

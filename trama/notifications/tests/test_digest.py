@@ -156,3 +156,24 @@ def test_a_digest_run_killed_midway_then_restarted_sends_each_digest_exactly_onc
 def _news_of(account, n):
     for i in range(2):
         notify(Kind.MATCH_PROPOSED, [account], url=f"/m/{n}/{i}/", key=f"m:{n}:{i}")
+
+
+def test_a_failed_digest_is_queued_to_run_again_when_due_and_new_items_are_not(citizen, settings):
+    """On the database backend (which can defer) a failure queues its own retry; the day's new items wait for the daily run."""
+    from django_tasks_db.models import DBTaskResult
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _news(citizen, 1)
+    Delivery.objects.update(next_attempt_at=timezone.now() + timedelta(hours=3))  # held by quiet hours, never tried
+    send_digests.call()
+    assert not DBTaskResult.objects.filter(task_path=send_digests.module_path).exists()
+    Delivery.objects.update(status=Delivery.Status.SENT)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    _news(citizen, 1, kind=Kind.MATCH_DONE)
+    send_digests.call()
+    failed = Delivery.objects.get(notification__kind=Kind.MATCH_DONE)
+    assert DBTaskResult.objects.get(task_path=send_digests.module_path).run_after == failed.next_attempt_at
