@@ -29,6 +29,13 @@ def fresh_market_index():
 
 
 @pytest.fixture(autouse=True)
+def no_quiet_hours(settings):
+    """E-mails are not held at night in tests that do not ask for it, so that they pass at any hour
+    (trama/notifications/tests/test_quiet_hours.py sets them)."""
+    settings.TRAMA_QUIET_HOURS = ("00:00", "00:00")
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with the cache of a fresh deployment: no page, menu or city another test kept."""
     from django.core.cache import cache

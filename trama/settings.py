@@ -330,6 +330,12 @@ TRAMA_PRIVACY_EXPORT_HOURS = int(os.environ.get("TRAMA_PRIVACY_EXPORT_HOURS", 72
 TRAMA_NOTIFICATION_RETRY_SECONDS = int(os.environ.get("TRAMA_NOTIFICATION_RETRY_SECONDS", 60))
 TRAMA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("TRAMA_NOTIFICATION_MAX_ATTEMPTS", 5))
 TRAMA_NOTIFICATION_COUNT_SECONDS = int(os.environ.get("TRAMA_NOTIFICATION_COUNT_SECONDS", 60))
+# No e-mail between these two times (the city's time zone, TIME_ZONE) unless urgent: each account may change them.
+TRAMA_QUIET_HOURS = tuple(os.environ.get("TRAMA_QUIET_HOURS", "21:00-08:00").split("-"))
+# Reminders (notifications.tasks.send_reminders): a match accepted and not started for this many days.
+TRAMA_MATCH_START_REMINDER_DAYS = int(os.environ.get("TRAMA_MATCH_START_REMINDER_DAYS", 7))
+# The unsubscribe link of an e-mail (no sign-in needed) works for this many days.
+TRAMA_UNSUBSCRIBE_DAYS = int(os.environ.get("TRAMA_UNSUBSCRIBE_DAYS", 180))
 # The address of the site, for links in e-mails sent by the task worker (which has no request).
 TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 

@@ -1,9 +1,12 @@
-"""Who may GET each notification page (none loads a personal record: a notification holds only a kind and a path)."""
+"""Who may GET each notification page (none loads a personal record: a notification holds only a kind and a path).
+
+The delivery log names the account told of each kind: it records its pages (test_delivery_log.py) though
+no model of PERSONAL_MODELS is loaded."""
 
 from django.urls import reverse
 
 from trama.people.models import Role
-from trama.testing import ANON, SIGNED_IN, everyone
+from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, everyone
 
 EXPECTED = {
     "notifications:list": (lambda o: reverse("notifications:list"), SIGNED_IN),
@@ -11,7 +14,15 @@ EXPECTED = {
                            {**everyone(404), ANON: "denied", Role.CITIZEN: "ok"}),
     "notifications:mark_read": (lambda o: reverse("notifications:mark_read"), everyone(405)),
     "notifications:preferences": (lambda o: reverse("notifications:preferences"), SIGNED_IN),
+    "notifications:delivery_log": (lambda o: reverse("notifications:delivery_log"), COORDINATOR_ONLY),
+    "notifications:unsubscribe": (lambda o: _unsubscribe_link(o), PUBLIC),
 }
+
+
+def _unsubscribe_link(o):
+    from trama.notifications.unsubscribe import token_for
+
+    return reverse("notifications:unsubscribe", args=[token_for(o["notification"].recipient, o["notification"].kind)])
 
 
 def make_objects(request, objects):

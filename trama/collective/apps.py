@@ -7,6 +7,9 @@ class CollectiveConfig(AppConfig):
     verbose_name = _("Gruppi e incontri")
 
     def ready(self):
-        from . import signals
+        from trama.notifications.reminders import register
+
+        from . import reminders, signals
 
         signals.connect()
+        register(reminders.meetings_tomorrow)

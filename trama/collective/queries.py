@@ -177,3 +177,21 @@ def groups_of_theme(theme):
 
 def open_suggestion_count(user):
     return suggestions_visible_to(user).count()
+
+
+def meetings_on(day):
+    """Group meetings starting on `day` (a date in the city's time zone), with their group's facilitator."""
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return (Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end, group__isnull=False)
+            .select_related("group__facilitator").order_by("starts_at", "pk"))
+
+
+def participants_of(meeting):
+    """The active accounts expected at a group meeting: its group's current members who have an account, and
+    its facilitator. (Tables and assemblies have no list of participants before they meet: only who came.)"""
+    members = [m.person.account for m in Membership.objects.filter(group_id=meeting.group_id, left_at__isnull=True)
+               .select_related("person__account") if m.person.account_id]
+    unique = {user.pk: user for user in [*members, meeting.group.facilitator] if user is not None and user.is_active}
+    return list(unique.values())

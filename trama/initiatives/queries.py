@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 
 from trama.market.models import Contribution
 
-from .models import AutonomyAssessment, Initiative, InterventionObject, Participation, Partner
+from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Participation, Partner
 from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
 
@@ -122,3 +122,8 @@ def autonomy_trend(assessments):
 
 def assessments_of(initiative):
     return list(AutonomyAssessment.objects.filter(initiative=initiative).order_by("assessed_on", "pk"))
+
+
+def agreements_ending_between(first, last):
+    """Agreements in force whose end falls from `first` to `last` (dates, both included)."""
+    return Agreement.objects.filter(status=Agreement.Status.ACTIVE, ends_on__gte=first, ends_on__lte=last).order_by("ends_on", "pk")

@@ -7,4 +7,8 @@ class MarketConfig(AppConfig):
     verbose_name = _("Mercato sociale")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from trama.notifications.reminders import register
+
+        from . import reminders, signals  # noqa: F401
+
+        register(reminders.matches_not_started)

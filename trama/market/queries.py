@@ -15,7 +15,7 @@ from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
 
 from .index import KIND_CODES, index_for
-from .models import Contribution, Need, Offer
+from .models import Contribution, Match, Need, Offer
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
 from .text import shared_words
 
@@ -238,3 +238,9 @@ def public_counts(city):
             {"neighbourhood_id": pk, "neighbourhood": name, "needs_met": cells[pk]} for pk, name in neighbourhoods
         ],
     }
+
+
+def accepted_not_started(before):
+    """Matches accepted (or last changed while accepted) before `before` and not started since, with the worker
+    who proposed them. The match keeps no date of acceptance: its last change stands for it."""
+    return Match.objects.filter(status=Match.Status.ACCEPTED, updated_at__lt=before).select_related("proposed_by").order_by("pk")

@@ -4,7 +4,7 @@ A notification says only what kind of thing happened and where to look (`url`): 
 on that page, behind sign-in and the page's own access rules. Nothing about anyone is written here.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     SIGNAL_CLOSED = "signal_closed", _("Segnalazione chiusa")
     EXPORT_READY = "export_ready", _("Copia dei dati pronta")
     REPORT_READY = "report_ready", _("Rapporto pronto")
+    MATCH_NOT_STARTED = "match_not_started", _("Abbinamento accettato ma non avviato")
+    MEETING_TOMORROW = "meeting_tomorrow", _("Incontro domani")
+    AGREEMENT_EXPIRING = "agreement_expiring", _("Accordo in scadenza")
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
@@ -38,13 +41,25 @@ MESSAGES = {
     Kind.SIGNAL_CLOSED: _("La tua segnalazione è stata chiusa: apri Trama per vederla."),
     Kind.EXPORT_READY: _("La copia dei dati che hai chiesto è pronta: apri Trama per scaricarla."),
     Kind.REPORT_READY: _("Il rapporto che hai chiesto è pronto: apri Trama per scaricarlo."),
+    Kind.MATCH_NOT_STARTED: _("Un abbinamento che segui è stato accettato ma non è ancora avviato: apri Trama per vederlo."),
+    Kind.MEETING_TOMORROW: _("Domani c'è un incontro a cui partecipi: apri Trama per vederlo."),
+    Kind.AGREEMENT_EXPIRING: _("Un accordo del tuo territorio scade tra meno di 30 giorni: apri Trama per vederlo."),
 }
 
-# E-mail is wanted by default for what needs an answer or a download; the rest waits in the bell.
+# E-mail is wanted by default for what needs an answer, a download or is a reminder (a reminder seen only on
+# opening Trama reminds nobody); the rest waits in the bell.
 EMAIL_BY_DEFAULT = {
     Kind.MATCH_PROPOSED, Kind.MATCH_ACCEPTED, Kind.MATCH_DECLINED, Kind.MATCH_STARTED, Kind.MATCH_DONE,
-    Kind.EXPORT_READY, Kind.REPORT_READY,
+    Kind.EXPORT_READY, Kind.REPORT_READY, Kind.MATCH_NOT_STARTED, Kind.MEETING_TOMORROW, Kind.AGREEMENT_EXPIRING,
 }
+
+
+class EmailMode(models.TextChoices):
+    """How an account wants one kind by e-mail."""
+
+    NOW = "now", _("subito")
+    DIGEST = "digest", _("riepilogo giornaliero")
+    NEVER = "never", _("mai")
 
 
 class Notification(models.Model):
@@ -82,6 +97,8 @@ class Delivery(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
+        # One row per notification awaiting the account's daily digest (tasks.send_digests): one e-mail for them all.
+        DIGEST = "digest", _("riepilogo giornaliero")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")
@@ -91,6 +108,8 @@ class Delivery(models.Model):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
                                      verbose_name=_("notifica"))
+    # Urgent deliveries are not held by quiet hours (notify(urgent=True)).
+    urgent = models.BooleanField(_("urgente"), default=False)
     channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
@@ -107,24 +126,28 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.channel} {self.status}"
 
-    def attempt_failed(self, error, now, max_attempts):
-        """The attempt counted in `attempts` failed: try again later, waiting longer each time, or give up
-        once `max_attempts` were made."""
+    def attempt_failed(self, error, now, max_attempts, quiet=None):
+        """The attempt counted in `attempts` failed: try again later, waiting longer each time (and after the
+        account's `quiet` hours, unless urgent), or give up once `max_attempts` were made."""
         # The exception's class and the server's code: its message may quote an address.
         self.last_error = " ".join(str(part) for part in (type(error).__name__, getattr(error, "smtp_code", "")) if part)[:200]
         if self.attempts >= max_attempts:
             self.status = self.Status.FAILED
         else:
-            self.next_attempt_at = now + timedelta(seconds=settings.TRAMA_NOTIFICATION_RETRY_SECONDS * 2 ** (self.attempts - 1))
+            later = now + timedelta(seconds=settings.TRAMA_NOTIFICATION_RETRY_SECONDS * 2 ** (self.attempts - 1))
+            self.next_attempt_at = later if self.urgent else (quiet or QuietHours.default()).release(later)
 
 
 class Preference(models.Model):
-    """Whether an account wants e-mail for one kind of notification; no row means the kind's default."""
+    """Whether an account wants e-mail for one kind of notification, at once or in the daily digest; no row
+    means the kind's default (at once or never, EMAIL_BY_DEFAULT)."""
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("account"))
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
     email = models.BooleanField(_("anche per e-mail"))
+    # Only when `email`: in the daily digest rather than at once.
+    digest = models.BooleanField(_("nel riepilogo giornaliero"), default=False)
 
     class Meta:
         verbose_name = _("preferenza di notifica")
@@ -133,3 +156,53 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.account_id} {self.kind}"
+
+    @property
+    def mode(self):
+        if not self.email:
+            return EmailMode.NEVER
+        return EmailMode.DIGEST if self.digest else EmailMode.NOW
+
+    @staticmethod
+    def fields_of(mode):
+        """The stored fields of an EmailMode."""
+        mode = EmailMode(mode)
+        return {"email": mode != EmailMode.NEVER, "digest": mode == EmailMode.DIGEST}
+
+
+class QuietHours(models.Model):
+    """When an account wants no e-mail: from `starts` to `ends` (across midnight when `starts` is later), in the
+    city's time zone (TIME_ZONE: the programme serves one city). No row means the programme's default
+    (TRAMA_QUIET_HOURS, 21:00–08:00); `starts` equal to `ends` means no quiet hours."""
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("account"))
+    starts = models.TimeField(_("dalle"))
+    ends = models.TimeField(_("alle"))
+
+    class Meta:
+        verbose_name = _("ore di quiete")
+        verbose_name_plural = _("ore di quiete")
+
+    def __str__(self):
+        return f"{self.account_id} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    @classmethod
+    def default(cls):
+        starts, ends = (time.fromisoformat(value) for value in settings.TRAMA_QUIET_HOURS)
+        return cls(starts=starts, ends=ends)
+
+    def release(self, when):
+        """`when` if it falls outside the quiet hours, else the moment they end (an aware datetime)."""
+        if self.starts == self.ends:
+            return when
+        local = timezone.localtime(when, timezone.get_default_timezone())
+        moment = local.time()
+        if self.starts < self.ends:
+            quiet = self.starts <= moment < self.ends
+        else:
+            quiet = moment >= self.starts or moment < self.ends
+        if not quiet:
+            return when
+        day = local.date() if moment < self.ends else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.ends, tzinfo=local.tzinfo)

@@ -23,3 +23,11 @@ declare(
     erase=Erase.delete(),
     seen_by=_("Solo la persona stessa, dal suo profilo"),
 )
+declare(
+    "notifications.QuietHours",
+    subject=["account__person"],
+    purpose=_("Le ore in cui la persona non vuole ricevere e-mail"),
+    basis=BASIS_SERVICE, retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),
+    seen_by=_("Solo la persona stessa, dal suo profilo"),
+)

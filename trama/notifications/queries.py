@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from .models import EMAIL_BY_DEFAULT, Kind, Notification, Preference
+from .models import EMAIL_BY_DEFAULT, EmailMode, Kind, Notification, Preference, QuietHours
+from .rules import DELIVERIES
 
 
 def _count_key(user_id):
@@ -41,7 +42,32 @@ def notifications_of(user):
 
 
 def email_wanted(user):
-    """{kind: whether `user` wants it by e-mail}, their choices over the defaults."""
-    wanted = {kind: kind in EMAIL_BY_DEFAULT for kind in Kind}
-    wanted.update(dict(Preference.objects.filter(account=user).values_list("kind", "email")))
+    """{kind: EmailMode} of `user`: their choices over the defaults."""
+    wanted = {kind: EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER for kind in Kind}
+    wanted.update({p.kind: p.mode for p in Preference.objects.filter(account=user)})
     return wanted
+
+
+def quiet_hours_of(user):
+    """`user`'s quiet hours: their choice, or the programme's default (unsaved)."""
+    return QuietHours.objects.filter(account=user).first() or QuietHours.default()
+
+
+def delivery_log(user, kind="", channel="", status=""):
+    """The deliveries `user` may see in the log (rules.DELIVERIES), newest first, narrowed by the filters given;
+    only what the log shows is read: kind, channel, state, attempts, error, times and the account's name."""
+    rows = DELIVERIES.visible_to(user)
+    for field, value in (("notification__kind", kind), ("channel", channel), ("status", status)):
+        if value:
+            rows = rows.filter(**{field: value})
+    return (rows.select_related("notification__recipient")
+            .only("channel", "status", "attempts", "last_error", "next_attempt_at", "sent_at", "notification__kind",
+                  "notification__created_at", "notification__recipient__username")
+            .order_by("-notification__created_at", "-pk"))
+
+
+def delivery_counts(user):
+    """{status: how many} of the deliveries `user` may see: the log's summary."""
+    from django.db.models import Count
+
+    return dict(DELIVERIES.visible_to(user).order_by().values_list("status").annotate(n=Count("pk")))

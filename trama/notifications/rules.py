@@ -3,7 +3,7 @@
 import rules
 from django.db.models import Q
 
-from trama.access import Scope
+from trama.access import Scope, in_city, is_coordinator
 
 
 def _own(user):
@@ -16,3 +16,9 @@ NOTIFICATIONS = Scope(
 )
 NOTIFICATIONS.grant("notifications.view_notification")
 rules.add_perm("notifications.list_notifications", rules.is_authenticated)
+
+# The delivery log: coordinators see how sending went for the accounts of their city (kind, channel, state,
+# attempts, error class, times, the account's name), never what a notification said nor where it leads.
+DELIVERIES = Scope("notifications.Delivery", name="deliveries",
+                   coordinator=lambda user: in_city(user, "notification__recipient__city"))
+rules.add_perm("notifications.view_delivery_log", is_coordinator)

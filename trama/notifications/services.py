@@ -9,13 +9,14 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import EMAIL_BY_DEFAULT, Delivery, Kind, Notification, Preference
+from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours
 from .queries import add_unread, unread_count
+from .unsubscribe import DIGEST
 
 log = logging.getLogger(__name__)
 
 
-def notify(kind, recipients, *, url, key):
+def notify(kind, recipients, *, url, key, urgent=False):
     """Tell each of `recipients` (accounts) that an event of `kind` happened, pointing at `url` (a path).
 
     Who is entitled to hear is the caller's rule, not this app's: the calling app decides from its
@@ -27,13 +28,19 @@ def notify(kind, recipients, *, url, key):
     delivery is queued when the account has an address and wants that kind by e-mail; the sending
     task is enqueued when the transaction commits, so a rolled-back change announces nothing.
     Inactive accounts are skipped. Returns the notifications created.
+
+    An e-mail is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
+    unless `urgent`. No kind is urgent in itself: urgency is the caller's to say for one event
+    (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
     kind = Kind(kind)
     accounts = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not accounts:
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
-    chosen = dict(Preference.objects.filter(account_id__in=accounts, kind=kind).values_list("account_id", "email"))
+    chosen = {p.account_id: p for p in Preference.objects.filter(account_id__in=accounts, kind=kind)}
+    quiet = {q.account_id: q for q in QuietHours.objects.filter(account_id__in=accounts)}
+    default_quiet = QuietHours.default()
     created, deliveries = [], []
     now = timezone.now()
     for pk, user in accounts.items():
@@ -45,12 +52,16 @@ def notify(kind, recipients, *, url, key):
         except IntegrityError:  # the same event, told at the same moment by another process
             continue
         created.append(notification)
-        if user.email and chosen.get(pk, kind in EMAIL_BY_DEFAULT):
-            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.EMAIL, next_attempt_at=now))
+        preference = chosen.get(pk)
+        if user.email and (preference.email if preference else kind in EMAIL_BY_DEFAULT):
+            # An urgent event is never kept for the digest, nor held by quiet hours.
+            channel = Delivery.Channel.DIGEST if preference and preference.digest and not urgent else Delivery.Channel.EMAIL
+            due = now if urgent else quiet.get(pk, default_quiet).release(now)
+            deliveries.append(Delivery(notification=notification, channel=channel, urgent=urgent, next_attempt_at=due))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]
     transaction.on_commit(lambda: add_unread(told))
-    if deliveries:
+    if any(d.channel == Delivery.Channel.EMAIL for d in deliveries):
         from .tasks import send_pending_emails
 
         transaction.on_commit(send_pending_emails.enqueue)
@@ -72,7 +83,28 @@ def mark_read(user, notification_ids=None):
 
 
 def set_email_preferences(user, wanted):
-    """Store which kinds `user` wants by e-mail (`wanted`: {kind: bool}); a kind left out keeps its setting."""
+    """Store how `user` wants each kind by e-mail (`wanted`: {kind: EmailMode}); a kind left out keeps its setting.
+
+    E-mails already queued keep the channel they were queued for."""
     with transaction.atomic():
-        for kind, email in wanted.items():
-            Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults={"email": bool(email)})
+        for kind, mode in wanted.items():
+            Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults=Preference.fields_of(mode))
+
+
+def unsubscribe(account, kind):
+    """Stop e-mails of `kind` to `account` (the bell keeps showing them), or with DIGEST the daily digest: every
+    kind the account gets in it. Deliveries already queued for what stops are dropped."""
+    with transaction.atomic():
+        if kind == DIGEST:
+            kinds = list(Preference.objects.filter(account=account, email=True, digest=True).values_list("kind", flat=True))
+            queued = Delivery.objects.filter(channel=Delivery.Channel.DIGEST)
+        else:
+            kinds, queued = [Kind(kind)], Delivery.objects.filter(notification__kind=kind)
+        for each in kinds:
+            Preference.objects.update_or_create(account=account, kind=each, defaults=Preference.fields_of(EmailMode.NEVER))
+        queued.filter(notification__recipient=account, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+
+
+def set_quiet_hours(user, starts, ends):
+    """Store when `user` wants no e-mail (equal times: never quiet). Pending e-mails keep their time."""
+    QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})

@@ -1,8 +1,8 @@
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F, Min
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -12,7 +12,8 @@ from django_tasks import task
 
 from trama.background.registry import describe
 
-from .models import Delivery
+from .models import Delivery, QuietHours
+from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,10 @@ def _send_one(pk):
         log.info("Notification e-mail %s dropped: the account is disabled or has no address", pk)
         return 0
     try:
-        subject, body = _email_of(notification)
-        send_mail(subject, body, None, [account.email])
+        _email_of(notification, account).send()
     except Exception as error:  # the mail server refused or was unreachable: try again later
-        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS)
+        quiet = QuietHours.objects.filter(account=account).first()
+        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
             status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error)
         log.warning("Notification e-mail %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)
@@ -77,23 +78,117 @@ def _send_one(pk):
     return 1
 
 
-def _email_of(notification):
-    """Subject and body: the kind in generic words and the link, in the programme's language; nothing else."""
+def _email_of(notification, account):
+    """The e-mail: the kind in generic words, the link, and how to stop this kind, in the programme's language."""
+    unsubscribe = link_for(account, notification.kind)
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Trama: c'è una novità per te")
         body = render_to_string("notifications/email/notification.txt", {
-            "message": notification.message, "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url})
-    return subject, body
+            "message": notification.message, "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url,
+            "kind": notification.get_kind_display(), "unsubscribe": unsubscribe})
+    return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
+
+
+def _unsubscribe_headers(link):
+    # RFC 8058: the mail client offers its own "unsubscribe" button and POSTs to the link, in one click.
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _schedule_retry():
     backend = send_pending_emails.get_backend()
     if not backend.supports_defer:
         return
-    first = Delivery.objects.filter(status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
+    first = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING).aggregate(
+        at=Min("next_attempt_at"))["at"]
     if first is not None:
         send_pending_emails.using(run_after=max(first, timezone.now())).enqueue()
 
 
-# Running it twice is harmless: each delivery is claimed before it is sent and marked sent after.
+@task()
+def send_digests():
+    """Send each account one e-mail with all its digest deliveries that are due; returns how many e-mails were sent.
+
+    Run daily (`manage.py send_digests --in-background` from cron, docs/deploy.md). An account's items are
+    claimed together by one conditional UPDATE that gives them one more attempt and a lease ending at a moment
+    of this run's own (`until`), then read back by that moment: two workers never send the same items, and
+    running it twice sends once. As in send_pending_emails: sent → `sent`; the account disabled or without an
+    address → `dropped` (logged); a failure → tried again after the back-off (and the quiet hours) by a run
+    queued for then (on a backend that can defer), `failed` after TRAMA_NOTIFICATION_MAX_ATTEMPTS.
+    """
+    now = timezone.now()
+    accounts = (Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+                .order_by().values_list("notification__recipient_id", flat=True).distinct())
+    sent = sum(_send_digest(account_id) for account_id in list(accounts))
+    _schedule_digest_retry()
+    return sent
+
+
+def _send_digest(account_id):
+    now = timezone.now()
+    until = now + LEASE
+    mine = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
+                                   notification__recipient_id=account_id)
+    if not mine.filter(next_attempt_at__lte=now).update(attempts=F("attempts") + 1, next_attempt_at=until):
+        return 0  # another worker took them
+    claimed = mine.filter(next_attempt_at=until)
+    items = list(claimed.select_related("notification__recipient").order_by("notification__created_at", "pk"))
+    if not items:
+        return 0
+    account = items[0].notification.recipient
+    if not account.is_active or not account.email:
+        claimed.update(status=Delivery.Status.DROPPED)
+        log.info("Notification digest of %s items dropped: the account is disabled or has no address", len(items))
+        return 0
+    try:
+        _digest_of([item.notification for item in items], account).send()
+    except Exception as error:  # as in _send_one: try again later
+        first = items[0]
+        first.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS,
+                             QuietHours.objects.filter(account=account).first())
+        claimed.update(status=first.status, next_attempt_at=first.next_attempt_at, last_error=first.last_error)
+        log.warning("Notification digest of %s items failed (attempt %s): %s", len(items), first.attempts, first.last_error)
+        return 0
+    claimed.update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return 1
+
+
+def _schedule_digest_retry():
+    # Only items already tried: the day's new items wait for the daily run, not for a run of their own.
+    backend = send_digests.get_backend()
+    if not backend.supports_defer:
+        return
+    first = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, attempts__gt=0).aggregate(
+        at=Min("next_attempt_at"))["at"]
+    if first is not None:
+        send_digests.using(run_after=max(first, timezone.now())).enqueue()
+
+
+def _digest_of(notifications, account):
+    """One e-mail listing each notification's generic words and link, and how to stop the digest."""
+    site = settings.TRAMA_SITE_URL.rstrip("/")
+    unsubscribe = link_for(account, DIGEST)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Trama: il riepilogo delle novità per te")
+        body = render_to_string("notifications/email/digest.txt", {
+            "items": [{"message": n.message, "link": site + n.url} for n in notifications], "unsubscribe": unsubscribe})
+    return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
+
+
+@task()
+def send_reminders(today=None):
+    """Tell each registered reminder (reminders.py) to its recipients; returns how many notifications were made.
+
+    Run daily (`manage.py send_reminders --in-background` from cron, docs/deploy.md); `today` (ISO date) defaults
+    to the city's today. Each reminder's key names its object and day, so running twice reminds once.
+    """
+    from .reminders import due
+    from .services import notify
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return sum(len(notify(r.kind, r.recipients, url=r.url, key=r.key)) for r in due(day))
+
+
+# Running them twice is harmless: each delivery is claimed before it is sent and marked sent after.
 describe(send_pending_emails, _("Invio delle notifiche per e-mail"))
+describe(send_digests, _("Invio dei riepiloghi giornalieri delle notifiche"))
+describe(send_reminders, _("Promemoria delle scadenze"))

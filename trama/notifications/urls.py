@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.notification_open, name="open"),
     path("segna-come-lette/", views.mark_read, name="mark_read"),
     path("preferenze/", views.preferences, name="preferences"),
+    path("invii/", views.delivery_log, name="delivery_log"),
+    path("disiscriviti/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -19,3 +19,10 @@ def search_people(queryset, text):
     if not text:
         return queryset
     return queryset.filter(Q(display_name__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
+
+
+def staff_of_city(city_id):
+    """The active coordinators and workers of a city (whose scope each caller checks with its own rules)."""
+    from .models import Role, User
+
+    return User.objects.filter(city_id=city_id, is_active=True, role__in=[Role.COORDINATOR, Role.WORKER]).order_by("pk")

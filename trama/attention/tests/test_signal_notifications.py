@@ -72,7 +72,7 @@ def test_a_step_told_twice_is_one_notification(worker, antenna, make_signal):
 
 def test_nothing_of_the_signal_reaches_a_notification_or_an_email(worker, antenna, make_signal, neighbourhood,
                                                                   django_capture_on_commit_callbacks):
-    set_email_preferences(antenna, {kind: True for kind in (Kind.SIGNAL_TAKEN_UP, Kind.SIGNAL_CONTACTED, Kind.SIGNAL_CLOSED)})
+    set_email_preferences(antenna, {kind: "now" for kind in (Kind.SIGNAL_TAKEN_UP, Kind.SIGNAL_CONTACTED, Kind.SIGNAL_CLOSED)})
     signal = make_signal(text=MARKER)
     with django_capture_on_commit_callbacks(execute=True):
         _outreach(worker, signal)

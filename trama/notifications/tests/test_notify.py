@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from trama.notifications.models import Delivery, Kind, Notification
+from trama.notifications.models import Delivery, EmailMode, Kind, Notification
 from trama.notifications.services import notify, set_email_preferences
 from trama.people.models import Role
 
@@ -41,8 +41,8 @@ def test_email_follows_the_kinds_default_and_the_accounts_choice(users):
     antenna, citizen = users[Role.ANTENNA], users[Role.CITIZEN]
     notify(Kind.SIGNAL_TAKEN_UP, [antenna], url="/a/", key="signal:1")  # off by default
     assert not Delivery.objects.exists()
-    set_email_preferences(antenna, {Kind.SIGNAL_CLOSED: True})
-    set_email_preferences(citizen, {Kind.MATCH_DONE: False})
+    set_email_preferences(antenna, {Kind.SIGNAL_CLOSED: EmailMode.NOW})
+    set_email_preferences(citizen, {Kind.MATCH_DONE: EmailMode.NEVER})
     notify(Kind.SIGNAL_CLOSED, [antenna], url="/a/", key="signal:2")
     notify(Kind.MATCH_DONE, [citizen], url="/a/", key="match:3")
     assert list(Delivery.objects.values_list("notification__recipient", flat=True)) == [antenna.pk]

@@ -14,6 +14,8 @@ from trama.people.models import Role
 
 pytestmark = pytest.mark.django_db
 
+QUIET = {"quiet_starts": "21:00", "quiet_ends": "08:00"}
+
 
 @pytest.fixture
 def citizen(users):
@@ -106,20 +108,39 @@ def test_marking_read_needs_the_csrf_token(citizen):
     assert notification.read_at is None
 
 
-def test_preferences_choose_email_per_kind(client, citizen):
+def _selected(page, kind):
+    select = re.search(rf'<select name="{kind}".*?</select>', page, re.S).group(0)
+    return re.search(r'<option value="(\w+)"\s+selected', select).group(1)
+
+
+def test_preferences_choose_now_digest_or_never_per_kind(client, citizen):
     client.force_login(citizen)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert re.search(r'name="match_proposed" id="id_match_proposed"\s+checked', page)
-    assert re.search(r'name="signal_closed" id="id_signal_closed"\s+>', page)
-    response = client.post(reverse("notifications:preferences"), {"signal_closed": "on"})
+    assert (_selected(page, "match_proposed"), _selected(page, "signal_closed")) == ("now", "never")
+    modes = {kind.value: "now" for kind in Kind} | {"signal_closed": "digest", "match_proposed": "never"}
+    response = client.post(reverse("notifications:preferences"), {**modes, **QUIET})
     assert response.status_code == 302
-    wanted = dict(Preference.objects.filter(account=citizen).values_list("kind", "email"))
-    assert wanted[Kind.SIGNAL_CLOSED] is True and wanted[Kind.MATCH_PROPOSED] is False
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert (_selected(page, "match_proposed"), _selected(page, "signal_closed")) == ("never", "digest")
+    stored = {p.kind: (p.email, p.digest) for p in Preference.objects.filter(account=citizen)}
+    assert stored[Kind.SIGNAL_CLOSED] == (True, True) and stored[Kind.MATCH_PROPOSED] == (False, False)
+
+
+@pytest.mark.parametrize("bad", ["sometimes", "", "NOW", "now ", "true", "x" * 5000, "digest\x00"])
+def test_an_unknown_mode_is_refused_with_a_message_and_nothing_changes(client, citizen, bad):
+    client.force_login(citizen)
+    modes = {kind.value: "digest" for kind in Kind} | {"signal_closed": bad}
+    response = client.post(reverse("notifications:preferences"), {**modes, **QUIET})
+    assert response.status_code == 400
+    assert "Scegli tra subito, riepilogo giornaliero e mai." in response.content.decode()
+    assert not Preference.objects.exists()
 
 
 def test_preferences_are_the_accounts_own(client, citizen, users):
     client.force_login(citizen)
-    client.post(reverse("notifications:preferences"), {"signal_closed": "on"})
+    modes = {kind.value: "digest" for kind in Kind}
+    assert client.post(reverse("notifications:preferences"), {**modes, **QUIET}).status_code == 302
+    assert Preference.objects.filter(account=citizen).count() == len(Kind)
     assert not Preference.objects.filter(account=users[Role.ANTENNA]).exists()
 
 

@@ -126,3 +126,48 @@ def test_a_failure_left_for_later_is_queued_to_run_when_it_is_due(users, setting
     delivery.refresh_from_db()
     queued = DBTaskResult.objects.get(task_path=send_pending_emails.module_path)
     assert queued.run_after == delivery.next_attempt_at
+
+
+class WorkerKilled(BaseException):
+    """What a worker killed mid-batch looks like from inside: not an error the task may catch."""
+
+
+def _killing_backend_after(k):
+    class KilledAfter(BaseEmailBackend):
+        def send_messages(self, messages):
+            if len(mail.outbox) >= k:
+                raise WorkerKilled
+            mail.outbox.extend(messages)
+            return len(messages)
+    return KilledAfter
+
+
+@pytest.mark.parametrize("k", [0, 1, 4])
+def test_a_worker_killed_mid_batch_then_restarted_sends_each_email_exactly_once(users, settings, monkeypatch, k):
+    from trama.notifications import tasks
+
+    settings.TRAMA_SITE_URL = "http://localhost:8000"
+    _queued(users, 5)
+    monkeypatch.setattr(tasks, "EmailMessage", _patched_message(_killing_backend_after(k)))
+    with pytest.raises(WorkerKilled):
+        send_pending_emails.call()
+    assert len(mail.outbox) == k
+    monkeypatch.undo()
+    send_pending_emails.call()  # restarted at once: the one it held is still leased to the dead worker
+    assert len(mail.outbox) == 4
+    later = timezone.now() + timedelta(minutes=11)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # its lease is over
+    send_pending_emails.call()
+    send_pending_emails.call()
+    links = sorted(m.body.split("\n\n")[1] for m in mail.outbox)
+    assert links == sorted(f"http://localhost:8000/mercato/abbinamenti/{i}/" for i in range(5))
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+
+
+def _patched_message(backend_class):
+    from django.core.mail import EmailMessage
+
+    class Message(EmailMessage):
+        def get_connection(self, fail_silently=False):
+            return backend_class()
+    return Message
