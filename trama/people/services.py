@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,10 +15,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from trama.access import COORDINATOR, WORKER, role_of, works_in
+from trama.access import COORDINATOR, WORKER, require, role_of, works_in
 from trama.privacy import audit
 
-from .models import ApiToken, Consent, Person
+from .models import ApiToken, Consent, Membership, Person
 from .tasks import send_email
 
 
@@ -172,3 +173,33 @@ def erase_accounts(accounts, person):
         account.set_unusable_password()
         account.save()
         end_sessions(account)
+
+
+# -- organisations ---------------------------------------------------------------------------------
+
+
+def save_organisation(request, form):
+    """Create or update the organisation of a valid OrganisationForm, with its neighbourhoods; audited."""
+    creating = form.instance.pk is None
+    with transaction.atomic():
+        organisation = form.save()
+    audit.record_change(request, organisation, audit.Action.CREATE if creating else audit.Action.UPDATE,
+                        reason="organizzazione")
+    return organisation
+
+
+def link_member(request, organisation, account, role):
+    """Make `account` a member of `organisation` with `role` (changing the role when already linked); audited."""
+    require(request.user, "people.manage_members", organisation)
+    membership, created = Membership.objects.update_or_create(
+        organisation=organisation, account=account, defaults={"role": role})
+    audit.record_change(request, membership, audit.Action.CREATE if created else audit.Action.UPDATE,
+                        reason="collegamento all'organizzazione")
+    return membership
+
+
+def unlink_member(request, membership):
+    """Remove `account` from the organisation; audited (the entry names the membership that went)."""
+    require(request.user, "people.manage_members", membership.organisation)
+    audit.record_change(request, membership, audit.Action.DELETE, reason="scollegamento dall'organizzazione")
+    membership.delete()
