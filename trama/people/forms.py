@@ -307,3 +307,14 @@ class MembershipForm(forms.Form):
                 _("Nessun account partner attivo della città si chiama così. Se la persona non ha ancora un account, "
                   "invitala prima con il ruolo Partner."), code="unknown")
         return found
+
+
+class MergeForm(forms.Form):
+    """Which organisation is the duplicate of the one kept (the page's own)."""
+
+    duplicate = forms.ModelChoiceField(label=_("Il doppione da unire in questa"), queryset=Organisation.objects.none(),
+                                       empty_label=_("Scegli l'organizzazione doppia"))
+
+    def __init__(self, *args, keep, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].queryset = Organisation.objects.filter(city=keep.city_id).exclude(pk=keep.pk)

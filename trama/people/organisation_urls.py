@@ -8,6 +8,7 @@ urlpatterns = [
     path("nuova/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/modifica/", views.organisation_edit, name="edit"),
+    path("<int:pk>/unisci/", views.organisation_merge, name="merge"),
     path("<int:pk>/servizi/nuovo/", views.service_create, name="service_create"),
     path("servizi/<int:pk>/modifica/", views.service_edit, name="service_edit"),
     path("servizi/<int:pk>/togli/", views.service_delete, name="service_delete"),

@@ -1,6 +1,7 @@
 """Organisations: the staff's list, profile, services and members; a referent keeps her own organisation's profile."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from trama.shortcuts import page_of, render_page
 from trama.territory.queries import city_of
 
 from . import services
-from .forms import MembershipForm, OrganisationForm, OrganisationSearchForm, ServiceForm
+from .forms import MembershipForm, MergeForm, OrganisationForm, OrganisationSearchForm, ServiceForm
 from .models import Membership, Organisation, Service, User
 from .rules import ORGANISATIONS_TO_CHANGE
 
@@ -61,6 +62,7 @@ def organisation_detail(request, pk, obj):
         "neighbourhoods": obj.neighbourhoods.all(),
         "can_change": request.user.has_perm("people.change_organisation", obj),
         "can_manage_members": request.user.has_perm("people.manage_members", obj),
+        "can_merge": request.user.has_perm("people.merge_organisations", obj),
     }
     return render_page(request, "people/organisation_detail.html", context, personal=bool(memberships))
 
@@ -146,3 +148,28 @@ def member_unlink(request, pk, obj):
         return redirect(obj.organisation)
     audit.record_read(request, obj.account, reason="scollegamento dall'organizzazione")
     return render(request, "people/member_unlink.html", {"membership": obj})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("people.merge_organisations", get_object=_organisation)
+def organisation_merge(request, pk, obj):
+    """Choose the duplicate (GET), read what moves, confirm (POST): its records join this one and it goes."""
+    form = MergeForm((request.POST if request.method == "POST" else request.GET) or None, keep=obj)
+    context = {"form": form, "organisation": obj}
+    if form.is_bound and form.is_valid():
+        duplicate = context["duplicate"] = form.cleaned_data["duplicate"]
+        context["moves"], context["conflicts"] = services.merge_preview(obj, duplicate)
+        if request.method == "POST" and not context["conflicts"]:
+            if request.POST.get("confirm") != "on":
+                form.add_error(None, _("Per unire le due organizzazioni spunta la conferma."))
+            else:
+                try:
+                    services.merge_organisations(request, obj, duplicate)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _("«%(duplicate)s» è stata unita a «%(keep)s».") % {
+                        "duplicate": duplicate.name, "keep": obj.name})
+                    return redirect(obj)
+    failed = request.method == "POST" or form.errors
+    return render(request, "people/organisation_merge.html", context, status=400 if failed else 200)

@@ -75,3 +75,5 @@ ORGANISATIONS_TO_CHANGE.grant("people.change_organisation")
 rules.add_perm("people.add_organisation", is_coordinator | is_worker)
 # Linking and unlinking accounts is the staff's: a referent keeps the profile, not who speaks for it.
 rules.add_perm("people.manage_members", (is_coordinator | is_worker) & ORGANISATIONS_TO_CHANGE.predicate)
+# Merging moves other people's records (offers, agreements) between organisations: the coordination's decision.
+rules.add_perm("people.merge_organisations", is_coordinator & ORGANISATIONS_TO_CHANGE.predicate)
