@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
+from trama.territory.forms import refuse_markup
 from trama.territory.models import Neighbourhood, Place
 
 from .models import SCOPED_ROLES, Membership, Organisation, Role, Service, User, validate_tax_code, validate_vat_number
@@ -13,12 +14,6 @@ from .second_factor import RECOVERY_CODE, TOTP_CODE, normalise
 # Longer passwords are refused before hashing: a clear message, no wasted CPU.
 PASSWORD_MAX_LENGTH = 256
 TOO_LONG = _("La password può avere al massimo %(limit_value)d caratteri (ne hai inseriti %(show_value)d).")
-
-
-def refuse_markup(value):
-    """Names are plain text: markup in a name is an attack, never a name."""
-    if "<" in value or ">" in value:
-        raise forms.ValidationError(_("Il nome non può contenere i caratteri < e >."), code="markup")
 
 
 def _plain_names(form):

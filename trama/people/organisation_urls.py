@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("nuova/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/pubblica/", views.organisation_public, name="public"),
     path("<int:pk>/modifica/", views.organisation_edit, name="edit"),
     path("<int:pk>/unisci/", views.organisation_merge, name="merge"),
     path("<int:pk>/servizi/nuovo/", views.service_create, name="service_create"),

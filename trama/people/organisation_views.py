@@ -173,3 +173,19 @@ def organisation_merge(request, pk, obj):
                     return redirect(obj)
     failed = request.method == "POST" or form.errors
     return render(request, "people/organisation_merge.html", context, status=400 if failed else 200)
+
+
+@require_http_methods(["GET"])
+def organisation_public(request, pk):
+    """What an organisation offers, where and in which initiatives, for everyone: only when it agreed to it.
+
+    No one is named (not its members, not who uses its services), and without the agreement the page does
+    not exist for anyone: staff have the organisation's own page."""
+    organisation = get_object_or_404(Organisation.objects.select_related("city"), pk=pk, public_page_agreed=True)
+    context = {
+        "organisation": organisation,
+        "services": organisation.services.select_related("place").order_by("name", "pk"),
+        "places": organisation.managed_places.filter(is_public=True).select_related("neighbourhood").order_by("name"),
+        "neighbourhoods": organisation.neighbourhoods.all(),
+    }
+    return render(request, "people/organisation_public.html", context)

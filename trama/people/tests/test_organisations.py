@@ -222,3 +222,23 @@ def test_the_members_named_on_the_page_are_audited(client, coordinator, users, o
     client.get(organisation.get_absolute_url())
     entry = AuditEntry.objects.get(action="read", object_type="people.user")
     assert str(users[Role.PARTNER].pk) in entry.reason
+
+
+def test_the_public_page_shows_what_where_and_which_initiatives_and_no_one(client, city, users, organisation, neighbourhood):
+    from trama.territory.models import Place
+
+    place = Place.objects.create(neighbourhood=neighbourhood, name="Sede del Ponte", managing_organisation=organisation)
+    Place.objects.create(neighbourhood=neighbourhood, name="Deposito riservato", managing_organisation=organisation, is_public=False)
+    Service.objects.create(organisation=organisation, name="Doposcuola", opening_hours="lun-gio 15-18", place=place)
+    Organisation.objects.filter(pk=organisation.pk).update(public_page_agreed=True)
+    page = client.get(reverse("organisations:public", args=[organisation.pk])).content.decode()
+    assert "Doposcuola" in page and "lun-gio 15-18" in page and "Sede del Ponte" in page
+    assert "Deposito riservato" not in page
+    assert users[Role.PARTNER].username not in page and users[Role.PARTNER].email not in page
+
+
+def test_without_the_agreement_there_is_no_public_page(client, users, organisation):
+    url = reverse("organisations:public", args=[organisation.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(users[Role.PARTNER])
+    assert client.get(url).status_code == 404

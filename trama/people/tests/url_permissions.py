@@ -53,6 +53,8 @@ EXPECTED.update({
     "organisations:detail": (url("organisations:detail", "organisation"), {"GET": KEEPERS}),
     "organisations:detail#elsewhere": (url("organisations:detail", "other_organisation"), {"GET": COORDINATOR_ONLY}),
     "organisations:detail#other-city": (url("organisations:detail", "far_organisation"), {"GET": DENIED}),
+    "organisations:public": (url("organisations:public", "organisation"), {"GET": PUBLIC}),
+    "organisations:public#not-agreed": (url("organisations:public", "other_organisation"), {"GET": everyone(404)}),
     "organisations:edit": (url("organisations:edit", "organisation"), {"GET": KEEPERS, "POST": KEEPERS},
                            {"POST": lambda o: {"name": "Bottega solidale", "sector": "business"}}),
     "organisations:edit#elsewhere": (url("organisations:edit", "other_organisation"),
@@ -102,6 +104,8 @@ def make_objects(o):
     from trama.people.models import Membership, Organisation, Service
 
     o["organisation"].neighbourhoods.add(o["neighbourhood"])
+    o["organisation"].public_page_agreed = True
+    o["organisation"].save(update_fields=["public_page_agreed"])
     o["other_organisation"].neighbourhoods.add(o["other_neighbourhood"])
     o["far_organisation"] = Organisation.objects.create(city=o["other_city"], name="Lontana", sector="public")
     o["service"] = Service.objects.create(organisation=o["organisation"], name="Spesa sospesa")
