@@ -34,8 +34,8 @@ from trama.testing import ANON, ROLES, build_world, choice_codes, choice_codes_i
 
 # How many different pages of one URL name the crawl of the demo city opens (lists link to many records).
 PAGES_PER_NAME = 3
-# Paths a crawl never follows: actions, downloads of files that are not pages, the API and Django's admin.
-NOT_PAGES = re.compile(r"^/(static|admin|api)/|/(esci|logout)/")
+# Paths a crawl never follows: actions, downloads of files that are not pages and the API.
+NOT_PAGES = re.compile(r"^/(static|api)/|/(esci|logout)/")
 # The pages are read in a module fixture: the mark makes pytest-django set up the test database first.
 pytestmark = pytest.mark.django_db
 

@@ -171,7 +171,7 @@ def build_world():
     and a stranger of each kind beside it; then each app adds its records through `make_objects(o)`.
 
     o["users"][role] are the accounts the walk signs in as:
-      coordinator of `city`; worker and antenna of `neighbourhood`; partner, member of `organisation`;
+      coordinator of `city`; worker and antenna of `neighbourhood`; partner, referent of `organisation`;
       citizen, whose Person (`person`) lives in `neighbourhood`.
     Strangers: `other_citizen` (Person `other_person`, same neighbourhood), `person_elsewhere` (in
     `other_neighbourhood`), `other_partner` of `other_organisation`, `other_antenna` and `other_worker`
@@ -207,7 +207,7 @@ def build_world():
     o["far_account"] = _account(Role.CITIZEN, "da-gestire-lontano", other_city)
 
     o["organisation"] = Organisation.objects.create(city=city, name="Bottega solidale", sector="business")
-    o["organisation"].members.add(users[Role.PARTNER])
+    o["organisation"].members.add(users[Role.PARTNER], through_defaults={"role": "referent"})
     o["other_organisation"] = Organisation.objects.create(city=city, name="Amici dell'orto", sector="third_sector")
     o["other_organisation"].members.add(o["other_partner"])
 

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -11,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("trama.people.urls")),
     path("account/", include(people_urls.auth_urlpatterns)),
+    path("organizzazioni/", include("trama.people.organisation_urls")),
     path("territorio/", include("trama.territory.urls")),
     path("privacy/", include("trama.privacy.urls")),
     path("mercato/", include("trama.market.urls")),
@@ -21,7 +21,6 @@ urlpatterns = [
     path("indicatori/", include("trama.insights.urls")),
     path("notifiche/", include("trama.notifications.urls")),
     path("attivita-in-background/", include("trama.background.urls")),
-    path("admin/", admin.site.urls),
     path("api/v1/", include("trama.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -54,7 +54,7 @@ def load_demo(city):
     for name, sector, with_partner in ORGANISATIONS:
         org, _created = Organisation.objects.get_or_create(city=city, name=name, defaults={"sector": sector})
         if with_partner and partner is not None:
-            org.members.add(partner)
+            org.members.add(partner, through_defaults={"role": "referent"})
         organisations.append(org)
 
     offers = []

@@ -81,7 +81,8 @@ def offer_create(request):
     user = request.user
     organisations = _organisations(user)
     if is_partner(user) and not organisations.exists():
-        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione: chiedilo al coordinamento."))
+        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione. Chiedi al coordinamento o all'operatore di "
+                                  "comunità di collegarlo: lo fanno dalla scheda dell'organizzazione, «Collega un account partner»."))
         return redirect("market:offers")
     person = None
     if is_staff_role(user):

@@ -3,21 +3,17 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from stdnum.it import codicefiscale, iva
 
-from trama.territory.models import Neighbourhood
+from trama.territory.forms import refuse_markup
+from trama.territory.models import Neighbourhood, Place
 
-from .models import SCOPED_ROLES, Role, User
+from .models import SCOPED_ROLES, Membership, Organisation, Role, Service, User, validate_tax_code, validate_vat_number
 from .second_factor import RECOVERY_CODE, TOTP_CODE, normalise
 
 # Longer passwords are refused before hashing: a clear message, no wasted CPU.
 PASSWORD_MAX_LENGTH = 256
 TOO_LONG = _("La password può avere al massimo %(limit_value)d caratteri (ne hai inseriti %(show_value)d).")
-
-
-def refuse_markup(value):
-    """Names are plain text: markup in a name is an attack, never a name."""
-    if "<" in value or ">" in value:
-        raise forms.ValidationError(_("Il nome non può contenere i caratteri < e >."), code="markup")
 
 
 def _plain_names(form):
@@ -216,3 +212,104 @@ class RecoveryCodeForm(forms.Form):
         if not RECOVERY_CODE.fullmatch(code):
             raise forms.ValidationError(_("Un codice di recupero ha 8 caratteri, lettere e cifre da 2 a 7, come abcd-efgh."), code="malformed")
         return code
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Cerca per nome o codice fiscale"), required=False, max_length=100)
+    sector = forms.ChoiceField(label=_("Settore"), required=False, choices=[("", _("Tutti i settori"))] + Organisation.Sector.choices)
+
+
+class OrganisationForm(forms.ModelForm):
+    """An organisation's profile. Staff also say where it works; a referent keeps the rest of her own."""
+
+    website = forms.URLField(label=_("Sito web"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "legal_form", "tax_code", "vat_number", "description", "neighbourhoods", "address",
+                  "phone", "email", "website", "public_page_agreed"]
+        widgets = {"neighbourhoods": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"tax_code": _("11 cifre per un ente, 16 caratteri per una ditta individuale. Facoltativo.")}
+
+    def __init__(self, *args, city, with_neighbourhoods=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.city = self.instance.city = city
+        self.duplicate = None
+        self.fields["name"].validators.append(refuse_markup)
+        self.fields["legal_form"].choices = [("", _("Scegli la forma giuridica"))] + Organisation.LegalForm.choices
+        if with_neighbourhoods:
+            self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(city=city)
+        else:
+            del self.fields["neighbourhoods"]
+
+    def clean_tax_code(self):
+        value = codicefiscale.compact(self.cleaned_data["tax_code"] or "")
+        if value:
+            validate_tax_code(value)
+            same = Organisation.objects.filter(city=self.city, tax_code=value).exclude(pk=self.instance.pk).first()
+            if same is not None:
+                # The page links the one already there: the same organisation entered twice is merged, not kept.
+                self.duplicate = same
+                raise forms.ValidationError(
+                    _("Un'organizzazione con questo codice fiscale è già registrata: «%(name)s»."), code="duplicate",
+                    params={"name": same.name})
+        return value
+
+    def clean_vat_number(self):
+        value = iva.compact(self.cleaned_data["vat_number"] or "")
+        if value:
+            validate_vat_number(value)
+        return value
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Organisation.objects.filter(city=self.city, name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Esiste già un'organizzazione con questo nome in città."), code="duplicate_name")
+        return name
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["name", "description", "opening_hours", "place"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(refuse_markup)
+        self.fields["place"].queryset = Place.objects.filter(neighbourhood__city=city, is_public=True)
+        self.fields["place"].empty_label = _("Nessun luogo in particolare")
+
+
+class MembershipForm(forms.Form):
+    """Link an existing partner account: named by its access name or e-mail, as the coordinator knows it."""
+
+    account = forms.CharField(label=_("Nome per accedere o e-mail dell'account partner"), max_length=254)
+    role = forms.ChoiceField(label=_("Ruolo nell'organizzazione"), choices=Membership.Role.choices,
+                             initial=Membership.Role.MEMBER)
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.city = city
+
+    def clean_account(self):
+        value = self.cleaned_data["account"].strip()
+        accounts = User.objects.filter(role=Role.PARTNER, is_active=True)
+        if self.city is not None:
+            accounts = accounts.filter(city=self.city)
+        found = accounts.filter(email__iexact=value).first() or accounts.filter(username=value).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("Nessun account partner attivo della città si chiama così. Se la persona non ha ancora un account, "
+                  "invitala prima con il ruolo Partner."), code="unknown")
+        return found
+
+
+class MergeForm(forms.Form):
+    """Which organisation is the duplicate of the one kept (the page's own)."""
+
+    duplicate = forms.ModelChoiceField(label=_("Il doppione da unire in questa"), queryset=Organisation.objects.none(),
+                                       empty_label=_("Scegli l'organizzazione doppia"))
+
+    def __init__(self, *args, keep, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].queryset = Organisation.objects.filter(city=keep.city_id).exclude(pk=keep.pk)

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.it import codicefiscale, iva
 
 
 class Role(models.TextChoices):
@@ -88,6 +91,23 @@ class User(AbstractUser):
         return self._neighbourhood_ids
 
 
+def validate_tax_code(value):
+    """An Italian codice fiscale: 16 characters (a sole trader's) or 11 digits (an entity's)."""
+    try:
+        codicefiscale.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            _("Codice fiscale non valido: deve avere 16 caratteri (persona) o 11 cifre (ente), con il carattere di "
+              "controllo giusto."), code="tax_code") from error
+
+
+def validate_vat_number(value):
+    try:
+        iva.validate(value)
+    except StdnumError as error:
+        raise ValidationError(_("Partita IVA non valida: 11 cifre, l'ultima di controllo."), code="vat_number") from error
+
+
 class Organisation(models.Model):
     """An association, cooperative, parish, school, business or public office taking part."""
 
@@ -99,21 +119,95 @@ class Organisation(models.Model):
         FAITH = "faith", _("Comunità religiosa")
         SCHOOL = "school", _("Scuola")
 
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("Associazione")
+        APS = "aps", _("Associazione di promozione sociale (APS)")
+        ODV = "odv", _("Organizzazione di volontariato (ODV)")
+        SOCIAL_COOPERATIVE = "social_cooperative", _("Cooperativa sociale")
+        SOCIAL_ENTERPRISE = "social_enterprise", _("Impresa sociale")
+        FOUNDATION = "foundation", _("Fondazione")
+        RELIGIOUS_BODY = "religious_body", _("Ente religioso")
+        PUBLIC_BODY = "public_body", _("Ente pubblico")
+        COMPANY = "company", _("Società o ditta")
+        INFORMAL_GROUP = "informal_group", _("Gruppo informale senza forma giuridica")
+        OTHER = "other", _("Altra forma")
+
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("città"))
     name = models.CharField(_("nome"), max_length=200)
     sector = models.CharField(_("settore"), max_length=20, choices=Sector.choices)
+    legal_form = models.CharField(_("forma giuridica"), max_length=30, choices=LegalForm.choices, blank=True)
+    # Stored compact and upper-case (the form does it), so that the unique constraint sees one spelling.
+    tax_code = models.CharField(_("codice fiscale"), max_length=16, blank=True, validators=[validate_tax_code])
+    vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number])
     description = models.TextField(_("descrizione"), blank=True, max_length=4000)
     neighbourhoods = models.ManyToManyField("territory.Neighbourhood", blank=True, related_name="organisations", verbose_name=_("quartieri in cui opera"))
     email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     website = models.URLField(_("sito web"), blank=True)
-    members = models.ManyToManyField(User, blank=True, related_name="organisations", verbose_name=_("membri"))
+    public_page_agreed = models.BooleanField(
+        _("ha accettato di avere una pagina pubblica"), default=False,
+        help_text=_("Solo con il suo accordo Trama mostra a tutti che cosa offre, dove e in quali iniziative."))
+    members = models.ManyToManyField(User, blank=True, through="Membership", related_name="organisations",
+                                     verbose_name=_("membri"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("organizzazione")
         verbose_name_plural = _("organizzazioni")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["city", "name"], name="organisation_unique_name_per_city")]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="organisation_unique_name_per_city"),
+            models.UniqueConstraint(fields=["city", "tax_code"], condition=~models.Q(tax_code=""),
+                                    name="organisation_unique_tax_code_per_city"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisations:detail", args=[self.pk])
+
+
+class Membership(models.Model):
+    """An account's place in an organisation: a referent speaks for it and keeps its profile, a member takes part."""
+
+    class Role(models.TextChoices):
+        REFERENT = "referent", _("Referente")
+        MEMBER = "member", _("Membro")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships",
+                                     verbose_name=_("organizzazione"))
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_memberships",
+                                verbose_name=_("account"))
+    role = models.CharField(_("ruolo nell'organizzazione"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("appartenenza a un'organizzazione")
+        verbose_name_plural = _("appartenenze a organizzazioni")
+        ordering = ["organisation", "-role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "account"], name="membership_once_per_organisation")]
+
+    def __str__(self):
+        return f"{self.account} · {self.organisation} ({self.get_role_display()})"
+
+
+class Service(models.Model):
+    """Something an organisation offers to the neighbourhood, with when (HSDS's service, kept simple)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services",
+                                     verbose_name=_("organizzazione"))
+    name = models.CharField(_("nome"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True, max_length=2000)
+    opening_hours = models.CharField(_("orari"), max_length=300, blank=True,
+                                     help_text=_("Per esempio: lunedì e giovedì 9-12, su appuntamento."))
+    place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="services",
+                              verbose_name=_("luogo"))
+
+    class Meta:
+        verbose_name = _("servizio")
+        verbose_name_plural = _("servizi")
+        ordering = ["organisation", "name", "pk"]
 
     def __str__(self):
         return self.name

@@ -53,6 +53,16 @@ declare(
     seen_by=_("Il coordinamento della città, gli operatori e i membri dell'organizzazione"),
 )
 declare(
+    "people.Membership",
+    subject=["account__person"],
+    purpose=_("Le organizzazioni per cui l'account agisce, come referente o membro"),
+    basis=BASIS_SERVICE, retention=KEPT_WHILE_ACTIVE,
+    seen_by=_("Il coordinamento della città, gli operatori dei quartieri dell'organizzazione e i membri dell'organizzazione"),
+    erase=Erase.delete(),
+)
+not_about_people("people.Service", texts=["description", "opening_hours"],
+                 reason="What an organisation offers, when and where: never about a person.")
+declare(
     "people.Consent",
     subject=["person"],
     purpose=_("I consensi dati e ritirati, per dimostrarli"),

@@ -1,11 +1,11 @@
 """Who may do what with accounts, people and organisations, for views and API alike."""
 
 import rules
+from django.db.models import Q
 
 from trama.access import (
-    COORDINATOR, WORKER, Scope, in_city, in_neighbourhoods, is_coordinator, is_partner, is_worker, role_of, same_city, works_in,
+    COORDINATOR, WORKER, Scope, in_city, in_neighbourhoods, is_coordinator, is_worker, role_of, same_city, works_in,
 )
-
 
 # A person's record, as staff keep it: workers only in their neighbourhoods, coordinators in their
 # city. A person reads their own data from their profile, not from the staff's record page.
@@ -48,5 +48,32 @@ rules.add_perm("people.change_own_account", rules.is_authenticated & rules.is_ac
 PEOPLE.grant("people.view_person")
 rules.add_perm("people.add_person", is_coordinator | is_worker)
 PEOPLE.grant("people.change_person")
-rules.add_perm("people.view_organisation", rules.always_allow)
-rules.add_perm("people.change_organisation", (is_coordinator & same_city) | (is_partner & is_member_of))
+
+def _organisations_of_worker(user):
+    # An organisation working in one of the worker's neighbourhoods, or one that has none yet (just registered).
+    return in_city(user) & (Q(neighbourhoods__in=user.neighbourhood_ids()) | Q(neighbourhoods__isnull=True))
+
+
+def _organisation_kept_by(user):
+    from .models import Membership
+
+    return Q(memberships__account=user, memberships__role=Membership.Role.REFERENT)
+
+
+# Organisations are not personal records, but their members are accounts: staff keep the organisations they
+# work with, a partner who is a referent keeps her own. The same scope decides their profile, services and members.
+ORGANISATIONS = Scope(
+    "people.Organisation", name="organisations", distinct=True,
+    coordinator=in_city, worker=_organisations_of_worker, partner=lambda user: Q(memberships__account=user),
+)
+ORGANISATIONS_TO_CHANGE = Scope(
+    "people.Organisation", name="organisations_to_change", distinct=True,
+    coordinator=in_city, worker=_organisations_of_worker, partner=_organisation_kept_by,
+)
+ORGANISATIONS.grant("people.view_organisation")
+ORGANISATIONS_TO_CHANGE.grant("people.change_organisation")
+rules.add_perm("people.add_organisation", is_coordinator | is_worker)
+# Linking and unlinking accounts is the staff's: a referent keeps the profile, not who speaks for it.
+rules.add_perm("people.manage_members", (is_coordinator | is_worker) & ORGANISATIONS_TO_CHANGE.predicate)
+# Merging moves other people's records (offers, agreements) between organisations: the coordination's decision.
+rules.add_perm("people.merge_organisations", is_coordinator & ORGANISATIONS_TO_CHANGE.predicate)

@@ -2,11 +2,14 @@
 
 from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import UniqueConstraint
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,10 +17,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from trama.access import COORDINATOR, WORKER, role_of, works_in
+from trama.access import COORDINATOR, WORKER, require, role_of, works_in
 from trama.privacy import audit
 
-from .models import ApiToken, Consent, Person
+from .models import ApiToken, Consent, Membership, Organisation, Person
 from .tasks import send_email
 
 
@@ -172,3 +175,123 @@ def erase_accounts(accounts, person):
         account.set_unusable_password()
         account.save()
         end_sessions(account)
+
+
+# -- organisations ---------------------------------------------------------------------------------
+
+
+def save_organisation(request, form):
+    """Create or update the organisation of a valid OrganisationForm, with its neighbourhoods; audited."""
+    creating = form.instance.pk is None
+    with transaction.atomic():
+        organisation = form.save()
+    audit.record_change(request, organisation, audit.Action.CREATE if creating else audit.Action.UPDATE,
+                        reason="organizzazione")
+    return organisation
+
+
+def link_member(request, organisation, account, role):
+    """Make `account` a member of `organisation` with `role` (changing the role when already linked); audited."""
+    require(request.user, "people.manage_members", organisation)
+    membership, created = Membership.objects.update_or_create(
+        organisation=organisation, account=account, defaults={"role": role})
+    audit.record_change(request, membership, audit.Action.CREATE if created else audit.Action.UPDATE,
+                        reason="collegamento all'organizzazione")
+    return membership
+
+
+def unlink_member(request, membership):
+    """Remove `account` from the organisation; audited (the entry names the membership that went)."""
+    require(request.user, "people.manage_members", membership.organisation)
+    audit.record_change(request, membership, audit.Action.DELETE, reason="scollegamento dall'organizzazione")
+    membership.delete()
+
+
+def _links_to_organisations():
+    """Every foreign key of any installed model to Organisation but the memberships' (merged by account) and the
+    neighbourhoods' link table (merged as a set): found through Django's registry, so the app that adds one is
+    covered without people naming it."""
+    for model in apps.get_models(include_auto_created=True):
+        if model is Membership or model is Organisation.neighbourhoods.through:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.many_to_one and field.related_model is Organisation:
+                yield model, field
+
+
+def _unique_sets(model, field):
+    """The sets of fields besides `field` that are unique together with it on `model`."""
+    sets = [c.fields for c in model._meta.constraints if isinstance(c, UniqueConstraint) and field.name in c.fields]
+    sets += [fields for fields in model._meta.unique_together if field.name in fields]
+    return [[name for name in fields if name != field.name] for fields in sets]
+
+
+def merge_preview(keep, duplicate):
+    """What merging `duplicate` into `keep` moves, and what stops it.
+
+    Returns (moves, conflicts): moves is [(what, how many)] for every kind of record that points to the duplicate;
+    conflicts names the records that would become twice the same fact for `keep` (both partners of one initiative
+    in the same role, say): someone has to choose which one stays before the merge.
+    """
+    moves, conflicts = [], []
+    memberships = duplicate.memberships.count()
+    if memberships:
+        moves.append((Membership._meta.verbose_name_plural, memberships))
+    for model, field in _links_to_organisations():
+        rows = model._default_manager.filter(**{field.name: duplicate})
+        count = rows.count()
+        if not count:
+            continue
+        label = model._meta.verbose_name_plural
+        moves.append((f"{label} ({field.verbose_name})" if field.name != "organisation" else label, count))
+        for others in _unique_sets(model, field):
+            for values in rows.values(*others):
+                if model._default_manager.filter(**{field.name: keep}, **values).exists():
+                    conflicts.append(f"{model._meta.verbose_name}: {model._default_manager.filter(**{field.name: duplicate}, **values).first()}")
+    return moves, conflicts
+
+
+MERGED_FIELDS = ("legal_form", "tax_code", "vat_number", "description", "email", "phone", "address", "website")
+
+
+def merge_organisations(request, keep, duplicate):
+    """Merge `duplicate` into `keep` in one transaction, then delete it; coordinators only, audited.
+
+    Every record pointing to the duplicate points to `keep` (offers, contributions, antennas, initiatives'
+    partners and agreements' parties, services); its members join (a referent of either stays referent),
+    its neighbourhoods are added, and `keep`'s empty details are filled from it. Refused, with nothing
+    changed, when `merge_preview` finds conflicts.
+    """
+    require(request.user, "people.merge_organisations", keep)
+    require(request.user, "people.merge_organisations", duplicate)
+    if keep.pk == duplicate.pk or keep.city_id != duplicate.city_id:
+        raise ValidationError(_("Scegli un'altra organizzazione della stessa città."))
+    with transaction.atomic():
+        keep = Organisation.objects.select_for_update().get(pk=keep.pk)
+        duplicate = Organisation.objects.select_for_update().get(pk=duplicate.pk)
+        moves, conflicts = merge_preview(keep, duplicate)
+        if conflicts:
+            raise ValidationError(_("Prima di unire, scegli quale tenere di questi doppi: %(list)s.") % {"list": "; ".join(conflicts)})
+        for membership in duplicate.memberships.all():
+            kept = keep.memberships.filter(account=membership.account_id).first()
+            if kept is None:
+                membership.organisation = keep
+                membership.save(update_fields=["organisation"])
+            else:
+                if membership.role == Membership.Role.REFERENT and kept.role != Membership.Role.REFERENT:
+                    kept.role = Membership.Role.REFERENT
+                    kept.save(update_fields=["role"])
+                membership.delete()
+        keep.neighbourhoods.add(*duplicate.neighbourhoods.all())
+        for model, field in _links_to_organisations():
+            model._default_manager.filter(**{field.name: duplicate}).update(**{field.name: keep})
+        filled = {name: getattr(duplicate, name) for name in MERGED_FIELDS if not getattr(keep, name) and getattr(duplicate, name)}
+        keep.public_page_agreed = keep.public_page_agreed or duplicate.public_page_agreed
+        audit.record_change(request, duplicate, audit.Action.DELETE, reason=f"unita all'organizzazione {keep.pk}")
+        absorbed = duplicate.pk
+        duplicate.delete()
+        for name, value in filled.items():
+            setattr(keep, name, value)
+        keep.save()
+        audit.record_change(request, keep, reason=f"unione: assorbita l'organizzazione {absorbed}")
+    return moves

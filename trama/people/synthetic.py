@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext as _
 
-from .models import Consent, Organisation, Person, Role, User
+from .models import Consent, Membership, Organisation, Person, Role, User
 
 # Every record is recognisable as synthetic: accounts and organisations have e-mails at
 # SYNTHETIC_DOMAIN, people are called "Persona sintetica N", and everything else hangs off them.
@@ -114,7 +114,9 @@ def make_accounts(gen):
                 scope.append((user, hood))
             position += count
     gen.link(User.neighbourhoods, scope)
-    gen.link(Organisation.members, [(org, partners[i % len(partners)]) for i, org in enumerate(gen.organisations)])
+    # Each organisation's partner account is its referent: the one who keeps its profile.
+    gen.write(Membership, [Membership(organisation_id=org.pk, account_id=partners[i % len(partners)].pk,
+                                      role=Membership.Role.REFERENT) for i, org in enumerate(gen.organisations)])
     gen.staff_scope = scope  # (account, neighbourhood) of every worker and antenna
 
 

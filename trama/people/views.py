@@ -96,7 +96,8 @@ def register(request):
 
 @permission_required("people.change_own_account")
 def profile(request):
-    context = {"account": request.user, "has_second_factor": second_factor.has_second_factor(request.user)}
+    context = {"account": request.user, "has_second_factor": second_factor.has_second_factor(request.user),
+               "memberships": request.user.organisation_memberships.select_related("organisation")}
     return render(request, "people/profile.html", context)
 
 

@@ -112,3 +112,27 @@ def parse_neighbourhood_features(data):
             }
         )
     return parsed
+
+
+def _in_ring(lon, lat, ring):
+    """Ray casting: does the horizontal ray from the point cross the ring an odd number of times?"""
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def contains(geometry, lat, lon):
+    """Is the point (lat, lon) inside a valid Polygon or MultiPolygon (and outside its holes)?"""
+    if not geometry:
+        return False
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for rings in polygons:
+        if rings and _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, hole) for hole in rings[1:]):
+            return True
+    return False

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from trama.access import neighbourhood_scope
 
+from .geojson import contains
 from .models import City, Neighbourhood, Place
 
 
@@ -51,6 +52,14 @@ def neighbourhoods_for(user):
     if scope is not None:
         return Neighbourhood.objects.filter(pk__in=scope)
     return Neighbourhood.objects.filter(city=user.city) if user.city_id else Neighbourhood.objects.all()
+
+
+def neighbourhood_at(city, lat, lon):
+    """The neighbourhood of `city` whose boundary holds the point, or None (outside all, or no boundaries)."""
+    for neighbourhood in Neighbourhood.objects.with_boundary().filter(city=city, boundary__isnull=False).order_by("pk"):
+        if contains(neighbourhood.boundary, lat, lon):
+            return neighbourhood
+    return None
 
 
 def public_places(city):

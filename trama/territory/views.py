@@ -1,9 +1,15 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from trama.permissions import permission_required
+from trama.privacy import audit
+from trama.shortcuts import render_page
 
+from .forms import PlaceForm
 from .models import Place
-from .queries import current_city, neighbourhoods_of, public_places
+from .queries import city_of, current_city, neighbourhoods_for, neighbourhoods_of, public_places
 
 
 @permission_required("territory.view_map")
@@ -20,9 +26,46 @@ def map_page(request):
 
 
 def _place(request, pk):
-    return get_object_or_404(Place.objects.select_related("neighbourhood__city"), pk=pk)
+    return get_object_or_404(Place.objects.select_related("neighbourhood__city", "managing_organisation"), pk=pk)
 
 
 @permission_required("territory.view_place", get_object=_place)
 def place_detail(request, pk, obj):
-    return render(request, "territory/place_detail.html", {"place": obj, "city": obj.neighbourhood.city})
+    context = {"place": obj, "city": obj.neighbourhood.city,
+               "can_change": request.user.has_perm("territory.change_place", obj)}
+    return render(request, "territory/place_detail.html", context)
+
+
+def _place_form(request, place=None):
+    allowed = frozenset(neighbourhoods_for(request.user).values_list("pk", flat=True))
+    city = place.neighbourhood.city if place else city_of(request.user)
+    return PlaceForm(request.POST or None, instance=place, city=city, neighbourhoods=allowed)
+
+
+def _save_place(request, form, created):
+    place = form.save()
+    # Not personal data: the entry says who changed the community's map, as for organisations.
+    audit.record_change(request, place, audit.Action.CREATE if created else audit.Action.UPDATE, reason="luogo")
+    if form.found is not None and form.found == place.neighbourhood:
+        messages.success(request, _("Luogo salvato, nel quartiere %(name)s trovato dal punto sulla mappa.") % {"name": place.neighbourhood})
+    else:
+        messages.success(request, _("Luogo salvato, nel quartiere %(name)s.") % {"name": place.neighbourhood})
+    return redirect(place)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("territory.add_place")
+def place_create(request):
+    form = _place_form(request)
+    if request.method == "POST" and form.is_valid():
+        return _save_place(request, form, created=True)
+    return render_page(request, "territory/place_form.html", {"form": form, "city": form.city}, form)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("territory.change_place", get_object=_place)
+def place_edit(request, pk, obj):
+    form = _place_form(request, obj)
+    if request.method == "POST" and form.is_valid():
+        return _save_place(request, form, created=False)
+    return render_page(request, "territory/place_form.html", {"form": form, "place": obj, "city": form.city}, form)

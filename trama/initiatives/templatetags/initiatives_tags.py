@@ -6,7 +6,7 @@ from trama.access import is_staff_role
 from trama.privacy import audit
 
 from ..models import GroupActivity, Initiative, InterventionObject, Participation
-from ..queries import initiatives_list, initiatives_of_person, initiatives_visible_to, joined_by
+from ..queries import initiatives_list, initiatives_of_person, initiatives_visible_to, joined_by, public_initiatives
 from ..services import JOIN_SESSION_KEY
 
 register = template.Library()
@@ -68,3 +68,10 @@ def decision_actions(context, decision):
         "decision": decision, "can_act": request.user.has_perm("initiatives.add_initiative"),
         "initiative": Initiative.objects.filter(origin_decision=decision).first(),
     }
+
+
+@register.inclusion_tag("initiatives/_organisation_public.html")
+def organisation_public_initiatives(organisation):
+    """The public initiatives an organisation promotes or takes part in, for its public page (no people named)."""
+    initiatives = public_initiatives(organisation.city).filter(partners__organisation=organisation).distinct().order_by("name")
+    return {"initiatives": list(initiatives[:30])}

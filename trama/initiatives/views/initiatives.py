@@ -183,7 +183,8 @@ def propose(request):
     city = city_of(request.user)
     organisations = user.organisations.all() if is_partner(user) else None
     if organisations is not None and not organisations.exists():
-        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione: chiedilo al coordinamento."))
+        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione. Chiedi al coordinamento o all'operatore di "
+                                  "comunità di collegarlo: lo fanno dalla scheda dell'organizzazione, «Collega un account partner»."))
         return redirect("initiatives:list")
     form = forms.ProposalForm(request.POST or None, city=city, organisations=organisations)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from trama.people.models import Role
 
-from trama.testing import ANON, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, everyone, url
+from trama.testing import ANON, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, everyone, only, url
 
 EXPECTED = {
     "people:register": (url("people:register"), ANY_METHOD(PUBLIC)),
@@ -41,6 +41,56 @@ EXPECTED = {
     "people:lockout_unlock": (url("people:lockout_unlock", "lockout"), ANY_METHOD(COORDINATOR_ONLY)),
 }
 
+# Organisations: staff keep those of their scope (a worker, those working in her neighbourhood), the partner of the
+# walk is the referent of `organisation`; `other_organisation` works in the other neighbourhood, `far_organisation`
+# in the other city.
+KEEPERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
+DENIED = everyone("denied")
+EXPECTED.update({
+    "organisations:list": (url("organisations:list"), {"GET": STAFF}),
+    "organisations:create": (url("organisations:create"), {"GET": STAFF, "POST": STAFF},
+                             {"POST": lambda o: {"name": "Nuova realtà", "sector": "third_sector"}}),
+    "organisations:detail": (url("organisations:detail", "organisation"), {"GET": KEEPERS}),
+    "organisations:detail#elsewhere": (url("organisations:detail", "other_organisation"), {"GET": COORDINATOR_ONLY}),
+    "organisations:detail#other-city": (url("organisations:detail", "far_organisation"), {"GET": DENIED}),
+    "organisations:public": (url("organisations:public", "organisation"), {"GET": PUBLIC}),
+    "organisations:public#not-agreed": (url("organisations:public", "other_organisation"), {"GET": everyone(404)}),
+    "organisations:edit": (url("organisations:edit", "organisation"), {"GET": KEEPERS, "POST": KEEPERS},
+                           {"POST": lambda o: {"name": "Bottega solidale", "sector": "business"}}),
+    "organisations:edit#elsewhere": (url("organisations:edit", "other_organisation"),
+                                     {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                                     {"POST": lambda o: {"name": "Presa da altri", "sector": "business"}}),
+    "organisations:edit#other-city": (url("organisations:edit", "far_organisation"), {"GET": DENIED, "POST": DENIED},
+                                      {"POST": lambda o: {"name": "Presa da altri", "sector": "business"}}),
+    "organisations:merge": (url("organisations:merge", "organisation"), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                            {"POST": lambda o: {"duplicate": o["other_organisation"].pk, "confirm": "on"}}),
+    "organisations:merge#other-city": (url("organisations:merge", "far_organisation"), {"GET": DENIED, "POST": DENIED},
+                                       {"POST": lambda o: {"duplicate": o["organisation"].pk, "confirm": "on"}}),
+    "organisations:service_create": (url("organisations:service_create", "organisation"), {"GET": KEEPERS, "POST": KEEPERS},
+                                     {"POST": lambda o: {"name": "Sportello"}}),
+    "organisations:service_create#elsewhere": (url("organisations:service_create", "other_organisation"),
+                                               {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                                               {"POST": lambda o: {"name": "Sportello"}}),
+    "organisations:service_edit": (url("organisations:service_edit", "service"), {"GET": KEEPERS, "POST": KEEPERS},
+                                   {"POST": lambda o: {"name": "Sportello cambiato"}}),
+    "organisations:service_edit#elsewhere": (url("organisations:service_edit", "other_service"),
+                                             {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                                             {"POST": lambda o: {"name": "Sportello cambiato"}}),
+    "organisations:service_delete": (url("organisations:service_delete", "service"), {"GET": KEEPERS, "POST": KEEPERS}),
+    "organisations:service_delete#elsewhere": (url("organisations:service_delete", "other_service"),
+                                               {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
+    "organisations:member_link": (url("organisations:member_link", "organisation"), {"GET": STAFF, "POST": STAFF},
+                                  {"POST": lambda o: {"account": "altro-partner", "role": "member"}}),
+    "organisations:member_link#elsewhere": (url("organisations:member_link", "other_organisation"),
+                                            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                                            {"POST": lambda o: {"account": "partner", "role": "referent"}}),
+    "organisations:member_unlink": (url("organisations:member_unlink", "membership"), {"GET": STAFF, "POST": STAFF},
+                                    {"POST": lambda o: {"confirm": "on"}}),
+    "organisations:member_unlink#elsewhere": (url("organisations:member_unlink", "other_membership"),
+                                              {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                                              {"POST": lambda o: {"confirm": "on"}}),
+})
+
 
 def make_objects(o):
     from axes.models import AccessAttempt
@@ -50,3 +100,15 @@ def make_objects(o):
     o["lockout"] = AccessAttempt.objects.create(username="bloccato", ip_address="192.0.2.1", failures_since_start=99)
     o["token_of_another"] = ApiToken.issue(o["other_citizen"], name="script")[0]
     o["own_token"] = ApiToken.issue(o["users"][Role.CITIZEN], name="mio script")[0]
+
+    from trama.people.models import Membership, Organisation, Service
+
+    o["organisation"].neighbourhoods.add(o["neighbourhood"])
+    o["organisation"].public_page_agreed = True
+    o["organisation"].save(update_fields=["public_page_agreed"])
+    o["other_organisation"].neighbourhoods.add(o["other_neighbourhood"])
+    o["far_organisation"] = Organisation.objects.create(city=o["other_city"], name="Lontana", sector="public")
+    o["service"] = Service.objects.create(organisation=o["organisation"], name="Spesa sospesa")
+    o["other_service"] = Service.objects.create(organisation=o["other_organisation"], name="Orto aperto")
+    o["membership"] = Membership.objects.get(organisation=o["organisation"], account=o["users"][Role.PARTNER])
+    o["other_membership"] = Membership.objects.get(organisation=o["other_organisation"], account=o["other_partner"])

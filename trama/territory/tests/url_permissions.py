@@ -1,11 +1,22 @@
 """Who may use each territory URL (walked by tests/test_permissions.py)."""
 
-from trama.testing import ANY_METHOD, PUBLIC, STAFF, url
+from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, url
 
 EXPECTED = {
     "territory:map": (url("territory:map"), ANY_METHOD(PUBLIC)),
     "territory:place": (url("territory:place", "place"), ANY_METHOD(PUBLIC)),
     "territory:place#hidden": (url("territory:place", "hidden_place"), ANY_METHOD(STAFF)),
+    # Staff register places in their neighbourhoods (the worker's is `neighbourhood`), never in another city's.
+    "territory:place_create": (url("territory:place_create"), {"GET": STAFF, "POST": STAFF},
+                               {"POST": lambda o: {"name": "Nuovo punto", "kind": "other", "neighbourhood": o["neighbourhood"].pk}}),
+    "territory:place_edit": (url("territory:place_edit", "place"), {"GET": STAFF, "POST": STAFF},
+                             {"POST": lambda o: {"name": "Punto", "kind": "community_point", "neighbourhood": o["neighbourhood"].pk}}),
+    "territory:place_edit#elsewhere": (url("territory:place_edit", "place_elsewhere"),
+                                       {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+                                       {"POST": lambda o: {"name": "Presa", "kind": "other", "neighbourhood": o["other_neighbourhood"].pk}}),
+    "territory:place_edit#other-city": (url("territory:place_edit", "hidden_place_far"),
+                                        {"GET": everyone("denied"), "POST": everyone("denied")},
+                                        {"POST": lambda o: {"name": "Presa", "kind": "other", "neighbourhood": o["neighbourhood"].pk}}),
     "api-neighbourhoods": (url("api-neighbourhoods"), {"GET": PUBLIC}),
     "api-neighbourhood": (url("api-neighbourhood", "neighbourhood"), {"GET": PUBLIC}),
     "api-places": (url("api-places"), {"GET": PUBLIC, "POST": STAFF}),
@@ -13,3 +24,9 @@ EXPECTED = {
     "api-place#hidden": (url("api-place", "hidden_place"), {"GET": STAFF}),
     "api-places-geojson": (url("api-places-geojson"), {"GET": PUBLIC}),
 }
+
+
+def make_objects(o):
+    from trama.territory.models import Place
+
+    o["place_elsewhere"] = Place.objects.create(neighbourhood=o["other_neighbourhood"], name="Magazzino", is_public=False)
