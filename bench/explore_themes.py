@@ -100,10 +100,12 @@ def score(labels, predicted):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--no-k-choice", action="store_true")
+    parser.add_argument("--no-k-choice", action="store_true", help="skip the (slow) choices of the number of themes")
+    parser.add_argument("--weights", type=float, nargs="+", default=list(WEIGHTS), help="e5 weights of the joined views")
+    parser.add_argument("--sets", nargs="+", default=list(devsets.SETS), choices=list(devsets.SETS))
     args = parser.parse_args()
     report = {**header("themes_variants"), "seeds": args.seeds, "sets": {}}
-    for name in devsets.SETS:
+    for name in args.sets:
         dev, _ = devsets.split(devsets.load(name))
         texts, labels = [r["text"] for r in dev], [r["label"] for r in dev]
         k = len(set(labels))
@@ -117,18 +119,18 @@ def main():
             record("engine, K given", score(labels, engine.discover(texts, n_themes=k, seed=seed, embeddings=raw).labels))
             record("TF-IDF+LSA100+k-means", score(labels, baseline(texts, k, seed)))
             record("e5+k-means", score(labels, KMeans(k, n_init=10, random_state=seed).fit_predict(raw)))
-            for w in WEIGHTS:
+            for w in args.weights:
                 features = joined(lsa, e5, w)
                 record(f"(a) LSA+e5 w={w} k-means", score(labels, KMeans(k, n_init=10, random_state=seed).fit_predict(features)))
                 record(f"(b) LSA+e5 w={w} Ward", score(labels, ward(features, k)))
                 predicted, merged = deduplicated(features, k, seed)
                 record(f"(d) LSA+e5 w={w} dedup 0.95 k-means", score(labels, predicted), merged)
             if not args.no_k_choice:
-                features = joined(lsa, e5, 1.5)
+                features = joined(lsa, e5, max(args.weights))
                 chosen, _ = stability_k(features, seed)
-                record("(c) K by stability, LSA+e5 w=1.5", score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)), chosen)
+                record(f"(c) K by stability, LSA+e5 w={max(args.weights)}", score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)), chosen)
                 chosen = silhouette_k(features, seed)
-                record("(c') K by silhouette, LSA+e5 w=1.5", score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)), chosen)
+                record(f"(c') K by silhouette, LSA+e5 w={max(args.weights)}", score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)), chosen)
                 found = engine.discover(texts, seed=seed, embeddings=raw).labels
                 record("engine, K chosen", score(labels, found), len(set(found)))
         out = {}
@@ -140,7 +142,7 @@ def main():
                 out[variant]["extra"] = extras
             print(f"{name:7s} dev (K={k:2d}) {variant:40s} NMI {nmi:.3f} ARI {ari:.3f} {extras if extras else ''}", flush=True)
         report["sets"][name] = {"texts": len(dev), "labels": k, "variants": out}
-    print(f"Written {write_report('themes_variants', report)}")
+    print(f"Written {write_report('themes_variants_' + '_'.join(args.sets), report)}")
 
 
 if __name__ == "__main__":
