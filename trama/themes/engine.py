@@ -7,7 +7,9 @@ Pure functions over lists of strings; no Django. Every text is described twice:
 Each view gives its own nearest-neighbour graph; the two graphs are mixed (each view votes for
 who is close to whom) and clustered spectrally. The normalised views, joined, are used to choose
 the number of themes and the examples. Names and key phrases come
-from the words that set a cluster apart from the rest, shown in the form people wrote them.
+from the words that set a cluster apart from the rest, shown as the cluster's own texts spell them
+(fillers and number words are stop words); Italian phrases come first, and a cluster written in
+English is named with its words put into Italian (`text.ENGLISH_TO_ITALIAN`).
 
 Embedding costs about 20 ms per short text on 2 cores. In the web app each item's embedding is
 computed once, when the item is saved, by a background task, and passed in as `embeddings`. Above
