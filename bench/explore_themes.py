@@ -111,7 +111,7 @@ def main():
         k = len(set(labels))
         results = {}
 
-        def record(variant, value, extra=None):
+        def record(variant, value, extra=None, results=results):
             results.setdefault(variant, []).append((value, extra))
 
         for seed in args.seeds:
