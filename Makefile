@@ -30,8 +30,9 @@ test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_JOBS) --durations=15 $(PYTEST_ARGS)
 
 # Every benchmark under bench/: each prints its figures and writes JSON under var/bench/.
+# Theme quality runs on one seed here; `bench/bench_themes.py` without --quick gives seeds 0-2.
 bench: $(STAMP)
-	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+	for script in bench/bench_*.py; do $(PY) $$script $$(test $$script = bench/bench_themes.py && echo --quick) || exit 1; done
 
 # A consistent copy of the database in var/backups/ (PostgreSQL: pg_dump custom format; SQLite: online backup).
 backup: $(STAMP)

@@ -1,11 +1,16 @@
-"""Theme discovery: quality on the labelled Italian evaluation set, and speed on 100,000 texts.
+"""Theme discovery: quality on three labelled Italian sets, and speed on 100,000 texts.
 
-    .venv/bin/python bench/bench_themes.py [--skip-speed] [--stored-only] [--stored N]
+    .venv/bin/python bench/bench_themes.py [--quick] [--skip-speed] [--stored-only] [--stored N]
 
-Quality: NMI and ARI against the labels of trama/themes/data/eval_it.jsonl (hand-written
-synthetic texts), on the whole set and on its held-out half (odd-numbered ids), for the engine
-with and without a given number of themes, the engine's words-only view, and a plain
-TF-IDF + LSA + k-means baseline. Speed: `manage.py discover_themes` end to end, in a separate
+Quality: NMI and ARI against the labels of the team's hand-written set
+(trama/themes/data/eval_it.jsonl), SIB-200 Italian and xSID Italian (bench/data/devsets/), each
+whole and on its held-out half (bench/devsets.py), mean of seeds 0-2: the engine with the number of
+themes given and chosen by itself (with the number it chose against the number of labels), and two
+baselines, TF-IDF + LSA 100 + k-means and multilingual-e5-small + k-means; seconds per run and peak
+memory traced by Python's tracemalloc (numpy arrays included, the model's own buffers not).
+Embeddings are cached by text hash in var/cache/ (bench/embedding_cache.py), so only the first run
+embeds; the seconds exclude embedding. `--quick` (what `make bench` runs): quality on seed 0 only.
+Speed: `manage.py discover_themes` end to end, in a separate
 process, on 100,000 texts made by recombining halves of same-label texts (fixed seed).
 Discovery over stored vectors (what the web app does: each item's embedding is computed once,
 on save, and `discover()` gets them as `embeddings=`): `engine.discover` timed in-process on N
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +39,12 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
 from common import ROOT, header, write_report  # noqa: E402  (also puts the project on sys.path)
+import devsets  # noqa: E402
+from embedding_cache import embed as cached_embed  # noqa: E402
 
 from trama.themes import engine  # noqa: E402
 from trama.themes.text import STOP_WORDS  # noqa: E402
 
-EVAL_SET = ROOT / "trama" / "themes" / "data" / "eval_it.jsonl"
 SEEDS = (0, 1, 2)
 BIG = 100_000
 
@@ -53,25 +60,64 @@ def scores(labels, predicted):
     return normalized_mutual_info_score(labels, predicted), adjusted_rand_score(labels, predicted)
 
 
-def quality(rows):
+def e5_kmeans(embeddings, k, seed):
+    """multilingual-e5-small sentence vectors (unit length) + k-means: the meaning-only baseline."""
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(embeddings)
+
+
+def measured(method, seed):
+    """The method's labels for one seed, with its wall-clock seconds and peak traced memory (MB)."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    labels = np.asarray(method(seed))
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return labels, seconds, peak
+
+
+def quality(rows, seeds=SEEDS):
+    """NMI and ARI (mean over `seeds`) of the engine and both baselines on labelled `rows`."""
     texts = [r["text"] for r in rows]
     labels = [r["label"] for r in rows]
     k = len(set(labels))
-    embeddings = engine.embed(texts)
+    embeddings = cached_embed(texts)
     methods = {
-        "engine --themes K": lambda s: engine.discover(texts, n_themes=k, seed=s, embeddings=embeddings).labels,
-        "engine (auto K)": lambda s: engine.discover(texts, seed=s, embeddings=embeddings).labels,
-        "engine words only --themes K": lambda s: engine.discover(texts, n_themes=k, seed=s, use_embeddings=False).labels,
-        "baseline TF-IDF+LSA+k-means": lambda s: baseline(texts, k, s),
+        "engine, K given": lambda s: engine.discover(texts, n_themes=k, seed=s, embeddings=embeddings).labels,
+        "engine, K chosen": lambda s: engine.discover(texts, seed=s, embeddings=embeddings).labels,
+        "TF-IDF+LSA100+k-means": lambda s: baseline(texts, k, s),
+        "e5+k-means": lambda s: e5_kmeans(embeddings, k, s),
     }
     results = {}
     for name, method in methods.items():
-        runs = [method(seed) for seed in SEEDS]
-        nmi, ari = np.mean([scores(labels, r) for r in runs], axis=0)
-        found = np.mean([len(set(r)) for r in runs])
-        results[name] = {"nmi": round(float(nmi), 3), "ari": round(float(ari), 3), "themes": float(found)}
-        print(f"  {name:32s} NMI {nmi:.3f}  ARI {ari:.3f}  themes {found:.1f}")
+        runs = [measured(method, seed) for seed in seeds]
+        nmi, ari = np.mean([scores(labels, r) for r, _, _ in runs], axis=0)
+        found = np.mean([len(set(r)) for r, _, _ in runs])
+        seconds = np.mean([s for _, s, _ in runs])
+        peak = max(m for _, _, m in runs)
+        results[name] = {
+            "nmi": round(float(nmi), 3), "ari": round(float(ari), 3), "themes": round(float(found), 1),
+            "labels": k, "seconds": round(float(seconds), 2), "peak_mb": round(float(peak), 1),
+        }
     return results
+
+
+def quality_table(seeds):
+    """Every set (team, SIB-200, xSID), whole and held-out half: a printed table and a dict."""
+    report = {}
+    print(f"{'set':16s} {'method':22s} {'NMI':>6s} {'ARI':>6s} {'themes':>7s} {'s/run':>6s} {'peak MB':>8s}")
+    for name in devsets.SETS:
+        rows = devsets.load(name)
+        _, held_out = devsets.split(rows)
+        for part, subset in (("whole", rows), ("held-out", held_out)):
+            key = f"{name} {part}"
+            report[key] = {"texts": len(subset), "seeds": list(seeds), "methods": quality(subset, seeds)}
+            for method, r in report[key]["methods"].items():
+                print(
+                    f"{key:16s} {method:22s} {r['nmi']:6.3f} {r['ari']:6.3f} "
+                    f"{r['themes']:4.1f}/{r['labels']:<2d} {r['seconds']:6.2f} {r['peak_mb']:8.1f}"
+                )
+    return report
 
 
 def recombined(rows, count, seed):
@@ -133,26 +179,23 @@ def stored_vectors(rows, count, themes=12, distinct=2_000, noise=0.01):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="quality on seed 0 only (what `make bench` does)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--stored-only", action="store_true", help="only discovery over stored vectors")
     parser.add_argument("--stored", type=int, default=BIG, help="items for discovery over stored vectors")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines()]
-    held_out = [r for r in rows if int(r["id"].split("-")[1]) % 2 == 1]
-    report = {
-        **header("themes"),
-        "eval_set": {"texts": len(rows), "labels": len(set(r["label"] for r in rows))},
-    }
+    seeds = (0,) if args.quick else SEEDS
+    skip_speed = args.skip_speed
+    rows = devsets.load("team")
+    report = {**header("themes"), "mode": "quick" if args.quick else "full"}
     if not args.stored_only:
-        print(f"Evaluation set: {len(rows)} texts, {report['eval_set']['labels']} labels (mean of seeds {SEEDS})")
-        report["quality_full"] = quality(rows)
-        print(f"Held-out half: {len(held_out)} texts")
-        report["quality_held_out_half"] = quality(held_out)
-    if not args.skip_speed and not args.stored_only:
+        print(f"Quality, mean of seeds {seeds}; themes = found / labels; peak MB traced per run")
+        report["quality"] = quality_table(seeds)
+    if not skip_speed and not args.stored_only:
         print(f"Speed on {BIG:,} texts")
         report["speed_100k_auto"] = speed(rows, themes=None)
         report["speed_100k_k12"] = speed(rows, themes=12)
-    if not args.skip_speed or args.stored_only:
+    if not skip_speed or args.stored_only:
         print(f"Discovery over stored vectors ({args.stored:,} items)")
         report["stored_vectors"] = stored_vectors(rows, args.stored)
     print(f"Written {write_report('themes', report)}")

@@ -7,7 +7,9 @@ Pure functions over lists of strings; no Django. Every text is described twice:
 Each view gives its own nearest-neighbour graph; the two graphs are mixed (each view votes for
 who is close to whom) and clustered spectrally. The normalised views, joined, are used to choose
 the number of themes and the examples. Names and key phrases come
-from the words that set a cluster apart from the rest, shown in the form people wrote them.
+from the words that set a cluster apart from the rest, shown as the cluster's own texts spell them
+(fillers and number words are stop words); Italian phrases come first, and a cluster written in
+English is named with its words put into Italian (`text.ENGLISH_TO_ITALIAN`).
 
 Embedding costs about 20 ms per short text on 2 cores. In the web app each item's embedding is
 computed once, when the item is saved, by a background task, and passed in as `embeddings`. Above
@@ -30,7 +32,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from .text import Analyzer
+from .text import ENGLISH_TO_ITALIAN, Analyzer, is_english
 
 MAX_THEMES = 40
 MAX_EMBEDDED = 6000
@@ -43,6 +45,8 @@ EMBEDDING_WEIGHT = 0.8
 WORD_GRAPH_WEIGHT = 0.3
 KEY_PHRASES = 6
 EXAMPLES = 5
+# Texts of a theme read to find how its key words were spelt there.
+_SPELLING_SAMPLE = 2000
 _AUTO_K_SAMPLE = 2000
 NEIGHBOURS = 15
 SPECTRAL_MIN_TEXTS = 60
@@ -143,7 +147,7 @@ def discover(
             labels[rest] = _propagate(tfidf[core], core_labels, tfidf[rest], seed)
 
     labels = _number_by_size(labels)
-    themes = _describe(labels, tfidf, vocabulary, analyzer, features, core)
+    themes = _describe(labels, tfidf, vocabulary, analyzer, features, core, texts)
     return Discovery(labels, themes, chosen)
 
 
@@ -249,19 +253,33 @@ def _number_by_size(labels):
     return np.array([mapping[v] for v in labels], dtype=int)
 
 
-def _describe(labels, tfidf, vocabulary, analyzer, features, core):
+def describe(texts, labels):
+    """Themes (name, key phrases, size, examples) for texts already grouped by `labels` (0, 1, 2…)."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    labels = np.asarray(labels, dtype=int)
+    analyzer = Analyzer()
+    tfidf, vocabulary = _tfidf([analyzer.terms(t) for t in texts])
+    return _describe(labels, tfidf, vocabulary, analyzer, None, np.arange(len(texts)), texts)
+
+
+def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
     present = (tfidf > 0).astype(np.float32).tocsc()
     total = np.asarray(present.sum(axis=0)).ravel()
     n = len(labels)
+    english = np.array([is_english(t) for t in texts], dtype=np.float32)
     core_position = {item: pos for pos, item in enumerate(core)}
     themes = []
     for theme in range(labels.max() + 1):
         members = np.flatnonzero(labels == theme)
-        phrases = _key_phrases(present[members], total, len(members), n, vocabulary, analyzer)
+        # Spellings as written in this theme's own texts: a stem shared by two words ("spesa" and
+        # "spese") is shown in the form this theme's people used.
+        forms = analyzer.forms_in(texts[i] for i in members[:_SPELLING_SAMPLE])
+        phrases, in_english = _key_phrases(present[members], total, len(members), n, vocabulary, analyzer,
+                                           forms, english[members])
         themes.append(
             Theme(
                 theme=theme,
-                name=", ".join(phrases[:2]) if phrases else f"tema {theme + 1}",
+                name=_name(phrases, in_english) or f"tema {theme + 1}",
                 key_phrases=phrases,
                 size=len(members),
                 examples=_examples(members, features, core_position),
@@ -270,13 +288,15 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core):
     return themes
 
 
-def _key_phrases(member_presence, total, size, n, vocabulary, analyzer):
-    """Terms frequent in the theme and rarer elsewhere, in their usual written form.
+def _key_phrases(member_presence, total, size, n, vocabulary, analyzer, forms, english):
+    """Terms frequent in the theme and rarer elsewhere, in their usual written form, Italian first.
 
     Score: share of the theme's texts using the term times the log of how much more often
     than in the whole corpus (a pointwise KL contribution); a term must occur at least twice.
+    Returns the phrases and, for each, whether it was mostly written in English texts.
     """
     inside = np.asarray(member_presence.sum(axis=0)).ravel()
+    inside_english = np.asarray(member_presence.T @ english).ravel()
     share = inside / size
     with np.errstate(divide="ignore", invalid="ignore"):
         lift = share / (total / n)
@@ -292,12 +312,32 @@ def _key_phrases(member_presence, total, size, n, vocabulary, analyzer):
         if stems <= covered:
             continue
         covered |= stems
-        phrases.append(analyzer.surface(term))
-    return phrases
+        phrases.append((analyzer.surface(term, forms), bool(inside_english[index] * 2 > inside[index])))
+    # Italian phrases first (stable), so that what is read first is in Italian.
+    phrases.sort(key=lambda p: p[1])
+    return [p for p, _ in phrases], [e for _, e in phrases]
+
+
+def _name(phrases, in_english):
+    """The first two Italian key phrases; for a theme written in English, its words in Italian."""
+    italian = [p for p, e in zip(phrases, in_english) if not e]
+    if italian:
+        return ", ".join(italian[:2])
+    translated = []
+    for phrase in phrases:
+        for word in phrase.split():
+            it = ENGLISH_TO_ITALIAN.get(word)
+            if it and it not in translated:
+                translated.append(it)
+    if translated:
+        return ", ".join(translated[:2])
+    return f"in inglese: {', '.join(phrases[:2])}" if phrases else ""
 
 
 def _examples(members, features, core_position):
     """The members nearest their theme's centre (among those that were clustered, not propagated)."""
+    if features is None:
+        return [int(m) for m in members[:EXAMPLES]]
     clustered = np.array([m for m in members if m in core_position])
     if len(clustered) == 0:
         return [int(m) for m in members[:EXAMPLES]]

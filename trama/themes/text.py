@@ -45,8 +45,46 @@ STOP_WORDS = frozenset(
     what who how when where which why all any some much many more most than then into
     about up out if as get got don doesn didn can't don't know need needs help looking
     like want
+    po pò ecc etc tipo
+    zero uno due tre quattro cinque sei sette otto nove dieci undici dodici quindici venti trenta
+    quaranta cinquanta cento mille mila primo prima secondo seconda terzo terza mezzo mezza
+    one two three four five six seven eight nine ten hundred thousand first second
     """.split()
 )
+
+# Function words that tell an English text from an Italian one (neither list is exhaustive).
+_ENGLISH_MARKERS = frozenset(
+    "the a an and or but of to in on at for with from by is are was were be been my we our you your "
+    "he she it they their this that there have has had do does did not no can could would should will "
+    "i me us him her them what who how when where which".split()
+)
+_ITALIAN_MARKERS = frozenset(
+    "il lo la i gli le un una di da del della dei delle che non per con sono è ho ha hanno mi ci si "
+    "nel nella al alla ma anche come più mio mia miei nostro nostra questo questa quando".split()
+)
+
+# What an English word of a citizen's message is called in Italian, so that a theme written mostly
+# in English still gets a name Italians read. Only words about needs; anything else stays as written.
+ENGLISH_TO_ITALIAN = {
+    "afford": "costi", "alone": "solitudine", "appointment": "appuntamenti", "appointments": "appuntamenti",
+    "bill": "bollette", "bills": "bollette", "bus": "autobus", "buses": "autobus", "car": "auto",
+    "child": "figli", "children": "figli", "class": "corsi", "classes": "corsi", "community": "comunità",
+    "course": "corsi", "courses": "corsi", "depressed": "depressione", "digital": "digitale",
+    "doctor": "medico", "doctors": "medici", "elderly": "anziani", "electricity": "luce",
+    "evicted": "sfratto", "eviction": "sfratto", "factory": "fabbrica", "food": "cibo",
+    "gas": "gas", "groceries": "spesa", "grocery": "spesa", "heating": "riscaldamento",
+    "homework": "compiti", "hospital": "ospedale", "house": "casa", "housing": "casa",
+    "income": "reddito", "internet": "internet", "italian": "italiano", "job": "lavoro", "jobs": "lavoro",
+    "landlord": "padrone di casa", "language": "lingua", "lonely": "solitudine", "loneliness": "solitudine",
+    "medicine": "medicine", "medicines": "medicine", "money": "soldi", "mould": "muffa", "mold": "muffa",
+    "neighbour": "vicini", "neighbours": "vicini", "neighbourhood": "quartiere", "neighborhood": "quartiere",
+    "nobody": "solitudine", "online": "online", "park": "parco", "parks": "parco", "pay": "pagare",
+    "rent": "affitto", "school": "scuola", "shopping": "spesa", "son": "figli", "daughter": "figli",
+    "space": "spazi", "spaces": "spazi", "specialist": "visite specialistiche", "teenage": "ragazzi",
+    "teenager": "ragazzi", "teenagers": "ragazzi", "training": "formazione", "transport": "trasporti",
+    "tutor": "doposcuola", "unemployed": "disoccupazione", "visit": "visite", "visits": "visite",
+    "waiting": "attesa", "website": "sito", "work": "lavoro", "youth": "giovani",
+}
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 _stemmer = snowballstemmer.stemmer("italian")
@@ -60,6 +98,12 @@ def _strip_accents(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case words of at least two letters, stop words removed (apostrophes split words)."""
     return [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS]
+
+
+def is_english(text: str) -> bool:
+    """True when a text has more English function words than Italian ones."""
+    tokens = _TOKEN.findall(text.lower())
+    return sum(t in _ENGLISH_MARKERS for t in tokens) > sum(t in _ITALIAN_MARKERS for t in tokens)
 
 
 def stem(word: str) -> str:
@@ -95,9 +139,25 @@ class Analyzer:
                 bigrams.append(b)
         return stems + bigrams
 
-    def surface(self, term: str) -> str:
-        forms = self._forms.get(term)
+    def surface(self, term: str, forms_seen: dict | None = None) -> str:
+        """The most written spelling of `term`: among `forms_seen` (as `forms_in` counts them, for
+        example in one theme's texts) when it was written there, else among all texts analysed."""
+        forms = (forms_seen or {}).get(term) or self._forms.get(term)
         if not forms:
             return term
         # Most frequent spelling; ties go to the alphabetically first, for determinism.
         return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    @staticmethod
+    def forms_in(texts) -> dict[str, Counter]:
+        """How each term (stem or stem bigram) is spelt in `texts`: the same terms `terms()` gives."""
+        forms: dict[str, Counter] = defaultdict(Counter)
+        for text in texts:
+            ws = words(text)
+            stems = [stem(w) for w in ws]
+            for s, w in zip(stems, ws):
+                forms[s][w] += 1
+            for i in range(len(stems) - 1):
+                if stems[i] != stems[i + 1]:
+                    forms[stems[i] + " " + stems[i + 1]][ws[i] + " " + ws[i + 1]] += 1
+        return forms
