@@ -57,7 +57,7 @@ class OfferIndex:
 
     # -- building -------------------------------------------------------------------------
     def _rows(self, queryset):
-        rows = list(queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at"))
+        rows = list(queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id"))
         through = Offer.neighbourhoods.through
         ids = [r[0] for r in rows]
         places = {}
@@ -79,12 +79,13 @@ class OfferIndex:
         kind = np.fromiter((KIND_CODES[r[3]] for r in rows), dtype=np.int8, count=n)
         days = np.fromiter((r[4] for r in rows), dtype=np.uint8, count=n)
         slots = np.fromiter((r[5] for r in rows), dtype=np.uint8, count=n)
+        person = np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=n)
         coo_rows, coo_cols = [], []
         for i, r in enumerate(rows):
             for col in self._columns_for(places.get(r[0], ())):
                 coo_rows.append(i)
                 coo_cols.append(col)
-        return status, kind, days, slots, (coo_rows, coo_cols)
+        return status, kind, days, slots, person, (coo_rows, coo_cols)
 
     def _nb_matrix(self, n, coo):
         rows, cols = coo
@@ -97,7 +98,7 @@ class OfferIndex:
         docs = [r[1] for r in rows]
         self.matrix = self.vectorizer.fit_transform(docs).tocsc() if rows else None
         self.nb_col = {}
-        self.status, self.kind, self.days, self.slots, coo = self._arrays(rows, places)
+        self.status, self.kind, self.days, self.slots, self.person, coo = self._arrays(rows, places)
         self.places = self._nb_matrix(len(rows), coo)
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         self.row_of = {r[0]: i for i, r in enumerate(rows)}
@@ -123,8 +124,9 @@ class OfferIndex:
         base = len(self.ids)
         new_matrix = self.vectorizer.transform([r[1] for r in rows]).tocsc()
         self.matrix = sparse.vstack([self.matrix, new_matrix], format="csc")
-        status, kind, days, slots, coo = self._arrays(rows, places)
+        status, kind, days, slots, person, coo = self._arrays(rows, places)
         self.status = np.concatenate([self.status, status])
+        self.person = np.concatenate([self.person, person])
         self.kind = np.concatenate([self.kind, kind])
         self.days = np.concatenate([self.days, days])
         self.slots = np.concatenate([self.slots, slots])
@@ -173,6 +175,11 @@ class OfferIndex:
             return np.zeros(n, dtype=np.float32)
         return np.asarray(self.matrix[:, cols] @ q.data, dtype=np.float32).ravel()
 
+    def rarity(self, stem):
+        """The stem's inverse document frequency (0 for a stem no offer has): rarer words say more."""
+        column = self.vectorizer.vocabulary_.get(stem) if self.matrix is not None else None
+        return 0.0 if column is None else float(self.vectorizer.idf_[column])
+
     def place_scores(self, same, adjacent):
         """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0."""
         n = len(self.ids)
@@ -195,6 +202,10 @@ class OfferIndex:
             return covered
 
         return 0.6 * overlap(self.days, days) + 0.4 * overlap(self.slots, slots)
+
+    def rows_of(self, offer_ids):
+        """The live rows of these offers (ids not in the index are skipped)."""
+        return [self.row_of[pk] for pk in offer_ids if pk in self.row_of]
 
     def open_mask(self):
         return self.alive & (self.status == STATUS_CODES[Offer.Status.OPEN])
