@@ -1,4 +1,6 @@
-"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words.
+"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words, with each
+offer's status, kind, days, times, neighbourhoods and person (so her own offers can be left out
+of her needs' answers).
 
 Built once per process from `Offer.search_tokens` (stems stored on every save).
 Before each use two indexed reads take the city's latest `updated_at` and highest id
@@ -202,10 +204,6 @@ class OfferIndex:
             return covered
 
         return 0.6 * overlap(self.days, days) + 0.4 * overlap(self.slots, slots)
-
-    def rows_of(self, offer_ids):
-        """The live rows of these offers (ids not in the index are skipped)."""
-        return [self.row_of[pk] for pk in offer_ids if pk in self.row_of]
 
     def open_mask(self):
         return self.alive & (self.status == STATUS_CODES[Offer.Status.OPEN])

@@ -21,6 +21,7 @@ from .models import Contribution, Match, Need, Offer, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
 from .text import shared_words
 
+
 def offers_visible_to(user):
     """Offers `user` may see (rules.OFFERS): the public sees only open offers of organisations."""
     return OFFERS.visible_to(user)
@@ -123,21 +124,19 @@ def ranked_offers(need, limit=10, adjacent=None, for_user=None):
     kind = (index.kind == KIND_CODES[need.kind]).astype(np.float32) if need.kind else np.zeros(n, dtype=np.float32)
     total = WEIGHTS["text"] * text + WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["kind"] * kind
     eligible = index.open_mask() & (text >= MIN_TEXT) & (index.person != need.person_id)
-    declined = Match.objects.filter(need=need, status=Match.Status.DECLINED).values_list("offer_id", flat=True)
-    eligible[index.rows_of(declined)] = False
     if for_user is not None:
         eligible &= _visible_mask(index, for_user, need.city_id)
     total = np.where(eligible, total, -1.0)
-    k = min(limit * 3, n)  # a few spare, in case the database says some are no longer open
+    k = min(limit * 3, n)  # a few spare, in case some were declined for this need or are no longer open
     top = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
     top = [int(i) for i in top[np.argsort(-total[top], kind="stable")] if total[i] >= 0]
     if not top:
         return []
     reach = top + _within_outcome_reach(total, top, limit)
-    done = _ended_well([int(index.ids[i]) for i in reach])
+    declined, done = _history(need, [int(index.ids[i]) for i in reach])
     bonus = {i: min(OUTCOME_STEP * done.get(int(index.ids[i]), 0), OUTCOME_CAP) for i in reach}
-    if done:  # stable: without outcomes, the order above
-        top = sorted(reach, key=lambda i: -(total[i] + bonus[i]))[:k]
+    if done or declined:  # stable: without outcomes, the order above
+        top = sorted((i for i in reach if int(index.ids[i]) not in declined), key=lambda i: -(total[i] + bonus[i]))[:k]
     offers = Offer.objects.filter(pk__in=[int(index.ids[i]) for i in top]).select_related("organisation", "person")
     by_id = {o.pk: o for o in offers}
     out = []
@@ -159,16 +158,23 @@ def _within_outcome_reach(total, top, limit):
     """Rows left out of `top` whose outcome bonus could still lift them into it (the best few)."""
     floor = total[top[-1]]
     reach = np.setdiff1d(np.flatnonzero(total >= max(floor - OUTCOME_CAP, 0)), top, assume_unique=True)
-    if len(reach) > limit * 10:
-        reach = reach[np.argsort(-total[reach], kind="stable")[: limit * 10]]
+    if len(reach) > limit * 2:
+        reach = reach[np.argsort(-total[reach], kind="stable")[: limit * 2]]
     return [int(i) for i in reach]
 
 
-def _ended_well(offer_ids):
-    """How many matches of each of these offers were concluded: {offer id: count}, only those with some."""
-    rows = (Match.objects.filter(offer_id__in=offer_ids, status=Match.Status.DONE)
-            .values_list("offer_id").annotate(n=Count("pk")).order_by())
-    return dict(rows)
+def _history(need, offer_ids):
+    """In one read: the offers declined for `need` ({ids}) and how many matches of each of `offer_ids`
+    were concluded ({offer id: count}, only those with some)."""
+    declined, done = set(), {}
+    rows = Match.objects.filter(Q(need=need, status=Match.Status.DECLINED)
+                                | Q(offer_id__in=offer_ids, status=Match.Status.DONE)).values_list("offer_id", "status")
+    for offer_id, status in rows:
+        if status == Match.Status.DECLINED and offer_id in offer_ids:
+            declined.add(offer_id)
+        elif status == Match.Status.DONE:
+            done[offer_id] = done.get(offer_id, 0) + 1
+    return declined, done
 
 
 def _visible_mask(index, user, city_id):
