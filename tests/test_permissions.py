@@ -276,6 +276,7 @@ def test_worker_candidates_stay_in_scope(world, case):
     forget_indexes()
     assert response.status_code == 200
     body = response.content.decode()
-    assert world["offer"].title in body, "the organisation's public offer is a candidate"
+    # Nothing is padded in (issue 17): the candidate in scope is the one that shares the need's words.
+    assert world["ride_offer"].title in body, "the organisation's offer of rides is a candidate"
     for stranger in ("offer_elsewhere", "offer_far"):
         assert world[stranger].title not in body, f"{stranger} ({world[stranger].title}) is offered to the worker"

@@ -1,5 +1,6 @@
-"""Journey 4: a worker brokers a need: ranked offers are proposed, the match is accepted by both sides,
-followed up, and the contribution lands in the ledger."""
+"""Journey 4: a worker brokers a need: ranked offers are proposed, each with one line saying why, the match
+is accepted by both sides, followed up, and the contribution lands in the ledger; a need nothing answers
+says so and points to the neighbourhood's partners."""
 
 from datetime import date, timedelta
 
@@ -31,9 +32,12 @@ def test_worker_brokers_a_need_and_the_contribution_lands_in_the_ledger(page, us
 
     log_in(page, worker.username, PASSWORD)
     page.goto(f"/mercato/richieste/{need.pk}/")
-    first = page.get_by_test_id("candidates").get_by_role("listitem").first
+    candidates = page.get_by_test_id("candidates").get_by_role("listitem")
+    # The guitar course serves the same neighbourhood but says nothing of shopping: it is not padded in.
+    expect(candidates).to_have_count(1)
+    first = candidates.first
     expect(first).to_contain_text("Accompagniamo a fare la spesa")
-    expect(first).to_contain_text("Parole in comune")
+    expect(first.get_by_test_id("explanation")).to_have_text("Parole in comune: fare, spesa; serve lo stesso quartiere.")
     first.get_by_role("button", name="Proponi").click()
     expect(page.get_by_test_id("match-status")).to_have_text("Proposto")
     page.get_by_test_id("accept-need").click()  # the worker records Gino's yes
@@ -66,3 +70,22 @@ def test_worker_brokers_a_need_and_the_contribution_lands_in_the_ledger(page, us
     assert Match.objects.get().status == Match.Status.DONE
     contribution = Contribution.objects.get()
     assert contribution.sector == "third_sector" and contribution.quantity == 3
+
+
+def test_a_need_nothing_answers_says_so_and_leads_to_the_neighbourhood_s_partners(page, users, neighbourhood, city):
+    worker = users[Role.WORKER]
+    organisation = Organisation.objects.create(city=city, name="Parrocchia del quartiere", sector="faith")
+    services.record_offer(organisation=organisation, kind="space", title="Sala parrocchiale per feste e pranzi",
+                          neighbourhoods=[neighbourhood], by=worker)
+    person = register_person(by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH,
+                             consents=[Consent.Purpose.REGISTRATION])
+    need = services.record_need(person=person, text="Medicine e spesa a casa", neighbourhood=neighbourhood,
+                                urgency="high", by=worker)
+
+    log_in(page, worker.username, PASSWORD)
+    page.goto(f"/mercato/richieste/{need.pk}/")
+    expect(page.get_by_test_id("no-answer")).to_contain_text("Nessuna risposta adatta per ora.")
+    expect(page.get_by_test_id("candidates")).to_have_count(0)
+    page.get_by_role("link", name="Chiedi a un partner del quartiere").click()
+    expect(page.get_by_test_id("offers")).to_contain_text("Sala parrocchiale per feste e pranzi")
+    expect(page.get_by_test_id("offers")).to_contain_text("Parrocchia del quartiere")

@@ -19,7 +19,7 @@ from trama.privacy import audit
 from trama.territory.models import Neighbourhood
 
 from . import services
-from .forms import TEXT_LIMIT, TITLE_LIMIT
+from .forms import FEW_WORDS, TEXT_LIMIT, TITLE_LIMIT, has_a_few_words
 from .models import MAX_CAPACITY, Contribution, Match, Need, Offer, Sector
 from .queries import (
     contributions_visible_to,
@@ -190,7 +190,8 @@ class NeedSerializer(serializers.ModelSerializer):
     urgency = choice(Need.Urgency.choices, default=Need.Urgency.MEDIUM)
     kind = choice(Offer.Kind.choices, required=False, allow_blank=True)
     status = choice(Need.Status.choices, read_only=True)
-    text = serializers.CharField(max_length=TEXT_LIMIT)
+    text = serializers.CharField(max_length=TEXT_LIMIT, validators=[has_a_few_words],
+                                 error_messages={"required": FEW_WORDS, "blank": FEW_WORDS})
     person = serializers.IntegerField(source="person_id", required=False, help_text=_("Per operatori: la persona che chiede"))
     days = serializers.IntegerField(min_value=0, max_value=127, default=0)
     slots = serializers.IntegerField(min_value=0, max_value=7, default=0)
@@ -277,6 +278,7 @@ class CandidateSerializer(serializers.Serializer):
     score = serializers.FloatField()
     parts = serializers.DictField(child=serializers.FloatField())
     reasons = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.CharField(help_text=_("Perché questa offerta, in una riga"))
 
 
 class NeedCandidates(APIView):

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -6,8 +7,17 @@ from trama.territory.forms import NeighbourhoodField
 from trama.territory.models import Neighbourhood
 
 from .models import TEXT_LIMIT, TITLE_LIMIT, Contribution, Match, Need, Offer, Rate, Slot, Weekday
+from .text import words
 
 TOO_LONG = _("Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
+FEW_WORDS = _("Scrivi qualche parola in più: con una parola sola non si capisce che cosa serve "
+              "(per esempio «portare a casa la spesa il sabato» invece di «spesa»).")
+
+
+def has_a_few_words(value):
+    """A need in one word (or none) matches anything and nothing: ask for a few more."""
+    if len(words(value)) < 2:
+        raise ValidationError(FEW_WORDS, code="few_words")
 
 
 def _long_text(label, limit=TEXT_LIMIT, required=True, help_text=""):
@@ -16,6 +26,13 @@ def _long_text(label, limit=TEXT_LIMIT, required=True, help_text=""):
         label=label, required=required, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text,
         validators=[MaxLengthValidator(limit, message=TOO_LONG)],
     )
+
+
+def _need_text(label, help_text=""):
+    field = _long_text(label, help_text=help_text)
+    field.validators.append(has_a_few_words)
+    field.error_messages["required"] = FEW_WORDS
+    return field
 
 
 def _short_text(label, limit=TITLE_LIMIT, required=True):
@@ -78,7 +95,7 @@ class OfferForm(forms.Form):
 class NeedForm(forms.Form):
     """A need in the person's own words, and always the other side: what they could give."""
 
-    text = _long_text(_("Di che cosa c'è bisogno, con le parole della persona"))
+    text = _need_text(_("Di che cosa c'è bisogno, con le parole della persona"))
     neighbourhood = forms.ModelChoiceField(label=_("Quartiere"), queryset=Neighbourhood.objects.none())
     urgency = forms.ChoiceField(label=_("Quando serve"), choices=Need.Urgency.choices, initial=Need.Urgency.MEDIUM)
     kind = forms.ChoiceField(label=_("Che tipo di aiuto (se si sa)"), choices=[("", _("Non so"))] + Offer.Kind.choices, required=False)
@@ -102,7 +119,7 @@ class NeedForm(forms.Form):
 class PublicNeedForm(forms.Form):
     """'Cerco una mano': what someone looks for, with no label on them."""
 
-    text = _long_text(_("Di che cosa avresti bisogno?"), help_text=_("Scrivilo come lo diresti a un vicino di casa."))
+    text = _need_text(_("Di che cosa avresti bisogno?"), help_text=_("Scrivilo come lo diresti a un vicino di casa."))
     neighbourhood = NeighbourhoodField(label=_("In quale quartiere?"))
     urgency = forms.ChoiceField(label=_("Quando ti servirebbe?"), choices=Need.Urgency.choices, initial=Need.Urgency.MEDIUM)
     give_text = _long_text(_("E tu, che cosa potresti offrire? (facoltativo)"), limit=1000, required=False,
@@ -162,6 +179,8 @@ class SearchForm(forms.Form):
 class OfferSearchForm(SearchForm):
     kind = forms.ChoiceField(label=_("Tipo"), choices=[("", _("Tutti"))] + Offer.Kind.choices, required=False)
     status = forms.ChoiceField(label=_("Stato"), choices=[("", _("Tutti"))] + Offer.Status.choices, required=False)
+    who = forms.ChoiceField(label=_("Chi offre"), required=False, choices=[
+        ("", _("Tutti")), ("organisations", _("Organizzazioni")), ("people", _("Persone"))])
 
 
 class NeedSearchForm(SearchForm):

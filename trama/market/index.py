@@ -1,4 +1,6 @@
-"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words.
+"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words, with each
+offer's status, kind, days, times, neighbourhoods and person (so her own offers can be left out
+of her needs' answers).
 
 Built once per process from `Offer.search_tokens` (stems stored on every save).
 Before each use two indexed reads take the city's latest `updated_at` and highest id
@@ -57,7 +59,7 @@ class OfferIndex:
 
     # -- building -------------------------------------------------------------------------
     def _rows(self, queryset):
-        rows = list(queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at"))
+        rows = list(queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id"))
         through = Offer.neighbourhoods.through
         ids = [r[0] for r in rows]
         places = {}
@@ -79,12 +81,13 @@ class OfferIndex:
         kind = np.fromiter((KIND_CODES[r[3]] for r in rows), dtype=np.int8, count=n)
         days = np.fromiter((r[4] for r in rows), dtype=np.uint8, count=n)
         slots = np.fromiter((r[5] for r in rows), dtype=np.uint8, count=n)
+        person = np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=n)
         coo_rows, coo_cols = [], []
         for i, r in enumerate(rows):
             for col in self._columns_for(places.get(r[0], ())):
                 coo_rows.append(i)
                 coo_cols.append(col)
-        return status, kind, days, slots, (coo_rows, coo_cols)
+        return status, kind, days, slots, person, (coo_rows, coo_cols)
 
     def _nb_matrix(self, n, coo):
         rows, cols = coo
@@ -97,7 +100,7 @@ class OfferIndex:
         docs = [r[1] for r in rows]
         self.matrix = self.vectorizer.fit_transform(docs).tocsc() if rows else None
         self.nb_col = {}
-        self.status, self.kind, self.days, self.slots, coo = self._arrays(rows, places)
+        self.status, self.kind, self.days, self.slots, self.person, coo = self._arrays(rows, places)
         self.places = self._nb_matrix(len(rows), coo)
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         self.row_of = {r[0]: i for i, r in enumerate(rows)}
@@ -123,8 +126,9 @@ class OfferIndex:
         base = len(self.ids)
         new_matrix = self.vectorizer.transform([r[1] for r in rows]).tocsc()
         self.matrix = sparse.vstack([self.matrix, new_matrix], format="csc")
-        status, kind, days, slots, coo = self._arrays(rows, places)
+        status, kind, days, slots, person, coo = self._arrays(rows, places)
         self.status = np.concatenate([self.status, status])
+        self.person = np.concatenate([self.person, person])
         self.kind = np.concatenate([self.kind, kind])
         self.days = np.concatenate([self.days, days])
         self.slots = np.concatenate([self.slots, slots])
@@ -172,6 +176,11 @@ class OfferIndex:
         if len(cols) == 0:
             return np.zeros(n, dtype=np.float32)
         return np.asarray(self.matrix[:, cols] @ q.data, dtype=np.float32).ravel()
+
+    def rarity(self, stem):
+        """The stem's inverse document frequency (0 for a stem no offer has): rarer words say more."""
+        column = self.vectorizer.vocabulary_.get(stem) if self.matrix is not None else None
+        return 0.0 if column is None else float(self.vectorizer.idf_[column])
 
     def place_scores(self, same, adjacent):
         """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0."""

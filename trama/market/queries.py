@@ -7,7 +7,9 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trama.access import COORDINATOR, role_of
 from trama.privacy.suppression import suppress_counts
@@ -15,12 +17,9 @@ from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
 
 from .index import KIND_CODES, index_for
-from .models import Contribution, Match, Need, Offer
+from .models import Contribution, Match, Need, Offer, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
 from .text import shared_words
-
-# Weights of the ranking: what the text says counts most, then where, when and what kind.
-WEIGHTS = {"text": 0.55, "place": 0.2, "time": 0.15, "kind": 0.1}
 
 
 def offers_visible_to(user):
@@ -57,8 +56,10 @@ def _full_text(queryset, text, fields, config="italian"):
     return queryset.filter(condition)
 
 
-def search_offers(queryset, *, q="", neighbourhood=None, kind="", status=""):
-    """Filter offers by words, neighbourhood, kind and status."""
+def search_offers(queryset, *, q="", neighbourhood=None, kind="", status="", who=""):
+    """Filter offers by words, neighbourhood, kind, status and who offers ('organisations' or 'people')."""
+    if who:
+        queryset = queryset.filter(organisation__isnull=who == "people")
     if neighbourhood:
         queryset = queryset.filter(neighbourhoods=neighbourhood)
     if kind:
@@ -78,12 +79,26 @@ def search_needs(queryset, *, q="", neighbourhood=None, urgency="", status=""):
     return _full_text(queryset, q, ["text"])
 
 
+# Weights of the ranking: what the text says counts most, then where, when and what kind.
+WEIGHTS = {"text": 0.55, "place": 0.2, "time": 0.15, "kind": 0.1}
+# The least text similarity (cosine of TF-IDF over stems) that makes an offer an answer at all: place,
+# time and kind only add to it, never stand in for it. Tuned on the demo city (docs/architecture.md,
+# "Brokerage"): its right answers score 0.277 and more, the wrong ones that share one common word
+# ("aiuto") 0.185 or less; 0.22 is about halfway.
+MIN_TEXT = 0.22
+# Offers whose matches ended well rank a little higher: OUTCOME_STEP a match, at most OUTCOME_CAP,
+# so a popular offer never outranks a clearly better answer.
+OUTCOME_STEP = 0.02
+OUTCOME_CAP = 0.06
+
+
 @dataclass
 class Candidate:
     offer: Offer
     score: float
     parts: dict
     reasons: list = field(default_factory=list)
+    explanation: str = ""
 
 
 def ranked_offers(need, limit=10, adjacent=None, for_user=None):
@@ -92,9 +107,11 @@ def ranked_offers(need, limit=10, adjacent=None, for_user=None):
     With `for_user`, only offers that account may see (rules.OFFERS): a worker is never shown,
     nor can propose, a person's offer outside their neighbourhoods.
 
-    Score = 0.55 text similarity (TF-IDF over Italian stems) + 0.2 place (same
-    neighbourhood 1, adjacent 0.5) + 0.15 days and times overlap + 0.1 kind.
-    Offers with nothing in common in text, place or kind are left out.
+    Never the person's own offers, nor an offer already declined for this need. An offer must share
+    words with the need (text similarity at least MIN_TEXT); then score = 0.55 text similarity
+    (TF-IDF over Italian stems) + 0.2 place (same neighbourhood 1, adjacent 0.5) + 0.15 days and
+    times overlap + 0.1 kind, plus OUTCOME_STEP for each of the offer's matches that ended well, up
+    to OUTCOME_CAP. An empty list means nothing fits: nothing is padded in.
     """
     index = index_for(need.city_id)
     n = len(index.ids)
@@ -106,26 +123,58 @@ def ranked_offers(need, limit=10, adjacent=None, for_user=None):
     when = index.time_scores(need.days, need.slots)
     kind = (index.kind == KIND_CODES[need.kind]).astype(np.float32) if need.kind else np.zeros(n, dtype=np.float32)
     total = WEIGHTS["text"] * text + WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["kind"] * kind
-    eligible = index.open_mask() & ((text > 0) | (place > 0) | (kind > 0))
+    eligible = index.open_mask() & (text >= MIN_TEXT) & (index.person != need.person_id)
     if for_user is not None:
         eligible &= _visible_mask(index, for_user, need.city_id)
     total = np.where(eligible, total, -1.0)
-    k = min(limit * 3, n)  # a few spare, in case the database says some are no longer open
+    k = min(limit * 3, n)  # a few spare, in case some were declined for this need or are no longer open
     top = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
     top = [int(i) for i in top[np.argsort(-total[top], kind="stable")] if total[i] >= 0]
+    if not top:
+        return []
+    reach = top + _within_outcome_reach(total, top, limit)
+    declined, done = _history(need, [int(index.ids[i]) for i in reach])
+    bonus = {i: min(OUTCOME_STEP * done.get(int(index.ids[i]), 0), OUTCOME_CAP) for i in reach}
+    if done or declined:  # stable: without outcomes, the order above
+        top = sorted((i for i in reach if int(index.ids[i]) not in declined), key=lambda i: -(total[i] + bonus[i]))[:k]
     offers = Offer.objects.filter(pk__in=[int(index.ids[i]) for i in top]).select_related("organisation", "person")
     by_id = {o.pk: o for o in offers}
-    need_stems = need.search_tokens.split()
     out = []
     for i in top:
         offer = by_id.get(int(index.ids[i]))
         if offer is None or offer.status != Offer.Status.OPEN or offer.remaining <= 0:
             continue
-        parts = {"text": float(text[i]), "place": float(place[i]), "time": float(when[i]), "kind": float(kind[i])}
-        out.append(Candidate(offer, float(total[i]), parts, explain(need, offer, parts, need_stems)))
+        parts = {"text": float(text[i]), "place": float(place[i]), "time": float(when[i]), "kind": float(kind[i]),
+                 "outcome": float(bonus[i])}
+        fragments = explain(need, offer, parts, done.get(offer.pk, 0), weight=index.rarity)
+        out.append(Candidate(offer, float(total[i] + bonus[i]), parts, [capfirst(f) + "." for f in fragments],
+                             capfirst("; ".join(fragments)) + "."))
         if len(out) == limit:
             break
     return out
+
+
+def _within_outcome_reach(total, top, limit):
+    """Rows left out of `top` whose outcome bonus could still lift them into it (the best few)."""
+    floor = total[top[-1]]
+    reach = np.setdiff1d(np.flatnonzero(total >= max(floor - OUTCOME_CAP, 0)), top, assume_unique=True)
+    if len(reach) > limit * 2:
+        reach = reach[np.argsort(-total[reach], kind="stable")[: limit * 2]]
+    return [int(i) for i in reach]
+
+
+def _history(need, offer_ids):
+    """In one read: the offers declined for `need` ({ids}) and how many matches of each of `offer_ids`
+    were concluded ({offer id: count}, only those with some)."""
+    declined, done = set(), {}
+    rows = Match.objects.filter(Q(need=need, status=Match.Status.DECLINED)
+                                | Q(offer_id__in=offer_ids, status=Match.Status.DONE)).values_list("offer_id", "status")
+    for offer_id, status in rows:
+        if status == Match.Status.DECLINED and offer_id in offer_ids:
+            declined.add(offer_id)
+        elif status == Match.Status.DONE:
+            done[offer_id] = done.get(offer_id, 0) + 1
+    return declined, done
 
 
 def _visible_mask(index, user, city_id):
@@ -136,22 +185,45 @@ def _visible_mask(index, user, city_id):
     return np.isin(index.ids, np.fromiter(visible, dtype=index.ids.dtype))
 
 
-def explain(need, offer, parts, need_stems):
-    """Why this offer: short Italian sentences a worker can read aloud."""
+def _either(labels):
+    labels = [str(label) for label in labels]
+    return labels[0] if len(labels) == 1 else _("%(some)s o %(last)s") % {"some": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def _when_both(need, offer):
+    """The days and times the need asks for that the offer covers, as people say them ("sabato di mattina");
+    empty when the need asks for none, or the offer misses its days or its times."""
+    days, slots = need.days & (offer.days or need.days), need.slots & (offer.slots or need.slots)
+    if (need.days and not days) or (need.slots and not slots):
+        return ""
+    said = []
+    if days:
+        said.append(_either(bit_labels(days, Weekday)))
+    if slots:
+        said.append(_("di %(slot)s") % {"slot": _either(bit_labels(slots, Slot))})
+    return " ".join(said)
+
+
+def explain(need, offer, parts, ended_well=0, weight=None):
+    """Why this offer, in short Italian phrases a worker can read aloud (joined into one line by the caller):
+    up to three of the words the person wrote that the offer shares (the rarest, by `weight`), the place,
+    the days and times both give, the kind, and how often the offer already helped someone well."""
     reasons = []
-    common = shared_words(need_stems, f"{offer.title} {offer.description}")
+    common = shared_words(offer.search_tokens.split(), need.text, limit=3, weight=weight)
     if common:
-        reasons.append(_("Parole in comune: %(words)s.") % {"words": ", ".join(common)})
+        reasons.append(_("parole in comune: %(words)s") % {"words": ", ".join(common)})
     if parts["place"] >= 1:
-        reasons.append(_("Serve lo stesso quartiere."))
+        reasons.append(_("serve lo stesso quartiere"))
     elif parts["place"] > 0:
-        reasons.append(_("Serve un quartiere vicino."))
-    if parts["time"] >= 1 and (need.days or need.slots):
-        reasons.append(_("Disponibile nei giorni e negli orari richiesti."))
-    elif 0 < parts["time"] < 1:
-        reasons.append(_("Disponibile in parte dei giorni e degli orari richiesti."))
+        reasons.append(_("serve un quartiere vicino"))
+    when = _when_both(need, offer)
+    if when:
+        reasons.append(_("disponibile %(when)s, come serve") % {"when": when})
     if parts["kind"] > 0:
-        reasons.append(_("È il tipo di aiuto cercato (%(kind)s).") % {"kind": offer.get_kind_display()})
+        reasons.append(_("è il tipo di aiuto cercato (%(kind)s)") % {"kind": offer.get_kind_display()})
+    if ended_well:
+        reasons.append(ngettext("ha già aiutato bene un'altra persona", "ha già aiutato bene altre %(n)d persone",
+                                ended_well) % {"n": ended_well})
     return reasons
 
 

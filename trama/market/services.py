@@ -177,7 +177,8 @@ def propose_match(*, need, offer, by, score=0.0, reasons=()):
     """A worker proposes that `offer` answers `need`; the need moves to 'being brokered'.
 
     `by` must be able to broker the need and to see the offer: a worker cannot reach a person's
-    offer outside their neighbourhoods through a match.
+    offer outside their neighbourhoods through a match. Never the person's own offer, nor an offer
+    already declined for this need (the ranking leaves both out too).
     """
     NEEDS_TO_BROKER.require(by, need, _("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
     OFFERS.require(by, offer, _("Questa offerta non è tra quelle che puoi vedere."))
@@ -186,8 +187,13 @@ def propose_match(*, need, offer, by, score=0.0, reasons=()):
         raise ValidationError(_("Questa richiesta non è più aperta."))
     if offer.status != Offer.Status.OPEN or offer.remaining <= 0:
         raise ValidationError(_("Questa offerta non ha più disponibilità."))
-    if Match.objects.filter(need=need, offer=offer, status__in=Match.ACTIVE).exists():
+    if offer.person_id is not None and offer.person_id == need.person_id:
+        raise ValidationError(_("È un'offerta della stessa persona che chiede: non può rispondere alla sua richiesta."))
+    before = set(Match.objects.filter(need=need, offer=offer).values_list("status", flat=True))
+    if before & set(Match.ACTIVE):
         raise ValidationError(_("Questa offerta è già stata proposta per questa richiesta."))
+    if Match.Status.DECLINED in before:
+        raise ValidationError(_("Questa offerta è già stata rifiutata per questa richiesta: non si propone di nuovo."))
     match = Match.objects.create(need=need, offer=offer, proposed_by=by, score=score, reasons=list(reasons))
     if need.status == Need.Status.OPEN:
         need.status = Need.Status.BROKERING

@@ -53,15 +53,20 @@ def stem_text(text):
     return " ".join(stems(text))
 
 
-def shared_words(need_stems, text, limit=5):
-    """Words of `text` whose stem also appears among `need_stems`, in reading order, once each."""
+def shared_words(need_stems, text, limit=5, weight=None):
+    """Words of `text` whose stem also appears among `need_stems`, in reading order, once each.
+
+    With `weight` (stem -> number), the `limit` words of highest weight, still in reading order."""
     need_stems = set(need_stems)
     seen, out = set(), []
     for word in words(text):
         s = stem(word) if word not in STOP_WORDS else None
         if s and s in need_stems and s not in seen:
             seen.add(s)
-            out.append(word)
-            if len(out) == limit:
+            out.append((word, s))
+            if weight is None and len(out) == limit:
                 break
-    return out
+    if weight is not None and len(out) > limit:
+        kept = {s for _w, s in sorted(out, key=lambda ws: -weight(ws[1]))[:limit]}
+        out = [(w, s) for w, s in out if s in kept]
+    return [w for w, _s in out]

@@ -43,7 +43,7 @@ def offer_list(request):
     form = forms.OfferSearchForm(request.GET or None, city=city)
     offers = offers_visible_to(request.user).filter(city=city)
     if form.is_valid():
-        offers = search_offers(offers, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "kind", "status")})
+        offers = search_offers(offers, **{k: form.cleaned_data[k] for k in ("q", "neighbourhood", "kind", "status", "who")})
     offers = offers.select_related("organisation", "person").prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
     if not request.user.is_authenticated:
         # The public sees open offers of organisations only (rules.OFFERS), no personal data: the list
@@ -163,6 +163,10 @@ def need_detail(request, pk, obj):
     audit.record_read(request, obj, reason="richiesta")
     can_broker = request.user.has_perm("market.broker", obj)
     candidates = ranked_offers(obj, for_user=request.user) if can_broker and obj.is_active else []
+    # The page names the people whose offers it proposes: reading them is a read of their records.
+    personal = [c.offer.pk for c in candidates if c.offer.person_id]
+    if personal:
+        audit.record_page(request, Offer, personal, "offerte proposte per una richiesta")
     proposed = set(obj.matches.filter(status__in=Match.ACTIVE).values_list("offer_id", flat=True))
     return render_page(request, "market/need_detail.html", {
         "need": obj, "can_broker": can_broker, "candidates": candidates, "proposed": proposed,

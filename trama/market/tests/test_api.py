@@ -77,7 +77,7 @@ def test_the_script_in_a_need_comes_back_as_plain_data(api, make_person, neighbo
 def test_a_worker_cannot_record_needs_outside_their_neighbourhoods(api, make_person, other_neighbourhood):
     person = make_person()
     response = api(Role.WORKER).post(reverse("api-market-needs"), {
-        "person": person.pk, "text": "x", "neighbourhood": other_neighbourhood.pk}, format="json")
+        "person": person.pk, "text": "Una mano per la spesa", "neighbourhood": other_neighbourhood.pk}, format="json")
     assert response.status_code == 403 and not Need.objects.exists()
 
 

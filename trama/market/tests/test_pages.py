@@ -158,7 +158,7 @@ def test_a_visitor_can_leave_a_contact_instead(client, neighbourhood):
 
 
 def test_drafts_expire(client, neighbourhood, settings):
-    client.post(reverse("market:door_need"), {"text": "Spesa", "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    client.post(reverse("market:door_need"), {"text": "Spesa il sabato", "neighbourhood": neighbourhood.pk, "urgency": "low"})
     session = client.session
     session[services.DRAFT_SESSION_KEY]["at"] = "2000-01-01T00:00:00+00:00"
     session.save()

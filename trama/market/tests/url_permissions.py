@@ -4,7 +4,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from trama.people.models import Role
+from trama.people.models import Consent, Role
+from trama.people.services import register_person
 from trama.testing import url, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
 
 from trama.market import services
@@ -101,8 +102,13 @@ def make_objects(o):
     o["offer"] = offer("Pane del giorno prima", hood, organisation=o["organisation"])
     o["other_org_offer"] = offer("Attrezzi da prestare", hood, organisation=o["other_organisation"])
     o["own_offer"] = offer("Ripeto matematica", hood, person=o["person"])
-    o["offer_of_another"] = offer("Stiro camicie", hood, person=o["other_person"])
+    # A third person of the neighbourhood: a match never pairs a person's need with her own offer.
+    third = register_person(by=worker, neighbourhood=hood, display_name="Rina", channel="outreach",
+                            consents=[Consent.Purpose.REGISTRATION])
+    o["offer_of_another"] = offer("Stiro camicie", hood, person=third)
     o["offer_elsewhere"] = offer("Accompagno in auto", elsewhere, person=o["person_elsewhere"])
+    # What `ride_need` may be offered: it shares its words, in the worker's neighbourhood.
+    o["ride_offer"] = offer("Passaggi in auto per le visite", hood, organisation=o["organisation"])
     o["offer_far"] = offer("Cucino", far, by=o["far_coordinator"], person=o["person_far"])
     o["need"] = need(o["person"], "Cerco pane")
     o["other_need"] = need(o["other_person"], "Cerco compagnia la sera")
@@ -120,8 +126,13 @@ def make_objects(o):
     o["match_of_another_person_offer"] = propose(o["other_need"], o["offer_of_another"])
     # Another person's need answered by the citizen's own offer: the citizen is the giving side.
     o["match_of_own_offer"] = propose(o["other_need"], o["own_offer"])
-    o["match_elsewhere"] = propose(o["need_elsewhere"], o["offer_elsewhere"])
-    o["match_far"] = services.propose_match(need=o["need_far"], offer=o["offer_far"], by=o["far_coordinator"])
+    neighbour_elsewhere = register_person(by=coordinator, neighbourhood=elsewhere, display_name="Bea", channel="outreach",
+                                          consents=[Consent.Purpose.REGISTRATION])
+    o["match_elsewhere"] = propose(o["need_elsewhere"], offer("Porto la spesa", elsewhere, person=neighbour_elsewhere))
+    neighbour_far = register_person(by=o["far_coordinator"], neighbourhood=far, display_name="Teo", channel="outreach",
+                                    consents=[Consent.Purpose.REGISTRATION])
+    o["match_far"] = services.propose_match(need=o["need_far"], offer=offer("Porto la spesa", far, by=o["far_coordinator"],
+                                                                          person=neighbour_far), by=o["far_coordinator"])
     # A need of the worker's neighbourhood answered by an offer of a person elsewhere.
     o["match_across"] = propose(o["brokered_need"], o["offer_elsewhere"])
     o["contribution"] = services.record_contribution(
