@@ -3,10 +3,25 @@ must, and visits the pages no journey opens: every public page, and the menu of 
 a desktop screen."""
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
-from .conftest import axe_violations
+from conftest import PASSWORD
+from trama.collective import services as collective
+from trama.collective.models import Meeting
+from trama.initiatives import services as initiatives
+from trama.initiatives.models import Initiative
+from trama.people.models import Role
+from trama.territory.models import Place
+
+from .conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+PUBLIC_PAGES = ["home", "territory:map", "initiatives:catalogue", "collective:public_calendar", "market:door_need",
+                "market:door_offer", "market:public_counts", "market:offers", "insights:open_data", "login",
+                "password_reset", "people:register", "privacy:notice"]
 
 # An image with no text alternative (critical) and a field with no label (critical), on a page of the test server;
 # a clean page whose form leads to it.
@@ -64,3 +79,53 @@ def test_a_document_left_before_any_step_could_scan_it_is_reported(test_pages, a
     with pytest.raises(AssertionError, match=r"left before it could be scanned: http://[^ ]+/prova-accessibilita/"):
         axe_watch.check()
     axe_watch.missed.clear()
+
+
+@pytest.fixture
+def public_records(city, neighbourhood, coordinator, worker):
+    """A community point, a public initiative and a public meeting: the public pages that show one record."""
+    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT,
+                                 address="Via Roma 1")
+    initiative = initiatives.create_initiative(
+        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], is_public=True,
+        name="Pranzo della domenica", description="Un pranzo aperto a tutti, una domenica al mese.",
+    )
+    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme",
+                                    purpose="Fare la spesa insieme", by=worker)
+    meeting = collective.save_meeting(Meeting(group=group, title="Primo incontro", place=place, is_public=True,
+                                              starts_at=timezone.localtime().replace(hour=18, minute=0)), by=worker)
+    return [reverse("territory:place", args=[place.pk]), reverse("initiatives:public", args=[initiative.pk]),
+            reverse("collective:public_meeting", args=[meeting.pk])]
+
+
+@pytest.fixture(params=list(WIDTHS), ids=str)
+def screen(request, browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=WIDTHS[request.param])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.route("https://**/*", lambda route: route.abort())  # no tile server: like a closed network
+    yield page
+    context.close()
+
+
+def _visit(page, urls):
+    """Opens each page once; the watch of conftest.py scans each as the next one is asked for."""
+    for url in dict.fromkeys(urls):
+        response = page.goto(url)
+        assert response.ok, (url, response.status)
+        page.wait_for_load_state("networkidle")
+
+
+def test_every_public_page_passes_axe(screen, public_records, axe_watch):
+    _visit(screen, [reverse(name) for name in PUBLIC_PAGES] + public_records)
+    assert axe_watch.scans >= len(PUBLIC_PAGES)
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN], ids=str)
+def test_the_home_and_menu_of_every_role_pass_axe(screen, users, role, axe_watch):
+    log_in(screen, users[role].username, PASSWORD)
+    screen.wait_for_load_state("networkidle")
+    menu = screen.locator("#menu-principale a.nav-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(menu) >= 3
+    _visit(screen, [reverse("home")] + menu)
+    assert axe_watch.scans >= len(set(menu))
