@@ -90,6 +90,7 @@ def public_records(city, neighbourhood, coordinator, worker):
         city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], is_public=True,
         name="Pranzo della domenica", description="Un pranzo aperto a tutti, una domenica al mese.",
     )
+    initiatives.move_initiative(initiative, "incubation", "Si parte", by=coordinator)  # shown once under way
     group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme",
                                     purpose="Fare la spesa insieme", by=worker)
     meeting = collective.save_meeting(Meeting(group=group, title="Primo incontro", place=place, is_public=True,
