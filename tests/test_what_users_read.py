@@ -206,7 +206,7 @@ def test_dates_name_days_and_months_in_lower_case(pages):
 
 
 def test_no_page_shows_djangos_empty_choice(pages):
-    """A drop-down starts with a real prompt ("Scegli il quartiere"), never Django's "---------"."""
+    """A drop-down starts with a real choice ("Non lo so", "tutti"), never Django's "---------"."""
     found = sorted(f"{world} {role} {path}" for (world, role, path), page in pages.items() if "---" in page.text)
     assert not found, found
 

@@ -6,7 +6,11 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from trama.market.models import Need, Offer
+from trama.people.models import Role
+from trama.territory.models import Place
 from trama.testing import STIGMA
+
+from .conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,3 +65,26 @@ def test_visitor_offers_a_hand_and_leaves_a_contact(phone, neighbourhood):
     phone.get_by_role("button", name="Lascia il recapito").click()
     expect(phone.get_by_test_id("draft-done")).to_contain_text("La tua offerta è nel mercato")
     assert Offer.objects.get().person.display_name == "Ada"
+
+
+def test_visitor_who_does_not_know_the_neighbourhood_reaches_the_community_points_worker(
+        phone, page, users, neighbourhood, other_neighbourhood):
+    Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT)
+    phone.goto("/")
+    phone.get_by_role("link", name="Cerco una mano").first.click()
+    where = phone.get_by_label("In quale quartiere?")
+    expect(where.locator("option").first).to_have_text("Non lo so")
+    expect(where.locator("option", has_text="---")).to_have_count(0)
+    phone.get_by_label("Di che cosa avresti bisogno?").fill("Qualcuno che mi legga la posta del Comune")
+    where.select_option(label="Non lo so")
+    phone.get_by_role("button", name="Continua").click()
+    phone.get_by_label("Come ti chiami (anche solo il nome)").fill("Ada")
+    phone.get_by_label("Telefono").fill("333 1234567")
+    phone.locator("label[for=id_consent]").click()
+    phone.get_by_role("button", name="Lascia il recapito").click()
+    expect(phone.get_by_test_id("draft-done")).to_be_visible()
+    assert Need.objects.get().neighbourhood == neighbourhood
+
+    log_in(page, users[Role.WORKER].username, PASSWORD)  # assigned to the community point's neighbourhood
+    page.goto("/mercato/richieste/")
+    expect(page.get_by_text("Qualcuno che mi legga la posta del Comune")).to_be_visible()

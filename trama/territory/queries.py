@@ -62,6 +62,14 @@ def neighbourhood_at(city, lat, lon):
     return None
 
 
+def where_unknown_goes(neighbourhoods):
+    """The neighbourhood, among `neighbourhoods`, that takes in someone who does not know theirs: the first (pilot
+    neighbourhoods first, then by name) with a community point, whose workers call back and correct it; with no
+    community point anywhere, the first by name. None when there is no neighbourhood at all."""
+    with_point = neighbourhoods.filter(places__kind=Place.Kind.COMMUNITY_POINT).order_by("-is_pilot", "name", "pk")
+    return with_point.first() or neighbourhoods.order_by("name", "pk").first()
+
+
 def public_places(city):
     return (
         Place.objects.filter(neighbourhood__city=city, is_public=True).select_related("neighbourhood").defer("neighbourhood__boundary").order_by("name")

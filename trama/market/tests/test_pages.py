@@ -10,6 +10,7 @@ from trama.market.models import Contribution, Match, Need, Offer
 from trama.market.queries import public_counts
 from trama.people.models import Person, Role
 from trama.privacy.models import AuditEntry
+from trama.territory.models import City, Place
 from trama.testing import STIGMA
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,25 @@ def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, 
         (neighbourhood.pk, "Borgo Alto", 0), (here.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 1)]
     body = client.get(reverse("market:public_counts")).content.decode()
     assert body.count('<th scope="row">San Rocco</th>') == 2
+
+
+def test_a_visitor_who_does_not_know_the_neighbourhood_reaches_the_community_points_worker(
+        client, neighbourhood, other_neighbourhood, worker):
+    Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT)
+    door = client.get(reverse("market:door_need")).content.decode()
+    assert '<option value="" selected>Non lo so</option>' in door and "---" not in door
+    client.post(reverse("market:door_need"), {"text": "Una mano con la spesa", "neighbourhood": "", "urgency": "low"})
+    response = client.post(reverse("market:draft"), {"name": "Ada", "phone": "333 1234567", "consent": "on"})
+    assert response.status_code == 200
+    need = Need.objects.get()
+    assert need.neighbourhood == neighbourhood and need.person.neighbourhood == neighbourhood
+    client.force_login(worker)
+    assert "Una mano con la spesa" in client.get(reverse("market:needs")).content.decode()
+
+
+def test_a_public_door_refuses_a_neighbourhood_of_another_city_and_stores_nothing(client, make_neighbourhood):
+    elsewhere = make_neighbourhood("Altrove", city=City.objects.create(name="Zona lontana", slug="lontana", centre_lat=45.0, centre_lon=9.0))
+    response = client.post(reverse("market:door_offer"), {"kind": "time", "title": "Leggo", "neighbourhood": elsewhere.pk})
+    assert response.status_code == 400
+    assert "La scelta effettuata non compare tra quelle disponibili" in response.content.decode()
+    assert services.current_draft(client.session) is None and not Offer.objects.exists()
