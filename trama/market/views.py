@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -411,13 +412,14 @@ def draft(request):
 
         data = form.cleaned_data
         neighbourhood = get_object_or_404(Neighbourhood, pk=current["data"]["neighbourhood"])
-        person = register_person(
-            by=None, neighbourhood=neighbourhood, display_name=data["name"], channel=Person.Channel.SELF,
-            consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT, Consent.Purpose.IDENTIFYING],
-            phone=data["phone"], email=data["email"],
-        )
         try:
-            services.publish_draft(current, person=person, by=None)
+            with transaction.atomic():  # the person only with her need or offer: nobody registered for nothing
+                person = register_person(
+                    by=None, neighbourhood=neighbourhood, display_name=data["name"], channel=Person.Channel.SELF,
+                    consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT, Consent.Purpose.IDENTIFYING],
+                    phone=data["phone"], email=data["email"],
+                )
+                services.publish_draft(current, person=person, by=None)
         except ValidationError:
             services.discard_draft(request.session)
             messages.error(request, _("La bozza non è più valida: ricomincia, per favore."))

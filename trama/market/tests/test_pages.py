@@ -158,6 +158,17 @@ def test_a_visitor_can_leave_a_contact_instead(client, neighbourhood):
     assert offer.person.display_name == "Ada" and offer.person.phone == "333 1234567" and offer.person.account is None
 
 
+def test_a_draft_no_longer_valid_registers_nobody(client, neighbourhood):
+    client.post(reverse("market:door_need"), {"text": "Spesa il sabato", "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    session = client.session
+    session[services.DRAFT_SESSION_KEY]["data"]["urgency"] = "not-an-urgency"  # kept in the session, stale by now
+    session.save()
+    response = client.post(reverse("market:draft"), {"name": "Ada", "phone": "333 1234567", "consent": "on"})
+    assert response.status_code == 302
+    assert not Need.objects.exists() and not Person.objects.exists()
+    assert services.current_draft(client.session) is None
+
+
 def test_drafts_expire(client, neighbourhood, settings):
     client.post(reverse("market:door_need"), {"text": "Spesa il sabato", "neighbourhood": neighbourhood.pk, "urgency": "low"})
     session = client.session
