@@ -54,5 +54,5 @@ def test_no_text_promises_a_feature_that_exists():
 def test_the_check_finds_a_promise_when_there_is_one():
     names = feature_patterns()
     assert promised("Qui la tua organizzazione trova le risorse e, presto, le sue offerte e iniziative.", names) == [
-        "Iniziative", "Offerte", "Risorse"]
+        "Iniziative", "Offerte", "Organizzazioni", "Risorse"]
     assert promised("La tua richiesta è nel mercato: un operatore ti risponderà presto.", names) == []
