@@ -39,7 +39,7 @@ def test_coordinator_reads_the_dashboard_and_the_public_the_open_data(page, brow
     expect(page.get_by_role("heading", name="G1 · Nuove risorse")).to_be_visible()
     card = page.get_by_test_id("indicator-g1_hours")
     chart = card.get_by_test_id("chart-g1_hours")
-    expect(chart).to_be_visible()
+    expect(chart).to_be_visible(timeout=30_000)  # drawn on request by matplotlib: seconds when the cores are busy
     chart.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
     table = card.get_by_test_id("table-g1_hours")
