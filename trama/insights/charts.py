@@ -2,11 +2,26 @@
 
 import io
 
-import matplotlib
+DPI = 100
+BAR_WIDTH = 6.4  # inches
 
-matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
+def bar_chart_size(areas):
+    """The bar chart's size in pixels for `areas` bars: the page reserves it before the image arrives."""
+    return round(BAR_WIDTH * DPI), round((0.5 * areas + 1.4) * DPI)
+
+
+TREND_SIZE = (7.2, 3.6)  # inches
+
+
+def _figure(size):
+    """A figure of `size` inches; matplotlib is loaded only when a chart is drawn, not when a page is."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=size, dpi=DPI)
 
 PILOT = "#0066cc"  # Bootstrap Italia's primary blue
 OTHER = "#5c6f82"
@@ -22,7 +37,7 @@ def bar_chart(item, rows, title):
     numbers = [float(value.value) if value.has_data else 0.0 for _area, value in rows]
     if item.unit == "share":
         numbers = [n * 100 for n in numbers]
-    figure = Figure(figsize=(6.4, 0.5 * len(rows) + 1.4), dpi=100)
+    figure = _figure((BAR_WIDTH, 0.5 * len(rows) + 1.4))
     axes = figure.subplots()
     colours = [PILOT if area.is_pilot else OTHER for area, _value in rows]
     bars = axes.barh(labels, numbers, color=colours)
@@ -48,7 +63,7 @@ def line_chart(item, months, rows, title):
     grey, the pilot neighbourhoods in colour.
     """
     labels = [f"{m.start:%m/%y}" for m in months]
-    figure = Figure(figsize=(7.2, 3.6), dpi=100)
+    figure = _figure(TREND_SIZE)
     axes = figure.subplots()
     highest = 0.0
     for index, (area, values) in enumerate(rows):

@@ -1,5 +1,8 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from ..charts import TREND_SIZE, DPI, bar_chart_size
 
 register = template.Library()
 
@@ -19,3 +22,15 @@ def rate(number):
 def has_data(rows):
     """Whether any area of an indicator has a value (else no chart is worth drawing)."""
     return any(value.has_data for _area, value in rows)
+
+
+@register.simple_tag
+def bar_chart_dimensions(rows):
+    """`width="…" height="…"` of a bar chart with a bar per row: its place is kept before it is drawn."""
+    width, height = bar_chart_size(len(rows))
+    return format_html('width="{}" height="{}"', width, height)
+
+
+@register.simple_tag
+def trend_chart_dimensions():
+    return format_html('width="{}" height="{}"', round(TREND_SIZE[0] * DPI), round(TREND_SIZE[1] * DPI))

@@ -73,6 +73,22 @@ def test_a_chart_is_a_png(client, coordinator, make_organisation, give):
     assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def _png_size(png):
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_the_page_keeps_the_place_of_each_chart_at_its_drawn_size(client, coordinator, make_organisation, give):
+    """A lazy image without a size is 0 px tall until it loads: the page would jump, and one below the fold never loads."""
+    give("hours", 12, organisation=make_organisation())
+    page = client.get(URL, {"periodo": "2025-T1"}).content.decode()
+    png = client.get(reverse("insights:chart", args=["g1_hours"]), {"periodo": "2025-T1"}).content
+    width, height = _png_size(png)
+    assert f'data-testid="chart-g1_hours" width="{width}" height="{height}"' in page
+    trend = client.get(reverse("insights:trend", args=["g1_hours"]), {"periodo": "2025-T1"}, HTTP_HX_REQUEST="true").content.decode()
+    width, height = _png_size(client.get(reverse("insights:trend_chart", args=["g1_hours"]), {"periodo": "2025-T1"}).content)
+    assert f'data-testid="trend-chart-g1_hours" width="{width}" height="{height}"' in trend
+
+
 def test_a_chart_without_data_is_still_a_png(client, coordinator):
     response = client.get(reverse("insights:chart", args=["g4_groups"]))
     assert response["Content-Type"] == "image/png"
