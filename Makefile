@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup worker check clean messages bench backup restore load screenshots
+.PHONY: run test setup worker check lint format clean messages bench backup restore load screenshots
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ worker: $(STAMP)
 
 # One pytest worker per core (pytest-xdist); each has its own test database. TEST_JOBS=0 runs in one process.
 TEST_JOBS ?= auto
-test: $(STAMP)
+test: $(STAMP) lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(TEST_JOBS) --durations=15 $(PYTEST_ARGS)
 
@@ -61,6 +61,15 @@ screenshots: $(STAMP)
 
 check: $(STAMP)
 	$(PY) manage.py check
+
+# Lint and format (ruff, configured in pyproject.toml); `make test` runs it first. `make format` rewrites.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 clean:
 	rm -rf $(VENV) var

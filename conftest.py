@@ -129,10 +129,15 @@ def organisation(city, users):
 def make_person(coordinator, neighbourhood):
     """A person registered by the coordinator (any neighbourhood of the city) with the registration consent;
     linked to `account` if given."""
+
     def make(where=None, name="Gino", account=None, channel=Person.Channel.OUTREACH, known=None):
         person = register_person(
-            by=coordinator, neighbourhood=where or neighbourhood, display_name=name, channel=channel,
-            known_to_services=known, consents=[Consent.Purpose.REGISTRATION],
+            by=coordinator,
+            neighbourhood=where or neighbourhood,
+            display_name=name,
+            channel=channel,
+            known_to_services=known,
+            consents=[Consent.Purpose.REGISTRATION],
         )
         if account is not None:
             person.account = account

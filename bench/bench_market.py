@@ -33,9 +33,29 @@ from trama.territory.models import City, Neighbourhood  # noqa: E402
 
 VERBS = ["accompagno", "insegno", "presto", "offro", "riparo", "cucino", "leggo", "aiuto", "porto", "organizzo", "ascolto", "pulisco"]
 THINGS = [
-    "la spesa", "i compiti", "la bicicletta", "il computer", "una sala", "il giardino", "la lingua italiana", "la chitarra",
-    "le pratiche", "il pane", "i vestiti", "la cena", "un passaggio in auto", "la pensione", "lo smartphone", "il cane",
-    "la lavatrice", "il curriculum", "la matematica", "un laboratorio", "la ginnastica", "il condominio", "la biblioteca",
+    "la spesa",
+    "i compiti",
+    "la bicicletta",
+    "il computer",
+    "una sala",
+    "il giardino",
+    "la lingua italiana",
+    "la chitarra",
+    "le pratiche",
+    "il pane",
+    "i vestiti",
+    "la cena",
+    "un passaggio in auto",
+    "la pensione",
+    "lo smartphone",
+    "il cane",
+    "la lavatrice",
+    "il curriculum",
+    "la matematica",
+    "un laboratorio",
+    "la ginnastica",
+    "il condominio",
+    "la biblioteca",
 ]
 WHEN = ["il sabato mattina", "la sera", "nel fine settimana", "il martedì", "quando serve", "una volta al mese", "d'estate"]
 WHO = ["anziani", "ragazzi", "famiglie", "vicini", "nuovi arrivati", "bambini", "studenti", "mamme", "papà", "tutti"]
@@ -59,11 +79,19 @@ def populate(n_offers, rng):
         offers = []
         for _ in range(min(batch, n_offers - start)):
             title, description = sentence(rng), sentence(rng) + ". " + sentence(rng)
-            offers.append(Offer(
-                city=city, person=person, kind=rng.choice(KINDS), title=title, description=description,
-                search_tokens=stem_text(f"{title} {description}"), days=rng.randrange(0, 128), slots=rng.randrange(0, 8),
-                capacity=rng.randrange(1, 5),
-            ))
+            offers.append(
+                Offer(
+                    city=city,
+                    person=person,
+                    kind=rng.choice(KINDS),
+                    title=title,
+                    description=description,
+                    search_tokens=stem_text(f"{title} {description}"),
+                    days=rng.randrange(0, 128),
+                    slots=rng.randrange(0, 8),
+                    capacity=rng.randrange(1, 5),
+                )
+            )
         Offer.objects.bulk_create(offers)  # bulk_create skips save(): search_tokens set above
         links = [through(offer_id=o.pk, neighbourhood_id=h.pk) for o in offers for h in rng.sample(hoods, rng.randrange(1, 3))]
         through.objects.bulk_create(links)
@@ -73,8 +101,17 @@ def populate(n_offers, rng):
             cursor.execute("UPDATE market_offer SET updated_at = now() - (%s - id) * interval '1 second' - interval '1 hour'", [n_offers])
         else:
             cursor.execute("UPDATE market_offer SET updated_at = datetime('now', '-' || (%s - id + 3600) || ' seconds')", [n_offers])
-    needs = [Need(city=city, person=asker, neighbourhood=rng.choice(hoods), text=f"Cerco qualcuno che {sentence(rng)}",
-                  days=rng.randrange(0, 128), slots=rng.randrange(0, 8)) for _ in range(200)]
+    needs = [
+        Need(
+            city=city,
+            person=asker,
+            neighbourhood=rng.choice(hoods),
+            text=f"Cerco qualcuno che {sentence(rng)}",
+            days=rng.randrange(0, 128),
+            slots=rng.randrange(0, 8),
+        )
+        for _ in range(200)
+    ]
     for need in needs:
         need.save()
     return city, needs

@@ -56,11 +56,29 @@ def layout(request):
 
 
 # This module is the URLconf while measuring: the project's URLs plus the floor and the bare layout.
-urlpatterns = [path("bench-floor/", floor, name="bench_floor"), path("bench-layout/", layout, name="bench_layout"),
-               path("", include("trama.urls"))]
+urlpatterns = [path("bench-floor/", floor, name="bench_floor"), path("bench-layout/", layout, name="bench_layout"), path("", include("trama.urls"))]
 
-COUNTED = [User, Organisation, Antenna, Person, Consent, Offer, Need, Match, Contribution, Signal, OutreachTask, Encounter,
-           TextItem, Theme, Tag, Group, Meeting, Suggestion, Initiative]
+COUNTED = [
+    User,
+    Organisation,
+    Antenna,
+    Person,
+    Consent,
+    Offer,
+    Need,
+    Match,
+    Contribution,
+    Signal,
+    OutreachTask,
+    Encounter,
+    TextItem,
+    Theme,
+    Tag,
+    Group,
+    Meeting,
+    Suggestion,
+    Initiative,
+]
 # The dashboard's figures are stored (trama.insights.figures): measured with them forgotten before every
 # request (cold, the first look at a period and set of areas) and as they come (stored).
 CLOSED_YEAR = periods.current("year").previous().param
@@ -145,11 +163,16 @@ def url_args():
 def accounts():
     """One synthetic account per role: the busiest worker and antenna, so their pages show the most rows."""
     users = synthetic_users()
-    worker = (users.filter(role=Role.WORKER).annotate(n=Count("neighbourhoods__signals", filter=Q(neighbourhoods__signals__status__in=Signal.OPEN)))
-              .order_by("-n", "pk").first())
+    worker = (
+        users.filter(role=Role.WORKER)
+        .annotate(n=Count("neighbourhoods__signals", filter=Q(neighbourhoods__signals__status__in=Signal.OPEN)))
+        .order_by("-n", "pk")
+        .first()
+    )
     antenna = users.filter(role=Role.ANTENNA).annotate(n=Count("signals_sent")).order_by("-n", "pk").first()
     return {
-        Role.WORKER: worker, Role.ANTENNA: antenna,
+        Role.WORKER: worker,
+        Role.ANTENNA: antenna,
         Role.COORDINATOR: users.filter(role=Role.COORDINATOR).order_by("pk").first(),
         Role.PARTNER: users.filter(role=Role.PARTNER).order_by("pk").first(),
         Role.CITIZEN: users.filter(role=Role.CITIZEN).order_by("pk").first(),
@@ -163,8 +186,9 @@ def client_for(user):
     if user is not None:
         client.force_login(user)
         if user.requires_second_factor:
-            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                      or TOTPDevice.objects.create(user=user, name="bench", confirmed=True))
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="bench", confirmed=True
+            )
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
@@ -190,8 +214,7 @@ def measure(client, url, n, before=lambda: None):
         client.get(url)
         timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
-    return {"median": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))], "queries": n_queries,
-            "bytes": size}, 200
+    return {"median": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))], "queries": n_queries, "bytes": size}, 200
 
 
 DEEP_PAGE = 1500
@@ -202,8 +225,12 @@ def deep_page(client, n):
     missing = DEEP_PAGE * AUDIT_PAGE_SIZE + 1 - AuditEntry.objects.count()
     if missing > 0:
         AuditEntry.objects.bulk_create(
-            (AuditEntry(actor_label="bench", action=AuditEntry.Action.READ, object_type="people.person", object_id=str(i),
-                        reason="bench: pagina profonda") for i in range(missing)),
+            (
+                AuditEntry(
+                    actor_label="bench", action=AuditEntry.Action.READ, object_type="people.person", object_id=str(i), reason="bench: pagina profonda"
+                )
+                for i in range(missing)
+            ),
             batch_size=5000,
         )
     ordering = ["-at", "-pk"]
@@ -235,9 +262,11 @@ def main():
     args_of = url_args()
     results, notes = [], []
     floor_ms = None
-    for figure, role, name, query in [("floor: bare view, logged in", Role.WORKER, "bench_floor", ""),
-                                      ("health check /salute/", None, "health", ""),
-                                      ("layout alone (no content, signed in)", Role.WORKER, "bench_layout", "")] + PAGES:
+    for figure, role, name, query in [
+        ("floor: bare view, logged in", Role.WORKER, "bench_floor", ""),
+        ("health check /salute/", None, "health", ""),
+        ("layout alone (no content, signed in)", Role.WORKER, "bench_layout", ""),
+    ] + PAGES:
         try:
             url = reverse(name, args=args_of.get(name)) + query
         except NoReverseMatch:
@@ -249,17 +278,38 @@ def main():
             continue
         if floor_ms is None:
             floor_ms = timing["median"]
-        results.append({"figure": figure, "url": url, "median_ms": round(timing["median"], 2), "p95_ms": round(timing["p95"], 2),
-                        "queries": timing["queries"], "bytes": timing["bytes"], "ratio_to_floor": round(timing["median"] / floor_ms, 1),
-                        "budget_ms": (budget_of(figure) or (None,))[0],
-                        "over_budget": over_budget(figure, timing["median"], timing["queries"])})
+        results.append(
+            {
+                "figure": figure,
+                "url": url,
+                "median_ms": round(timing["median"], 2),
+                "p95_ms": round(timing["p95"], 2),
+                "queries": timing["queries"],
+                "bytes": timing["bytes"],
+                "ratio_to_floor": round(timing["median"] / floor_ms, 1),
+                "budget_ms": (budget_of(figure) or (None,))[0],
+                "over_budget": over_budget(figure, timing["median"], timing["queries"]),
+            }
+        )
 
     audit_url, first, deep, audit_rows = deep_page(client_for(users[Role.COORDINATOR]), args.requests)
-    for figure, timing in ((f"coordinator: audit log page 1 of {audit_rows} entries", first),
-                           (f"coordinator: audit log page {DEEP_PAGE:,} (keyset)", deep)):
-        results.append({"figure": figure, "url": audit_url, "median_ms": round(timing["median"], 2), "p95_ms": round(timing["p95"], 2),
-                        "queries": timing["queries"], "bytes": timing["bytes"], "ratio_to_floor": round(timing["median"] / floor_ms, 1),
-                        "budget_ms": BUDGETS["page"][0], "over_budget": over_budget(figure, timing["median"], timing["queries"])})
+    for figure, timing in (
+        (f"coordinator: audit log page 1 of {audit_rows} entries", first),
+        (f"coordinator: audit log page {DEEP_PAGE:,} (keyset)", deep),
+    ):
+        results.append(
+            {
+                "figure": figure,
+                "url": audit_url,
+                "median_ms": round(timing["median"], 2),
+                "p95_ms": round(timing["p95"], 2),
+                "queries": timing["queries"],
+                "bytes": timing["bytes"],
+                "ratio_to_floor": round(timing["median"] / floor_ms, 1),
+                "budget_ms": BUDGETS["page"][0],
+                "over_budget": over_budget(figure, timing["median"], timing["queries"]),
+            }
+        )
     deep_ratio = round(deep["median"] / first["median"], 2)
 
     report = {
@@ -268,21 +318,36 @@ def main():
         "generate_city_s": round(generate_s, 1),
         "requests_per_page": args.requests,
         "figures": [
-            {"figure": f"{r['figure']} {stat}", "value": r[f"{stat}_ms"], "unit": "ms", "ratio_to_floor": round(r[f"{stat}_ms"] / floor_ms, 1),
-             "url": r["url"], "queries": r["queries"]}
-            for r in results for stat in ("median", "p95")
+            {
+                "figure": f"{r['figure']} {stat}",
+                "value": r[f"{stat}_ms"],
+                "unit": "ms",
+                "ratio_to_floor": round(r[f"{stat}_ms"] / floor_ms, 1),
+                "url": r["url"],
+                "queries": r["queries"],
+            }
+            for r in results
+            for stat in ("median", "p95")
         ],
-        "deep_page": {"list": "privacy:audit", "page": DEEP_PAGE, "page_size": AUDIT_PAGE_SIZE, "rows": audit_rows,
-                      "first_median_ms": round(first["median"], 2), "deep_median_ms": round(deep["median"], 2),
-                      "ratio_deep_to_first": deep_ratio},
+        "deep_page": {
+            "list": "privacy:audit",
+            "page": DEEP_PAGE,
+            "page_size": AUDIT_PAGE_SIZE,
+            "rows": audit_rows,
+            "first_median_ms": round(first["median"], 2),
+            "deep_median_ms": round(deep["median"], 2),
+            "ratio_deep_to_first": deep_ratio,
+        },
         "pages": results,
         "over_budget": [r["figure"] for r in results if r["over_budget"]],
         "notes": notes,
     }
     common.write_report("pages", report)
 
-    print(f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
-          f"generated in {generate_s:.1f} s, rev {report['git_revision']}")
+    print(
+        f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
+        f"generated in {generate_s:.1f} s, rev {report['git_revision']}"
+    )
     print(f"{'page':60} {'median':>8} {'p95':>8} {'budget':>7} {'queries':>7} {'bytes':>8}")
     for r in results:
         budget = "-" if r["budget_ms"] is None else f"{r['budget_ms']:g}"

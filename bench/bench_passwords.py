@@ -47,8 +47,7 @@ def main():
         median_ms(hasher, 2)  # warm-up
         figures[label] = round(median_ms(hasher, args.hashes), 1)
     trama_ms, django_ms = figures.values()
-    report = {**common.header("passwords"), "hashes": args.hashes, "median_ms": figures,
-              "ratio_django_to_trama": round(django_ms / trama_ms, 2)}
+    report = {**common.header("passwords"), "hashes": args.hashes, "median_ms": figures, "ratio_django_to_trama": round(django_ms / trama_ms, 2)}
     common.write_report("passwords", report)
     for label, ms in figures.items():
         print(f"{label:48} {ms:8.1f} ms per hash (median of {args.hashes})")

@@ -67,8 +67,8 @@ def measure(residents, exact_max, repeat):
     from django.utils import timezone
 
     from trama import synthetic
-    from trama.collective.suggestions import open_situations, suggestion_candidates
     from trama.collective.services import refresh_suggestions
+    from trama.collective.suggestions import open_situations, suggestion_candidates
     from trama.territory.queries import current_city
 
     generate_s, generate_cpu_s, _ = timed(lambda: call_command("generate_city", residents=residents, years=3, seed=1, stdout=io.StringIO()))
@@ -77,16 +77,25 @@ def measure(residents, exact_max, repeat):
     situations = len(open_situations(city, evening))
     candidates_s, candidates_cpu_s, blocked = timed(lambda: suggestion_candidates(city, now=evening), repeat)
     refresh_s, refresh_cpu_s, _ = timed(lambda: refresh_suggestions(city, now=evening), repeat)
-    row = {"residents": residents, "generate_s": generate_s, "generate_cpu_s": generate_cpu_s, "situations": situations,
-           "suggestions": len(blocked), "blocked_candidates_s": candidates_s, "blocked_candidates_cpu_s": candidates_cpu_s,
-           "blocked_refresh_s": refresh_s, "blocked_refresh_cpu_s": refresh_cpu_s}
-    line = (f"  {residents:>9,} residents: {situations:,} open situations, {len(blocked)} suggestions; generated in {generate_s} s "
-            f"(CPU {generate_cpu_s} s); blocked {candidates_s} s (CPU {candidates_cpu_s} s), whole refresh {refresh_s} s "
-            f"(CPU {refresh_cpu_s} s)")
+    row = {
+        "residents": residents,
+        "generate_s": generate_s,
+        "generate_cpu_s": generate_cpu_s,
+        "situations": situations,
+        "suggestions": len(blocked),
+        "blocked_candidates_s": candidates_s,
+        "blocked_candidates_cpu_s": candidates_cpu_s,
+        "blocked_refresh_s": refresh_s,
+        "blocked_refresh_cpu_s": refresh_cpu_s,
+    }
+    line = (
+        f"  {residents:>9,} residents: {situations:,} open situations, {len(blocked)} suggestions; generated in {generate_s} s "
+        f"(CPU {generate_cpu_s} s); blocked {candidates_s} s (CPU {candidates_cpu_s} s), whole refresh {refresh_s} s "
+        f"(CPU {refresh_cpu_s} s)"
+    )
     if residents <= exact_max:
         exact_s, exact_cpu_s, exact = timed(lambda: suggestion_candidates(city, now=evening, exact=True))
-        row.update(exact_candidates_s=exact_s, exact_candidates_cpu_s=exact_cpu_s, exact_suggestions=len(exact),
-                   agreement=agreement(blocked, exact))
+        row.update(exact_candidates_s=exact_s, exact_candidates_cpu_s=exact_cpu_s, exact_suggestions=len(exact), agreement=agreement(blocked, exact))
         line += f"; exact {exact_s} s (CPU {exact_cpu_s} s), {len(exact)} suggestions, agreement {row['agreement']}"
     print(line, flush=True)
     return row
@@ -121,8 +130,9 @@ def main():
         for residents in sizes:
             # Each size in its own process and scratch database: its generation starts from an empty one.
             output = Path(tmp) / f"{residents}.json"
-            subprocess.run([sys.executable, __file__, "--one-size", str(residents), "--output", str(output),
-                            "--repeat", str(args.repeat)], check=True)
+            subprocess.run(
+                [sys.executable, __file__, "--one-size", str(residents), "--output", str(output), "--repeat", str(args.repeat)], check=True
+            )
             rows.append(json.loads(output.read_text()))
     report = {**header("suggestions", database), "exact_max": exact_max, "sizes": rows}
     print(f"Written {write_report('suggestions', report)}")

@@ -31,16 +31,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import devsets  # noqa: E402
 import numpy as np
+from common import ROOT, header, write_report  # noqa: E402  (also puts the project on sys.path)
+from embedding_cache import embed as cached_embed  # noqa: E402
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
-
-from common import ROOT, header, write_report  # noqa: E402  (also puts the project on sys.path)
-import devsets  # noqa: E402
-from embedding_cache import embed as cached_embed  # noqa: E402
 
 from trama.themes import engine  # noqa: E402
 from trama.themes.text import STOP_WORDS  # noqa: E402
@@ -96,8 +95,12 @@ def quality(rows, seeds=SEEDS):
         seconds = np.mean([s for _, s, _ in runs])
         peak = max(m for _, _, m in runs)
         results[name] = {
-            "nmi": round(float(nmi), 3), "ari": round(float(ari), 3), "themes": round(float(found), 1),
-            "labels": k, "seconds": round(float(seconds), 2), "peak_mb": round(float(peak), 1),
+            "nmi": round(float(nmi), 3),
+            "ari": round(float(ari), 3),
+            "themes": round(float(found), 1),
+            "labels": k,
+            "seconds": round(float(seconds), 2),
+            "peak_mb": round(float(peak), 1),
         }
     return results
 

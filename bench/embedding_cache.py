@@ -3,7 +3,6 @@
 import hashlib
 
 import numpy as np
-
 from devsets import ROOT
 
 CACHE = ROOT / "var" / "cache" / "e5_query_embeddings.npz"

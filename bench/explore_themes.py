@@ -10,15 +10,14 @@ Writes var/bench/themes_variants.json.
 import argparse
 import itertools
 
+import devsets  # noqa: E402
 import numpy as np
+from bench_themes import baseline  # noqa: E402
+from common import header, write_report  # noqa: E402  (also puts the project on sys.path)
+from embedding_cache import embed as cached_embed  # noqa: E402
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
-
-from common import header, write_report  # noqa: E402  (also puts the project on sys.path)
-import devsets  # noqa: E402
-from bench_themes import baseline  # noqa: E402
-from embedding_cache import embed as cached_embed  # noqa: E402
 
 from trama.themes import engine  # noqa: E402
 from trama.themes.text import Analyzer  # noqa: E402
@@ -88,8 +87,9 @@ def silhouette_k(features, seed, high=None):
 
     n = len(features)
     high = high or min(engine.MAX_THEMES, n // 5)
-    scores = {k: silhouette_score(features, KMeans(k, n_init=3, random_state=seed).fit_predict(features), metric="cosine")
-              for k in range(2, high + 1)}
+    scores = {
+        k: silhouette_score(features, KMeans(k, n_init=3, random_state=seed).fit_predict(features), metric="cosine") for k in range(2, high + 1)
+    }
     return max(scores, key=scores.get)
 
 
@@ -128,9 +128,17 @@ def main():
             if not args.no_k_choice:
                 features = joined(lsa, e5, max(args.weights))
                 chosen, _ = stability_k(features, seed)
-                record(f"(c) K by stability, LSA+e5 w={max(args.weights)}", score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)), chosen)
+                record(
+                    f"(c) K by stability, LSA+e5 w={max(args.weights)}",
+                    score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)),
+                    chosen,
+                )
                 chosen = silhouette_k(features, seed)
-                record(f"(c') K by silhouette, LSA+e5 w={max(args.weights)}", score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)), chosen)
+                record(
+                    f"(c') K by silhouette, LSA+e5 w={max(args.weights)}",
+                    score(labels, KMeans(chosen, n_init=10, random_state=seed).fit_predict(features)),
+                    chosen,
+                )
                 found = engine.discover(texts, seed=seed, embeddings=raw).labels
                 record("engine, K chosen", score(labels, found), len(set(found)))
         out = {}

@@ -33,8 +33,7 @@ def _leaves(predicate, seen=None):
     if id(predicate) in seen:
         return []
     seen.add(id(predicate))
-    children = [cell.cell_contents for cell in (predicate.fn.__closure__ or ())
-                if isinstance(cell.cell_contents, rules.Predicate)]
+    children = [cell.cell_contents for cell in (predicate.fn.__closure__ or ()) if isinstance(cell.cell_contents, rules.Predicate)]
     if not children:
         return [predicate]
     return [leaf for child in children for leaf in _leaves(child, seen)]
@@ -43,9 +42,22 @@ def _leaves(predicate, seen=None):
 def test_every_personal_data_model_has_a_scope():
     scoped = {scope.model._meta.label for scope in Scope.registry}
     expected = {
-        "people.Person", "market.Offer", "market.Need", "market.Match", "market.Contribution", "attention.Signal",
-        "attention.OutreachTask", "attention.Encounter", "attention.Antenna", "collective.Suggestion", "collective.Group",
-        "collective.Meeting", "initiatives.Initiative", "initiatives.Agreement", "themes.TextItem", "themes.DiscoveryRun",
+        "people.Person",
+        "market.Offer",
+        "market.Need",
+        "market.Match",
+        "market.Contribution",
+        "attention.Signal",
+        "attention.OutreachTask",
+        "attention.Encounter",
+        "attention.Antenna",
+        "collective.Suggestion",
+        "collective.Group",
+        "collective.Meeting",
+        "initiatives.Initiative",
+        "initiatives.Agreement",
+        "themes.TextItem",
+        "themes.DiscoveryRun",
     }
     assert expected <= scoped, f"personal-data models without a scope: {sorted(expected - scoped)}"
 
@@ -91,8 +103,7 @@ def _random_accounts(city, rnd):
     people = list(Person.objects.filter(city=city, account__isnull=True).order_by("pk")[:200])
     accounts = [AnonymousUser()]
     for role in ROLES:
-        user = User.objects.create_user(username=f"prop-{role}-{rnd.random()}", email=f"{role}{rnd.random()}@example.org",
-                                        role=role, city=city)
+        user = User.objects.create_user(username=f"prop-{role}-{rnd.random()}", email=f"{role}{rnd.random()}@example.org", role=role, city=city)
         user.neighbourhoods.set(rnd.sample(hoods, rnd.randint(0, min(3, len(hoods)))))
         if role == Role.PARTNER and organisations:
             for organisation in rnd.sample(organisations, rnd.randint(1, min(2, len(organisations)))):
@@ -105,8 +116,11 @@ def _random_accounts(city, rnd):
     if sender is not None:
         accounts.append(sender)
     # A coordinator of another city sees nothing of this one.
-    accounts.append(User.objects.create_user(username=f"prop-elsewhere-{rnd.random()}", email=f"e{rnd.random()}@example.org",
-                                             role=Role.COORDINATOR, city=load_other_city()))
+    accounts.append(
+        User.objects.create_user(
+            username=f"prop-elsewhere-{rnd.random()}", email=f"e{rnd.random()}@example.org", role=Role.COORDINATOR, city=load_other_city()
+        )
+    )
     return accounts
 
 

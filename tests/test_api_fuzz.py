@@ -78,8 +78,14 @@ def same_connection():
 
 @pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_answers_every_request_as_documented(case, role, sessions, db, same_connection):
     response = case.call(cookies={"sessionid": sessions[role], "csrftoken": CSRF}, headers={"X-CSRFToken": CSRF})
     case.validate_response(response, checks=CHECKS)

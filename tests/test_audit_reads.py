@@ -78,8 +78,8 @@ def person_page(key, need, offer=None):
             entries.append(("market.offer", {o[offer].pk}))
         memberships = set(Membership.objects.filter(person=person).values_list("pk", flat=True))
         participations = set(Participation.objects.filter(person=person, left_at__isnull=True).values_list("pk", flat=True))
-        return entries + [(t, ids) for t, ids in (("collective.membership", memberships),
-                                                     ("initiatives.participation", participations)) if ids]
+        return entries + [(t, ids) for t, ids in (("collective.membership", memberships), ("initiatives.participation", participations)) if ids]
+
     return expected
 
 
@@ -140,10 +140,14 @@ READS = {
     "initiatives:participants": (W, one("initiatives.initiative", "initiative")),
     "initiatives:participants#elsewhere": (C, one("initiatives.initiative", "initiative_elsewhere")),
     # The form shows the values it lets the reader correct: the person's record, needs and offers.
-    "privacy:rectify_person": (W, lambda o: [("people.person", {o["person"].pk}), ("market.need", {o["need"].pk}),
-                                             ("market.offer", {o["own_offer"].pk})]),
-    "privacy:rectify_mine": (Role.CITIZEN, lambda o: [("people.person", {o["person"].pk}), ("market.need", {o["need"].pk}),
-                                                      ("market.offer", {o["own_offer"].pk})]),
+    "privacy:rectify_person": (
+        W,
+        lambda o: [("people.person", {o["person"].pk}), ("market.need", {o["need"].pk}), ("market.offer", {o["own_offer"].pk})],
+    ),
+    "privacy:rectify_mine": (
+        Role.CITIZEN,
+        lambda o: [("people.person", {o["person"].pk}), ("market.need", {o["need"].pk}), ("market.offer", {o["own_offer"].pk})],
+    ),
 }
 
 # URLs that load personal records without showing one, and why that is not a read to audit.
@@ -176,7 +180,12 @@ def records(objects, users):  # noqa: F811
     worker = users[W]
     person, need, meeting = objects["person"], objects["need"], objects["meeting"]
     objects["contribution"] = market_services.record_contribution(
-        kind="hours", quantity=1, on=date.today(), neighbourhood=person.neighbourhood, by=worker, person=person,
+        kind="hours",
+        quantity=1,
+        on=date.today(),
+        neighbourhood=person.neighbourhood,
+        by=worker,
+        person=person,
     )
     collective_services.record_attendance(meeting, by=worker, attendees=[objects["member"]])
     suggestion = objects["suggestion"]

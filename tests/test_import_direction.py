@@ -18,7 +18,13 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 # (importing app, imported app): why it is still there. Issue "the house keeps its shape" mends them.
 KNOWN_CROSSINGS = {
-    ("attention", "market"): "an encounter records the needs and offers that came out of it through market's services, looked up by name (attention.services._market_function, used by record_encounter)",
+    (
+        "attention",
+        "market",
+    ): (
+        "an encounter records the needs and offers that came out of it through market's services, "
+        "looked up by name (attention.services._market_function, used by record_encounter)"
+    ),
 }
 
 

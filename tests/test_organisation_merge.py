@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 def pair(city, users, neighbourhood, other_neighbourhood, make_user):
     keep = Organisation.objects.create(city=city, name="Emporio solidale", sector="third_sector")
     keep.neighbourhoods.add(neighbourhood)
-    twin = Organisation.objects.create(city=city, name="Emporio Solidale APS", sector="third_sector", tax_code="00743110157",
-                                       phone="0521 000000")
+    twin = Organisation.objects.create(city=city, name="Emporio Solidale APS", sector="third_sector", tax_code="00743110157", phone="0521 000000")
     twin.neighbourhoods.add(other_neighbourhood)
     both = users[Role.PARTNER]
     keep.members.add(both)
@@ -32,18 +31,32 @@ def pair(city, users, neighbourhood, other_neighbourhood, make_user):
     twin.members.add(make_user(Role.PARTNER, username="solo-nel-doppione"))
     Service.objects.create(organisation=twin, name="Spesa sospesa")
     coordinator = users[Role.COORDINATOR]
-    offer = market.record_offer(person=None, organisation=twin, kind="goods", title="Pacchi alimentari", description="",
-                                neighbourhoods=[neighbourhood], by=coordinator)
-    Contribution.objects.create(city=city, organisation=twin, neighbourhood=neighbourhood, kind="goods", quantity=1,
-                                sector="third_sector", on=date(2026, 5, 1), recorded_by=coordinator)
+    market.record_offer(
+        person=None, organisation=twin, kind="goods", title="Pacchi alimentari", description="", neighbourhoods=[neighbourhood], by=coordinator
+    )
+    Contribution.objects.create(
+        city=city,
+        organisation=twin,
+        neighbourhood=neighbourhood,
+        kind="goods",
+        quantity=1,
+        sector="third_sector",
+        on=date(2026, 5, 1),
+        recorded_by=coordinator,
+    )
     Antenna.objects.update_or_create(account=users[Role.ANTENNA], defaults={"organisation": twin})
     subject = InterventionObject.objects.create(city=city, name="Spesa", slug="spesa", description="Spesa insieme.")
     initiative = initiatives.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], name="Emporio",
-        description="Un emporio.", intervention_object=subject)
+        city=city,
+        by=coordinator,
+        origin=Initiative.Origin.WORKER,
+        neighbourhoods=[neighbourhood],
+        name="Emporio",
+        description="Un emporio.",
+        intervention_object=subject,
+    )
     initiatives.add_partner(initiative, organisation=twin, role=Partner.Role.HOST, by=coordinator)
-    agreement = Agreement.objects.create(city=city, kind=Agreement.Kind.choices[0][0], title="Patto", subject="Emporio",
-                                         starts_on=date(2026, 1, 1))
+    agreement = Agreement.objects.create(city=city, kind=Agreement.Kind.choices[0][0], title="Patto", subject="Emporio", starts_on=date(2026, 1, 1))
     AgreementParty.objects.create(agreement=agreement, organisation=twin, commitments="Apre il sabato")
     return keep, twin, initiative
 

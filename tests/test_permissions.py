@@ -28,7 +28,17 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from trama.market.index import forget_indexes
 from trama.people.models import Role
 from trama.testing import (
-    ANON, ANY_METHOD, METHODS, PUBLIC, ROLES, SIGNED_IN, TableWatch, build_world, declarations, url, walk_modules,
+    ANON,
+    ANY_METHOD,
+    METHODS,
+    PUBLIC,
+    ROLES,
+    SIGNED_IN,
+    TableWatch,
+    build_world,
+    declarations,
+    url,
+    walk_modules,
 )
 
 # (URL name as declared, method, role) -> why today's code answers otherwise than DESIGN.md §2.
@@ -42,7 +52,16 @@ EXPECTED = {
     "home": (url("home"), ANY_METHOD(PUBLIC)),
     "health": (url("health"), ANY_METHOD(PUBLIC)),
     "set_language": (url("set_language"), ANY_METHOD(PUBLIC)),
-    "login": (url("login"), {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC, "PATCH": {ANON: 405, Role.COORDINATOR: 'ok', Role.WORKER: 'ok', Role.PARTNER: 'ok', Role.ANTENNA: 'ok', Role.CITIZEN: 'ok'}, "DELETE": {ANON: 405, Role.COORDINATOR: 'ok', Role.WORKER: 'ok', Role.PARTNER: 'ok', Role.ANTENNA: 'ok', Role.CITIZEN: 'ok'}}),
+    "login": (
+        url("login"),
+        {
+            "GET": PUBLIC,
+            "POST": PUBLIC,
+            "PUT": PUBLIC,
+            "PATCH": {ANON: 405, Role.COORDINATOR: "ok", Role.WORKER: "ok", Role.PARTNER: "ok", Role.ANTENNA: "ok", Role.CITIZEN: "ok"},
+            "DELETE": {ANON: 405, Role.COORDINATOR: "ok", Role.WORKER: "ok", Role.PARTNER: "ok", Role.ANTENNA: "ok", Role.CITIZEN: "ok"},
+        },
+    ),
     "logout": (url("logout"), {"POST": PUBLIC}),
     "password_change": (url("password_change"), {"GET": SIGNED_IN, "POST": SIGNED_IN, "PUT": SIGNED_IN}),
     "password_change_done": (url("password_change_done"), {"GET": SIGNED_IN}),

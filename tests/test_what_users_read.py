@@ -39,8 +39,13 @@ NOT_PAGES = re.compile(r"^/(static|api)/|/(esci|logout)/")
 # The pages are read in a module fixture: the mark makes pytest-django set up the test database first.
 pytestmark = pytest.mark.django_db
 
-DEMO_ACCOUNTS = {Role.COORDINATOR: "coordinatrice", Role.WORKER: "operatore", Role.PARTNER: "partner",
-                 Role.ANTENNA: "antenna", Role.CITIZEN: "cittadino"}
+DEMO_ACCOUNTS = {
+    Role.COORDINATOR: "coordinatrice",
+    Role.WORKER: "operatore",
+    Role.PARTNER: "partner",
+    Role.ANTENNA: "antenna",
+    Role.CITIZEN: "cittadino",
+}
 
 
 class Page(NamedTuple):
@@ -143,7 +148,7 @@ def _walk_declared(pages):
     for role, user in world["users"].items():
         clients[role] = Client()
         clients[role].force_login(user)
-    for key, declared in DECLARED.items():
+    for declared in DECLARED.values():
         if "GET" not in declared.methods:
             continue
         path = declared.build(world)
@@ -189,8 +194,9 @@ def test_no_page_shows_a_choice_code(pages):
     for (world, role, path), page in pages.items():
         for code, context in choice_codes_in(page.text):
             found[code].add(f"{world} {role} {path}: …{context}…")
-    assert not found, "\n".join(f"{code} ({', '.join(sorted(codes[code]))}):\n  " + "\n  ".join(sorted(where)[:4])
-                                for code, where in sorted(found.items()))
+    assert not found, "\n".join(
+        f"{code} ({', '.join(sorted(codes[code]))}):\n  " + "\n  ".join(sorted(where)[:4]) for code, where in sorted(found.items())
+    )
 
 
 DAYS = "Lunedì|Martedì|Mercoledì|Giovedì|Venerdì|Sabato|Domenica"
@@ -199,9 +205,10 @@ CAPITALISED_DATE = re.compile(rf"\b(({DAYS}) \d{{1,2}}|\d{{1,2}} ({MONTHS})|({MO
 
 
 def test_dates_name_days_and_months_in_lower_case(pages):
-    """"sabato 21 novembre", "novembre 2026": never Django's "Sabato 21 Novembre"."""
-    found = sorted({f"{world} {role} {path}: {match.group(0)}" for (world, role, path), page in pages.items()
-                    for match in CAPITALISED_DATE.finditer(page.text)})
+    """ "sabato 21 novembre", "novembre 2026": never Django's "Sabato 21 Novembre"."""
+    found = sorted(
+        {f"{world} {role} {path}: {match.group(0)}" for (world, role, path), page in pages.items() for match in CAPITALISED_DATE.finditer(page.text)}
+    )
     assert not found, "\n".join(found)
 
 
@@ -213,6 +220,5 @@ def test_no_page_shows_djangos_empty_choice(pages):
 
 def test_every_form_control_is_drawn_by_the_shared_layout(pages):
     """Drop-downs and fields look and read alike everywhere: the design system's class and a label of their own."""
-    found = sorted(f"{world} {role} {path}: {', '.join(page.unstyled)}" for (world, role, path), page in pages.items()
-                   if page.unstyled)
+    found = sorted(f"{world} {role} {path}: {', '.join(page.unstyled)}" for (world, role, path), page in pages.items() if page.unstyled)
     assert not found, "\n".join(found)

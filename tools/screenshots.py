@@ -22,8 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("TRAMA_CHROMIUM", "/usr/bin/chromium")
 # (file name, demo account or None for the public home)
-ROLES = [("pubblico", None), ("coordinatrice", "coordinatrice"), ("operatore", "operatore"), ("partner", "partner"),
-         ("antenna", "antenna"), ("cittadino", "cittadino")]
+ROLES = [
+    ("pubblico", None),
+    ("coordinatrice", "coordinatrice"),
+    ("operatore", "operatore"),
+    ("partner", "partner"),
+    ("antenna", "antenna"),
+    ("cittadino", "cittadino"),
+]
 
 
 def free_port():
@@ -35,11 +41,16 @@ def free_port():
 def scratch_environment(var_dir):
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
-    env.update({
-        "TRAMA_VAR_DIR": str(var_dir), "TRAMA_HTTPS": "0", "DJANGO_SETTINGS_MODULE": "trama.settings",
-        # The pictures show each home, not the enrolment of an authenticator app.
-        "TRAMA_REQUIRE_SECOND_FACTOR": "0", "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-    })
+    env.update(
+        {
+            "TRAMA_VAR_DIR": str(var_dir),
+            "TRAMA_HTTPS": "0",
+            "DJANGO_SETTINGS_MODULE": "trama.settings",
+            # The pictures show each home, not the enrolment of an authenticator app.
+            "TRAMA_REQUIRE_SECOND_FACTOR": "0",
+            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        }
+    )
     return env
 
 
@@ -60,11 +71,11 @@ def take(base_url, passwords, out, viewport):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
         for name, username in ROLES:
-            context = browser.new_context(base_url=base_url, locale="it-IT", viewport=viewport, is_mobile=True,
-                                          has_touch=True, device_scale_factor=1)
+            context = browser.new_context(base_url=base_url, locale="it-IT", viewport=viewport, is_mobile=True, has_touch=True, device_scale_factor=1)
             page = context.new_page()
             if username:
                 page.goto("/account/accedi/")
@@ -100,8 +111,9 @@ def main():
         subprocess.run(manage + ["load_demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         passwords = json.loads((var_dir / "demo-accounts.json").read_text())
         port = free_port()
-        server = subprocess.Popen(manage + ["runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            manage + ["runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         base_url = f"http://127.0.0.1:{port}"
         wait_for(f"{base_url}/salute/", server)
         take(base_url, passwords, out, {"width": args.width, "height": args.height})

@@ -112,15 +112,13 @@ class Scope:
 
     registry = []
 
-    def __init__(self, model, *, name="", distinct=False, anonymous=None, coordinator=None, worker=None, partner=None,
-                 antenna=None, citizen=None):
+    def __init__(self, model, *, name="", distinct=False, anonymous=None, coordinator=None, worker=None, partner=None, antenna=None, citizen=None):
         self._model = model
         self.name = name
         self.distinct = distinct
         self._predicate = None
         self.permissions = []
-        self.by_role = {ANONYMOUS: anonymous, COORDINATOR: coordinator, WORKER: worker, PARTNER: partner,
-                        ANTENNA: antenna, CITIZEN: citizen}
+        self.by_role = {ANONYMOUS: anonymous, COORDINATOR: coordinator, WORKER: worker, PARTNER: partner, ANTENNA: antenna, CITIZEN: citizen}
         Scope.registry.append(self)
 
     def __repr__(self):

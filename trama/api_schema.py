@@ -47,8 +47,11 @@ def document_errors(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in _errors_of(method, operation):
                 description, component = RESPONSES[code]
-                responses.setdefault(code, {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
-                })
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+                    },
+                )
     return result

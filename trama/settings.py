@@ -149,11 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # How long a writer waits for the write lock before "database is locked" (then a 503, see
         # trama/unavailable.py; the task worker waits and tries again).
         "timeout": float(os.environ.get("TRAMA_SQLITE_BUSY_TIMEOUT", 30)),
-        "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            "PRAGMA synchronous=NORMAL;"
-            "PRAGMA foreign_keys=ON;"
-        ),
+        "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     # Created private before SQLite creates it with the umask's mode (0644, usually).
@@ -246,9 +242,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture", "encrypted-media",
-        "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
-        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
     )
 }
 # Served over HTTPS (production) unless DEBUG or TRAMA_HTTPS=0 (local runs, tests).
@@ -299,6 +311,8 @@ TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 
 # The content of public pages (home, offers, catalogue, open data) is kept this long for visitors who
 # are not signed in: a change shows there within it (the offers list at once, see trama.shortcuts.public_cache).
 TRAMA_PUBLIC_CACHE_SECONDS = int(os.environ.get("TRAMA_PUBLIC_CACHE_SECONDS", 300))
+
+
 # Retention (manage.py apply_retention, nightly): each kind of personal record is anonymised or deleted
 # after the months its app declares (docs/privacy.md); a deployment may change them here, as
 # "market.Need=36,attention.Signal=6". Checked when Trama starts (trama/privacy/retention.py).
@@ -314,8 +328,10 @@ def _retention_months(text):
 
 
 if "TRAMA_SIGNAL_RETENTION_DAYS" in os.environ:
-    raise ImproperlyConfigured("TRAMA_SIGNAL_RETENTION_DAYS is replaced by TRAMA_RETENTION_MONTHS "
-                               "(for instance TRAMA_RETENTION_MONTHS=attention.Signal=12): see docs/deploy.md")
+    raise ImproperlyConfigured(
+        "TRAMA_SIGNAL_RETENTION_DAYS is replaced by TRAMA_RETENTION_MONTHS "
+        "(for instance TRAMA_RETENTION_MONTHS=attention.Signal=12): see docs/deploy.md"
+    )
 TRAMA_RETENTION_MONTHS = _retention_months(os.environ.get("TRAMA_RETENTION_MONTHS", ""))
 # The task queue keeps finished tasks this many days, failed ones longer (trama/background/pruning.py).
 TRAMA_TASK_RESULTS_DAYS = int(os.environ.get("TRAMA_TASK_RESULTS_DAYS", 14))

@@ -124,7 +124,7 @@ def keyset_page(request, queryset, ordering, size=25, param="cursore"):
             condition = _after(queryset.model, ordering, values, backwards=direction == "p")
         except (signing.BadSignature, ValueError, TypeError, KeyError, ValidationError, OverflowError):
             messages.error(request, _("Il segnalibro della pagina non è valido: riapri la lista dall'inizio."))
-            raise BadRequest("keyset cursor")
+            raise BadRequest("keyset cursor") from None
         queryset = queryset.filter(condition)
     if direction == "p":
         reversed_ordering = [term[1:] if term.startswith("-") else "-" + term for term in ordering]

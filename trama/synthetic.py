@@ -32,8 +32,16 @@ from trama.territory.models import Place
 from trama.themes import synthetic as themes
 from trama.themes.synthetic_phrases import THEMES
 
-__all__ = ["DEFAULT_REFERENCE_DATE", "PERSON_PREFIX", "SYNTHETIC_DOMAIN", "CityGenerator", "delete_synthetic",
-           "generate_city", "real_data_exists", "synthetic_users"]
+__all__ = [
+    "DEFAULT_REFERENCE_DATE",
+    "PERSON_PREFIX",
+    "SYNTHETIC_DOMAIN",
+    "CityGenerator",
+    "delete_synthetic",
+    "generate_city",
+    "real_data_exists",
+    "synthetic_users",
+]
 
 DEFAULT_REFERENCE_DATE = date(2026, 11, 1)
 
@@ -44,7 +52,8 @@ _SLANG = [(" perché ", " xké "), (" non ", " nn "), (" che ", " ke "), (" per 
 def real_data_exists():
     """True when the database holds people, signals or offers that the generator did not make."""
     synthetic_offers = Offer.objects.filter(
-        Q(person__display_name__startswith=PERSON_PREFIX) | Q(organisation__email__endswith="@" + SYNTHETIC_DOMAIN))
+        Q(person__display_name__startswith=PERSON_PREFIX) | Q(organisation__email__endswith="@" + SYNTHETIC_DOMAIN)
+    )
     synthetic_signals = Signal.objects.filter(sent_by__email__endswith="@" + SYNTHETIC_DOMAIN)
     return (
         Person.objects.exclude(display_name__startswith=PERSON_PREFIX).exists()
@@ -70,8 +79,7 @@ def _dates_as_given(models):
 
     auto_now and auto_now_add are set aside on the models' fields while the block runs, and put back
     after it (bulk_create has no other way to take a creation date from the caller)."""
-    fields = [f for model in models for f in model._meta.concrete_fields
-              if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    fields = [f for model in models for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False
@@ -142,7 +150,7 @@ class CityGenerator:
             word = words[i]
             if len(word) > 4:
                 j = rng.randrange(1, len(word) - 2)
-                words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2:]
+                words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
             text = " ".join(words)
         if rng.random() < 0.12:
             before, after = rng.choice(_SLANG)
@@ -166,7 +174,7 @@ class CityGenerator:
 
     def write(self, model, objects, label=None):
         for start in range(0, len(objects), self.BATCH):
-            model.objects.bulk_create(objects[start:start + self.BATCH])
+            model.objects.bulk_create(objects[start : start + self.BATCH])
         if label:
             self.counts[label] = self.counts.get(label, 0) + len(objects)
             self.log(f"{label}: {len(objects)}")

@@ -122,7 +122,7 @@ def choice_codes():
 def choice_codes_in(text):
     """(code, the words around it) for each choice code of any model written in `text` as a word of its own:
     "third_sector" is found in "Settore third_sector", never inside "third_sector_x" or "business-like"."""
-    return [(m.group(1), text[max(0, m.start() - 40):m.end() + 40]) for m in _choice_code_pattern().finditer(text)]
+    return [(m.group(1), text[max(0, m.start() - 40) : m.end() + 40]) for m in _choice_code_pattern().finditer(text)]
 
 
 @functools.cache
@@ -160,7 +160,11 @@ def _account(role, username, city, neighbourhoods=()):
     from trama.people.models import User
 
     user = User.objects.create_user(
-        username=username, email=f"{username}@example.org", password=WALK_PASSWORD, role=role, city=city,
+        username=username,
+        email=f"{username}@example.org",
+        password=WALK_PASSWORD,
+        role=role,
+        city=city,
     )
     user.neighbourhoods.set(neighbourhoods)
     return user
@@ -184,10 +188,8 @@ def build_world():
     o = {}
     city = o["city"] = City.objects.create(name="Città di prova", slug="prova", centre_lat=44.80, centre_lon=10.33)
     other_city = o["other_city"] = City.objects.create(name="Città lontana", slug="lontana", centre_lat=45.0, centre_lon=9.0)
-    hood = o["neighbourhood"] = Neighbourhood.objects.create(city=city, name="Borgo Alto", slug="borgo-alto", population=12000,
-                                                             is_pilot=True)
-    elsewhere = o["other_neighbourhood"] = Neighbourhood.objects.create(city=city, name="Borgo Basso", slug="borgo-basso",
-                                                                        population=9000)
+    hood = o["neighbourhood"] = Neighbourhood.objects.create(city=city, name="Borgo Alto", slug="borgo-alto", population=12000, is_pilot=True)
+    elsewhere = o["other_neighbourhood"] = Neighbourhood.objects.create(city=city, name="Borgo Basso", slug="borgo-basso", population=9000)
     far = o["far_neighbourhood"] = Neighbourhood.objects.create(city=other_city, name="Oltre", slug="oltre", population=5000)
     users = o["users"] = {
         Role.COORDINATOR: _account(Role.COORDINATOR, "coordinatrice", city),
@@ -212,8 +214,7 @@ def build_world():
     o["other_organisation"].members.add(o["other_partner"])
 
     def person(where, name, by, account=None):
-        person = register_person(by=by, neighbourhood=where, display_name=name, channel="outreach",
-                                 consents=[Consent.Purpose.REGISTRATION])
+        person = register_person(by=by, neighbourhood=where, display_name=name, channel="outreach", consents=[Consent.Purpose.REGISTRATION])
         if account is not None:
             person.account = account
             person.save(update_fields=["account"])
@@ -311,8 +312,10 @@ class TableWatch:
         if not self.triggers:
             after = _writes_in_this_transaction()
             return sorted(
-                f"{table} {op}" for table, counts in after.items()
-                for op, now, then in zip(self.OPERATIONS, counts, self.before.get(table, (0, 0, 0))) if now != then
+                f"{table} {op}"
+                for table, counts in after.items()
+                for op, now, then in zip(self.OPERATIONS, counts, self.before.get(table, (0, 0, 0)))
+                if now != then
             )
         with connection.cursor() as cursor:
             cursor.execute("SELECT DISTINCT tbl || ' ' || op FROM walk_changes")

@@ -2,8 +2,8 @@ import sys
 
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from rest_framework import exceptions
 
@@ -62,5 +62,4 @@ def server_error(request):
     error = sys.exc_info()[1]
     if error is not None and is_unavailable(error):
         return unavailable_response(request)
-    return (_api_error(request, exceptions.APIException)
-            or HttpResponseServerError(loader.get_template("errors/500.html").render()))
+    return _api_error(request, exceptions.APIException) or HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -8,4 +8,4 @@ application = get_wsgi_application()
 # Every view module (and what they import: scikit-learn, matplotlib, SciPy) loaded now, not by the first request
 # each worker serves, which otherwise waits 4-12 s on 2 cores. With gunicorn's --preload the loading is done
 # once, before the workers fork, and they share it.
-get_resolver().url_patterns
+get_resolver().url_patterns  # noqa: B018  (the attribute loads the URLconf)

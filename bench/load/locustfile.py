@@ -28,8 +28,10 @@ OFFER = re.compile(r'href="/mercato/offerte/(\d+)/"')
 NEED = re.compile(r'href="/mercato/richieste/(\d+)/"')
 SIGNAL = re.compile(r'href="/attenzione/segnalazioni/(\d+)/"')
 OWN_SIGNAL = re.compile(r'href="/attenzione/mie-segnalazioni/(\d+)/"')
-PROPOSE = re.compile(r'action="/mercato/richieste/(\d+)/proponi/">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">'
-                     r'\s*<input type="hidden" name="offer" value="(\d+)">')
+PROPOSE = re.compile(
+    r'action="/mercato/richieste/(\d+)/proponi/">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">'
+    r'\s*<input type="hidden" name="offer" value="(\d+)">'
+)
 NEIGHBOURHOOD = re.compile(r'name="neighbourhood"[^>]*>\s*<option value="(\d+)"')
 WORDS = ["spesa", "compiti", "bollette", "compagnia", "computer", "trasporto", "pasti", "italiano", "badante", "lavoro"]
 NOTICED = [
@@ -59,8 +61,9 @@ class SignedIn(HttpUser):
         self.username = accounts[next(NEXT[self.role]) % len(accounts)]
         page = self.client.get("/account/accedi/", name="login form")
         token = CSRF.search(page.text).group(1)
-        with self.client.post("/account/accedi/", {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-                              name="login", catch_response=True) as response:
+        with self.client.post(
+            "/account/accedi/", {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}, name="login", catch_response=True
+        ) as response:
             if "/account/accedi/" in response.url:
                 response.failure(f"login refused for {self.username}")
 
@@ -121,10 +124,19 @@ class Antenna(SignedIn):
         form = self.client.get("/attenzione/segnala/", name="antenna: signal form")
         neighbourhood = NEIGHBOURHOOD.search(form.text) if form.ok else None
         if neighbourhood:
-            self.post_form("/attenzione/segnala/", form, {
-                "text": random.choice(NOTICED), "neighbourhood": neighbourhood.group(1), "urgency": random.choice([1, 2, 3]),
-                "age_band": "", "household": "", "person_aware": "",
-            }, name="antenna: send signal")
+            self.post_form(
+                "/attenzione/segnala/",
+                form,
+                {
+                    "text": random.choice(NOTICED),
+                    "neighbourhood": neighbourhood.group(1),
+                    "urgency": random.choice([1, 2, 3]),
+                    "age_band": "",
+                    "household": "",
+                    "person_aware": "",
+                },
+                name="antenna: send signal",
+            )
 
     @task(3)
     def my_signals(self):
@@ -158,8 +170,12 @@ class Worker(SignedIn):
         signal = pick(SIGNAL, page)
         if signal:
             detail = self.client.get(f"/attenzione/segnalazioni/{signal}/", name="worker: signal")
-            self.post_form(f"/attenzione/segnalazioni/{signal}/esito/", detail,
-                           {"outcome": "referred", "note": "Inviata allo sportello sociale del quartiere."}, name="worker: triage")
+            self.post_form(
+                f"/attenzione/segnalazioni/{signal}/esito/",
+                detail,
+                {"outcome": "referred", "note": "Inviata allo sportello sociale del quartiere."},
+                name="worker: triage",
+            )
 
     @task(3)
     def broker(self):
@@ -171,13 +187,13 @@ class Worker(SignedIn):
         proposal = pick(PROPOSE, detail)
         if proposal and random.random() < 0.3:
             need_id, token, offer = proposal
-            self.client.post(f"/mercato/richieste/{need_id}/proponi/", {"offer": offer, "csrfmiddlewaretoken": token},
-                             name="worker: propose match")
+            self.client.post(f"/mercato/richieste/{need_id}/proponi/", {"offer": offer, "csrfmiddlewaretoken": token}, name="worker: propose match")
 
     @task(2)
     def lists(self):
-        self.client.get(random.choice(["/attenzione/incontri/", "/attenzione/uscite/", "/mercato/abbinamenti/", "/account/persone/"]),
-                        name="worker: lists")
+        self.client.get(
+            random.choice(["/attenzione/incontri/", "/attenzione/uscite/", "/mercato/abbinamenti/", "/account/persone/"]), name="worker: lists"
+        )
 
     @task(1)
     def search(self):

@@ -39,9 +39,15 @@ def environment(port):
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at a PostgreSQL database (a scratch one: it is filled).")
     env = {
-        "DEBUG": "0", "TRAMA_HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": secrets.token_urlsafe(50),
-        "CONN_MAX_AGE": "60", "WHITENOISE_USE_FINDERS": "1", "LOG_LEVEL": "WARNING",
-        "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}", "DJANGO_SETTINGS_MODULE": "trama.settings",
+        "DEBUG": "0",
+        "TRAMA_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CONN_MAX_AGE": "60",
+        "WHITENOISE_USE_FINDERS": "1",
+        "LOG_LEVEL": "WARNING",
+        "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
+        "DJANGO_SETTINGS_MODULE": "trama.settings",
         # The synthetic coordinators and workers sign in with a password only: the run
         # measures the pages of a day's work, not a phone app typing codes.
         "TRAMA_REQUIRE_SECOND_FACTOR": "0",
@@ -75,7 +81,7 @@ def prepare(residents, password):
     }
     accounts, hashed = {}, make_password(password)  # one hash for all: hashing hundreds would take minutes
     for role, users in chosen.items():
-        users = list(users.order_by("pk")[:ACCOUNTS_PER_ROLE[role]])
+        users = list(users.order_by("pk")[: ACCOUNTS_PER_ROLE[role]])
         type(users[0]).objects.filter(pk__in=[u.pk for u in users]).update(password=hashed)
         accounts[role] = [u.username for u in users]
     connection.close()
@@ -97,8 +103,15 @@ def wait_until_up(url, seconds=60):
 def warm_up(base, workers):
     """A few requests of the public pages, so that every worker has built its caches before the clock runs."""
     for _ in range(3 * workers):
-        for path in ("/", "/mercato/offerte/", "/mercato/offerte/?q=spesa", "/territorio/mappa/", "/iniziative/catalogo/",
-                     "/indicatori/dati-aperti/", "/account/accedi/"):
+        for path in (
+            "/",
+            "/mercato/offerte/",
+            "/mercato/offerte/?q=spesa",
+            "/territorio/mappa/",
+            "/iniziative/catalogo/",
+            "/indicatori/dati-aperti/",
+            "/account/accedi/",
+        ):
             try:
                 urllib.request.urlopen(base + path, timeout=30).read()
             except OSError:
@@ -111,9 +124,15 @@ def figures(prefix):
 
     def row(r):
         return {
-            "name": r["Name"], "method": r["Type"], "requests": int(r["Request Count"]), "failures": int(r["Failure Count"]),
-            "median_ms": float(r["Median Response Time"]), "p95_ms": float(r["95%"]), "p99_ms": float(r["99%"]),
-            "max_ms": float(r["Max Response Time"]), "rps": round(float(r["Requests/s"]), 2),
+            "name": r["Name"],
+            "method": r["Type"],
+            "requests": int(r["Request Count"]),
+            "failures": int(r["Failure Count"]),
+            "median_ms": float(r["Median Response Time"]),
+            "p95_ms": float(r["95%"]),
+            "p99_ms": float(r["99%"]),
+            "max_ms": float(r["Max Response Time"]),
+            "rps": round(float(r["Requests/s"]), 2),
         }
 
     total = next(row(r) for r in rows if r["Name"] == "Aggregated")
@@ -140,9 +159,25 @@ def main():
     workers = 2 * (os.cpu_count() or 1) + 1
     log = open(LOAD_DIR / "gunicorn.log", "w")
     gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "trama.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{args.port}",
-         "--access-logfile", "-", "--error-logfile", "-", "--timeout", "60", "--preload"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "trama.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+            "--timeout",
+            "60",
+            "--preload",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     prefix = common.OUT / "load"
     common.OUT.mkdir(parents=True, exist_ok=True)
@@ -152,10 +187,29 @@ def main():
         warm_up(f"http://127.0.0.1:{args.port}", workers)
         print(f"gunicorn up ({workers} workers); locust: {args.users} users, spawn rate {args.spawn_rate}/s, {args.time}", flush=True)
         subprocess.run(
-            [args.locust, "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "--host", f"http://127.0.0.1:{args.port}",
-             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time, "--csv", str(prefix), "--only-summary",
-             "--stop-timeout", "10", "--exit-code-on-error", "0"],
-            cwd=ROOT, check=True,
+            [
+                args.locust,
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{args.port}",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                args.time,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=ROOT,
+            check=True,
             env={**os.environ, "TRAMA_LOAD_ACCOUNTS": str(accounts_file), "TRAMA_LOAD_PASSWORD": password},
         )
     finally:
@@ -166,15 +220,22 @@ def main():
     report = {
         **common.header("load", "postgresql"),
         "command": " ".join(sys.argv),
-        "users": args.users, "spawn_rate": args.spawn_rate, "duration": args.time, "wall_s": round(time.time() - started, 1),
-        "gunicorn_workers": workers, "residents": args.residents,
+        "users": args.users,
+        "spawn_rate": args.spawn_rate,
+        "duration": args.time,
+        "wall_s": round(time.time() - started, 1),
+        "gunicorn_workers": workers,
+        "residents": args.residents,
         "target": {"users": 50, "duration": "5m", "failures": 0, "p95_ms": 500},
-        "total": total, "per_request": per_name,
+        "total": total,
+        "per_request": per_name,
         "met": total["failures"] == 0 and total["p95_ms"] < 500,
     }
     path = common.write_report("load", report)
-    print(f"{total['requests']} requests, {total['failures']} failures, median {total['median_ms']:.0f} ms, "
-          f"p95 {total['p95_ms']:.0f} ms, p99 {total['p99_ms']:.0f} ms, {total['rps']} requests/s  ->  {path}")
+    print(
+        f"{total['requests']} requests, {total['failures']} failures, median {total['median_ms']:.0f} ms, "
+        f"p95 {total['p95_ms']:.0f} ms, p99 {total['p99_ms']:.0f} ms, {total['rps']} requests/s  ->  {path}"
+    )
     for r in sorted(per_name, key=lambda r: -r["p95_ms"]):
         print(f"  {r['name']:42} {r['requests']:6} req {r['failures']:4} fail  median {r['median_ms']:6.0f}  p95 {r['p95_ms']:6.0f} ms")
     if total["failures"]:

@@ -15,7 +15,6 @@ visitors a redirect to the login page), or an HTTP status code where the answer
 is the same for everyone (405 for POST-only URLs answered to a GET).
 """
 
-
 import pytest
 from axes.models import AccessAttempt
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -128,7 +127,10 @@ def project_url_names():
 def objects(request, users, neighbourhood, other_neighbourhood, make_user):
     def person(where):
         return register_person(
-            by=users[Role.COORDINATOR], neighbourhood=where, display_name="Gino", channel="outreach",
+            by=users[Role.COORDINATOR],
+            neighbourhood=where,
+            display_name="Gino",
+            channel="outreach",
             consents=[Consent.Purpose.REGISTRATION],
         )
 
@@ -141,7 +143,8 @@ def objects(request, users, neighbourhood, other_neighbourhood, make_user):
         "lockout": AccessAttempt.objects.create(username="bloccato", ip_address="192.0.2.1", failures_since_start=99),
     }
     kept = objects["kept_organisation"] = Organisation.objects.create(
-        city=neighbourhood.city, name="Emporio del quartiere", sector="third_sector", public_page_agreed=True)
+        city=neighbourhood.city, name="Emporio del quartiere", sector="third_sector", public_page_agreed=True
+    )
     kept.neighbourhoods.add(neighbourhood)
     objects["kept_membership"] = Membership.objects.create(organisation=kept, account=users[Role.PARTNER], role="referent")
     objects["kept_service"] = Service.objects.create(organisation=kept, name="Spesa sospesa")
@@ -159,5 +162,3 @@ def outcome(response):
     if response.status_code < 400:
         return "ok"
     return response.status_code
-
-

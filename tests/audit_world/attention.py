@@ -3,11 +3,10 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from trama.people.models import Role
-from trama.testing import ROLES, STAFF, everyone, only
-
 from trama.attention import services
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
+from trama.people.models import Role
+from trama.testing import ROLES, STAFF, everyone, only
 
 ANTENNA_ONLY = only(Role.ANTENNA)
 TRAINING = only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA)
@@ -38,7 +37,8 @@ EXPECTED = {
     "attention:encounter_create": (url("attention:encounter_create"), STAFF),
     "attention:encounter_create#from-signal": (lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal'].pk}", STAFF),
     "attention:encounter_create#from-signal-elsewhere": (
-        lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal_elsewhere'].pk}", only(Role.COORDINATOR)
+        lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal_elsewhere'].pk}",
+        only(Role.COORDINATOR),
     ),
     "attention:encounter": (url("attention:encounter", "encounter"), STAFF),
     "attention:antennas": (url("attention:antennas"), STAFF),
@@ -62,6 +62,7 @@ EXPECTED = {
     "api-attention-encounters": (url("api-attention-encounters"), STAFF),
     "api-attention-encounter": (url("api-attention-encounter", "encounter"), STAFF),
 }
+
 
 def make_objects(request, objects):
     users = request.getfixturevalue("users")

@@ -5,11 +5,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from trama.people.models import Role
-from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
-
 from trama.collective import services
 from trama.collective.models import Meeting, Suggestion
+from trama.people.models import Role
+from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
 
 WORKER_ONLY = only(Role.WORKER)
 MEMBERS = only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)
@@ -39,7 +38,10 @@ EXPECTED = {
     "collective:suggestion_convene": (url("collective:suggestion_convene", "suggestion"), WORKER_ONLY),
     "collective:suggestion_convene#elsewhere": (url("collective:suggestion_convene", "suggestion_elsewhere"), NOBODY),
     "collective:meeting_create": (url("collective:meeting_create"), STAFF),
-    "collective:meeting_create#for-a-group": (url("collective:meeting_create", query="?gruppo=0"), {**STAFF, Role.COORDINATOR: 404, Role.WORKER: 404}),
+    "collective:meeting_create#for-a-group": (
+        url("collective:meeting_create", query="?gruppo=0"),
+        {**STAFF, Role.COORDINATOR: 404, Role.WORKER: 404},
+    ),
     "collective:meeting": (url("collective:meeting", "meeting"), STAFF),
     "collective:meeting#elsewhere": (url("collective:meeting", "meeting_elsewhere"), COORDINATOR_ONLY),
     "collective:meeting_edit": (url("collective:meeting_edit", "meeting"), STAFF),
@@ -71,8 +73,9 @@ def make_objects(request, objects):
     worker, citizen = users[Role.WORKER], users[Role.CITIZEN]
     city = neighbourhood.city
     objects["group"] = services.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme", purpose="La spesa", by=worker)
-    objects["group_elsewhere"] = services.create_group(city=city, neighbourhood=elsewhere, name="Altrove", purpose="Altro",
-                                                          by=users[Role.COORDINATOR])
+    objects["group_elsewhere"] = services.create_group(
+        city=city, neighbourhood=elsewhere, name="Altrove", purpose="Altro", by=users[Role.COORDINATOR]
+    )
     member = objects["person"]
     member.account = citizen
     member.save(update_fields=["account"])
@@ -82,10 +85,19 @@ def make_objects(request, objects):
     objects["suggestion_elsewhere"] = Suggestion.objects.create(city=city, neighbourhood=elsewhere, signature="b" * 64, size=5, purpose="Altro")
     soon = timezone.now() + timedelta(days=3)
     objects["meeting"] = services.save_meeting(Meeting(group=objects["group"], title="Primo incontro", starts_at=soon), by=worker)
-    objects["meeting_elsewhere"] = services.save_meeting(Meeting(group=objects["group_elsewhere"], title="Altro incontro", starts_at=soon),
-                                                        by=users[Role.COORDINATOR])
-    objects["public_meeting"] = services.save_meeting(Meeting(
-        city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo di quartiere", starts_at=soon, is_public=True,
-        place=objects["place"],
-    ), by=worker)
+    objects["meeting_elsewhere"] = services.save_meeting(
+        Meeting(group=objects["group_elsewhere"], title="Altro incontro", starts_at=soon), by=users[Role.COORDINATOR]
+    )
+    objects["public_meeting"] = services.save_meeting(
+        Meeting(
+            city=city,
+            neighbourhood=neighbourhood,
+            kind=Meeting.Kind.TABLE,
+            title="Tavolo di quartiere",
+            starts_at=soon,
+            is_public=True,
+            place=objects["place"],
+        ),
+        by=worker,
+    )
     objects["decision"] = services.add_decision(objects["meeting"], by=worker, text="Chiedere la sala", owner=worker)

@@ -86,37 +86,57 @@ def make_objects(request, objects):
     organisation = Organisation.objects.create(city=city, name="Circolo del quartiere", sector="third_sector")
     organisation.members.add(users[Role.PARTNER])
     objects["intervention_object"] = InterventionObject.objects.create(
-        city=city, name="Pranzo condiviso", slug="pranzo-condiviso", description="Si cucina e si mangia insieme.",
+        city=city,
+        name="Pranzo condiviso",
+        slug="pranzo-condiviso",
+        description="Si cucina e si mangia insieme.",
     )
     initiative = services.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], name="Pranzo della domenica",
-        description="Un pranzo aperto a tutti.", is_public=True, intervention_object=objects["intervention_object"],
+        city=city,
+        by=coordinator,
+        origin=Initiative.Origin.WORKER,
+        neighbourhoods=[neighbourhood],
+        name="Pranzo della domenica",
+        description="Un pranzo aperto a tutti.",
+        is_public=True,
+        intervention_object=objects["intervention_object"],
     )
     services.move_initiative(initiative, "incubation", "Si parte", by=coordinator)
     partner = services.add_partner(initiative, organisation=organisation, role=Partner.Role.HOST, by=coordinator)
-    objects["commitment"] = services.add_commitment(initiative, partner=partner, description="La sala", kind="space_hours",
-                                                    quantity=10, by=coordinator)
+    objects["commitment"] = services.add_commitment(
+        initiative, partner=partner, description="La sala", kind="space_hours", quantity=10, by=coordinator
+    )
     objects["milestone"] = services.add_milestone(initiative, title="Primo pranzo", by=coordinator)
     services.join(initiative, user=users[Role.CITIZEN], neighbourhood=neighbourhood)
     objects["initiative"] = initiative
     objects["partner"] = partner
     objects["initiative_elsewhere"] = services.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[elsewhere], name="Orto", description="Un orto.",
+        city=city,
+        by=coordinator,
+        origin=Initiative.Origin.WORKER,
+        neighbourhoods=[elsewhere],
+        name="Orto",
+        description="Un orto.",
     )
     # An organisation the partner account is not a member of, so the initiative stays out of its sight.
     gardeners = Organisation.objects.create(city=city, name="Amici dell'orto", sector="third_sector")
-    objects["partner_elsewhere"] = services.add_partner(objects["initiative_elsewhere"], organisation=gardeners,
-                                                        role=Partner.Role.VOLUNTEERS, by=coordinator)
+    objects["partner_elsewhere"] = services.add_partner(
+        objects["initiative_elsewhere"], organisation=gardeners, role=Partner.Role.VOLUNTEERS, by=coordinator
+    )
     objects["milestone_elsewhere"] = services.add_milestone(objects["initiative_elsewhere"], title="Prima semina", by=coordinator)
     agreement = services.save_agreement(
         Agreement(city=city, kind=Agreement.Kind.PACT, title="Patto per la sala", subject="Uso della sala", starts_on=date.today()),
-        by=coordinator, neighbourhoods=[neighbourhood], parties=[{"organisation": organisation, "commitments": "Apre la sala"}],
+        by=coordinator,
+        neighbourhoods=[neighbourhood],
+        parties=[{"organisation": organisation, "commitments": "Apre la sala"}],
     )
     agreement.document.save("patto.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
     objects["agreement"] = agreement
     agreement_elsewhere = services.save_agreement(
         Agreement(city=city, kind=Agreement.Kind.PACT, title="Patto per l'orto", subject="Cura dell'orto", starts_on=date.today()),
-        by=coordinator, neighbourhoods=[elsewhere], parties=[{"name": "Vicini dell'orto", "commitments": "Innaffiare"}],
+        by=coordinator,
+        neighbourhoods=[elsewhere],
+        parties=[{"name": "Vicini dell'orto", "commitments": "Innaffiare"}],
     )
     agreement_elsewhere.document.save("orto.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
     objects["agreement_elsewhere"] = agreement_elsewhere

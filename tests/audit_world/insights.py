@@ -29,6 +29,11 @@ def make_objects(request, objects):
 
     coordinator = request.getfixturevalue("users")[Role.COORDINATOR]
     objects["report"] = Report.objects.create(
-        city=coordinator.city, period="2025-T1", kind=Report.Kind.XLSX, requested_by=coordinator,
-        status=Report.Status.DONE, progress=100, content=b"PK\x03\x04",
+        city=coordinator.city,
+        period="2025-T1",
+        kind=Report.Kind.XLSX,
+        requested_by=coordinator,
+        status=Report.Status.DONE,
+        progress=100,
+        content=b"PK\x03\x04",
     )

@@ -4,10 +4,9 @@ from datetime import date
 
 from django.urls import reverse
 
+from trama.market import services
 from trama.people.models import Organisation, Role
 from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
-
-from trama.market import services
 
 GIVERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)
 ASKERS = only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)
@@ -73,19 +72,37 @@ def make_objects(request, objects):
     citizen_person.account = citizen
     citizen_person.save(update_fields=["account"])
     objects["offer"] = services.record_offer(
-        organisation=organisation, kind="goods", title="Pane del giorno prima", description="", neighbourhoods=[neighbourhood], by=worker,
+        organisation=organisation,
+        kind="goods",
+        title="Pane del giorno prima",
+        description="",
+        neighbourhoods=[neighbourhood],
+        by=worker,
     )
     objects["own_offer"] = services.record_offer(
-        person=citizen_person, kind="skill", title="Ripeto matematica", description="", neighbourhoods=[neighbourhood], by=worker,
+        person=citizen_person,
+        kind="skill",
+        title="Ripeto matematica",
+        description="",
+        neighbourhoods=[neighbourhood],
+        by=worker,
         capacity=2,
     )
     objects["need"] = services.record_need(person=citizen_person, text="Cerco pane", neighbourhood=neighbourhood, urgency="low", by=worker)
     objects["need_elsewhere"] = services.record_need(
-        person=objects["person_elsewhere"], text="Un passaggio", neighbourhood=objects["person_elsewhere"].neighbourhood,
-        urgency="low", by=users[Role.COORDINATOR],
+        person=objects["person_elsewhere"],
+        text="Un passaggio",
+        neighbourhood=objects["person_elsewhere"].neighbourhood,
+        urgency="low",
+        by=users[Role.COORDINATOR],
     )
     objects["match"] = services.propose_match(need=objects["need"], offer=objects["offer"], by=worker)
     services.record_contribution(
-        kind="hours", quantity=2, on=date.today(), neighbourhood=neighbourhood, by=worker, organisation=organisation,
+        kind="hours",
+        quantity=2,
+        on=date.today(),
+        neighbourhood=neighbourhood,
+        by=worker,
+        organisation=organisation,
         match=objects["match"],
     )

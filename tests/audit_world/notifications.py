@@ -10,8 +10,10 @@ from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, everyone
 
 EXPECTED = {
     "notifications:list": (lambda o: reverse("notifications:list"), SIGNED_IN),
-    "notifications:open": (lambda o: reverse("notifications:open", args=[o["notification"].pk]),
-                           {**everyone(404), ANON: "denied", Role.CITIZEN: "ok"}),
+    "notifications:open": (
+        lambda o: reverse("notifications:open", args=[o["notification"].pk]),
+        {**everyone(404), ANON: "denied", Role.CITIZEN: "ok"},
+    ),
     "notifications:mark_read": (lambda o: reverse("notifications:mark_read"), everyone(405)),
     "notifications:preferences": (lambda o: reverse("notifications:preferences"), SIGNED_IN),
     "notifications:delivery_log": (lambda o: reverse("notifications:delivery_log"), COORDINATOR_ONLY),
@@ -30,4 +32,5 @@ def make_objects(request, objects):
     from trama.notifications.models import Kind, Notification
 
     objects["notification"] = Notification.objects.create(
-        recipient=request.getfixturevalue("users")[Role.CITIZEN], kind=Kind.MATCH_PROPOSED, url="/", key="audit:1")
+        recipient=request.getfixturevalue("users")[Role.CITIZEN], kind=Kind.MATCH_PROPOSED, url="/", key="audit:1"
+    )

@@ -29,9 +29,14 @@ def make_objects(request, objects):
     from trama.privacy.models import DataExport, ErasureRequest
 
     objects["export"] = DataExport.objects.create(
-        person=objects["person"], requested_by=request.getfixturevalue("users")[Role.COORDINATOR], token="audit-export",
-        status=DataExport.Status.DONE, progress=100, content=b"PK\x05\x06" + bytes(18),
+        person=objects["person"],
+        requested_by=request.getfixturevalue("users")[Role.COORDINATOR],
+        token="audit-export",
+        status=DataExport.Status.DONE,
+        progress=100,
+        content=b"PK\x05\x06" + bytes(18),
         expires_at=timezone.now() + timedelta(hours=1),
     )
     objects["erasure"] = ErasureRequest.objects.create(
-        person=objects["person"], requested_by=request.getfixturevalue("users")[Role.WORKER], reason="al telefono")
+        person=objects["person"], requested_by=request.getfixturevalue("users")[Role.WORKER], reason="al telefono"
+    )

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from trama.people.models import Role
 from trama.testing import COORDINATOR_ONLY, STAFF, everyone
-
 from trama.themes.models import DiscoveryRun, Tag, TextItem, Theme
 
 EXPECTED = {
@@ -44,10 +43,12 @@ def make_objects(request, objects):
     elsewhere = request.getfixturevalue("other_neighbourhood")
     city = neighbourhood.city
     objects["theme"] = Theme.objects.create(city=city, suggested_name="spesa, pane", key_phrases=["spesa", "pane"])
-    objects["item"] = TextItem.objects.create(city=city, source=TextItem.Source.IMPORT, source_id=9001, text="Cerco pane",
-                                              neighbourhood=neighbourhood)
-    objects["item_elsewhere"] = TextItem.objects.create(city=city, source=TextItem.Source.IMPORT, source_id=9002,
-                                                        text="Un passaggio", neighbourhood=elsewhere)
+    objects["item"] = TextItem.objects.create(
+        city=city, source=TextItem.Source.IMPORT, source_id=9001, text="Cerco pane", neighbourhood=neighbourhood
+    )
+    objects["item_elsewhere"] = TextItem.objects.create(
+        city=city, source=TextItem.Source.IMPORT, source_id=9002, text="Un passaggio", neighbourhood=elsewhere
+    )
     Tag.objects.create(item=objects["item"], theme=objects["theme"], origin=Tag.Origin.ENGINE, confidence=0.8)
     objects["worker_run"] = DiscoveryRun.objects.create(city=city, requested_by=users[Role.WORKER], status=DiscoveryRun.Status.DONE)
     objects["worker_run"].neighbourhoods.set([neighbourhood])

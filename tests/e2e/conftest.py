@@ -62,9 +62,12 @@ def axe_violations(page):
     if page.is_closed() or not page.url.startswith("http"):
         return []
     found = page.evaluate(RUN_AXE, [WCAG_AA, AXE_SCRIPT]) or []
-    return [Violation(v["rule"], v["impact"], target, page.url, v["help"])
-            for v in found if v["impact"] in BLOCKING_IMPACTS and v["rule"] not in AXE_EXCEPTIONS
-            for target in v["targets"]]
+    return [
+        Violation(v["rule"], v["impact"], target, page.url, v["help"])
+        for v in found
+        if v["impact"] in BLOCKING_IMPACTS and v["rule"] not in AXE_EXCEPTIONS
+        for target in v["targets"]
+    ]
 
 
 class AxeWatch:
@@ -94,7 +97,7 @@ class AxeWatch:
             return
         page.wait_for_load_state("load")
         documents = len(page._axe_documents)
-        self.missed += [url for url in page._axe_documents[page._axe_scanned:documents - 1] if url.startswith("http")]
+        self.missed += [url for url in page._axe_documents[page._axe_scanned : documents - 1] if url.startswith("http")]
         page._axe_scanned = documents
         self.scans += 1
         for violation in axe_violations(page):
@@ -118,14 +121,32 @@ def _then_scan(method):
         if watch is not None:
             watch.after_step(page)
         return result
+
     return step
 
 
 # The steps through which a test can take a page to another document: each is followed by a scan of the new one.
-for _cls, _names in ((Page, ["goto", "reload", "go_back", "go_forward", "click", "dblclick", "tap", "press", "check",
-                             "uncheck", "set_checked", "select_option", "dispatch_event"]),
-                     (Locator, ["click", "dblclick", "tap", "press", "press_sequentially", "check", "uncheck",
-                                "set_checked", "select_option", "dispatch_event"])):
+for _cls, _names in (
+    (
+        Page,
+        [
+            "goto",
+            "reload",
+            "go_back",
+            "go_forward",
+            "click",
+            "dblclick",
+            "tap",
+            "press",
+            "check",
+            "uncheck",
+            "set_checked",
+            "select_option",
+            "dispatch_event",
+        ],
+    ),
+    (Locator, ["click", "dblclick", "tap", "press", "press_sequentially", "check", "uncheck", "set_checked", "select_option", "dispatch_event"]),
+):
     for _name in _names:
         setattr(_cls, _name, _then_scan(getattr(_cls, _name)))
 

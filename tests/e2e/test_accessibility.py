@@ -19,9 +19,21 @@ from .conftest import axe_violations, log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
-PUBLIC_PAGES = ["home", "territory:map", "initiatives:catalogue", "collective:public_calendar", "market:door_need",
-                "market:door_offer", "market:public_counts", "market:offers", "insights:open_data", "login",
-                "password_reset", "people:register", "privacy:notice"]
+PUBLIC_PAGES = [
+    "home",
+    "territory:map",
+    "initiatives:catalogue",
+    "collective:public_calendar",
+    "market:door_need",
+    "market:door_offer",
+    "market:public_counts",
+    "market:offers",
+    "insights:open_data",
+    "login",
+    "password_reset",
+    "people:register",
+    "privacy:notice",
+]
 
 # An image with no text alternative (critical) and a field with no label (critical), on a page of the test server;
 # a clean page whose form leads to it.
@@ -84,19 +96,27 @@ def test_a_document_left_before_any_step_could_scan_it_is_reported(test_pages, a
 @pytest.fixture
 def public_records(city, neighbourhood, coordinator, worker):
     """A community point, a public initiative and a public meeting: the public pages that show one record."""
-    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT,
-                                 address="Via Roma 1")
+    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT, address="Via Roma 1")
     initiative = initiatives.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], is_public=True,
-        name="Pranzo della domenica", description="Un pranzo aperto a tutti, una domenica al mese.",
+        city=city,
+        by=coordinator,
+        origin=Initiative.Origin.WORKER,
+        neighbourhoods=[neighbourhood],
+        is_public=True,
+        name="Pranzo della domenica",
+        description="Un pranzo aperto a tutti, una domenica al mese.",
     )
     initiatives.move_initiative(initiative, "incubation", "Si parte", by=coordinator)  # shown once under way
-    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme",
-                                    purpose="Fare la spesa insieme", by=worker)
-    meeting = collective.save_meeting(Meeting(group=group, title="Primo incontro", place=place, is_public=True,
-                                              starts_at=timezone.localtime().replace(hour=18, minute=0)), by=worker)
-    return [reverse("territory:place", args=[place.pk]), reverse("initiatives:public", args=[initiative.pk]),
-            reverse("collective:public_meeting", args=[meeting.pk])]
+    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme", purpose="Fare la spesa insieme", by=worker)
+    meeting = collective.save_meeting(
+        Meeting(group=group, title="Primo incontro", place=place, is_public=True, starts_at=timezone.localtime().replace(hour=18, minute=0)),
+        by=worker,
+    )
+    return [
+        reverse("territory:place", args=[place.pk]),
+        reverse("initiatives:public", args=[initiative.pk]),
+        reverse("collective:public_meeting", args=[meeting.pk]),
+    ]
 
 
 @pytest.fixture(params=list(WIDTHS), ids=str)

@@ -27,21 +27,34 @@ ANONYMOUS_PAGES = ["home", "territory:map", "initiatives:catalogue", "login", "p
 def pages_of_records(users, city, neighbourhood):
     """A person with a themed text and an initiative with a partner and a milestone: the detail pages staff open most."""
     worker, coordinator = users[Role.WORKER], users[Role.COORDINATOR]
-    person = register_person(by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH,
-                             consents=[Consent.Purpose.REGISTRATION])
-    item = TextItem.objects.create(city=city, source=TextItem.Source.IMPORT, source_id=1, text="Cerco compagnia la domenica",
-                                   neighbourhood=neighbourhood, person=person)
+    person = register_person(
+        by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION]
+    )
+    item = TextItem.objects.create(
+        city=city, source=TextItem.Source.IMPORT, source_id=1, text="Cerco compagnia la domenica", neighbourhood=neighbourhood, person=person
+    )
     theme = Theme.objects.create(city=city, name="Solitudine", status=Theme.Status.NAMED)
     Tag.objects.create(item=item, theme=theme, origin=Tag.Origin.ENGINE, confidence=0.9)
-    initiative = initiatives.create_initiative(city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood],
-                                               name="Pranzo della domenica", description="Un pranzo aperto a tutti.")
+    initiative = initiatives.create_initiative(
+        city=city,
+        by=coordinator,
+        origin=Initiative.Origin.WORKER,
+        neighbourhoods=[neighbourhood],
+        name="Pranzo della domenica",
+        description="Un pranzo aperto a tutti.",
+    )
     organisation = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector="third_sector")
     organisation.members.add(users[Role.PARTNER])
     partner = initiatives.add_partner(initiative, organisation=organisation, role=Partner.Role.HOST, by=coordinator)
     initiatives.add_milestone(initiative, title="Primo pranzo", by=coordinator)
     return {
-        Role.WORKER: [reverse("people:person", args=[person.pk]), initiative.get_absolute_url(),
-                      reverse("initiatives:partner_remove", args=[partner.pk]), theme.get_absolute_url(), item.get_absolute_url()],
+        Role.WORKER: [
+            reverse("people:person", args=[person.pk]),
+            initiative.get_absolute_url(),
+            reverse("initiatives:partner_remove", args=[partner.pk]),
+            theme.get_absolute_url(),
+            item.get_absolute_url(),
+        ],
         Role.COORDINATOR: [reverse("people:person", args=[person.pk]), initiative.get_absolute_url(), theme.get_absolute_url()],
         Role.PARTNER: [initiative.get_absolute_url()],
     }
@@ -49,8 +62,7 @@ def pages_of_records(users, city, neighbourhood):
 
 def _watch(page):
     violations = []
-    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text else None)
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None)
     return violations
 
 
@@ -65,8 +77,9 @@ def _menu(page):
 
 
 def test_the_public_pages_report_no_violation(page, neighbourhood):
-    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT,
-                                 lat=44.80, lon=10.33)  # a marker on the map
+    place = Place.objects.create(
+        neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT, lat=44.80, lon=10.33
+    )  # a marker on the map
     violations = _watch(page)
     for url in [reverse(name) for name in ANONYMOUS_PAGES] + [reverse("territory:place", args=[place.pk])]:
         _visit(page, url)

@@ -67,8 +67,13 @@ def test_an_antenna_signals_from_a_phone_in_under_a_minute_and_sees_it_taken_up(
     worker = make_user(Role.WORKER, [signal.neighbourhood])
     services.plan_outreach(by=worker, signal=signal, assigned_to=worker, method="with_antenna", due_date=timezone.localdate())
     services.record_encounter(
-        by=worker, neighbourhood=signal.neighbourhood, setting="home", happened_at=timezone.now(), signal=signal,
-        notes="Vive sola, la figlia è all'estero", new_person={"display_name": "Signora Lina", "channel": "antenna", "consents": ["registration"]},
+        by=worker,
+        neighbourhood=signal.neighbourhood,
+        setting="home",
+        happened_at=timezone.now(),
+        signal=signal,
+        notes="Vive sola, la figlia è all'estero",
+        new_person={"display_name": "Signora Lina", "channel": "antenna", "consents": ["registration"]},
     )
 
     page.reload()

@@ -21,7 +21,9 @@ def queue(make_user, neighbourhood):
     antenna = make_user(Role.ANTENNA, [neighbourhood])
     Antenna.objects.create(account=antenna, kind=Antenna.Kind.SHOP)
     old = services.send_signal(by=antenna, neighbourhood=neighbourhood, text="Un ragazzo dorme in macchina da qualche notte", urgency=1)
-    urgent = services.send_signal(by=antenna, neighbourhood=neighbourhood, text="Un signore anziano chiede spesso aiuto a portare la spesa", urgency=3)
+    urgent = services.send_signal(
+        by=antenna, neighbourhood=neighbourhood, text="Un signore anziano chiede spesso aiuto a portare la spesa", urgency=3
+    )
     duplicate = services.send_signal(by=antenna, neighbourhood=neighbourhood, text="Lo stesso signore anziano, visto ieri", urgency=2)
     return {"old": old, "urgent": urgent, "duplicate": duplicate}
 

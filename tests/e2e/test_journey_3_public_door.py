@@ -67,8 +67,7 @@ def test_visitor_offers_a_hand_and_leaves_a_contact(phone, neighbourhood):
     assert Offer.objects.get().person.display_name == "Ada"
 
 
-def test_visitor_who_does_not_know_the_neighbourhood_reaches_the_community_points_worker(
-        phone, page, users, neighbourhood, other_neighbourhood):
+def test_visitor_who_does_not_know_the_neighbourhood_reaches_the_community_points_worker(phone, page, users, neighbourhood, other_neighbourhood):
     Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT)
     phone.goto("/")
     phone.get_by_role("link", name="Cerco una mano").first.click()

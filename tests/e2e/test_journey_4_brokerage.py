@@ -23,12 +23,20 @@ def test_worker_brokers_a_need_and_the_contribution_lands_in_the_ledger(page, us
     organisation = Organisation.objects.create(city=city, name="Emporio solidale", sector="third_sector")
     organisation.members.add(partner)
     services.record_offer(organisation=organisation, kind="skill", title="Corso di chitarra", neighbourhoods=[neighbourhood], by=worker)
-    services.record_offer(organisation=organisation, kind="time", title="Accompagniamo a fare la spesa",
-                          description="Volontari il sabato mattina", neighbourhoods=[neighbourhood], by=worker)
-    person = register_person(by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH,
-                             consents=[Consent.Purpose.REGISTRATION])
-    need = services.record_need(person=person, text="Mi servirebbe una mano per fare la spesa", neighbourhood=neighbourhood,
-                                urgency="high", by=worker)
+    services.record_offer(
+        organisation=organisation,
+        kind="time",
+        title="Accompagniamo a fare la spesa",
+        description="Volontari il sabato mattina",
+        neighbourhoods=[neighbourhood],
+        by=worker,
+    )
+    person = register_person(
+        by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION]
+    )
+    need = services.record_need(
+        person=person, text="Mi servirebbe una mano per fare la spesa", neighbourhood=neighbourhood, urgency="high", by=worker
+    )
 
     log_in(page, worker.username, PASSWORD)
     page.goto(f"/mercato/richieste/{need.pk}/")
@@ -75,12 +83,13 @@ def test_worker_brokers_a_need_and_the_contribution_lands_in_the_ledger(page, us
 def test_a_need_nothing_answers_says_so_and_leads_to_the_neighbourhood_s_partners(page, users, neighbourhood, city):
     worker = users[Role.WORKER]
     organisation = Organisation.objects.create(city=city, name="Parrocchia del quartiere", sector="faith")
-    services.record_offer(organisation=organisation, kind="space", title="Sala parrocchiale per feste e pranzi",
-                          neighbourhoods=[neighbourhood], by=worker)
-    person = register_person(by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH,
-                             consents=[Consent.Purpose.REGISTRATION])
-    need = services.record_need(person=person, text="Medicine e spesa a casa", neighbourhood=neighbourhood,
-                                urgency="high", by=worker)
+    services.record_offer(
+        organisation=organisation, kind="space", title="Sala parrocchiale per feste e pranzi", neighbourhoods=[neighbourhood], by=worker
+    )
+    person = register_person(
+        by=worker, neighbourhood=neighbourhood, display_name="Gino", channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION]
+    )
+    need = services.record_need(person=person, text="Medicine e spesa a casa", neighbourhood=neighbourhood, urgency="high", by=worker)
 
     log_in(page, worker.username, PASSWORD)
     page.goto(f"/mercato/richieste/{need.pk}/")

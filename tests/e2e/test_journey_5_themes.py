@@ -31,8 +31,14 @@ def test_coordinator_discovers_names_merges_and_retires_themes(page, make_user):
     pilot = list(Neighbourhood.objects.filter(city=city, is_pilot=True).order_by("name"))
     now = timezone.now()
     for n, text in enumerate(ARCHIVE + EXTRA):  # 40 texts on three topics, four neighbourhoods, six months
-        TextItem.objects.create(city=city, source=TextItem.Source.IMPORT, source_id=n + 1, text=text,
-                                neighbourhood=pilot[n % len(pilot)], written_at=now - timezone.timedelta(days=(n * 29) % 170))
+        TextItem.objects.create(
+            city=city,
+            source=TextItem.Source.IMPORT,
+            source_id=n + 1,
+            text=text,
+            neighbourhood=pilot[n % len(pilot)],
+            written_at=now - timezone.timedelta(days=(n * 29) % 170),
+        )
     page.route("https://**/*", lambda route: route.abort())  # no tile server needed
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text and "script-src" in msg.text else None)

@@ -34,8 +34,9 @@ def test_worker_convenes_a_group_from_a_suggestion_and_records_its_first_meeting
     Place.objects.create(neighbourhood=neighbourhood, name="Centro civico", kind=Place.Kind.COMMUNITY_POINT)
     names = ["Ada", "Bruno", "Carla", "Dario", "Elena", "Franco"]
     for name, text in zip(names, NEEDS):
-        person = register_person(by=worker, neighbourhood=neighbourhood, display_name=name, channel=Person.Channel.OUTREACH,
-                                 consents=[Consent.Purpose.REGISTRATION])
+        person = register_person(
+            by=worker, neighbourhood=neighbourhood, display_name=name, channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION]
+        )
         market.record_need(person=person, text=text, neighbourhood=neighbourhood, urgency="medium", by=worker)
     services.refresh_suggestions(city)
 

@@ -33,11 +33,21 @@ SHOPPING = [
 def test_similar_needs_become_a_group_then_an_initiative_accompanied_to_autonomy(page, users, neighbourhood, city):
     worker = users[Role.WORKER]
     for n, text in enumerate(SHOPPING, start=1):
-        person = register_person(by=worker, neighbourhood=neighbourhood, display_name=f"Vicina {n}", channel=Person.Channel.OUTREACH,
-                                 consents=[Consent.Purpose.REGISTRATION])
+        person = register_person(
+            by=worker,
+            neighbourhood=neighbourhood,
+            display_name=f"Vicina {n}",
+            channel=Person.Channel.OUTREACH,
+            consents=[Consent.Purpose.REGISTRATION],
+        )
         market.record_need(person=person, text=text, neighbourhood=neighbourhood, urgency="medium", by=worker)
-    InterventionObject.objects.create(city=city, name="Spesa condivisa", slug="spesa-condivisa", description="Si fa la spesa insieme.",
-                                      wording_guidance="Presenta l'attività, non le persone a cui si rivolge.")
+    InterventionObject.objects.create(
+        city=city,
+        name="Spesa condivisa",
+        slug="spesa-condivisa",
+        description="Si fa la spesa insieme.",
+        wording_guidance="Presenta l'attività, non le persone a cui si rivolge.",
+    )
     emporio = Organisation.objects.create(city=city, name="Emporio solidale", sector=Organisation.Sector.THIRD_SECTOR)
     Organisation.objects.create(city=city, name="Bottega di via Roma", sector=Organisation.Sector.BUSINESS)
     emporio.members.add(users[Role.PARTNER])
@@ -140,8 +150,9 @@ def test_a_citizen_finds_a_public_initiative_joins_it_and_sees_it_at_home(page, 
     place = Place.objects.create(neighbourhood=neighbourhood, name="Sala civica", kind=Place.Kind.CIVIC_CENTRE)
 
     def public(name, where, **fields):
-        initiative = services.create_initiative(city=city, by=coordinator, origin="worker", neighbourhoods=[where], name=name,
-                                                description="Aperto a tutti.", is_public=True, **fields)
+        initiative = services.create_initiative(
+            city=city, by=coordinator, origin="worker", neighbourhoods=[where], name=name, description="Aperto a tutti.", is_public=True, **fields
+        )
         services.move_initiative(initiative, "incubation", "Si parte", by=coordinator)
         return initiative
 

@@ -20,8 +20,7 @@ from .conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_coordinator_reads_the_dashboard_and_the_public_the_open_data(page, browser, live_server, users, city,
-                                                                     neighbourhood, other_neighbourhood):
+def test_coordinator_reads_the_dashboard_and_the_public_the_open_data(page, browser, live_server, users, city, neighbourhood, other_neighbourhood):
     recorder = users[Role.COORDINATOR]  # records in both neighbourhoods
     ponte = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector="third_sector")
     today = timezone.localdate()
@@ -80,8 +79,9 @@ def test_the_dashboard_map_colours_each_neighbourhood_under_the_strict_policy(pa
     coordinator = make_user(Role.COORDINATOR, city=city)
     ponte = Organisation.objects.create(city=city, name="Associazione Il Ponte", sector="third_sector")
     lubiana = Neighbourhood.objects.get(city=city, name="Lubiana")
-    market.record_contribution(kind="hours", quantity=Decimal("30"), on=timezone.localdate(), neighbourhood=lubiana, by=coordinator,
-                               organisation=ponte)
+    market.record_contribution(
+        kind="hours", quantity=Decimal("30"), on=timezone.localdate(), neighbourhood=lubiana, by=coordinator, organisation=ponte
+    )
     violations = []
     # Only scripts: every page of the base layout has two refused inline styles, not the map's doing.
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text and "script-src" in msg.text else None)

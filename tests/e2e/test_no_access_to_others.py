@@ -24,8 +24,7 @@ OTHERS = {
     Role.CITIZEN: [
         ("need", "market:need", "api-market-need", "other_need", "market:need#of-another"),
         ("match", "market:match", "api-market-match", "match_of_another_person_offer", "market:match#of-another-person-offer"),
-        ("match with an organisation's offer", "market:match", "api-market-match", "match_of_another_org_offer",
-         "market:match#of-another-org-offer"),
+        ("match with an organisation's offer", "market:match", "api-market-match", "match_of_another_org_offer", "market:match#of-another-org-offer"),
         ("signal", "attention:signal", "api-attention-signal", "signal", "attention:signal"),
         ("encounter", "attention:encounter", "api-attention-encounter", "encounter", "attention:encounter"),
         ("person", "people:person", None, "other_person", "people:person#of-another"),
@@ -35,8 +34,13 @@ OTHERS = {
     Role.ANTENNA: [
         ("need", "market:need", "api-market-need", "other_need", "market:need#of-another"),
         ("match", "market:match", "api-market-match", "match", "market:match"),
-        ("another antenna's signal", "attention:my_signal", "api-attention-signal", "signal_of_another_antenna",
-         "attention:my_signal#of-another-antenna"),
+        (
+            "another antenna's signal",
+            "attention:my_signal",
+            "api-attention-signal",
+            "signal_of_another_antenna",
+            "attention:my_signal#of-another-antenna",
+        ),
         ("signal", "attention:signal", "api-attention-signal", "signal_of_another_antenna", "attention:signal#of-another-antenna"),
         ("encounter", "attention:encounter", "api-attention-encounter", "encounter", "attention:encounter"),
         ("person", "people:person", None, "other_person", "people:person#of-another"),
@@ -45,8 +49,7 @@ OTHERS = {
     ],
     Role.PARTNER: [
         ("need", "market:need", "api-market-need", "other_need", "market:need#of-another"),
-        ("match of another organisation", "market:match", "api-market-match", "match_of_another_org_offer",
-         "market:match#of-another-org-offer"),
+        ("match of another organisation", "market:match", "api-market-match", "match_of_another_org_offer", "market:match#of-another-org-offer"),
         ("signal", "attention:signal", "api-attention-signal", "signal", "attention:signal"),
         ("encounter", "attention:encounter", "api-attention-encounter", "encounter", "attention:encounter"),
         ("person", "people:person", None, "other_person", "people:person#of-another"),

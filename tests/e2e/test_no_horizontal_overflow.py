@@ -18,8 +18,17 @@ from .conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE_360 = {"width": 360, "height": 740}
-PUBLIC_PAGES = ["home", "territory:map", "initiatives:catalogue", "collective:public_calendar", "market:door_need",
-                "market:public_counts", "login", "people:register", "privacy:notice"]
+PUBLIC_PAGES = [
+    "home",
+    "territory:map",
+    "initiatives:catalogue",
+    "collective:public_calendar",
+    "market:door_need",
+    "market:public_counts",
+    "login",
+    "people:register",
+    "privacy:notice",
+]
 
 
 @pytest.fixture
@@ -34,23 +43,39 @@ def narrow(browser, live_server):
 def records(city, neighbourhood, organisation, make_person, worker, coordinator):
     """A group with a member and a meeting this month; a public initiative with a partner and its commitment:
     the pages with the widest tables."""
-    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT,
-                                 address="Via Roma 1")
-    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme",
-                                    purpose="Fare la spesa insieme", by=worker)
+    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT, address="Via Roma 1")
+    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Spesa insieme", purpose="Fare la spesa insieme", by=worker)
     collective.add_member(group, make_person(name="Amina"), by=worker, consent=True)
-    collective.save_meeting(Meeting(group=group, title="Primo incontro", place=place,
-                                    starts_at=timezone.localtime().replace(hour=18, minute=0)), by=worker)
+    collective.save_meeting(
+        Meeting(group=group, title="Primo incontro", place=place, starts_at=timezone.localtime().replace(hour=18, minute=0)), by=worker
+    )
     initiative = initiatives.create_initiative(
-        city=city, by=coordinator, origin=Initiative.Origin.WORKER, neighbourhoods=[neighbourhood], is_public=True,
-        name="Pranzo della domenica", description="Un pranzo aperto a tutti, una domenica al mese.",
+        city=city,
+        by=coordinator,
+        origin=Initiative.Origin.WORKER,
+        neighbourhoods=[neighbourhood],
+        is_public=True,
+        name="Pranzo della domenica",
+        description="Un pranzo aperto a tutti, una domenica al mese.",
     )
     initiatives.move_initiative(initiative, "incubation", "Si parte", by=coordinator)
     partner = initiatives.add_partner(initiative, organisation=organisation, role=Partner.Role.HOST, by=coordinator)
-    initiatives.add_commitment(initiative, partner=partner, description="Due volontari per la distribuzione del sabato",
-                               kind="hours", quantity=20, due_date=timezone.localdate(), by=coordinator)
-    staff = [reverse("collective:group_create"), reverse("collective:group", args=[group.pk]), reverse("collective:calendar"),
-             initiative.get_absolute_url(), reverse("initiatives:create")]
+    initiatives.add_commitment(
+        initiative,
+        partner=partner,
+        description="Due volontari per la distribuzione del sabato",
+        kind="hours",
+        quantity=20,
+        due_date=timezone.localdate(),
+        by=coordinator,
+    )
+    staff = [
+        reverse("collective:group_create"),
+        reverse("collective:group", args=[group.pk]),
+        reverse("collective:calendar"),
+        initiative.get_absolute_url(),
+        reverse("initiatives:create"),
+    ]
     return {
         Role.COORDINATOR: staff,
         Role.WORKER: staff,

@@ -17,8 +17,7 @@ NARROW_PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture
 def narrow(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=NARROW_PHONE, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=NARROW_PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -32,8 +31,7 @@ def fits(page):
 def test_coordinator_sets_up_an_organisation_and_a_place_and_its_referent_edits_it(narrow, users, neighbourhood):
     page = narrow
     # A boundary around the city's centre, where the map opens: the pin falls inside it.
-    neighbourhood.boundary = {"type": "Polygon", "coordinates": [[[10.30, 44.78], [10.36, 44.78], [10.36, 44.82],
-                                                                 [10.30, 44.82], [10.30, 44.78]]]}
+    neighbourhood.boundary = {"type": "Polygon", "coordinates": [[[10.30, 44.78], [10.36, 44.78], [10.36, 44.82], [10.30, 44.82], [10.30, 44.78]]]}
     neighbourhood.save()
     coordinator, partner = users[Role.COORDINATOR], users[Role.PARTNER]
 

@@ -21,8 +21,13 @@ from .conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONES = [{"width": 375, "height": 667}, {"width": 360, "height": 640}]
-DEMO_ACCOUNTS = {Role.COORDINATOR: "coordinatrice", Role.WORKER: "operatore", Role.PARTNER: "partner",
-                 Role.ANTENNA: "antenna", Role.CITIZEN: "cittadino"}
+DEMO_ACCOUNTS = {
+    Role.COORDINATOR: "coordinatrice",
+    Role.WORKER: "operatore",
+    Role.PARTNER: "partner",
+    Role.ANTENNA: "antenna",
+    Role.CITIZEN: "cittadino",
+}
 # What each role comes to do (DESIGN.md §2 and §4): the links its home must keep within reach.
 MAIN_ACTIONS = {
     ANON: ["market:door_need", "market:door_offer"],
@@ -61,8 +66,7 @@ def out_of_reach(page, names):
 def test_each_roles_main_action_is_in_reach_on_a_phone(browser, live_server, demo_passwords, role):
     wrong = []
     for viewport in PHONES:
-        context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=viewport, is_mobile=True,
-                                      has_touch=True)
+        context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=viewport, is_mobile=True, has_touch=True)
         context.set_default_timeout(15_000)
         page = context.new_page()
         if role == ANON:

@@ -17,8 +17,7 @@ from .conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_citizen_takes_her_data_asks_for_erasure_and_a_coordinator_confirms(browser, live_server, users, make_person,
-                                                                               city, neighbourhood):
+def test_a_citizen_takes_her_data_asks_for_erasure_and_a_coordinator_confirms(browser, live_server, users, make_person, city, neighbourhood):
     citizen, coordinator = users[Role.CITIZEN], users[Role.COORDINATOR]
     gino = make_person(name="Ginozq", account=citizen)
     Need.objects.create(city=city, person=gino, neighbourhood=neighbourhood, text="zqneed compagnia per la spesa")

@@ -62,7 +62,16 @@ class SignalSerializer(serializers.ModelSerializer):
 class SignalDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Signal
-        fields = SignalSerializer.Meta.fields + ["text", "person_aware", "outcome_note", "merged_into", "person", "taken_up_at", "first_contact_at", "closed_at"]
+        fields = SignalSerializer.Meta.fields + [
+            "text",
+            "person_aware",
+            "outcome_note",
+            "merged_into",
+            "person",
+            "taken_up_at",
+            "first_contact_at",
+            "closed_at",
+        ]
 
 
 class TriageSerializer(serializers.Serializer):
@@ -118,9 +127,27 @@ class EncounterCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Encounter
-        fields = ["id", "neighbourhood", "setting", "happened_at", "notes", "signal", "outreach", "person", "register", "display_name",
-                  "channel", "known_to_services", "consent_registration", "consent_contact", "consent_groups", "need_text",
-                  "need_urgency", "offer_text", "offer_kind"]
+        fields = [
+            "id",
+            "neighbourhood",
+            "setting",
+            "happened_at",
+            "notes",
+            "signal",
+            "outreach",
+            "person",
+            "register",
+            "display_name",
+            "channel",
+            "known_to_services",
+            "consent_registration",
+            "consent_contact",
+            "consent_groups",
+            "need_text",
+            "need_urgency",
+            "offer_text",
+            "offer_kind",
+        ]
         read_only_fields = ["id"]
 
     def validate(self, attrs):
@@ -191,7 +218,9 @@ class SignalTriage(generics.GenericAPIView):
         signal = self.get_object()
         data = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
         form = _validated_by(TriageForm(data=data, signal=signal, user=request.user)).cleaned_data
-        signal = services.triage(signal, by=request.user, outcome=form["outcome"], note=form["note"], merge_with=form["merge_with"], person=form["person"])
+        signal = services.triage(
+            signal, by=request.user, outcome=form["outcome"], note=form["note"], merge_with=form["merge_with"], person=form["person"]
+        )
         return Response(SignalDetailSerializer(signal).data)
 
 
@@ -255,7 +284,7 @@ class EncounterList(AuditedList, generics.ListCreateAPIView):
         try:
             encounter = services.record_encounter(by=request.user, **serializer.form.service_arguments())
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}) from error
         return Response(EncounterDetailSerializer(encounter).data, status=status.HTTP_201_CREATED)
 
 

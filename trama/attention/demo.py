@@ -27,12 +27,27 @@ MODULES = [
 ]
 SIGNALS = [
     # text, urgency, age band, household, days ago
-    ("Una signora anziana che veniva ogni settimana in farmacia non si vede da un mese; l'ultima volta sembrava confusa.",
-     Signal.Urgency.MEDIUM, Signal.AgeBand.ELDERLY, Signal.Household.ALONE, 3),
-    ("Un uomo sulla cinquantina chiede spesso di pagare i farmaci la volta dopo; dice di aver perso il lavoro.",
-     Signal.Urgency.LOW, Signal.AgeBand.ADULT, "", 10),
-    ("Una mamma con due bambini piccoli sembra molto stanca e sola, ha chiesto se c'è qualcuno che aiuta con i compiti.",
-     Signal.Urgency.MEDIUM, Signal.AgeBand.ADULT, Signal.Household.CHILDREN, 1),
+    (
+        "Una signora anziana che veniva ogni settimana in farmacia non si vede da un mese; l'ultima volta sembrava confusa.",
+        Signal.Urgency.MEDIUM,
+        Signal.AgeBand.ELDERLY,
+        Signal.Household.ALONE,
+        3,
+    ),
+    (
+        "Un uomo sulla cinquantina chiede spesso di pagare i farmaci la volta dopo; dice di aver perso il lavoro.",
+        Signal.Urgency.LOW,
+        Signal.AgeBand.ADULT,
+        "",
+        10,
+    ),
+    (
+        "Una mamma con due bambini piccoli sembra molto stanca e sola, ha chiesto se c'è qualcuno che aiuta con i compiti.",
+        Signal.Urgency.MEDIUM,
+        Signal.AgeBand.ADULT,
+        Signal.Household.CHILDREN,
+        1,
+    ),
 ]
 
 
@@ -60,11 +75,16 @@ def load_demo(city):
         if neighbourhoods and not Signal.objects.filter(sent_by=account).exists():
             for n, (text, urgency, age_band, household, days) in enumerate(SIGNALS):
                 signal = services.send_signal(
-                    by=account, neighbourhood=neighbourhoods[n % len(neighbourhoods)], text=text, urgency=urgency,
-                    age_band=age_band, household=household,
+                    by=account,
+                    neighbourhood=neighbourhoods[n % len(neighbourhoods)],
+                    text=text,
+                    urgency=urgency,
+                    age_band=age_band,
+                    household=household,
                 )
                 Signal.objects.filter(pk=signal.pk).update(created_at=timezone.now() - timezone.timedelta(days=days))
     signals = Signal.objects.filter(sent_by=account).count() if account else 0
     return _("Rete di attenzione: %(modules)d moduli formativi, %(signals)d segnalazioni dell'antenna dimostrativa.") % {
-        "modules": len(modules), "signals": signals,
+        "modules": len(modules),
+        "signals": signals,
     }

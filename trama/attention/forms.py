@@ -5,10 +5,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from trama.access import is_coordinator
-from trama.people.rules import PEOPLE
 from trama.people.forms import InvitationForm
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.people.queries import people_visible_to
+from trama.people.rules import PEOPLE
 from trama.territory.models import Place
 from trama.territory.queries import neighbourhoods_for
 
@@ -37,7 +37,6 @@ def _clear_choice_errors(form):
             field.error_messages["invalid_choice"] = UNKNOWN_CHOICE
         if "invalid" in field.error_messages and isinstance(field, (forms.DateField, forms.DateTimeField)):
             field.error_messages["invalid"] = IMPOSSIBLE_DATE
-
 
 
 class SignalForm(forms.ModelForm):
@@ -107,7 +106,9 @@ class TriageForm(forms.Form):
     merge_with = forms.ModelChoiceField(label=_("Segnalazione a cui unirla"), queryset=Signal.objects.none(), required=False)
     person = forms.ModelChoiceField(label=_("Persona già conosciuta"), queryset=Person.objects.none(), required=False)
     note = forms.CharField(
-        label=_("Motivo o servizio a cui è inviata"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Motivo o servizio a cui è inviata"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Obbligatorio se non serve nessuna azione o se la invii a un servizio."),
     )
 
@@ -116,9 +117,9 @@ class TriageForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["merge_with"].queryset = merge_candidates(signal)
-        self.fields["merge_with"].label_from_instance = lambda s: _("n. %(pk)s del %(date)s") % {
-            "pk": s.pk, "date": date_format(timezone.localtime(s.created_at), "SHORT_DATE_FORMAT")
-        }
+        self.fields["merge_with"].label_from_instance = lambda s: (
+            _("n. %(pk)s del %(date)s") % {"pk": s.pk, "date": date_format(timezone.localtime(s.created_at), "SHORT_DATE_FORMAT")}
+        )
         self.fields["person"].queryset = people_visible_to(user).filter(neighbourhood_id=signal.neighbourhood_id, anonymised_at__isnull=True)
         _limit_text(self, "note")
         _clear_choice_errors(self)
@@ -378,7 +379,9 @@ class TrainingSessionForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    antennas = forms.ModelMultipleChoiceField(label=_("Chi era presente"), queryset=Antenna.objects.none(), widget=forms.CheckboxSelectMultiple, required=False)
+    antennas = forms.ModelMultipleChoiceField(
+        label=_("Chi era presente"), queryset=Antenna.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args, antennas, **kwargs):
         super().__init__(*args, **kwargs)

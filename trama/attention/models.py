@@ -34,12 +34,14 @@ class Antenna(models.Model):
         NEIGHBOUR = "neighbour", _("Vicino di casa")
         OTHER = "other", _("Altro")
 
-    account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="antenna", verbose_name=_("account")
-    )
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="antenna", verbose_name=_("account"))
     kind = models.CharField(_("tipo di antenna"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     organisation = models.ForeignKey(
-        "people.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="antennas",
+        "people.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="antennas",
         verbose_name=_("organizzazione"),
     )
     active = models.BooleanField(_("attiva"), default=True)
@@ -189,9 +191,7 @@ class Signal(models.Model):
     urgency = models.PositiveSmallIntegerField(_("quanto è urgente"), choices=Urgency.choices, default=Urgency.MEDIUM)
     age_band = models.CharField(_("età approssimativa"), max_length=10, choices=AgeBand.choices, blank=True)
     household = models.CharField(_("con chi vive"), max_length=10, choices=Household.choices, blank=True)
-    person_aware = models.CharField(
-        _("la persona sa che chiedi aiuto per lei?"), max_length=10, choices=Aware.choices, default=Aware.UNSURE
-    )
+    person_aware = models.CharField(_("la persona sa che chiedi aiuto per lei?"), max_length=10, choices=Aware.choices, default=Aware.UNSURE)
 
     status = models.CharField(_("stato"), max_length=12, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField(_("esito del triage"), max_length=12, choices=Outcome.choices, blank=True)
@@ -391,7 +391,9 @@ class Encounter(models.Model):
 
     neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere"))
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("operatore"))
-    person = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="encounters", verbose_name=_("persona"))
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="encounters", verbose_name=_("persona")
+    )
     signal = models.ForeignKey(Signal, on_delete=models.SET_NULL, null=True, blank=True, related_name="encounters", verbose_name=_("segnalazione"))
     outreach = models.ForeignKey(OutreachTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="encounters", verbose_name=_("uscita"))
     setting = models.CharField(_("dove"), max_length=20, choices=Setting.choices)

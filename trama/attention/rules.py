@@ -28,7 +28,9 @@ SIGNALS_SENT = Scope("attention.Signal", name="signals_sent", antenna=lambda use
 OUTREACH = Scope("attention.OutreachTask", name="outreach", coordinator=_city_of_neighbourhood, worker=in_neighbourhoods)
 ENCOUNTERS = Scope("attention.Encounter", name="encounters", coordinator=_city_of_neighbourhood, worker=in_neighbourhoods)
 ANTENNAS = Scope(
-    "attention.Antenna", name="antennas", distinct=True,
+    "attention.Antenna",
+    name="antennas",
+    distinct=True,
     coordinator=lambda user: in_city(user, "account__city"),
     worker=lambda user: in_neighbourhoods(user, "account__neighbourhoods"),
 )

@@ -80,8 +80,12 @@ def _tell_antenna_status(signal):
     Only she hears it (SIGNALS_SENT: an antenna sees her own signals, nobody else's), and only that
     the status changed: her page shows the rest."""
     if signal.sent_by_id and signal.status in ANTENNA_NEWS:
-        notify(ANTENNA_NEWS[signal.status], [signal.sent_by], url=reverse("attention:my_signal", args=[signal.pk]),
-               key=f"{ANTENNA_NEWS[signal.status]}:{signal.pk}")
+        notify(
+            ANTENNA_NEWS[signal.status],
+            [signal.sent_by],
+            url=reverse("attention:my_signal", args=[signal.pk]),
+            key=f"{ANTENNA_NEWS[signal.status]}:{signal.pk}",
+        )
 
 
 @transaction.atomic
@@ -130,8 +134,13 @@ def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, d
         _save_signal(signal, by, "uscita programmata")
         neighbourhood = signal.neighbourhood
     task = OutreachTask.objects.create(
-        neighbourhood=neighbourhood, signal=signal, assigned_to=assigned_to, method=method, due_date=due_date,
-        plan=plan, created_by=by,
+        neighbourhood=neighbourhood,
+        signal=signal,
+        assigned_to=assigned_to,
+        method=method,
+        due_date=due_date,
+        plan=plan,
+        created_by=by,
     )
     audit.record(by, audit.Action.CREATE, task, reason="uscita programmata")
     return task
@@ -221,8 +230,20 @@ def _market_function(name):
 
 @transaction.atomic
 def record_encounter(
-    *, by, neighbourhood, setting, happened_at, notes="", signal=None, outreach=None, person=None, new_person=None,
-    need_text="", need_urgency="medium", offer_text="", offer_kind="time",
+    *,
+    by,
+    neighbourhood,
+    setting,
+    happened_at,
+    notes="",
+    signal=None,
+    outreach=None,
+    person=None,
+    new_person=None,
+    need_text="",
+    need_urgency="medium",
+    offer_text="",
+    offer_kind="time",
 ):
     """Log a meeting with someone, with everything that came out of it, in one step.
 
@@ -263,8 +284,14 @@ def record_encounter(
     if outreach is not None:
         signal = signal or outreach.signal
     encounter = Encounter.objects.create(
-        neighbourhood=neighbourhood, worker=by, person=person, signal=signal, outreach=outreach, setting=setting,
-        happened_at=happened_at, notes=notes,
+        neighbourhood=neighbourhood,
+        worker=by,
+        person=person,
+        signal=signal,
+        outreach=outreach,
+        setting=setting,
+        happened_at=happened_at,
+        notes=notes,
     )
     audit.record(by, audit.Action.CREATE, encounter, reason="incontro registrato")
     if outreach is not None and outreach.status == OutreachTask.Status.PLANNED:
@@ -279,9 +306,7 @@ def record_encounter(
 def record_attendance(session, antennas, *, by):
     """Mark who attended a training session (recording someone twice changes nothing)."""
     existing = set(session.attendances.values_list("antenna_id", flat=True))
-    Attendance.objects.bulk_create(
-        [Attendance(session=session, antenna=a, recorded_by=by) for a in antennas if a.pk not in existing]
-    )
+    Attendance.objects.bulk_create([Attendance(session=session, antenna=a, recorded_by=by) for a in antennas if a.pk not in existing])
 
 
 def registration_channel(signal=None, outreach=None):

@@ -20,13 +20,21 @@ ENCOUNTERS_PER_1000_YEAR = 20
 
 # Said of any situation: added to some signals so texts vary beyond their theme.
 SIGNAL_CLOSERS = [
-    "Mi sembra giusto segnalarlo.", "Non so se ha parenti in zona.", "Passa in negozio quasi ogni giorno.",
-    "Mi preoccupa un po'.", "Forse è il caso di passare a trovarla.", "Non vorrei essere invadente.",
-    "Lo conosco da anni, non è mai stato così.", "Abita vicino alla chiesa.", "",
+    "Mi sembra giusto segnalarlo.",
+    "Non so se ha parenti in zona.",
+    "Passa in negozio quasi ogni giorno.",
+    "Mi preoccupa un po'.",
+    "Forse è il caso di passare a trovarla.",
+    "Non vorrei essere invadente.",
+    "Lo conosco da anni, non è mai stato così.",
+    "Abita vicino alla chiesa.",
+    "",
 ]
 OUTREACH_PLANS = [
-    "Passare insieme all'antenna nel negozio e presentarsi.", "Telefonare e proporre un incontro al punto di comunità.",
-    "Portare l'invito al pranzo della domenica.", "Suonare il campanello con la vicina che ha segnalato.",
+    "Passare insieme all'antenna nel negozio e presentarsi.",
+    "Telefonare e proporre un incontro al punto di comunità.",
+    "Portare l'invito al pranzo della domenica.",
+    "Suonare il campanello con la vicina che ha segnalato.",
 ]
 OUTREACH_RESULTS = {
     OutreachTask.Status.DONE: ["Incontro avvenuto, la persona è disponibile a rivederci.", "Parlato a lungo, fissato un nuovo appuntamento."],
@@ -49,11 +57,17 @@ def make_antennas(gen):
     """The profile of every antenna account, onboarded by a worker of its neighbourhood."""
     rng, scope = gen.rng, gen.staff_scope
     profiles = [
-        Antenna(account=user, kind=rng.choice(Antenna.Kind.values), active=rng.random() < 0.9,
-                organisation=rng.choice(gen.organisations) if rng.random() < 0.3 else None,
-                email_updates=rng.random() < 0.4, onboarded_by=rng.choice(gen.workers_of[hood.pk]),
-                created_at=user.date_joined)
-        for user, hood in scope if user.role == Role.ANTENNA
+        Antenna(
+            account=user,
+            kind=rng.choice(Antenna.Kind.values),
+            active=rng.random() < 0.9,
+            organisation=rng.choice(gen.organisations) if rng.random() < 0.3 else None,
+            email_updates=rng.random() < 0.4,
+            onboarded_by=rng.choice(gen.workers_of[hood.pk]),
+            created_at=user.date_joined,
+        )
+        for user, hood in scope
+        if user.role == Role.ANTENNA
     ]
     gen.write(Antenna, profiles, _("antenne"))
 
@@ -79,11 +93,17 @@ def make_attention(gen):
         age = (gen.end - created.date()).days
         worker = rng.choice(gen.workers_of[hood.pk])
         signal = Signal(
-            city=gen.city, neighbourhood=hood, sent_by=antenna, text=signal_text(gen, theme),
+            city=gen.city,
+            neighbourhood=hood,
+            sent_by=antenna,
+            text=signal_text(gen, theme),
             place=rng.choice(gen.places[hood.pk]) if hood.pk in gen.places and rng.random() < 0.3 else None,
             urgency=rng.choices(Signal.Urgency.values, [35, 45, 20])[0],
-            age_band=rng.choice([""] + Signal.AgeBand.values), household=rng.choice([""] + Signal.Household.values),
-            person_aware=rng.choice(Signal.Aware.values), created_at=created, status_changed_at=created,
+            age_band=rng.choice([""] + Signal.AgeBand.values),
+            household=rng.choice([""] + Signal.Household.values),
+            person_aware=rng.choice(Signal.Aware.values),
+            created_at=created,
+            status_changed_at=created,
         )
         signal.theme = theme
         signals.append(signal)
@@ -92,8 +112,9 @@ def make_attention(gen):
             continue
         triaged = gen.later(created, 0.1, 4) or created
         if rng.random() < 0.2:
-            signal.close_at_triage(worker, rng.choice([Signal.Outcome.NO_ACTION, Signal.Outcome.REFERRED]),
-                                   "Già seguita dai servizi sociali.", now=triaged)
+            signal.close_at_triage(
+                worker, rng.choice([Signal.Outcome.NO_ACTION, Signal.Outcome.REFERRED]), "Già seguita dai servizi sociali.", now=triaged
+            )
             continue
         known = rng.random() < 0.2 and gen.people_of[hood.pk]
         signal.take_up(worker, Signal.Outcome.PERSON if known else Signal.Outcome.OUTREACH, now=triaged)
@@ -111,9 +132,15 @@ def make_attention(gen):
             continue
         signal.mark_contacted(now=contacted)
         encounter = Encounter(
-            neighbourhood=hood, worker=worker, person=signal.person, signal=signal,
-            outreach=tasks[-1] if not known else None, setting=rng.choice(Encounter.Setting.values),
-            happened_at=contacted, notes=gen.roughen(rng.choice(gen.phrases[theme]["note"])), created_at=contacted,
+            neighbourhood=hood,
+            worker=worker,
+            person=signal.person,
+            signal=signal,
+            outreach=tasks[-1] if not known else None,
+            setting=rng.choice(Encounter.Setting.values),
+            happened_at=contacted,
+            notes=gen.roughen(rng.choice(gen.phrases[theme]["note"])),
+            created_at=contacted,
         )
         encounter.theme = theme
         encounters.append(encounter)
@@ -131,9 +158,20 @@ def make_attention(gen):
             signal.follow(earlier, signal.status_changed_at)
             merged.append(signal)
         last_of_hood[signal.neighbourhood_id] = signal
-    Signal.objects.bulk_update(merged, [
-        "merged_into", "outcome", "person", "status", "status_changed_at", "taken_up_at", "first_contact_at", "closed_at",
-    ], batch_size=gen.BATCH)
+    Signal.objects.bulk_update(
+        merged,
+        [
+            "merged_into",
+            "outcome",
+            "person",
+            "status",
+            "status_changed_at",
+            "taken_up_at",
+            "first_contact_at",
+            "closed_at",
+        ],
+        batch_size=gen.BATCH,
+    )
     gen.write(OutreachTask, tasks, _("uscite"))
 
     for _i in range(round(per_thousand * ENCOUNTERS_PER_1000_YEAR * gen.years)):
@@ -141,8 +179,12 @@ def make_attention(gen):
         person = rng.choice(gen.people_of[hood.pk]) if gen.people_of[hood.pk] and rng.random() < 0.7 else None
         happened = gen.moment(after=person.first_contact_at if person else None)
         encounter = Encounter(
-            neighbourhood=hood, worker=rng.choice(gen.workers_of[hood.pk]), person=person,
-            setting=rng.choice(Encounter.Setting.values), happened_at=happened, created_at=happened,
+            neighbourhood=hood,
+            worker=rng.choice(gen.workers_of[hood.pk]),
+            person=person,
+            setting=rng.choice(Encounter.Setting.values),
+            happened_at=happened,
+            created_at=happened,
         )
         encounter.theme = gen.theme()
         encounter.notes = gen.roughen(rng.choice(gen.phrases[encounter.theme]["note"]))
@@ -156,13 +198,19 @@ def outreach(gen, signal, worker, triaged):
     rng = gen.rng
     due = (triaged + timedelta(days=rng.randint(2, 14))).date()
     task = OutreachTask(
-        neighbourhood=signal.neighbourhood, signal=signal, assigned_to=worker, method=rng.choice(OutreachTask.Method.values),
-        due_date=due, plan=rng.choice(OUTREACH_PLANS), created_by=worker, created_at=triaged,
+        neighbourhood=signal.neighbourhood,
+        signal=signal,
+        assigned_to=worker,
+        method=rng.choice(OutreachTask.Method.values),
+        due_date=due,
+        plan=rng.choice(OUTREACH_PLANS),
+        created_by=worker,
+        created_at=triaged,
     )
     if due < gen.end:
-        status = rng.choices([OutreachTask.Status.DONE, OutreachTask.Status.NOT_REACHED, OutreachTask.Status.CANCELLED,
-                              OutreachTask.Status.PLANNED], [70, 15, 5, 10])[0]
+        status = rng.choices(
+            [OutreachTask.Status.DONE, OutreachTask.Status.NOT_REACHED, OutreachTask.Status.CANCELLED, OutreachTask.Status.PLANNED], [70, 15, 5, 10]
+        )[0]
         if status != OutreachTask.Status.PLANNED:
-            task.finish(status, rng.choice(OUTREACH_RESULTS[status]),
-                        now=datetime.combine(due, time(rng.randrange(9, 19)), tzinfo=gen.zone))
+            task.finish(status, rng.choice(OUTREACH_RESULTS[status]), now=datetime.combine(due, time(rng.randrange(9, 19)), tzinfo=gen.zone))
     return task

@@ -15,7 +15,8 @@ def prune_results(now, dry_run=False):
     done = now - timedelta(days=settings.TRAMA_TASK_RESULTS_DAYS)
     failed = now - timedelta(days=settings.TRAMA_FAILED_TASK_RESULTS_DAYS)
     results = DBTaskResult.objects.finished().filter(
-        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=done) | Q(status=TaskResultStatus.FAILED, finished_at__lte=failed))
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=done) | Q(status=TaskResultStatus.FAILED, finished_at__lte=failed)
+    )
     if dry_run:
         return results.count()
     return results.delete()[1].get(DBTaskResult._meta.label, 0)

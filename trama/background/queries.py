@@ -88,5 +88,6 @@ def attempt_of(task, *args):
 def troubled():
     """Tasks that failed or were started more than once, newest first."""
     results = DBTaskResult.objects.annotate(attempts=JSONArrayLength("worker_ids")).filter(
-        Q(status=TaskResultStatus.FAILED) | Q(attempts__gt=1) | Q(status=TaskResultStatus.READY, attempts__gt=0))
+        Q(status=TaskResultStatus.FAILED) | Q(attempts__gt=1) | Q(status=TaskResultStatus.READY, attempts__gt=0)
+    )
     return results.order_by("-enqueued_at")

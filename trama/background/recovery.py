@@ -46,8 +46,7 @@ def beat(worker_id, task_id="", started_at=None, now=None):
     """Record that `worker_id` is alive now, running the task `task_id` ("" between tasks)."""
     now = now or timezone.now()
     fields = {"beat_at": now, "pid": os.getpid(), "task_id": str(task_id)}
-    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults=fields,
-                                        create_defaults={**fields, "started_at": started_at or now})
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults=fields, create_defaults={**fields, "started_at": started_at or now})
 
 
 def forget(worker_id):
@@ -68,8 +67,7 @@ def recover_stalled(now=None):
     cutoff = now - timedelta(seconds=stalled_seconds())
     running = dict(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", "task_id"))
     requeued, failed = [], []
-    stalled = DBTaskResult.objects.running().filter(started_at__lt=cutoff).only("id", "worker_ids", "started_at", "task_path",
-                                                                                "args_kwargs")
+    stalled = DBTaskResult.objects.running().filter(started_at__lt=cutoff).only("id", "worker_ids", "started_at", "task_path", "args_kwargs")
     for result in stalled:
         if result.worker_ids and running.get(result.worker_ids[-1]) == str(result.pk):
             continue
@@ -79,14 +77,21 @@ def recover_stalled(now=None):
         limit = declared.max_attempts if declared and declared.max_attempts else max_attempts()
         if attempts < limit:
             if same_run.update(status=TaskResultStatus.READY):
-                log.warning("Task %s (%s): worker %s stopped, back in the queue (attempt %d of %d)",
-                            result.pk, result.task_path, result.worker_ids[-1:], attempts, limit)
+                log.warning(
+                    "Task %s (%s): worker %s stopped, back in the queue (attempt %d of %d)",
+                    result.pk,
+                    result.task_path,
+                    result.worker_ids[-1:],
+                    attempts,
+                    limit,
+                )
                 requeued.append(str(result.pk))
             continue
         reason = f"WorkerLost: the worker stopped during each of {attempts} attempts ({', '.join(result.worker_ids)})"
         with transaction.atomic():
-            if not same_run.update(status=TaskResultStatus.FAILED, finished_at=now, exception_class_path=WORKER_LOST,
-                                   traceback=reason, return_value=None):
+            if not same_run.update(
+                status=TaskResultStatus.FAILED, finished_at=now, exception_class_path=WORKER_LOST, traceback=reason, return_value=None
+            ):
                 continue
             if declared and declared.abandoned:
                 args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]

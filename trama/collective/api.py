@@ -136,7 +136,7 @@ def _parse_day(value, name):
     try:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise ValidationError({name: "Data non valida: usa il formato AAAA-MM-GG."})
+        raise ValidationError({name: "Data non valida: usa il formato AAAA-MM-GG."}) from None
     if not 2000 <= day.year <= 2100:
         raise ValidationError({name: "Data non valida: usa il formato AAAA-MM-GG."})
     return timezone.make_aware(datetime.combine(day, time.min))
@@ -170,9 +170,12 @@ class MeetingList(generics.ListAPIView):
             meetings = meetings.filter(starts_at__lt=until)
         return meetings.order_by("starts_at", "pk")
 
-    @extend_schema(parameters=[
-        OpenApiParameter("since", str, description="AAAA-MM-GG (default: today)"), OpenApiParameter("until", str, description="AAAA-MM-GG"),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", str, description="AAAA-MM-GG (default: today)"),
+            OpenApiParameter("until", str, description="AAAA-MM-GG"),
+        ]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -217,8 +220,7 @@ class SuggestionList(generics.ListAPIView):
         everyone = [p for suggestion in shown for p in suggestion.people.all() if p.anonymised_at is None]
         visible = {p.pk for p in PEOPLE.allowed_among(request.user, everyone)}
         people = {
-            suggestion.pk: [{"id": p.pk, "display_name": p.display_name} for p in suggestion.people.all() if p.pk in visible]
-            for suggestion in shown
+            suggestion.pk: [{"id": p.pk, "display_name": p.display_name} for p in suggestion.people.all() if p.pk in visible] for suggestion in shown
         }
         # One entry per page read: the suggestions whose people were given.
         audit.record_page(request, Suggestion, list(people), "persone delle proposte (API)")

@@ -54,28 +54,48 @@ def load_demo(city):
     group = Group.objects.filter(city=city, name="Compiti insieme (demo)").first()
     if group is None:
         group = services.create_group(
-            city=city, neighbourhood=home, name="Compiti insieme (demo)",
-            purpose="Genitori e volontari che si trovano due pomeriggi a settimana per fare i compiti con i ragazzi.", by=worker,
+            city=city,
+            neighbourhood=home,
+            name="Compiti insieme (demo)",
+            purpose="Genitori e volontari che si trovano due pomeriggi a settimana per fare i compiti con i ragazzi.",
+            by=worker,
         )
         members = [_person(city, name, home, worker, [Consent.Purpose.REGISTRATION]) for name in GROUP_PEOPLE]
         for person in members:
             services.add_member(group, person, by=worker, consent=True)
         group.activate()
-        past = services.save_meeting(Meeting(
-            group=group, title="Primo incontro (demo)", starts_at=timezone.now() - timedelta(days=14), place=place,
-            agenda="Conoscersi; giorni e orari; che cosa serve.",
-        ), by=worker)
-        services.record_attendance(past, by=worker, attendees=members,
-                                   minutes="Ci siamo presentati. Ci troveremo il lunedì e il giovedì dalle 16 alle 18.")
-        services.add_decision(past, by=worker, text="Chiedere alla biblioteca una stanza per il lunedì", owner=worker,
-                              due_date=timezone.localdate() + timedelta(days=7))
+        past = services.save_meeting(
+            Meeting(
+                group=group,
+                title="Primo incontro (demo)",
+                starts_at=timezone.now() - timedelta(days=14),
+                place=place,
+                agenda="Conoscersi; giorni e orari; che cosa serve.",
+            ),
+            by=worker,
+        )
+        services.record_attendance(
+            past, by=worker, attendees=members, minutes="Ci siamo presentati. Ci troveremo il lunedì e il giovedì dalle 16 alle 18."
+        )
+        services.add_decision(
+            past, by=worker, text="Chiedere alla biblioteca una stanza per il lunedì", owner=worker, due_date=timezone.localdate() + timedelta(days=7)
+        )
     if not Meeting.objects.filter(city=city, title="Tavolo di quartiere (demo)").exists():
         starts = (timezone.localtime() + timedelta(days=10)).replace(hour=18, minute=0, second=0, microsecond=0)
-        services.save_meeting(Meeting(
-            city=city, neighbourhood=home, kind=Meeting.Kind.TABLE, title="Tavolo di quartiere (demo)", starts_at=starts,
-            ends_at=starts + timedelta(hours=2), place=place, is_public=True,
-            agenda="Le iniziative dell'estate; gli spazi del quartiere; proposte di chi partecipa.",
-        ), by=worker)
+        services.save_meeting(
+            Meeting(
+                city=city,
+                neighbourhood=home,
+                kind=Meeting.Kind.TABLE,
+                title="Tavolo di quartiere (demo)",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                place=place,
+                is_public=True,
+                agenda="Le iniziative dell'estate; gli spazi del quartiere; proposte di chi partecipa.",
+            ),
+            by=worker,
+        )
     return (
         f"Gruppi: {Suggestion.objects.filter(city=city, status=Suggestion.Status.OPEN).count()} proposte aperte, "
         f"{Group.objects.filter(city=city).count()} gruppi, {Meeting.objects.filter(city=city).count()} incontri."

@@ -40,7 +40,6 @@ def _check_year(form, name):
         form.add_error(name, IMPOSSIBLE_DATE)
 
 
-
 class DismissForm(forms.Form):
     reason = forms.CharField(label=_("Perché non convocare il gruppo"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -54,7 +53,10 @@ class ConveneForm(forms.Form):
     name = forms.CharField(label=_("Nome del gruppo (lo sceglierà il gruppo: per ora uno provvisorio)"), max_length=120)
     purpose = forms.CharField(label=_("Scopo"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     members = forms.ModelMultipleChoiceField(
-        label=_("Persone da invitare"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Persone da invitare"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     consent = forms.BooleanField(label=_("Le persone scelte hanno dato il consenso a far parte del gruppo"), required=False)
 
@@ -121,8 +123,7 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         members = group.memberships.filter(left_at__isnull=True).values("person_id")
         self.fields["person"].queryset = (
-            people_visible_to(user).filter(city=group.city, anonymised_at__isnull=True).exclude(pk__in=members)
-            .order_by("display_name", "pk")
+            people_visible_to(user).filter(city=group.city, anonymised_at__isnull=True).exclude(pk__in=members).order_by("display_name", "pk")
         )
         self.fields["consent"].error_messages["required"] = _("Una persona entra nel gruppo solo con il suo consenso.")
         _tidy(self)
@@ -180,10 +181,16 @@ class MeetingForm(forms.ModelForm):
 
 class AttendanceForm(forms.Form):
     attendees = forms.ModelMultipleChoiceField(
-        label=_("Chi era presente"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Chi era presente"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     attendance_count = forms.IntegerField(
-        label=_("Quante persone c'erano (per gli incontri aperti)"), required=False, min_value=0, max_value=100000,
+        label=_("Quante persone c'erano (per gli incontri aperti)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
     )
     minutes = forms.CharField(label=_("Verbale"), required=False, max_length=TEXT_LIMIT * 4, widget=forms.Textarea(attrs={"rows": 8}))
 

@@ -5,7 +5,7 @@ escape backslash, semicolon, comma and newlines; times are in UTC; each event's 
 only on the meeting, so calendar clients update an event instead of duplicating it.
 """
 
-from datetime import timedelta, timezone as dt_timezone
+from datetime import UTC, timedelta
 
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def fold(line):
 
 
 def utc(moment):
-    return moment.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def where(meeting):

@@ -15,7 +15,7 @@ class TransitionError(ValidationError):
 
 
 class Suggestion(models.Model):
-    """"N people with a similar situation in this neighbourhood: convene a group?"
+    """ "N people with a similar situation in this neighbourhood: convene a group?"
 
     Computed from open needs, signals and encounter notes; `signature` identifies the set of
     people so the same suggestion is not proposed again after it was dismissed or used.
@@ -27,12 +27,8 @@ class Suggestion(models.Model):
         CONVENED = "convened", _("gruppo convocato")
 
     city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+", verbose_name=_("città"))
-    neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", on_delete=models.CASCADE, related_name="+", verbose_name=_("quartiere")
-    )
-    theme = models.ForeignKey(
-        "themes.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("tema")
-    )
+    neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.CASCADE, related_name="+", verbose_name=_("quartiere"))
+    theme = models.ForeignKey("themes.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("tema"))
     signature = models.CharField(max_length=64, editable=False)
     size = models.PositiveSmallIntegerField(_("persone"))
     purpose = models.CharField(_("scopo suggerito"), max_length=300, blank=True)
@@ -96,9 +92,7 @@ class Group(models.Model):
         CLOSED = "closed", _("concluso")
 
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("città"))
-    neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere")
-    )
+    neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere"))
     name = models.CharField(_("nome scelto dal gruppo"), max_length=120)
     purpose = models.TextField(_("scopo"), max_length=2000)
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+", verbose_name=_("temi"))
@@ -147,9 +141,7 @@ class Membership(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="group_memberships")
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
 
@@ -166,19 +158,13 @@ class Meeting(models.Model):
         ASSEMBLY = "assembly", _("assemblea di comunità")
 
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("città"))
-    neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere")
-    )
-    group = models.ForeignKey(
-        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings", verbose_name=_("gruppo")
-    )
+    neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere"))
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings", verbose_name=_("gruppo"))
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.GROUP)
     title = models.CharField(_("titolo"), max_length=200)
     starts_at = models.DateTimeField(_("inizio"))
     ends_at = models.DateTimeField(_("fine"), null=True, blank=True)
-    place = models.ForeignKey(
-        "territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("luogo")
-    )
+    place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("luogo"))
     is_public = models.BooleanField(_("aperto al pubblico"), default=False)
     agenda = models.TextField(_("ordine del giorno"), max_length=TEXT_LIMIT, blank=True)
     minutes = models.TextField(_("verbale"), max_length=TEXT_LIMIT * 4, blank=True)

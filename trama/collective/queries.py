@@ -18,6 +18,7 @@ from .rules import GROUPS, MEETINGS, MEETINGS_OF_MY_GROUPS, SUGGESTION_PEOPLE, S
 
 # -- who sees what ------------------------------------------------------------------------
 
+
 def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
     """Suggestions for staff in scope (open ones by default), biggest first. Constant queries."""
     suggestions = SUGGESTIONS.visible_to(user).select_related("neighbourhood", "theme").defer("neighbourhood__boundary")
@@ -71,8 +72,7 @@ def situations_of(suggestion, user):
         if not ids[source]:
             continue
         for obj in queryset.select_related("person", "neighbourhood").order_by("pk"):
-            rows.append(SituationRow(source, obj.pk, getattr(obj, text_field), obj.neighbourhood, obj.person,
-                                     obj.neighbourhood_id in scope))
+            rows.append(SituationRow(source, obj.pk, getattr(obj, text_field), obj.neighbourhood, obj.person, obj.neighbourhood_id in scope))
     return rows
 
 
@@ -105,7 +105,8 @@ def group_list(user, status=""):
 def current_members(group):
     return (
         Membership.objects.filter(group=group, left_at__isnull=True)
-        .select_related("person", "consent_recorded_by").order_by("person__display_name", "pk")
+        .select_related("person", "consent_recorded_by")
+        .order_by("person__display_name", "pk")
     )
 
 
@@ -116,7 +117,12 @@ def meetings_visible_to(user):
 
 def public_meetings(city):
     """Meetings anyone may read: only title, when, where and kind are shown of them."""
-    return Meeting.objects.filter(city=city, is_public=True).select_related("neighbourhood", "place").defer("neighbourhood__boundary").order_by("starts_at", "pk")
+    return (
+        Meeting.objects.filter(city=city, is_public=True)
+        .select_related("neighbourhood", "place")
+        .defer("neighbourhood__boundary")
+        .order_by("starts_at", "pk")
+    )
 
 
 def meetings_for_citizen(user):
@@ -135,6 +141,7 @@ def decisions_of(meeting):
 
 # -- calendar -----------------------------------------------------------------------------
 
+
 def parse_month(value, today=None):
     """A "YYYY-MM" string as the first day of that month; today's month when missing or malformed."""
     today = today or timezone.localdate()
@@ -152,8 +159,11 @@ def month_bounds(first):
     last_day = calendar.monthrange(first.year, first.month)[1]
     following = first + timedelta(days=last_day)
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
-            timezone.make_aware(datetime.combine(following, datetime.min.time()), tz), following)
+    return (
+        timezone.make_aware(datetime.combine(first, datetime.min.time()), tz),
+        timezone.make_aware(datetime.combine(following, datetime.min.time()), tz),
+        following,
+    )
 
 
 def month_of(meetings, first):
@@ -169,8 +179,11 @@ def month_of(meetings, first):
 def groups_of_theme(theme):
     """Groups linked to a theme (directly, or born from a suggestion about it); no personal data."""
     return (
-        Group.objects.filter(Q(themes=theme) | Q(suggestion__theme=theme)).distinct()
-        .select_related("neighbourhood").defer("neighbourhood__boundary").annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True))
+        Group.objects.filter(Q(themes=theme) | Q(suggestion__theme=theme))
+        .distinct()
+        .select_related("neighbourhood")
+        .defer("neighbourhood__boundary")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True))
         .order_by("-created_at")
     )
 
@@ -184,14 +197,20 @@ def meetings_on(day):
     zone = timezone.get_default_timezone()
     start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    return (Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end, group__isnull=False)
-            .select_related("group__facilitator").order_by("starts_at", "pk"))
+    return (
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end, group__isnull=False)
+        .select_related("group__facilitator")
+        .order_by("starts_at", "pk")
+    )
 
 
 def participants_of(meeting):
     """The active accounts expected at a group meeting: its group's current members who have an account, and
     its facilitator. (Tables and assemblies have no list of participants before they meet: only who came.)"""
-    members = [m.person.account for m in Membership.objects.filter(group_id=meeting.group_id, left_at__isnull=True)
-               .select_related("person__account") if m.person.account_id]
+    members = [
+        m.person.account
+        for m in Membership.objects.filter(group_id=meeting.group_id, left_at__isnull=True).select_related("person__account")
+        if m.person.account_id
+    ]
     unique = {user.pk: user for user in [*members, meeting.group.facilitator] if user is not None and user.is_active}
     return list(unique.values())

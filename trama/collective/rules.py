@@ -16,8 +16,12 @@ SUGGESTIONS = Scope("collective.Suggestion", name="suggestions", coordinator=in_
 SUGGESTION_PEOPLE = Scope("collective.Suggestion", name="suggestion_people", worker=in_neighbourhoods)
 
 GROUPS = Scope(
-    "collective.Group", name="groups", distinct=True,
-    coordinator=in_city, worker=in_neighbourhoods, citizen=_member,
+    "collective.Group",
+    name="groups",
+    distinct=True,
+    coordinator=in_city,
+    worker=in_neighbourhoods,
+    citizen=_member,
 )
 GROUPS_TO_CHANGE = Scope("collective.Group", name="groups_to_change", coordinator=in_city, worker=in_neighbourhoods)
 
@@ -25,7 +29,10 @@ GROUPS_TO_CHANGE = Scope("collective.Group", name="groups_to_change", coordinato
 # groups they belong to (title, when, where), as anyone reads the public ones.
 MEETINGS = Scope("collective.Meeting", name="meetings", coordinator=in_city, worker=in_neighbourhoods)
 MEETINGS_OF_MY_GROUPS = Scope(
-    "collective.Meeting", name="meetings_of_my_groups", distinct=True, citizen=lambda user: _member(user, "group__"),
+    "collective.Meeting",
+    name="meetings_of_my_groups",
+    distinct=True,
+    citizen=lambda user: _member(user, "group__"),
 )
 
 rules.add_perm("collective.list_suggestions", is_coordinator | is_worker)

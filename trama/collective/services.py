@@ -15,8 +15,8 @@ from trama.privacy.registry import scrub_names
 from trama.territory.models import City
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh, TransitionError
-from .suggestions import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 from .rules import GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
+from .suggestions import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,9 @@ def run_refresh(refresh_id):
     """Run a refresh asked for from the suggestions' page, writing on its record that it runs, then what it
     found (or that it failed: the page must not wait for ever). Returns (created, updated, deleted), or None.
     A refresh left RUNNING by a worker that stopped is run again (refresh_suggestions is one transaction)."""
-    if not SuggestionRefresh.objects.filter(
-            pk=refresh_id, status__in=[SuggestionRefresh.Status.QUEUED, SuggestionRefresh.Status.RUNNING]).update(
-            status=SuggestionRefresh.Status.RUNNING):
+    if not SuggestionRefresh.objects.filter(pk=refresh_id, status__in=[SuggestionRefresh.Status.QUEUED, SuggestionRefresh.Status.RUNNING]).update(
+        status=SuggestionRefresh.Status.RUNNING
+    ):
         return None
     refresh = SuggestionRefresh.objects.select_related("city").get(pk=refresh_id)
     try:
@@ -49,7 +49,8 @@ def run_refresh(refresh_id):
         SuggestionRefresh.objects.filter(pk=refresh_id).update(status=SuggestionRefresh.Status.FAILED, finished_at=timezone.now())
         return None
     SuggestionRefresh.objects.filter(pk=refresh_id).update(
-        status=SuggestionRefresh.Status.DONE, created=created, updated=updated, deleted=deleted, finished_at=timezone.now())
+        status=SuggestionRefresh.Status.DONE, created=created, updated=updated, deleted=deleted, finished_at=timezone.now()
+    )
     return created, updated, deleted
 
 
@@ -135,10 +136,17 @@ def create_group(*, city, neighbourhood, name, purpose, by, themes=(), suggestio
     """A new group in forming status, facilitated by `by` unless someone else is named."""
     if not works_in(by, neighbourhood):
         raise PermissionDenied(_("Puoi creare gruppi solo nei quartieri che ti sono assegnati."))
-    group = _validated(Group(
-        city=city, neighbourhood=neighbourhood, name=(name or "").strip(), purpose=(purpose or "").strip(),
-        facilitator=facilitator or by, suggestion=suggestion, created_by=by,
-    ))
+    group = _validated(
+        Group(
+            city=city,
+            neighbourhood=neighbourhood,
+            name=(name or "").strip(),
+            purpose=(purpose or "").strip(),
+            facilitator=facilitator or by,
+            suggestion=suggestion,
+            created_by=by,
+        )
+    )
     group.save()
     if themes:
         group.themes.set(themes)
@@ -161,8 +169,13 @@ def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
     if members and not consent:
         raise ValidationError({"consent": _("Aggiungi le persone solo dopo aver raccolto il loro consenso.")})
     group = create_group(
-        city=suggestion.city, neighbourhood=suggestion.neighbourhood, name=name, purpose=purpose, by=by,
-        themes=[suggestion.theme] if suggestion.theme_id else (), suggestion=suggestion,
+        city=suggestion.city,
+        neighbourhood=suggestion.neighbourhood,
+        name=name,
+        purpose=purpose,
+        by=by,
+        themes=[suggestion.theme] if suggestion.theme_id else (),
+        suggestion=suggestion,
     )
     _decide(suggestion, Suggestion.Status.CONVENED, by)
     for person in members:
@@ -182,7 +195,9 @@ def add_member(group, person, *, by, consent):
     if person.city_id != group.city_id or person.anonymised_at is not None:
         raise ValidationError({"person": _("Questa persona non può essere aggiunta al gruppo.")})
     membership, created = Membership.objects.get_or_create(
-        group=group, person=person, defaults={"consent_recorded_by": by},
+        group=group,
+        person=person,
+        defaults={"consent_recorded_by": by},
     )
     if not created and membership.left_at is not None:
         membership.left_at = None
@@ -190,7 +205,10 @@ def add_member(group, person, *, by, consent):
         membership.consent_recorded_by = by
         membership.save(update_fields=["left_at", "joined_at", "consent_recorded_by"])
     Consent.objects.get_or_create(
-        person=person, purpose=Consent.Purpose.GROUPS, withdrawn_at=None, defaults={"recorded_by": by},
+        person=person,
+        purpose=Consent.Purpose.GROUPS,
+        withdrawn_at=None,
+        defaults={"recorded_by": by},
     )
     audit.record(by, audit.Action.UPDATE, person, reason=f"entra nel gruppo {group.pk}")
     return membership
@@ -276,9 +294,15 @@ def record_attendance(meeting, *, by, attendees=None, attendance_count=None, min
 
 def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None):
     MEETINGS.require(by, meeting)
-    decision = _validated(Decision(
-        meeting=meeting, text=(text or "").strip(), owner=owner, owner_name=(owner_name or "").strip(), due_date=due_date,
-    ))
+    decision = _validated(
+        Decision(
+            meeting=meeting,
+            text=(text or "").strip(),
+            owner=owner,
+            owner_name=(owner_name or "").strip(),
+            due_date=due_date,
+        )
+    )
     decision.save()
     return decision
 
@@ -303,7 +327,12 @@ def open_in_market(decision, *, side, person, text, by, kind="time"):
         decision.need = market.record_need(person=person, text=text, neighbourhood=neighbourhood, urgency="medium", by=by, kind=kind)
     elif side == "offer":
         decision.offer = market.record_offer(
-            person=person, kind=kind, title=text[:150], description=text, neighbourhoods=[neighbourhood], by=by,
+            person=person,
+            kind=kind,
+            title=text[:150],
+            description=text,
+            neighbourhoods=[neighbourhood],
+            by=by,
         )
     else:
         raise ValidationError({"side": _("Scegli richiesta oppure offerta.")})
@@ -311,8 +340,8 @@ def open_in_market(decision, *, side, person, text, by, kind="time"):
     return decision
 
 
-
 # -- erasure (called by the privacy app through the registry: collective/personal_data.py) ------
+
 
 def erase_from_meetings(meetings, person):
     """An erased person's attendance becomes a count, and the agendas and minutes no longer name them.
@@ -336,8 +365,7 @@ def erase_from_suggestions(suggestions, person):
     key = f"person:{person.pk}"
     for suggestion in suggestions.distinct():
         suggestion.people.remove(person)
-        Suggestion.objects.filter(pk=suggestion.pk).update(
-            items=[item for item in suggestion.items if item.get("key") != key], key_phrases=[])
+        Suggestion.objects.filter(pk=suggestion.pk).update(items=[item for item in suggestion.items if item.get("key") != key], key_phrases=[])
 
 
 def anonymise_expired_suggestions(suggestions, now):
@@ -354,8 +382,7 @@ def anonymise_expired_meetings(meetings, now):
     count = 0
     for meeting in meetings.distinct().prefetch_related("attendees"):
         named = len(meeting.attendees.all())
-        Meeting.objects.filter(pk=meeting.pk).update(
-            agenda="", minutes="", attendance_count=max(meeting.attendance_count or 0, named))
+        Meeting.objects.filter(pk=meeting.pk).update(agenda="", minutes="", attendance_count=max(meeting.attendance_count or 0, named))
         meeting.attendees.clear()
         count += 1
     return count

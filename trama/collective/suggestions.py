@@ -104,7 +104,8 @@ def open_situations(city, now=None):
         out.append(Situation("signal", pk, nb, person, text, f"person:{person}" if person else f"signal:{pk}"))
     encounters = (
         Encounter.objects.filter(neighbourhood__city=city, happened_at__gte=now - timedelta(days=ENCOUNTER_WINDOW_DAYS))
-        .exclude(notes="").filter(live_person)
+        .exclude(notes="")
+        .filter(live_person)
     )
     for pk, nb, person, signal, text in encounters.values_list("pk", "neighbourhood_id", "person_id", "signal_id", "notes").order_by("pk"):
         key = f"person:{person}" if person else (f"signal:{signal}" if signal else f"encounter:{pk}")
@@ -119,7 +120,9 @@ def _best_themes(city, situations):
     wanted = {(s.source, s.id) for s in situations}
     best = {}
     tags = Tag.objects.filter(
-        item__city=city, rejected=False, theme__status__in=[Theme.Status.CANDIDATE, Theme.Status.NAMED],
+        item__city=city,
+        rejected=False,
+        theme__status__in=[Theme.Status.CANDIDATE, Theme.Status.NAMED],
         item__source__in=["need", "signal", "encounter"],
     ).values_list("item__source", "item__source_id", "theme_id", "origin", "confidence")
     for source, source_id, theme_id, origin, confidence in tags:
@@ -173,8 +176,7 @@ def suggestion_candidates(city, threshold=None, now=None, exact=False):
     matrix, vocabulary, analyzer = _tfidf([s.text for s in situations])
     adjacency = _adjacency({s.neighbourhood_id for s in situations})
     similarity = (_ExactSimilarity if exact else _BlockedSimilarity)(situations, matrix, adjacency)
-    candidates = [_describe(members, situations, matrix, vocabulary, analyzer)
-                  for members in _stars(situations, similarity, adjacency, threshold)]
+    candidates = [_describe(members, situations, matrix, vocabulary, analyzer) for members in _stars(situations, similarity, adjacency, threshold)]
     candidates.sort(key=lambda c: (-c.size, c.signature))
     return candidates
 
@@ -327,7 +329,7 @@ class _BlockedSimilarity:
         return (themed + np.diff(self.indptr) + 1).tolist()
 
     def _texts(self, i):
-        texts = self.indices[self.indptr[i]:self.indptr[i + 1]]
+        texts = self.indices[self.indptr[i] : self.indptr[i + 1]]
         return texts[self.free[texts]]
 
     def free_similar(self, i):
@@ -396,7 +398,7 @@ def _similar_texts(matrix, nb, theme, near):
         rows, columns = np.flatnonzero(nb == home), np.flatnonzero(near[home][nb])
         right = matrix[columns].T.tocsr()
         for start in range(0, len(rows), ROWS_PER_PRODUCT):
-            chunk = rows[start:start + ROWS_PER_PRODUCT]
+            chunk = rows[start : start + ROWS_PER_PRODUCT]
             product = matrix[chunk] @ right
             product.data[product.data < SIMILARITY_THRESHOLD] = 0
             product.eliminate_zeros()

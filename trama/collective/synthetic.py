@@ -17,7 +17,7 @@ from .services import refresh_suggestions
 GROUP_PREFIX = "Gruppo sintetico "
 # How many, per 1,000 residents a year, per group a year, per neighbourhood a year.
 GROUPS_PER_1000_YEAR = 0.3
-GROUP_MEETINGS_PER_YEAR = 8      # of an active group
+GROUP_MEETINGS_PER_YEAR = 8  # of an active group
 TABLES_PER_NEIGHBOURHOOD_YEAR = 4  # neighbourhood tables (tavoli di quartiere)
 # The activities of the synthetic city: (slug, name, description, themes it usually answers).
 ACTIVITIES = [
@@ -51,14 +51,21 @@ def make_collective(gen):
         slug, activity, _description, _themes = rng.choice(ACTIVITIES)
         created = gen.moment()
         age = (gen.end - created.date()).days
-        status = (Group.Status.FORMING if age < 60 else
-                  rng.choices([Group.Status.ACTIVE, Group.Status.INITIATIVE, Group.Status.CLOSED], [50, 30, 20])[0])
+        status = (
+            Group.Status.FORMING if age < 60 else rng.choices([Group.Status.ACTIVE, Group.Status.INITIATIVE, Group.Status.CLOSED], [50, 30, 20])[0]
+        )
         changed = gen.later(created, 20, 120) if status != Group.Status.FORMING else None
         worker = rng.choice(gen.workers_of[hood.pk])
         group = Group(
-            city=gen.city, neighbourhood=hood, name=f"{GROUP_PREFIX}{n}: {activity.lower()}",
-            purpose=gen.roughen(rng.choice(gen.phrases[theme]["need"])), facilitator=worker, status=status,
-            status_changed_at=changed or created, created_by=worker, created_at=created,
+            city=gen.city,
+            neighbourhood=hood,
+            name=f"{GROUP_PREFIX}{n}: {activity.lower()}",
+            purpose=gen.roughen(rng.choice(gen.phrases[theme]["need"])),
+            facilitator=worker,
+            status=status,
+            status_changed_at=changed or created,
+            created_by=worker,
+            created_at=created,
             closing_note="Il gruppo ha deciso di fermarsi." if status == Group.Status.CLOSED else "",
         )
         group.synthetic_activity, group.synthetic_theme = slug, theme
@@ -66,15 +73,23 @@ def make_collective(gen):
         people = gen.people_of[hood.pk]
         group.synthetic_people = rng.sample(people, min(len(people), rng.randint(5, 12)))
         members += [Membership(group=group, person=p, consent_recorded_by=worker, joined_at=created) for p in group.synthetic_people]
-        last = (changed if status in (Group.Status.INITIATIVE, Group.Status.CLOSED) and changed else None)
+        last = changed if status in (Group.Status.INITIATIVE, Group.Status.CLOSED) and changed else None
         last = last.date() if last else gen.end
         for _i in range(max(1, round(GROUP_MEETINGS_PER_YEAR * max(0, (last - created.date()).days) / 365))):
             starts = gen.moment(after=created, before=last)
             meeting = Meeting(
-                city=gen.city, neighbourhood=hood, group=group, kind=Meeting.Kind.GROUP,
-                title=f"Incontro del gruppo {n}", starts_at=starts, ends_at=starts + timedelta(hours=2),
-                agenda="Come va, cosa facciamo la prossima volta.", minutes=gen.roughen(rng.choice(gen.phrases[theme]["note"])),
-                attendance_count=None, created_by=worker, created_at=starts,
+                city=gen.city,
+                neighbourhood=hood,
+                group=group,
+                kind=Meeting.Kind.GROUP,
+                title=f"Incontro del gruppo {n}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                agenda="Come va, cosa facciamo la prossima volta.",
+                minutes=gen.roughen(rng.choice(gen.phrases[theme]["note"])),
+                attendance_count=None,
+                created_by=worker,
+                created_at=starts,
             )
             meeting.present = rng.sample(group.synthetic_people, max(1, round(len(group.synthetic_people) * rng.uniform(0.4, 0.9))))
             meetings.append(meeting)
@@ -83,12 +98,19 @@ def make_collective(gen):
             starts = gen.moment()
             worker = rng.choice(gen.workers_of[hood.pk])
             meeting = Meeting(
-                city=gen.city, neighbourhood=hood, kind=Meeting.Kind.TABLE, title=f"Tavolo di quartiere {hood.name}",
-                starts_at=starts, ends_at=starts + timedelta(hours=2), is_public=True,
+                city=gen.city,
+                neighbourhood=hood,
+                kind=Meeting.Kind.TABLE,
+                title=f"Tavolo di quartiere {hood.name}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                is_public=True,
                 place=rng.choice(gen.places[hood.pk]) if hood.pk in gen.places else None,
                 agenda="Le novità del quartiere e le proposte delle realtà.",
                 minutes="Presenti associazioni, parrocchia, scuola e residenti.",
-                attendance_count=rng.randint(8, 40), created_by=worker, created_at=starts,
+                attendance_count=rng.randint(8, 40),
+                created_by=worker,
+                created_at=starts,
             )
             meeting.present = []
             meetings.append(meeting)

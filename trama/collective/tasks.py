@@ -45,7 +45,8 @@ def _refresh_abandoned(city_id, refresh_id=None, *, reason):
 
     if refresh_id is not None:
         SuggestionRefresh.objects.filter(pk=refresh_id).exclude(status=SuggestionRefresh.Status.DONE).update(
-            status=SuggestionRefresh.Status.FAILED, finished_at=timezone.now())
+            status=SuggestionRefresh.Status.FAILED, finished_at=timezone.now()
+        )
 
 
 describe(refresh_suggestions_of_city, _("Aggiornamento delle proposte di gruppo"), abandoned=_refresh_abandoned)

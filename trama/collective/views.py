@@ -23,6 +23,7 @@ PAGE_SIZE = 25
 
 # -- suggestions ----------------------------------------------------------------------------
 
+
 @permission_required("collective.list_suggestions")
 def suggestion_list(request):
     # A refresh asked for from this page: its state, polled by the page (HTMX) until it is done.
@@ -33,10 +34,17 @@ def suggestion_list(request):
     if status not in Suggestion.Status.values:
         status = Suggestion.Status.OPEN
     page = page_of(request, queries.suggestions_visible_to(request.user, status), PAGE_SIZE)
-    return render_page(request, "collective/suggestions.html", {
-        "page": page, "status": status, "statuses": Suggestion.Status, "threshold": suggestions.group_threshold(),
-        "refresh": refresh,
-    })
+    return render_page(
+        request,
+        "collective/suggestions.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Suggestion.Status,
+            "threshold": suggestions.group_threshold(),
+            "refresh": refresh,
+        },
+    )
 
 
 @require_POST
@@ -68,11 +76,18 @@ def _situations_for(request, suggestion):
 @permission_required("collective.view_suggestion", get_object=_suggestion)
 def suggestion_detail(request, pk, obj):
     rows = _situations_for(request, obj)
-    return render_page(request, "collective/suggestion_detail.html", {
-        "suggestion": obj, "rows": rows, "hidden": sum(1 for r in rows if not r.visible) if rows else 0,
-        "can_decide": request.user.has_perm("collective.decide_suggestion", obj) and obj.status == Suggestion.Status.OPEN,
-        "groups": obj.groups.all(),
-    }, personal=rows is not None)
+    return render_page(
+        request,
+        "collective/suggestion_detail.html",
+        {
+            "suggestion": obj,
+            "rows": rows,
+            "hidden": sum(1 for r in rows if not r.visible) if rows else 0,
+            "can_decide": request.user.has_perm("collective.decide_suggestion", obj) and obj.status == Suggestion.Status.OPEN,
+            "groups": obj.groups.all(),
+        },
+        personal=rows is not None,
+    )
 
 
 @permission_required("collective.decide_suggestion", get_object=_suggestion)
@@ -97,7 +112,12 @@ def suggestion_convene(request, pk, obj):
         data = form.cleaned_data
         try:
             group = services.convene_group(
-                obj, name=data["name"], purpose=data["purpose"], by=request.user, members=list(data["members"]), consent=data["consent"],
+                obj,
+                name=data["name"],
+                purpose=data["purpose"],
+                by=request.user,
+                members=list(data["members"]),
+                consent=data["consent"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -110,6 +130,7 @@ def suggestion_convene(request, pk, obj):
 
 
 # -- groups ---------------------------------------------------------------------------------
+
 
 @permission_required("collective.list_groups")
 def group_list(request):
@@ -132,10 +153,19 @@ def group_detail(request, pk, obj):
         audit.record_read(request, obj, reason="membri del gruppo: " + ",".join(str(m.person_id) for m in members))
     meetings = obj.meetings.select_related("place").order_by("-starts_at", "-pk")
     now = timezone.now()
-    return render_page(request, "collective/group_detail.html", {
-        "group": obj, "staff": staff, "members": members, "themes": obj.themes.all(),
-        "upcoming": [m for m in meetings if m.starts_at >= now][::-1], "past": [m for m in meetings if m.starts_at < now],
-    }, personal=staff)
+    return render_page(
+        request,
+        "collective/group_detail.html",
+        {
+            "group": obj,
+            "staff": staff,
+            "members": members,
+            "themes": obj.themes.all(),
+            "upcoming": [m for m in meetings if m.starts_at >= now][::-1],
+            "past": [m for m in meetings if m.starts_at < now],
+        },
+        personal=staff,
+    )
 
 
 @permission_required("collective.add_group")
@@ -145,8 +175,12 @@ def group_create(request):
         data = form.cleaned_data
         try:
             group = services.create_group(
-                city=data["neighbourhood"].city, neighbourhood=data["neighbourhood"], name=data["name"], purpose=data["purpose"],
-                by=request.user, themes=data["themes"],
+                city=data["neighbourhood"].city,
+                neighbourhood=data["neighbourhood"],
+                name=data["name"],
+                purpose=data["purpose"],
+                by=request.user,
+                themes=data["themes"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -215,6 +249,7 @@ def member_remove(request, pk, person_pk, obj):
 
 # -- meetings -------------------------------------------------------------------------------
 
+
 @permission_required("collective.add_meeting")
 def meeting_create(request):
     group = None
@@ -254,10 +289,18 @@ def meeting_detail(request, pk, obj):
     if attendees or any(d.need_id or d.offer_id for d in decisions):
         audit.record_read(request, obj, reason="presenze dell'incontro")
     can_change = request.user.has_perm("collective.change_meeting", obj)
-    return render_page(request, "collective/meeting_detail.html", {
-        "meeting": obj, "attendees": attendees, "decisions": decisions, "can_change": can_change,
-        "decision_form": forms.DecisionForm(city=obj.city) if can_change else None,
-    }, personal=True)
+    return render_page(
+        request,
+        "collective/meeting_detail.html",
+        {
+            "meeting": obj,
+            "attendees": attendees,
+            "decisions": decisions,
+            "can_change": can_change,
+            "decision_form": forms.DecisionForm(city=obj.city) if can_change else None,
+        },
+        personal=True,
+    )
 
 
 @permission_required("collective.change_meeting", get_object=_meeting)
@@ -284,15 +327,24 @@ def _attendable(meeting):
 @permission_required("collective.change_meeting", get_object=_meeting)
 def meeting_record(request, pk, obj):
     members = _attendable(obj)
-    form = forms.AttendanceForm(request.POST or None, members=members, initial={
-        "attendees": list(obj.attendees.values_list("pk", flat=True)), "attendance_count": obj.attendance_count, "minutes": obj.minutes,
-    })
+    form = forms.AttendanceForm(
+        request.POST or None,
+        members=members,
+        initial={
+            "attendees": list(obj.attendees.values_list("pk", flat=True)),
+            "attendance_count": obj.attendance_count,
+            "minutes": obj.minutes,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.record_attendance(
-                obj, by=request.user, attendees=list(data["attendees"]) if "attendees" in data else None,
-                attendance_count=data["attendance_count"], minutes=data["minutes"],
+                obj,
+                by=request.user,
+                attendees=list(data["attendees"]) if "attendees" in data else None,
+                attendance_count=data["attendance_count"],
+                minutes=data["minutes"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -360,6 +412,7 @@ def decision_market(request, pk, obj):
 
 # -- calendars ------------------------------------------------------------------------------
 
+
 @permission_required("collective.view_calendar")
 def calendar_view(request):
     city = city_of(request.user)
@@ -372,10 +425,19 @@ def calendar_view(request):
         meetings = meetings.filter(neighbourhood=chosen)
     first = queries.parse_month(request.GET.get("mese"))
     days, previous, following = queries.month_of(meetings, first)
-    return render_page(request, "collective/calendar.html", {
-        "city": city, "neighbourhoods": neighbourhoods, "chosen": chosen, "days": days, "month": first,
-        "previous": previous, "following": following,
-    })
+    return render_page(
+        request,
+        "collective/calendar.html",
+        {
+            "city": city,
+            "neighbourhoods": neighbourhoods,
+            "chosen": chosen,
+            "days": days,
+            "month": first,
+            "previous": previous,
+            "following": following,
+        },
+    )
 
 
 def public_calendar(request):
@@ -383,10 +445,17 @@ def public_calendar(request):
     first = queries.parse_month(request.GET.get("mese"))
     meetings = queries.public_meetings(city) if city else Meeting.objects.none()
     days, previous, following = queries.month_of(meetings, first)
-    return render_page(request, "collective/public_calendar.html", {
-        "days": days, "month": first, "previous": previous, "following": following,
-        "ical_url": request.build_absolute_uri(reverse("collective:public_ical")),
-    })
+    return render_page(
+        request,
+        "collective/public_calendar.html",
+        {
+            "days": days,
+            "month": first,
+            "previous": previous,
+            "following": following,
+            "ical_url": request.build_absolute_uri(reverse("collective:public_ical")),
+        },
+    )
 
 
 def public_meeting(request, pk):
@@ -400,7 +469,9 @@ def public_ical(request):
     since = timezone.now() - timezone.timedelta(days=ical.PAST_DAYS)
     meetings = queries.public_meetings(city).filter(starts_at__gte=since)[: ical.MAX_EVENTS] if city else []
     body = ical.calendar(
-        meetings, city=city, name=_("Incontri pubblici"),
+        meetings,
+        city=city,
+        name=_("Incontri pubblici"),
         url_for=lambda m: request.build_absolute_uri(reverse("collective:public_meeting", args=[m.pk])),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

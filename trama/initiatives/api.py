@@ -68,8 +68,7 @@ class PublicInitiativeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Initiative
-        fields = ["id", "name", "description", "intervention_object", "neighbourhoods", "place", "when", "how_to_join",
-                  "contact_email", "stage"]
+        fields = ["id", "name", "description", "intervention_object", "neighbourhoods", "place", "when", "how_to_join", "contact_email", "stage"]
 
 
 class PublicInitiativeList(generics.ListAPIView):
@@ -114,9 +113,24 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Initiative
-        fields = ["id", "name", "description", "intervention_object", "neighbourhoods", "origin", "stage", "stage_changed_at",
-                  "when", "place", "how_to_join", "contact_email", "is_public", "participant_count", "lead_worker",
-                  "created_at"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "intervention_object",
+            "neighbourhoods",
+            "origin",
+            "stage",
+            "stage_changed_at",
+            "when",
+            "place",
+            "how_to_join",
+            "contact_email",
+            "is_public",
+            "participant_count",
+            "lead_worker",
+            "created_at",
+        ]
         read_only_fields = ["origin", "stage", "stage_changed_at", "created_at", "lead_worker"]
 
     def validate_neighbourhoods(self, value):
@@ -146,8 +160,12 @@ class InitiativeList(generics.ListCreateAPIView):
         data = dict(serializer.validated_data)
         try:
             serializer.instance = services.create_initiative(
-                city=city_of(self.request.user), by=self.request.user, origin=Initiative.Origin.WORKER,
-                neighbourhoods=data.pop("neighbourhoods"), lead_worker=self.request.user, **data,
+                city=city_of(self.request.user),
+                by=self.request.user,
+                origin=Initiative.Origin.WORKER,
+                neighbourhoods=data.pop("neighbourhoods"),
+                lead_worker=self.request.user,
+                **data,
             )
         except ValidationError as error:
             raise _refused(error) from error
@@ -155,8 +173,7 @@ class InitiativeList(generics.ListCreateAPIView):
 
 class InitiativeDetail(generics.RetrieveUpdateAPIView):
     serializer_class = InitiativeSerializer
-    permission_required = {"*": "initiatives.view_initiative", "PUT": "initiatives.change_initiative",
-                           "PATCH": "initiatives.change_initiative"}
+    permission_required = {"*": "initiatives.view_initiative", "PUT": "initiatives.change_initiative", "PATCH": "initiatives.change_initiative"}
     queryset = Initiative.objects.prefetch_related("neighbourhoods")
 
     def perform_update(self, serializer):
@@ -197,8 +214,20 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = ["id", "kind", "title", "subject", "initiative", "neighbourhoods", "starts_on", "ends_on", "status",
-                  "renewed_from", "parties", "has_document"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "subject",
+            "initiative",
+            "neighbourhoods",
+            "starts_on",
+            "ends_on",
+            "status",
+            "renewed_from",
+            "parties",
+            "has_document",
+        ]
 
     def get_parties(self, agreement) -> list[dict]:
         return [{"organisation": p.organisation_id, "name": str(p), "commitments": p.commitments} for p in agreement.parties.all()]
@@ -214,7 +243,8 @@ class AgreementList(generics.ListAPIView):
     def get_queryset(self):
         return (
             queries.agreements_visible_to(self.request.user)
-            .prefetch_related("neighbourhoods", "parties", "parties__organisation").order_by("-starts_on", "pk")
+            .prefetch_related("neighbourhoods", "parties", "parties__organisation")
+            .order_by("-starts_on", "pk")
         )
 
 

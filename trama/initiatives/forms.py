@@ -21,9 +21,13 @@ SCORE_CHOICES = [(0, _("0 – per niente")), (1, _("1 – poco")), (2, _("2 – 
 
 def _text(label, limit, required=True, rows=4, help_text=""):
     # No maxlength attribute: a pasted long text is refused with a message, not cut silently.
-    return forms.CharField(label=label, required=required, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput(),
-                           validators=[MaxLengthValidator(limit, message=TOO_LONG)])
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput(),
+        validators=[MaxLengthValidator(limit, message=TOO_LONG)],
+    )
 
 
 def check_pdf(upload):
@@ -50,11 +54,14 @@ def themes_of(city):
 
 # -- catalogue of intervention objects ---------------------------------------------------------
 
+
 class InterventionObjectForm(forms.ModelForm):
     description = _text(_("Descrizione"), 4000)
     purpose = _text(_("A che cosa serve"), 2000, required=False)
     wording_guidance = _text(
-        _("Come parlarne"), 2000, required=False,
+        _("Come parlarne"),
+        2000,
+        required=False,
         help_text=_("Per esempio: presenta l'attività, non le persone a cui si rivolge."),
     )
 
@@ -85,14 +92,27 @@ class InterventionObjectForm(forms.ModelForm):
 
 # -- initiatives ------------------------------------------------------------------------------
 
+
 class InitiativeForm(forms.ModelForm):
     description = _text(_("Che cosa si fa"), 4000)
     how_to_join = _text(_("Come partecipare"), 2000, required=False, rows=3)
 
     class Meta:
         model = Initiative
-        fields = ["name", "description", "intervention_object", "neighbourhoods", "themes", "when", "place", "how_to_join",
-                  "contact_email", "is_public", "participant_count", "lead_worker"]
+        fields = [
+            "name",
+            "description",
+            "intervention_object",
+            "neighbourhoods",
+            "themes",
+            "when",
+            "place",
+            "how_to_join",
+            "contact_email",
+            "is_public",
+            "participant_count",
+            "lead_worker",
+        ]
         widgets = {"neighbourhoods": forms.CheckboxSelectMultiple, "themes": forms.CheckboxSelectMultiple}
         help_texts = {
             "is_public": _("Solo le iniziative in incubazione, accompagnate o autonome compaiono nel catalogo pubblico."),
@@ -131,7 +151,9 @@ class ProposalForm(forms.Form):
     description = _text(_("Che cosa vorreste fare, e con chi"), 4000)
     neighbourhood = NeighbourhoodField()
     intervention_object = forms.ModelChoiceField(
-        label=_("Somiglia a"), queryset=InterventionObject.objects.none(), required=False,
+        label=_("Somiglia a"),
+        queryset=InterventionObject.objects.none(),
+        required=False,
         empty_label=_("nessuna di queste attività"),
     )
 
@@ -141,16 +163,23 @@ class ProposalForm(forms.Form):
         self.fields["intervention_object"].queryset = InterventionObject.objects.filter(city=city, active=True)
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
-                label=_("Per conto di"), queryset=organisations, empty_label=None,
+                label=_("Per conto di"),
+                queryset=organisations,
+                empty_label=None,
             )
 
 
 class MoveForm(forms.Form):
     stage = forms.ChoiceField(label=_("Nuova fase"))
-    reason = forms.CharField(label=_("Motivo del passaggio"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("Scrivi il motivo del passaggio.")})
-    confirm = forms.BooleanField(label=_("Confermo il passaggio di fase"), required=True,
-                                 error_messages={"required": _("Conferma il passaggio spuntando la casella.")})
+    reason = forms.CharField(
+        label=_("Motivo del passaggio"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Scrivi il motivo del passaggio.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Confermo il passaggio di fase"), required=True, error_messages={"required": _("Conferma il passaggio spuntando la casella.")}
+    )
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,6 +283,7 @@ class InitiativeFilterForm(CatalogueFilterForm):
 
 # -- agreements -------------------------------------------------------------------------------
 
+
 class AgreementForm(forms.ModelForm):
     subject = _text(_("Oggetto"), 4000)
     document = forms.FileField(label=_("Documento firmato (PDF, al massimo 10 MB)"), required=False, validators=[check_pdf])
@@ -292,8 +322,7 @@ class BasePartyFormSet(forms.BaseFormSet):
         return [f.cleaned_data for f in self.forms if f.cleaned_data.get("commitments")]
 
 
-PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=30, validate_max=True,
-                                     absolute_max=30)
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=30, validate_max=True, absolute_max=30)
 
 
 class RenewForm(forms.Form):

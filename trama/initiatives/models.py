@@ -88,18 +88,14 @@ class Initiative(models.Model):
     origin_group = models.ForeignKey(
         "collective.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("gruppo d'origine")
     )
-    origin_decision = models.ForeignKey(
-        "collective.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    origin_decision = models.ForeignKey("collective.Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     origin_organisation = models.ForeignKey(
         "people.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("proposta da")
     )
     stage = models.CharField(_("fase"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
     stage_changed_at = models.DateTimeField(default=timezone.now)
     when = models.CharField(_("quando"), max_length=200, blank=True)
-    place = models.ForeignKey(
-        "territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("dove")
-    )
+    place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("dove"))
     how_to_join = models.TextField(_("come partecipare"), max_length=2000, blank=True)
     contact_email = models.EmailField(_("e-mail per partecipare"), blank=True)
     is_public = models.BooleanField(_("pubblicata nel catalogo"), default=False)
@@ -128,15 +124,12 @@ class Initiative(models.Model):
         """Change stage, recording when, why and by whom; refuses a move the lifecycle does not allow."""
         if stage not in self.NEXT[self.stage]:
             raise TransitionError(
-                _("Da «%(old)s» non si può passare a «%(new)s».")
-                % {"old": self.get_stage_display(), "new": self.Stage(stage).label}
+                _("Da «%(old)s» non si può passare a «%(new)s».") % {"old": self.get_stage_display(), "new": self.Stage(stage).label}
             )
         if not reason.strip():
             raise ValidationError({"reason": _("Scrivi il motivo del passaggio.")})
         now = now or timezone.now()
-        transition = StageTransition.objects.create(
-            initiative=self, from_stage=self.stage, to_stage=stage, reason=reason.strip(), by=by, at=now
-        )
+        transition = StageTransition.objects.create(initiative=self, from_stage=self.stage, to_stage=stage, reason=reason.strip(), by=by, at=now)
         self.stage, self.stage_changed_at = stage, now
         self.save(update_fields=["stage", "stage_changed_at", "updated_at"])
         return transition

@@ -18,8 +18,11 @@ def public_initiatives(city, neighbourhood=None, intervention_object=None):
     if intervention_object is not None:
         initiatives = initiatives.filter(intervention_object=intervention_object)
     return (
-        initiatives.select_related("intervention_object", "place", "place__neighbourhood").defer("place__neighbourhood__boundary")
-        .prefetch_related("neighbourhoods").order_by("name", "pk").distinct()
+        initiatives.select_related("intervention_object", "place", "place__neighbourhood")
+        .defer("place__neighbourhood__boundary")
+        .prefetch_related("neighbourhoods")
+        .order_by("name", "pk")
+        .distinct()
     )
 
 
@@ -42,7 +45,9 @@ def joined_by(user):
     """The initiatives a citizen takes part in."""
     return (
         Initiative.objects.filter(participations__person__account=user, participations__left_at__isnull=True)
-        .select_related("place").order_by("name").distinct()
+        .select_related("place")
+        .order_by("name")
+        .distinct()
     )
 
 
@@ -68,7 +73,8 @@ def commitments_with_fulfilment(initiative):
     commitments = list(initiative.commitments.select_related("partner", "partner__organisation").order_by("due_date", "pk"))
     rows = (
         Contribution.objects.filter(initiative_id=initiative.pk)
-        .values("organisation_id", "kind").annotate(quantity=Sum("quantity"), value=Sum("value_eur"))
+        .values("organisation_id", "kind")
+        .annotate(quantity=Sum("quantity"), value=Sum("value_eur"))
     )
     by_org_kind, value_by_org = {}, {}
     for row in rows:
@@ -83,9 +89,7 @@ def commitments_with_fulfilment(initiative):
         commitment.given_amount = Contribution.amount_of(commitment.kind, commitment.given)
         commitment.given_value = value_by_org.get(organisation_id, Decimal(0))
         commitment.fulfilled = bool(commitment.quantity) and commitment.given >= commitment.quantity
-        commitment.share = (
-            min(100, int(commitment.given * 100 / commitment.quantity)) if commitment.quantity else None
-        )
+        commitment.share = min(100, int(commitment.given * 100 / commitment.quantity)) if commitment.quantity else None
     return commitments
 
 
@@ -95,8 +99,7 @@ def partners_with_ledger_links(initiative):
     from the commitments they fulfil. One query."""
     given = Contribution.objects.filter(initiative_id=initiative.pk).values("organisation_id")
     return set(
-        Partner.objects.filter(initiative=initiative, commitments__isnull=False, organisation_id__in=given)
-        .values_list("pk", flat=True).distinct()
+        Partner.objects.filter(initiative=initiative, commitments__isnull=False, organisation_id__in=given).values_list("pk", flat=True).distinct()
     )
 
 
@@ -108,7 +111,7 @@ TREND_STEP = 1  # a change of at least one point of the 0–12 score counts as a
 
 
 def autonomy_trend(assessments):
-    """"up", "steady" or "down" from the last two assessments (oldest first); None with fewer than two."""
+    """ "up", "steady" or "down" from the last two assessments (oldest first); None with fewer than two."""
     assessments = list(assessments)
     if len(assessments) < 2:
         return None

@@ -21,5 +21,6 @@ def agreements_expiring(today):
             staff[agreement.city_id] = list(staff_of_city(agreement.city_id))
         recipients = tuple(user for user in staff[agreement.city_id] if AGREEMENTS.allows(user, agreement))
         if recipients:
-            yield Reminder(Kind.AGREEMENT_EXPIRING, recipients, agreement.get_absolute_url(),
-                           f"agreement_expiring:{agreement.pk}:{agreement.ends_on}")
+            yield Reminder(
+                Kind.AGREEMENT_EXPIRING, recipients, agreement.get_absolute_url(), f"agreement_expiring:{agreement.pk}:{agreement.ends_on}"
+            )

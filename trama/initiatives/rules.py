@@ -26,31 +26,40 @@ def _taking_part(user, prefix=""):
 
 
 INITIATIVES = Scope(
-    "initiatives.Initiative", name="initiatives", distinct=True,
-    coordinator=in_city, worker=_mine, partner=_partner, citizen=_taking_part,
+    "initiatives.Initiative",
+    name="initiatives",
+    distinct=True,
+    coordinator=in_city,
+    worker=_mine,
+    partner=_partner,
+    citizen=_taking_part,
 )
 # Changing an initiative and seeing who takes part: staff in scope.
-INITIATIVES_TO_CHANGE = Scope("initiatives.Initiative", name="initiatives_to_change", distinct=True,
-                              coordinator=in_city, worker=_mine)
+INITIATIVES_TO_CHANGE = Scope("initiatives.Initiative", name="initiatives_to_change", distinct=True, coordinator=in_city, worker=_mine)
 # A citizen joins an initiative that is public and running.
 INITIATIVES_TO_JOIN = Scope(
-    "initiatives.Initiative", name="initiatives_to_join",
+    "initiatives.Initiative",
+    name="initiatives_to_join",
     citizen=lambda user: Q(is_public=True, stage__in=PUBLIC_STAGES),
 )
 COMMITMENTS_TO_CHANGE = Scope(
-    "initiatives.Commitment", name="commitments_to_change", distinct=True,
+    "initiatives.Commitment",
+    name="commitments_to_change",
+    distinct=True,
     coordinator=lambda user: in_city(user, "initiative__city"),
     worker=lambda user: _mine(user, "initiative__"),
     partner=lambda user: Q(partner__organisation__members=user),
 )
 
-OBJECTS = Scope("initiatives.InterventionObject", name="intervention_objects", coordinator=in_city,
-                worker=lambda user: Q(city_id=user.city_id))
+OBJECTS = Scope("initiatives.InterventionObject", name="intervention_objects", coordinator=in_city, worker=lambda user: Q(city_id=user.city_id))
 OBJECTS_TO_MANAGE = Scope("initiatives.InterventionObject", name="intervention_objects_to_manage", coordinator=in_city)
 
 AGREEMENTS = Scope(
-    "initiatives.Agreement", name="agreements", distinct=True,
-    coordinator=in_city, worker=lambda user: _mine(user) | _mine(user, "initiative__"),
+    "initiatives.Agreement",
+    name="agreements",
+    distinct=True,
+    coordinator=in_city,
+    worker=lambda user: _mine(user) | _mine(user, "initiative__"),
 )
 AGREEMENTS_TO_MANAGE = Scope("initiatives.Agreement", name="agreements_to_manage", coordinator=in_city)
 

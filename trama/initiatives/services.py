@@ -30,8 +30,16 @@ from .rules import AGREEMENTS_TO_MANAGE, COMMITMENTS_TO_CHANGE, INITIATIVES_TO_C
 JOIN_SESSION_KEY = "initiatives_join"
 
 INITIATIVE_FIELDS = (
-    "name", "description", "intervention_object", "when", "place", "how_to_join", "contact_email", "is_public",
-    "participant_count", "lead_worker",
+    "name",
+    "description",
+    "intervention_object",
+    "when",
+    "place",
+    "how_to_join",
+    "contact_email",
+    "is_public",
+    "participant_count",
+    "lead_worker",
 )
 
 
@@ -49,8 +57,7 @@ def _check_place(place, neighbourhoods):
 
 
 @transaction.atomic
-def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_group=None, origin_decision=None,
-                      origin_organisation=None, **fields):
+def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_group=None, origin_decision=None, origin_organisation=None, **fields):
     """A new initiative at the `idea` stage, in the given neighbourhoods of `city`.
 
     Staff create them in their scope (a worker in their own neighbourhoods); a partner or a citizen
@@ -67,8 +74,12 @@ def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_gro
         raise ValidationError({"neighbourhoods": _("I quartieri devono essere della città dell'iniziativa.")})
     _check_place(fields.get("place"), neighbourhoods)
     initiative = Initiative(
-        city=city, origin=origin, origin_group=origin_group, origin_decision=origin_decision,
-        origin_organisation=origin_organisation, created_by=by if by is not None and by.is_authenticated else None,
+        city=city,
+        origin=origin,
+        origin_group=origin_group,
+        origin_decision=origin_decision,
+        origin_organisation=origin_organisation,
+        created_by=by if by is not None and by.is_authenticated else None,
         **{k: v for k, v in fields.items() if k in INITIATIVE_FIELDS},
     )
     initiative.full_clean(exclude=["neighbourhoods", "themes"])
@@ -92,8 +103,14 @@ def propose_initiative(*, city, by, neighbourhood, name, description, interventi
         raise PermissionDenied(_("Puoi proporre solo a nome della tua organizzazione."))
     origin = Initiative.Origin.PARTNER if organisation is not None else Initiative.Origin.CITIZEN
     initiative = create_initiative(
-        city=city, by=by, origin=origin, neighbourhoods=[neighbourhood], name=name, description=description,
-        intervention_object=intervention_object, origin_organisation=organisation,
+        city=city,
+        by=by,
+        origin=origin,
+        neighbourhoods=[neighbourhood],
+        name=name,
+        description=description,
+        intervention_object=intervention_object,
+        origin_organisation=organisation,
     )
     if organisation is not None:
         _add_partner(initiative, organisation=organisation, role=Partner.Role.PROMOTER, by=by)
@@ -113,8 +130,13 @@ def initiative_from_group(group, *, by, **fields):
     fields.pop("neighbourhoods", None)
     themes = fields.pop("themes", None)
     initiative = create_initiative(
-        city=group.city, by=by, origin=Initiative.Origin.GROUP, origin_group=group, neighbourhoods=[group.neighbourhood],
-        themes=list(group.themes.all()) if themes is None else themes, **fields,
+        city=group.city,
+        by=by,
+        origin=Initiative.Origin.GROUP,
+        origin_group=group,
+        neighbourhoods=[group.neighbourhood],
+        themes=list(group.themes.all()) if themes is None else themes,
+        **fields,
     )
     group.became_initiative()
     return initiative
@@ -134,9 +156,14 @@ def initiative_from_decision(decision, *, by, **fields):
         initiative.save(update_fields=["origin_decision"])
         return initiative
     return create_initiative(
-        city=meeting.city, by=by, origin=Initiative.Origin.GROUP if group else Initiative.Origin.WORKER,
-        origin_group=group, origin_decision=decision, neighbourhoods=[meeting.neighbourhood],
-        themes=fields.pop("themes", None) or (list(group.themes.all()) if group else []), **fields,
+        city=meeting.city,
+        by=by,
+        origin=Initiative.Origin.GROUP if group else Initiative.Origin.WORKER,
+        origin_group=group,
+        origin_decision=decision,
+        neighbourhoods=[meeting.neighbourhood],
+        themes=fields.pop("themes", None) or (list(group.themes.all()) if group else []),
+        **fields,
     )
 
 
@@ -192,9 +219,10 @@ def _add_partner(initiative, *, organisation, role, by):
 def why_partner_stays(partner):
     """Why the partner cannot be taken off its initiative, or None when it can."""
     if partner.pk in partners_with_ledger_links(partner.initiative):
-        return _("«%(name)s» ha impegni per cui sono già registrati contributi nel registro delle risorse: togliendolo, "
-                 "quei contributi non sarebbero più collegati ai suoi impegni. Non si può togliere.") % {
-            "name": partner.organisation.name}
+        return _(
+            "«%(name)s» ha impegni per cui sono già registrati contributi nel registro delle risorse: togliendolo, "
+            "quei contributi non sarebbero più collegati ai suoi impegni. Non si può togliere."
+        ) % {"name": partner.organisation.name}
     return None
 
 
@@ -208,8 +236,12 @@ def remove_partner(partner, *, by):
     if refusal:
         raise ValidationError(refusal)
     commitments = partner.commitments.count()
-    audit.record(by, audit.Action.DELETE, partner,
-                 reason=f"partner tolto ({partner.organisation.name[:150]}, {audit.label_of(partner, 'role')}, impegni tolti: {commitments})")
+    audit.record(
+        by,
+        audit.Action.DELETE,
+        partner,
+        reason=f"partner tolto ({partner.organisation.name[:150]}, {audit.label_of(partner, 'role')}, impegni tolti: {commitments})",
+    )
     partner.delete()
 
 
@@ -220,7 +252,11 @@ def add_commitment(initiative, *, partner, description, by, kind="", quantity=No
     if quantity is not None and not kind:
         raise ValidationError({"kind": _("Per una quantità indica il tipo di contributo (ore, beni, spazio, euro).")})
     commitment = Commitment.objects.create(
-        initiative=initiative, partner=partner, description=description.strip(), kind=kind or "", quantity=quantity,
+        initiative=initiative,
+        partner=partner,
+        description=description.strip(),
+        kind=kind or "",
+        quantity=quantity,
         due_date=due_date,
     )
     audit.record(by, audit.Action.CREATE, commitment, reason="impegno")
@@ -239,17 +275,23 @@ def update_commitment(commitment, *, by, **fields):
     return commitment
 
 
-def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quantity, on, area_sqm=None, declared_value=None,
-                                   note=""):
+def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quantity, on, area_sqm=None, declared_value=None, note=""):
     """What the partner gave towards its commitment, in the market's ledger (carrying the initiative's id)."""
     COMMITMENTS_TO_CHANGE.require(by, commitment)
     initiative = commitment.initiative
     if neighbourhood.pk not in set(initiative.neighbourhoods.values_list("pk", flat=True)):
         raise ValidationError({"neighbourhood": _("Scegli uno dei quartieri dell'iniziativa.")})
     return market.record_contribution(
-        kind=kind, quantity=quantity, on=on, neighbourhood=neighbourhood, by=by,
-        organisation=commitment.partner.organisation, area_sqm=area_sqm, declared_value=declared_value,
-        initiative_id=initiative.pk, note=note or commitment.description[:300],
+        kind=kind,
+        quantity=quantity,
+        on=on,
+        neighbourhood=neighbourhood,
+        by=by,
+        organisation=commitment.partner.organisation,
+        area_sqm=area_sqm,
+        declared_value=declared_value,
+        initiative_id=initiative.pk,
+        note=note or commitment.description[:300],
     )
 
 
@@ -274,7 +316,9 @@ def why_milestone_stays(milestone):
     """Why the milestone cannot be taken off its initiative, or None when it can."""
     if milestone.reached_on is not None:
         return _("Il traguardo «%(title)s» è stato raggiunto il %(on)s: resta nella storia dell'iniziativa e non si può togliere.") % {
-            "title": milestone.title, "on": date_format(milestone.reached_on, "SHORT_DATE_FORMAT")}
+            "title": milestone.title,
+            "on": date_format(milestone.reached_on, "SHORT_DATE_FORMAT"),
+        }
     return None
 
 
@@ -295,8 +339,9 @@ def assess_autonomy(initiative, *, by, assessed_on, note="", **items):
     INITIATIVES_TO_CHANGE.require(by, initiative)
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("La data della verifica non può essere nel futuro.")})
-    assessment = AutonomyAssessment(initiative=initiative, assessed_on=assessed_on, note=note.strip(), assessed_by=by,
-                                    **{item: items[item] for item in AutonomyAssessment.ITEMS})
+    assessment = AutonomyAssessment(
+        initiative=initiative, assessed_on=assessed_on, note=note.strip(), assessed_by=by, **{item: items[item] for item in AutonomyAssessment.ITEMS}
+    )
     assessment.full_clean()
     assessment.save()
     audit.record(by, audit.Action.CREATE, assessment, reason="verifica di autonomia")
@@ -305,10 +350,7 @@ def assess_autonomy(initiative, *, by, assessed_on, note="", **items):
 
 def had_earlier_activity(person):
     """Anything the person did with the programme before: needs, offers, groups, other activities."""
-    return (
-        person.needs.exists() or person.offers.exists() or person.group_memberships.exists()
-        or person.initiative_participations.exists()
-    )
+    return person.needs.exists() or person.offers.exists() or person.group_memberships.exists() or person.initiative_participations.exists()
 
 
 @transaction.atomic
@@ -342,7 +384,9 @@ def _add_participant(initiative, *, person, by):
     if person.city_id != initiative.city_id:
         raise ValidationError(_("La persona deve essere della città dell'iniziativa."))
     participation, created = Participation.objects.get_or_create(
-        initiative=initiative, person=person, defaults={"first_contact": not had_earlier_activity(person)},
+        initiative=initiative,
+        person=person,
+        defaults={"first_contact": not had_earlier_activity(person)},
     )
     if not created and participation.left_at is not None:
         participation.left_at = None
@@ -359,6 +403,7 @@ def remove_participant(participation, *, by):
 
 
 # -- agreements -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def save_agreement(agreement, *, by, neighbourhoods, parties):
@@ -386,8 +431,9 @@ def save_agreement(agreement, *, by, neighbourhoods, parties):
     agreement.neighbourhoods.set(neighbourhoods)
     agreement.parties.all().delete()
     AgreementParty.objects.bulk_create(
-        AgreementParty(agreement=agreement, organisation=p.get("organisation"), name=(p.get("name") or "").strip(),
-                       commitments=p["commitments"].strip())
+        AgreementParty(
+            agreement=agreement, organisation=p.get("organisation"), name=(p.get("name") or "").strip(), commitments=p["commitments"].strip()
+        )
         for p in parties
     )
     audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, agreement, reason="accordo")
@@ -405,8 +451,9 @@ AGREEMENT_MOVES = {
 def set_agreement_status(agreement, status, *, by):
     AGREEMENTS_TO_MANAGE.require(by, agreement)
     if status not in AGREEMENT_MOVES[agreement.status]:
-        raise ValidationError(_("Da «%(old)s» non si può passare a «%(new)s».") % {
-            "old": agreement.get_status_display(), "new": Agreement.Status(status).label})
+        raise ValidationError(
+            _("Da «%(old)s» non si può passare a «%(new)s».") % {"old": agreement.get_status_display(), "new": Agreement.Status(status).label}
+        )
     if status == Agreement.Status.ACTIVE and not agreement.parties.exists():
         raise ValidationError(_("Un accordo entra in vigore solo con almeno una parte."))
     agreement.status = status
@@ -424,8 +471,14 @@ def renew_agreement(agreement, *, by, starts_on, ends_on=None):
     if agreement.status == Agreement.Status.DRAFT:
         raise ValidationError(_("Un accordo ancora in preparazione non si rinnova: modificalo."))
     renewal = Agreement(
-        city=agreement.city, kind=agreement.kind, title=agreement.title, subject=agreement.subject,
-        initiative=agreement.initiative, starts_on=starts_on, ends_on=ends_on, renewed_from=agreement,
+        city=agreement.city,
+        kind=agreement.kind,
+        title=agreement.title,
+        subject=agreement.subject,
+        initiative=agreement.initiative,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        renewed_from=agreement,
     )
     parties = [{"organisation": p.organisation, "name": p.name, "commitments": p.commitments} for p in agreement.parties.all()]
     return save_agreement(renewal, by=by, neighbourhoods=list(agreement.neighbourhoods.all()), parties=parties)

@@ -5,5 +5,4 @@ from django.core.files.storage import FileSystemStorage
 
 
 def private_storage():
-    return FileSystemStorage(location=settings.VAR_DIR / "private", base_url=None,
-                             file_permissions_mode=0o600, directory_permissions_mode=0o700)
+    return FileSystemStorage(location=settings.VAR_DIR / "private", base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)

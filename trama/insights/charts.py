@@ -23,6 +23,7 @@ def _figure(size):
 
     return Figure(figsize=size, dpi=DPI)
 
+
 PILOT = "#0066cc"  # Bootstrap Italia's primary blue
 OTHER = "#5c6f82"
 

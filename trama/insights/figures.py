@@ -116,11 +116,14 @@ def _stale(rows, period, now, changed):
 
 
 def _store(key, results, now, seen):
-    rows = [StoredFigures(**key, indicator=indicator, values=_encode(values), computed_at=now, seen_change=seen,
-                          refresh_asked_at=None)
-            for indicator, values in results.items()]
+    rows = [
+        StoredFigures(**key, indicator=indicator, values=_encode(values), computed_at=now, seen_change=seen, refresh_asked_at=None)
+        for indicator, values in results.items()
+    ]
     StoredFigures.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["city", "period", "language", "areas", "indicator"],
+        rows,
+        update_conflicts=True,
+        unique_fields=["city", "period", "language", "areas", "indicator"],
         update_fields=["values", "computed_at", "seen_change", "refresh_asked_at"],
     )
 
@@ -136,8 +139,7 @@ def _digest(areas):
 
 
 def _areas_as_json(areas):
-    return [{"key": a.key, "label": str(a.label), "ids": sorted(a.ids), "population": a.population, "is_pilot": a.is_pilot}
-            for a in areas]
+    return [{"key": a.key, "label": str(a.label), "ids": sorted(a.ids), "population": a.population, "is_pilot": a.is_pilot} for a in areas]
 
 
 def areas_from_json(data):
@@ -145,6 +147,7 @@ def areas_from_json(data):
 
 
 # -- values as JSON: Decimals kept exact, tuples given back as tuples ------------------------
+
 
 def _number(x):
     return {"decimal": str(x)} if isinstance(x, Decimal) else x
@@ -155,16 +158,18 @@ def _unnumber(x):
 
 
 def _encode(values):
-    return {area: [_number(v.value), str(v.reason), v.per_1000, [[str(label), _number(n)] for label, n in v.breakdown]]
-            for area, v in values.items()}
+    return {area: [_number(v.value), str(v.reason), v.per_1000, [[str(label), _number(n)] for label, n in v.breakdown]] for area, v in values.items()}
 
 
 def _decode(data):
-    return {area: Value(_unnumber(value), reason, per_1000, tuple((label, _unnumber(n)) for label, n in breakdown))
-            for area, (value, reason, per_1000, breakdown) in data.items()}
+    return {
+        area: Value(_unnumber(value), reason, per_1000, tuple((label, _unnumber(n)) for label, n in breakdown))
+        for area, (value, reason, per_1000, breakdown) in data.items()
+    }
 
 
 # -- what changes the figures -------------------------------------------------------------
+
 
 def _is_source(sender):
     if sender.__module__ == "__fake__":  # a migration's historical model: the table may not exist yet

@@ -21,8 +21,7 @@ class Report(models.Model):
     city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="reports", verbose_name=_("città"))
     period = models.CharField(_("periodo"), max_length=7)  # Period.param: "2025", "2025-T1", "2025-03"
     kind = models.CharField(_("formato"), max_length=4, choices=Kind.choices)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                                     verbose_name=_("richiesto da"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("richiesto da"))
     status = models.CharField(_("stato"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("avanzamento"), default=0)
     content = models.BinaryField(_("file"), null=True, blank=True, editable=False)

@@ -8,9 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-MONTHS = [gettext_lazy("gennaio"), gettext_lazy("febbraio"), gettext_lazy("marzo"), gettext_lazy("aprile"),
-          gettext_lazy("maggio"), gettext_lazy("giugno"), gettext_lazy("luglio"), gettext_lazy("agosto"),
-          gettext_lazy("settembre"), gettext_lazy("ottobre"), gettext_lazy("novembre"), gettext_lazy("dicembre")]
+MONTHS = [
+    gettext_lazy("gennaio"),
+    gettext_lazy("febbraio"),
+    gettext_lazy("marzo"),
+    gettext_lazy("aprile"),
+    gettext_lazy("maggio"),
+    gettext_lazy("giugno"),
+    gettext_lazy("luglio"),
+    gettext_lazy("agosto"),
+    gettext_lazy("settembre"),
+    gettext_lazy("ottobre"),
+    gettext_lazy("novembre"),
+    gettext_lazy("dicembre"),
+]
 FIRST_YEAR = 2000
 PATTERNS = {
     "year": re.compile(r"([0-9]{4})"),

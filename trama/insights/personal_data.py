@@ -2,5 +2,9 @@
 
 from trama.privacy.registry import not_about_people
 
-not_about_people("insights.Report", actors=["requested_by"], texts=["error"],
-                 reason="Reports hold aggregates with small counts suppressed; the link names the coordinator.")
+not_about_people(
+    "insights.Report",
+    actors=["requested_by"],
+    texts=["error"],
+    reason="Reports hold aggregates with small counts suppressed; the link names the coordinator.",
+)

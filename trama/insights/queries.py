@@ -19,10 +19,9 @@ from trama.initiatives.rules import PUBLIC_STAGES
 from trama.market.models import Need, Offer
 from trama.market.queries import offers_visible_to
 from trama.people.models import Organisation, Person
+from trama.privacy.disclosure import protect
 from trama.privacy.suppression import suppress_table
 from trama.territory.queries import neighbourhoods_of, public_places
-
-from trama.privacy.disclosure import protect
 
 from . import figures, indicators, periods
 from .indicators import Area
@@ -105,60 +104,73 @@ QUARTERS = [gettext_lazy("1° trimestre"), gettext_lazy("2° trimestre"), gettex
 
 
 def _year_bounds(year):
-    return (timezone.make_aware(datetime.combine(datetime(year, 1, 1), time.min)),
-            timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1), time.min)))
+    return (
+        timezone.make_aware(datetime.combine(datetime(year, 1, 1), time.min)),
+        timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1), time.min)),
+    )
 
 
 def _signals(city, since, until):
-    return (Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
-            .values_list("neighbourhood_id", ExtractQuarter("created_at")))
+    return Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhood_id", ExtractQuarter("created_at"))
 
 
 def _needs(city, since, until):
-    return (Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
-            .values_list("neighbourhood_id", ExtractQuarter("created_at")))
+    return Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhood_id", ExtractQuarter("created_at"))
 
 
 def _offers(city, since, until):
-    return (Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
-            .values_list("neighbourhoods", ExtractQuarter("created_at")))
+    return Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhoods", ExtractQuarter("created_at"))
 
 
 def _reached(city, since, until):
-    return (Person.objects.filter(city=city, first_contact_at__gte=since, first_contact_at__lt=until,
-                                  first_contact_channel__in=indicators.PROACTIVE)
-            .values_list("neighbourhood_id", ExtractQuarter("first_contact_at")))
+    return Person.objects.filter(
+        city=city, first_contact_at__gte=since, first_contact_at__lt=until, first_contact_channel__in=indicators.PROACTIVE
+    ).values_list("neighbourhood_id", ExtractQuarter("first_contact_at"))
 
 
 def _groups(city, since, until):
-    return (Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
-            .values_list("neighbourhood_id", ExtractQuarter("created_at")))
+    return Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhood_id", ExtractQuarter("created_at"))
 
 
 def _meetings(city, since, until):
     # A meeting still to come has not been held.
-    return (Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now()))
-            .values_list("neighbourhood_id", ExtractQuarter("starts_at")))
+    return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now())).values_list(
+        "neighbourhood_id", ExtractQuarter("starts_at")
+    )
 
 
 def _public_initiatives(city, since, until):
-    return (Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since,
-                                      created_at__lt=until)
-            .values_list("neighbourhoods", ExtractQuarter("created_at")))
+    return Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since, created_at__lt=until).values_list(
+        "neighbourhoods", ExtractQuarter("created_at")
+    )
 
 
 OPEN_MEASURES = [
     ("segnalazioni", gettext_lazy("Segnalazioni delle antenne"), gettext_lazy("Segnalazioni arrivate, per quartiere e trimestre."), _signals),
     ("richieste", gettext_lazy("Richieste di aiuto"), gettext_lazy("Richieste registrate nel mercato sociale."), _needs),
     ("offerte", gettext_lazy("Offerte"), gettext_lazy("Offerte registrate; un'offerta che serve più quartieri conta in ciascuno."), _offers),
-    ("persone_raggiunte", gettext_lazy("Persone raggiunte dalla rete"),
-     gettext_lazy("Persone conosciute grazie a un'antenna o a un'uscita."), _reached),
+    (
+        "persone_raggiunte",
+        gettext_lazy("Persone raggiunte dalla rete"),
+        gettext_lazy("Persone conosciute grazie a un'antenna o a un'uscita."),
+        _reached,
+    ),
     ("gruppi", gettext_lazy("Gruppi nati"), gettext_lazy("Gruppi convocati, per quartiere e trimestre di nascita."), _groups),
-    ("incontri", gettext_lazy("Incontri tenuti"),
-     gettext_lazy("Incontri di gruppo, tavoli di quartiere e assemblee, per quartiere e trimestre."), _meetings),
-    ("iniziative", gettext_lazy("Iniziative pubbliche"),
-     gettext_lazy("Iniziative oggi nel catalogo pubblico, per trimestre di nascita; un'iniziativa di più quartieri conta "
-                  "in ciascuno, e il totale è la somma dei quartieri."), _public_initiatives),
+    (
+        "incontri",
+        gettext_lazy("Incontri tenuti"),
+        gettext_lazy("Incontri di gruppo, tavoli di quartiere e assemblee, per quartiere e trimestre."),
+        _meetings,
+    ),
+    (
+        "iniziative",
+        gettext_lazy("Iniziative pubbliche"),
+        gettext_lazy(
+            "Iniziative oggi nel catalogo pubblico, per trimestre di nascita; un'iniziativa di più quartieri conta "
+            "in ciascuno, e il totale è la somma dei quartieri."
+        ),
+        _public_initiatives,
+    ),
 ]
 
 
@@ -183,10 +195,15 @@ def open_counts(city, year):
         grid.append([sum(column) for column in zip(*grid)] if grid else [0] * 5)
         cells = protect(suppress_table(grid))
         names = [n.name for n in neighbourhoods] + [_("Totale città")]
-        tables.append({
-            "key": key, "label": label, "definition": definition,
-            "columns": [str(q) for q in QUARTERS] + [_("Anno")], "rows": list(zip(names, cells)),
-        })
+        tables.append(
+            {
+                "key": key,
+                "label": label,
+                "definition": definition,
+                "columns": [str(q) for q in QUARTERS] + [_("Anno")],
+                "rows": list(zip(names, cells)),
+            }
+        )
     return tables
 
 
@@ -214,10 +231,14 @@ def _initiatives_as_services(city):
     HSDS wants every service to belong to an organization."""
     if city is None:
         return []
-    promoter = (Partner.objects.filter(initiative=OuterRef("pk"), role__in=(Partner.Role.PROMOTER, Partner.Role.CO_MANAGER))
-                .order_by("pk").values("organisation_id")[:1])
+    promoter = (
+        Partner.objects.filter(initiative=OuterRef("pk"), role__in=(Partner.Role.PROMOTER, Partner.Role.CO_MANAGER))
+        .order_by("pk")
+        .values("organisation_id")[:1]
+    )
     return list(
-        public_initiatives(city).annotate(organisation_id=Coalesce("origin_organisation_id", Subquery(promoter), output_field=BigIntegerField()))
+        public_initiatives(city)
+        .annotate(organisation_id=Coalesce("origin_organisation_id", Subquery(promoter), output_field=BigIntegerField()))
         .filter(organisation_id__isnull=False)
     )
 
@@ -228,30 +249,57 @@ def hsds(city):
     pages show) and locations (the public places). Never a person: offers of individuals are
     not services, and no participant of an initiative is named."""
     organisations = Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
-    offers = (offers_visible_to(AnonymousUser()).filter(city=city, organisation__isnull=False)
-              .select_related("organisation").order_by("title", "pk"))
+    offers = offers_visible_to(AnonymousUser()).filter(city=city, organisation__isnull=False).select_related("organisation").order_by("title", "pk")
     initiatives = [
-        {"id": _hsds_id("initiative", i.pk), "organization_id": _hsds_id("organisation", i.organisation_id), "name": i.name,
-         "description": i.description, "status": "active",
-         "category": i.intervention_object.name if i.intervention_object else str(_("iniziativa di comunità")),
-         "email": i.contact_email, "application_process": i.how_to_join}
+        {
+            "id": _hsds_id("initiative", i.pk),
+            "organization_id": _hsds_id("organisation", i.organisation_id),
+            "name": i.name,
+            "description": i.description,
+            "status": "active",
+            "category": i.intervention_object.name if i.intervention_object else str(_("iniziativa di comunità")),
+            "email": i.contact_email,
+            "application_process": i.how_to_join,
+        }
         for i in _initiatives_as_services(city)
     ]
     return {
         "organizations": [
-            {"id": _hsds_id("organisation", o.pk), "name": o.name, "description": o.description or o.name,
-             "email": o.email, "website": o.website, "legal_status": str(o.get_sector_display())}
+            {
+                "id": _hsds_id("organisation", o.pk),
+                "name": o.name,
+                "description": o.description or o.name,
+                "email": o.email,
+                "website": o.website,
+                "legal_status": str(o.get_sector_display()),
+            }
             for o in organisations
         ],
         "services": [
-            {"id": _hsds_id("offer", s.pk), "organization_id": _hsds_id("organisation", s.organisation_id), "name": s.title,
-             "description": s.description, "status": "active", "category": str(s.get_kind_display()),
-             "email": "", "application_process": ""}
+            {
+                "id": _hsds_id("offer", s.pk),
+                "organization_id": _hsds_id("organisation", s.organisation_id),
+                "name": s.title,
+                "description": s.description,
+                "status": "active",
+                "category": str(s.get_kind_display()),
+                "email": "",
+                "application_process": "",
+            }
             for s in offers
-        ] + initiatives,
+        ]
+        + initiatives,
         "locations": [
-            {"id": _hsds_id("place", p.pk), "location_type": "physical", "name": p.name, "description": p.description,
-             "latitude": p.lat, "longitude": p.lon, "address": p.address, "neighbourhood": p.neighbourhood.name}
+            {
+                "id": _hsds_id("place", p.pk),
+                "location_type": "physical",
+                "name": p.name,
+                "description": p.description,
+                "latitude": p.lat,
+                "longitude": p.lon,
+                "address": p.address,
+                "neighbourhood": p.neighbourhood.name,
+            }
             for p in public_places(city)
         ],
     }

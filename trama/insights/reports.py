@@ -12,9 +12,9 @@ import io
 import zipfile
 from datetime import datetime
 
-from openpyxl.writer.excel import ExcelWriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.writer.excel import ExcelWriter
 
 from trama.pdf import add_fonts
 from trama.privacy.suppression import default_threshold
@@ -24,7 +24,6 @@ from trama.territory.queries import neighbourhoods_of
 from . import figures, indicators
 from .indicators import Area
 from .periods import months_of
-
 
 
 def areas_of(city):
@@ -99,9 +98,9 @@ def suppression_note():
 
 # How a spreadsheet shows each unit: the number stays a number, the reader's spreadsheet writes it
 # with its language's separators ("€ 1.234,50" in Italian), shares as percentages.
-NUMBER_FORMATS = {"eur": '"€" #,##0.00', "share": "0.0%", "hours": "#,##0.0", "days": "0.0", "ratio": "0.00",
-                  "count": "#,##0", "people": "#,##0"}
+NUMBER_FORMATS = {"eur": '"€" #,##0.00', "share": "0.0%", "hours": "#,##0.0", "days": "0.0", "ratio": "0.00", "count": "#,##0", "people": "#,##0"}
 RATE_FORMAT = "0.00"
+
 
 def build_xlsx(data):
     from openpyxl import Workbook
@@ -110,8 +109,7 @@ def build_xlsx(data):
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
-    header = [_("Codice"), _("Indicatore"), _("Area"), _("Periodo"), _("Valore"), _("Unità"),
-              _("Per 1.000 residenti"), _("Nota")]
+    header = [_("Codice"), _("Indicatore"), _("Area"), _("Periodo"), _("Valore"), _("Unità"), _("Per 1.000 residenti"), _("Nota")]
     for goal, label, items in indicators.by_goal():
         sheet = workbook.create_sheet(goal)
         sheet.append([f"{goal} · {label}"])
@@ -126,8 +124,9 @@ def build_xlsx(data):
                     value = results[area.key]
                     rate = round(value.per_1000, 4) if value.per_1000 is not None else None
                     unit = _("frazione (0-1)") if item.unit == "share" else str(item.unit_label)
-                    sheet.append([item.key, str(item.name), str(area.label), column.label, cell_number(item, value),
-                                  unit, rate, str(value.reason) or None])
+                    sheet.append(
+                        [item.key, str(item.name), str(area.label), column.label, cell_number(item, value), unit, rate, str(value.reason) or None]
+                    )
                     sheet.cell(sheet.max_row, 5).number_format = NUMBER_FORMATS[item.unit]
                     sheet.cell(sheet.max_row, 7).number_format = RATE_FORMAT
         sheet.freeze_panes = "A3"
@@ -165,8 +164,9 @@ def _trend_sheet(workbook, data, bold):
     from openpyxl.chart import LineChart, Reference
 
     sheet = workbook.create_sheet(_("Andamento"))
-    sheet.append([_("Andamento mese per mese: per gli indicatori con un valore per 1.000 residenti si mostra quello; "
-                    "le percentuali sono frazioni (0-1).")])
+    sheet.append(
+        [_("Andamento mese per mese: per gli indicatori con un valore per 1.000 residenti si mostra quello; le percentuali sono frazioni (0-1).")]
+    )
     sheet["A1"].font = bold
     row = 3
     columns = len(data["areas"]) + 1
@@ -185,8 +185,7 @@ def _trend_sheet(workbook, data, bold):
                     number = round(value.per_1000, 4) if value.per_1000 is not None else None
                 else:
                     number = cell_number(item, value)
-                sheet.cell(header + offset, index, number).number_format = (
-                    RATE_FORMAT if item.per_1000 else NUMBER_FORMATS[item.unit])
+                sheet.cell(header + offset, index, number).number_format = RATE_FORMAT if item.per_1000 else NUMBER_FORMATS[item.unit]
         last = header + len(months(data))
         if len(months(data)) > 1 and has_data(data, item):
             chart = LineChart()
@@ -201,6 +200,7 @@ def _trend_sheet(workbook, data, bold):
 
 
 # -- PDF ------------------------------------------------------------------------------------
+
 
 def build_pdf(data, progress=lambda share: None):
     from fpdf import FPDF, XPos, YPos
@@ -246,8 +246,7 @@ def build_pdf(data, progress=lambda share: None):
     # Summary: the whole city, each indicator, the whole period
     pdf.add_page()
     heading(_("Sintesi"))
-    paragraph(_("Valori di tutta la città per %(period)s. Le pagine seguenti li mostrano quartiere per quartiere.")
-              % {"period": period.label})
+    paragraph(_("Valori di tutta la città per %(period)s. Le pagine seguenti li mostrano quartiere per quartiere.") % {"period": period.label})
     rows = [(_("Obiettivo"), _("Indicatore"), _("Valore"))]
     for item in indicators.in_order():
         value = whole.get(item.key, {}).get("city")
@@ -276,11 +275,15 @@ def build_pdf(data, progress=lambda share: None):
             if drawn:
                 pdf.ln(4)
                 heading(_("Andamento mese per mese"), 12)
-                paragraph(_("I quartieri in sperimentazione e tutta la città; per gli indicatori con un valore per 1.000 "
-                            "residenti si mostra quello. I valori sono nel foglio di calcolo del rapporto."), 9)
+                paragraph(
+                    _(
+                        "I quartieri in sperimentazione e tutta la città; per gli indicatori con un valore per 1.000 "
+                        "residenti si mostra quello. I valori sono nel foglio di calcolo del rapporto."
+                    ),
+                    9,
+                )
             for item in drawn:
-                png = charts.line_chart(item, months(data), trend_rows(data, item, trend_areas(data)),
-                                        f"{item.name} · {item.plotted_label}")
+                png = charts.line_chart(item, months(data), trend_rows(data, item, trend_areas(data)), f"{item.name} · {item.plotted_label}")
                 pdf.image(io.BytesIO(png), w=150)
                 pdf.ln(2)
         progress(index / len(goals))
@@ -288,8 +291,12 @@ def build_pdf(data, progress=lambda share: None):
     # Methodological notes
     pdf.add_page()
     heading(_("Note metodologiche"))
-    paragraph(_("Periodi: un mese, un trimestre o un anno di calendario; le date di inizio sono incluse, quelle di fine "
-                "escluse. Ogni valore è calcolato dai registri della piattaforma, per quartiere e per tutta la città."))
+    paragraph(
+        _(
+            "Periodi: un mese, un trimestre o un anno di calendario; le date di inizio sono incluse, quelle di fine "
+            "escluse. Ogni valore è calcolato dai registri della piattaforma, per quartiere e per tutta la città."
+        )
+    )
     heading(_("Riservatezza dei conteggi"), 12)
     paragraph(suppression_note())
     heading(_("Definizioni"), 12)

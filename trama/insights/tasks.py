@@ -29,8 +29,7 @@ def build_report(report_id):
             period = periods.parse(report.period)
             # Reading the numbers is most of the work for a workbook; drawing is half of a PDF.
             share = 90 if report.kind == Report.Kind.XLSX else 50
-            data = reports.collect(report.city, period,
-                                   lambda done: _update(report_id, progress=max(1, int(done * share))))
+            data = reports.collect(report.city, period, lambda done: _update(report_id, progress=max(1, int(done * share))))
             if report.kind == Report.Kind.XLSX:
                 content = reports.build_xlsx(data)
             else:
@@ -45,7 +44,8 @@ def build_report(report_id):
 def _report_abandoned(report_id, reason):
     # Not a report stored just before its worker stopped (the task itself was not yet marked done).
     Report.objects.filter(pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).update(
-        status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
+        status=Report.Status.FAILED, error=reason, finished_at=timezone.now()
+    )
 
 
 describe(build_report, _("Rapporto degli indicatori"), abandoned=_report_abandoned)

@@ -34,8 +34,7 @@ def _year(request):
     except ValueError:
         period = None
     if period is None or period.kind != "year" or period.year > this_year:
-        raise ValueError(_("Anno non valido: scegli un anno tra il %(first)s e il %(last)s.") % {
-            "first": periods.FIRST_YEAR, "last": this_year})
+        raise ValueError(_("Anno non valido: scegli un anno tra il %(first)s e il %(last)s.") % {"first": periods.FIRST_YEAR, "last": this_year})
     return period.year
 
 
@@ -57,9 +56,15 @@ def dashboard(request):
     areas = queries.areas_for(request.user, city)
     goals, stored = queries.dashboard_and_time(city, period, areas) if areas else ([], None)
     context = {
-        "period": period, "choices": periods.choices(), "areas": areas, "goals": goals, "figures": stored,
-        "map_item": shown, "map_rows": queries.map_rows(city, shown, period, queries.neighbourhood_areas(request.user, city)),
-        "indicators": indicators.by_goal(), "city": city,
+        "period": period,
+        "choices": periods.choices(),
+        "areas": areas,
+        "goals": goals,
+        "figures": stored,
+        "map_item": shown,
+        "map_rows": queries.map_rows(city, shown, period, queries.neighbourhood_areas(request.user, city)),
+        "indicators": indicators.by_goal(),
+        "city": city,
     }
     return render(request, "insights/dashboard.html", context)
 
@@ -124,7 +129,9 @@ def open_data(request):
     city = current_city()
     this_year = timezone.localdate().year
     context = {
-        "city": city, "year": year, "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
+        "city": city,
+        "year": year,
+        "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
         # Aggregates with small counts suppressed: kept for visitors not signed in (base.html), computed only when drawn.
         "tables": SimpleLazyObject(lambda: queries.open_counts(city, year)) if city else [],
         "public_cache": public_cache(city),
@@ -172,6 +179,7 @@ def hsds_csv(request, table):
 
 # -- reports ---------------------------------------------------------------------------------
 
+
 def _report(request, pk, **kwargs):
     return get_object_or_404(Report, pk=pk)
 
@@ -180,7 +188,9 @@ def _report(request, pk, **kwargs):
 def reports(request):
     city = city_of(request.user)
     context = {
-        "choices": periods.choices(), "period": periods.default(), "kinds": Report.Kind.choices,
+        "choices": periods.choices(),
+        "period": periods.default(),
+        "kinds": Report.Kind.choices,
         "reports": Report.objects.filter(city=city).select_related("requested_by")[:20] if city else [],
     }
     return render(request, "insights/reports.html", context)

@@ -77,8 +77,23 @@ class OfferSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Offer
-        fields = ["id", "kind", "title", "description", "neighbourhoods", "organisation", "person", "capacity", "remaining",
-                  "days", "slots", "available_from", "available_until", "status", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "neighbourhoods",
+            "organisation",
+            "person",
+            "capacity",
+            "remaining",
+            "days",
+            "slots",
+            "available_from",
+            "available_until",
+            "status",
+            "created_at",
+        ]
         read_only_fields = ["status", "created_at"]
 
     def validate_neighbourhoods(self, value):
@@ -109,11 +124,17 @@ class OfferList(AuditedList, generics.ListCreateAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        return search_offers(
-            offers_visible_to(self.request.user), q=params.get("q", ""), neighbourhood=_neighbourhood_param(self.request),
-            kind=params.get("kind", "") if params.get("kind") in Offer.Kind.values else "",
-            status=params.get("status", "") if params.get("status") in Offer.Status.values else "",
-        ).prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
+        return (
+            search_offers(
+                offers_visible_to(self.request.user),
+                q=params.get("q", ""),
+                neighbourhood=_neighbourhood_param(self.request),
+                kind=params.get("kind", "") if params.get("kind") in Offer.Kind.values else "",
+                status=params.get("status", "") if params.get("status") in Offer.Status.values else "",
+            )
+            .prefetch_related("neighbourhoods")
+            .order_by("-created_at", "-pk")
+        )
 
     def perform_create(self, serializer):
         user, data = self.request.user, dict(serializer.validated_data)
@@ -128,7 +149,11 @@ class OfferList(AuditedList, generics.ListCreateAPIView):
         elif organisation is None:
             person = get_object_or_404(people_visible_to(user), pk=person_id or 0)
         serializer.instance = services.record_offer(
-            person=person, organisation=organisation, neighbourhoods=neighbourhoods, by=user, **data,
+            person=person,
+            organisation=organisation,
+            neighbourhoods=neighbourhoods,
+            by=user,
+            **data,
         )
 
 
@@ -161,7 +186,10 @@ class OfferDetail(AuditedRetrieve, generics.RetrieveUpdateAPIView):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.update_offer(
-            serializer.instance, by=self.request.user, neighbourhoods=data.pop("neighbourhoods", None), **data,
+            serializer.instance,
+            by=self.request.user,
+            neighbourhoods=data.pop("neighbourhoods", None),
+            **data,
         )
 
 
@@ -190,8 +218,7 @@ class NeedSerializer(serializers.ModelSerializer):
     urgency = choice(Need.Urgency.choices, default=Need.Urgency.MEDIUM)
     kind = choice(Offer.Kind.choices, required=False, allow_blank=True)
     status = choice(Need.Status.choices, read_only=True)
-    text = serializers.CharField(max_length=TEXT_LIMIT, validators=[has_a_few_words],
-                                 error_messages={"required": FEW_WORDS, "blank": FEW_WORDS})
+    text = serializers.CharField(max_length=TEXT_LIMIT, validators=[has_a_few_words], error_messages={"required": FEW_WORDS, "blank": FEW_WORDS})
     person = serializers.IntegerField(source="person_id", required=False, help_text=_("Per operatori: la persona che chiede"))
     days = serializers.IntegerField(min_value=0, max_value=127, default=0)
     slots = serializers.IntegerField(min_value=0, max_value=7, default=0)
@@ -214,7 +241,9 @@ class NeedList(AuditedList, generics.ListCreateAPIView):
     def get_queryset(self):
         params = self.request.query_params
         return search_needs(
-            needs_visible_to(self.request.user), q=params.get("q", ""), neighbourhood=_neighbourhood_param(self.request),
+            needs_visible_to(self.request.user),
+            q=params.get("q", ""),
+            neighbourhood=_neighbourhood_param(self.request),
             urgency=params.get("urgency", "") if params.get("urgency") in Need.Urgency.values else "",
             status=params.get("status", "") if params.get("status") in Need.Status.values else "",
         ).order_by("-created_at", "-pk")
@@ -296,10 +325,10 @@ class MatchSerializer(serializers.ModelSerializer):
     status = choice(Match.Status.choices, read_only=True)
     need_answer = choice(Match.Answer.choices, read_only=True)
     offer_answer = choice(Match.Answer.choices, read_only=True)
+
     class Meta:
         model = Match
-        fields = ["id", "need", "offer", "status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome",
-                  "proposed_at"]
+        fields = ["id", "need", "offer", "status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
         read_only_fields = ["status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
 
 
@@ -317,7 +346,10 @@ class MatchList(AuditedList, generics.ListCreateAPIView):
             raise PermissionDenied(_("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
         candidate = next((c for c in ranked_offers(need, limit=50, for_user=self.request.user) if c.offer.pk == offer.pk), None)
         serializer.instance = services.propose_match(
-            need=need, offer=offer, by=self.request.user, score=candidate.score if candidate else 0.0,
+            need=need,
+            offer=offer,
+            by=self.request.user,
+            score=candidate.score if candidate else 0.0,
             reasons=candidate.reasons if candidate else [],
         )
 
@@ -382,7 +414,8 @@ class MatchAction(APIView):
 
     def post(self, request, pk):
         match = get_object_or_404(
-            Match.objects.select_related("need", "need__person", "offer", "offer__organisation", "offer__person"), pk=pk,
+            Match.objects.select_related("need", "need__person", "offer", "offer__organisation", "offer__person"),
+            pk=pk,
         )
         self.check_object_permissions(request, match)
         serializer = self.serializer_class(data=request.data)
@@ -447,8 +480,22 @@ class ContributionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contribution
-        fields = ["id", "kind", "quantity", "area_sqm", "declared_value", "value_eur", "person", "organisation", "sector",
-                  "neighbourhood", "on", "match", "initiative_id", "note"]
+        fields = [
+            "id",
+            "kind",
+            "quantity",
+            "area_sqm",
+            "declared_value",
+            "value_eur",
+            "person",
+            "organisation",
+            "sector",
+            "neighbourhood",
+            "on",
+            "match",
+            "initiative_id",
+            "note",
+        ]
         read_only_fields = ["value_eur", "sector"]
 
 
@@ -475,21 +522,31 @@ class LedgerTotals(APIView):
             OpenApiParameter("by", str, description="sector, neighbourhood, kind (comma separated)"),
             OpenApiParameter("period", str, enum=["month", "quarter", "year"]),
         ],
-        responses={200: inline_serializer("LedgerRow", {
-            "sector": serializers.CharField(required=False), "neighbourhood": serializers.CharField(required=False),
-            "neighbourhood_id": serializers.IntegerField(required=False),
-            "kind": serializers.CharField(required=False), "period": serializers.DateField(required=False),
-            "value_eur": serializers.DecimalField(max_digits=14, decimal_places=2),
-            "hours": serializers.DecimalField(max_digits=14, decimal_places=2), "contributions": serializers.IntegerField(),
-        }, many=True)},
+        responses={
+            200: inline_serializer(
+                "LedgerRow",
+                {
+                    "sector": serializers.CharField(required=False),
+                    "neighbourhood": serializers.CharField(required=False),
+                    "neighbourhood_id": serializers.IntegerField(required=False),
+                    "kind": serializers.CharField(required=False),
+                    "period": serializers.DateField(required=False),
+                    "value_eur": serializers.DecimalField(max_digits=14, decimal_places=2),
+                    "hours": serializers.DecimalField(max_digits=14, decimal_places=2),
+                    "contributions": serializers.IntegerField(),
+                },
+                many=True,
+            )
+        },
         summary=_("Totali del registro delle risorse"),
     )
     def get(self, request):
         by = tuple(k for k in request.query_params.get("by", "sector").split(",") if k in ("sector", "neighbourhood", "kind"))
         period = request.query_params.get("period")
         scope = neighbourhood_scope(request.user)
-        rows = ledger_totals(city=request.user.city, by=by or ("sector",), period=period if period in ("month", "quarter", "year") else None,
-                             neighbourhoods=scope)
+        rows = ledger_totals(
+            city=request.user.city, by=by or ("sector",), period=period if period in ("month", "quarter", "year") else None, neighbourhoods=scope
+        )
         return Response([{**row, "value_eur": f"{row['value_eur']:.2f}", "hours": f"{row['hours']:.2f}"} for row in rows])
 
 

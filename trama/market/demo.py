@@ -21,21 +21,34 @@ ORGANISATIONS = [
 ]
 OFFERS = [
     # organisation index, kind, title, description, days, slots
-    (0, "time", "Accompagniamo a fare la spesa", "Volontari che accompagnano a fare la spesa e aiutano a portarla a casa.",
-     Weekday.SATURDAY | Weekday.WEDNESDAY, Slot.MORNING),
-    (0, "skill", "Aiuto con le pratiche e lo smartphone", "Uno sportello per capire moduli, bollette, app e SPID.",
-     Weekday.TUESDAY, Slot.AFTERNOON),
+    (
+        0,
+        "time",
+        "Accompagniamo a fare la spesa",
+        "Volontari che accompagnano a fare la spesa e aiutano a portarla a casa.",
+        Weekday.SATURDAY | Weekday.WEDNESDAY,
+        Slot.MORNING,
+    ),
+    (0, "skill", "Aiuto con le pratiche e lo smartphone", "Uno sportello per capire moduli, bollette, app e SPID.", Weekday.TUESDAY, Slot.AFTERNOON),
     (1, "goods", "Pacchi di spesa solidale", "Generi alimentari e prodotti per la casa, senza domande.", 0, 0),
-    (1, "time", "Doposcuola e compiti insieme", "Ragazzi e volontari fanno i compiti insieme il pomeriggio.",
-     Weekday.MONDAY | Weekday.THURSDAY, Slot.AFTERNOON),
-    (2, "space", "Il retrobottega per riunioni", "Una stanza di 30 metri quadri per incontri di quartiere, la sera.",
-     Weekday.FRIDAY, Slot.EVENING),
+    (
+        1,
+        "time",
+        "Doposcuola e compiti insieme",
+        "Ragazzi e volontari fanno i compiti insieme il pomeriggio.",
+        Weekday.MONDAY | Weekday.THURSDAY,
+        Slot.AFTERNOON,
+    ),
+    (2, "space", "Il retrobottega per riunioni", "Una stanza di 30 metri quadri per incontri di quartiere, la sera.", Weekday.FRIDAY, Slot.EVENING),
     (3, "space", "Sala parrocchiale per feste e pranzi", "Sala con cucina per pranzi condivisi.", Weekday.SUNDAY, Slot.MORNING),
 ]
 PEOPLE = [
     # display name, need in their own words, what they can give
-    ("Gino (demo)", "Da quando ho male alla gamba non riesco a portare a casa la spesa, mi servirebbe una mano il sabato.",
-     ("knowhow", "So riparare le biciclette")),
+    (
+        "Gino (demo)",
+        "Da quando ho male alla gamba non riesco a portare a casa la spesa, mi servirebbe una mano il sabato.",
+        ("knowhow", "So riparare le biciclette"),
+    ),
     ("Amina (demo)", "Mio figlio ha bisogno di aiuto con i compiti di matematica.", ("knowhow", "Cucino piatti marocchini per le feste")),
     ("Rosa (demo)", "Vorrei capire come usare lo smartphone per parlare con mia nipote.", ("time", "Posso leggere ad alta voce ai bambini")),
 ]
@@ -62,8 +75,15 @@ def load_demo(city):
         offer = Offer.objects.filter(city=city, title=title).first()
         if offer is None:
             offer = services.record_offer(
-                organisation=organisations[org_index], kind=kind, title=title, description=description,
-                neighbourhoods=[home] + [n for n in neighbourhoods if n != home][:1], by=worker, capacity=3, days=days, slots=slots,
+                organisation=organisations[org_index],
+                kind=kind,
+                title=title,
+                description=description,
+                neighbourhoods=[home] + [n for n in neighbourhoods if n != home][:1],
+                by=worker,
+                capacity=3,
+                days=days,
+                slots=slots,
             )
         offers.append(offer)
 
@@ -71,8 +91,13 @@ def load_demo(city):
     for name, need_text, (give_kind, give_text) in PEOPLE:
         person = Person.objects.filter(city=city, display_name=name).first()
         if person is None:
-            person = register_person(by=worker, neighbourhood=home, display_name=name, channel=Person.Channel.OUTREACH,
-                                     consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT])
+            person = register_person(
+                by=worker,
+                neighbourhood=home,
+                display_name=name,
+                channel=Person.Channel.OUTREACH,
+                consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT],
+            )
             services.record_need(person=person, text=need_text, neighbourhood=home, urgency="medium", by=worker)
             services.record_offer(person=person, kind=give_kind, title=give_text, neighbourhoods=[home], by=worker)
         people.append(person)
@@ -83,9 +108,16 @@ def load_demo(city):
         services.answer_match(match, side="need", yes=True, by=worker)
         match = services.answer_match(match, side="offer", yes=True, by=partner or worker)
         services.start_match(match, by=worker, follow_up_on=timezone.localdate() + timedelta(days=14))
-        services.record_contribution(kind=Contribution.Kind.HOURS, quantity=Decimal("4"), on=timezone.localdate(),
-                                     neighbourhood=home, by=worker, organisation=offers[0].organisation, match=match,
-                                     note="Due sabati di spesa accompagnata")
+        services.record_contribution(
+            kind=Contribution.Kind.HOURS,
+            quantity=Decimal("4"),
+            on=timezone.localdate(),
+            neighbourhood=home,
+            by=worker,
+            organisation=offers[0].organisation,
+            match=match,
+            note="Due sabati di spesa accompagnata",
+        )
     return summary(city)
 
 

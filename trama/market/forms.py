@@ -10,8 +10,10 @@ from .models import TEXT_LIMIT, TITLE_LIMIT, Contribution, Match, Need, Offer, R
 from .text import words
 
 TOO_LONG = _("Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
-FEW_WORDS = _("Scrivi qualche parola in più: con una parola sola non si capisce che cosa serve "
-              "(per esempio «portare a casa la spesa il sabato» invece di «spesa»).")
+FEW_WORDS = _(
+    "Scrivi qualche parola in più: con una parola sola non si capisce che cosa serve "
+    "(per esempio «portare a casa la spesa il sabato» invece di «spesa»)."
+)
 
 
 def has_a_few_words(value):
@@ -23,7 +25,10 @@ def has_a_few_words(value):
 def _long_text(label, limit=TEXT_LIMIT, required=True, help_text=""):
     # No maxlength attribute: a pasted long text is refused with a message, not cut silently.
     return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text,
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=help_text,
         validators=[MaxLengthValidator(limit, message=TOO_LONG)],
     )
 
@@ -58,28 +63,40 @@ class OfferForm(forms.Form):
     title = _short_text(_("In poche parole"))
     description = _long_text(_("Racconta meglio"), required=False)
     neighbourhoods = forms.ModelMultipleChoiceField(
-        label=_("Quartieri"), queryset=Neighbourhood.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Quartieri"),
+        queryset=Neighbourhood.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Scegli almeno un quartiere.")},
     )
     days = BitsField(Weekday, label=_("Giorni (nessuno = qualsiasi)"))
     slots = BitsField(Slot, label=_("Fasce orarie (nessuna = qualsiasi)"))
     available_from = forms.DateField(label=_("Disponibile dal"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    available_until = forms.DateField(label=_("Disponibile fino al"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    available_until = forms.DateField(
+        label=_("Disponibile fino al"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     capacity = forms.IntegerField(label=_("Quante volte si può abbinare"), min_value=1, max_value=1000, initial=1)
 
     def __init__(self, *args, city=None, organisations=None, offer=None, **kwargs):
         if offer is not None and not args and "initial" not in kwargs:
             kwargs["initial"] = {
-                "kind": offer.kind, "title": offer.title, "description": offer.description,
-                "neighbourhoods": list(offer.neighbourhoods.all()), "days": _bits(offer.days, Weekday),
-                "slots": _bits(offer.slots, Slot), "available_from": offer.available_from,
-                "available_until": offer.available_until, "capacity": offer.capacity,
+                "kind": offer.kind,
+                "title": offer.title,
+                "description": offer.description,
+                "neighbourhoods": list(offer.neighbourhoods.all()),
+                "days": _bits(offer.days, Weekday),
+                "slots": _bits(offer.slots, Slot),
+                "available_from": offer.available_from,
+                "available_until": offer.available_until,
+                "capacity": offer.capacity,
             }
         super().__init__(*args, **kwargs)
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
         if organisations:
             self.fields["organisation"] = forms.ModelChoiceField(
-                label=_("Per conto di"), queryset=organisations, required=offer is None, empty_label=None,
+                label=_("Per conto di"),
+                queryset=organisations,
+                required=offer is None,
+                empty_label=None,
             )
             if offer is not None:
                 del self.fields["organisation"]
@@ -102,8 +119,12 @@ class NeedForm(forms.Form):
     days = BitsField(Weekday, label=_("Giorni comodi (nessuno = qualsiasi)"))
     slots = BitsField(Slot, label=_("Fasce orarie comode (nessuna = qualsiasi)"))
     give_kind = forms.ChoiceField(label=_("E che cosa potrebbe offrire?"), choices=[("", _("Per ora niente"))] + Offer.Kind.choices, required=False)
-    give_text = _long_text(_("Che cosa sa fare o potrebbe dare"), limit=1000, required=False,
-                           help_text=_("Ognuno può dare qualcosa: un'ora di tempo, una ricetta, una competenza."))
+    give_text = _long_text(
+        _("Che cosa sa fare o potrebbe dare"),
+        limit=1000,
+        required=False,
+        help_text=_("Ognuno può dare qualcosa: un'ora di tempo, una ricetta, una competenza."),
+    )
 
     def __init__(self, *args, city=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,8 +143,12 @@ class PublicNeedForm(forms.Form):
     text = _need_text(_("Di che cosa avresti bisogno?"), help_text=_("Scrivilo come lo diresti a un vicino di casa."))
     neighbourhood = NeighbourhoodField(label=_("In quale quartiere?"))
     urgency = forms.ChoiceField(label=_("Quando ti servirebbe?"), choices=Need.Urgency.choices, initial=Need.Urgency.MEDIUM)
-    give_text = _long_text(_("E tu, che cosa potresti offrire? (facoltativo)"), limit=1000, required=False,
-                           help_text=_("Un'ora di tempo, una ricetta, una competenza: ognuno ha qualcosa da dare."))
+    give_text = _long_text(
+        _("E tu, che cosa potresti offrire? (facoltativo)"),
+        limit=1000,
+        required=False,
+        help_text=_("Un'ora di tempo, una ricetta, una competenza: ognuno ha qualcosa da dare."),
+    )
 
     def __init__(self, *args, city=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,8 +174,12 @@ class ContactForm(forms.Form):
     """Leave a contact instead of registering: a worker of the neighbourhood will get in touch."""
 
     name = _short_text(_("Come ti chiami (anche solo il nome)"), limit=80)
-    phone = forms.RegexField(label=_("Telefono"), regex=r"^\+?[0-9 ]{6,20}$", required=False,
-                             error_messages={"invalid": _("Scrivi il numero con sole cifre, ad esempio 333 1234567.")})
+    phone = forms.RegexField(
+        label=_("Telefono"),
+        regex=r"^\+?[0-9 ]{6,20}$",
+        required=False,
+        error_messages={"invalid": _("Scrivi il numero con sole cifre, ad esempio 333 1234567.")},
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     consent = forms.BooleanField(label=_("Acconsento a essere ricontattata/o per questa richiesta (informativa privacy)"))
 
@@ -179,8 +208,9 @@ class SearchForm(forms.Form):
 class OfferSearchForm(SearchForm):
     kind = forms.ChoiceField(label=_("Tipo"), choices=[("", _("Tutti"))] + Offer.Kind.choices, required=False)
     status = forms.ChoiceField(label=_("Stato"), choices=[("", _("Tutti"))] + Offer.Status.choices, required=False)
-    who = forms.ChoiceField(label=_("Chi offre"), required=False, choices=[
-        ("", _("Tutti")), ("organisations", _("Organizzazioni")), ("people", _("Persone"))])
+    who = forms.ChoiceField(
+        label=_("Chi offre"), required=False, choices=[("", _("Tutti")), ("organisations", _("Organizzazioni")), ("people", _("Persone"))]
+    )
 
 
 class NeedSearchForm(SearchForm):
@@ -194,7 +224,9 @@ class AnswerForm(forms.Form):
 
 
 class MatchStepForm(forms.Form):
-    step = forms.ChoiceField(choices=[("start", _("Avvia")), ("follow_up", _("Fissa la verifica")), ("complete", _("Concludi")), ("cancel", _("Annulla"))])
+    step = forms.ChoiceField(
+        choices=[("start", _("Avvia")), ("follow_up", _("Fissa la verifica")), ("complete", _("Concludi")), ("cancel", _("Annulla"))]
+    )
     follow_up_on = forms.DateField(label=_("Data di verifica"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     outcome = _long_text(_("Esito"), limit=1000, required=False)
 
@@ -227,5 +259,10 @@ class RateForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind, label in Rate.Kind.choices:
             self.fields[kind] = forms.DecimalField(
-                label=label, min_value=0, max_value=10000, max_digits=8, decimal_places=2, initial=(rates or {}).get(kind),
+                label=label,
+                min_value=0,
+                max_value=10000,
+                max_digits=8,
+                decimal_places=2,
+                initial=(rates or {}).get(kind),
             )

@@ -64,7 +64,7 @@ class OfferIndex:
         ids = [r[0] for r in rows]
         places = {}
         for start in range(0, len(ids), 20000):
-            chunk = ids[start:start + 20000]
+            chunk = ids[start : start + 20000]
             for offer_id, nb_id in through.objects.filter(offer_id__in=chunk).values_list("offer_id", "neighbourhood_id"):
                 places.setdefault(offer_id, []).append(nb_id)
         return rows, places
@@ -196,6 +196,7 @@ class OfferIndex:
 
     def time_scores(self, days, slots):
         """Share of the need's days and times the offer covers (1 when either side says 'any')."""
+
         def overlap(offer_bits, need_bits):
             if not need_bits:
                 return np.ones(len(offer_bits), dtype=np.float32)

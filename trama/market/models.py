@@ -78,19 +78,19 @@ class Offer(WhenMixin):
         WITHDRAWN = "withdrawn", _("Ritirata")
 
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("città"))
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="offers", verbose_name=_("persona")
-    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="offers", verbose_name=_("persona"))
     organisation = models.ForeignKey(
-        "people.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="offers",
+        "people.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="offers",
         verbose_name=_("organizzazione"),
     )
     kind = models.CharField(_("che cosa offre"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("titolo"), max_length=TITLE_LIMIT)
     description = models.TextField(_("descrizione"), max_length=TEXT_LIMIT, blank=True)
-    neighbourhoods = models.ManyToManyField(
-        "territory.Neighbourhood", related_name="market_offers", verbose_name=_("quartieri serviti")
-    )
+    neighbourhoods = models.ManyToManyField("territory.Neighbourhood", related_name="market_offers", verbose_name=_("quartieri serviti"))
     available_from = models.DateField(_("disponibile dal"), null=True, blank=True)
     available_until = models.DateField(_("disponibile fino al"), null=True, blank=True)
     capacity = models.PositiveSmallIntegerField(
@@ -116,8 +116,7 @@ class Offer(WhenMixin):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(person__isnull=True, organisation__isnull=False)
-                | models.Q(person__isnull=False, organisation__isnull=True),
+                condition=models.Q(person__isnull=True, organisation__isnull=False) | models.Q(person__isnull=False, organisation__isnull=True),
                 name="offer_has_one_giver",
             ),
             models.CheckConstraint(condition=models.Q(taken__lte=models.F("capacity")), name="offer_taken_within_capacity"),
@@ -171,9 +170,10 @@ class Offer(WhenMixin):
     def set_capacity(self, capacity):
         """Change how many times the offer can be matched, keeping the units already taken."""
         if capacity < self.taken:
-            raise ValidationError({"capacity": _(
-                "Questa offerta ha già %(taken)d abbinamenti accettati: la capacità non può essere minore."
-            ) % {"taken": self.taken}}, code="below_taken")
+            raise ValidationError(
+                {"capacity": _("Questa offerta ha già %(taken)d abbinamenti accettati: la capacità non può essere minore.") % {"taken": self.taken}},
+                code="below_taken",
+            )
         self.capacity = capacity
         if self.status == self.Status.OPEN and self.remaining == 0:
             self.status = self.Status.EXHAUSTED
@@ -188,8 +188,9 @@ class Offer(WhenMixin):
             self.Status.WITHDRAWN: set(),
         }
         if status not in allowed[self.status]:
-            raise TransitionError(_("Non si può passare da «%(from)s» a «%(to)s».") % {
-                "from": self.get_status_display(), "to": self.Status(status).label})
+            raise TransitionError(
+                _("Non si può passare da «%(from)s» a «%(to)s».") % {"from": self.get_status_display(), "to": self.Status(status).label}
+            )
         self.status = status
 
 
@@ -226,9 +227,7 @@ class Need(WhenMixin):
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("città"))
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="needs", verbose_name=_("persona"))
     text = models.TextField(_("con le sue parole"), max_length=TEXT_LIMIT)
-    neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", on_delete=models.PROTECT, related_name="market_needs", verbose_name=_("quartiere")
-    )
+    neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="market_needs", verbose_name=_("quartiere"))
     urgency = models.CharField(_("quando serve"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
     kind = models.CharField(_("che tipo di aiuto"), max_length=10, choices=Offer.Kind.choices, blank=True)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -274,8 +273,7 @@ class Need(WhenMixin):
             self.Status.WITHDRAWN: {self.Status.OPEN},
         }
         if status not in allowed[self.status]:
-            message = _("Non si può passare da «%(from)s» a «%(to)s».") % {
-                "from": self.get_status_display(), "to": self.Status(status).label}
+            message = _("Non si può passare da «%(from)s» a «%(to)s».") % {"from": self.get_status_display(), "to": self.Status(status).label}
             if self.status == self.Status.BROKERING:
                 message = _("La richiesta ha abbinamenti in corso: chiudili prima di cambiarne lo stato.")
             raise TransitionError(message, code="transition")
@@ -333,7 +331,8 @@ class Match(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["need", "offer"], condition=models.Q(status__in=["proposed", "accepted", "in_progress"]),
+                fields=["need", "offer"],
+                condition=models.Q(status__in=["proposed", "accepted", "in_progress"]),
                 name="match_one_active_per_pair",
             )
         ]
@@ -402,7 +401,9 @@ class Rate(models.Model):
     city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("unità"), max_length=20, choices=Kind.choices)
     euros = models.DecimalField(
-        _("valore in euro"), max_digits=8, decimal_places=2,
+        _("valore in euro"),
+        max_digits=8,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -454,7 +455,11 @@ class Contribution(models.Model):
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions", verbose_name=_("persona")
     )
     organisation = models.ForeignKey(
-        "people.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions",
+        "people.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
         verbose_name=_("organizzazione"),
     )
     sector = models.CharField(_("settore"), max_length=12, choices=Sector.choices)
@@ -462,9 +467,7 @@ class Contribution(models.Model):
         "territory.Neighbourhood", on_delete=models.PROTECT, related_name="market_contributions", verbose_name=_("quartiere")
     )
     on = models.DateField(_("data"))
-    match = models.ForeignKey(
-        Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions", verbose_name=_("abbinamento")
-    )
+    match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions", verbose_name=_("abbinamento"))
     # The initiatives app depends on the market, never the reverse: it records its own id here.
     initiative_id = models.PositiveIntegerField(_("iniziativa"), null=True, blank=True)
     note = models.CharField(_("nota"), max_length=300, blank=True)

@@ -144,11 +144,9 @@ def ranked_offers(need, limit=10, adjacent=None, for_user=None):
         offer = by_id.get(int(index.ids[i]))
         if offer is None or offer.status != Offer.Status.OPEN or offer.remaining <= 0:
             continue
-        parts = {"text": float(text[i]), "place": float(place[i]), "time": float(when[i]), "kind": float(kind[i]),
-                 "outcome": float(bonus[i])}
+        parts = {"text": float(text[i]), "place": float(place[i]), "time": float(when[i]), "kind": float(kind[i]), "outcome": float(bonus[i])}
         fragments = explain(need, offer, parts, done.get(offer.pk, 0), weight=index.rarity)
-        out.append(Candidate(offer, float(total[i] + bonus[i]), parts, [capfirst(f) + "." for f in fragments],
-                             capfirst("; ".join(fragments)) + "."))
+        out.append(Candidate(offer, float(total[i] + bonus[i]), parts, [capfirst(f) + "." for f in fragments], capfirst("; ".join(fragments)) + "."))
         if len(out) == limit:
             break
     return out
@@ -167,8 +165,9 @@ def _history(need, offer_ids):
     """In one read: the offers declined for `need` ({ids}) and how many matches of each of `offer_ids`
     were concluded ({offer id: count}, only those with some)."""
     declined, done = set(), {}
-    rows = Match.objects.filter(Q(need=need, status=Match.Status.DECLINED)
-                                | Q(offer_id__in=offer_ids, status=Match.Status.DONE)).values_list("offer_id", "status")
+    rows = Match.objects.filter(Q(need=need, status=Match.Status.DECLINED) | Q(offer_id__in=offer_ids, status=Match.Status.DONE)).values_list(
+        "offer_id", "status"
+    )
     for offer_id, status in rows:
         if status == Match.Status.DECLINED and offer_id in offer_ids:
             declined.add(offer_id)
@@ -222,8 +221,7 @@ def explain(need, offer, parts, ended_well=0, weight=None):
     if parts["kind"] > 0:
         reasons.append(_("è il tipo di aiuto cercato (%(kind)s)") % {"kind": offer.get_kind_display()})
     if ended_well:
-        reasons.append(ngettext("ha già aiutato bene un'altra persona", "ha già aiutato bene altre %(n)d persone",
-                                ended_well) % {"n": ended_well})
+        reasons.append(ngettext("ha già aiutato bene un'altra persona", "ha già aiutato bene altre %(n)d persone", ended_well) % {"n": ended_well})
     return reasons
 
 
@@ -265,9 +263,12 @@ def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=Non
         .order_by(*keys)
     )
     return [
-        {**{("neighbourhood" if k == "neighbourhood__name" else k): row[k] for k in keys},
-         "value_eur": row["value_eur"] or Decimal("0"), "hours": row["hours"] or Decimal("0"),
-         "contributions": row["contributions"]}
+        {
+            **{("neighbourhood" if k == "neighbourhood__name" else k): row[k] for k in keys},
+            "value_eur": row["value_eur"] or Decimal("0"),
+            "hours": row["hours"] or Decimal("0"),
+            "contributions": row["contributions"],
+        }
         for row in rows
     ]
 
@@ -275,8 +276,7 @@ def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=Non
 def time_bank_balance(person):
     """Hours `person` gave and hours they received (through matches answering their needs)."""
     given = Contribution.objects.filter(person=person, kind=Contribution.Kind.HOURS).aggregate(h=Sum("quantity"))["h"]
-    received = Contribution.objects.filter(match__need__person=person, kind=Contribution.Kind.HOURS).aggregate(
-        h=Sum("quantity"))["h"]
+    received = Contribution.objects.filter(match__need__person=person, kind=Contribution.Kind.HOURS).aggregate(h=Sum("quantity"))["h"]
     given, received = given or Decimal("0"), received or Decimal("0")
     return {"given": given, "received": received, "balance": given - received}
 
@@ -295,20 +295,14 @@ def public_counts(city):
     by neighbourhood, one row per neighbourhood of the city in name order: `neighbourhood_id`, the name as
     `neighbourhood` and the `needs_met` Cell. Rows are grouped by id, so two neighbourhoods with the same name never merge.
     """
-    offers = dict(
-        Offer.objects.filter(city=city, status=Offer.Status.OPEN).values_list("kind").annotate(n=Count("pk")).order_by()
-    )
+    offers = dict(Offer.objects.filter(city=city, status=Offer.Status.OPEN).values_list("kind").annotate(n=Count("pk")).order_by())
     offers = {str(label): offers.get(kind, 0) for kind, label in Offer.Kind.choices}
-    met = dict(
-        Need.objects.filter(city=city, status=Need.Status.MET).values_list("neighbourhood_id").annotate(n=Count("pk")).order_by()
-    )
+    met = dict(Need.objects.filter(city=city, status=Need.Status.MET).values_list("neighbourhood_id").annotate(n=Count("pk")).order_by())
     neighbourhoods = list(Neighbourhood.objects.filter(city=city).order_by("name", "pk").values_list("pk", "name"))
     cells = suppress_counts({pk: met.get(pk, 0) for pk, _ in neighbourhoods})
     return {
         "offers_by_kind": suppress_counts(offers),
-        "needs_met_by_neighbourhood": [
-            {"neighbourhood_id": pk, "neighbourhood": name, "needs_met": cells[pk]} for pk, name in neighbourhoods
-        ],
+        "needs_met_by_neighbourhood": [{"neighbourhood_id": pk, "neighbourhood": name, "needs_met": cells[pk]} for pk, name in neighbourhoods],
     }
 
 

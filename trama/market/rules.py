@@ -8,7 +8,16 @@ import rules
 from django.db.models import Q
 
 from trama.access import (
-    COORDINATOR, WORKER, Scope, in_city, in_neighbourhoods, is_citizen, is_coordinator, is_partner, is_worker, role_of,
+    COORDINATOR,
+    WORKER,
+    Scope,
+    in_city,
+    in_neighbourhoods,
+    is_citizen,
+    is_coordinator,
+    is_partner,
+    is_worker,
+    role_of,
 )
 
 from .models import Match, Offer
@@ -24,7 +33,9 @@ def _mine(user, field="neighbourhoods"):
 
 
 OFFERS = Scope(
-    "market.Offer", name="offers", distinct=True,
+    "market.Offer",
+    name="offers",
+    distinct=True,
     anonymous=lambda user: _public_offer(),
     coordinator=in_city,
     worker=lambda user: _public_offer() | _mine(user),
@@ -33,7 +44,9 @@ OFFERS = Scope(
     citizen=lambda user: _public_offer() | Q(person__account=user),
 )
 OFFERS_TO_CHANGE = Scope(
-    "market.Offer", name="offers_to_change", distinct=True,
+    "market.Offer",
+    name="offers_to_change",
+    distinct=True,
     coordinator=in_city,
     worker=_mine,
     partner=lambda user: Q(organisation__members=user),
@@ -41,8 +54,11 @@ OFFERS_TO_CHANGE = Scope(
 )
 
 NEEDS = Scope(
-    "market.Need", name="needs",
-    coordinator=in_city, worker=in_neighbourhoods, citizen=lambda user: Q(person__account=user),
+    "market.Need",
+    name="needs",
+    coordinator=in_city,
+    worker=in_neighbourhoods,
+    citizen=lambda user: Q(person__account=user),
 )
 # Brokering a need (seeing its candidates, proposing matches) is staff work within scope.
 NEEDS_TO_BROKER = Scope("market.Need", name="needs_to_broker", coordinator=in_city, worker=in_neighbourhoods)
@@ -59,19 +75,24 @@ def _a_side_of(user):
 
 
 MATCHES = Scope(
-    "market.Match", name="matches",
+    "market.Match",
+    name="matches",
     coordinator=lambda user: in_city(user, "need__city"),
     worker=lambda user: _mine(user, "need__neighbourhood"),
     partner=lambda user: Q(offer__organisation__members=user),
     citizen=_a_side_of,
 )
 MATCHES_TO_ANSWER = Scope(
-    "market.Match", name="matches_to_answer", distinct=True,
+    "market.Match",
+    name="matches_to_answer",
+    distinct=True,
     coordinator=lambda user: in_city(user, "need__city"),
     worker=_both_sides_mine,
     partner=lambda user: Q(offer__organisation__members=user),
     citizen=_a_side_of,
 )
+
+
 def sides_for(user, match):
     """The sides of `match` this account may answer for: both for staff who may answer it, else their own."""
     if role_of(user) in (COORDINATOR, WORKER):
@@ -81,8 +102,7 @@ def sides_for(user, match):
         sides.append(Match.Side.NEED)
     offer = match.offer
     if user.is_authenticated and (
-        (offer.person_id and offer.person.account_id == user.pk)
-        or (offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists())
+        (offer.person_id and offer.person.account_id == user.pk) or (offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists())
     ):
         sides.append(Match.Side.OFFER)
     return sides
@@ -102,13 +122,18 @@ def parties_of(match):
 
 
 MATCHES_TO_MANAGE = Scope(
-    "market.Match", name="matches_to_manage", distinct=True,
-    coordinator=lambda user: in_city(user, "need__city"), worker=_both_sides_mine,
+    "market.Match",
+    name="matches_to_manage",
+    distinct=True,
+    coordinator=lambda user: in_city(user, "need__city"),
+    worker=_both_sides_mine,
 )
 
 CONTRIBUTIONS = Scope(
-    "market.Contribution", name="contributions",
-    coordinator=in_city, worker=in_neighbourhoods,
+    "market.Contribution",
+    name="contributions",
+    coordinator=in_city,
+    worker=in_neighbourhoods,
     partner=lambda user: Q(organisation__members=user),
     citizen=lambda user: Q(person__account=user),
 )

@@ -17,8 +17,16 @@ from trama.privacy import audit
 
 from .models import Contribution, Match, Need, Offer, Rate, Sector
 from .rules import (
-    MATCHES_TO_ANSWER, MATCHES_TO_MANAGE, NEEDS, NEEDS_TO_BROKER, OFFERS, OFFERS_TO_CHANGE, parties_of, sides_for,
+    MATCHES_TO_ANSWER,
+    MATCHES_TO_MANAGE,
+    NEEDS,
+    NEEDS_TO_BROKER,
+    OFFERS,
+    OFFERS_TO_CHANGE,
+    parties_of,
+    sides_for,
 )
+
 
 def _tell_parties(match, kind, by):
     """Notify the match's parties (rules.parties_of) but `by`, who made the change: the bell says only
@@ -60,15 +68,20 @@ def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, sl
     """
     if not may_record_for(by, person, neighbourhood):
         raise PermissionDenied(_("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
-    return _save_need(person=person, text=text, neighbourhood=neighbourhood, urgency=urgency, by=by, kind=kind, days=days,
-                      slots=slots)
+    return _save_need(person=person, text=text, neighbourhood=neighbourhood, urgency=urgency, by=by, kind=kind, days=days, slots=slots)
 
 
 @transaction.atomic  # the need, what its save sets off (text copy, change rows) and its audit entry: all or nothing
 def _save_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
     need = Need(
-        city_id=neighbourhood.city_id, person=person, text=(text or "").strip(), neighbourhood=neighbourhood,
-        urgency=urgency, kind=kind or "", days=days or 0, slots=slots or 0,
+        city_id=neighbourhood.city_id,
+        person=person,
+        text=(text or "").strip(),
+        neighbourhood=neighbourhood,
+        urgency=urgency,
+        kind=kind or "",
+        days=days or 0,
+        slots=slots or 0,
         created_by=by if by is not None and by.is_authenticated else None,
     )
     _validated(need)
@@ -79,8 +92,19 @@ def _save_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slo
 
 @transaction.atomic
 def record_offer(
-    *, person=None, kind, title, description="", neighbourhoods, by, organisation=None, capacity=1, days=0, slots=0,
-    available_from=None, available_until=None,
+    *,
+    person=None,
+    kind,
+    title,
+    description="",
+    neighbourhoods,
+    by,
+    organisation=None,
+    capacity=1,
+    days=0,
+    slots=0,
+    available_from=None,
+    available_until=None,
 ):
     """Record what a person (or an organisation) offers, in the given neighbourhoods; audited.
 
@@ -91,23 +115,53 @@ def record_offer(
         raise PermissionDenied(_("Puoi registrare offerte solo per persone dei quartieri che ti sono assegnati."))
     if organisation is not None and not may_speak_for(by, organisation):
         raise PermissionDenied(_("Puoi registrare offerte solo per la tua organizzazione."))
-    return _save_offer(person=person, kind=kind, title=title, description=description, neighbourhoods=neighbourhoods, by=by,
-                       organisation=organisation, capacity=capacity, days=days, slots=slots, available_from=available_from,
-                       available_until=available_until)
+    return _save_offer(
+        person=person,
+        kind=kind,
+        title=title,
+        description=description,
+        neighbourhoods=neighbourhoods,
+        by=by,
+        organisation=organisation,
+        capacity=capacity,
+        days=days,
+        slots=slots,
+        available_from=available_from,
+        available_until=available_until,
+    )
 
 
 def _save_offer(
-    *, person=None, kind, title, description="", neighbourhoods, by, organisation=None, capacity=1, days=0, slots=0,
-    available_from=None, available_until=None,
+    *,
+    person=None,
+    kind,
+    title,
+    description="",
+    neighbourhoods,
+    by,
+    organisation=None,
+    capacity=1,
+    days=0,
+    slots=0,
+    available_from=None,
+    available_until=None,
 ):
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": _("Indica almeno un quartiere.")})
     if (person is None) == (organisation is None):
         raise ValidationError(_("Un'offerta è di una persona o di un'organizzazione."))
     offer = Offer(
-        city_id=neighbourhoods[0].city_id, person=person, organisation=organisation, kind=kind,
-        title=(title or "").strip(), description=(description or "").strip(), capacity=capacity, days=days or 0,
-        slots=slots or 0, available_from=available_from, available_until=available_until,
+        city_id=neighbourhoods[0].city_id,
+        person=person,
+        organisation=organisation,
+        kind=kind,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        capacity=capacity,
+        days=days or 0,
+        slots=slots or 0,
+        available_from=available_from,
+        available_until=available_until,
         created_by=by if by is not None and by.is_authenticated else None,
     )
     _validated(offer)
@@ -345,8 +399,19 @@ def sector_of(person=None, organisation=None):
 
 
 def record_contribution(
-    *, kind, quantity, on, neighbourhood, by, person=None, organisation=None, match=None, area_sqm=None,
-    declared_value=None, initiative_id=None, note="",
+    *,
+    kind,
+    quantity,
+    on,
+    neighbourhood,
+    by,
+    person=None,
+    organisation=None,
+    match=None,
+    area_sqm=None,
+    declared_value=None,
+    initiative_id=None,
+    note="",
 ):
     """Add a contribution to the ledger, valued with the city's rates; audited.
 
@@ -363,8 +428,7 @@ def record_contribution(
     if quantity <= 0:
         errors["quantity"] = _("La quantità deve essere maggiore di zero.")
     elif quantity > Contribution.LIMITS[kind]:
-        errors["quantity"] = _("La quantità supera il limite ragionevole (%(limit)s): controlla.") % {
-            "limit": Contribution.LIMITS[kind]}
+        errors["quantity"] = _("La quantità supera il limite ragionevole (%(limit)s): controlla.") % {"limit": Contribution.LIMITS[kind]}
     if kind == Contribution.Kind.SPACE_HOURS and not area_sqm:
         errors["area_sqm"] = _("Per uno spazio indica la superficie in metri quadri.")
     if area_sqm is not None and not (0 < Decimal(str(area_sqm)) <= 100000):
@@ -377,10 +441,21 @@ def record_contribution(
         raise ValidationError(errors)
     city = neighbourhood.city
     contribution = Contribution(
-        city=city, kind=kind, quantity=quantity, area_sqm=area_sqm, declared_value=declared_value,
-        value_eur=value_of(city, kind, quantity, area_sqm, declared_value), person=person, organisation=organisation,
-        sector=sector_of(person, organisation), neighbourhood=neighbourhood, on=on, match=match,
-        initiative_id=initiative_id, note=(note or "").strip(), recorded_by=by,
+        city=city,
+        kind=kind,
+        quantity=quantity,
+        area_sqm=area_sqm,
+        declared_value=declared_value,
+        value_eur=value_of(city, kind, quantity, area_sqm, declared_value),
+        person=person,
+        organisation=organisation,
+        sector=sector_of(person, organisation),
+        neighbourhood=neighbourhood,
+        on=on,
+        match=match,
+        initiative_id=initiative_id,
+        note=(note or "").strip(),
+        recorded_by=by,
     )
     _validated(contribution)
     contribution.save()
@@ -429,17 +504,31 @@ def publish_draft(draft, *, person, by):
     neighbourhood = Neighbourhood.objects.get(pk=data["neighbourhood"])
     if draft["side"] == "need":
         need = _save_need(
-            person=person, text=data["text"], neighbourhood=neighbourhood, urgency=data.get("urgency") or "medium", by=by,
+            person=person,
+            text=data["text"],
+            neighbourhood=neighbourhood,
+            urgency=data.get("urgency") or "medium",
+            by=by,
         )
         if data.get("give_text"):
             _save_offer(
-                person=person, kind=data.get("give_kind") or Offer.Kind.TIME, title=data["give_text"][:150],
-                description=data["give_text"], neighbourhoods=[neighbourhood], by=by,
+                person=person,
+                kind=data.get("give_kind") or Offer.Kind.TIME,
+                title=data["give_text"][:150],
+                description=data["give_text"],
+                neighbourhoods=[neighbourhood],
+                by=by,
             )
         return need
     return _save_offer(
-        person=person, kind=data["kind"], title=data["title"], description=data.get("description", ""),
-        neighbourhoods=[neighbourhood], by=by, days=data.get("days", 0), slots=data.get("slots", 0),
+        person=person,
+        kind=data["kind"],
+        title=data["title"],
+        description=data.get("description", ""),
+        neighbourhoods=[neighbourhood],
+        by=by,
+        days=data.get("days", 0),
+        slots=data.get("slots", 0),
     )
 
 
@@ -463,6 +552,7 @@ def claim_draft(request, user):
 
 
 # -- erasure (called by the privacy app through the registry: market/personal_data.py) ----------
+
 
 def erase_offers(offers, person):
     """Empty the words of an erased person's offers and withdraw them; the rows stay for the matches and the ledger."""

@@ -20,7 +20,6 @@ from trama.territory.queries import city_of
 from . import forms, services
 from .index import offers_stamp
 from .models import Contribution, Match, Need, Offer, Rate, Sector
-from .rules import sides_for
 from .queries import (
     contributions_visible_to,
     ledger_totals,
@@ -32,11 +31,13 @@ from .queries import (
     search_needs,
     search_offers,
 )
+from .rules import sides_for
 
 PAGE_SIZE = 25
 
 
 # -- offers ---------------------------------------------------------------------------------
+
 
 @permission_required("market.list_offers")
 def offer_list(request):
@@ -67,9 +68,16 @@ def offer_detail(request, pk, obj):
         audit.record_read(request, obj, reason="offerta")
     can_change = request.user.has_perm("market.change_offer", obj)
     matches = matches_visible_to(request.user).filter(offer=obj).select_related("need") if request.user.is_authenticated else []
-    return render(request, "market/offer_detail.html", {
-        "offer": obj, "can_change": can_change, "matches": matches, "statuses": Offer.Status,
-    })
+    return render(
+        request,
+        "market/offer_detail.html",
+        {
+            "offer": obj,
+            "can_change": can_change,
+            "matches": matches,
+            "statuses": Offer.Status,
+        },
+    )
 
 
 def _organisations(user):
@@ -82,8 +90,13 @@ def offer_create(request):
     user = request.user
     organisations = _organisations(user)
     if is_partner(user) and not organisations.exists():
-        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione. Chiedi al coordinamento o all'operatore di "
-                                  "comunità di collegarlo: lo fanno dalla scheda dell'organizzazione, «Collega un account partner»."))
+        messages.error(
+            request,
+            _(
+                "Il tuo account non è ancora collegato a un'organizzazione. Chiedi al coordinamento o all'operatore di "
+                "comunità di collegarlo: lo fanno dalla scheda dell'organizzazione, «Collega un account partner»."
+            ),
+        )
         return redirect("market:offers")
     person = None
     if is_staff_role(user):
@@ -95,9 +108,17 @@ def offer_create(request):
             person = person_for_account(user, data["neighbourhoods"][0])
         try:
             offer = services.record_offer(
-                person=person, organisation=data.get("organisation"), kind=data["kind"], title=data["title"],
-                description=data["description"], neighbourhoods=data["neighbourhoods"], by=user, capacity=data["capacity"],
-                days=data["days"], slots=data["slots"], available_from=data["available_from"],
+                person=person,
+                organisation=data.get("organisation"),
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                neighbourhoods=data["neighbourhoods"],
+                by=user,
+                capacity=data["capacity"],
+                days=data["days"],
+                slots=data["slots"],
+                available_from=data["available_from"],
                 available_until=data["available_until"],
             )
         except ValidationError as error:
@@ -142,6 +163,7 @@ def offer_status(request, pk, obj):
 
 # -- needs ----------------------------------------------------------------------------------
 
+
 @permission_required("market.list_needs")
 def need_list(request):
     city = city_of(request.user)
@@ -169,10 +191,18 @@ def need_detail(request, pk, obj):
     if personal:
         audit.record_page(request, Offer, personal, "offerte proposte per una richiesta")
     proposed = set(obj.matches.filter(status__in=Match.ACTIVE).values_list("offer_id", flat=True))
-    return render_page(request, "market/need_detail.html", {
-        "need": obj, "can_broker": can_broker, "candidates": candidates, "proposed": proposed,
-        "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),
-    }, personal=True)
+    return render_page(
+        request,
+        "market/need_detail.html",
+        {
+            "need": obj,
+            "can_broker": can_broker,
+            "candidates": candidates,
+            "proposed": proposed,
+            "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),
+        },
+        personal=True,
+    )
 
 
 @permission_required("market.add_need")
@@ -192,13 +222,23 @@ def need_create(request):
             who = person or person_for_account(user, data["neighbourhood"])
             try:
                 need = services.record_need(
-                    person=who, text=data["text"], neighbourhood=data["neighbourhood"], urgency=data["urgency"], by=user,
-                    kind=data["kind"], days=data["days"], slots=data["slots"],
+                    person=who,
+                    text=data["text"],
+                    neighbourhood=data["neighbourhood"],
+                    urgency=data["urgency"],
+                    by=user,
+                    kind=data["kind"],
+                    days=data["days"],
+                    slots=data["slots"],
                 )
                 if data["give_kind"]:
                     services.record_offer(
-                        person=who, kind=data["give_kind"], title=data["give_text"][:150], description=data["give_text"],
-                        neighbourhoods=[data["neighbourhood"]], by=user,
+                        person=who,
+                        kind=data["give_kind"],
+                        title=data["give_text"][:150],
+                        description=data["give_text"],
+                        neighbourhoods=[data["neighbourhood"]],
+                        by=user,
                     )
             except ValidationError as error:
                 form_errors_from(form, error)
@@ -215,7 +255,10 @@ def propose(request, pk, obj):
     candidate = next((c for c in ranked_offers(obj, limit=50, for_user=request.user) if c.offer.pk == offer.pk), None)
     try:
         match = services.propose_match(
-            need=obj, offer=offer, by=request.user, score=candidate.score if candidate else 0.0,
+            need=obj,
+            offer=offer,
+            by=request.user,
+            score=candidate.score if candidate else 0.0,
             reasons=candidate.reasons if candidate else [],
         )
     except ValidationError as error:
@@ -226,6 +269,7 @@ def propose(request, pk, obj):
 
 
 # -- matches --------------------------------------------------------------------------------
+
 
 @permission_required("market.list_matches")
 def match_list(request):
@@ -249,12 +293,20 @@ def _match(request, pk):
 def match_detail(request, pk, obj):
     audit.record_read(request, obj, reason="abbinamento")
     can_manage = request.user.has_perm("market.manage_match", obj)
-    return render_page(request, "market/match_detail.html", {
-        "match": obj, "sides": sides_for(request.user, obj), "can_manage": can_manage,
-        "step_form": forms.MatchStepForm(), "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
-        "contributions": obj.contributions.select_related("person", "organisation"),
-        "can_contribute": request.user.has_perm("market.add_contribution"),
-    }, personal=True)
+    return render_page(
+        request,
+        "market/match_detail.html",
+        {
+            "match": obj,
+            "sides": sides_for(request.user, obj),
+            "can_manage": can_manage,
+            "step_form": forms.MatchStepForm(),
+            "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
+            "contributions": obj.contributions.select_related("person", "organisation"),
+            "can_contribute": request.user.has_perm("market.add_contribution"),
+        },
+        personal=True,
+    )
 
 
 @require_POST
@@ -327,9 +379,17 @@ def match_contribution(request, pk, obj):
             person, organisation = obj.offer.person, obj.offer.organisation
         try:
             services.record_contribution(
-                kind=data["kind"], quantity=data["quantity"], on=data["on"], neighbourhood=obj.need.neighbourhood,
-                by=request.user, person=person, organisation=organisation, match=obj, area_sqm=data["area_sqm"],
-                declared_value=data["declared_value"], note=data["note"],
+                kind=data["kind"],
+                quantity=data["quantity"],
+                on=data["on"],
+                neighbourhood=obj.need.neighbourhood,
+                by=request.user,
+                person=person,
+                organisation=organisation,
+                match=obj,
+                area_sqm=data["area_sqm"],
+                declared_value=data["declared_value"],
+                note=data["note"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -341,6 +401,7 @@ def match_contribution(request, pk, obj):
 
 # -- ledger and rates -----------------------------------------------------------------------
 
+
 @permission_required("market.view_ledger")
 def ledger(request):
     contributions = contributions_visible_to(request.user).select_related("person", "organisation", "neighbourhood", "match")
@@ -348,8 +409,10 @@ def ledger(request):
     # An organisation's contribution is not personal data; a person's is.
     audit.record_page(request, Contribution, [c.pk for c in page.object_list if c.person_id], "registro dei contributi")
     scope = neighbourhood_scope(request.user)
-    totals = [{**row, "sector_label": Sector(row["sector"]).label}
-              for row in ledger_totals(city=city_of(request.user), by=("sector",), neighbourhoods=scope)]
+    totals = [
+        {**row, "sector_label": Sector(row["sector"]).label}
+        for row in ledger_totals(city=city_of(request.user), by=("sector",), neighbourhoods=scope)
+    ]
     return render_page(request, "market/ledger.html", {"page": page, "totals": totals}, personal=True)
 
 
@@ -368,6 +431,7 @@ def rates(request):
 
 
 # -- public doors ---------------------------------------------------------------------------
+
 
 def public_counts_view(request):
     return render(request, "market/public_counts.html", {"counts": public_counts(city_of(request.user))})
@@ -415,9 +479,13 @@ def draft(request):
         try:
             with transaction.atomic():  # the person only with her need or offer: nobody registered for nothing
                 person = register_person(
-                    by=None, neighbourhood=neighbourhood, display_name=data["name"], channel=Person.Channel.SELF,
+                    by=None,
+                    neighbourhood=neighbourhood,
+                    display_name=data["name"],
+                    channel=Person.Channel.SELF,
                     consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT, Consent.Purpose.IDENTIFYING],
-                    phone=data["phone"], email=data["email"],
+                    phone=data["phone"],
+                    email=data["email"],
                 )
                 services.publish_draft(current, person=person, by=None)
         except ValidationError:
@@ -426,9 +494,16 @@ def draft(request):
             return redirect("home")
         services.discard_draft(request.session)
         return render(request, "market/draft_done.html", {"side": current["side"]})
-    return render_page(request, "market/draft.html", {
-        "draft": current, "form": form, "next": reverse("market:draft"),
-    }, form)
+    return render_page(
+        request,
+        "market/draft.html",
+        {
+            "draft": current,
+            "form": form,
+            "next": reverse("market:draft"),
+        },
+        form,
+    )
 
 
 @require_POST

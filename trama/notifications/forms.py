@@ -31,14 +31,20 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in Kind:
             self.fields[kind.value] = forms.ChoiceField(
-                label=kind.label, choices=EmailMode.choices, initial=wanted[kind],
-                error_messages={"invalid_choice": self.MODE_ERROR, "required": self.MODE_ERROR})
-        for name, label, value in (("quiet_starts", _("Niente e-mail dalle"), quiet.starts),
-                                   ("quiet_ends", _("alle"), quiet.ends)):
+                label=kind.label,
+                choices=EmailMode.choices,
+                initial=wanted[kind],
+                error_messages={"invalid_choice": self.MODE_ERROR, "required": self.MODE_ERROR},
+            )
+        for name, label, value in (("quiet_starts", _("Niente e-mail dalle"), quiet.starts), ("quiet_ends", _("alle"), quiet.ends)):
             self.fields[name] = forms.TimeField(
-                label=label, initial=value, input_formats=["%H:%M"], widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+                label=label,
+                initial=value,
+                input_formats=["%H:%M"],
+                widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
                 help_text=_("Nelle ore di quiete le e-mail aspettano la fine; dalle e alle uguali: nessuna ora di quiete."),
-                error_messages={"invalid": self.TIME_ERROR, "required": self.TIME_ERROR})
+                error_messages={"invalid": self.TIME_ERROR, "required": self.TIME_ERROR},
+            )
 
     def wanted(self):
         return {kind: self.cleaned_data[kind.value] for kind in Kind}
@@ -49,9 +55,12 @@ class DeliveryFilterForm(forms.Form):
 
     ERROR = _("Filtro non valido: scegli un valore dall'elenco.")
 
-    tipo = forms.ChoiceField(label=_("Tipo"), choices=[("", _("tutti"))] + list(Kind.choices), required=False,
-                             error_messages={"invalid_choice": ERROR})
-    canale = forms.ChoiceField(label=_("Canale"), choices=[("", _("tutti"))] + list(Delivery.Channel.choices),
-                               required=False, error_messages={"invalid_choice": ERROR})
-    stato = forms.ChoiceField(label=_("Stato"), choices=[("", _("tutti"))] + list(Delivery.Status.choices),
-                              required=False, error_messages={"invalid_choice": ERROR})
+    tipo = forms.ChoiceField(
+        label=_("Tipo"), choices=[("", _("tutti"))] + list(Kind.choices), required=False, error_messages={"invalid_choice": ERROR}
+    )
+    canale = forms.ChoiceField(
+        label=_("Canale"), choices=[("", _("tutti"))] + list(Delivery.Channel.choices), required=False, error_messages={"invalid_choice": ERROR}
+    )
+    stato = forms.ChoiceField(
+        label=_("Stato"), choices=[("", _("tutti"))] + list(Delivery.Status.choices), required=False, error_messages={"invalid_choice": ERROR}
+    )

@@ -49,8 +49,16 @@ MESSAGES = {
 # E-mail is wanted by default for what needs an answer, a download or is a reminder (a reminder seen only on
 # opening Trama reminds nobody); the rest waits in the bell.
 EMAIL_BY_DEFAULT = {
-    Kind.MATCH_PROPOSED, Kind.MATCH_ACCEPTED, Kind.MATCH_DECLINED, Kind.MATCH_STARTED, Kind.MATCH_DONE,
-    Kind.EXPORT_READY, Kind.REPORT_READY, Kind.MATCH_NOT_STARTED, Kind.MEETING_TOMORROW, Kind.AGREEMENT_EXPIRING,
+    Kind.MATCH_PROPOSED,
+    Kind.MATCH_ACCEPTED,
+    Kind.MATCH_DECLINED,
+    Kind.MATCH_STARTED,
+    Kind.MATCH_DONE,
+    Kind.EXPORT_READY,
+    Kind.REPORT_READY,
+    Kind.MATCH_NOT_STARTED,
+    Kind.MEETING_TOMORROW,
+    Kind.AGREEMENT_EXPIRING,
 }
 
 
@@ -65,8 +73,7 @@ class EmailMode(models.TextChoices):
 class Notification(models.Model):
     """One event told to one account; `key` names the event, so it is never told twice."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
-                                  verbose_name=_("destinatario"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("destinatario"))
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
     url = models.CharField(_("pagina"), max_length=200)
     key = models.CharField(_("evento"), max_length=100)
@@ -106,8 +113,7 @@ class Delivery(models.Model):
         FAILED = "failed", _("non riuscita")
         DROPPED = "dropped", _("annullata")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
-                                     verbose_name=_("notifica"))
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notifica"))
     # Urgent deliveries are not held by quiet hours (notify(urgent=True)).
     urgent = models.BooleanField(_("urgente"), default=False)
     channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
@@ -142,8 +148,7 @@ class Preference(models.Model):
     """Whether an account wants e-mail for one kind of notification, at once or in the daily digest; no row
     means the kind's default (at once or never, EMAIL_BY_DEFAULT)."""
 
-    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                verbose_name=_("account"))
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
     email = models.BooleanField(_("anche per e-mail"))
     # Only when `email`: in the daily digest rather than at once.
@@ -175,8 +180,7 @@ class QuietHours(models.Model):
     city's time zone (TIME_ZONE: the programme serves one city). No row means the programme's default
     (TRAMA_QUIET_HOURS, 21:00–08:00); `starts` equal to `ends` means no quiet hours."""
 
-    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                   verbose_name=_("account"))
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
     starts = models.TimeField(_("dalle"))
     ends = models.TimeField(_("alle"))
 

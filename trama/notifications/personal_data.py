@@ -8,18 +8,20 @@ declare(
     "notifications.Notification",
     subject=["recipient__person"],
     purpose=_("Dire alla persona che c'è una novità che la riguarda, e dove vederla"),
-    basis=BASIS_SERVICE, retention=_("12 mesi dalla notifica"), months=12,
+    basis=BASIS_SERVICE,
+    retention=_("12 mesi dalla notifica"),
+    months=12,
     # The rows hold only a kind, a page and dates; their e-mail deliveries go with them.
     erase=Erase.delete(),
     seen_by=_("Solo la persona a cui è rivolta"),
-    expires=Expiry(clock="created_at",
-                   why=_("Una novità di più di un anno è già stata vista o non serve più: la pagina a cui porta resta.")),
+    expires=Expiry(clock="created_at", why=_("Una novità di più di un anno è già stata vista o non serve più: la pagina a cui porta resta.")),
 )
 declare(
     "notifications.Preference",
     subject=["account__person"],
     purpose=_("Quali notifiche la persona vuole ricevere anche per e-mail"),
-    basis=BASIS_SERVICE, retention=KEPT_WHILE_ACTIVE,
+    basis=BASIS_SERVICE,
+    retention=KEPT_WHILE_ACTIVE,
     erase=Erase.delete(),
     seen_by=_("Solo la persona stessa, dal suo profilo"),
 )
@@ -27,7 +29,8 @@ declare(
     "notifications.QuietHours",
     subject=["account__person"],
     purpose=_("Le ore in cui la persona non vuole ricevere e-mail"),
-    basis=BASIS_SERVICE, retention=KEPT_WHILE_ACTIVE,
+    basis=BASIS_SERVICE,
+    retention=KEPT_WHILE_ACTIVE,
     erase=Erase.delete(),
     seen_by=_("Solo la persona stessa, dal suo profilo"),
 )

@@ -60,10 +60,21 @@ def delivery_log(user, kind="", channel="", status=""):
     for field, value in (("notification__kind", kind), ("channel", channel), ("status", status)):
         if value:
             rows = rows.filter(**{field: value})
-    return (rows.select_related("notification__recipient")
-            .only("channel", "status", "attempts", "last_error", "next_attempt_at", "sent_at", "notification__kind",
-                  "notification__created_at", "notification__recipient__username")
-            .order_by("-notification__created_at", "-pk"))
+    return (
+        rows.select_related("notification__recipient")
+        .only(
+            "channel",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "sent_at",
+            "notification__kind",
+            "notification__created_at",
+            "notification__recipient__username",
+        )
+        .order_by("-notification__created_at", "-pk")
+    )
 
 
 def delivery_counts(user):

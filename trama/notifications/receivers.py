@@ -20,5 +20,4 @@ def count_at_sign_in(sender, user, **kwargs):
 @receiver(export_ready, dispatch_uid="notifications.export_ready")
 def tell_export_ready(sender, export, **kwargs):
     # Only the account that asked may download the copy (privacy.exports.deliver).
-    notify(Kind.EXPORT_READY, [export.requested_by], url=reverse("privacy:export", args=[export.token]),
-           key=f"export-ready:{export.pk}")
+    notify(Kind.EXPORT_READY, [export.requested_by], url=reverse("privacy:export", args=[export.token]), key=f"export-ready:{export.pk}")

@@ -37,9 +37,11 @@ def send_pending_emails():
     sent = 0
     while True:
         now = timezone.now()
-        due = list(Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING,
-                                           next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
-                   .values_list("pk", flat=True)[:BATCH])
+        due = list(
+            Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
         if not due:
             break
         for pk in due:
@@ -49,8 +51,12 @@ def send_pending_emails():
 
 
 def _claim(pk, now):
-    return Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING, next_attempt_at__lte=now).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + LEASE) == 1
+    return (
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING, next_attempt_at__lte=now).update(
+            attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+        )
+        == 1
+    )
 
 
 def _send_one(pk):
@@ -71,7 +77,8 @@ def _send_one(pk):
         quiet = QuietHours.objects.filter(account=account).first()
         delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
-            status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error)
+            status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
+        )
         log.warning("Notification e-mail %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)
         return 0
     Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
@@ -83,9 +90,15 @@ def _email_of(notification, account):
     unsubscribe = link_for(account, notification.kind)
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Trama: c'è una novità per te")
-        body = render_to_string("notifications/email/notification.txt", {
-            "message": notification.message, "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url,
-            "kind": notification.get_kind_display(), "unsubscribe": unsubscribe})
+        body = render_to_string(
+            "notifications/email/notification.txt",
+            {
+                "message": notification.message,
+                "link": settings.TRAMA_SITE_URL.rstrip("/") + notification.url,
+                "kind": notification.get_kind_display(),
+                "unsubscribe": unsubscribe,
+            },
+        )
     return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
 
 
@@ -98,8 +111,7 @@ def _schedule_retry():
     backend = send_pending_emails.get_backend()
     if not backend.supports_defer:
         return
-    first = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING).aggregate(
-        at=Min("next_attempt_at"))["at"]
+    first = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
     if first is not None:
         send_pending_emails.using(run_after=max(first, timezone.now())).enqueue()
 
@@ -116,8 +128,12 @@ def send_digests():
     queued for then (on a backend that can defer), `failed` after TRAMA_NOTIFICATION_MAX_ATTEMPTS.
     """
     now = timezone.now()
-    accounts = (Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-                .order_by().values_list("notification__recipient_id", flat=True).distinct())
+    accounts = (
+        Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .order_by()
+        .values_list("notification__recipient_id", flat=True)
+        .distinct()
+    )
     sent = sum(_send_digest(account_id) for account_id in list(accounts))
     _schedule_digest_retry()
     return sent
@@ -126,8 +142,7 @@ def send_digests():
 def _send_digest(account_id):
     now = timezone.now()
     until = now + LEASE
-    mine = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
-                                   notification__recipient_id=account_id)
+    mine = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, notification__recipient_id=account_id)
     if not mine.filter(next_attempt_at__lte=now).update(attempts=F("attempts") + 1, next_attempt_at=until):
         return 0  # another worker took them
     claimed = mine.filter(next_attempt_at=until)
@@ -143,8 +158,7 @@ def _send_digest(account_id):
         _digest_of([item.notification for item in items], account).send()
     except Exception as error:  # as in _send_one: try again later
         first = items[0]
-        first.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS,
-                             QuietHours.objects.filter(account=account).first())
+        first.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, QuietHours.objects.filter(account=account).first())
         claimed.update(status=first.status, next_attempt_at=first.next_attempt_at, last_error=first.last_error)
         log.warning("Notification digest of %s items failed (attempt %s): %s", len(items), first.attempts, first.last_error)
         return 0
@@ -158,7 +172,8 @@ def _schedule_digest_retry():
     if not backend.supports_defer:
         return
     first = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, attempts__gt=0).aggregate(
-        at=Min("next_attempt_at"))["at"]
+        at=Min("next_attempt_at")
+    )["at"]
     if first is not None:
         send_digests.using(run_after=max(first, timezone.now())).enqueue()
 
@@ -169,8 +184,10 @@ def _digest_of(notifications, account):
     unsubscribe = link_for(account, DIGEST)
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Trama: il riepilogo delle novità per te")
-        body = render_to_string("notifications/email/digest.txt", {
-            "items": [{"message": n.message, "link": site + n.url} for n in notifications], "unsubscribe": unsubscribe})
+        body = render_to_string(
+            "notifications/email/digest.txt",
+            {"items": [{"message": n.message, "link": site + n.url} for n in notifications], "unsubscribe": unsubscribe},
+        )
     return EmailMessage(subject, body, None, [account.email], headers=_unsubscribe_headers(unsubscribe))
 
 

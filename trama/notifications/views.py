@@ -11,9 +11,9 @@ from trama.privacy import audit
 from trama.shortcuts import page_of
 
 from . import queries, services
+from .forms import DeliveryFilterForm, MarkReadForm, PreferencesForm
 from .models import Delivery, Kind, Notification
 from .unsubscribe import DIGEST, InvalidLink, read_token
-from .forms import DeliveryFilterForm, MarkReadForm, PreferencesForm
 
 
 @require_GET
@@ -50,8 +50,7 @@ def mark_read(request):
 @require_http_methods(["GET", "POST"])
 @permission_required("notifications.list_notifications")
 def preferences(request):
-    form = PreferencesForm(request.POST or None, wanted=queries.email_wanted(request.user),
-                           quiet=queries.quiet_hours_of(request.user))
+    form = PreferencesForm(request.POST or None, wanted=queries.email_wanted(request.user), quiet=queries.quiet_hours_of(request.user))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             services.set_email_preferences(request.user, form.wanted())

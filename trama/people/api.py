@@ -23,15 +23,19 @@ from .models import ApiToken
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=gettext_lazy("Nome per accedere"), max_length=150)
-    password = serializers.CharField(
-        label=gettext_lazy("Password"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True
-    )
+    password = serializers.CharField(label=gettext_lazy("Password"), max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True)
     otp = serializers.CharField(
-        label=gettext_lazy("Codice della verifica in due passaggi"), max_length=16, required=False, allow_blank=True,
+        label=gettext_lazy("Codice della verifica in due passaggi"),
+        max_length=16,
+        required=False,
+        allow_blank=True,
         help_text=gettext_lazy("Obbligatorio se l'account ha la verifica in due passaggi."),
     )
     name = serializers.CharField(
-        label=gettext_lazy("Nome del token"), max_length=100, required=False, default="API",
+        label=gettext_lazy("Nome del token"),
+        max_length=100,
+        required=False,
+        default="API",
         help_text=gettext_lazy("Per riconoscerlo nella pagina «Token API» del profilo."),
     )
 

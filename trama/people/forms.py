@@ -29,7 +29,9 @@ def _limit_password(field):
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Nome per accedere o e-mail"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("Nome per accedere o e-mail"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
 
     error_messages = {
         "invalid_login": _("Nome per accedere o password non corretti. Controlla e riprova."),
@@ -66,7 +68,11 @@ class TramaSetPasswordForm(SetPasswordForm):
 class RegistrationForm(forms.ModelForm):
     """Self-registration: always a citizen, never another role."""
 
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
     password2 = forms.CharField(label=_("Ripeti la password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     privacy = forms.BooleanField(label=_("Ho letto l'informativa privacy"), required=True)
 
@@ -175,7 +181,9 @@ class AccountSearchForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Nome del token"), max_length=100, validators=[refuse_markup],
+        label=_("Nome del token"),
+        max_length=100,
+        validators=[refuse_markup],
         help_text=_("Per riconoscerlo: per esempio il programma o lo script che lo userà."),
     )
 
@@ -226,8 +234,20 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "sector", "legal_form", "tax_code", "vat_number", "description", "neighbourhoods", "address",
-                  "phone", "email", "website", "public_page_agreed"]
+        fields = [
+            "name",
+            "sector",
+            "legal_form",
+            "tax_code",
+            "vat_number",
+            "description",
+            "neighbourhoods",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "public_page_agreed",
+        ]
         widgets = {"neighbourhoods": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"tax_code": _("11 cifre per un ente, 16 caratteri per una ditta individuale. Facoltativo.")}
 
@@ -251,8 +271,8 @@ class OrganisationForm(forms.ModelForm):
                 # The page links the one already there: the same organisation entered twice is merged, not kept.
                 self.duplicate = same
                 raise forms.ValidationError(
-                    _("Un'organizzazione con questo codice fiscale è già registrata: «%(name)s»."), code="duplicate",
-                    params={"name": same.name})
+                    _("Un'organizzazione con questo codice fiscale è già registrata: «%(name)s»."), code="duplicate", params={"name": same.name}
+                )
         return value
 
     def clean_vat_number(self):
@@ -266,6 +286,7 @@ class OrganisationForm(forms.ModelForm):
         if Organisation.objects.filter(city=self.city, name__iexact=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Esiste già un'organizzazione con questo nome in città."), code="duplicate_name")
         return name
+
 
 class ServiceForm(forms.ModelForm):
     class Meta:
@@ -284,8 +305,7 @@ class MembershipForm(forms.Form):
     """Link an existing partner account: named by its access name or e-mail, as the coordinator knows it."""
 
     account = forms.CharField(label=_("Nome per accedere o e-mail dell'account partner"), max_length=254)
-    role = forms.ChoiceField(label=_("Ruolo nell'organizzazione"), choices=Membership.Role.choices,
-                             initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(label=_("Ruolo nell'organizzazione"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
@@ -299,16 +319,21 @@ class MembershipForm(forms.Form):
         found = accounts.filter(email__iexact=value).first() or accounts.filter(username=value).first()
         if found is None:
             raise forms.ValidationError(
-                _("Nessun account partner attivo della città si chiama così. Se la persona non ha ancora un account, "
-                  "invitala prima con il ruolo Partner."), code="unknown")
+                _(
+                    "Nessun account partner attivo della città si chiama così. Se la persona non ha ancora un account, "
+                    "invitala prima con il ruolo Partner."
+                ),
+                code="unknown",
+            )
         return found
 
 
 class MergeForm(forms.Form):
     """Which organisation is the duplicate of the one kept (the page's own)."""
 
-    duplicate = forms.ModelChoiceField(label=_("Il doppione da unire in questa"), queryset=Organisation.objects.none(),
-                                       empty_label=_("Scegli l'organizzazione doppia"))
+    duplicate = forms.ModelChoiceField(
+        label=_("Il doppione da unire in questa"), queryset=Organisation.objects.none(), empty_label=_("Scegli l'organizzazione doppia")
+    )
 
     def __init__(self, *args, keep, **kwargs):
         super().__init__(*args, **kwargs)

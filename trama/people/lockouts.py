@@ -75,6 +75,11 @@ def unlock(request, lockout):
     AxesProxyHandler.reset_attempts(username=lockout["username"], ip_address=lockout["ip_address"])
     account = User.objects.filter(username=lockout["username"]).first()
     audit.record(
-        request.user, audit.Action.UPDATE, account, path=request.path, reason="sblocco dopo tentativi di accesso falliti",
-        object_type="" if account else "axes.accessattempt", object_id="" if account else str(lockout["attempt_id"]),
+        request.user,
+        audit.Action.UPDATE,
+        account,
+        path=request.path,
+        reason="sblocco dopo tentativi di accesso falliti",
+        object_type="" if account else "axes.accessattempt",
+        object_id="" if account else str(lockout["attempt_id"]),
     )

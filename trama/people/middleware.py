@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.views import APIView
 
-
 LOGIN_AT = "trama_login_at"
 SEEN_AT = "trama_seen_at"
 SEEN_WRITE_SECONDS = 60

@@ -34,15 +34,9 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mail"), unique=True)
     role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
-    city = models.ForeignKey(
-        "territory.City", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts", verbose_name=_("città")
-    )
-    neighbourhoods = models.ManyToManyField(
-        "territory.Neighbourhood", blank=True, related_name="accounts", verbose_name=_("quartieri assegnati")
-    )
-    invited_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invitato da")
-    )
+    city = models.ForeignKey("territory.City", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts", verbose_name=_("città"))
+    neighbourhoods = models.ManyToManyField("territory.Neighbourhood", blank=True, related_name="accounts", verbose_name=_("quartieri assegnati"))
+    invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invitato da"))
     # Kept by people.signals from the account's confirmed authenticator app, so that a request
     # knows whether the session owes a code without asking the devices' table every time.
     second_factor = models.BooleanField(_("verifica in due passaggi attiva"), default=False, editable=False)
@@ -97,8 +91,9 @@ def validate_tax_code(value):
         codicefiscale.validate(value)
     except StdnumError as error:
         raise ValidationError(
-            _("Codice fiscale non valido: deve avere 16 caratteri (persona) o 11 cifre (ente), con il carattere di "
-              "controllo giusto."), code="tax_code") from error
+            _("Codice fiscale non valido: deve avere 16 caratteri (persona) o 11 cifre (ente), con il carattere di controllo giusto."),
+            code="tax_code",
+        ) from error
 
 
 def validate_vat_number(value):
@@ -140,16 +135,19 @@ class Organisation(models.Model):
     tax_code = models.CharField(_("codice fiscale"), max_length=16, blank=True, validators=[validate_tax_code])
     vat_number = models.CharField(_("partita IVA"), max_length=11, blank=True, validators=[validate_vat_number])
     description = models.TextField(_("descrizione"), blank=True, max_length=4000)
-    neighbourhoods = models.ManyToManyField("territory.Neighbourhood", blank=True, related_name="organisations", verbose_name=_("quartieri in cui opera"))
+    neighbourhoods = models.ManyToManyField(
+        "territory.Neighbourhood", blank=True, related_name="organisations", verbose_name=_("quartieri in cui opera")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     website = models.URLField(_("sito web"), blank=True)
     public_page_agreed = models.BooleanField(
-        _("ha accettato di avere una pagina pubblica"), default=False,
-        help_text=_("Solo con il suo accordo Trama mostra a tutti che cosa offre, dove e in quali iniziative."))
-    members = models.ManyToManyField(User, blank=True, through="Membership", related_name="organisations",
-                                     verbose_name=_("membri"))
+        _("ha accettato di avere una pagina pubblica"),
+        default=False,
+        help_text=_("Solo con il suo accordo Trama mostra a tutti che cosa offre, dove e in quali iniziative."),
+    )
+    members = models.ManyToManyField(User, blank=True, through="Membership", related_name="organisations", verbose_name=_("membri"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,8 +156,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["city", "name"], name="organisation_unique_name_per_city"),
-            models.UniqueConstraint(fields=["city", "tax_code"], condition=~models.Q(tax_code=""),
-                                    name="organisation_unique_tax_code_per_city"),
+            models.UniqueConstraint(fields=["city", "tax_code"], condition=~models.Q(tax_code=""), name="organisation_unique_tax_code_per_city"),
         ]
 
     def __str__(self):
@@ -176,10 +173,8 @@ class Membership(models.Model):
         REFERENT = "referent", _("Referente")
         MEMBER = "member", _("Membro")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships",
-                                     verbose_name=_("organizzazione"))
-    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_memberships",
-                                verbose_name=_("account"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organizzazione"))
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_memberships", verbose_name=_("account"))
     role = models.CharField(_("ruolo nell'organizzazione"), max_length=20, choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
@@ -195,14 +190,11 @@ class Membership(models.Model):
 class Service(models.Model):
     """Something an organisation offers to the neighbourhood, with when (HSDS's service, kept simple)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services",
-                                     verbose_name=_("organizzazione"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services", verbose_name=_("organizzazione"))
     name = models.CharField(_("nome"), max_length=200)
     description = models.TextField(_("descrizione"), blank=True, max_length=2000)
-    opening_hours = models.CharField(_("orari"), max_length=300, blank=True,
-                                     help_text=_("Per esempio: lunedì e giovedì 9-12, su appuntamento."))
-    place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="services",
-                              verbose_name=_("luogo"))
+    opening_hours = models.CharField(_("orari"), max_length=300, blank=True, help_text=_("Per esempio: lunedì e giovedì 9-12, su appuntamento."))
+    place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="services", verbose_name=_("luogo"))
 
     class Meta:
         verbose_name = _("servizio")
@@ -229,21 +221,15 @@ class Person(models.Model):
         ACTIVITY = "activity", _("Partecipando a un'attività")
 
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="people", verbose_name=_("città"))
-    neighbourhood = models.ForeignKey(
-        "territory.Neighbourhood", on_delete=models.PROTECT, related_name="people", verbose_name=_("quartiere")
-    )
+    neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="people", verbose_name=_("quartiere"))
     display_name = models.CharField(_("nome o soprannome"), max_length=80)
     first_name = models.CharField(_("nome anagrafico"), max_length=80, blank=True)
     last_name = models.CharField(_("cognome"), max_length=80, blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    account = models.OneToOneField(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person", verbose_name=_("account")
-    )
+    account = models.OneToOneField(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person", verbose_name=_("account"))
     first_contact_channel = models.CharField(_("primo contatto"), max_length=20, choices=Channel.choices, default=Channel.SELF)
-    known_to_services = models.BooleanField(
-        _("già conosciuta dai servizi sociali al primo contatto"), null=True, blank=True
-    )
+    known_to_services = models.BooleanField(_("già conosciuta dai servizi sociali al primo contatto"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("data del primo contatto"), auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     anonymised_at = models.DateTimeField(_("anonimizzata il"), null=True, blank=True)
@@ -271,12 +257,15 @@ class Person(models.Model):
     def clean(self):
         # Identifying details are kept only with the person's consent (as registering does): a form
         # correcting a record must not add them without it.
-        if (self.pk is not None and any(getattr(self, name) for name in self.IDENTIFYING_FIELDS)
-                and not self.has_consent(Consent.Purpose.IDENTIFYING)):
+        if self.pk is not None and any(getattr(self, name) for name in self.IDENTIFYING_FIELDS) and not self.has_consent(Consent.Purpose.IDENTIFYING):
             raise ValidationError(
-                _("Nome anagrafico, cognome, telefono ed e-mail si conservano solo con il consenso della persona "
-                  "(«%(consent)s»). Senza quel consenso lascia vuoti questi campi.")
-                % {"consent": Consent.Purpose.IDENTIFYING.label}, code="identifying_without_consent")
+                _(
+                    "Nome anagrafico, cognome, telefono ed e-mail si conservano solo con il consenso della persona "
+                    "(«%(consent)s»). Senza quel consenso lascia vuoti questi campi."
+                )
+                % {"consent": Consent.Purpose.IDENTIFYING.label},
+                code="identifying_without_consent",
+            )
 
 
 class Consent(models.Model):

@@ -57,7 +57,8 @@ def organisation_detail(request, pk, obj):
     # The members are accounts: naming them is a read of each, kept in the log as one page.
     audit.record_page(request, User, [m.account_id for m in memberships], "membri dell'organizzazione")
     context = {
-        "organisation": obj, "memberships": memberships,
+        "organisation": obj,
+        "memberships": memberships,
         "services": obj.services.select_related("place"),
         "neighbourhoods": obj.neighbourhoods.all(),
         "can_change": request.user.has_perm("people.change_organisation", obj),
@@ -126,8 +127,11 @@ def member_link(request, pk, obj):
     form = MembershipForm(request.POST or None, city=obj.city)
     if request.method == "POST" and form.is_valid():
         membership = services.link_member(request, obj, form.cleaned_data["account"], form.cleaned_data["role"])
-        messages.success(request, _("%(account)s è collegato all'organizzazione come %(role)s.") % {
-            "account": membership.account, "role": membership.get_role_display().lower()})
+        messages.success(
+            request,
+            _("%(account)s è collegato all'organizzazione come %(role)s.")
+            % {"account": membership.account, "role": membership.get_role_display().lower()},
+        )
         return redirect(obj)
     return render_page(request, "people/member_link.html", {"form": form, "organisation": obj}, form)
 
@@ -168,8 +172,7 @@ def organisation_merge(request, pk, obj):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    messages.success(request, _("«%(duplicate)s» è stata unita a «%(keep)s».") % {
-                        "duplicate": duplicate.name, "keep": obj.name})
+                    messages.success(request, _("«%(duplicate)s» è stata unita a «%(keep)s».") % {"duplicate": duplicate.name, "keep": obj.name})
                     return redirect(obj)
     failed = request.method == "POST" or form.errors
     return render(request, "people/organisation_merge.html", context, status=400 if failed else 200)

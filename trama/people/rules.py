@@ -4,7 +4,16 @@ import rules
 from django.db.models import Q
 
 from trama.access import (
-    COORDINATOR, WORKER, Scope, in_city, in_neighbourhoods, is_coordinator, is_worker, role_of, same_city, works_in,
+    COORDINATOR,
+    WORKER,
+    Scope,
+    in_city,
+    in_neighbourhoods,
+    is_coordinator,
+    is_worker,
+    role_of,
+    same_city,
+    works_in,
 )
 
 # A person's record, as staff keep it: workers only in their neighbourhoods, coordinators in their
@@ -49,6 +58,7 @@ PEOPLE.grant("people.view_person")
 rules.add_perm("people.add_person", is_coordinator | is_worker)
 PEOPLE.grant("people.change_person")
 
+
 def _organisations_of_worker(user):
     # An organisation working in one of the worker's neighbourhoods, or one that has none yet (just registered).
     return in_city(user) & (Q(neighbourhoods__in=user.neighbourhood_ids()) | Q(neighbourhoods__isnull=True))
@@ -63,12 +73,20 @@ def _organisation_kept_by(user):
 # Organisations are not personal records, but their members are accounts: staff keep the organisations they
 # work with, a partner who is a referent keeps her own. The same scope decides their profile, services and members.
 ORGANISATIONS = Scope(
-    "people.Organisation", name="organisations", distinct=True,
-    coordinator=in_city, worker=_organisations_of_worker, partner=lambda user: Q(memberships__account=user),
+    "people.Organisation",
+    name="organisations",
+    distinct=True,
+    coordinator=in_city,
+    worker=_organisations_of_worker,
+    partner=lambda user: Q(memberships__account=user),
 )
 ORGANISATIONS_TO_CHANGE = Scope(
-    "people.Organisation", name="organisations_to_change", distinct=True,
-    coordinator=in_city, worker=_organisations_of_worker, partner=_organisation_kept_by,
+    "people.Organisation",
+    name="organisations_to_change",
+    distinct=True,
+    coordinator=in_city,
+    worker=_organisations_of_worker,
+    partner=_organisation_kept_by,
 )
 ORGANISATIONS.grant("people.view_organisation")
 ORGANISATIONS_TO_CHANGE.grant("people.change_organisation")

@@ -122,9 +122,7 @@ def register_person(*, by, neighbourhood, display_name, channel, known_to_servic
         created_by=by if by is not None and by.is_authenticated else None,
         **{k: v for k, v in details.items() if k in {"first_name", "last_name", "phone", "email"} and v},
     )
-    Consent.objects.bulk_create(
-        Consent(person=person, purpose=purpose, recorded_by=person.created_by) for purpose in sorted(consents)
-    )
+    Consent.objects.bulk_create(Consent(person=person, purpose=purpose, recorded_by=person.created_by) for purpose in sorted(consents))
     audit.record(by, audit.Action.CREATE, person, reason="registrazione")
     return person
 
@@ -147,6 +145,7 @@ def person_for_account(user, neighbourhood=None):
 
 
 # -- erasure (called by the privacy app through the registry: people/personal_data.py) ----------
+
 
 def erase_people(people, person):
     """Empty the names and contacts of `people` (a person's own record); keep the pseudonymous id.
@@ -185,18 +184,15 @@ def save_organisation(request, form):
     creating = form.instance.pk is None
     with transaction.atomic():
         organisation = form.save()
-    audit.record_change(request, organisation, audit.Action.CREATE if creating else audit.Action.UPDATE,
-                        reason="organizzazione")
+    audit.record_change(request, organisation, audit.Action.CREATE if creating else audit.Action.UPDATE, reason="organizzazione")
     return organisation
 
 
 def link_member(request, organisation, account, role):
     """Make `account` a member of `organisation` with `role` (changing the role when already linked); audited."""
     require(request.user, "people.manage_members", organisation)
-    membership, created = Membership.objects.update_or_create(
-        organisation=organisation, account=account, defaults={"role": role})
-    audit.record_change(request, membership, audit.Action.CREATE if created else audit.Action.UPDATE,
-                        reason="collegamento all'organizzazione")
+    membership, created = Membership.objects.update_or_create(organisation=organisation, account=account, defaults={"role": role})
+    audit.record_change(request, membership, audit.Action.CREATE if created else audit.Action.UPDATE, reason="collegamento all'organizzazione")
     return membership
 
 

@@ -21,9 +21,7 @@ from . import lockouts, second_factor
 from .forms import AppCodeForm, RecoveryCodeForm
 from .views import _account
 
-WRONG_APP_CODE = gettext_lazy(
-    "Codice non corretto o già usato. Controlla che l'ora del telefono sia esatta e usa il codice che l'app mostra ora."
-)
+WRONG_APP_CODE = gettext_lazy("Codice non corretto o già usato. Controlla che l'ora del telefono sia esatta e usa il codice che l'app mostra ora.")
 
 
 def _next(request, default="home"):

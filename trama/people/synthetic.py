@@ -19,15 +19,18 @@ SYNTHETIC_DOMAIN = "sintetico.invalid"
 PERSON_PREFIX = "Persona sintetica "
 
 # How many, per resident or per 1,000 residents.
-ENGAGED_SHARE = 0.025            # people known to the programme
-ACCOUNT_SHARE = 0.15             # of those, with a citizen account
+ENGAGED_SHARE = 0.025  # people known to the programme
+ACCOUNT_SHARE = 0.15  # of those, with a citizen account
 ORGANISATIONS_PER_1000 = 1.0
 WORKERS_PER_1000 = 0.2
 ANTENNAS_PER_1000 = 2.0
 ORGANISATION_KINDS = [
-    (Organisation.Sector.THIRD_SECTOR, "Associazione", 30), (Organisation.Sector.THIRD_SECTOR, "Cooperativa", 10),
-    (Organisation.Sector.BUSINESS, "Negozio", 25), (Organisation.Sector.FAITH, "Parrocchia", 10),
-    (Organisation.Sector.SCHOOL, "Scuola", 10), (Organisation.Sector.PUBLIC, "Ufficio comunale", 5),
+    (Organisation.Sector.THIRD_SECTOR, "Associazione", 30),
+    (Organisation.Sector.THIRD_SECTOR, "Cooperativa", 10),
+    (Organisation.Sector.BUSINESS, "Negozio", 25),
+    (Organisation.Sector.FAITH, "Parrocchia", 10),
+    (Organisation.Sector.SCHOOL, "Scuola", 10),
+    (Organisation.Sector.PUBLIC, "Ufficio comunale", 5),
     (Organisation.Sector.INFORMAL, "Gruppo di vicinato", 10),
 ]
 
@@ -71,20 +74,29 @@ def make_organisations(gen):
     gen.organisations = []
     for n in range(1, max(3, round(per_thousand * ORGANISATIONS_PER_1000)) + 1):
         sector, word, _weight = rng.choices(kinds, kind_weights)[0]
-        gen.organisations.append(Organisation(
-            city=gen.city, name=f"{word} sintetica {n}", sector=sector, email=f"org{n}@{SYNTHETIC_DOMAIN}",
-            description=f"Organizzazione sintetica generata per le prove di carico ({word.lower()}).",
-            created_at=gen.moment(),
-        ))
+        gen.organisations.append(
+            Organisation(
+                city=gen.city,
+                name=f"{word} sintetica {n}",
+                sector=sector,
+                email=f"org{n}@{SYNTHETIC_DOMAIN}",
+                description=f"Organizzazione sintetica generata per le prove di carico ({word.lower()}).",
+                created_at=gen.moment(),
+            )
+        )
     gen.write(Organisation, gen.organisations, _("organizzazioni"))
-    gen.link(Organisation.neighbourhoods, [
-        (org, hood) for org in gen.organisations for hood in gen.pick_hoods(rng.randrange(1, 4))])
+    gen.link(Organisation.neighbourhoods, [(org, hood) for org in gen.organisations for hood in gen.pick_hoods(rng.randrange(1, 4))])
 
 
 def account(gen, role, n, first_name):
     return User(
-        username=f"sintetico-{role}-{n}", email=f"{role}{n}@{SYNTHETIC_DOMAIN}", role=role, city=gen.city,
-        first_name=first_name, last_name=f"sintetico {n}", is_active=True,
+        username=f"sintetico-{role}-{n}",
+        email=f"{role}{n}@{SYNTHETIC_DOMAIN}",
+        role=role,
+        city=gen.city,
+        first_name=first_name,
+        last_name=f"sintetico {n}",
+        is_active=True,
         # Unusable, as make_password(None) makes, but from the seed: the benchmark logs in with force_login.
         password="!" + "".join(gen.rng.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=40)),
         date_joined=gen.moment(before=gen.start + timedelta(days=60)),
@@ -94,11 +106,9 @@ def account(gen, role, n, first_name):
 def make_accounts(gen):
     per_thousand, n_hoods = gen.residents / 1000, len(gen.hoods)
     coordinators = [account(gen, Role.COORDINATOR, n, "Coordinatore") for n in range(1, max(1, round(per_thousand / 100)) + 1)]
-    workers = [account(gen, Role.WORKER, n, "Operatore")
-               for n in range(1, max(n_hoods, round(per_thousand * WORKERS_PER_1000)) + 1)]
+    workers = [account(gen, Role.WORKER, n, "Operatore") for n in range(1, max(n_hoods, round(per_thousand * WORKERS_PER_1000)) + 1)]
     partners = [account(gen, Role.PARTNER, n, "Partner") for n in range(1, max(1, len(gen.organisations) // 2) + 1)]
-    antennas = [account(gen, Role.ANTENNA, n, "Antenna")
-                for n in range(1, max(n_hoods, round(per_thousand * ANTENNAS_PER_1000)) + 1)]
+    antennas = [account(gen, Role.ANTENNA, n, "Antenna") for n in range(1, max(n_hoods, round(per_thousand * ANTENNAS_PER_1000)) + 1)]
     gen.write(User, coordinators + workers + partners + antennas, _("account di operatori, partner e antenne"))
     gen.coordinators = coordinators
 
@@ -109,14 +119,19 @@ def make_accounts(gen):
         counts = [1 + c for c in allocate(len(staff) - n_hoods, gen.weights)]
         position = 0
         for hood, count in zip(gen.hoods, counts):
-            for user in staff[position:position + count]:
+            for user in staff[position : position + count]:
                 of[hood.pk].append(user)
                 scope.append((user, hood))
             position += count
     gen.link(User.neighbourhoods, scope)
     # Each organisation's partner account is its referent: the one who keeps its profile.
-    gen.write(Membership, [Membership(organisation_id=org.pk, account_id=partners[i % len(partners)].pk,
-                                      role=Membership.Role.REFERENT) for i, org in enumerate(gen.organisations)])
+    gen.write(
+        Membership,
+        [
+            Membership(organisation_id=org.pk, account_id=partners[i % len(partners)].pk, role=Membership.Role.REFERENT)
+            for i, org in enumerate(gen.organisations)
+        ],
+    )
     gen.staff_scope = scope  # (account, neighbourhood) of every worker and antenna
 
 
@@ -130,9 +145,12 @@ def make_people(gen):
         for _i in range(count):
             n += 1
             person = Person(
-                city=gen.city, neighbourhood=hood, display_name=f"{PERSON_PREFIX}{n}",
+                city=gen.city,
+                neighbourhood=hood,
+                display_name=f"{PERSON_PREFIX}{n}",
                 first_contact_channel=rng.choices(channels, [30, 20, 15, 20, 15])[0],
-                known_to_services=rng.choice([True, False, False, None]), first_contact_at=gen.moment(),
+                known_to_services=rng.choice([True, False, False, None]),
+                first_contact_at=gen.moment(),
                 created_by=rng.choice(gen.workers_of[hood.pk]),
             )
             gen.people.append(person)
@@ -145,10 +163,15 @@ def make_people(gen):
 
     consents = []
     for person in gen.people:
-        for purpose, share in ((Consent.Purpose.REGISTRATION, 1), (Consent.Purpose.CONTACT, 0.6),
-                               (Consent.Purpose.GROUPS, 0.3), (Consent.Purpose.IDENTIFYING, 0.1)):
+        for purpose, share in (
+            (Consent.Purpose.REGISTRATION, 1),
+            (Consent.Purpose.CONTACT, 0.6),
+            (Consent.Purpose.GROUPS, 0.3),
+            (Consent.Purpose.IDENTIFYING, 0.1),
+        ):
             if rng.random() < share:
                 withdrawn = gen.later(person.first_contact_at, 30, 700) if rng.random() < 0.03 else None
-                consents.append(Consent(person=person, purpose=purpose, given_at=person.first_contact_at,
-                                        recorded_by=person.created_by, withdrawn_at=withdrawn))
+                consents.append(
+                    Consent(person=person, purpose=purpose, given_at=person.first_contact_at, recorded_by=person.created_by, withdrawn_at=withdrawn)
+                )
     gen.write(Consent, consents, _("consensi"))

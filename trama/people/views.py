@@ -96,8 +96,11 @@ def register(request):
 
 @permission_required("people.change_own_account")
 def profile(request):
-    context = {"account": request.user, "has_second_factor": second_factor.has_second_factor(request.user),
-               "memberships": request.user.organisation_memberships.select_related("organisation")}
+    context = {
+        "account": request.user,
+        "has_second_factor": second_factor.has_second_factor(request.user),
+        "memberships": request.user.organisation_memberships.select_related("organisation"),
+    }
     return render(request, "people/profile.html", context)
 
 
@@ -126,7 +129,10 @@ def api_tokens(request):
     page = page_of(request, request.user.api_tokens.all(), 25)
     now = timezone.now()
     context = {
-        "form": form, "page": page, "created": created, "key": key,
+        "form": form,
+        "page": page,
+        "created": created,
+        "key": key,
         "max_lifetime": timeuntil(now + timedelta(seconds=settings.TRAMA_API_TOKEN_MAX_SECONDS), now),
         "idle_limit": timeuntil(now + timedelta(seconds=settings.TRAMA_API_TOKEN_IDLE_SECONDS), now),
     }

@@ -17,8 +17,7 @@ def _flush_keeping_triggers(sql_flush):
         if AUDIT_TABLE not in tables:
             return statements
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name",
-                           [AUDIT_TABLE])
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name", [AUDIT_TABLE])
             triggers = cursor.fetchall()
         drop = [f"DROP TRIGGER {self.quote_name(name)}" for name, _sql in triggers]
         return drop + list(statements) + [sql for _name, sql in triggers]

@@ -55,8 +55,7 @@ def record(actor, action, obj=None, *, reason="", path="", object_type="", objec
     instance whose read or change is being recorded. `actor_label` names who
     acted when there is no account (a command run by an operator).
     """
-    entry = _entry(actor, action, obj, reason=reason, path=path, object_type=object_type, object_id=object_id,
-                   actor_label=actor_label)
+    entry = _entry(actor, action, obj, reason=reason, path=path, object_type=object_type, object_id=object_id, actor_label=actor_label)
     entry.save()
     return entry
 
@@ -93,9 +92,9 @@ def record_page(request, object_type, ids, reason):
         chunk.append(pk)
     chunks.append(chunk)
     label = _label(object_type)
-    return AuditEntry.objects.bulk_create([
-        _entry(request.user, Action.READ, reason=prefix + ",".join(chunk), path=request.path, object_type=label) for chunk in chunks
-    ])
+    return AuditEntry.objects.bulk_create(
+        [_entry(request.user, Action.READ, reason=prefix + ",".join(chunk), path=request.path, object_type=label) for chunk in chunks]
+    )
 
 
 def ids_named(entry):

@@ -29,7 +29,7 @@ def recoverable_cells(cells):
         matrix[r, i] = -1 if c == n_cols - 1 else 1
         matrix[n_rows + c, i] = -1 if r == n_rows - 1 else 1
     _u, singular, vt = np.linalg.svd(matrix)
-    null = vt[int((singular > 1e-9).sum()):]
+    null = vt[int((singular > 1e-9).sum()) :]
     return [cell for cell, i in index.items() if np.allclose(null[:, i], 0)]
 
 
@@ -38,8 +38,10 @@ def protect(cells):
     if not recoverable_cells(cells):
         return cells
     last_row, last_col = len(cells) - 1, len(cells[0]) - 1
-    margins = [[Cell(None, True) if (r == last_row or c == last_col) and cell.value != 0 else cell
-                for c, cell in enumerate(row)] for r, row in enumerate(cells)]
+    margins = [
+        [Cell(None, True) if (r == last_row or c == last_col) and cell.value != 0 else cell for c, cell in enumerate(row)]
+        for r, row in enumerate(cells)
+    ]
     if not recoverable_cells(margins):
         return margins
     return [[Cell(None, True) if cell.value != 0 else cell for cell in row] for row in cells]

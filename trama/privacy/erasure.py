@@ -40,6 +40,7 @@ REAPPLIED_REASON = "cancellazione riapplicata dopo il ripristino di un backup (a
 
 # -- who may ask and decide -----------------------------------------------------------------------
 
+
 def may_request_erasure(user, person):
     """Who may ask for `person`'s erasure: the same as for a copy of their data (staff in scope, or themself)."""
     return may_export(user, person)
@@ -61,8 +62,8 @@ def open_request_of(person):
 
 def _already_open():
     return ValidationError(
-        _("C'è già una richiesta di cancellazione aperta per questa persona: si attende la decisione del coordinamento."),
-        code="already_open")
+        _("C'è già una richiesta di cancellazione aperta per questa persona: si attende la decisione del coordinamento."), code="already_open"
+    )
 
 
 def request_erasure(user, person, reason="", path=""):
@@ -72,8 +73,7 @@ def request_erasure(user, person, reason="", path=""):
         raise PermissionDenied(_("Non puoi chiedere la cancellazione dei dati di questa persona."))
     reason = (reason or "").strip()
     if len(reason) > ErasureRequest.REASON_LENGTH:
-        raise ValidationError(_("Le note possono essere lunghe al massimo %(n)d caratteri.") % {"n": ErasureRequest.REASON_LENGTH},
-                              code="too_long")
+        raise ValidationError(_("Le note possono essere lunghe al massimo %(n)d caratteri.") % {"n": ErasureRequest.REASON_LENGTH}, code="too_long")
     if person.anonymised_at is not None:
         raise ValidationError(_("I dati di questa persona sono già stati cancellati."), code="already_erased")
     if open_request_of(person) is not None:
@@ -104,11 +104,9 @@ def refuse(user, erasure, refusal_reason, path=""):
     """A coordinator refuses the request, saying why (a legal obligation to keep the data, for instance)."""
     refusal_reason = (refusal_reason or "").strip()
     if not refusal_reason:
-        raise ValidationError(_("Per rifiutare la cancellazione scrivi il motivo (per esempio un obbligo di legge)."),
-                              code="reason_needed")
+        raise ValidationError(_("Per rifiutare la cancellazione scrivi il motivo (per esempio un obbligo di legge)."), code="reason_needed")
     if len(refusal_reason) > ErasureRequest.REASON_LENGTH:
-        raise ValidationError(_("Il motivo può essere lungo al massimo %(n)d caratteri.") % {"n": ErasureRequest.REASON_LENGTH},
-                              code="too_long")
+        raise ValidationError(_("Il motivo può essere lungo al massimo %(n)d caratteri.") % {"n": ErasureRequest.REASON_LENGTH}, code="too_long")
     return _decide(user, erasure, ErasureRequest.Status.REFUSED, refusal_reason=refusal_reason, path=path)
 
 
@@ -120,8 +118,7 @@ def _decide(user, erasure, status, refusal_reason="", path=""):
     retry = {ErasureRequest.Status.FAILED, ErasureRequest.Status.CONFIRMED, ErasureRequest.Status.RUNNING}
     allowed = {ErasureRequest.Status.PENDING} | (retry if status == ErasureRequest.Status.CONFIRMED else set())
     if current.status not in allowed:
-        raise ValidationError(_("Su questa richiesta è già stato deciso: %(status)s.") % {"status": current.get_status_display()},
-                              code="decided")
+        raise ValidationError(_("Su questa richiesta è già stato deciso: %(status)s.") % {"status": current.get_status_display()}, code="decided")
     erasure.status, erasure.decided_by, erasure.decided_at = status, user, timezone.now()
     erasure.refusal_reason = refusal_reason
     erasure.save(update_fields=["status", "decided_by", "decided_at", "refusal_reason"])
@@ -131,6 +128,7 @@ def _decide(user, erasure, status, refusal_reason="", path=""):
 
 
 # -- the executor ---------------------------------------------------------------------------------
+
 
 def carry_out(erasure_id):
     """Erase the person of a confirmed request and mark it done, in one transaction; harmless when run again.
@@ -159,8 +157,7 @@ def erase_person(person, *, by=None, actor_label="", reason=ERASED_REASON, ledge
         found = [(declaration, list(declaration.rows_of(before).values_list("pk", flat=True))) for declaration in registry]
         for declaration, pks in found:
             apply(declaration, declaration.model._default_manager.filter(pk__in=pks), before)
-        audit.record(by, audit.Action.ERASURE, object_type=PERSON.lower(), object_id=before.pk, reason=reason,
-                     actor_label=actor_label)
+        audit.record(by, audit.Action.ERASURE, object_type=PERSON.lower(), object_id=before.pk, reason=reason, actor_label=actor_label)
         if ledger:
             write_to_ledger(before.pk, timezone.now())
     person.refresh_from_db()
@@ -208,6 +205,7 @@ def blank_value(field):
 
 # -- the ledger outside the database, for backups -------------------------------------------------
 
+
 def ledger_path():
     return Path(settings.TRAMA_ERASURE_LEDGER)
 
@@ -253,6 +251,7 @@ def reapply_ledger(actor_label):
         with transaction.atomic():
             erase_person(person, actor_label=actor_label, reason=REAPPLIED_REASON, ledger=False)
             ErasureRequest.objects.filter(person_id=person_id, status__in=ErasureRequest.OPEN).update(
-                status=ErasureRequest.Status.DONE, done_at=when or timezone.now())
+                status=ErasureRequest.Status.DONE, done_at=when or timezone.now()
+            )
         erased.append(person_id)
     return erased

@@ -53,8 +53,7 @@ def request_export(user, person, path=""):
     if not may_export(user, person):
         raise PermissionDenied(_("Non puoi chiedere i dati di questa persona."))
     expire_old()
-    pending = DataExport.objects.filter(
-        person=person, requested_by=user, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]).first()
+    pending = DataExport.objects.filter(person=person, requested_by=user, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]).first()
     if pending is not None:
         return pending
     export = DataExport.objects.create(person=person, requested_by=user, token=secrets.token_urlsafe(32))
@@ -66,8 +65,7 @@ def request_export(user, person, path=""):
 def expire_old(now=None):
     """Drop the files nobody downloaded in time; returns how many."""
     now = now or timezone.now()
-    return DataExport.objects.filter(status=DataExport.Status.DONE, expires_at__lte=now).update(
-        status=DataExport.Status.EXPIRED, content=None)
+    return DataExport.objects.filter(status=DataExport.Status.DONE, expires_at__lte=now).update(status=DataExport.Status.EXPIRED, content=None)
 
 
 def deliver(export, user, path=""):
@@ -80,16 +78,17 @@ def deliver(export, user, path=""):
         return None
     content = bytes(export.content)
     taken = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.DONE, expires_at__gt=now).update(
-        status=DataExport.Status.DELIVERED, delivered_at=now, content=None)
+        status=DataExport.Status.DELIVERED, delivered_at=now, content=None
+    )
     if not taken:
         return None
     # Named by its id: the delivery hands over a file, it does not load the person's record.
-    audit.record(user, audit.Action.EXPORT, object_type=_label_lower(PERSON), object_id=export.person_id,
-                 reason=DELIVERY_REASON, path=path)
+    audit.record(user, audit.Action.EXPORT, object_type=_label_lower(PERSON), object_id=export.person_id, reason=DELIVERY_REASON, path=path)
     return content
 
 
 # -- the record ---------------------------------------------------------------------------------
+
 
 def _json_value(f, row):
     value = f.value_from_object(row)
@@ -118,18 +117,20 @@ def record_of(person, progress=lambda share: None):
     for done, declaration in enumerate(declarations, 1):
         rows = list(declaration.rows_of(person))
         fields = declaration.exported_fields()
-        sections.append({
-            "model": declaration.label,
-            "name": str(declaration.model._meta.verbose_name_plural),
-            "purpose": str(declaration.purpose),
-            "legal_basis": str(declaration.basis),
-            "retention": str(declaration.retention),
-            "since": _since(rows),
-            "rows": [{f.name: _json_value(f, row) for f in fields} for row in rows],
-            # Named, not given: fields about someone else (art. 15.4).
-            "withheld": list(declaration.withheld),
-            "_objects": rows,
-        })
+        sections.append(
+            {
+                "model": declaration.label,
+                "name": str(declaration.model._meta.verbose_name_plural),
+                "purpose": str(declaration.purpose),
+                "legal_basis": str(declaration.basis),
+                "retention": str(declaration.retention),
+                "since": _since(rows),
+                "rows": [{f.name: _json_value(f, row) for f in fields} for row in rows],
+                # Named, not given: fields about someone else (art. 15.4).
+                "withheld": list(declaration.withheld),
+                "_objects": rows,
+            }
+        )
         progress(done / len(declarations))
     return {
         "person": person.pk,
@@ -159,13 +160,16 @@ def accesses_of(person, sections):
     if not condition:
         return []
     entries = audit.AuditEntry.objects.filter(condition).select_related("actor").order_by("at", "pk")
-    return [{
-        "at": entry.at,
-        "action": entry.action,
-        "action_label": str(entry.get_action_display()),
-        "by_role": _role_label(entry.actor, person),
-        "what": entry.object_type,
-    } for entry in entries]
+    return [
+        {
+            "at": entry.at,
+            "action": entry.action,
+            "action_label": str(entry.get_action_display()),
+            "by_role": _role_label(entry.actor, person),
+            "what": entry.object_type,
+        }
+        for entry in entries
+    ]
 
 
 def _role_label(actor, person):
@@ -182,6 +186,7 @@ def to_json(record):
 
 
 # -- the readable copy ------------------------------------------------------------------------
+
 
 def _readable(f, row):
     value = getattr(row, f.attname)
@@ -237,10 +242,14 @@ def build_pdf(record, person, progress=lambda share: None):
     paragraph(_("Persona: %(name)s (identificativo %(id)s)") % {"name": person.display_name, "id": person.pk}, 12)
     paragraph(_("Documento preparato il %(date)s.") % {"date": _when(record["generated_at"])})
     pdf.ln(2)
-    paragraph(_("Questo documento elenca tutti i dati che Trama conserva su di te, perché li conserva, su quale base "
-                "giuridica, da quando e per quanto tempo, e chi li ha letti o modificati (articoli 15 e 20 del "
-                "Regolamento europeo sulla protezione dei dati). Il file dati.json, nello stesso archivio, contiene "
-                "gli stessi dati in un formato leggibile da un programma, per portarli altrove."))
+    paragraph(
+        _(
+            "Questo documento elenca tutti i dati che Trama conserva su di te, perché li conserva, su quale base "
+            "giuridica, da quando e per quanto tempo, e chi li ha letti o modificati (articoli 15 e 20 del "
+            "Regolamento europeo sulla protezione dei dati). Il file dati.json, nello stesso archivio, contiene "
+            "gli stessi dati in un formato leggibile da un programma, per portarli altrove."
+        )
+    )
     pdf.ln(4)
 
     held = [s for s in record["sections"] if s["rows"]]
@@ -277,8 +286,12 @@ def build_pdf(record, person, progress=lambda share: None):
                 line.cell(title)
             for access in record["accesses"]:
                 line = grid.row()
-                for text in (date_format(timezone.localtime(access["at"]), "SHORT_DATETIME_FORMAT"), access["by_role"],
-                             access["action_label"], _type_label(access["what"])):
+                for text in (
+                    date_format(timezone.localtime(access["at"]), "SHORT_DATETIME_FORMAT"),
+                    access["by_role"],
+                    access["action_label"],
+                    _type_label(access["what"]),
+                ):
                     line.cell(str(text))
     return bytes(pdf.output())
 

@@ -10,8 +10,11 @@ class ErasureRequestForm(forms.Form):
     """Asking for someone's data to be erased: optional notes, and a tick that says the consequences were read."""
 
     reason = forms.CharField(
-        label=_("Note sulla richiesta (facoltative)"), required=False, max_length=ErasureRequest.REASON_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"max_length": TOO_LONG},
+        label=_("Note sulla richiesta (facoltative)"),
+        required=False,
+        max_length=ErasureRequest.REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": TOO_LONG},
         help_text=_("Per esempio come e quando la persona lo ha chiesto. Non scrivere qui dati della persona."),
     )
     confirm = forms.BooleanField(
@@ -26,7 +29,8 @@ class ErasureDecisionForm(forms.Form):
     CONFIRM, REFUSE = "confirm", "refuse"
 
     decision = forms.ChoiceField(
-        label=_("Decisione"), widget=forms.RadioSelect,
+        label=_("Decisione"),
+        widget=forms.RadioSelect,
         choices=[(CONFIRM, _("Conferma: cancella i dati")), (REFUSE, _("Rifiuta la richiesta"))],
         error_messages={"required": _("Scegli se confermare o rifiutare."), "invalid_choice": _("Scegli se confermare o rifiutare.")},
     )
@@ -35,8 +39,11 @@ class ErasureDecisionForm(forms.Form):
         required=False,
     )
     refusal_reason = forms.CharField(
-        label=_("Motivo del rifiuto"), required=False, max_length=ErasureRequest.REASON_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"max_length": TOO_LONG},
+        label=_("Motivo del rifiuto"),
+        required=False,
+        max_length=ErasureRequest.REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": TOO_LONG},
         help_text=_("Obbligatorio se rifiuti: per esempio un obbligo di legge di conservare i dati."),
     )
 

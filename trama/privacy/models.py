@@ -36,7 +36,12 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("quando (UTC)"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         # DO_NOTHING without a constraint: deleting an account must not rewrite its audit trail.
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
         verbose_name=_("chi"),
     )
     actor_label = models.CharField(_("chi (al momento)"), max_length=150, blank=True)
@@ -91,8 +96,7 @@ class DataExport(models.Model):
 
     token = models.CharField(max_length=64, unique=True, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persona"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("richiesto da"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("richiesto da"))
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("avanzamento"), default=0)
     content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
@@ -143,13 +147,15 @@ class ErasureRequest(models.Model):
     REASON_LENGTH = 500
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persona"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("registrata da"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("registrata da")
+    )
     requested_at = models.DateTimeField(_("richiesta il"), auto_now_add=True)
     reason = models.CharField(_("note sulla richiesta"), max_length=REASON_LENGTH, blank=True)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decisa da"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decisa da")
+    )
     decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
     refusal_reason = models.CharField(_("motivo del rifiuto"), max_length=REASON_LENGTH, blank=True)
     done_at = models.DateTimeField(_("eseguita il"), null=True, blank=True)
@@ -159,8 +165,11 @@ class ErasureRequest(models.Model):
         verbose_name = _("richiesta di cancellazione dei dati")
         verbose_name_plural = _("richieste di cancellazione dei dati")
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=models.Q(status__in=["pending", "confirmed", "running", "failed"]),
-                                    name="erasure_one_open_request_per_person"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["pending", "confirmed", "running", "failed"]),
+                name="erasure_one_open_request_per_person",
+            ),
         ]
         indexes = [models.Index(fields=["status", "requested_at"])]
 
@@ -188,8 +197,9 @@ class Rectification(models.Model):
     REASON_LENGTH = 300
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("persona"))
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("fatta da"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("fatta da")
+    )
     made_at = models.DateTimeField(_("fatta il"), auto_now_add=True)
     reason = models.CharField(_("motivo della rettifica"), max_length=REASON_LENGTH)
     # "app.model.field" of each field changed, e.g. "people.person.phone"; never a value.
@@ -206,7 +216,7 @@ class Rectification(models.Model):
 
     @staticmethod
     def field_label(name):
-        """"people.person.phone" -> "telefono (persona)": a field changed, as the form labelled it."""
+        """ "people.person.phone" -> "telefono (persona)": a field changed, as the form labelled it."""
         model_label, field = name.rsplit(".", 1)
         try:
             meta = apps.get_model(model_label)._meta

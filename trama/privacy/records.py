@@ -53,14 +53,17 @@ def schedule_table():
         model = declaration.model
         clock = _field_name(model._meta.get_field(expiry.clock))
         what = f"{model._meta.verbose_name_plural} (`{key}`)"
-        lines.append(f"| {_cell(what)} | {_cell(clock)} | {months} | {_cell(_what_happens(declaration, expiry))} "
-                     f"| {_cell(expiry.why)} |")
-    lines.append(f"| file delle copie dei dati (`privacy.DataExport:file`) | pronto il | "
-                 f"{settings.TRAMA_PRIVACY_EXPORT_HOURS} ore | cancellato se non scaricato | Una copia dei dati si "
-                 "consegna una volta; il file non resta nel server. |")
-    lines.append(f"| risultati delle attività in background | concluse il | {settings.TRAMA_TASK_RESULTS_DAYS} giorni "
-                 f"({settings.TRAMA_FAILED_TASK_RESULTS_DAYS} se non riuscite) | cancellati | Contengono solo "
-                 "identificativi; il coordinamento vede due mesi di errori. |")
+        lines.append(f"| {_cell(what)} | {_cell(clock)} | {months} | {_cell(_what_happens(declaration, expiry))} | {_cell(expiry.why)} |")
+    lines.append(
+        f"| file delle copie dei dati (`privacy.DataExport:file`) | pronto il | "
+        f"{settings.TRAMA_PRIVACY_EXPORT_HOURS} ore | cancellato se non scaricato | Una copia dei dati si "
+        "consegna una volta; il file non resta nel server. |"
+    )
+    lines.append(
+        f"| risultati delle attività in background | concluse il | {settings.TRAMA_TASK_RESULTS_DAYS} giorni "
+        f"({settings.TRAMA_FAILED_TASK_RESULTS_DAYS} se non riuscite) | cancellati | Contengono solo "
+        "identificativi; il coordinamento vede due mesi di errori. |"
+    )
     return lines
 
 
@@ -73,25 +76,31 @@ def records():
 def _records():
     yield "# Registro delle attività di trattamento (art. 30 GDPR)"
     yield ""
-    yield ("Scritto da `manage.py privacy_records > docs/privacy.md` a partire dal registro dei dati personali "
-           "(`trama/<app>/personal_data.py`): non modificarlo a mano. `trama/privacy/tests/test_records.py` "
-           "fallisce quando questo file e le dichiarazioni non corrispondono. "
-           "(English: Trama's records of processing and retention schedule, generated from the registry.)")
+    yield (
+        "Scritto da `manage.py privacy_records > docs/privacy.md` a partire dal registro dei dati personali "
+        "(`trama/<app>/personal_data.py`): non modificarlo a mano. `trama/privacy/tests/test_records.py` "
+        "fallisce quando questo file e le dichiarazioni non corrispondono. "
+        "(English: Trama's records of processing and retention schedule, generated from the registry.)"
+    )
     yield ""
-    yield ("Titolare del trattamento è il Comune che usa Trama; il responsabile della protezione dei dati e i "
-           "responsabili esterni (chi ospita il server) li indica ciascuna installazione. Le misure di sicurezza "
-           "sono descritte in `docs/security.md`. Ogni lettura e modifica di dati personali è registrata nel "
-           "registro accessi. Ogni persona può chiedere la copia dei suoi dati (art. 15 e 20) e la loro "
-           "cancellazione (art. 17), dalla sua scheda o dal suo profilo.")
+    yield (
+        "Titolare del trattamento è il Comune che usa Trama; il responsabile della protezione dei dati e i "
+        "responsabili esterni (chi ospita il server) li indica ciascuna installazione. Le misure di sicurezza "
+        "sono descritte in `docs/security.md`. Ogni lettura e modifica di dati personali è registrata nel "
+        "registro accessi. Ogni persona può chiedere la copia dei suoi dati (art. 15 e 20) e la loro "
+        "cancellazione (art. 17), dalla sua scheda o dal suo profilo."
+    )
     yield ""
     yield "## Periodi di conservazione"
     yield ""
-    yield ("Ogni notte l'attività `privacy.apply_retention` (`manage.py apply_retention`; con `--dry-run` dice che "
-           "cosa andrebbe senza toccare nulla) rende anonime o cancella le righe conservate oltre il periodo. Una "
-           "riga ancora in corso (una richiesta aperta, una segnalazione seguita) non scade mai. Si rende anonimo, "
-           "invece di cancellare, dove gli indicatori dei periodi chiusi contano le righe. Questi sono i periodi "
-           "predefiniti; un'installazione può cambiarli con `TRAMA_RETENTION_MONTHS` (`docs/deploy.md`), mai sotto "
-           "i 60 mesi per il registro accessi.")
+    yield (
+        "Ogni notte l'attività `privacy.apply_retention` (`manage.py apply_retention`; con `--dry-run` dice che "
+        "cosa andrebbe senza toccare nulla) rende anonime o cancella le righe conservate oltre il periodo. Una "
+        "riga ancora in corso (una richiesta aperta, una segnalazione seguita) non scade mai. Si rende anonimo, "
+        "invece di cancellare, dove gli indicatori dei periodi chiusi contano le righe. Questi sono i periodi "
+        "predefiniti; un'installazione può cambiarli con `TRAMA_RETENTION_MONTHS` (`docs/deploy.md`), mai sotto "
+        "i 60 mesi per il registro accessi."
+    )
     yield ""
     yield from schedule_table()
     by_app = {}
@@ -108,8 +117,7 @@ def _records():
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
             yield f"- **Che cosa**: {_fields(model, fields)}."
             if declaration.hidden or declaration.withheld:
-                yield (f"- **Non consegnati nella copia dei dati**: "
-                       f"{_fields(model, [*declaration.hidden, *declaration.withheld])}.")
+                yield (f"- **Non consegnati nella copia dei dati**: {_fields(model, [*declaration.hidden, *declaration.withheld])}.")
             yield f"- **Perché**: {declaration.purpose}."
             yield f"- **Base giuridica**: {declaration.basis}."
             yield f"- **Per quanto tempo**: {declaration.retention}."

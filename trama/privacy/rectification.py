@@ -102,10 +102,12 @@ def _prime(user, permission, rows):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Motivo della rettifica"), max_length=Rectification.REASON_LENGTH,
+        label=gettext_lazy("Motivo della rettifica"),
+        max_length=Rectification.REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Per esempio «numero di telefono cambiato» o «cognome scritto male». "
-                               "Non ripetere qui i dati: bastano i campi qui sopra."),
+        help_text=gettext_lazy(
+            "Per esempio «numero di telefono cambiato» o «cognome scritto male». Non ripetere qui i dati: bastano i campi qui sopra."
+        ),
         error_messages={"required": gettext_lazy("Scrivi il motivo della rettifica."), "max_length": TOO_LONG},
     )
 
@@ -115,10 +117,7 @@ class RectificationForm:
 
     def __init__(self, parts, data=None):
         self.parts = parts
-        self.forms = [
-            modelform_factory(part.row.__class__, fields=part.fields)(data, instance=part.row, prefix=part.prefix)
-            for part in parts
-        ]
+        self.forms = [modelform_factory(part.row.__class__, fields=part.fields)(data, instance=part.row, prefix=part.prefix) for part in parts]
         self.reason = ReasonForm(data)
 
     def __iter__(self):
@@ -159,14 +158,21 @@ def rectify(user, person, form, path=""):
         raise ValidationError(_("Non hai cambiato nessun dato: correggi almeno un campo."), code="nothing_changed")
     with transaction.atomic():
         rectification = Rectification.objects.create(
-            person=person, made_by=user, reason=form.reason.cleaned_data["reason"],
+            person=person,
+            made_by=user,
+            reason=form.reason.cleaned_data["reason"],
             fields=[f"{part.row._meta.label_lower}.{name}" for part, _form, names in changes for name in names],
         )
-        for part, model_form, names in changes:
+        for _part, model_form, names in changes:
             row = model_form.save(commit=False)
             row.save(update_fields=names)
-            audit.record(user, audit.Action.UPDATE, row, path=path, reason=REASON % {
-                "number": rectification.pk, "person": person.pk, "fields": ", ".join(names)})
+            audit.record(
+                user,
+                audit.Action.UPDATE,
+                row,
+                path=path,
+                reason=REASON % {"number": rectification.pk, "person": person.pk, "fields": ", ".join(names)},
+            )
     return rectification
 
 

@@ -200,15 +200,46 @@ class Registry:
     declarations: dict = field(default_factory=dict)
     exemptions: dict = field(default_factory=dict)
 
-    def declare(self, label, *, subject, purpose, basis, retention, erase, months=None, actors=(), texts=(), hidden=(),
-                withheld=(), by_name=(), mentions=(), seen_by="", expires=(), rectifiable=(), rectifiable_by_person=()):
+    def declare(
+        self,
+        label,
+        *,
+        subject,
+        purpose,
+        basis,
+        retention,
+        erase,
+        months=None,
+        actors=(),
+        texts=(),
+        hidden=(),
+        withheld=(),
+        by_name=(),
+        mentions=(),
+        seen_by="",
+        expires=(),
+        rectifiable=(),
+        rectifiable_by_person=(),
+    ):
         """Declare that `label` holds a person's data (one call per model, from the app that owns it)."""
         self._check_new(label)
         self.declarations[label] = Declaration(
-            label=label, subject=tuple(subject), purpose=purpose, basis=basis, retention=retention, erase=erase,
-            months=months, actors=tuple(actors), texts=tuple(texts), hidden=tuple(hidden), withheld=tuple(withheld),
-            by_name=tuple(by_name), mentions=tuple(mentions), seen_by=seen_by,
-            expires=(expires,) if isinstance(expires, Expiry) else tuple(expires), rectifiable=tuple(rectifiable),
+            label=label,
+            subject=tuple(subject),
+            purpose=purpose,
+            basis=basis,
+            retention=retention,
+            erase=erase,
+            months=months,
+            actors=tuple(actors),
+            texts=tuple(texts),
+            hidden=tuple(hidden),
+            withheld=tuple(withheld),
+            by_name=tuple(by_name),
+            mentions=tuple(mentions),
+            seen_by=seen_by,
+            expires=(expires,) if isinstance(expires, Expiry) else tuple(expires),
+            rectifiable=tuple(rectifiable),
             rectifiable_by_person=tuple(rectifiable_by_person),
         )
 
@@ -273,8 +304,7 @@ def people_links(model):
     A many-to-many through a model of its own is that model's link, declared there.
     """
     links = [f.name for f in model._meta.concrete_fields if f.is_relation and _is_people_model(f.related_model)]
-    links += [f.name for f in model._meta.many_to_many
-              if _is_people_model(f.related_model) and f.remote_field.through._meta.auto_created]
+    links += [f.name for f in model._meta.many_to_many if _is_people_model(f.related_model) and f.remote_field.through._meta.auto_created]
     return links if not model._meta.auto_created else []
 
 
@@ -282,9 +312,11 @@ def free_texts(model):
     """Names of `model`'s free-text fields, in Trama's own apps (third-party text is about accounts, linked above)."""
     if not model.__module__.startswith("trama."):
         return []
-    return [f.name for f in model._meta.concrete_fields
-            if isinstance(f, models.TextField)
-            or (type(f) is models.CharField and not f.choices and (f.max_length or 0) >= FREE_TEXT_LENGTH)]
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.TextField) or (type(f) is models.CharField and not f.choices and (f.max_length or 0) >= FREE_TEXT_LENGTH)
+    ]
 
 
 def _declaration_problems(declaration):
@@ -293,8 +325,17 @@ def _declaration_problems(declaration):
     for path in declaration.subject:
         if _target(model, path) is not apps.get_model(PERSON):
             problems.append(f"subject {path!r} does not lead to {PERSON}")
-    names = [*declaration.actors, *declaration.texts, *declaration.hidden, *declaration.withheld, *declaration.by_name,
-             *declaration.mentions, *declaration.erase.blank, *declaration.erase.unlink, *declaration.erase.scrub]
+    names = [
+        *declaration.actors,
+        *declaration.texts,
+        *declaration.hidden,
+        *declaration.withheld,
+        *declaration.by_name,
+        *declaration.mentions,
+        *declaration.erase.blank,
+        *declaration.erase.unlink,
+        *declaration.erase.scrub,
+    ]
     for name in names:
         try:
             model._meta.get_field(name)
@@ -310,8 +351,7 @@ def _declaration_problems(declaration):
     for name in (*declaration.mentions, *declaration.erase.scrub):
         if name not in declaration.texts:
             problems.append(f"looks for names in {name!r}, which is not among its texts")
-    if declaration.erase.kind == Erase.REMOVE and not all(
-            name in {f.name for f in model._meta.many_to_many} for name in declaration.erase.unlink):
+    if declaration.erase.kind == Erase.REMOVE and not all(name in {f.name for f in model._meta.many_to_many} for name in declaration.erase.unlink):
         problems.append("removes the person from a relation that is not many-to-many")
     if declaration.erase.kind == Erase.CALL and not _importable(declaration.erase.function):
         problems.append(f"erases through {declaration.erase.function!r}, which is not a function")
@@ -373,8 +413,15 @@ def _rectification_problems(declaration):
         except FieldDoesNotExist:
             problems.append(f"declares {name!r} rectifiable, which is not a field")
             continue
-        if (not f.concrete or f.is_relation or f.primary_key or not f.editable or name in links
-                or name in declaration.hidden or name in declaration.withheld):
+        if (
+            not f.concrete
+            or f.is_relation
+            or f.primary_key
+            or not f.editable
+            or name in links
+            or name in declaration.hidden
+            or name in declaration.withheld
+        ):
             problems.append(f"declares {name!r} rectifiable, which is not an editable value of the person's own")
     for name in declaration.rectifiable_by_person:
         if name not in declaration.rectifiable:

@@ -142,13 +142,11 @@ def configuration_problems(overrides=None):
     problems = []
     for key, months in overrides.items():
         if key not in known:
-            problems.append(f"TRAMA_RETENTION_MONTHS names {key!r}, which has no retention rule "
-                            f"(known: {', '.join(sorted(known))})")
+            problems.append(f"TRAMA_RETENTION_MONTHS names {key!r}, which has no retention rule (known: {', '.join(sorted(known))})")
         elif isinstance(months, bool) or not isinstance(months, int) or months <= 0:
             problems.append(f"TRAMA_RETENTION_MONTHS[{key!r}] must be a whole number of months above 0, not {months!r}")
         elif key == AUDIT_LABEL and months < AUDIT_FLOOR_MONTHS:
-            problems.append(f"TRAMA_RETENTION_MONTHS[{key!r}] cannot be under {AUDIT_FLOOR_MONTHS}: "
-                            "the database keeps the audit log that long")
+            problems.append(f"TRAMA_RETENTION_MONTHS[{key!r}] cannot be under {AUDIT_FLOOR_MONTHS}: the database keeps the audit log that long")
     return problems
 
 
@@ -162,8 +160,7 @@ def check_configuration():
 def schedule():
     """The retention rules of this deployment, in the registry's order."""
     overrides = getattr(settings, "TRAMA_RETENTION_MONTHS", {})
-    return [Rule(key, declaration, expiry, overrides.get(key, months))
-            for key, (declaration, expiry, months) in keys().items()]
+    return [Rule(key, declaration, expiry, overrides.get(key, months)) for key, (declaration, expiry, months) in keys().items()]
 
 
 def apply_retention(now=None, dry_run=False):
@@ -176,9 +173,12 @@ def apply_retention(now=None, dry_run=False):
     for rule in schedule():
         pks = list(rule.expired(now).values_list("pk", flat=True).distinct())
         # In batches, each its own transaction: the first night of a large city must not hold a lock for long.
-        count = len(pks) if dry_run else sum(rule.apply(pks[i:i + BATCH], now) for i in range(0, len(pks), BATCH))
-        outcomes.append(Outcome(rule.key, str(rule.model._meta.verbose_name_plural),
-                                Erase.ANONYMISE if rule.anonymises else Erase.DELETE, count, rule.cutoff(now)))
+        count = len(pks) if dry_run else sum(rule.apply(pks[i : i + BATCH], now) for i in range(0, len(pks), BATCH))
+        outcomes.append(
+            Outcome(
+                rule.key, str(rule.model._meta.verbose_name_plural), Erase.ANONYMISE if rule.anonymises else Erase.DELETE, count, rule.cutoff(now)
+            )
+        )
     outcomes.append(_expire_export_files(now, dry_run))
     outcomes.append(_prune_task_results(now, dry_run))
     if not dry_run:
@@ -199,8 +199,13 @@ def _expire_export_files(now, dry_run):
 
 def _prune_task_results(now, dry_run):
     count = prune_results(now, dry_run=dry_run)
-    return Outcome("background.DBTaskResult", _("risultati delle attività in background"), Erase.DELETE, count,
-                   now - timedelta(days=settings.TRAMA_TASK_RESULTS_DAYS))
+    return Outcome(
+        "background.DBTaskResult",
+        _("risultati delle attività in background"),
+        Erase.DELETE,
+        count,
+        now - timedelta(days=settings.TRAMA_TASK_RESULTS_DAYS),
+    )
 
 
 def _record(outcomes):
@@ -210,8 +215,13 @@ def _record(outcomes):
             continue
         verb = "anonimizzate" if outcome.action == Erase.ANONYMISE else "cancellate"
         reason = f"conservazione: righe {verb} {outcome.count}, anteriori al {day(outcome.before)}"
-        audit.record(None, audit.Action.UPDATE if outcome.action == Erase.ANONYMISE else audit.Action.DELETE,
-                     object_type=outcome.key.split(":")[0].lower(), reason=reason, actor_label=ACTOR_LABEL)
+        audit.record(
+            None,
+            audit.Action.UPDATE if outcome.action == Erase.ANONYMISE else audit.Action.DELETE,
+            object_type=outcome.key.split(":")[0].lower(),
+            reason=reason,
+            actor_label=ACTOR_LABEL,
+        )
     log.info("Retention: %s", ", ".join(f"{o.key} {o.action} {o.count}" for o in outcomes))
 
 

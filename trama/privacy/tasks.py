@@ -34,8 +34,7 @@ def build_export(export_id):
             content = exports.build_zip(exports.to_json(record), pdf)
         # Storing the file can fail too (a full disk): one UPDATE, so the file is kept whole or not at all.
         now = timezone.now()
-        _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now,
-                expires_at=now + exports.lifetime())
+        _update(export_id, status=DataExport.Status.DONE, progress=100, content=content, finished_at=now, expires_at=now + exports.lifetime())
     except Exception:  # the page must say it failed rather than wait for ever
         log.exception("Data export %s failed", export_id)
         _update(export_id, status=DataExport.Status.FAILED, finished_at=timezone.now())
@@ -46,7 +45,8 @@ def build_export(export_id):
 def _export_abandoned(export_id, reason):
     # Not a copy stored (or already downloaded) just before its worker stopped.
     DataExport.objects.filter(pk=export_id, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]).update(
-        status=DataExport.Status.FAILED, finished_at=timezone.now())
+        status=DataExport.Status.FAILED, finished_at=timezone.now()
+    )
 
 
 describe(build_export, _("Copia dei dati di una persona"), abandoned=_export_abandoned)
@@ -60,20 +60,17 @@ def run_erasure(erasure_id):
     """
     from . import erasure
 
-    ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.CONFIRMED).update(
-        status=ErasureRequest.Status.RUNNING)
+    ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.CONFIRMED).update(status=ErasureRequest.Status.RUNNING)
     try:
         erasure.carry_out(erasure_id)
     except Exception:  # everything was rolled back: the page says so, and a coordinator may try again
         log.exception("Erasure %s failed", erasure_id)
-        ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.RUNNING).update(
-            status=ErasureRequest.Status.FAILED)
+        ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.RUNNING).update(status=ErasureRequest.Status.FAILED)
 
 
 def _erasure_abandoned(erasure_id, reason):
     # Its transaction died with the worker: nothing was erased; the page offers to queue it again.
-    ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.RUNNING).update(
-        status=ErasureRequest.Status.FAILED)
+    ErasureRequest.objects.filter(pk=erasure_id, status=ErasureRequest.Status.RUNNING).update(status=ErasureRequest.Status.FAILED)
 
 
 describe(run_erasure, _("Cancellazione dei dati di una persona"), abandoned=_erasure_abandoned)

@@ -31,6 +31,7 @@ def audit_log(request):
 
 # -- a person's copy of their data (art. 15 and 20) --------------------------------------------
 
+
 def _person(request, pk, **kwargs):
     return get_object_or_404(exports.person_model(), pk=pk)
 
@@ -65,8 +66,7 @@ def _own_export(request, token):
     return get_object_or_404(DataExport.objects.only(*_EXPORT_STATUS_FIELDS), token=token, requested_by=request.user)
 
 
-_EXPORT_STATUS_FIELDS = ("token", "person_id", "requested_by_id", "status", "progress", "created_at", "finished_at",
-                         "expires_at", "delivered_at")
+_EXPORT_STATUS_FIELDS = ("token", "person_id", "requested_by_id", "status", "progress", "created_at", "finished_at", "expires_at", "delivered_at")
 
 
 @never_cache
@@ -93,6 +93,7 @@ def export_download(request, token):
 
 # -- erasure of a person's data (art. 17) ----------------------------------------------------------
 
+
 def _ask_erasure(request, person, mine):
     """The page that explains what erasure does and records the request once the tick is there."""
     form = ErasureRequestForm(request.POST or None)
@@ -105,8 +106,13 @@ def _ask_erasure(request, person, mine):
             messages.success(request, _("Richiesta di cancellazione registrata: il coordinamento la confermerà o dirà perché no."))
             return redirect("privacy:erasure", pk=obj.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "person": person, "mine": mine, "open_request": erasure.open_request_of(person),
-               "refused": ErasureRequest.objects.filter(person=person, status=ErasureRequest.Status.REFUSED).first()}
+    context = {
+        "form": form,
+        "person": person,
+        "mine": mine,
+        "open_request": erasure.open_request_of(person),
+        "refused": ErasureRequest.objects.filter(person=person, status=ErasureRequest.Status.REFUSED).first(),
+    }
     return render(request, "privacy/erasure_request.html", context, status=status)
 
 
@@ -177,6 +183,7 @@ def erasure_decide(request, pk, obj):
 
 
 # -- rectification of a person's data (art. 16) --------------------------------------------------
+
 
 def _rectify(request, person, mine):
     """The form of the fields of the person's rows this account may correct; saved with the reason, in one go."""

@@ -22,8 +22,7 @@ def _prompt(field):
         if form_field.empty_label == DJANGO_EMPTY_LABEL:
             form_field.empty_label = words
     elif any(value == "" and label == DJANGO_EMPTY_LABEL for value, label in getattr(form_field, "choices", ())):
-        form_field.choices = [(value, words if value == "" and label == DJANGO_EMPTY_LABEL else label)
-                              for value, label in form_field.choices]
+        form_field.choices = [(value, words if value == "" and label == DJANGO_EMPTY_LABEL else label) for value, label in form_field.choices]
 
 
 @register.filter

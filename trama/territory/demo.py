@@ -77,9 +77,7 @@ def load_demo_territory():
         # A real boundary imported with import_neighbourhoods is never replaced by a drawing.
         if name in layout and (existing is None or existing.boundary_is_approximate):
             shape = layout[name]
-            values["boundary"] = approximate_boundary(
-                city, shape["ring"], int(shape["from_bearing"]), int(shape["to_bearing"])
-            )
+            values["boundary"] = approximate_boundary(city, shape["ring"], int(shape["from_bearing"]), int(shape["to_bearing"]))
             values["boundary_is_approximate"] = True
         neighbourhoods[name] = _update_or_create(Neighbourhood.objects, values, city=city, slug=slugify(name))
     for row in _rows("places.csv"):

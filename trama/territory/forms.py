@@ -19,8 +19,9 @@ class NeighbourhoodField(forms.ModelChoiceField):
 
     def __init__(self, label=_("Quartiere"), **kwargs):
         kwargs.setdefault("empty_label", _("Non lo so"))
-        kwargs.setdefault("help_text", _("Se non lo sai, lascia «Non lo so»: ti ricontatta chi lavora al punto di "
-                                         "comunità, che lo correggerà se serve."))
+        kwargs.setdefault(
+            "help_text", _("Se non lo sai, lascia «Non lo so»: ti ricontatta chi lavora al punto di comunità, che lo correggerà se serve.")
+        )
         super().__init__(queryset=Neighbourhood.objects.none(), label=label, required=False, **kwargs)
 
     def clean(self, value):
@@ -28,8 +29,7 @@ class NeighbourhoodField(forms.ModelChoiceField):
         if chosen is None:
             chosen = where_unknown_goes(self.queryset)
             if chosen is None:
-                raise ValidationError(_("Non ci sono ancora quartieri in cui ricevere richieste: riprova più tardi."),
-                                      code="no_neighbourhood")
+                raise ValidationError(_("Non ci sono ancora quartieri in cui ricevere richieste: riprova più tardi."), code="no_neighbourhood")
         return chosen
 
 
@@ -39,10 +39,26 @@ class PlaceForm(forms.ModelForm):
 
     class Meta:
         model = Place
-        fields = ["name", "kind", "address", "lat", "lon", "neighbourhood", "location_is_approximate", "opening_hours",
-                  "accessibility", "description", "managing_organisation", "is_public"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "accessibility": forms.Textarea(attrs={"rows": 2}),
-                   "lat": forms.NumberInput(attrs={"step": "any"}), "lon": forms.NumberInput(attrs={"step": "any"})}
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "lat",
+            "lon",
+            "neighbourhood",
+            "location_is_approximate",
+            "opening_hours",
+            "accessibility",
+            "description",
+            "managing_organisation",
+            "is_public",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+            "lat": forms.NumberInput(attrs={"step": "any"}),
+            "lon": forms.NumberInput(attrs={"step": "any"}),
+        }
 
     def __init__(self, *args, city, neighbourhoods, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,8 +95,9 @@ class PlaceForm(forms.ModelForm):
             if lat is None:
                 self.add_error("neighbourhood", _("Metti il punto sulla mappa (o scrivi le coordinate) oppure scegli il quartiere."))
             else:
-                self.add_error("neighbourhood", _("Il punto è fuori da tutti i quartieri della città: controlla le coordinate "
-                                                  "oppure scegli il quartiere."))
+                self.add_error(
+                    "neighbourhood", _("Il punto è fuori da tutti i quartieri della città: controlla le coordinate oppure scegli il quartiere.")
+                )
             return cleaned
         if neighbourhood.pk not in self.allowed:
             self.add_error("neighbourhood", _("Puoi registrare luoghi solo nei quartieri in cui lavori."))

@@ -56,8 +56,7 @@ def validate_geometry(geometry, where=None):
         count = sum(_check_polygon(polygon, where) for polygon in coordinates)
     else:
         raise ValueError(
-            _("%(where)s: il tipo di geometria «%(kind)s» non è ammesso (servono Polygon o MultiPolygon).")
-            % {"where": where, "kind": str(kind)[:40]}
+            _("%(where)s: il tipo di geometria «%(kind)s» non è ammesso (servono Polygon o MultiPolygon).") % {"where": where, "kind": str(kind)[:40]}
         )
     if count > MAX_POSITIONS:
         raise ValueError(_("%(where)s: troppi punti (massimo %(max)s).") % {"where": where, "max": MAX_POSITIONS})

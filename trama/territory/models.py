@@ -81,9 +81,7 @@ class Place(models.Model):
         CIVIC_CENTRE = "civic_centre", _("Centro civico")
         OTHER = "other", _("Altro")
 
-    neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, related_name="places", verbose_name=_("quartiere")
-    )
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, related_name="places", verbose_name=_("quartiere"))
     name = models.CharField(_("nome"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
@@ -91,15 +89,17 @@ class Place(models.Model):
     lat = models.FloatField(_("latitudine"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lon = models.FloatField(_("longitudine"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
     location_is_approximate = models.BooleanField(_("posizione approssimativa"), default=True)
-    opening_hours = models.CharField(_("orari di apertura"), max_length=300, blank=True,
-                                     help_text=_("Per esempio: dal lunedì al venerdì 9-13, giovedì anche 15-18."))
-    accessibility = models.TextField(_("accessibilità"), max_length=1000, blank=True,
-                                     help_text=_("Gradini, ascensore, bagno accessibile, parcheggio vicino…"))
+    opening_hours = models.CharField(
+        _("orari di apertura"), max_length=300, blank=True, help_text=_("Per esempio: dal lunedì al venerdì 9-13, giovedì anche 15-18.")
+    )
+    accessibility = models.TextField(
+        _("accessibilità"), max_length=1000, blank=True, help_text=_("Gradini, ascensore, bagno accessibile, parcheggio vicino…")
+    )
     # Named by string only: territory imports nothing of people (the one link up the direction, for the map's
     # "who runs it"; the forms take its choices from the field itself).
     managing_organisation = models.ForeignKey(
-        "people.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="managed_places",
-        verbose_name=_("gestito da"))
+        "people.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="managed_places", verbose_name=_("gestito da")
+    )
     is_public = models.BooleanField(_("visibile al pubblico"), default=True)
 
     class Meta:

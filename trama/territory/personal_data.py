@@ -2,5 +2,8 @@
 
 from trama.privacy.registry import not_about_people
 
-not_about_people("territory.Place", texts=["description", "opening_hours", "accessibility"],
-                 reason="Describes a public community asset (a library, a parish), never a person.")
+not_about_people(
+    "territory.Place",
+    texts=["description", "opening_hours", "accessibility"],
+    reason="Describes a public community asset (a library, a parish), never a person.",
+)

@@ -10,7 +10,6 @@ from trama.access import neighbourhood_scope
 from .geojson import contains
 from .models import City, Neighbourhood, Place
 
-
 # The configured city is read on nearly every page: kept in the cache, forgotten in this process when
 # a city is saved or deleted, in the other processes within this many seconds.
 CITY_SECONDS = 300
@@ -72,7 +71,10 @@ def where_unknown_goes(neighbourhoods):
 
 def public_places(city):
     return (
-        Place.objects.filter(neighbourhood__city=city, is_public=True).select_related("neighbourhood").defer("neighbourhood__boundary").order_by("name")
+        Place.objects.filter(neighbourhood__city=city, is_public=True)
+        .select_related("neighbourhood")
+        .defer("neighbourhood__boundary")
+        .order_by("name")
         if city
         else Place.objects.none()
     )
@@ -153,6 +155,12 @@ def adjacent_neighbourhoods(neighbourhood, tolerance=0.002):
     out = set()
     for other in Neighbourhood.objects.with_boundary().filter(city_id=neighbourhood.city_id).exclude(pk=neighbourhood.pk).only("boundary"):
         box = _bbox(other.boundary)
-        if box and box[0] <= mine[2] + tolerance and mine[0] <= box[2] + tolerance and box[1] <= mine[3] + tolerance and mine[1] <= box[3] + tolerance:
+        if (
+            box
+            and box[0] <= mine[2] + tolerance
+            and mine[0] <= box[2] + tolerance
+            and box[1] <= mine[3] + tolerance
+            and mine[1] <= box[3] + tolerance
+        ):
             out.add(other.pk)
     return out

@@ -12,12 +12,20 @@ def _public(user):
 
 
 PLACES = Scope(
-    "territory.Place", name="places",
-    anonymous=_public, coordinator=lambda user: Q(), worker=lambda user: Q(), partner=_public, antenna=_public, citizen=_public,
+    "territory.Place",
+    name="places",
+    anonymous=_public,
+    coordinator=lambda user: Q(),
+    worker=lambda user: Q(),
+    partner=_public,
+    antenna=_public,
+    citizen=_public,
 )
 PLACES_TO_CHANGE = Scope(
-    "territory.Place", name="places_to_change",
-    coordinator=lambda user: in_city(user, "neighbourhood__city"), worker=in_neighbourhoods,
+    "territory.Place",
+    name="places_to_change",
+    coordinator=lambda user: in_city(user, "neighbourhood__city"),
+    worker=in_neighbourhoods,
 )
 
 rules.add_perm("territory.view_map", rules.always_allow)

@@ -31,8 +31,7 @@ def _place(request, pk):
 
 @permission_required("territory.view_place", get_object=_place)
 def place_detail(request, pk, obj):
-    context = {"place": obj, "city": obj.neighbourhood.city,
-               "can_change": request.user.has_perm("territory.change_place", obj)}
+    context = {"place": obj, "city": obj.neighbourhood.city, "can_change": request.user.has_perm("territory.change_place", obj)}
     return render(request, "territory/place_detail.html", context)
 
 

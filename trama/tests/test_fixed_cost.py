@@ -109,11 +109,12 @@ def _menu(client, user):
     cache.clear()  # drawn for this account alone
     client.force_login(user)
     page = client.get("/solo-impaginazione/").content.decode()
-    return page[page.index('<ul class="navbar-nav">'):page.index("</ul>", page.index('<ul class="navbar-nav">'))]
+    return page[page.index('<ul class="navbar-nav">') : page.index("</ul>", page.index('<ul class="navbar-nav">'))]
 
 
-def test_the_menu_kept_drawn_per_role_is_the_same_for_every_account_of_that_role(client, users, make_user, neighbourhood,
-                                                                                  other_neighbourhood, organisation):
+def test_the_menu_kept_drawn_per_role_is_the_same_for_every_account_of_that_role(
+    client, users, make_user, neighbourhood, other_neighbourhood, organisation
+):
     """The menu is cached under role, language and the antenna's permission to signal: accounts of one role
     that differ in everything else (neighbourhoods, city, organisation, a person record) must draw the same
     menu, or the key misses what makes them differ."""

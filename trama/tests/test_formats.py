@@ -20,7 +20,8 @@ def test_italian_writes_days_and_months_in_lower_case():
     with translation.override("it"):
         assert date_format(SATURDAY, "DATETIME_FORMAT") == "sabato 21 novembre 2026, 18:05"
         assert render('{{ d|date:"l j F" }} · {{ d|date:"YEAR_MONTH_FORMAT" }} · {{ d|date:"D j b" }}', d=SATURDAY) == (
-            "sabato 21 novembre · novembre 2026 · sab 21 nov")
+            "sabato 21 novembre · novembre 2026 · sab 21 nov"
+        )
 
 
 def test_italian_dates_have_no_leading_zero_and_short_dates_stay_numeric():

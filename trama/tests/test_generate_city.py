@@ -9,12 +9,20 @@ from trama import synthetic
 from trama.attention.models import Antenna, Encounter, OutreachTask, Signal
 from trama.collective.models import Group, Meeting, Membership, Suggestion
 from trama.initiatives.models import (
-    Agreement, AgreementParty, AutonomyAssessment, Commitment, Initiative, InterventionObject, Milestone, Participation, Partner,
+    Agreement,
+    AgreementParty,
+    AutonomyAssessment,
+    Commitment,
+    Initiative,
+    InterventionObject,
+    Milestone,
+    Participation,
+    Partner,
     StageTransition,
 )
-from trama.market.models import Contribution, Match, Need, Offer
 from trama.insights import figures, indicators, periods
 from trama.insights.indicators import Area
+from trama.market.models import Contribution, Match, Need, Offer
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.territory.models import City
 from trama.themes.models import DiscoveryRun, Tag, TextItem, Theme, ThemeEvent
@@ -24,12 +32,46 @@ from trama.themes.synthetic_phrases import THEMES
 
 SMALL = {"residents": 2000, "years": 1}
 GENERATED = [
-    Organisation, Organisation.neighbourhoods.through, Organisation.members.through, User, User.neighbourhoods.through,
-    Antenna, Person, Consent, Offer, Offer.neighbourhoods.through, Need, Match, Contribution, Signal, OutreachTask, Encounter,
-    Group, Membership, Meeting, Meeting.attendees.through, InterventionObject, Initiative, Initiative.neighbourhoods.through,
-    StageTransition, Partner, Commitment, Milestone, Participation, AutonomyAssessment, Agreement, AgreementParty,
-    TextItem, DiscoveryRun, Theme, Theme.categories.through, ThemeEvent, Tag, Group.themes.through,
-    InterventionObject.themes.through, Initiative.themes.through,
+    Organisation,
+    Organisation.neighbourhoods.through,
+    Organisation.members.through,
+    User,
+    User.neighbourhoods.through,
+    Antenna,
+    Person,
+    Consent,
+    Offer,
+    Offer.neighbourhoods.through,
+    Need,
+    Match,
+    Contribution,
+    Signal,
+    OutreachTask,
+    Encounter,
+    Group,
+    Membership,
+    Meeting,
+    Meeting.attendees.through,
+    InterventionObject,
+    Initiative,
+    Initiative.neighbourhoods.through,
+    StageTransition,
+    Partner,
+    Commitment,
+    Milestone,
+    Participation,
+    AutonomyAssessment,
+    Agreement,
+    AgreementParty,
+    TextItem,
+    DiscoveryRun,
+    Theme,
+    Theme.categories.through,
+    ThemeEvent,
+    Tag,
+    Group.themes.through,
+    InterventionObject.themes.through,
+    Initiative.themes.through,
 ]
 
 
@@ -133,14 +175,17 @@ def test_refuses_a_database_with_real_people_unless_forced(neighbourhood):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("options, message", [
-    ({"residents": 0}, "residenti"),
-    ({"residents": -5}, "residenti"),
-    ({"residents": 10**9}, "residenti"),
-    ({"years": 0}, "anni"),
-    ({"years": 500}, "anni"),
-    ({"reference_date": "ieri"}, "Data di riferimento"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"residents": 0}, "residenti"),
+        ({"residents": -5}, "residenti"),
+        ({"residents": 10**9}, "residenti"),
+        ({"years": 0}, "anni"),
+        ({"years": 500}, "anni"),
+        ({"reference_date": "ieri"}, "Data di riferimento"),
+    ],
+)
 def test_bad_arguments_are_refused_in_italian(options, message):
     with pytest.raises(CommandError, match=message):
         generate(**options)
@@ -153,6 +198,7 @@ def _words(text):
 
 def _bank_of(text):
     """The phrase bank whose requests share the most words with `text` (typos and shortcuts cost a word or two)."""
+
     def overlap(key):
         return max(len(_words(sentence) & _words(text)) / len(_words(sentence)) for sentence in THEMES[key]["need"])
 
@@ -207,8 +253,7 @@ def test_the_indicators_of_new_themes_have_figures():
     generate(residents=10_000, years=2)
     city = City.objects.get()
     area = Area("city", "città", frozenset(city.neighbourhoods.values_list("pk", flat=True)))
-    values = figures.evaluate([indicators.REGISTRY["g6_themes"], indicators.REGISTRY["g6_outside"]], city,
-                                 periods.Period("year", 2025), [area])
+    values = figures.evaluate([indicators.REGISTRY["g6_themes"], indicators.REGISTRY["g6_outside"]], city, periods.Period("year", 2025), [area])
     assert values["g6_themes"]["city"].value == 11
     # Solitudine, digitale and giovani are outside; trasporti has no category yet: about 4 texts in 11.
     assert 0.25 < values["g6_outside"]["city"].value < 0.5

@@ -11,10 +11,12 @@ import re
 from pathlib import Path
 
 TRAMA = Path(__file__).resolve().parents[1]
-PROMISE = re.compile(r"\b(presto|prossimamente|a breve|in arrivo|in futuro|arriver(à|anno)|sar(à|anno) disponibil[ei])\b",
-                     re.IGNORECASE)
-TRANS = re.compile(r'\{%\s*trans\s+"([^"]+)"|\{%\s*blocktrans[^%]*%\}(.*?)\{%\s*(?:endblocktrans|plural)|'
-                   r'\b_\(\s*"([^"]+)"', re.DOTALL)
+PROMISE = re.compile(r"\b(presto|prossimamente|a breve|in arrivo|in futuro|arriver(à|anno)|sar(à|anno) disponibil[ei])\b", re.IGNORECASE)
+TRANS = re.compile(
+    r'\{%\s*trans\s+"([^"]+)"|\{%\s*blocktrans[^%]*%\}(.*?)\{%\s*(?:endblocktrans|plural)|'
+    r'\b_\(\s*"([^"]+)"',
+    re.DOTALL,
+)
 
 
 def features():
@@ -36,8 +38,9 @@ def texts():
 
 def promised(text, names):
     """The features a clause of `text` promises as coming."""
-    return sorted({name for clause in re.split(r"[.:;!?]", text) if PROMISE.search(clause)
-                   for name, pattern in names.items() if pattern.search(clause)})
+    return sorted(
+        {name for clause in re.split(r"[.:;!?]", text) if PROMISE.search(clause) for name, pattern in names.items() if pattern.search(clause)}
+    )
 
 
 def feature_patterns():
@@ -54,5 +57,9 @@ def test_no_text_promises_a_feature_that_exists():
 def test_the_check_finds_a_promise_when_there_is_one():
     names = feature_patterns()
     assert promised("Qui la tua organizzazione trova le risorse e, presto, le sue offerte e iniziative.", names) == [
-        "Iniziative", "Offerte", "Organizzazioni", "Risorse"]
+        "Iniziative",
+        "Offerte",
+        "Organizzazioni",
+        "Risorse",
+    ]
     assert promised("La tua richiesta è nel mercato: un operatore ti risponderà presto.", names) == []

@@ -59,11 +59,16 @@ def own_postgresql():
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     data = f"{root}/data"
-    subprocess.run(as_postgres([f"{pgbin}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                                "--locale=C.UTF-8"]), check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        as_postgres([f"{pgbin}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"]),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     options = f"'-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off'"
-    subprocess.run(as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-l", f"{root}/log", "-w", "-o", options, "start"]),
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-l", f"{root}/log", "-w", "-o", options, "start"]), check=True, capture_output=True, timeout=120
+    )
     try:
         yield pgbin, data, port, f"-l {root}/log -o {options}"
     finally:
@@ -85,23 +90,37 @@ def copy_test_database(pgbin, port):
     source = ["-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres"]
     env = {**os.environ, "PGPASSWORD": settings["PASSWORD"] or ""}
     subprocess.run([f"{pgbin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "trama"], check=True, env=env)
-    dump = subprocess.run([f"{pgbin}/pg_dump", *source, "-Fc", "--no-owner", settings["NAME"]], check=True,
-                          capture_output=True, env=env, timeout=120).stdout
-    subprocess.run([f"{pgbin}/pg_restore", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "--no-owner", "-d", "trama"],
-                   input=dump, check=True, capture_output=True, env=env, timeout=120)
+    dump = subprocess.run(
+        [f"{pgbin}/pg_dump", *source, "-Fc", "--no-owner", settings["NAME"]], check=True, capture_output=True, env=env, timeout=120
+    ).stdout
+    subprocess.run(
+        [f"{pgbin}/pg_restore", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "--no-owner", "-d", "trama"],
+        input=dump,
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def start_gunicorn(db_port, log):
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TRAMA_TEST_DATABASE"))},
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{db_port}/trama", "CONN_MAX_AGE": "60",
-        "DJANGO_SETTINGS_MODULE": "trama.test_settings", "DEBUG": "0", "TRAMA_HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{db_port}/trama",
+        "CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "trama.test_settings",
+        "DEBUG": "0",
+        "TRAMA_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
         "SECRET_KEY": secrets.token_urlsafe(50),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "trama.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60", "--preload"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -152,8 +171,9 @@ def test_a_restart_of_postgresql_under_load_costs_only_the_requests_in_flight(ow
                 thread.start()
             time.sleep(SECONDS_BEFORE)
             restarted = time.time()
-            subprocess.run(as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-m", "fast", "-w", options, "restart"]),
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                as_postgres([f"{pgbin}/pg_ctl", "-D", data, "-m", "fast", "-w", options, "restart"]), check=True, capture_output=True, timeout=120
+            )
             back = time.time()
             time.sleep(SECONDS_AFTER)
             stop.set()
@@ -175,8 +195,10 @@ def test_a_restart_of_postgresql_under_load_costs_only_the_requests_in_flight(ow
 
     # Nothing lost, nothing written twice, nothing written for a request that was told it failed.
     stored = subprocess.run(
-        [f"{pgbin}/psql", "-h", "127.0.0.1", "-p", str(db_port), "-U", "postgres", "-d", "trama", "-At", "-c",
-         "SELECT name FROM people_apitoken"], check=True, capture_output=True, text=True,
+        [f"{pgbin}/psql", "-h", "127.0.0.1", "-p", str(db_port), "-U", "postgres", "-d", "trama", "-At", "-c", "SELECT name FROM people_apitoken"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert len(stored) == len(set(stored))
     assert set(stored) == {name for name, status, _ in answers if status == 200}

@@ -23,8 +23,14 @@ def mode(path):
 def test_var_the_database_and_the_secret_key_are_created_private(tmp_path):
     var = tmp_path / "var"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
-    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "privacy"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env={**env, "TRAMA_VAR_DIR": str(var), "TRAMA_HTTPS": "0"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "privacy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "TRAMA_VAR_DIR": str(var), "TRAMA_HTTPS": "0"},
+    )
     assert result.returncode == 0, result.stderr
     assert mode(var) == 0o700
     assert mode(var / "trama.sqlite3") == 0o600 and (var / "trama.sqlite3").stat().st_size > 0
@@ -38,8 +44,9 @@ def test_an_existing_var_left_open_is_made_private(tmp_path):
     (var / "trama.sqlite3").write_bytes(b"")
     (var / "trama.sqlite3").chmod(0o644)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**env, "TRAMA_VAR_DIR": str(var)})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, timeout=120, env={**env, "TRAMA_VAR_DIR": str(var)}
+    )
     assert result.returncode == 0, result.stderr
     assert mode(var) == 0o700 and mode(var / "trama.sqlite3") == 0o600
 

@@ -10,15 +10,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TRAMA_HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
-    )
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TRAMA_HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120)
 
 
 def test_deploy_check_passes_with_production_variables(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(64),
@@ -38,8 +41,12 @@ def test_deploy_check_fails_in_debug_mode(tmp_path):
 def test_secret_key_is_generated_once_into_var_when_absent(tmp_path):
     env = {"TRAMA_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "trama.settings"}
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
-    second = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    first = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
+    )
     key = (tmp_path / "secret_key").read_text().strip()
     assert first.stdout.strip() == second.stdout.strip() == key
     assert len(key) >= 50

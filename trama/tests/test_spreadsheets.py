@@ -31,9 +31,9 @@ def test_csv_writers_neutralise_every_cell_and_the_header():
 
 def test_a_workbook_keeps_no_formula_and_its_numbers():
     workbook = Workbook()
-    workbook.active.append(["=HYPERLINK(\"http://x.example\")", -7, "testo"])
+    workbook.active.append(['=HYPERLINK("http://x.example")', -7, "testo"])
     buffer = io.BytesIO()
     protect_workbook(workbook).save(buffer)
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
-    assert [cell.value for cell in sheet[1]] == ["'=HYPERLINK(\"http://x.example\")", -7, "testo"]
+    assert [cell.value for cell in sheet[1]] == ['\'=HYPERLINK("http://x.example")', -7, "testo"]
     assert [cell.data_type for cell in sheet[1]] == ["s", "n", "s"]

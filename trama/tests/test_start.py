@@ -46,15 +46,18 @@ def answers(url):
         return False
 
 
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering():
     port = free_port()
-    env = {**{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}},
-           "DJANGO_SETTINGS_MODULE": "trama.settings", "TRAMA_HTTPS": "0", "DATABASE_URL": database_url()}
-    start = subprocess.Popen([sys.executable, "manage.py", "start", "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}},
+        "DJANGO_SETTINGS_MODULE": "trama.settings",
+        "TRAMA_HTTPS": "0",
+        "DATABASE_URL": database_url(),
+    }
+    start = subprocess.Popen(
+        [sys.executable, "manage.py", "start", "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     health = f"http://127.0.0.1:{port}/salute/"
     try:
         wait_for(lambda: answers(health), "the web server answers")

@@ -9,7 +9,13 @@ CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES
 
 
 def _unquote(lines):
-    return "".join(re.match(r'^(?:msgid|msgstr|msgid_plural|msgstr\[\d\])?\s*"(.*)"$', line).group(1) for line in lines).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+    return (
+        "".join(re.match(r'^(?:msgid|msgstr|msgid_plural|msgstr\[\d\])?\s*"(.*)"$', line).group(1) for line in lines)
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
+    )
 
 
 def entries():
@@ -32,14 +38,16 @@ def entries():
 
 
 def test_every_string_has_an_english_translation():
-    missing = [msgid for flags, msgid, msgstr, plurals in entries() if "fuzzy" in flags or (msgstr == "" and not plurals) or any(p == "" for p in plurals)]
+    missing = [
+        msgid for flags, msgid, msgstr, plurals in entries() if "fuzzy" in flags or (msgstr == "" and not plurals) or any(p == "" for p in plurals)
+    ]
     assert not missing, f"untranslated or fuzzy: {missing[:10]}"
 
 
 def test_compiled_catalogue_matches_the_source():
     stale = []
     with translation.override("en"):
-        for flags, msgid, msgstr, plurals in entries():
+        for _flags, msgid, msgstr, _plurals in entries():
             if msgstr and "%" not in msgid and translation.gettext(msgid) != msgstr:
                 stale.append(msgid)
     assert not stale, f"run `make messages`: the .mo file is older than the .po for {stale[:5]}"

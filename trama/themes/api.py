@@ -33,8 +33,23 @@ class ThemeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Theme
-        fields = ["id", "label", "name", "suggested_name", "status", "description", "key_phrases", "size", "categories",
-                  "outside_categories", "first_seen", "last_seen", "merged_into", "split_from", "named_at"]
+        fields = [
+            "id",
+            "label",
+            "name",
+            "suggested_name",
+            "status",
+            "description",
+            "key_phrases",
+            "size",
+            "categories",
+            "outside_categories",
+            "first_seen",
+            "last_seen",
+            "merged_into",
+            "split_from",
+            "named_at",
+        ]
         read_only_fields = fields
 
     def get_size(self, theme) -> int | None:
@@ -122,8 +137,9 @@ class ItemTag(APIView):
     @extend_schema(responses=TagSerializer)
     def get(self, request, pk, theme_pk):
         tag = self._tag(request, pk, theme_pk)
-        audit.record(request.user, audit.Action.READ, object_type="themes.textitem", object_id=tag.item_id,
-                     reason="API tema di un testo", path=request.path)
+        audit.record(
+            request.user, audit.Action.READ, object_type="themes.textitem", object_id=tag.item_id, reason="API tema di un testo", path=request.path
+        )
         return Response(TagSerializer(tag).data)
 
     @extend_schema(responses=TagSerializer)
@@ -141,8 +157,7 @@ class RunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DiscoveryRun
-        fields = ["id", "since", "until", "requested_themes", "seed", "status", "progress", "item_count", "theme_count",
-                  "created_at", "finished_at"]
+        fields = ["id", "since", "until", "requested_themes", "seed", "status", "progress", "item_count", "theme_count", "created_at", "finished_at"]
         read_only_fields = ["id", "status", "progress", "item_count", "theme_count", "created_at", "finished_at"]
 
     def validate_until(self, value):
@@ -173,10 +188,17 @@ class RunList(APIView):
         data = incoming.validated_data
         hoods = [] if neighbourhood_scope(request.user) is None else list(request.user.neighbourhoods.all())
         try:
-            run = services.start_run(city=city, by=request.user, since=data.get("since"), until=data.get("until"),
-                                     requested_themes=data.get("requested_themes"), seed=data.get("seed", 1), neighbourhoods=hoods)
+            run = services.start_run(
+                city=city,
+                by=request.user,
+                since=data.get("since"),
+                until=data.get("until"),
+                requested_themes=data.get("requested_themes"),
+                seed=data.get("seed", 1),
+                neighbourhoods=hoods,
+            )
         except ValidationError as error:
-            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
         run.refresh_from_db()
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 

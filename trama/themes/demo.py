@@ -66,10 +66,16 @@ def _archive(city, hoods):
         source_id = city.pk * 100_000 + n
         if source_id in existing:
             continue
-        new.append(TextItem(
-            city=city, source=TextItem.Source.IMPORT, source_id=source_id, text=text, neighbourhood=hoods[n % len(hoods)],
-            written_at=now - timezone.timedelta(days=(n * 37) % 175 + 1),
-        ))
+        new.append(
+            TextItem(
+                city=city,
+                source=TextItem.Source.IMPORT,
+                source_id=source_id,
+                text=text,
+                neighbourhood=hoods[n % len(hoods)],
+                written_at=now - timezone.timedelta(days=(n * 37) % 175 + 1),
+            )
+        )
     TextItem.objects.bulk_create(new, ignore_conflicts=True)
 
 
@@ -83,7 +89,10 @@ def load_demo(city):
         coordinator = User.objects.filter(username="coordinatrice").first()
         today = timezone.localdate()
         run = DiscoveryRun.objects.create(
-            city=city, requested_by=coordinator, since=today - timezone.timedelta(days=services.DEFAULT_PERIOD_DAYS), until=today,
+            city=city,
+            requested_by=coordinator,
+            since=today - timezone.timedelta(days=services.DEFAULT_PERIOD_DAYS),
+            until=today,
         )
         services.run_discovery(run)
     return summary(city)
@@ -93,5 +102,6 @@ def summary(city):
     """The themes' line of the demo report; printed after every app's demo, which may add texts."""
     run = DiscoveryRun.objects.filter(city=city).first()
     return _("Temi emergenti: %(items)d testi, %(themes)d temi proposti dall'ultima ricerca.") % {
-        "items": TextItem.objects.filter(city=city).count(), "themes": run.theme_count if run else 0,
+        "items": TextItem.objects.filter(city=city).count(),
+        "themes": run.theme_count if run else 0,
     }

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 from sklearn.cluster import KMeans
-from sklearn.manifold import spectral_embedding
-from sklearn.neighbors import kneighbors_graph
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.manifold import spectral_embedding
 from sklearn.metrics import silhouette_score
+from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
@@ -139,9 +139,7 @@ def discover(
     if len(core) < n:
         rest = np.setdiff1d(np.arange(n), core)
         if stored:
-            rest_features = normalize(np.hstack([
-                (1 - EMBEDDING_WEIGHT) * all_words[rest], EMBEDDING_WEIGHT * normalize(all_emb[rest] - common)
-            ]))
+            rest_features = normalize(np.hstack([(1 - EMBEDDING_WEIGHT) * all_words[rest], EMBEDDING_WEIGHT * normalize(all_emb[rest] - common)]))
             labels[rest] = _nearest_centre(features, core_labels, rest_features)
         else:
             labels[rest] = _propagate(tfidf[core], core_labels, tfidf[rest], seed)
@@ -188,11 +186,13 @@ def _cluster(features, n_themes, seed, views=None):
     if high < 2:
         return np.zeros(n, dtype=int)
     if n < SPECTRAL_MIN_TEXTS:
+
         def space(k):
             return features
 
         joined_space = space
     else:
+
         def spectral_space(graph):
             maps = spectral_embedding(graph, n_components=high, random_state=seed, drop_first=False)
             return lambda k: normalize(maps[:, :k])
@@ -220,9 +220,7 @@ def _choose_k(space, features, high, seed):
         labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(space(k))
         if len(set(labels)) < 2:
             continue
-        score = silhouette_score(
-            features, labels, metric="cosine", sample_size=min(len(features), _AUTO_K_SAMPLE), random_state=seed
-        )
+        score = silhouette_score(features, labels, metric="cosine", sample_size=min(len(features), _AUTO_K_SAMPLE), random_state=seed)
         if score > best_score:
             best_k, best_score = k, score
     return best_k
@@ -274,8 +272,7 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
         # Spellings as written in this theme's own texts: a stem shared by two words ("spesa" and
         # "spese") is shown in the form this theme's people used.
         forms = analyzer.forms_in(texts[i] for i in members[:_SPELLING_SAMPLE])
-        phrases, in_english = _key_phrases(present[members], total, len(members), n, vocabulary, analyzer,
-                                           forms, english[members])
+        phrases, in_english = _key_phrases(present[members], total, len(members), n, vocabulary, analyzer, forms, english[members])
         themes.append(
             Theme(
                 theme=theme,

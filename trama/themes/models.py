@@ -83,13 +83,9 @@ class Theme(models.Model):
     suggested_name = models.CharField(_("nome suggerito"), max_length=200, blank=True)
     description = models.TextField(_("descrizione"), max_length=2000, blank=True)
     key_phrases = models.JSONField(_("espressioni chiave"), default=list, blank=True)
-    categories = models.ManyToManyField(
-        TraditionalCategory, blank=True, related_name="themes", verbose_name=_("tocca anche le categorie")
-    )
+    categories = models.ManyToManyField(TraditionalCategory, blank=True, related_name="themes", verbose_name=_("tocca anche le categorie"))
     outside_categories = models.BooleanField(_("fuori dalle categorie tradizionali"), default=False)
-    merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_themes", verbose_name=_("unito a")
-    )
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_themes", verbose_name=_("unito a"))
     split_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="split_themes", verbose_name=_("separato da")
     )
@@ -174,9 +170,7 @@ class TextItem(models.Model):
     neighbourhood = models.ForeignKey(
         "territory.Neighbourhood", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("quartiere")
     )
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("persona")
-    )
+    person = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("persona"))
     written_at = models.DateTimeField(_("scritto il"), default=timezone.now)
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedded_at = models.DateTimeField(null=True, blank=True)

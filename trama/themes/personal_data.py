@@ -23,14 +23,17 @@ def _still_followed(source, app_label, model_name, open_statuses):
 
 
 # Read by name, as services.SOURCES does: the copies follow the needs and signals they copy.
-STILL_FOLLOWED = (_still_followed("need", "market", "Need", ["open", "brokering"])
-                  | _still_followed("signal", "attention", "Signal", ["new", "taken_up", "contacted"]))
+STILL_FOLLOWED = _still_followed("need", "market", "Need", ["open", "brokering"]) | _still_followed(
+    "signal", "attention", "Signal", ["new", "taken_up", "contacted"]
+)
 
 declare(
     "themes.TextItem",
     subject=["person"],
     purpose=_("Copie dei testi (richieste, segnalazioni, note) usate per scoprire temi comuni"),
-    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    basis=BASIS_PUBLIC_TASK,
+    retention=KEPT_24_MONTHS,
+    months=24,
     texts=["text"],
     hidden=["embedding"],  # numbers computed from the text, meaningless to read
     # The copy's words, its embedding and its person go; the empty row stays with its tags, because the
@@ -38,26 +41,43 @@ declare(
     erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
     seen_by=SEEN_BY_STAFF,
     # Not deleted: the tags of closed periods (G1 themes) count the items.
-    expires=Expiry(clock="written_at", ended=~STILL_FOLLOWED, erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
-                   why=_("Le copie dei testi servono a scoprire i temi del presente: dopo due anni restano, senza "
-                         "parole e senza persona, i temi a cui appartenevano.")),
+    expires=Expiry(
+        clock="written_at",
+        ended=~STILL_FOLLOWED,
+        erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
+        why=_(
+            "Le copie dei testi servono a scoprire i temi del presente: dopo due anni restano, senza "
+            "parole e senza persona, i temi a cui appartenevano."
+        ),
+    ),
 )
 declare(
     "themes.Tag",
     subject=["item__person"],
     purpose=_("I temi associati ai testi della persona"),
-    basis=BASIS_PUBLIC_TASK, retention=KEPT_24_MONTHS, months=24,
+    basis=BASIS_PUBLIC_TASK,
+    retention=KEPT_24_MONTHS,
+    months=24,
     actors=["set_by"],
-    erase=Erase.keep("Once the item is anonymised (its words and person gone) its tags say only that an anonymous text "
-                     "belonged to a theme: the themes' indicators of closed periods count them."),
+    erase=Erase.keep(
+        "Once the item is anonymised (its words and person gone) its tags say only that an anonymous text "
+        "belonged to a theme: the themes' indicators of closed periods count them."
+    ),
     seen_by=SEEN_BY_COORDINATORS,
-    expires=Expiry(clock="created_at", erase=Erase.anonymise(unlink=["set_by"]),
-                   why=_("Un tema su un testo reso anonimo non riguarda più nessuno; chi l'aveva confermato non serve "
-                         "più dopo due anni.")),
+    expires=Expiry(
+        clock="created_at",
+        erase=Erase.anonymise(unlink=["set_by"]),
+        why=_("Un tema su un testo reso anonimo non riguarda più nessuno; chi l'aveva confermato non serve più dopo due anni."),
+    ),
 )
 not_about_people("themes.TraditionalCategory", texts=["description"], reason="The administration's user areas.")
-not_about_people("themes.DiscoveryRun", actors=["requested_by"], texts=["error"],
-                 reason="A run of theme discovery: who asked for it, and its technical error.")
-not_about_people("themes.Theme", actors=["named_by"], texts=["description"],
-                 reason="A theme names a shared problem, never a person; the link names the coordinator.")
+not_about_people(
+    "themes.DiscoveryRun", actors=["requested_by"], texts=["error"], reason="A run of theme discovery: who asked for it, and its technical error."
+)
+not_about_people(
+    "themes.Theme",
+    actors=["named_by"],
+    texts=["description"],
+    reason="A theme names a shared problem, never a person; the link names the coordinator.",
+)
 not_about_people("themes.ThemeEvent", actors=["by"], reason="The history of a theme; the link names the coordinator.")

@@ -33,16 +33,17 @@ def items_of(theme):
 def items_of_theme_for(user, theme):
     """The theme's items the user may read, most confident first, with that `confidence` and `origin`."""
     items = ITEMS.visible_to(user, items_of(theme))
-    return items.annotate(confidence=F("tags__confidence"), origin=F("tags__origin")).order_by(
-        F("tags__confidence").desc(nulls_first=True), "-written_at", "-pk"
-    ).select_related("neighbourhood").defer("neighbourhood__boundary")
+    return (
+        items.annotate(confidence=F("tags__confidence"), origin=F("tags__origin"))
+        .order_by(F("tags__confidence").desc(nulls_first=True), "-written_at", "-pk")
+        .select_related("neighbourhood")
+        .defer("neighbourhood__boundary")
+    )
 
 
 def examples_for(user, theme, count=EXAMPLES):
     """The most representative items of the theme among those the user may read."""
-    return list(items_of_theme_for(user, theme).exclude(tags__origin=Tag.Origin.PERSON)[:count]) or list(
-        items_of_theme_for(user, theme)[:count]
-    )
+    return list(items_of_theme_for(user, theme).exclude(tags__origin=Tag.Origin.PERSON)[:count]) or list(items_of_theme_for(user, theme)[:count])
 
 
 def themes_of_person(user, person):
@@ -66,10 +67,7 @@ def themes_of_person(user, person):
 
 def monthly_sizes(user, theme):
     """(first day of month, items) for every month from the first to the last, in the user's scope."""
-    rows = (
-        ITEMS.visible_to(user, items_of(theme)).annotate(month=TruncMonth("written_at")).values("month")
-        .annotate(n=Count("pk")).order_by("month")
-    )
+    rows = ITEMS.visible_to(user, items_of(theme)).annotate(month=TruncMonth("written_at")).values("month").annotate(n=Count("pk")).order_by("month")
     counts = {}
     for row in rows:
         month = row["month"]

@@ -45,23 +45,39 @@ def _unit(vector):
 
 # -- text items ------------------------------------------------------------------------------
 
+
 def _need_fields(need):
-    return {"city_id": need.city_id, "text": need.text, "neighbourhood_id": need.neighbourhood_id,
-            "person_id": need.person_id, "written_at": need.created_at}
+    return {
+        "city_id": need.city_id,
+        "text": need.text,
+        "neighbourhood_id": need.neighbourhood_id,
+        "person_id": need.person_id,
+        "written_at": need.created_at,
+    }
 
 
 def _signal_fields(signal):
     if signal.anonymised_at is not None:
         return None  # what was noticed is gone: so is the themes app's copy
-    return {"city_id": signal.city_id, "text": signal.text, "neighbourhood_id": signal.neighbourhood_id,
-            "person_id": signal.person_id, "written_at": signal.created_at}
+    return {
+        "city_id": signal.city_id,
+        "text": signal.text,
+        "neighbourhood_id": signal.neighbourhood_id,
+        "person_id": signal.person_id,
+        "written_at": signal.created_at,
+    }
 
 
 def _encounter_fields(encounter, city_id=None):
     if city_id is None:
         city_id = encounter.neighbourhood.city_id
-    return {"city_id": city_id, "text": encounter.notes, "neighbourhood_id": encounter.neighbourhood_id,
-            "person_id": encounter.person_id, "written_at": encounter.happened_at}
+    return {
+        "city_id": city_id,
+        "text": encounter.notes,
+        "neighbourhood_id": encounter.neighbourhood_id,
+        "person_id": encounter.person_id,
+        "written_at": encounter.happened_at,
+    }
 
 
 SOURCES = {
@@ -201,6 +217,7 @@ def suggest_tags(item):
 
 # -- discovery -------------------------------------------------------------------------------
 
+
 def start_run(*, city, by, since=None, until=None, requested_themes=None, seed=1, neighbourhoods=()):
     """Record a discovery run and queue it; a worker's run covers only the given neighbourhoods."""
     if since and until and since > until:
@@ -209,8 +226,12 @@ def start_run(*, city, by, since=None, until=None, requested_themes=None, seed=1
         raise ValidationError({"requested_themes": _("Il numero di temi va da 2 a %(max)d.") % {"max": MAX_REQUESTED_THEMES}})
     today = timezone.localdate()
     run = DiscoveryRun.objects.create(
-        city=city, requested_by=by, since=since or today - timezone.timedelta(days=DEFAULT_PERIOD_DAYS),
-        until=until or today, requested_themes=requested_themes, seed=seed,
+        city=city,
+        requested_by=by,
+        since=since or today - timezone.timedelta(days=DEFAULT_PERIOD_DAYS),
+        until=until or today,
+        requested_themes=requested_themes,
+        seed=seed,
     )
     run.neighbourhoods.set(neighbourhoods)
     from .tasks import discover_themes
@@ -276,8 +297,7 @@ def _match(centroids, themes):
         return {}
     similarity = centroids @ np.vstack([t.centroid_vector() for t in themes]).T
     pairs = sorted(
-        ((float(similarity[c, t]), c, t) for c in range(len(centroids)) for t in range(len(themes))
-         if similarity[c, t] >= MATCH_THRESHOLD),
+        ((float(similarity[c, t]), c, t) for c in range(len(centroids)) for t in range(len(themes)) if similarity[c, t] >= MATCH_THRESHOLD),
         key=lambda p: (-p[0], p[1], p[2]),
     )
     matched, used = {}, set()
@@ -293,9 +313,7 @@ def _record_themes(run, items, vectors, result):
     units = np.vstack([_unit(v) for v in vectors])
     labels = result.labels
     centroids = np.vstack([_unit(units[labels == t.theme].mean(axis=0)) for t in result.themes])
-    known = list(
-        Theme.objects.filter(city_id=run.city_id, status__in=LIVE + (Theme.Status.RETIRED,)).exclude(centroid=None).order_by("pk")
-    )
+    known = list(Theme.objects.filter(city_id=run.city_id, status__in=LIVE + (Theme.Status.RETIRED,)).exclude(centroid=None).order_by("pk"))
     matched = _match(centroids, known)
     now = timezone.now()
     themes = []
@@ -306,8 +324,13 @@ def _record_themes(run, items, vectors, result):
         theme = matched.get(index)
         if theme is None:
             theme = Theme.objects.create(
-                city_id=run.city_id, suggested_name=found.name[:200], key_phrases=found.key_phrases, run=run,
-                centroid=to_bytes(centroids[index]), first_seen=min(dates), last_seen=max(dates),
+                city_id=run.city_id,
+                suggested_name=found.name[:200],
+                key_phrases=found.key_phrases,
+                run=run,
+                centroid=to_bytes(centroids[index]),
+                first_seen=min(dates),
+                last_seen=max(dates),
             )
             ThemeEvent.objects.create(theme=theme, action=ThemeEvent.Action.PROPOSED, detail=detail, by=run.requested_by, at=now)
         else:
@@ -355,6 +378,7 @@ def refresh_theme(theme):
 
 
 # -- what people do with themes --------------------------------------------------------------
+
 
 def _require_live(theme):
     if not theme.is_live:
@@ -438,8 +462,12 @@ def split_theme(theme, *, by, seed=1):
     parts = []
     for found, centroid in zip(result.themes, centroids):
         part = Theme.objects.create(
-            city_id=theme.city_id, suggested_name=found.name[:200], key_phrases=found.key_phrases, run=theme.run,
-            centroid=to_bytes(centroid), split_from=theme,
+            city_id=theme.city_id,
+            suggested_name=found.name[:200],
+            key_phrases=found.key_phrases,
+            run=theme.run,
+            centroid=to_bytes(centroid),
+            split_from=theme,
         )
         part.categories.set(theme.categories.all())
         parts.append(part)
@@ -484,6 +512,7 @@ def set_categories(theme, categories, *, outside, by):
 
 
 # -- tags ------------------------------------------------------------------------------------
+
 
 def add_tag(item, theme, *, by):
     """A person tags an item with a live theme of its city (a rejected tag is accepted again)."""

@@ -34,15 +34,14 @@ def discover_themes(run_id):
         return len(services.run_discovery(run))
     except Exception as error:  # the page must say it failed rather than wait for ever
         log.exception("Discovery run %s failed", run_id)
-        DiscoveryRun.objects.filter(pk=run_id).update(
-            status=DiscoveryRun.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
-        )
+        DiscoveryRun.objects.filter(pk=run_id).update(status=DiscoveryRun.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
         return None
 
 
 def _run_abandoned(run_id, reason):
     DiscoveryRun.objects.filter(pk=run_id, status__in=[DiscoveryRun.Status.QUEUED, DiscoveryRun.Status.RUNNING]).update(
-        status=DiscoveryRun.Status.FAILED, error=reason, finished_at=timezone.now())
+        status=DiscoveryRun.Status.FAILED, error=reason, finished_at=timezone.now()
+    )
 
 
 describe(embed_item, _("Calcolo della rappresentazione di un testo"))

@@ -41,6 +41,7 @@ def _safe_next(request, fallback):
 
 # -- themes ---------------------------------------------------------------------------------
 
+
 @permission_required("themes.list_themes")
 def theme_list(request):
     city = city_of(request.user)
@@ -67,29 +68,33 @@ def theme_detail(request, pk, obj):
     rows = queries.by_neighbourhood(user, obj)
     map_counts = {str(r["neighbourhood"].pk): r["count"] for r in rows}
     totals = queries.city_totals(user, obj)
-    return render_page(request, "themes/theme_detail.html", {
-        "theme": obj,
-        "size": queries.visible_size(user, totals["items"]),
-        "examples": examples,
-        "months": months,
-        "rows": rows,
-        "totals": totals,
-        "map_counts": json.dumps(map_counts),
-        "events": obj.events.select_related("by"),
-        "categories": obj.categories.all(),
-        "can_change": user.has_perm("themes.change_theme", obj) and obj.is_live,
-        "is_coordinator": neighbourhood_scope(user) is None,
-        "merged_themes": obj.merged_themes.all(),
-        "split_themes": obj.split_themes.all(),
-    }, personal=True)
+    return render_page(
+        request,
+        "themes/theme_detail.html",
+        {
+            "theme": obj,
+            "size": queries.visible_size(user, totals["items"]),
+            "examples": examples,
+            "months": months,
+            "rows": rows,
+            "totals": totals,
+            "map_counts": json.dumps(map_counts),
+            "events": obj.events.select_related("by"),
+            "categories": obj.categories.all(),
+            "can_change": user.has_perm("themes.change_theme", obj) and obj.is_live,
+            "is_coordinator": neighbourhood_scope(user) is None,
+            "merged_themes": obj.merged_themes.all(),
+            "split_themes": obj.split_themes.all(),
+        },
+        personal=True,
+    )
 
 
 @permission_required("themes.view_theme", get_object=_theme)
 def theme_chart(request, pk, obj):
     from . import charts  # matplotlib is loaded only when a chart is drawn
 
-    png = charts.monthly_chart(queries.monthly_sizes(request.user, obj), _("Testi per mese · %(theme)s") % {"theme": obj.label},
-                               _("Nessun testo"))
+    png = charts.monthly_chart(queries.monthly_sizes(request.user, obj), _("Testi per mese · %(theme)s") % {"theme": obj.label}, _("Nessun testo"))
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -137,10 +142,19 @@ def theme_merge(request, pk, obj):
         services.merge_themes(obj, data["other"], by=request.user)
         return obj, _("Temi uniti.")
 
-    return _theme_action(request, obj, form, action, {
-        "title": _("Unisci un altro tema a questo"), "submit": _("Unisci"), "action": "merge", "danger": True,
-        "explanation": _("I testi dell'altro tema passano a «%(theme)s»; l'altro tema resta nella storia come unito.") % {"theme": obj.label},
-    })
+    return _theme_action(
+        request,
+        obj,
+        form,
+        action,
+        {
+            "title": _("Unisci un altro tema a questo"),
+            "submit": _("Unisci"),
+            "action": "merge",
+            "danger": True,
+            "explanation": _("I testi dell'altro tema passano a «%(theme)s»; l'altro tema resta nella storia come unito.") % {"theme": obj.label},
+        },
+    )
 
 
 @permission_required("themes.change_theme", get_object=_theme)
@@ -151,10 +165,19 @@ def theme_split(request, pk, obj):
         parts = services.split_theme(obj, by=request.user)
         return parts[0], _("Il tema è stato separato in due temi proposti: date loro un nome.")
 
-    return _theme_action(request, obj, form, action, {
-        "title": _("Separa il tema in due"), "submit": _("Separa"), "action": "split", "danger": True,
-        "explanation": _("Il motore divide i testi del tema in due gruppi; ognuno diventa un tema proposto."),
-    })
+    return _theme_action(
+        request,
+        obj,
+        form,
+        action,
+        {
+            "title": _("Separa il tema in due"),
+            "submit": _("Separa"),
+            "action": "split",
+            "danger": True,
+            "explanation": _("Il motore divide i testi del tema in due gruppi; ognuno diventa un tema proposto."),
+        },
+    )
 
 
 @permission_required("themes.change_theme", get_object=_theme)
@@ -165,10 +188,19 @@ def theme_retire(request, pk, obj):
         services.retire_theme(obj, by=request.user, reason=data["reason"])
         return reverse("themes:themes"), _("Tema archiviato.")
 
-    return _theme_action(request, obj, form, action, {
-        "title": _("Archivia il tema"), "submit": _("Archivia"), "action": "retire", "danger": True,
-        "explanation": _("Un tema archiviato non conta più negli indicatori; resta consultabile nell'archivio."),
-    })
+    return _theme_action(
+        request,
+        obj,
+        form,
+        action,
+        {
+            "title": _("Archivia il tema"),
+            "submit": _("Archivia"),
+            "action": "retire",
+            "danger": True,
+            "explanation": _("Un tema archiviato non conta più negli indicatori; resta consultabile nell'archivio."),
+        },
+    )
 
 
 @permission_required("themes.change_theme", get_object=_theme)
@@ -180,12 +212,21 @@ def theme_categories(request, pk, obj):
         services.set_categories(obj, data["categories"], outside=data["outside"], by=request.user)
         return obj, _("Categorie del tema aggiornate.")
 
-    return _theme_action(request, obj, form, action, {
-        "title": _("Il tema e le categorie tradizionali"), "submit": _("Salva"), "action": "categories",
-    })
+    return _theme_action(
+        request,
+        obj,
+        form,
+        action,
+        {
+            "title": _("Il tema e le categorie tradizionali"),
+            "submit": _("Salva"),
+            "action": "categories",
+        },
+    )
 
 
 # -- items and tags ---------------------------------------------------------------------------
+
 
 def _item(request, pk, **kwargs):
     return get_object_or_404(TextItem.objects.select_related("neighbourhood", "person"), pk=pk)
@@ -197,8 +238,7 @@ def item_detail(request, pk, obj):
     tags = obj.tags.select_related("theme", "set_by").order_by("rejected", "-confidence", "pk")
     can_tag = request.user.has_perm("themes.tag_item", obj)
     form = forms.TagForm(city_id=obj.city_id) if can_tag else None
-    return render_page(request, "themes/item_detail.html", {"item": obj, "tags": tags, "form": form, "can_tag": can_tag},
-                       personal=True)
+    return render_page(request, "themes/item_detail.html", {"item": obj, "tags": tags, "form": form, "can_tag": can_tag}, personal=True)
 
 
 @require_POST
@@ -214,8 +254,7 @@ def item_tag(request, pk, obj):
             messages.success(request, _("Tema aggiunto al testo."))
             return redirect(_safe_next(request, obj.get_absolute_url()))
     tags = obj.tags.select_related("theme", "set_by").order_by("rejected", "-confidence", "pk")
-    return render_page(request, "themes/item_detail.html", {"item": obj, "tags": tags, "form": form, "can_tag": True},
-                       form, personal=True)
+    return render_page(request, "themes/item_detail.html", {"item": obj, "tags": tags, "form": form, "can_tag": True}, form, personal=True)
 
 
 @require_POST
@@ -229,6 +268,7 @@ def item_untag(request, pk, theme_pk, obj):
 
 # -- discovery runs ---------------------------------------------------------------------------
 
+
 @permission_required("themes.run_discovery")
 def runs(request):
     user = request.user
@@ -241,8 +281,15 @@ def runs(request):
         else:
             hoods = [] if neighbourhood_scope(user) is None else list(user.neighbourhoods.all())
             try:
-                run = services.start_run(city=city, by=user, since=data["since"], until=data["until"],
-                                         requested_themes=data["requested_themes"], seed=data["seed"], neighbourhoods=hoods)
+                run = services.start_run(
+                    city=city,
+                    by=user,
+                    since=data["since"],
+                    until=data["until"],
+                    requested_themes=data["requested_themes"],
+                    seed=data["seed"],
+                    neighbourhoods=hoods,
+                )
             except ValidationError as error:
                 form_errors_from(form, error)
             else:

@@ -28,7 +28,8 @@ def encounters_of_person(context, person):
     request = context["request"]
     encounters = []
     if request.user.has_perm("attention.view_encounter"):
-        encounters = list(ENCOUNTERS.visible_to(request.user).filter(person=person).select_related("neighbourhood", "worker")
-                          .order_by("-happened_at", "-pk")[:20])
+        encounters = list(
+            ENCOUNTERS.visible_to(request.user).filter(person=person).select_related("neighbourhood", "worker").order_by("-happened_at", "-pk")[:20]
+        )
         audit.record_page(request, Encounter, [encounter.pk for encounter in encounters], f"incontri della persona {person.pk}")
     return {"encounters": encounters, "person": person, "shown": request.user.has_perm("attention.view_encounter")}

@@ -14,8 +14,15 @@ ONBOARD = reverse("attention:antenna_onboard")
 
 
 def onboarding(neighbourhood, **overrides):
-    return {"first_name": "Franca", "last_name": "Farmacista", "email": "franca@example.org", "neighbourhoods": [neighbourhood.pk],
-            "kind": "pharmacy", "email_updates": "on", **overrides}
+    return {
+        "first_name": "Franca",
+        "last_name": "Farmacista",
+        "email": "franca@example.org",
+        "neighbourhoods": [neighbourhood.pk],
+        "kind": "pharmacy",
+        "email_updates": "on",
+        **overrides,
+    }
 
 
 def test_a_worker_onboards_an_antenna_with_an_invitation_link(client, worker, neighbourhood, django_capture_on_commit_callbacks):
@@ -39,7 +46,9 @@ def test_a_worker_cannot_onboard_an_antenna_outside_their_neighbourhoods(client,
 
 def test_a_module_session_and_attendance_show_on_the_antennas_page(client, worker, antenna, city):
     client.force_login(worker)
-    response = client.post(reverse("attention:module_create"), {"title": "Accorgersi", "content": "Riga uno\n\n<script>x</script>", "duration_minutes": 90})
+    response = client.post(
+        reverse("attention:module_create"), {"title": "Accorgersi", "content": "Riga uno\n\n<script>x</script>", "duration_minutes": 90}
+    )
     module = TrainingModule.objects.get()
     assert response.status_code == 302 and module.city == city
     page = client.get(reverse("attention:module", args=[module.pk])).content.decode()
@@ -60,7 +69,9 @@ def test_a_training_session_with_an_impossible_date_is_refused(client, worker, c
     assert response.status_code == 400 and not TrainingSession.objects.exists()
 
 
-def test_coverage_counts_trained_antennas_and_hides_small_counts_outside_the_workers_scope(users, make_user, neighbourhood, other_neighbourhood, city):
+def test_coverage_counts_trained_antennas_and_hides_small_counts_outside_the_workers_scope(
+    users, make_user, neighbourhood, other_neighbourhood, city
+):
     session = TrainingSession.objects.create(
         module=TrainingModule.objects.create(city=city, title="A", content="x", duration_minutes=60), starts_at=timezone.now(), location="Sala"
     )

@@ -68,12 +68,22 @@ def test_a_worker_triages_plans_outreach_and_records_the_encounter_through_the_a
     merged = api.post(reverse("api-attention-signal-triage", args=[duplicate.pk]), {"outcome": "merged", "merge_with": signal.pk}, format="json")
     assert merged.status_code == 200 and merged.json()["merged_into"] == signal.pk
     due = (timezone.localdate() + timezone.timedelta(days=2)).isoformat()
-    outreach = api.post(reverse("api-attention-outreach-list"), {"signal": signal.pk, "assigned_to": worker.pk, "method": "phone", "due_date": due}, format="json")
+    outreach = api.post(
+        reverse("api-attention-outreach-list"), {"signal": signal.pk, "assigned_to": worker.pk, "method": "phone", "due_date": due}, format="json"
+    )
     assert outreach.status_code == 201, outreach.json()
     encounter = api.post(
         reverse("api-attention-encounters"),
-        {"neighbourhood": neighbourhood.pk, "setting": "phone", "outreach": outreach.json()["id"], "register": True, "display_name": "Ada",
-         "channel": "antenna", "consent_registration": True, "need_text": "Compagnia"},
+        {
+            "neighbourhood": neighbourhood.pk,
+            "setting": "phone",
+            "outreach": outreach.json()["id"],
+            "register": True,
+            "display_name": "Ada",
+            "channel": "antenna",
+            "consent_registration": True,
+            "need_text": "Compagnia",
+        },
         format="json",
     )
     assert encounter.status_code == 201, encounter.json()
@@ -96,12 +106,15 @@ def test_bad_triage_through_the_api_is_a_400(api, worker, make_signal, payload, 
     assert signal.status == "new"
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"happened_at": "2025-02-30T10:00"}, "happened_at"),
-    ({"setting": "luna"}, "setting"),
-    ({"register": True, "display_name": "Ada"}, "consent_registration"),
-    ({"notes": "x" * 50_000}, "notes"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"happened_at": "2025-02-30T10:00"}, "happened_at"),
+        ({"setting": "luna"}, "setting"),
+        ({"register": True, "display_name": "Ada"}, "consent_registration"),
+        ({"notes": "x" * 50_000}, "notes"),
+    ],
+)
 def test_bad_encounters_through_the_api_are_a_400(api, worker, neighbourhood, payload, field):
     api.force_authenticate(worker)
     response = api.post(reverse("api-attention-encounters"), {"neighbourhood": neighbourhood.pk, "setting": "street", **payload}, format="json")
@@ -112,7 +125,11 @@ def test_bad_encounters_through_the_api_are_a_400(api, worker, neighbourhood, pa
 def test_an_outreach_with_an_impossible_date_through_the_api_is_a_400(api, worker, make_signal):
     signal = make_signal()
     api.force_authenticate(worker)
-    response = api.post(reverse("api-attention-outreach-list"), {"signal": signal.pk, "assigned_to": worker.pk, "method": "phone", "due_date": "2025-02-30"}, format="json")
+    response = api.post(
+        reverse("api-attention-outreach-list"),
+        {"signal": signal.pk, "assigned_to": worker.pk, "method": "phone", "due_date": "2025-02-30"},
+        format="json",
+    )
     assert response.status_code == 400 and "due_date" in response.json()
 
 

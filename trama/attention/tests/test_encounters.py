@@ -27,7 +27,14 @@ def encounter_form(neighbourhood, **overrides):
 
 
 def registration(**overrides):
-    return {"register": "on", "display_name": "Nonna Pina", "channel": "antenna", "known_to_services": "no", "consent_registration": "on", **overrides}
+    return {
+        "register": "on",
+        "display_name": "Nonna Pina",
+        "channel": "antenna",
+        "known_to_services": "no",
+        "consent_registration": "on",
+        **overrides,
+    }
 
 
 def test_an_encounter_registers_the_person_pseudonymously_with_consent(client, worker, neighbourhood):
@@ -83,7 +90,9 @@ def test_without_a_person_needs_and_offers_stay_in_the_notes(worker, neighbourho
     assert "Compagnia" in encounter.notes and "Tempo" in encounter.notes
 
 
-def test_contact_tells_the_antenna_without_any_personal_detail(client, worker, antenna, make_signal, neighbourhood, django_capture_on_commit_callbacks):
+def test_contact_tells_the_antenna_without_any_personal_detail(
+    client, worker, antenna, make_signal, neighbourhood, django_capture_on_commit_callbacks
+):
     Antenna.objects.filter(account=antenna).update(email_updates=True)
     signal = make_signal(text="Signora sola al quarto piano")
     client.force_login(worker)
@@ -141,7 +150,8 @@ def test_a_worker_cannot_record_an_encounter_for_a_signal_elsewhere(client, work
 
 
 def test_the_antennas_email_is_in_the_programmes_language_whatever_the_worker_reads(
-        client, worker, antenna, make_signal, neighbourhood, django_capture_on_commit_callbacks):
+    client, worker, antenna, make_signal, neighbourhood, django_capture_on_commit_callbacks
+):
     Antenna.objects.filter(account=antenna).update(email_updates=True)
     signal = make_signal()
     client.force_login(worker)
@@ -153,5 +163,4 @@ def test_the_antennas_email_is_in_the_programmes_language_whatever_the_worker_re
         sent_on = date_format(timezone.localtime(signal.created_at), "DATE_FORMAT")
     assert message.subject == "La tua segnalazione: contatto avvenuto"
     assert f"che hai inviato il {sent_on} ha portato a un contatto" in message.body
-    assert not re.search(r"\d (Gennaio|Febbraio|Marzo|Aprile|Maggio|Giugno|Luglio|Agosto|Settembre|Ottobre|Novembre|Dicembre)",
-                         message.body)
+    assert not re.search(r"\d (Gennaio|Febbraio|Marzo|Aprile|Maggio|Giugno|Luglio|Agosto|Settembre|Ottobre|Novembre|Dicembre)", message.body)

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,7 +8,7 @@ from trama.people.models import Role
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=tz.utc)
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -36,16 +36,16 @@ def fixed_signals(make_signal, make_user, other_neighbourhood):
 
 
 def test_metrics_give_the_share_taken_up_and_the_median_time_to_first_contact(fixed_signals):
-    m = signal_metrics(until=datetime(2025, 4, 1, tzinfo=tz.utc))
+    m = signal_metrics(until=datetime(2025, 4, 1, tzinfo=UTC))
     assert (m["signals"], m["taken_up"], m["contacted"]) == (5, 4, 3)
     assert m["share_taken_up"] == pytest.approx(0.8)
     assert m["median_to_first_contact"] == timedelta(days=2)
 
 
 def test_metrics_filter_by_neighbourhood_and_period(fixed_signals, neighbourhood, other_neighbourhood):
-    mine = signal_metrics(neighbourhoods=[neighbourhood], since=T0, until=datetime(2025, 4, 1, tzinfo=tz.utc))
+    mine = signal_metrics(neighbourhoods=[neighbourhood], since=T0, until=datetime(2025, 4, 1, tzinfo=UTC))
     assert (mine["signals"], mine["median_to_first_contact"]) == (4, timedelta(days=1, hours=12))
-    april = signal_metrics(since=datetime(2025, 4, 1, tzinfo=tz.utc))
+    april = signal_metrics(since=datetime(2025, 4, 1, tzinfo=UTC))
     assert (april["signals"], april["share_taken_up"], april["median_to_first_contact"]) == (1, 1.0, timedelta(days=10))
 
 

@@ -27,11 +27,21 @@ def grow(city, users, neighbourhood, antenna, make_user, make_signal):
             signal = make_signal(text=f"Non la vedo da giorni {i}")
             closed = make_signal(text=f"Chiusa {i}")
             services.triage(closed, by=worker, outcome=Signal.Outcome.NO_ACTION, note="niente")
-            services.plan_outreach(by=worker, signal=signal, assigned_to=make_user(Role.WORKER, [neighbourhood]),
-                                   method=OutreachTask.Method.PHONE, due_date=timezone.localdate() + timedelta(days=i))
-            services.record_encounter(by=make_user(Role.WORKER, [neighbourhood]), neighbourhood=neighbourhood,
-                                      setting=Encounter.Setting.STREET, happened_at=timezone.now(), notes=f"Incontro {i}",
-                                      signal=signal)
+            services.plan_outreach(
+                by=worker,
+                signal=signal,
+                assigned_to=make_user(Role.WORKER, [neighbourhood]),
+                method=OutreachTask.Method.PHONE,
+                due_date=timezone.localdate() + timedelta(days=i),
+            )
+            services.record_encounter(
+                by=make_user(Role.WORKER, [neighbourhood]),
+                neighbourhood=neighbourhood,
+                setting=Encounter.Setting.STREET,
+                happened_at=timezone.now(),
+                notes=f"Incontro {i}",
+                signal=signal,
+            )
             other = Antenna.objects.create(account=make_user(Role.ANTENNA, [neighbourhood]), kind=Antenna.Kind.SHOP)
             module = TrainingModule.objects.create(city=city, title=f"Modulo {i}", content="x", duration_minutes=60)
             session = TrainingSession.objects.create(module=module, starts_at=timezone.now(), location="Sala")

@@ -24,7 +24,9 @@ def anonymised_signals():
 
 @pytest.fixture
 def led_to_nothing(worker, make_signal):
-    return closed_days_ago(services.triage(make_signal(text="Testo da dimenticare", age_band="80_plus"), by=worker, outcome="no_action", note="Nulla"), 400)
+    return closed_days_ago(
+        services.triage(make_signal(text="Testo da dimenticare", age_band="80_plus"), by=worker, outcome="no_action", note="Nulla"), 400
+    )
 
 
 def test_signals_that_led_to_nothing_are_anonymised_after_the_retention_period(led_to_nothing):

@@ -60,8 +60,7 @@ def test_the_antenna_of_a_merged_signal_hears_what_happens_to_it(worker, antenna
     services.record_encounter(by=worker, neighbourhood=neighbourhood, setting="home", happened_at=timezone.now(), signal=first)
     services.close_signal(first, by=worker)
     assert kinds_of(other_antenna) == [Kind.SIGNAL_TAKEN_UP, Kind.SIGNAL_CONTACTED, Kind.SIGNAL_CLOSED]
-    assert Notification.objects.get(recipient=other_antenna, kind=Kind.SIGNAL_CLOSED).url == reverse(
-        "attention:my_signal", args=[second.pk])
+    assert Notification.objects.get(recipient=other_antenna, kind=Kind.SIGNAL_CLOSED).url == reverse("attention:my_signal", args=[second.pk])
 
 
 def test_a_step_told_twice_is_one_notification(worker, antenna, make_signal):
@@ -70,14 +69,14 @@ def test_a_step_told_twice_is_one_notification(worker, antenna, make_signal):
     assert kinds_of(antenna) == [Kind.SIGNAL_TAKEN_UP]
 
 
-def test_nothing_of_the_signal_reaches_a_notification_or_an_email(worker, antenna, make_signal, neighbourhood,
-                                                                  django_capture_on_commit_callbacks):
+def test_nothing_of_the_signal_reaches_a_notification_or_an_email(worker, antenna, make_signal, neighbourhood, django_capture_on_commit_callbacks):
     set_email_preferences(antenna, {kind: "now" for kind in (Kind.SIGNAL_TAKEN_UP, Kind.SIGNAL_CONTACTED, Kind.SIGNAL_CLOSED)})
     signal = make_signal(text=MARKER)
     with django_capture_on_commit_callbacks(execute=True):
         _outreach(worker, signal)
-        services.record_encounter(by=worker, neighbourhood=neighbourhood, setting="home", happened_at=timezone.now(),
-                                  signal=signal, notes="Sta male zq9")
+        services.record_encounter(
+            by=worker, neighbourhood=neighbourhood, setting="home", happened_at=timezone.now(), signal=signal, notes="Sta male zq9"
+        )
         services.close_signal(signal, by=worker)
     assert len(mail.outbox) == 3 and all(m.to == [antenna.email] for m in mail.outbox)
     written = [str(model_to_dict(n)) for n in Notification.objects.all()] + [m.subject + m.body for m in mail.outbox]

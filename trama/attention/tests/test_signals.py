@@ -13,7 +13,12 @@ SEND = reverse("attention:signal_create")
 
 
 def form(neighbourhood, **overrides):
-    data = {"text": "Il signore del terzo piano non ritira la posta da giorni", "neighbourhood": neighbourhood.pk, "urgency": 2, "person_aware": "unsure"}
+    data = {
+        "text": "Il signore del terzo piano non ritira la posta da giorni",
+        "neighbourhood": neighbourhood.pk,
+        "urgency": 2,
+        "person_aware": "unsure",
+    }
     return {**data, **overrides}
 
 
@@ -107,15 +112,18 @@ def test_the_antennas_list_tells_her_signals_apart_by_their_first_words(client, 
     assert "«Un ragazzo dorme in macchina davanti alla farmacia»" in page
 
 
-def test_the_list_shows_no_other_antennas_words_and_nothing_of_what_happened_next(client, antenna, make_signal, make_user,
-                                                                                  neighbourhood, worker):
+def test_the_list_shows_no_other_antennas_words_and_nothing_of_what_happened_next(client, antenna, make_signal, make_user, neighbourhood, worker):
     mine = make_signal(text="Non la vedo da giorni")
     make_signal(by=make_user(Role.ANTENNA, [neighbourhood]), text="Il signore del civico 12 parla da solo")
     services.plan_outreach(by=worker, signal=mine, assigned_to=worker, method="with_antenna", due_date=timezone.localdate())
     services.record_encounter(
-        by=worker, neighbourhood=neighbourhood, setting="home", happened_at=timezone.now(), signal=mine,
-        notes="Vive sola, la figlia è all'estero", new_person={"display_name": "Signora Lina", "channel": "antenna",
-                                                             "consents": ["registration"]},
+        by=worker,
+        neighbourhood=neighbourhood,
+        setting="home",
+        happened_at=timezone.now(),
+        signal=mine,
+        notes="Vive sola, la figlia è all'estero",
+        new_person={"display_name": "Signora Lina", "channel": "antenna", "consents": ["registration"]},
     )
     client.force_login(antenna)
     page = client.get(reverse("attention:my_signals")).content.decode()

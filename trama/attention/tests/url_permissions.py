@@ -3,11 +3,10 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from trama.people.models import Role
-from trama.testing import ANY_METHOD, COORDINATOR_ONLY, ROLES, STAFF, everyone, only, url
-
 from trama.attention import services
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
+from trama.people.models import Role
+from trama.testing import ANY_METHOD, COORDINATOR_ONLY, ROLES, STAFF, everyone, only, url
 
 ANTENNA_ONLY = only(Role.ANTENNA)
 TRAINING = only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA)
@@ -16,12 +15,11 @@ STAFF_POST = {role: (405 if role in (Role.COORDINATOR, Role.WORKER) else "denied
 NOBODY = everyone("denied")
 
 
-
 EXPECTED = {
     "attention:signal_create": (url("attention:signal_create"), ANY_METHOD(only(Role.ANTENNA))),
     "attention:my_signals": (url("attention:my_signals"), ANY_METHOD(only(Role.ANTENNA))),
     "attention:my_signal": (url("attention:my_signal", "signal"), ANY_METHOD(only(Role.ANTENNA))),
-    "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), ANY_METHOD(everyone('denied'))),
+    "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), ANY_METHOD(everyone("denied"))),
     "attention:queue": (url("attention:queue"), ANY_METHOD(STAFF)),
     "attention:signal": (url("attention:signal", "signal"), ANY_METHOD(STAFF)),
     "attention:signal#elsewhere": (url("attention:signal", "signal_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
@@ -33,8 +31,14 @@ EXPECTED = {
     "attention:outreach": (url("attention:outreach", "outreach"), ANY_METHOD(STAFF)),
     "attention:encounters": (url("attention:encounters"), ANY_METHOD(STAFF)),
     "attention:encounter_create": (url("attention:encounter_create"), ANY_METHOD(STAFF)),
-    "attention:encounter_create#from-signal": (lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal'].pk}", ANY_METHOD(STAFF)),
-    "attention:encounter_create#from-signal-elsewhere": (lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal_elsewhere'].pk}", ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:encounter_create#from-signal": (
+        lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal'].pk}",
+        ANY_METHOD(STAFF),
+    ),
+    "attention:encounter_create#from-signal-elsewhere": (
+        lambda o: reverse("attention:encounter_create") + f"?segnalazione={o['signal_elsewhere'].pk}",
+        ANY_METHOD(COORDINATOR_ONLY),
+    ),
     "attention:encounter": (url("attention:encounter", "encounter"), ANY_METHOD(STAFF)),
     "attention:antennas": (url("attention:antennas"), ANY_METHOD(STAFF)),
     "attention:antenna_onboard": (url("attention:antenna_onboard"), ANY_METHOD(STAFF)),
@@ -45,15 +49,24 @@ EXPECTED = {
     "attention:session_create": (url("attention:session_create", "module"), ANY_METHOD(STAFF)),
     "attention:attendance": (url("attention:attendance", "session"), ANY_METHOD(STAFF)),
     "attention:coverage": (url("attention:coverage"), ANY_METHOD(STAFF)),
-    "api-attention-signals": (url("api-attention-signals"), {"GET": STAFF, "POST": only(Role.ANTENNA), "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
+    "api-attention-signals": (
+        url("api-attention-signals"),
+        {"GET": STAFF, "POST": only(Role.ANTENNA), "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": everyone("denied")},
+    ),
     "api-attention-my-signals": (url("api-attention-my-signals"), {"GET": only(Role.ANTENNA)}),
     "api-attention-signal": (url("api-attention-signal", "signal"), {"GET": STAFF}),
     "api-attention-signal#elsewhere": (url("api-attention-signal", "signal_elsewhere"), {"GET": COORDINATOR_ONLY}),
     "api-attention-signal-triage": (url("api-attention-signal-triage", "signal"), {"POST": STAFF}),
-    "api-attention-outreach-list": (url("api-attention-outreach-list"), {"GET": STAFF, "POST": STAFF, "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
+    "api-attention-outreach-list": (
+        url("api-attention-outreach-list"),
+        {"GET": STAFF, "POST": STAFF, "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": everyone("denied")},
+    ),
     "api-attention-outreach": (url("api-attention-outreach", "outreach"), {"GET": STAFF}),
     "api-attention-outreach-result": (url("api-attention-outreach-result", "outreach"), {"POST": STAFF}),
-    "api-attention-encounters": (url("api-attention-encounters"), {"GET": STAFF, "POST": STAFF, "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
+    "api-attention-encounters": (
+        url("api-attention-encounters"),
+        {"GET": STAFF, "POST": STAFF, "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": everyone("denied")},
+    ),
     "api-attention-encounter": (url("api-attention-encounter", "encounter"), {"GET": STAFF}),
     "attention:signal#of-another-antenna": (url("attention:signal", "signal_of_another_antenna"), ANY_METHOD(STAFF)),
     "api-attention-signal#of-another-antenna": (url("api-attention-signal", "signal_of_another_antenna"), STAFF),
@@ -62,6 +75,7 @@ EXPECTED = {
     "api-attention-encounter#elsewhere": (url("api-attention-encounter", "encounter_elsewhere"), COORDINATOR_ONLY),
     "attention:outreach#elsewhere": (url("attention:outreach", "outreach_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
 }
+
 
 def make_objects(o):
     users = o["users"]
@@ -72,7 +86,8 @@ def make_objects(o):
     o["antenna_elsewhere"] = Antenna.objects.create(account=o["other_antenna"], kind=Antenna.Kind.PHARMACY)
     Antenna.objects.create(account=o["same_hood_antenna"], kind=Antenna.Kind.OTHER)
     far_antenna = o["far_antenna"] = Antenna.objects.create(
-        account=_far_antenna_account(o), kind=Antenna.Kind.SHOP,
+        account=_far_antenna_account(o),
+        kind=Antenna.Kind.SHOP,
     )
     o["signal"] = services.send_signal(by=antenna, neighbourhood=hood, text="Non esce più di casa")
     # Another antenna's signal in the worker's own neighbourhood: the worker reads it, the antenna does not.
@@ -81,14 +96,19 @@ def make_objects(o):
     o["signal_far"] = services.send_signal(by=far_antenna.account, neighbourhood=far, text="Non paga l'affitto")
     o["outreach"] = services.plan_outreach(by=worker, signal=o["signal"], assigned_to=worker, method="phone", due_date=now.date())
     o["outreach_elsewhere"] = services.plan_outreach(
-        by=o["other_worker"], signal=o["signal_elsewhere"], assigned_to=o["other_worker"], method="visit", due_date=now.date(),
+        by=o["other_worker"],
+        signal=o["signal_elsewhere"],
+        assigned_to=o["other_worker"],
+        method="visit",
+        due_date=now.date(),
     )
-    o["encounter"] = services.record_encounter(by=worker, neighbourhood=hood, setting="street", happened_at=now,
-                                               notes="Due chiacchiere", person=o["other_person"])
-    o["encounter_elsewhere"] = services.record_encounter(by=o["other_worker"], neighbourhood=elsewhere, setting="home",
-                                                         happened_at=now, notes="Casa fredda", person=o["person_elsewhere"])
-    o["encounter_far"] = services.record_encounter(by=o["far_worker"], neighbourhood=far, setting="street", happened_at=now,
-                                                   notes="Lontano")
+    o["encounter"] = services.record_encounter(
+        by=worker, neighbourhood=hood, setting="street", happened_at=now, notes="Due chiacchiere", person=o["other_person"]
+    )
+    o["encounter_elsewhere"] = services.record_encounter(
+        by=o["other_worker"], neighbourhood=elsewhere, setting="home", happened_at=now, notes="Casa fredda", person=o["person_elsewhere"]
+    )
+    o["encounter_far"] = services.record_encounter(by=o["far_worker"], neighbourhood=far, setting="street", happened_at=now, notes="Lontano")
     o["module"] = TrainingModule.objects.create(city=hood.city, title="Accorgersi", content="Testo", duration_minutes=60)
     o["session"] = TrainingSession.objects.create(module=o["module"], starts_at=now, location="Sala civica")
     o["module_far"] = TrainingModule.objects.create(city=far.city, title="Altrove", content="Testo", duration_minutes=30)

@@ -137,6 +137,7 @@ def test_a_worker_that_stops_cleanly_forgets_its_beat(db):
 
 # -- the coordinators' list ------------------------------------------------------------------
 
+
 def test_coordinators_see_failed_and_resumed_tasks_by_their_names(queue, report, client, users):
     resumed = build_report.enqueue(report.pk)
     taken_by(resumed, "dead")
@@ -220,7 +221,10 @@ def test_every_waiting_page_says_its_work_was_interrupted_and_resumed(queue, cli
     _resumed(build_export.enqueue(export.pk))
     client.force_login(coordinator)
 
-    for url in (reverse("themes:run_progress", args=[run.pk]), f"{reverse('collective:suggestions')}?aggiornamento={refresh.pk}",
-                reverse("privacy:export", args=[export.token])):
+    for url in (
+        reverse("themes:run_progress", args=[run.pk]),
+        f"{reverse('collective:suggestions')}?aggiornamento={refresh.pk}",
+        reverse("privacy:export", args=[export.token]),
+    ):
         page = client.get(url, headers={"HX-Request": "true"}).content.decode()
         assert "Il lavoro è stato interrotto e ripreso (tentativo 1 di 3)." in page, url

@@ -37,17 +37,21 @@ def database_url():
 def start_worker(worker_id, **env):
     environment = {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}},
-        "DJANGO_SETTINGS_MODULE": "trama.settings", "TRAMA_HTTPS": "0", "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "trama.settings",
+        "TRAMA_HTTPS": "0",
+        "DATABASE_URL": database_url(),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "TRAMA_TASK_HEARTBEAT_SECONDS": "0.5", "TRAMA_TASK_STALLED_SECONDS": "2", **env,
+        "TRAMA_TASK_HEARTBEAT_SECONDS": "0.5",
+        "TRAMA_TASK_STALLED_SECONDS": "2",
+        **env,
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2",
-         "--worker-id", worker_id],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2", "--worker-id", worker_id],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-
-
 
 
 def stop(process):
@@ -79,8 +83,7 @@ def test_a_task_whose_worker_is_killed_is_finished_once_by_the_next(workers, tmp
     first.wait(timeout=5)
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING  # left behind by the dead
     workers("second")
-    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
-             "the second worker finishes the task")
+    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL, "the second worker finishes the task")
 
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.worker_ids == ["first", "second"] and row.return_value == 10
@@ -129,6 +132,5 @@ def test_the_worker_waits_out_a_write_lock_longer_than_its_busy_timeout(workers,
         holder.close()
 
     result = slow_tally.enqueue(str(tmp_path), 1)
-    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL,
-             "the worker takes the task once the lock is gone")
+    wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL, "the worker takes the task once the lock is gone")
     assert worker.poll() is None

@@ -9,6 +9,7 @@ from ..models import Group, Membership
 
 register = template.Library()
 
+
 @register.simple_tag
 def open_suggestion_count(user):
     return queries.open_suggestion_count(user) if is_staff_role(user) else 0

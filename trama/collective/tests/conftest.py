@@ -43,7 +43,11 @@ def make_need(users, neighbourhood, make_person):
     def make(text=SHOPPING[0], where=None, person=None):
         where = where or neighbourhood
         return market.record_need(
-            person=person or make_person(where), text=text, neighbourhood=where, urgency="medium", by=users[Role.COORDINATOR],
+            person=person or make_person(where),
+            text=text,
+            neighbourhood=where,
+            urgency="medium",
+            by=users[Role.COORDINATOR],
         )
 
     return make
@@ -64,8 +68,14 @@ def shopping_suggestion(city, neighbourhood, make_need):
 def make_group(users, neighbourhood):
     def make(name="Spesa insieme", where=None, status=None):
         where = where or neighbourhood
-        group = services.create_group(city=where.city, neighbourhood=where, name=name, purpose="Fare la spesa insieme",
-                                     by=users[Role.COORDINATOR], facilitator=users[Role.WORKER])
+        group = services.create_group(
+            city=where.city,
+            neighbourhood=where,
+            name=name,
+            purpose="Fare la spesa insieme",
+            by=users[Role.COORDINATOR],
+            facilitator=users[Role.WORKER],
+        )
         if status == "active":
             group.activate()
         return group

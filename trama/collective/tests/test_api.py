@@ -21,10 +21,14 @@ def meetings(users, neighbourhood, make_group, make_person):
     gina = make_person(name="Gina")
     services.add_member(group, gina, by=users[Role.WORKER], consent=True)
     soon = timezone.now() + timedelta(days=2)
-    private = services.save_meeting(Meeting(group=group, title="Incontro del gruppo", starts_at=soon, minutes="Verbale riservato"), by=users[Role.WORKER])
+    private = services.save_meeting(
+        Meeting(group=group, title="Incontro del gruppo", starts_at=soon, minutes="Verbale riservato"), by=users[Role.WORKER]
+    )
     services.record_attendance(private, by=users[Role.WORKER], attendees=[gina])
-    public = services.save_meeting(Meeting(city=neighbourhood.city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE,
-                                           title="Tavolo aperto", starts_at=soon, is_public=True), by=users[Role.WORKER])
+    public = services.save_meeting(
+        Meeting(city=neighbourhood.city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo aperto", starts_at=soon, is_public=True),
+        by=users[Role.WORKER],
+    )
     return private, public
 
 

@@ -88,13 +88,16 @@ def test_a_worker_cannot_add_a_person_of_another_neighbourhood(client, users, ma
     assert response.status_code == 400 and not Membership.objects.exists()
 
 
-@pytest.mark.parametrize("payload", [
-    {"name": "x" * 500, "purpose": "Y"},
-    {"name": "", "purpose": "Y"},
-    {"name": "X", "purpose": "p" * 5000},
-    {"name": "X", "purpose": "Y", "neighbourhood": "abc"},
-    {"name": "X", "purpose": "Y", "themes": ["abc"]},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"name": "x" * 500, "purpose": "Y"},
+        {"name": "", "purpose": "Y"},
+        {"name": "X", "purpose": "p" * 5000},
+        {"name": "X", "purpose": "Y", "neighbourhood": "abc"},
+        {"name": "X", "purpose": "Y", "themes": ["abc"]},
+    ],
+)
 def test_hostile_group_input_is_refused(client, users, neighbourhood, payload):
     client.force_login(users[Role.WORKER])
     response = client.post(reverse("collective:group_create"), {"neighbourhood": neighbourhood.pk, **payload})

@@ -16,10 +16,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def public_table(neighbourhood, users, place):
-    return services.save_meeting(Meeting(
-        city=neighbourhood.city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo di quartiere",
-        starts_at=timezone.now() + timedelta(days=4), place=place, is_public=True,
-    ), by=users[Role.WORKER])
+    return services.save_meeting(
+        Meeting(
+            city=neighbourhood.city,
+            neighbourhood=neighbourhood,
+            kind=Meeting.Kind.TABLE,
+            title="Tavolo di quartiere",
+            starts_at=timezone.now() + timedelta(days=4),
+            place=place,
+            is_public=True,
+        ),
+        by=users[Role.WORKER],
+    )
 
 
 def test_the_worker_home_counts_open_suggestions_and_lists_upcoming_meetings(client, users, shopping_suggestion, public_table):

@@ -22,15 +22,26 @@ def local(moment):
 @pytest.fixture
 def meeting(make_group, users, place):
     group = make_group(status="active")
-    return services.save_meeting(Meeting(group=group, title="Primo incontro", starts_at=timezone.now() + timedelta(days=2), place=place), by=users[Role.WORKER])
+    return services.save_meeting(
+        Meeting(group=group, title="Primo incontro", starts_at=timezone.now() + timedelta(days=2), place=place), by=users[Role.WORKER]
+    )
 
 
 @pytest.fixture
 def table(neighbourhood, users, place):
-    return services.save_meeting(Meeting(
-        city=neighbourhood.city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo di quartiere di maggio",
-        starts_at=timezone.now() + timedelta(days=5), place=place, is_public=True, agenda="Feste d'estate; orti, e cortili",
-    ), by=users[Role.WORKER])
+    return services.save_meeting(
+        Meeting(
+            city=neighbourhood.city,
+            neighbourhood=neighbourhood,
+            kind=Meeting.Kind.TABLE,
+            title="Tavolo di quartiere di maggio",
+            starts_at=timezone.now() + timedelta(days=5),
+            place=place,
+            is_public=True,
+            agenda="Feste d'estate; orti, e cortili",
+        ),
+        by=users[Role.WORKER],
+    )
 
 
 def test_a_worker_fixes_a_group_meeting_then_records_attendance_minutes_and_a_decision(client, users, make_group, make_person, place):
@@ -40,9 +51,15 @@ def test_a_worker_fixes_a_group_meeting_then_records_attendance_minutes_and_a_de
         services.add_member(group, person, by=users[Role.WORKER], consent=True)
     client.force_login(users[Role.WORKER])
     when = timezone.now() + timedelta(days=3)
-    response = client.post(reverse("collective:meeting_create") + f"?gruppo={group.pk}", {
-        "title": "Primo incontro", "starts_at": local(when), "place": place.pk, "agenda": "Conoscersi",
-    })
+    response = client.post(
+        reverse("collective:meeting_create") + f"?gruppo={group.pk}",
+        {
+            "title": "Primo incontro",
+            "starts_at": local(when),
+            "place": place.pk,
+            "agenda": "Conoscersi",
+        },
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and meeting.group == group and meeting.kind == Meeting.Kind.GROUP
     assert meeting.neighbourhood == group.neighbourhood and meeting.city == group.city
@@ -50,7 +67,9 @@ def test_a_worker_fixes_a_group_meeting_then_records_attendance_minutes_and_a_de
     meeting.refresh_from_db()
     assert list(meeting.attendees.all()) == [gina] and meeting.minutes == "Ci siamo presentati."
     due = (timezone.localdate() + timedelta(days=10)).isoformat()
-    response = client.post(reverse("collective:decision_add", args=[meeting.pk]), {"text": "Chiedere la sala", "owner": users[Role.WORKER].pk, "due_date": due})
+    response = client.post(
+        reverse("collective:decision_add", args=[meeting.pk]), {"text": "Chiedere la sala", "owner": users[Role.WORKER].pk, "due_date": due}
+    )
     assert response.status_code == 302
     decision = Decision.objects.get()
     page = client.get(reverse("collective:meeting", args=[meeting.pk])).content.decode()
@@ -78,8 +97,9 @@ def test_a_decision_opens_a_need_in_the_market(client, users, meeting, make_pers
 def test_a_decision_cannot_open_a_need_for_someone_outside_the_group(client, users, meeting, make_person):
     decision = services.add_decision(meeting, by=users[Role.WORKER], text="Una cosa", owner_name="Gina")
     client.force_login(users[Role.WORKER])
-    response = client.post(reverse("collective:decision_market", args=[decision.pk]),
-                           {"side": "need", "person": make_person().pk, "kind": "goods", "text": "Un furgone"})
+    response = client.post(
+        reverse("collective:decision_market", args=[decision.pk]), {"side": "need", "person": make_person().pk, "kind": "goods", "text": "Un furgone"}
+    )
     assert response.status_code == 400 and not Need.objects.exists()
 
 
@@ -92,16 +112,19 @@ def test_an_open_table_counts_attendance_without_names(client, users, table):
     assert table.attendance_count == 34
 
 
-@pytest.mark.parametrize("payload", [
-    {"title": "Ok", "starts_at": "2026-02-30T10:00"},
-    {"title": "Ok", "starts_at": "domani"},
-    {"title": "Ok", "starts_at": "9999-01-01T10:00"},
-    {"title": "x" * 300, "starts_at": "2030-01-01T10:00"},
-    {"title": "Ok", "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T09:00"},
-    {"title": "Ok", "starts_at": "2030-01-01T10:00", "agenda": "a" * 9000},
-    {"title": "Ok", "starts_at": "2030-01-01T10:00", "place": "abc"},
-    {"title": "Ok", "starts_at": "2030-01-01T10:00", "kind": "group"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"title": "Ok", "starts_at": "2026-02-30T10:00"},
+        {"title": "Ok", "starts_at": "domani"},
+        {"title": "Ok", "starts_at": "9999-01-01T10:00"},
+        {"title": "x" * 300, "starts_at": "2030-01-01T10:00"},
+        {"title": "Ok", "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T09:00"},
+        {"title": "Ok", "starts_at": "2030-01-01T10:00", "agenda": "a" * 9000},
+        {"title": "Ok", "starts_at": "2030-01-01T10:00", "place": "abc"},
+        {"title": "Ok", "starts_at": "2030-01-01T10:00", "kind": "group"},
+    ],
+)
 def test_hostile_meeting_input_is_refused(client, users, neighbourhood, payload):
     client.force_login(users[Role.WORKER])
     data = {"kind": "table", "neighbourhood": neighbourhood.pk, **payload}
@@ -116,17 +139,34 @@ def test_a_worker_cannot_place_a_meeting_in_another_neighbourhood_or_city(client
     far_place = Place.objects.create(neighbourhood=make_neighbourhood("Lontano", city=far_city), name="Sala lontana")
     client.force_login(users[Role.WORKER])
     url = reverse("collective:meeting_create")
-    assert client.post(url, {"kind": "table", "neighbourhood": other_neighbourhood.pk, "title": "X", "starts_at": "2030-01-01T10:00"}).status_code == 400
-    assert client.post(url, {"kind": "table", "neighbourhood": users[Role.WORKER].neighbourhoods.first().pk, "title": "X",
-                             "starts_at": "2030-01-01T10:00", "place": far_place.pk}).status_code == 400
+    assert (
+        client.post(url, {"kind": "table", "neighbourhood": other_neighbourhood.pk, "title": "X", "starts_at": "2030-01-01T10:00"}).status_code == 400
+    )
+    assert (
+        client.post(
+            url,
+            {
+                "kind": "table",
+                "neighbourhood": users[Role.WORKER].neighbourhoods.first().pk,
+                "title": "X",
+                "starts_at": "2030-01-01T10:00",
+                "place": far_place.pk,
+            },
+        ).status_code
+        == 400
+    )
     assert not Meeting.objects.exists()
 
 
 def test_hostile_decision_input_is_refused(client, users, meeting):
     client.force_login(users[Role.WORKER])
     url = reverse("collective:decision_add", args=[meeting.pk])
-    for payload in ({"text": "x" * 600, "owner_name": "Gina"}, {"text": "Ok"}, {"text": "Ok", "owner_name": "G", "due_date": "31/02/2026"},
-                    {"text": "Ok", "owner": "abc"}):
+    for payload in (
+        {"text": "x" * 600, "owner_name": "Gina"},
+        {"text": "Ok"},
+        {"text": "Ok", "owner_name": "G", "due_date": "31/02/2026"},
+        {"text": "Ok", "owner": "abc"},
+    ):
         assert client.post(url, payload).status_code == 400
     assert not Decision.objects.exists()
 
@@ -195,7 +235,9 @@ def test_calendar_query_count_does_not_grow_with_rows(client, users, make_group,
 
     def add(n):
         for i in range(n):
-            services.save_meeting(Meeting(group=group, title=f"Incontro {i}", starts_at=start + timedelta(hours=i), place=place), by=users[Role.WORKER])
+            services.save_meeting(
+                Meeting(group=group, title=f"Incontro {i}", starts_at=start + timedelta(hours=i), place=place), by=users[Role.WORKER]
+            )
 
     assert_queries_do_not_grow(client, reverse(calendar) + f"?mese={start:%Y-%m}", add)
 

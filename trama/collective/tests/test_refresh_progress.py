@@ -1,4 +1,4 @@
-""""Aggiorna le proposte" says it is queued while it is, and what it found once the worker has done it."""
+""" "Aggiorna le proposte" says it is queued while it is, and what it found once the worker has done it."""
 
 import pytest
 from django.core.management import call_command

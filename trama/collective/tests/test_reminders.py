@@ -1,6 +1,6 @@
 """A group meeting tomorrow: its members with an account and its facilitator are reminded, once; nobody else."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,8 +18,7 @@ ROME = ZoneInfo("Europe/Rome")
 
 @pytest.fixture
 def group(city, neighbourhood, users, make_person):
-    group = Group.objects.create(city=city, neighbourhood=neighbourhood, name="Camminate", purpose="Camminare",
-                                 facilitator=users[Role.WORKER])
+    group = Group.objects.create(city=city, neighbourhood=neighbourhood, name="Camminate", purpose="Camminare", facilitator=users[Role.WORKER])
     Membership.objects.create(group=group, person=make_person(account=users[Role.CITIZEN]))
     Membership.objects.create(group=group, person=make_person(name="Senza account"))
     left = Membership.objects.create(group=group, person=make_person(name="Uscita", account=users[Role.ANTENNA]))
@@ -28,8 +27,7 @@ def group(city, neighbourhood, users, make_person):
 
 
 def _meeting(group, when, **kwargs):
-    return Meeting.objects.create(city=group.city, neighbourhood=group.neighbourhood, group=group, title="Giro al parco",
-                                  starts_at=when, **kwargs)
+    return Meeting.objects.create(city=group.city, neighbourhood=group.neighbourhood, group=group, title="Giro al parco", starts_at=when, **kwargs)
 
 
 def reminded():
@@ -52,8 +50,9 @@ def test_a_meeting_not_tomorrow_is_not_reminded(group, when):
 
 
 def test_a_table_without_participants_and_other_groups_remind_nobody_else(group, users, city, neighbourhood, make_person, make_user):
-    Meeting.objects.create(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo",
-                           starts_at=datetime(2026, 5, 21, 18, 0, tzinfo=ROME))
+    Meeting.objects.create(
+        city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo", starts_at=datetime(2026, 5, 21, 18, 0, tzinfo=ROME)
+    )
     other = Group.objects.create(city=city, neighbourhood=neighbourhood, name="Altro", purpose="Altro")
     stranger = make_user(Role.CITIZEN)
     Membership.objects.create(group=other, person=make_person(name="Altra", account=stranger))

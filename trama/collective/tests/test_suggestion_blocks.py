@@ -13,20 +13,36 @@ from trama.collective import suggestions
 from trama.collective.suggestions import Situation, suggestion_candidates
 from trama.territory.demo import load_demo_territory
 
-WORDS = ["spesa", "pesante", "compiti", "matematica", "solitudine", "sera", "medico", "visita", "bolletta", "affitto",
-         "casa", "scale", "pensione", "nipoti", "autobus"]
+WORDS = [
+    "spesa",
+    "pesante",
+    "compiti",
+    "matematica",
+    "solitudine",
+    "sera",
+    "medico",
+    "visita",
+    "bolletta",
+    "affitto",
+    "casa",
+    "scale",
+    "pensione",
+    "nipoti",
+    "autobus",
+]
 
 
 def proposals(candidates):
     """What a refresh writes of each candidate: who, from which situations in which order, where, about what."""
-    return [(c.signature, [(s.source, s.id) for s in c.situations], c.neighbourhood_id, c.theme_id, c.key_phrases)
-            for c in candidates]
+    return [(c.signature, [(s.source, s.id) for s in c.situations], c.neighbourhood_id, c.theme_id, c.key_phrases) for c in candidates]
 
 
 def stars_both_ways(situations, adjacency, threshold):
     matrix = suggestions._tfidf([s.text for s in situations])[0]
-    return [suggestions._stars(situations, method(situations, matrix, adjacency), adjacency, threshold)
-            for method in (suggestions._ExactSimilarity, suggestions._BlockedSimilarity)]
+    return [
+        suggestions._stars(situations, method(situations, matrix, adjacency), adjacency, threshold)
+        for method in (suggestions._ExactSimilarity, suggestions._BlockedSimilarity)
+    ]
 
 
 def random_world(seed):

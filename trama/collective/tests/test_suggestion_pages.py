@@ -73,7 +73,9 @@ def test_convening_creates_a_forming_group_with_the_people_who_consented(client,
     client.force_login(users[Role.WORKER])
     url = reverse("collective:suggestion_convene", args=[shopping_suggestion.pk])
     assert "Persone da invitare" in client.get(url).content.decode()
-    response = client.post(url, {"name": "Spesa insieme", "purpose": "Fare la spesa insieme", "members": [people[0].pk, people[1].pk], "consent": "on"})
+    response = client.post(
+        url, {"name": "Spesa insieme", "purpose": "Fare la spesa insieme", "members": [people[0].pk, people[1].pk], "consent": "on"}
+    )
     group = Group.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("collective:group", args=[group.pk])
     assert group.status == Group.Status.FORMING and group.suggestion == shopping_suggestion
@@ -89,8 +91,10 @@ def test_convening_creates_a_forming_group_with_the_people_who_consented(client,
 def test_no_one_is_added_without_the_consent_box(client, users, shopping_suggestion):
     person = shopping_suggestion.people.first()
     client.force_login(users[Role.WORKER])
-    response = client.post(reverse("collective:suggestion_convene", args=[shopping_suggestion.pk]),
-                           {"name": "Spesa insieme", "purpose": "La spesa", "members": [person.pk]})
+    response = client.post(
+        reverse("collective:suggestion_convene", args=[shopping_suggestion.pk]),
+        {"name": "Spesa insieme", "purpose": "La spesa", "members": [person.pk]},
+    )
     assert response.status_code == 400
     assert not Group.objects.exists()
     assert not person.has_consent(Consent.Purpose.GROUPS)
@@ -99,8 +103,10 @@ def test_no_one_is_added_without_the_consent_box(client, users, shopping_suggest
 def test_convening_cannot_invite_someone_outside_the_suggestion(client, users, shopping_suggestion, make_person):
     stranger = make_person()
     client.force_login(users[Role.WORKER])
-    response = client.post(reverse("collective:suggestion_convene", args=[shopping_suggestion.pk]),
-                           {"name": "Spesa", "purpose": "La spesa", "members": [stranger.pk], "consent": "on"})
+    response = client.post(
+        reverse("collective:suggestion_convene", args=[shopping_suggestion.pk]),
+        {"name": "Spesa", "purpose": "La spesa", "members": [stranger.pk], "consent": "on"},
+    )
     assert response.status_code == 400
     assert not Group.objects.exists()
 

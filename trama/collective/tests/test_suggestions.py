@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def item_of(need):
     """The themes app's copy of a need (it may already have made it when the need was saved)."""
     item, _ = TextItem.objects.get_or_create(
-        source="need", source_id=need.pk,
+        source="need",
+        source_id=need.pk,
         defaults={"city_id": need.city_id, "text": need.text, "neighbourhood_id": need.neighbourhood_id, "person_id": need.person_id},
     )
     return item
@@ -105,8 +106,13 @@ def test_adjacent_neighbourhoods_may_be_mixed_but_every_pair_touches(city, row, 
 
 def test_a_shared_theme_makes_situations_similar(city, neighbourhood, make_need):
     theme = Theme.objects.create(city=city, status=Theme.Status.NAMED, name="Solitudine dopo la pensione")
-    texts = ["Mi sento sola la sera", "Vorrei qualcuno con cui fare due chiacchiere", "Da quando sono in pensione non vedo nessuno",
-             "Le giornate sono lunghe", "Mi piacerebbe uscire ogni tanto"]
+    texts = [
+        "Mi sento sola la sera",
+        "Vorrei qualcuno con cui fare due chiacchiere",
+        "Da quando sono in pensione non vedo nessuno",
+        "Le giornate sono lunghe",
+        "Mi piacerebbe uscire ogni tanto",
+    ]
     for text in texts:
         need = make_need(text)
         item = item_of(need)

@@ -5,16 +5,14 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from trama.people.models import Role
-from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only, url
-
 from trama.collective import services
 from trama.collective.models import Meeting, Suggestion
+from trama.people.models import Role
+from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only, url
 
 WORKER_ONLY = only(Role.WORKER)
 MEMBERS = only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)
 NOBODY = everyone("denied")
-
 
 
 EXPECTED = {
@@ -33,9 +31,9 @@ EXPECTED = {
     "collective:suggestion#elsewhere": (url("collective:suggestion", "suggestion_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "collective:suggestion_dismiss": (url("collective:suggestion_dismiss", "suggestion"), ANY_METHOD(only(Role.WORKER))),
     "collective:suggestion_convene": (url("collective:suggestion_convene", "suggestion"), ANY_METHOD(only(Role.WORKER))),
-    "collective:suggestion_convene#elsewhere": (url("collective:suggestion_convene", "suggestion_elsewhere"), ANY_METHOD(everyone('denied'))),
+    "collective:suggestion_convene#elsewhere": (url("collective:suggestion_convene", "suggestion_elsewhere"), ANY_METHOD(everyone("denied"))),
     "collective:meeting_create": (url("collective:meeting_create"), ANY_METHOD(STAFF)),
-    "collective:meeting_create#for-a-group": (url("collective:meeting_create", query="?gruppo=0"), ANY_METHOD(everyone('denied'))),
+    "collective:meeting_create#for-a-group": (url("collective:meeting_create", query="?gruppo=0"), ANY_METHOD(everyone("denied"))),
     "collective:meeting": (url("collective:meeting", "meeting"), ANY_METHOD(STAFF)),
     "collective:meeting#elsewhere": (url("collective:meeting", "meeting_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "collective:meeting_edit": (url("collective:meeting_edit", "meeting"), ANY_METHOD(STAFF)),
@@ -67,7 +65,8 @@ def make_objects(o):
     worker, coordinator = users[Role.WORKER], users[Role.COORDINATOR]
     city = hood.city
     group = lambda where, name, by=coordinator: services.create_group(  # noqa: E731
-        city=where.city, neighbourhood=where, name=name, purpose=name, by=by)
+        city=where.city, neighbourhood=where, name=name, purpose=name, by=by
+    )
     o["group"] = group(hood, "Spesa insieme")
     services.add_member(o["group"], o["person"], by=worker, consent=True)
     o["member"] = o["person"]
@@ -78,8 +77,7 @@ def make_objects(o):
     services.add_member(o["group_elsewhere"], o["person_elsewhere"], by=coordinator, consent=True)
     o["group_far"] = group(far, "Lontano", by=o["far_coordinator"])
     o["suggestion"] = Suggestion.objects.create(city=city, neighbourhood=hood, signature="a" * 64, size=5, purpose="La spesa")
-    o["suggestion_elsewhere"] = Suggestion.objects.create(city=city, neighbourhood=elsewhere, signature="b" * 64, size=5,
-                                                          purpose="Altro")
+    o["suggestion_elsewhere"] = Suggestion.objects.create(city=city, neighbourhood=elsewhere, signature="b" * 64, size=5, purpose="Altro")
     o["suggestion_far"] = Suggestion.objects.create(city=far.city, neighbourhood=far, signature="c" * 64, size=5, purpose="Lontano")
     soon = timezone.now() + timedelta(days=3)
     meeting = lambda g, title, by=worker: services.save_meeting(Meeting(group=g, title=title, starts_at=soon), by=by)  # noqa: E731
@@ -87,9 +85,17 @@ def make_objects(o):
     o["other_meeting"] = meeting(o["other_group"], "Incontro del giovedì")
     o["meeting_elsewhere"] = meeting(o["group_elsewhere"], "Altro incontro", by=coordinator)
     o["meeting_far"] = meeting(o["group_far"], "Incontro lontano", by=o["far_coordinator"])
-    o["public_meeting"] = services.save_meeting(Meeting(
-        city=city, neighbourhood=hood, kind=Meeting.Kind.TABLE, title="Tavolo di quartiere", starts_at=soon, is_public=True,
-        place=o["place"],
-    ), by=worker)
+    o["public_meeting"] = services.save_meeting(
+        Meeting(
+            city=city,
+            neighbourhood=hood,
+            kind=Meeting.Kind.TABLE,
+            title="Tavolo di quartiere",
+            starts_at=soon,
+            is_public=True,
+            place=o["place"],
+        ),
+        by=worker,
+    )
     o["decision"] = services.add_decision(o["meeting"], by=worker, text="Chiedere la sala", owner=worker)
     o["decision_elsewhere"] = services.add_decision(o["meeting_elsewhere"], by=coordinator, text="Chiedere il cortile")

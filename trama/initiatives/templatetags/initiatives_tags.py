@@ -54,7 +54,10 @@ def group_panel(context, group):
     activity = GroupActivity.objects.filter(group=group).select_related("intervention_object").first()
     can_act = request.user.has_perm("initiatives.add_initiative")
     return {
-        "group": group, "activity": activity, "can_act": can_act, "csrf_token": context.get("csrf_token"),
+        "group": group,
+        "activity": activity,
+        "can_act": can_act,
+        "csrf_token": context.get("csrf_token"),
         "objects": InterventionObject.objects.filter(city_id=group.city_id, active=True).order_by("name") if can_act else [],
         "initiatives": Initiative.objects.filter(origin_group=group).order_by("pk"),
         "open": group.status in (group.Status.FORMING, group.Status.ACTIVE),
@@ -65,7 +68,8 @@ def group_panel(context, group):
 def decision_actions(context, decision):
     request = context["request"]
     return {
-        "decision": decision, "can_act": request.user.has_perm("initiatives.add_initiative"),
+        "decision": decision,
+        "can_act": request.user.has_perm("initiatives.add_initiative"),
         "initiative": Initiative.objects.filter(origin_decision=decision).first(),
     }
 

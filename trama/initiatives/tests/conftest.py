@@ -16,8 +16,12 @@ def other_organisation(city):
 @pytest.fixture
 def activity(city):
     return InterventionObject.objects.create(
-        city=city, name="Pranzo condiviso", slug="pranzo-condiviso", description="Si cucina e si mangia insieme.",
-        purpose="Stare insieme a tavola.", wording_guidance="Presenta l'attività, non le persone a cui si rivolge.",
+        city=city,
+        name="Pranzo condiviso",
+        slug="pranzo-condiviso",
+        description="Si cucina e si mangia insieme.",
+        purpose="Stare insieme a tavola.",
+        wording_guidance="Presenta l'attività, non le persone a cui si rivolge.",
     )
 
 
@@ -30,9 +34,14 @@ def place(neighbourhood):
 def make_initiative(city, neighbourhood, coordinator):
     def make(name="Pranzo della domenica", stage="idea", where=None, is_public=False, **fields):
         initiative = services.create_initiative(
-            city=city, by=coordinator, origin=fields.pop("origin", Initiative.Origin.WORKER), neighbourhoods=where or [neighbourhood],
-            name=name, description=fields.pop("description", "Un pranzo aperto a tutti, una domenica al mese."),
-            is_public=is_public, **fields,
+            city=city,
+            by=coordinator,
+            origin=fields.pop("origin", Initiative.Origin.WORKER),
+            neighbourhoods=where or [neighbourhood],
+            name=name,
+            description=fields.pop("description", "Un pranzo aperto a tutti, una domenica al mese."),
+            is_public=is_public,
+            **fields,
         )
         path = ["incubation", "accompanied", "autonomous"]
         if stage == "ended":
@@ -47,8 +56,15 @@ def make_initiative(city, neighbourhood, coordinator):
 
 @pytest.fixture
 def initiative(make_initiative, activity, place):
-    return make_initiative(stage="accompanied", is_public=True, intervention_object=activity, place=place, when="Ogni domenica alle 12",
-                           how_to_join="Basta presentarsi", contact_email="pranzo@example.org")
+    return make_initiative(
+        stage="accompanied",
+        is_public=True,
+        intervention_object=activity,
+        place=place,
+        when="Ogni domenica alle 12",
+        how_to_join="Basta presentarsi",
+        contact_email="pranzo@example.org",
+    )
 
 
 @pytest.fixture

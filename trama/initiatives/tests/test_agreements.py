@@ -16,11 +16,20 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 def _post(neighbourhood, organisation, **extra):
     data = {
-        "kind": "pact", "title": "Patto per la sala", "subject": "Uso condiviso della sala civica", "neighbourhoods": [neighbourhood.pk],
-        "starts_on": "2026-01-01", "ends_on": "2026-12-31",
-        "parti-TOTAL_FORMS": "2", "parti-INITIAL_FORMS": "0", "parti-MIN_NUM_FORMS": "0", "parti-MAX_NUM_FORMS": "30",
-        "parti-0-organisation": organisation.pk, "parti-0-commitments": "Apre la sala il martedì",
-        "parti-1-name": "Vicini di via Po", "parti-1-commitments": "Puliscono dopo l'uso",
+        "kind": "pact",
+        "title": "Patto per la sala",
+        "subject": "Uso condiviso della sala civica",
+        "neighbourhoods": [neighbourhood.pk],
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "parti-TOTAL_FORMS": "2",
+        "parti-INITIAL_FORMS": "0",
+        "parti-MIN_NUM_FORMS": "0",
+        "parti-MAX_NUM_FORMS": "30",
+        "parti-0-organisation": organisation.pk,
+        "parti-0-commitments": "Apre la sala il martedì",
+        "parti-1-name": "Vicini di via Po",
+        "parti-1-commitments": "Puliscono dopo l'uso",
     }
     data.update(extra)
     return data
@@ -29,8 +38,10 @@ def _post(neighbourhood, organisation, **extra):
 @pytest.fixture
 def agreement(coordinator, city, neighbourhood, organisation):
     return services.save_agreement(
-        Agreement(city=city, kind="pact", title="Patto per la sala", subject="Sala", starts_on=date(2026, 1, 1)), by=coordinator,
-        neighbourhoods=[neighbourhood], parties=[{"organisation": organisation, "commitments": "Apre la sala"}],
+        Agreement(city=city, kind="pact", title="Patto per la sala", subject="Sala", starts_on=date(2026, 1, 1)),
+        by=coordinator,
+        neighbourhoods=[neighbourhood],
+        parties=[{"organisation": organisation, "commitments": "Apre la sala"}],
     )
 
 
@@ -48,14 +59,16 @@ def test_a_coordinator_creates_an_agreement_with_its_parties_and_a_pdf(client, c
     agreement.document.delete()
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("patto.pdf", b"Questo non e un PDF", "non è un PDF valido"),
-    ("programma.exe", b"MZ\x90\x00\x03", "Carica un file PDF"),
-    ("programma.exe.pdf", b"MZ\x90\x00\x03", "non è un PDF valido"),
-    ("patto.pdf", b"%PDF-" + b"0" * (forms.MAX_DOCUMENT_BYTES + 1), "troppo grande"),
-])
-def test_an_upload_that_is_not_a_small_pdf_is_refused_with_a_message(client, coordinator, neighbourhood, organisation, name, content,
-                                                                     message):
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("patto.pdf", b"Questo non e un PDF", "non è un PDF valido"),
+        ("programma.exe", b"MZ\x90\x00\x03", "Carica un file PDF"),
+        ("programma.exe.pdf", b"MZ\x90\x00\x03", "non è un PDF valido"),
+        ("patto.pdf", b"%PDF-" + b"0" * (forms.MAX_DOCUMENT_BYTES + 1), "troppo grande"),
+    ],
+)
+def test_an_upload_that_is_not_a_small_pdf_is_refused_with_a_message(client, coordinator, neighbourhood, organisation, name, content, message):
     client.force_login(coordinator)
     data = _post(neighbourhood, organisation, document=SimpleUploadedFile(name, content))
     response = client.post(reverse("initiatives:agreement_create"), data)
@@ -71,8 +84,9 @@ def test_a_party_without_commitments_is_refused(client, coordinator, neighbourho
 
 def test_hostile_formset_counts_are_refused(client, coordinator, neighbourhood, organisation):
     client.force_login(coordinator)
-    response = client.post(reverse("initiatives:agreement_create"),
-                           _post(neighbourhood, organisation, **{"parti-TOTAL_FORMS": "100000", "ends_on": "2020-01-01"}))
+    response = client.post(
+        reverse("initiatives:agreement_create"), _post(neighbourhood, organisation, **{"parti-TOTAL_FORMS": "100000", "ends_on": "2020-01-01"})
+    )
     assert response.status_code == 400 and not Agreement.objects.exists()
 
 
@@ -123,9 +137,12 @@ def test_renewal_creates_a_new_agreement_with_the_same_parties(client, coordinat
 
 def test_agreement_list_queries_do_not_grow_with_rows(client, coordinator, city, neighbourhood, organisation):
     def make(n):
-        services.save_agreement(Agreement(city=city, kind="pact", title=f"Patto {n}", subject="x", starts_on=date(2026, 1, 1)),
-                                by=coordinator, neighbourhoods=[neighbourhood],
-                                parties=[{"organisation": organisation, "commitments": "x"}, {"name": "Vicini", "commitments": "y"}])
+        services.save_agreement(
+            Agreement(city=city, kind="pact", title=f"Patto {n}", subject="x", starts_on=date(2026, 1, 1)),
+            by=coordinator,
+            neighbourhoods=[neighbourhood],
+            parties=[{"organisation": organisation, "commitments": "x"}, {"name": "Vicini", "commitments": "y"}],
+        )
 
     client.force_login(coordinator)
     numbers = itertools.count()

@@ -21,8 +21,18 @@ def test_the_public_api_lists_published_initiatives_with_public_fields_only(api,
     assert response.status_code == 200
     rows = response.json()["results"] if isinstance(response.json(), dict) else response.json()
     assert [row["name"] for row in rows] == ["Pranzo della domenica"]
-    assert set(rows[0]) == {"id", "name", "description", "intervention_object", "neighbourhoods", "place", "when", "how_to_join",
-                            "contact_email", "stage"}
+    assert set(rows[0]) == {
+        "id",
+        "name",
+        "description",
+        "intervention_object",
+        "neighbourhoods",
+        "place",
+        "when",
+        "how_to_join",
+        "contact_email",
+        "stage",
+    }
     assert "Gino" not in response.content.decode()
 
 
@@ -38,19 +48,21 @@ def test_a_public_initiative_without_place_or_object_answers_null_as_its_schema_
 
 
 def test_public_api_filters_refuse_nothing_and_leak_nothing(api, initiative, other_neighbourhood):
-    for params in ({"neighbourhood": "abc"}, {"neighbourhood": "99999999999999999999"}, {"intervention_object": "-1"},
-                   {"neighbourhood": other_neighbourhood.pk}):
+    for params in (
+        {"neighbourhood": "abc"},
+        {"neighbourhood": "99999999999999999999"},
+        {"intervention_object": "-1"},
+        {"neighbourhood": other_neighbourhood.pk},
+    ):
         response = api.get(reverse("api-initiatives-public"), params)
         assert response.status_code == 200 and "Pranzo" not in response.content.decode()
 
 
 def test_a_worker_creates_an_initiative_only_in_their_neighbourhoods(api, worker, neighbourhood, other_neighbourhood):
     api.force_authenticate(worker)
-    refused = api.post(reverse("api-initiatives"), {"name": "X", "description": "Y", "neighbourhoods": [other_neighbourhood.pk]},
-                       format="json")
+    refused = api.post(reverse("api-initiatives"), {"name": "X", "description": "Y", "neighbourhoods": [other_neighbourhood.pk]}, format="json")
     assert refused.status_code == 400 and not Initiative.objects.exists()
-    made = api.post(reverse("api-initiatives"), {"name": "Caffè", "description": "Un caffè", "neighbourhoods": [neighbourhood.pk]},
-                    format="json")
+    made = api.post(reverse("api-initiatives"), {"name": "Caffè", "description": "Un caffè", "neighbourhoods": [neighbourhood.pk]}, format="json")
     assert made.status_code == 201 and Initiative.objects.get().origin == "worker"
 
 
@@ -67,8 +79,7 @@ def test_hostile_api_input_gives_a_4xx_and_changes_nothing(api, worker, initiati
 
 def test_moving_through_the_api_keeps_the_history(api, worker, initiative):
     api.force_authenticate(worker)
-    response = api.post(reverse("api-initiative-move", args=[initiative.pk]), {"stage": "autonomous", "reason": "Va da sola"},
-                        format="json")
+    response = api.post(reverse("api-initiative-move", args=[initiative.pk]), {"stage": "autonomous", "reason": "Va da sola"}, format="json")
     assert response.status_code == 200 and response.json()["stage"] == "autonomous"
     assert initiative.transitions.last().reason == "Va da sola"
 

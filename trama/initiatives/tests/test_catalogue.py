@@ -12,9 +12,14 @@ pytestmark = pytest.mark.django_db
 
 def test_a_coordinator_adds_an_activity_and_its_slug_comes_from_the_name(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("initiatives:object_create"), {
-        "name": "Gruppo di cammino", "description": "Si cammina insieme.", "wording_guidance": "Parla del camminare.",
-    })
+    response = client.post(
+        reverse("initiatives:object_create"),
+        {
+            "name": "Gruppo di cammino",
+            "description": "Si cammina insieme.",
+            "wording_guidance": "Parla del camminare.",
+        },
+    )
     obj = InterventionObject.objects.get()
     assert response.status_code == 302 and obj.slug == "gruppo-di-cammino" and obj.city == coordinator.city
     again = client.post(reverse("initiatives:object_create"), {"name": "Gruppo di cammino", "description": "Di nuovo."})

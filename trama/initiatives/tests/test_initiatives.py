@@ -19,28 +19,42 @@ pytestmark = pytest.mark.django_db
 
 def test_worker_creates_an_initiative_only_in_their_neighbourhoods(client, worker, neighbourhood, other_neighbourhood):
     client.force_login(worker)
-    response = client.post(reverse("initiatives:create"), {
-        "name": "Caffè di quartiere", "description": "Un caffè insieme il martedì.", "neighbourhoods": [other_neighbourhood.pk],
-    })
+    response = client.post(
+        reverse("initiatives:create"),
+        {
+            "name": "Caffè di quartiere",
+            "description": "Un caffè insieme il martedì.",
+            "neighbourhoods": [other_neighbourhood.pk],
+        },
+    )
     assert response.status_code == 400 and not Initiative.objects.exists()
-    response = client.post(reverse("initiatives:create"), {
-        "name": "Caffè di quartiere", "description": "Un caffè insieme il martedì.", "neighbourhoods": [neighbourhood.pk],
-    })
+    response = client.post(
+        reverse("initiatives:create"),
+        {
+            "name": "Caffè di quartiere",
+            "description": "Un caffè insieme il martedì.",
+            "neighbourhoods": [neighbourhood.pk],
+        },
+    )
     initiative = Initiative.objects.get()
     assert response.status_code == 302 and initiative.stage == "idea" and initiative.origin == "worker"
     assert list(initiative.neighbourhoods.all()) == [neighbourhood]
 
 
 def test_a_group_turned_into_an_initiative_carries_its_neighbourhood_and_activity(client, worker, neighbourhood, activity, city):
-    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Le cuoche del sabato", purpose="Cucinare insieme",
-                                    by=worker)
+    group = collective.create_group(city=city, neighbourhood=neighbourhood, name="Le cuoche del sabato", purpose="Cucinare insieme", by=worker)
     GroupActivity.objects.create(group=group, intervention_object=activity)
     client.force_login(worker)
     page = client.get(reverse("initiatives:create") + f"?gruppo={group.pk}")
     assert page.status_code == 200 and "Le cuoche del sabato" in page.content.decode()
-    response = client.post(reverse("initiatives:create") + f"?gruppo={group.pk}", {
-        "name": "Pranzo del sabato", "description": "Cuciniamo per chi vuole.", "intervention_object": activity.pk,
-    })
+    response = client.post(
+        reverse("initiatives:create") + f"?gruppo={group.pk}",
+        {
+            "name": "Pranzo del sabato",
+            "description": "Cuciniamo per chi vuole.",
+            "intervention_object": activity.pk,
+        },
+    )
     assert response.status_code == 302
     initiative = Initiative.objects.get()
     group.refresh_from_db()
@@ -49,8 +63,7 @@ def test_a_group_turned_into_an_initiative_carries_its_neighbourhood_and_activit
     assert group.status == Group.Status.INITIATIVE
 
 
-def test_a_worker_cannot_turn_a_group_of_another_neighbourhood_into_an_initiative(client, worker, other_neighbourhood, city,
-                                                                                     coordinator):
+def test_a_worker_cannot_turn_a_group_of_another_neighbourhood_into_an_initiative(client, worker, other_neighbourhood, city, coordinator):
     group = collective.create_group(city=city, neighbourhood=other_neighbourhood, name="Altrove", purpose="x", by=coordinator)
     client.force_login(worker)
     response = client.post(reverse("initiatives:create") + f"?gruppo={group.pk}", {"name": "X", "description": "Y"})
@@ -58,8 +71,9 @@ def test_a_worker_cannot_turn_a_group_of_another_neighbourhood_into_an_initiativ
 
 
 def test_a_meeting_decision_opens_an_initiative_once(client, worker, neighbourhood, city):
-    meeting = collective.save_meeting(Meeting(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo",
-                                              starts_at=timezone.now()), by=worker)
+    meeting = collective.save_meeting(
+        Meeting(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo", starts_at=timezone.now()), by=worker
+    )
     decision = collective.add_decision(meeting, by=worker, text="Apriamo un angolo delle riparazioni")
     client.force_login(worker)
     url = reverse("initiatives:create") + f"?decisione={decision.pk}"
@@ -87,12 +101,20 @@ def test_moving_stage_needs_a_reason_and_a_confirmation_and_is_kept_in_history(c
 
 
 def test_commitment_fulfilment_is_read_from_the_ledger(client, worker, initiative, partner, neighbourhood):
-    commitment = services.add_commitment(initiative, partner=partner, description="Sala per 10 ore", kind="space_hours",
-                                         quantity=Decimal("10"), by=worker)
+    commitment = services.add_commitment(
+        initiative, partner=partner, description="Sala per 10 ore", kind="space_hours", quantity=Decimal("10"), by=worker
+    )
     client.force_login(worker)
-    response = client.post(reverse("initiatives:commitment_contribution", args=[commitment.pk]), {
-        "neighbourhood": neighbourhood.pk, "kind": "space_hours", "quantity": "4", "on": date.today().isoformat(), "area_sqm": "40",
-    })
+    response = client.post(
+        reverse("initiatives:commitment_contribution", args=[commitment.pk]),
+        {
+            "neighbourhood": neighbourhood.pk,
+            "kind": "space_hours",
+            "quantity": "4",
+            "on": date.today().isoformat(),
+            "area_sqm": "40",
+        },
+    )
     assert response.status_code == 302
     contribution = Contribution.objects.get()
     assert contribution.initiative_id == initiative.pk and contribution.organisation == partner.organisation
@@ -112,16 +134,23 @@ def test_a_contribution_with_a_future_date_or_absurd_quantity_changes_nothing(cl
     assert not Contribution.objects.exists()
 
 
-def test_a_partner_member_updates_only_their_organisations_commitments(client, users, initiative, partner, other_organisation,
-                                                                          coordinator, neighbourhood):
+def test_a_partner_member_updates_only_their_organisations_commitments(
+    client, users, initiative, partner, other_organisation, coordinator, neighbourhood
+):
     own = services.add_commitment(initiative, partner=partner, description="Sala", kind="hours", quantity=4, by=coordinator)
     other_partner = services.add_partner(initiative, organisation=other_organisation, role="funder", by=coordinator)
     other = services.add_commitment(initiative, partner=other_partner, description="Soldi", kind="euros", quantity=100, by=coordinator)
     client.force_login(users[Role.PARTNER])
     assert client.get(reverse("initiatives:detail", args=[initiative.pk])).status_code == 200
-    response = client.post(reverse("initiatives:commitment_contribution", args=[own.pk]), {
-        "neighbourhood": neighbourhood.pk, "kind": "hours", "quantity": "2", "on": date.today().isoformat(),
-    })
+    response = client.post(
+        reverse("initiatives:commitment_contribution", args=[own.pk]),
+        {
+            "neighbourhood": neighbourhood.pk,
+            "kind": "hours",
+            "quantity": "2",
+            "on": date.today().isoformat(),
+        },
+    )
     assert response.status_code == 302 and Contribution.objects.get().recorded_by == users[Role.PARTNER]
     assert client.post(reverse("initiatives:commitment_edit", args=[other.pk]), {"description": "Niente"}).status_code == 403
     other.refresh_from_db()
@@ -175,15 +204,20 @@ def test_partners_read_assessments_but_do_not_add_them(client, users, initiative
     client.force_login(users[Role.PARTNER])
     url = reverse("initiatives:assessments", args=[initiative.pk])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"assessed_on": date.today().isoformat(), "own_leadership": 1, "own_resources": 1,
-                             "own_decisions": 1, "ties": 1}).status_code == 403
+    assert (
+        client.post(
+            url, {"assessed_on": date.today().isoformat(), "own_leadership": 1, "own_resources": 1, "own_decisions": 1, "ties": 1}
+        ).status_code
+        == 403
+    )
     assert not initiative.assessments.exists()
 
 
 def test_a_citizen_proposal_is_an_idea_for_staff_to_review(client, users, neighbourhood, worker):
     client.force_login(users[Role.CITIZEN])
-    client.post(reverse("initiatives:propose"), {"name": "Gruppo di cammino", "description": "Camminare al parco.",
-                                                 "neighbourhood": neighbourhood.pk})
+    client.post(
+        reverse("initiatives:propose"), {"name": "Gruppo di cammino", "description": "Camminare al parco.", "neighbourhood": neighbourhood.pk}
+    )
     initiative = Initiative.objects.get()
     assert initiative.stage == "idea" and initiative.origin == "citizen" and not initiative.is_public
     client.force_login(worker)
@@ -192,24 +226,31 @@ def test_a_citizen_proposal_is_an_idea_for_staff_to_review(client, users, neighb
 
 def test_a_partner_proposal_names_the_organisation_as_promoter(client, users, neighbourhood, organisation):
     client.force_login(users[Role.PARTNER])
-    client.post(reverse("initiatives:propose"), {"name": "Orto", "description": "Un orto.", "neighbourhood": neighbourhood.pk,
-                                                 "organisation": organisation.pk})
+    client.post(
+        reverse("initiatives:propose"),
+        {"name": "Orto", "description": "Un orto.", "neighbourhood": neighbourhood.pk, "organisation": organisation.pk},
+    )
     initiative = Initiative.objects.get()
     assert initiative.origin_organisation == organisation and initiative.partners.get().role == "promoter"
 
 
 def test_hostile_initiative_input_is_refused_with_a_message(client, worker, neighbourhood):
     client.force_login(worker)
-    response = client.post(reverse("initiatives:create"), {
-        "name": "x" * 500, "description": "d" * 9000, "neighbourhoods": ["<script>"], "contact_email": "non-una-mail",
-        "participant_count": "9999999999",
-    })
+    response = client.post(
+        reverse("initiatives:create"),
+        {
+            "name": "x" * 500,
+            "description": "d" * 9000,
+            "neighbourhoods": ["<script>"],
+            "contact_email": "non-una-mail",
+            "participant_count": "9999999999",
+        },
+    )
     assert response.status_code == 400 and not Initiative.objects.exists()
     assert "troppo lungo" in response.content.decode()
 
 
-def test_initiative_list_queries_do_not_grow_with_rows(client, coordinator, make_initiative, activity, neighbourhood,
-                                                       other_neighbourhood):
+def test_initiative_list_queries_do_not_grow_with_rows(client, coordinator, make_initiative, activity, neighbourhood, other_neighbourhood):
     client.force_login(coordinator)
     numbers = itertools.count()
 

@@ -10,8 +10,7 @@ from trama.people.models import Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_an_organisations_public_page_lists_its_public_initiatives_only(client, partner, organisation, make_initiative,
-                                                                     coordinator):
+def test_an_organisations_public_page_lists_its_public_initiatives_only(client, partner, organisation, make_initiative, coordinator):
     draft = make_initiative(name="Idea ancora riservata")
     services.add_partner(draft, organisation=organisation, role=Partner.Role.VOLUNTEERS, by=coordinator)
     Organisation.objects.filter(pk=organisation.pk).update(public_page_agreed=True)

@@ -10,10 +10,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _public_pages(client, initiative):
-    return [client.get(url) for url in (
-        reverse("initiatives:catalogue"), reverse("initiatives:public", args=[initiative.pk]),
-        reverse("initiatives:join", args=[initiative.pk]), reverse("home"),
-    )]
+    return [
+        client.get(url)
+        for url in (
+            reverse("initiatives:catalogue"),
+            reverse("initiatives:public", args=[initiative.pk]),
+            reverse("initiatives:join", args=[initiative.pk]),
+            reverse("home"),
+        )
+    ]
 
 
 def test_the_catalogue_shows_only_published_initiatives_between_incubation_and_autonomy(client, make_initiative):
@@ -33,8 +38,9 @@ def test_an_unpublished_initiative_has_no_public_page(client, make_initiative):
     assert client.get(reverse("initiatives:join", args=[hidden.pk])).status_code == 404
 
 
-def test_the_catalogue_filters_by_neighbourhood_and_activity_and_has_an_empty_state(client, make_initiative, neighbourhood,
-                                                                                      other_neighbourhood, activity):
+def test_the_catalogue_filters_by_neighbourhood_and_activity_and_has_an_empty_state(
+    client, make_initiative, neighbourhood, other_neighbourhood, activity
+):
     make_initiative("Qui", stage="incubation", is_public=True, intervention_object=activity)
     make_initiative("Là", stage="incubation", is_public=True, where=[other_neighbourhood])
     page = client.get(reverse("initiatives:catalogue"), {"quartiere": neighbourhood.pk}).content.decode()
@@ -47,8 +53,16 @@ def test_the_catalogue_filters_by_neighbourhood_and_activity_and_has_an_empty_st
 def test_public_pages_show_no_stigmatising_words_and_no_personal_data(client, initiative, partner, make_person, users, worker):
     gino = make_person(name="Gino Bellavista")
     services.add_participant(initiative, person=gino, by=worker)
-    services.assess_autonomy(initiative, by=worker, assessed_on=initiative.created_at.date(), own_leadership=1, own_resources=1,
-                             own_decisions=1, ties=1, note="Gino Bellavista guida il gruppo")
+    services.assess_autonomy(
+        initiative,
+        by=worker,
+        assessed_on=initiative.created_at.date(),
+        own_leadership=1,
+        own_resources=1,
+        own_decisions=1,
+        ties=1,
+        note="Gino Bellavista guida il gruppo",
+    )
     for response in _public_pages(client, initiative):
         text = response.content.decode()
         assert response.status_code == 200
@@ -109,8 +123,9 @@ def test_catalogue_queries_do_not_grow_with_rows(client, make_initiative, activi
         # The later initiatives are in two neighbourhoods: more rows of every kind the cards show.
         where = [neighbourhood, other_neighbourhood] if made else [neighbourhood]
         for _ in range(n):
-            made.append(make_initiative(f"Iniziativa {len(made)}", stage="incubation", is_public=True,
-                                        intervention_object=activity, place=place, where=where))
+            made.append(
+                make_initiative(f"Iniziativa {len(made)}", stage="incubation", is_public=True, intervention_object=activity, place=place, where=where)
+            )
 
     assert_queries_do_not_grow(client, reverse("initiatives:catalogue"), add)
     assert client.get(reverse("initiatives:catalogue")).content.decode().count('class="card-title h5"') == 20

@@ -17,9 +17,15 @@ TODAY = date(2026, 5, 20)
 
 @pytest.fixture
 def agreement(city, neighbourhood):
-    agreement = Agreement.objects.create(city=city, kind=Agreement.Kind.PACT, title="Patto dell'orto", subject="Orto",
-                                         starts_on=date(2025, 6, 1), ends_on=TODAY + timedelta(days=30),
-                                         status=Agreement.Status.ACTIVE)
+    agreement = Agreement.objects.create(
+        city=city,
+        kind=Agreement.Kind.PACT,
+        title="Patto dell'orto",
+        subject="Orto",
+        starts_on=date(2025, 6, 1),
+        ends_on=TODAY + timedelta(days=30),
+        status=Agreement.Status.ACTIVE,
+    )
     agreement.neighbourhoods.add(neighbourhood)
     return agreement
 
@@ -46,8 +52,10 @@ def test_a_coordinator_of_another_city_hears_nothing(agreement, make_user):
     assert stranger.pk not in reminded()
 
 
-@pytest.mark.parametrize(("ends_in", "status"), [(31, Agreement.Status.ACTIVE), (-1, Agreement.Status.ACTIVE),
-                                                  (10, Agreement.Status.DRAFT), (10, Agreement.Status.TERMINATED)])
+@pytest.mark.parametrize(
+    ("ends_in", "status"),
+    [(31, Agreement.Status.ACTIVE), (-1, Agreement.Status.ACTIVE), (10, Agreement.Status.DRAFT), (10, Agreement.Status.TERMINATED)],
+)
 def test_not_in_force_or_not_ending_soon_is_not_reminded(agreement, users, ends_in, status):
     Agreement.objects.filter(pk=agreement.pk).update(ends_on=TODAY + timedelta(days=ends_in), status=status)
     assert send_reminders.call(TODAY.isoformat()) == 0

@@ -68,10 +68,8 @@ def test_a_reached_milestone_stays_with_a_clear_message(client, worker, mileston
 
 
 def test_a_partner_with_contributions_in_the_ledger_stays(client, worker, initiative, partner, neighbourhood):
-    commitment = services.add_commitment(initiative, partner=partner, description="Ore di volontariato", kind="hours",
-                                         quantity=10, by=worker)
-    services.record_commitment_contribution(commitment, by=worker, neighbourhood=neighbourhood, kind="hours", quantity=3,
-                                            on=date.today())
+    commitment = services.add_commitment(initiative, partner=partner, description="Ore di volontariato", kind="hours", quantity=10, by=worker)
+    services.record_commitment_contribution(commitment, by=worker, neighbourhood=neighbourhood, kind="hours", quantity=3, on=date.today())
     client.force_login(worker)
     for response in (client.get(_remove_partner(partner.pk)), client.post(_remove_partner(partner.pk))):
         assert response.status_code == 409
@@ -90,8 +88,7 @@ def test_the_detail_page_links_each_removal_with_a_name_that_says_what_it_remove
     services.reach_milestone(reached, by=worker)
     funder = services.add_partner(initiative, organisation=other_organisation, role=Partner.Role.FUNDER, by=worker)
     commitment = services.add_commitment(initiative, partner=funder, description="Soldi", kind="euros", quantity=100, by=worker)
-    services.record_commitment_contribution(commitment, by=worker, neighbourhood=neighbourhood, kind="euros", quantity=50,
-                                            on=date.today())
+    services.record_commitment_contribution(commitment, by=worker, neighbourhood=neighbourhood, kind="euros", quantity=50, on=date.today())
     client.force_login(worker)
     page = client.get(initiative.get_absolute_url()).content.decode()
     assert _remove_partner(partner.pk) in page and "il partner Associazione Il Ponte (ospita)" in page

@@ -8,7 +8,7 @@ from django.urls import reverse
 from trama.initiatives import services
 from trama.initiatives.models import Agreement, Initiative, InterventionObject, Partner
 from trama.people.models import Role
-from trama.testing import url, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
+from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only, url
 
 FOLLOWERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)
 PROPOSERS = only(Role.PARTNER, Role.CITIZEN)
@@ -33,15 +33,36 @@ EXPECTED = {
     "initiatives:milestone_add": (_url("initiatives:milestone_add", "initiative"), {"POST": STAFF}),
     "initiatives:participants": (_url("initiatives:participants", "initiative"), ANY_METHOD(STAFF)),
     "initiatives:participants#elsewhere": (_url("initiatives:participants", "initiative_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
-    "initiatives:assessments": (_url("initiatives:assessments", "initiative"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "POST": STAFF, "PUT": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "PATCH": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "DELETE": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)}),
-    "initiatives:assessment_chart": (_url("initiatives:assessment_chart", "initiative"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
+    "initiatives:assessments": (
+        _url("initiatives:assessments", "initiative"),
+        {
+            "GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN),
+            "POST": STAFF,
+            "PUT": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN),
+            "PATCH": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN),
+            "DELETE": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN),
+        },
+    ),
+    "initiatives:assessment_chart": (
+        _url("initiatives:assessment_chart", "initiative"),
+        ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)),
+    ),
     "initiatives:commitment_edit": (_url("initiatives:commitment_edit", "commitment"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER))),
-    "initiatives:commitment_contribution": (_url("initiatives:commitment_contribution", "commitment"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER))),
+    "initiatives:commitment_contribution": (
+        _url("initiatives:commitment_contribution", "commitment"),
+        ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)),
+    ),
     "initiatives:milestone_reached": (_url("initiatives:milestone_reached", "milestone"), {"POST": STAFF}),
     "initiatives:milestone_remove": (_url("initiatives:milestone_remove", "milestone"), {"GET": STAFF, "POST": STAFF}),
-    "initiatives:milestone_remove#elsewhere": (_url("initiatives:milestone_remove", "milestone_elsewhere"), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
+    "initiatives:milestone_remove#elsewhere": (
+        _url("initiatives:milestone_remove", "milestone_elsewhere"),
+        {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+    ),
     "initiatives:partner_remove": (_url("initiatives:partner_remove", "partner"), {"GET": STAFF, "POST": STAFF}),
-    "initiatives:partner_remove#elsewhere": (_url("initiatives:partner_remove", "partner_elsewhere"), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
+    "initiatives:partner_remove#elsewhere": (
+        _url("initiatives:partner_remove", "partner_elsewhere"),
+        {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+    ),
     "initiatives:group_activity": (lambda o: reverse("initiatives:group_activity", args=[o["group"].pk]), {"POST": STAFF}),
     "initiatives:catalogue": (_url("initiatives:catalogue"), ANY_METHOD(PUBLIC)),
     "initiatives:public": (_url("initiatives:public", "initiative"), ANY_METHOD(PUBLIC)),
@@ -67,8 +88,14 @@ EXPECTED = {
     "api-initiatives-public-one": (_url("api-initiatives-public-one", "initiative"), {"GET": PUBLIC}),
     "api-initiatives-public-one#not-published": (_url("api-initiatives-public-one", "initiative_elsewhere"), {"GET": everyone(404)}),
     "api-initiatives": (_url("api-initiatives"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "POST": STAFF}),
-    "api-initiative": (_url("api-initiative", "initiative"), {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "PUT": STAFF, "PATCH": STAFF}),
-    "api-initiative#elsewhere": (_url("api-initiative", "initiative_elsewhere"), {"GET": COORDINATOR_ONLY, "PUT": COORDINATOR_ONLY, "PATCH": COORDINATOR_ONLY}),
+    "api-initiative": (
+        _url("api-initiative", "initiative"),
+        {"GET": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN), "PUT": STAFF, "PATCH": STAFF},
+    ),
+    "api-initiative#elsewhere": (
+        _url("api-initiative", "initiative_elsewhere"),
+        {"GET": COORDINATOR_ONLY, "PUT": COORDINATOR_ONLY, "PATCH": COORDINATOR_ONLY},
+    ),
     "api-initiative-move": (_url("api-initiative-move", "initiative"), {"POST": STAFF}),
     "api-initiatives-agreements": (_url("api-initiatives-agreements"), {"GET": STAFF}),
     "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), {"GET": STAFF}),
@@ -84,40 +111,53 @@ def make_objects(o):
     hood, elsewhere, far = o["neighbourhood"], o["other_neighbourhood"], o["far_neighbourhood"]
     city, coordinator = hood.city, users[Role.COORDINATOR]
     o["intervention_object"] = InterventionObject.objects.create(
-        city=city, name="Pranzo condiviso", slug="pranzo-condiviso", description="Si cucina e si mangia insieme.",
+        city=city,
+        name="Pranzo condiviso",
+        slug="pranzo-condiviso",
+        description="Si cucina e si mangia insieme.",
     )
     o["intervention_object_far"] = InterventionObject.objects.create(
-        city=far.city, name="Orto condiviso", slug="orto-condiviso", description="Si coltiva insieme.",
+        city=far.city,
+        name="Orto condiviso",
+        slug="orto-condiviso",
+        description="Si coltiva insieme.",
     )
 
     def initiative(where, name, by=coordinator, **kwargs):
-        return services.create_initiative(city=where.city, by=by, origin=Initiative.Origin.WORKER, neighbourhoods=[where],
-                                          name=name, description=name, **kwargs)
+        return services.create_initiative(
+            city=where.city, by=by, origin=Initiative.Origin.WORKER, neighbourhoods=[where], name=name, description=name, **kwargs
+        )
 
     # The partner's organisation hosts it, the citizen takes part, the public sees it.
     o["initiative"] = initiative(hood, "Pranzo della domenica", is_public=True, intervention_object=o["intervention_object"])
     services.move_initiative(o["initiative"], "incubation", "Si parte", by=coordinator)
     o["partner"] = services.add_partner(o["initiative"], organisation=o["organisation"], role=Partner.Role.HOST, by=coordinator)
-    o["commitment"] = services.add_commitment(o["initiative"], partner=o["partner"], description="La sala", kind="space_hours",
-                                              quantity=10, by=coordinator)
+    o["commitment"] = services.add_commitment(
+        o["initiative"], partner=o["partner"], description="La sala", kind="space_hours", quantity=10, by=coordinator
+    )
     o["milestone"] = services.add_milestone(o["initiative"], title="Primo pranzo", by=coordinator)
     services.join(o["initiative"], user=users[Role.CITIZEN], neighbourhood=hood)
     # In the worker's neighbourhood, with another organisation and without the citizen; not published.
     o["other_initiative"] = initiative(hood, "Doposcuola")
-    o["other_partner_row"] = services.add_partner(o["other_initiative"], organisation=o["other_organisation"],
-                                                  role=Partner.Role.VOLUNTEERS, by=coordinator)
-    o["other_commitment"] = services.add_commitment(o["other_initiative"], partner=o["other_partner_row"], description="Libri",
-                                                    kind="goods", quantity=3, by=coordinator)
+    o["other_partner_row"] = services.add_partner(
+        o["other_initiative"], organisation=o["other_organisation"], role=Partner.Role.VOLUNTEERS, by=coordinator
+    )
+    o["other_commitment"] = services.add_commitment(
+        o["other_initiative"], partner=o["other_partner_row"], description="Libri", kind="goods", quantity=3, by=coordinator
+    )
     o["initiative_elsewhere"] = initiative(elsewhere, "Orto")
-    o["partner_elsewhere"] = services.add_partner(o["initiative_elsewhere"], organisation=o["other_organisation"],
-                                                  role=Partner.Role.VOLUNTEERS, by=coordinator)
+    o["partner_elsewhere"] = services.add_partner(
+        o["initiative_elsewhere"], organisation=o["other_organisation"], role=Partner.Role.VOLUNTEERS, by=coordinator
+    )
     o["milestone_elsewhere"] = services.add_milestone(o["initiative_elsewhere"], title="Prima semina", by=coordinator)
     o["initiative_far"] = initiative(far, "Lontana", by=o["far_coordinator"])
 
     def agreement(where, title, by, parties):
         made = services.save_agreement(
             Agreement(city=where.city, kind=Agreement.Kind.PACT, title=title, subject=title, starts_on=date.today()),
-            by=by, neighbourhoods=[where], parties=parties,
+            by=by,
+            neighbourhoods=[where],
+            parties=parties,
         )
         made.document.save("patto.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
         return made

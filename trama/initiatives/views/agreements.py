@@ -18,38 +18,56 @@ from .. import forms, queries, services
 from ..models import Agreement, AgreementParty, Initiative
 from .common import PAGE_SIZE, error_text
 
-
 # -- agreements --------------------------------------------------------------------------------
+
 
 @permission_required("initiatives.list_agreements")
 def agreement_list(request):
     status = request.GET.get("stato", "")
-    agreements = queries.agreements_visible_to(request.user).select_related("initiative").prefetch_related(
-        "neighbourhoods", Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),
+    agreements = (
+        queries.agreements_visible_to(request.user)
+        .select_related("initiative")
+        .prefetch_related(
+            "neighbourhoods",
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),
+        )
     )
     if status in Agreement.Status.values:
         agreements = agreements.filter(status=status)
     page = page_of(request, agreements.order_by("-starts_on", "title", "pk"), PAGE_SIZE)
-    return render_page(request, "initiatives/agreements.html", {
-        "page": page, "status": status, "statuses": Agreement.Status.choices,
-        "can_manage": request.user.has_perm("initiatives.manage_agreements"),
-    })
+    return render_page(
+        request,
+        "initiatives/agreements.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Agreement.Status.choices,
+            "can_manage": request.user.has_perm("initiatives.manage_agreements"),
+        },
+    )
 
 
 def _agreement(request, pk):
     return get_object_or_404(
-        Agreement.objects.select_related("initiative", "renewed_from").prefetch_related("neighbourhoods"), pk=pk,
+        Agreement.objects.select_related("initiative", "renewed_from").prefetch_related("neighbourhoods"),
+        pk=pk,
     )
 
 
 @permission_required("initiatives.view_agreement", get_object=_agreement)
 def agreement_detail(request, pk, obj):
-    return render_page(request, "initiatives/agreement_detail.html", {
-        "agreement": obj, "parties": obj.parties.select_related("organisation"),
-        "can_manage": request.user.has_perm("initiatives.manage_agreements", obj),
-        "moves": services.AGREEMENT_MOVES[obj.status], "renewal": getattr(obj, "renewal", None),
-        "renew_form": forms.RenewForm(initial={"starts_on": obj.ends_on or timezone.localdate()}),
-    })
+    return render_page(
+        request,
+        "initiatives/agreement_detail.html",
+        {
+            "agreement": obj,
+            "parties": obj.parties.select_related("organisation"),
+            "can_manage": request.user.has_perm("initiatives.manage_agreements", obj),
+            "moves": services.AGREEMENT_MOVES[obj.status],
+            "renewal": getattr(obj, "renewal", None),
+            "renew_form": forms.RenewForm(initial={"starts_on": obj.ends_on or timezone.localdate()}),
+        },
+    )
 
 
 def _save_agreement(request, agreement):
@@ -57,8 +75,9 @@ def _save_agreement(request, agreement):
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = forms.AgreementForm(data, files, instance=agreement, city=city)
-    initial = [{"organisation": p.organisation_id, "name": p.name, "commitments": p.commitments}
-               for p in agreement.parties.all()] if agreement.pk else []
+    initial = (
+        [{"organisation": p.organisation_id, "name": p.name, "commitments": p.commitments} for p in agreement.parties.all()] if agreement.pk else []
+    )
     parties = forms.PartyFormSet(data, initial=initial, prefix="parti", form_kwargs={"city": city})
     if request.method == "POST":
         valid = [form.is_valid(), parties.is_valid()]  # both, so both show their errors
@@ -67,8 +86,7 @@ def _save_agreement(request, agreement):
     if request.method == "POST" and all(valid):
         agreement = form.instance
         try:
-            services.save_agreement(agreement, by=request.user, neighbourhoods=form.cleaned_data["neighbourhoods"],
-                                    parties=parties.parties())
+            services.save_agreement(agreement, by=request.user, neighbourhoods=form.cleaned_data["neighbourhoods"], parties=parties.parties())
             if form.cleaned_data.get("document"):
                 services.attach_document(agreement, form.cleaned_data["document"], by=request.user)
         except ValidationError as error:
@@ -76,9 +94,16 @@ def _save_agreement(request, agreement):
         else:
             messages.success(request, _("Accordo salvato."))
             return redirect("initiatives:agreement", agreement.pk)
-    return render_page(request, "initiatives/agreement_form.html", {
-        "form": form, "parties": parties, "agreement": agreement if agreement.pk else None,
-    }, form)
+    return render_page(
+        request,
+        "initiatives/agreement_form.html",
+        {
+            "form": form,
+            "parties": parties,
+            "agreement": agreement if agreement.pk else None,
+        },
+        form,
+    )
 
 
 @permission_required("initiatives.manage_agreements")
@@ -135,8 +160,7 @@ def agreement_document(request, pk, obj):
     if not obj.document:
         raise Http404
     audit.record_read(request, obj, reason="documento dell'accordo")
-    response = FileResponse(obj.document.open("rb"), as_attachment=True, filename=f"accordo-{obj.pk}.pdf",
-                            content_type="application/pdf")
+    response = FileResponse(obj.document.open("rb"), as_attachment=True, filename=f"accordo-{obj.pk}.pdf", content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

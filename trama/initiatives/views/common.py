@@ -16,8 +16,9 @@ def error_text(form):
 
 def initiative_or_404(request, pk):
     return get_object_or_404(
-        Initiative.objects.select_related("intervention_object", "place", "lead_worker", "origin_group", "origin_organisation")
-        .prefetch_related("neighbourhoods", "themes"),
+        Initiative.objects.select_related("intervention_object", "place", "lead_worker", "origin_group", "origin_organisation").prefetch_related(
+            "neighbourhoods", "themes"
+        ),
         pk=pk,
     )
 

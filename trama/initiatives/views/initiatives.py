@@ -16,8 +16,8 @@ from ..models import GroupActivity, Initiative
 from ..rules import COMMITMENTS_TO_CHANGE
 from .common import PAGE_SIZE, TREND_LABELS, group_url, initiative_or_404
 
-
 # -- initiatives: staff, partners, citizens ----------------------------------------------------
+
 
 @permission_required("initiatives.list_initiatives")
 def initiative_list(request):
@@ -33,11 +33,16 @@ def initiative_list(request):
         if data["fase"]:
             initiatives = initiatives.filter(stage=data["fase"])
     page = page_of(request, queries.initiatives_list(initiatives.distinct()), PAGE_SIZE)
-    return render_page(request, "initiatives/initiatives.html", {
-        "form": form, "page": page, "can_add": request.user.has_perm("initiatives.add_initiative"),
-        "can_propose": request.user.has_perm("initiatives.propose_initiative"),
-    })
-
+    return render_page(
+        request,
+        "initiatives/initiatives.html",
+        {
+            "form": form,
+            "page": page,
+            "can_add": request.user.has_perm("initiatives.add_initiative"),
+            "can_propose": request.user.has_perm("initiatives.propose_initiative"),
+        },
+    )
 
 
 @permission_required("initiatives.view_initiative", get_object=initiative_or_404)
@@ -55,19 +60,29 @@ def initiative_detail(request, pk, obj):
         locked = queries.partners_with_ledger_links(obj)
         for partner in partners:
             partner.removable = partner.pk not in locked
-    return render_page(request, "initiatives/initiative_detail.html", {
-        "initiative": obj, "can_change": can_change,
-        "can_see_participants": user.has_perm("initiatives.view_participants", obj),
-        "partners": partners, "commitments": commitments, "milestones": obj.milestones.all(),
-        "transitions": obj.transitions.select_related("by"),
-        "assessments": assessments, "last_assessment": assessments[-1] if assessments else None,
-        "trend": TREND_LABELS.get(trend), "agreements": obj.agreements.order_by("-starts_on"),
-        # The number the initiative declares, else the people registered by name.
-        "participants": obj.participant_count if obj.participant_count is not None
-        else obj.participations.filter(left_at__isnull=True).count(),
-        "partner_form": forms.PartnerForm(city=obj.city), "commitment_form": forms.CommitmentForm(initiative=obj),
-        "milestone_form": forms.MilestoneForm(), "is_public_page": obj.is_public and obj.stage in queries.PUBLIC_STAGES,
-    })
+    return render_page(
+        request,
+        "initiatives/initiative_detail.html",
+        {
+            "initiative": obj,
+            "can_change": can_change,
+            "can_see_participants": user.has_perm("initiatives.view_participants", obj),
+            "partners": partners,
+            "commitments": commitments,
+            "milestones": obj.milestones.all(),
+            "transitions": obj.transitions.select_related("by"),
+            "assessments": assessments,
+            "last_assessment": assessments[-1] if assessments else None,
+            "trend": TREND_LABELS.get(trend),
+            "agreements": obj.agreements.order_by("-starts_on"),
+            # The number the initiative declares, else the people registered by name.
+            "participants": obj.participant_count if obj.participant_count is not None else obj.participations.filter(left_at__isnull=True).count(),
+            "partner_form": forms.PartnerForm(city=obj.city),
+            "commitment_form": forms.CommitmentForm(initiative=obj),
+            "milestone_form": forms.MilestoneForm(),
+            "is_public_page": obj.is_public and obj.stage in queries.PUBLIC_STAGES,
+        },
+    )
 
 
 def _group(request, user):
@@ -85,7 +100,6 @@ def _decision(request, user):
     if not works_in(user, decision.meeting.neighbourhood):
         return None
     return decision
-
 
 
 @permission_required("initiatives.add_initiative")
@@ -111,14 +125,20 @@ def initiative_create(request):
     initial = {}
     if group is not None:
         activity = GroupActivity.objects.filter(group=group).first()
-        initial = {"name": group.name, "description": group.purpose, "themes": list(group.themes.all()),
-                   "intervention_object": activity.intervention_object_id if activity else None, "lead_worker": user.pk}
+        initial = {
+            "name": group.name,
+            "description": group.purpose,
+            "themes": list(group.themes.all()),
+            "intervention_object": activity.intervention_object_id if activity else None,
+            "lead_worker": user.pk,
+        }
     elif decision is not None:
         initial = {"name": decision.text[:160], "description": decision.text, "lead_worker": user.pk}
     else:
         initial = {"lead_worker": user.pk}
-    form = forms.InitiativeForm(request.POST or None, city=city, user=user, initial=initial,
-                                fixed_neighbourhoods=group is not None or decision is not None)
+    form = forms.InitiativeForm(
+        request.POST or None, city=city, user=user, initial=initial, fixed_neighbourhoods=group is not None or decision is not None
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
@@ -129,7 +149,11 @@ def initiative_create(request):
                 initiative = services.initiative_from_group(group, by=user, themes=themes, **data)
             else:
                 initiative = services.create_initiative(
-                    city=city, by=user, origin=Initiative.Origin.WORKER, themes=themes, **data,
+                    city=city,
+                    by=user,
+                    origin=Initiative.Origin.WORKER,
+                    themes=themes,
+                    **data,
                 )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -183,15 +207,25 @@ def propose(request):
     city = city_of(request.user)
     organisations = user.organisations.all() if is_partner(user) else None
     if organisations is not None and not organisations.exists():
-        messages.error(request, _("Il tuo account non è ancora collegato a un'organizzazione. Chiedi al coordinamento o all'operatore di "
-                                  "comunità di collegarlo: lo fanno dalla scheda dell'organizzazione, «Collega un account partner»."))
+        messages.error(
+            request,
+            _(
+                "Il tuo account non è ancora collegato a un'organizzazione. Chiedi al coordinamento o all'operatore di "
+                "comunità di collegarlo: lo fanno dalla scheda dell'organizzazione, «Collega un account partner»."
+            ),
+        )
         return redirect("initiatives:list")
     form = forms.ProposalForm(request.POST or None, city=city, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.propose_initiative(
-            city=city, by=user, neighbourhood=data["neighbourhood"], name=data["name"], description=data["description"],
-            intervention_object=data["intervention_object"], organisation=data.get("organisation"),
+            city=city,
+            by=user,
+            neighbourhood=data["neighbourhood"],
+            name=data["name"],
+            description=data["description"],
+            intervention_object=data["intervention_object"],
+            organisation=data.get("organisation"),
         )
         messages.success(request, _("Grazie! La proposta è arrivata agli operatori del quartiere, che ti ricontatteranno."))
         return redirect("initiatives:list")

@@ -16,15 +16,20 @@ from .. import forms, queries
 from ..models import GroupActivity, InterventionObject
 from .common import group_url
 
-
 # -- catalogue of intervention objects ---------------------------------------------------------
+
 
 @permission_required("initiatives.list_objects")
 def object_list(request):
     objects = queries.objects_of(city_of(request.user))
-    return render_page(request, "initiatives/objects.html", {
-        "objects": objects, "can_manage": request.user.has_perm("initiatives.manage_objects"),
-    })
+    return render_page(
+        request,
+        "initiatives/objects.html",
+        {
+            "objects": objects,
+            "can_manage": request.user.has_perm("initiatives.manage_objects"),
+        },
+    )
 
 
 def _object(request, pk):
@@ -34,9 +39,15 @@ def _object(request, pk):
 @permission_required("initiatives.view_object", get_object=_object)
 def object_detail(request, pk, obj):
     initiatives = queries.initiatives_visible_to(request.user).filter(intervention_object=obj).order_by("name")
-    return render_page(request, "initiatives/object_detail.html", {
-        "object": obj, "initiatives": initiatives, "can_manage": request.user.has_perm("initiatives.manage_objects", obj),
-    })
+    return render_page(
+        request,
+        "initiatives/object_detail.html",
+        {
+            "object": obj,
+            "initiatives": initiatives,
+            "can_manage": request.user.has_perm("initiatives.manage_objects", obj),
+        },
+    )
 
 
 @permission_required("initiatives.manage_objects")
@@ -72,6 +83,7 @@ def object_active(request, pk, obj):
 
 
 # -- the group panel: the activity a group uses -------------------------------------------------
+
 
 @require_POST
 @permission_required("initiatives.add_initiative")

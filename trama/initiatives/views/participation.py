@@ -24,7 +24,8 @@ def participants(request, pk, obj):
     people = people_visible_to(user).filter(city=obj.city).order_by("display_name")
     add_form = forms.ParticipantForm(request.POST if request.POST.get("action") == "add" else None, people=people)
     count_form = forms.ParticipantCountForm(
-        request.POST if request.POST.get("action") == "count" else None, initial={"participant_count": obj.participant_count},
+        request.POST if request.POST.get("action") == "count" else None,
+        initial={"participant_count": obj.participant_count},
     )
     failed = None
     if request.method == "POST":
@@ -55,10 +56,19 @@ def participants(request, pk, obj):
     visible = set(people_visible_to(user).filter(pk__in=[r.person_id for r in rows]).values_list("pk", flat=True))
     named = [r for r in rows if r.person_id in visible]
     audit.record(user, audit.Action.READ, obj, reason="partecipanti dell'iniziativa", path=request.path)
-    return render_page(request, "initiatives/participants.html", {
-        "initiative": obj, "named": named, "others": len(rows) - len(named),
-        "add_form": add_form, "count_form": count_form,
-    }, form=failed, personal=True)
+    return render_page(
+        request,
+        "initiatives/participants.html",
+        {
+            "initiative": obj,
+            "named": named,
+            "others": len(rows) - len(named),
+            "add_form": add_form,
+            "count_form": count_form,
+        },
+        form=failed,
+        personal=True,
+    )
 
 
 @permission_required("initiatives.view_initiative", get_object=initiative_or_404)
@@ -79,10 +89,17 @@ def assessments(request, pk, obj):
                 messages.success(request, _("Verifica registrata."))
                 return redirect("initiatives:assessments", obj.pk)
     rows = queries.assessments_of(obj)
-    return render_page(request, "initiatives/assessments.html", {
-        "initiative": obj, "assessments": rows, "trend": TREND_LABELS.get(queries.autonomy_trend(rows)),
-        "form": form if can_change else None,
-    }, form if can_change else None)
+    return render_page(
+        request,
+        "initiatives/assessments.html",
+        {
+            "initiative": obj,
+            "assessments": rows,
+            "trend": TREND_LABELS.get(queries.autonomy_trend(rows)),
+            "form": form if can_change else None,
+        },
+        form if can_change else None,
+    )
 
 
 @permission_required("initiatives.view_initiative", get_object=initiative_or_404)

@@ -60,14 +60,23 @@ def _confirm_removal(request, obj, why_it_stays, remove, context):
 @permission_required("initiatives.change_initiative", get_object=_partner)
 def partner_remove(request, pk, obj):
     """Take a partner off the initiative (with its commitments), after a confirmation."""
+
     def remove(partner):
         services.remove_partner(partner, by=request.user)
         return _("Partner tolto: %(name)s.") % {"name": partner.organisation.name}
 
-    return _confirm_removal(request, obj, services.why_partner_stays, remove, {
-        "anchor": "#partner", "partner": obj, "commitments": obj.commitments.all(),
-        "submit": _("Togli il partner %(name)s") % {"name": obj.organisation.name},
-    })
+    return _confirm_removal(
+        request,
+        obj,
+        services.why_partner_stays,
+        remove,
+        {
+            "anchor": "#partner",
+            "partner": obj,
+            "commitments": obj.commitments.all(),
+            "submit": _("Togli il partner %(name)s") % {"name": obj.organisation.name},
+        },
+    )
 
 
 @require_POST
@@ -153,10 +162,19 @@ def milestone_reached(request, pk, obj):
 @permission_required("initiatives.change_initiative", get_object=_milestone)
 def milestone_remove(request, pk, obj):
     """Take a milestone not yet reached off the initiative, after a confirmation."""
+
     def remove(milestone):
         services.remove_milestone(milestone, by=request.user)
         return _("Traguardo tolto: %(title)s.") % {"title": milestone.title}
 
-    return _confirm_removal(request, obj, services.why_milestone_stays, remove, {
-        "anchor": "#traguardi", "milestone": obj, "submit": _("Togli il traguardo %(title)s") % {"title": obj.title},
-    })
+    return _confirm_removal(
+        request,
+        obj,
+        services.why_milestone_stays,
+        remove,
+        {
+            "anchor": "#traguardi",
+            "milestone": obj,
+            "submit": _("Togli il traguardo %(title)s") % {"title": obj.title},
+        },
+    )

@@ -20,6 +20,7 @@ JOIN_SESSION_KEY = services.JOIN_SESSION_KEY
 
 # -- public side -------------------------------------------------------------------------------
 
+
 def catalogue(request):
     """Public catalogue of initiatives (no login): filter by neighbourhood and activity."""
     city = city_of(request.user)
@@ -48,21 +49,31 @@ def public_detail(request, pk):
     joined = False
     if is_citizen(request.user):
         joined = Participation.objects.filter(initiative=initiative, person__account=request.user, left_at__isnull=True).exists()
-    return render_page(request, "initiatives/public_detail.html", {
-        "initiative": initiative, "joined": joined,
-        "promoters": initiative.partners.select_related("organisation").order_by("organisation__name"),
-    })
+    return render_page(
+        request,
+        "initiatives/public_detail.html",
+        {
+            "initiative": initiative,
+            "joined": joined,
+            "promoters": initiative.partners.select_related("organisation").order_by("organisation__name"),
+        },
+    )
 
 
 def join(request, pk):
-    """"Partecipa": anonymous visitors sign in or register first (the choice waits in their session)."""
+    """ "Partecipa": anonymous visitors sign in or register first (the choice waits in their session)."""
     initiative = _public(pk)
     user = request.user
     if not user.is_authenticated:
         request.session[JOIN_SESSION_KEY] = initiative.pk
-        return render_page(request, "initiatives/join.html", {
-            "initiative": initiative, "login_url": reverse("login") + "?next=" + request.path,
-        })
+        return render_page(
+            request,
+            "initiatives/join.html",
+            {
+                "initiative": initiative,
+                "login_url": reverse("login") + "?next=" + request.path,
+            },
+        )
     if not is_citizen(user):
         return render_page(request, "initiatives/join.html", {"initiative": initiative, "not_a_citizen": True})
     if request.method == "POST":

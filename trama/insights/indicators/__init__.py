@@ -197,6 +197,7 @@ def _all_ids(ctx):
 
 # -- sources: read once per evaluation ---------------------------------------------------
 
+
 def _has_any(ctx, model, **filters):
     return ctx.once(("exists", model._meta.label), lambda: model.objects.filter(**filters).exists())
 
@@ -204,16 +205,24 @@ def _has_any(ctx, model, **filters):
 def _ledger(ctx):
     """The period's ledger by neighbourhood id, kind and sector: [{neighbourhood, kind, sector, value_eur, hours}]
     (one query; grouped by id, not by name, so that two neighbourhoods of a city never merge)."""
+
     def read():
         rows = (
-            Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end,
-                                        neighbourhood__in=_all_ids(ctx))
+            Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end, neighbourhood__in=_all_ids(ctx))
             .values("neighbourhood_id", "kind", "sector")
             .annotate(value_eur=Sum("value_eur"), hours=Sum("quantity", filter=Q(kind=Contribution.Kind.HOURS)))
             .order_by()
         )
-        return [{"neighbourhood": row["neighbourhood_id"], "kind": row["kind"], "sector": row["sector"],
-                 "value_eur": row["value_eur"] or Decimal(0), "hours": row["hours"] or Decimal(0)} for row in rows]
+        return [
+            {
+                "neighbourhood": row["neighbourhood_id"],
+                "kind": row["kind"],
+                "sector": row["sector"],
+                "value_eur": row["value_eur"] or Decimal(0),
+                "hours": row["hours"] or Decimal(0),
+            }
+            for row in rows
+        ]
 
     return ctx.once("ledger", read)
 
@@ -247,13 +256,15 @@ def _ledger_indicator(value_of, kind=None):
 
 def _active_antennas(ctx):
     """[(antenna id, kind, neighbourhood id, trained)] of the antennas active by the end of the period."""
+
     def read():
         trained = Attendance.objects.filter(antenna=OuterRef("pk"), session__starts_at__lt=ctx.period.until)
         return list(
             # Active then: still active, or stopped after the period ended (a suspension or an erasure
             # since does not rewrite a closed period).
-            Antenna.objects.filter(Q(active=True) | Q(deactivated_at__gte=ctx.period.until), created_at__lt=ctx.period.until,
-                                   account__neighbourhoods__in=_all_ids(ctx))
+            Antenna.objects.filter(
+                Q(active=True) | Q(deactivated_at__gte=ctx.period.until), created_at__lt=ctx.period.until, account__neighbourhoods__in=_all_ids(ctx)
+            )
             .annotate(trained=Exists(trained))
             .values_list("pk", "kind", "account__neighbourhoods", "trained")
         )
@@ -262,19 +273,26 @@ def _active_antennas(ctx):
 
 
 def _signals_per_neighbourhood(ctx):
-    return ctx.once("signals", lambda: dict(
-        Signal.objects.filter(city=ctx.city, merged_into__isnull=True, created_at__gte=ctx.period.since,
-                              created_at__lt=ctx.period.until)
-        .values_list("neighbourhood_id").annotate(n=Count("pk")).order_by()
-    ))
+    return ctx.once(
+        "signals",
+        lambda: dict(
+            Signal.objects.filter(city=ctx.city, merged_into__isnull=True, created_at__gte=ctx.period.since, created_at__lt=ctx.period.until)
+            .values_list("neighbourhood_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+    )
 
 
 def _people_in_period(ctx):
     """{(neighbourhood id, channel, known_to_services): count} of the people first met in the period."""
+
     def read():
         rows = (
             Person.objects.filter(city=ctx.city, first_contact_at__gte=ctx.period.since, first_contact_at__lt=ctx.period.until)
-            .values_list("neighbourhood_id", "first_contact_channel", "known_to_services").annotate(n=Count("pk")).order_by()
+            .values_list("neighbourhood_id", "first_contact_channel", "known_to_services")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
         return {(n, channel, known): count for n, channel, known, count in rows}
 
@@ -292,21 +310,23 @@ def _people_sum(ctx, keep):
 
 def _metrics(ctx):
     """attention's signal_metrics for each area (two queries per area)."""
-    return ctx.once("signal_metrics", lambda: {
-        area.key: signal_metrics(city=ctx.city, neighbourhoods=area.ids, since=ctx.period.since, until=ctx.period.until)
-        for area in ctx.areas
-    })
+    return ctx.once(
+        "signal_metrics",
+        lambda: {
+            area.key: signal_metrics(city=ctx.city, neighbourhoods=area.ids, since=ctx.period.since, until=ctx.period.until) for area in ctx.areas
+        },
+    )
 
 
 # -- the collective and the initiatives: counted per area in one query ----------------------
+
 
 def _per_area(ctx, queryset, path, counted="pk", by=None):
     """{group: {area key: n}}, in one query: for each area, the distinct `counted` among the rows
     whose neighbourhood (reached through `path`) is one of the area's. A record with several
     neighbourhoods counts once in each of them, and once in an area that holds several.
     Without `by` there is one group, None."""
-    columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(area.ids)}))
-               for i, area in enumerate(ctx.areas) if area.ids}
+    columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(area.ids)})) for i, area in enumerate(ctx.areas) if area.ids}
     if not columns:
         return {}
     rows = queryset.values(by).annotate(**columns).order_by() if by else [queryset.aggregate(**columns)]
@@ -322,8 +342,10 @@ def _counts(ctx, groups):
 def _with_breakdown(ctx, totals, groups, labels):
     """{area key: Value(total, breakdown)}: `labels` is [(group value, label)] in the order to show."""
     return {
-        area.key: Value(totals[None][area.key] if None in totals else 0,
-                        breakdown=tuple((str(label), groups.get(value, {}).get(area.key, 0)) for value, label in labels))
+        area.key: Value(
+            totals[None][area.key] if None in totals else 0,
+            breakdown=tuple((str(label), groups.get(value, {}).get(area.key, 0)) for value, label in labels),
+        )
         for area in ctx.areas
     }
 

@@ -11,8 +11,8 @@ from trama.initiatives.models import Initiative, StageTransition
 from trama.market.models import Contribution, Sector
 
 from . import (
-    Value,
     NO_INITIATIVES,
+    Value,
     _counts,
     _has_any,
     _ledger_by,
@@ -23,40 +23,53 @@ from . import (
     no_data,
 )
 
-
 indicator(
-    "g1_value", "G1", gettext_lazy("Valore delle nuove risorse"),
+    "g1_value",
+    "G1",
+    gettext_lazy("Valore delle nuove risorse"),
     gettext_lazy("Valore in euro di tutti i contributi del registro (ore, beni, spazi, denaro) nel periodo, per settore."),
-    "eur", per_1000=True,
+    "eur",
+    per_1000=True,
 )(_ledger_indicator(lambda row: row["value_eur"]))
 
 indicator(
-    "g1_hours", "G1", gettext_lazy("Ore di tempo donate"),
+    "g1_hours",
+    "G1",
+    gettext_lazy("Ore di tempo donate"),
     gettext_lazy("Ore di tempo registrate come contributi nel periodo, per settore di chi le ha date."),
-    "hours", per_1000=True,
+    "hours",
+    per_1000=True,
 )(_ledger_indicator(lambda row: row["hours"], Contribution.Kind.HOURS))
 
 indicator(
-    "g1_goods", "G1", gettext_lazy("Beni donati"),
+    "g1_goods",
+    "G1",
+    gettext_lazy("Beni donati"),
     gettext_lazy("Valore in euro dei beni donati nel periodo (dichiarato o secondo la tariffa), per settore."),
     "eur",
 )(_ledger_indicator(lambda row: row["value_eur"], Contribution.Kind.GOODS))
 
 indicator(
-    "g1_space", "G1", gettext_lazy("Spazi messi a disposizione"),
+    "g1_space",
+    "G1",
+    gettext_lazy("Spazi messi a disposizione"),
     gettext_lazy("Valore in euro delle ore d'uso di spazi nel periodo (superficie per ore per la tariffa), per settore."),
     "eur",
 )(_ledger_indicator(lambda row: row["value_eur"], Contribution.Kind.SPACE_HOURS))
 
 indicator(
-    "g1_money", "G1", gettext_lazy("Denaro donato"),
+    "g1_money",
+    "G1",
+    gettext_lazy("Denaro donato"),
     gettext_lazy("Euro donati nel periodo, per settore di chi li ha dati."),
     "eur",
 )(_ledger_indicator(lambda row: row["value_eur"], Contribution.Kind.EUROS))
 
 
 @indicator(
-    "g1_non_public", "G1", gettext_lazy("Quota da fonti non pubbliche"),
+    "g1_non_public",
+    "G1",
+    gettext_lazy("Quota da fonti non pubbliche"),
     gettext_lazy("Parte del valore dei contributi del periodo data da cittadini, terzo settore e imprese, non dall'ente pubblico."),
     "share",
 )
@@ -68,8 +81,7 @@ def g1_non_public(ctx):
     out = {}
     for key, value in values.items():
         public_part = dict(value.breakdown).get(public, Decimal(0))
-        out[key] = Value(float((value.value - public_part) / value.value)) if value.value else Value(
-            None, _("Nessun contributo nel periodo."))
+        out[key] = Value(float((value.value - public_part) / value.value)) if value.value else Value(None, _("Nessun contributo nel periodo."))
     return out
 
 
@@ -83,9 +95,13 @@ def _stage_at_end(ctx):
 
 
 @indicator(
-    "g1_initiatives", "G1", gettext_lazy("Iniziative per fase"),
-    gettext_lazy("Iniziative registrate alla fine del periodo, per la fase in cui erano allora (dall'idea alla conclusione); "
-                 "un'iniziativa di più quartieri conta in ciascuno, e una volta sola nella città."),
+    "g1_initiatives",
+    "G1",
+    gettext_lazy("Iniziative per fase"),
+    gettext_lazy(
+        "Iniziative registrate alla fine del periodo, per la fase in cui erano allora (dall'idea alla conclusione); "
+        "un'iniziativa di più quartieri conta in ciascuno, e una volta sola nella città."
+    ),
     "count",
 )
 def g1_initiatives(ctx):
@@ -98,16 +114,22 @@ def g1_initiatives(ctx):
 
 
 @indicator(
-    "g1_autonomous", "G1", gettext_lazy("Iniziative arrivate all'autonomia"),
-    gettext_lazy("Iniziative accompagnate che nel periodo sono passate alla fase «autonoma»; un'iniziativa di più quartieri "
-                 "conta in ciascuno, e una volta sola nella città."),
+    "g1_autonomous",
+    "G1",
+    gettext_lazy("Iniziative arrivate all'autonomia"),
+    gettext_lazy(
+        "Iniziative accompagnate che nel periodo sono passate alla fase «autonoma»; un'iniziativa di più quartieri "
+        "conta in ciascuno, e una volta sola nella città."
+    ),
     "count",
 )
 def g1_autonomous(ctx):
     if not _has_any(ctx, Initiative, city=ctx.city):
         return no_data(ctx, NO_INITIATIVES)
     reached = Initiative.objects.filter(
-        city=ctx.city, transitions__to_stage=Initiative.Stage.AUTONOMOUS,
-        transitions__at__gte=ctx.period.since, transitions__at__lt=ctx.period.until,
+        city=ctx.city,
+        transitions__to_stage=Initiative.Stage.AUTONOMOUS,
+        transitions__at__gte=ctx.period.since,
+        transitions__at__lt=ctx.period.until,
     )
     return _counts(ctx, _per_area(ctx, reached, "neighbourhoods"))

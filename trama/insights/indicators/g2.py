@@ -24,16 +24,20 @@ from . import (
 
 
 @indicator(
-    "g2_collaborators", "G2", gettext_lazy("Collaboratori attivi"),
+    "g2_collaborators",
+    "G2",
+    gettext_lazy("Collaboratori attivi"),
     gettext_lazy("Persone e organizzazioni che hanno dato almeno un contributo nel periodo."),
-    "count", per_1000=True,
+    "count",
+    per_1000=True,
 )
 def g2_collaborators(ctx):
     if not _has_any(ctx, Contribution, city=ctx.city):
         return no_data(ctx, _("Nessun contributo ancora nel registro delle risorse."))
     givers = (
         Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end, neighbourhood__in=_all_ids(ctx))
-        .values_list("neighbourhood_id", "person_id", "organisation_id").distinct()
+        .values_list("neighbourhood_id", "person_id", "organisation_id")
+        .distinct()
     )
     per = defaultdict(set)
     for n, person, organisation in givers:
@@ -43,7 +47,9 @@ def g2_collaborators(ctx):
 
 
 @indicator(
-    "g2_two_sided", "G2", gettext_lazy("Persone che danno e ricevono"),
+    "g2_two_sided",
+    "G2",
+    gettext_lazy("Persone che danno e ricevono"),
     gettext_lazy("Tra le persone con almeno un'offerta o una richiesta fino alla fine del periodo, quota di chi ha entrambe."),
     "share",
 )
@@ -55,7 +61,8 @@ def g2_two_sided(ctx):
         Person.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx))
         .annotate(gives=Exists(offers), receives=Exists(needs))
         .filter(Q(gives=True) | Q(receives=True))
-        .values_list("neighbourhood_id").annotate(either=Count("pk"), both=Count("pk", filter=Q(gives=True, receives=True)))
+        .values_list("neighbourhood_id")
+        .annotate(either=Count("pk"), both=Count("pk", filter=Q(gives=True, receives=True)))
         .order_by()
     )
     either, both = {}, {}
@@ -83,9 +90,12 @@ def _antenna_counts(ctx, keep):
 
 
 @indicator(
-    "g2_antennas", "G2", gettext_lazy("Antenne attive"),
+    "g2_antennas",
+    "G2",
+    gettext_lazy("Antenne attive"),
     gettext_lazy("Antenne attive alla fine del periodo, per tipo (un'antenna che copre più quartieri conta in ciascuno)."),
-    "count", per_1000=True,
+    "count",
+    per_1000=True,
 )
 def g2_antennas(ctx):
     if not _has_any(ctx, Antenna, account__city=ctx.city):
@@ -94,9 +104,12 @@ def g2_antennas(ctx):
 
 
 @indicator(
-    "g2_trained_antennas", "G2", gettext_lazy("Antenne formate"),
+    "g2_trained_antennas",
+    "G2",
+    gettext_lazy("Antenne formate"),
     gettext_lazy("Antenne attive che alla fine del periodo avevano frequentato almeno un incontro di formazione, per tipo."),
-    "count", per_1000=True,
+    "count",
+    per_1000=True,
 )
 def g2_trained_antennas(ctx):
     if not _has_any(ctx, Antenna, account__city=ctx.city):
@@ -105,7 +118,9 @@ def g2_trained_antennas(ctx):
 
 
 @indicator(
-    "g2_signals_per_antenna", "G2", gettext_lazy("Segnalazioni per antenna attiva"),
+    "g2_signals_per_antenna",
+    "G2",
+    gettext_lazy("Segnalazioni per antenna attiva"),
     gettext_lazy("Segnalazioni arrivate nel periodo divise per il numero di antenne attive."),
     "ratio",
 )

@@ -1,6 +1,5 @@
 """G3 Going towards: the people reached proactively, how soon, what was taken up."""
 
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +16,6 @@ from . import (
     no_data,
 )
 
-
 PROACTIVE = {Person.Channel.ANTENNA, Person.Channel.OUTREACH}
 
 
@@ -31,32 +29,43 @@ def _people_indicator(keep):
 
 
 indicator(
-    "g3_reached", "G3", gettext_lazy("Persone raggiunte dalla rete"),
+    "g3_reached",
+    "G3",
+    gettext_lazy("Persone raggiunte dalla rete"),
     gettext_lazy("Persone conosciute nel periodo grazie a una segnalazione di un'antenna o a un'uscita."),
-    "people", per_1000=True,
+    "people",
+    per_1000=True,
 )(_people_indicator(lambda channel, known: channel in PROACTIVE))
 
 indicator(
-    "g3_self_referred", "G3", gettext_lazy("Persone arrivate da sé"),
+    "g3_self_referred",
+    "G3",
+    gettext_lazy("Persone arrivate da sé"),
     gettext_lazy("Persone conosciute nel periodo che si sono presentate da sé."),
-    "people", per_1000=True,
+    "people",
+    per_1000=True,
 )(_people_indicator(lambda channel, known: channel == Person.Channel.SELF))
 
 
 @indicator(
-    "g3_share_reached", "G3", gettext_lazy("Quota raggiunta andando verso"),
+    "g3_share_reached",
+    "G3",
+    gettext_lazy("Quota raggiunta andando verso"),
     gettext_lazy("Tra le persone conosciute nel periodo, quota raggiunta da antenne e uscite invece che presentatasi da sé."),
     "share",
 )
 def g3_share_reached(ctx):
     if not _has_any(ctx, Person, city=ctx.city):
         return no_data(ctx, _("Nessuna persona ancora registrata."))
-    return _share(ctx, _people_sum(ctx, lambda c, k: c in PROACTIVE), _people_sum(ctx, lambda c, k: True),
-                  _("Nessuna persona conosciuta nel periodo."))
+    return _share(
+        ctx, _people_sum(ctx, lambda c, k: c in PROACTIVE), _people_sum(ctx, lambda c, k: True), _("Nessuna persona conosciuta nel periodo.")
+    )
 
 
 @indicator(
-    "g3_days_to_contact", "G3", gettext_lazy("Giorni dalla segnalazione al primo contatto"),
+    "g3_days_to_contact",
+    "G3",
+    gettext_lazy("Giorni dalla segnalazione al primo contatto"),
     gettext_lazy("Mediana dei giorni tra l'arrivo di una segnalazione del periodo e il primo contatto con la persona."),
     "days",
 )
@@ -66,13 +75,16 @@ def g3_days_to_contact(ctx):
     out = {}
     for key, metrics in _metrics(ctx).items():
         wait = metrics["median_to_first_contact"]
-        out[key] = Value(wait.total_seconds() / 86400) if wait is not None else Value(
-            None, _("Nessuna segnalazione del periodo ha portato a un contatto."))
+        out[key] = (
+            Value(wait.total_seconds() / 86400) if wait is not None else Value(None, _("Nessuna segnalazione del periodo ha portato a un contatto."))
+        )
     return out
 
 
 @indicator(
-    "g3_taken_up", "G3", gettext_lazy("Segnalazioni prese in carico"),
+    "g3_taken_up",
+    "G3",
+    gettext_lazy("Segnalazioni prese in carico"),
     gettext_lazy("Quota delle segnalazioni del periodo prese in carico da un operatore (uscita, persona già conosciuta o contatto)."),
     "share",
 )

@@ -1,6 +1,5 @@
 """G5 Objects of intervention: who takes part in the activities."""
 
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +19,7 @@ from . import (
 
 def _objects(ctx):
     """[(intervention object id, name)] of the city, with None for initiatives without one (one query)."""
+
     def read():
         objects = list(InterventionObject.objects.filter(city=ctx.city).order_by("name", "pk").values_list("pk", "name"))
         return objects + [(None, _("senza oggetto di intervento"))]
@@ -36,10 +36,15 @@ def _participants(ctx, participations):
 
 
 @indicator(
-    "g5_participants", "G5", gettext_lazy("Partecipanti agli oggetti di intervento"),
-    gettext_lazy("Persone che nel periodo hanno partecipato ad almeno un'iniziativa, per oggetto di intervento (chi partecipa "
-                 "a più oggetti conta una volta nel totale e in ciascuno nel dettaglio); nei quartieri dell'iniziativa."),
-    "people", per_1000=True,
+    "g5_participants",
+    "G5",
+    gettext_lazy("Partecipanti agli oggetti di intervento"),
+    gettext_lazy(
+        "Persone che nel periodo hanno partecipato ad almeno un'iniziativa, per oggetto di intervento (chi partecipa "
+        "a più oggetti conta una volta nel totale e in ciascuno nel dettaglio); nei quartieri dell'iniziativa."
+    ),
+    "people",
+    per_1000=True,
 )
 def g5_participants(ctx):
     if not _has_any(ctx, Participation, initiative__city=ctx.city):
@@ -49,10 +54,15 @@ def g5_participants(ctx):
 
 
 @indicator(
-    "g5_first_contact", "G5", gettext_lazy("Persone arrivate da un'attività"),
-    gettext_lazy("Persone il cui primo contatto con il programma è avvenuto nel periodo partecipando a un'iniziativa, per "
-                 "oggetto di intervento; nei quartieri dell'iniziativa."),
-    "people", per_1000=True,
+    "g5_first_contact",
+    "G5",
+    gettext_lazy("Persone arrivate da un'attività"),
+    gettext_lazy(
+        "Persone il cui primo contatto con il programma è avvenuto nel periodo partecipando a un'iniziativa, per "
+        "oggetto di intervento; nei quartieri dell'iniziativa."
+    ),
+    "people",
+    per_1000=True,
 )
 def g5_first_contact(ctx):
     if not _has_any(ctx, Participation, initiative__city=ctx.city):

@@ -2,7 +2,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
-from ..charts import TREND_SIZE, DPI, bar_chart_size
+from ..charts import DPI, TREND_SIZE, bar_chart_size
 
 register = template.Library()
 

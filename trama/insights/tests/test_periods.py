@@ -7,22 +7,40 @@ from trama.insights import periods
 TODAY = date(2026, 11, 25)
 
 
-@pytest.mark.parametrize("text, start, end", [
-    ("2025", date(2025, 1, 1), date(2026, 1, 1)),
-    ("2025-T4", date(2025, 10, 1), date(2026, 1, 1)),
-    ("2026-T1", date(2026, 1, 1), date(2026, 4, 1)),
-    ("2025-12", date(2025, 12, 1), date(2026, 1, 1)),
-    ("2026-02", date(2026, 2, 1), date(2026, 3, 1)),
-])
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2025", date(2025, 1, 1), date(2026, 1, 1)),
+        ("2025-T4", date(2025, 10, 1), date(2026, 1, 1)),
+        ("2026-T1", date(2026, 1, 1), date(2026, 4, 1)),
+        ("2025-12", date(2025, 12, 1), date(2026, 1, 1)),
+        ("2026-02", date(2026, 2, 1), date(2026, 3, 1)),
+    ],
+)
 def test_a_period_is_read_from_its_written_form(text, start, end):
     period = periods.parse(text, TODAY)
     assert (period.start, period.end, period.param) == (start, end, text)
 
 
-@pytest.mark.parametrize("text", [
-    "", "2025-T5", "2025-13", "2025-00", "25", "1999", "2030", "2025-Q1", "<script>alert(1)</script>",
-    "2025' OR 1=1 --", "2025-T1\x00", "9" * 5000, "２０２５", "2025-1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2025-T5",
+        "2025-13",
+        "2025-00",
+        "25",
+        "1999",
+        "2030",
+        "2025-Q1",
+        "<script>alert(1)</script>",
+        "2025' OR 1=1 --",
+        "2025-T1\x00",
+        "9" * 5000,
+        "２０２５",
+        "2025-1",
+    ],
+)
 def test_anything_else_is_refused_with_a_message(text):
     with pytest.raises(ValueError) as error:
         periods.parse(text, TODAY)

@@ -139,8 +139,8 @@ def test_the_workbook_has_the_new_indicators_and_their_trends(client, coordinato
     start = next(i for i, row in enumerate(trend) if row[0] and row[0].startswith("g4_attendance"))
     assert trend[start + 1][:4] == ["Mese", "Borgo Alto", "Borgo Basso", "Tutta la città"]
     # Per 1,000 residents: 6 of Borgo Alto's 12,000 in February, 1 in March.
-    assert [row[0] for row in trend[start + 2:start + 5]] == ["gennaio 2025", "febbraio 2025", "marzo 2025"]
-    assert [row[1] for row in trend[start + 2:start + 5]] == [0, 0.5, round(1000 / 12000, 4)]
+    assert [row[0] for row in trend[start + 2 : start + 5]] == ["gennaio 2025", "febbraio 2025", "marzo 2025"]
+    assert [row[1] for row in trend[start + 2 : start + 5]] == [0, 0.5, round(1000 / 12000, 4)]
     assert any(name.startswith("xl/charts/chart") for name in _members(content))
 
 
@@ -183,8 +183,9 @@ def test_the_months_of_a_period():
 
 
 def test_the_report_page_polls_its_progress_until_done(client, coordinator, city):
-    report = Report.objects.create(city=city, period="2025-T1", kind=Report.Kind.PDF, requested_by=coordinator,
-                                   status=Report.Status.RUNNING, progress=40)
+    report = Report.objects.create(
+        city=city, period="2025-T1", kind=Report.Kind.PDF, requested_by=coordinator, status=Report.Status.RUNNING, progress=40
+    )
     page = client.get(reverse("insights:report", args=[report.pk])).content.decode()
     partial = reverse("insights:report_progress", args=[report.pk])
     assert f'hx-get="{partial}"' in page and 'hx-trigger="every 2s"' in page
@@ -219,10 +220,16 @@ def test_the_recent_reports_name_their_period_in_words(client, coordinator, city
     assert "1° trimestre 2025</a>" in page and ">2025-T1<" not in page
 
 
-@pytest.mark.parametrize("data", [
-    {"periodo": "2025-T9", "tipo": "pdf"}, {"periodo": "domani", "tipo": "xlsx"}, {"tipo": "pdf"},
-    {"periodo": "2025-T1", "tipo": "docx"}, {"periodo": "2025-T1"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"periodo": "2025-T9", "tipo": "pdf"},
+        {"periodo": "domani", "tipo": "xlsx"},
+        {"tipo": "pdf"},
+        {"periodo": "2025-T1", "tipo": "docx"},
+        {"periodo": "2025-T1"},
+    ],
+)
 def test_a_bad_request_is_a_400_and_queues_nothing(client, coordinator, data):
     assert client.post(REQUEST, data).status_code == 400
     assert not Report.objects.exists()
@@ -246,8 +253,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, city, users):
 def test_a_report_of_another_city_is_refused(client, coordinator, make_user):
     elsewhere = City.objects.create(name="Altra città", slug="altra", centre_lat=45.0, centre_lon=9.0)
     other = make_user(Role.COORDINATOR, city=elsewhere)
-    report = Report.objects.create(city=elsewhere, period="2025-T1", kind="xlsx", requested_by=other,
-                                   status="done", progress=100, content=b"PK")
+    report = Report.objects.create(city=elsewhere, period="2025-T1", kind="xlsx", requested_by=other, status="done", progress=100, content=b"PK")
     for name in ("report", "report_progress", "report_download"):
         assert client.get(reverse(f"insights:{name}", args=[report.pk])).status_code == 403, name
     assert reverse("insights:report", args=[report.pk]) not in client.get(reverse("insights:reports")).content.decode()
@@ -299,8 +305,11 @@ def test_the_workbook_keeps_numbers_as_numbers_and_says_how_to_show_them(city, c
     g1 = load_workbook(io.BytesIO(bytes(report.content)))["G1"]
     formats = {row[0].value: row[4].number_format for row in g1.iter_rows(min_row=3) if row[2].value == "Tutta la città"}
     assert formats["g1_value"] == '"€" #,##0.00' and formats["g1_non_public"] == "0.0%" and formats["g1_hours"] == "#,##0.0"
-    value = next(row[4].value for row in g1.iter_rows(min_row=3) if row[0].value == "g1_value" and row[2].value == "Tutta la città"
-                 and row[3].value == "1° trimestre 2025")
+    value = next(
+        row[4].value
+        for row in g1.iter_rows(min_row=3)
+        if row[0].value == "g1_value" and row[2].value == "Tutta la città" and row[3].value == "1° trimestre 2025"
+    )
     assert isinstance(value, (int, float)) and value == 272  # 17 hours at € 16, a number, not the text "€ 272,00"
 
 

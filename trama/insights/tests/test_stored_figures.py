@@ -44,8 +44,7 @@ def hours_in(response, area_key="city"):
     raise AssertionError("g1_hours is not on the page")
 
 
-def test_stored_figures_are_the_computed_ones_for_every_indicator(city, users, neighbourhood, other_neighbourhood, give,
-                                                                  make_organisation):
+def test_stored_figures_are_the_computed_ones_for_every_indicator(city, users, neighbourhood, other_neighbourhood, give, make_organisation):
     give("hours", 12, organisation=make_organisation())
     give("euros", 40, organisation=make_organisation(name="Bottega"), on=timezone.localdate())
     areas = areas_for(users[Role.COORDINATOR], city)
@@ -72,8 +71,7 @@ def test_a_late_entry_in_a_closed_period_shows_up(client, coordinator, give, mak
     assert hours_in(client.get(URL, {"periodo": "2025-T1"})) == 8
 
 
-def test_with_a_worker_the_page_shows_the_stored_figures_says_when_and_that_an_update_is_coming(client, coordinator, give,
-                                                                                                 make_organisation):
+def test_with_a_worker_the_page_shows_the_stored_figures_says_when_and_that_an_update_is_coming(client, coordinator, give, make_organisation):
     from django_tasks import default_task_backend
 
     today = timezone.localdate()
@@ -95,8 +93,7 @@ def test_with_a_worker_the_page_shows_the_stored_figures_says_when_and_that_an_u
     assert hours_in(done) == 7 and "Un aggiornamento è in corso" not in done.content.decode()
 
 
-def test_the_open_period_is_recomputed_when_older_than_its_stated_age_even_without_a_noted_change(
-        client, coordinator, give, make_organisation):
+def test_the_open_period_is_recomputed_when_older_than_its_stated_age_even_without_a_noted_change(client, coordinator, give, make_organisation):
     from trama.market.models import Contribution
 
     today = timezone.localdate()
@@ -109,7 +106,8 @@ def test_the_open_period_is_recomputed_when_older_than_its_stated_age_even_witho
 
 
 def test_a_worker_reads_the_figures_of_their_own_neighbourhoods_never_the_coordinator_s(
-        client, coordinator, users, neighbourhood, other_neighbourhood, give, make_organisation):
+    client, coordinator, users, neighbourhood, other_neighbourhood, give, make_organisation
+):
     give("hours", 3, organisation=make_organisation(), where=neighbourhood)
     give("hours", 5, organisation=make_organisation(name="Bottega"), where=other_neighbourhood)
     assert hours_in(client.get(URL, {"periodo": "2025-T1"})) == 8  # the coordinator's whole city, stored

@@ -29,6 +29,11 @@ def make_objects(o):
 
     for key, city, by in (("report", o["city"], o["users"][Role.COORDINATOR]), ("report_far", o["other_city"], o["far_coordinator"])):
         o[key] = Report.objects.create(
-            city=city, period="2025-T1", kind=Report.Kind.XLSX, requested_by=by, status=Report.Status.DONE, progress=100,
+            city=city,
+            period="2025-T1",
+            kind=Report.Kind.XLSX,
+            requested_by=by,
+            status=Report.Status.DONE,
+            progress=100,
             content=b"PK\x03\x04",
         )

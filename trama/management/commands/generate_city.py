@@ -23,11 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--residents", type=int, default=200_000, help=_("residenti della città"))
         parser.add_argument("--years", type=int, default=3, help=_("anni di attività del programma"))
         parser.add_argument("--seed", type=int, default=1, help=_("seme del generatore"))
-        parser.add_argument("--reference-date", default=None,
-                            help=_("ultimo giorno dei dati, AAAA-MM-GG (predefinito: %(date)s)") % {
-                                "date": synthetic.DEFAULT_REFERENCE_DATE.isoformat()})
-        parser.add_argument("--force", action="store_true",
-                            help=_("genera anche se il database contiene già dati reali (che non vengono toccati)"))
+        parser.add_argument(
+            "--reference-date",
+            default=None,
+            help=_("ultimo giorno dei dati, AAAA-MM-GG (predefinito: %(date)s)") % {"date": synthetic.DEFAULT_REFERENCE_DATE.isoformat()},
+        )
+        parser.add_argument("--force", action="store_true", help=_("genera anche se il database contiene già dati reali (che non vengono toccati)"))
 
     def handle(self, *args, residents, years, seed, reference_date, force, **options):
         if not 1000 <= residents <= MAX_RESIDENTS:
@@ -39,17 +40,22 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(_("Data di riferimento non valida: usa il formato AAAA-MM-GG.")) from None
         if synthetic.real_data_exists() and not force:
-            raise CommandError(_(
-                "Il database contiene già persone, segnalazioni o offerte reali: la città sintetica non viene generata. "
-                "Usa un database di prova, oppure --force per aggiungerla comunque."
-            ))
+            raise CommandError(
+                _(
+                    "Il database contiene già persone, segnalazioni o offerte reali: la città sintetica non viene generata. "
+                    "Usa un database di prova, oppure --force per aggiungerla comunque."
+                )
+            )
         city = current_city() or load_demo_territory()
         if not city.neighbourhoods.exists():
             raise CommandError(_("La città «%(city)s» non ha quartieri.") % {"city": city.name})
 
         started = time.perf_counter()
-        self.stdout.write(_("Città sintetica di %(residents)s residenti su %(years)s anni a «%(city)s» (seme %(seed)s)…") % {
-            "residents": residents, "years": years, "city": city.name, "seed": seed})
+        self.stdout.write(
+            _("Città sintetica di %(residents)s residenti su %(years)s anni a «%(city)s» (seme %(seed)s)…")
+            % {"residents": residents, "years": years, "city": city.name, "seed": seed}
+        )
         counts = synthetic.generate_city(city, residents, years, seed, reference_date=end, log=self.stdout.write)
-        self.stdout.write(_("Fatto in %(seconds).1f s: %(records)s record.") % {
-            "seconds": time.perf_counter() - started, "records": sum(counts.values())})
+        self.stdout.write(
+            _("Fatto in %(seconds).1f s: %(records)s record.") % {"seconds": time.perf_counter() - started, "records": sum(counts.values())}
+        )

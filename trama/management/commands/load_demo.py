@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from trama.territory.demo import load_demo_territory
 from trama.territory.models import Place
 
-
 DEMO_APPS = ["market", "attention", "themes", "collective", "initiatives"]
 
 

@@ -59,12 +59,14 @@ def skip_ids_up_to(pk):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, (SELECT COALESCE(MAX(id), 0) FROM privacy_auditentry)))",
-                [table, pk])
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, (SELECT COALESCE(MAX(id), 0) FROM privacy_auditentry)))", [table, pk]
+            )
         else:  # AUTOINCREMENT keeps the highest id given in sqlite_sequence
             cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [pk, table])
-            cursor.execute("INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE NOT EXISTS "
-                           "(SELECT 1 FROM sqlite_sequence WHERE name = %s)", [table, pk, table])
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                [table, pk, table],
+            )
 
 
 def describe(count, last):
@@ -96,8 +98,10 @@ class Command(BaseCommand):
                 if head.read(16) != b"SQLite format 3\x00":
                     raise CommandError(_("%(file)s non è un backup SQLite.") % {"file": source})
         if options["interactive"]:
-            answer = input(_("Tutti i dati di %(name)s saranno sostituiti da %(file)s. Scrivi 'si' per continuare: ") % {
-                "name": database["NAME"], "file": source})
+            answer = input(
+                _("Tutti i dati di %(name)s saranno sostituiti da %(file)s. Scrivi 'si' per continuare: ")
+                % {"name": database["NAME"], "file": source}
+            )
             if answer.strip().lower() not in ("si", "sì"):
                 raise CommandError(_("Ripristino annullato."))
         operator = options["operator"] or system_user()
@@ -106,8 +110,10 @@ class Command(BaseCommand):
         connection.close()  # this process holds no lock or cached plan on the tables about to be replaced
         if vendor == "postgresql":
             args, env = pg_arguments(database)
-            run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
-                 *args, str(source)], env=env)
+            run(
+                [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", *args, str(source)],
+                env=env,
+            )
         else:
             sqlite_copy(sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(database["NAME"], timeout=30))
             private_sqlite(database["NAME"])
@@ -119,10 +125,13 @@ class Command(BaseCommand):
         try:
             erased = erasure.reapply_ledger(actor_label=f"{operator} (manage.py restore)")
         except DatabaseError as error:
-            raise CommandError(_(
-                "Il database è stato ripristinato ma le cancellazioni fatte dopo il backup non sono state riapplicate "
-                "(%(error)s): esegui manage.py migrate e poi manage.py reapply_erasures."
-            ) % {"error": error}) from error
+            raise CommandError(
+                _(
+                    "Il database è stato ripristinato ma le cancellazioni fatte dopo il backup non sono state riapplicate "
+                    "(%(error)s): esegui manage.py migrate e poi manage.py reapply_erasures."
+                )
+                % {"error": error}
+            ) from error
         self.stdout.write(_("Cancellazioni riapplicate dopo il backup: %(n)d.") % {"n": len(erased)})
 
     def record(self, operator, source, checksum, count, last):
@@ -136,12 +145,21 @@ class Command(BaseCommand):
             if last is not None:
                 skip_ids_up_to(last.pk)
             # The file's SHA-256 is the entry's identifier (64 characters, the column's width).
-            reason = (f"ripristino da {source.name[:80]}; prima: {describe(count, last)}; "
-                      f"dal backup: {describe(restored_count, restored_last)}")
-            audit.record(None, audit.Action.RESTORE, object_type="database", object_id=checksum, reason=reason,
-                         path="manage.py restore", actor_label=f"{operator} (manage.py restore)")
+            reason = f"ripristino da {source.name[:80]}; prima: {describe(count, last)}; dal backup: {describe(restored_count, restored_last)}"
+            audit.record(
+                None,
+                audit.Action.RESTORE,
+                object_type="database",
+                object_id=checksum,
+                reason=reason,
+                path="manage.py restore",
+                actor_label=f"{operator} (manage.py restore)",
+            )
         except DatabaseError as error:
-            raise CommandError(_(
-                "Il database è stato ripristinato ma il ripristino non è stato registrato nel registro accessi (%(error)s): "
-                "esegui manage.py migrate e registralo a mano."
-            ) % {"error": error}) from error
+            raise CommandError(
+                _(
+                    "Il database è stato ripristinato ma il ripristino non è stato registrato nel registro accessi (%(error)s): "
+                    "esegui manage.py migrate e registralo a mano."
+                )
+                % {"error": error}
+            ) from error

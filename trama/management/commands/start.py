@@ -12,8 +12,10 @@ FIRST_WAIT, LONGEST_WAIT, HEALTHY_SECONDS = 1.0, 60.0, 60.0
 
 
 class Command(BaseCommand):
-    help = ("Avvia insieme il server web e il worker delle attività in background; se il worker si ferma lo "
-            "riavvia, il server web resta su; Ctrl-C li ferma entrambi.")
+    help = (
+        "Avvia insieme il server web e il worker delle attività in background; se il worker si ferma lo "
+        "riavvia, il server web resta su; Ctrl-C li ferma entrambi."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="indirizzo:porta del server web")
@@ -44,8 +46,7 @@ class Command(BaseCommand):
                 elif worker is not None and worker.poll() is not None:
                     if time.monotonic() - started >= HEALTHY_SECONDS:
                         wait = FIRST_WAIT
-                    self.stderr.write(
-                        f"Il worker delle attività si è fermato (codice {worker.returncode}): riparte tra {wait:.0f} s.")
+                    self.stderr.write(f"Il worker delle attività si è fermato (codice {worker.returncode}): riparte tra {wait:.0f} s.")
                     worker, restart_at, wait = None, time.monotonic() + wait, min(wait * 2, LONGEST_WAIT)
                 time.sleep(0.5)
         except KeyboardInterrupt:

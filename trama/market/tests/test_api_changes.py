@@ -64,11 +64,15 @@ def assert_refused(response, allowed_codes=(401, 403)):
 
 def audited(obj, reason):
     return AuditEntry.objects.filter(
-        action=AuditEntry.Action.UPDATE, object_type=obj._meta.label_lower, object_id=str(obj.pk), reason__contains=reason,
+        action=AuditEntry.Action.UPDATE,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        reason__contains=reason,
     ).exists()
 
 
 # -- offers ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
 def test_only_the_roles_of_the_edit_page_may_edit_an_organisations_offer(api, make_offer, role):
@@ -104,30 +108,43 @@ def test_a_worker_of_another_neighbourhood_cannot_edit_or_pause_an_offer(api, ma
 def test_put_replaces_the_editable_fields_but_not_who_gives(api, make_offer, city, organisation, neighbourhood, other_neighbourhood):
     offer = make_offer()
     elsewhere = Organisation.objects.create(city=city, name="Altra")
-    response = api(Role.WORKER).put(reverse("api-market-offer", args=[offer.pk]), {
-        "kind": "space", "title": "Cortile", "description": "Per le feste", "neighbourhoods": [neighbourhood.pk, other_neighbourhood.pk],
-        "capacity": 4, "days": 3, "slots": 1, "organisation": elsewhere.pk,
-    }, format="json")
+    response = api(Role.WORKER).put(
+        reverse("api-market-offer", args=[offer.pk]),
+        {
+            "kind": "space",
+            "title": "Cortile",
+            "description": "Per le feste",
+            "neighbourhoods": [neighbourhood.pk, other_neighbourhood.pk],
+            "capacity": 4,
+            "days": 3,
+            "slots": 1,
+            "organisation": elsewhere.pk,
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.data
     offer.refresh_from_db()
     assert (offer.kind, offer.title, offer.capacity, offer.organisation) == ("space", "Cortile", 4, organisation)
     assert set(offer.neighbourhoods.all()) == {neighbourhood, other_neighbourhood}
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"title": "x" * 151}, "title"),
-    ({"title": ""}, "title"),
-    ({"description": HUGE}, "description"),
-    ({"capacity": 0}, "capacity"),
-    ({"capacity": 10**6}, "capacity"),
-    ({"capacity": "<b>2</b>"}, "capacity"),
-    ({"days": 128}, "days"),
-    ({"available_until": "2020-01-01"}, "available_until"),
-    ({"available_from": "ieri"}, "available_from"),
-    ({"neighbourhoods": []}, "neighbourhoods"),
-    ({"neighbourhoods": [999999]}, "neighbourhoods"),
-    ({"kind": SCRIPT}, "kind"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"title": "x" * 151}, "title"),
+        ({"title": ""}, "title"),
+        ({"description": HUGE}, "description"),
+        ({"capacity": 0}, "capacity"),
+        ({"capacity": 10**6}, "capacity"),
+        ({"capacity": "<b>2</b>"}, "capacity"),
+        ({"days": 128}, "days"),
+        ({"available_until": "2020-01-01"}, "available_until"),
+        ({"available_from": "ieri"}, "available_from"),
+        ({"neighbourhoods": []}, "neighbourhoods"),
+        ({"neighbourhoods": [999999]}, "neighbourhoods"),
+        ({"kind": SCRIPT}, "kind"),
+    ],
+)
 def test_a_bad_offer_edit_is_a_400_on_its_field_and_changes_nothing(api, make_offer, payload, field):
     offer = make_offer(available_from=date(2026, 6, 1))
     before = stored(offer)
@@ -190,13 +207,16 @@ def test_only_the_roles_of_the_offer_page_may_pause_an_offer(api, make_offer, ro
         assert stored(offer) == before
 
 
-@pytest.mark.parametrize("start, payload, field", [
-    ("withdrawn", {"status": "open"}, "status"),
-    ("open", {"status": "exhausted"}, "status"),
-    ("open", {"status": SCRIPT}, "status"),
-    ("open", {"status": ""}, "status"),
-    ("open", {}, "status"),
-])
+@pytest.mark.parametrize(
+    "start, payload, field",
+    [
+        ("withdrawn", {"status": "open"}, "status"),
+        ("open", {"status": "exhausted"}, "status"),
+        ("open", {"status": SCRIPT}, "status"),
+        ("open", {"status": ""}, "status"),
+        ("open", {}, "status"),
+    ],
+)
 def test_an_impossible_offer_status_is_a_400_in_italian(api, users, make_offer, start, payload, field):
     offer = make_offer()
     if start != "open":
@@ -215,6 +235,7 @@ def test_the_transition_message_names_both_states(api, users, make_offer):
 
 
 # -- needs ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
 def test_only_staff_in_scope_and_the_owner_may_edit_a_need(api, make_need, citizen_person, role):
@@ -249,9 +270,15 @@ def test_a_worker_of_another_neighbourhood_cannot_edit_or_withdraw_a_need(api, m
 def test_editing_a_need_keeps_whose_and_where_it_is(api, make_need, make_person, other_neighbourhood):
     need = make_need()
     person, where = need.person_id, need.neighbourhood_id
-    response = api(Role.COORDINATOR).patch(reverse("api-market-need", args=[need.pk]), {
-        "text": "Nuovo testo", "person": make_person(name="Altro").pk, "neighbourhood": other_neighbourhood.pk,
-    }, format="json")
+    response = api(Role.COORDINATOR).patch(
+        reverse("api-market-need", args=[need.pk]),
+        {
+            "text": "Nuovo testo",
+            "person": make_person(name="Altro").pk,
+            "neighbourhood": other_neighbourhood.pk,
+        },
+        format="json",
+    )
     assert response.status_code == 200
     need.refresh_from_db()
     assert (need.text, need.person_id, need.neighbourhood_id) == ("Nuovo testo", person, where)
@@ -264,15 +291,18 @@ def test_a_script_in_a_need_is_kept_as_plain_words(api, make_need):
     assert response.status_code == 200 and response.json()["text"] == SCRIPT
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"text": HUGE}, "text"),
-    ({"text": "   "}, "text"),
-    ({"urgency": SCRIPT}, "urgency"),
-    ({"kind": "weapons"}, "kind"),
-    ({"days": 128}, "days"),
-    ({"slots": -1}, "slots"),
-    ({"slots": "<i>1</i>"}, "slots"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"text": HUGE}, "text"),
+        ({"text": "   "}, "text"),
+        ({"urgency": SCRIPT}, "urgency"),
+        ({"kind": "weapons"}, "kind"),
+        ({"days": 128}, "days"),
+        ({"slots": -1}, "slots"),
+        ({"slots": "<i>1</i>"}, "slots"),
+    ],
+)
 def test_a_bad_need_edit_is_a_400_on_its_field_and_changes_nothing(api, make_need, payload, field):
     need = make_need()
     before = stored(need)
@@ -301,13 +331,16 @@ def test_a_withdrawn_need_can_be_reopened(api, users, make_need):
     assert response.status_code == 200 and response.json()["status"] == "open"
 
 
-@pytest.mark.parametrize("start, status", [
-    ("open", "brokering"),
-    ("open", "open"),
-    ("met", "open"),
-    ("withdrawn", "met"),
-    ("open", SCRIPT),
-])
+@pytest.mark.parametrize(
+    "start, status",
+    [
+        ("open", "brokering"),
+        ("open", "open"),
+        ("met", "open"),
+        ("withdrawn", "met"),
+        ("open", SCRIPT),
+    ],
+)
 def test_an_impossible_need_status_is_a_400_and_changes_nothing(api, users, make_need, start, status):
     need = make_need()
     if start != "open":
@@ -334,12 +367,15 @@ MANAGERS = (Role.COORDINATOR, Role.WORKER)
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-@pytest.mark.parametrize("action, payload, status", [
-    ("start", {"follow_up_on": "2026-07-01"}, "in_progress"),
-    ("follow-up", {"follow_up_on": "2026-07-01"}, "accepted"),
-    ("complete", {"outcome": "Spesa fatta ogni martedì"}, "done"),
-    ("cancel", {}, "cancelled"),
-])
+@pytest.mark.parametrize(
+    "action, payload, status",
+    [
+        ("start", {"follow_up_on": "2026-07-01"}, "in_progress"),
+        ("follow-up", {"follow_up_on": "2026-07-01"}, "accepted"),
+        ("complete", {"outcome": "Spesa fatta ogni martedì"}, "done"),
+        ("cancel", {}, "cancelled"),
+    ],
+)
 def test_only_staff_in_scope_move_a_match_on(api, accepted_match, role, action, payload, status):
     before = stored(accepted_match)
     response = api(role).post(reverse(f"api-market-match-{action}", args=[accepted_match.pk]), payload, format="json")
@@ -381,14 +417,17 @@ def test_a_worker_of_another_neighbourhood_cannot_move_a_match(api, accepted_mat
     assert stored(accepted_match) == before
 
 
-@pytest.mark.parametrize("action, payload, field", [
-    ("start", {"follow_up_on": "domani"}, "follow_up_on"),
-    ("follow-up", {}, "follow_up_on"),
-    ("follow-up", {"follow_up_on": SCRIPT}, "follow_up_on"),
-    ("complete", {}, "outcome"),
-    ("complete", {"outcome": "  "}, "outcome"),
-    ("complete", {"outcome": HUGE}, "outcome"),
-])
+@pytest.mark.parametrize(
+    "action, payload, field",
+    [
+        ("start", {"follow_up_on": "domani"}, "follow_up_on"),
+        ("follow-up", {}, "follow_up_on"),
+        ("follow-up", {"follow_up_on": SCRIPT}, "follow_up_on"),
+        ("complete", {}, "outcome"),
+        ("complete", {"outcome": "  "}, "outcome"),
+        ("complete", {"outcome": HUGE}, "outcome"),
+    ],
+)
 def test_a_bad_match_step_is_a_400_on_its_field_and_changes_nothing(api, accepted_match, action, payload, field):
     before = stored(accepted_match)
     response = api(Role.WORKER).post(reverse(f"api-market-match-{action}", args=[accepted_match.pk]), payload, format="json")
@@ -396,20 +435,27 @@ def test_a_bad_match_step_is_a_400_on_its_field_and_changes_nothing(api, accepte
     assert stored(accepted_match) == before
 
 
-@pytest.mark.parametrize("state, action, payload", [
-    ("proposed", "start", {}),
-    ("proposed", "complete", {"outcome": "Fatto"}),
-    ("done", "start", {}),
-    ("done", "cancel", {}),
-    ("done", "follow-up", {"follow_up_on": "2026-07-01"}),
-    ("cancelled", "complete", {"outcome": "Fatto"}),
-])
+@pytest.mark.parametrize(
+    "state, action, payload",
+    [
+        ("proposed", "start", {}),
+        ("proposed", "complete", {"outcome": "Fatto"}),
+        ("done", "start", {}),
+        ("done", "cancel", {}),
+        ("done", "follow-up", {"follow_up_on": "2026-07-01"}),
+        ("cancelled", "complete", {"outcome": "Fatto"}),
+    ],
+)
 def test_an_impossible_match_step_is_a_400_in_italian_and_changes_nothing(api, users, make_need, make_offer, state, action, payload):
     match = services.propose_match(need=make_need(), offer=make_offer(), by=users[Role.WORKER])
     if state != "proposed":
         services.answer_match(match, side="need", yes=True, by=users[Role.WORKER])
         services.answer_match(match, side="offer", yes=True, by=users[Role.WORKER])
-        (services.complete_match(match, outcome="Fatto", by=users[Role.WORKER]) if state == "done" else services.cancel_match(match, by=users[Role.WORKER]))
+        (
+            services.complete_match(match, outcome="Fatto", by=users[Role.WORKER])
+            if state == "done"
+            else services.cancel_match(match, by=users[Role.WORKER])
+        )
     before = stored(match)
     response = api(Role.WORKER).post(reverse(f"api-market-match-{action}", args=[match.pk]), payload, format="json")
     assert response.status_code == 400
@@ -417,16 +463,19 @@ def test_an_impossible_match_step_is_a_400_in_italian_and_changes_nothing(api, u
     assert stored(match) == before
 
 
-@pytest.mark.parametrize("role, side, expected", [
-    (Role.PARTNER, "offer", 200),
-    (Role.CITIZEN, "need", 200),
-    (Role.WORKER, "need", 200),
-    (Role.COORDINATOR, "offer", 200),
-    (Role.PARTNER, "need", 403),
-    (Role.CITIZEN, "offer", 403),
-    (Role.ANTENNA, "need", 403),
-    (ANON, "need", 401),
-])
+@pytest.mark.parametrize(
+    "role, side, expected",
+    [
+        (Role.PARTNER, "offer", 200),
+        (Role.CITIZEN, "need", 200),
+        (Role.WORKER, "need", 200),
+        (Role.COORDINATOR, "offer", 200),
+        (Role.PARTNER, "need", 403),
+        (Role.CITIZEN, "offer", 403),
+        (Role.ANTENNA, "need", 403),
+        (ANON, "need", 401),
+    ],
+)
 def test_only_a_side_leaves_feedback_for_itself(api, accepted_match, role, side, expected):
     before = stored(accepted_match)
     response = api(role).post(reverse("api-market-match-feedback", args=[accepted_match.pk]), {"side": side, "text": "Gentilissimi"}, format="json")
@@ -440,11 +489,14 @@ def test_only_a_side_leaves_feedback_for_itself(api, accepted_match, role, side,
         assert stored(accepted_match) == before
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"side": "offer", "text": HUGE}, "text"),
-    ({"side": "offer", "text": ""}, "text"),
-    ({"side": SCRIPT, "text": "Bene"}, "side"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"side": "offer", "text": HUGE}, "text"),
+        ({"side": "offer", "text": ""}, "text"),
+        ({"side": SCRIPT, "text": "Bene"}, "side"),
+    ],
+)
 def test_bad_feedback_is_a_400_and_changes_nothing(api, accepted_match, payload, field):
     before = stored(accepted_match)
     response = api(Role.PARTNER).post(reverse("api-market-match-feedback", args=[accepted_match.pk]), payload, format="json")
@@ -460,10 +512,18 @@ def test_feedback_on_a_match_not_yet_accepted_is_a_400(api, users, make_need, ma
     assert stored(match) == before
 
 
-@pytest.mark.parametrize("name", [
-    "api-market-offer-status", "api-market-need-status", "api-market-match-start", "api-market-match-follow-up",
-    "api-market-match-complete", "api-market-match-cancel", "api-market-match-feedback",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "api-market-offer-status",
+        "api-market-need-status",
+        "api-market-match-start",
+        "api-market-match-follow-up",
+        "api-market-match-complete",
+        "api-market-match-cancel",
+        "api-market-match-feedback",
+    ],
+)
 def test_the_action_endpoints_answer_only_post(api, make_offer, make_need, accepted_match, name):
     target = {"offer": make_offer(), "need": make_need()}.get(name.split("-")[2], accepted_match)
     assert api(Role.COORDINATOR).get(reverse(name, args=[target.pk])).status_code == 405

@@ -21,13 +21,20 @@ def sql_of(client, url):
     return [q["sql"] for q in queries]
 
 
-LISTS = ["market:offers", "market:needs", "people:people", "initiatives:list", "collective:groups", "collective:calendar",
-         "attention:queue", "attention:encounters"]
+LISTS = [
+    "market:offers",
+    "market:needs",
+    "people:people",
+    "initiatives:list",
+    "collective:groups",
+    "collective:calendar",
+    "attention:queue",
+    "attention:encounters",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_a_worker_s_lists_never_read_a_boundary(client, users, neighbourhood, other_neighbourhood, make_offer, make_person,
-                                                 name):
+def test_a_worker_s_lists_never_read_a_boundary(client, users, neighbourhood, other_neighbourhood, make_offer, make_person, name):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -43,8 +50,9 @@ def test_a_worker_s_lists_never_read_a_boundary(client, users, neighbourhood, ot
         make_offer(f"Spesa {i}", "al mercato")
         person = make_person()
         group = Group.objects.create(city=neighbourhood.city, neighbourhood=neighbourhood, name=f"Gruppo {i}")
-        Meeting.objects.create(city=neighbourhood.city, neighbourhood=neighbourhood, group=group, title=f"Incontro {i}",
-                               starts_at=timezone.now() + timedelta(days=i + 1))
+        Meeting.objects.create(
+            city=neighbourhood.city, neighbourhood=neighbourhood, group=group, title=f"Incontro {i}", starts_at=timezone.now() + timedelta(days=i + 1)
+        )
         attention.send_signal(by=antenna.account, neighbourhood=neighbourhood, text=f"Non la vedo da giorni {i}")
         Encounter.objects.create(neighbourhood=neighbourhood, person=person, worker=worker, setting="home", notes="Visita")
     client.force_login(worker)
@@ -53,8 +61,7 @@ def test_a_worker_s_lists_never_read_a_boundary(client, users, neighbourhood, ot
     assert not [q for q in sql if BOUNDARY_COLUMN in q]
 
 
-def test_the_map_s_neighbourhoods_come_with_their_boundaries_in_one_query(client, users, neighbourhood, other_neighbourhood,
-                                                                          settings):
+def test_the_map_s_neighbourhoods_come_with_their_boundaries_in_one_query(client, users, neighbourhood, other_neighbourhood, settings):
     settings.TRAMA_CITY = neighbourhood.city.slug
     Neighbourhood.objects.filter(pk__in=[neighbourhood.pk, other_neighbourhood.pk]).update(boundary=SQUARE)
     client.force_login(users[Role.CITIZEN])

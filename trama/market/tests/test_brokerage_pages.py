@@ -52,8 +52,9 @@ def test_proposals_naming_a_person_are_audited(client, users, make_offer, make_n
 @pytest.mark.parametrize("text", ["", "   ", "spesa", "Aiuto!", "...", "42 43"])
 def test_an_empty_or_one_word_need_is_refused_with_a_request_for_more_words(client, users, make_person, neighbourhood, text):
     client.force_login(users[Role.WORKER])
-    response = client.post(reverse("market:need_create") + f"?persona={make_person().pk}",
-                           {"text": text, "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    response = client.post(
+        reverse("market:need_create") + f"?persona={make_person().pk}", {"text": text, "neighbourhood": neighbourhood.pk, "urgency": "low"}
+    )
     assert response.status_code == 400 and "Scrivi qualche parola in più" in response.content.decode()
     assert not Need.objects.exists()
 
@@ -72,8 +73,9 @@ def worker_api(users):
 
 @pytest.mark.parametrize("text", ["", "spesa", "  Aiuto!  "])
 def test_the_api_refuses_a_short_need_with_a_400_and_changes_nothing(worker_api, make_person, make_need, neighbourhood, text):
-    response = worker_api.post(reverse("api-market-needs"), {
-        "person": make_person().pk, "text": text, "neighbourhood": neighbourhood.pk}, format="json")
+    response = worker_api.post(
+        reverse("api-market-needs"), {"person": make_person().pk, "text": text, "neighbourhood": neighbourhood.pk}, format="json"
+    )
     assert response.status_code == 400 and "Scrivi qualche parola in più" in str(response.data["text"])
     need = make_need(text="Compagnia la sera")
     response = worker_api.patch(reverse("api-market-need", args=[need.pk]), {"text": text}, format="json")
@@ -91,10 +93,10 @@ def test_the_api_candidates_carry_the_explanation_and_keep_their_old_fields(work
     assert candidate["reasons"] == ["Parole in comune: spesa.", "Serve lo stesso quartiere."]
 
 
-def test_a_worker_is_never_shown_nor_told_about_an_offer_she_may_not_see(worker_api, users, client, make_offer, make_need,
-                                                                        make_person, other_neighbourhood):
-    hidden = make_offer("Accompagno a fare la spesa", "", person=make_person(other_neighbourhood, name="Zeudi"),
-                        where=[other_neighbourhood])
+def test_a_worker_is_never_shown_nor_told_about_an_offer_she_may_not_see(
+    worker_api, users, client, make_offer, make_need, make_person, other_neighbourhood
+):
+    hidden = make_offer("Accompagno a fare la spesa", "", person=make_person(other_neighbourhood, name="Zeudi"), where=[other_neighbourhood])
     need = make_need(text="Mi serve qualcuno per accompagnarmi a fare la spesa")
     response = worker_api.get(reverse("api-market-need-candidates", args=[need.pk]))
     assert response.status_code == 200 and response.json() == []
@@ -113,8 +115,7 @@ def test_the_candidates_are_read_only(worker_api, make_need, method):
     assert getattr(worker_api, method)(reverse("api-market-need-candidates", args=[need.pk])).status_code == 405
 
 
-def test_another_neighbourhood_s_need_gets_no_candidates_for_the_worker(worker_api, make_need, make_offer, make_person,
-                                                                      other_neighbourhood):
+def test_another_neighbourhood_s_need_gets_no_candidates_for_the_worker(worker_api, make_need, make_offer, make_person, other_neighbourhood):
     make_offer("Accompagno a fare la spesa", "", where=[other_neighbourhood])
     need = make_need(where=other_neighbourhood, person=make_person(other_neighbourhood))
     assert worker_api.get(reverse("api-market-need-candidates", args=[need.pk])).status_code in (403, 404)

@@ -20,8 +20,14 @@ SCRIPT = "<script>alert('x')</script>"
 
 def test_public_pages_use_no_stigmatising_words(client, make_offer, neighbourhood):
     make_offer()
-    pages = [reverse("home"), reverse("market:door_need"), reverse("market:door_offer"), reverse("market:offers"),
-             reverse("market:public_counts"), reverse("market:draft")]
+    pages = [
+        reverse("home"),
+        reverse("market:door_need"),
+        reverse("market:door_offer"),
+        reverse("market:offers"),
+        reverse("market:public_counts"),
+        reverse("market:draft"),
+    ]
     client.post(reverse("market:door_need"), {"text": "Una mano con la spesa", "neighbourhood": neighbourhood.pk, "urgency": "low"})
     pages.append(reverse("market:draft"))
     for url in pages:
@@ -62,8 +68,9 @@ def test_list_pages_make_the_same_number_of_queries_for_more_rows(client, users,
     def add_rows():
         offer, need = make_offer(), make_need()
         match = services.propose_match(need=need, offer=offer, by=worker)
-        services.record_contribution(kind="hours", quantity=1, on=date.today(), neighbourhood=neighbourhood, by=worker,
-                                     organisation=organisation, match=match)
+        services.record_contribution(
+            kind="hours", quantity=1, on=date.today(), neighbourhood=neighbourhood, by=worker, organisation=organisation, match=match
+        )
 
     add_rows()
     before = _count(client, reverse(name))
@@ -91,18 +98,27 @@ def test_reading_a_need_is_audited(client, users, make_need):
 def test_a_100_kb_description_is_refused_with_a_clear_message(client, users, make_person, neighbourhood):
     client.force_login(users[Role.WORKER])
     person = make_person()
-    response = client.post(reverse("market:need_create") + f"?persona={person.pk}",
-                           {"text": "x" * 100_000, "neighbourhood": neighbourhood.pk, "urgency": "low"})
+    response = client.post(
+        reverse("market:need_create") + f"?persona={person.pk}", {"text": "x" * 100_000, "neighbourhood": neighbourhood.pk, "urgency": "low"}
+    )
     assert response.status_code == 400 and "troppo lungo" in response.content.decode()
     assert not Need.objects.exists()
 
 
 def test_offer_dates_in_the_wrong_order_are_refused_on_the_page(client, users, organisation, neighbourhood):
     client.force_login(users[Role.PARTNER])
-    response = client.post(reverse("market:offer_create"), {
-        "kind": "space", "title": "Sala", "neighbourhoods": [neighbourhood.pk], "capacity": 1, "organisation": organisation.pk,
-        "available_from": "2026-06-10", "available_until": "2026-06-01",
-    })
+    response = client.post(
+        reverse("market:offer_create"),
+        {
+            "kind": "space",
+            "title": "Sala",
+            "neighbourhoods": [neighbourhood.pk],
+            "capacity": 1,
+            "organisation": organisation.pk,
+            "available_from": "2026-06-10",
+            "available_until": "2026-06-01",
+        },
+    )
     assert response.status_code == 400 and "prima della data di inizio" in response.content.decode()
     assert not Offer.objects.exists()
 
@@ -112,8 +128,16 @@ def test_recording_a_need_always_asks_what_the_person_could_offer(client, users,
     person = make_person()
     url = reverse("market:need_create") + f"?persona={person.pk}"
     assert "che cosa potrebbe offrire" in client.get(url).content.decode()
-    client.post(url, {"text": "Compagnia la sera", "neighbourhood": neighbourhood.pk, "urgency": "low",
-                      "give_kind": "knowhow", "give_text": "So aggiustare le biciclette"})
+    client.post(
+        url,
+        {
+            "text": "Compagnia la sera",
+            "neighbourhood": neighbourhood.pk,
+            "urgency": "low",
+            "give_kind": "knowhow",
+            "give_text": "So aggiustare le biciclette",
+        },
+    )
     assert person.needs.count() == 1 and person.offers.get().kind == "knowhow"
     body = client.get(reverse("people:person", args=[person.pk])).content.decode()
     assert "So aggiustare le biciclette" in body and "Compagnia la sera" in body and "Banca del tempo" in body
@@ -122,8 +146,9 @@ def test_recording_a_need_always_asks_what_the_person_could_offer(client, users,
 def test_negative_hours_are_refused_on_the_page_and_nothing_is_stored(client, users, make_need, make_offer):
     match = services.propose_match(need=make_need(), offer=make_offer(), by=users[Role.WORKER])
     client.force_login(users[Role.WORKER])
-    response = client.post(reverse("market:match_contribution", args=[match.pk]),
-                           {"kind": "hours", "quantity": "-3", "giver": "offer", "on": date.today().isoformat()})
+    response = client.post(
+        reverse("market:match_contribution", args=[match.pk]), {"kind": "hours", "quantity": "-3", "giver": "offer", "on": date.today().isoformat()}
+    )
     assert response.status_code == 400 and "maggiore di zero" in response.content.decode()
     assert not Contribution.objects.exists()
 
@@ -138,13 +163,23 @@ def test_a_partner_accepts_a_match_of_their_organisation(client, users, make_nee
 
 
 def test_a_visitor_draft_becomes_a_need_after_registration(client, neighbourhood):
-    client.post(reverse("market:door_need"), {"text": "Una mano con i compiti", "neighbourhood": neighbourhood.pk,
-                                              "urgency": "low", "give_text": "Cucino per tutti"})
+    client.post(
+        reverse("market:door_need"),
+        {"text": "Una mano con i compiti", "neighbourhood": neighbourhood.pk, "urgency": "low", "give_text": "Cucino per tutti"},
+    )
     assert "Una mano con i compiti" in client.get(reverse("market:draft")).content.decode()
     assert not Need.objects.exists()
-    client.post(reverse("people:register"), {"first_name": "Lia", "email": "lia@example.org", "username": "lia",
-                                             "password1": "Una-password-lunga-2026", "password2": "Una-password-lunga-2026",
-                                             "privacy": "on"})
+    client.post(
+        reverse("people:register"),
+        {
+            "first_name": "Lia",
+            "email": "lia@example.org",
+            "username": "lia",
+            "password1": "Una-password-lunga-2026",
+            "password2": "Una-password-lunga-2026",
+            "privacy": "on",
+        },
+    )
     person = Person.objects.get(account__username="lia")
     assert person.needs.get().text == "Una mano con i compiti" and person.offers.get().description == "Cucino per tutti"
     assert "Una mano con i compiti" not in client.get(reverse("market:draft")).content.decode()
@@ -189,8 +224,7 @@ def test_public_counts_hide_small_numbers(client, make_offer):
     assert "riservato" in body
 
 
-def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, settings, users, neighbourhood,
-                                                                        make_neighbourhood, make_need):
+def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, settings, users, neighbourhood, make_neighbourhood, make_need):
     settings.TRAMA_SMALL_COUNT_THRESHOLD = 1  # nothing hidden: the counts themselves are under test
     here, renamed = make_neighbourhood("San Rocco"), make_neighbourhood("San Rocco")
     for where, met in ((here, 3), (renamed, 1)):
@@ -198,13 +232,15 @@ def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, 
             services.set_need_status(make_need(where=where), Need.Status.MET, by=users[Role.COORDINATOR])
     rows = public_counts(neighbourhood.city)["needs_met_by_neighbourhood"]
     assert [(r["neighbourhood_id"], r["neighbourhood"], r["needs_met"].value) for r in rows] == [
-        (neighbourhood.pk, "Borgo Alto", 0), (here.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 1)]
+        (neighbourhood.pk, "Borgo Alto", 0),
+        (here.pk, "San Rocco", 3),
+        (renamed.pk, "San Rocco", 1),
+    ]
     body = client.get(reverse("market:public_counts")).content.decode()
     assert body.count('<th scope="row">San Rocco</th>') == 2
 
 
-def test_a_visitor_who_does_not_know_the_neighbourhood_reaches_the_community_points_worker(
-        client, neighbourhood, other_neighbourhood, worker):
+def test_a_visitor_who_does_not_know_the_neighbourhood_reaches_the_community_points_worker(client, neighbourhood, other_neighbourhood, worker):
     Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità", kind=Place.Kind.COMMUNITY_POINT)
     door = client.get(reverse("market:door_need")).content.decode()
     assert '<option value="" selected>Non lo so</option>' in door and "---" not in door

@@ -35,10 +35,23 @@ def grow(city, users, neighbourhood, organisation, make_offer, make_need, make_p
             make_offer(f"Ripetizioni {i}", person=person)
             need = make_need(f"Mi serve aiuto con la spesa {i}", person=person)
             match = services.propose_match(need=need, offer=by_org, by=users[Role.WORKER])
-            services.record_contribution(kind=Contribution.Kind.HOURS, quantity=2, on=date(2026, 1, 1 + i % 28),
-                                         neighbourhood=neighbourhood, by=users[Role.WORKER], organisation=org, match=match)
-            services.record_contribution(kind=Contribution.Kind.HOURS, quantity=1, on=date(2026, 2, 1 + i % 28),
-                                         neighbourhood=neighbourhood, by=users[Role.WORKER], person=person)
+            services.record_contribution(
+                kind=Contribution.Kind.HOURS,
+                quantity=2,
+                on=date(2026, 1, 1 + i % 28),
+                neighbourhood=neighbourhood,
+                by=users[Role.WORKER],
+                organisation=org,
+                match=match,
+            )
+            services.record_contribution(
+                kind=Contribution.Kind.HOURS,
+                quantity=1,
+                on=date(2026, 2, 1 + i % 28),
+                neighbourhood=neighbourhood,
+                by=users[Role.WORKER],
+                person=person,
+            )
 
     return grow
 

@@ -98,13 +98,13 @@ def test_the_freshness_check_reads_two_maxima_and_a_counter_never_a_count_of_the
 
 # -- honest lists (issue 17) -----------------------------------------------------------------
 
+
 def test_a_person_s_own_offer_is_never_proposed_for_her_own_need(make_offer, make_need, make_person):
     gianna, aldo = make_person(name="Gianna"), make_person(name="Aldo")
     lesson = make_offer("Insegno a fare i tortelli di erbetta", "", person=gianna)
     other_lesson = make_offer("Lezione di tortelli in parrocchia", "")
     ride = make_offer("Un passaggio in auto per le visite", "", person=aldo)
-    assert [c.offer for c in ranked_offers(make_need(text="Vorrei imparare a fare i tortelli di erbetta", person=gianna))] == [
-        other_lesson]
+    assert [c.offer for c in ranked_offers(make_need(text="Vorrei imparare a fare i tortelli di erbetta", person=gianna))] == [other_lesson]
     assert ranked_offers(make_need(text="Mi serve un passaggio in auto per le visite", person=aldo)) == []
     # The same offers do answer somebody else.
     assert lesson in [c.offer for c in ranked_offers(make_need(text="Vorrei imparare a fare i tortelli"))]
@@ -138,8 +138,11 @@ def test_in_the_demo_city_no_need_meets_its_own_person_and_the_right_answers_sta
     assert best["Gino (demo)"] == ["Accompagniamo a fare la spesa", "Pacchi di spesa solidale"]
     # "aiuto" alone does not make the smartphone desk an answer to homework.
     assert best["Amina (demo)"] == ["Doposcuola e compiti insieme"]
-    assert all(titles[:1] == ["Accompagniamo a fare la spesa"] for name, titles in best.items()
-               if name in ("Ada (demo)", "Bruno (demo)", "Carla (demo)", "Dario (demo)", "Elena (demo)", "Franco (demo)"))
+    assert all(
+        titles[:1] == ["Accompagniamo a fare la spesa"]
+        for name, titles in best.items()
+        if name in ("Ada (demo)", "Bruno (demo)", "Carla (demo)", "Dario (demo)", "Elena (demo)", "Franco (demo)")
+    )
 
 
 def test_being_in_the_same_neighbourhood_alone_never_makes_an_offer_an_answer(make_offer, make_need, other_neighbourhood):
@@ -154,8 +157,7 @@ def test_one_common_word_below_the_minimum_relevance_is_not_an_answer(make_offer
     from trama.market.index import index_for
     from trama.market.queries import MIN_TEXT
 
-    offers = {title: make_offer(title, description, kind=kind, days=days, slots=slots)
-              for _org, kind, title, description, days, slots in OFFERS}
+    offers = {title: make_offer(title, description, kind=kind, days=days, slots=slots) for _org, kind, title, description, days, slots in OFFERS}
     need = make_need(text="Mio figlio ha bisogno di aiuto con i compiti di matematica.")
     assert [c.offer.title for c in ranked_offers(need)] == ["Doposcuola e compiti insieme"]
     index = index_for(need.city_id)
@@ -188,11 +190,9 @@ def test_proposing_again_a_declined_or_the_person_s_own_offer_is_refused(users, 
     gianna = make_person(name="Gianna")
     own = make_offer("Insegno a fare i tortelli", "", person=gianna)
     with pytest.raises(ValidationError, match="stessa persona"):
-        services.propose_match(need=make_need(text="Imparare a fare i tortelli", person=gianna), offer=own,
-                               by=users[Role.WORKER])
+        services.propose_match(need=make_need(text="Imparare a fare i tortelli", person=gianna), offer=own, by=users[Role.WORKER])
     offer, need = make_offer(), make_need()
-    services.answer_match(services.propose_match(need=need, offer=offer, by=users[Role.WORKER]), side="need", yes=False,
-                          by=users[Role.WORKER])
+    services.answer_match(services.propose_match(need=need, offer=offer, by=users[Role.WORKER]), side="need", yes=False, by=users[Role.WORKER])
     with pytest.raises(ValidationError, match="rifiutata"):
         services.propose_match(need=need, offer=offer, by=users[Role.WORKER])
     assert Match.objects.count() == 1
@@ -228,11 +228,20 @@ def test_the_outcome_bonus_is_bounded_and_never_beats_a_clearly_better_answer(ma
 
 
 def test_each_proposal_explains_itself_in_one_line_with_the_person_s_own_words(make_offer, make_need, other_neighbourhood):
-    offer = make_offer("Accompagno a fare la spesa", "Porto le borse pesanti a casa", where=[other_neighbourhood],
-                       days=Weekday.SATURDAY | Weekday.WEDNESDAY, slots=Slot.MORNING, capacity=5)
+    offer = make_offer(
+        "Accompagno a fare la spesa",
+        "Porto le borse pesanti a casa",
+        where=[other_neighbourhood],
+        days=Weekday.SATURDAY | Weekday.WEDNESDAY,
+        slots=Slot.MORNING,
+        capacity=5,
+    )
     _ended_well(offer, make_need)
-    need = make_need(text="Non riesco a portare le borse della spesa, mi serve qualcuno il sabato mattina",
-                     days=Weekday.SATURDAY, slots=Slot.MORNING | Slot.AFTERNOON)
+    need = make_need(
+        text="Non riesco a portare le borse della spesa, mi serve qualcuno il sabato mattina",
+        days=Weekday.SATURDAY,
+        slots=Slot.MORNING | Slot.AFTERNOON,
+    )
     line = ranked_offers(need, adjacent=[other_neighbourhood.pk])[0].explanation
     assert line.startswith("Parole in comune: ") and "\n" not in line
     shared = line.removeprefix("Parole in comune: ").split(";")[0].split(", ")

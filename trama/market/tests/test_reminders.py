@@ -24,7 +24,9 @@ def accepted(users, make_need, make_offer):
 
 
 def _accepted_on(match, day):
-    Match.objects.filter(pk=match.pk).update(updated_at=datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo("Europe/Rome")) + timedelta(hours=10))
+    Match.objects.filter(pk=match.pk).update(
+        updated_at=datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo("Europe/Rome")) + timedelta(hours=10)
+    )
 
 
 def reminded():

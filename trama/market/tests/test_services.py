@@ -24,7 +24,11 @@ def test_record_need_keeps_the_persons_words_and_audits(make_need):
 def test_record_offer_of_a_person_in_several_neighbourhoods(users, make_person, neighbourhood, other_neighbourhood):
     person = make_person()
     offer = services.record_offer(
-        person=person, kind="knowhow", title="Insegno a cucinare", description="", by=users[Role.WORKER],
+        person=person,
+        kind="knowhow",
+        title="Insegno a cucinare",
+        description="",
+        by=users[Role.WORKER],
         neighbourhoods=[neighbourhood, other_neighbourhood],
     )
     assert set(offer.neighbourhoods.all()) == {neighbourhood, other_neighbourhood}
@@ -100,22 +104,31 @@ def test_an_exhausted_offer_cannot_be_proposed(users, make_need, make_offer):
 
 def test_contribution_is_valued_with_the_coordinators_rate(users, neighbourhood, organisation, city):
     services.set_rate(city, Rate.Kind.VOLUNTEER_HOUR, Decimal("20"), by=users[Role.COORDINATOR])
-    c = services.record_contribution(kind="hours", quantity=3, on=date.today(), neighbourhood=neighbourhood,
-                                     by=users[Role.WORKER], organisation=organisation)
+    c = services.record_contribution(
+        kind="hours", quantity=3, on=date.today(), neighbourhood=neighbourhood, by=users[Role.WORKER], organisation=organisation
+    )
     assert c.value_eur == Decimal("60.00") and c.sector == Sector.THIRD_SECTOR
 
 
 def test_space_hours_are_valued_by_area_and_default_rate(users, neighbourhood, organisation):
-    c = services.record_contribution(kind="space_hours", quantity=2, area_sqm=Decimal("50"), on=date.today(),
-                                     neighbourhood=neighbourhood, by=users[Role.WORKER], organisation=organisation)
+    c = services.record_contribution(
+        kind="space_hours",
+        quantity=2,
+        area_sqm=Decimal("50"),
+        on=date.today(),
+        neighbourhood=neighbourhood,
+        by=users[Role.WORKER],
+        organisation=organisation,
+    )
     assert c.value_eur == Decimal("25.00")
 
 
 @pytest.mark.parametrize("quantity", [-2, 0, 5000])
 def test_negative_zero_or_absurd_hours_are_refused(users, neighbourhood, organisation, quantity):
     with pytest.raises(ValidationError):
-        services.record_contribution(kind="hours", quantity=quantity, on=date.today(), neighbourhood=neighbourhood,
-                                     by=users[Role.WORKER], organisation=organisation)
+        services.record_contribution(
+            kind="hours", quantity=quantity, on=date.today(), neighbourhood=neighbourhood, by=users[Role.WORKER], organisation=organisation
+        )
     assert not Contribution.objects.exists()
 
 
@@ -124,8 +137,9 @@ def test_time_bank_balance_counts_hours_given_and_received(users, make_person, m
     giver, receiver = make_person(name="Dà"), make_person(name="Riceve")
     offer = make_offer(person=giver)
     match = services.propose_match(need=make_need(person=receiver), offer=offer, by=worker)
-    services.record_contribution(kind="hours", quantity=Decimal("2.5"), on=date.today(), neighbourhood=neighbourhood,
-                                 by=worker, person=giver, match=match)
+    services.record_contribution(
+        kind="hours", quantity=Decimal("2.5"), on=date.today(), neighbourhood=neighbourhood, by=worker, person=giver, match=match
+    )
     assert time_bank_balance(giver) == {"given": Decimal("2.5"), "received": 0, "balance": Decimal("2.5")}
     assert time_bank_balance(receiver)["received"] == Decimal("2.5")
 
@@ -139,7 +153,9 @@ def test_ledger_totals_by_sector_neighbourhood_and_month(users, neighbourhood, o
     assert by_sector[Sector.THIRD_SECTOR]["hours"] == 2 and by_sector[Sector.CITIZEN]["value_eur"] == Decimal("100.00")
     rows = ledger_totals(by=("neighbourhood",), period="month")
     assert {(r["neighbourhood_id"], r["neighbourhood"], r["contributions"]) for r in rows} == {
-        (neighbourhood.pk, neighbourhood.name, 1), (other_neighbourhood.pk, other_neighbourhood.name, 1)}
+        (neighbourhood.pk, neighbourhood.name, 1),
+        (other_neighbourhood.pk, other_neighbourhood.name, 1),
+    }
     assert ledger_totals(start=day + timedelta(days=400)) == []
 
 
@@ -149,23 +165,25 @@ def test_ledger_totals_keep_apart_two_neighbourhoods_with_the_same_name(make_use
     renamed = make_neighbourhood("San Rocco")  # a second one of the same city, e.g. after a renaming
     everywhere = make_user(Role.COORDINATOR, city=None)  # a coordinator with no city records in both
     for where, hours in ((here, 2), (there, 3), (renamed, 5)):
-        services.record_contribution(kind="hours", quantity=hours, on=date.today(), neighbourhood=where,
-                                     by=everywhere, organisation=organisation)
+        services.record_contribution(kind="hours", quantity=hours, on=date.today(), neighbourhood=where, by=everywhere, organisation=organisation)
     rows = ledger_totals(by=("neighbourhood",))
     assert {(r["neighbourhood_id"], r["neighbourhood"], r["hours"]) for r in rows} == {
-        (here.pk, "San Rocco", 2), (there.pk, "San Rocco", 3), (renamed.pk, "San Rocco", 5)}
+        (here.pk, "San Rocco", 2),
+        (there.pk, "San Rocco", 3),
+        (renamed.pk, "San Rocco", 5),
+    }
     assert [r["hours"] for r in ledger_totals(city=here.city, by=("neighbourhood",))] == [2, 5]
 
 
 def test_a_worker_cannot_record_a_contribution_outside_their_neighbourhoods(users, other_neighbourhood, organisation):
     with pytest.raises(PermissionDenied):
-        services.record_contribution(kind="hours", quantity=2, on=date.today(), neighbourhood=other_neighbourhood,
-                                     by=users[Role.WORKER], organisation=organisation)
+        services.record_contribution(
+            kind="hours", quantity=2, on=date.today(), neighbourhood=other_neighbourhood, by=users[Role.WORKER], organisation=organisation
+        )
     assert not Contribution.objects.exists()
 
 
-def test_a_worker_cannot_propose_a_persons_offer_from_another_neighbourhood(users, other_neighbourhood, make_person,
-                                                                          make_need, make_offer):
+def test_a_worker_cannot_propose_a_persons_offer_from_another_neighbourhood(users, other_neighbourhood, make_person, make_need, make_offer):
     elsewhere = make_offer(person=make_person(other_neighbourhood), where=[other_neighbourhood])
     with pytest.raises(PermissionDenied):
         services.propose_match(need=make_need(), offer=elsewhere, by=users[Role.WORKER])

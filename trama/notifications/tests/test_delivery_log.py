@@ -41,7 +41,7 @@ def test_the_log_shows_kind_channel_state_attempts_and_account_never_the_content
     send_pending_emails.call()
     response, page = _page(coordinator_client)
     assert response.status_code == 200
-    row = re.search(r'<tbody>.*?</tbody>', page, re.S).group(0)
+    row = re.search(r"<tbody>.*?</tbody>", page, re.S).group(0)
     for shown in ("Nuovo abbinamento proposto", citizen.username, "e-mail", "inviata", "<td>1</td>"):
         assert shown in row
     assert SECRET_PATH not in page and "C&#x27;è una novità" not in page and "una novità su un tuo" not in page

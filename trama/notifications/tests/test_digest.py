@@ -7,7 +7,6 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
 
 from trama.notifications.models import Delivery, EmailMode, Kind, Preference
 from trama.notifications.services import notify, set_email_preferences
@@ -160,11 +159,10 @@ def _news_of(account, n):
 
 def test_a_failed_digest_is_queued_to_run_again_when_due_and_new_items_are_not(citizen, settings):
     """On the database backend (which can defer) a failure queues its own retry; the day's new items wait for the daily run."""
-    from django_tasks_db.models import DBTaskResult
-
     from datetime import timedelta
 
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _news(citizen, 1)

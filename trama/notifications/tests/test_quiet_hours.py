@@ -32,21 +32,26 @@ def programme_quiet_hours(settings):
 @pytest.fixture
 def clock(monkeypatch):
     """Sets what timezone.now() answers, for notify and the sending task alike."""
+
     def set_to(moment):
         monkeypatch.setattr(timezone, "now", lambda: moment)
+
     return set_to
 
 
-@pytest.mark.parametrize(("when", "released"), [
-    (at(2026, 5, 4, 22, 30), at(2026, 5, 5, 8, 0)),
-    (at(2026, 5, 4, 21, 0), at(2026, 5, 5, 8, 0)),
-    (at(2026, 5, 5, 7, 59), at(2026, 5, 5, 8, 0)),
-    (at(2026, 5, 5, 0, 0), at(2026, 5, 5, 8, 0)),
-    (at(2026, 5, 5, 8, 0), at(2026, 5, 5, 8, 0)),
-    (at(2026, 5, 5, 20, 59), at(2026, 5, 5, 20, 59)),
-    # The night the clocks go back: 08:00 is CET (+01:00), not the CEST of the evening before.
-    (at(2026, 10, 24, 23, 0), datetime(2026, 10, 25, 7, 0, tzinfo=ZoneInfo("UTC"))),
-])
+@pytest.mark.parametrize(
+    ("when", "released"),
+    [
+        (at(2026, 5, 4, 22, 30), at(2026, 5, 5, 8, 0)),
+        (at(2026, 5, 4, 21, 0), at(2026, 5, 5, 8, 0)),
+        (at(2026, 5, 5, 7, 59), at(2026, 5, 5, 8, 0)),
+        (at(2026, 5, 5, 0, 0), at(2026, 5, 5, 8, 0)),
+        (at(2026, 5, 5, 8, 0), at(2026, 5, 5, 8, 0)),
+        (at(2026, 5, 5, 20, 59), at(2026, 5, 5, 20, 59)),
+        # The night the clocks go back: 08:00 is CET (+01:00), not the CEST of the evening before.
+        (at(2026, 10, 24, 23, 0), datetime(2026, 10, 25, 7, 0, tzinfo=ZoneInfo("UTC"))),
+    ],
+)
 def test_the_default_quiet_hours_hold_until_eight_in_the_citys_time(when, released):
     assert QuietHours.default().release(when) == released
 
@@ -110,16 +115,19 @@ def test_the_preferences_page_sets_the_quiet_hours(client, users):
     assert (quiet.starts, quiet.ends) == (time(22, 30), time(7, 0))
 
 
-@pytest.mark.parametrize("bad", [
-    {"quiet_starts": "25:00", "quiet_ends": "07:00"},
-    {"quiet_starts": "22:00", "quiet_ends": "ieri"},
-    {"quiet_starts": "", "quiet_ends": "07:00"},
-    {"quiet_ends": "07:00"},
-    {"quiet_starts": "22:00:00:00", "quiet_ends": "07:00"},
-    {"quiet_starts": "9" * 5000, "quiet_ends": "07:00"},
-    {"quiet_starts": "２２:００", "quiet_ends": "07:00"},
-    {"quiet_starts": "22:00\x00", "quiet_ends": "07:00"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"quiet_starts": "25:00", "quiet_ends": "07:00"},
+        {"quiet_starts": "22:00", "quiet_ends": "ieri"},
+        {"quiet_starts": "", "quiet_ends": "07:00"},
+        {"quiet_ends": "07:00"},
+        {"quiet_starts": "22:00:00:00", "quiet_ends": "07:00"},
+        {"quiet_starts": "9" * 5000, "quiet_ends": "07:00"},
+        {"quiet_starts": "２２:００", "quiet_ends": "07:00"},
+        {"quiet_starts": "22:00\x00", "quiet_ends": "07:00"},
+    ],
+)
 def test_hostile_quiet_hours_are_refused_with_a_message_and_nothing_changes(client, users, bad):
     citizen = users[Role.CITIZEN]
     client.force_login(citizen)
@@ -130,4 +138,5 @@ def test_hostile_quiet_hours_are_refused_with_a_message_and_nothing_changes(clie
     assert not QuietHours.objects.exists()
     assert not citizen.notifications.exists()
     from trama.notifications.models import Preference
+
     assert not Preference.objects.exists()

@@ -52,5 +52,8 @@ def test_the_command_sends_them(source, capsys):
 
 def test_every_app_with_things_due_registers_its_source():
     names = {f"{s.__module__}.{s.__name__}" for s in reminders._sources}
-    assert names == {"trama.market.reminders.matches_not_started", "trama.collective.reminders.meetings_tomorrow",
-                     "trama.initiatives.reminders.agreements_expiring"}
+    assert names == {
+        "trama.market.reminders.matches_not_started",
+        "trama.collective.reminders.meetings_tomorrow",
+        "trama.initiatives.reminders.agreements_expiring",
+    }

@@ -139,6 +139,7 @@ def _killing_backend_after(k):
                 raise WorkerKilled
             mail.outbox.extend(messages)
             return len(messages)
+
     return KilledAfter
 
 
@@ -170,4 +171,5 @@ def _patched_message(backend_class):
     class Message(EmailMessage):
         def get_connection(self, fail_silently=False):
             return backend_class()
+
     return Message

@@ -85,15 +85,19 @@ def _forged_for_another(citizen, users):
     return other + ":" + rest
 
 
-@pytest.mark.parametrize("make_bad", [
-    lambda citizen, users: _tampered(citizen),
-    lambda citizen, users: _forged_for_another(citizen, users),
-    lambda citizen, users: signing.dumps([citizen.pk, "match_proposed"], salt="another-salt"),
-    lambda citizen, users: signing.dumps([citizen.pk, "no_such_kind"], salt=SALT),
-    lambda citizen, users: signing.dumps(["x", "match_proposed"], salt=SALT),
-    lambda citizen, users: signing.dumps(citizen.pk, salt=SALT),
-    lambda citizen, users: "nonsense",
-], ids=["tampered", "forged", "other-salt", "unknown-kind", "bad-id", "bad-shape", "nonsense"])
+@pytest.mark.parametrize(
+    "make_bad",
+    [
+        lambda citizen, users: _tampered(citizen),
+        lambda citizen, users: _forged_for_another(citizen, users),
+        lambda citizen, users: signing.dumps([citizen.pk, "match_proposed"], salt="another-salt"),
+        lambda citizen, users: signing.dumps([citizen.pk, "no_such_kind"], salt=SALT),
+        lambda citizen, users: signing.dumps(["x", "match_proposed"], salt=SALT),
+        lambda citizen, users: signing.dumps(citizen.pk, salt=SALT),
+        lambda citizen, users: "nonsense",
+    ],
+    ids=["tampered", "forged", "other-salt", "unknown-kind", "bad-id", "bad-shape", "nonsense"],
+)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_bad_link_answers_400_with_a_message_and_changes_nothing(client, citizen, users, make_bad, method):
     url = reverse("notifications:unsubscribe", args=[make_bad(citizen, users)])

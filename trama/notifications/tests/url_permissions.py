@@ -2,8 +2,8 @@
 
 from trama.notifications.models import Kind
 from trama.notifications.services import notify
-from trama.people.models import Role
 from trama.notifications.unsubscribe import token_for
+from trama.people.models import Role
 from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, ROLES, SIGNED_IN, only, url
 
 # Another account's notification, or one that does not exist, answers 404 alike.
@@ -19,13 +19,20 @@ EXPECTED = {
     "notifications:preferences": (url("notifications:preferences"), {"GET": SIGNED_IN, "POST": SIGNED_IN}),
     # Coordinators only: counts, states and errors of the sending, never the content.
     "notifications:delivery_log": (url("notifications:delivery_log"), {"GET": COORDINATOR_ONLY}),
-    "notifications:delivery_log#bad-filter": (url("notifications:delivery_log", query="?stato=boh"),
-                                              {"GET": {**COORDINATOR_ONLY, Role.COORDINATOR: 400}}),
+    "notifications:delivery_log#bad-filter": (
+        url("notifications:delivery_log", query="?stato=boh"),
+        {"GET": {**COORDINATOR_ONLY, Role.COORDINATOR: 400}},
+    ),
     # The signed link is the authority, whoever opens it (signed in as anyone, or not at all).
-    "notifications:unsubscribe": (lambda o: f"/notifiche/disiscriviti/{token_for(o['users'][Role.CITIZEN], Kind.MATCH_DONE)}/",
-                                  {"GET": PUBLIC, "POST": PUBLIC}, {"POST": lambda o: {"List-Unsubscribe": "One-Click"}}),
-    "notifications:unsubscribe#forged": (lambda o: "/notifiche/disiscriviti/WzEsIm1hdGNoX2RvbmUiXQ:1abcde:forged/",
-                                         {"GET": BAD_LINK, "POST": BAD_LINK}),
+    "notifications:unsubscribe": (
+        lambda o: f"/notifiche/disiscriviti/{token_for(o['users'][Role.CITIZEN], Kind.MATCH_DONE)}/",
+        {"GET": PUBLIC, "POST": PUBLIC},
+        {"POST": lambda o: {"List-Unsubscribe": "One-Click"}},
+    ),
+    "notifications:unsubscribe#forged": (
+        lambda o: "/notifiche/disiscriviti/WzEsIm1hdGNoX2RvbmUiXQ:1abcde:forged/",
+        {"GET": BAD_LINK, "POST": BAD_LINK},
+    ),
 }
 
 

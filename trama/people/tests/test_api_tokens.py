@@ -54,9 +54,7 @@ def test_without_a_token_the_staff_endpoint_answers_401(url):
 def test_a_token_stops_after_its_absolute_lifetime_even_if_used(url, issued, settings):
     token, key = issued
     assert call(url, key).status_code == 200
-    ApiToken.objects.filter(pk=token.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1), last_used_at=timezone.now()
-    )
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1), last_used_at=timezone.now())
     response = call(url, key)
     assert response.status_code == 401
     assert response.json()["detail"] == "Token scaduto: creane uno nuovo."
@@ -135,21 +133,24 @@ def test_a_disabled_account_token_is_refused_with_a_message(url, issued, worker)
     assert response.json()["detail"] == "Questo account è disattivato."
 
 
-@pytest.mark.parametrize("header", [
-    "Token",
-    "Token ",
-    "token    ",
-    "Token sbagliato",
-    "Token abc def",
-    "Token " + "a" * 10_000,
-    "Token 0123456789ab." + "x" * 42,
-    "Token 0123456789ab." + "é" * 43,
-    "Token ' OR 1=1 --",
-    "Token 0123456789ab.<script>alert(1)</script>",
-    "Token \x00\x01\x02",
-    "Token ../../etc/passwd",
-    "Token 😀",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token",
+        "Token ",
+        "token    ",
+        "Token sbagliato",
+        "Token abc def",
+        "Token " + "a" * 10_000,
+        "Token 0123456789ab." + "x" * 42,
+        "Token 0123456789ab." + "é" * 43,
+        "Token ' OR 1=1 --",
+        "Token 0123456789ab.<script>alert(1)</script>",
+        "Token \x00\x01\x02",
+        "Token ../../etc/passwd",
+        "Token 😀",
+    ],
+)
 def test_hostile_authorization_headers_get_401_with_a_clear_message(url, issued, header):
     response = Client().get(url, HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
@@ -212,4 +213,3 @@ def test_deactivation_revokes_the_tokens_and_reactivation_does_not_revive_them(c
     token.refresh_from_db()
     assert token.state() == ApiToken.State.REVOKED
     assert call(url, key).status_code == 401
-

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def lock(username, address="203.0.113.5", failures=None, agent="Firefox", minutes_ago=0):
     attempt = AccessAttempt.objects.create(
-        username=username, ip_address=address, user_agent=agent,
+        username=username,
+        ip_address=address,
+        user_agent=agent,
         failures_since_start=settings.AXES_FAILURE_LIMIT if failures is None else failures,
     )
     AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=timezone.now() - timedelta(minutes=minutes_ago))
@@ -86,8 +88,7 @@ def test_only_coordinators_see_and_lift_lockouts(client, users, role):
     if role != ANON:
         client.force_login(users[role])
     unlock = reverse("people:lockout_unlock", args=[attempt.pk])
-    for response in (client.get(reverse("people:lockouts")), client.post(reverse("people:lockouts")),
-                     client.get(unlock), client.post(unlock)):
+    for response in (client.get(reverse("people:lockouts")), client.post(reverse("people:lockouts")), client.get(unlock), client.post(unlock)):
         if role == ANON:
             assert response.status_code == 302 and response.url.startswith(reverse("login"))
         else:

@@ -47,7 +47,6 @@ def test_existing_links_become_memberships_and_can_go_back():
     assert set(User.objects.get(username="anna").organisations.values_list("name", flat=True)) == {"Bottega", "Orto"}
 
     back = migrate(BEFORE)
-    assert set(back.get_model("people", "Organisation").objects.get(name="Bottega").members.values_list("username", flat=True)) \
-        == {"anna", "bruno"}
+    assert set(back.get_model("people", "Organisation").objects.get(name="Bottega").members.values_list("username", flat=True)) == {"anna", "bruno"}
     migrate(AFTER)
     assert Organisation.objects.get(name="Orto").members.get().username == "anna"

@@ -14,9 +14,19 @@ PERSON_CODE = "RSSMRA85T10A562S"
 
 
 def profile(**changes):
-    data = {"name": "Emporio solidale", "sector": "third_sector", "legal_form": "aps", "tax_code": ENTITY_CODE,
-            "vat_number": "", "description": "", "address": "Via Roma 1", "phone": "0521 000000", "email": "",
-            "website": "", "public_page_agreed": ""}
+    data = {
+        "name": "Emporio solidale",
+        "sector": "third_sector",
+        "legal_form": "aps",
+        "tax_code": ENTITY_CODE,
+        "vat_number": "",
+        "description": "",
+        "address": "Via Roma 1",
+        "phone": "0521 000000",
+        "email": "",
+        "website": "",
+        "public_page_agreed": "",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -104,8 +114,7 @@ def test_an_empty_list_invites_to_register_the_first(client, coordinator):
     assert "registra la prima" in client.get(reverse("organisations:list")).content.decode()
 
 
-def test_a_worker_lists_organisations_of_her_neighbourhoods_and_new_ones_only(client, worker, city, neighbourhood,
-                                                                            other_neighbourhood):
+def test_a_worker_lists_organisations_of_her_neighbourhoods_and_new_ones_only(client, worker, city, neighbourhood, other_neighbourhood):
     mine = Organisation.objects.create(city=city, name="Del mio quartiere", sector="public")
     mine.neighbourhoods.add(neighbourhood, other_neighbourhood)
     Organisation.objects.create(city=city, name="Appena registrata", sector="public")
@@ -118,8 +127,7 @@ def test_a_worker_lists_organisations_of_her_neighbourhoods_and_new_ones_only(cl
 
 def test_a_referent_edits_her_own_organisation_but_not_where_it_works(client, referent, organisation, neighbourhood):
     client.force_login(referent)
-    response = client.post(reverse("organisations:edit", args=[organisation.pk]),
-                           profile(name="Il Ponte APS", neighbourhoods=[neighbourhood.pk]))
+    response = client.post(reverse("organisations:edit", args=[organisation.pk]), profile(name="Il Ponte APS", neighbourhoods=[neighbourhood.pk]))
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.name == "Il Ponte APS" and not organisation.neighbourhoods.exists()
@@ -144,8 +152,9 @@ def test_a_referent_adds_edits_and_removes_a_service(client, referent, organisat
 
     place = Place.objects.create(neighbourhood=neighbourhood, name="Sede", kind="community_point")
     client.force_login(referent)
-    client.post(reverse("organisations:service_create", args=[organisation.pk]),
-                {"name": "Spesa sospesa", "opening_hours": "martedì 9-12", "place": place.pk})
+    client.post(
+        reverse("organisations:service_create", args=[organisation.pk]), {"name": "Spesa sospesa", "opening_hours": "martedì 9-12", "place": place.pk}
+    )
     service = Service.objects.get(organisation=organisation)
     assert (service.name, service.opening_hours, service.place) == ("Spesa sospesa", "martedì 9-12", place)
     client.post(reverse("organisations:service_edit", args=[service.pk]), {"name": "Spesa sospesa", "opening_hours": "sabato"})

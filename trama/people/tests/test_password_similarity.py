@@ -82,5 +82,7 @@ def test_accepting_an_invitation_refuses_a_password_like_the_invitees_details(cl
 def test_a_password_unlike_the_details_is_accepted(client, make_user):
     user = make_user(**PERSON)
     client.force_login(user)
-    response = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Girasole-sul-tetto-9", "new_password2": "Girasole-sul-tetto-9"})
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Girasole-sul-tetto-9", "new_password2": "Girasole-sul-tetto-9"}
+    )
     assert response.status_code == 302

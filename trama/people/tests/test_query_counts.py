@@ -18,8 +18,13 @@ def grow(users, neighbourhood, make_user):
     def grow(n):
         for _ in range(n):
             i = made["n"] = made["n"] + 1
-            register_person(by=users[Role.WORKER], neighbourhood=neighbourhood, display_name=f"Persona {i}",
-                            channel=Person.Channel.OUTREACH, consents=[Consent.Purpose.REGISTRATION])
+            register_person(
+                by=users[Role.WORKER],
+                neighbourhood=neighbourhood,
+                display_name=f"Persona {i}",
+                channel=Person.Channel.OUTREACH,
+                consents=[Consent.Purpose.REGISTRATION],
+            )
             make_user(Role.WORKER, [neighbourhood])
 
     return grow

@@ -3,7 +3,6 @@
 from django.urls import reverse
 
 from trama.people.models import Role
-
 from trama.testing import ANON, ANY_METHOD, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, everyone, only, url
 
 EXPECTED = {
@@ -13,14 +12,17 @@ EXPECTED = {
     "people:people": (url("people:people"), ANY_METHOD(STAFF)),
     "people:person": (url("people:person", "person"), ANY_METHOD(STAFF)),
     "people:person#elsewhere": (url("people:person", "person_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
-    "people:person#other-city": (url("people:person", "person_far"), ANY_METHOD(everyone('denied'))),
+    "people:person#other-city": (url("people:person", "person_far"), ANY_METHOD(everyone("denied"))),
     "people:accounts": (url("people:accounts"), ANY_METHOD(COORDINATOR_ONLY)),
     "people:invite": (url("people:invite"), ANY_METHOD(COORDINATOR_ONLY)),
     "people:account": (url("people:account", "account"), ANY_METHOD(COORDINATOR_ONLY)),
-    "people:account#other-city": (url("people:account", "far_account"), ANY_METHOD(everyone('denied'))),
+    "people:account#other-city": (url("people:account", "far_account"), ANY_METHOD(everyone("denied"))),
     # With a valid body: only a coordinator disables an account; every refusal leaves it as it was.
-    "people:account_set_active": (url("people:account_set_active", "account"), {"POST": COORDINATOR_ONLY},
-                                  {"POST": lambda o: {"active": "0", "confirm": "on"}}),
+    "people:account_set_active": (
+        url("people:account_set_active", "account"),
+        {"POST": COORDINATOR_ONLY},
+        {"POST": lambda o: {"active": "0", "confirm": "on"}},
+    ),
     "people:account_resend_invitation": (url("people:account_resend_invitation", "account"), {"POST": COORDINATOR_ONLY}),
     "people:person#of-another": (url("people:person", "other_person"), ANY_METHOD(STAFF)),
     "people:log_out_everywhere": (url("people:log_out_everywhere"), {"POST": SIGNED_IN}),
@@ -28,10 +30,13 @@ EXPECTED = {
     # Another account's token: not found for everyone, whatever the method.
     "people:api_token_revoke": (url("people:api_token_revoke", "token_of_another"), ANY_METHOD({**everyone(404), ANON: "denied"})),
     # The citizen's own token: the confirmation page, the revocation (then back to the list), nothing else.
-    "people:api_token_revoke#own": (url("people:api_token_revoke", "own_token"), {
-        method: {**everyone(404), ANON: "denied", Role.CITIZEN: outcome}
-        for method, outcome in (("GET", "ok"), ("POST", "ok"), ("PUT", 405), ("PATCH", 405), ("DELETE", 405))
-    }),
+    "people:api_token_revoke#own": (
+        url("people:api_token_revoke", "own_token"),
+        {
+            method: {**everyone(404), ANON: "denied", Role.CITIZEN: outcome}
+            for method, outcome in (("GET", "ok"), ("POST", "ok"), ("PUT", 405), ("PATCH", 405), ("DELETE", 405))
+        },
+    ),
     "people:account_second_factor_reset": (url("people:account_second_factor_reset", "account"), {"POST": COORDINATOR_ONLY}),
     "people:second_factor": (url("people:second_factor"), ANY_METHOD(SIGNED_IN)),
     "people:second_factor_codes": (url("people:second_factor_codes"), {"POST": SIGNED_IN}),
@@ -46,50 +51,91 @@ EXPECTED = {
 # in the other city.
 KEEPERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
 DENIED = everyone("denied")
-EXPECTED.update({
-    "organisations:list": (url("organisations:list"), {"GET": STAFF}),
-    "organisations:create": (url("organisations:create"), {"GET": STAFF, "POST": STAFF},
-                             {"POST": lambda o: {"name": "Nuova realtà", "sector": "third_sector"}}),
-    "organisations:detail": (url("organisations:detail", "organisation"), {"GET": KEEPERS}),
-    "organisations:detail#elsewhere": (url("organisations:detail", "other_organisation"), {"GET": COORDINATOR_ONLY}),
-    "organisations:detail#other-city": (url("organisations:detail", "far_organisation"), {"GET": DENIED}),
-    "organisations:public": (url("organisations:public", "organisation"), {"GET": PUBLIC}),
-    "organisations:public#not-agreed": (url("organisations:public", "other_organisation"), {"GET": everyone(404)}),
-    "organisations:edit": (url("organisations:edit", "organisation"), {"GET": KEEPERS, "POST": KEEPERS},
-                           {"POST": lambda o: {"name": "Bottega solidale", "sector": "business"}}),
-    "organisations:edit#elsewhere": (url("organisations:edit", "other_organisation"),
-                                     {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
-                                     {"POST": lambda o: {"name": "Presa da altri", "sector": "business"}}),
-    "organisations:edit#other-city": (url("organisations:edit", "far_organisation"), {"GET": DENIED, "POST": DENIED},
-                                      {"POST": lambda o: {"name": "Presa da altri", "sector": "business"}}),
-    "organisations:merge": (url("organisations:merge", "organisation"), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
-                            {"POST": lambda o: {"duplicate": o["other_organisation"].pk, "confirm": "on"}}),
-    "organisations:merge#other-city": (url("organisations:merge", "far_organisation"), {"GET": DENIED, "POST": DENIED},
-                                       {"POST": lambda o: {"duplicate": o["organisation"].pk, "confirm": "on"}}),
-    "organisations:service_create": (url("organisations:service_create", "organisation"), {"GET": KEEPERS, "POST": KEEPERS},
-                                     {"POST": lambda o: {"name": "Sportello"}}),
-    "organisations:service_create#elsewhere": (url("organisations:service_create", "other_organisation"),
-                                               {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
-                                               {"POST": lambda o: {"name": "Sportello"}}),
-    "organisations:service_edit": (url("organisations:service_edit", "service"), {"GET": KEEPERS, "POST": KEEPERS},
-                                   {"POST": lambda o: {"name": "Sportello cambiato"}}),
-    "organisations:service_edit#elsewhere": (url("organisations:service_edit", "other_service"),
-                                             {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
-                                             {"POST": lambda o: {"name": "Sportello cambiato"}}),
-    "organisations:service_delete": (url("organisations:service_delete", "service"), {"GET": KEEPERS, "POST": KEEPERS}),
-    "organisations:service_delete#elsewhere": (url("organisations:service_delete", "other_service"),
-                                               {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY}),
-    "organisations:member_link": (url("organisations:member_link", "organisation"), {"GET": STAFF, "POST": STAFF},
-                                  {"POST": lambda o: {"account": "altro-partner", "role": "member"}}),
-    "organisations:member_link#elsewhere": (url("organisations:member_link", "other_organisation"),
-                                            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
-                                            {"POST": lambda o: {"account": "partner", "role": "referent"}}),
-    "organisations:member_unlink": (url("organisations:member_unlink", "membership"), {"GET": STAFF, "POST": STAFF},
-                                    {"POST": lambda o: {"confirm": "on"}}),
-    "organisations:member_unlink#elsewhere": (url("organisations:member_unlink", "other_membership"),
-                                              {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
-                                              {"POST": lambda o: {"confirm": "on"}}),
-})
+EXPECTED.update(
+    {
+        "organisations:list": (url("organisations:list"), {"GET": STAFF}),
+        "organisations:create": (
+            url("organisations:create"),
+            {"GET": STAFF, "POST": STAFF},
+            {"POST": lambda o: {"name": "Nuova realtà", "sector": "third_sector"}},
+        ),
+        "organisations:detail": (url("organisations:detail", "organisation"), {"GET": KEEPERS}),
+        "organisations:detail#elsewhere": (url("organisations:detail", "other_organisation"), {"GET": COORDINATOR_ONLY}),
+        "organisations:detail#other-city": (url("organisations:detail", "far_organisation"), {"GET": DENIED}),
+        "organisations:public": (url("organisations:public", "organisation"), {"GET": PUBLIC}),
+        "organisations:public#not-agreed": (url("organisations:public", "other_organisation"), {"GET": everyone(404)}),
+        "organisations:edit": (
+            url("organisations:edit", "organisation"),
+            {"GET": KEEPERS, "POST": KEEPERS},
+            {"POST": lambda o: {"name": "Bottega solidale", "sector": "business"}},
+        ),
+        "organisations:edit#elsewhere": (
+            url("organisations:edit", "other_organisation"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"name": "Presa da altri", "sector": "business"}},
+        ),
+        "organisations:edit#other-city": (
+            url("organisations:edit", "far_organisation"),
+            {"GET": DENIED, "POST": DENIED},
+            {"POST": lambda o: {"name": "Presa da altri", "sector": "business"}},
+        ),
+        "organisations:merge": (
+            url("organisations:merge", "organisation"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"duplicate": o["other_organisation"].pk, "confirm": "on"}},
+        ),
+        "organisations:merge#other-city": (
+            url("organisations:merge", "far_organisation"),
+            {"GET": DENIED, "POST": DENIED},
+            {"POST": lambda o: {"duplicate": o["organisation"].pk, "confirm": "on"}},
+        ),
+        "organisations:service_create": (
+            url("organisations:service_create", "organisation"),
+            {"GET": KEEPERS, "POST": KEEPERS},
+            {"POST": lambda o: {"name": "Sportello"}},
+        ),
+        "organisations:service_create#elsewhere": (
+            url("organisations:service_create", "other_organisation"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"name": "Sportello"}},
+        ),
+        "organisations:service_edit": (
+            url("organisations:service_edit", "service"),
+            {"GET": KEEPERS, "POST": KEEPERS},
+            {"POST": lambda o: {"name": "Sportello cambiato"}},
+        ),
+        "organisations:service_edit#elsewhere": (
+            url("organisations:service_edit", "other_service"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"name": "Sportello cambiato"}},
+        ),
+        "organisations:service_delete": (url("organisations:service_delete", "service"), {"GET": KEEPERS, "POST": KEEPERS}),
+        "organisations:service_delete#elsewhere": (
+            url("organisations:service_delete", "other_service"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+        ),
+        "organisations:member_link": (
+            url("organisations:member_link", "organisation"),
+            {"GET": STAFF, "POST": STAFF},
+            {"POST": lambda o: {"account": "altro-partner", "role": "member"}},
+        ),
+        "organisations:member_link#elsewhere": (
+            url("organisations:member_link", "other_organisation"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"account": "partner", "role": "referent"}},
+        ),
+        "organisations:member_unlink": (
+            url("organisations:member_unlink", "membership"),
+            {"GET": STAFF, "POST": STAFF},
+            {"POST": lambda o: {"confirm": "on"}},
+        ),
+        "organisations:member_unlink#elsewhere": (
+            url("organisations:member_unlink", "other_membership"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"confirm": "on"}},
+        ),
+    }
+)
 
 
 def make_objects(o):

@@ -42,8 +42,7 @@ def test_bulk_update_and_delete_are_refused(entry):
 
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE privacy_auditentry SET reason = 'cambiato'", "DELETE FROM privacy_auditentry",
-     "DELETE FROM privacy_auditentry WHERE reason = 'prova'"],
+    ["UPDATE privacy_auditentry SET reason = 'cambiato'", "DELETE FROM privacy_auditentry", "DELETE FROM privacy_auditentry WHERE reason = 'prova'"],
 )
 def test_the_database_refuses_any_update_or_delete_even_in_raw_sql(entry, sql):
     """A trigger on PostgreSQL (migration 0002), two on SQLite (migration 0003)."""

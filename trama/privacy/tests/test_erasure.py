@@ -64,7 +64,8 @@ def erase_as(coordinator, person, django_capture_on_commit_callbacks):
 
 
 def test_a_person_with_data_everywhere_is_exported_then_erased_from_every_table(
-        everywhere, coordinator, city, client, django_capture_on_commit_callbacks):
+    everywhere, coordinator, city, client, django_capture_on_commit_callbacks
+):
     gino = everywhere
     account = gino.account
     # The copy holds every declared field of every declared model, in the JSON handed over.
@@ -113,9 +114,8 @@ def test_the_persons_page_says_when_the_data_were_erased(everywhere, coordinator
     assert "Dati cancellati il" in page and PSEUDONYM not in page
 
 
-def test_meeting_attendance_becomes_a_count_and_minutes_no_longer_name_the_person(
-        everywhere, coordinator, django_capture_on_commit_callbacks):
-    from trama.collective.models import Meeting, Suggestion
+def test_meeting_attendance_becomes_a_count_and_minutes_no_longer_name_the_person(everywhere, coordinator, django_capture_on_commit_callbacks):
+    from trama.collective.models import Meeting
 
     attended = Meeting.objects.get(attendees=everywhere)
     erase_as(coordinator, everywhere, django_capture_on_commit_callbacks)
@@ -128,6 +128,7 @@ def test_meeting_attendance_becomes_a_count_and_minutes_no_longer_name_the_perso
 
 
 # -- nothing partial --------------------------------------------------------------------------------
+
 
 def explode(rows, person):
     raise RuntimeError("killed halfway")
@@ -145,8 +146,7 @@ def every_row():
     return tables
 
 
-def test_an_erasure_interrupted_halfway_leaves_nothing_partial(everywhere, coordinator, monkeypatch,
-                                                              django_capture_on_commit_callbacks):
+def test_an_erasure_interrupted_halfway_leaves_nothing_partial(everywhere, coordinator, monkeypatch, django_capture_on_commit_callbacks):
     # The last declaration to run breaks: every one before it has already done its work.
     last = list(registry)[-1]
     broken = dataclasses.replace(last, erase=Erase.call(f"{__name__}.explode", "breaks"))
@@ -170,8 +170,7 @@ def test_running_the_erasure_twice_is_harmless(everywhere, coordinator, django_c
     assert AuditEntry.objects.filter(action=AuditEntry.Action.ERASURE, object_type="people.person").count() == 1
 
 
-def test_an_erasure_left_running_by_a_stopped_worker_can_be_queued_again(everywhere, coordinator, client,
-                                                                         django_capture_on_commit_callbacks):
+def test_an_erasure_left_running_by_a_stopped_worker_can_be_queued_again(everywhere, coordinator, client, django_capture_on_commit_callbacks):
     request = ErasureRequest.objects.create(person=everywhere, requested_by=coordinator, status=ErasureRequest.Status.RUNNING)
     client.force_login(coordinator)
     assert "Rimetti in coda la cancellazione" in client.get(reverse("privacy:erasure", args=[request.pk])).content.decode()
@@ -195,8 +194,8 @@ def test_a_failed_erasure_can_be_confirmed_again(everywhere, coordinator, monkey
 
 # -- asking and deciding --------------------------------------------------------------------------
 
-def test_a_worker_records_the_request_and_a_coordinator_confirms_it(
-        make_person, worker, coordinator, client, django_capture_on_commit_callbacks):
+
+def test_a_worker_records_the_request_and_a_coordinator_confirms_it(make_person, worker, coordinator, client, django_capture_on_commit_callbacks):
     lia = make_person(name="Lia")
     client.force_login(worker)
     response = client.post(reverse("privacy:erasure_person", args=[lia.pk]), {"reason": "Al telefono", "confirm": "on"})
@@ -211,7 +210,10 @@ def test_a_worker_records_the_request_and_a_coordinator_confirms_it(
     lia.refresh_from_db()
     assert lia.anonymised_at is not None
     assert list(AuditEntry.objects.filter(action=AuditEntry.Action.ERASURE).values_list("reason", flat=True).order_by("pk")) == [
-        erasure.REQUEST_REASON, erasure.CONFIRM_REASON, erasure.ERASED_REASON]
+        erasure.REQUEST_REASON,
+        erasure.CONFIRM_REASON,
+        erasure.ERASED_REASON,
+    ]
 
 
 def test_a_citizen_asks_for_her_own_erasure_from_her_profile(make_person, make_user, client):
@@ -241,8 +243,9 @@ def test_a_refusal_needs_its_reason(make_person, coordinator, client):
     client.force_login(coordinator)
     response = client.post(reverse("privacy:erasure_decide", args=[request.pk]), {"decision": "refuse"})
     assert response.status_code == 400 and "scrivi il motivo" in response.content.decode()
-    response = client.post(reverse("privacy:erasure_decide", args=[request.pk]),
-                           {"decision": "refuse", "refusal_reason": "Obbligo di conservazione (art. 17.3.b)"})
+    response = client.post(
+        reverse("privacy:erasure_decide", args=[request.pk]), {"decision": "refuse", "refusal_reason": "Obbligo di conservazione (art. 17.3.b)"}
+    )
     request.refresh_from_db()
     assert response.status_code == 302 and request.status == ErasureRequest.Status.REFUSED
     assert "Obbligo di conservazione" in client.get(reverse("privacy:erasure", args=[request.pk])).content.decode()
@@ -262,19 +265,20 @@ def test_confirming_needs_the_tick(make_person, coordinator, client):
 
 # -- who may not --------------------------------------------------------------------------------
 
+
 def snapshot():
     """Every row but what signing in writes (last login, sessions, the sign-in log), and the requests."""
     from trama.people.models import User
 
-    rows = {table: r for table, r in every_row().items()
-            if table not in ("people_user", "django_session") and not table.startswith("axes_")}
-    return rows | {"requests": sorted(ErasureRequest.objects.values_list("pk", "status")),
-                   "accounts": sorted(User.objects.values_list("pk", "username", "is_active", "password"))}
+    rows = {table: r for table, r in every_row().items() if table not in ("people_user", "django_session") and not table.startswith("axes_")}
+    return rows | {
+        "requests": sorted(ErasureRequest.objects.values_list("pk", "status")),
+        "accounts": sorted(User.objects.values_list("pk", "username", "is_active", "password")),
+    }
 
 
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
-def test_nobody_out_of_scope_asks_or_decides_and_nothing_changes(method, make_person, make_user, users, other_neighbourhood,
-                                                                 coordinator, client):
+def test_nobody_out_of_scope_asks_or_decides_and_nothing_changes(method, make_person, make_user, users, other_neighbourhood, coordinator, client):
     elsewhere = make_person(where=other_neighbourhood, name="Ugo")
     mine = make_person(name="Lia", account=users[Role.CITIZEN])
     request = ErasureRequest.objects.create(person=elsewhere, requested_by=coordinator)
@@ -302,8 +306,9 @@ def test_nobody_out_of_scope_asks_or_decides_and_nothing_changes(method, make_pe
             client.force_login(user)
         response = getattr(client, method)(path, body)
         if user is None:
-            assert response.status_code in (302, 405) and (response.status_code == 405 or "/accedi/" in response["Location"]
-                                                            or "login" in response["Location"]), (path, method)
+            assert response.status_code in (302, 405) and (
+                response.status_code == 405 or "/accedi/" in response["Location"] or "login" in response["Location"]
+            ), (path, method)
         else:
             assert response.status_code in (403, 404, 405), (user.role, path, method, response.status_code)
     assert snapshot() == before
@@ -312,6 +317,7 @@ def test_nobody_out_of_scope_asks_or_decides_and_nothing_changes(method, make_pe
 
 
 # -- bad input ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("pk", ["0", "99999999999999999999999", "1" * 300])
 def test_ids_that_do_not_exist_are_a_404(pk, coordinator, client):
@@ -344,8 +350,11 @@ def test_hostile_text_is_kept_as_text_and_shown_escaped(make_person, worker, cli
     client.force_login(worker)
     response = client.post(reverse("privacy:erasure_person", args=[lia.pk]), {"reason": hostile, "confirm": "on"})
     assert response.status_code in (302, 400)
-    page = client.get(reverse("privacy:erasure", args=[ErasureRequest.objects.get().pk])).content.decode() \
-        if response.status_code == 302 else response.content.decode()
+    page = (
+        client.get(reverse("privacy:erasure", args=[ErasureRequest.objects.get().pk])).content.decode()
+        if response.status_code == 302
+        else response.content.decode()
+    )
     assert "<script>alert(1)</script>" not in page
 
 

@@ -21,8 +21,7 @@ def gino(make_person, users, city, neighbourhood):
     return person
 
 
-def test_the_requester_hears_that_the_copy_is_ready_and_the_person_does_not(coordinator, users, gino,
-                                                                             django_capture_on_commit_callbacks):
+def test_the_requester_hears_that_the_copy_is_ready_and_the_person_does_not(coordinator, users, gino, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         export = exports.request_export(coordinator, gino)
     notification = Notification.objects.get()

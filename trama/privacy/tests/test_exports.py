@@ -61,8 +61,7 @@ def test_a_citizen_downloads_her_own_record_once(client, citizen, gino):
     assert client.get(reverse("privacy:export_download", args=[export.token])).status_code == 404
     export.refresh_from_db()
     assert export.status == DataExport.Status.DELIVERED and export.content is None
-    assert _exports_audited() == [
-        (citizen.pk, str(gino.pk), exports.REQUEST_REASON), (citizen.pk, str(gino.pk), exports.DELIVERY_REASON)]
+    assert _exports_audited() == [(citizen.pk, str(gino.pk), exports.REQUEST_REASON), (citizen.pk, str(gino.pk), exports.DELIVERY_REASON)]
 
 
 def test_the_json_holds_every_declared_field_of_every_row(citizen, gino):

@@ -13,7 +13,8 @@ DOCUMENT = Path(settings.BASE_DIR) / "docs" / "privacy.md"
 
 def test_the_committed_records_are_the_ones_the_registry_writes():
     assert DOCUMENT.read_text(encoding="utf-8") == records(), (
-        "docs/privacy.md disagrees with the declarations: run manage.py privacy_records > docs/privacy.md")
+        "docs/privacy.md disagrees with the declarations: run manage.py privacy_records > docs/privacy.md"
+    )
 
 
 def test_every_declared_model_is_there_with_its_purpose_retention_and_who_may_see_it():

@@ -27,8 +27,7 @@ def lia(make_person, users, neighbourhood, city):
     Person.objects.filter(pk=person.pk).update(first_name="Lia", last_name="Russo", phone="0521 111111", email="lia@example.org")
     person.refresh_from_db()
     Need.objects.create(person=person, city=city, neighbourhood=neighbourhood, text="Cerco compagnia per la spesa")
-    offer = Offer.objects.create(city=city, person=person, kind=Offer.Kind.SKILL, title="Ripetizioni",
-                                 description="Matematica per le medie")
+    offer = Offer.objects.create(city=city, person=person, kind=Offer.Kind.SKILL, title="Ripetizioni", description="Matematica per le medie")
     offer.neighbourhoods.add(neighbourhood)
     return person
 
@@ -79,13 +78,25 @@ def last_entry():
 
 # -- the declaration --------------------------------------------------------------------------------
 
+
 def test_the_registry_reports_a_rectifiable_field_that_is_not_there_or_not_editable():
     from trama.privacy.registry import Erase, Registry
 
     mine = Registry()
-    mine.declare("market.Need", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(), seen_by="s",
-                 texts=["text", "search_tokens"], actors=["created_by"], hidden=["search_tokens"],
-                 rectifiable=["text", "diary", "person", "search_tokens"], rectifiable_by_person=["text", "urgency"])
+    mine.declare(
+        "market.Need",
+        subject=["person"],
+        purpose="p",
+        basis="b",
+        retention="r",
+        erase=Erase.delete(),
+        seen_by="s",
+        texts=["text", "search_tokens"],
+        actors=["created_by"],
+        hidden=["search_tokens"],
+        rectifiable=["text", "diary", "person", "search_tokens"],
+        rectifiable_by_person=["text", "urgency"],
+    )
     assert [p for p in mine.problems([]) if p.startswith("market.Need:")] == [
         "market.Need: declares 'diary' rectifiable, which is not a field",
         "market.Need: declares 'person' rectifiable, which is not an editable value of the person's own",
@@ -98,10 +109,21 @@ def test_the_registry_reports_rectifiable_fields_of_a_model_nobody_may_change():
     from trama.privacy.registry import Erase, Registry
 
     mine = Registry()
-    mine.declare("privacy.ErasureRequest", subject=["person"], purpose="p", basis="b", retention="r", erase=Erase.delete(), seen_by="s",
-                 texts=["reason", "refusal_reason"], actors=["requested_by", "decided_by"], rectifiable=["reason"])
-    assert mine.problems([]) == [("privacy.ErasureRequest: declares rectifiable fields, but no rule "
-                                  "'privacy.change_erasurerequest' says who may change a row")]
+    mine.declare(
+        "privacy.ErasureRequest",
+        subject=["person"],
+        purpose="p",
+        basis="b",
+        retention="r",
+        erase=Erase.delete(),
+        seen_by="s",
+        texts=["reason", "refusal_reason"],
+        actors=["requested_by", "decided_by"],
+        rectifiable=["reason"],
+    )
+    assert mine.problems([]) == [
+        ("privacy.ErasureRequest: declares rectifiable fields, but no rule 'privacy.change_erasurerequest' says who may change a row")
+    ]
 
 
 def test_every_declared_rectifiable_field_is_reachable_by_the_form(everywhere, coordinator, client):
@@ -134,13 +156,22 @@ def test_every_declared_rectifiable_field_is_reachable_by_the_form(everywhere, c
 
 # -- what staff and the person correct --------------------------------------------------------------
 
+
 def test_a_worker_corrects_a_persons_data_in_one_go_and_it_is_audited_by_field_names(lia, worker, client):
     need = Need.objects.get(person=lia)
     client.force_login(worker)
     since = last_entry()
-    response = client.post(staff_url(lia), body(lia, **{
-        f"people.person-{lia.pk}-last_name": "Rossi", f"people.person-{lia.pk}-phone": "0521 222222",
-        f"market.need-{need.pk}-text": "Cerco compagnia per la spesa del sabato"}))
+    response = client.post(
+        staff_url(lia),
+        body(
+            lia,
+            **{
+                f"people.person-{lia.pk}-last_name": "Rossi",
+                f"people.person-{lia.pk}-phone": "0521 222222",
+                f"market.need-{need.pk}-text": "Cerco compagnia per la spesa del sabato",
+            },
+        ),
+    )
     assert response.status_code == 302
     lia.refresh_from_db()
     need.refresh_from_db()
@@ -151,7 +182,9 @@ def test_a_worker_corrects_a_persons_data_in_one_go_and_it_is_audited_by_field_n
     assert done.fields == ["people.person.last_name", "people.person.phone", "market.need.text"]
     entries = changes_audited(since)
     assert [(e.object_type, e.object_id, e.actor_id) for e in entries] == [
-        ("people.person", str(lia.pk), worker.pk), ("market.need", str(need.pk), worker.pk)]
+        ("people.person", str(lia.pk), worker.pk),
+        ("market.need", str(need.pk), worker.pk),
+    ]
     assert entries[0].reason == f"rettifica dei dati (art. 16 GDPR) n. {done.pk} della persona {lia.pk}: last_name, phone"
     # Neither the old nor the new values, nor the free-text reason, are in the append-only log.
     for entry in AuditEntry.objects.filter(pk__gt=since):
@@ -168,8 +201,9 @@ def test_the_form_shows_the_persons_data_and_the_read_is_audited(lia, worker, cl
     assert "Russo" in page and "Matematica per le medie" in page and "Motivo della rettifica" in page
     reads = AuditEntry.objects.filter(pk__gt=since, action=AuditEntry.Action.READ)
     need, offer = Need.objects.get(person=lia), Offer.objects.get(person=lia)
-    assert sorted((e.object_type, audit.ids_named(e)) for e in reads) == sorted([
-        ("people.person", [str(lia.pk)]), ("market.need", [str(need.pk)]), ("market.offer", [str(offer.pk)])])
+    assert sorted((e.object_type, audit.ids_named(e)) for e in reads) == sorted(
+        [("people.person", [str(lia.pk)]), ("market.need", [str(need.pk)]), ("market.offer", [str(offer.pk)])]
+    )
 
 
 def test_a_citizen_corrects_her_own_contacts_from_her_profile(lia, users, client):
@@ -181,8 +215,11 @@ def test_a_citizen_corrects_her_own_contacts_from_her_profile(lia, users, client
     data = {f"people.person-{lia.pk}-{name}": getattr(lia, name) for name in ("display_name", "first_name", "last_name", "email")}
     data |= {f"people.person-{lia.pk}-phone": "333 1234567", "reason": "Ho cambiato numero"}
     need, offer = Need.objects.get(person=lia), Offer.objects.get(person=lia)
-    data |= {f"market.need-{need.pk}-text": need.text, f"market.offer-{offer.pk}-title": offer.title,
-             f"market.offer-{offer.pk}-description": offer.description}
+    data |= {
+        f"market.need-{need.pk}-text": need.text,
+        f"market.offer-{offer.pk}-title": offer.title,
+        f"market.offer-{offer.pk}-description": offer.description,
+    }
     response = client.post(mine_url(), data)
     assert response.status_code == 302
     lia.refresh_from_db()
@@ -193,15 +230,15 @@ def test_a_citizen_corrects_her_own_contacts_from_her_profile(lia, users, client
 def test_a_citizen_cannot_change_what_only_staff_correct(lia, users, client):
     """known_to_services is staff's assessment: posting it from the profile changes nothing."""
     client.force_login(users[Role.CITIZEN])
-    response = client.post(mine_url(), body(lia, **{f"people.person-{lia.pk}-known_to_services": "true",
-                                                    f"people.person-{lia.pk}-phone": "333 1234567"}))
+    response = client.post(
+        mine_url(), body(lia, **{f"people.person-{lia.pk}-known_to_services": "true", f"people.person-{lia.pk}-phone": "333 1234567"})
+    )
     assert response.status_code == 302
     lia.refresh_from_db()
     assert lia.phone == "333 1234567" and lia.known_to_services is None
 
 
-def test_fields_not_declared_rectifiable_cannot_be_changed_by_posting_them(lia, make_person, other_neighbourhood, worker,
-                                                                          city, client):
+def test_fields_not_declared_rectifiable_cannot_be_changed_by_posting_them(lia, make_person, other_neighbourhood, worker, city, client):
     """Mass assignment: the neighbourhood, the account, the erasure date, a need's status, another person's row."""
     lia_elsewhere = make_person(where=other_neighbourhood, name="Ada")
     Need.objects.create(person=lia_elsewhere, city=city, neighbourhood=other_neighbourhood, text="Aiuto compiti")
@@ -209,18 +246,25 @@ def test_fields_not_declared_rectifiable_cannot_be_changed_by_posting_them(lia, 
     need = Need.objects.get(person=lia)
     before, before_other = current(lia), current(lia_elsewhere)
     client.force_login(worker)
-    response = client.post(staff_url(lia), body(lia, **{
-        f"people.person-{lia.pk}-phone": "0521 999999",
-        f"people.person-{lia.pk}-neighbourhood": other_neighbourhood.pk,
-        f"people.person-{lia.pk}-account": "",
-        f"people.person-{lia.pk}-anonymised_at": "2026-01-01 10:00",
-        f"people.person-{lia.pk}-city": City.objects.create(name="Altrove", slug="altrove", centre_lat=1, centre_lon=1).pk,
-        f"market.need-{need.pk}-status": Need.Status.WITHDRAWN,
-        f"market.need-{need.pk}-neighbourhood": other_neighbourhood.pk,
-        f"people.person-{lia_elsewhere.pk}-display_name": "Cambiato",
-        f"market.need-{other_need.pk}-text": "Cambiato",
-        "made_by": "1", "fields": "[]",
-    }))
+    response = client.post(
+        staff_url(lia),
+        body(
+            lia,
+            **{
+                f"people.person-{lia.pk}-phone": "0521 999999",
+                f"people.person-{lia.pk}-neighbourhood": other_neighbourhood.pk,
+                f"people.person-{lia.pk}-account": "",
+                f"people.person-{lia.pk}-anonymised_at": "2026-01-01 10:00",
+                f"people.person-{lia.pk}-city": City.objects.create(name="Altrove", slug="altrove", centre_lat=1, centre_lon=1).pk,
+                f"market.need-{need.pk}-status": Need.Status.WITHDRAWN,
+                f"market.need-{need.pk}-neighbourhood": other_neighbourhood.pk,
+                f"people.person-{lia_elsewhere.pk}-display_name": "Cambiato",
+                f"market.need-{other_need.pk}-text": "Cambiato",
+                "made_by": "1",
+                "fields": "[]",
+            },
+        ),
+    )
     assert response.status_code == 302
     lia.refresh_from_db()
     assert lia.phone == "0521 999999"
@@ -246,9 +290,9 @@ def test_a_worker_corrects_only_the_rows_of_her_neighbourhoods(lia, worker, othe
 
 # -- who may not ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
-def test_nobody_out_of_scope_reaches_the_form_and_nothing_changes(method, lia, make_person, make_user, users,
-                                                                   other_neighbourhood, client):
+def test_nobody_out_of_scope_reaches_the_form_and_nothing_changes(method, lia, make_person, make_user, users, other_neighbourhood, client):
     elsewhere = make_person(where=other_neighbourhood, name="Ugo")
     far_city = City.objects.create(name="Lontana", slug="lontana", centre_lat=45, centre_lon=9)
     far_coordinator = make_user(Role.COORDINATOR, city=far_city)
@@ -296,13 +340,17 @@ def test_other_methods_are_refused_even_in_scope(method, lia, worker, users, cli
 
 # -- bad input ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("display_name", "", "Campo obbligatorio."),
-    ("display_name", "x" * 81, "non contenga più di 80 caratteri (ne ha 81)"),
-    ("email", "non-una-email", "indirizzo email valido"),
-    ("phone", "1" * 31, "non contenga più di 30 caratteri (ne ha 31)"),
-    ("first_name", "Lia\x00", "I caratteri null non sono ammessi."),
-])
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("display_name", "", "Campo obbligatorio."),
+        ("display_name", "x" * 81, "non contenga più di 80 caratteri (ne ha 81)"),
+        ("email", "non-una-email", "indirizzo email valido"),
+        ("phone", "1" * 31, "non contenga più di 30 caratteri (ne ha 31)"),
+        ("first_name", "Lia\x00", "I caratteri null non sono ammessi."),
+    ],
+)
 def test_invalid_values_are_refused_with_a_message_and_nothing_changes(field, value, message, lia, worker, client):
     before, since = current(lia), last_entry()
     client.force_login(worker)
@@ -314,11 +362,14 @@ def test_invalid_values_are_refused_with_a_message_and_nothing_changes(field, va
     assert current(lia) == before and not Rectification.objects.exists() and not changes_audited(since)
 
 
-@pytest.mark.parametrize(("reason", "message"), [
-    ("", "Scrivi il motivo della rettifica."),
-    ("   ", "Scrivi il motivo della rettifica."),
-    ("x" * 301, "Al massimo 300 caratteri (ne hai scritti 301)."),
-])
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "Scrivi il motivo della rettifica."),
+        ("   ", "Scrivi il motivo della rettifica."),
+        ("x" * 301, "Al massimo 300 caratteri (ne hai scritti 301)."),
+    ],
+)
 def test_the_reason_is_required_and_short(reason, message, lia, worker, client):
     before = current(lia)
     client.force_login(worker)
@@ -366,8 +417,9 @@ def test_hostile_text_is_kept_as_text_and_shown_escaped(lia, worker, client):
 def test_identifying_details_are_not_added_without_the_persons_consent(make_person, worker, client):
     ugo = make_person(name="Ugo")
     client.force_login(worker)
-    response = client.post(staff_url(ugo), {f"people.person-{ugo.pk}-display_name": "Ugo",
-                                            f"people.person-{ugo.pk}-last_name": "Verdi", "reason": "Cognome mancante"})
+    response = client.post(
+        staff_url(ugo), {f"people.person-{ugo.pk}-display_name": "Ugo", f"people.person-{ugo.pk}-last_name": "Verdi", "reason": "Cognome mancante"}
+    )
     assert response.status_code == 400 and "solo con il consenso della persona" in response.content.decode()
     ugo.refresh_from_db()
     assert ugo.last_name == "" and not Rectification.objects.exists()

@@ -2,11 +2,10 @@
 
 import pytest
 from django.db import models
+from django.db.models import Q
 from django.test.utils import isolate_apps
 
 from trama.people.models import Person, User
-from django.db.models import Q
-
 from trama.privacy.registry import Erase, Expiry, Registry, registry, scrub_names
 
 
@@ -27,8 +26,7 @@ def test_a_new_model_linking_a_person_fails_until_declared():
         class Meta:
             app_label = "privacy"
 
-    assert registry.problems([Diary]) == [
-        "privacy.Diary holds personal data (person) but is not declared in its app's personal_data.py"]
+    assert registry.problems([Diary]) == ["privacy.Diary holds personal data (person) but is not declared in its app's personal_data.py"]
 
 
 @isolate_apps("trama.privacy")
@@ -83,12 +81,11 @@ def test_a_field_that_does_not_exist_is_reported():
 
 
 def test_erasure_must_be_possible_as_declared():
-    assert _declare(Registry(), erase=Erase.anonymise(unlink=["person"])) == [
-        "market.Need: cannot unlink 'person': it is not nullable"]
+    assert _declare(Registry(), erase=Erase.anonymise(unlink=["person"])) == ["market.Need: cannot unlink 'person': it is not nullable"]
     assert _declare(Registry(), erase=Erase.anonymise(blank=["urgency", "created_at"])) == [
-        "market.Need: cannot blank 'created_at': it is neither blank nor null"]
-    assert _declare(Registry(), erase=Erase.remove("person")) == [
-        "market.Need: removes the person from a relation that is not many-to-many"]
+        "market.Need: cannot blank 'created_at': it is neither blank nor null"
+    ]
+    assert _declare(Registry(), erase=Erase.remove("person")) == ["market.Need: removes the person from a relation that is not many-to-many"]
 
 
 def test_purpose_basis_and_retention_are_required():
@@ -101,25 +98,27 @@ def test_who_may_see_the_rows_is_required():
 
 def test_a_time_limit_without_an_expiry_rule_fails():
     assert _declare(Registry(), months=24) == ["market.Need: keeps rows for 24 months but has no expiry rule (expires=)"]
-    assert _declare(Registry(), expires=Expiry(clock="updated_at")) == [
-        "market.Need: has an expiry rule but no time limit (months=)"]
+    assert _declare(Registry(), expires=Expiry(clock="updated_at")) == ["market.Need: has an expiry rule but no time limit (months=)"]
 
 
 def test_an_expiry_rule_must_be_one_the_retention_task_can_apply():
-    assert _declare(Registry(), months=24, expires=Expiry(clock="text")) == [
-        "market.Need: expiry (main) runs from 'text', which is not a date"]
+    assert _declare(Registry(), months=24, expires=Expiry(clock="text")) == ["market.Need: expiry (main) runs from 'text', which is not a date"]
     assert _declare(Registry(), months=24, expires=Expiry(clock="closed_at")) == [
-        "market.Need: expiry (main) runs from 'closed_at', which is not a field"]
-    assert _declare(Registry(), months=24, erase=Erase.call("trama.market.services.erase_needs", "…"),
-                    expires=Expiry(clock="updated_at")) == [
-        "market.Need: expiry (main) must delete, anonymise with blank/unlink, or call a function"]
+        "market.Need: expiry (main) runs from 'closed_at', which is not a field"
+    ]
+    assert _declare(Registry(), months=24, erase=Erase.call("trama.market.services.erase_needs", "…"), expires=Expiry(clock="updated_at")) == [
+        "market.Need: expiry (main) must delete, anonymise with blank/unlink, or call a function"
+    ]
     assert _declare(Registry(), months=24, expires=Expiry(clock="updated_at", function="trama.market.services.nothing")) == [
         "market.Need: expiry (main) calls 'trama.market.services.nothing', which is not a function",
-        "market.Need: expiry (main) calls a function but does not say which rows it still has to act on (pending=)"]
+        "market.Need: expiry (main) calls a function but does not say which rows it still has to act on (pending=)",
+    ]
     assert _declare(Registry(), months=24, expires=[Expiry(clock="updated_at"), Expiry(clock="created_at", ended=Q())]) == [
-        "market.Need: the first expiry rule has no name, each further one a name of its own"]
+        "market.Need: the first expiry rule has no name, each further one a name of its own"
+    ]
     assert _declare(Registry(), months=24, expires=[Expiry(clock="updated_at"), Expiry(name="old", clock="created_at")]) == [
-        "market.Need: expiry old needs its own months"]
+        "market.Need: expiry old needs its own months"
+    ]
 
 
 def test_a_model_cannot_be_declared_twice():
@@ -163,13 +162,15 @@ def test_a_persons_rows_are_found_through_their_links_and_their_name(make_person
 
 def test_an_erasure_by_a_service_must_name_one_that_exists():
     assert _declare(Registry(), erase=Erase.call("trama.people.services.erase_nobody", "…")) == [
-        "market.Need: erases through 'trama.people.services.erase_nobody', which is not a function"]
+        "market.Need: erases through 'trama.people.services.erase_nobody', which is not a function"
+    ]
 
 
 def test_names_are_looked_for_only_in_declared_texts():
     assert _declare(Registry(), texts=["text"], mentions=["urgency"], erase=Erase.anonymise(scrub=["text", "kind"])) == [
         "market.Need: looks for names in 'urgency', which is not among its texts",
-        "market.Need: looks for names in 'kind', which is not among its texts"]
+        "market.Need: looks for names in 'kind', which is not among its texts",
+    ]
 
 
 def test_a_text_naming_a_person_makes_the_row_theirs_and_loses_the_name(make_person, city, neighbourhood):
@@ -177,10 +178,17 @@ def test_a_text_naming_a_person_makes_the_row_theirs_and_loses_the_name(make_per
 
     Person.objects.filter(pk=(gino := make_person(name="Gino")).pk).update(first_name="Luigi", last_name="Bianchi")
     gino.refresh_from_db()
-    naming = Meeting.objects.create(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Tavolo",
-                                    starts_at="2026-01-10T10:00Z", minutes="Luigi bianchi e GINO, poi Ginotto e Luigi.")
-    Meeting.objects.create(city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Altro",
-                           starts_at="2026-01-11T10:00Z", minutes="Solo Luigi, un altro.")
+    naming = Meeting.objects.create(
+        city=city,
+        neighbourhood=neighbourhood,
+        kind=Meeting.Kind.TABLE,
+        title="Tavolo",
+        starts_at="2026-01-10T10:00Z",
+        minutes="Luigi bianchi e GINO, poi Ginotto e Luigi.",
+    )
+    Meeting.objects.create(
+        city=city, neighbourhood=neighbourhood, kind=Meeting.Kind.TABLE, title="Altro", starts_at="2026-01-11T10:00Z", minutes="Solo Luigi, un altro."
+    )
     assert list(registry.declarations["collective.Meeting"].rows_of(gino)) == [naming]
     # Whole words, any case; a first name alone is someone else's too.
     assert scrub_names(naming.minutes, gino) == "[nome cancellato] e [nome cancellato], poi Ginotto e Luigi."

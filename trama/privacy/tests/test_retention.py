@@ -189,8 +189,7 @@ def test_the_command_and_the_task_apply_it_and_audit_each_model_with_counts_only
 
 def test_export_files_not_downloaded_in_time_go_on_the_same_schedule(everywhere):
     export = DataExport.objects.filter(person=everywhere).first()
-    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.DONE, content=b"zip",
-                                                   expires_at=timezone.now() - timedelta(minutes=1))
+    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.DONE, content=b"zip", expires_at=timezone.now() - timedelta(minutes=1))
     outcome = {o.key: o for o in retention.apply_retention()}["privacy.DataExport:file"]
     export.refresh_from_db()
     assert outcome.count == 1 and export.content is None and export.status == DataExport.Status.EXPIRED
@@ -207,10 +206,12 @@ def test_a_deployment_changes_the_months_and_a_wrong_schedule_stops_the_start(se
     settings.TRAMA_RETENTION_MONTHS = {"market.Need": 36}
     assert rule_of("market.Need").months == 36 and rule_of("market.Offer").months == 24
     retention.check_configuration()
-    for wrong, said in [({"market.Needs": 36}, "names 'market.Needs', which has no retention rule"),
-                        ({"market.Need": 0}, "must be a whole number of months above 0"),
-                        ({"market.Need": "36"}, "must be a whole number of months above 0"),
-                        ({"privacy.AuditEntry": 24}, "cannot be under 60")]:
+    for wrong, said in [
+        ({"market.Needs": 36}, "names 'market.Needs', which has no retention rule"),
+        ({"market.Need": 0}, "must be a whole number of months above 0"),
+        ({"market.Need": "36"}, "must be a whole number of months above 0"),
+        ({"privacy.AuditEntry": 24}, "cannot be under 60"),
+    ]:
         settings.TRAMA_RETENTION_MONTHS = wrong
         with pytest.raises(ImproperlyConfigured, match=said):
             retention.check_configuration()
@@ -219,8 +220,7 @@ def test_a_deployment_changes_the_months_and_a_wrong_schedule_stops_the_start(se
 def test_the_setting_is_read_from_the_environment():
     from trama.settings import _retention_months
 
-    assert _retention_months("market.Need=36, attention.Signal:contatto=30") == {
-        "market.Need": 36, "attention.Signal:contatto": 30}
+    assert _retention_months("market.Need=36, attention.Signal:contatto=30") == {"market.Need": 36, "attention.Signal:contatto": 30}
     with pytest.raises(ImproperlyConfigured, match="is not label=months"):
         _retention_months("market.Need:36")
 

@@ -127,9 +127,18 @@ def test_anonymous_cannot_create_places(api, neighbourhood):
         ({"name": ["lista"]}, "name"),
     ],
     ids=[
-        "name-too-long", "name-empty", "null-character", "description-too-long", "unknown-kind",
-        "latitude-out-of-range", "longitude-out-of-range", "latitude-not-a-number", "lat-without-lon",
-        "unknown-neighbourhood", "neighbourhood-not-an-id", "name-not-a-string",
+        "name-too-long",
+        "name-empty",
+        "null-character",
+        "description-too-long",
+        "unknown-kind",
+        "latitude-out-of-range",
+        "longitude-out-of-range",
+        "latitude-not-a-number",
+        "lat-without-lon",
+        "unknown-neighbourhood",
+        "neighbourhood-not-an-id",
+        "name-not-a-string",
     ],
 )
 def test_bad_input_is_refused_with_field_messages_and_nothing_stored(api, coordinator, neighbourhood, fields, field):

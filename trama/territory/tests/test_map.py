@@ -18,7 +18,7 @@ def test_anonymous_visitor_sees_the_map_with_the_neighbourhood_table(client, nei
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="mappa"' in body and 'data-testid="neighbourhood-table"' in body
-    table = body[body.index('data-testid="neighbourhood-table"'):]
+    table = body[body.index('data-testid="neighbourhood-table"') :]
     assert "Borgo Alto" in table and "12.000" in table and "Borgo Basso" in table
 
 

@@ -37,9 +37,19 @@ def hoods(neighbourhood, other_neighbourhood):
 
 
 def place_data(**changes):
-    data = {"name": "Punto di comunità Centro", "kind": "community_point", "address": "Via Roma 1", "lat": "44.805",
-            "lon": "10.305", "neighbourhood": "", "opening_hours": "lun-ven 9-13", "accessibility": "Senza gradini",
-            "description": "", "managing_organisation": "", "is_public": "on"}
+    data = {
+        "name": "Punto di comunità Centro",
+        "kind": "community_point",
+        "address": "Via Roma 1",
+        "lat": "44.805",
+        "lon": "10.305",
+        "neighbourhood": "",
+        "opening_hours": "lun-ven 9-13",
+        "accessibility": "Senza gradini",
+        "description": "",
+        "managing_organisation": "",
+        "is_public": "on",
+    }
     data.update(changes)
     return data
 
@@ -54,8 +64,7 @@ def test_neighbourhood_at_finds_the_one_holding_the_point(city, hoods):
 def test_a_coordinator_puts_a_pin_and_the_neighbourhood_is_found(client, users, hoods, city):
     client.force_login(users[Role.COORDINATOR])
     org = Organisation.objects.create(city=city, name="Circolo", sector="third_sector")
-    response = client.post(reverse("territory:place_create"), place_data(lat="44.805", lon="10.315", managing_organisation=org.pk),
-                           follow=True)
+    response = client.post(reverse("territory:place_create"), place_data(lat="44.805", lon="10.315", managing_organisation=org.pk), follow=True)
     place = Place.objects.get()
     assert place.neighbourhood == hoods[1] and place.managing_organisation == org
     assert (place.lat, place.lon, place.opening_hours, place.accessibility) == (44.805, 10.315, "lun-ven 9-13", "Senza gradini")
@@ -86,11 +95,21 @@ def test_without_javascript_typed_coordinates_are_enough_and_without_them_a_neig
     assert place.neighbourhood == hoods[1] and place.lat is None
 
 
-@pytest.mark.parametrize("changes", [
-    {"lat": "91", "lon": "10"}, {"lat": "44.8", "lon": "-181"}, {"lat": "nord", "lon": "10.3"}, {"lat": "44.805", "lon": ""},
-    {"lat": "1e400", "lon": "10"}, {"name": "<script>alert(1)</script>"}, {"name": "x" * 201}, {"opening_hours": "9" * 301},
-    {"kind": "castle"}, {"neighbourhood": "999999"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"lat": "91", "lon": "10"},
+        {"lat": "44.8", "lon": "-181"},
+        {"lat": "nord", "lon": "10.3"},
+        {"lat": "44.805", "lon": ""},
+        {"lat": "1e400", "lon": "10"},
+        {"name": "<script>alert(1)</script>"},
+        {"name": "x" * 201},
+        {"opening_hours": "9" * 301},
+        {"kind": "castle"},
+        {"neighbourhood": "999999"},
+    ],
+)
 def test_bad_input_is_refused_with_a_message_and_nothing_written(client, users, hoods, changes):
     client.force_login(users[Role.COORDINATOR])
     response = client.post(reverse("territory:place_create"), place_data(**changes))
@@ -129,8 +148,9 @@ def test_moving_the_pin_finds_the_neighbourhood_again_unless_it_was_corrected(cl
 
 
 def test_an_organisation_of_another_city_cannot_manage_the_place(client, users, hoods):
-    far = Organisation.objects.create(city=City.objects.create(name="Lontana", slug="lontana", centre_lat=45, centre_lon=9),
-                                      name="Lontana", sector="public")
+    far = Organisation.objects.create(
+        city=City.objects.create(name="Lontana", slug="lontana", centre_lat=45, centre_lon=9), name="Lontana", sector="public"
+    )
     client.force_login(users[Role.COORDINATOR])
     assert client.post(reverse("territory:place_create"), place_data(managing_organisation=far.pk)).status_code == 400
     assert not Place.objects.exists()

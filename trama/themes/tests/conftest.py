@@ -16,9 +16,14 @@ LONELINESS, BILLS, DIGITAL = ARCHIVE[:12], ARCHIVE[12:24], ARCHIVE[24:36]
 def make_item(city, neighbourhood):
     def make(text="Cerco compagnia la domenica", where=None, days_ago=10, person=None, **kwargs):
         return TextItem.objects.create(
-            city=city, source=kwargs.pop("source", TextItem.Source.IMPORT), source_id=kwargs.pop("source_id", next(_ids)),
-            text=text, neighbourhood=where or neighbourhood, person=person,
-            written_at=timezone.now() - timezone.timedelta(days=days_ago), **kwargs,
+            city=city,
+            source=kwargs.pop("source", TextItem.Source.IMPORT),
+            source_id=kwargs.pop("source_id", next(_ids)),
+            text=text,
+            neighbourhood=where or neighbourhood,
+            person=person,
+            written_at=timezone.now() - timezone.timedelta(days=days_ago),
+            **kwargs,
         )
 
     return make
@@ -39,8 +44,9 @@ def run_for(city):
         from trama.themes import services
 
         today = timezone.localdate()
-        record = DiscoveryRun.objects.create(city=city, requested_by=by, seed=seed, requested_themes=themes,
-                                             since=today - timezone.timedelta(days=183), until=today)
+        record = DiscoveryRun.objects.create(
+            city=city, requested_by=by, seed=seed, requested_themes=themes, since=today - timezone.timedelta(days=183), until=today
+        )
         record.neighbourhoods.set(neighbourhoods)
         return services.run_discovery(record), record
 
@@ -50,8 +56,9 @@ def run_for(city):
 @pytest.fixture
 def make_theme(city):
     def make(items=(), name="", status=Theme.Status.CANDIDATE, **kwargs):
-        theme = Theme.objects.create(city=kwargs.pop("city", city), name=name, status=status,
-                                     suggested_name=kwargs.pop("suggested_name", "spesa, pane"), **kwargs)
+        theme = Theme.objects.create(
+            city=kwargs.pop("city", city), name=name, status=status, suggested_name=kwargs.pop("suggested_name", "spesa, pane"), **kwargs
+        )
         for item in items:
             Tag.objects.create(item=item, theme=theme, origin=Tag.Origin.ENGINE, confidence=0.9)
         return theme

@@ -46,8 +46,13 @@ def test_tags_of_an_item_can_be_read_set_and_rejected(api, worker, make_item, ma
     api.force_authenticate(worker)
     url = reverse("api-themes-item-tags", args=[item.pk])
     assert api.get(url).json()[0] | {"created_at": None} == {
-        "theme": suggested.pk, "theme_label": "spesa, pane", "origin": "suggested", "confidence": 0.81, "rejected": False,
-        "created_at": None}
+        "theme": suggested.pk,
+        "theme_label": "spesa, pane",
+        "origin": "suggested",
+        "confidence": 0.81,
+        "rejected": False,
+        "created_at": None,
+    }
     created = api.post(url, {"theme": other.pk}, format="json")
     assert created.status_code == 201 and created.json()["origin"] == "person"
     rejected = api.delete(reverse("api-themes-item-tag", args=[item.pk, suggested.pk]))
@@ -55,10 +60,19 @@ def test_tags_of_an_item_can_be_read_set_and_rejected(api, worker, make_item, ma
     assert Tag.objects.get(item=item, theme=suggested).rejected
 
 
-@pytest.mark.parametrize("payload", [
-    {}, {"theme": "abc"}, {"theme": -3}, {"theme": 10**30}, {"theme": None}, {"theme": [1]}, {"theme": 999999},
-    {"theme": "retired"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"theme": "abc"},
+        {"theme": -3},
+        {"theme": 10**30},
+        {"theme": None},
+        {"theme": [1]},
+        {"theme": 999999},
+        {"theme": "retired"},
+    ],
+)
 def test_a_bad_tag_is_refused_with_a_message(api, worker, make_item, make_theme, payload):
     item = make_item()
     retired = make_theme(status=Theme.Status.RETIRED)
@@ -95,11 +109,17 @@ def test_a_run_is_started_and_followed(api, coordinator, corpus):
     assert [r["id"] for r in api.get(reverse("api-themes-runs")).json()] == [run.pk]
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"requested_themes": 1}, "requested_themes"), ({"requested_themes": "molti"}, "requested_themes"),
-    ({"since": "ieri"}, "since"), ({"until": "2999-01-01"}, "until"), ({"seed": -5}, "seed"),
-    ({"since": "2026-05-01", "until": "2026-01-01"}, "until"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"requested_themes": 1}, "requested_themes"),
+        ({"requested_themes": "molti"}, "requested_themes"),
+        ({"since": "ieri"}, "since"),
+        ({"until": "2999-01-01"}, "until"),
+        ({"seed": -5}, "seed"),
+        ({"since": "2026-05-01", "until": "2026-01-01"}, "until"),
+    ],
+)
 def test_a_malformed_run_is_refused(api, coordinator, payload, field):
     api.force_authenticate(coordinator)
     response = api.post(reverse("api-themes-runs"), payload, format="json")

@@ -21,14 +21,16 @@ def linked_to_a_category(make_theme):
 
 
 @pytest.fixture
-def city_of_texts(make_theme, make_item, make_person, make_neighbourhood, neighbourhood, other_neighbourhood,
-                  linked_to_a_category):
+def city_of_texts(make_theme, make_item, make_person, make_neighbourhood, neighbourhood, other_neighbourhood, linked_to_a_category):
     """A theme with 5 texts in `neighbourhood`, 3 in `other_neighbourhood`, none in a third and 1 without a
     neighbourhood. Its texts are also tagged with other themes, some of which put them inside a category."""
     unknown, known, unsure, wanderer = make_person(known=False), make_person(known=True), make_person(), make_person(known=False)
     a = [make_item(person=unknown), make_item(person=unknown), make_item(person=known), make_item(), make_item(person=wanderer)]
-    b = [make_item(where=other_neighbourhood, person=wanderer), make_item(where=other_neighbourhood, person=unsure),
-         make_item(where=other_neighbourhood)]
+    b = [
+        make_item(where=other_neighbourhood, person=wanderer),
+        make_item(where=other_neighbourhood, person=unsure),
+        make_item(where=other_neighbourhood),
+    ]
     nowhere = make_item(person=known)
     TextItem.objects.filter(pk=nowhere.pk).update(neighbourhood=None)
     rejected = make_item(person=unsure)
@@ -39,26 +41,33 @@ def city_of_texts(make_theme, make_item, make_person, make_neighbourhood, neighb
     linked_to_a_category([b[2]])  # a candidate is live: inside
     linked_to_a_category([a[2]], name="Archiviato", status=Theme.Status.RETIRED)  # not live: not inside
     linked_to_a_category([a[4]], name="Fuori", status=Theme.Status.NAMED, outside_categories=True)  # marked outside
-    Tag.objects.filter(item=a[3], theme=linked_to_a_category([a[3]], name="Scartato", status=Theme.Status.NAMED)).update(
-        rejected=True)
+    Tag.objects.filter(item=a[3], theme=linked_to_a_category([a[3]], name="Scartato", status=Theme.Status.NAMED)).update(rejected=True)
     make_theme([rejected], name="Senza categorie", status=Theme.Status.NAMED)
     return theme, make_neighbourhood("Terzo")
 
 
-def test_each_neighbourhood_and_the_city_get_the_shares_counted_by_hand(coordinator, neighbourhood, other_neighbourhood,
-                                                                        city_of_texts):
+def test_each_neighbourhood_and_the_city_get_the_shares_counted_by_hand(coordinator, neighbourhood, other_neighbourhood, city_of_texts):
     theme, third = city_of_texts
     rows = {row["neighbourhood"].pk: row for row in queries.by_neighbourhood(coordinator, theme)}
     # 3 people with a value (the unknown one counted once for 2 texts), 2 unknown; 1 text inside a category of 5.
-    assert (rows[neighbourhood.pk]["count"], rows[neighbourhood.pk]["shares"]) == (5, {
-        "items": 5, "people_with_value": 3, "unknown_share": 2 / 3, "outside_share": 4 / 5})
+    assert (rows[neighbourhood.pk]["count"], rows[neighbourhood.pk]["shares"]) == (
+        5,
+        {"items": 5, "people_with_value": 3, "unknown_share": 2 / 3, "outside_share": 4 / 5},
+    )
     # The person with texts in both neighbourhoods counts in each; the unsure one counts in neither.
-    assert (rows[other_neighbourhood.pk]["count"], rows[other_neighbourhood.pk]["shares"]) == (3, {
-        "items": 3, "people_with_value": 1, "unknown_share": 1.0, "outside_share": 1 / 3})
+    assert (rows[other_neighbourhood.pk]["count"], rows[other_neighbourhood.pk]["shares"]) == (
+        3,
+        {"items": 3, "people_with_value": 1, "unknown_share": 1.0, "outside_share": 1 / 3},
+    )
     assert (rows[third.pk]["count"], rows[third.pk]["shares"]) == (0, None)
     # The city adds the text without a neighbourhood and counts each person once: unknown, known, wanderer.
     assert queries.city_totals(coordinator, theme) == {
-        "items": 9, "people_with_value": 3, "unknown_share": 2 / 3, "outside_share": 6 / 9, "cell": None}
+        "items": 9,
+        "people_with_value": 3,
+        "unknown_share": 2 / 3,
+        "outside_share": 6 / 9,
+        "cell": None,
+    }
 
 
 def test_the_grouped_figures_are_those_of_each_neighbourhood_alone(neighbourhood, other_neighbourhood, city_of_texts):
@@ -71,8 +80,9 @@ def test_the_grouped_figures_are_those_of_each_neighbourhood_alone(neighbourhood
     assert grouped[None] == {"items": 1, "people_with_value": 1, "unknown_share": 0.0, "outside_share": 1.0}
 
 
-def test_a_worker_sees_shares_elsewhere_only_beside_a_count_that_is_shown(worker, make_item, make_person, make_theme,
-                                                                          make_neighbourhood, other_neighbourhood):
+def test_a_worker_sees_shares_elsewhere_only_beside_a_count_that_is_shown(
+    worker, make_item, make_person, make_theme, make_neighbourhood, other_neighbourhood
+):
     unknown = make_person(where=other_neighbourhood, known=False)
     theme = make_theme([make_item(where=other_neighbourhood, person=unknown) for _ in range(10)])
     row = next(r for r in queries.by_neighbourhood(worker, theme) if r["neighbourhood"] == other_neighbourhood)

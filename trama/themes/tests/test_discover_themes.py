@@ -19,9 +19,7 @@ def run(tmp_path, capsys):
             content = content.encode("utf-8")
         source.write_bytes(content)
         output, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
-        call_command(
-            "discover_themes", "--input", str(source), "--output", str(output), "--summary", str(summary), *options
-        )
+        call_command("discover_themes", "--input", str(source), "--output", str(output), "--summary", str(summary), *options)
         lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
         return lines, json.loads(summary.read_text(encoding="utf-8")), capsys.readouterr().err
 
@@ -75,7 +73,7 @@ def test_lines_that_are_not_utf8_are_reported(run):
 def test_one_megabyte_line_is_reported_and_skipped(run):
     lines, _, err = run([*items(20), {"id": "big", "text": "parola " * 150_000}], "--themes", "2")
     assert "big" not in {line["id"] for line in lines}
-    assert "riga 21: \"text\" è troppo lungo" in err
+    assert 'riga 21: "text" è troppo lungo' in err
 
 
 def test_missing_fields_and_invalid_json_are_reported_with_line_numbers(run):

@@ -105,16 +105,19 @@ def test_a_workers_run_from_the_page_covers_their_neighbourhoods(client, worker,
     assert list(DiscoveryRun.objects.get().neighbourhoods.all()) == [neighbourhood]
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"requested_themes": "1"}, "requested_themes"),
-    ({"requested_themes": "999"}, "requested_themes"),
-    ({"requested_themes": "tre"}, "requested_themes"),
-    ({"since": "2026-13-45"}, "since"),
-    ({"since": "2026-05-01", "until": "2026-01-01"}, "until"),
-    ({"until": "2999-01-01"}, "until"),
-    ({"seed": "-1"}, "seed"),
-    ({"seed": "9" * 40}, "seed"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"requested_themes": "1"}, "requested_themes"),
+        ({"requested_themes": "999"}, "requested_themes"),
+        ({"requested_themes": "tre"}, "requested_themes"),
+        ({"since": "2026-13-45"}, "since"),
+        ({"since": "2026-05-01", "until": "2026-01-01"}, "until"),
+        ({"until": "2999-01-01"}, "until"),
+        ({"seed": "-1"}, "seed"),
+        ({"seed": "9" * 40}, "seed"),
+    ],
+)
 def test_a_malformed_run_request_is_refused_with_a_message_and_starts_nothing(client, coordinator, data, field):
     client.force_login(coordinator)
     response = client.post(reverse("themes:runs"), data)
@@ -154,8 +157,16 @@ def test_a_run_left_running_by_a_worker_that_stopped_is_run_whole_by_the_next_an
     from trama.themes import tasks
 
     today = timezone.localdate()
-    run = DiscoveryRun.objects.create(city=city, requested_by=coordinator, seed=1, requested_themes=3, progress=37,
-                                      status=DiscoveryRun.Status.RUNNING, since=today - timezone.timedelta(days=183), until=today)
+    run = DiscoveryRun.objects.create(
+        city=city,
+        requested_by=coordinator,
+        seed=1,
+        requested_themes=3,
+        progress=37,
+        status=DiscoveryRun.Status.RUNNING,
+        since=today - timezone.timedelta(days=183),
+        until=today,
+    )
 
     tasks.discover_themes.call(run.pk)  # the task, given again to the next worker
     tasks.discover_themes.call(run.pk)  # and once more: the run is done, nothing happens

@@ -32,8 +32,9 @@ def test_renaming_keeps_the_previous_name_in_the_history(worker, make_theme):
     assert (event.action, event.detail["previous"], event.detail["name"]) == (ThemeEvent.Action.RENAMED, "Prima", "Dopo")
 
 
-@pytest.mark.parametrize("name, message", [("", "obbligatorio"), ("x" * 121, "120 caratteri"), ("  ", "obbligatorio"),
-                                           ("bollette", "C&#x27;è già un tema")])
+@pytest.mark.parametrize(
+    "name, message", [("", "obbligatorio"), ("x" * 121, "120 caratteri"), ("  ", "obbligatorio"), ("bollette", "C&#x27;è già un tema")]
+)
 def test_a_bad_name_is_refused_in_italian(client, coordinator, make_theme, name, message):
     make_theme(name="Bollette", status=Theme.Status.NAMED)
     theme = make_theme()

@@ -56,15 +56,21 @@ def test_a_worker_sees_exact_counts_in_their_neighbourhoods_and_small_ones_reser
     worker, coordinator, make_theme, make_item, neighbourhood, other_neighbourhood, make_neighbourhood
 ):
     third = make_neighbourhood("Terzo")
-    theme = make_theme([make_item(where=neighbourhood) for _ in range(2)] + [make_item(where=other_neighbourhood) for _ in range(3)]
-                       + [make_item(where=third) for _ in range(12)])
+    theme = make_theme(
+        [make_item(where=neighbourhood) for _ in range(2)]
+        + [make_item(where=other_neighbourhood) for _ in range(3)]
+        + [make_item(where=third) for _ in range(12)]
+    )
     rows = {r["neighbourhood"].pk: r for r in queries.by_neighbourhood(worker, theme)}
     assert rows[neighbourhood.pk]["count"] == 2 and rows[neighbourhood.pk]["exact"]
     assert rows[other_neighbourhood.pk]["count"] is None and str(rows[other_neighbourhood.pk]["cell"]) == "riservato"
     assert rows[third.pk]["count"] is None  # secondary suppression: a lone hidden cell would be recoverable
     assert rows[other_neighbourhood.pk]["shares"] is None
     assert {r["neighbourhood"].pk: r["count"] for r in queries.by_neighbourhood(coordinator, theme)} == {
-        neighbourhood.pk: 2, other_neighbourhood.pk: 3, third.pk: 12}
+        neighbourhood.pk: 2,
+        other_neighbourhood.pk: 3,
+        third.pk: 12,
+    }
 
 
 def test_the_map_data_carries_the_same_suppressed_counts_as_the_table(client, worker, make_theme, make_item, other_neighbourhood, neighbourhood):
@@ -88,9 +94,7 @@ def test_the_size_by_month_fills_empty_months_and_the_chart_is_a_png(client, coo
     assert response["Content-Type"] == "image/png" and response.content[:4] == b"\x89PNG"
 
 
-def test_beyond_the_mandate_counts_people_unknown_to_services_and_items_outside_categories(
-    coordinator, make_theme, make_item, make_person
-):
+def test_beyond_the_mandate_counts_people_unknown_to_services_and_items_outside_categories(coordinator, make_theme, make_item, make_person):
     unknown, known, unsure = make_person(known=False), make_person(known=True), make_person(known=None)
     items = [make_item(person=unknown), make_item(person=unknown), make_item(person=known), make_item(person=unsure)]
     theme = make_theme(items)

@@ -27,8 +27,7 @@ def gino_with_themes(make_person, make_item, make_theme, other_neighbourhood, co
     Tag.objects.create(item=make_item(), theme=named, origin=Tag.Origin.ENGINE)  # a text of nobody
     candidate = make_theme([third], suggested_name="bollette, luce")
     make_theme([first], name="Archiviato", status=Theme.Status.RETIRED)
-    Tag.objects.create(item=third, theme=make_theme(name="Scartato", status=Theme.Status.NAMED), origin=Tag.Origin.ENGINE,
-                       rejected=True)
+    Tag.objects.create(item=third, theme=make_theme(name="Scartato", status=Theme.Status.NAMED), origin=Tag.Origin.ENGINE, rejected=True)
     return gino, named, candidate
 
 
@@ -54,9 +53,7 @@ def test_a_coordinator_sees_the_panel_too(client, coordinator, gino_with_themes)
     assert named.get_absolute_url() in _page(client, gino).content.decode()
 
 
-def test_a_worker_counts_only_the_persons_texts_of_their_own_neighbourhoods(
-    client, worker, make_person, make_item, make_theme, other_neighbourhood
-):
+def test_a_worker_counts_only_the_persons_texts_of_their_own_neighbourhoods(client, worker, make_person, make_item, make_theme, other_neighbourhood):
     gino = make_person()
     make_theme([make_item(person=gino), make_item(person=gino, where=other_neighbourhood)], name="Casa", status=Theme.Status.NAMED)
     make_theme([make_item(person=gino, where=other_neighbourhood)], name="Lontano", status=Theme.Status.NAMED)

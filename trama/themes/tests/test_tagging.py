@@ -32,8 +32,7 @@ def test_removing_a_tag_rejects_it_without_deleting_it(client, worker, make_item
     item = make_item()
     theme = make_theme([item])
     client.force_login(worker)
-    response = client.post(reverse("themes:item_untag", args=[item.pk, theme.pk]),
-                           {"next": reverse("themes:theme_items", args=[theme.pk])})
+    response = client.post(reverse("themes:item_untag", args=[item.pk, theme.pk]), {"next": reverse("themes:theme_items", args=[theme.pk])})
     assert response.status_code == 302 and response["Location"] == reverse("themes:theme_items", args=[theme.pk])
     assert Tag.objects.get(item=item, theme=theme).rejected
 

@@ -1,5 +1,6 @@
 """Text items follow needs, signals and encounters; embeddings are computed once, in the background."""
 
+import pytest
 from django.core.management import call_command
 
 from trama.attention import services as attention
@@ -9,8 +10,6 @@ from trama.market.models import Need
 from trama.people.models import Role
 from trama.themes import services
 from trama.themes.models import Tag, TextItem
-
-import pytest
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +79,13 @@ def test_with_embedding_on_save_a_new_need_gets_its_vector_and_a_suggested_theme
     run_for(worker)
     settings.TRAMA_THEMES_EMBED_ON_SAVE = True
     with django_capture_on_commit_callbacks(execute=True):
-        need = market.record_need(person=make_person(), text="Mi arriva una bolletta del gas altissima e non so come pagarla",
-                                  neighbourhood=neighbourhood, urgency="low", by=worker)
+        need = market.record_need(
+            person=make_person(),
+            text="Mi arriva una bolletta del gas altissima e non so come pagarla",
+            neighbourhood=neighbourhood,
+            urgency="low",
+            by=worker,
+        )
     item = TextItem.objects.get(source="need", source_id=need.pk)
     assert item.vector().shape == (384,) and item.embedded_at is not None
     tag = Tag.objects.get(item=item)

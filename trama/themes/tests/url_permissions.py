@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from trama.people.models import Role
 from trama.testing import ANY_METHOD, COORDINATOR_ONLY, STAFF, everyone
-
 from trama.themes.models import DiscoveryRun, Tag, TextItem, Theme
 
 EXPECTED = {
@@ -28,9 +27,18 @@ EXPECTED = {
     "themes:run_progress": (lambda o: reverse("themes:run_progress", args=[o["worker_run"].pk]), ANY_METHOD(STAFF)),
     "api-themes": (lambda o: reverse("api-themes"), {"GET": STAFF}),
     "api-theme": (lambda o: reverse("api-theme", args=[o["theme"].pk]), {"GET": STAFF}),
-    "api-themes-item-tags": (lambda o: reverse("api-themes-item-tags", args=[o["item"].pk]), {"GET": STAFF, "POST": STAFF, "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
-    "api-themes-item-tags#elsewhere": (lambda o: reverse("api-themes-item-tags", args=[o["item_elsewhere"].pk]), {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY, "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": everyone('denied')}),
-    "api-themes-item-tag": (lambda o: reverse("api-themes-item-tag", args=[o["item"].pk, o["theme"].pk]), {"GET": STAFF, "POST": everyone('denied'), "PUT": everyone('denied'), "PATCH": everyone('denied'), "DELETE": STAFF}),
+    "api-themes-item-tags": (
+        lambda o: reverse("api-themes-item-tags", args=[o["item"].pk]),
+        {"GET": STAFF, "POST": STAFF, "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": everyone("denied")},
+    ),
+    "api-themes-item-tags#elsewhere": (
+        lambda o: reverse("api-themes-item-tags", args=[o["item_elsewhere"].pk]),
+        {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY, "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": everyone("denied")},
+    ),
+    "api-themes-item-tag": (
+        lambda o: reverse("api-themes-item-tag", args=[o["item"].pk, o["theme"].pk]),
+        {"GET": STAFF, "POST": everyone("denied"), "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": STAFF},
+    ),
     "api-themes-runs": (lambda o: reverse("api-themes-runs"), {"GET": STAFF, "POST": STAFF}),
     "api-themes-run": (lambda o: reverse("api-themes-run", args=[o["worker_run"].pk]), {"GET": STAFF}),
     "api-themes-run#city-wide": (lambda o: reverse("api-themes-run", args=[o["city_run"].pk]), {"GET": COORDINATOR_ONLY}),
@@ -44,7 +52,8 @@ def make_objects(o):
     o["theme"] = Theme.objects.create(city=city, suggested_name="spesa, pane", key_phrases=["spesa", "pane"])
     o["theme_far"] = Theme.objects.create(city=far.city, suggested_name="affitto", key_phrases=["affitto"])
     item = lambda where, n, text: TextItem.objects.create(  # noqa: E731
-        city=where.city, source=TextItem.Source.IMPORT, source_id=n, text=text, neighbourhood=where)
+        city=where.city, source=TextItem.Source.IMPORT, source_id=n, text=text, neighbourhood=where
+    )
     o["item"] = item(hood, 9001, "Cerco pane")
     o["item_elsewhere"] = item(elsewhere, 9002, "Un passaggio")
     o["item_far"] = item(far, 9003, "Non paga l'affitto")

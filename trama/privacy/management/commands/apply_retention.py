@@ -26,22 +26,29 @@ class Command(BaseCommand):
             self.stdout.write(self.line(outcome, dry_run))
 
     def line(self, outcome, dry_run):
-        values = {"what": outcome.what, "key": outcome.key, "count": outcome.count,
-                  "date": retention.day(outcome.before)}
+        values = {"what": outcome.what, "key": outcome.key, "count": outcome.count, "date": retention.day(outcome.before)}
         if outcome.action == Erase.ANONYMISE and dry_run:
-            text = ngettext("%(what)s (%(key)s): %(count)d riga da rendere anonima, con data anteriore al %(date)s",
-                            "%(what)s (%(key)s): %(count)d righe da rendere anonime, con data anteriore al %(date)s",
-                            outcome.count)
+            text = ngettext(
+                "%(what)s (%(key)s): %(count)d riga da rendere anonima, con data anteriore al %(date)s",
+                "%(what)s (%(key)s): %(count)d righe da rendere anonime, con data anteriore al %(date)s",
+                outcome.count,
+            )
         elif outcome.action == Erase.ANONYMISE:
-            text = ngettext("%(what)s (%(key)s): %(count)d riga resa anonima, con data anteriore al %(date)s",
-                            "%(what)s (%(key)s): %(count)d righe rese anonime, con data anteriore al %(date)s",
-                            outcome.count)
+            text = ngettext(
+                "%(what)s (%(key)s): %(count)d riga resa anonima, con data anteriore al %(date)s",
+                "%(what)s (%(key)s): %(count)d righe rese anonime, con data anteriore al %(date)s",
+                outcome.count,
+            )
         elif dry_run:
-            text = ngettext("%(what)s (%(key)s): %(count)d riga da cancellare, con data anteriore al %(date)s",
-                            "%(what)s (%(key)s): %(count)d righe da cancellare, con data anteriore al %(date)s",
-                            outcome.count)
+            text = ngettext(
+                "%(what)s (%(key)s): %(count)d riga da cancellare, con data anteriore al %(date)s",
+                "%(what)s (%(key)s): %(count)d righe da cancellare, con data anteriore al %(date)s",
+                outcome.count,
+            )
         else:
-            text = ngettext("%(what)s (%(key)s): %(count)d riga cancellata, con data anteriore al %(date)s",
-                            "%(what)s (%(key)s): %(count)d righe cancellate, con data anteriore al %(date)s",
-                            outcome.count)
+            text = ngettext(
+                "%(what)s (%(key)s): %(count)d riga cancellata, con data anteriore al %(date)s",
+                "%(what)s (%(key)s): %(count)d righe cancellate, con data anteriore al %(date)s",
+                outcome.count,
+            )
         return text % values

@@ -69,8 +69,7 @@ class Command(BaseCommand):
             slug = slugify(feature["name"])[:60].strip("-")
             if not slug or slug in slugs:
                 raise CommandError(
-                    _("Quartiere «%(name)s»: il nome è vuoto o si confonde con un altro quartiere del file.")
-                    % {"name": feature["name"]}
+                    _("Quartiere «%(name)s»: il nome è vuoto o si confonde con un altro quartiere del file.") % {"name": feature["name"]}
                 )
             slugs.add(slug)
             neighbourhood = Neighbourhood.objects.filter(city=city, slug=slug).first()

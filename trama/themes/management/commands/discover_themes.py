@@ -32,9 +32,7 @@ class Command(BaseCommand):
         if not texts:
             raise CommandError(_("Nessun testo valido in %(path)s.") % {"path": options["input"]})
         if options["themes"] is not None and options["themes"] > len(texts):
-            raise CommandError(
-                _("--themes=%(k)d è più del numero di testi validi (%(n)d).") % {"k": options["themes"], "n": len(texts)}
-            )
+            raise CommandError(_("--themes=%(k)d è più del numero di testi validi (%(n)d).") % {"k": options["themes"], "n": len(texts)})
 
         result = engine.discover(texts, n_themes=options["themes"], seed=options["seed"])
         names = [theme_identifier(t.theme) for t in result.themes]
@@ -54,16 +52,14 @@ class Command(BaseCommand):
                 for t in result.themes
             ]
             self.write(options["summary"], json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-        self.stdout.write(
-            _("%(n)d testi, %(k)d temi, %(s)d righe saltate.") % {"n": len(texts), "k": len(result.themes), "s": skipped}
-        )
+        self.stdout.write(_("%(n)d testi, %(k)d temi, %(s)d righe saltate.") % {"n": len(texts), "k": len(result.themes), "s": skipped})
 
     def read_items(self, path):
         """Valid (id, text) pairs in file order; every rejected line is reported on stderr."""
         try:
             raw = path.read_bytes()
         except OSError as error:
-            raise CommandError(_("Impossibile leggere %(path)s: %(error)s") % {"path": path, "error": error.strerror})
+            raise CommandError(_("Impossibile leggere %(path)s: %(error)s") % {"path": path, "error": error.strerror}) from error
         if b"\0" in raw[:8192]:
             raise CommandError(_("%(path)s non è un file di testo JSONL.") % {"path": path})
 
@@ -88,7 +84,7 @@ class Command(BaseCommand):
         try:
             Path(path).write_text(content, encoding="utf-8")
         except OSError as error:
-            raise CommandError(_("Impossibile scrivere %(path)s: %(error)s") % {"path": path, "error": error.strerror})
+            raise CommandError(_("Impossibile scrivere %(path)s: %(error)s") % {"path": path, "error": error.strerror}) from error
 
 
 def parse_line(line, seen_ids):
@@ -103,21 +99,21 @@ def parse_line(line, seen_ids):
         return None, _("non è un oggetto JSON")
     for field in ("id", "text"):
         if field not in item:
-            return None, _("manca il campo \"%(field)s\"") % {"field": field}
+            return None, _('manca il campo "%(field)s"') % {"field": field}
     identifier, text = item["id"], item["text"]
     if isinstance(identifier, bool) or not isinstance(identifier, (str, int)) or identifier == "":
-        return None, _("\"id\" deve essere una stringa o un numero intero")
+        return None, _('"id" deve essere una stringa o un numero intero')
     if not isinstance(text, str):
-        return None, _("\"text\" deve essere una stringa")
+        return None, _('"text" deve essere una stringa')
     if not text.strip():
-        return None, _("\"text\" è vuoto")
+        return None, _('"text" è vuoto')
     if len(text) > MAX_TEXT_CHARS:
-        return None, _("\"text\" è troppo lungo (%(n)d caratteri, al massimo %(max)d)") % {
+        return None, _('"text" è troppo lungo (%(n)d caratteri, al massimo %(max)d)') % {
             "n": len(text),
             "max": MAX_TEXT_CHARS,
         }
     if identifier in seen_ids:
-        return None, _("id \"%(id)s\" ripetuto") % {"id": identifier}
+        return None, _('id "%(id)s" ripetuto') % {"id": identifier}
     return (identifier, text), None
 
 

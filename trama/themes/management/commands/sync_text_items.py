@@ -20,6 +20,5 @@ class Command(BaseCommand):
             raise CommandError(_("Nessuna città trovata."))
         created, updated, deleted = sync_text_items(city)
         self.stdout.write(
-            _("%(city)s: %(c)d testi aggiunti, %(u)d aggiornati, %(d)d tolti.")
-            % {"city": city.name, "c": created, "u": updated, "d": deleted}
+            _("%(city)s: %(c)d testi aggiunti, %(u)d aggiornati, %(d)d tolti.") % {"city": city.name, "c": created, "u": updated, "d": deleted}
         )
