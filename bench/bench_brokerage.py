@@ -2,14 +2,15 @@
 
 Run: .venv/bin/python bench/bench_brokerage.py
 Loads the 605 answers as open offers of one city in a scratch SQLite file and the 198 needs as needs
-of another person, then ranks each need three ways and reports MRR@5, nDCG@10 and the "no answer"
+of another person, then ranks each need five ways and reports MRR@5, nDCG@10 and the "no answer"
 figures on the whole set, the development half and the held-out half (bench/brokerage.py):
 
 - words: the product's ranking as it is, `market.queries.ranked_offers` (TF-IDF over Italian
   stems, MIN_TEXT); place, days and kind are equal for every answer, so only the words order them;
 - meaning: cosine of the multilingual e5 embeddings (`themes.engine.embed`, cached in var/cache/),
   answers at or above a threshold;
-- combined: w * words + (1 - w) * meaning, answers at or above a threshold.
+- combined: w * words + (1 - w) * meaning, answers at or above a threshold;
+- meaning_passage, combined_passage: the same with the answers embedded with e5's "passage: " prefix.
 
 The meaning threshold, w and the combined threshold are tuned on the development half only, on the
 `honest_list` figure; the held-out half is read once with them. Writes var/bench/brokerage.json.
@@ -27,7 +28,7 @@ import common  # noqa: E402
 common.scratch_django()
 
 import numpy as np  # noqa: E402
-from brokerage import evaluate, load, split  # noqa: E402
+from brokerage import evaluate, load, price_of_silence, split  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from embedding_cache import embed  # noqa: E402
 
@@ -60,40 +61,41 @@ def populate(needs, pool):
     return city, rows, pool_id
 
 
-def thresholded(scores, ids, threshold):
-    """The ids of the LIMIT best scores at or above `threshold`, best first."""
-    order = np.argsort(-scores, kind="stable")[:LIMIT]
-    return [ids[i] for i in order if scores[i] >= threshold]
+def best_ten(scores, ids, needs):
+    """{need id: [(score, pool id)] of its LIMIT best answers, best first}: sorted once, cut at any threshold."""
+    out = {}
+    for need in needs:
+        values = scores[need["id"]]
+        order = np.argsort(-values, kind="stable")[:LIMIT]
+        out[need["id"]] = [(float(values[i]), ids[i]) for i in order]
+    return out
+
+
+def cut(best, threshold):
+    """The rankings with only the answers at or above `threshold`."""
+    return {need_id: [item for score, item in ranked if score >= threshold] for need_id, ranked in best.items()}
 
 
 def rankings_of(scores, ids, needs, threshold):
-    return {n["id"]: thresholded(scores[n["id"]], ids, threshold) for n in needs}
+    return cut(best_ten(scores, ids, needs), threshold)
 
 
 def tune_meaning(meaning, ids, dev):
-    """The meaning threshold with the best honest_list on the development half."""
-    return max(THRESHOLDS, key=lambda t: (evaluate(rankings_of(meaning, ids, dev, t), dev)["honest_list"], -t))
+    """The meaning threshold with the best honest_list on the development half (the lowest of equals)."""
+    best = best_ten(meaning, ids, dev)
+    return max(THRESHOLDS, key=lambda t: (evaluate(cut(best, t), dev)["honest_list"], -t))
 
 
 def tune_combined(words, meaning, ids, dev):
-    best = None
+    """(weight of the words, threshold) with the best honest_list on the development half (the lowest of equals)."""
+    found = None
     for w in WEIGHTS:
-        mixed = {k: w * words[k] + (1 - w) * meaning[k] for k in words}
+        best = best_ten({k: w * words[k] + (1 - w) * meaning[k] for k in words}, ids, dev)
         for t in THRESHOLDS:
-            figure = evaluate(rankings_of(mixed, ids, dev, t), dev)["honest_list"]
-            if best is None or figure > best[0]:
-                best = (figure, float(w), float(t))
-    return best[1], best[2]
-
-
-def price_of_silence(scores, needs, share=0.5):
-    """Raise the threshold until the list is empty for `share` of the needs with no answer: the share of
-    the needs with an answer whose list is then empty too. A ranking that knows when nothing fits pays little."""
-    top = {n["id"]: float(scores[n["id"]].max()) for n in needs}
-    quiet = sorted(top[n["id"]] for n in needs if not n["relevant"])
-    threshold = quiet[int(share * len(quiet))]  # lists whose best score is below it are empty
-    answerable = [top[n["id"]] for n in needs if n["relevant"]]
-    return {"threshold": round(threshold, 3), "silent_when_something_fits": round(sum(t < threshold for t in answerable) / len(answerable), 3)}
+            figure = evaluate(cut(best, t), dev)["honest_list"]
+            if found is None or figure > found[0]:
+                found = (figure, float(w), float(t))
+    return found[1], found[2]
 
 
 def rounded(figures):
@@ -132,30 +134,35 @@ def main():
         words[need["id"]] = scores
 
     t0 = time.perf_counter()
-    answer_vectors = embed([item["text"] for item in pool])
     need_vectors = embed([need["text"] for need in needs])
+    answers_as_queries = embed([item["text"] for item in pool])
+    answers_as_passages = embed([item["text"] for item in pool], passage=True)
     embed_s = time.perf_counter() - t0
-    meaning = {need["id"]: answer_vectors @ vector for need, vector in zip(needs, need_vectors)}
 
-    min_meaning = tune_meaning(meaning, ids, dev)
-    weight, min_combined = tune_combined(words, meaning, ids, dev)
-    combined = {k: weight * words[k] + (1 - weight) * meaning[k] for k in words}
-    methods = {
-        "words": product,
-        "words_unranked_check": rankings_of(words, ids, needs, MIN_TEXT),
-        "meaning": rankings_of(meaning, ids, needs, min_meaning),
-        "combined": rankings_of(combined, ids, needs, min_combined),
-    }
+    scores = {"words": words}
+    methods = {"words": product}
+    tuned = {"min_text": MIN_TEXT}
+    # Two ways to embed the answers: as themes does ("query: ", so its stored vectors could serve), or as
+    # e5 prescribes for texts to be searched ("passage: "); the needs are queries either way.
+    for suffix, answer_vectors in (("", answers_as_queries), ("_passage", answers_as_passages)):
+        meaning = {need["id"]: answer_vectors @ vector for need, vector in zip(needs, need_vectors)}
+        min_meaning = tune_meaning(meaning, ids, dev)
+        weight, min_combined = tune_combined(words, meaning, ids, dev)
+        scores["meaning" + suffix] = meaning
+        scores["combined" + suffix] = {k: weight * words[k] + (1 - weight) * meaning[k] for k in words}
+        methods["meaning" + suffix] = rankings_of(meaning, ids, needs, min_meaning)
+        methods["combined" + suffix] = rankings_of(scores["combined" + suffix], ids, needs, min_combined)
+        tuned.update({"min_meaning" + suffix: float(min_meaning), "weight_words" + suffix: weight, "min_combined" + suffix: min_combined})
     # The product's list and the plain text ranking at MIN_TEXT must agree: same words, same threshold.
-    agree = sum(methods["words"][k] == methods["words_unranked_check"][k] for k in methods["words"]) / len(needs)
-    del methods["words_unranked_check"]
+    plain = rankings_of(words, ids, needs, MIN_TEXT)
+    agree = sum(product[k] == plain[k] for k in product) / len(needs)
 
     figures = {
         **common.header("market.brokerage_evaluation", "sqlite"),
         "needs": len(needs),
         "answers": len(pool),
         "split": {"development": len(dev), "held_out": len(held), "rule": "SHA-256 of the id within each stratum, every second held out"},
-        "tuned_on_development": {"min_meaning": float(min_meaning), "weight_words": weight, "min_combined": min_combined, "min_text": MIN_TEXT},
+        "tuned_on_development": tuned,
         "words_product_agrees_with_plain_text_ranking": round(agree, 3),
     }
     for method, rankings in methods.items():
@@ -166,13 +173,12 @@ def main():
         }
         for tag in ("foreign", "synonym", "loneliness", "typo", "dialect", "short"):
             figures[method][f"tag_{tag}"] = rounded(evaluate(rankings, [n for n in needs if tag in n["tags"]]))
-    for method, scores in {"words": words, "meaning": meaning, "combined": combined}.items():
-        figures[method]["price_of_silence_on_half_of_no_answer"] = price_of_silence(scores, needs)
+        figures[method]["price_of_silence_on_half_of_no_answer"] = price_of_silence(scores[method], needs)
 
     # Speed: the product's words ranking here; the cosine over 100,000 stored vectors (what the meaning
     # would add to ranked_offers at the issue's scale); embedding one need (done by the worker, not the request).
     rng = np.random.default_rng(0)
-    big = rng.standard_normal((100_000, answer_vectors.shape[1]), dtype=np.float32)
+    big = rng.standard_normal((100_000, need_vectors.shape[1]), dtype=np.float32)
     big /= np.linalg.norm(big, axis=1, keepdims=True)
     cosine_ms, cosine_cpu = [], []
     for vector in need_vectors[:50]:
@@ -180,6 +186,12 @@ def main():
         np.argpartition(-(big @ vector), 30)[:30]
         cosine_ms.append((time.perf_counter() - t0) * 1000)
         cosine_cpu.append((time.process_time() - c0) * 1000)
+    # The same with vectors cut to their first 128 dimensions: what a projection to 128 would cost.
+    small, small_cpu = np.ascontiguousarray(big[:, :128]), []
+    for vector in need_vectors[:50]:
+        c0 = time.process_time()
+        np.argpartition(-(small @ vector[:128]), 30)[:30]
+        small_cpu.append((time.process_time() - c0) * 1000)
     from trama.themes import engine
 
     engine.embed(["riscaldamento"])  # the model is loaded once per process
@@ -198,6 +210,7 @@ def main():
         "cosine_100k_p95_ms": round(percentile(cosine_ms, 0.95), 2),
         "cosine_100k_median_cpu_ms": round(statistics.median(cosine_cpu), 2),
         "embedding_matrix_100k_mb": round(big.nbytes / 2**20, 1),
+        "cosine_100k_128_dimensions_median_cpu_ms": round(statistics.median(small_cpu), 2),
         "embed_one_need_median_ms": round(statistics.median(embed_one_ms), 1),
     }
     common.write_report("brokerage", figures)
@@ -209,7 +222,7 @@ def print_figures(figures):
         print(f"{key:45} {figures[key]}")
     columns = ("mrr5", "ndcg10", "silent_when_nothing_fits", "silent_when_something_fits", "honest_list")
     print(f"{'method / needs':32}" + "".join(f"{c:>28}" for c in columns))
-    for method in ("words", "meaning", "combined"):
+    for method in ("words", "meaning", "combined", "meaning_passage", "combined_passage"):
         for part, values in figures[method].items():
             if part.startswith("price"):
                 print(f"{method + ' ' + part:45} {values}")

@@ -83,5 +83,15 @@ def evaluate(rankings, needs):
     }
 
 
+def price_of_silence(scores, needs, share=0.5):
+    """Raise the threshold until the list is empty for `share` of the needs with no answer: the share of
+    the needs with an answer whose list is then empty too. A ranking that knows when nothing fits pays little."""
+    top = {n["id"]: float(scores[n["id"]].max()) for n in needs}
+    quiet = sorted(top[n["id"]] for n in needs if not n["relevant"])
+    threshold = quiet[int(share * len(quiet))]  # lists whose best score is below it are empty
+    answerable = [top[n["id"]] for n in needs if n["relevant"]]
+    return {"threshold": round(threshold, 3), "silent_when_something_fits": round(sum(t < threshold for t in answerable) / len(answerable), 3)}
+
+
 def _mean(values):
     return sum(values) / len(values) if values else 0.0

@@ -5,6 +5,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -92,3 +93,18 @@ def test_evaluate_rewards_an_empty_list_only_when_nothing_fits():
     honest = brokerage.evaluate({"n1": ["a"], "n2": [], "n3": ["b"]}, needs)
     assert honest["silent_when_nothing_fits"] == 1.0
     assert honest["honest_list"] == 1.0
+
+
+def test_price_of_silence_is_the_share_of_answerable_needs_emptied_to_quiet_half_the_others():
+    needs = [
+        {"id": "q1", "relevant": {}},
+        {"id": "q2", "relevant": {}},
+        {"id": "a1", "relevant": {"x": 2}},
+        {"id": "a2", "relevant": {"x": 2}},
+        {"id": "a3", "relevant": {"x": 2}},
+        {"id": "a4", "relevant": {"x": 2}},
+    ]
+    best = {"q1": 0.3, "q2": 0.5, "a1": 0.2, "a2": 0.4, "a3": 0.6, "a4": 0.9}
+    scores = {need_id: np.array([0.0, value]) for need_id, value in best.items()}
+    # Emptying q1's list (best 0.3) but not q2's takes a threshold of 0.5: a1 and a2 go quiet too.
+    assert brokerage.price_of_silence(scores, needs) == {"threshold": 0.5, "silent_when_something_fits": 0.5}
