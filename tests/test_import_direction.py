@@ -17,15 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 # (importing app, imported app): why it is still there. Issue "the house keeps its shape" mends them.
-KNOWN_CROSSINGS = {
-    (
-        "attention",
-        "market",
-    ): (
-        "an encounter records the needs and offers that came out of it through market's services, "
-        "looked up by name (attention.services._market_function, used by record_encounter)"
-    ),
-}
+KNOWN_CROSSINGS = {}
 
 
 def layers():
@@ -76,3 +68,28 @@ def test_no_app_imports_one_above_it_or_a_sibling():
     assert unexplained == [], "an app imports one above it or beside it: " + "; ".join(f"{a} → {b} at {w}" for a, b, w in unexplained)
     mended = set(KNOWN_CROSSINGS) - {(a, b) for a, b, _where in crossings}
     assert not mended, f"mended, take them off KNOWN_CROSSINGS: {sorted(mended)}"
+
+
+def template_links_between_apps(apps):
+    """[(app, app it draws from, where)] for every template of an app that includes or extends another app's
+    template or loads another app's template tags."""
+    library_of = {path.stem: path.parent.parent.name for app in apps for path in (ROOT / "trama" / app / "templatetags").glob("*.py")}
+    out = []
+    for app in apps:
+        for path in sorted((ROOT / "trama" / app / "templates").rglob("*.html")):
+            text = path.read_text()
+            for match in re.finditer(r"{%\s*(?:include|extends)\s+[\"']([a-z_]+)/", text):
+                out.append((app, match.group(1), f"{path.relative_to(ROOT)}: {match.group(0)}"))
+            for match in re.finditer(r"{%\s*load\s+([^%]+?)\s*%}", text):
+                out += [
+                    (app, library_of[name], f"{path.relative_to(ROOT)}: {{% load {name} %}}") for name in match.group(1).split() if name in library_of
+                ]
+    return [(a, b, where) for a, b, where in out if b in apps and b != a]
+
+
+def test_no_app_template_draws_on_one_above_it_or_a_sibling():
+    """A page of a lower app shows what higher apps give through trama.extensions' panels, never by naming
+    their templates or template tags."""
+    layer = layers()
+    crossings = [f"{a} → {b} at {where}" for a, b, where in template_links_between_apps(layer) if layer[b] >= layer[a]]
+    assert crossings == []

@@ -1,9 +1,12 @@
-"""What every API view shares: the permission rule, clear errors, and the audit of every read of personal records."""
+"""What every API view shares: the permission rule, clear errors, choice fields, and the audit of every read of
+personal records."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, permissions
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from trama.privacy import audit
 
@@ -37,10 +40,35 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler  # DRF imports this module
 
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = refused(exc, field=None)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Risorsa non trovata.")
     return drf_exception_handler(exc, context)
+
+
+def refused(error, field=api_settings.NON_FIELD_ERRORS_KEY):
+    """Django's ValidationError (from a service or a model) as DRF's, which answers 400.
+
+    Messages tied to fields keep their fields; the others go under `field` (by default DRF's
+    "non_field_errors"), or, with `field=None`, make the body a plain list of messages.
+    """
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError(error.messages if field is None else {field: error.messages})
+
+
+def choice(choices, **kwargs):
+    """A choice field documented by a pattern: Trama's choice sets share names ("kind", "status") across
+    apps, and spectacular would name every enum after its field and warn about the collisions."""
+
+    values = [value for value, _label in choices]
+    pattern = "^(" + "|".join(values) + ")$"
+
+    @extend_schema_field({"type": "string", "pattern": pattern, "description": ", ".join(values)})
+    class Field(serializers.ChoiceField):
+        pass
+
+    return Field(choices=choices, **kwargs)
 
 
 class AuditedRetrieve:

@@ -13,7 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from trama.api import AuditedList, AuditedRetrieve
+from trama.api import AuditedList, AuditedRetrieve, refused
 
 from . import services
 from .forms import UNKNOWN_CHOICE, EncounterForm, OutreachForm, OutreachResultForm, SignalForm, TriageForm
@@ -284,7 +284,7 @@ class EncounterList(AuditedList, generics.ListCreateAPIView):
         try:
             encounter = services.record_encounter(by=request.user, **serializer.form.service_arguments())
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}) from error
+            raise refused(error) from error
         return Response(EncounterDetailSerializer(encounter).data, status=status.HTTP_201_CREATED)
 
 

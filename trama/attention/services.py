@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trama.access import require, works_in
+from trama.extensions import encounter_records
 from trama.notifications.models import Kind
 from trama.notifications.services import notify
 from trama.people.models import Person
@@ -49,7 +50,9 @@ def send_signal(*, by, neighbourhood, **fields):
     """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood).
 
     One transaction: the signal, what its save sets off in other apps (the text copy for themes, the
-    indicators' change rows) and its audit entry are stored together or not at all."""
+    indicators' change rows; on commit, a refresh of collective's group suggestions: the receivers are
+    listed in docs/architecture.md, "Side effects of a save") and its audit entry are stored together
+    or not at all."""
     require(by, "attention.send_signal")
     signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, sent_by=by, **fields)
     audit.record(by, audit.Action.CREATE, signal, reason="segnalazione inviata")
@@ -219,15 +222,6 @@ def close_signal(signal, *, by):
     return signal
 
 
-def _market_function(name):
-    """The market's service `name`, or None while the market app does not provide it."""
-    try:
-        from trama.market import services as market_services
-    except ImportError:
-        return None
-    return getattr(market_services, name, None)
-
-
 @transaction.atomic
 def record_encounter(
     *,
@@ -249,8 +243,8 @@ def record_encounter(
 
     `new_person` (a dict with display_name, channel, known_to_services, consents)
     registers the person pseudonymously. What the person needs and could offer
-    goes to the market when it provides `record_need`/`record_offer`; otherwise
-    it is kept in the notes. A signal or outreach it answers records the contact.
+    goes to the app registered for it in `trama.extensions.encounter_records` (the market's
+    `record_need`/`record_offer`); when none is, it is kept in the notes. A signal or outreach it answers records the contact.
     Raises ValidationError (and stores nothing) on bad input, PermissionDenied outside `by`'s scope
     (the neighbourhood, the signal or outreach answered, the person met).
     """
@@ -267,13 +261,13 @@ def record_encounter(
     notes = notes.strip()
     kept = []
     if need_text.strip():
-        record_need = _market_function("record_need") if person is not None else None
+        record_need = encounter_records.get("need") if person is not None else None
         if record_need is None:
             kept.append(_("Ha bisogno di: %(text)s") % {"text": need_text.strip()})
         else:
             record_need(person=person, text=need_text.strip(), neighbourhood=neighbourhood, urgency=need_urgency, by=by)
     if offer_text.strip():
-        record_offer = _market_function("record_offer") if person is not None else None
+        record_offer = encounter_records.get("offer") if person is not None else None
         if record_offer is None:
             kept.append(_("Potrebbe offrire: %(text)s") % {"text": offer_text.strip()})
         else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from trama.access import works_in
 from trama.people.models import Consent
 from trama.people.rules import PEOPLE
+from trama.people.services import record_consent
 from trama.privacy import audit
 from trama.privacy.registry import scrub_names
 from trama.territory.models import City
@@ -204,12 +205,7 @@ def add_member(group, person, *, by, consent):
         membership.joined_at = timezone.now()
         membership.consent_recorded_by = by
         membership.save(update_fields=["left_at", "joined_at", "consent_recorded_by"])
-    Consent.objects.get_or_create(
-        person=person,
-        purpose=Consent.Purpose.GROUPS,
-        withdrawn_at=None,
-        defaults={"recorded_by": by},
-    )
+    record_consent(person, Consent.Purpose.GROUPS, by=by)
     audit.record(by, audit.Action.UPDATE, person, reason=f"entra nel gruppo {group.pk}")
     return membership
 

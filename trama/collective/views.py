@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trama import extensions
 from trama.access import is_worker
 from trama.people.models import Person
 from trama.people.queries import people_visible_to
@@ -163,6 +164,7 @@ def group_detail(request, pk, obj):
             "themes": obj.themes.all(),
             "upcoming": [m for m in meetings if m.starts_at >= now][::-1],
             "past": [m for m in meetings if m.starts_at < now],
+            "panels": extensions.panels(extensions.group_panels),  # the initiative the group became
         },
         personal=staff,
     )
@@ -298,6 +300,7 @@ def meeting_detail(request, pk, obj):
             "decisions": decisions,
             "can_change": can_change,
             "decision_form": forms.DecisionForm(city=obj.city) if can_change else None,
+            "decision_panels": extensions.panels(extensions.decision_panels),  # e.g. make it a commitment
         },
         personal=True,
     )

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trama.access import works_in
-from trama.market.api import _refused, choice
+from trama.api import choice, refused
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import city_of
 
@@ -168,7 +168,7 @@ class InitiativeList(generics.ListCreateAPIView):
                 **data,
             )
         except ValidationError as error:
-            raise _refused(error) from error
+            raise refused(error) from error
 
 
 class InitiativeDetail(generics.RetrieveUpdateAPIView):
@@ -181,7 +181,7 @@ class InitiativeDetail(generics.RetrieveUpdateAPIView):
         try:
             serializer.instance = services.update_initiative(serializer.instance, by=self.request.user, **data)
         except ValidationError as error:
-            raise _refused(error) from error
+            raise refused(error) from error
 
 
 class MoveSerializer(serializers.Serializer):
@@ -202,7 +202,7 @@ class InitiativeMove(APIView):
         try:
             initiative = services.move_initiative(initiative, by=request.user, **serializer.validated_data)
         except ValidationError as error:
-            raise _refused(error, "stage") from error
+            raise refused(error, "stage") from error
         return Response(InitiativeSerializer(initiative, context={"request": request}).data)
 
 

@@ -4,15 +4,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from trama.access import is_citizen, is_partner, neighbourhood_scope, works_in
-from trama.api import AuditedList, AuditedRetrieve
+from trama.api import AuditedList, AuditedRetrieve, choice, refused
 from trama.people.queries import people_visible_to
 from trama.people.services import person_for_account
 from trama.privacy import audit
@@ -37,25 +36,6 @@ FILTERS = [
     OpenApiParameter("neighbourhood", int, description=_("Id del quartiere")),
     OpenApiParameter("status", str, description=_("Stato")),
 ]
-
-
-def choice(choices, **kwargs):
-    """A choice field documented by a pattern: Trama's choice sets share names ("kind", "status") across
-    apps, and spectacular would name every enum after its field and warn about the collisions."""
-
-    values = [value for value, _label in choices]
-    pattern = "^(" + "|".join(values) + ")$"
-
-    @extend_schema_field({"type": "string", "pattern": pattern, "description": ", ".join(values)})
-    class Field(serializers.ChoiceField):
-        pass
-
-    return Field(choices=choices, **kwargs)
-
-
-def _refused(error, field=api_settings.NON_FIELD_ERRORS_KEY):
-    """A service's ValidationError as a 400 whose messages are tied to a field."""
-    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {field: error.messages})
 
 
 def _neighbourhood_param(request):
@@ -210,7 +190,7 @@ class OfferStatus(APIView):
         try:
             offer = services.set_offer_status(offer, serializer.validated_data["status"], by=request.user)
         except ValidationError as error:
-            raise _refused(error, "status") from error
+            raise refused(error, "status") from error
         return Response(OfferSerializer(offer).data)
 
 
@@ -298,7 +278,7 @@ class NeedStatus(APIView):
         try:
             need = services.set_need_status(need, serializer.validated_data["status"], by=request.user)
         except ValidationError as error:
-            raise _refused(error, "status") from error
+            raise refused(error, "status") from error
         return Response(NeedSerializer(need).data)
 
 
@@ -423,7 +403,7 @@ class MatchAction(APIView):
         try:
             match = self.act(match, serializer.validated_data, request.user)
         except ValidationError as error:
-            raise _refused(error) from error
+            raise refused(error) from error
         return Response(MatchSerializer(match).data)
 
 

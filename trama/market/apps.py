@@ -9,6 +9,7 @@ class MarketConfig(AppConfig):
     def ready(self):
         from trama.notifications.reminders import register
 
-        from . import reminders, signals  # noqa: F401
+        from . import extensions, reminders, signals  # noqa: F401
 
         register(reminders.matches_not_started)
+        extensions.register()

@@ -29,7 +29,11 @@ def count_a_deleted_offer(sender, instance, **kwargs):
 
 @receiver(user_logged_in)
 def claim_public_door_draft(sender, request, user, **kwargs):
-    """A visitor who wrote at a public door and then registers (or signs in) finds it in the market."""
+    """A visitor who wrote at a public door and then registers (or signs in) finds it in the market.
+
+    people's sign-in and registration cannot call the market (it is above them): Django's
+    `user_logged_in` is how the market hears of it. Listed in docs/architecture.md, "Side effects of a save".
+    """
     if request is None or not hasattr(request, "session"):
         return
     from .services import claim_draft

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from trama import extensions
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import page_of, render_page
@@ -190,5 +191,6 @@ def organisation_public(request, pk):
         "services": organisation.services.select_related("place").order_by("name", "pk"),
         "places": organisation.managed_places.filter(is_public=True).select_related("neighbourhood").order_by("name"),
         "neighbourhoods": organisation.neighbourhoods.all(),
+        "panels": extensions.panels(extensions.organisation_panels),  # the initiatives it takes part in
     }
     return render(request, "people/organisation_public.html", context)

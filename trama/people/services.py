@@ -127,6 +127,16 @@ def register_person(*, by, neighbourhood, display_name, channel, known_to_servic
     return person
 
 
+def record_consent(person, purpose, *, by):
+    """Record that the person gave their consent for `purpose` (a `Consent.Purpose`), collected by `by`.
+
+    One consent in force per purpose: when the person has one not withdrawn, it is kept as it is.
+    Returns the consent in force. The caller audits the action it is part of.
+    """
+    consent, _created = Consent.objects.get_or_create(person=person, purpose=purpose, withdrawn_at=None, defaults={"recorded_by": by})
+    return consent
+
+
 def person_for_account(user, neighbourhood=None):
     """The Person behind a citizen's account, created on first need (self-registered: channel SELF)."""
     person = Person.objects.filter(account=user).first()

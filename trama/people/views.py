@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trama import extensions
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import page_of
@@ -241,6 +242,9 @@ def _person(request, pk):
 def person_detail(request, pk, obj):
     """One person's record: audited on every read."""
     audit.record_read(request, obj, reason="scheda persona")
-    response = render(request, "people/person_detail.html", {"person": obj, "consents": obj.consents.all()})
+    # The other apps' sections (needs and offers, encounters, themes, groups, initiatives, data rights)
+    # come from `trama.extensions.person_panels`, where each app registers its own.
+    context = {"person": obj, "consents": obj.consents.all(), "panels": extensions.panels(extensions.person_panels)}
+    response = render(request, "people/person_detail.html", context)
     response.personal_data = True
     return response

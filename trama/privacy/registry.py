@@ -26,6 +26,7 @@ the next app cannot forget its part.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -95,7 +96,8 @@ class Expiry:
     The clock runs from the date field `clock`; only rows matching `ended` may expire (a need
     still open, a signal still followed, is never touched), after the declaration's `months`
     or, for a further rule of the same model, after this rule's own `months` (its key in
-    `TRAMA_RETENTION_MONTHS` is then "label:name"). What happens is `erase` (DELETE, or
+    `TRAMA_RETENTION_MONTHS` is then "label:name"). `ended` is a Q, or a function giving one
+    when the rule runs (for a condition on models registered by apps made ready after privacy). What happens is `erase` (DELETE, or
     ANONYMISE where indicators count the rows), by default the declaration's own; or the
     owning app's `function(rows, now)`, with `pending` saying which rows it still has to act
     on, so that a second run finds nothing. `why` justifies the period in the records of
@@ -103,7 +105,7 @@ class Expiry:
     """
 
     clock: str
-    ended: models.Q = field(default_factory=models.Q)
+    ended: models.Q | Callable[[], models.Q] = field(default_factory=models.Q)
     erase: Erase | None = None
     function: str = ""
     pending: models.Q | None = None

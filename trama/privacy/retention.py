@@ -71,7 +71,8 @@ class Rule:
         cutoff = self.cutoff(now)
         if not isinstance(field, models.DateTimeField):
             cutoff = timezone.localdate(cutoff)
-        rows = self.model._default_manager.filter(self.expiry.ended, **{f"{self.expiry.clock}__lt": cutoff})
+        ended = self.expiry.ended() if callable(self.expiry.ended) else self.expiry.ended
+        rows = self.model._default_manager.filter(ended, **{f"{self.expiry.clock}__lt": cutoff})
         return rows.filter(self.pending()).order_by()
 
     def pending(self):

@@ -81,3 +81,24 @@ def test_the_schema_documents_the_errors_in_the_apis_shape(client, db):
     assert detail["get"]["responses"]["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
     assert "404" not in schema["paths"]["/api/v1/neighbourhoods/"]["get"]["responses"]
+
+
+def test_a_services_refusal_keeps_its_fields_or_goes_where_the_caller_says():
+    from django.core.exceptions import ValidationError
+
+    from trama.api import refused
+
+    assert refused(ValidationError({"status": ["No."]})).detail == {"status": ["No."]}
+    assert refused(ValidationError("No.")).detail == {"non_field_errors": ["No."]}
+    assert refused(ValidationError("No."), "stage").detail == {"stage": ["No."]}
+    assert refused(ValidationError("No."), field=None).detail == ["No."]
+
+
+def test_djangos_validation_errors_become_drfs_in_one_place():
+    from pathlib import Path
+
+    # The views' counterpart, a service's error put on a form, is trama.shortcuts.form_errors_from.
+    root = Path(__file__).resolve().parent.parent
+    apis = [p for p in root.rglob("*.py") if "tests" not in p.parts and "rest_framework" in p.read_text()]
+    written = [str(p.relative_to(root)) for p in apis if "error_dict" in p.read_text()]
+    assert written == ["api.py"]

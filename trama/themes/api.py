@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trama.access import neighbourhood_scope
+from trama.api import refused
 from trama.privacy import audit
 from trama.territory.queries import city_of
 
@@ -198,7 +199,7 @@ class RunList(APIView):
                 neighbourhoods=hoods,
             )
         except ValidationError as error:
-            raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
+            raise refused(error, field=None) from error
         run.refresh_from_db()
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 

@@ -7,6 +7,9 @@ class ThemesConfig(AppConfig):
     verbose_name = _("Temi emergenti")
 
     def ready(self):
+        from trama import extensions
+
         from . import signals
 
-        signals.connect()
+        extensions.text_sources.listen(signals.connect_source)
+        extensions.person_panels.register("themes", extensions.Panel("themes/_person_panel.html", order=30))

@@ -1,9 +1,12 @@
 """The themes app's part of the registry of personal data: the copies of texts and their tags."""
 
-from django.apps import apps
+import operator
+from functools import reduce
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from trama.extensions import text_sources
 from trama.privacy.registry import (
     BASIS_PUBLIC_TASK,
     KEPT_24_MONTHS,
@@ -16,16 +19,19 @@ from trama.privacy.registry import (
 )
 
 
-def _still_followed(source, app_label, model_name, open_statuses):
-    """Items copying a record still open: their text is still the record's, and expires with it."""
-    records = apps.get_model(app_label, model_name)._default_manager.filter(pk=OuterRef("source_id"), status__in=open_statuses)
-    return Q(source=source) & Q(Exists(records))
+def _ended():
+    """Items whose record is no longer followed (a need met or withdrawn, a signal closed, any encounter):
+    an item copying a record still open keeps its text as long as the record, and expires with it.
 
+    Built when retention runs, from the sources registered in `trama.extensions.text_sources` (their
+    apps are made ready after privacy, which reads this module)."""
+    followed = [
+        Q(source=kind) & Q(Exists(source.model._default_manager.filter(pk=OuterRef("source_id"), status__in=source.open_statuses)))
+        for kind, source in text_sources.items()
+        if source.open_statuses
+    ]
+    return ~reduce(operator.or_, followed) if followed else Q()
 
-# Read by name, as services.SOURCES does: the copies follow the needs and signals they copy.
-STILL_FOLLOWED = _still_followed("need", "market", "Need", ["open", "brokering"]) | _still_followed(
-    "signal", "attention", "Signal", ["new", "taken_up", "contacted"]
-)
 
 declare(
     "themes.TextItem",
@@ -43,7 +49,7 @@ declare(
     # Not deleted: the tags of closed periods (G1 themes) count the items.
     expires=Expiry(
         clock="written_at",
-        ended=~STILL_FOLLOWED,
+        ended=_ended,
         erase=Erase.anonymise(blank=["text", "embedding"], unlink=["person"]),
         why=_(
             "Le copie dei testi servono a scoprire i temi del presente: dopo due anni restano, senza "

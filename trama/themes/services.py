@@ -2,13 +2,14 @@
 discovery, and what people do with the themes (name, merge, split, retire, link, tag)."""
 
 import numpy as np
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from trama.extensions import text_sources
 
 from . import engine
 from .models import LIVE, TEXT_LIMIT, DiscoveryRun, Tag, TextItem, Theme, ThemeEvent
@@ -46,48 +47,6 @@ def _unit(vector):
 # -- text items ------------------------------------------------------------------------------
 
 
-def _need_fields(need):
-    return {
-        "city_id": need.city_id,
-        "text": need.text,
-        "neighbourhood_id": need.neighbourhood_id,
-        "person_id": need.person_id,
-        "written_at": need.created_at,
-    }
-
-
-def _signal_fields(signal):
-    if signal.anonymised_at is not None:
-        return None  # what was noticed is gone: so is the themes app's copy
-    return {
-        "city_id": signal.city_id,
-        "text": signal.text,
-        "neighbourhood_id": signal.neighbourhood_id,
-        "person_id": signal.person_id,
-        "written_at": signal.created_at,
-    }
-
-
-def _encounter_fields(encounter, city_id=None):
-    if city_id is None:
-        city_id = encounter.neighbourhood.city_id
-    return {
-        "city_id": city_id,
-        "text": encounter.notes,
-        "neighbourhood_id": encounter.neighbourhood_id,
-        "person_id": encounter.person_id,
-        "written_at": encounter.happened_at,
-    }
-
-
-SOURCES = {
-    # source: (app label, model name, fields from a record)
-    TextItem.Source.NEED: ("market", "Need", _need_fields),
-    TextItem.Source.SIGNAL: ("attention", "Signal", _signal_fields),
-    TextItem.Source.ENCOUNTER: ("attention", "Encounter", _encounter_fields),
-}
-
-
 def _usable(fields):
     return fields is not None and bool((fields["text"] or "").strip())
 
@@ -99,7 +58,7 @@ def sync_item(source, record):
     embedding and its engine tags' reason to be, so the embedding is recomputed (in the background,
     when TRAMA_THEMES_EMBED_ON_SAVE is on).
     """
-    fields = SOURCES[source][2](record)
+    fields = text_sources.get(source).fields_of(record)
     if not _usable(fields):
         TextItem.objects.filter(source=source, source_id=record.pk).delete()
         return None
@@ -138,13 +97,9 @@ def sync_text_items(city):
     items whose record is gone, blank or anonymised. Returns (created, updated, deleted).
     """
     created = updated = deleted = 0
-    for source, (app_label, model_name, fields_of) in SOURCES.items():
-        model = apps.get_model(app_label, model_name)
-        if source == TextItem.Source.ENCOUNTER:
-            records = model.objects.filter(neighbourhood__city=city)
-            wanted = {r.pk: fields_of(r, city.pk) for r in records.iterator(chunk_size=2000)}
-        else:
-            wanted = {r.pk: fields_of(r) for r in model.objects.filter(city=city).iterator(chunk_size=2000)}
+    for source, text_source in text_sources.items():
+        records = text_source.model._default_manager.filter(**{text_source.in_city: city})
+        wanted = {r.pk: text_source.fields_of(r, city.pk) for r in records.iterator(chunk_size=2000)}
         wanted = {pk: f for pk, f in wanted.items() if _usable(f)}
         existing = {item.source_id: item for item in TextItem.objects.filter(city=city, source=source).defer("embedding")}
         gone = [item.pk for source_id, item in existing.items() if source_id not in wanted]

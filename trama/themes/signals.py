@@ -1,19 +1,14 @@
 """Keep the themes app's copy of needs, signals and encounters in step with them.
 
-Connected in ThemesConfig.ready() through apps.get_model: themes reads those apps' records
-and never writes them.
+The models come from `trama.extensions.text_sources`, where the apps that own them register them in
+their own AppConfig.ready(); ThemesConfig.ready() listens to that registry and connects a receiver to
+each source as it is registered. themes reads those apps' records and never writes them.
 """
 
-from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_delete, post_save
 
 from .models import TextItem
-
-SOURCES = {
-    TextItem.Source.NEED: ("market", "Need"),
-    TextItem.Source.SIGNAL: ("attention", "Signal"),
-    TextItem.Source.ENCOUNTER: ("attention", "Encounter"),
-}
 
 
 def _saved(source):
@@ -36,8 +31,9 @@ def _deleted(source):
     return receiver
 
 
-def connect():
-    for source, (app_label, model_name) in SOURCES.items():
-        model = apps.get_model(app_label, model_name)
-        post_save.connect(_saved(source), sender=model, weak=False, dispatch_uid=f"themes-sync-{source}")
-        post_delete.connect(_deleted(source), sender=model, weak=False, dispatch_uid=f"themes-forget-{source}")
+def connect_source(kind, source):
+    """Copy the texts of a registered `TextSource` on every save and forget them on every deletion."""
+    if kind not in TextItem.Source.values or source.kind != kind:
+        raise ImproperlyConfigured(f"{kind!r} is not a source of text items")
+    post_save.connect(_saved(kind), sender=source.model, weak=False, dispatch_uid=f"themes-sync-{kind}")
+    post_delete.connect(_deleted(kind), sender=source.model, weak=False, dispatch_uid=f"themes-forget-{kind}")

@@ -12,9 +12,11 @@ from datetime import datetime, time, timedelta
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from trama.extensions import text_sources
+
 from . import categories
 from .models import DiscoveryRun, Tag, TextItem, Theme, ThemeEvent, TraditionalCategory
-from .services import SOURCES, sync_text_items
+from .services import sync_text_items
 from .synthetic_phrases import THEMES
 
 # The themes discovery found and the team named, one per phrase bank: (name in people's words,
@@ -86,7 +88,7 @@ def make_themes(gen):
     The themes are left on `gen.themes`, by phrase bank."""
     rng, by = gen.rng, gen.coordinators[0]
     items = list(TextItem.objects.filter(city=gen.city).order_by("pk").values_list("pk", "source", "source_id", "written_at", "neighbourhood_id"))
-    label_of = {source: f"{app_label}.{model_name}".lower() for source, (app_label, model_name, _f) in SOURCES.items()}
+    label_of = {kind: source.model._meta.label_lower for kind, source in text_sources.items()}
     keys = {pk: gen.theme_of.get((label_of.get(source), source_id)) for pk, source, source_id, _w, _n in items}
     found = [key for key in THEMES if key in set(keys.values())]
     if not found:

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trama import extensions
 from trama.access import neighbourhood_scope
 from trama.permissions import permission_required
 from trama.privacy import audit
@@ -85,6 +86,7 @@ def theme_detail(request, pk, obj):
             "is_coordinator": neighbourhood_scope(user) is None,
             "merged_themes": obj.merged_themes.all(),
             "split_themes": obj.split_themes.all(),
+            "panels": extensions.panels(extensions.theme_panels),  # groups and initiatives of the theme
         },
         personal=True,
     )

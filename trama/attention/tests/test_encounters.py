@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 
 from trama.attention import services
 from trama.attention.models import Antenna, Encounter
+from trama.extensions import encounter_records
 from trama.people.models import Person
 from trama.privacy import audit
 from trama.privacy.models import AuditEntry
@@ -73,7 +74,7 @@ def test_needs_and_offers_reach_the_market_or_stay_in_the_notes(client, worker, 
     data = encounter_form(neighbourhood, **registration(), need_text="Una mano con la spesa", offer_text="So cucire")
     assert client.post(NEW, data).status_code == 302
     encounter = Encounter.objects.get()
-    market = services._market_function("record_need")
+    market = encounter_records.get("need")
     if market is None:
         assert "Una mano con la spesa" in encounter.notes and "So cucire" in encounter.notes
     else:

@@ -60,3 +60,18 @@ def test_a_citizen_account_gets_its_person_once(users, neighbourhood):
     first = person_for_account(citizen, neighbourhood)
     assert person_for_account(citizen, neighbourhood) == first
     assert first.first_contact_channel == Person.Channel.SELF and first.account == citizen
+
+
+def test_a_consent_is_recorded_once_while_in_force_and_again_after_its_withdrawal(users, neighbourhood):
+    from django.utils import timezone
+
+    from trama.people.services import record_consent
+
+    worker = users[Role.WORKER]
+    person = register(worker, neighbourhood)
+    first = record_consent(person, Consent.Purpose.GROUPS, by=worker)
+    assert record_consent(person, Consent.Purpose.GROUPS, by=users[Role.COORDINATOR]) == first
+    assert first.recorded_by == worker and person.consents.filter(purpose=Consent.Purpose.GROUPS).count() == 1
+    Consent.objects.filter(pk=first.pk).update(withdrawn_at=timezone.now())
+    again = record_consent(person, Consent.Purpose.GROUPS, by=worker)
+    assert again != first and person.has_consent(Consent.Purpose.GROUPS)
