@@ -12,3 +12,4 @@ class InitiativesConfig(AppConfig):
         from . import reminders
 
         register(reminders.agreements_expiring)
+        register(reminders.milestones_due)

@@ -12,3 +12,5 @@ class MarketConfig(AppConfig):
         from . import reminders, signals  # noqa: F401
 
         register(reminders.matches_not_started)
+        register(reminders.follow_ups_due)
+        register(reminders.offers_expiring)
