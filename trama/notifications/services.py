@@ -91,6 +91,16 @@ def set_email_preferences(user, wanted):
             Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults=Preference.fields_of(mode))
 
 
+def set_email_for_accounts(accounts, kinds, mode):
+    """Store the same EmailMode for each of `kinds` of each of `accounts` in one go (an antenna onboarded with
+    e-mail wanted, the synthetic city), replacing what they had chosen for those kinds."""
+    kinds = [Kind(kind) for kind in kinds]
+    fields = Preference.fields_of(mode)
+    with transaction.atomic():
+        Preference.objects.filter(account__in=accounts, kind__in=kinds).delete()
+        Preference.objects.bulk_create([Preference(account=account, kind=kind, **fields) for account in accounts for kind in kinds])
+
+
 def unsubscribe(account, kind):
     """Stop e-mails of `kind` to `account` (the bell keeps showing them), or with DIGEST the daily digest: every
     kind the account gets in it. Deliveries already queued for what stops are dropped."""
