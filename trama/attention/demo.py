@@ -57,9 +57,7 @@ def load_demo(city):
     coordinator = User.objects.filter(username="coordinatrice").first()
     antenna = None
     if account is not None:
-        antenna, created = Antenna.objects.get_or_create(
-            account=account, defaults={"kind": Antenna.Kind.PHARMACY, "email_updates": False, "onboarded_by": coordinator}
-        )
+        antenna, created = Antenna.objects.get_or_create(account=account, defaults={"kind": Antenna.Kind.PHARMACY, "onboarded_by": coordinator})
     modules = []
     for title, content, minutes in MODULES:
         module, created = TrainingModule.objects.get_or_create(city=city, title=title, defaults={"content": content, "duration_minutes": minutes})

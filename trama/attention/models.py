@@ -17,7 +17,8 @@ class TransitionError(ValidationError):
 
 
 class Antenna(models.Model):
-    """The profile of an antenna account: where they work, and whether they want e-mails.
+    """The profile of an antenna account: where they work. (Whether she wants the news of her signals by e-mail is
+    her notification preference, kept by the notifications app.)
 
     The neighbourhoods covered are the account's own (`User.neighbourhoods`), so
     one scope decides both what they may signal and what the rules let them see.
@@ -48,7 +49,6 @@ class Antenna(models.Model):
     # When the antenna stopped being one (set on save): the indicators of a period that ended before
     # still count her, so a later suspension or erasure does not rewrite closed periods.
     deactivated_at = models.DateTimeField(_("non più attiva dal"), null=True, blank=True, editable=False)
-    email_updates = models.BooleanField(_("ricevere per e-mail gli aggiornamenti sulle proprie segnalazioni"), default=False)
     onboarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

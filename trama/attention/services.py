@@ -7,22 +7,19 @@ cannot both win.
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.access import require, works_in
 from trama.extensions import encounter_records
-from trama.notifications.models import Kind
-from trama.notifications.services import notify
+from trama.notifications.models import EmailMode, Kind
+from trama.notifications.services import notify, set_email_for_accounts
 from trama.people.models import Person
 from trama.people.rules import PEOPLE
 from trama.people.services import invite, register_person
-from trama.people.tasks import send_email
 from trama.privacy import audit
 
 from .models import Antenna, Attendance, Encounter, OutreachTask, Signal
@@ -32,16 +29,18 @@ logger = logging.getLogger(__name__)
 
 
 def onboard_antenna(request, form):
-    """Create the antenna's account and profile and e-mail the invitation link."""
+    """Create the antenna's account and profile and e-mail the invitation link; when she wants the news of her
+    signals by e-mail, her notification preferences say so (the only e-mails she gets about them)."""
     with transaction.atomic():
         user = invite(request, form)
         antenna = Antenna.objects.create(
             account=user,
             kind=form.cleaned_data["kind"],
             organisation=form.cleaned_data.get("organisation"),
-            email_updates=form.cleaned_data.get("email_updates", False),
             onboarded_by=request.user,
         )
+        if form.cleaned_data.get("email_updates"):
+            set_email_for_accounts([user], ANTENNA_NEWS.values(), EmailMode.NOW)
     return antenna
 
 
@@ -175,36 +174,20 @@ def contact_happened(signal, *, now=None):
         follower.follow(signal, now)
         follower.save()
         if before != Signal.Status.CONTACTED:
-            tell_antenna(follower)
             _tell_antenna_status(follower)
     if was != Signal.Status.CONTACTED:
-        tell_antenna(signal)
         _tell_antenna_status(signal)
     return signal
 
 
-def tell_antenna(signal):
-    """E-mail the antenna, if they asked to, that their signal led to contact: no personal detail."""
-    antenna = Antenna.objects.filter(account_id=signal.sent_by_id, email_updates=True, active=True).select_related("account").first()
-    if antenna is None or not antenna.account.email or not antenna.account.is_active:
-        return
-    # Written in the programme's language, not in the language of the worker whose encounter caused it.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = str(_("La tua segnalazione: contatto avvenuto"))
-        body = render_to_string("attention/email/contact_happened.txt", {"signal": signal, "antenna": antenna})
-    # Sent after commit: an e-mail must never announce a change that was rolled back.
-    transaction.on_commit(lambda: send_email.enqueue(subject, body, [antenna.account.email]))
-
-
 @transaction.atomic
 def erase_antennas(antennas, person):
-    """An erased person is no longer an antenna: her profile stays, with no e-mails asked for and
-    `deactivated_at` now, so that the indicators of periods already ended still count her (the
-    account itself is disabled and renamed by people's erasure)."""
+    """An erased person is no longer an antenna: her profile stays, with `deactivated_at` now, so that the
+    indicators of periods already ended still count her (the account itself is disabled and renamed by
+    people's erasure, and its notification preferences erased by the notifications app's declaration)."""
     for antenna in antennas:
         antenna.active = False
-        antenna.email_updates = False
-        antenna.save(update_fields=["active", "email_updates"])
+        antenna.save(update_fields=["active"])
 
 
 def close_signal(signal, *, by):

@@ -10,9 +10,12 @@ from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
+from trama.notifications.models import EmailMode
+from trama.notifications.services import set_email_for_accounts
 from trama.people.models import Role
 
 from .models import Antenna, Encounter, OutreachTask, Signal
+from .services import ANTENNA_NEWS
 
 # How many, per 1,000 residents a year.
 SIGNALS_PER_1000_YEAR = 6
@@ -56,20 +59,22 @@ def delete_synthetic(accounts):
 def make_antennas(gen):
     """The profile of every antenna account, onboarded by a worker of its neighbourhood."""
     rng, scope = gen.rng, gen.staff_scope
-    profiles = [
-        Antenna(
-            account=user,
-            kind=rng.choice(Antenna.Kind.values),
-            active=rng.random() < 0.9,
-            organisation=rng.choice(gen.organisations) if rng.random() < 0.3 else None,
-            email_updates=rng.random() < 0.4,
-            onboarded_by=rng.choice(gen.workers_of[hood.pk]),
-            created_at=user.date_joined,
+    profiles, wanting_email = [], []
+    for user, hood in scope:
+        if user.role != Role.ANTENNA:
+            continue
+        # Drawn in the order they always were, so that the same seed makes the same city.
+        kind, active = rng.choice(Antenna.Kind.values), rng.random() < 0.9
+        organisation = rng.choice(gen.organisations) if rng.random() < 0.3 else None
+        if rng.random() < 0.4:
+            wanting_email.append(user)
+        onboarded_by = rng.choice(gen.workers_of[hood.pk])
+        profiles.append(
+            Antenna(account=user, kind=kind, active=active, organisation=organisation, onboarded_by=onboarded_by, created_at=user.date_joined)
         )
-        for user, hood in scope
-        if user.role == Role.ANTENNA
-    ]
     gen.write(Antenna, profiles, _("antenne"))
+    # Two in five want the news of their signals by e-mail too (their notification preferences).
+    set_email_for_accounts(wanting_email, ANTENNA_NEWS.values(), EmailMode.NOW)
 
 
 def signal_text(gen, theme):

@@ -4,11 +4,15 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.access import works_in
+from trama.notifications.models import Kind
+from trama.notifications.services import notify
 from trama.people.models import Consent
+from trama.people.queries import staff_of_city
 from trama.people.rules import PEOPLE
 from trama.people.services import record_consent
 from trama.privacy import audit
@@ -16,6 +20,7 @@ from trama.privacy.registry import scrub_names
 from trama.territory.models import City
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh, TransitionError
+from .queries import participants_of
 from .rules import GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
 from .suggestions import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 
@@ -73,7 +78,7 @@ def refresh_suggestions(city, now=None):
     decided = [suggestion_keys(s) for s in existing.values() if s.status != Suggestion.Status.OPEN]
     themes = Theme.objects.in_bulk({c.theme_id for c in candidates if c.theme_id})
     created = updated = 0
-    kept = set()
+    kept, new = set(), []
     for candidate in candidates:
         signature = candidate.signature
         current = existing.get(signature)
@@ -92,6 +97,7 @@ def refresh_suggestions(city, now=None):
         }
         if current is None:
             current = Suggestion.objects.create(city=city, signature=signature, **fields)
+            new.append(current)
             created += 1
         else:
             for name, value in fields.items():
@@ -102,7 +108,21 @@ def refresh_suggestions(city, now=None):
         kept.add(current.pk)
     stale = Suggestion.objects.filter(city=city, status=Suggestion.Status.OPEN).exclude(pk__in=kept)
     deleted = stale.delete()[1].get(Suggestion._meta.label, 0)
+    _tell_new_suggestions(city, new)
     return created, updated, deleted
+
+
+def _tell_new_suggestions(city, suggestions):
+    """Each new suggestion is told to the workers who may see who is behind it (SUGGESTION_PEOPLE: those of its
+    neighbourhood). The key is its signature, the set of people: the same suggestion found again after it went
+    stale is not news."""
+    if not suggestions:
+        return
+    staff = list(staff_of_city(city.pk))
+    for suggestion in suggestions:
+        workers = [user for user in staff if SUGGESTION_PEOPLE.allows(user, suggestion)]
+        url = reverse("collective:suggestion", args=[suggestion.pk])
+        notify(Kind.GROUP_PROPOSED, workers, url=url, key=f"{Kind.GROUP_PROPOSED}:{suggestion.signature}")
 
 
 def _decide(suggestion, status, by, reason=""):
@@ -276,16 +296,30 @@ def record_attendance(meeting, *, by, attendees=None, attendance_count=None, min
     if attendance_count is not None or meeting.attendance_count is not None:
         meeting.attendance_count = attendance_count
         fields.append("attendance_count")
+    first_minutes = False
     if minutes is not None:
+        first_minutes = not meeting.minutes and bool(minutes.strip())
         meeting.minutes = minutes.strip()
         fields.append("minutes")
     if fields:
         _validated(meeting).save(update_fields=fields)
+    if first_minutes:
+        _tell_minutes_written(meeting, by)
     if attendees is not None:
         meeting.attendees.set(attendees)
         if attendees:
             audit.record(by, audit.Action.UPDATE, meeting, reason="presenze: " + ",".join(str(p.pk) for p in attendees)[:250])
     return meeting
+
+
+def _tell_minutes_written(meeting, by):
+    """The minutes of a group meeting were written: its participants (queries.participants_of) hear once, but only
+    those who may read them (MEETINGS: staff in scope; a member reads the group's meetings, not their minutes),
+    and not `by`, who wrote them."""
+    if not meeting.group_id:
+        return  # tables and assemblies have no list of participants
+    readers = [user for user in participants_of(meeting) if user.pk != by.pk and MEETINGS.allows(user, meeting)]
+    notify(Kind.MINUTES_PUBLISHED, readers, url=reverse("collective:meeting", args=[meeting.pk]), key=f"{Kind.MINUTES_PUBLISHED}:{meeting.pk}")
 
 
 def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None):

@@ -13,6 +13,7 @@ class InitiativesConfig(AppConfig):
         from . import reminders
 
         register(reminders.agreements_expiring)
+        register(reminders.milestones_due)
         extensions.person_panels.register("initiatives", extensions.Panel("initiatives/_person_panel.html", order=50))
         extensions.theme_panels.register("initiatives", extensions.Panel("initiatives/_theme_panel.html", order=20))
         extensions.group_panels.register("initiatives", extensions.Panel("initiatives/_group_panel.html", order=10))

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 
 from trama.market.models import Contribution
 
-from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Participation, Partner
+from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Milestone, Participation, Partner
 from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
 
@@ -130,3 +130,14 @@ def assessments_of(initiative):
 def agreements_ending_between(first, last):
     """Agreements in force whose end falls from `first` to `last` (dates, both included)."""
     return Agreement.objects.filter(status=Agreement.Status.ACTIVE, ends_on__gte=first, ends_on__lte=last).order_by("ends_on", "pk")
+
+
+def milestones_due_between(first, last):
+    """Milestones not reached whose date falls from `first` to `last` (dates, both included), with their
+    initiative and the members of its partners' organisations."""
+    return (
+        Milestone.objects.filter(reached_on__isnull=True, due_date__gte=first, due_date__lte=last)
+        .select_related("initiative")
+        .prefetch_related("initiative__partners__organisation__members")
+        .order_by("due_date", "pk")
+    )

@@ -1,11 +1,14 @@
 import logging
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from django_tasks import task
 
 from trama.background.registry import describe
+from trama.notifications.models import Kind
+from trama.notifications.services import notify
 
 from . import figures, periods, reports
 from .models import Report
@@ -39,6 +42,15 @@ def build_report(report_id):
     except Exception as error:  # the page must say it failed rather than wait for ever
         log.exception("Report %s failed", report_id)
         _update(report_id, status=Report.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
+        return
+    _tell_requester(report)
+
+
+def _tell_requester(report):
+    # Only the account that asked, and only while it may still open the report (insights.view_report).
+    requester = report.requested_by
+    if requester is not None and requester.has_perm("insights.view_report", report):
+        notify(Kind.REPORT_READY, [requester], url=reverse("insights:report", args=[report.pk]), key=f"{Kind.REPORT_READY}:{report.pk}")
 
 
 def _report_abandoned(report_id, reason):

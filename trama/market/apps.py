@@ -12,4 +12,6 @@ class MarketConfig(AppConfig):
         from . import extensions, reminders, signals  # noqa: F401
 
         register(reminders.matches_not_started)
+        register(reminders.follow_ups_due)
+        register(reminders.offers_expiring)
         extensions.register()

@@ -310,3 +310,19 @@ def accepted_not_started(before):
     """Matches accepted (or last changed while accepted) before `before` and not started since, with the worker
     who proposed them. The match keeps no date of acceptance: its last change stands for it."""
     return Match.objects.filter(status=Match.Status.ACCEPTED, updated_at__lt=before).select_related("proposed_by").order_by("pk")
+
+
+def follow_ups_on(days):
+    """Active matches whose follow-up falls on one of `days` (dates), with the worker who proposed them."""
+    return Match.objects.filter(status__in=Match.ACTIVE, follow_up_on__in=list(days)).select_related("proposed_by").order_by("pk")
+
+
+def offers_ending_between(first, last):
+    """Offers still open or paused whose availability ends from `first` to `last` (dates, both included), with
+    what finding their owners needs (the person's account, the organisation's members)."""
+    return (
+        Offer.objects.filter(status__in=[Offer.Status.OPEN, Offer.Status.PAUSED], available_until__gte=first, available_until__lte=last)
+        .select_related("person__account")
+        .prefetch_related("organisation__members")
+        .order_by("available_until", "pk")
+    )

@@ -121,6 +121,14 @@ def parties_of(match):
     return [user for user in unique.values() if MATCHES.allows(user, match)]
 
 
+def owners_of(offer):
+    """The accounts that look after an offer: the person's own account, or its organisation's members, each only
+    while it may change the offer (OFFERS_TO_CHANGE): a member who is not a partner, or a disabled account, is left out."""
+    candidates = [offer.person.account] if offer.person_id else list(offer.organisation.members.all())
+    unique = {user.pk: user for user in candidates if user is not None and user.is_active}
+    return [user for user in unique.values() if OFFERS_TO_CHANGE.allows(user, offer)]
+
+
 MATCHES_TO_MANAGE = Scope(
     "market.Match",
     name="matches_to_manage",

@@ -26,6 +26,13 @@ class Kind(models.TextChoices):
     MATCH_NOT_STARTED = "match_not_started", _("Abbinamento accettato ma non avviato")
     MEETING_TOMORROW = "meeting_tomorrow", _("Incontro domani")
     AGREEMENT_EXPIRING = "agreement_expiring", _("Accordo in scadenza")
+    FOLLOW_UP_DUE = "follow_up_due", _("Verifica di un abbinamento in scadenza")
+    MINUTES_PUBLISHED = "minutes_published", _("Verbale di un incontro scritto")
+    MILESTONE_DUE = "milestone_due", _("Traguardo di un'iniziativa in scadenza")
+    OFFER_EXPIRING = "offer_expiring", _("Offerta in scadenza")
+    OFFER_EXPIRED = "offer_expired", _("Offerta scaduta")
+    GROUP_PROPOSED = "group_proposed", _("Nuova proposta di gruppo")
+    ERASURE_CONFIRMED = "erasure_confirmed", _("Cancellazione dei dati confermata")
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
@@ -44,6 +51,13 @@ MESSAGES = {
     Kind.MATCH_NOT_STARTED: _("Un abbinamento che segui è stato accettato ma non è ancora avviato: apri Trama per vederlo."),
     Kind.MEETING_TOMORROW: _("Domani c'è un incontro a cui partecipi: apri Trama per vederlo."),
     Kind.AGREEMENT_EXPIRING: _("Un accordo del tuo territorio scade tra meno di 30 giorni: apri Trama per vederlo."),
+    Kind.FOLLOW_UP_DUE: _("È il momento di verificare un abbinamento che segui: apri Trama per vederlo."),
+    Kind.MINUTES_PUBLISHED: _("È stato scritto il verbale di un incontro a cui partecipi: apri Trama per leggerlo."),
+    Kind.MILESTONE_DUE: _("Un traguardo di un'iniziativa a cui partecipi è in scadenza: apri Trama per vederlo."),
+    Kind.OFFER_EXPIRING: _("Un'offerta che curi scade tra pochi giorni: apri Trama per rinnovarla o chiuderla."),
+    Kind.OFFER_EXPIRED: _("Un'offerta che curi è scaduta: apri Trama per rinnovarla o chiuderla."),
+    Kind.GROUP_PROPOSED: _("C'è una nuova proposta di gruppo in un quartiere che segui: apri Trama per vederla."),
+    Kind.ERASURE_CONFIRMED: _("La richiesta di cancellazione dei dati che hai registrato è stata confermata: apri Trama per seguirla."),
 }
 
 # E-mail is wanted by default for what needs an answer, a download or is a reminder (a reminder seen only on
@@ -59,6 +73,11 @@ EMAIL_BY_DEFAULT = {
     Kind.MATCH_NOT_STARTED,
     Kind.MEETING_TOMORROW,
     Kind.AGREEMENT_EXPIRING,
+    Kind.FOLLOW_UP_DUE,
+    Kind.MILESTONE_DUE,
+    Kind.OFFER_EXPIRING,
+    Kind.OFFER_EXPIRED,
+    Kind.ERASURE_CONFIRMED,
 }
 
 

@@ -27,14 +27,19 @@ def notify(kind, recipients, *, url, key, urgent=False):
     times the caller calls (a retried task, a double click). For each new notification an e-mail
     delivery is queued when the account has an address and wants that kind by e-mail; the sending
     task is enqueued when the transaction commits, so a rolled-back change announces nothing.
-    Inactive accounts are skipped. Returns the notifications created.
+    Inactive accounts (disabled, or erased since the caller found them) are skipped and logged. Returns the
+    notifications created.
 
     An e-mail is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
     unless `urgent`. No kind is urgent in itself: urgency is the caller's to say for one event
     (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
     kind = Kind(kind)
-    accounts = {user.pk: user for user in recipients if user is not None and user.is_active}
+    recipients = [user for user in recipients if user is not None]
+    accounts = {user.pk: user for user in recipients if user.is_active}
+    if len(accounts) < len({user.pk for user in recipients}):
+        # Disabled or erased since the caller found them: dropped, and said so (the key names no one).
+        log.info("Notification %s not told to %s disabled accounts", key, len({user.pk for user in recipients} - set(accounts)))
     if not accounts:
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
@@ -89,6 +94,16 @@ def set_email_preferences(user, wanted):
     with transaction.atomic():
         for kind, mode in wanted.items():
             Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults=Preference.fields_of(mode))
+
+
+def set_email_for_accounts(accounts, kinds, mode):
+    """Store the same EmailMode for each of `kinds` of each of `accounts` in one go (an antenna onboarded with
+    e-mail wanted, the synthetic city), replacing what they had chosen for those kinds."""
+    kinds = [Kind(kind) for kind in kinds]
+    fields = Preference.fields_of(mode)
+    with transaction.atomic():
+        Preference.objects.filter(account__in=accounts, kind__in=kinds).delete()
+        Preference.objects.bulk_create([Preference(account=account, kind=kind, **fields) for account in accounts for kind in kinds])
 
 
 def unsubscribe(account, kind):

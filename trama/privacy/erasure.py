@@ -30,6 +30,7 @@ from . import audit
 from .exports import may_export, person_model
 from .models import ErasureRequest
 from .registry import PERSON, Erase, _user_label, registry, scrub_names
+from .signals import erasure_confirmed
 
 REQUEST_REASON = "richiesta di cancellazione dei dati (art. 17 GDPR)"
 CONFIRM_REASON = "cancellazione dei dati confermata (art. 17 GDPR)"
@@ -96,6 +97,7 @@ def confirm(user, erasure, path=""):
     from .tasks import run_erasure
 
     _decide(user, erasure, ErasureRequest.Status.CONFIRMED, path=path)
+    erasure_confirmed.send(sender=ErasureRequest, erasure=erasure, by=user)
     transaction.on_commit(lambda: run_erasure.enqueue(erasure.pk))
     return erasure
 

@@ -6,6 +6,9 @@ from django.utils import timezone
 from trama.attention import services
 from trama.attention.models import Antenna, TrainingModule, TrainingSession
 from trama.attention.queries import training_coverage
+from trama.attention.services import ANTENNA_NEWS
+from trama.notifications.models import EmailMode
+from trama.notifications.queries import email_wanted
 from trama.people.models import Role, User
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +36,18 @@ def test_a_worker_onboards_an_antenna_with_an_invitation_link(client, worker, ne
     account = antenna.account
     assert (account.role, account.has_usable_password(), account.invited_by) == (Role.ANTENNA, False, worker)
     assert list(account.neighbourhoods.all()) == [neighbourhood]
-    assert (antenna.kind, antenna.email_updates, antenna.onboarded_by) == ("pharmacy", True, worker)
+    assert (antenna.kind, antenna.onboarded_by) == ("pharmacy", worker)
+    # Asked for e-mails: the news of her signals comes by e-mail, as her notification preferences say.
+    wanted = email_wanted(account)
+    assert [wanted[kind] for kind in ANTENNA_NEWS.values()] == [EmailMode.NOW] * 3
     assert len(mail.outbox) == 1 and "/account/invito/" in mail.outbox[0].body
+
+
+def test_an_antenna_onboarded_without_e_mails_keeps_the_defaults(client, worker, neighbourhood):
+    client.force_login(worker)
+    assert client.post(ONBOARD, onboarding(neighbourhood, email_updates="")).status_code == 302
+    wanted = email_wanted(Antenna.objects.get().account)
+    assert [wanted[kind] for kind in ANTENNA_NEWS.values()] == [EmailMode.NEVER] * 3
 
 
 def test_a_worker_cannot_onboard_an_antenna_outside_their_neighbourhoods(client, worker, other_neighbourhood):

@@ -48,12 +48,14 @@ def test_email_follows_the_kinds_default_and_the_accounts_choice(users):
     assert list(Delivery.objects.values_list("notification__recipient", flat=True)) == [antenna.pk]
 
 
-def test_a_disabled_account_is_not_notified(users):
+def test_a_disabled_account_is_not_notified_and_it_is_logged(users, caplog):
     citizen = users[Role.CITIZEN]
     citizen.is_active = False
     citizen.save()
-    assert notify(Kind.MATCH_DONE, [citizen, None], url="/a/", key="k") == []
+    with caplog.at_level("INFO", logger="trama.notifications.services"):
+        assert notify(Kind.MATCH_DONE, [citizen, None], url="/a/", key="match_done:7") == []
     assert not Notification.objects.exists()
+    assert "Notification match_done:7 not told to 1 disabled accounts" in caplog.text
 
 
 def test_a_change_rolled_back_sends_nothing(users, django_capture_on_commit_callbacks):

@@ -54,6 +54,9 @@ def test_every_app_with_things_due_registers_its_source():
     names = {f"{s.__module__}.{s.__name__}" for s in reminders._sources}
     assert names == {
         "trama.market.reminders.matches_not_started",
+        "trama.market.reminders.follow_ups_due",
+        "trama.market.reminders.offers_expiring",
+        "trama.initiatives.reminders.milestones_due",
         "trama.collective.reminders.meetings_tomorrow",
         "trama.initiatives.reminders.agreements_expiring",
     }
