@@ -198,7 +198,7 @@ class SmsNumber(models.Model):
 
 
 class QuietHours(models.Model):
-    """When an account wants no e-mail: from `starts` to `ends` (across midnight when `starts` is later), in the
+    """When an account wants no e-mail nor SMS: from `starts` to `ends` (across midnight when `starts` is later), in the
     city's time zone (TIME_ZONE: the programme serves one city). No row means the programme's default
     (TRAMA_QUIET_HOURS, 21:00–08:00); `starts` equal to `ends` means no quiet hours."""
 

@@ -143,5 +143,5 @@ def unsubscribe(account, kind):
 
 
 def set_quiet_hours(user, starts, ends):
-    """Store when `user` wants no e-mail (equal times: never quiet). Pending e-mails keep their time."""
+    """Store when `user` wants no e-mail nor SMS (equal times: never quiet). Pending deliveries keep their time."""
     QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})
