@@ -36,6 +36,14 @@ def no_quiet_hours(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    """What the test SMS backend sent is each test's own, as Django empties mail.outbox."""
+    from trama.notifications import sms
+
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with the cache of a fresh deployment: no page, menu or city another test kept."""
     from django.core.cache import cache

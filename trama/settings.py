@@ -352,6 +352,14 @@ TRAMA_QUIET_HOURS = tuple(os.environ.get("TRAMA_QUIET_HOURS", "21:00-08:00").spl
 TRAMA_MATCH_START_REMINDER_DAYS = int(os.environ.get("TRAMA_MATCH_START_REMINDER_DAYS", 7))
 # The unsubscribe link of an e-mail (no sign-in needed) works for this many days.
 TRAMA_UNSUBSCRIBE_DAYS = int(os.environ.get("TRAMA_UNSUBSCRIBE_DAYS", 180))
+# SMS for notifications (trama/notifications/sms.py): the backend's dotted path. The console one writes to the
+# log (development); HttpJsonBackend posts to a provider's JSON API at TRAMA_SMS_URL with the bearer token
+# TRAMA_SMS_TOKEN, as TRAMA_SMS_SENDER, waiting at most TRAMA_SMS_TIMEOUT seconds.
+TRAMA_SMS_BACKEND = os.environ.get("TRAMA_SMS_BACKEND", "trama.notifications.sms.ConsoleBackend")
+TRAMA_SMS_URL = os.environ.get("TRAMA_SMS_URL", "")
+TRAMA_SMS_TOKEN = os.environ.get("TRAMA_SMS_TOKEN", "")
+TRAMA_SMS_SENDER = os.environ.get("TRAMA_SMS_SENDER", "Trama")
+TRAMA_SMS_TIMEOUT = float(os.environ.get("TRAMA_SMS_TIMEOUT", 10))
 # The address of the site, for links in e-mails sent by the task worker (which has no request).
 TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 

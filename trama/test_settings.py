@@ -11,6 +11,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A writer gives up on a held write lock in seconds, not 30: the test of the 503 waits that long.
     DATABASES["default"]["OPTIONS"]["timeout"] = 5  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TRAMA_SMS_BACKEND = "trama.notifications.sms.LocmemBackend"
 # Argon2 is what production uses (see test_settings.py's check); the suite hashes
 # hundreds of fixture passwords, so it uses a fast hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

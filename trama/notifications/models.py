@@ -125,6 +125,7 @@ class Delivery(models.Model):
         EMAIL = "email", _("e-mail")
         # One row per notification awaiting the account's daily digest (tasks.send_digests): one e-mail for them all.
         DIGEST = "digest", _("riepilogo giornaliero")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")
@@ -154,8 +155,10 @@ class Delivery(models.Model):
     def attempt_failed(self, error, now, max_attempts, quiet=None):
         """The attempt counted in `attempts` failed: try again later, waiting longer each time (and after the
         account's `quiet` hours, unless urgent), or give up once `max_attempts` were made."""
-        # The exception's class and the server's code: its message may quote an address.
-        self.last_error = " ".join(str(part) for part in (type(error).__name__, getattr(error, "smtp_code", "")) if part)[:200]
+        # The exception's class and the server's code (SMTP, or the SMS provider's HTTP status): its message may
+        # quote an address.
+        code = getattr(error, "smtp_code", "") or getattr(error, "status_code", "")
+        self.last_error = " ".join(str(part) for part in (type(error).__name__, code) if part)[:200]
         if self.attempts >= max_attempts:
             self.status = self.Status.FAILED
         else:
@@ -164,14 +167,16 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """Whether an account wants e-mail for one kind of notification, at once or in the daily digest; no row
-    means the kind's default (at once or never, EMAIL_BY_DEFAULT)."""
+    """Whether an account wants e-mail for one kind of notification, at once or in the daily digest, and whether
+    an SMS; no row means the kind's default (e-mail at once or never, EMAIL_BY_DEFAULT; no SMS)."""
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
     email = models.BooleanField(_("anche per e-mail"))
     # Only when `email`: in the daily digest rather than at once.
     digest = models.BooleanField(_("nel riepilogo giornaliero"), default=False)
+    # Only when the account gave a number (SmsNumber); never in the digest, held by quiet hours like e-mail.
+    sms = models.BooleanField(_("anche per SMS"), default=False)
 
     class Meta:
         verbose_name = _("preferenza di notifica")
@@ -194,8 +199,25 @@ class Preference(models.Model):
         return {"email": mode != EmailMode.NEVER, "digest": mode == EmailMode.DIGEST}
 
 
+class SmsNumber(models.Model):
+    """The mobile number an account gave for notifications by SMS, in E.164 ("+393331234567").
+
+    Kept here, given by the person herself on her preferences page, rather than read from her record in
+    people: a number recorded to get in touch with someone was not given to receive messages from Trama."""
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
+    number = models.CharField(_("cellulare"), max_length=16)
+
+    class Meta:
+        verbose_name = _("cellulare per le notifiche")
+        verbose_name_plural = _("cellulari per le notifiche")
+
+    def __str__(self):
+        return f"{self.account_id} …{self.number[-3:]}"
+
+
 class QuietHours(models.Model):
-    """When an account wants no e-mail: from `starts` to `ends` (across midnight when `starts` is later), in the
+    """When an account wants no e-mail nor SMS: from `starts` to `ends` (across midnight when `starts` is later), in the
     city's time zone (TIME_ZONE: the programme serves one city). No row means the programme's default
     (TRAMA_QUIET_HOURS, 21:00–08:00); `starts` equal to `ends` means no quiet hours."""
 

@@ -19,16 +19,25 @@ declare(
 declare(
     "notifications.Preference",
     subject=["account__person"],
-    purpose=_("Quali notifiche la persona vuole ricevere anche per e-mail"),
+    purpose=_("Quali notifiche la persona vuole ricevere anche per e-mail o per SMS"),
     basis=BASIS_SERVICE,
     retention=KEPT_WHILE_ACTIVE,
     erase=Erase.delete(),
     seen_by=_("Solo la persona stessa, dal suo profilo"),
 )
 declare(
+    "notifications.SmsNumber",
+    subject=["account__person"],
+    purpose=_("Il cellulare a cui la persona vuole ricevere le notifiche per SMS"),
+    basis=BASIS_SERVICE,
+    retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),
+    seen_by=_("Solo la persona stessa, dalle sue preferenze"),
+)
+declare(
     "notifications.QuietHours",
     subject=["account__person"],
-    purpose=_("Le ore in cui la persona non vuole ricevere e-mail"),
+    purpose=_("Le ore in cui la persona non vuole ricevere e-mail né SMS"),
     basis=BASIS_SERVICE,
     retention=KEPT_WHILE_ACTIVE,
     erase=Erase.delete(),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from .models import EMAIL_BY_DEFAULT, EmailMode, Kind, Notification, Preference, QuietHours
+from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours, SmsNumber
 from .rules import DELIVERIES
 
 
@@ -48,6 +48,12 @@ def email_wanted(user):
     return wanted
 
 
+def sms_wanted(user):
+    """`user`'s mobile number for SMS ("" if none) and the kinds they want by SMS."""
+    number = SmsNumber.objects.filter(account=user).values_list("number", flat=True).first() or ""
+    return number, set(Preference.objects.filter(account=user, sms=True).values_list("kind", flat=True))
+
+
 def quiet_hours_of(user):
     """`user`'s quiet hours: their choice, or the programme's default (unsaved)."""
     return QuietHours.objects.filter(account=user).first() or QuietHours.default()
@@ -78,7 +84,18 @@ def delivery_log(user, kind="", channel="", status=""):
 
 
 def delivery_counts(user):
-    """{status: how many} of the deliveries `user` may see: the log's summary."""
+    """{(channel, status): how many} of the deliveries `user` may see: the log's summary, per channel."""
     from django.db.models import Count
 
-    return dict(DELIVERIES.visible_to(user).order_by().values_list("status").annotate(n=Count("pk")))
+    rows = DELIVERIES.visible_to(user).order_by().values_list("channel", "status").annotate(n=Count("pk"))
+    return {(channel, status): n for channel, status, n in rows}
+
+
+def delivery_summary(user):
+    """The log's summary: per channel with any delivery, its value, its label and [(status label, how many)] in every status."""
+    counts = delivery_counts(user)
+    return [
+        (channel, label, [(status_label, counts.get((channel, status), 0)) for status, status_label in Delivery.Status.choices])
+        for channel, label in Delivery.Channel.choices
+        if any(c == channel for c, _ in counts)
+    ]

@@ -9,7 +9,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours
+from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours, SmsNumber
 from .queries import add_unread, unread_count
 from .unsubscribe import DIGEST
 
@@ -30,7 +30,9 @@ def notify(kind, recipients, *, url, key, urgent=False):
     Inactive accounts (disabled, or erased since the caller found them) are skipped and logged. Returns the
     notifications created.
 
-    An e-mail is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
+    An SMS delivery is queued too when the account gave a number (SmsNumber) and wants that kind by SMS.
+
+    An e-mail or an SMS is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
     unless `urgent`. No kind is urgent in itself: urgency is the caller's to say for one event
     (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
@@ -45,6 +47,9 @@ def notify(kind, recipients, *, url, key, urgent=False):
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
     chosen = {p.account_id: p for p in Preference.objects.filter(account_id__in=accounts, kind=kind)}
     quiet = {q.account_id: q for q in QuietHours.objects.filter(account_id__in=accounts)}
+    # Read only when someone wants this kind by SMS: the common case costs no query.
+    wants_sms = [pk for pk, p in chosen.items() if p.sms]
+    numbers = set(SmsNumber.objects.filter(account_id__in=wants_sms).values_list("account_id", flat=True)) if wants_sms else set()
     default_quiet = QuietHours.default()
     created, deliveries = [], []
     now = timezone.now()
@@ -63,6 +68,9 @@ def notify(kind, recipients, *, url, key, urgent=False):
             channel = Delivery.Channel.DIGEST if preference and preference.digest and not urgent else Delivery.Channel.EMAIL
             due = now if urgent else quiet.get(pk, default_quiet).release(now)
             deliveries.append(Delivery(notification=notification, channel=channel, urgent=urgent, next_attempt_at=due))
+        if pk in numbers:
+            due = now if urgent else quiet.get(pk, default_quiet).release(now)
+            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.SMS, urgent=urgent, next_attempt_at=due))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]
     transaction.on_commit(lambda: add_unread(told))
@@ -70,6 +78,10 @@ def notify(kind, recipients, *, url, key, urgent=False):
         from .tasks import send_pending_emails
 
         transaction.on_commit(send_pending_emails.enqueue)
+    if any(d.channel == Delivery.Channel.SMS for d in deliveries):
+        from .tasks import send_pending_sms
+
+        transaction.on_commit(send_pending_sms.enqueue)
     return created
 
 
@@ -106,6 +118,31 @@ def set_email_for_accounts(accounts, kinds, mode):
         Preference.objects.bulk_create([Preference(account=account, kind=kind, **fields) for account in accounts for kind in kinds])
 
 
+def set_sms(user, number, kinds):
+    """Store `user`'s mobile number for notifications (E.164, or "" to give none) and the kinds wanted by SMS.
+
+    Without a number no SMS is queued whatever the kinds; SMS already queued are dropped when the number is
+    taken away or the kind no longer wanted, so none goes to a number its owner withdrew."""
+    kinds = {Kind(kind) for kind in kinds}
+    with transaction.atomic():
+        if number:
+            SmsNumber.objects.update_or_create(account=user, defaults={"number": number})
+        else:
+            SmsNumber.objects.filter(account=user).delete()
+        for kind in Kind:
+            Preference.objects.update_or_create(
+                account=user, kind=kind, defaults={"sms": kind in kinds}, create_defaults=_default_fields(kind) | {"sms": kind in kinds}
+            )
+        queued = Delivery.objects.filter(notification__recipient=user, channel=Delivery.Channel.SMS, status=Delivery.Status.PENDING)
+        if number:
+            queued = queued.exclude(notification__kind__in=kinds)
+        queued.update(status=Delivery.Status.DROPPED)
+
+
+def _default_fields(kind):
+    return Preference.fields_of(EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER)
+
+
 def unsubscribe(account, kind):
     """Stop e-mails of `kind` to `account` (the bell keeps showing them), or with DIGEST the daily digest: every
     kind the account gets in it. Deliveries already queued for what stops are dropped."""
@@ -121,5 +158,5 @@ def unsubscribe(account, kind):
 
 
 def set_quiet_hours(user, starts, ends):
-    """Store when `user` wants no e-mail (equal times: never quiet). Pending e-mails keep their time."""
+    """Store when `user` wants no e-mail nor SMS (equal times: never quiet). Pending deliveries keep their time."""
     QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})

@@ -12,7 +12,8 @@ from django_tasks import task
 
 from trama.background.registry import describe
 
-from .models import Delivery, QuietHours
+from . import sms
+from .models import Delivery, QuietHours, SmsNumber
 from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def send_pending_emails():
             break
         for pk in due:
             sent += _send_one(pk)
-    _schedule_retry()
+    _schedule_retry(send_pending_emails, Delivery.Channel.EMAIL)
     return sent
 
 
@@ -107,13 +108,76 @@ def _unsubscribe_headers(link):
     return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _schedule_retry():
-    backend = send_pending_emails.get_backend()
+def _schedule_retry(task, channel):
+    backend = task.get_backend()
     if not backend.supports_defer:
         return
-    first = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
+    first = Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
     if first is not None:
-        send_pending_emails.using(run_after=max(first, timezone.now())).enqueue()
+        task.using(run_after=max(first, timezone.now())).enqueue()
+
+
+@task()
+def send_pending_sms():
+    """Send every SMS delivery that is due through TRAMA_SMS_BACKEND (sms.py), each at most once; returns how many
+    were sent.
+
+    As send_pending_emails: each delivery claimed by one conditional UPDATE with a lease; sent → `sent`; the
+    account disabled or erased, or its number taken away meanwhile → `dropped` (logged); a provider that cannot
+    take it now → tried again after the back-off (and the quiet hours, unless urgent), `failed` after
+    TRAMA_NOTIFICATION_MAX_ATTEMPTS; a provider that refuses it for good (sms.SmsRefused: a 4xx) → `failed`
+    at once, as trying again would only be refused again.
+    """
+    sent = 0
+    while True:
+        now = timezone.now()
+        due = list(
+            Delivery.objects.filter(channel=Delivery.Channel.SMS, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not due:
+            break
+        backend = sms.get_backend()
+        for pk in due:
+            sent += _send_one_sms(pk, backend)
+    _schedule_retry(send_pending_sms, Delivery.Channel.SMS)
+    return sent
+
+
+def _send_one_sms(pk, backend):
+    now = timezone.now()
+    if not _claim(pk, now):
+        return 0
+    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=pk).first()
+    if delivery is None:
+        return 0
+    notification, account = delivery.notification, delivery.notification.recipient
+    number = SmsNumber.objects.filter(account=account).values_list("number", flat=True).first()
+    if not account.is_active or not number:
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification SMS %s dropped: the account is disabled or has no number", pk)
+        return 0
+    try:
+        backend.send(number, _sms_text(notification))
+    except Exception as error:
+        quiet = QuietHours.objects.filter(account=account).first()
+        delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
+        if isinstance(error, sms.SmsRefused):
+            delivery.status = Delivery.Status.FAILED
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
+            status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
+        )
+        log.warning("Notification SMS %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)
+        return 0
+    Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return 1
+
+
+def _sms_text(notification):
+    """The kind in generic words and the link, in the programme's language: nothing about anyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"Trama: {notification.message} {settings.TRAMA_SITE_URL.rstrip('/')}{notification.url}"
 
 
 @task()
@@ -207,5 +271,6 @@ def send_reminders(today=None):
 
 # Running them twice is harmless: each delivery is claimed before it is sent and marked sent after.
 describe(send_pending_emails, _("Invio delle notifiche per e-mail"))
+describe(send_pending_sms, _("Invio delle notifiche per SMS"))
 describe(send_digests, _("Invio dei riepiloghi giornalieri delle notifiche"))
 describe(send_reminders, _("Promemoria delle scadenze"))

@@ -50,10 +50,19 @@ def mark_read(request):
 @require_http_methods(["GET", "POST"])
 @permission_required("notifications.list_notifications")
 def preferences(request):
-    form = PreferencesForm(request.POST or None, wanted=queries.email_wanted(request.user), quiet=queries.quiet_hours_of(request.user))
+    # Always the signed-in account's own: no account is named in the URL or the form, so nobody reaches another's.
+    number, sms_kinds = queries.sms_wanted(request.user)
+    form = PreferencesForm(
+        request.POST or None,
+        wanted=queries.email_wanted(request.user),
+        sms_kinds=sms_kinds,
+        number=number,
+        quiet=queries.quiet_hours_of(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             services.set_email_preferences(request.user, form.wanted())
+            services.set_sms(request.user, form.cleaned_data["sms_number"], form.sms_kinds())
             services.set_quiet_hours(request.user, form.cleaned_data["quiet_starts"], form.cleaned_data["quiet_ends"])
         messages.success(request, _("Preferenze salvate."))
         return redirect("notifications:preferences")
@@ -90,6 +99,5 @@ def delivery_log(request):
     page = page_of(request, queries.delivery_log(request.user, filters["tipo"], filters["canale"], filters["stato"]), size=50)
     # Which account was told what kind of thing, and when, is about that person: the page's rows are recorded.
     audit.record_page(request, Notification, [d.notification_id for d in page.object_list], "registro degli invii")
-    counts = queries.delivery_counts(request.user)
-    summary = [(label, counts.get(value, 0)) for value, label in Delivery.Status.choices]
+    summary = queries.delivery_summary(request.user)
     return render(request, "notifications/delivery_log.html", {"form": form, "page": page, "summary": summary})
