@@ -19,11 +19,11 @@ from trama.people.models import Person
 from trama.privacy.suppression import suppress_counts
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
+from trama.text import shared_words
 
 from .index import KIND_CODES, index_for
 from .models import Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
-from .text import shared_words
 
 
 def offers_visible_to(user):
