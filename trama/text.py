@@ -11,8 +11,10 @@ Two uses read Italian differently, and each keeps what it was measured with:
   (`folded_stem`), unigrams and bigrams remembering their spelling (`Analyzer`).
 
 The two lists are not merged: the market's stems are stored on every offer and need and ranked
-against one another, and theme discovery's figures were measured with its own list; one list for
-both would move both (bench/bench_themes.py, the market's ranking tests). One stemmer serves both.
+against one another, and theme discovery's figures were measured with its own list. Merged, they
+move both: of 7,305 texts (the labelled sets and the synthetic phrases) 2,818 would store other
+stems, and on the team's labelled set (bench/bench_themes.py, seed 0) the engine's NMI goes from
+0.555 to 0.558 and the TF-IDF baseline's from 0.227 to 0.204. One stemmer serves both.
 """
 
 import re
