@@ -35,9 +35,9 @@ from embedding_cache import embed  # noqa: E402
 from trama.market.index import forget_indexes, index_for  # noqa: E402
 from trama.market.models import Need, Offer  # noqa: E402
 from trama.market.queries import MIN_TEXT, ranked_offers  # noqa: E402
-from trama.market.text import stem_text  # noqa: E402
 from trama.people.models import Person  # noqa: E402
 from trama.territory.models import City, Neighbourhood  # noqa: E402
+from trama.text import stem_text  # noqa: E402
 
 LIMIT = 10
 WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)

@@ -27,9 +27,9 @@ from django.db import connection  # noqa: E402
 from trama.market.index import forget_indexes, index_for  # noqa: E402
 from trama.market.models import Need, Offer  # noqa: E402
 from trama.market.queries import ranked_offers  # noqa: E402
-from trama.market.text import stem_text  # noqa: E402
 from trama.people.models import Person  # noqa: E402
 from trama.territory.models import City, Neighbourhood  # noqa: E402
+from trama.text import stem_text  # noqa: E402
 
 VERBS = ["accompagno", "insegno", "presto", "offro", "riparo", "cucino", "leggo", "aiuto", "porto", "organizzo", "ascolto", "pulisco"]
 THINGS = [

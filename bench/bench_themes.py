@@ -41,8 +41,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
+from trama.text import MESSAGE_STOP_WORDS  # noqa: E402
 from trama.themes import engine  # noqa: E402
-from trama.themes.text import STOP_WORDS  # noqa: E402
 
 SEEDS = (0, 1, 2)
 BIG = 100_000
@@ -50,7 +50,7 @@ BIG = 100_000
 
 def baseline(texts, k, seed):
     """TF-IDF (words, stop words removed) + LSA (100 dimensions) + k-means: the usual recipe."""
-    tfidf = TfidfVectorizer(stop_words=sorted(STOP_WORDS), sublinear_tf=True, min_df=2).fit_transform(texts)
+    tfidf = TfidfVectorizer(stop_words=sorted(MESSAGE_STOP_WORDS), sublinear_tf=True, min_df=2).fit_transform(texts)
     lsa = normalize(TruncatedSVD(min(100, tfidf.shape[1] - 1), random_state=seed).fit_transform(tfidf))
     return KMeans(k, n_init=10, random_state=seed).fit_predict(lsa)
 

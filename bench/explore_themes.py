@@ -19,8 +19,8 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
+from trama.text import Analyzer  # noqa: E402
 from trama.themes import engine  # noqa: E402
-from trama.themes.text import Analyzer  # noqa: E402
 
 WEIGHTS = (0.5, 1.0, 1.5, 2.0, 3.0)
 

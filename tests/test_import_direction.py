@@ -93,3 +93,26 @@ def test_no_app_template_draws_on_one_above_it_or_a_sibling():
     layer = layers()
     crossings = [f"{a} → {b} at {where}" for a, b, where in template_links_between_apps(layer) if layer[b] >= layer[a]]
     assert crossings == []
+
+
+# Modules of the project below every app, which any app may import: they import no app.
+BELOW_EVERY_APP = ("access.py", "aggregates.py", "extensions.py", "formats/__init__.py", "pdf.py", "text.py")
+
+
+def test_the_modules_below_every_app_import_none():
+    apps = set(layers())
+    found = []
+    for name in BELOW_EVERY_APP:
+        path = ROOT / "trama" / name
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for imported in names:
+                parts = imported.split(".")
+                if parts[0] == "trama" and len(parts) > 1 and parts[1] in apps:
+                    found.append(f"trama/{name}:{node.lineno} imports {imported}")
+    assert found == [], "; ".join(found)

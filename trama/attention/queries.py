@@ -2,13 +2,14 @@
 
 from statistics import median
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from trama.access import neighbourhood_scope
+from trama.aggregates import count_by_quarter
 from trama.privacy.suppression import suppress_table
 from trama.territory.models import Neighbourhood
 
-from .models import Antenna, Signal
+from .models import Antenna, Attendance, Signal
 from .rules import ANTENNAS, ENCOUNTERS, OUTREACH, SIGNALS, SIGNALS_SENT
 
 
@@ -117,3 +118,47 @@ def training_coverage(user):
     else:
         rows = table([n for n in neighbourhoods if n.pk in mine], True) + table([n for n in neighbourhoods if n.pk not in mine], False)
     return kinds, rows
+
+
+# -- figures for insights: plain aggregates per neighbourhood, no one named ----------------
+
+AntennaKind = Antenna.Kind
+
+
+def has_antennas(city):
+    """Whether `city` has had any antenna (without one, the antennas' figures are "no data", not zero)."""
+    return Antenna.objects.filter(account__city=city).exists()
+
+
+def has_signals(city):
+    return Signal.objects.filter(city=city).exists()
+
+
+def active_antennas(until, neighbourhood_ids):
+    """[(antenna id, kind, neighbourhood id, trained)] of the antennas active just before `until` in those
+    neighbourhoods, one row per neighbourhood an antenna covers; trained: had attended a training
+    session by then (one query)."""
+    trained = Attendance.objects.filter(antenna=OuterRef("pk"), session__starts_at__lt=until)
+    return list(
+        # Active then: still active, or stopped after `until` (a suspension or an erasure since does
+        # not rewrite a closed period).
+        Antenna.objects.filter(Q(active=True) | Q(deactivated_at__gte=until), created_at__lt=until, account__neighbourhoods__in=neighbourhood_ids)
+        .annotate(trained=Exists(trained))
+        .values_list("pk", "kind", "account__neighbourhoods", "trained")
+    )
+
+
+def signals_per_neighbourhood(city, since, until):
+    """{neighbourhood id: signals} arrived from `since` (included) to `until` (excluded), those merged into
+    another left out (one query)."""
+    return dict(
+        Signal.objects.filter(city=city, merged_into__isnull=True, created_at__gte=since, created_at__lt=until)
+        .values_list("neighbourhood_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def signals_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter): signals} arrived between `since` and `until` (open data, one query)."""
+    return count_by_quarter(Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")

@@ -8,9 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from trama.aggregates import count_by_quarter, count_per_area, during
+from trama.market.queries import needs_made_between
 from trama.territory.models import Neighbourhood
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh
@@ -214,3 +217,93 @@ def participants_of(meeting):
     ]
     unique = {user.pk: user for user in [*members, meeting.group.facilitator] if user is not None and user.is_active}
     return list(unique.values())
+
+
+# -- figures for insights: plain aggregates per neighbourhood or area, no one named --------
+
+MeetingKind = Meeting.Kind
+
+
+def has_groups(city):
+    """Whether `city` has any group yet (without one, the groups' figures are "no data", not zero)."""
+    return Group.objects.filter(city=city).exists()
+
+
+def has_meetings(city):
+    return Meeting.objects.filter(city=city).exists()
+
+
+def needs_in_groups(city, since, until, held_by, neighbourhood_ids):
+    """{neighbourhood id: (needs, needs linked to a group)} of the needs registered from `since` to `until`:
+    linked when the person was, during the period, in a group that met between `since` and `held_by`,
+    or when the need came out of a meeting's decision (one query)."""
+    in_group = Membership.objects.filter(
+        during("joined_at", "left_at", since, until),
+        person=OuterRef("person"),
+        group__meetings__starts_at__gte=since,
+        group__meetings__starts_at__lt=held_by,
+    )
+    decided = Decision.objects.filter(need=OuterRef("pk"))
+    rows = (
+        needs_made_between(city, since, until, neighbourhood_ids)
+        .annotate(linked=ExpressionWrapper(Q(Exists(in_group)) | Q(Exists(decided)), output_field=BooleanField()))
+        .values_list("neighbourhood_id")
+        .annotate(total=Count("pk"), linked=Count("pk", filter=Q(linked=True)))
+        .order_by()
+    )
+    return {n: (total, linked) for n, total, linked in rows}
+
+
+def groups_formed(city, since, until, areas):
+    """{area key: groups convened from `since` to `until` in the area}, areas {key: neighbourhood ids} (one query)."""
+    formed = Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
+    return count_per_area(formed, "neighbourhood", areas).get(None, {})
+
+
+def groups_met(city, since, held_by, areas):
+    """{area key: groups of the area that met at least once from `since` to `held_by`} (one query)."""
+    met = Group.objects.filter(city=city, meetings__starts_at__gte=since, meetings__starts_at__lt=held_by)
+    return count_per_area(met, "neighbourhood", areas).get(None, {})
+
+
+def groups_become_initiatives(city, since, until, areas):
+    """{area key: groups of the area that became an initiative from `since` to `until`} (one query)."""
+    became = Group.objects.filter(city=city, status=Group.Status.INITIATIVE, status_changed_at__gte=since, status_changed_at__lt=until)
+    return count_per_area(became, "neighbourhood", areas).get(None, {})
+
+
+def _meetings_held(city, since, held_by):
+    return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=held_by)
+
+
+def meetings_held(city, since, held_by):
+    """{(neighbourhood id, kind): meetings held from `since` to `held_by`} (one query)."""
+    rows = _meetings_held(city, since, held_by).values_list("neighbourhood_id", "kind").annotate(n=Count("pk")).order_by()
+    return {(n, kind): count for n, kind, count in rows}
+
+
+def attendance(city, since, held_by):
+    """{neighbourhood id: (present by name, present)} over the meetings held from `since` to `held_by`: for
+    each meeting, those present are the named attendees or the count taken, whichever is higher (one query)."""
+    named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")
+    rows = (
+        _meetings_held(city, since, held_by)
+        .annotate(named=Coalesce(Subquery(named), 0, output_field=IntegerField()))
+        .annotate(present=Greatest(F("named"), Coalesce(F("attendance_count"), 0), output_field=IntegerField()))
+        .values_list("neighbourhood_id")
+        .annotate(named_total=Sum("named"), present_total=Sum("present"))
+        .order_by()
+    )
+    return {n: (named_total or 0, present_total or 0) for n, named_total, present_total in rows}
+
+
+def groups_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter): groups} convened between `since` and `until` (open data, one query)."""
+    return count_by_quarter(Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")
+
+
+def meetings_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter): meetings} held between `since` and `until`; one still to come has not
+    been held (open data, one query)."""
+    held = Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now()))
+    return count_by_quarter(held, "neighbourhood_id", "starts_at")

@@ -4,7 +4,7 @@ The situations read are the open needs of the market, the open signals of the at
 network and the notes of the encounters of the last `ENCOUNTER_WINDOW_DAYS` days of a city.
 Two situations are *similar* when the themes app tagged them with the same live theme
 (candidate or named; rejected tags do not count; each situation takes its best tag) or when
-the cosine of their TF-IDF vectors over Italian stems (the themes app's Analyzer, single
+the cosine of their TF-IDF vectors over Italian stems (`trama.text.Analyzer`, as themes reads them; single
 stems) reaches `SIMILARITY_THRESHOLD`.
 
 Groups are built as stars: the situation with the most similar ones is the centre, and the
@@ -139,7 +139,7 @@ def _best_themes(city, situations):
 def _tfidf(texts):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from trama.themes.text import Analyzer
+    from trama.text import Analyzer
 
     analyzer = Analyzer()
     # Single stems only: in texts of a line or two, bigrams are rare and only dilute the cosine.

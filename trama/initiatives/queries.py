@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
+from trama.aggregates import count_by_quarter, count_per_area, during
 from trama.market.models import Contribution
 
-from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Milestone, Participation, Partner
+from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Milestone, Participation, Partner, StageTransition
 from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
 
@@ -141,3 +143,90 @@ def milestones_due_between(first, last):
         .prefetch_related("initiative__partners__organisation__members")
         .order_by("due_date", "pk")
     )
+
+
+def initiatives_of_organisations(city):
+    """The public initiatives of `city` that an organisation proposed or promotes, each with that
+    organisation's id as `organisation_id` (the proposer, else the first promoter or co-manager);
+    those without one are left out."""
+    if city is None:
+        return []
+    promoter = (
+        Partner.objects.filter(initiative=OuterRef("pk"), role__in=(Partner.Role.PROMOTER, Partner.Role.CO_MANAGER))
+        .order_by("pk")
+        .values("organisation_id")[:1]
+    )
+    return list(
+        public_initiatives(city)
+        .annotate(organisation_id=Coalesce("origin_organisation_id", Subquery(promoter), output_field=BigIntegerField()))
+        .filter(organisation_id__isnull=False)
+    )
+
+
+# -- figures for insights: plain aggregates per area, no one named ---------------------------
+# Areas are {key: neighbourhood ids}; an initiative of several neighbourhoods counts in each, and
+# once in an area that holds several.
+
+InitiativeStage = Initiative.Stage
+
+
+def has_initiatives(city):
+    """Whether `city` has any initiative yet (without one, their figures are "no data", not zero)."""
+    return Initiative.objects.filter(city=city).exists()
+
+
+def has_participations(city):
+    return Participation.objects.filter(initiative__city=city).exists()
+
+
+def _stage_at(until):
+    """The stage an initiative was in just before `until`: the last move before it, or else the stage
+    it was created in (the first move's start), or else its stage now."""
+    moves = StageTransition.objects.filter(initiative=OuterRef("pk"))
+    last = moves.filter(at__lt=until).order_by("-at", "-pk").values("to_stage")[:1]
+    first = moves.order_by("at", "pk").values("from_stage")[:1]
+    return Coalesce(Subquery(last), Subquery(first), F("stage"))
+
+
+def initiatives_by_stage(city, until, areas):
+    """({area key: initiatives registered before `until`}, {stage then: {area key: initiatives}}) (two queries)."""
+    initiatives = Initiative.objects.filter(city=city, created_at__lt=until).annotate(stage_then=_stage_at(until))
+    totals = count_per_area(initiatives, "neighbourhoods", areas).get(None, {})
+    return totals, count_per_area(initiatives, "neighbourhoods", areas, by="stage_then")
+
+
+def initiatives_become_autonomous(city, since, until, areas):
+    """{area key: initiatives that moved to the autonomous stage from `since` to `until`} (one query)."""
+    reached = Initiative.objects.filter(
+        city=city,
+        transitions__to_stage=Initiative.Stage.AUTONOMOUS,
+        transitions__at__gte=since,
+        transitions__at__lt=until,
+    )
+    return count_per_area(reached, "neighbourhoods", areas).get(None, {})
+
+
+def intervention_object_names(city):
+    """[(intervention object id, name)] of `city`, by name (one query)."""
+    return list(InterventionObject.objects.filter(city=city).order_by("name", "pk").values_list("pk", "name"))
+
+
+def participants(city, since, until, areas, first_contact=False):
+    """({area key: people}, {intervention object id or None: {area key: people}}): the distinct people who
+    took part in an initiative of the area from `since` to `until`, in total and by the initiative's
+    intervention object, in the initiative's neighbourhoods. With `first_contact`, only those whose first
+    contact with the programme was joining an initiative in the period (two queries)."""
+    if first_contact:
+        taking_part = Participation.objects.filter(initiative__city=city, first_contact=True, joined_at__gte=since, joined_at__lt=until)
+    else:
+        taking_part = Participation.objects.filter(during("joined_at", "left_at", since, until), initiative__city=city)
+    path = "initiative__neighbourhoods"
+    totals = count_per_area(taking_part, path, areas, counted="person").get(None, {})
+    return totals, count_per_area(taking_part, path, areas, counted="person", by="initiative__intervention_object")
+
+
+def public_initiatives_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter of birth): initiatives} of the public catalogue born between `since` and
+    `until`; one of several neighbourhoods counts in each (open data, one query)."""
+    public = Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since, created_at__lt=until)
+    return count_by_quarter(public, "neighbourhoods", "created_at")

@@ -4,21 +4,16 @@ import uuid
 from datetime import datetime, time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BigIntegerField, Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trama.access import neighbourhood_scope
-from trama.attention.models import Signal
-from trama.collective.models import Group, Meeting
-from trama.initiatives.models import Initiative, Partner
-from trama.initiatives.queries import public_initiatives
-from trama.initiatives.rules import PUBLIC_STAGES
-from trama.market.models import Need, Offer
-from trama.market.queries import offers_visible_to
-from trama.people.models import Organisation, Person
+from trama.attention.queries import signals_by_quarter
+from trama.collective.queries import groups_by_quarter, meetings_by_quarter
+from trama.initiatives.queries import initiatives_of_organisations, public_initiatives_by_quarter
+from trama.market.queries import needs_by_quarter, offers_by_quarter, offers_visible_to
+from trama.people.queries import organisations_of_city, people_reached_by_quarter
 from trama.privacy.disclosure import protect
 from trama.privacy.suppression import suppress_table
 from trama.territory.queries import neighbourhoods_of, public_places
@@ -110,57 +105,32 @@ def _year_bounds(year):
     )
 
 
-def _signals(city, since, until):
-    return Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhood_id", ExtractQuarter("created_at"))
-
-
-def _needs(city, since, until):
-    return Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhood_id", ExtractQuarter("created_at"))
-
-
-def _offers(city, since, until):
-    return Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhoods", ExtractQuarter("created_at"))
-
-
-def _reached(city, since, until):
-    return Person.objects.filter(
-        city=city, first_contact_at__gte=since, first_contact_at__lt=until, first_contact_channel__in=indicators.PROACTIVE
-    ).values_list("neighbourhood_id", ExtractQuarter("first_contact_at"))
-
-
-def _groups(city, since, until):
-    return Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until).values_list("neighbourhood_id", ExtractQuarter("created_at"))
-
-
-def _meetings(city, since, until):
-    # A meeting still to come has not been held.
-    return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now())).values_list(
-        "neighbourhood_id", ExtractQuarter("starts_at")
-    )
-
-
-def _public_initiatives(city, since, until):
-    return Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since, created_at__lt=until).values_list(
-        "neighbourhoods", ExtractQuarter("created_at")
-    )
-
-
 OPEN_MEASURES = [
-    ("segnalazioni", gettext_lazy("Segnalazioni delle antenne"), gettext_lazy("Segnalazioni arrivate, per quartiere e trimestre."), _signals),
-    ("richieste", gettext_lazy("Richieste di aiuto"), gettext_lazy("Richieste registrate nel mercato sociale."), _needs),
-    ("offerte", gettext_lazy("Offerte"), gettext_lazy("Offerte registrate; un'offerta che serve più quartieri conta in ciascuno."), _offers),
+    (
+        "segnalazioni",
+        gettext_lazy("Segnalazioni delle antenne"),
+        gettext_lazy("Segnalazioni arrivate, per quartiere e trimestre."),
+        signals_by_quarter,
+    ),
+    ("richieste", gettext_lazy("Richieste di aiuto"), gettext_lazy("Richieste registrate nel mercato sociale."), needs_by_quarter),
+    (
+        "offerte",
+        gettext_lazy("Offerte"),
+        gettext_lazy("Offerte registrate; un'offerta che serve più quartieri conta in ciascuno."),
+        offers_by_quarter,
+    ),
     (
         "persone_raggiunte",
         gettext_lazy("Persone raggiunte dalla rete"),
         gettext_lazy("Persone conosciute grazie a un'antenna o a un'uscita."),
-        _reached,
+        people_reached_by_quarter,
     ),
-    ("gruppi", gettext_lazy("Gruppi nati"), gettext_lazy("Gruppi convocati, per quartiere e trimestre di nascita."), _groups),
+    ("gruppi", gettext_lazy("Gruppi nati"), gettext_lazy("Gruppi convocati, per quartiere e trimestre di nascita."), groups_by_quarter),
     (
         "incontri",
         gettext_lazy("Incontri tenuti"),
         gettext_lazy("Incontri di gruppo, tavoli di quartiere e assemblee, per quartiere e trimestre."),
-        _meetings,
+        meetings_by_quarter,
     ),
     (
         "iniziative",
@@ -169,7 +139,7 @@ OPEN_MEASURES = [
             "Iniziative oggi nel catalogo pubblico, per trimestre di nascita; un'iniziativa di più quartieri conta "
             "in ciascuno, e il totale è la somma dei quartieri."
         ),
-        _public_initiatives,
+        public_initiatives_by_quarter,
     ),
 ]
 
@@ -185,11 +155,8 @@ def open_counts(city, year):
     neighbourhoods = list(neighbourhoods_of(city))
     since, until = _year_bounds(year)
     tables = []
-    for key, label, definition, rows_of in OPEN_MEASURES:
-        counts = {}
-        for row in rows_of(city, since, until).annotate(n=Count("pk")).order_by():
-            n, quarter, count = row
-            counts[(n, quarter)] = counts.get((n, quarter), 0) + count
+    for key, label, definition, counts_of in OPEN_MEASURES:
+        counts = counts_of(city, since, until)
         grid = [[counts.get((n.pk, q), 0) for q in (1, 2, 3, 4)] for n in neighbourhoods]
         grid = [row + [sum(row)] for row in grid]
         grid.append([sum(column) for column in zip(*grid)] if grid else [0] * 5)
@@ -226,29 +193,12 @@ def _hsds_id(kind, pk):
     return str(uuid.uuid5(HSDS_NAMESPACE, f"{kind}:{pk}"))
 
 
-def _initiatives_as_services(city):
-    """The public initiatives that an organisation proposed or promotes, with that organisation's id:
-    HSDS wants every service to belong to an organization."""
-    if city is None:
-        return []
-    promoter = (
-        Partner.objects.filter(initiative=OuterRef("pk"), role__in=(Partner.Role.PROMOTER, Partner.Role.CO_MANAGER))
-        .order_by("pk")
-        .values("organisation_id")[:1]
-    )
-    return list(
-        public_initiatives(city)
-        .annotate(organisation_id=Coalesce("origin_organisation_id", Subquery(promoter), output_field=BigIntegerField()))
-        .filter(organisation_id__isnull=False)
-    )
-
-
 def hsds(city):
     """The public directory as Open Referral HSDS 3.0 tables: organizations, services (the open
     offers of organisations and the public initiatives they run, with only what the public
     pages show) and locations (the public places). Never a person: offers of individuals are
     not services, and no participant of an initiative is named."""
-    organisations = Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
+    organisations = organisations_of_city(city)
     offers = offers_visible_to(AnonymousUser()).filter(city=city, organisation__isnull=False).select_related("organisation").order_by("title", "pk")
     initiatives = [
         {
@@ -261,7 +211,7 @@ def hsds(city):
             "email": i.contact_email,
             "application_process": i.how_to_join,
         }
-        for i in _initiatives_as_services(city)
+        for i in initiatives_of_organisations(city)
     ]
     return {
         "organizations": [

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trama.territory.forms import NeighbourhoodField
 from trama.territory.models import Neighbourhood
+from trama.text import words
 
 from .models import TEXT_LIMIT, TITLE_LIMIT, Contribution, Match, Need, Offer, Rate, Slot, Weekday
-from .text import words
 
 TOO_LONG = _("Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
 FEW_WORDS = _(

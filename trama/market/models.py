@@ -145,7 +145,7 @@ class Offer(WhenMixin):
             raise ValidationError({"available_until": _("La data di fine viene prima della data di inizio.")})
 
     def save(self, *args, **kwargs):
-        from .text import stem_text
+        from trama.text import stem_text
 
         self.search_tokens = stem_text(f"{self.title} {self.description}")
         if kwargs.get("update_fields") is not None:
@@ -253,7 +253,7 @@ class Need(WhenMixin):
         return reverse("market:need", args=[self.pk])
 
     def save(self, *args, **kwargs):
-        from .text import stem_text
+        from trama.text import stem_text
 
         self.search_tokens = stem_text(self.text)
         if kwargs.get("update_fields") is not None:

@@ -1,25 +1,29 @@
 """Reads of the market reused by views, API and insights."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trama.access import COORDINATOR, role_of
+from trama.aggregates import count_by_quarter
+from trama.people.models import Person
 from trama.privacy.suppression import suppress_counts
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
+from trama.text import shared_words
 
 from .index import KIND_CODES, index_for
-from .models import Contribution, Match, Need, Offer, Slot, Weekday, bit_labels
+from .models import Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
-from .text import shared_words
 
 
 def offers_visible_to(user):
@@ -326,3 +330,72 @@ def offers_ending_between(first, last):
         .prefetch_related("organisation__members")
         .order_by("available_until", "pk")
     )
+
+
+# -- figures for insights: plain aggregates per neighbourhood, no one named ----------------
+
+# What the figures of the ledger are broken down by; insights reads them here, not in the models.
+ContributionKind = Contribution.Kind
+SECTORS = Sector
+
+
+def has_contributions(city):
+    """Whether `city`'s ledger has any contribution yet (an empty ledger is "no data", not zero)."""
+    return Contribution.objects.filter(city=city).exists()
+
+
+def ledger_of_period(city, start, end, neighbourhood_ids):
+    """The ledger of the days from `start` (included) to `end` (excluded) in the given neighbourhoods,
+    by neighbourhood id, kind and sector: [{neighbourhood_id, kind, sector, value_eur, hours, ...}]
+    (`ledger_totals`, one query)."""
+    return ledger_totals(
+        city=city, by=("neighbourhood", "kind", "sector"), start=start, end=end - timedelta(days=1), neighbourhoods=neighbourhood_ids
+    )
+
+
+def contributors_per_neighbourhood(city, start, end, neighbourhood_ids):
+    """{neighbourhood id: {("p", person id) or ("o", organisation id)}}: who gave at least one contribution
+    from `start` (included) to `end` (excluded) days, one query. A contributor since erased is no one."""
+    givers = (
+        Contribution.objects.filter(city=city, on__gte=start, on__lt=end, neighbourhood__in=neighbourhood_ids)
+        .values_list("neighbourhood_id", "person_id", "organisation_id")
+        .distinct()
+    )
+    per = defaultdict(set)
+    for n, person, organisation in givers:
+        if person or organisation:
+            per[n].add(("p", person) if person else ("o", organisation))
+    return dict(per)
+
+
+def people_giving_and_receiving(city, until, neighbourhood_ids):
+    """{neighbourhood id: (people with an offer or a need, people with both)} among the people of `city`
+    in those neighbourhoods, counting what they had made before `until` (one query)."""
+    offers = Offer.objects.filter(person=OuterRef("pk"), created_at__lt=until)
+    needs = Need.objects.filter(person=OuterRef("pk"), created_at__lt=until)
+    rows = (
+        Person.objects.filter(city=city, neighbourhood__in=neighbourhood_ids)
+        .annotate(gives=Exists(offers), receives=Exists(needs))
+        .filter(Q(gives=True) | Q(receives=True))
+        .values_list("neighbourhood_id")
+        .annotate(either=Count("pk"), both=Count("pk", filter=Q(gives=True, receives=True)))
+        .order_by()
+    )
+    return {n: (either, both) for n, either, both in rows}
+
+
+def needs_made_between(city, since, until, neighbourhood_ids):
+    """The needs of `city` registered from `since` (included) to `until` (excluded) in those
+    neighbourhoods: a queryset, for the figures of the apps above (collective's needs in groups)."""
+    return Need.objects.filter(city=city, neighbourhood__in=neighbourhood_ids, created_at__gte=since, created_at__lt=until)
+
+
+def needs_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter): needs} registered between `since` and `until` (open data, one query)."""
+    return count_by_quarter(Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")
+
+
+def offers_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter): offers} registered between `since` and `until`; an offer serving
+    several neighbourhoods counts in each (open data, one query)."""
+    return count_by_quarter(Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhoods", "created_at")

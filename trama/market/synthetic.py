@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trama.people.models import Organisation
+from trama.text import stem_text
 
 from .models import Contribution, Match, Need, Offer
 from .services import sector_of, value_of
-from .text import stem_text
 
 # How many, per 1,000 residents a year or per organisation a year.
 PERSON_OFFERS_PER_1000_YEAR = 2.5

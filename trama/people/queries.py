@@ -1,8 +1,16 @@
 """Reads of people and organisations reused by views, API and other apps."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
+from trama.aggregates import count_by_quarter
+
+from .models import Organisation, Person
 from .rules import PEOPLE
+
+# The channels of people met by going towards them (an antenna's signal, an outreach), and of
+# those who came by themselves: what the programme's figures compare.
+PROACTIVE_CHANNELS = frozenset({Person.Channel.ANTENNA, Person.Channel.OUTREACH})
+SELF_CHANNEL = Person.Channel.SELF
 
 
 def people_visible_to(user):
@@ -26,3 +34,35 @@ def staff_of_city(city_id):
     from .models import Role, User
 
     return User.objects.filter(city_id=city_id, is_active=True, role__in=[Role.COORDINATOR, Role.WORKER]).order_by("pk")
+
+
+def organisations_of_city(city):
+    """The organisations of `city` by name (none without a city)."""
+    return Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
+
+
+# -- figures for insights: plain counts, no one named ---------------------------------------
+
+
+def has_people(city):
+    """Whether `city` has registered anyone yet (a figure without people is "no data", not zero)."""
+    return Person.objects.filter(city=city).exists()
+
+
+def people_first_met(city, since, until):
+    """{(neighbourhood id, first-contact channel, known to services): people} of the people of `city`
+    first met between `since` (included) and `until` (excluded), in one query."""
+    rows = (
+        Person.objects.filter(city=city, first_contact_at__gte=since, first_contact_at__lt=until)
+        .values_list("neighbourhood_id", "first_contact_channel", "known_to_services")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(n, channel, known): count for n, channel, known, count in rows}
+
+
+def people_reached_by_quarter(city, since, until):
+    """{(neighbourhood id, quarter): people} first met through an antenna or an outreach between
+    `since` and `until` (open data, one query)."""
+    reached = Person.objects.filter(city=city, first_contact_at__gte=since, first_contact_at__lt=until, first_contact_channel__in=PROACTIVE_CHANNELS)
+    return count_by_quarter(reached, "neighbourhood_id", "first_contact_at")

@@ -32,7 +32,7 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from .text import ENGLISH_TO_ITALIAN, Analyzer, is_english
+from trama.text import ENGLISH_TO_ITALIAN, Analyzer, is_english
 
 MAX_THEMES = 40
 MAX_EMBEDDED = 6000

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
 from trama.access import neighbourhood_scope
+from trama.aggregates import count_per_area
 from trama.privacy.suppression import suppress_counts
 from trama.territory.queries import neighbourhoods_of
 
@@ -173,3 +174,35 @@ def visible_size(user, size):
     if neighbourhood_scope(user) is None:
         return str(size)
     return str(suppress_counts({"size": size})["size"])
+
+
+# -- figures for insights: plain aggregates per neighbourhood or area, no one named --------
+
+
+def has_tags(city):
+    """Whether any text of `city` has a theme yet (before discovery, the themes' figures are "no data")."""
+    return Tag.objects.filter(theme__city=city).exists()
+
+
+def named_themes(city, since, until, areas):
+    """{area key: named themes with at least one text written from `since` to `until` in the area}, areas
+    {key: neighbourhood ids}; a theme of several neighbourhoods counts once in an area holding them (one query)."""
+    tags = Tag.objects.filter(
+        theme__city=city, theme__status=Theme.Status.NAMED, rejected=False, item__written_at__gte=since, item__written_at__lt=until
+    )
+    return count_per_area(tags, "item__neighbourhood", areas, counted="theme").get(None, {})
+
+
+def texts_outside_categories(city, since, until, neighbourhood_ids):
+    """{neighbourhood id: (texts with a live theme, those whose themes are all outside the traditional
+    categories)} of the texts written from `since` to `until` (one query)."""
+    live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE)
+    rows = (
+        TextItem.objects.filter(city=city, neighbourhood__in=neighbourhood_ids, written_at__gte=since, written_at__lt=until)
+        .filter(Exists(live))
+        .annotate(inside=inside_a_category())
+        .values_list("neighbourhood_id")
+        .annotate(tagged=Count("pk"), outside=Count("pk", filter=Q(inside=False)))
+        .order_by()
+    )
+    return {n: (tagged, outside) for n, tagged, outside in rows}

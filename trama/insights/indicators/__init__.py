@@ -8,23 +8,24 @@ The figures are stored and kept fresh by `figures.py`; this module only computes
 
 This package holds the registry, areas and values, and the sources the goals share; each goal's
 indicators are in its own module (g1.py … g6.py), imported at the end to register them.
+The numbers come from the apps that own the records, through their `queries.py` (plain counts and
+sums per neighbourhood or per area, see `trama.aggregates`): insights composes them, it never reads
+another app's tables (trama/insights/tests/test_sources.py).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.models import Antenna, Attendance, Signal
-from trama.attention.queries import signal_metrics
+from trama.attention.queries import active_antennas, signal_metrics, signals_per_neighbourhood
 from trama.formats import euro
-from trama.market.models import Contribution, Sector
-from trama.people.models import Person
+from trama.market.queries import SECTORS, has_contributions, ledger_of_period
+from trama.people.queries import people_first_met
 
 GOALS = {
     "G1": gettext_lazy("Nuove risorse"),
@@ -195,53 +196,40 @@ def _all_ids(ctx):
     return sorted(set().union(*(area.ids for area in ctx.areas))) if ctx.areas else []
 
 
-# -- sources: read once per evaluation ---------------------------------------------------
+# -- sources: each app's figures (its queries.py), read once per evaluation ------------------
 
 
-def _has_any(ctx, model, **filters):
-    return ctx.once(("exists", model._meta.label), lambda: model.objects.filter(**filters).exists())
+def _has_any(ctx, has):
+    """`has(city)`, one of the apps' "is there any record yet" questions, asked once per evaluation."""
+    return ctx.once(("exists", has.__module__, has.__name__), lambda: has(ctx.city))
+
+
+def _areas(ctx):
+    """The areas as the apps' queries take them: {area key: neighbourhood ids}."""
+    return {area.key: area.ids for area in ctx.areas}
 
 
 def _ledger(ctx):
-    """The period's ledger by neighbourhood id, kind and sector: [{neighbourhood, kind, sector, value_eur, hours}]
-    (one query; grouped by id, not by name, so that two neighbourhoods of a city never merge)."""
-
-    def read():
-        rows = (
-            Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end, neighbourhood__in=_all_ids(ctx))
-            .values("neighbourhood_id", "kind", "sector")
-            .annotate(value_eur=Sum("value_eur"), hours=Sum("quantity", filter=Q(kind=Contribution.Kind.HOURS)))
-            .order_by()
-        )
-        return [
-            {
-                "neighbourhood": row["neighbourhood_id"],
-                "kind": row["kind"],
-                "sector": row["sector"],
-                "value_eur": row["value_eur"] or Decimal(0),
-                "hours": row["hours"] or Decimal(0),
-            }
-            for row in rows
-        ]
-
-    return ctx.once("ledger", read)
+    """The period's ledger by neighbourhood id, kind and sector (one query; grouped by id, not by name,
+    so that two neighbourhoods of a city never merge)."""
+    return ctx.once("ledger", lambda: ledger_of_period(ctx.city, ctx.period.start, ctx.period.end, _all_ids(ctx)))
 
 
 def _ledger_by(ctx, value_of, kind=None):
     """{area: (total, [(sector label, total)])} of one quantity of the ledger, optionally of one kind."""
-    if not _has_any(ctx, Contribution, city=ctx.city):
+    if not _has_any(ctx, has_contributions):
         return None
     per = defaultdict(lambda: defaultdict(Decimal))
     for row in _ledger(ctx):
         if kind is None or row["kind"] == kind:
-            per[row["neighbourhood"]][row["sector"]] += value_of(row)
+            per[row["neighbourhood_id"]][row["sector"]] += value_of(row)
     out = {}
     for area in ctx.areas:
         sectors = defaultdict(Decimal)
         for n in area.ids:
             for sector, amount in per.get(n, {}).items():
                 sectors[sector] += amount
-        breakdown = tuple((str(label), sectors.get(value, Decimal(0))) for value, label in Sector.choices)
+        breakdown = tuple((str(label), sectors.get(value, Decimal(0))) for value, label in SECTORS.choices)
         out[area.key] = Value(sum(sectors.values(), Decimal(0)), breakdown=breakdown)
     return out
 
@@ -256,47 +244,16 @@ def _ledger_indicator(value_of, kind=None):
 
 def _active_antennas(ctx):
     """[(antenna id, kind, neighbourhood id, trained)] of the antennas active by the end of the period."""
-
-    def read():
-        trained = Attendance.objects.filter(antenna=OuterRef("pk"), session__starts_at__lt=ctx.period.until)
-        return list(
-            # Active then: still active, or stopped after the period ended (a suspension or an erasure
-            # since does not rewrite a closed period).
-            Antenna.objects.filter(
-                Q(active=True) | Q(deactivated_at__gte=ctx.period.until), created_at__lt=ctx.period.until, account__neighbourhoods__in=_all_ids(ctx)
-            )
-            .annotate(trained=Exists(trained))
-            .values_list("pk", "kind", "account__neighbourhoods", "trained")
-        )
-
-    return ctx.once("antennas", read)
+    return ctx.once("antennas", lambda: active_antennas(ctx.period.until, _all_ids(ctx)))
 
 
 def _signals_per_neighbourhood(ctx):
-    return ctx.once(
-        "signals",
-        lambda: dict(
-            Signal.objects.filter(city=ctx.city, merged_into__isnull=True, created_at__gte=ctx.period.since, created_at__lt=ctx.period.until)
-            .values_list("neighbourhood_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ),
-    )
+    return ctx.once("signals", lambda: signals_per_neighbourhood(ctx.city, ctx.period.since, ctx.period.until))
 
 
 def _people_in_period(ctx):
     """{(neighbourhood id, channel, known_to_services): count} of the people first met in the period."""
-
-    def read():
-        rows = (
-            Person.objects.filter(city=ctx.city, first_contact_at__gte=ctx.period.since, first_contact_at__lt=ctx.period.until)
-            .values_list("neighbourhood_id", "first_contact_channel", "known_to_services")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        return {(n, channel, known): count for n, channel, known, count in rows}
-
-    return ctx.once("people", read)
+    return ctx.once("people", lambda: people_first_met(ctx.city, ctx.period.since, ctx.period.until))
 
 
 def _people_sum(ctx, keep):
@@ -318,45 +275,24 @@ def _metrics(ctx):
     )
 
 
-# -- the collective and the initiatives: counted per area in one query ----------------------
+# -- counts per area (the apps count them in one query each, see trama.aggregates) ------------
 
 
-def _per_area(ctx, queryset, path, counted="pk", by=None):
-    """{group: {area key: n}}, in one query: for each area, the distinct `counted` among the rows
-    whose neighbourhood (reached through `path`) is one of the area's. A record with several
-    neighbourhoods counts once in each of them, and once in an area that holds several.
-    Without `by` there is one group, None."""
-    columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(area.ids)})) for i, area in enumerate(ctx.areas) if area.ids}
-    if not columns:
-        return {}
-    rows = queryset.values(by).annotate(**columns).order_by() if by else [queryset.aggregate(**columns)]
-    return {row[by] if by else None: {area.key: row.get(f"a{i}", 0) for i, area in enumerate(ctx.areas)} for row in rows}
-
-
-def _counts(ctx, groups):
-    """{area key: Value} from _per_area's single group."""
-    counts = groups.get(None, {})
+def _counts(ctx, counts):
+    """{area key: Value} from {area key: n}."""
     return {area.key: Value(counts.get(area.key, 0)) for area in ctx.areas}
 
 
 def _with_breakdown(ctx, totals, groups, labels):
-    """{area key: Value(total, breakdown)}: `labels` is [(group value, label)] in the order to show."""
+    """{area key: Value(total, breakdown)} from {area key: n} and {group: {area key: n}}: `labels` is
+    [(group value, label)] in the order to show."""
     return {
         area.key: Value(
-            totals[None][area.key] if None in totals else 0,
+            totals.get(area.key, 0),
             breakdown=tuple((str(label), groups.get(value, {}).get(area.key, 0)) for value, label in labels),
         )
         for area in ctx.areas
     }
-
-
-def _in_period(ctx, field):
-    return {f"{field}__gte": ctx.period.since, f"{field}__lt": ctx.period.until}
-
-
-def _during_period(ctx, start, end):
-    """Rows that began before the period ended and had not ended before it began."""
-    return Q(**{f"{start}__lt": ctx.period.until}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": ctx.period.since}))
 
 
 def _held_by(ctx):
@@ -373,4 +309,3 @@ NO_THEMES = gettext_lazy("Nessun tema ancora: la ricerca dei temi non è stata f
 
 # The indicators, one module per goal; importing them fills REGISTRY, goal by goal.
 from . import g1, g2, g3, g4, g5, g6  # noqa: E402, F401
-from .g3 import PROACTIVE  # noqa: E402, F401

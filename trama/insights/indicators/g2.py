@@ -2,13 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.models import Antenna
-from trama.market.models import Contribution, Need, Offer
-from trama.people.models import Person
+from trama.attention.queries import AntennaKind, has_antennas
+from trama.market.queries import contributors_per_neighbourhood, has_contributions, people_giving_and_receiving
+from trama.people.queries import has_people
 
 from . import (
     Value,
@@ -32,17 +31,9 @@ from . import (
     per_1000=True,
 )
 def g2_collaborators(ctx):
-    if not _has_any(ctx, Contribution, city=ctx.city):
+    if not _has_any(ctx, has_contributions):
         return no_data(ctx, _("Nessun contributo ancora nel registro delle risorse."))
-    givers = (
-        Contribution.objects.filter(city=ctx.city, on__gte=ctx.period.start, on__lt=ctx.period.end, neighbourhood__in=_all_ids(ctx))
-        .values_list("neighbourhood_id", "person_id", "organisation_id")
-        .distinct()
-    )
-    per = defaultdict(set)
-    for n, person, organisation in givers:
-        if person or organisation:  # a contributor since erased is no longer anyone to count
-            per[n].add(("p", person) if person else ("o", organisation))
+    per = contributors_per_neighbourhood(ctx.city, ctx.period.start, ctx.period.end, _all_ids(ctx))
     return {area.key: Value(len(set().union(*(per.get(n, set()) for n in area.ids)))) for area in ctx.areas}
 
 
@@ -54,21 +45,10 @@ def g2_collaborators(ctx):
     "share",
 )
 def g2_two_sided(ctx):
-    until = ctx.period.until
-    offers = Offer.objects.filter(person=OuterRef("pk"), created_at__lt=until)
-    needs = Need.objects.filter(person=OuterRef("pk"), created_at__lt=until)
-    rows = (
-        Person.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx))
-        .annotate(gives=Exists(offers), receives=Exists(needs))
-        .filter(Q(gives=True) | Q(receives=True))
-        .values_list("neighbourhood_id")
-        .annotate(either=Count("pk"), both=Count("pk", filter=Q(gives=True, receives=True)))
-        .order_by()
-    )
-    either, both = {}, {}
-    for n, e, b in rows:
-        either[n], both[n] = e, b
-    if not either and not _has_any(ctx, Person, city=ctx.city):
+    rows = people_giving_and_receiving(ctx.city, ctx.period.until, _all_ids(ctx))
+    either = {n: e for n, (e, _b) in rows.items()}
+    both = {n: b for n, (_e, b) in rows.items()}
+    if not either and not _has_any(ctx, has_people):
         return no_data(ctx, _("Nessuna persona ancora registrata."))
     return _share(ctx, _sum_over(ctx.areas, both), _sum_over(ctx.areas, either), _("Nessuna offerta o richiesta di persone."))
 
@@ -84,7 +64,7 @@ def _antenna_counts(ctx, keep):
         for n in area.ids:
             for kind, pks in per.get(n, {}).items():
                 kinds[kind] |= pks
-        breakdown = tuple((str(label), len(kinds.get(value, ()))) for value, label in Antenna.Kind.choices)
+        breakdown = tuple((str(label), len(kinds.get(value, ()))) for value, label in AntennaKind.choices)
         out[area.key] = Value(len(set().union(*kinds.values())), breakdown=breakdown)
     return out
 
@@ -98,7 +78,7 @@ def _antenna_counts(ctx, keep):
     per_1000=True,
 )
 def g2_antennas(ctx):
-    if not _has_any(ctx, Antenna, account__city=ctx.city):
+    if not _has_any(ctx, has_antennas):
         return no_data(ctx, _("Nessuna antenna ancora registrata."))
     return _antenna_counts(ctx, lambda trained: True)
 
@@ -112,7 +92,7 @@ def g2_antennas(ctx):
     per_1000=True,
 )
 def g2_trained_antennas(ctx):
-    if not _has_any(ctx, Antenna, account__city=ctx.city):
+    if not _has_any(ctx, has_antennas):
         return no_data(ctx, _("Nessuna antenna ancora registrata."))
     return _antenna_counts(ctx, lambda trained: trained)
 
@@ -125,7 +105,7 @@ def g2_trained_antennas(ctx):
     "ratio",
 )
 def g2_signals_per_antenna(ctx):
-    if not _has_any(ctx, Antenna, account__city=ctx.city):
+    if not _has_any(ctx, has_antennas):
         return no_data(ctx, _("Nessuna antenna ancora registrata."))
     antennas = {key: value.value for key, value in _antenna_counts(ctx, lambda trained: True).items()}
     signals = _sum_over(ctx.areas, _signals_per_neighbourhood(ctx))

@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.models import Signal
-from trama.people.models import Person
+from trama.attention.queries import has_signals
+from trama.people.queries import PROACTIVE_CHANNELS, SELF_CHANNEL, has_people
 
 from . import (
     Value,
@@ -16,12 +16,10 @@ from . import (
     no_data,
 )
 
-PROACTIVE = {Person.Channel.ANTENNA, Person.Channel.OUTREACH}
-
 
 def _people_indicator(keep):
     def compute(ctx):
-        if not _has_any(ctx, Person, city=ctx.city):
+        if not _has_any(ctx, has_people):
             return no_data(ctx, _("Nessuna persona ancora registrata."))
         return {key: Value(n) for key, n in _people_sum(ctx, keep).items()}
 
@@ -35,7 +33,7 @@ indicator(
     gettext_lazy("Persone conosciute nel periodo grazie a una segnalazione di un'antenna o a un'uscita."),
     "people",
     per_1000=True,
-)(_people_indicator(lambda channel, known: channel in PROACTIVE))
+)(_people_indicator(lambda channel, known: channel in PROACTIVE_CHANNELS))
 
 indicator(
     "g3_self_referred",
@@ -44,7 +42,7 @@ indicator(
     gettext_lazy("Persone conosciute nel periodo che si sono presentate da sé."),
     "people",
     per_1000=True,
-)(_people_indicator(lambda channel, known: channel == Person.Channel.SELF))
+)(_people_indicator(lambda channel, known: channel == SELF_CHANNEL))
 
 
 @indicator(
@@ -55,10 +53,10 @@ indicator(
     "share",
 )
 def g3_share_reached(ctx):
-    if not _has_any(ctx, Person, city=ctx.city):
+    if not _has_any(ctx, has_people):
         return no_data(ctx, _("Nessuna persona ancora registrata."))
     return _share(
-        ctx, _people_sum(ctx, lambda c, k: c in PROACTIVE), _people_sum(ctx, lambda c, k: True), _("Nessuna persona conosciuta nel periodo.")
+        ctx, _people_sum(ctx, lambda c, k: c in PROACTIVE_CHANNELS), _people_sum(ctx, lambda c, k: True), _("Nessuna persona conosciuta nel periodo.")
     )
 
 
@@ -70,7 +68,7 @@ def g3_share_reached(ctx):
     "days",
 )
 def g3_days_to_contact(ctx):
-    if not _has_any(ctx, Signal, city=ctx.city):
+    if not _has_any(ctx, has_signals):
         return no_data(ctx, _("Nessuna segnalazione ancora."))
     out = {}
     for key, metrics in _metrics(ctx).items():
@@ -89,7 +87,7 @@ def g3_days_to_contact(ctx):
     "share",
 )
 def g3_taken_up(ctx):
-    if not _has_any(ctx, Signal, city=ctx.city):
+    if not _has_any(ctx, has_signals):
         return no_data(ctx, _("Nessuna segnalazione ancora."))
     out = {}
     for key, metrics in _metrics(ctx).items():

@@ -2,25 +2,30 @@
 
 from collections import defaultdict
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.collective.models import Decision, Group, Meeting, Membership
-from trama.market.models import Need
+from trama.collective.queries import (
+    MeetingKind,
+    attendance,
+    groups_become_initiatives,
+    groups_formed,
+    groups_met,
+    has_groups,
+    has_meetings,
+    meetings_held,
+    needs_in_groups,
+)
 
 from . import (
     NO_GROUPS,
     NO_MEETINGS,
     Value,
     _all_ids,
+    _areas,
     _counts,
-    _during_period,
     _has_any,
     _held_by,
-    _in_period,
-    _per_area,
     _share,
     _sum_over,
     indicator,
@@ -39,25 +44,11 @@ from . import (
     "share",
 )
 def g4_needs_in_groups(ctx):
-    if not _has_any(ctx, Group, city=ctx.city):
+    if not _has_any(ctx, has_groups):
         return no_data(ctx, NO_GROUPS)
-    in_group = Membership.objects.filter(
-        _during_period(ctx, "joined_at", "left_at"),
-        person=OuterRef("person"),
-        group__meetings__starts_at__gte=ctx.period.since,
-        group__meetings__starts_at__lt=_held_by(ctx),
-    )
-    decided = Decision.objects.filter(need=OuterRef("pk"))
-    rows = (
-        Need.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx), **_in_period(ctx, "created_at"))
-        .annotate(linked=ExpressionWrapper(Q(Exists(in_group)) | Q(Exists(decided)), output_field=BooleanField()))
-        .values_list("neighbourhood_id")
-        .annotate(total=Count("pk"), linked=Count("pk", filter=Q(linked=True)))
-        .order_by()
-    )
-    totals, linked = {}, {}
-    for n, total, count in rows:
-        totals[n], linked[n] = total, count
+    rows = needs_in_groups(ctx.city, ctx.period.since, ctx.period.until, _held_by(ctx), _all_ids(ctx))
+    totals = {n: total for n, (total, _linked) in rows.items()}
+    linked = {n: count for n, (_total, count) in rows.items()}
     return _share(ctx, _sum_over(ctx.areas, linked), _sum_over(ctx.areas, totals), _("Nessuna richiesta nel periodo."))
 
 
@@ -69,10 +60,9 @@ def g4_needs_in_groups(ctx):
     "count",
 )
 def g4_groups_formed(ctx):
-    if not _has_any(ctx, Group, city=ctx.city):
+    if not _has_any(ctx, has_groups):
         return no_data(ctx, NO_GROUPS)
-    formed = Group.objects.filter(city=ctx.city, **_in_period(ctx, "created_at"))
-    return _counts(ctx, _per_area(ctx, formed, "neighbourhood"))
+    return _counts(ctx, groups_formed(ctx.city, ctx.period.since, ctx.period.until, _areas(ctx)))
 
 
 @indicator(
@@ -84,10 +74,9 @@ def g4_groups_formed(ctx):
     per_1000=True,
 )
 def g4_groups(ctx):
-    if not _has_any(ctx, Group, city=ctx.city):
+    if not _has_any(ctx, has_groups):
         return no_data(ctx, NO_GROUPS)
-    met = Group.objects.filter(city=ctx.city, meetings__starts_at__gte=ctx.period.since, meetings__starts_at__lt=_held_by(ctx))
-    return _counts(ctx, _per_area(ctx, met, "neighbourhood"))
+    return _counts(ctx, groups_met(ctx.city, ctx.period.since, _held_by(ctx), _areas(ctx)))
 
 
 @indicator(
@@ -98,14 +87,9 @@ def g4_groups(ctx):
     "count",
 )
 def g4_group_initiatives(ctx):
-    if not _has_any(ctx, Group, city=ctx.city):
+    if not _has_any(ctx, has_groups):
         return no_data(ctx, NO_GROUPS)
-    became = Group.objects.filter(city=ctx.city, status=Group.Status.INITIATIVE, **_in_period(ctx, "status_changed_at"))
-    return _counts(ctx, _per_area(ctx, became, "neighbourhood"))
-
-
-def _meetings_held(ctx):
-    return Meeting.objects.filter(city=ctx.city, starts_at__gte=ctx.period.since, starts_at__lt=_held_by(ctx))
+    return _counts(ctx, groups_become_initiatives(ctx.city, ctx.period.since, ctx.period.until, _areas(ctx)))
 
 
 @indicator(
@@ -116,17 +100,16 @@ def _meetings_held(ctx):
     "count",
 )
 def g4_meetings(ctx):
-    if not _has_any(ctx, Meeting, city=ctx.city):
+    if not _has_any(ctx, has_meetings):
         return no_data(ctx, NO_MEETINGS)
-    rows = _meetings_held(ctx).values_list("neighbourhood_id", "kind").annotate(n=Count("pk")).order_by()
     per, kinds = defaultdict(int), defaultdict(lambda: defaultdict(int))
-    for n, kind, count in rows:
+    for (n, kind), count in meetings_held(ctx.city, ctx.period.since, _held_by(ctx)).items():
         per[n] += count
         kinds[kind][n] += count
     totals = _sum_over(ctx.areas, per)
-    by_kind = {kind: _sum_over(ctx.areas, kinds[kind]) for kind, _label in Meeting.Kind.choices}
+    by_kind = {kind: _sum_over(ctx.areas, kinds[kind]) for kind, _label in MeetingKind.choices}
     return {
-        area.key: Value(totals[area.key], breakdown=tuple((str(label), by_kind[kind][area.key]) for kind, label in Meeting.Kind.choices))
+        area.key: Value(totals[area.key], breakdown=tuple((str(label), by_kind[kind][area.key]) for kind, label in MeetingKind.choices))
         for area in ctx.areas
     }
 
@@ -143,20 +126,11 @@ def g4_meetings(ctx):
     per_1000=True,
 )
 def g4_attendance(ctx):
-    if not _has_any(ctx, Meeting, city=ctx.city):
+    if not _has_any(ctx, has_meetings):
         return no_data(ctx, NO_MEETINGS)
-    named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")
-    rows = (
-        _meetings_held(ctx)
-        .annotate(named=Coalesce(Subquery(named), 0, output_field=IntegerField()))
-        .annotate(present=Greatest(F("named"), Coalesce(F("attendance_count"), 0), output_field=IntegerField()))
-        .values_list("neighbourhood_id")
-        .annotate(named_total=Sum("named"), present_total=Sum("present"))
-        .order_by()
-    )
-    named_per, present_per = {}, {}
-    for n, named_total, present_total in rows:
-        named_per[n], present_per[n] = named_total or 0, present_total or 0
+    rows = attendance(ctx.city, ctx.period.since, _held_by(ctx))
+    named_per = {n: named for n, (named, _present) in rows.items()}
+    present_per = {n: present for n, (_named, present) in rows.items()}
     named_sums, present_sums = _sum_over(ctx.areas, named_per), _sum_over(ctx.areas, present_per)
     return {
         area.key: Value(

@@ -3,14 +3,12 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.initiatives.models import InterventionObject, Participation
+from trama.initiatives.queries import has_participations, intervention_object_names, participants
 
 from . import (
     NO_PARTICIPANTS,
-    _during_period,
+    _areas,
     _has_any,
-    _in_period,
-    _per_area,
     _with_breakdown,
     indicator,
     no_data,
@@ -19,19 +17,12 @@ from . import (
 
 def _objects(ctx):
     """[(intervention object id, name)] of the city, with None for initiatives without one (one query)."""
-
-    def read():
-        objects = list(InterventionObject.objects.filter(city=ctx.city).order_by("name", "pk").values_list("pk", "name"))
-        return objects + [(None, _("senza oggetto di intervento"))]
-
-    return ctx.once("objects", read)
+    return ctx.once("objects", lambda: intervention_object_names(ctx.city) + [(None, _("senza oggetto di intervento"))])
 
 
-def _participants(ctx, participations):
+def _participants(ctx, first_contact):
     """Distinct people per area in total and by intervention object, through the initiatives' neighbourhoods."""
-    path = "initiative__neighbourhoods"
-    totals = _per_area(ctx, participations, path, counted="person")
-    by_object = _per_area(ctx, participations, path, counted="person", by="initiative__intervention_object")
+    totals, by_object = participants(ctx.city, ctx.period.since, ctx.period.until, _areas(ctx), first_contact=first_contact)
     return _with_breakdown(ctx, totals, by_object, _objects(ctx))
 
 
@@ -47,10 +38,9 @@ def _participants(ctx, participations):
     per_1000=True,
 )
 def g5_participants(ctx):
-    if not _has_any(ctx, Participation, initiative__city=ctx.city):
+    if not _has_any(ctx, has_participations):
         return no_data(ctx, NO_PARTICIPANTS)
-    taking_part = Participation.objects.filter(_during_period(ctx, "joined_at", "left_at"), initiative__city=ctx.city)
-    return _participants(ctx, taking_part)
+    return _participants(ctx, first_contact=False)
 
 
 @indicator(
@@ -65,7 +55,6 @@ def g5_participants(ctx):
     per_1000=True,
 )
 def g5_first_contact(ctx):
-    if not _has_any(ctx, Participation, initiative__city=ctx.city):
+    if not _has_any(ctx, has_participations):
         return no_data(ctx, NO_PARTICIPANTS)
-    first = Participation.objects.filter(initiative__city=ctx.city, first_contact=True, **_in_period(ctx, "joined_at"))
-    return _participants(ctx, first)
+    return _participants(ctx, first_contact=True)

@@ -1,21 +1,18 @@
 """G6 New names for new problems: reach beyond the mandate, themes and those outside the categories."""
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.people.models import Person
-from trama.themes.models import LIVE, Tag, TextItem, Theme
-from trama.themes.queries import inside_a_category
+from trama.people.queries import has_people
+from trama.themes.queries import has_tags, named_themes, texts_outside_categories
 
 from . import (
     NO_THEMES,
     _all_ids,
+    _areas,
     _counts,
     _has_any,
-    _in_period,
     _people_sum,
-    _per_area,
     _share,
     _sum_over,
     indicator,
@@ -31,7 +28,7 @@ from . import (
     "share",
 )
 def g6_unknown(ctx):
-    if not _has_any(ctx, Person, city=ctx.city):
+    if not _has_any(ctx, has_people):
         return no_data(ctx, _("Nessuna persona ancora registrata."))
     return _share(
         ctx,
@@ -52,10 +49,9 @@ def g6_unknown(ctx):
     "count",
 )
 def g6_themes(ctx):
-    if not _has_any(ctx, Tag, theme__city=ctx.city):
+    if not _has_any(ctx, has_tags):
         return no_data(ctx, NO_THEMES)
-    tags = Tag.objects.filter(theme__city=ctx.city, theme__status=Theme.Status.NAMED, rejected=False, **_in_period(ctx, "item__written_at"))
-    return _counts(ctx, _per_area(ctx, tags, "item__neighbourhood", counted="theme"))
+    return _counts(ctx, named_themes(ctx.city, ctx.period.since, ctx.period.until, _areas(ctx)))
 
 
 @indicator(
@@ -69,18 +65,9 @@ def g6_themes(ctx):
     "share",
 )
 def g6_outside(ctx):
-    if not _has_any(ctx, Tag, theme__city=ctx.city):
+    if not _has_any(ctx, has_tags):
         return no_data(ctx, NO_THEMES)
-    live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE)
-    rows = (
-        TextItem.objects.filter(city=ctx.city, neighbourhood__in=_all_ids(ctx), **_in_period(ctx, "written_at"))
-        .filter(Exists(live))
-        .annotate(inside=inside_a_category())
-        .values_list("neighbourhood_id")
-        .annotate(tagged=Count("pk"), outside=Count("pk", filter=Q(inside=False)))
-        .order_by()
-    )
-    tagged, outside = {}, {}
-    for n, count, out in rows:
-        tagged[n], outside[n] = count, out
+    rows = texts_outside_categories(ctx.city, ctx.period.since, ctx.period.until, _all_ids(ctx))
+    tagged = {n: count for n, (count, _out) in rows.items()}
+    outside = {n: out for n, (_count, out) in rows.items()}
     return _share(ctx, _sum_over(ctx.areas, outside), _sum_over(ctx.areas, tagged), _("Nessun testo con un tema nel periodo."))

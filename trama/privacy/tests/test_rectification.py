@@ -5,12 +5,12 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trama.market.models import Need, Offer
-from trama.market.text import stem_text
 from trama.people.models import Consent, Person, Role
 from trama.privacy import audit, rectification
 from trama.privacy.models import AuditEntry, Rectification
 from trama.privacy.registry import registry
 from trama.territory.models import City
+from trama.text import stem_text
 
 from .conftest import MARKERS
 

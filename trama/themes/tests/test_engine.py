@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from trama.text import Analyzer, content_words
 from trama.themes import engine
-from trama.themes.text import Analyzer, words
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "data" / "eval_it.jsonl"
 LABELS = ("divario_digitale", "casa_bollette", "doposcuola_compiti", "lingua_stranieri")
@@ -54,7 +54,7 @@ def test_themes_recover_well_separated_labels(sample):
 
 def test_names_and_key_phrases_are_words_people_wrote_not_stems(sample):
     texts, _, embeddings = sample
-    written = {w for t in texts for w in words(t)}
+    written = {w for t in texts for w in content_words(t)}
     result = engine.discover(texts, n_themes=4, embeddings=embeddings)
     for theme in result.themes:
         assert theme.key_phrases

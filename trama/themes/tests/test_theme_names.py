@@ -2,8 +2,8 @@
 
 import re
 
+from trama.text import MESSAGE_STOP_WORDS
 from trama.themes import engine
-from trama.themes.text import STOP_WORDS
 
 # Two themes with no word in common, so that words alone separate them whatever the seed.
 GROCERIES = [
@@ -55,7 +55,7 @@ def test_key_phrases_have_no_filler_numbers_or_single_letters():
     for theme in describe(GROCERIES, CONDOMINIUM):
         for phrase in [theme.name, *theme.key_phrases]:
             for word in re.findall(r"\w+", phrase):
-                assert word not in {"po", "due", "tre"} and word not in STOP_WORDS, (word, phrase)
+                assert word not in {"po", "due", "tre"} and word not in MESSAGE_STOP_WORDS, (word, phrase)
                 assert len(word) > 1 and not word.isdigit(), (word, phrase)
 
 

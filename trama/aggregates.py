@@ -1,0 +1,38 @@
+"""Counting rows per area, in one query: what every app's figures for insights share.
+
+An *area* is a set of neighbourhood ids under a key (a neighbourhood, the pilots one by one, the
+rest of the city...). The apps' `queries.py` count their own rows with these helpers and give
+insights plain numbers; insights never reads their tables.
+"""
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractQuarter
+
+
+def count_per_area(queryset, path, areas, counted="pk", by=None):
+    """{group: {area key: n}}, in one query: for each area of `areas` ({key: neighbourhood ids}), the
+    distinct `counted` among the rows whose neighbourhood (reached through `path`) is one of the
+    area's. A record with several neighbourhoods counts once in each of them, and once in an area
+    that holds several. Without `by` there is one group, None; an area without ids counts 0."""
+    keys = list(areas)
+    columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(areas[key])})) for i, key in enumerate(keys) if areas[key]}
+    if not columns:
+        return {}
+    rows = queryset.values(by).annotate(**columns).order_by() if by else [queryset.aggregate(**columns)]
+    return {row[by] if by else None: {key: row.get(f"a{i}", 0) for i, key in enumerate(keys)} for row in rows}
+
+
+def count_by_quarter(queryset, neighbourhood, moment):
+    """{(neighbourhood id, quarter 1-4): rows} of `queryset`, in one query: `neighbourhood` is the path
+    to the row's neighbourhood id (a row of several neighbourhoods counts in each), `moment` the date
+    field whose quarter counts."""
+    counts = {}
+    for n, quarter, count in queryset.values_list(neighbourhood, ExtractQuarter(moment)).annotate(n=Count("pk")).order_by():
+        counts[(n, quarter)] = counts.get((n, quarter), 0) + count
+    return counts
+
+
+def during(start, end, since, until):
+    """Rows that began (field `start`) before `until` and had not ended (field `end`, empty while
+    ongoing) before `since`: those that lasted through some of the period."""
+    return Q(**{f"{start}__lt": until}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": since}))
