@@ -62,20 +62,21 @@ def out_of_reach(page, names):
     return wrong
 
 
-@pytest.mark.parametrize("role", list(MAIN_ACTIONS), ids=str)
-def test_each_roles_main_action_is_in_reach_on_a_phone(browser, live_server, demo_passwords, role):
+def test_each_roles_main_action_is_in_reach_on_a_phone(browser, live_server, demo_passwords):
+    """Every role in one test: the demo city is loaded once (it was most of the time of one test per role)."""
     wrong = []
-    for viewport in PHONES:
-        context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=viewport, is_mobile=True, has_touch=True)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        if role == ANON:
-            page.goto("/")
-        else:
-            log_in(page, DEMO_ACCOUNTS[role], demo_passwords[DEMO_ACCOUNTS[role]])
-            page.wait_for_url(f"{live_server.url}/")
-        page.wait_for_load_state("networkidle")
-        assert page.evaluate("window.scrollY") == 0
-        wrong += [f"{viewport['width']}×{viewport['height']} {problem}" for problem in out_of_reach(page, MAIN_ACTIONS[role])]
-        context.close()
+    for role, actions in MAIN_ACTIONS.items():
+        for viewport in PHONES:
+            context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport=viewport, is_mobile=True, has_touch=True)
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            if role == ANON:
+                page.goto("/")
+            else:
+                log_in(page, DEMO_ACCOUNTS[role], demo_passwords[DEMO_ACCOUNTS[role]])
+                page.wait_for_url(f"{live_server.url}/")
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.scrollY") == 0
+            wrong += [f"{role} {viewport['width']}×{viewport['height']} {problem}" for problem in out_of_reach(page, actions)]
+            context.close()
     assert not wrong, wrong
