@@ -9,7 +9,8 @@ class CollectiveConfig(AppConfig):
     def ready(self):
         from trama.notifications.reminders import register
 
-        from . import reminders, signals
+        from . import answers, reminders, signals
 
         signals.connect()
         register(reminders.meetings_tomorrow)
+        answers.register()

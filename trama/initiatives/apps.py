@@ -9,6 +9,7 @@ class InitiativesConfig(AppConfig):
     def ready(self):
         from trama.notifications.reminders import register
 
-        from . import reminders
+        from . import answers, reminders
 
         register(reminders.agreements_expiring)
+        answers.register()

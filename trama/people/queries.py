@@ -26,3 +26,13 @@ def staff_of_city(city_id):
     from .models import Role, User
 
     return User.objects.filter(city_id=city_id, is_active=True, role__in=[Role.COORDINATOR, Role.WORKER]).order_by("pk")
+
+
+def services_visible_to(user, city_id):
+    """The services of the city's organisations that `user` may see (rules.ORGANISATIONS: the same scope
+    as their profile); without a user, all of the city's."""
+    from .models import Organisation, Service
+    from .rules import ORGANISATIONS
+
+    organisations = Organisation.objects.filter(city_id=city_id) if user is None else ORGANISATIONS.visible_to(user).filter(city_id=city_id)
+    return Service.objects.filter(organisation__in=organisations.values("pk"))
