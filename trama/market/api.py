@@ -19,6 +19,7 @@ from trama.privacy import audit
 from trama.territory.models import Neighbourhood
 
 from . import services
+from .answers import ranked_answers
 from .forms import FEW_WORDS, TEXT_LIMIT, TITLE_LIMIT, has_a_few_words
 from .models import MAX_CAPACITY, Contribution, Match, Need, Offer, Sector
 from .queries import (
@@ -303,7 +304,12 @@ class NeedStatus(APIView):
 
 
 class CandidateSerializer(serializers.Serializer):
-    offer = OfferSerializer()
+    offer = OfferSerializer(allow_null=True, help_text=_("L'offerta, per le risposte che sono offerte; null per le altre"))
+    kind = choice(Match.Kind.choices, help_text=_("Tipo di risposta: offerta, attività, gruppo o servizio"))
+    label = serializers.CharField(help_text=_("Il tipo di risposta, in parole"))
+    id = serializers.IntegerField(source="target_id", help_text=_("L'id della risposta nel suo tipo (per proporla)"))
+    title = serializers.CharField()
+    detail = serializers.CharField(help_text=_("Quando e dove, o chi la offre"))
     score = serializers.FloatField()
     parts = serializers.DictField(child=serializers.FloatField())
     reasons = serializers.ListField(child=serializers.CharField())
@@ -313,23 +319,60 @@ class CandidateSerializer(serializers.Serializer):
 class NeedCandidates(APIView):
     permission_required = "market.broker"
 
-    @extend_schema(responses={200: CandidateSerializer(many=True)}, summary=_("Offerte candidate per una richiesta, in ordine"))
+    @extend_schema(
+        responses={200: CandidateSerializer(many=True)},
+        summary=_("Risposte candidate per una richiesta (offerte, attività, gruppi, servizi), in ordine"),
+    )
     def get(self, request, pk):
         need = get_object_or_404(Need.objects.select_related("neighbourhood"), pk=pk)
         self.check_object_permissions(request, need)
         audit.record_read(request, need, reason="candidati (API)")
-        return Response(CandidateSerializer(ranked_offers(need, for_user=request.user), many=True).data)
+        candidates = ranked_answers(need, for_user=request.user)
+        personal = [c.offer.pk for c in candidates if c.offer is not None and c.offer.person_id]
+        if personal:
+            audit.record_page(request, Offer, personal, "offerte proposte per una richiesta (API)")
+        return Response(CandidateSerializer(candidates, many=True).data)
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    kind = choice(Match.Kind.choices, read_only=True)
     status = choice(Match.Status.choices, read_only=True)
     need_answer = choice(Match.Answer.choices, read_only=True)
     offer_answer = choice(Match.Answer.choices, read_only=True)
 
     class Meta:
         model = Match
-        fields = ["id", "need", "offer", "status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
-        read_only_fields = ["status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
+        fields = [
+            "id",
+            "need",
+            "offer",
+            "kind",
+            "answer_id",
+            "answer_title",
+            "status",
+            "score",
+            "reasons",
+            "need_answer",
+            "offer_answer",
+            "follow_up_on",
+            "outcome",
+            "proposed_at",
+        ]
+        read_only_fields = [
+            "kind",
+            "answer_id",
+            "answer_title",
+            "status",
+            "score",
+            "reasons",
+            "need_answer",
+            "offer_answer",
+            "follow_up_on",
+            "outcome",
+            "proposed_at",
+        ]
+        # Proposing through the API takes an offer, as before (the other kinds: the need page).
+        extra_kwargs = {"offer": {"required": True, "allow_null": False}}
 
 
 class MatchList(AuditedList, generics.ListCreateAPIView):
