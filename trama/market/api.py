@@ -335,6 +335,9 @@ class NeedCandidates(APIView):
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    # Proposing through the API takes an offer, as before (the other kinds: the need page); a match to an
+    # activity, a group or a service reads with no offer.
+    offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.all(), allow_null=True)
     kind = choice(Match.Kind.choices, read_only=True)
     status = choice(Match.Status.choices, read_only=True)
     need_answer = choice(Match.Answer.choices, read_only=True)
@@ -371,8 +374,6 @@ class MatchSerializer(serializers.ModelSerializer):
             "outcome",
             "proposed_at",
         ]
-        # Proposing through the API takes an offer, as before (the other kinds: the need page).
-        extra_kwargs = {"offer": {"required": True, "allow_null": False}}
 
 
 class MatchList(AuditedList, generics.ListCreateAPIView):
@@ -385,6 +386,8 @@ class MatchList(AuditedList, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         need, offer = serializer.validated_data["need"], serializer.validated_data["offer"]
+        if offer is None:
+            raise serializers.ValidationError({"offer": [_("Indica l'offerta da proporre.")]})
         if not self.request.user.has_perm("market.broker", need):
             raise PermissionDenied(_("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
         candidate = next((c for c in ranked_offers(need, limit=50, for_user=self.request.user) if c.offer.pk == offer.pk), None)
