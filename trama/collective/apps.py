@@ -10,9 +10,10 @@ class CollectiveConfig(AppConfig):
         from trama import extensions
         from trama.notifications.reminders import register
 
-        from . import reminders, signals
+        from . import answers, reminders, signals
 
         signals.connect()
         register(reminders.meetings_tomorrow)
         extensions.person_panels.register("collective", extensions.Panel("collective/_person_panel.html", order=40))
         extensions.theme_panels.register("collective", extensions.Panel("collective/_theme_panel.html", order=10))
+        answers.register()

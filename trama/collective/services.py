@@ -21,7 +21,7 @@ from trama.territory.models import City
 
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh, TransitionError
 from .queries import participants_of
-from .rules import GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
+from .rules import GROUPS, GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
 from .suggestions import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 
 log = logging.getLogger(__name__)
@@ -211,6 +211,23 @@ def add_member(group, person, *, by, consent):
     PEOPLE.require(by, person)
     if not consent:
         raise ValidationError({"consent": _("Una persona entra nel gruppo solo con il suo consenso.")})
+    return _add_member(group, person, by=by)
+
+
+@transaction.atomic
+def join_from_match(group, person, *, by):
+    """`person` accepted a worker's proposal (a market match) to join `group`: her yes is her consent.
+
+    `by` is the person herself, or staff who may see both her and the group answering for her.
+    Joining twice changes nothing: one membership, one consent.
+    """
+    own = person.account_id is not None and person.account_id == by.pk
+    if not own and not (GROUPS.allows(by, group) and PEOPLE.allows(by, person)):
+        raise PermissionDenied(_("Non puoi iscrivere questa persona a questo gruppo."))
+    return _add_member(group, person, by=by)
+
+
+def _add_member(group, person, *, by):
     if group.status not in (Group.Status.FORMING, Group.Status.ACTIVE):
         raise TransitionError(_("Il gruppo è «%(status)s»: non si aggiungono persone.") % {"status": group.get_status_display()})
     if person.city_id != group.city_id or person.anonymised_at is not None:

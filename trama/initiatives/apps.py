@@ -10,7 +10,7 @@ class InitiativesConfig(AppConfig):
         from trama import extensions
         from trama.notifications.reminders import register
 
-        from . import reminders
+        from . import answers, reminders
 
         register(reminders.agreements_expiring)
         register(reminders.milestones_due)
@@ -19,3 +19,4 @@ class InitiativesConfig(AppConfig):
         extensions.group_panels.register("initiatives", extensions.Panel("initiatives/_group_panel.html", order=10))
         extensions.decision_panels.register("initiatives", extensions.Panel("initiatives/_decision_actions.html", order=10))
         extensions.organisation_panels.register("initiatives", extensions.Panel("initiatives/_organisation_panel.html", order=10))
+        answers.register()

@@ -24,7 +24,7 @@ from .models import (
     Partner,
 )
 from .queries import partners_with_ledger_links
-from .rules import AGREEMENTS_TO_MANAGE, COMMITMENTS_TO_CHANGE, INITIATIVES_TO_CHANGE
+from .rules import AGREEMENTS_TO_MANAGE, COMMITMENTS_TO_CHANGE, INITIATIVES, INITIATIVES_TO_CHANGE, PUBLIC_STAGES
 
 # The public initiative a visitor chose to join before signing in, kept in their session.
 JOIN_SESSION_KEY = "initiatives_join"
@@ -377,6 +377,19 @@ def add_participant(initiative, *, person, by):
     """Staff add someone who takes part (with the person's consent, confirmed by the worker)."""
     INITIATIVES_TO_CHANGE.require(by, initiative)
     PEOPLE.require(by, person)
+    return _add_participant(initiative, person=person, by=by)
+
+
+@transaction.atomic
+def join_from_match(initiative, person, *, by):
+    """`person` accepted a worker's proposal (a market match) to take part in `initiative`: her yes is
+    her consent. `by` is the person herself, or staff who may see both her and the initiative.
+    Only an initiative open to participants (public, running); joining twice changes nothing."""
+    own = person.account_id is not None and person.account_id == by.pk
+    if not own and not (INITIATIVES.allows(by, initiative) and PEOPLE.allows(by, person)):
+        raise PermissionDenied(_("Non puoi iscrivere questa persona a questa attività."))
+    if not (initiative.is_public and initiative.stage in PUBLIC_STAGES):
+        raise ValidationError(_("Questa attività non accoglie nuove adesioni."))
     return _add_participant(initiative, person=person, by=by)
 
 

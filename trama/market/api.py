@@ -18,6 +18,7 @@ from trama.privacy import audit
 from trama.territory.models import Neighbourhood
 
 from . import services
+from .answers import ranked_answers
 from .forms import FEW_WORDS, TEXT_LIMIT, TITLE_LIMIT, has_a_few_words
 from .models import MAX_CAPACITY, Contribution, Match, Need, Offer, Sector
 from .queries import (
@@ -283,7 +284,12 @@ class NeedStatus(APIView):
 
 
 class CandidateSerializer(serializers.Serializer):
-    offer = OfferSerializer()
+    offer = OfferSerializer(allow_null=True, help_text=_("L'offerta, per le risposte che sono offerte; null per le altre"))
+    kind = choice(Match.Kind.choices, help_text=_("Tipo di risposta: offerta, attività, gruppo o servizio"))
+    label = serializers.CharField(help_text=_("Il tipo di risposta, in parole"))
+    id = serializers.IntegerField(source="target_id", help_text=_("L'id della risposta nel suo tipo (per proporla)"))
+    title = serializers.CharField()
+    detail = serializers.CharField(help_text=_("Quando e dove, o chi la offre"))
     score = serializers.FloatField()
     parts = serializers.DictField(child=serializers.FloatField())
     reasons = serializers.ListField(child=serializers.CharField())
@@ -293,23 +299,61 @@ class CandidateSerializer(serializers.Serializer):
 class NeedCandidates(APIView):
     permission_required = "market.broker"
 
-    @extend_schema(responses={200: CandidateSerializer(many=True)}, summary=_("Offerte candidate per una richiesta, in ordine"))
+    @extend_schema(
+        responses={200: CandidateSerializer(many=True)},
+        summary=_("Risposte candidate per una richiesta (offerte, attività, gruppi, servizi), in ordine"),
+    )
     def get(self, request, pk):
         need = get_object_or_404(Need.objects.select_related("neighbourhood"), pk=pk)
         self.check_object_permissions(request, need)
         audit.record_read(request, need, reason="candidati (API)")
-        return Response(CandidateSerializer(ranked_offers(need, for_user=request.user), many=True).data)
+        candidates = ranked_answers(need, for_user=request.user)
+        personal = [c.offer.pk for c in candidates if c.offer is not None and c.offer.person_id]
+        if personal:
+            audit.record_page(request, Offer, personal, "offerte proposte per una richiesta (API)")
+        return Response(CandidateSerializer(candidates, many=True).data)
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    # Proposing through the API takes an offer, as before (the other kinds: the need page); a match to an
+    # activity, a group or a service reads with no offer.
+    offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.all(), allow_null=True)
+    kind = choice(Match.Kind.choices, read_only=True)
     status = choice(Match.Status.choices, read_only=True)
     need_answer = choice(Match.Answer.choices, read_only=True)
     offer_answer = choice(Match.Answer.choices, read_only=True)
 
     class Meta:
         model = Match
-        fields = ["id", "need", "offer", "status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
-        read_only_fields = ["status", "score", "reasons", "need_answer", "offer_answer", "follow_up_on", "outcome", "proposed_at"]
+        fields = [
+            "id",
+            "need",
+            "offer",
+            "kind",
+            "answer_id",
+            "answer_title",
+            "status",
+            "score",
+            "reasons",
+            "need_answer",
+            "offer_answer",
+            "follow_up_on",
+            "outcome",
+            "proposed_at",
+        ]
+        read_only_fields = [
+            "kind",
+            "answer_id",
+            "answer_title",
+            "status",
+            "score",
+            "reasons",
+            "need_answer",
+            "offer_answer",
+            "follow_up_on",
+            "outcome",
+            "proposed_at",
+        ]
 
 
 class MatchList(AuditedList, generics.ListCreateAPIView):
@@ -322,6 +366,8 @@ class MatchList(AuditedList, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         need, offer = serializer.validated_data["need"], serializer.validated_data["offer"]
+        if offer is None:
+            raise serializers.ValidationError({"offer": [_("Indica l'offerta da proporre.")]})
         if not self.request.user.has_perm("market.broker", need):
             raise PermissionDenied(_("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
         candidate = next((c for c in ranked_offers(need, limit=50, for_user=self.request.user) if c.offer.pk == offer.pk), None)

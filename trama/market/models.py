@@ -281,7 +281,18 @@ class Need(WhenMixin):
 
 
 class Match(models.Model):
-    """A worker's proposal that an offer answers a need, followed until it is done."""
+    """A worker's proposal that an answer meets a need, followed until it is done.
+
+    The answer is an offer (`offer`) or, for the other kinds, an activity, a group or a service of
+    another app, kept by its id (`answer_id`) and title (`answer_title`): the market depends on
+    none of those apps (answers.py). Exactly one of the two is set (constraint below).
+    """
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Offerta")
+        ACTIVITY = "activity", _("Attività")
+        GROUP = "group", _("Gruppo")
+        SERVICE = "service", _("Servizio")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposto")
@@ -304,7 +315,10 @@ class Match(models.Model):
     HOLDS_CAPACITY = (Status.ACCEPTED, Status.IN_PROGRESS, Status.DONE)
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="matches", verbose_name=_("richiesta"))
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="matches", verbose_name=_("offerta"))
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="matches", verbose_name=_("offerta"))
+    kind = models.CharField(_("tipo di risposta"), max_length=10, choices=Kind.choices, default=Kind.OFFER)
+    answer_id = models.PositiveBigIntegerField(_("risposta"), null=True, blank=True)
+    answer_title = models.CharField(_("titolo della risposta"), max_length=200, blank=True)
     status = models.CharField(_("stato"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     score = models.FloatField(_("punteggio"), default=0)
     reasons = models.JSONField(_("perché questa offerta"), default=list, blank=True)
@@ -334,11 +348,30 @@ class Match(models.Model):
                 fields=["need", "offer"],
                 condition=models.Q(status__in=["proposed", "accepted", "in_progress"]),
                 name="match_one_active_per_pair",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["need", "kind", "answer_id"],
+                condition=models.Q(status__in=["proposed", "accepted", "in_progress"], answer_id__isnull=False),
+                name="match_one_active_per_answer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="offer", offer__isnull=False, answer_id__isnull=True)
+                | (~models.Q(kind="offer") & models.Q(offer__isnull=True, answer_id__isnull=False)),
+                name="match_has_one_answer",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.need} ↔ {self.offer}"
+        return f"{self.need} ↔ {self.answer_name}"
+
+    @property
+    def is_offer(self):
+        return self.offer_id is not None
+
+    @property
+    def answer_name(self):
+        """What was proposed, as the pages name it: the offer's title or the other answer's."""
+        return self.offer.title if self.offer_id else self.answer_title
 
     def get_absolute_url(self):
         return reverse("market:match", args=[self.pk])

@@ -66,8 +66,9 @@ NEEDS_TO_BROKER = Scope("market.Need", name="needs_to_broker", coordinator=in_ci
 
 def _both_sides_mine(user):
     """A worker acts on a match only when both its need and its offer are theirs to see: the need in
-    their neighbourhoods, the offer an organisation's or a person's in their neighbourhoods."""
-    return _mine(user, "need__neighbourhood") & (Q(offer__organisation__isnull=False) | _mine(user, "offer__neighbourhoods"))
+    their neighbourhoods, the offer an organisation's or a person's in their neighbourhoods. A match to
+    an activity, a group or a service has no other side: the need decides."""
+    return _mine(user, "need__neighbourhood") & (Q(offer__isnull=True) | Q(offer__organisation__isnull=False) | _mine(user, "offer__neighbourhoods"))
 
 
 def _a_side_of(user):
@@ -96,13 +97,21 @@ MATCHES_TO_ANSWER = Scope(
 def sides_for(user, match):
     """The sides of `match` this account may answer for: both for staff who may answer it, else their own."""
     if role_of(user) in (COORDINATOR, WORKER):
-        return [Match.Side.NEED, Match.Side.OFFER] if MATCHES_TO_ANSWER.allows(user, match) else []
+        if not MATCHES_TO_ANSWER.allows(user, match):
+            return []
+        # An activity, a group or a service has no one to answer for it: only the person answers.
+        return [Match.Side.NEED, Match.Side.OFFER] if match.offer_id else [Match.Side.NEED]
     sides = []
     if user.is_authenticated and match.need.person.account_id == user.pk:
         sides.append(Match.Side.NEED)
     offer = match.offer
-    if user.is_authenticated and (
-        (offer.person_id and offer.person.account_id == user.pk) or (offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists())
+    if (
+        offer is not None
+        and user.is_authenticated
+        and (
+            (offer.person_id and offer.person.account_id == user.pk)
+            or (offer.organisation_id and offer.organisation.members.filter(pk=user.pk).exists())
+        )
     ):
         sides.append(Match.Side.OFFER)
     return sides
@@ -113,9 +122,9 @@ def parties_of(match):
     organisation's members, and the worker who proposed it, each only while it may see the match
     (MATCHES): a worker moved to other neighbourhoods, or a member who is not a partner, hears nothing."""
     candidates = [match.need.person.account, match.proposed_by]
-    if match.offer.person_id:
+    if match.offer_id and match.offer.person_id:
         candidates.append(match.offer.person.account)
-    if match.offer.organisation_id:
+    if match.offer_id and match.offer.organisation_id:
         candidates += list(match.offer.organisation.members.all())
     unique = {user.pk: user for user in candidates if user is not None and user.is_active}
     return [user for user in unique.values() if MATCHES.allows(user, match)]

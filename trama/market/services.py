@@ -257,6 +257,64 @@ def propose_match(*, need, offer, by, score=0.0, reasons=()):
     return match
 
 
+@transaction.atomic
+def propose_answer(*, need, kind, target_id, by):
+    """A worker proposes an activity, a group or a service (answers.py) for `need`.
+
+    The answer must be one the worker may see and that fits the need (its provider says so, with
+    the score and the reasons); the person is the only side to answer: the other is taken as yes.
+    Accepting it enrols her (answer_match). Raises ValidationError for an unknown kind or an answer
+    that is not among those she may propose.
+    """
+    from .answers import answer_for
+
+    NEEDS_TO_BROKER.require(by, need, _("Puoi proporre abbinamenti solo nei quartieri che ti sono assegnati."))
+    if kind not in Match.Kind.values or kind == Match.Kind.OFFER:
+        raise ValidationError(_("Tipo di risposta sconosciuto."))
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not need.is_active:
+        raise ValidationError(_("Questa richiesta non è più aperta."))
+    answer = answer_for(need, kind, target_id, by)
+    if answer is None:
+        raise ValidationError(_("Questa risposta non è tra quelle che puoi proporre per questa richiesta."))
+    before = set(Match.objects.filter(need=need, kind=kind, answer_id=target_id).values_list("status", flat=True))
+    if before & set(Match.ACTIVE):
+        raise ValidationError(_("Questa risposta è già stata proposta per questa richiesta."))
+    if Match.Status.DECLINED in before:
+        raise ValidationError(_("Questa risposta è già stata rifiutata per questa richiesta: non si propone di nuovo."))
+    match = Match.objects.create(
+        need=need,
+        kind=kind,
+        answer_id=target_id,
+        answer_title=answer.title[:200],
+        offer_answer=Match.Answer.YES,
+        proposed_by=by,
+        score=answer.score,
+        reasons=list(answer.reasons),
+    )
+    if need.status == Need.Status.OPEN:
+        need.status = Need.Status.BROKERING
+        need.save(update_fields=["status"])
+    audit.record(by, audit.Action.CREATE, match, reason="abbinamento proposto")
+    _tell_parties(match, Kind.MATCH_PROPOSED, by)
+    return match
+
+
+def _take(match, by):
+    """What an accepted match takes: a unit of its offer, or, for an activity or a group, the person's
+    place in it (the owning app enrols her, through the provider it registered)."""
+    if match.offer_id:
+        offer = Offer.objects.select_for_update().get(pk=match.offer_id)
+        offer.take_unit()
+        offer.save(update_fields=["taken", "status"])
+        return
+    from .answers import provider
+
+    registered = provider(match.kind)
+    if registered is not None and registered.enrol is not None:
+        registered.enrol(match, by)
+
+
 # The log says who answered in words (it is kept in Italian, like every reason).
 SIDE_IN_THE_LOG = {"need": "di chi chiede", "offer": "di chi offre"}
 # What the parties hear when an answer settles a match (one side's yes alone settles nothing).
@@ -277,9 +335,7 @@ def answer_match(match, *, side, yes, by):
         match = Match.objects.select_for_update().get(pk=match.pk)
         completes = match.answer(side, yes)
         if completes:
-            offer = Offer.objects.select_for_update().get(pk=match.offer_id)
-            offer.take_unit()
-            offer.save(update_fields=["taken", "status"])
+            _take(match, by)
         match.save()
         if not yes:
             _reopen_need_if_idle(match.need_id)
@@ -337,7 +393,7 @@ def cancel_match(match, *, by):
     """Cancel; a unit the match held goes back to the offer."""
     MATCHES_TO_MANAGE.require(by, match)
     match = Match.objects.select_for_update().get(pk=match.pk)
-    if match.cancel():
+    if match.cancel() and match.offer_id:
         offer = Offer.objects.select_for_update().get(pk=match.offer_id)
         offer.release_unit()
         offer.save(update_fields=["taken", "status"])
@@ -573,7 +629,7 @@ def erase_matches(matches, person):
     match held goes back to the offer, and the other side's need waits for another offer.
     """
     for match in matches.select_for_update().filter(status__in=Match.ACTIVE):
-        if match.cancel():
+        if match.cancel() and match.offer_id:
             offer = Offer.objects.select_for_update().get(pk=match.offer_id)
             offer.release_unit()
             offer.save(update_fields=["taken", "status"])

@@ -18,6 +18,7 @@ from trama.shortcuts import form_errors_from, keyset_page, page_of, public_cache
 from trama.territory.queries import city_of
 
 from . import forms, services
+from .answers import ranked_answers
 from .index import offers_stamp
 from .models import Contribution, Match, Need, Offer, Rate, Sector
 from .queries import (
@@ -185,20 +186,20 @@ def _need(request, pk):
 def need_detail(request, pk, obj):
     audit.record_read(request, obj, reason="richiesta")
     can_broker = request.user.has_perm("market.broker", obj)
-    candidates = ranked_offers(obj, for_user=request.user) if can_broker and obj.is_active else []
+    candidates = ranked_answers(obj, for_user=request.user) if can_broker and obj.is_active else []
     # The page names the people whose offers it proposes: reading them is a read of their records.
-    personal = [c.offer.pk for c in candidates if c.offer.person_id]
+    personal = [c.offer.pk for c in candidates if c.offer is not None and c.offer.person_id]
     if personal:
         audit.record_page(request, Offer, personal, "offerte proposte per una richiesta")
-    proposed = set(obj.matches.filter(status__in=Match.ACTIVE).values_list("offer_id", flat=True))
+    active = obj.matches.filter(status__in=Match.ACTIVE).values_list("kind", "offer_id", "answer_id")
+    proposed = {(kind, offer_id or answer_id) for kind, offer_id, answer_id in active}
     return render_page(
         request,
         "market/need_detail.html",
         {
             "need": obj,
             "can_broker": can_broker,
-            "candidates": candidates,
-            "proposed": proposed,
+            "candidates": [(c, (c.kind, c.target_id) in proposed) for c in candidates],
             "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),
         },
         personal=True,
@@ -251,6 +252,20 @@ def need_create(request):
 @require_POST
 @permission_required("market.broker", get_object=_need)
 def propose(request, pk, obj):
+    """Propose an answer for the need: an offer (`offer`, as before) or an answer of another kind (`kind`, `id`)."""
+    kind = request.POST.get("kind") or Match.Kind.OFFER
+    if kind not in Match.Kind.values:
+        return _bad_answer(request, obj, _("Tipo di risposta sconosciuto."))
+    if kind != Match.Kind.OFFER:
+        target = request.POST.get("id", "")
+        if not target.isdigit() or len(target) > 18:
+            return _bad_answer(request, obj, _("Risposta non valida."))
+        try:
+            match = services.propose_answer(need=obj, kind=kind, target_id=int(target), by=request.user)
+        except ValidationError as error:
+            return _bad_answer(request, obj, " ".join(error.messages))
+        messages.success(request, _("Proposta fatta: ora la persona può accettare."))
+        return redirect(match)
     offer = get_object_or_404(Offer, pk=request.POST.get("offer") or 0)
     candidate = next((c for c in ranked_offers(obj, limit=50, for_user=request.user) if c.offer.pk == offer.pk), None)
     try:
@@ -266,6 +281,10 @@ def propose(request, pk, obj):
         return redirect(obj)
     messages.success(request, _("Abbinamento proposto: ora le due parti possono accettare."))
     return redirect(match)
+
+
+def _bad_answer(request, need, message):
+    return render(request, "market/bad_answer.html", {"need": need, "message": message}, status=400)
 
 
 # -- matches --------------------------------------------------------------------------------
@@ -375,9 +394,14 @@ def match_contribution(request, pk, obj):
         data = form.cleaned_data
         if data["giver"] == "need":
             person, organisation = obj.need.person, None
-        else:
+        elif obj.offer_id is not None:
             person, organisation = obj.offer.person, obj.offer.organisation
+        else:
+            # An activity, a group or a service has no giver in the market: its app records what it gives.
+            person = organisation = None
         try:
+            if person is None and organisation is None:
+                raise ValidationError({"giver": _("Questa risposta non è un'offerta: qui si registra solo ciò che dà chi riceve.")})
             services.record_contribution(
                 kind=data["kind"],
                 quantity=data["quantity"],

@@ -66,3 +66,13 @@ def people_reached_by_quarter(city, since, until):
     `since` and `until` (open data, one query)."""
     reached = Person.objects.filter(city=city, first_contact_at__gte=since, first_contact_at__lt=until, first_contact_channel__in=PROACTIVE_CHANNELS)
     return count_by_quarter(reached, "neighbourhood_id", "first_contact_at")
+
+
+def services_visible_to(user, city_id):
+    """The services of the city's organisations that `user` may see (rules.ORGANISATIONS: the same scope
+    as their profile); without a user, all of the city's."""
+    from .models import Organisation, Service
+    from .rules import ORGANISATIONS
+
+    organisations = Organisation.objects.filter(city_id=city_id) if user is None else ORGANISATIONS.visible_to(user).filter(city_id=city_id)
+    return Service.objects.filter(organisation__in=organisations.values("pk"))

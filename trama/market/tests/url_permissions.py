@@ -165,6 +165,24 @@ EXPECTED = {
         {"POST": lambda o: {"side": "offer", "answer": "yes"}},
     ),
     "api-market-match-start#across": (url("api-market-match-start", "match_across"), {"POST": COORDINATOR_ONLY}, {"POST": lambda o: {}}),
+    # Answers of the other kinds (issue 17): an activity of the need's neighbourhood, a group of another one.
+    "market:propose#activity": (
+        url("market:propose", "need"),
+        {"POST": only(Role.COORDINATOR, Role.WORKER)},
+        {"POST": lambda o: {"kind": "activity", "id": o["bread_activity"].pk}},
+    ),
+    "market:propose#group-elsewhere": (
+        url("market:propose", "need"),
+        # The worker may broker the need but not see the group: refused as an unknown answer, nothing stored.
+        {"POST": {**COORDINATOR_ONLY, Role.WORKER: 400}},
+        {"POST": lambda o: {"kind": "group", "id": o["bread_group_elsewhere"].pk}},
+    ),
+    "market:match#activity": (url("market:match", "match_to_activity"), ANY_METHOD(ASKERS)),
+    "market:match_answer#activity": (
+        url("market:match_answer", "match_to_activity"),
+        {"POST": ASKERS},
+        {"POST": lambda o: {"side": "need", "answer": "yes"}},
+    ),
 }
 
 
@@ -217,6 +235,18 @@ def make_objects(o):
     )
     # A need of the worker's neighbourhood answered by an offer of a person elsewhere.
     o["match_across"] = propose(o["brokered_need"], o["offer_elsewhere"])
+    # An activity open to participants where the citizen's need is, a group forming in another neighbourhood:
+    # both share the words of "Cerco pane".
+    from trama.collective.services import create_group
+    from trama.initiatives.models import Initiative
+    from trama.initiatives.services import create_initiative
+
+    o["bread_activity"] = create_initiative(
+        city=o["city"], by=coordinator, origin="worker", neighbourhoods=[hood], name="Pane di comunità", description="Si fa il pane", is_public=True
+    )
+    Initiative.objects.filter(pk=o["bread_activity"].pk).update(stage="accompanied")
+    o["bread_group_elsewhere"] = create_group(city=o["city"], neighbourhood=elsewhere, name="Pane insieme", purpose="Fare il pane", by=coordinator)
+    o["match_to_activity"] = services.propose_answer(need=o["need"], kind="activity", target_id=o["bread_activity"].pk, by=coordinator)
     o["contribution"] = services.record_contribution(
         kind="hours",
         quantity=2,

@@ -1,0 +1,69 @@
+"""Groups as answers to a need in the market (market.answers): forming or active groups nearby that
+the person could join, read through this app's scope; accepting one makes her a member."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from trama.market.answers import Answer, explain, register_provider, scorer
+from trama.market.models import Match
+from trama.text import stems
+
+from .models import Group, Meeting, Membership
+from .queries import groups_visible_to
+
+
+def _groups(need, for_user):
+    groups = Group.objects.all() if for_user is None else groups_visible_to(for_user)
+    return (
+        groups.filter(city_id=need.city_id, status__in=[Group.Status.FORMING, Group.Status.ACTIVE])
+        .exclude(pk__in=Membership.objects.filter(person_id=need.person_id, left_at__isnull=True).values("group_id"))
+        .select_related("neighbourhood")
+    )
+
+
+def _next_meeting(group):
+    return Meeting.objects.filter(group=group, starts_at__gte=timezone.now()).select_related("place").order_by("starts_at").first()
+
+
+def _answer(need, group, score):
+    text = f"{group.name} {group.purpose}"
+    result = score(stems(text), [group.neighbourhood_id])
+    if result is None:
+        return None
+    total, parts = result
+    meeting = _next_meeting(group)
+    when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
+    extra = [
+        _("un gruppo %(status)s") % {"status": group.get_status_display()},
+        _("prossimo incontro %(when)s") % {"when": when} if when else "",
+    ]
+    reasons, line = explain(need, Match.Kind.GROUP, text, parts, score.rarity, extra)
+    where = meeting.place.name if meeting and meeting.place_id else group.neighbourhood.name
+    detail = " · ".join(x for x in (group.get_status_display(), when, where) if x)
+    return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
+
+
+def rank(need, for_user, limit):
+    score = scorer(need)
+    out = [a for a in (_answer(need, g, score) for g in _groups(need, for_user)) if a is not None]
+    return sorted(out, key=lambda a: -a.score)[:limit]
+
+
+def get(need, target_id, for_user):
+    group = _groups(need, for_user).filter(pk=target_id).first()
+    return None if group is None else _answer(need, group, scorer(need))
+
+
+def enrol(match, by):
+    from .services import join_from_match
+
+    group = Group.objects.filter(pk=match.answer_id).first()
+    if group is None:
+        raise ValidationError(_("Questo gruppo non c'è più."))
+    join_from_match(group, match.need.person, by=by)
+
+
+def register():
+    register_provider(Match.Kind.GROUP, rank, get, enrol)

@@ -1,0 +1,224 @@
+"""Answers of four kinds for a need: offers, activities, groups and services, ranked together.
+
+The market ranks offers itself (queries.ranked_offers). The other kinds belong to apps the market
+must not import (collective and initiatives sit above it, docs/architecture.md): each of them
+registers a provider here from its AppConfig.ready(). A provider reads its own app through its own
+queries and scope rules, scores with the helpers below (the same words and place as offers, the
+same least relevance), and enrols the person when a match to one of its answers is accepted.
+Services belong to the people app, below the market, and are read here directly.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trama.territory.queries import adjacent_neighbourhoods
+from trama.text import shared_words, stems
+
+from .index import index_for
+from .models import Match
+from .queries import MIN_TEXT, ranked_offers
+
+# The labels the need page and the API show for each kind.
+LABELS = {
+    Match.Kind.OFFER: gettext_lazy("Offerta"),
+    Match.Kind.ACTIVITY: gettext_lazy("Attività"),
+    Match.Kind.GROUP: gettext_lazy("Gruppo"),
+    Match.Kind.SERVICE: gettext_lazy("Servizio"),
+}
+# Other kinds: words first, then place, as for offers; no time nor kind of help to compare.
+WEIGHTS = {"text": 0.55, "place": 0.2}
+
+
+@dataclass
+class Answer:
+    """One answer to a need: what it is, why it fits, and where to read it."""
+
+    kind: str
+    target_id: int
+    title: str
+    score: float
+    parts: dict
+    reasons: list = field(default_factory=list)
+    explanation: str = ""
+    url: str = ""
+    # One line on when and where (an activity's days and place, a service's hours), or who runs it.
+    detail: str = ""
+    # The offer, for offers (templates and API show it as before).
+    offer: object = None
+
+    @property
+    def label(self):
+        return LABELS[self.kind]
+
+
+@dataclass
+class Provider:
+    kind: str
+    # (need, for_user, limit) -> [Answer], best first, only answers `for_user` may see (None: anyone's).
+    rank: object
+    # (need, target_id, for_user) -> Answer or None: the one answer, if it fits and `for_user` may see it.
+    get: object
+    # (match, by) -> None: the person is enrolled (with the consent her acceptance gives), once.
+    enrol: object = None
+
+
+_providers = {}
+
+
+def register_provider(kind, rank, get, enrol=None):
+    """An app offers answers of `kind` (one of Match.Kind but offers) to needs."""
+    if kind not in Match.Kind.values or kind == Match.Kind.OFFER:
+        raise ValueError(f"unknown kind of answer: {kind}")
+    _providers[kind] = Provider(kind, rank, get, enrol)
+
+
+def provider(kind):
+    return _providers.get(kind)
+
+
+def kinds():
+    """The kinds of answer on offer now: offers and those registered."""
+    return [Match.Kind.OFFER, *[k for k in Match.Kind.values if k in _providers]]
+
+
+# -- scoring, shared by the providers ---------------------------------------------------------------
+
+
+def _vector(tokens, idf):
+    counts = Counter(tokens)
+    vector = {s: (1 + math.log(n)) * idf(s) for s, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {s: v / norm for s, v in vector.items()} if norm else {}
+
+
+def scorer(need):
+    """A function (stems of an answer's words, its neighbourhood ids) -> (score, parts), or None when
+    the answer falls below the least relevance (MIN_TEXT, as for offers: place never stands in for words).
+
+    Words are weighed as in the offers' index (TF-IDF, sublinear): a stem no offer has counts as the
+    rarest. Place: 1 for the need's neighbourhood, 0.5 for an adjacent one.
+    """
+    index = index_for(need.city_id)
+    top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
+
+    def idf(stem):
+        return index.rarity(stem) if index.matrix is not None and index.rarity(stem) else top
+
+    need_vector = _vector(need.search_tokens.split(), idf)
+    adjacent = {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(need.neighbourhood)}
+
+    def score(tokens, neighbourhood_ids):
+        answer_vector = _vector(tokens, idf)
+        text = sum(v * answer_vector.get(s, 0.0) for s, v in need_vector.items())
+        if text < MIN_TEXT:
+            return None
+        ids = set(neighbourhood_ids)
+        place = 1.0 if need.neighbourhood_id in ids else (0.5 if ids & adjacent else 0.0)
+        return WEIGHTS["text"] * text + WEIGHTS["place"] * place, {"text": round(text, 4), "place": place}
+
+    score.rarity = idf
+    return score
+
+
+def explain(need, kind, text, parts, rarity=None, extra=()):
+    """Why this answer, in one line of plain Italian: the shared words, the place, then `extra`."""
+    reasons = []
+    common = shared_words(need.search_tokens.split(), text, limit=3, weight=rarity)
+    if common:
+        reasons.append(_("parole in comune: %(words)s") % {"words": ", ".join(common)})
+    if parts["place"] >= 1:
+        reasons.append(_("nello stesso quartiere"))
+    elif parts["place"] > 0:
+        reasons.append(_("in un quartiere vicino"))
+    reasons += [str(e) for e in extra if e]
+    return [capfirst(r) + "." for r in reasons], capfirst("; ".join(reasons)) + "."
+
+
+# -- services (people app: below the market, read directly) ---------------------------------------
+
+
+def _services(need, for_user):
+    from trama.people.queries import services_visible_to
+
+    return services_visible_to(for_user, need.city_id).select_related("organisation", "place")
+
+
+def _service_answer(need, service, score):
+    tokens = f"{service.name} {service.description}"
+    result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [])
+    if result is None:
+        return None
+    total, parts = result
+    extra = [_("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else ""]
+    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
+    where = service.place.name if service.place_id else ""
+    detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
+    return Answer(
+        Match.Kind.SERVICE,
+        service.pk,
+        service.name,
+        total,
+        parts,
+        reasons,
+        line,
+        reverse("organisations:detail", args=[service.organisation_id]),
+        detail,
+    )
+
+
+def rank_services(need, for_user, limit):
+    score = scorer(need)
+    out = [a for a in (_service_answer(need, s, score) for s in _services(need, for_user)) if a is not None]
+    return sorted(out, key=lambda a: -a.score)[:limit]
+
+
+def get_service(need, target_id, for_user):
+    service = _services(need, for_user).filter(pk=target_id).first()
+    return None if service is None else _service_answer(need, service, scorer(need))
+
+
+register_provider(Match.Kind.SERVICE, rank_services, get_service)
+
+
+# -- all together -------------------------------------------------------------------------------------
+
+
+def _offer_answer(candidate):
+    offer = candidate.offer
+    return Answer(
+        Match.Kind.OFFER,
+        offer.pk,
+        offer.title,
+        candidate.score,
+        candidate.parts,
+        candidate.reasons,
+        candidate.explanation,
+        offer.get_absolute_url(),
+        offer.organisation.name if offer.organisation_id else offer.person.display_name,
+        offer,
+    )
+
+
+def ranked_answers(need, limit=10, for_user=None):
+    """Offers (ranked_offers, unchanged), activities, groups and services that could answer `need`,
+    best first, each labelled by its kind and explained in one line. Below the least relevance
+    nothing is padded in: an empty list means nothing fits."""
+    answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user)]
+    for kind in kinds()[1:]:
+        answers += _providers[kind].rank(need, for_user, limit)
+    answers.sort(key=lambda a: -a.score)
+    return answers[:limit]
+
+
+def answer_for(need, kind, target_id, for_user):
+    """The answer of `kind` and id for `need` that `for_user` may see and propose, or None."""
+    if kind == Match.Kind.OFFER:
+        return next((_offer_answer(c) for c in ranked_offers(need, limit=50, for_user=for_user) if c.offer.pk == target_id), None)
+    registered = provider(kind)
+    return None if registered is None else registered.get(need, target_id, for_user)
