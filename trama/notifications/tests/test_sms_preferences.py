@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from trama.notifications import sms
 from trama.notifications.models import Delivery, Kind, Preference, SmsNumber
@@ -40,7 +41,7 @@ def test_the_page_asks_for_a_number_and_an_sms_per_kind_each_labelled(client, ci
     assert 'type="tel"' in page and 'autocomplete="tel"' in page
     for kind in Kind:
         fieldset = re.search(rf'data-testid="kind-{kind.value}">(.*?)</fieldset>', page, re.S).group(1)
-        assert f'<legend class="h6">{kind.label}</legend>' in fieldset
+        assert f'<legend class="h6">{escape(kind.label)}</legend>' in fieldset
         assert f'<label for="id_{kind.value}" class="active">E-mail</label>' in fieldset
         assert f'<input type="checkbox" name="sms_{kind.value}" id="id_sms_{kind.value}"' in fieldset
         assert f'<label for="id_sms_{kind.value}">anche per SMS</label>' in fieldset
