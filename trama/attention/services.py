@@ -190,6 +190,7 @@ def erase_antennas(antennas, person):
         antenna.save(update_fields=["active"])
 
 
+@transaction.atomic
 def close_signal(signal, *, by):
     SIGNALS.require(by, signal)
     signal = _locked(signal)
