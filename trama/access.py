@@ -33,8 +33,10 @@ from django.db.models import Model, Q, QuerySet
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    # For the type checker only: at run time this module imports no app.
+    # For the type checker only: at run time this module imports no app. The account model
+    # (settings.AUTH_USER_MODEL) is named here so that apps below people can annotate with it.
     from trama.people.models import User
+
     from trama.territory.models import Neighbourhood
 
     # Whoever asks: an account or a visitor.

@@ -4,7 +4,12 @@ What a notification may say is fixed by its kind (models.MESSAGES): the kind in 
 the page to open. Callers pass no text, so no name, need or signal can reach a bell or an e-mail.
 """
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable, Mapping
+from datetime import time
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,10 +18,13 @@ from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, P
 from .queries import add_unread, unread_count
 from .unsubscribe import DIGEST
 
+if TYPE_CHECKING:
+    from trama.access import User
+
 log = logging.getLogger(__name__)
 
 
-def notify(kind, recipients, *, url, key, urgent=False):
+def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, urgent: bool = False) -> list[Notification]:
     """Tell each of `recipients` (accounts) that an event of `kind` happened, pointing at `url` (a path).
 
     Who is entitled to hear is the caller's rule, not this app's: the calling app decides from its
@@ -68,7 +76,7 @@ def notify(kind, recipients, *, url, key, urgent=False):
     return created
 
 
-def mark_read(user, notification_ids=None):
+def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark `user`'s notifications as read: those of `notification_ids`, or all. Returns how many changed.
 
     Only the account's own rows are touched, whatever ids are given.
@@ -82,7 +90,7 @@ def mark_read(user, notification_ids=None):
     return changed
 
 
-def set_email_preferences(user, wanted):
+def set_email_preferences(user: User, wanted: Mapping[str, str]) -> None:
     """Store how `user` wants each kind by e-mail (`wanted`: {kind: EmailMode}); a kind left out keeps its setting.
 
     E-mails already queued keep the channel they were queued for."""
@@ -91,7 +99,7 @@ def set_email_preferences(user, wanted):
             Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults=Preference.fields_of(mode))
 
 
-def unsubscribe(account, kind):
+def unsubscribe(account: User, kind: str) -> None:
     """Stop e-mails of `kind` to `account` (the bell keeps showing them), or with DIGEST the daily digest: every
     kind the account gets in it. Deliveries already queued for what stops are dropped."""
     with transaction.atomic():
@@ -105,6 +113,6 @@ def unsubscribe(account, kind):
         queued.filter(notification__recipient=account, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
 
 
-def set_quiet_hours(user, starts, ends):
+def set_quiet_hours(user: User, starts: time, ends: time) -> None:
     """Store when `user` wants no e-mail (equal times: never quiet). Pending e-mails keep their time."""
     QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})
