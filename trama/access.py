@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-
 import rules
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -32,15 +31,21 @@ from django.db.models import Model, Q, QuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     # For the type checker only: at run time this module imports no app. The account model
     # (settings.AUTH_USER_MODEL) is named here so that apps below people can annotate with it.
     from trama.people.models import User
-
     from trama.territory.models import Neighbourhood
 
     # Whoever asks: an account or a visitor.
     Viewer = User | AnonymousUser
+
+    class AccountRequest(HttpRequest):
+        """A request from a signed-in account: what the services acting for one take."""
+
+        user: User
+
 
 ModelT = TypeVar("ModelT", bound=Model)
 

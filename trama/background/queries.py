@@ -1,12 +1,13 @@
 """How the background tasks went, for the pages that wait on one and for the coordinators' list."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Func, IntegerField, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tasks.base import Task
@@ -16,6 +17,10 @@ from django_tasks_db.models import DBTaskResult
 
 from . import registry
 from .recovery import WORKER_LOST, max_attempts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 STATUS_LABELS = {
     TaskResultStatus.READY: _("in coda"),
@@ -48,12 +53,12 @@ class Attempt:
         return max_attempts()
 
     @property
-    def label(self) -> str | Promise:
+    def label(self) -> StrOrPromise:
         declared = registry.described(self.result.task_path)
         return declared.label if declared else self.result.task_name
 
     @property
-    def status_label(self) -> str | Promise:
+    def status_label(self) -> StrOrPromise:
         return STATUS_LABELS.get(self.result.status, self.result.status)
 
     @property
@@ -66,7 +71,7 @@ class Attempt:
         return self.attempts > 1 or (self.attempts == 1 and self.result.status == TaskResultStatus.READY)
 
     @property
-    def reason(self) -> str | Promise:
+    def reason(self) -> StrOrPromise:
         if not self.failed:
             return ""
         if self.result.exception_class_path == WORKER_LOST:
