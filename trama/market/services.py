@@ -57,10 +57,6 @@ def _validated(obj, exclude=()):
     return obj
 
 
-def _as_id(value):
-    return getattr(value, "pk", value)
-
-
 def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
     """Record what `person` needs, in their own words; audited. Raises ValidationError on bad input.
 
