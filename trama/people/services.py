@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.apps import apps
 from django.conf import settings
@@ -150,6 +150,10 @@ def register_person(
     return person
 
 
+@overload
+def person_for_account(user: User, neighbourhood: Neighbourhood) -> Person: ...
+@overload
+def person_for_account(user: User, neighbourhood: None = None) -> Person | None: ...
 def person_for_account(user: User, neighbourhood: Neighbourhood | None = None) -> Person | None:
     """The Person behind a citizen's account, created on first need (self-registered: channel SELF)."""
     person = Person.objects.filter(account=user).first()
