@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 # least `group_threshold()` people are new to it (see `_already_decided`).
 
 
-def _already_decided(keys: frozenset[str], decided: Iterable[frozenset[str]], threshold: int) -> bool:
+def _already_decided(keys: AbstractSet[str], decided: Iterable[AbstractSet[str]], threshold: int) -> bool:
     """True when a decided suggestion holds at least half of `keys` and fewer than `threshold` are new."""
     for other in decided:
         shared = len(keys & other)
@@ -319,9 +320,7 @@ def record_attendance(
     return meeting
 
 
-def add_decision(
-    meeting: Meeting, *, by: User, text: str, owner: User | None = None, owner_name: str = "", due_date: date | None = None
-) -> Decision:
+def add_decision(meeting: Meeting, *, by: User, text: str, owner: User | None = None, owner_name: str = "", due_date: date | None = None) -> Decision:
     MEETINGS.require(by, meeting)
     decision = _validated(
         Decision(
