@@ -185,6 +185,8 @@ class Scope:
 
     def visible_to(self, user: Viewer | None, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
         """The rows `user` may see, as a queryset (of `queryset` when given)."""
+        # QuerySet[Any]: a scope names its model as a string, so the callers' annotations give the model.
+
         rows = self.model._default_manager.all() if queryset is None else queryset
         condition = self.condition(user)
         if condition is None:
