@@ -23,8 +23,6 @@ from .models import LIVE, TEXT_LIMIT, DiscoveryRun, Tag, TextItem, Theme, ThemeE
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
 
-    from trama.attention.models import Encounter, Signal
-    from trama.market.models import Need
     from trama.people.models import User
     from trama.territory.models import City, Neighbourhood
 
@@ -68,7 +66,9 @@ def _unit(vector: Vectors) -> Vectors:
 # -- text items ------------------------------------------------------------------------------
 
 
-def _need_fields(need: Need) -> ItemFields:
+# The records copied are the sibling apps' (market's Need, attention's Signal and Encounter), which themes does not
+# import, not even for the type checker (tests/test_import_direction.py): they are Any here.
+def _need_fields(need: Any) -> ItemFields:
     return {
         "city_id": need.city_id,
         "text": need.text,
@@ -78,7 +78,7 @@ def _need_fields(need: Need) -> ItemFields:
     }
 
 
-def _signal_fields(signal: Signal) -> ItemFields | None:
+def _signal_fields(signal: Any) -> ItemFields | None:
     if signal.anonymised_at is not None:
         return None  # what was noticed is gone: so is the themes app's copy
     return {
@@ -90,7 +90,7 @@ def _signal_fields(signal: Signal) -> ItemFields | None:
     }
 
 
-def _encounter_fields(encounter: Encounter, city_id: int | None = None) -> ItemFields:
+def _encounter_fields(encounter: Any, city_id: int | None = None) -> ItemFields:
     if city_id is None:
         city_id = encounter.neighbourhood.city_id
     return {
