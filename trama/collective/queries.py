@@ -3,12 +3,15 @@
 How a suggestion is found: trama/collective/suggestions.py.
 """
 
+from __future__ import annotations
+
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -19,10 +22,16 @@ from trama.territory.models import Neighbourhood
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh
 from .rules import GROUPS, MEETINGS, MEETINGS_OF_MY_GROUPS, SUGGESTION_PEOPLE, SUGGESTIONS
 
+if TYPE_CHECKING:
+    from trama.access import Viewer
+    from trama.people.models import Person, User
+    from trama.territory.models import City
+    from trama.themes.models import Theme
+
 # -- who sees what ------------------------------------------------------------------------
 
 
-def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
+def suggestions_visible_to(user: Viewer, status: str = Suggestion.Status.OPEN) -> QuerySet[Suggestion]:
     """Suggestions for staff in scope (open ones by default), biggest first. Constant queries."""
     suggestions = SUGGESTIONS.visible_to(user).select_related("neighbourhood", "theme").defer("neighbourhood__boundary")
     if status:
@@ -30,15 +39,15 @@ def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
     return suggestions.order_by("-size", "-created_at", "-pk")
 
 
-def refresh_of_city(city, pk):
+def refresh_of_city(city: City | None, pk: str | None) -> SuggestionRefresh | None:
     """The refresh of `city`'s suggestions numbered `pk` (as written in the page's address), or None: counts of
     suggestions, no personal data, shown to the staff of the same city who list them."""
     if city is None or not str(pk or "").isdigit():
         return None
-    return SuggestionRefresh.objects.filter(city=city, pk=int(pk)).first()
+    return SuggestionRefresh.objects.filter(city=city, pk=int(pk)).first()  # type: ignore[arg-type]  # digits, checked above
 
 
-def may_see_people_of(user, suggestion):
+def may_see_people_of(user: Viewer, suggestion: Suggestion) -> bool:
     """Who is behind a suggestion is for the workers of its neighbourhood only."""
     return SUGGESTION_PEOPLE.allows(user, suggestion)
 
@@ -49,11 +58,11 @@ class SituationRow:
     id: int
     text: str
     neighbourhood: Neighbourhood
-    person: object  # a Person or None
+    person: Person | None
     visible: bool
 
 
-def situations_of(suggestion, user):
+def situations_of(suggestion: Suggestion, user: Viewer) -> list[SituationRow]:
     """The situations behind `suggestion` as a worker reads them: text and person only in their scope.
 
     Three queries whatever the size. Situations closed since the refresh are left out.
@@ -61,7 +70,7 @@ def situations_of(suggestion, user):
     from trama.attention.models import Encounter, Signal
     from trama.market.models import Need
 
-    ids = defaultdict(list)
+    ids: defaultdict[str, list[int]] = defaultdict(list)
     for item in suggestion.items:
         ids[item["source"]].append(item["id"])
     rows = []
@@ -79,7 +88,7 @@ def situations_of(suggestion, user):
     return rows
 
 
-def invitable_people(suggestion, user):
+def invitable_people(suggestion: Suggestion, user: Viewer) -> list[Person]:
     """The people of a suggestion a worker may invite: registered, in the worker's neighbourhoods."""
     seen, out = set(), []
     for row in situations_of(suggestion, user):
@@ -89,12 +98,12 @@ def invitable_people(suggestion, user):
     return sorted(out, key=lambda p: (p.display_name, p.pk))
 
 
-def groups_visible_to(user):
+def groups_visible_to(user: Viewer) -> QuerySet[Group]:
     """Workers: their neighbourhoods; coordinators: their city; citizens: the groups they belong to."""
     return GROUPS.visible_to(user).select_related("neighbourhood").defer("neighbourhood__boundary")
 
 
-def group_list(user, status=""):
+def group_list(user: Viewer, status: str = "") -> QuerySet[Group]:
     """The groups page: one query for the rows (members and next meeting counted inline)."""
     groups = groups_visible_to(user)
     if status:
@@ -105,7 +114,7 @@ def group_list(user, status=""):
     ).order_by("-created_at", "-pk")
 
 
-def current_members(group):
+def current_members(group: Group) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(group=group, left_at__isnull=True)
         .select_related("person", "consent_recorded_by")
@@ -113,12 +122,12 @@ def current_members(group):
     )
 
 
-def meetings_visible_to(user):
+def meetings_visible_to(user: Viewer) -> QuerySet[Meeting]:
     """Meetings staff may open in full (attendance, minutes): their neighbourhoods or their city."""
     return MEETINGS.visible_to(user).select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
 
-def public_meetings(city):
+def public_meetings(city: City | None) -> QuerySet[Meeting]:
     """Meetings anyone may read: only title, when, where and kind are shown of them."""
     return (
         Meeting.objects.filter(city=city, is_public=True)
@@ -128,24 +137,24 @@ def public_meetings(city):
     )
 
 
-def meetings_for_citizen(user):
+def meetings_for_citizen(user: Viewer) -> QuerySet[Meeting]:
     """The meetings of the groups a citizen belongs to."""
     return MEETINGS_OF_MY_GROUPS.visible_to(user).select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
 
-def upcoming(meetings, now=None, limit=5):
+def upcoming(meetings: QuerySet[Meeting], now: datetime | None = None, limit: int = 5) -> list[Meeting]:
     now = now or timezone.now()
     return list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:limit])
 
 
-def decisions_of(meeting):
+def decisions_of(meeting: Meeting) -> QuerySet[Decision]:
     return Decision.objects.filter(meeting=meeting).select_related("owner", "need", "offer").order_by("due_date", "pk")
 
 
 # -- calendar -----------------------------------------------------------------------------
 
 
-def parse_month(value, today=None):
+def parse_month(value: str | None, today: date | None = None) -> date:
     """A "YYYY-MM" string as the first day of that month; today's month when missing or malformed."""
     today = today or timezone.localdate()
     try:
@@ -157,7 +166,7 @@ def parse_month(value, today=None):
     return today.replace(day=1)
 
 
-def month_bounds(first):
+def month_bounds(first: date) -> tuple[datetime, datetime, date]:
     """The aware datetimes starting this month and the next, in the local time zone."""
     last_day = calendar.monthrange(first.year, first.month)[1]
     following = first + timedelta(days=last_day)
@@ -169,17 +178,17 @@ def month_bounds(first):
     )
 
 
-def month_of(meetings, first):
+def month_of(meetings: QuerySet[Meeting], first: date) -> tuple[list[tuple[date, list[Meeting]]], date, date]:
     """The meetings of the month starting `first`, grouped by local day: [(day, [meetings])]."""
     start, end, following = month_bounds(first)
-    days = defaultdict(list)
+    days: defaultdict[date, list[Meeting]] = defaultdict(list)
     for meeting in meetings.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk"):
         days[timezone.localtime(meeting.starts_at).date()].append(meeting)
     previous = (first - timedelta(days=1)).replace(day=1)
     return sorted(days.items()), previous, following
 
 
-def groups_of_theme(theme):
+def groups_of_theme(theme: Theme) -> QuerySet[Group]:
     """Groups linked to a theme (directly, or born from a suggestion about it); no personal data."""
     return (
         Group.objects.filter(Q(themes=theme) | Q(suggestion__theme=theme))
@@ -191,11 +200,11 @@ def groups_of_theme(theme):
     )
 
 
-def open_suggestion_count(user):
+def open_suggestion_count(user: Viewer) -> int:
     return suggestions_visible_to(user).count()
 
 
-def meetings_on(day):
+def meetings_on(day: date) -> QuerySet[Meeting]:
     """Group meetings starting on `day` (a date in the city's time zone), with their group's facilitator."""
     zone = timezone.get_default_timezone()
     start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
@@ -207,15 +216,17 @@ def meetings_on(day):
     )
 
 
-def participants_of(meeting):
+def participants_of(meeting: Meeting) -> list[User]:
     """The active accounts expected at a group meeting: its group's current members who have an account, and
     its facilitator. (Tables and assemblies have no list of participants before they meet: only who came.)"""
+    group = cast("Group", meeting.group)  # a group meeting
     members = [
         m.person.account
-        for m in Membership.objects.filter(group_id=meeting.group_id, left_at__isnull=True).select_related("person__account")
+        for m in Membership.objects.filter(group_id=group.pk, left_at__isnull=True).select_related("person__account")
         if m.person.account_id
     ]
-    unique = {user.pk: user for user in [*members, meeting.group.facilitator] if user is not None and user.is_active}
+    unique = {user.pk: user for user in [*members, group.facilitator] if user is not None and user.is_active}
+
     return list(unique.values())
 
 

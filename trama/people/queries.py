@@ -1,11 +1,20 @@
 """Reads of people and organisations reused by views, API and other apps."""
 
-from django.db.models import Count, Q
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
 
 from trama.aggregates import count_by_quarter
 
 from .models import Organisation, Person
 from .rules import PEOPLE
+
+if TYPE_CHECKING:
+    from trama.access import Viewer
+
+    from .models import User
 
 # The channels of people met by going towards them (an antenna's signal, an outreach), and of
 # those who came by themselves: what the programme's figures compare.
@@ -13,23 +22,23 @@ PROACTIVE_CHANNELS = frozenset({Person.Channel.ANTENNA, Person.Channel.OUTREACH}
 SELF_CHANNEL = Person.Channel.SELF
 
 
-def people_visible_to(user):
+def people_visible_to(user: Viewer) -> QuerySet[Person]:
     """The people whose records `user` may open (rules.PEOPLE): never more than their scope."""
     return PEOPLE.visible_to(user)
 
 
-def organisations_of(user):
+def organisations_of(user: Viewer) -> QuerySet[Organisation] | list[Organisation]:
     return user.organisations.all() if user.is_authenticated else []
 
 
-def search_people(queryset, text):
+def search_people(queryset: QuerySet[Person], text: str | None) -> QuerySet[Person]:
     text = (text or "").strip()
     if not text:
         return queryset
     return queryset.filter(Q(display_name__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
 
 
-def staff_of_city(city_id):
+def staff_of_city(city_id: int) -> QuerySet[User]:
     """The active coordinators and workers of a city (whose scope each caller checks with its own rules)."""
     from .models import Role, User
 
