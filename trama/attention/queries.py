@@ -19,6 +19,7 @@ from .rules import ANTENNAS, ENCOUNTERS, OUTREACH, SIGNALS, SIGNALS_SENT
 
 if TYPE_CHECKING:
     from trama.access import Viewer
+    from trama.aggregates import QuarterCounts
     from trama.people.models import User
     from trama.privacy.suppression import Cell
     from trama.territory.models import City
@@ -147,16 +148,16 @@ def training_coverage(user: User) -> tuple[list[Antenna.Kind], list[tuple[Neighb
 AntennaKind = Antenna.Kind
 
 
-def has_antennas(city):
+def has_antennas(city: City | None) -> bool:
     """Whether `city` has had any antenna (without one, the antennas' figures are "no data", not zero)."""
     return Antenna.objects.filter(account__city=city).exists()
 
 
-def has_signals(city):
+def has_signals(city: City | None) -> bool:
     return Signal.objects.filter(city=city).exists()
 
 
-def active_antennas(until, neighbourhood_ids):
+def active_antennas(until: datetime, neighbourhood_ids: Iterable[int]) -> list[tuple[int, str, int, bool]]:
     """[(antenna id, kind, neighbourhood id, trained)] of the antennas active just before `until` in those
     neighbourhoods, one row per neighbourhood an antenna covers; trained: had attended a training
     session by then (one query)."""
@@ -170,7 +171,7 @@ def active_antennas(until, neighbourhood_ids):
     )
 
 
-def signals_per_neighbourhood(city, since, until):
+def signals_per_neighbourhood(city: City | None, since: datetime, until: datetime) -> dict[int, int]:
     """{neighbourhood id: signals} arrived from `since` (included) to `until` (excluded), those merged into
     another left out (one query)."""
     return dict(
@@ -181,6 +182,6 @@ def signals_per_neighbourhood(city, since, until):
     )
 
 
-def signals_by_quarter(city, since, until):
+def signals_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): signals} arrived between `since` and `until` (open data, one query)."""
     return count_by_quarter(Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")

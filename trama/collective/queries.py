@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, cast
@@ -24,6 +25,7 @@ from .rules import GROUPS, MEETINGS, MEETINGS_OF_MY_GROUPS, SUGGESTION_PEOPLE, S
 
 if TYPE_CHECKING:
     from trama.access import Viewer
+    from trama.aggregates import AreaCounts, Areas, QuarterCounts
     from trama.people.models import Person, User
     from trama.territory.models import City
     from trama.themes.models import Theme
@@ -235,16 +237,18 @@ def participants_of(meeting: Meeting) -> list[User]:
 MeetingKind = Meeting.Kind
 
 
-def has_groups(city):
+def has_groups(city: City | None) -> bool:
     """Whether `city` has any group yet (without one, the groups' figures are "no data", not zero)."""
     return Group.objects.filter(city=city).exists()
 
 
-def has_meetings(city):
+def has_meetings(city: City | None) -> bool:
     return Meeting.objects.filter(city=city).exists()
 
 
-def needs_in_groups(city, since, until, held_by, neighbourhood_ids):
+def needs_in_groups(
+    city: City | None, since: datetime, until: datetime, held_by: datetime, neighbourhood_ids: Iterable[int]
+) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (needs, needs linked to a group)} of the needs registered from `since` to `until`:
     linked when the person was, during the period, in a group that met between `since` and `held_by`,
     or when the need came out of a meeting's decision (one query)."""
@@ -265,35 +269,35 @@ def needs_in_groups(city, since, until, held_by, neighbourhood_ids):
     return {n: (total, linked) for n, total, linked in rows}
 
 
-def groups_formed(city, since, until, areas):
+def groups_formed(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: groups convened from `since` to `until` in the area}, areas {key: neighbourhood ids} (one query)."""
     formed = Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
     return count_per_area(formed, "neighbourhood", areas).get(None, {})
 
 
-def groups_met(city, since, held_by, areas):
+def groups_met(city: City | None, since: datetime, held_by: datetime, areas: Areas) -> AreaCounts:
     """{area key: groups of the area that met at least once from `since` to `held_by`} (one query)."""
     met = Group.objects.filter(city=city, meetings__starts_at__gte=since, meetings__starts_at__lt=held_by)
     return count_per_area(met, "neighbourhood", areas).get(None, {})
 
 
-def groups_become_initiatives(city, since, until, areas):
+def groups_become_initiatives(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: groups of the area that became an initiative from `since` to `until`} (one query)."""
     became = Group.objects.filter(city=city, status=Group.Status.INITIATIVE, status_changed_at__gte=since, status_changed_at__lt=until)
     return count_per_area(became, "neighbourhood", areas).get(None, {})
 
 
-def _meetings_held(city, since, held_by):
+def _meetings_held(city: City | None, since: datetime, held_by: datetime) -> QuerySet[Meeting]:
     return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=held_by)
 
 
-def meetings_held(city, since, held_by):
+def meetings_held(city: City | None, since: datetime, held_by: datetime) -> dict[tuple[int, str], int]:
     """{(neighbourhood id, kind): meetings held from `since` to `held_by`} (one query)."""
     rows = _meetings_held(city, since, held_by).values_list("neighbourhood_id", "kind").annotate(n=Count("pk")).order_by()
     return {(n, kind): count for n, kind, count in rows}
 
 
-def attendance(city, since, held_by):
+def attendance(city: City | None, since: datetime, held_by: datetime) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (present by name, present)} over the meetings held from `since` to `held_by`: for
     each meeting, those present are the named attendees or the count taken, whichever is higher (one query)."""
     named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")
@@ -308,12 +312,12 @@ def attendance(city, since, held_by):
     return {n: (named_total or 0, present_total or 0) for n, named_total, present_total in rows}
 
 
-def groups_by_quarter(city, since, until):
+def groups_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): groups} convened between `since` and `until` (open data, one query)."""
     return count_by_quarter(Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")
 
 
-def meetings_by_quarter(city, since, until):
+def meetings_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): meetings} held between `since` and `until`; one still to come has not
     been held (open data, one query)."""
     held = Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now()))

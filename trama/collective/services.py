@@ -239,7 +239,7 @@ def add_member(group: Group, person: Person, *, by: User, consent: bool) -> Memb
 
 
 @transaction.atomic
-def join_from_match(group, person, *, by):
+def join_from_match(group: Group, person: Person, *, by: User) -> Membership:
     """`person` accepted a worker's proposal (a market match) to join `group`: her yes is her consent.
 
     `by` is the person herself, or staff who may see both her and the group answering for her.
@@ -251,7 +251,7 @@ def join_from_match(group, person, *, by):
     return _add_member(group, person, by=by)
 
 
-def _add_member(group, person, *, by):
+def _add_member(group: Group, person: Person, *, by: User) -> Membership:
     if group.status not in (Group.Status.FORMING, Group.Status.ACTIVE):
         raise TransitionError(_("Il gruppo è «%(status)s»: non si aggiungono persone.") % {"status": group.get_status_display()})
     if person.city_id != group.city_id or person.anonymised_at is not None:

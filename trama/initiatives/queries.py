@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
 if TYPE_CHECKING:
     from trama.access import Viewer
+    from trama.aggregates import AreaCounts, Areas, QuarterCounts
     from trama.people.models import Person, User
     from trama.territory.models import City, Neighbourhood
 
@@ -150,7 +151,7 @@ def agreements_ending_between(first: date, last: date) -> QuerySet[Agreement]:
     return Agreement.objects.filter(status=Agreement.Status.ACTIVE, ends_on__gte=first, ends_on__lte=last).order_by("ends_on", "pk")
 
 
-def milestones_due_between(first, last):
+def milestones_due_between(first: date, last: date) -> QuerySet[Milestone]:
     """Milestones not reached whose date falls from `first` to `last` (dates, both included), with their
     initiative and the members of its partners' organisations."""
     return (
@@ -161,7 +162,7 @@ def milestones_due_between(first, last):
     )
 
 
-def initiatives_of_organisations(city):
+def initiatives_of_organisations(city: City | None) -> list[Initiative]:
     """The public initiatives of `city` that an organisation proposed or promotes, each with that
     organisation's id as `organisation_id` (the proposer, else the first promoter or co-manager);
     those without one are left out."""
@@ -186,16 +187,16 @@ def initiatives_of_organisations(city):
 InitiativeStage = Initiative.Stage
 
 
-def has_initiatives(city):
+def has_initiatives(city: City | None) -> bool:
     """Whether `city` has any initiative yet (without one, their figures are "no data", not zero)."""
     return Initiative.objects.filter(city=city).exists()
 
 
-def has_participations(city):
+def has_participations(city: City | None) -> bool:
     return Participation.objects.filter(initiative__city=city).exists()
 
 
-def _stage_at(until):
+def _stage_at(until: datetime) -> Coalesce:
     """The stage an initiative was in just before `until`: the last move before it, or else the stage
     it was created in (the first move's start), or else its stage now."""
     moves = StageTransition.objects.filter(initiative=OuterRef("pk"))
@@ -204,14 +205,14 @@ def _stage_at(until):
     return Coalesce(Subquery(last), Subquery(first), F("stage"))
 
 
-def initiatives_by_stage(city, until, areas):
+def initiatives_by_stage(city: City | None, until: datetime, areas: Areas) -> tuple[AreaCounts, dict[str, AreaCounts]]:
     """({area key: initiatives registered before `until`}, {stage then: {area key: initiatives}}) (two queries)."""
     initiatives = Initiative.objects.filter(city=city, created_at__lt=until).annotate(stage_then=_stage_at(until))
     totals = count_per_area(initiatives, "neighbourhoods", areas).get(None, {})
     return totals, count_per_area(initiatives, "neighbourhoods", areas, by="stage_then")
 
 
-def initiatives_become_autonomous(city, since, until, areas):
+def initiatives_become_autonomous(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: initiatives that moved to the autonomous stage from `since` to `until`} (one query)."""
     reached = Initiative.objects.filter(
         city=city,
@@ -222,12 +223,14 @@ def initiatives_become_autonomous(city, since, until, areas):
     return count_per_area(reached, "neighbourhoods", areas).get(None, {})
 
 
-def intervention_object_names(city):
+def intervention_object_names(city: City | None) -> list[tuple[int, str]]:
     """[(intervention object id, name)] of `city`, by name (one query)."""
     return list(InterventionObject.objects.filter(city=city).order_by("name", "pk").values_list("pk", "name"))
 
 
-def participants(city, since, until, areas, first_contact=False):
+def participants(
+    city: City | None, since: datetime, until: datetime, areas: Areas, first_contact: bool = False
+) -> tuple[AreaCounts, dict[int | None, AreaCounts]]:
     """({area key: people}, {intervention object id or None: {area key: people}}): the distinct people who
     took part in an initiative of the area from `since` to `until`, in total and by the initiative's
     intervention object, in the initiative's neighbourhoods. With `first_contact`, only those whose first
@@ -241,7 +244,7 @@ def participants(city, since, until, areas, first_contact=False):
     return totals, count_per_area(taking_part, path, areas, counted="person", by="initiative__intervention_object")
 
 
-def public_initiatives_by_quarter(city, since, until):
+def public_initiatives_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter of birth): initiatives} of the public catalogue born between `since` and
     `until`; one of several neighbourhoods counts in each (open data, one query)."""
     public = Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since, created_at__lt=until)

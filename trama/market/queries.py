@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from trama.access import User, Viewer
+    from trama.aggregates import QuarterCounts
     from trama.territory.models import City
 
     from .index import OfferIndex
@@ -267,7 +268,7 @@ def ledger_totals(
     period: str | None = None,
     start: date | None = None,
     end: date | None = None,
-    neighbourhoods: Iterable[Neighbourhood] | QuerySet[Neighbourhood] | None = None,
+    neighbourhoods: Iterable[Neighbourhood] | Iterable[int] | QuerySet[Neighbourhood] | None = None,
 ) -> list[dict[str, Any]]:
     """Totals of the contributions ledger: euros, hours and count, grouped by any of
     'sector', 'neighbourhood', 'kind' and, with `period` ('month', 'quarter', 'year'), by period.
@@ -350,12 +351,12 @@ def accepted_not_started(before: datetime) -> QuerySet[Match]:
     return Match.objects.filter(status=Match.Status.ACCEPTED, updated_at__lt=before).select_related("proposed_by").order_by("pk")
 
 
-def follow_ups_on(days):
+def follow_ups_on(days: Iterable[date]) -> QuerySet[Match]:
     """Active matches whose follow-up falls on one of `days` (dates), with the worker who proposed them."""
     return Match.objects.filter(status__in=Match.ACTIVE, follow_up_on__in=list(days)).select_related("proposed_by").order_by("pk")
 
 
-def offers_ending_between(first, last):
+def offers_ending_between(first: date, last: date) -> QuerySet[Offer]:
     """Offers still open or paused whose availability ends from `first` to `last` (dates, both included), with
     what finding their owners needs (the person's account, the organisation's members)."""
     return (
@@ -373,12 +374,12 @@ ContributionKind = Contribution.Kind
 SECTORS = Sector
 
 
-def has_contributions(city):
+def has_contributions(city: City | None) -> bool:
     """Whether `city`'s ledger has any contribution yet (an empty ledger is "no data", not zero)."""
     return Contribution.objects.filter(city=city).exists()
 
 
-def ledger_of_period(city, start, end, neighbourhood_ids):
+def ledger_of_period(city: City | None, start: date, end: date, neighbourhood_ids: Iterable[int]) -> list[dict[str, Any]]:
     """The ledger of the days from `start` (included) to `end` (excluded) in the given neighbourhoods,
     by neighbourhood id, kind and sector: [{neighbourhood_id, kind, sector, value_eur, hours, ...}]
     (`ledger_totals`, one query)."""
@@ -387,7 +388,7 @@ def ledger_of_period(city, start, end, neighbourhood_ids):
     )
 
 
-def contributors_per_neighbourhood(city, start, end, neighbourhood_ids):
+def contributors_per_neighbourhood(city: City | None, start: date, end: date, neighbourhood_ids: Iterable[int]) -> dict[int, set[tuple[str, int]]]:
     """{neighbourhood id: {("p", person id) or ("o", organisation id)}}: who gave at least one contribution
     from `start` (included) to `end` (excluded) days, one query. A contributor since erased is no one."""
     givers = (
@@ -395,14 +396,14 @@ def contributors_per_neighbourhood(city, start, end, neighbourhood_ids):
         .values_list("neighbourhood_id", "person_id", "organisation_id")
         .distinct()
     )
-    per = defaultdict(set)
+    per: defaultdict[int, set[tuple[str, int]]] = defaultdict(set)
     for n, person, organisation in givers:
         if person or organisation:
             per[n].add(("p", person) if person else ("o", organisation))
     return dict(per)
 
 
-def people_giving_and_receiving(city, until, neighbourhood_ids):
+def people_giving_and_receiving(city: City | None, until: datetime, neighbourhood_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (people with an offer or a need, people with both)} among the people of `city`
     in those neighbourhoods, counting what they had made before `until` (one query)."""
     offers = Offer.objects.filter(person=OuterRef("pk"), created_at__lt=until)
@@ -418,18 +419,18 @@ def people_giving_and_receiving(city, until, neighbourhood_ids):
     return {n: (either, both) for n, either, both in rows}
 
 
-def needs_made_between(city, since, until, neighbourhood_ids):
+def needs_made_between(city: City | None, since: datetime, until: datetime, neighbourhood_ids: Iterable[int]) -> QuerySet[Need]:
     """The needs of `city` registered from `since` (included) to `until` (excluded) in those
     neighbourhoods: a queryset, for the figures of the apps above (collective's needs in groups)."""
     return Need.objects.filter(city=city, neighbourhood__in=neighbourhood_ids, created_at__gte=since, created_at__lt=until)
 
 
-def needs_by_quarter(city, since, until):
+def needs_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): needs} registered between `since` and `until` (open data, one query)."""
     return count_by_quarter(Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")
 
 
-def offers_by_quarter(city, since, until):
+def offers_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): offers} registered between `since` and `until`; an offer serving
     several neighbourhoods counts in each (open data, one query)."""
     return count_by_quarter(Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhoods", "created_at")

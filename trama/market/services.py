@@ -276,7 +276,7 @@ def propose_match(*, need: Need, offer: Offer, by: User, score: float = 0.0, rea
 
 
 @transaction.atomic
-def propose_answer(*, need, kind, target_id, by):
+def propose_answer(*, need: Need, kind: str, target_id: int, by: User) -> Match:
     """A worker proposes an activity, a group or a service (answers.py) for `need`.
 
     The answer must be one the worker may see and that fits the need (its provider says so, with
@@ -318,7 +318,7 @@ def propose_answer(*, need, kind, target_id, by):
     return match
 
 
-def _take(match, by):
+def _take(match: Match, by: User) -> None:
     """What an accepted match takes: a unit of its offer, or, for an activity or a group, the person's
     place in it (the owning app enrols her, through the provider it registered)."""
     if match.offer_id:

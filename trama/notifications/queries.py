@@ -13,6 +13,8 @@ from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, P
 from .rules import DELIVERIES
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from trama.access import User
 
 
@@ -100,7 +102,7 @@ def delivery_counts(user: User) -> dict[tuple[str, str], int]:
     return {(channel, status): n for channel, status, n in rows}
 
 
-def delivery_summary(user):
+def delivery_summary(user: User) -> list[tuple[str, StrOrPromise, list[tuple[StrOrPromise, int]]]]:
     """The log's summary: per channel with any delivery, its value, its label and [(status label, how many)] in every status."""
     counts = delivery_counts(user)
     return [

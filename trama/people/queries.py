@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -13,8 +14,10 @@ from .rules import PEOPLE
 
 if TYPE_CHECKING:
     from trama.access import Viewer
+    from trama.aggregates import QuarterCounts
+    from trama.territory.models import City
 
-    from .models import User
+    from .models import Service, User
 
 # The channels of people met by going towards them (an antenna's signal, an outreach), and of
 # those who came by themselves: what the programme's figures compare.
@@ -45,7 +48,7 @@ def staff_of_city(city_id: int) -> QuerySet[User]:
     return User.objects.filter(city_id=city_id, is_active=True, role__in=[Role.COORDINATOR, Role.WORKER]).order_by("pk")
 
 
-def organisations_of_city(city):
+def organisations_of_city(city: City | None) -> QuerySet[Organisation]:
     """The organisations of `city` by name (none without a city)."""
     return Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
 
@@ -53,12 +56,12 @@ def organisations_of_city(city):
 # -- figures for insights: plain counts, no one named ---------------------------------------
 
 
-def has_people(city):
+def has_people(city: City | None) -> bool:
     """Whether `city` has registered anyone yet (a figure without people is "no data", not zero)."""
     return Person.objects.filter(city=city).exists()
 
 
-def people_first_met(city, since, until):
+def people_first_met(city: City | None, since: datetime, until: datetime) -> dict[tuple[int, str, bool], int]:
     """{(neighbourhood id, first-contact channel, known to services): people} of the people of `city`
     first met between `since` (included) and `until` (excluded), in one query."""
     rows = (
@@ -70,14 +73,14 @@ def people_first_met(city, since, until):
     return {(n, channel, known): count for n, channel, known, count in rows}
 
 
-def people_reached_by_quarter(city, since, until):
+def people_reached_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): people} first met through an antenna or an outreach between
     `since` and `until` (open data, one query)."""
     reached = Person.objects.filter(city=city, first_contact_at__gte=since, first_contact_at__lt=until, first_contact_channel__in=PROACTIVE_CHANNELS)
     return count_by_quarter(reached, "neighbourhood_id", "first_contact_at")
 
 
-def services_visible_to(user, city_id):
+def services_visible_to(user: Viewer | None, city_id: int) -> QuerySet[Service]:
     """The services of the city's organisations that `user` may see (rules.ORGANISATIONS: the same scope
     as their profile); without a user, all of the city's."""
     from .models import Organisation, Service

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet
@@ -19,6 +19,7 @@ from .rules import ITEMS
 
 if TYPE_CHECKING:
     from trama.access import Viewer
+    from trama.aggregates import AreaCounts, Areas
     from trama.people.models import Person
     from trama.territory.models import City
 
@@ -191,12 +192,12 @@ def visible_size(user: Viewer, size: int) -> str:
 # -- figures for insights: plain aggregates per neighbourhood or area, no one named --------
 
 
-def has_tags(city):
+def has_tags(city: City | None) -> bool:
     """Whether any text of `city` has a theme yet (before discovery, the themes' figures are "no data")."""
     return Tag.objects.filter(theme__city=city).exists()
 
 
-def named_themes(city, since, until, areas):
+def named_themes(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: named themes with at least one text written from `since` to `until` in the area}, areas
     {key: neighbourhood ids}; a theme of several neighbourhoods counts once in an area holding them (one query)."""
     tags = Tag.objects.filter(
@@ -205,7 +206,7 @@ def named_themes(city, since, until, areas):
     return count_per_area(tags, "item__neighbourhood", areas, counted="theme").get(None, {})
 
 
-def texts_outside_categories(city, since, until, neighbourhood_ids):
+def texts_outside_categories(city: City | None, since: datetime, until: datetime, neighbourhood_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (texts with a live theme, those whose themes are all outside the traditional
     categories)} of the texts written from `since` to `until` (one query)."""
     live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE)
