@@ -263,7 +263,9 @@ def needs_in_groups(
         needs_made_between(city, since, until, neighbourhood_ids)
         .annotate(linked=ExpressionWrapper(Q(Exists(in_group)) | Q(Exists(decided)), output_field=BooleanField()))
         .values_list("neighbourhood_id")
-        .annotate(total=Count("pk"), linked=Count("pk", filter=Q(linked=True)))
+        # Counted under a name of its own: `linked` again would redefine the annotation above (the type checker
+        # refuses it); the rows are read by position, so the name changes nothing else.
+        .annotate(total=Count("pk"), linked_needs=Count("pk", filter=Q(linked=True)))
         .order_by()
     )
     return {n: (total, linked) for n, total, linked in rows}
@@ -300,7 +302,8 @@ def meetings_held(city: City | None, since: datetime, held_by: datetime) -> dict
 def attendance(city: City | None, since: datetime, held_by: datetime) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (present by name, present)} over the meetings held from `since` to `held_by`: for
     each meeting, those present are the named attendees or the count taken, whichever is higher (one query)."""
-    named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")
+    # django-stubs does not see an annotation in a values() after it (it reads only the model's fields): `n` is there.
+    named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")  # type: ignore[misc]
     rows = (
         _meetings_held(city, since, held_by)
         .annotate(named=Coalesce(Subquery(named), 0, output_field=IntegerField()))

@@ -45,11 +45,12 @@ def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, 
     (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
     kind = Kind(kind)
-    recipients = [user for user in recipients if user is not None]
-    accounts = {user.pk: user for user in recipients if user.is_active}
-    if len(accounts) < len({user.pk for user in recipients}):
+    # A new name, not `recipients` again: the list holds accounts only (no None), and says so to the type checker.
+    users = [user for user in recipients if user is not None]
+    accounts = {user.pk: user for user in users if user.is_active}
+    if len(accounts) < len({user.pk for user in users}):
         # Disabled or erased since the caller found them: dropped, and said so (the key names no one).
-        log.info("Notification %s not told to %s disabled accounts", key, len({user.pk for user in recipients} - set(accounts)))
+        log.info("Notification %s not told to %s disabled accounts", key, len({user.pk for user in users} - set(accounts)))
     if not accounts:
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))

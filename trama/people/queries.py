@@ -87,4 +87,5 @@ def services_visible_to(user: Viewer | None, city_id: int) -> QuerySet[Service]:
     from .rules import ORGANISATIONS
 
     organisations = Organisation.objects.filter(city_id=city_id) if user is None else ORGANISATIONS.visible_to(user).filter(city_id=city_id)
-    return Service.objects.filter(organisation__in=organisations.values("pk"))
+    # values_list, not values("pk"): the same subquery, in the form django-stubs accepts for an `__in` lookup.
+    return Service.objects.filter(organisation__in=organisations.values_list("pk", flat=True))
