@@ -31,12 +31,12 @@ from django.db.models import Model, Q, QuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.http import HttpRequest
 
-    # For the type checker only: at run time this module imports no app. The account model
-    # (settings.AUTH_USER_MODEL) is named here so that apps below people can annotate with it.
-    from trama.people.models import User
-    from trama.territory.models import Neighbourhood
+    # The account model (settings.AUTH_USER_MODEL), named here so that apps below people can annotate with it.
+    # Not imported from people, not even for the type checker (tests/test_import_direction.py: this module
+    # imports no app): `_User` is django-stubs' placeholder, which its plugin reads as AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User as User
+    from django.http import HttpRequest
 
     # Whoever asks: an account or a visitor.
     Viewer = User | AnonymousUser
@@ -98,7 +98,7 @@ def neighbourhood_scope(user: Viewer) -> frozenset[int] | None:
     return None if role_of(user) == COORDINATOR else user.neighbourhood_ids() if user.is_authenticated else frozenset()
 
 
-def works_in(user: Viewer | None, neighbourhood: Neighbourhood | int | None) -> bool:
+def works_in(user: Viewer | None, neighbourhood: Model | int | None) -> bool:
     """May `user` record or act on personal data in `neighbourhood` (a Neighbourhood or its id)?
 
     Coordinators in their city, workers in their own neighbourhoods; nobody else. The one answer
