@@ -62,10 +62,12 @@ screenshots: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py check
 
-# Lint and format (ruff, configured in pyproject.toml); `make test` runs it first. `make format` rewrites.
+# Lint, format and types (ruff and mypy, configured in pyproject.toml); `make test` runs it first. `make format` rewrites.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -19,10 +19,35 @@ the scope does not name sees nothing. Every predicate returns a bool, never None
 reads None as "skip", which once let any citizen read other people's matches.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 import rules
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    # The account model (settings.AUTH_USER_MODEL), named here so that apps below people can annotate with it.
+    # Not imported from people, not even for the type checker (tests/test_import_direction.py: this module
+    # imports no app): `_User` is django-stubs' placeholder, which its plugin reads as AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User as User
+    from django.http import HttpRequest
+
+    # Whoever asks: an account or a visitor.
+    Viewer = User | AnonymousUser
+
+    class AccountRequest(HttpRequest):
+        """A request from a signed-in account: what the services acting for one take."""
+
+        user: User
+
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 COORDINATOR = "coordinator"
 WORKER = "worker"
@@ -33,7 +58,7 @@ ANONYMOUS = "anonymous"
 ROLES = (COORDINATOR, WORKER, PARTNER, ANTENNA, CITIZEN)
 
 
-def role_of(user):
+def role_of(user: Viewer | None) -> str | None:
     """The role that decides what `user` sees: "anonymous" for visitors, None for a disabled account."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
@@ -42,9 +67,9 @@ def role_of(user):
     return user.role
 
 
-def _has_role(role):
+def _has_role(role: str) -> rules.Predicate:
     @rules.predicate(name=f"is_{role}")
-    def predicate(user):
+    def predicate(user: Viewer | None) -> bool:
         return role_of(user) == role
 
     return predicate
@@ -58,22 +83,22 @@ is_citizen = _has_role(CITIZEN)
 is_staff_role = is_coordinator | is_worker
 
 
-def in_city(user, field="city"):
+def in_city(user: User, field: str = "city") -> Q:
     """A coordinator's scope: the rows of their city (all rows for a coordinator without a city)."""
     return Q(**{f"{field}_id": user.city_id}) if user.city_id else Q()
 
 
-def in_neighbourhoods(user, field="neighbourhood"):
+def in_neighbourhoods(user: User, field: str = "neighbourhood") -> Q:
     """A worker's scope: the rows in the neighbourhoods assigned to them."""
     return Q(**{f"{field}__in": user.neighbourhood_ids()})
 
 
-def neighbourhood_scope(user):
+def neighbourhood_scope(user: Viewer) -> frozenset[int] | None:
     """The neighbourhood ids whose personal data `user` works with, or None for the whole city (coordinators)."""
     return None if role_of(user) == COORDINATOR else user.neighbourhood_ids() if user.is_authenticated else frozenset()
 
 
-def works_in(user, neighbourhood):
+def works_in(user: Viewer | None, neighbourhood: Model | int | None) -> bool:
     """May `user` record or act on personal data in `neighbourhood` (a Neighbourhood or its id)?
 
     Coordinators in their city, workers in their own neighbourhoods; nobody else. The one answer
@@ -82,18 +107,21 @@ def works_in(user, neighbourhood):
     role = role_of(user)
     if neighbourhood is None or role not in (COORDINATOR, WORKER):
         return False
+    account = cast("User", user)  # a coordinator or a worker: an account
     if role == WORKER:
-        return getattr(neighbourhood, "pk", neighbourhood) in user.neighbourhood_ids()
-    if not user.city_id:
+        return getattr(neighbourhood, "pk", neighbourhood) in account.neighbourhood_ids()
+    if not account.city_id:
         return True
     city_id = getattr(neighbourhood, "city_id", None)
     if city_id is None:
-        city_id = apps.get_model("territory", "Neighbourhood").objects.filter(pk=neighbourhood).values_list("city_id", flat=True).first()
-    return city_id == user.city_id
+        # The plugin expects an id for pk; Django takes the object too.
+        neighbourhoods = apps.get_model("territory", "Neighbourhood").objects.filter(pk=neighbourhood)  # type: ignore[misc]
+        city_id = neighbourhoods.values_list("city_id", flat=True).first()
+    return city_id == account.city_id
 
 
 @rules.predicate
-def same_city(user, obj):
+def same_city(user: User, obj: Model | None) -> bool:
     """The object belongs to the user's city (asked without an object: True)."""
     if obj is None:
         return True
@@ -110,33 +138,55 @@ class Scope:
     a role not named gets nothing. `distinct` is for conditions that cross a many-valued relation.
     """
 
-    registry = []
+    registry: list[Scope] = []
 
-    def __init__(self, model, *, name="", distinct=False, anonymous=None, coordinator=None, worker=None, partner=None, antenna=None, citizen=None):
+    def __init__(
+        self,
+        model: str | type[Model],
+        *,
+        name: str = "",
+        distinct: bool = False,
+        anonymous: Callable[[AnonymousUser], Q] | None = None,
+        coordinator: Callable[[User], Q] | None = None,
+        worker: Callable[[User], Q] | None = None,
+        partner: Callable[[User], Q] | None = None,
+        antenna: Callable[[User], Q] | None = None,
+        citizen: Callable[[User], Q] | None = None,
+    ) -> None:
         self._model = model
         self.name = name
         self.distinct = distinct
-        self._predicate = None
-        self.permissions = []
-        self.by_role = {ANONYMOUS: anonymous, COORDINATOR: coordinator, WORKER: worker, PARTNER: partner, ANTENNA: antenna, CITIZEN: citizen}
+        self._predicate: rules.Predicate | None = None
+        self.permissions: list[str] = []
+        # Any: each role's rule takes its own kind of user (a visitor for "anonymous", an account otherwise).
+        self.by_role: dict[str | None, Callable[[Any], Q] | None] = {
+            ANONYMOUS: anonymous,
+            COORDINATOR: coordinator,
+            WORKER: worker,
+            PARTNER: partner,
+            ANTENNA: antenna,
+            CITIZEN: citizen,
+        }
         Scope.registry.append(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Scope {self.name or self._model}>"
 
     @property
-    def model(self):
+    def model(self) -> type[Model]:
         if isinstance(self._model, str):
             self._model = apps.get_model(self._model)
         return self._model
 
-    def condition(self, user):
+    def condition(self, user: Viewer | None) -> Q | None:
         """The Q selecting what `user` may see, or None when they may see nothing of this model."""
         rule = self.by_role.get(role_of(user))
         return None if rule is None else rule(user)
 
-    def visible_to(self, user, queryset=None):
+    def visible_to(self, user: Viewer | None, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
         """The rows `user` may see, as a queryset (of `queryset` when given)."""
+        # QuerySet[Any]: a scope names its model as a string, so the callers' annotations give the model.
+
         rows = self.model._default_manager.all() if queryset is None else queryset
         condition = self.condition(user)
         if condition is None:
@@ -144,7 +194,7 @@ class Scope:
         rows = rows.filter(condition)
         return rows.distinct() if self.distinct and condition else rows
 
-    def allows(self, user, obj=None):
+    def allows(self, user: Viewer | None, obj: Model | None = None) -> bool:
         """Is `obj` among the rows `user` may see? Without an object: may `user` see any such row?
 
         One query per (user, object), remembered on the object for the rest of the request.
@@ -165,7 +215,7 @@ class Scope:
             cache[key] = self.model._default_manager.filter(condition, pk=obj.pk).exists()
         return cache[key]
 
-    def _subject(self, obj):
+    def _subject(self, obj: Model) -> Model:
         """`obj` itself, or the object of this scope's model it belongs to (a milestone's initiative, a
         meeting's group): the one foreign key of `obj` to the model. Anything else is a programming error."""
         if isinstance(obj, self.model):
@@ -175,7 +225,7 @@ class Scope:
             raise TypeError(f"{self!r} cannot judge a {type(obj).__name__}")
         return getattr(obj, links[0].name)
 
-    def allowed_among(self, user, objects):
+    def allowed_among(self, user: Viewer | None, objects: Iterable[ModelT]) -> list[ModelT]:
         """The objects of `objects` that `user` may see, in one query whatever their number (for lists)."""
         objects = list(objects)
         condition = self.condition(user)
@@ -192,20 +242,20 @@ class Scope:
         return [obj for obj in objects if obj.pk in allowed]
 
     @property
-    def predicate(self):
+    def predicate(self) -> rules.Predicate:
         """The django-rules predicate of this scope (one object, so tests can tell which permission uses it)."""
         if self._predicate is None:
             scope = self
 
             @rules.predicate(name=f"in_scope_{self.name or id(self)}")
-            def predicate(user, obj=None):
+            def predicate(user: Viewer | None, obj: Model | None = None) -> bool:
                 return scope.allows(user, obj)
 
             predicate.scope = scope
             self._predicate = predicate
         return self._predicate
 
-    def grant(self, *perms):
+    def grant(self, *perms: str) -> None:
         """Register each of `perms` with django-rules as this scope's predicate, and remember it.
 
         `user.has_perm(perm, obj)` is then `allows(user, obj)`. The property test of tests/test_access.py
@@ -216,13 +266,13 @@ class Scope:
             rules.add_perm(perm, self.predicate)
             self.permissions.append(perm)
 
-    def require(self, user, obj, message=""):
+    def require(self, user: Viewer | None, obj: Model | None, message: str = "") -> None:
         """Raise PermissionDenied unless `user` may act on `obj`: what services call before they write."""
         if not self.allows(user, obj):
             raise PermissionDenied(message or "Fuori dal tuo ambito.")
 
 
-def require(user, perm, obj=None, message=""):
+def require(user: Viewer | None, perm: str, obj: Model | None = None, message: str = "") -> None:
     """Raise PermissionDenied unless `user` has `perm` (on `obj`): the check services make themselves."""
     if user is None or not user.has_perm(perm, obj):
         raise PermissionDenied(message or "Non hai il permesso per questa azione.")

@@ -5,11 +5,22 @@ rest of the city...). The apps' `queries.py` count their own rows with these hel
 insights plain numbers; insights never reads their tables.
 """
 
-from django.db.models import Count, Q
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 
+# {area key: neighbourhood ids}: the areas an app's figures are counted in (insights' areas, as the apps' queries take them).
+Areas = Mapping[str, AbstractSet[int]]
+# {area key: what was counted in it}
+AreaCounts = dict[str, int]
+# {(neighbourhood id, quarter 1-4): rows}: what count_by_quarter gives (a row without a neighbourhood counts under None).
+QuarterCounts = dict[tuple[int | None, int], int]
 
-def count_per_area(queryset, path, areas, counted="pk", by=None):
+
+def count_per_area(queryset: QuerySet[Any], path: str, areas: Areas, counted: str = "pk", by: str | None = None) -> dict[Any, AreaCounts]:
     """{group: {area key: n}}, in one query: for each area of `areas` ({key: neighbourhood ids}), the
     distinct `counted` among the rows whose neighbourhood (reached through `path`) is one of the
     area's. A record with several neighbourhoods counts once in each of them, and once in an area
@@ -22,11 +33,11 @@ def count_per_area(queryset, path, areas, counted="pk", by=None):
     return {row[by] if by else None: {key: row.get(f"a{i}", 0) for i, key in enumerate(keys)} for row in rows}
 
 
-def count_by_quarter(queryset, neighbourhood, moment):
+def count_by_quarter(queryset: QuerySet[Any], neighbourhood: str, moment: str) -> QuarterCounts:
     """{(neighbourhood id, quarter 1-4): rows} of `queryset`, in one query: `neighbourhood` is the path
     to the row's neighbourhood id (a row of several neighbourhoods counts in each), `moment` the date
     field whose quarter counts."""
-    counts = {}
+    counts: QuarterCounts = {}
     for n, quarter, count in queryset.values_list(neighbourhood, ExtractQuarter(moment)).annotate(n=Count("pk")).order_by():
         counts[(n, quarter)] = counts.get((n, quarter), 0) + count
     return counts

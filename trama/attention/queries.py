@@ -1,8 +1,13 @@
 """Reads of the attention network reused by views, API and insights."""
 
-from statistics import median
+from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from collections.abc import Iterable
+from datetime import datetime
+from statistics import median
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from trama.access import neighbourhood_scope
 from trama.aggregates import count_by_quarter
@@ -12,12 +17,21 @@ from trama.territory.models import Neighbourhood
 from .models import Antenna, Attendance, Signal
 from .rules import ANTENNAS, ENCOUNTERS, OUTREACH, SIGNALS, SIGNALS_SENT
 
+if TYPE_CHECKING:
+    from trama.access import Viewer
+    from trama.aggregates import QuarterCounts
+    from trama.people.models import User
+    from trama.privacy.suppression import Cell
+    from trama.territory.models import City
 
-def signals_visible_to(user):
+    from .models import Encounter, OutreachTask
+
+
+def signals_visible_to(user: Viewer) -> QuerySet[Signal]:
     return SIGNALS.visible_to(user)
 
 
-def signal_queue(user, status="open"):
+def signal_queue(user: Viewer, status: str = "open") -> QuerySet[Signal]:
     """The signals a worker triages: open ones by default, most urgent and newest first.
 
     `status` is "open", "all" or one Signal.Status. A fixed number of queries
@@ -31,12 +45,12 @@ def signal_queue(user, status="open"):
     return signals.order_by("-urgency", "-created_at", "-pk")
 
 
-def signals_sent_by(user):
+def signals_sent_by(user: Viewer) -> QuerySet[Signal]:
     """An antenna's own signals, newest first: what they may know is only their status."""
     return SIGNALS_SENT.visible_to(user).select_related("neighbourhood").defer("neighbourhood__boundary").order_by("-created_at", "-pk")
 
 
-def merge_candidates(signal):
+def merge_candidates(signal: Signal) -> QuerySet[Signal]:
     """Other signals of the same neighbourhood a new one could be the same situation as."""
     return (
         Signal.objects.filter(neighbourhood_id=signal.neighbourhood_id, merged_into__isnull=True, status__in=Signal.OPEN)
@@ -45,19 +59,25 @@ def merge_candidates(signal):
     )
 
 
-def outreach_visible_to(user):
+def outreach_visible_to(user: Viewer) -> QuerySet[OutreachTask]:
     return OUTREACH.visible_to(user).select_related("neighbourhood", "assigned_to", "signal").defer("neighbourhood__boundary")
 
 
-def encounters_visible_to(user):
+def encounters_visible_to(user: Viewer) -> QuerySet[Encounter]:
     return ENCOUNTERS.visible_to(user).select_related("neighbourhood", "worker", "person").defer("neighbourhood__boundary")
 
 
-def antennas_visible_to(user):
+def antennas_visible_to(user: Viewer) -> QuerySet[Antenna]:
     return ANTENNAS.visible_to(user).select_related("account", "organisation")
 
 
-def signal_metrics(*, city=None, neighbourhoods=None, since=None, until=None):
+def signal_metrics(
+    *,
+    city: City | None = None,
+    neighbourhoods: Iterable[Neighbourhood | int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
     """How the attention network answers: the share of signals taken up and the time to first contact.
 
     Signals merged into another are left out (they are the same situation).
@@ -78,18 +98,20 @@ def signal_metrics(*, city=None, neighbourhoods=None, since=None, until=None):
     if until is not None:
         signals = signals.filter(created_at__lt=until)
     counts = signals.aggregate(total=Count("pk"), taken_up=Count("pk", filter=Q(taken_up_at__isnull=False)))
-    waits = [contact - sent for sent, contact in signals.filter(first_contact_at__isnull=False).values_list("created_at", "first_contact_at")]
+    contacted = signals.filter(first_contact_at__isnull=False).values_list("created_at", "first_contact_at")
+    waits = [contact - sent for sent, contact in contacted]  # type: ignore[operator]  # first_contact_at is set on these
     total = counts["total"]
     return {
         "signals": total,
         "taken_up": counts["taken_up"],
         "contacted": len(waits),
         "share_taken_up": counts["taken_up"] / total if total else None,
-        "median_to_first_contact": median(waits) if waits else None,
+        # typeshed allows only numbers; the median of timedeltas works (they add and divide).
+        "median_to_first_contact": median(waits) if waits else None,  # type: ignore[type-var]
     }
 
 
-def training_coverage(user):
+def training_coverage(user: User) -> tuple[list[Antenna.Kind], list[tuple[Neighbourhood, list[Cell]]]]:
     """Trained antennas (at least one session attended) per neighbourhood and kind.
 
     Returns (kinds, rows) where each row is (neighbourhood, [Cell per kind]).
@@ -99,7 +121,7 @@ def training_coverage(user):
     city = user.city
     neighbourhoods = list(Neighbourhood.objects.filter(city=city).order_by("name")) if city else list(Neighbourhood.objects.order_by("name"))
     kinds = list(Antenna.Kind)
-    counts = {}
+    counts: dict[tuple[int, str], int] = {}
     trained = (
         Antenna.objects.filter(active=True, attendances__isnull=False, account__neighbourhoods__in=neighbourhoods)
         .values("account__neighbourhoods", "kind")
@@ -108,7 +130,8 @@ def training_coverage(user):
     for row in trained:
         counts[(row["account__neighbourhoods"], row["kind"])] = row["n"]
 
-    def table(part, in_scope):
+    def table(part: list[Neighbourhood], in_scope: bool) -> list[tuple[Neighbourhood, list[Cell]]]:
+
         grid = suppress_table([[counts.get((n.pk, k.value), 0) for k in kinds] for n in part], in_scope=in_scope)
         return list(zip(part, grid))
 
@@ -125,16 +148,16 @@ def training_coverage(user):
 AntennaKind = Antenna.Kind
 
 
-def has_antennas(city):
+def has_antennas(city: City | None) -> bool:
     """Whether `city` has had any antenna (without one, the antennas' figures are "no data", not zero)."""
     return Antenna.objects.filter(account__city=city).exists()
 
 
-def has_signals(city):
+def has_signals(city: City | None) -> bool:
     return Signal.objects.filter(city=city).exists()
 
 
-def active_antennas(until, neighbourhood_ids):
+def active_antennas(until: datetime, neighbourhood_ids: Iterable[int]) -> list[tuple[int, str, int, bool]]:
     """[(antenna id, kind, neighbourhood id, trained)] of the antennas active just before `until` in those
     neighbourhoods, one row per neighbourhood an antenna covers; trained: had attended a training
     session by then (one query)."""
@@ -148,7 +171,7 @@ def active_antennas(until, neighbourhood_ids):
     )
 
 
-def signals_per_neighbourhood(city, since, until):
+def signals_per_neighbourhood(city: City | None, since: datetime, until: datetime) -> dict[int, int]:
     """{neighbourhood id: signals} arrived from `since` (included) to `until` (excluded), those merged into
     another left out (one query)."""
     return dict(
@@ -159,6 +182,6 @@ def signals_per_neighbourhood(city, since, until):
     )
 
 
-def signals_by_quarter(city, since, until):
+def signals_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): signals} arrived between `since` and `until` (open data, one query)."""
     return count_by_quarter(Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")

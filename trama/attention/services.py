@@ -5,10 +5,16 @@ signal it changes is locked first, so two workers triaging the same signal
 cannot both win.
 """
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +31,18 @@ from trama.privacy import audit
 from .models import Antenna, Attendance, Encounter, OutreachTask, Signal
 from .rules import OUTREACH, SIGNALS
 
+if TYPE_CHECKING:
+    from trama.access import AccountRequest
+    from trama.people.models import User
+    from trama.territory.models import Neighbourhood
+
+    from .forms import AntennaOnboardingForm
+    from .models import TrainingSession
+
 logger = logging.getLogger(__name__)
 
 
-def onboard_antenna(request, form):
+def onboard_antenna(request: AccountRequest, form: AntennaOnboardingForm) -> Antenna:
     """Create the antenna's account and profile and e-mail the invitation link; when she wants the news of her
     signals by e-mail, her notification preferences say so (the only e-mails she gets about them)."""
     with transaction.atomic():
@@ -45,7 +59,7 @@ def onboard_antenna(request, form):
 
 
 @transaction.atomic
-def send_signal(*, by, neighbourhood, **fields):
+def send_signal(*, by: User, neighbourhood: Neighbourhood, **fields: Any) -> Signal:
     """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood).
 
     One transaction: the signal, what its save sets off in other apps (the text copy for themes, the
@@ -58,25 +72,25 @@ def send_signal(*, by, neighbourhood, **fields):
     return signal
 
 
-def _locked(signal):
+def _locked(signal: Signal) -> Signal:
     return Signal.objects.select_for_update().get(pk=signal.pk)
 
 
-def _save_signal(signal, by, reason):
+def _save_signal(signal: Signal, by: User, reason: str) -> None:
     signal.save()
     audit.record(by, audit.Action.UPDATE, signal, reason=reason)
     _tell_antenna_status(signal)
 
 
 # What the antenna hears, in the words of her list (Signal.ANTENNA_LABELS), when her signal reaches a status.
-ANTENNA_NEWS = {
+ANTENNA_NEWS: dict[str, Kind] = {
     Signal.Status.TAKEN_UP: Kind.SIGNAL_TAKEN_UP,
     Signal.Status.CONTACTED: Kind.SIGNAL_CONTACTED,
     Signal.Status.CLOSED: Kind.SIGNAL_CLOSED,
 }
 
 
-def _tell_antenna_status(signal):
+def _tell_antenna_status(signal: Signal) -> None:
     """Notify the antenna who sent `signal` of the status it is in (once per status: the key says which).
 
     Only she hears it (SIGNALS_SENT: an antenna sees her own signals, nobody else's), and only that
@@ -91,7 +105,7 @@ def _tell_antenna_status(signal):
 
 
 @transaction.atomic
-def triage(signal, *, by, outcome, note="", merge_with=None, person=None):
+def triage(signal: Signal, *, by: User, outcome: str, note: str = "", merge_with: Signal | None = None, person: Person | None = None) -> Signal:
     """Decide what a new signal needs (other than an outreach: see `plan_outreach`).
 
     MERGED joins it to `merge_with`, PERSON links it to someone already known,
@@ -106,7 +120,7 @@ def triage(signal, *, by, outcome, note="", merge_with=None, person=None):
     signal = _locked(signal)
     now = timezone.now()
     if outcome == Signal.Outcome.MERGED:
-        signal.merge_into(_locked(merge_with), by, now)
+        signal.merge_into(_locked(merge_with), by, now)  # type: ignore[arg-type]  # TriageForm requires it for MERGED
     elif outcome == Signal.Outcome.PERSON:
         signal.take_up(by, Signal.Outcome.PERSON, now)
         signal.person = person
@@ -120,7 +134,16 @@ def triage(signal, *, by, outcome, note="", merge_with=None, person=None):
 
 
 @transaction.atomic
-def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, due_date, plan=""):
+def plan_outreach(
+    *,
+    by: User,
+    signal: Signal | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    assigned_to: User,
+    method: str,
+    due_date: date,
+    plan: str = "",
+) -> OutreachTask:
     """Plan going towards someone; a signal it answers is taken up by whoever goes.
 
     Only in `by`'s scope: the signal's, or the neighbourhood's when there is no signal.
@@ -135,7 +158,7 @@ def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, d
         signal.take_up(by, Signal.Outcome.OUTREACH)
         _save_signal(signal, by, "uscita programmata")
         neighbourhood = signal.neighbourhood
-    task = OutreachTask.objects.create(
+    task = OutreachTask.objects.create(  # type: ignore[misc]  # a neighbourhood: the signal's, or one works_in accepted
         neighbourhood=neighbourhood,
         signal=signal,
         assigned_to=assigned_to,
@@ -149,7 +172,7 @@ def plan_outreach(*, by, signal=None, neighbourhood=None, assigned_to, method, d
 
 
 @transaction.atomic
-def finish_outreach(task, *, by, status, result):
+def finish_outreach(task: OutreachTask, *, by: User, status: str, result: str) -> OutreachTask:
     """Record how an outreach went; an outreach that reached no one leaves its signal taken up."""
     OUTREACH.require(by, task)
     task = OutreachTask.objects.select_for_update().get(pk=task.pk)
@@ -159,7 +182,7 @@ def finish_outreach(task, *, by, status, result):
     return task
 
 
-def contact_happened(signal, *, now=None):
+def contact_happened(signal: Signal, *, now: datetime | None = None) -> Signal:
     """The person behind `signal` was met: the signal and those merged into it tell their antennas."""
     now = now or timezone.now()
     signal = _locked(signal)
@@ -181,7 +204,7 @@ def contact_happened(signal, *, now=None):
 
 
 @transaction.atomic
-def erase_antennas(antennas, person):
+def erase_antennas(antennas: Iterable[Antenna], person: Person) -> None:
     """An erased person is no longer an antenna: her profile stays, with `deactivated_at` now, so that the
     indicators of periods already ended still count her (the account itself is disabled and renamed by
     people's erasure, and its notification preferences erased by the notifications app's declaration)."""
@@ -191,7 +214,7 @@ def erase_antennas(antennas, person):
 
 
 @transaction.atomic
-def close_signal(signal, *, by):
+def close_signal(signal: Signal, *, by: User) -> Signal:
     SIGNALS.require(by, signal)
     signal = _locked(signal)
     signal.close()
@@ -209,20 +232,20 @@ def close_signal(signal, *, by):
 @transaction.atomic
 def record_encounter(
     *,
-    by,
-    neighbourhood,
-    setting,
-    happened_at,
-    notes="",
-    signal=None,
-    outreach=None,
-    person=None,
-    new_person=None,
-    need_text="",
-    need_urgency="medium",
-    offer_text="",
-    offer_kind="time",
-):
+    by: User,
+    neighbourhood: Neighbourhood,
+    setting: str,
+    happened_at: datetime,
+    notes: str = "",
+    signal: Signal | None = None,
+    outreach: OutreachTask | None = None,
+    person: Person | None = None,
+    new_person: dict[str, Any] | None = None,
+    need_text: str = "",
+    need_urgency: str = "medium",
+    offer_text: str = "",
+    offer_kind: str = "time",
+) -> Encounter:
     """Log a meeting with someone, with everything that came out of it, in one step.
 
     `new_person` (a dict with display_name, channel, known_to_services, consents)
@@ -281,20 +304,20 @@ def record_encounter(
     return encounter
 
 
-def record_attendance(session, antennas, *, by):
+def record_attendance(session: TrainingSession, antennas: Iterable[Antenna], *, by: User) -> None:
     """Mark who attended a training session (recording someone twice changes nothing)."""
     existing = set(session.attendances.values_list("antenna_id", flat=True))
     Attendance.objects.bulk_create([Attendance(session=session, antenna=a, recorded_by=by) for a in antennas if a.pk not in existing])
 
 
-def registration_channel(signal=None, outreach=None):
+def registration_channel(signal: Signal | None = None, outreach: OutreachTask | None = None) -> str:
     """How the programme first reached a person met through this encounter."""
     if signal is not None or (outreach is not None and outreach.signal_id):
         return Person.Channel.ANTENNA
     return Person.Channel.OUTREACH
 
 
-def anonymise_expired_signals(signals, now):
+def anonymise_expired_signals(signals: QuerySet[Signal], now: datetime) -> int:
     """Retention (privacy.retention): keep of each signal only what the indicators need, and empty its outreach
     plans; returns how many signals were anonymised. The caller holds the transaction."""
     done = []

@@ -3,12 +3,16 @@
 How a suggestion is found: trama/collective/suggestions.py.
 """
 
+from __future__ import annotations
+
 import calendar
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -19,10 +23,17 @@ from trama.territory.models import Neighbourhood
 from .models import Decision, Group, Meeting, Membership, Suggestion, SuggestionRefresh
 from .rules import GROUPS, MEETINGS, MEETINGS_OF_MY_GROUPS, SUGGESTION_PEOPLE, SUGGESTIONS
 
+if TYPE_CHECKING:
+    from trama.access import Viewer
+    from trama.aggregates import AreaCounts, Areas, QuarterCounts
+    from trama.people.models import Person, User
+    from trama.territory.models import City
+    from trama.themes.models import Theme
+
 # -- who sees what ------------------------------------------------------------------------
 
 
-def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
+def suggestions_visible_to(user: Viewer, status: str = Suggestion.Status.OPEN) -> QuerySet[Suggestion]:
     """Suggestions for staff in scope (open ones by default), biggest first. Constant queries."""
     suggestions = SUGGESTIONS.visible_to(user).select_related("neighbourhood", "theme").defer("neighbourhood__boundary")
     if status:
@@ -30,15 +41,15 @@ def suggestions_visible_to(user, status=Suggestion.Status.OPEN):
     return suggestions.order_by("-size", "-created_at", "-pk")
 
 
-def refresh_of_city(city, pk):
+def refresh_of_city(city: City | None, pk: str | None) -> SuggestionRefresh | None:
     """The refresh of `city`'s suggestions numbered `pk` (as written in the page's address), or None: counts of
     suggestions, no personal data, shown to the staff of the same city who list them."""
     if city is None or not str(pk or "").isdigit():
         return None
-    return SuggestionRefresh.objects.filter(city=city, pk=int(pk)).first()
+    return SuggestionRefresh.objects.filter(city=city, pk=int(pk)).first()  # type: ignore[arg-type]  # digits, checked above
 
 
-def may_see_people_of(user, suggestion):
+def may_see_people_of(user: Viewer, suggestion: Suggestion) -> bool:
     """Who is behind a suggestion is for the workers of its neighbourhood only."""
     return SUGGESTION_PEOPLE.allows(user, suggestion)
 
@@ -49,11 +60,11 @@ class SituationRow:
     id: int
     text: str
     neighbourhood: Neighbourhood
-    person: object  # a Person or None
+    person: Person | None
     visible: bool
 
 
-def situations_of(suggestion, user):
+def situations_of(suggestion: Suggestion, user: Viewer) -> list[SituationRow]:
     """The situations behind `suggestion` as a worker reads them: text and person only in their scope.
 
     Three queries whatever the size. Situations closed since the refresh are left out.
@@ -61,7 +72,7 @@ def situations_of(suggestion, user):
     from trama.attention.models import Encounter, Signal
     from trama.market.models import Need
 
-    ids = defaultdict(list)
+    ids: defaultdict[str, list[int]] = defaultdict(list)
     for item in suggestion.items:
         ids[item["source"]].append(item["id"])
     rows = []
@@ -79,7 +90,7 @@ def situations_of(suggestion, user):
     return rows
 
 
-def invitable_people(suggestion, user):
+def invitable_people(suggestion: Suggestion, user: Viewer) -> list[Person]:
     """The people of a suggestion a worker may invite: registered, in the worker's neighbourhoods."""
     seen, out = set(), []
     for row in situations_of(suggestion, user):
@@ -89,12 +100,12 @@ def invitable_people(suggestion, user):
     return sorted(out, key=lambda p: (p.display_name, p.pk))
 
 
-def groups_visible_to(user):
+def groups_visible_to(user: Viewer) -> QuerySet[Group]:
     """Workers: their neighbourhoods; coordinators: their city; citizens: the groups they belong to."""
     return GROUPS.visible_to(user).select_related("neighbourhood").defer("neighbourhood__boundary")
 
 
-def group_list(user, status=""):
+def group_list(user: Viewer, status: str = "") -> QuerySet[Group]:
     """The groups page: one query for the rows (members and next meeting counted inline)."""
     groups = groups_visible_to(user)
     if status:
@@ -105,7 +116,7 @@ def group_list(user, status=""):
     ).order_by("-created_at", "-pk")
 
 
-def current_members(group):
+def current_members(group: Group) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(group=group, left_at__isnull=True)
         .select_related("person", "consent_recorded_by")
@@ -113,12 +124,12 @@ def current_members(group):
     )
 
 
-def meetings_visible_to(user):
+def meetings_visible_to(user: Viewer) -> QuerySet[Meeting]:
     """Meetings staff may open in full (attendance, minutes): their neighbourhoods or their city."""
     return MEETINGS.visible_to(user).select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
 
-def public_meetings(city):
+def public_meetings(city: City | None) -> QuerySet[Meeting]:
     """Meetings anyone may read: only title, when, where and kind are shown of them."""
     return (
         Meeting.objects.filter(city=city, is_public=True)
@@ -128,24 +139,24 @@ def public_meetings(city):
     )
 
 
-def meetings_for_citizen(user):
+def meetings_for_citizen(user: Viewer) -> QuerySet[Meeting]:
     """The meetings of the groups a citizen belongs to."""
     return MEETINGS_OF_MY_GROUPS.visible_to(user).select_related("neighbourhood", "place", "group").defer("neighbourhood__boundary")
 
 
-def upcoming(meetings, now=None, limit=5):
+def upcoming(meetings: QuerySet[Meeting], now: datetime | None = None, limit: int = 5) -> list[Meeting]:
     now = now or timezone.now()
     return list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:limit])
 
 
-def decisions_of(meeting):
+def decisions_of(meeting: Meeting) -> QuerySet[Decision]:
     return Decision.objects.filter(meeting=meeting).select_related("owner", "need", "offer").order_by("due_date", "pk")
 
 
 # -- calendar -----------------------------------------------------------------------------
 
 
-def parse_month(value, today=None):
+def parse_month(value: str | None, today: date | None = None) -> date:
     """A "YYYY-MM" string as the first day of that month; today's month when missing or malformed."""
     today = today or timezone.localdate()
     try:
@@ -157,7 +168,7 @@ def parse_month(value, today=None):
     return today.replace(day=1)
 
 
-def month_bounds(first):
+def month_bounds(first: date) -> tuple[datetime, datetime, date]:
     """The aware datetimes starting this month and the next, in the local time zone."""
     last_day = calendar.monthrange(first.year, first.month)[1]
     following = first + timedelta(days=last_day)
@@ -169,17 +180,17 @@ def month_bounds(first):
     )
 
 
-def month_of(meetings, first):
+def month_of(meetings: QuerySet[Meeting], first: date) -> tuple[list[tuple[date, list[Meeting]]], date, date]:
     """The meetings of the month starting `first`, grouped by local day: [(day, [meetings])]."""
     start, end, following = month_bounds(first)
-    days = defaultdict(list)
+    days: defaultdict[date, list[Meeting]] = defaultdict(list)
     for meeting in meetings.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk"):
         days[timezone.localtime(meeting.starts_at).date()].append(meeting)
     previous = (first - timedelta(days=1)).replace(day=1)
     return sorted(days.items()), previous, following
 
 
-def groups_of_theme(theme):
+def groups_of_theme(theme: Theme) -> QuerySet[Group]:
     """Groups linked to a theme (directly, or born from a suggestion about it); no personal data."""
     return (
         Group.objects.filter(Q(themes=theme) | Q(suggestion__theme=theme))
@@ -191,11 +202,11 @@ def groups_of_theme(theme):
     )
 
 
-def open_suggestion_count(user):
+def open_suggestion_count(user: Viewer) -> int:
     return suggestions_visible_to(user).count()
 
 
-def meetings_on(day):
+def meetings_on(day: date) -> QuerySet[Meeting]:
     """Group meetings starting on `day` (a date in the city's time zone), with their group's facilitator."""
     zone = timezone.get_default_timezone()
     start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
@@ -207,15 +218,17 @@ def meetings_on(day):
     )
 
 
-def participants_of(meeting):
+def participants_of(meeting: Meeting) -> list[User]:
     """The active accounts expected at a group meeting: its group's current members who have an account, and
     its facilitator. (Tables and assemblies have no list of participants before they meet: only who came.)"""
+    group = cast("Group", meeting.group)  # a group meeting
     members = [
         m.person.account
-        for m in Membership.objects.filter(group_id=meeting.group_id, left_at__isnull=True).select_related("person__account")
+        for m in Membership.objects.filter(group_id=group.pk, left_at__isnull=True).select_related("person__account")
         if m.person.account_id
     ]
-    unique = {user.pk: user for user in [*members, meeting.group.facilitator] if user is not None and user.is_active}
+    unique = {user.pk: user for user in [*members, group.facilitator] if user is not None and user.is_active}
+
     return list(unique.values())
 
 
@@ -224,16 +237,18 @@ def participants_of(meeting):
 MeetingKind = Meeting.Kind
 
 
-def has_groups(city):
+def has_groups(city: City | None) -> bool:
     """Whether `city` has any group yet (without one, the groups' figures are "no data", not zero)."""
     return Group.objects.filter(city=city).exists()
 
 
-def has_meetings(city):
+def has_meetings(city: City | None) -> bool:
     return Meeting.objects.filter(city=city).exists()
 
 
-def needs_in_groups(city, since, until, held_by, neighbourhood_ids):
+def needs_in_groups(
+    city: City | None, since: datetime, until: datetime, held_by: datetime, neighbourhood_ids: Iterable[int]
+) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (needs, needs linked to a group)} of the needs registered from `since` to `until`:
     linked when the person was, during the period, in a group that met between `since` and `held_by`,
     or when the need came out of a meeting's decision (one query)."""
@@ -248,44 +263,47 @@ def needs_in_groups(city, since, until, held_by, neighbourhood_ids):
         needs_made_between(city, since, until, neighbourhood_ids)
         .annotate(linked=ExpressionWrapper(Q(Exists(in_group)) | Q(Exists(decided)), output_field=BooleanField()))
         .values_list("neighbourhood_id")
-        .annotate(total=Count("pk"), linked=Count("pk", filter=Q(linked=True)))
+        # Counted under a name of its own: `linked` again would redefine the annotation above (the type checker
+        # refuses it); the rows are read by position, so the name changes nothing else.
+        .annotate(total=Count("pk"), linked_needs=Count("pk", filter=Q(linked=True)))
         .order_by()
     )
     return {n: (total, linked) for n, total, linked in rows}
 
 
-def groups_formed(city, since, until, areas):
+def groups_formed(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: groups convened from `since` to `until` in the area}, areas {key: neighbourhood ids} (one query)."""
     formed = Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until)
     return count_per_area(formed, "neighbourhood", areas).get(None, {})
 
 
-def groups_met(city, since, held_by, areas):
+def groups_met(city: City | None, since: datetime, held_by: datetime, areas: Areas) -> AreaCounts:
     """{area key: groups of the area that met at least once from `since` to `held_by`} (one query)."""
     met = Group.objects.filter(city=city, meetings__starts_at__gte=since, meetings__starts_at__lt=held_by)
     return count_per_area(met, "neighbourhood", areas).get(None, {})
 
 
-def groups_become_initiatives(city, since, until, areas):
+def groups_become_initiatives(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: groups of the area that became an initiative from `since` to `until`} (one query)."""
     became = Group.objects.filter(city=city, status=Group.Status.INITIATIVE, status_changed_at__gte=since, status_changed_at__lt=until)
     return count_per_area(became, "neighbourhood", areas).get(None, {})
 
 
-def _meetings_held(city, since, held_by):
+def _meetings_held(city: City | None, since: datetime, held_by: datetime) -> QuerySet[Meeting]:
     return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=held_by)
 
 
-def meetings_held(city, since, held_by):
+def meetings_held(city: City | None, since: datetime, held_by: datetime) -> dict[tuple[int, str], int]:
     """{(neighbourhood id, kind): meetings held from `since` to `held_by`} (one query)."""
     rows = _meetings_held(city, since, held_by).values_list("neighbourhood_id", "kind").annotate(n=Count("pk")).order_by()
     return {(n, kind): count for n, kind, count in rows}
 
 
-def attendance(city, since, held_by):
+def attendance(city: City | None, since: datetime, held_by: datetime) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (present by name, present)} over the meetings held from `since` to `held_by`: for
     each meeting, those present are the named attendees or the count taken, whichever is higher (one query)."""
-    named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")
+    # django-stubs does not see an annotation in a values() after it (it reads only the model's fields): `n` is there.
+    named = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id").annotate(n=Count("pk")).values("n")  # type: ignore[misc]
     rows = (
         _meetings_held(city, since, held_by)
         .annotate(named=Coalesce(Subquery(named), 0, output_field=IntegerField()))
@@ -297,12 +315,12 @@ def attendance(city, since, held_by):
     return {n: (named_total or 0, present_total or 0) for n, named_total, present_total in rows}
 
 
-def groups_by_quarter(city, since, until):
+def groups_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): groups} convened between `since` and `until` (open data, one query)."""
     return count_by_quarter(Group.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")
 
 
-def meetings_by_quarter(city, since, until):
+def meetings_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): meetings} held between `since` and `until`; one still to come has not
     been held (open data, one query)."""
     held = Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=min(until, timezone.now()))

@@ -1,9 +1,16 @@
 """Actions of the collective app: refresh and decide suggestions, convene and run groups, meetings."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,13 +31,20 @@ from .queries import participants_of
 from .rules import GROUPS, GROUPS_TO_CHANGE, MEETINGS, SUGGESTION_PEOPLE
 from .suggestions import group_threshold, suggested_purpose, suggestion_candidates, suggestion_keys
 
+if TYPE_CHECKING:
+    from trama.people.models import Person, User
+    from trama.territory.models import Neighbourhood
+    from trama.themes.models import Theme
+
+ModelT = TypeVar("ModelT", bound=Model)
+
 log = logging.getLogger(__name__)
 
 # A candidate that mostly repeats a dismissed or convened suggestion comes back only when at
 # least `group_threshold()` people are new to it (see `_already_decided`).
 
 
-def _already_decided(keys, decided, threshold):
+def _already_decided(keys: AbstractSet[str], decided: Iterable[AbstractSet[str]], threshold: int) -> bool:
     """True when a decided suggestion holds at least half of `keys` and fewer than `threshold` are new."""
     for other in decided:
         shared = len(keys & other)
@@ -39,7 +53,7 @@ def _already_decided(keys, decided, threshold):
     return False
 
 
-def run_refresh(refresh_id):
+def run_refresh(refresh_id: int) -> tuple[int, int, int] | None:
     """Run a refresh asked for from the suggestions' page, writing on its record that it runs, then what it
     found (or that it failed: the page must not wait for ever). Returns (created, updated, deleted), or None.
     A refresh left RUNNING by a worker that stopped is run again (refresh_suggestions is one transaction)."""
@@ -61,7 +75,7 @@ def run_refresh(refresh_id):
 
 
 @transaction.atomic
-def refresh_suggestions(city, now=None):
+def refresh_suggestions(city: City, now: datetime | None = None) -> tuple[int, int, int]:
     """Bring the open suggestions of `city` up to date with its open needs, signals and encounters.
 
     Open suggestions still found are updated, new ones created, those no longer found deleted.
@@ -112,7 +126,7 @@ def refresh_suggestions(city, now=None):
     return created, updated, deleted
 
 
-def _tell_new_suggestions(city, suggestions):
+def _tell_new_suggestions(city: City, suggestions: Sequence[Suggestion]) -> None:
     """Each new suggestion is told to the workers who may see who is behind it (SUGGESTION_PEOPLE: those of its
     neighbourhood). The key is its signature, the set of people: the same suggestion found again after it went
     stale is not news."""
@@ -125,7 +139,7 @@ def _tell_new_suggestions(city, suggestions):
         notify(Kind.GROUP_PROPOSED, workers, url=url, key=f"{Kind.GROUP_PROPOSED}:{suggestion.signature}")
 
 
-def _decide(suggestion, status, by, reason=""):
+def _decide(suggestion: Suggestion, status: str, by: User, reason: str = "") -> None:
     if suggestion.status != Suggestion.Status.OPEN:
         raise TransitionError(_("Questa proposta è già stata valutata."))
     suggestion.status = status
@@ -136,7 +150,7 @@ def _decide(suggestion, status, by, reason=""):
 
 
 @transaction.atomic
-def dismiss_suggestion(suggestion, *, reason, by):
+def dismiss_suggestion(suggestion: Suggestion, *, reason: str, by: User) -> Suggestion:
     """Set a suggestion aside with the reason; it will not be proposed again."""
     SUGGESTION_PEOPLE.require(by, suggestion)
     reason = (reason or "").strip()
@@ -147,13 +161,23 @@ def dismiss_suggestion(suggestion, *, reason, by):
     return suggestion
 
 
-def _validated(obj):
+def _validated(obj: ModelT) -> ModelT:
     obj.full_clean()
     return obj
 
 
 @transaction.atomic
-def create_group(*, city, neighbourhood, name, purpose, by, themes=(), suggestion=None, facilitator=None):
+def create_group(
+    *,
+    city: City,
+    neighbourhood: Neighbourhood,
+    name: str,
+    purpose: str,
+    by: User,
+    themes: Iterable[Theme] = (),
+    suggestion: Suggestion | None = None,
+    facilitator: User | None = None,
+) -> Group:
     """A new group in forming status, facilitated by `by` unless someone else is named."""
     if not works_in(by, neighbourhood):
         raise PermissionDenied(_("Puoi creare gruppi solo nei quartieri che ti sono assegnati."))
@@ -176,7 +200,7 @@ def create_group(*, city, neighbourhood, name, purpose, by, themes=(), suggestio
 
 
 @transaction.atomic
-def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
+def convene_group(suggestion: Suggestion, *, name: str, purpose: str, by: User, members: Iterable[Person] = (), consent: bool = False) -> Group:
     """Turn an open suggestion into a group in formation, with the people who agreed to join.
 
     `members` must come from the suggestion's people the worker may see; they are added only
@@ -195,7 +219,7 @@ def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
         name=name,
         purpose=purpose,
         by=by,
-        themes=[suggestion.theme] if suggestion.theme_id else (),
+        themes=[suggestion.theme] if suggestion.theme_id else (),  # type: ignore[list-item]  # a theme when theme_id is set
         suggestion=suggestion,
     )
     _decide(suggestion, Suggestion.Status.CONVENED, by)
@@ -205,7 +229,7 @@ def convene_group(suggestion, *, name, purpose, by, members=(), consent=False):
 
 
 @transaction.atomic
-def add_member(group, person, *, by, consent):
+def add_member(group: Group, person: Person, *, by: User, consent: bool) -> Membership:
     """Add `person` to `group` with their consent (recorded by `by`), giving them the groups consent if missing."""
     GROUPS_TO_CHANGE.require(by, group)
     PEOPLE.require(by, person)
@@ -215,7 +239,7 @@ def add_member(group, person, *, by, consent):
 
 
 @transaction.atomic
-def join_from_match(group, person, *, by):
+def join_from_match(group: Group, person: Person, *, by: User) -> Membership:
     """`person` accepted a worker's proposal (a market match) to join `group`: her yes is her consent.
 
     `by` is the person herself, or staff who may see both her and the group answering for her.
@@ -227,7 +251,7 @@ def join_from_match(group, person, *, by):
     return _add_member(group, person, by=by)
 
 
-def _add_member(group, person, *, by):
+def _add_member(group: Group, person: Person, *, by: User) -> Membership:
     if group.status not in (Group.Status.FORMING, Group.Status.ACTIVE):
         raise TransitionError(_("Il gruppo è «%(status)s»: non si aggiungono persone.") % {"status": group.get_status_display()})
     if person.city_id != group.city_id or person.anonymised_at is not None:
@@ -248,7 +272,7 @@ def _add_member(group, person, *, by):
 
 
 @transaction.atomic
-def remove_member(group, person, *, by):
+def remove_member(group: Group, person: Person, *, by: User) -> bool:
     """The person leaves the group; the membership is kept with the date they left."""
     GROUPS_TO_CHANGE.require(by, group)
     updated = Membership.objects.filter(group=group, person=person, left_at__isnull=True).update(left_at=timezone.now())
@@ -257,7 +281,7 @@ def remove_member(group, person, *, by):
     return bool(updated)
 
 
-def update_group(group, *, by, **fields):
+def update_group(group: Group, *, by: User, **fields: Any) -> Group:
     GROUPS_TO_CHANGE.require(by, group)
     for name, value in fields.items():
         setattr(group, name, value.strip() if isinstance(value, str) else value)
@@ -267,7 +291,7 @@ def update_group(group, *, by, **fields):
 
 
 @transaction.atomic
-def change_group_status(group, action, *, by, note=""):
+def change_group_status(group: Group, action: str, *, by: User, note: str = "") -> Group:
     """activate, close (with a note) or became_initiative, through the group's state machine."""
     GROUPS_TO_CHANGE.require(by, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
@@ -286,7 +310,7 @@ def change_group_status(group, action, *, by, note=""):
     return group
 
 
-def save_meeting(meeting, *, by):
+def save_meeting(meeting: Meeting, *, by: User) -> Meeting:
     """Create or update a meeting (validated by the model); group meetings take the group's place in the city.
 
     `by` must have the meeting (as stored) and the group or neighbourhood it is moved to in scope.
@@ -298,7 +322,9 @@ def save_meeting(meeting, *, by):
     elif not works_in(by, meeting.neighbourhood_id):
         raise PermissionDenied(_("Puoi fissare incontri solo nei quartieri che ti sono assegnati."))
     if meeting.group_id:
-        meeting.city_id, meeting.neighbourhood_id, meeting.kind = meeting.group.city_id, meeting.group.neighbourhood_id, Meeting.Kind.GROUP
+        group = cast("Group", meeting.group)  # group_id is set
+        meeting.city_id, meeting.neighbourhood_id, meeting.kind = group.city_id, group.neighbourhood_id, Meeting.Kind.GROUP
+
     if meeting.pk is None:
         meeting.created_by = by
     _validated(meeting).save()
@@ -306,7 +332,9 @@ def save_meeting(meeting, *, by):
 
 
 @transaction.atomic
-def record_attendance(meeting, *, by, attendees=None, attendance_count=None, minutes=None):
+def record_attendance(
+    meeting: Meeting, *, by: User, attendees: Sequence[Person] | None = None, attendance_count: int | None = None, minutes: str | None = None
+) -> Meeting:
     """Who came (members ticked) or how many (open events), and the minutes."""
     MEETINGS.require(by, meeting)
     fields = []
@@ -329,7 +357,7 @@ def record_attendance(meeting, *, by, attendees=None, attendance_count=None, min
     return meeting
 
 
-def _tell_minutes_written(meeting, by):
+def _tell_minutes_written(meeting: Meeting, by: User) -> None:
     """The minutes of a group meeting were written: its participants (queries.participants_of) hear once, but only
     those who may read them (MEETINGS: staff in scope; a member reads the group's meetings, not their minutes),
     and not `by`, who wrote them."""
@@ -339,7 +367,7 @@ def _tell_minutes_written(meeting, by):
     notify(Kind.MINUTES_PUBLISHED, readers, url=reverse("collective:meeting", args=[meeting.pk]), key=f"{Kind.MINUTES_PUBLISHED}:{meeting.pk}")
 
 
-def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None):
+def add_decision(meeting: Meeting, *, by: User, text: str, owner: User | None = None, owner_name: str = "", due_date: date | None = None) -> Decision:
     MEETINGS.require(by, meeting)
     decision = _validated(
         Decision(
@@ -354,7 +382,7 @@ def add_decision(meeting, *, by, text, owner=None, owner_name="", due_date=None)
     return decision
 
 
-def set_decision_done(decision, done, *, by):
+def set_decision_done(decision: Decision, done: bool, *, by: User) -> Decision:
     MEETINGS.require(by, decision.meeting)
     decision.done_at = timezone.now() if done else None
     decision.save(update_fields=["done_at"])
@@ -362,7 +390,7 @@ def set_decision_done(decision, done, *, by):
 
 
 @transaction.atomic
-def open_in_market(decision, *, side, person, text, by, kind="time"):
+def open_in_market(decision: Decision, *, side: str, person: Person, text: str, by: User, kind: str = "time") -> Decision:
     """A decision opens a need (or an offer) in the market, in the person's name; the decision links to it."""
     from trama.market import services as market
 
@@ -390,7 +418,7 @@ def open_in_market(decision, *, side, person, text, by, kind="time"):
 # -- erasure (called by the privacy app through the registry: collective/personal_data.py) ------
 
 
-def erase_from_meetings(meetings, person):
+def erase_from_meetings(meetings: QuerySet[Meeting], person: Person) -> None:
     """An erased person's attendance becomes a count, and the agendas and minutes no longer name them.
 
     `attendance_count` keeps at least the number of people present with a name before the
@@ -405,7 +433,7 @@ def erase_from_meetings(meetings, person):
         Meeting.objects.filter(pk=meeting.pk).update(**fields)
 
 
-def erase_from_suggestions(suggestions, person):
+def erase_from_suggestions(suggestions: QuerySet[Suggestion], person: Person) -> None:
     """Erasure (privacy.erasure): the person leaves every suggestion she was in, with her situations and the
     words drawn from them (key phrases may come from her texts alone); its size, neighbourhood, purpose and
     outcome stay, for the others and the indicators. An open suggestion is found again at the next refresh."""
@@ -415,7 +443,7 @@ def erase_from_suggestions(suggestions, person):
         Suggestion.objects.filter(pk=suggestion.pk).update(items=[item for item in suggestion.items if item.get("key") != key], key_phrases=[])
 
 
-def anonymise_expired_suggestions(suggestions, now):
+def anonymise_expired_suggestions(suggestions: QuerySet[Suggestion], now: datetime) -> int:
     """Retention (privacy.retention): a suggestion decided long ago keeps its size, neighbourhood and outcome,
     not who was in it nor the words drawn from their situations; returns how many."""
     for suggestion in suggestions.distinct():
@@ -423,7 +451,7 @@ def anonymise_expired_suggestions(suggestions, now):
     return suggestions.update(purpose="", dismissed_reason="", key_phrases=[], items=[])
 
 
-def anonymise_expired_meetings(meetings, now):
+def anonymise_expired_meetings(meetings: QuerySet[Meeting], now: datetime) -> int:
     """Retention (privacy.retention): a meeting held long ago keeps how many attended, not who, nor its agenda
     and minutes; returns how many. The attendance indicator reads `attendance_count` for the people not named."""
     count = 0

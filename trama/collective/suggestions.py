@@ -26,11 +26,15 @@ resembles outside its theme. The exact way (`exact=True`) is kept as the referen
 bench/bench_suggestions.py check that both propose the same groups.
 """
 
+from __future__ import annotations
+
 import hashlib
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -38,6 +42,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trama.territory.models import Neighbourhood
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from trama.territory.models import City
+    from trama.text import Analyzer
+    from trama.themes.models import Theme
+
+    from .models import Suggestion
+
+    Ints = npt.NDArray[np.int_]
+
+# A scipy CSR matrix of TF-IDF rows (one a situation): neither scipy nor scikit-learn has type information.
+SparseMatrix = Any
+# {neighbourhood id: the ids of it and its adjacent neighbourhoods}
+Adjacency = dict[int, set[int]]
 
 DEFAULT_GROUP_THRESHOLD = 5
 # Cosine over TF-IDF of stems: 0.3 joins "non riesco a portare a casa la spesa" and "cerco
@@ -48,7 +69,7 @@ ENCOUNTER_WINDOW_DAYS = 180
 KEY_PHRASES = 5
 
 
-def group_threshold():
+def group_threshold() -> int:
     return max(2, int(getattr(settings, "TRAMA_GROUP_THRESHOLD", DEFAULT_GROUP_THRESHOLD)))
 
 
@@ -72,23 +93,23 @@ class Candidate:
     key_phrases: list = field(default_factory=list)
 
     @property
-    def size(self):
+    def size(self) -> int:
         return len(self.keys)
 
     @property
-    def signature(self):
+    def signature(self) -> str:
         return signature_of(self.keys)
 
     @property
-    def person_ids(self):
+    def person_ids(self) -> list[int]:
         return sorted({s.person_id for s in self.situations if s.person_id is not None})
 
 
-def signature_of(keys):
+def signature_of(keys: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
 
 
-def open_situations(city, now=None):
+def open_situations(city: City, now: datetime | None = None) -> list[Situation]:
     """The situations of `city` suggestions are made of: open needs, open signals, recent encounter notes."""
     from trama.attention.models import Encounter, Signal
     from trama.market.models import Need
@@ -113,12 +134,12 @@ def open_situations(city, now=None):
     return out
 
 
-def _best_themes(city, situations):
+def _best_themes(city: City, situations: list[Situation]) -> None:
     """Each situation's best live theme: a person's tag first, then the engine's most confident."""
     from trama.themes.models import Tag, Theme
 
     wanted = {(s.source, s.id) for s in situations}
-    best = {}
+    best: dict[tuple[str, int], tuple[tuple[bool, float, int], int]] = {}
     tags = Tag.objects.filter(
         item__city=city,
         rejected=False,
@@ -136,7 +157,7 @@ def _best_themes(city, situations):
         s.theme_id = best.get((s.source, s.id), (None, None))[1]
 
 
-def _tfidf(texts):
+def _tfidf(texts: list[str]) -> tuple[SparseMatrix | None, Sequence[str], Analyzer]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from trama.text import Analyzer
@@ -151,7 +172,7 @@ def _tfidf(texts):
     return matrix.tocsr(), vectorizer.get_feature_names_out(), analyzer
 
 
-def _adjacency(neighbourhood_ids):
+def _adjacency(neighbourhood_ids: Iterable[int]) -> Adjacency:
     from trama.territory.queries import adjacent_neighbourhoods
 
     out = {}
@@ -160,7 +181,7 @@ def _adjacency(neighbourhood_ids):
     return out
 
 
-def suggestion_candidates(city, threshold=None, now=None, exact=False):
+def suggestion_candidates(city: City, threshold: int | None = None, now: datetime | None = None, exact: bool = False) -> list[Candidate]:
     """The groups of similar situations of `city` with at least `threshold` people, biggest first.
 
     By default the similar situations are found in blocks (`_BlockedSimilarity`), which keeps the
@@ -181,17 +202,17 @@ def suggestion_candidates(city, threshold=None, now=None, exact=False):
     return candidates
 
 
-def _stars(situations, similarity, adjacency, threshold):
+def _stars(situations: list[Situation], similarity: _ExactSimilarity | _BlockedSimilarity, adjacency: Adjacency, threshold: int) -> list[list[int]]:
     """The members (indices) of each star of at least `threshold` people, in the order they are taken."""
 
-    def compatible(a, b):
+    def compatible(a: int, b: int) -> bool:
         return b in adjacency.get(a, {a})
 
-    def star(centre):
+    def star(centre: int) -> list[int]:
         """The centre and its free similar situations, neighbourhoods pairwise same or adjacent."""
         home = situations[centre].neighbourhood_id
         members = similarity.free_similar(centre) + [centre]
-        per_nb = defaultdict(set)
+        per_nb: defaultdict[int, set[str]] = defaultdict(set)
         for j in members:
             per_nb[situations[j].neighbourhood_id].add(situations[j].key)
         chosen = [home]
@@ -229,15 +250,15 @@ class _ExactSimilarity:
     between same or adjacent neighbourhoods. Quadratic in the number of situations (a theme alone joins
     all its situations pairwise); kept as the reference the blocks are checked against."""
 
-    def __init__(self, situations, matrix, adjacency):
+    def __init__(self, situations: list[Situation], matrix: SparseMatrix | None, adjacency: Adjacency) -> None:
         self.situations = situations
-        similar = defaultdict(set)
+        similar: defaultdict[int, set[int]] = defaultdict(set)
         if matrix is not None:
             cosine = (matrix @ matrix.T).tocoo()
             for i, j, value in zip(cosine.row, cosine.col, cosine.data):
                 if i != j and value >= SIMILARITY_THRESHOLD:
                     similar[i].add(j)
-        by_theme = defaultdict(set)
+        by_theme: defaultdict[int, set[int]] = defaultdict(set)
         for i, s in enumerate(situations):
             if s.theme_id is not None:
                 by_theme[s.theme_id].add(i)
@@ -250,20 +271,20 @@ class _ExactSimilarity:
         self.similar = similar
         self.free = set(range(len(situations)))
 
-    def is_free(self, i):
+    def is_free(self, i: int) -> bool:
         return i in self.free
 
-    def bounds(self):
+    def bounds(self) -> list[int]:
         return [self.reach(i) for i in range(len(self.situations))]
 
-    def free_similar(self, i):
+    def free_similar(self, i: int) -> list[int]:
         return [j for j in sorted(self.similar[i]) if j in self.free]
 
-    def reach(self, i):
+    def reach(self, i: int) -> int:
         """How many distinct people a star around `i` could hold now (an upper bound of its size)."""
         return len({self.situations[j].key for j in self.similar[i] if j in self.free} | {self.situations[i].key})
 
-    def take(self, members):
+    def take(self, members: Iterable[int]) -> None:
         self.free -= set(members)
 
 
@@ -283,13 +304,13 @@ class _BlockedSimilarity:
     a few seconds at a million residents (docs/benchmarks.md).
     """
 
-    def __init__(self, situations, matrix, adjacency):
+    def __init__(self, situations: list[Situation], matrix: SparseMatrix | None, adjacency: Adjacency) -> None:
         import numpy as np
 
         self.situations = situations
         index = {nb: n for n, nb in enumerate(sorted({s.neighbourhood_id for s in situations}))}
         keys = {key: k for k, key in enumerate(sorted({s.key for s in situations}))}
-        themes = {t: n for n, t in enumerate(sorted({s.theme_id for s in situations if s.theme_id is not None}))}
+        themes: dict[int | None, int] = {t: n for n, t in enumerate(sorted({s.theme_id for s in situations if s.theme_id is not None}))}
         self.nb = np.array([index[s.neighbourhood_id] for s in situations])
         self.kid = np.array([keys[s.key] for s in situations])
         self.theme = np.array([themes.get(s.theme_id, -1) for s in situations])
@@ -298,12 +319,12 @@ class _BlockedSimilarity:
             self.near[n, [index[other] for other in adjacency.get(nb, {nb}) if other in index]] = True
         self.near_list = [np.flatnonzero(row).tolist() for row in self.near]
         self.free = np.ones(len(situations), dtype=bool)
-        self.blocks = defaultdict(set)  # (theme, neighbourhood) -> free situations
-        self.people = defaultdict(Counter)  # (theme, neighbourhood) -> key -> free situations
-        self.places = defaultdict(Counter)  # (theme, key) -> neighbourhood -> free situations
+        self.blocks: defaultdict[tuple[int, int], set[int]] = defaultdict(set)  # (theme, neighbourhood) -> free situations
+        self.people: defaultdict[tuple[int, int], Counter[int]] = defaultdict(Counter)  # (theme, neighbourhood) -> key -> free situations
+        self.places: defaultdict[tuple[int, int], Counter[int]] = defaultdict(Counter)  # (theme, key) -> neighbourhood -> free situations
         # [theme, key]: the one neighbourhood of the key's free situations of the theme; -1 none, -2 several.
         self.where = np.full((len(themes), len(keys)), -1)
-        self.spread = defaultdict(set)  # theme -> keys with free situations in several neighbourhoods (where -2)
+        self.spread: defaultdict[int, set[int]] = defaultdict(set)  # theme -> keys with free situations in several neighbourhoods (where -2)
         for i in np.flatnonzero(self.theme >= 0).tolist():
             t, nb, k = int(self.theme[i]), int(self.nb[i]), int(self.kid[i])
             self.blocks[t, nb].add(i)
@@ -314,10 +335,10 @@ class _BlockedSimilarity:
                 self.spread[t].add(k)
         self.indptr, self.indices = _similar_texts(matrix, self.nb, self.theme, self.near)
 
-    def is_free(self, i):
+    def is_free(self, i: int) -> bool:
         return bool(self.free[i])
 
-    def bounds(self):
+    def bounds(self) -> list[int]:
         """An upper bound of every reach, at once: the people of the theme's blocks around (a person in several
         neighbourhoods counted in each), plus one per similar text, plus one."""
         import numpy as np
@@ -328,11 +349,11 @@ class _BlockedSimilarity:
         themed = np.where(self.theme >= 0, around[np.maximum(self.theme, 0), self.nb], 0)
         return (themed + np.diff(self.indptr) + 1).tolist()
 
-    def _texts(self, i):
+    def _texts(self, i: int) -> Ints:
         texts = self.indices[self.indptr[i] : self.indptr[i + 1]]
         return texts[self.free[texts]]
 
-    def free_similar(self, i):
+    def free_similar(self, i: int) -> list[int]:
         t, home = int(self.theme[i]), int(self.nb[i])
         out = set(self._texts(i).tolist())
         if t >= 0:
@@ -341,7 +362,7 @@ class _BlockedSimilarity:
         out.discard(i)
         return sorted(out)
 
-    def reach(self, i):
+    def reach(self, i: int) -> int:
         """How many distinct people a star around `i` could hold now (an upper bound of its size)."""
         import numpy as np
 
@@ -359,7 +380,7 @@ class _BlockedSimilarity:
         # People met through a similar text count once, also when the theme's blocks already hold them.
         return count + int(np.count_nonzero((where == -1) | ((where >= 0) & ~near[np.maximum(where, 0)])))
 
-    def take(self, members):
+    def take(self, members: Iterable[int]) -> None:
         for j in members:
             if not self.free[j]:
                 continue
@@ -387,7 +408,7 @@ SIMILAR_TEXTS_KEPT = 5000
 ROWS_PER_PRODUCT = 1000
 
 
-def _similar_texts(matrix, nb, theme, near):
+def _similar_texts(matrix: SparseMatrix | None, nb: Ints, theme: Ints, near: npt.NDArray[np.bool_]) -> tuple[Ints, Ints]:
     """For each situation, its nearest texts (cosine at least SIMILARITY_THRESHOLD, at most SIMILAR_TEXTS_KEPT) in
     the same or adjacent neighbourhoods, leaving out those sharing its theme (already similar), as the
     (indptr, indices) of a sparse matrix: situation i's texts are indices[indptr[i]:indptr[i + 1]]."""
@@ -396,10 +417,10 @@ def _similar_texts(matrix, nb, theme, near):
     found_i, found_j = [np.zeros(0, dtype=int)], [np.zeros(0, dtype=int)]
     for home in range(len(near) if matrix is not None else 0):
         rows, columns = np.flatnonzero(nb == home), np.flatnonzero(near[home][nb])
-        right = matrix[columns].T.tocsr()
+        right = matrix[columns].T.tocsr()  # type: ignore[index]  # no neighbourhood is walked without a matrix
         for start in range(0, len(rows), ROWS_PER_PRODUCT):
             chunk = rows[start : start + ROWS_PER_PRODUCT]
-            product = matrix[chunk] @ right
+            product = matrix[chunk] @ right  # type: ignore[index]
             product.data[product.data < SIMILARITY_THRESHOLD] = 0
             product.eliminate_zeros()
             product = product.tocoo()
@@ -417,9 +438,11 @@ def _similar_texts(matrix, nb, theme, near):
     return np.r_[0, np.cumsum(np.bincount(i, minlength=len(nb)))], j[order]
 
 
-def _describe(members, situations, matrix, vocabulary, analyzer):
+def _describe(
+    members: list[int], situations: list[Situation], matrix: SparseMatrix | None, vocabulary: Sequence[str], analyzer: Analyzer
+) -> Candidate:
     chosen = [situations[j] for j in members]
-    keys_per_nb = defaultdict(set)
+    keys_per_nb: defaultdict[int, set[str]] = defaultdict(set)
     for s in chosen:
         keys_per_nb[s.neighbourhood_id].add(s.key)
     neighbourhood_id = min(keys_per_nb, key=lambda n: (-len(keys_per_nb[n]), n))
@@ -429,7 +452,7 @@ def _describe(members, situations, matrix, vocabulary, analyzer):
         top, count = min(themes.items(), key=lambda kv: (-kv[1], kv[0]))
         if count * 2 >= len(chosen):
             theme_id = top
-    phrases = []
+    phrases: list[str] = []
     if matrix is not None:
         weights = matrix[members].sum(axis=0).A1
         # Terms shared by at least two situations, heaviest first; a real word for each.
@@ -447,7 +470,7 @@ def _describe(members, situations, matrix, vocabulary, analyzer):
     return Candidate(neighbourhood_id, {s.key for s in chosen}, chosen, theme_id, phrases)
 
 
-def suggested_purpose(theme, key_phrases):
+def suggested_purpose(theme: Theme | None, key_phrases: Sequence[str]) -> str:
     if theme is not None:
         return _("Incontrarsi intorno a «%(theme)s»") % {"theme": theme.label}
     if key_phrases:
@@ -455,5 +478,6 @@ def suggested_purpose(theme, key_phrases):
     return _("Incontrarsi tra persone con una situazione simile")
 
 
-def suggestion_keys(suggestion):
+def suggestion_keys(suggestion: Suggestion) -> set[str]:
+
     return {item["key"] for item in suggestion.items}

@@ -1,6 +1,8 @@
 """Initiatives accompanied from idea to autonomy, the catalogue of non-stigmatising
 intervention objects they use as doors, and the agreements that frame them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -197,6 +199,13 @@ class Commitment(models.Model):
     quantity = models.DecimalField(_("quantità promessa"), max_digits=10, decimal_places=2, null=True, blank=True)
     due_date = models.DateField(_("entro il"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Set by queries.commitments_with_fulfilment for the pages that show how far a commitment is kept.
+    given: Decimal
+    given_amount: str
+    given_value: Decimal
+    fulfilled: bool
+    share: int | None
 
     class Meta:
         ordering = ["due_date", "pk"]

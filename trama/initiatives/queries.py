@@ -1,8 +1,13 @@
 """Reads of initiatives, the catalogue and agreements, reused by views, API and insights."""
 
-from decimal import Decimal
+from __future__ import annotations
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from trama.aggregates import count_by_quarter, count_per_area, during
@@ -11,8 +16,18 @@ from trama.market.models import Contribution
 from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Milestone, Participation, Partner, StageTransition
 from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
+if TYPE_CHECKING:
+    from trama.access import Viewer
+    from trama.aggregates import AreaCounts, Areas, QuarterCounts
+    from trama.people.models import Person, User
+    from trama.territory.models import City, Neighbourhood
 
-def public_initiatives(city, neighbourhood=None, intervention_object=None):
+    from .models import Commitment
+
+
+def public_initiatives(
+    city: City | None, neighbourhood: Neighbourhood | None = None, intervention_object: InterventionObject | None = None
+) -> QuerySet[Initiative]:
     """Initiatives anyone may see: published, and between incubation and autonomy."""
     initiatives = Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES)
     if neighbourhood is not None:
@@ -28,12 +43,12 @@ def public_initiatives(city, neighbourhood=None, intervention_object=None):
     )
 
 
-def initiatives_visible_to(user):
+def initiatives_visible_to(user: Viewer) -> QuerySet[Initiative]:
     """The initiatives `user` may open as a member of the programme (not the public catalogue): rules.INITIATIVES."""
     return INITIATIVES.visible_to(user)
 
 
-def initiatives_list(queryset):
+def initiatives_list(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
     """The rows of an initiatives list, with what a row shows fetched once for the page."""
     return (
         queryset.select_related("intervention_object", "lead_worker")
@@ -43,7 +58,7 @@ def initiatives_list(queryset):
     )
 
 
-def joined_by(user):
+def joined_by(user: User) -> QuerySet[Initiative]:
     """The initiatives a citizen takes part in."""
     return (
         Initiative.objects.filter(participations__person__account=user, participations__left_at__isnull=True)
@@ -53,22 +68,22 @@ def joined_by(user):
     )
 
 
-def initiatives_of_person(person):
+def initiatives_of_person(person: Person) -> QuerySet[Participation]:
     return Participation.objects.filter(person=person, left_at__isnull=True).select_related("initiative").order_by("-joined_at")
 
 
-def objects_of(city, active_only=False):
+def objects_of(city: City | None, active_only: bool = False) -> QuerySet[InterventionObject]:
     objects = InterventionObject.objects.filter(city=city)
     if active_only:
         objects = objects.filter(active=True)
     return objects.annotate(uses=Count("initiatives", distinct=True)).order_by("name")
 
 
-def agreements_visible_to(user):
+def agreements_visible_to(user: Viewer) -> QuerySet[Agreement]:
     return AGREEMENTS.visible_to(user)
 
 
-def commitments_with_fulfilment(initiative):
+def commitments_with_fulfilment(initiative: Initiative) -> list[Commitment]:
     """Each commitment of the initiative with `given` (the quantity in the ledger for the initiative,
     from the partner's organisation, of the commitment's kind), `given_amount` (the same as people say it)
     and `given_value` (euros, any kind)."""
@@ -78,6 +93,8 @@ def commitments_with_fulfilment(initiative):
         .values("organisation_id", "kind")
         .annotate(quantity=Sum("quantity"), value=Sum("value_eur"))
     )
+    by_org_kind: dict[tuple[int | None, str], Decimal]
+    value_by_org: dict[int | None, Decimal]
     by_org_kind, value_by_org = {}, {}
     for row in rows:
         by_org_kind[(row["organisation_id"], row["kind"])] = row["quantity"]
@@ -90,12 +107,12 @@ def commitments_with_fulfilment(initiative):
             commitment.given = sum((q for (o, _k), q in by_org_kind.items() if o == organisation_id), Decimal(0))
         commitment.given_amount = Contribution.amount_of(commitment.kind, commitment.given)
         commitment.given_value = value_by_org.get(organisation_id, Decimal(0))
-        commitment.fulfilled = bool(commitment.quantity) and commitment.given >= commitment.quantity
+        commitment.fulfilled = bool(commitment.quantity) and commitment.given >= commitment.quantity  # type: ignore[operator]  # a quantity: bool() above
         commitment.share = min(100, int(commitment.given * 100 / commitment.quantity)) if commitment.quantity else None
     return commitments
 
 
-def partners_with_ledger_links(initiative):
+def partners_with_ledger_links(initiative: Initiative) -> set[int]:
     """Ids of the initiative's partners whose commitments have contributions in the ledger (from the
     partner's organisation for this initiative): removing one would cut those contributions off
     from the commitments they fulfil. One query."""
@@ -105,19 +122,19 @@ def partners_with_ledger_links(initiative):
     )
 
 
-def contributions_to(initiative):
+def contributions_to(initiative: Initiative) -> QuerySet[Contribution]:
     return Contribution.objects.filter(initiative_id=initiative.pk).select_related("organisation").order_by("-on", "-pk")
 
 
 TREND_STEP = 1  # a change of at least one point of the 0–12 score counts as a move
 
 
-def autonomy_trend(assessments):
+def autonomy_trend(assessments: Iterable[AutonomyAssessment]) -> str | None:
     """ "up", "steady" or "down" from the last two assessments (oldest first); None with fewer than two."""
-    assessments = list(assessments)
-    if len(assessments) < 2:
+    ordered = list(assessments)
+    if len(ordered) < 2:
         return None
-    change = assessments[-1].score - assessments[-2].score
+    change = ordered[-1].score - ordered[-2].score
     if change >= TREND_STEP:
         return "up"
     if change <= -TREND_STEP:
@@ -125,16 +142,16 @@ def autonomy_trend(assessments):
     return "steady"
 
 
-def assessments_of(initiative):
+def assessments_of(initiative: Initiative) -> list[AutonomyAssessment]:
     return list(AutonomyAssessment.objects.filter(initiative=initiative).order_by("assessed_on", "pk"))
 
 
-def agreements_ending_between(first, last):
+def agreements_ending_between(first: date, last: date) -> QuerySet[Agreement]:
     """Agreements in force whose end falls from `first` to `last` (dates, both included)."""
     return Agreement.objects.filter(status=Agreement.Status.ACTIVE, ends_on__gte=first, ends_on__lte=last).order_by("ends_on", "pk")
 
 
-def milestones_due_between(first, last):
+def milestones_due_between(first: date, last: date) -> QuerySet[Milestone]:
     """Milestones not reached whose date falls from `first` to `last` (dates, both included), with their
     initiative and the members of its partners' organisations."""
     return (
@@ -145,7 +162,7 @@ def milestones_due_between(first, last):
     )
 
 
-def initiatives_of_organisations(city):
+def initiatives_of_organisations(city: City | None) -> list[Initiative]:
     """The public initiatives of `city` that an organisation proposed or promotes, each with that
     organisation's id as `organisation_id` (the proposer, else the first promoter or co-manager);
     those without one are left out."""
@@ -170,16 +187,16 @@ def initiatives_of_organisations(city):
 InitiativeStage = Initiative.Stage
 
 
-def has_initiatives(city):
+def has_initiatives(city: City | None) -> bool:
     """Whether `city` has any initiative yet (without one, their figures are "no data", not zero)."""
     return Initiative.objects.filter(city=city).exists()
 
 
-def has_participations(city):
+def has_participations(city: City | None) -> bool:
     return Participation.objects.filter(initiative__city=city).exists()
 
 
-def _stage_at(until):
+def _stage_at(until: datetime) -> Coalesce:
     """The stage an initiative was in just before `until`: the last move before it, or else the stage
     it was created in (the first move's start), or else its stage now."""
     moves = StageTransition.objects.filter(initiative=OuterRef("pk"))
@@ -188,14 +205,14 @@ def _stage_at(until):
     return Coalesce(Subquery(last), Subquery(first), F("stage"))
 
 
-def initiatives_by_stage(city, until, areas):
+def initiatives_by_stage(city: City | None, until: datetime, areas: Areas) -> tuple[AreaCounts, dict[str, AreaCounts]]:
     """({area key: initiatives registered before `until`}, {stage then: {area key: initiatives}}) (two queries)."""
     initiatives = Initiative.objects.filter(city=city, created_at__lt=until).annotate(stage_then=_stage_at(until))
     totals = count_per_area(initiatives, "neighbourhoods", areas).get(None, {})
     return totals, count_per_area(initiatives, "neighbourhoods", areas, by="stage_then")
 
 
-def initiatives_become_autonomous(city, since, until, areas):
+def initiatives_become_autonomous(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: initiatives that moved to the autonomous stage from `since` to `until`} (one query)."""
     reached = Initiative.objects.filter(
         city=city,
@@ -206,12 +223,14 @@ def initiatives_become_autonomous(city, since, until, areas):
     return count_per_area(reached, "neighbourhoods", areas).get(None, {})
 
 
-def intervention_object_names(city):
+def intervention_object_names(city: City | None) -> list[tuple[int, str]]:
     """[(intervention object id, name)] of `city`, by name (one query)."""
     return list(InterventionObject.objects.filter(city=city).order_by("name", "pk").values_list("pk", "name"))
 
 
-def participants(city, since, until, areas, first_contact=False):
+def participants(
+    city: City | None, since: datetime, until: datetime, areas: Areas, first_contact: bool = False
+) -> tuple[AreaCounts, dict[int | None, AreaCounts]]:
     """({area key: people}, {intervention object id or None: {area key: people}}): the distinct people who
     took part in an initiative of the area from `since` to `until`, in total and by the initiative's
     intervention object, in the initiative's neighbourhoods. With `first_contact`, only those whose first
@@ -225,7 +244,7 @@ def participants(city, since, until, areas, first_contact=False):
     return totals, count_per_area(taking_part, path, areas, counted="person", by="initiative__intervention_object")
 
 
-def public_initiatives_by_quarter(city, since, until):
+def public_initiatives_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter of birth): initiatives} of the public catalogue born between `since` and
     `until`; one of several neighbourhoods counts in each (open data, one query)."""
     public = Initiative.objects.filter(city=city, is_public=True, stage__in=PUBLIC_STAGES, created_at__gte=since, created_at__lt=until)

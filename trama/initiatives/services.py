@@ -1,5 +1,12 @@
 """Actions on initiatives and agreements that touch several objects (or other apps), audited."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +33,17 @@ from .models import (
 from .queries import partners_with_ledger_links
 from .rules import AGREEMENTS_TO_MANAGE, COMMITMENTS_TO_CHANGE, INITIATIVES, INITIATIVES_TO_CHANGE, PUBLIC_STAGES
 
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from trama.collective.models import Decision, Group
+    from trama.market.models import Contribution
+    from trama.people.models import Organisation, Person, User
+    from trama.territory.models import City, Neighbourhood, Place
+    from trama.themes.models import Theme
+
+    from .models import InterventionObject
+
 # The public initiative a visitor chose to join before signing in, kept in their session.
 JOIN_SESSION_KEY = "initiatives_join"
 
@@ -46,18 +64,29 @@ INITIATIVE_FIELDS = (
 PROPOSAL_ORIGINS = (Initiative.Origin.PARTNER, Initiative.Origin.CITIZEN)
 
 
-def _require_neighbourhoods(by, neighbourhoods):
+def _require_neighbourhoods(by: User, neighbourhoods: Iterable[Neighbourhood]) -> None:
     if not all(works_in(by, n) for n in neighbourhoods):
         raise PermissionDenied(_("Puoi scegliere solo i quartieri che ti sono assegnati."))
 
 
-def _check_place(place, neighbourhoods):
+def _check_place(place: Place | None, neighbourhoods: Iterable[Neighbourhood]) -> None:
     if place is not None and place.neighbourhood_id not in {n.pk for n in neighbourhoods}:
         raise ValidationError({"place": _("Il luogo deve trovarsi in uno dei quartieri dell'iniziativa.")})
 
 
 @transaction.atomic
-def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_group=None, origin_decision=None, origin_organisation=None, **fields):
+def create_initiative(
+    *,
+    city: City,
+    by: User,
+    origin: str,
+    neighbourhoods: Iterable[Neighbourhood],
+    themes: Iterable[Theme] = (),
+    origin_group: Group | None = None,
+    origin_decision: Decision | None = None,
+    origin_organisation: Organisation | None = None,
+    **fields: Any,
+) -> Initiative:
     """A new initiative at the `idea` stage, in the given neighbourhoods of `city`.
 
     Staff create them in their scope (a worker in their own neighbourhoods); a partner or a citizen
@@ -91,7 +120,16 @@ def create_initiative(*, city, by, origin, neighbourhoods, themes=(), origin_gro
 
 
 @transaction.atomic
-def propose_initiative(*, city, by, neighbourhood, name, description, intervention_object=None, organisation=None):
+def propose_initiative(
+    *,
+    city: City,
+    by: User,
+    neighbourhood: Neighbourhood,
+    name: str,
+    description: str,
+    intervention_object: InterventionObject | None = None,
+    organisation: Organisation | None = None,
+) -> Initiative:
     """A citizen's or a partner's proposal: an idea the staff of the neighbourhood review.
 
     A partner proposes in the name of an organisation they belong to, which becomes its promoter;
@@ -120,7 +158,7 @@ def propose_initiative(*, city, by, neighbourhood, name, description, interventi
 
 
 @transaction.atomic
-def initiative_from_group(group, *, by, **fields):
+def initiative_from_group(group: Group, *, by: User, **fields: Any) -> Initiative:
     """The group becomes an initiative: its neighbourhood, themes and intervention object carry over."""
     activity = GroupActivity.objects.filter(group=group).select_related("intervention_object").first()
     if activity is not None and not fields.get("intervention_object"):
@@ -143,7 +181,7 @@ def initiative_from_group(group, *, by, **fields):
 
 
 @transaction.atomic
-def initiative_from_decision(decision, *, by, **fields):
+def initiative_from_decision(decision: Decision, *, by: User, **fields: Any) -> Initiative:
     """A meeting decided to start something: the initiative remembers the decision (and the group, if any)."""
     meeting = decision.meeting
     group = meeting.group
@@ -167,7 +205,9 @@ def initiative_from_decision(decision, *, by, **fields):
     )
 
 
-def update_initiative(initiative, *, by, neighbourhoods=None, themes=None, **fields):
+def update_initiative(
+    initiative: Initiative, *, by: User, neighbourhoods: Iterable[Neighbourhood] | None = None, themes: Iterable[Theme] | None = None, **fields: Any
+) -> Initiative:
     INITIATIVES_TO_CHANGE.require(by, initiative)
     if neighbourhoods is not None:
         added = set(neighbourhoods) - set(initiative.neighbourhoods.all())
@@ -190,7 +230,7 @@ def update_initiative(initiative, *, by, neighbourhoods=None, themes=None, **fie
 
 
 @transaction.atomic
-def move_initiative(initiative, stage, reason, *, by):
+def move_initiative(initiative: Initiative, stage: str, reason: str, *, by: User) -> Initiative:
     """Move along the lifecycle with a reason; the dated transition is kept."""
     INITIATIVES_TO_CHANGE.require(by, initiative)
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
@@ -201,12 +241,12 @@ def move_initiative(initiative, stage, reason, *, by):
     return initiative
 
 
-def add_partner(initiative, *, organisation, role, by):
+def add_partner(initiative: Initiative, *, organisation: Organisation, role: str, by: User) -> Partner:
     INITIATIVES_TO_CHANGE.require(by, initiative)
     return _add_partner(initiative, organisation=organisation, role=role, by=by)
 
 
-def _add_partner(initiative, *, organisation, role, by):
+def _add_partner(initiative: Initiative, *, organisation: Organisation, role: str, by: User) -> Partner:
     if organisation.city_id != initiative.city_id:
         raise ValidationError({"organisation": _("La realtà deve essere della città dell'iniziativa.")})
     if Partner.objects.filter(initiative=initiative, organisation=organisation, role=role).exists():
@@ -216,7 +256,7 @@ def _add_partner(initiative, *, organisation, role, by):
     return partner
 
 
-def why_partner_stays(partner):
+def why_partner_stays(partner: Partner) -> str | None:
     """Why the partner cannot be taken off its initiative, or None when it can."""
     if partner.pk in partners_with_ledger_links(partner.initiative):
         return _(
@@ -227,7 +267,7 @@ def why_partner_stays(partner):
 
 
 @transaction.atomic
-def remove_partner(partner, *, by):
+def remove_partner(partner: Partner, *, by: User) -> None:
     """Take a partner off its initiative, with its commitments; refused while the ledger has
     contributions towards them (they would lose the commitment they count for)."""
     partner = Partner.objects.select_for_update().select_related("organisation", "initiative").get(pk=partner.pk)
@@ -245,7 +285,16 @@ def remove_partner(partner, *, by):
     partner.delete()
 
 
-def add_commitment(initiative, *, partner, description, by, kind="", quantity=None, due_date=None):
+def add_commitment(
+    initiative: Initiative,
+    *,
+    partner: Partner,
+    description: str,
+    by: User,
+    kind: str = "",
+    quantity: Decimal | None = None,
+    due_date: date | None = None,
+) -> Commitment:
     INITIATIVES_TO_CHANGE.require(by, initiative)
     if partner.initiative_id != initiative.pk:
         raise ValidationError({"partner": _("Scegli un partner di questa iniziativa.")})
@@ -263,7 +312,7 @@ def add_commitment(initiative, *, partner, description, by, kind="", quantity=No
     return commitment
 
 
-def update_commitment(commitment, *, by, **fields):
+def update_commitment(commitment: Commitment, *, by: User, **fields: Any) -> Commitment:
     COMMITMENTS_TO_CHANGE.require(by, commitment)
     if fields.get("quantity") is not None and not fields.get("kind", commitment.kind):
         raise ValidationError({"kind": _("Per una quantità indica il tipo di contributo (ore, beni, spazio, euro).")})
@@ -275,7 +324,18 @@ def update_commitment(commitment, *, by, **fields):
     return commitment
 
 
-def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quantity, on, area_sqm=None, declared_value=None, note=""):
+def record_commitment_contribution(
+    commitment: Commitment,
+    *,
+    by: User,
+    neighbourhood: Neighbourhood,
+    kind: str,
+    quantity: Decimal | int | float | str,
+    on: date,
+    area_sqm: Decimal | int | None = None,
+    declared_value: Decimal | int | None = None,
+    note: str = "",
+) -> Contribution:
     """What the partner gave towards its commitment, in the market's ledger (carrying the initiative's id)."""
     COMMITMENTS_TO_CHANGE.require(by, commitment)
     initiative = commitment.initiative
@@ -295,14 +355,14 @@ def record_commitment_contribution(commitment, *, by, neighbourhood, kind, quant
     )
 
 
-def add_milestone(initiative, *, title, due_date=None, by):
+def add_milestone(initiative: Initiative, *, title: str, due_date: date | None = None, by: User) -> Milestone:
     INITIATIVES_TO_CHANGE.require(by, initiative)
     milestone = Milestone.objects.create(initiative=initiative, title=title.strip(), due_date=due_date)
     audit.record(by, audit.Action.CREATE, milestone, reason="traguardo")
     return milestone
 
 
-def reach_milestone(milestone, *, by, on=None):
+def reach_milestone(milestone: Milestone, *, by: User, on: date | None = None) -> Milestone:
     INITIATIVES_TO_CHANGE.require(by, milestone.initiative)
     if milestone.reached_on is not None:
         raise ValidationError(_("Questo traguardo è già stato raggiunto."))
@@ -312,7 +372,7 @@ def reach_milestone(milestone, *, by, on=None):
     return milestone
 
 
-def why_milestone_stays(milestone):
+def why_milestone_stays(milestone: Milestone) -> str | None:
     """Why the milestone cannot be taken off its initiative, or None when it can."""
     if milestone.reached_on is not None:
         return _("Il traguardo «%(title)s» è stato raggiunto il %(on)s: resta nella storia dell'iniziativa e non si può togliere.") % {
@@ -323,7 +383,7 @@ def why_milestone_stays(milestone):
 
 
 @transaction.atomic
-def remove_milestone(milestone, *, by):
+def remove_milestone(milestone: Milestone, *, by: User) -> None:
     """Take a milestone off its initiative; a reached one stays, as part of the initiative's history."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     INITIATIVES_TO_CHANGE.require(by, milestone.initiative)
@@ -334,7 +394,7 @@ def remove_milestone(milestone, *, by):
     milestone.delete()
 
 
-def assess_autonomy(initiative, *, by, assessed_on, note="", **items):
+def assess_autonomy(initiative: Initiative, *, by: User, assessed_on: date, note: str = "", **items: int) -> AutonomyAssessment:
     """Record one review of how far the initiative stands on its own (four items, 0–3 each)."""
     INITIATIVES_TO_CHANGE.require(by, initiative)
     if assessed_on > timezone.localdate():
@@ -348,19 +408,20 @@ def assess_autonomy(initiative, *, by, assessed_on, note="", **items):
     return assessment
 
 
-def had_earlier_activity(person):
+def had_earlier_activity(person: Person) -> bool:
     """Anything the person did with the programme before: needs, offers, groups, other activities."""
     return person.needs.exists() or person.offers.exists() or person.group_memberships.exists() or person.initiative_participations.exists()
 
 
 @transaction.atomic
-def join(initiative, *, user, neighbourhood=None):
+def join(initiative: Initiative, *, user: User, neighbourhood: Neighbourhood | None = None) -> tuple[Participation, bool]:
     """A citizen takes part in a public initiative. The Participation records whether the activity
     was the person's first contact with the programme (G5: an activity as a door)."""
     if not user.has_perm("initiatives.join", initiative):
         raise ValidationError(_("Questa attività non accoglie nuove adesioni."))
     known = person_for_account(user)
-    person = known or person_for_account(user, neighbourhood or initiative.neighbourhoods.order_by("name").first())
+    # An initiative has at least one neighbourhood (creating and updating one require it): a person is found or made.
+    person = cast("Person", known or person_for_account(user, neighbourhood or initiative.neighbourhoods.order_by("name").first()))
     existing = Participation.objects.filter(initiative=initiative, person=person).first()
     if existing is not None:
         if existing.left_at is not None:
@@ -373,7 +434,7 @@ def join(initiative, *, user, neighbourhood=None):
     return participation, True
 
 
-def add_participant(initiative, *, person, by):
+def add_participant(initiative: Initiative, *, person: Person, by: User) -> Participation:
     """Staff add someone who takes part (with the person's consent, confirmed by the worker)."""
     INITIATIVES_TO_CHANGE.require(by, initiative)
     PEOPLE.require(by, person)
@@ -381,7 +442,7 @@ def add_participant(initiative, *, person, by):
 
 
 @transaction.atomic
-def join_from_match(initiative, person, *, by):
+def join_from_match(initiative: Initiative, person: Person, *, by: User) -> Participation:
     """`person` accepted a worker's proposal (a market match) to take part in `initiative`: her yes is
     her consent. `by` is the person herself, or staff who may see both her and the initiative.
     Only an initiative open to participants (public, running); joining twice changes nothing."""
@@ -393,7 +454,7 @@ def join_from_match(initiative, person, *, by):
     return _add_participant(initiative, person=person, by=by)
 
 
-def _add_participant(initiative, *, person, by):
+def _add_participant(initiative: Initiative, *, person: Person, by: User) -> Participation:
     if person.city_id != initiative.city_id:
         raise ValidationError(_("La persona deve essere della città dell'iniziativa."))
     participation, created = Participation.objects.get_or_create(
@@ -408,7 +469,7 @@ def _add_participant(initiative, *, person, by):
     return participation
 
 
-def remove_participant(participation, *, by):
+def remove_participant(participation: Participation, *, by: User) -> None:
     INITIATIVES_TO_CHANGE.require(by, participation.initiative)
     participation.left_at = timezone.now()
     participation.save(update_fields=["left_at"])
@@ -419,7 +480,7 @@ def remove_participant(participation, *, by):
 
 
 @transaction.atomic
-def save_agreement(agreement, *, by, neighbourhoods, parties):
+def save_agreement(agreement: Agreement, *, by: User, neighbourhoods: Iterable[Neighbourhood], parties: Iterable[dict[str, Any]]) -> Agreement:
     """Create or update an agreement with its parties (`parties`: dicts with organisation, name, commitments).
 
     Agreements are the coordinators' work, in their city.
@@ -428,7 +489,7 @@ def save_agreement(agreement, *, by, neighbourhoods, parties):
         AGREEMENTS_TO_MANAGE.require(by, Agreement.objects.get(pk=agreement.pk))
     if role_of(by) != COORDINATOR or by.city_id not in (None, agreement.city_id):
         raise PermissionDenied(_("Gli accordi sono scritti dal coordinamento della città."))
-    if agreement.initiative_id and agreement.initiative.city_id != agreement.city_id:
+    if agreement.initiative_id and agreement.initiative.city_id != agreement.city_id:  # type: ignore[union-attr]  # initiative_id is set
         raise ValidationError({"initiative": _("L'iniziativa deve essere della stessa città.")})
     if any(n.city_id != agreement.city_id for n in neighbourhoods):
         raise ValidationError({"neighbourhoods": _("I quartieri devono essere della città dell'accordo.")})
@@ -453,7 +514,7 @@ def save_agreement(agreement, *, by, neighbourhoods, parties):
     return agreement
 
 
-AGREEMENT_MOVES = {
+AGREEMENT_MOVES: dict[str, set[str]] = {
     Agreement.Status.DRAFT: {Agreement.Status.ACTIVE, Agreement.Status.TERMINATED},
     Agreement.Status.ACTIVE: {Agreement.Status.EXPIRED, Agreement.Status.TERMINATED},
     Agreement.Status.EXPIRED: set(),
@@ -461,7 +522,7 @@ AGREEMENT_MOVES = {
 }
 
 
-def set_agreement_status(agreement, status, *, by):
+def set_agreement_status(agreement: Agreement, status: str, *, by: User) -> Agreement:
     AGREEMENTS_TO_MANAGE.require(by, agreement)
     if status not in AGREEMENT_MOVES[agreement.status]:
         raise ValidationError(
@@ -476,7 +537,7 @@ def set_agreement_status(agreement, status, *, by):
 
 
 @transaction.atomic
-def renew_agreement(agreement, *, by, starts_on, ends_on=None):
+def renew_agreement(agreement: Agreement, *, by: User, starts_on: date, ends_on: date | None = None) -> Agreement:
     """A new agreement in preparation continuing `agreement`, with the same subject, neighbourhoods and parties."""
     AGREEMENTS_TO_MANAGE.require(by, agreement)
     if hasattr(agreement, "renewal"):
@@ -497,7 +558,7 @@ def renew_agreement(agreement, *, by, starts_on, ends_on=None):
     return save_agreement(renewal, by=by, neighbourhoods=list(agreement.neighbourhoods.all()), parties=parties)
 
 
-def attach_document(agreement, upload, *, by):
+def attach_document(agreement: Agreement, upload: File, *, by: User) -> Agreement:
     """Keep the signed PDF (already checked by `forms.check_pdf`), replacing an earlier one."""
     AGREEMENTS_TO_MANAGE.require(by, agreement)
     old = agreement.document.name if agreement.document else ""

@@ -1,7 +1,11 @@
 """Reads of insights: the areas a user compares, the dashboard, the open data."""
 
+from __future__ import annotations
+
 import uuid
-from datetime import datetime, time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -21,17 +25,31 @@ from trama.territory.queries import neighbourhoods_of, public_places
 from . import figures, indicators, periods
 from .indicators import Area
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _population(neighbourhoods):
+    from trama.access import Viewer
+    from trama.aggregates import QuarterCounts
+    from trama.territory.models import City, Neighbourhood
+
+    from .figures import Figures
+    from .indicators import Indicator, Value
+    from .periods import Period
+
+    # The dashboard: per goal, its label and each indicator with its value in every area.
+    Dashboard = list[tuple[str, StrOrPromise, list[tuple[Indicator, list[tuple[Area, Value]]]]]]
+
+
+def _population(neighbourhoods: Sequence[Neighbourhood]) -> int | None:
     values = [n.population for n in neighbourhoods]
-    return sum(values) if values and None not in values else None
+    return sum(values) if values and None not in values else None  # type: ignore[arg-type]  # no None in them
 
 
-def _union(key, label, neighbourhoods):
+def _union(key: str, label: str, neighbourhoods: Sequence[Neighbourhood]) -> Area:
     return Area(key, label, frozenset(n.pk for n in neighbourhoods), _population(neighbourhoods))
 
 
-def areas_for(user, city):
+def areas_for(user: Viewer, city: City | None) -> list[Area]:
     """What `user` compares: for a coordinator each pilot neighbourhood, the rest of the
     city (the non-pilot ones together) and the whole city; for a worker their own
     neighbourhoods and, if more than one, their sum."""
@@ -51,17 +69,17 @@ def areas_for(user, city):
     return areas
 
 
-def dashboard(city, period, areas, only=None):
+def dashboard(city: City | None, period: Period, areas: Sequence[Area], only: Iterable[str] | None = None) -> Dashboard:
     """Per goal, each indicator with its value in every area: [(goal, label, [(indicator, [(area, Value)])])]."""
     return dashboard_and_time(city, period, areas, only)[0]
 
 
-def dashboard_and_time(city, period, areas, only=None):
+def dashboard_and_time(city: City | None, period: Period, areas: Sequence[Area], only: Iterable[str] | None = None) -> tuple[Dashboard, Figures]:
     """`dashboard()`, and when its figures were computed (figures.Figures: computed_at, refreshing)."""
     chosen = [i for i in indicators.REGISTRY.values() if only is None or i.key in only]
     stored = figures.figures(chosen, city, period, areas)
     results = stored.values
-    out = []
+    out: Dashboard = []
     for goal, label, items in indicators.by_goal():
         rows = [(item, [(area, results[item.key][area.key]) for area in areas]) for item in items if item.key in results]
         if rows:
@@ -69,7 +87,9 @@ def dashboard_and_time(city, period, areas, only=None):
     return out, stored
 
 
-def trend(city, item, period, areas, today=None):
+def trend(
+    city: City | None, item: Indicator, period: Period, areas: Sequence[Area], today: date | None = None
+) -> tuple[list[Period], list[tuple[Area, list[Value]]]]:
     """`item` month by month over the months of `period`'s trend (periods.trend_months):
     (months, [(area, [Value per month])]). Past months come from the cache when they can."""
     months = periods.trend_months(period, today)
@@ -77,7 +97,7 @@ def trend(city, item, period, areas, today=None):
     return months, [(area, [values[area.key] for values in per_month]) for area in areas]
 
 
-def neighbourhood_areas(user, city):
+def neighbourhood_areas(user: Viewer, city: City | None) -> list[Area]:
     """Each neighbourhood `user` may see on its own, for the map: the whole city for a coordinator,
     their own neighbourhoods for a worker."""
     neighbourhoods = list(neighbourhoods_of(city))
@@ -87,7 +107,7 @@ def neighbourhood_areas(user, city):
     return [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in neighbourhoods]
 
 
-def map_rows(city, item, period, areas):
+def map_rows(city: City | None, item: Indicator, period: Period, areas: Sequence[Area]) -> list[tuple[Area, int, Value, float | None]]:
     """[(area, neighbourhood id, Value, number the map colours by)] of `item` in each neighbourhood area."""
     values = figures.evaluate([item], city, period, areas)[item.key] if areas else {}
     return [(area, min(area.ids), values[area.key], item.plotted(values[area.key])) for area in areas]
@@ -98,14 +118,14 @@ def map_rows(city, item, period, areas):
 QUARTERS = [gettext_lazy("1° trimestre"), gettext_lazy("2° trimestre"), gettext_lazy("3° trimestre"), gettext_lazy("4° trimestre")]
 
 
-def _year_bounds(year):
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return (
         timezone.make_aware(datetime.combine(datetime(year, 1, 1), time.min)),
         timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1), time.min)),
     )
 
 
-OPEN_MEASURES = [
+OPEN_MEASURES: list[tuple[str, StrOrPromise, StrOrPromise, Callable[[City | None, datetime, datetime], QuarterCounts]]] = [
     (
         "segnalazioni",
         gettext_lazy("Segnalazioni delle antenne"),
@@ -144,7 +164,7 @@ OPEN_MEASURES = [
 ]
 
 
-def open_counts(city, year):
+def open_counts(city: City | None, year: int) -> list[dict[str, Any]]:
     """The open-data tables of `year`: for each measure, neighbourhoods by quarter with the
     totals of rows and columns, every count 1-9 hidden and enough others hidden that no
     hidden count can be worked out from the totals (one query per measure).
@@ -174,7 +194,7 @@ def open_counts(city, year):
     return tables
 
 
-def open_counts_csv_rows(city, year):
+def open_counts_csv_rows(city: City | None, year: int) -> Iterator[list[Any]]:
     """The same tables in long form, one count per line, hidden counts written as such."""
     yield [_("misura"), _("quartiere"), _("anno"), _("periodo"), _("valore")]
     for table in open_counts(city, year):
@@ -188,12 +208,12 @@ def open_counts_csv_rows(city, year):
 HSDS_NAMESPACE = uuid.UUID("0f6a1f5e-5b51-4c0e-9a57-7472616d6121")
 
 
-def _hsds_id(kind, pk):
+def _hsds_id(kind: str, pk: int | None) -> str:
     """A stable UUID per record, as HSDS wants, that says nothing about the database."""
     return str(uuid.uuid5(HSDS_NAMESPACE, f"{kind}:{pk}"))
 
 
-def hsds(city):
+def hsds(city: City | None) -> dict[str, list[dict[str, Any]]]:
     """The public directory as Open Referral HSDS 3.0 tables: organizations, services (the open
     offers of organisations and the public initiatives they run, with only what the public
     pages show) and locations (the public places). Never a person: offers of individuals are
@@ -203,7 +223,7 @@ def hsds(city):
     initiatives = [
         {
             "id": _hsds_id("initiative", i.pk),
-            "organization_id": _hsds_id("organisation", i.organisation_id),
+            "organization_id": _hsds_id("organisation", i.organisation_id),  # type: ignore[attr-defined]  # annotated on the query
             "name": i.name,
             "description": i.description,
             "status": "active",

@@ -471,7 +471,7 @@ class Contribution(models.Model):
         EUROS = "euros", _("Euro")
 
     # Sane limits per unit: above these a typing mistake is far likelier than a gift.
-    LIMITS = {
+    LIMITS: dict[str, Decimal] = {
         Kind.HOURS: Decimal("1000"),
         Kind.GOODS: Decimal("10000"),
         Kind.SPACE_HOURS: Decimal("2000"),

@@ -1,13 +1,18 @@
 """Reads of the market reused by views, API and insights."""
 
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,26 +30,36 @@ from .index import KIND_CODES, index_for
 from .models import Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def offers_visible_to(user):
+    from trama.access import User, Viewer
+    from trama.aggregates import QuarterCounts
+    from trama.territory.models import City
+
+    from .index import OfferIndex
+
+
+def offers_visible_to(user: Viewer) -> QuerySet[Offer]:
     """Offers `user` may see (rules.OFFERS): the public sees only open offers of organisations."""
     return OFFERS.visible_to(user)
 
 
-def needs_visible_to(user):
+def needs_visible_to(user: Viewer) -> QuerySet[Need]:
     """Needs are never public: coordinators in their city, workers in their neighbourhoods, citizens their own."""
     return NEEDS.visible_to(user)
 
 
-def matches_visible_to(user):
+def matches_visible_to(user: Viewer) -> QuerySet[Match]:
     return MATCHES.visible_to(user)
 
 
-def contributions_visible_to(user):
+def contributions_visible_to(user: Viewer) -> QuerySet[Contribution]:
     return CONTRIBUTIONS.visible_to(user)
 
 
-def _full_text(queryset, text, fields, config="italian"):
+def _full_text(queryset: QuerySet[Any], text: str | None, fields: Sequence[str], config: str = "italian") -> QuerySet[Any]:
+    # Any: offers or needs (annotate() loses the model for the type checker anyway).
     """PostgreSQL full-text search in Italian where available, a plain icontains elsewhere."""
     text = (text or "").strip()[:100]
     if not text:
@@ -60,7 +75,15 @@ def _full_text(queryset, text, fields, config="italian"):
     return queryset.filter(condition)
 
 
-def search_offers(queryset, *, q="", neighbourhood=None, kind="", status="", who=""):
+def search_offers(
+    queryset: QuerySet[Offer],
+    *,
+    q: str | None = "",
+    neighbourhood: Neighbourhood | int | None = None,
+    kind: str = "",
+    status: str = "",
+    who: str = "",
+) -> QuerySet[Offer]:
     """Filter offers by words, neighbourhood, kind, status and who offers ('organisations' or 'people')."""
     if who:
         queryset = queryset.filter(organisation__isnull=who == "people")
@@ -73,7 +96,9 @@ def search_offers(queryset, *, q="", neighbourhood=None, kind="", status="", who
     return _full_text(queryset, q, ["title", "description"])
 
 
-def search_needs(queryset, *, q="", neighbourhood=None, urgency="", status=""):
+def search_needs(
+    queryset: QuerySet[Need], *, q: str | None = "", neighbourhood: Neighbourhood | int | None = None, urgency: str = "", status: str = ""
+) -> QuerySet[Need]:
     if neighbourhood:
         queryset = queryset.filter(neighbourhood=neighbourhood)
     if urgency:
@@ -105,7 +130,7 @@ class Candidate:
     explanation: str = ""
 
 
-def ranked_offers(need, limit=10, adjacent=None, for_user=None):
+def ranked_offers(need: Need, limit: int = 10, adjacent: set[int] | None = None, for_user: Viewer | None = None) -> list[Candidate]:
     """Open offers that could answer `need`, best first, each with the reasons for its place.
 
     With `for_user`, only offers that account may see (rules.OFFERS): a worker is never shown,
@@ -132,7 +157,7 @@ def ranked_offers(need, limit=10, adjacent=None, for_user=None):
         eligible &= _visible_mask(index, for_user, need.city_id)
     total = np.where(eligible, total, -1.0)
     k = min(limit * 3, n)  # a few spare, in case some were declined for this need or are no longer open
-    top = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
+    top: Any = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)  # Any: an array of positions, then a list
     top = [int(i) for i in top[np.argsort(-total[top], kind="stable")] if total[i] >= 0]
     if not top:
         return []
@@ -156,7 +181,7 @@ def ranked_offers(need, limit=10, adjacent=None, for_user=None):
     return out
 
 
-def _within_outcome_reach(total, top, limit):
+def _within_outcome_reach(total: npt.NDArray[np.floating[Any]], top: list[int], limit: int) -> list[int]:
     """Rows left out of `top` whose outcome bonus could still lift them into it (the best few)."""
     floor = total[top[-1]]
     reach = np.setdiff1d(np.flatnonzero(total >= max(floor - OUTCOME_CAP, 0)), top, assume_unique=True)
@@ -165,9 +190,11 @@ def _within_outcome_reach(total, top, limit):
     return [int(i) for i in reach]
 
 
-def _history(need, offer_ids):
+def _history(need: Need, offer_ids: list[int]) -> tuple[set[int], dict[int, int]]:
     """In one read: the offers declined for `need` ({ids}) and how many matches of each of `offer_ids`
     were concluded ({offer id: count}, only those with some)."""
+    declined: set[int]
+    done: dict[int, int]
     declined, done = set(), {}
     rows = Match.objects.filter(Q(need=need, status=Match.Status.DECLINED) | Q(offer_id__in=offer_ids, status=Match.Status.DONE)).values_list(
         "offer_id", "status"
@@ -180,20 +207,20 @@ def _history(need, offer_ids):
     return declined, done
 
 
-def _visible_mask(index, user, city_id):
+def _visible_mask(index: OfferIndex, user: Viewer, city_id: int) -> npt.NDArray[np.bool_]:
     """Which offers of the index `user` may see: all of them for a coordinator of the city."""
-    if role_of(user) == COORDINATOR and user.city_id in (None, city_id):
+    if role_of(user) == COORDINATOR and cast("User", user).city_id in (None, city_id):
         return np.ones(len(index.ids), dtype=bool)
     visible = OFFERS.visible_to(user).filter(city_id=city_id, status=Offer.Status.OPEN).values_list("pk", flat=True)
     return np.isin(index.ids, np.fromiter(visible, dtype=index.ids.dtype))
 
 
-def _either(labels):
-    labels = [str(label) for label in labels]
-    return labels[0] if len(labels) == 1 else _("%(some)s o %(last)s") % {"some": ", ".join(labels[:-1]), "last": labels[-1]}
+def _either(labels: Iterable[StrOrPromise]) -> str:
+    names = [str(label) for label in labels]
+    return names[0] if len(names) == 1 else _("%(some)s o %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def _when_both(need, offer):
+def _when_both(need: Need, offer: Offer) -> str:
     """The days and times the need asks for that the offer covers, as people say them ("sabato di mattina");
     empty when the need asks for none, or the offer misses its days or its times."""
     days, slots = need.days & (offer.days or need.days), need.slots & (offer.slots or need.slots)
@@ -207,7 +234,7 @@ def _when_both(need, offer):
     return " ".join(said)
 
 
-def explain(need, offer, parts, ended_well=0, weight=None):
+def explain(need: Need, offer: Offer, parts: dict[str, float], ended_well: int = 0, weight: Callable[[str], float] | None = None) -> list[str]:
     """Why this offer, in short Italian phrases a worker can read aloud (joined into one line by the caller):
     up to three of the words the person wrote that the offer shares (the rarest, by `weight`), the place,
     the days and times both give, the kind, and how often the offer already helped someone well."""
@@ -234,7 +261,15 @@ def explain(need, offer, parts, ended_well=0, weight=None):
 PERIODS = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
 
 
-def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=None, neighbourhoods=None):
+def ledger_totals(
+    *,
+    city: City | None = None,
+    by: Iterable[str] = ("sector",),
+    period: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    neighbourhoods: Iterable[Neighbourhood] | Iterable[int] | QuerySet[Neighbourhood] | None = None,
+) -> list[dict[str, Any]]:
     """Totals of the contributions ledger: euros, hours and count, grouped by any of
     'sector', 'neighbourhood', 'kind' and, with `period` ('month', 'quarter', 'year'), by period.
 
@@ -277,7 +312,7 @@ def ledger_totals(*, city=None, by=("sector",), period=None, start=None, end=Non
     ]
 
 
-def time_bank_balance(person):
+def time_bank_balance(person: Person) -> dict[str, Decimal]:
     """Hours `person` gave and hours they received (through matches answering their needs)."""
     given = Contribution.objects.filter(person=person, kind=Contribution.Kind.HOURS).aggregate(h=Sum("quantity"))["h"]
     received = Contribution.objects.filter(match__need__person=person, kind=Contribution.Kind.HOURS).aggregate(h=Sum("quantity"))["h"]
@@ -285,7 +320,7 @@ def time_bank_balance(person):
     return {"given": given, "received": received, "balance": given - received}
 
 
-def reciprocity(person):
+def reciprocity(person: Person) -> dict[str, Any]:
     """Both sides of one person: what they give and what they receive."""
     return {
         "offers": list(person.offers.order_by("-created_at")[:20]),
@@ -294,7 +329,7 @@ def reciprocity(person):
     }
 
 
-def public_counts(city):
+def public_counts(city: City) -> dict[str, Any]:
     """Anonymised counts for the public, small counts hidden: open offers by kind (label -> Cell) and needs met
     by neighbourhood, one row per neighbourhood of the city in name order: `neighbourhood_id`, the name as
     `neighbourhood` and the `needs_met` Cell. Rows are grouped by id, so two neighbourhoods with the same name never merge.
@@ -310,18 +345,18 @@ def public_counts(city):
     }
 
 
-def accepted_not_started(before):
+def accepted_not_started(before: datetime) -> QuerySet[Match]:
     """Matches accepted (or last changed while accepted) before `before` and not started since, with the worker
     who proposed them. The match keeps no date of acceptance: its last change stands for it."""
     return Match.objects.filter(status=Match.Status.ACCEPTED, updated_at__lt=before).select_related("proposed_by").order_by("pk")
 
 
-def follow_ups_on(days):
+def follow_ups_on(days: Iterable[date]) -> QuerySet[Match]:
     """Active matches whose follow-up falls on one of `days` (dates), with the worker who proposed them."""
     return Match.objects.filter(status__in=Match.ACTIVE, follow_up_on__in=list(days)).select_related("proposed_by").order_by("pk")
 
 
-def offers_ending_between(first, last):
+def offers_ending_between(first: date, last: date) -> QuerySet[Offer]:
     """Offers still open or paused whose availability ends from `first` to `last` (dates, both included), with
     what finding their owners needs (the person's account, the organisation's members)."""
     return (
@@ -339,12 +374,12 @@ ContributionKind = Contribution.Kind
 SECTORS = Sector
 
 
-def has_contributions(city):
+def has_contributions(city: City | None) -> bool:
     """Whether `city`'s ledger has any contribution yet (an empty ledger is "no data", not zero)."""
     return Contribution.objects.filter(city=city).exists()
 
 
-def ledger_of_period(city, start, end, neighbourhood_ids):
+def ledger_of_period(city: City | None, start: date, end: date, neighbourhood_ids: Iterable[int]) -> list[dict[str, Any]]:
     """The ledger of the days from `start` (included) to `end` (excluded) in the given neighbourhoods,
     by neighbourhood id, kind and sector: [{neighbourhood_id, kind, sector, value_eur, hours, ...}]
     (`ledger_totals`, one query)."""
@@ -353,7 +388,7 @@ def ledger_of_period(city, start, end, neighbourhood_ids):
     )
 
 
-def contributors_per_neighbourhood(city, start, end, neighbourhood_ids):
+def contributors_per_neighbourhood(city: City | None, start: date, end: date, neighbourhood_ids: Iterable[int]) -> dict[int, set[tuple[str, int]]]:
     """{neighbourhood id: {("p", person id) or ("o", organisation id)}}: who gave at least one contribution
     from `start` (included) to `end` (excluded) days, one query. A contributor since erased is no one."""
     givers = (
@@ -361,14 +396,14 @@ def contributors_per_neighbourhood(city, start, end, neighbourhood_ids):
         .values_list("neighbourhood_id", "person_id", "organisation_id")
         .distinct()
     )
-    per = defaultdict(set)
+    per: defaultdict[int, set[tuple[str, int]]] = defaultdict(set)
     for n, person, organisation in givers:
         if person or organisation:
             per[n].add(("p", person) if person else ("o", organisation))
     return dict(per)
 
 
-def people_giving_and_receiving(city, until, neighbourhood_ids):
+def people_giving_and_receiving(city: City | None, until: datetime, neighbourhood_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (people with an offer or a need, people with both)} among the people of `city`
     in those neighbourhoods, counting what they had made before `until` (one query)."""
     offers = Offer.objects.filter(person=OuterRef("pk"), created_at__lt=until)
@@ -384,18 +419,18 @@ def people_giving_and_receiving(city, until, neighbourhood_ids):
     return {n: (either, both) for n, either, both in rows}
 
 
-def needs_made_between(city, since, until, neighbourhood_ids):
+def needs_made_between(city: City | None, since: datetime, until: datetime, neighbourhood_ids: Iterable[int]) -> QuerySet[Need]:
     """The needs of `city` registered from `since` (included) to `until` (excluded) in those
     neighbourhoods: a queryset, for the figures of the apps above (collective's needs in groups)."""
     return Need.objects.filter(city=city, neighbourhood__in=neighbourhood_ids, created_at__gte=since, created_at__lt=until)
 
 
-def needs_by_quarter(city, since, until):
+def needs_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): needs} registered between `since` and `until` (open data, one query)."""
     return count_by_quarter(Need.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")
 
 
-def offers_by_quarter(city, since, until):
+def offers_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): offers} registered between `since` and `until`; an offer serving
     several neighbourhoods counts in each (open data, one query)."""
     return count_by_quarter(Offer.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhoods", "created_at")

@@ -1,10 +1,17 @@
 """Actions on the market: each validates, writes, audits and returns what it made."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +34,19 @@ from .rules import (
     sides_for,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _tell_parties(match, kind, by):
+    from trama.access import Viewer
+    from trama.people.models import Organisation, Person, User
+    from trama.territory.models import City, Neighbourhood
+
+ModelT = TypeVar("ModelT", bound=Model)
+# A draft from a public door as the session keeps it: JSON ("side", "data", "at").
+Draft = dict[str, Any]
+
+
+def _tell_parties(match: Match, kind: str, by: User) -> None:
     """Notify the match's parties (rules.parties_of) but `by`, who made the change: the bell says only
     that there is news about a match of theirs, the page shows what they may see."""
     parties = [user for user in parties_of(match) if user.pk != by.pk]
@@ -52,16 +70,14 @@ ORGANISATION_SECTOR = {
 }
 
 
-def _validated(obj, exclude=()):
+def _validated(obj: ModelT, exclude: Iterable[str] = ()) -> ModelT:
     obj.full_clean(exclude=list(exclude) + ["search_tokens"], validate_constraints=False)
     return obj
 
 
-def _as_id(value):
-    return getattr(value, "pk", value)
-
-
-def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
+def record_need(
+    *, person: Person, text: str, neighbourhood: Neighbourhood, urgency: str, by: Viewer | None, kind: str = "", days: int = 0, slots: int = 0
+) -> Need:
     """Record what `person` needs, in their own words; audited. Raises ValidationError on bad input.
 
     Staff record for people in their scope, in their neighbourhoods; anyone else only for themself.
@@ -72,7 +88,9 @@ def record_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, sl
 
 
 @transaction.atomic  # the need, what its save sets off (text copy, change rows) and its audit entry: all or nothing
-def _save_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slots=0):
+def _save_need(
+    *, person: Person, text: str, neighbourhood: Neighbourhood, urgency: str, by: Viewer | None, kind: str = "", days: int = 0, slots: int = 0
+) -> Need:
     need = Need(
         city_id=neighbourhood.city_id,
         person=person,
@@ -93,19 +111,19 @@ def _save_need(*, person, text, neighbourhood, urgency, by, kind="", days=0, slo
 @transaction.atomic
 def record_offer(
     *,
-    person=None,
-    kind,
-    title,
-    description="",
-    neighbourhoods,
-    by,
-    organisation=None,
-    capacity=1,
-    days=0,
-    slots=0,
-    available_from=None,
-    available_until=None,
-):
+    person: Person | None = None,
+    kind: str,
+    title: str,
+    description: str = "",
+    neighbourhoods: Iterable[Neighbourhood],
+    by: Viewer | None,
+    organisation: Organisation | None = None,
+    capacity: int = 1,
+    days: int = 0,
+    slots: int = 0,
+    available_from: date | None = None,
+    available_until: date | None = None,
+) -> Offer:
     """Record what a person (or an organisation) offers, in the given neighbourhoods; audited.
 
     Staff record for people in their scope; a person for themself; members for their organisation.
@@ -133,19 +151,19 @@ def record_offer(
 
 def _save_offer(
     *,
-    person=None,
-    kind,
-    title,
-    description="",
-    neighbourhoods,
-    by,
-    organisation=None,
-    capacity=1,
-    days=0,
-    slots=0,
-    available_from=None,
-    available_until=None,
-):
+    person: Person | None = None,
+    kind: str,
+    title: str,
+    description: str = "",
+    neighbourhoods: list[Neighbourhood],
+    by: Viewer | None,
+    organisation: Organisation | None = None,
+    capacity: int = 1,
+    days: int = 0,
+    slots: int = 0,
+    available_from: date | None = None,
+    available_until: date | None = None,
+) -> Offer:
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": _("Indica almeno un quartiere.")})
     if (person is None) == (organisation is None):
@@ -172,7 +190,7 @@ def _save_offer(
 
 
 @transaction.atomic
-def update_offer(offer, *, by, neighbourhoods=None, **fields):
+def update_offer(offer: Offer, *, by: User, neighbourhoods: Iterable[Neighbourhood] | None = None, **fields: Any) -> Offer:
     """Change an offer's fields (and neighbourhoods); the ranking index sees it through updated_at.
 
     The row is locked and only the given fields are written, so an edit cannot undo an
@@ -192,7 +210,7 @@ def update_offer(offer, *, by, neighbourhoods=None, **fields):
     return offer
 
 
-def set_offer_status(offer, status, *, by):
+def set_offer_status(offer: Offer, status: str, *, by: User) -> Offer:
     OFFERS_TO_CHANGE.require(by, offer)
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
@@ -203,7 +221,7 @@ def set_offer_status(offer, status, *, by):
 
 
 @transaction.atomic
-def update_need(need, *, by, **fields):
+def update_need(need: Need, *, by: User, **fields: Any) -> Need:
     """Change a need's words, urgency, kind or times; only those fields are written. Audited."""
     NEEDS.require(by, need)
     need = Need.objects.select_for_update().get(pk=need.pk)
@@ -215,7 +233,7 @@ def update_need(need, *, by, **fields):
     return need
 
 
-def set_need_status(need, status, *, by):
+def set_need_status(need: Need, status: str, *, by: User) -> Need:
     """Change a need's status by hand, through its state machine (Need.set_status)."""
     NEEDS.require(by, need)
     with transaction.atomic():
@@ -227,7 +245,7 @@ def set_need_status(need, status, *, by):
 
 
 @transaction.atomic
-def propose_match(*, need, offer, by, score=0.0, reasons=()):
+def propose_match(*, need: Need, offer: Offer, by: User, score: float = 0.0, reasons: Iterable[str] = ()) -> Match:
     """A worker proposes that `offer` answers `need`; the need moves to 'being brokered'.
 
     `by` must be able to broker the need and to see the offer: a worker cannot reach a person's
@@ -258,7 +276,7 @@ def propose_match(*, need, offer, by, score=0.0, reasons=()):
 
 
 @transaction.atomic
-def propose_answer(*, need, kind, target_id, by):
+def propose_answer(*, need: Need, kind: str, target_id: int, by: User) -> Match:
     """A worker proposes an activity, a group or a service (answers.py) for `need`.
 
     The answer must be one the worker may see and that fits the need (its provider says so, with
@@ -300,7 +318,7 @@ def propose_answer(*, need, kind, target_id, by):
     return match
 
 
-def _take(match, by):
+def _take(match: Match, by: User) -> None:
     """What an accepted match takes: a unit of its offer, or, for an activity or a group, the person's
     place in it (the owning app enrols her, through the provider it registered)."""
     if match.offer_id:
@@ -318,10 +336,10 @@ def _take(match, by):
 # The log says who answered in words (it is kept in Italian, like every reason).
 SIDE_IN_THE_LOG = {"need": "di chi chiede", "offer": "di chi offre"}
 # What the parties hear when an answer settles a match (one side's yes alone settles nothing).
-ANSWERED = {Match.Status.ACCEPTED: Kind.MATCH_ACCEPTED, Match.Status.DECLINED: Kind.MATCH_DECLINED}
+ANSWERED: dict[str, Kind] = {Match.Status.ACCEPTED: Kind.MATCH_ACCEPTED, Match.Status.DECLINED: Kind.MATCH_DECLINED}
 
 
-def answer_match(match, *, side, yes, by):
+def answer_match(match: Match, *, side: str, yes: bool, by: User) -> Match:
     """One side accepts or declines. When both have accepted, a unit of the offer is taken.
 
     The offer row is locked (select_for_update) so two acceptances racing for the
@@ -345,14 +363,14 @@ def answer_match(match, *, side, yes, by):
     return match
 
 
-def _reopen_need_if_idle(need_id):
+def _reopen_need_if_idle(need_id: int) -> None:
     need = Need.objects.select_for_update().get(pk=need_id)
     if need.status == Need.Status.BROKERING and not need.matches.filter(status__in=Match.ACTIVE).exists():
         need.status = Need.Status.OPEN
         need.save(update_fields=["status"])
 
 
-def start_match(match, *, by, follow_up_on=None):
+def start_match(match: Match, *, by: User, follow_up_on: date | None = None) -> Match:
     MATCHES_TO_MANAGE.require(by, match)
     match.start()
     if follow_up_on:
@@ -363,7 +381,7 @@ def start_match(match, *, by, follow_up_on=None):
     return match
 
 
-def set_follow_up(match, follow_up_on, *, by):
+def set_follow_up(match: Match, follow_up_on: date | None, *, by: User) -> Match:
     MATCHES_TO_MANAGE.require(by, match)
     if not match.is_active:
         raise ValidationError(_("L'abbinamento è chiuso: non serve una verifica."))
@@ -374,7 +392,7 @@ def set_follow_up(match, follow_up_on, *, by):
 
 
 @transaction.atomic
-def complete_match(match, *, outcome, by):
+def complete_match(match: Match, *, outcome: str, by: User) -> Match:
     """The match is done: the need is met."""
     MATCHES_TO_MANAGE.require(by, match)
     match = Match.objects.select_for_update().get(pk=match.pk)
@@ -389,7 +407,7 @@ def complete_match(match, *, outcome, by):
 
 
 @transaction.atomic
-def cancel_match(match, *, by):
+def cancel_match(match: Match, *, by: User) -> Match:
     """Cancel; a unit the match held goes back to the offer."""
     MATCHES_TO_MANAGE.require(by, match)
     match = Match.objects.select_for_update().get(pk=match.pk)
@@ -403,7 +421,7 @@ def cancel_match(match, *, by):
     return match
 
 
-def leave_feedback(match, *, side, text, by):
+def leave_feedback(match: Match, *, side: str, text: str, by: User) -> Match:
     MATCHES_TO_ANSWER.require(by, match)
     if side not in sides_for(by, match):
         raise PermissionDenied(_("Non puoi commentare per questa parte."))
@@ -417,7 +435,7 @@ def leave_feedback(match, *, side, text, by):
     return match
 
 
-def rate_for(city, kind):
+def rate_for(city: City, kind: str) -> Decimal:
     """The euro value of one unit of `kind` in `city`: the coordinator's rate, else the default."""
     rate = Rate.objects.filter(city=city, kind=kind).only("euros").first()
     if rate is not None:
@@ -426,7 +444,7 @@ def rate_for(city, kind):
     return Decimal(str(defaults[kind]))
 
 
-def set_rate(city, kind, euros, *, by):
+def set_rate(city: City, kind: str, euros: Decimal, *, by: User) -> Rate:
     rate, _created = Rate.objects.get_or_create(city=city, kind=kind, defaults={"euros": euros, "updated_by": by})
     rate.euros = euros
     rate.updated_by = by
@@ -436,7 +454,8 @@ def set_rate(city, kind, euros, *, by):
     return rate
 
 
-def value_of(city, kind, quantity, area_sqm=None, declared_value=None):
+def value_of(city: City, kind: str, quantity: Decimal, area_sqm: Decimal | int | None = None, declared_value: Decimal | int | None = None) -> Decimal:
+    value: Decimal | int
     if kind == Contribution.Kind.HOURS:
         value = quantity * rate_for(city, Rate.Kind.VOLUNTEER_HOUR)
     elif kind == Contribution.Kind.SPACE_HOURS:
@@ -448,7 +467,7 @@ def value_of(city, kind, quantity, area_sqm=None, declared_value=None):
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def sector_of(person=None, organisation=None):
+def sector_of(person: Person | None = None, organisation: Organisation | None = None) -> str:
     if organisation is not None:
         return ORGANISATION_SECTOR.get(organisation.sector, Sector.THIRD_SECTOR)
     return Sector.CITIZEN
@@ -456,19 +475,19 @@ def sector_of(person=None, organisation=None):
 
 def record_contribution(
     *,
-    kind,
-    quantity,
-    on,
-    neighbourhood,
-    by,
-    person=None,
-    organisation=None,
-    match=None,
-    area_sqm=None,
-    declared_value=None,
-    initiative_id=None,
-    note="",
-):
+    kind: str,
+    quantity: Decimal | int | float | str,
+    on: date,
+    neighbourhood: Neighbourhood,
+    by: User,
+    person: Person | None = None,
+    organisation: Organisation | None = None,
+    match: Match | None = None,
+    area_sqm: Decimal | int | None = None,
+    declared_value: Decimal | int | None = None,
+    initiative_id: int | None = None,
+    note: str = "",
+) -> Contribution:
     """Add a contribution to the ledger, valued with the city's rates; audited.
 
     The contributor is a person or an organisation; its sector is kept with the
@@ -524,12 +543,12 @@ DRAFT_SESSION_KEY = "market_draft"
 DRAFT_HOURS = 24
 
 
-def save_draft(session, side, data):
+def save_draft(session: SessionBase, side: str, data: dict[str, Any]) -> None:
     """Keep what a visitor wrote at a public door, bound to their browser session."""
     session[DRAFT_SESSION_KEY] = {"side": side, "data": data, "at": timezone.now().isoformat()}
 
 
-def current_draft(session):
+def current_draft(session: SessionBase) -> Draft | None:
     """The visitor's draft, or None when there is none or it has expired (then it is dropped)."""
     draft = session.get(DRAFT_SESSION_KEY)
     if not draft:
@@ -543,12 +562,12 @@ def current_draft(session):
     return draft
 
 
-def discard_draft(session):
+def discard_draft(session: SessionBase) -> None:
     session.pop(DRAFT_SESSION_KEY, None)
 
 
 @transaction.atomic
-def publish_draft(draft, *, person, by):
+def publish_draft(draft: Draft, *, person: Person, by: Viewer | None) -> Need | Offer:
     """Turn a public-door draft into a need or an offer of `person`.
 
     The draft is the visitor's own, kept in their session: `person` is the one they just registered
@@ -588,7 +607,7 @@ def publish_draft(draft, *, person, by):
     )
 
 
-def claim_draft(request, user):
+def claim_draft(request: HttpRequest, user: User) -> Need | Offer | None:
     """After sign-in: the visitor's draft becomes their need or offer. Returns it, or None."""
     from trama.people.services import person_for_account
     from trama.territory.models import Neighbourhood
@@ -610,19 +629,19 @@ def claim_draft(request, user):
 # -- erasure (called by the privacy app through the registry: market/personal_data.py) ----------
 
 
-def erase_offers(offers, person):
+def erase_offers(offers: QuerySet[Offer], person: Person) -> None:
     """Empty the words of an erased person's offers and withdraw them; the rows stay for the matches and the ledger."""
     # updated_at moves, so the ranking index (which follows it) forgets the words too.
     offers.update(title="", description="", search_tokens="", status=Offer.Status.WITHDRAWN, updated_at=timezone.now())
 
 
-def erase_needs(needs, person):
+def erase_needs(needs: QuerySet[Need], person: Person) -> None:
     """Empty the words of an erased person's needs and withdraw the ones still waiting: no one brokers them any more."""
     needs.filter(status__in=[Need.Status.OPEN, Need.Status.BROKERING]).update(status=Need.Status.WITHDRAWN)
     needs.update(text="", search_tokens="", updated_at=timezone.now())
 
 
-def erase_matches(matches, person):
+def erase_matches(matches: QuerySet[Match], person: Person) -> None:
     """End the active matches of an erased person and empty every match's comments and reasons.
 
     The other side finds the match «Annullato» on their page, with no reason given; a unit the
@@ -639,7 +658,7 @@ def erase_matches(matches, person):
     matches.update(outcome="", need_feedback="", offer_feedback="", reasons=[])
 
 
-def anonymise_expired_offers(offers, now):
+def anonymise_expired_offers(offers: QuerySet[Offer], now: datetime) -> int:
     """Retention (privacy.retention): empty the words of offers that ended long ago; returns how many.
 
     The rows stay for the matches and the ledger; updated_at moves, so the ranking index forgets the words too.

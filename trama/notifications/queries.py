@@ -1,17 +1,28 @@
 """Reads of the notifications app, for its pages, its bell and its task."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours, SmsNumber
 from .rules import DELIVERIES
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _count_key(user_id):
+    from trama.access import User
+
+
+def _count_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def unread_count(user, fresh=False):
+def unread_count(user: User, fresh: bool = False) -> int:
     """How many notifications `user` has not read, kept in the cache per account.
 
     The layout shows it on every page, which must not cost a query each (trama/tests/test_fixed_cost.py):
@@ -27,7 +38,7 @@ def unread_count(user, fresh=False):
     return count
 
 
-def add_unread(user_ids):
+def add_unread(user_ids: Iterable[int]) -> None:
     """One more unread notification for each of `user_ids`, where their count is kept (else it is counted when shown)."""
     for pk in user_ids:
         try:
@@ -36,30 +47,30 @@ def add_unread(user_ids):
             pass
 
 
-def notifications_of(user):
+def notifications_of(user: User) -> QuerySet[Notification]:
     """`user`'s notifications, newest first: an account sees only its own."""
     return Notification.objects.filter(recipient=user)
 
 
-def email_wanted(user):
+def email_wanted(user: User) -> dict[str, EmailMode]:
     """{kind: EmailMode} of `user`: their choices over the defaults."""
-    wanted = {kind: EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER for kind in Kind}
+    wanted: dict[str, EmailMode] = {kind: EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER for kind in Kind}
     wanted.update({p.kind: p.mode for p in Preference.objects.filter(account=user)})
     return wanted
 
 
-def sms_wanted(user):
+def sms_wanted(user: User) -> tuple[str, set[str]]:
     """`user`'s mobile number for SMS ("" if none) and the kinds they want by SMS."""
     number = SmsNumber.objects.filter(account=user).values_list("number", flat=True).first() or ""
     return number, set(Preference.objects.filter(account=user, sms=True).values_list("kind", flat=True))
 
 
-def quiet_hours_of(user):
+def quiet_hours_of(user: User) -> QuietHours:
     """`user`'s quiet hours: their choice, or the programme's default (unsaved)."""
     return QuietHours.objects.filter(account=user).first() or QuietHours.default()
 
 
-def delivery_log(user, kind="", channel="", status=""):
+def delivery_log(user: User, kind: str = "", channel: str = "", status: str = "") -> QuerySet[Delivery]:
     """The deliveries `user` may see in the log (rules.DELIVERIES), newest first, narrowed by the filters given;
     only what the log shows is read: kind, channel, state, attempts, error, times and the account's name."""
     rows = DELIVERIES.visible_to(user)
@@ -83,7 +94,7 @@ def delivery_log(user, kind="", channel="", status=""):
     )
 
 
-def delivery_counts(user):
+def delivery_counts(user: User) -> dict[tuple[str, str], int]:
     """{(channel, status): how many} of the deliveries `user` may see: the log's summary, per channel."""
     from django.db.models import Count
 
@@ -91,7 +102,7 @@ def delivery_counts(user):
     return {(channel, status): n for channel, status, n in rows}
 
 
-def delivery_summary(user):
+def delivery_summary(user: User) -> list[tuple[str, StrOrPromise, list[tuple[StrOrPromise, int]]]]:
     """The log's summary: per channel with any delivery, its value, its label and [(status label, how many)] in every status."""
     counts = delivery_counts(user)
     return [

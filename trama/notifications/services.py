@@ -4,7 +4,12 @@ What a notification may say is fixed by its kind (models.MESSAGES): the kind in 
 the page to open. Callers pass no text, so no name, need or signal can reach a bell or an e-mail.
 """
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import time
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,10 +18,13 @@ from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, P
 from .queries import add_unread, unread_count
 from .unsubscribe import DIGEST
 
+if TYPE_CHECKING:
+    from trama.access import User
+
 log = logging.getLogger(__name__)
 
 
-def notify(kind, recipients, *, url, key, urgent=False):
+def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, urgent: bool = False) -> list[Notification]:
     """Tell each of `recipients` (accounts) that an event of `kind` happened, pointing at `url` (a path).
 
     Who is entitled to hear is the caller's rule, not this app's: the calling app decides from its
@@ -37,11 +45,12 @@ def notify(kind, recipients, *, url, key, urgent=False):
     (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
     kind = Kind(kind)
-    recipients = [user for user in recipients if user is not None]
-    accounts = {user.pk: user for user in recipients if user.is_active}
-    if len(accounts) < len({user.pk for user in recipients}):
+    # A new name, not `recipients` again: the list holds accounts only (no None), and says so to the type checker.
+    users = [user for user in recipients if user is not None]
+    accounts = {user.pk: user for user in users if user.is_active}
+    if len(accounts) < len({user.pk for user in users}):
         # Disabled or erased since the caller found them: dropped, and said so (the key names no one).
-        log.info("Notification %s not told to %s disabled accounts", key, len({user.pk for user in recipients} - set(accounts)))
+        log.info("Notification %s not told to %s disabled accounts", key, len({user.pk for user in users} - set(accounts)))
     if not accounts:
         return []
     already = set(Notification.objects.filter(key=key, recipient_id__in=accounts).values_list("recipient_id", flat=True))
@@ -85,7 +94,7 @@ def notify(kind, recipients, *, url, key, urgent=False):
     return created
 
 
-def mark_read(user, notification_ids=None):
+def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark `user`'s notifications as read: those of `notification_ids`, or all. Returns how many changed.
 
     Only the account's own rows are touched, whatever ids are given.
@@ -99,7 +108,7 @@ def mark_read(user, notification_ids=None):
     return changed
 
 
-def set_email_preferences(user, wanted):
+def set_email_preferences(user: User, wanted: Mapping[str, str]) -> None:
     """Store how `user` wants each kind by e-mail (`wanted`: {kind: EmailMode}); a kind left out keeps its setting.
 
     E-mails already queued keep the channel they were queued for."""
@@ -108,7 +117,7 @@ def set_email_preferences(user, wanted):
             Preference.objects.update_or_create(account=user, kind=Kind(kind), defaults=Preference.fields_of(mode))
 
 
-def set_email_for_accounts(accounts, kinds, mode):
+def set_email_for_accounts(accounts: Sequence[User], kinds: Iterable[str], mode: str) -> None:
     """Store the same EmailMode for each of `kinds` of each of `accounts` in one go (an antenna onboarded with
     e-mail wanted, the synthetic city), replacing what they had chosen for those kinds."""
     kinds = [Kind(kind) for kind in kinds]
@@ -118,7 +127,7 @@ def set_email_for_accounts(accounts, kinds, mode):
         Preference.objects.bulk_create([Preference(account=account, kind=kind, **fields) for account in accounts for kind in kinds])
 
 
-def set_sms(user, number, kinds):
+def set_sms(user: User, number: str, kinds: Iterable[str]) -> None:
     """Store `user`'s mobile number for notifications (E.164, or "" to give none) and the kinds wanted by SMS.
 
     Without a number no SMS is queued whatever the kinds; SMS already queued are dropped when the number is
@@ -139,11 +148,11 @@ def set_sms(user, number, kinds):
         queued.update(status=Delivery.Status.DROPPED)
 
 
-def _default_fields(kind):
+def _default_fields(kind: str) -> dict[str, bool]:
     return Preference.fields_of(EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER)
 
 
-def unsubscribe(account, kind):
+def unsubscribe(account: User, kind: str) -> None:
     """Stop e-mails of `kind` to `account` (the bell keeps showing them), or with DIGEST the daily digest: every
     kind the account gets in it. Deliveries already queued for what stops are dropped."""
     with transaction.atomic():
@@ -157,6 +166,6 @@ def unsubscribe(account, kind):
         queued.filter(notification__recipient=account, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
 
 
-def set_quiet_hours(user, starts, ends):
+def set_quiet_hours(user: User, starts: time, ends: time) -> None:
     """Store when `user` wants no e-mail nor SMS (equal times: never quiet). Pending deliveries keep their time."""
     QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})

@@ -1,6 +1,10 @@
 """Actions on accounts that do more than one write."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 from importlib import import_module
+from typing import TYPE_CHECKING, Any, overload
 
 from django.apps import apps
 from django.conf import settings
@@ -9,7 +13,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import UniqueConstraint
+from django.db.models import Field, Model, UniqueConstraint
+from django.forms import ModelForm
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,14 +28,23 @@ from trama.privacy import audit
 from .models import ApiToken, Consent, Membership, Organisation, Person
 from .tasks import send_email
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
-def invitation_link(request, user):
+    from trama.access import AccountRequest, Viewer
+    from trama.territory.models import Neighbourhood
+
+    from .models import User
+
+
+def invitation_link(request: HttpRequest, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return request.build_absolute_uri(reverse("people:invitation", args=[uid, token]))
 
 
-def invite(request, form):
+def invite(request: AccountRequest, form: ModelForm[User]) -> User:
     """Create the invited account (no usable password yet) and e-mail the link to choose one."""
     user = form.save(commit=False)
     user.invited_by = request.user
@@ -41,7 +55,7 @@ def invite(request, form):
     return user
 
 
-def send_invitation(request, user):
+def send_invitation(request: AccountRequest, user: User) -> None:
     """E-mail `user` the one-time link to choose a password (again, if the first was lost)."""
     link = invitation_link(request, user)
     # Written in the programme's language: the invited person's own is not known yet.
@@ -51,7 +65,7 @@ def send_invitation(request, user):
     send_email.enqueue(subject, body, [user.email])
 
 
-def end_sessions(account, keep=None):
+def end_sessions(account: User, keep: str | None = None) -> None:
     """Delete every live session signed in as `account`, except the one whose key is `keep`.
 
     Sessions are stored in the database (the default engine, also behind
@@ -63,7 +77,7 @@ def end_sessions(account, keep=None):
             store(session.session_key).delete()
 
 
-def log_out_everywhere(request):
+def log_out_everywhere(request: AccountRequest) -> int:
     """End every other session of the signed-in account and revoke all its API tokens; this session stays."""
     account = request.user
     end_sessions(account, keep=request.session.session_key)
@@ -72,19 +86,19 @@ def log_out_everywhere(request):
     return revoked
 
 
-def create_api_token(request, name):
+def create_api_token(request: AccountRequest, name: str) -> tuple[ApiToken, str]:
     """A new API token for the signed-in account; returns (token, key), the key to be shown once."""
     token, key = ApiToken.issue(request.user, name)
     audit.record_change(request, token, audit.Action.CREATE, reason="token API")
     return token, key
 
 
-def revoke_api_token(request, token):
+def revoke_api_token(request: AccountRequest, token: ApiToken) -> None:
     token.revoke()
     audit.record_change(request, token, reason="token API revocato")
 
 
-def set_active(request, account, active):
+def set_active(request: AccountRequest, account: User, active: bool) -> None:
     """Enable or disable an account; a disabled account's sessions end and its API tokens are revoked at once.
 
     Re-enabling brings none of them back: the person signs in again.
@@ -96,7 +110,16 @@ def set_active(request, account, active):
         end_sessions(account)  # the tokens are revoked by User.save()
 
 
-def register_person(*, by, neighbourhood, display_name, channel, known_to_services=None, consents=(), **details):
+def register_person(
+    *,
+    by: Viewer | None,
+    neighbourhood: Neighbourhood,
+    display_name: str,
+    channel: str,
+    known_to_services: bool | None = None,
+    consents: Iterable[str] = (),
+    **details: str,
+) -> Person:
     """Register someone pseudonymously (a chosen name is enough) with the consents they gave.
 
     Identifying details (first_name, last_name, phone, email) are kept only with the
@@ -127,7 +150,7 @@ def register_person(*, by, neighbourhood, display_name, channel, known_to_servic
     return person
 
 
-def record_consent(person, purpose, *, by):
+def record_consent(person: Person, purpose: str, *, by: User) -> Consent:
     """Record that the person gave their consent for `purpose` (a `Consent.Purpose`), collected by `by`.
 
     One consent in force per purpose: when the person has one not withdrawn, it is kept as it is.
@@ -137,7 +160,11 @@ def record_consent(person, purpose, *, by):
     return consent
 
 
-def person_for_account(user, neighbourhood=None):
+@overload
+def person_for_account(user: User, neighbourhood: Neighbourhood) -> Person: ...
+@overload
+def person_for_account(user: User, neighbourhood: None = None) -> Person | None: ...
+def person_for_account(user: User, neighbourhood: Neighbourhood | None = None) -> Person | None:
     """The Person behind a citizen's account, created on first need (self-registered: channel SELF)."""
     person = Person.objects.filter(account=user).first()
     if person is not None or neighbourhood is None:
@@ -157,7 +184,7 @@ def person_for_account(user, neighbourhood=None):
 # -- erasure (called by the privacy app through the registry: people/personal_data.py) ----------
 
 
-def erase_people(people, person):
+def erase_people(people: Iterable[Person], person: Person) -> None:
     """Empty the names and contacts of `people` (a person's own record); keep the pseudonymous id.
 
     `anonymised_at` says when, so the record can say "dati cancellati il …"; the rows that point at
@@ -173,7 +200,7 @@ def erase_people(people, person):
         row.save(update_fields=["display_name", "first_name", "last_name", "phone", "email", "anonymised_at"])
 
 
-def erase_accounts(accounts, person):
+def erase_accounts(accounts: Iterable[User], person: Person) -> None:
     """Disable `accounts` for good: names and e-mail replaced by the pseudonymous id, no usable password,
     every session ended and every API token revoked (User.save revokes them when an account is disabled)."""
     for account in accounts:
@@ -189,7 +216,7 @@ def erase_accounts(accounts, person):
 # -- organisations ---------------------------------------------------------------------------------
 
 
-def save_organisation(request, form):
+def save_organisation(request: AccountRequest, form: ModelForm[Organisation]) -> Organisation:
     """Create or update the organisation of a valid OrganisationForm, with its neighbourhoods; audited."""
     creating = form.instance.pk is None
     with transaction.atomic():
@@ -198,7 +225,7 @@ def save_organisation(request, form):
     return organisation
 
 
-def link_member(request, organisation, account, role):
+def link_member(request: AccountRequest, organisation: Organisation, account: User, role: str) -> Membership:
     """Make `account` a member of `organisation` with `role` (changing the role when already linked); audited."""
     require(request.user, "people.manage_members", organisation)
     membership, created = Membership.objects.update_or_create(organisation=organisation, account=account, defaults={"role": role})
@@ -206,14 +233,14 @@ def link_member(request, organisation, account, role):
     return membership
 
 
-def unlink_member(request, membership):
+def unlink_member(request: AccountRequest, membership: Membership) -> None:
     """Remove `account` from the organisation; audited (the entry names the membership that went)."""
     require(request.user, "people.manage_members", membership.organisation)
     audit.record_change(request, membership, audit.Action.DELETE, reason="scollegamento dall'organizzazione")
     membership.delete()
 
 
-def _links_to_organisations():
+def _links_to_organisations() -> Iterator[tuple[type[Model], Field[Any, Any]]]:
     """Every foreign key of any installed model to Organisation but the memberships' (merged by account) and the
     neighbourhoods' link table (merged as a set): found through Django's registry, so the app that adds one is
     covered without people naming it."""
@@ -225,14 +252,14 @@ def _links_to_organisations():
                 yield model, field
 
 
-def _unique_sets(model, field):
+def _unique_sets(model: type[Model], field: Field[Any, Any]) -> list[list[str]]:
     """The sets of fields besides `field` that are unique together with it on `model`."""
     sets = [c.fields for c in model._meta.constraints if isinstance(c, UniqueConstraint) and field.name in c.fields]
     sets += [fields for fields in model._meta.unique_together if field.name in fields]
     return [[name for name in fields if name != field.name] for fields in sets]
 
 
-def merge_preview(keep, duplicate):
+def merge_preview(keep: Organisation, duplicate: Organisation) -> tuple[list[tuple[StrOrPromise | None, int]], list[str]]:
     """What merging `duplicate` into `keep` moves, and what stops it.
 
     Returns (moves, conflicts): moves is [(what, how many)] for every kind of record that points to the duplicate;
@@ -260,7 +287,7 @@ def merge_preview(keep, duplicate):
 MERGED_FIELDS = ("legal_form", "tax_code", "vat_number", "description", "email", "phone", "address", "website")
 
 
-def merge_organisations(request, keep, duplicate):
+def merge_organisations(request: AccountRequest, keep: Organisation, duplicate: Organisation) -> list[tuple[StrOrPromise | None, int]]:
     """Merge `duplicate` into `keep` in one transaction, then delete it; coordinators only, audited.
 
     Every record pointing to the duplicate points to `keep` (offers, contributions, antennas, initiatives'

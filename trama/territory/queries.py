@@ -1,7 +1,13 @@
 """Reads of the territory reused by views, API and other apps."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -10,16 +16,23 @@ from trama.access import neighbourhood_scope
 from .geojson import contains
 from .models import City, Neighbourhood, Place
 
+if TYPE_CHECKING:
+    from trama.access import User, Viewer
+
+
+# A GeoJSON object: JSON, its values of every kind.
+GeoJSON = dict[str, Any]
+
 # The configured city is read on nearly every page: kept in the cache, forgotten in this process when
 # a city is saved or deleted, in the other processes within this many seconds.
 CITY_SECONDS = 300
 
 
-def _city_key():
+def _city_key() -> str:
     return f"trama:current-city:{settings.TRAMA_CITY}"
 
 
-def current_city():
+def current_city() -> City | None:
     """The city the platform serves (TRAMA_CITY), or the first one, or None."""
     city = cache.get(_city_key())
     if city is None:
@@ -31,29 +44,30 @@ def current_city():
 
 @receiver(post_save, sender=City)
 @receiver(post_delete, sender=City)
-def _forget_current_city(**kwargs):
+def _forget_current_city(**kwargs: Any) -> None:
     cache.delete(_city_key())
 
 
-def city_of(user):
+def city_of(user: Viewer) -> City | None:
     """The city an account works in: its own, or the configured one when it has none."""
-    return user.city if getattr(user, "city_id", None) is not None else current_city()
+    return cast("User", user).city if getattr(user, "city_id", None) is not None else current_city()
 
 
-def neighbourhoods_of(city):
+def neighbourhoods_of(city: City | None) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(city=city).order_by("name") if city else Neighbourhood.objects.none()
 
 
-def neighbourhoods_for(user):
+def neighbourhoods_for(user: Viewer) -> QuerySet[Neighbourhood]:
     """The neighbourhoods `user` acts in: a worker's or antenna's own, a coordinator's city (every one
     for a coordinator with no city). The choices of every form that records something somewhere."""
     scope = neighbourhood_scope(user)
     if scope is not None:
         return Neighbourhood.objects.filter(pk__in=scope)
-    return Neighbourhood.objects.filter(city=user.city) if user.city_id else Neighbourhood.objects.all()
+    account = cast("User", user)  # no scope: a coordinator
+    return Neighbourhood.objects.filter(city=account.city) if account.city_id else Neighbourhood.objects.all()
 
 
-def neighbourhood_at(city, lat, lon):
+def neighbourhood_at(city: City, lat: float, lon: float) -> Neighbourhood | None:
     """The neighbourhood of `city` whose boundary holds the point, or None (outside all, or no boundaries)."""
     for neighbourhood in Neighbourhood.objects.with_boundary().filter(city=city, boundary__isnull=False).order_by("pk"):
         if contains(neighbourhood.boundary, lat, lon):
@@ -61,7 +75,7 @@ def neighbourhood_at(city, lat, lon):
     return None
 
 
-def where_unknown_goes(neighbourhoods):
+def where_unknown_goes(neighbourhoods: QuerySet[Neighbourhood]) -> Neighbourhood | None:
     """The neighbourhood, among `neighbourhoods`, that takes in someone who does not know theirs: the first (pilot
     neighbourhoods first, then by name) with a community point, whose workers call back and correct it; with no
     community point anywhere, the first by name. None when there is no neighbourhood at all."""
@@ -69,7 +83,7 @@ def where_unknown_goes(neighbourhoods):
     return with_point.first() or neighbourhoods.order_by("name", "pk").first()
 
 
-def public_places(city):
+def public_places(city: City | None) -> QuerySet[Place]:
     return (
         Place.objects.filter(neighbourhood__city=city, is_public=True)
         .select_related("neighbourhood")
@@ -80,7 +94,7 @@ def public_places(city):
     )
 
 
-def neighbourhood_feature(n):
+def neighbourhood_feature(n: Neighbourhood) -> GeoJSON:
     """One neighbourhood as a GeoJSON Feature (geometry null when the boundary is unknown)."""
     return {
         "type": "Feature",
@@ -96,13 +110,13 @@ def neighbourhood_feature(n):
     }
 
 
-def neighbourhoods_geojson(neighbourhoods):
+def neighbourhoods_geojson(neighbourhoods: QuerySet[Neighbourhood]) -> GeoJSON:
     """A FeatureCollection of the given neighbourhoods (a queryset: their boundaries are loaded with them)."""
     neighbourhoods = neighbourhoods.defer(None)
     return {"type": "FeatureCollection", "features": [neighbourhood_feature(n) for n in neighbourhoods]}
 
 
-def places_geojson(places):
+def places_geojson(places: Iterable[Place]) -> GeoJSON:
     """A FeatureCollection of the given places, each linking to its public page."""
     return {
         "type": "FeatureCollection",
@@ -126,10 +140,10 @@ def places_geojson(places):
     }
 
 
-def _bbox(boundary):
-    coords = []
+def _bbox(boundary: GeoJSON | None) -> tuple[float, float, float, float] | None:
+    coords: list[Any] = []
 
-    def walk(node):
+    def walk(node: Any) -> None:
         if isinstance(node, (list, tuple)) and node and isinstance(node[0], (int, float)):
             coords.append(node)
         elif isinstance(node, (list, tuple)):
@@ -143,7 +157,7 @@ def _bbox(boundary):
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def adjacent_neighbourhoods(neighbourhood, tolerance=0.002):
+def adjacent_neighbourhoods(neighbourhood: Neighbourhood, tolerance: float = 0.002) -> set[int]:
     """Ids of the neighbourhoods of the same city whose boundaries' boxes touch this one's.
 
     An approximation (bounding boxes, about 200 m of tolerance) good enough to

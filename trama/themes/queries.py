@@ -1,8 +1,12 @@
 """Reads about themes reused by views, API and insights."""
 
-from datetime import date
+from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from trama.access import neighbourhood_scope
@@ -13,10 +17,19 @@ from trama.territory.queries import neighbourhoods_of
 from .models import LIVE, Tag, TextItem, Theme
 from .rules import ITEMS
 
+if TYPE_CHECKING:
+    from trama.access import Viewer
+    from trama.aggregates import AreaCounts, Areas
+    from trama.people.models import Person
+    from trama.territory.models import City
+
+# The figures beyond the mandate (see `beyond_the_mandate`): counts and shares, a share None when there is nothing to divide by.
+Figures = dict[str, int | float | None]
+
 EXAMPLES = 5
 
 
-def themes_of(city, statuses=LIVE):
+def themes_of(city: City | None, statuses: Iterable[str] = LIVE) -> QuerySet[Theme]:
     """The city's themes in the given statuses, named first, then candidates, largest first, with `size`."""
     order = ["-is_named", "-size", "name", "suggested_name", "pk"]
     return (
@@ -26,12 +39,12 @@ def themes_of(city, statuses=LIVE):
     )
 
 
-def items_of(theme):
+def items_of(theme: Theme) -> QuerySet[TextItem]:
     """Every item tagged with the theme (tags not rejected)."""
     return TextItem.objects.filter(tags__theme=theme, tags__rejected=False)
 
 
-def items_of_theme_for(user, theme):
+def items_of_theme_for(user: Viewer, theme: Theme) -> QuerySet[TextItem]:
     """The theme's items the user may read, most confident first, with that `confidence` and `origin`."""
     items = ITEMS.visible_to(user, items_of(theme))
     return (
@@ -42,12 +55,12 @@ def items_of_theme_for(user, theme):
     )
 
 
-def examples_for(user, theme, count=EXAMPLES):
+def examples_for(user: Viewer, theme: Theme, count: int = EXAMPLES) -> list[TextItem]:
     """The most representative items of the theme among those the user may read."""
     return list(items_of_theme_for(user, theme).exclude(tags__origin=Tag.Origin.PERSON)[:count]) or list(items_of_theme_for(user, theme)[:count])
 
 
-def themes_of_person(user, person):
+def themes_of_person(user: Viewer, person: Person) -> QuerySet[Theme]:
     """The live themes of the person's text items that `user` may read, named first, each with
     `item_count` and how many of its tags the engine suggested (`by_engine`) or a person set
     (`by_person`). Rejected tags do not count. One query, however many themes."""
@@ -66,10 +79,10 @@ def themes_of_person(user, person):
     )
 
 
-def monthly_sizes(user, theme):
+def monthly_sizes(user: Viewer, theme: Theme) -> list[tuple[date, int]]:
     """(first day of month, items) for every month from the first to the last, in the user's scope."""
     rows = ITEMS.visible_to(user, items_of(theme)).annotate(month=TruncMonth("written_at")).values("month").annotate(n=Count("pk")).order_by("month")
-    counts = {}
+    counts: dict[date, int] = {}
     for row in rows:
         month = row["month"]
         month = month.date() if hasattr(month, "date") else month
@@ -83,18 +96,18 @@ def monthly_sizes(user, theme):
     return months
 
 
-def inside_a_category():
+def inside_a_category() -> Exists:
     """Whether the outer text item has a live theme linked to a traditional category and not marked outside them
     (an `Exists` over the item's tags, for `filter` or `annotate` on TextItem)."""
     linked = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE, theme__outside_categories=False)
     return Exists(linked.filter(Exists(Theme.categories.through.objects.filter(theme_id=OuterRef("theme_id")))))
 
 
-def _each_once(items):
+def _each_once(items: QuerySet[TextItem]) -> QuerySet[TextItem]:
     return TextItem.objects.filter(pk__in=items.values("pk"))
 
 
-def _mandate_counts():
+def _mandate_counts() -> dict[str, Aggregate]:
     """What `beyond_the_mandate` divides. The tags are probed once per query (a hashed subplan on
     PostgreSQL), however many neighbourhoods the query groups by."""
     return {
@@ -105,7 +118,7 @@ def _mandate_counts():
     }
 
 
-def _mandate_figures(counts):
+def _mandate_figures(counts: Mapping[str, Any]) -> Figures:
     total, with_value = counts["items"], counts["people_with_value"]
     return {
         "items": total,
@@ -115,7 +128,7 @@ def _mandate_figures(counts):
     }
 
 
-def beyond_the_mandate(items):
+def beyond_the_mandate(items: QuerySet[TextItem]) -> Figures:
     """For a set of items: how many, the share of people unknown to the services at first contact
     (among people with a value), and the share of items outside the traditional categories (none
     of their live themes is linked to a category, or all are marked outside them).
@@ -125,14 +138,14 @@ def beyond_the_mandate(items):
     return _mandate_figures(_each_once(items).aggregate(**_mandate_counts()))
 
 
-def beyond_the_mandate_by_neighbourhood(items):
+def beyond_the_mandate_by_neighbourhood(items: QuerySet[TextItem]) -> dict[int | None, Figures]:
     """`beyond_the_mandate` for each neighbourhood of the items, in one query: {neighbourhood id: figures},
     with None for the items without a neighbourhood and no entry for a neighbourhood without items."""
     rows = _each_once(items).values("neighbourhood_id").annotate(**_mandate_counts()).order_by()
     return {row["neighbourhood_id"]: _mandate_figures(row) for row in rows}
 
 
-def by_neighbourhood(user, theme):
+def by_neighbourhood(user: Viewer, theme: Theme) -> list[dict[str, Any]]:
     """One row per neighbourhood of the theme's city: its count and the two shares.
 
     A coordinator sees exact counts everywhere in the city; a worker sees exact counts in their
@@ -151,13 +164,13 @@ def by_neighbourhood(user, theme):
         exact = n.pk in mine
         count = counts.get(n.pk, 0)
         cell = None if exact else cells[n.pk]
-        shown = exact or not cell.hidden
+        shown = exact or not cell.hidden  # type: ignore[union-attr]  # a cell for every neighbourhood not exact
         shares = figures[n.pk] if shown and count else None
         rows.append({"neighbourhood": n, "count": count if shown else None, "cell": cell, "exact": exact, "shares": shares})
     return rows
 
 
-def city_totals(user, theme):
+def city_totals(user: Viewer, theme: Theme) -> dict[str, Any]:
     """The theme's city-wide figures: exact for a coordinator; for a worker, the count suppressed
     (1-9 hidden) and the shares only when the count is shown."""
     figures = beyond_the_mandate(items_of(theme))
@@ -169,7 +182,7 @@ def city_totals(user, theme):
     return {**figures, "cell": cell}
 
 
-def visible_size(user, size):
+def visible_size(user: Viewer, size: int) -> str:
     """A theme's city-wide size as a user may see it: exact for a coordinator, suppressed for a worker."""
     if neighbourhood_scope(user) is None:
         return str(size)
@@ -179,12 +192,12 @@ def visible_size(user, size):
 # -- figures for insights: plain aggregates per neighbourhood or area, no one named --------
 
 
-def has_tags(city):
+def has_tags(city: City | None) -> bool:
     """Whether any text of `city` has a theme yet (before discovery, the themes' figures are "no data")."""
     return Tag.objects.filter(theme__city=city).exists()
 
 
-def named_themes(city, since, until, areas):
+def named_themes(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
     """{area key: named themes with at least one text written from `since` to `until` in the area}, areas
     {key: neighbourhood ids}; a theme of several neighbourhoods counts once in an area holding them (one query)."""
     tags = Tag.objects.filter(
@@ -193,7 +206,7 @@ def named_themes(city, since, until, areas):
     return count_per_area(tags, "item__neighbourhood", areas, counted="theme").get(None, {})
 
 
-def texts_outside_categories(city, since, until, neighbourhood_ids):
+def texts_outside_categories(city: City | None, since: datetime, until: datetime, neighbourhood_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (texts with a live theme, those whose themes are all outside the traditional
     categories)} of the texts written from `since` to `until` (one query)."""
     live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE)

@@ -1,11 +1,18 @@
 """Actions on text items, themes and tags: keeping the items in step with their sources, running
 discovery, and what people do with the themes (name, merge, split, retire, link, tag)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +20,19 @@ from trama.extensions import text_sources
 
 from . import engine
 from .models import LIVE, TEXT_LIMIT, DiscoveryRun, Tag, TextItem, Theme, ThemeEvent
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from trama.people.models import User
+    from trama.territory.models import City, Neighbourhood
+
+    from .models import TraditionalCategory
+
+# An embedding, or a stack of them (one a row).
+Vectors = npt.NDArray[np.float32]
+# A text item's fields copied from its record (city, text, neighbourhood, person, when written): values of several types.
+ItemFields = dict[str, Any]
 
 # Cosine similarity between a new cluster's centre and a theme's centre above which a new run
 # has found that theme again. Measured on the labelled evaluation set (data/eval_it.jsonl) with
@@ -31,15 +51,15 @@ MAX_REQUESTED_THEMES = engine.MAX_THEMES
 EMBED_BATCH = 256
 
 
-def embed_on_save():
+def embed_on_save() -> bool:
     return getattr(settings, "TRAMA_THEMES_EMBED_ON_SAVE", True)
 
 
-def to_bytes(vector):
+def to_bytes(vector: Vectors | Sequence[float]) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
-def _unit(vector):
+def _unit(vector: Vectors) -> Vectors:
     norm = np.linalg.norm(vector)
     return vector / norm if norm else vector
 
@@ -47,11 +67,11 @@ def _unit(vector):
 # -- text items ------------------------------------------------------------------------------
 
 
-def _usable(fields):
+def _usable(fields: ItemFields | None) -> TypeIs[ItemFields]:
     return fields is not None and bool((fields["text"] or "").strip())
 
 
-def sync_item(source, record):
+def sync_item(source: str, record: Model) -> TextItem | None:
     """Create, update or delete the text item copying `record` (a need, signal or encounter).
 
     Returns the item when it exists afterwards, else None. An item whose text changed loses its
@@ -84,12 +104,12 @@ def sync_item(source, record):
     return item
 
 
-def forget_item(source, source_id):
+def forget_item(source: str, source_id: int) -> None:
     """Delete the copy of a record that no longer exists (its tags go with it)."""
     TextItem.objects.filter(source=source, source_id=source_id).delete()
 
 
-def sync_text_items(city):
+def sync_text_items(city: City) -> tuple[int, int, int]:
     """Bring the city's text items in line with its needs, signals and encounters, in bulk.
 
     For records written with bulk_create (which sends no signals), e.g. by `generate_city`.
@@ -99,8 +119,8 @@ def sync_text_items(city):
     created = updated = deleted = 0
     for source, text_source in text_sources.items():
         records = text_source.model._default_manager.filter(**{text_source.in_city: city})
-        wanted = {r.pk: text_source.fields_of(r, city.pk) for r in records.iterator(chunk_size=2000)}
-        wanted = {pk: f for pk, f in wanted.items() if _usable(f)}
+        copies = {r.pk: text_source.fields_of(r, city.pk) for r in records.iterator(chunk_size=2000)}
+        wanted = {pk: f for pk, f in copies.items() if _usable(f)}
         existing = {item.source_id: item for item in TextItem.objects.filter(city=city, source=source).defer("embedding")}
         gone = [item.pk for source_id, item in existing.items() if source_id not in wanted]
         deleted += TextItem.objects.filter(pk__in=gone).delete()[1].get("themes.TextItem", 0)
@@ -127,7 +147,7 @@ def sync_text_items(city):
     return created, updated, deleted
 
 
-def embed_items(items, progress=None):
+def embed_items(items: Iterable[TextItem], progress: Callable[[float], object] | None = None) -> int:
     """Compute and store the embedding of each item that has none; returns how many were computed."""
     missing = [item for item in items if item.embedding is None]
     for start in range(0, len(missing), EMBED_BATCH):
@@ -142,14 +162,14 @@ def embed_items(items, progress=None):
     return len(missing)
 
 
-def _confidences(vector, centroids):
+def _confidences(vector: Vectors, centroids: Vectors) -> tuple[Vectors, Vectors]:
     """Cosine similarity of `vector` to each centre, and the softmax confidence of each."""
     similarities = centroids @ vector
     weights = np.exp((similarities - similarities.max()) / CONFIDENCE_TEMPERATURE)
     return similarities, weights / weights.sum()
 
 
-def suggest_tags(item):
+def suggest_tags(item: TextItem) -> Tag | None:
     """Suggest the live theme whose centre is nearest the item's embedding, when it is near enough.
 
     Never re-adds a tag that exists already (rejected or not). Returns the new Tag or None.
@@ -173,7 +193,16 @@ def suggest_tags(item):
 # -- discovery -------------------------------------------------------------------------------
 
 
-def start_run(*, city, by, since=None, until=None, requested_themes=None, seed=1, neighbourhoods=()):
+def start_run(
+    *,
+    city: City,
+    by: User,
+    since: date | None = None,
+    until: date | None = None,
+    requested_themes: int | None = None,
+    seed: int = 1,
+    neighbourhoods: Iterable[Neighbourhood] = (),
+) -> DiscoveryRun:
     """Record a discovery run and queue it; a worker's run covers only the given neighbourhoods."""
     if since and until and since > until:
         raise ValidationError({"until": _("La data di fine viene prima di quella di inizio.")})
@@ -183,7 +212,7 @@ def start_run(*, city, by, since=None, until=None, requested_themes=None, seed=1
     run = DiscoveryRun.objects.create(
         city=city,
         requested_by=by,
-        since=since or today - timezone.timedelta(days=DEFAULT_PERIOD_DAYS),
+        since=since or today - timedelta(days=DEFAULT_PERIOD_DAYS),
         until=until or today,
         requested_themes=requested_themes,
         seed=seed,
@@ -195,7 +224,7 @@ def start_run(*, city, by, since=None, until=None, requested_themes=None, seed=1
     return run
 
 
-def run_items(run):
+def run_items(run: DiscoveryRun) -> QuerySet[TextItem]:
     """The items a run reads: its city and period, and its neighbourhoods when it has some."""
     items = TextItem.objects.filter(city_id=run.city_id).exclude(text="")
     if run.since:
@@ -208,12 +237,12 @@ def run_items(run):
     return items.order_by("pk")
 
 
-def _progress(run, value):
+def _progress(run: DiscoveryRun, value: float) -> None:
     run.progress = max(run.progress, min(100, int(value)))
     DiscoveryRun.objects.filter(pk=run.pk).update(progress=run.progress)
 
 
-def run_discovery(run):
+def run_discovery(run: DiscoveryRun) -> list[Theme]:
     """Run the engine over the run's items and record what it found.
 
     Missing embeddings are computed and stored first. Each cluster is matched to the live (or
@@ -246,7 +275,7 @@ def run_discovery(run):
     return found
 
 
-def _match(centroids, themes):
+def _match(centroids: Vectors, themes: list[Theme]) -> dict[int, Theme]:
     """Pairs (cluster index, theme) of clusters found again, best similarity first, one to one."""
     if not themes or not len(centroids):
         return {}
@@ -264,7 +293,7 @@ def _match(centroids, themes):
 
 
 @transaction.atomic
-def _record_themes(run, items, vectors, result):
+def _record_themes(run: DiscoveryRun, items: list[TextItem], vectors: Vectors, result: engine.Discovery) -> list[Theme]:
     units = np.vstack([_unit(v) for v in vectors])
     labels = result.labels
     centroids = np.vstack([_unit(units[labels == t.theme].mean(axis=0)) for t in result.themes])
@@ -321,7 +350,7 @@ def _record_themes(run, items, vectors, result):
     return [theme for _index, theme in themes]
 
 
-def refresh_theme(theme):
+def refresh_theme(theme: Theme) -> None:
     """Recompute a theme's centre and first/last seen from its items (tags not rejected)."""
     items = TextItem.objects.filter(tags__theme=theme, tags__rejected=False)
     span = items.aggregate(first=Min("written_at"), last=Max("written_at"))
@@ -335,17 +364,17 @@ def refresh_theme(theme):
 # -- what people do with themes --------------------------------------------------------------
 
 
-def _require_live(theme):
+def _require_live(theme: Theme) -> None:
     if not theme.is_live:
         raise ValidationError(_("Questo tema è già stato unito o archiviato: non si può più modificare."))
 
 
-def _event(theme, action, by, **detail):
+def _event(theme: Theme, action: str, by: User, **detail: Any) -> ThemeEvent:
     return ThemeEvent.objects.create(theme=theme, action=action, by=by, detail=detail)
 
 
 @transaction.atomic
-def name_theme(theme, name, *, by, description=None):
+def name_theme(theme: Theme, name: str, *, by: User, description: str | None = None) -> Theme:
     """Give a theme a name in people's own words (a candidate becomes named; a named one is renamed)."""
     _require_live(theme)
     name = (name or "").strip()
@@ -373,7 +402,7 @@ def name_theme(theme, name, *, by, description=None):
 
 
 @transaction.atomic
-def merge_themes(survivor, other, *, by):
+def merge_themes(survivor: Theme, other: Theme, *, by: User) -> Theme:
     """Move `other`'s items onto `survivor`; `other` becomes MERGED into it.
 
     A tag the survivor already has (rejected or not) wins over the moved one; rejected tags of
@@ -399,7 +428,7 @@ def merge_themes(survivor, other, *, by):
 
 
 @transaction.atomic
-def split_theme(theme, *, by, seed=1):
+def split_theme(theme: Theme, *, by: User, seed: int = 1) -> list[Theme]:
     """Re-cluster a theme's items in two with the engine: two new candidates (split_from the
     theme) take its tags, and the theme itself is retired. Returns the two new themes."""
     _require_live(theme)
@@ -443,7 +472,7 @@ def split_theme(theme, *, by, seed=1):
 
 
 @transaction.atomic
-def retire_theme(theme, *, by, reason=""):
+def retire_theme(theme: Theme, *, by: User, reason: str = "") -> Theme:
     """Archive a theme: it stops counting and later runs do not propose it again."""
     _require_live(theme)
     theme.status = Theme.Status.RETIRED
@@ -453,7 +482,7 @@ def retire_theme(theme, *, by, reason=""):
 
 
 @transaction.atomic
-def set_categories(theme, categories, *, outside, by):
+def set_categories(theme: Theme, categories: Iterable[TraditionalCategory], *, outside: bool, by: User) -> Theme:
     """Link a theme to zero or more traditional categories, or mark it outside all of them."""
     _require_live(theme)
     categories = list(categories)
@@ -469,7 +498,7 @@ def set_categories(theme, categories, *, outside, by):
 # -- tags ------------------------------------------------------------------------------------
 
 
-def add_tag(item, theme, *, by):
+def add_tag(item: TextItem, theme: Theme, *, by: User) -> Tag:
     """A person tags an item with a live theme of its city (a rejected tag is accepted again)."""
     if theme.city_id != item.city_id:
         raise ValidationError({"theme": _("Il tema non è di questa città.")})
@@ -481,7 +510,7 @@ def add_tag(item, theme, *, by):
     return tag
 
 
-def reject_tag(tag, *, by):
+def reject_tag(tag: Tag, *, by: User) -> Tag:
     """A person says the theme does not fit the item: the tag stays, rejected, so no run puts it back."""
     tag.rejected, tag.set_by = True, by
     tag.save(update_fields=["rejected", "set_by"])
