@@ -17,7 +17,17 @@ COMPOSING = sorted((INSIGHTS / "indicators").glob("*.py")) + [INSIGHTS / "querie
 def other_apps_reads(path):
     """[(line, what)] of the imports of another app's models, and of models looked up by name, in `path`."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    tree = ast.parse(path.read_text(), str(path))
+    # Names imported only for the type checker read no table.
+    typing_only = {
+        id(inner)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for inner in ast.walk(block)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Import):
@@ -41,7 +51,8 @@ def test_insights_reads_other_apps_only_through_their_queries(path):
 
 
 def test_the_scan_sees_a_model_import(tmp_path):
-    """The check above can fail: both spellings of an import of a model, and a lookup by name."""
+    """The check above can fail: both spellings of an import of a model, and a lookup by name; an import
+    for the type checker alone is not a read."""
     source = tmp_path / "g9.py"
     source.write_text(
         "from trama.market.models import Need\n"
@@ -50,5 +61,7 @@ def test_the_scan_sees_a_model_import(tmp_path):
         "from trama.insights.models import Report\n"
         "from trama.market.queries import has_contributions\n"
         "apps.get_model('market', 'Offer')\n"
+        "if TYPE_CHECKING:\n"
+        "    from trama.territory.models import City\n"  # a name for the type checker reads no table
     )
     assert [line for line, _what in other_apps_reads(source)] == [1, 2, 3, 6]
