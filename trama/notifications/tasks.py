@@ -35,18 +35,7 @@ def send_pending_emails():
     after TRAMA_NOTIFICATION_MAX_ATTEMPTS. Pending deliveries left for later get a task of their own,
     run when the first is due (on a backend that can defer).
     """
-    sent = 0
-    while True:
-        now = timezone.now()
-        due = list(
-            Delivery.objects.filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not due:
-            break
-        for pk in due:
-            sent += _send_one(pk)
+    sent = _drain(Delivery.Channel.EMAIL, lambda due: sum(_send_one(pk) for pk in due))
     _schedule_retry(send_pending_emails, Delivery.Channel.EMAIL)
     return sent
 
@@ -108,6 +97,21 @@ def _unsubscribe_headers(link):
     return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def _drain(channel, send):
+    """Hand `send` the due pending deliveries of `channel`, BATCH at a time in the order they fell due,
+    until none is due; returns the sum of what `send` returned (how many were sent)."""
+    sent = 0
+    while True:
+        due = list(
+            Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not due:
+            return sent
+        sent += send(due)
+
+
 def _schedule_retry(task, channel):
     backend = task.get_backend()
     if not backend.supports_defer:
@@ -128,19 +132,12 @@ def send_pending_sms():
     TRAMA_NOTIFICATION_MAX_ATTEMPTS; a provider that refuses it for good (sms.SmsRefused: a 4xx) → `failed`
     at once, as trying again would only be refused again.
     """
-    sent = 0
-    while True:
-        now = timezone.now()
-        due = list(
-            Delivery.objects.filter(channel=Delivery.Channel.SMS, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not due:
-            break
+
+    def send(due):
         backend = sms.get_backend()
-        for pk in due:
-            sent += _send_one_sms(pk, backend)
+        return sum(_send_one_sms(pk, backend) for pk in due)
+
+    sent = _drain(Delivery.Channel.SMS, send)
     _schedule_retry(send_pending_sms, Delivery.Channel.SMS)
     return sent
 
