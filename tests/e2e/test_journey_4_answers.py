@@ -21,7 +21,7 @@ from .conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_worker_proposes_an_activity_and_a_group_and_the_person_joins_both(page, users, neighbourhood, city):
+def test_worker_proposes_an_activity_and_a_group_and_the_person_joins_both(page, phone, users, neighbourhood, city):
     worker, coordinator, citizen = users[Role.WORKER], users[Role.COORDINATOR], users[Role.CITIZEN]
     place = Place.objects.create(neighbourhood=neighbourhood, name="Circolo Il Ponte")
     activity = create_initiative(
@@ -59,11 +59,12 @@ def test_worker_proposes_an_activity_and_a_group_and_the_person_joins_both(page,
     page.get_by_role("button", name="Esci").click()
 
     matches = {m.kind: m for m in Match.objects.filter(need=need)}
-    log_in(page, citizen.username, PASSWORD)
+    # The person answers on her phone.
+    log_in(phone, citizen.username, PASSWORD)
     for kind in ("activity", "group"):
-        page.goto(f"/mercato/abbinamenti/{matches[kind].pk}/")
-        page.get_by_test_id("accept-need").click()
-        expect(page.get_by_test_id("match-status")).to_have_text("Accettato")
+        phone.goto(f"/mercato/abbinamenti/{matches[kind].pk}/")
+        phone.get_by_test_id("accept-need").click()
+        expect(phone.get_by_test_id("match-status")).to_have_text("Accettato")
 
     assert Participation.objects.filter(initiative=activity, person=walter, left_at__isnull=True).count() == 1
     membership = Membership.objects.get(group=group, person=walter)
