@@ -10,16 +10,34 @@ from .models import Need, Offer
 
 def _embed(model, pk, touch):
     record = model.objects.filter(pk=pk).first()
-    if record is None:
+    if record is None or not record.meaning_text:
         return False
-    text = record.meaning_text
-    vector = meaning.vectors_for([text])[0] if text else None
-    current = model.objects.filter(pk=pk, **{name: getattr(record, name) for name in model.MEANING_FIELDS})
-    changes = {"embedding": None if vector is None else meaning.to_bytes(vector), "embedding_model": meaning.MODEL_TAG if vector is not None else ""}
+    return bool(_store(model, record, meaning.vectors_for([record.meaning_text])[0], touch))
+
+
+def embed_missing(city, batch_size=256):
+    """Embed, in batches, the city's offers and needs without a current vector; returns (offers, needs) done."""
+    done = []
+    for model in (Offer, Need):
+        count = 0
+        missing = model.objects.filter(city=city).exclude(embedding_model=meaning.MODEL_TAG).order_by("pk")
+        ids = list(missing.values_list("pk", flat=True))
+        for start in range(0, len(ids), batch_size):
+            records = list(model.objects.filter(pk__in=ids[start : start + batch_size]))
+            vectors = meaning.vectors_for([r.meaning_text for r in records])
+            for record, vector in zip(records, vectors, strict=True):
+                count += _store(model, record, vector, touch=model is Offer)
+        done.append(count)
+    return tuple(done)
+
+
+def _store(model, record, vector, touch):
+    current = model.objects.filter(pk=record.pk, **{name: getattr(record, name) for name in model.MEANING_FIELDS})
+    changes = {"embedding": meaning.to_bytes(vector), "embedding_model": meaning.MODEL_TAG}
     if touch:
         changes["updated_at"] = timezone.now()  # so the ranking index re-reads the offer with its vector
     # Only if the text is still the one embedded: a newer text has its own task queued.
-    return bool(current.update(**changes))
+    return current.update(**changes)
 
 
 @task()

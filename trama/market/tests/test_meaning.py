@@ -1,6 +1,9 @@
 """Meaning in the brokerage ranking: e5 vectors of offers and needs, computed after the commit (market.meaning)."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from trama.market import meaning, services
@@ -120,3 +123,16 @@ def test_never_the_own_offer_nor_a_declined_one_by_meaning_either(users, embeddi
     services.answer_match(match, side="need", yes=False, by=users[Role.WORKER])
     assert other not in [c.offer for c in ranked_offers(fresh(need))]
     assert other in [c.offer for c in ranked_offers(fresh(stranger))]
+
+
+def test_the_command_embeds_what_was_written_without_vectors(city, make_offer, make_need):
+    calls = make_offer(*CALLS)  # embedding is off: no vector
+    need = make_need(text=LONELY)
+    assert ranked_offers(fresh(need)) == []
+    out = io.StringIO()
+    call_command("embed_market", "--city", city.slug, stdout=out)
+    assert "1 offerte e 1 richieste" in out.getvalue()
+    assert Offer.objects.get(pk=calls.pk).embedding_model == meaning.MODEL_TAG
+    assert [c.offer for c in ranked_offers(fresh(need))] == [calls]
+    call_command("embed_market", "--city", city.slug, stdout=out)
+    assert "0 offerte e 0 richieste" in out.getvalue()  # nothing left to do
