@@ -69,27 +69,28 @@ class MeaningMixin:
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._meaning_text_at_load = instance.meaning_text if _loaded_text_fields(instance) else None
+        if not instance.get_deferred_fields().intersection(cls.MEANING_FIELDS):
+            instance._meaning_text_at_load = instance.meaning_text
         return instance
 
 
-def _loaded_text_fields(instance):
-    deferred = instance.get_deferred_fields()
-    return not deferred.intersection(instance.MEANING_FIELDS)
-
-
 def _save_meaning_aware(instance, save, args, kwargs):
-    text = instance.meaning_text
-    changed = instance.pk is None or text != getattr(instance, "_meaning_text_at_load", None)
     update_fields = kwargs.get("update_fields")
-    if changed and update_fields is not None and not set(update_fields) & set(instance.MEANING_FIELDS):
-        changed = False  # a save of other fields: the text was not written
+    writes_text = update_fields is None or bool(set(update_fields) & set(instance.MEANING_FIELDS))
+    if instance._state.adding:
+        changed = True
+    elif not hasattr(instance, "_meaning_text_at_load"):
+        # Loaded without its text: only a save that names the text fields writes one.
+        changed = update_fields is not None and writes_text
+    else:
+        changed = writes_text and instance.meaning_text != instance._meaning_text_at_load
     if changed:
         instance.embedding, instance.embedding_model = None, ""
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"embedding", "embedding_model"}
     save(*args, **kwargs)
-    instance._meaning_text_at_load = text
+    if not instance.get_deferred_fields().intersection(instance.MEANING_FIELDS):
+        instance._meaning_text_at_load = instance.meaning_text
     if changed:
         from . import meaning
 

@@ -136,3 +136,15 @@ def test_the_command_embeds_what_was_written_without_vectors(city, make_offer, m
     assert [c.offer for c in ranked_offers(fresh(need))] == [calls]
     call_command("embed_market", "--city", city.slug, stdout=out)
     assert "0 offerte e 0 richieste" in out.getvalue()  # nothing left to do
+
+
+def test_saving_an_offer_loaded_without_its_text_keeps_its_vector(embedding, make_offer):
+    with embedding():
+        offer = make_offer(*CALLS)
+    vector = bytes(Offer.objects.get(pk=offer.pk).embedding)
+    partial = Offer.objects.defer("title", "description").get(pk=offer.pk)
+    partial.capacity = 2
+    with embedding():
+        partial.save()
+    saved = Offer.objects.get(pk=offer.pk)
+    assert saved.capacity == 2 and bytes(saved.embedding) == vector and saved.embedding_model == meaning.MODEL_TAG
