@@ -148,3 +148,14 @@ def test_saving_an_offer_loaded_without_its_text_keeps_its_vector(embedding, mak
         partial.save()
     saved = Offer.objects.get(pk=offer.pk)
     assert saved.capacity == 2 and bytes(saved.embedding) == vector and saved.embedding_model == meaning.MODEL_TAG
+
+
+def test_erasing_a_person_empties_the_vectors_of_her_offers_and_needs(embedding, make_offer, make_need, make_person):
+    gianna = make_person(name="Gianna")
+    with embedding():
+        offer = make_offer(*CALLS, person=gianna)
+        need = make_need(text=LONELY, person=gianna)
+    assert Offer.objects.get(pk=offer.pk).embedding is not None and Need.objects.get(pk=need.pk).embedding is not None
+    services.erase_offers(Offer.objects.filter(person=gianna), gianna)
+    services.erase_needs(Need.objects.filter(person=gianna), gianna)
+    assert Offer.objects.get(pk=offer.pk).embedding is None and Need.objects.get(pk=need.pk).embedding is None
