@@ -10,7 +10,10 @@ figures on the whole set, the development half and the held-out half (bench/brok
 - meaning: cosine of the multilingual e5 embeddings (`themes.engine.embed`, cached in var/cache/),
   answers at or above a threshold;
 - combined: w * words + (1 - w) * meaning, answers at or above a threshold;
-- meaning_passage, combined_passage: the same with the answers embedded with e5's "passage: " prefix.
+- meaning_passage, combined_passage: the same with the answers embedded with e5's "passage: " prefix;
+- product_meaning: the product's ranking with meaning ("after"): `ranked_offers` again, once every
+  answer and need has its stored meaning vector (market.meaning: the "query: " vector reduced to 128
+  dimensions), WORDS_WEIGHT and MIN_MEANING as tuned by bench/fit_meaning.py on the development half.
 
 The meaning threshold, w and the combined threshold are tuned on the development half only, on the
 `honest_list` figure; the held-out half is read once with them. Writes var/bench/brokerage.json.
@@ -25,16 +28,17 @@ for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import common  # noqa: E402
 
-common.scratch_django()
+common.scratch_django(TRAMA_MARKET_EMBED_ON_SAVE="0")  # the vectors come from the cache below
 
 import numpy as np  # noqa: E402
 from brokerage import evaluate, load, price_of_silence, split  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from embedding_cache import embed  # noqa: E402
 
+from trama.market import meaning as market_meaning  # noqa: E402
 from trama.market.index import forget_indexes, index_for  # noqa: E402
 from trama.market.models import Need, Offer  # noqa: E402
-from trama.market.queries import MIN_TEXT, ranked_offers  # noqa: E402
+from trama.market.queries import MIN_MEANING, MIN_TEXT, WORDS_WEIGHT, ranked_offers  # noqa: E402
 from trama.people.models import Person  # noqa: E402
 from trama.territory.models import City, Neighbourhood  # noqa: E402
 from trama.text import stem_text  # noqa: E402
@@ -153,6 +157,32 @@ def main():
         methods["meaning" + suffix] = rankings_of(meaning, ids, needs, min_meaning)
         methods["combined" + suffix] = rankings_of(scores["combined" + suffix], ids, needs, min_combined)
         tuned.update({"min_meaning" + suffix: float(min_meaning), "weight_words" + suffix: weight, "min_combined" + suffix: min_combined})
+    # "After": the product with every answer's and need's meaning vector stored, as the worker would store them.
+    for offer_pk, item_id in pool_id.items():
+        vector = market_meaning.project(answers_as_queries[ids.index(item_id)])
+        Offer.objects.filter(pk=offer_pk).update(embedding=market_meaning.to_bytes(vector), embedding_model=market_meaning.MODEL_TAG)
+    for need, vector in zip(needs, need_vectors):
+        Need.objects.filter(pk=rows[need["id"]].pk).update(
+            embedding=market_meaning.to_bytes(market_meaning.project(vector)), embedding_model=market_meaning.MODEL_TAG
+        )
+    forget_indexes()
+    product_meaning, meaning_timings, meaning_cpu = {}, [], []
+    for need in needs:
+        stored = Need.objects.get(pk=rows[need["id"]].pk)
+        t0, c0 = time.perf_counter(), time.process_time()
+        ranked = ranked_offers(stored, limit=LIMIT)
+        meaning_timings.append((time.perf_counter() - t0) * 1000)
+        meaning_cpu.append((time.process_time() - c0) * 1000)
+        product_meaning[need["id"]] = [pool_id[c.offer.pk] for c in ranked]
+    methods["product_meaning"] = product_meaning
+    index = index_for(city.pk)
+    reduced = {}
+    for need, vector in zip(needs, need_vectors):
+        similar = np.zeros(len(ids), dtype=np.float32)
+        similar[order] = index.meaning_scores(market_meaning.project(vector))
+        reduced[need["id"]] = WORDS_WEIGHT * words[need["id"]] + (1 - WORDS_WEIGHT) * np.maximum(similar, 0)
+    scores["product_meaning"] = reduced
+    tuned.update({"product_meaning_words_weight": WORDS_WEIGHT, "product_meaning_min_meaning": MIN_MEANING})
     # The product's list and the plain text ranking at MIN_TEXT must agree: same words, same threshold.
     plain = rankings_of(words, ids, needs, MIN_TEXT)
     agree = sum(product[k] == plain[k] for k in product) / len(needs)
@@ -206,6 +236,9 @@ def main():
         "words_ranked_offers_median_ms": round(statistics.median(timings), 2),
         "words_ranked_offers_p95_ms": round(percentile(timings, 0.95), 2),
         "words_ranked_offers_median_cpu_ms": round(statistics.median(cpu), 2),
+        "with_meaning_ranked_offers_median_ms": round(statistics.median(meaning_timings), 2),
+        "with_meaning_ranked_offers_p95_ms": round(percentile(meaning_timings, 0.95), 2),
+        "with_meaning_ranked_offers_median_cpu_ms": round(statistics.median(meaning_cpu), 2),
         "cosine_100k_median_ms": round(statistics.median(cosine_ms), 2),
         "cosine_100k_p95_ms": round(percentile(cosine_ms, 0.95), 2),
         "cosine_100k_median_cpu_ms": round(statistics.median(cosine_cpu), 2),
@@ -222,7 +255,7 @@ def print_figures(figures):
         print(f"{key:45} {figures[key]}")
     columns = ("mrr5", "ndcg10", "silent_when_nothing_fits", "silent_when_something_fits", "honest_list")
     print(f"{'method / needs':32}" + "".join(f"{c:>28}" for c in columns))
-    for method in ("words", "meaning", "combined", "meaning_passage", "combined_passage"):
+    for method in ("words", "meaning", "combined", "meaning_passage", "combined_passage", "product_meaning"):
         for part, values in figures[method].items():
             if part.startswith("price"):
                 print(f"{method + ' ' + part:45} {values}")

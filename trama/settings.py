@@ -372,6 +372,8 @@ TRAMA_GROUP_THRESHOLD = int(os.environ.get("TRAMA_GROUP_THRESHOLD", 5))
 
 # Themes: compute each text item's sentence embedding in the background when it is saved.
 TRAMA_THEMES_EMBED_ON_SAVE = os.environ.get("TRAMA_THEMES_EMBED_ON_SAVE", "1") == "1"
+# Market: compute each offer's and need's meaning vector in the background when its text changes.
+TRAMA_MARKET_EMBED_ON_SAVE = os.environ.get("TRAMA_MARKET_EMBED_ON_SAVE", "1") == "1"
 
 # Background tasks: a database queue and `manage.py db_worker`. Each worker beats every
 # TRAMA_TASK_HEARTBEAT_SECONDS; a task running on a worker silent for TRAMA_TASK_STALLED_SECONDS goes

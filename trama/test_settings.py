@@ -17,6 +17,7 @@ TRAMA_SMS_BACKEND = "trama.notifications.sms.LocmemBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Embedding a text costs a model load and ~20 ms; tests that need it turn it on.
 TRAMA_THEMES_EMBED_ON_SAVE = False
+TRAMA_MARKET_EMBED_ON_SAVE = False
 # About a thousand tests sign in with force_login as coordinators and workers without a
 # second factor; the tests of the second factor turn the requirement on.
 TRAMA_REQUIRE_SECOND_FACTOR = False

@@ -1,4 +1,6 @@
-"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words, with each
+"""The in-memory ranking index of a city's offers: a TF-IDF matrix over stemmed words and a matrix of
+meaning vectors (market.meaning, 128 floats a row, zeros and `has_vector` False until the worker has
+computed it), with each
 offer's status, kind, days, times, neighbourhoods and person (so her own offers can be left out
 of her needs' answers).
 
@@ -25,6 +27,7 @@ from django.db.models import Max
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from . import meaning
 from .models import Offer, OfferDeletions
 
 STATUS_CODES = {status: n for n, status in enumerate(Offer.Status.values)}
@@ -59,7 +62,9 @@ class OfferIndex:
 
     # -- building -------------------------------------------------------------------------
     def _rows(self, queryset):
-        rows = list(queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id"))
+        rows = list(
+            queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id", "embedding", "embedding_model")
+        )
         through = Offer.neighbourhoods.through
         ids = [r[0] for r in rows]
         places = {}
@@ -82,12 +87,18 @@ class OfferIndex:
         days = np.fromiter((r[4] for r in rows), dtype=np.uint8, count=n)
         slots = np.fromiter((r[5] for r in rows), dtype=np.uint8, count=n)
         person = np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=n)
+        vectors = np.zeros((n, meaning.DIMENSIONS), dtype=np.float32)
+        has_vector = np.zeros(n, dtype=np.bool_)
+        for i, r in enumerate(rows):
+            vector = meaning.from_bytes(r[8], r[9])
+            if vector is not None:
+                vectors[i], has_vector[i] = vector, True
         coo_rows, coo_cols = [], []
         for i, r in enumerate(rows):
             for col in self._columns_for(places.get(r[0], ())):
                 coo_rows.append(i)
                 coo_cols.append(col)
-        return status, kind, days, slots, person, (coo_rows, coo_cols)
+        return status, kind, days, slots, person, (vectors, has_vector), (coo_rows, coo_cols)
 
     def _nb_matrix(self, n, coo):
         rows, cols = coo
@@ -100,7 +111,7 @@ class OfferIndex:
         docs = [r[1] for r in rows]
         self.matrix = self.vectorizer.fit_transform(docs).tocsc() if rows else None
         self.nb_col = {}
-        self.status, self.kind, self.days, self.slots, self.person, coo = self._arrays(rows, places)
+        self.status, self.kind, self.days, self.slots, self.person, (self.vectors, self.has_vector), coo = self._arrays(rows, places)
         self.places = self._nb_matrix(len(rows), coo)
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         self.row_of = {r[0]: i for i, r in enumerate(rows)}
@@ -126,7 +137,9 @@ class OfferIndex:
         base = len(self.ids)
         new_matrix = self.vectorizer.transform([r[1] for r in rows]).tocsc()
         self.matrix = sparse.vstack([self.matrix, new_matrix], format="csc")
-        status, kind, days, slots, person, coo = self._arrays(rows, places)
+        status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
+        self.vectors = np.concatenate([self.vectors, vectors])
+        self.has_vector = np.concatenate([self.has_vector, has_vector])
         self.status = np.concatenate([self.status, status])
         self.person = np.concatenate([self.person, person])
         self.kind = np.concatenate([self.kind, kind])
@@ -176,6 +189,12 @@ class OfferIndex:
         if len(cols) == 0:
             return np.zeros(n, dtype=np.float32)
         return np.asarray(self.matrix[:, cols] @ q.data, dtype=np.float32).ravel()
+
+    def meaning_scores(self, vector):
+        """Cosine of every row's meaning vector with the need's (0 for rows without a vector yet)."""
+        if vector is None or len(self.ids) == 0:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self.vectors @ vector
 
     def rarity(self, stem):
         """The stem's inverse document frequency (0 for a stem no offer has): rarer words say more."""

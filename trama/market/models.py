@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,48 @@ class WhenMixin(models.Model):
         return bit_labels(self.slots, Slot)
 
 
-class Offer(WhenMixin):
+class MeaningMixin:
+    """A record whose text gets a meaning vector (market.meaning): `meaning_text` is what is embedded.
+
+    The text as loaded is remembered; saving a new record or a changed text empties the stored vector
+    and, when TRAMA_MARKET_EMBED_ON_SAVE is on, asks the task worker for a new one after the commit."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if not instance.get_deferred_fields().intersection(cls.MEANING_FIELDS):
+            instance._meaning_text_at_load = instance.meaning_text
+        return instance
+
+
+def _save_meaning_aware(instance, save, args, kwargs):
+    update_fields = kwargs.get("update_fields")
+    writes_text = update_fields is None or bool(set(update_fields) & set(instance.MEANING_FIELDS))
+    if instance._state.adding:
+        changed = True
+    elif not hasattr(instance, "_meaning_text_at_load"):
+        # Loaded without its text: only a save that names the text fields writes one.
+        changed = update_fields is not None and writes_text
+    else:
+        changed = writes_text and instance.meaning_text != instance._meaning_text_at_load
+    if changed:
+        instance.embedding, instance.embedding_model = None, ""
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"embedding", "embedding_model"}
+    save(*args, **kwargs)
+    if not instance.get_deferred_fields().intersection(instance.MEANING_FIELDS):
+        instance._meaning_text_at_load = instance.meaning_text
+    if changed:
+        from . import meaning
+
+        if meaning.embed_on_save():
+            from .tasks import embed_need, embed_offer
+
+            task, pk = (embed_offer if isinstance(instance, Offer) else embed_need), instance.pk
+            transaction.on_commit(lambda: task.enqueue(pk))
+
+
+class Offer(MeaningMixin, WhenMixin):
     """What a person or an organisation gives: time, skills, space, goods, money, know-how."""
 
     class Kind(models.TextChoices):
@@ -100,6 +141,9 @@ class Offer(WhenMixin):
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # Stemmed words of title and description, kept by save(): the ranking index reads them.
     search_tokens = models.TextField(editable=False, blank=True)
+    # What the text means (market.meaning): computed by the task worker after the text changes, empty until then.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=60, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,6 +168,12 @@ class Offer(WhenMixin):
 
     def __str__(self):
         return self.title
+
+    MEANING_FIELDS = ("title", "description")
+
+    @property
+    def meaning_text(self):
+        return f"{self.title}\n{self.description}".strip()
 
     def get_absolute_url(self):
         return reverse("market:offer", args=[self.pk])
@@ -150,7 +200,7 @@ class Offer(WhenMixin):
         self.search_tokens = stem_text(f"{self.title} {self.description}")
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_tokens", "updated_at"}
-        super().save(*args, **kwargs)
+        _save_meaning_aware(self, super().save, args, kwargs)
 
     def take_unit(self):
         """Reserve one unit of capacity (call with the row locked); the last one exhausts the offer."""
@@ -210,7 +260,7 @@ class OfferDeletions(models.Model):
         verbose_name = _("conteggio delle offerte cancellate")
 
 
-class Need(WhenMixin):
+class Need(MeaningMixin, WhenMixin):
     """What a person needs, in their own words."""
 
     class Urgency(models.TextChoices):
@@ -232,6 +282,9 @@ class Need(WhenMixin):
     kind = models.CharField(_("che tipo di aiuto"), max_length=10, choices=Offer.Kind.choices, blank=True)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.OPEN)
     search_tokens = models.TextField(editable=False, blank=True)
+    # What the text means (market.meaning): computed by the task worker after the text changes, empty until then.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=60, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -249,6 +302,12 @@ class Need(WhenMixin):
     def __str__(self):
         return self.text[:60]
 
+    MEANING_FIELDS = ("text",)
+
+    @property
+    def meaning_text(self):
+        return self.text
+
     def get_absolute_url(self):
         return reverse("market:need", args=[self.pk])
 
@@ -258,7 +317,7 @@ class Need(WhenMixin):
         self.search_tokens = stem_text(self.text)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_tokens", "updated_at"}
-        super().save(*args, **kwargs)
+        _save_meaning_aware(self, super().save, args, kwargs)
 
     @property
     def is_active(self):

@@ -24,7 +24,7 @@ declare(
     months=24,
     actors=["created_by"],
     texts=["description", "search_tokens"],
-    hidden=["search_tokens"],  # a copy of the title and description, for search
+    hidden=["search_tokens", "embedding"],  # a copy of the title and description, for search; numbers computed from them
     rectifiable=["title", "description"],
     rectifiable_by_person=["title", "description"],
     # Kept without words, and withdrawn, for the matches and contributions that point at them; still the
@@ -39,7 +39,7 @@ declare(
         ended=Q(status="withdrawn"),
         erase=Erase.anonymise(),
         function="trama.market.services.anonymise_expired_offers",
-        pending=~Q(title="") | ~Q(description="") | ~Q(search_tokens=""),
+        pending=~Q(title="") | ~Q(description="") | ~Q(search_tokens="") | Q(embedding__isnull=False),
         why=_("Un'offerta ritirata da due anni non si abbina più; resta, senza parole, per gli abbinamenti e il registro che la citano."),
     ),
 )
@@ -52,7 +52,7 @@ declare(
     months=24,
     actors=["created_by"],
     texts=["text", "search_tokens"],
-    hidden=["search_tokens"],  # a copy of the text, for search
+    hidden=["search_tokens", "embedding"],  # a copy of the text, for search; numbers computed from it
     rectifiable=["text"],
     rectifiable_by_person=["text"],
     erase=Erase.call("trama.market.services.erase_needs", "Words emptied; a need still waiting is withdrawn."),
@@ -60,7 +60,7 @@ declare(
     expires=Expiry(
         clock="updated_at",
         ended=Q(status__in=["met", "withdrawn"]),
-        erase=Erase.anonymise(blank=["text", "search_tokens"]),
+        erase=Erase.anonymise(blank=["text", "search_tokens", "embedding"]),
         why=_("Una richiesta chiusa da due anni non serve più a nessun abbinamento; restano tipo, quartiere ed esito per gli indicatori."),
     ),
 )

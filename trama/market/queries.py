@@ -26,6 +26,7 @@ from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words
 
+from . import meaning
 from .index import KIND_CODES, index_for
 from .models import Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
@@ -119,6 +120,14 @@ MIN_TEXT = 0.22
 # so a popular offer never outranks a clearly better answer.
 OUTCOME_STEP = 0.02
 OUTCOME_CAP = 0.06
+# Meaning (market.meaning: cosine of the texts' e5 vectors reduced to 128 dimensions), where both the
+# need and the offer have a vector: the text part is then WORDS_WEIGHT × words + the rest × meaning, and an
+# offer sharing no words qualifies when its meaning similarity is at least MIN_MEANING. Both chosen on the
+# development half of the brokerage evaluation set (bench/fit_meaning.py, docs/benchmarks.md): the
+# reduced vectors are centred, so their cosines spread from about -0.2 to 0.9 and weigh more than the raw
+# e5 cosines (all near 0.85) did in the benchmark's own mix.
+WORDS_WEIGHT = 0.65
+MIN_MEANING = 0.21
 
 
 @dataclass
@@ -137,8 +146,10 @@ def ranked_offers(need: Need, limit: int = 10, adjacent: set[int] | None = None,
     nor can propose, a person's offer outside their neighbourhoods.
 
     Never the person's own offers, nor an offer already declined for this need. An offer must share
-    words with the need (text similarity at least MIN_TEXT); then score = 0.55 text similarity
-    (TF-IDF over Italian stems) + 0.2 place (same neighbourhood 1, adjacent 0.5) + 0.15 days and
+    words with the need (words similarity, TF-IDF over Italian stems, at least MIN_TEXT) or, when both
+    have a meaning vector, mean much the same (meaning similarity at least MIN_MEANING); then score =
+    0.55 text similarity (WORDS_WEIGHT words + the rest meaning when both have a vector, else the words
+    alone) + 0.2 place (same neighbourhood 1, adjacent 0.5) + 0.15 days and
     times overlap + 0.1 kind, plus OUTCOME_STEP for each of the offer's matches that ended well, up
     to OUTCOME_CAP. An empty list means nothing fits: nothing is padded in.
     """
@@ -147,12 +158,22 @@ def ranked_offers(need: Need, limit: int = 10, adjacent: set[int] | None = None,
     if n == 0:
         return []
     adjacent = adjacent_neighbourhoods(need.neighbourhood) if adjacent is None else adjacent
-    text = index.text_scores(need.search_tokens)
+    words = index.text_scores(need.search_tokens)
+    need_vector = meaning.from_bytes(need.embedding, need.embedding_model)
+    if need_vector is not None:
+        similar = index.meaning_scores(need_vector)
+        mixed = WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * np.maximum(similar, 0)
+        # An offer the worker has not embedded yet is ranked by its words alone.
+        text = np.where(index.has_vector, mixed, words).astype(np.float32)
+        by_meaning = index.has_vector & (similar >= MIN_MEANING)
+    else:
+        similar = np.zeros(n, dtype=np.float32)
+        text, by_meaning = words, np.zeros(n, dtype=np.bool_)
     place = index.place_scores(need.neighbourhood_id, adjacent)
     when = index.time_scores(need.days, need.slots)
     kind = (index.kind == KIND_CODES[need.kind]).astype(np.float32) if need.kind else np.zeros(n, dtype=np.float32)
     total = WEIGHTS["text"] * text + WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["kind"] * kind
-    eligible = index.open_mask() & (text >= MIN_TEXT) & (index.person != need.person_id)
+    eligible = index.open_mask() & ((words >= MIN_TEXT) | by_meaning) & (index.person != need.person_id)
     if for_user is not None:
         eligible &= _visible_mask(index, for_user, need.city_id)
     total = np.where(eligible, total, -1.0)
@@ -173,7 +194,15 @@ def ranked_offers(need: Need, limit: int = 10, adjacent: set[int] | None = None,
         offer = by_id.get(int(index.ids[i]))
         if offer is None or offer.status != Offer.Status.OPEN or offer.remaining <= 0:
             continue
-        parts = {"text": float(text[i]), "place": float(place[i]), "time": float(when[i]), "kind": float(kind[i]), "outcome": float(bonus[i])}
+        parts = {
+            "text": float(text[i]),
+            "words": float(words[i]),
+            "meaning": float(similar[i]) if index.has_vector[i] else 0.0,
+            "place": float(place[i]),
+            "time": float(when[i]),
+            "kind": float(kind[i]),
+            "outcome": float(bonus[i]),
+        }
         fragments = explain(need, offer, parts, done.get(offer.pk, 0), weight=index.rarity)
         out.append(Candidate(offer, float(total[i] + bonus[i]), parts, [capfirst(f) + "." for f in fragments], capfirst("; ".join(fragments)) + "."))
         if len(out) == limit:
@@ -234,6 +263,13 @@ def _when_both(need: Need, offer: Offer) -> str:
     return " ".join(said)
 
 
+def meaning_carries(parts: dict[str, float]) -> bool:
+    """Whether the meaning made this offer an answer: similar enough, and the words alone would not have
+    qualified it or weigh less than the meaning in its score."""
+    similar, words = parts.get("meaning", 0.0), parts.get("words", parts.get("text", 0.0))
+    return similar >= MIN_MEANING and (words < MIN_TEXT or (1 - WORDS_WEIGHT) * similar >= WORDS_WEIGHT * words)
+
+
 def explain(need: Need, offer: Offer, parts: dict[str, float], ended_well: int = 0, weight: Callable[[str], float] | None = None) -> list[str]:
     """Why this offer, in short Italian phrases a worker can read aloud (joined into one line by the caller):
     up to three of the words the person wrote that the offer shares (the rarest, by `weight`), the place,
@@ -242,6 +278,8 @@ def explain(need: Need, offer: Offer, parts: dict[str, float], ended_well: int =
     common = shared_words(offer.search_tokens.split(), need.text, limit=3, weight=weight)
     if common:
         reasons.append(_("parole in comune: %(words)s") % {"words": ", ".join(common)})
+    if meaning_carries(parts):
+        reasons.append(_("significato simile"))
     if parts["place"] >= 1:
         reasons.append(_("serve lo stesso quartiere"))
     elif parts["place"] > 0:

@@ -632,13 +632,15 @@ def claim_draft(request: HttpRequest, user: User) -> Need | Offer | None:
 def erase_offers(offers: QuerySet[Offer], person: Person) -> None:
     """Empty the words of an erased person's offers and withdraw them; the rows stay for the matches and the ledger."""
     # updated_at moves, so the ranking index (which follows it) forgets the words too.
-    offers.update(title="", description="", search_tokens="", status=Offer.Status.WITHDRAWN, updated_at=timezone.now())
+    offers.update(
+        title="", description="", search_tokens="", embedding=None, embedding_model="", status=Offer.Status.WITHDRAWN, updated_at=timezone.now()
+    )
 
 
 def erase_needs(needs: QuerySet[Need], person: Person) -> None:
     """Empty the words of an erased person's needs and withdraw the ones still waiting: no one brokers them any more."""
     needs.filter(status__in=[Need.Status.OPEN, Need.Status.BROKERING]).update(status=Need.Status.WITHDRAWN)
-    needs.update(text="", search_tokens="", updated_at=timezone.now())
+    needs.update(text="", search_tokens="", embedding=None, embedding_model="", updated_at=timezone.now())
 
 
 def erase_matches(matches: QuerySet[Match], person: Person) -> None:
@@ -663,4 +665,4 @@ def anonymise_expired_offers(offers: QuerySet[Offer], now: datetime) -> int:
 
     The rows stay for the matches and the ledger; updated_at moves, so the ranking index forgets the words too.
     """
-    return offers.update(title="", description="", search_tokens="", updated_at=now)
+    return offers.update(title="", description="", search_tokens="", embedding=None, embedding_model="", updated_at=now)

