@@ -84,6 +84,10 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
+        # The name becomes the person's chosen name at the first need or offer, which holds 80 characters.
+        self.fields["first_name"].max_length = 80
+        self.fields["first_name"].validators.append(MaxLengthValidator(80))
+        self.fields["first_name"].widget.attrs["maxlength"] = 80
         _plain_names(self)
         _limit_password(self.fields["password1"])
         _limit_password(self.fields["password2"])

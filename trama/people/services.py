@@ -172,7 +172,8 @@ def person_for_account(user: User, neighbourhood: Neighbourhood | None = None) -
     person = register_person(
         by=user,
         neighbourhood=neighbourhood,
-        display_name=user.first_name or user.username,
+        # An account's name may be longer than a person's chosen name: the first 80 characters are enough.
+        display_name=(user.first_name or user.username)[: Person._meta.get_field("display_name").max_length].strip(),
         channel=Person.Channel.SELF,
         consents=[Consent.Purpose.REGISTRATION, Consent.Purpose.CONTACT],
     )

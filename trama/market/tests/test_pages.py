@@ -259,3 +259,19 @@ def test_a_public_door_refuses_a_neighbourhood_of_another_city_and_stores_nothin
     assert response.status_code == 400
     assert "La scelta effettuata non compare tra quelle disponibili" in response.content.decode()
     assert services.current_draft(client.session) is None and not Offer.objects.exists()
+
+
+def test_a_citizen_with_a_long_account_name_publishes_at_the_door(client, users, neighbourhood):
+    # The account's name may be up to 150 characters, a person's chosen name 80: the door must not
+    # fail on the first need (PostgreSQL refuses a longer value outright).
+    citizen = users[Role.CITIZEN]
+    citizen.first_name = "Maria " * 25
+    citizen.save(update_fields=["first_name"])
+    client.force_login(citizen)
+    response = client.post(
+        reverse("market:door_need"), {"text": "Una mano con la spesa il sabato", "neighbourhood": neighbourhood.pk, "urgency": "low"}
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(account=citizen)
+    assert person.display_name == ("Maria " * 25)[:80].strip()
+    assert Need.objects.filter(person=person, text="Una mano con la spesa il sabato").exists()

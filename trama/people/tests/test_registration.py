@@ -110,3 +110,11 @@ def test_username_may_not_look_like_an_email(client, city):
     assert response.status_code == 400
     assert "non può contenere @" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_a_name_longer_than_a_person_can_hold_is_refused_with_a_clear_message(client, city):
+    response = register(client, first_name="M" * 81)
+    assert response.status_code == 400
+    assert "non contenga più di 80 caratteri" in response.content.decode()
+    assert not User.objects.exists()
+    assert register(client, first_name="M" * 80).status_code == 302
