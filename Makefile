@@ -76,8 +76,10 @@ format: $(STAMP)
 clean:
 	rm -rf $(VENV) var
 
-# Extract the Italian source strings and compile the English catalogue and the Italian names of days and
-# months (trama/locale/it, written by hand; needs GNU gettext).
+# Extract the Italian source strings into the English catalogue and those of the neighbourhood's languages
+# (docs/languages.md), and compile them with the Italian names of days and months (trama/locale/it,
+# written by hand; needs GNU gettext).
+TRANSLATED := en ro ar sq uk fr
 messages: $(STAMP)
-	cd trama && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore='tests/*' --ignore='*/tests/*'
-	cd trama && ../$(PY) ../manage.py compilemessages -l en -l it
+	cd trama && ../$(PY) ../manage.py makemessages $(TRANSLATED:%=-l %) --no-obsolete --ignore='tests/*' --ignore='*/tests/*'
+	cd trama && ../$(PY) ../manage.py compilemessages $(TRANSLATED:%=-l %) -l it

@@ -13,4 +13,6 @@ def trama(request):
         "city": SimpleLazyObject(lambda: city_of(user) if signed_in else current_city()),
         "TRAMA_TILE_URL": settings.TRAMA_TILE_URL,
         "TRAMA_TILE_ATTRIBUTION": settings.TRAMA_TILE_ATTRIBUTION,
+        # Each language named in itself, untranslated (get_available_languages would say "Inglese").
+        "TRAMA_LANGUAGES": settings.LANGUAGES,
     }

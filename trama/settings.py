@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from trama.private_files import private_dir, private_file, private_sqlite
 
@@ -216,9 +215,19 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
-# Internationalisation: Italian first, English second. Source strings are Italian.
+# Internationalisation: Italian first; English and the languages of the pilot neighbourhoods'
+# largest foreign communities (docs/languages.md). Source strings are Italian. Each language is
+# named in itself, as the language menu shows it (not translated: a reader looks for her own).
 LANGUAGE_CODE = "it"
-LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
+LANGUAGES = [
+    ("it", "Italiano"),
+    ("en", "English"),
+    ("ro", "Română"),
+    ("ar", "العربية"),
+    ("sq", "Shqip"),
+    ("uk", "Українська"),
+    ("fr", "Français"),
+]
 # trama/locale/en is the English catalogue; trama/locale/it only writes Django's names of days and
 # months in lower case, as Italian does inside a sentence ("sabato 21 novembre").
 LOCALE_PATHS = [BASE_DIR / "trama" / "locale"]

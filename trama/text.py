@@ -261,6 +261,48 @@ def is_english(text: str) -> bool:
     return sum(t in _ENGLISH_MARKERS for t in tokens) > sum(t in _ITALIAN_MARKERS for t in tokens)
 
 
+# What people write stays in their language: workers are only told which one it seems to be
+# (guess_language). Arabic and Cyrillic by script; Romanian, Albanian, French and English by a few
+# frequent words that Italian does not share ("il", "ne", "qui", "ma", "mai", "a", "in" left out).
+_NEIGHBOURHOOD_MARKERS = {
+    "ro": frozenset("și si sau nu este sunt eu ea el îmi mă pentru cu în din care că foarte vreau nevoie ajutor avem are".split()),
+    "sq": frozenset("dhe ose nuk është eshte janë jam kam ka për në nga që çfarë shumë unë ajo ju ndihmë dua kemi nevojë të një".split()),
+    "fr": frozenset("et ou pas est sont je suis elle nous vous pour avec dans sur les des du une très besoin aide mon mes".split()),
+    "en": _ENGLISH_MARKERS - _ITALIAN_MARKERS - {"a", "in", "i", "no", "me"},
+}
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def guess_language(text: str) -> str | None:
+    """The language a person's text seems written in when it is not Italian: "ar", "uk", "ru", "cyrillic",
+    "ro", "sq", "fr" or "en"; None for Italian, or when there is too little to tell.
+
+    A guess, for a hint beside the text, never to route or translate it: by script when most letters
+    are Arabic or Cyrillic (Ukrainian and Russian told apart by the letters only one of them has); else
+    when at least two frequent words of one language outnumber the Italian ones. Short texts, mixed
+    languages and Romanian or Albanian written without diacritics ("si", "eshte" are counted) may be
+    missed; a language not listed reads as Italian or as the closest listed one.
+    """
+    letters_only = "".join(letters(text))
+    if not letters_only:
+        return None
+    if len(_ARABIC.findall(letters_only)) * 2 > len(letters_only):
+        return "ar"
+    if len(_CYRILLIC.findall(letters_only)) * 2 > len(letters_only):
+        lower = letters_only.lower()
+        if any(c in lower for c in "іїєґ"):
+            return "uk"
+        if any(c in lower for c in "ыэъё"):
+            return "ru"
+        return "cyrillic"
+    tokens = _LETTERS.findall(text.lower())
+    italian = sum(t in _ITALIAN_MARKERS for t in tokens)
+    counts = {code: sum(t in markers for t in tokens) for code, markers in _NEIGHBOURHOOD_MARKERS.items()}
+    code, hits = max(counts.items(), key=lambda item: item[1])
+    return code if hits >= 2 and hits > italian else None
+
+
 class Analyzer:
     """Turns texts into stemmed unigrams and bigrams, remembering the surface forms seen.
 

@@ -248,3 +248,9 @@ def log_in(page, username, password):
     page.get_by_label("Nome per accedere o e-mail").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Accedi").last.click()
+
+
+def choose_language(page, code):
+    """The header's language menu: pick the language, then send the choice."""
+    page.get_by_test_id("lang-select").select_option(code)
+    page.get_by_test_id("lang-submit").click()

@@ -2,10 +2,12 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from trama import formats
+from trama.text import guess_language
 
 register = template.Library()
 
@@ -37,6 +39,31 @@ def control(field):
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}-errore"
     return field.as_widget(attrs=attrs)
+
+
+# The names workers read in the "lingua: …" hint (trama.text.guess_language's codes).
+LANGUAGE_NAMES = {
+    "ar": gettext_lazy("arabo"),
+    "uk": gettext_lazy("ucraino"),
+    "ru": gettext_lazy("russo"),
+    "cyrillic": gettext_lazy("alfabeto cirillico"),
+    "ro": gettext_lazy("romeno"),
+    "sq": gettext_lazy("albanese"),
+    "fr": gettext_lazy("francese"),
+    "en": gettext_lazy("inglese"),
+}
+
+
+@register.simple_tag
+def written_in(text):
+    """ "lingua: arabo" beside a person's text that seems not Italian; nothing otherwise. Never a translation."""
+    code = guess_language(text or "")
+    if code is None:
+        return ""
+    return format_html(
+        '<span class="badge bg-light text-dark border ms-1" data-testid="text-language">{}</span>',
+        _("lingua: %(name)s") % {"name": LANGUAGE_NAMES[code]},
+    )
 
 
 @register.filter

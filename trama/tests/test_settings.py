@@ -73,7 +73,7 @@ def test_missing_page_gets_the_italian_error_page_without_details(client, db):
 def test_italian_is_the_default_whatever_the_browser_asks(client, db):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "it"
-    assert '<html lang="it">' in response.content.decode()
+    assert '<html lang="it" dir="ltr">' in response.content.decode()
 
 
 def test_the_language_switch_sets_english_and_back(client, db):

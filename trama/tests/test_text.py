@@ -47,3 +47,20 @@ def test_no_other_module_stems_italian():
             if "snowballstemmer" in names:
                 stemming.append(str(path.relative_to(ROOT)))
     assert stemming == ["text.py"]
+
+
+def test_the_language_of_a_persons_text_is_guessed_by_script_or_by_frequent_words():
+    assert text.guess_language("أحتاج إلى مساعدة في التسوق") == "ar"
+    assert text.guess_language("Мені потрібна допомога з покупками") == "uk"
+    assert text.guess_language("Мне нужна помощь, у меня нет еды") == "ru"
+    assert text.guess_language("Am nevoie de ajutor pentru cumpărături, sunt singură") == "ro"
+    assert text.guess_language("Kam nevojë për ndihmë me pazarin, jam vetëm") == "sq"
+    assert text.guess_language("J'ai besoin d'aide pour les courses, je suis seule") == "fr"
+    assert text.guess_language("I need help with shopping, my mother is alone") == "en"
+
+
+def test_italian_and_too_little_text_get_no_language():
+    assert text.guess_language("Ho bisogno di una mano con la spesa per mia madre") is None
+    assert text.guess_language("La signora del terzo piano è sola e non esce più") is None
+    assert text.guess_language("Ciao") is None
+    assert text.guess_language("123 !!") is None
