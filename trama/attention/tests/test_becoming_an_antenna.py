@@ -9,6 +9,7 @@ from trama.attention.services import APPLICATIONS_PER_HOUR
 from trama.notifications.models import Kind, Notification
 from trama.people.models import Role, User
 from trama.privacy.models import AuditEntry
+from trama.testing import STIGMA
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def test_the_public_home_leads_to_the_page(client, neighbourhood):
     assert APPLY in client.get(reverse("home")).content.decode()
     page = client.get(APPLY).content.decode()
     assert "Diventa antenna" in page and "Borgo Alto" in page
+    assert not STIGMA.search(page), STIGMA.search(page)
 
 
 def test_an_application_is_stored_with_its_consent_and_told_to_the_workers_of_its_neighbourhood_only(

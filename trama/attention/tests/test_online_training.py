@@ -9,6 +9,7 @@ from trama.attention.models import Antenna, LessonDone, ModuleCompleted, Signal
 from trama.attention.queries import online_completions
 from trama.attention.training import introductory_module, online_modules
 from trama.people.models import Role
+from trama.testing import STIGMA
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,13 @@ def test_the_content_is_a_short_course_with_questions_that_teach():
             if lesson.question:
                 assert [a.correct for a in lesson.question.answers].count(True) == 1, lesson.slug
                 assert all(a.feedback for a in lesson.question.answers)
+    # No label on the people an antenna meets, but in the examples of what not to say (and the wrong answers).
+    for module in online_modules():
+        for lesson in module.lessons:
+            told = [*lesson.body, *lesson.say] + (
+                [lesson.question.text, *(a.text for a in lesson.question.answers if a.correct)] if lesson.question else []
+            )
+            assert not STIGMA.search(" ".join(told)), (lesson.slug, STIGMA.search(" ".join(told)))
     words = " ".join(" ".join(lesson.body) for lesson in INTRO.lessons)
     assert "pane e latte" in words and "112" in words
     assert any("Psychological first aid" in source for source in INTRO.sources)
