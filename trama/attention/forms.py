@@ -9,10 +9,11 @@ from trama.people.forms import InvitationForm
 from trama.people.models import Consent, Organisation, Person, Role, User
 from trama.people.queries import people_visible_to
 from trama.people.rules import PEOPLE
-from trama.territory.models import Place
+from trama.territory.forms import NeighbourhoodField, refuse_markup
+from trama.territory.models import Neighbourhood, Place
 from trama.territory.queries import neighbourhoods_for
 
-from .models import TEXT_LIMIT, Antenna, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
+from .models import TEXT_LIMIT, Antenna, AntennaApplication, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
 
 TOO_LONG = _("Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
 NOT_YOUR_NEIGHBOURHOOD = _("Puoi scegliere solo uno dei quartieri che ti sono assegnati.")
@@ -388,3 +389,117 @@ class AttendanceForm(forms.Form):
         self.fields["antennas"].queryset = antennas
         self.fields["antennas"].label_from_instance = lambda a: f"{a.account} · {a.get_kind_display()}"
         _clear_choice_errors(self)
+
+
+class TrapInput(forms.TextInput):
+    """A text box people never see (out of sight, out of the tab order), which form-filling robots fill."""
+
+    is_hidden = True
+
+    def __init__(self):
+        super().__init__(attrs={"class": "visually-hidden", "tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"})
+
+
+class AntennaApplicationForm(forms.ModelForm):
+    """ "Diventa antenna": who, where, how to reach her (at least one way), and her consent to be contacted.
+
+    `website` is a trap left empty by people (it is hidden) and filled by the robots that fill every field."""
+
+    neighbourhood = NeighbourhoodField(label=_("In quale quartiere vivi o lavori?"))
+    consent = forms.BooleanField(
+        label=_("Acconsento a essere ricontattata/o da chi lavora nel quartiere per questa candidatura (informativa privacy)"),
+        error_messages={"required": _("Per poterti ricontattare ci serve il tuo consenso.")},
+    )
+    website = forms.CharField(label=_("Lascia vuoto questo campo"), required=False, widget=TrapInput)
+
+    class Meta:
+        model = AntennaApplication
+        fields = ["name", "kind", "neighbourhood", "address", "email", "phone"]
+        labels = {
+            "name": _("Come ti chiami"),
+            "kind": _("Chi sei"),
+            "address": _("Indirizzo del negozio o del luogo dove lavori (facoltativo)"),
+            "email": _("E-mail"),
+            "phone": _("Telefono"),
+        }
+        help_texts = {"email": _("Lascia almeno un'e-mail o un telefono: ti ricontatta chi lavora nel quartiere.")}
+
+    def __init__(self, *args, city=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+        self.fields["kind"].choices = [("", _("Scegli"))] + list(Antenna.Kind.choices)
+        self.fields["name"].error_messages["required"] = _("Scrivi come ti chiami.")
+        self.fields["kind"].error_messages["required"] = _("Scegli che tipo di antenna saresti.")
+        self.fields["email"].error_messages["invalid"] = _("Scrivi un indirizzo e-mail valido, ad esempio nome@esempio.it.")
+        self.fields["phone"] = forms.RegexField(
+            label=_("Telefono"),
+            regex=r"^\+?[0-9 ]{6,20}$",
+            required=False,
+            max_length=20,
+            error_messages={"invalid": _("Scrivi il numero con sole cifre, ad esempio 333 1234567."), "max_length": TOO_LONG},
+        )
+        for name in ("name", "address"):
+            self.fields[name].error_messages["max_length"] = TOO_LONG
+            self.fields[name].validators.append(refuse_markup)
+        _clear_choice_errors(self)
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and "email" not in self.errors and "phone" not in self.errors:
+            self.add_error("email", _("Lascia almeno un'e-mail o un telefono."))
+        return cleaned
+
+    @property
+    def is_robot(self):
+        return bool(self.cleaned_data.get("website"))
+
+    def service_arguments(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class DeclineApplicationForm(forms.Form):
+    reason = forms.CharField(label=_("Perché non è accolta"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_text(self, "reason")
+        self.fields["reason"].error_messages["required"] = _("Scrivi il motivo: resta per chi leggerà la candidatura.")
+
+
+def onboarding_from_application(application):
+    """What the onboarding form starts from when a worker accepts an application (she can correct it)."""
+    first, _space, last = application.name.partition(" ")
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": application.email,
+        "neighbourhoods": [application.neighbourhood_id],
+        "kind": application.kind,
+    }
+
+
+class LessonAnswerForm(forms.Form):
+    """The answer to a lesson's question (a lesson without one has nothing to choose)."""
+
+    answer = forms.TypedChoiceField(label="", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, lesson, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lesson = lesson
+        if lesson.question is None:
+            del self.fields["answer"]
+        else:
+            self.fields["answer"].label = lesson.question.text
+            self.fields["answer"].choices = [(i, a.text) for i, a in enumerate(lesson.question.answers)]
+            self.fields["answer"].error_messages["required"] = _("Scegli una risposta.")
+            _clear_choice_errors(self)
+
+    @property
+    def chosen(self):
+        """The answer chosen (None for a lesson without a question)."""
+        if self.lesson.question is None:
+            return None
+        return self.lesson.question.answers[self.cleaned_data["answer"]]

@@ -415,3 +415,90 @@ class Encounter(models.Model):
 
     def get_absolute_url(self):
         return reverse("attention:encounter", args=[self.pk])
+
+
+class AntennaApplication(models.Model):
+    """Someone who offers to be an antenna, from the public page "Diventa antenna".
+
+    Not yet anyone's account: what she wrote, and her consent to be contacted, stay here until a worker of
+    the neighbourhood accepts (her antenna account is then created by invitation, as any antenna's) or
+    declines with a reason.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Da valutare")
+        ACCEPTED = "accepted", _("Accolta: invito inviato")
+        DECLINED = "declined", _("Non accolta")
+
+    city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+", verbose_name=_("città"))
+    neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere"))
+    name = models.CharField(_("nome e cognome"), max_length=120)
+    kind = models.CharField(_("tipo di antenna"), max_length=20, choices=Antenna.Kind.choices)
+    address = models.CharField(_("indirizzo del negozio o del luogo"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("consenso a essere ricontattata dato il"))
+    # A keyed hash of the address the application came from: only to count how many came from it lately.
+    source = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decline_reason = models.TextField(_("motivo"), max_length=TEXT_LIMIT, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("valutata da")
+    )
+    decided_at = models.DateTimeField(_("valutata il"), null=True, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("account di antenna")
+    )
+    created_at = models.DateTimeField(_("arrivata il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("candidatura di antenna")
+        verbose_name_plural = _("candidature di antenna")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["neighbourhood", "status", "-created_at"], name="antenna_application_queue"),
+            models.Index(fields=["source", "created_at"], name="antenna_application_source"),
+        ]
+
+    def __str__(self):
+        return _("Candidatura n. %(pk)s") % {"pk": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("attention:application", args=[self.pk])
+
+    def decide(self, status, by, reason="", account=None, now=None):
+        if self.status != self.Status.PENDING:
+            raise TransitionError(_("Questa candidatura è già stata valutata."))
+        self.status = status
+        self.decline_reason = reason
+        self.decided_by = by
+        self.account = account
+        self.decided_at = now or timezone.now()
+
+
+class LessonDone(models.Model):
+    """An account went through one lesson of an online module (the modules are files: see training.py)."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons_done", verbose_name=_("account"))
+    module = models.CharField(_("modulo"), max_length=60)
+    lesson = models.CharField(_("lezione"), max_length=60)
+    done_at = models.DateTimeField(_("fatta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lezione seguita")
+        verbose_name_plural = _("lezioni seguite")
+        constraints = [models.UniqueConstraint(fields=["account", "module", "lesson"], name="lesson_done_once")]
+
+
+class ModuleCompleted(models.Model):
+    """An account completed every lesson of an online module: recorded once, at the first completion."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="modules_completed", verbose_name=_("account"))
+    module = models.CharField(_("modulo"), max_length=60)
+    completed_at = models.DateTimeField(_("completato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("modulo online completato")
+        verbose_name_plural = _("moduli online completati")
+        constraints = [models.UniqueConstraint(fields=["account", "module"], name="module_completed_once")]
+        indexes = [models.Index(fields=["module", "completed_at"], name="module_completed_at")]

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trama.privacy.registry import (
+    BASIS_CONSENT,
     BASIS_PUBLIC_TASK,
     KEPT_24_MONTHS,
     KEPT_SIGNALS,
@@ -118,5 +119,44 @@ declare(
             "il fatto, il luogo e la data, che gli indicatori contano."
         ),
     ),
+)
+declare(
+    "attention.AntennaApplication",
+    subject=["account__person"],
+    by_name=["name"],  # until accepted, the applicant is no one's record: only her name says whose it is
+    purpose=_("La candidatura come antenna, i recapiti per ricontattare chi si propone e il consenso a farlo"),
+    basis=BASIS_CONSENT,
+    retention=_("12 mesi dall'arrivo, poi cancellata"),
+    months=12,
+    actors=["decided_by"],
+    texts=["decline_reason"],
+    hidden=["source"],  # a keyed hash of the address it came from, only to brake floods: nothing to give back
+    erase=Erase.delete(),
+    seen_by=_("Il coordinamento della città e gli operatori del quartiere scelto"),
+    expires=Expiry(
+        clock="created_at",
+        why=_(
+            "Un anno basta a ricontattare chi si è proposto e a decidere; se è stata accolta, da allora i dati "
+            "dell'antenna sono quelli del suo account."
+        ),
+    ),
+)
+declare(
+    "attention.LessonDone",
+    subject=["account__person"],
+    purpose=_("Le lezioni della formazione online seguite dall'antenna"),
+    basis=BASIS_PUBLIC_TASK,
+    retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),
+    seen_by=_("L'antenna stessa"),
+)
+declare(
+    "attention.ModuleCompleted",
+    subject=["account__person"],
+    purpose=_("I moduli della formazione online completati dall'antenna"),
+    basis=BASIS_PUBLIC_TASK,
+    retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),
+    seen_by=_("L'antenna stessa; contati per quartiere e tipo di antenna nella pagina della copertura"),
 )
 not_about_people("attention.TrainingModule", texts=["content"], reason="Course material for antennas.")

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from trama.access import neighbourhood_scope
+from trama.access import is_antenna, neighbourhood_scope
 from trama.aggregates import count_by_quarter
 from trama.privacy.suppression import suppress_table
 from trama.territory.models import Neighbourhood
 
 from .models import Antenna, Attendance, Signal
 from .rules import ANTENNAS, ENCOUNTERS, OUTREACH, SIGNALS, SIGNALS_SENT
+from .training import introductory_module
 
 if TYPE_CHECKING:
     from trama.access import Viewer
@@ -111,36 +112,53 @@ def signal_metrics(
     }
 
 
-def training_coverage(user: User) -> tuple[list[Antenna.Kind], list[tuple[Neighbourhood, list[Cell]]]]:
+CoverageRows = list[tuple[Neighbourhood, list["Cell"]]]
+
+
+def training_coverage(user: User) -> tuple[list[Antenna.Kind], CoverageRows]:
     """Trained antennas (at least one session attended) per neighbourhood and kind.
 
     Returns (kinds, rows) where each row is (neighbourhood, [Cell per kind]).
     A worker sees the counts of their own neighbourhoods in full and those of
     the others with small counts suppressed; a coordinator sees the city in full.
     """
+    return _coverage(user, Antenna.objects.filter(attendances__isnull=False))
+
+
+def online_completions(user: User, module: str) -> tuple[list[Antenna.Kind], CoverageRows]:
+    """Active antennas who completed the online module `module`, per neighbourhood and kind, suppressed as
+    `training_coverage` is (the same table, counted from the completions recorded by `complete_lesson`)."""
+    return _coverage(user, Antenna.objects.filter(account__modules_completed__module=module))
+
+
+def _coverage(user: User, antennas: QuerySet[Antenna]) -> tuple[list[Antenna.Kind], CoverageRows]:
     city = user.city
     neighbourhoods = list(Neighbourhood.objects.filter(city=city).order_by("name")) if city else list(Neighbourhood.objects.order_by("name"))
     kinds = list(Antenna.Kind)
     counts: dict[tuple[int, str], int] = {}
-    trained = (
-        Antenna.objects.filter(active=True, attendances__isnull=False, account__neighbourhoods__in=neighbourhoods)
+    counted = (
+        antennas.filter(active=True, account__neighbourhoods__in=neighbourhoods)
         .values("account__neighbourhoods", "kind")
         .annotate(n=Count("pk", distinct=True))
     )
-    for row in trained:
+    for row in counted:
         counts[(row["account__neighbourhoods"], row["kind"])] = row["n"]
 
-    def table(part: list[Neighbourhood], in_scope: bool) -> list[tuple[Neighbourhood, list[Cell]]]:
-
+    def table(part: list[Neighbourhood], in_scope: bool) -> CoverageRows:
         grid = suppress_table([[counts.get((n.pk, k.value), 0) for k in kinds] for n in part], in_scope=in_scope)
         return list(zip(part, grid))
 
     mine = neighbourhood_scope(user)
     if mine is None:
-        rows = table(neighbourhoods, True)
-    else:
-        rows = table([n for n in neighbourhoods if n.pk in mine], True) + table([n for n in neighbourhoods if n.pk not in mine], False)
-    return kinds, rows
+        return kinds, table(neighbourhoods, True)
+    return kinds, table([n for n in neighbourhoods if n.pk in mine], True) + table([n for n in neighbourhoods if n.pk not in mine], False)
+
+
+def introduction_pending(user: Viewer) -> bool:
+    """Whether an antenna has not completed the introductory online module yet (offered before her first signal)."""
+    if not is_antenna(user):
+        return False
+    return not cast("User", user).modules_completed.filter(module=introductory_module().slug).exists()
 
 
 # -- figures for insights: plain aggregates per neighbourhood, no one named ----------------

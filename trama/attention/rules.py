@@ -35,6 +35,9 @@ ANTENNAS = Scope(
     worker=lambda user: in_neighbourhoods(user, "account__neighbourhoods"),
 )
 
+# Applications to become an antenna: the workers of the neighbourhood chosen, the coordinators of the city.
+APPLICATIONS = Scope("attention.AntennaApplication", name="antenna_applications", coordinator=lambda user: in_city(user), worker=in_neighbourhoods)
+
 staff = is_coordinator | is_worker
 
 rules.add_perm("attention.send_signal", is_antenna & antenna_not_suspended)
@@ -51,3 +54,6 @@ ANTENNAS.grant("attention.view_antenna")
 rules.add_perm("attention.view_training", staff | is_antenna)
 rules.add_perm("attention.manage_training", staff)
 rules.add_perm("attention.view_coverage", staff)
+APPLICATIONS.grant("attention.review_application")
+# The online modules: whoever the training is for (antennas) and whoever accompanies them.
+rules.add_perm("attention.follow_training", staff | is_antenna)

@@ -7,11 +7,14 @@ cannot both win.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,22 +22,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trama.access import require, works_in
+from trama.access import is_worker, require, works_in
 from trama.extensions import encounter_records
 from trama.notifications.models import EmailMode, Kind
 from trama.notifications.services import notify, set_email_for_accounts
 from trama.people.models import Person
+from trama.people.queries import staff_of_city
 from trama.people.rules import PEOPLE
 from trama.people.services import invite, register_person
 from trama.privacy import audit
 
-from .models import Antenna, Attendance, Encounter, OutreachTask, Signal
-from .rules import OUTREACH, SIGNALS
+from .models import Antenna, AntennaApplication, Attendance, Encounter, LessonDone, ModuleCompleted, OutreachTask, Signal
+from .rules import APPLICATIONS, OUTREACH, SIGNALS
+from .training import OnlineModule
 
 if TYPE_CHECKING:
     from trama.access import AccountRequest
     from trama.people.models import User
-    from trama.territory.models import Neighbourhood
+    from trama.territory.models import City, Neighbourhood
 
     from .forms import AntennaOnboardingForm
     from .models import TrainingSession
@@ -327,3 +332,74 @@ def anonymise_expired_signals(signals: QuerySet[Signal], now: datetime) -> int:
         done.append(signal.pk)
     OutreachTask.objects.filter(signal__in=done).update(plan="", result="")
     return len(done)
+
+
+# Applications to become an antenna -----------------------------------------------------------
+
+APPLICATIONS_PER_HOUR = 3
+
+
+def application_source(address: str) -> str:
+    """A keyed hash of the address an application came from: enough to count, not to find anyone."""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def too_many_applications(source: str, now: datetime | None = None) -> bool:
+    """Whether `source` already sent APPLICATIONS_PER_HOUR applications in the last hour (the public page's brake)."""
+    since = (now or timezone.now()) - timedelta(hours=1)
+    return AntennaApplication.objects.filter(source=source, created_at__gte=since).count() >= APPLICATIONS_PER_HOUR
+
+
+@transaction.atomic
+def apply_to_be_antenna(*, city: City, neighbourhood: Neighbourhood, source: str = "", **fields: Any) -> AntennaApplication:
+    """Store an application from the public page (the form has checked the fields and the consent) and tell the
+    workers of its neighbourhood; the consent to be contacted is recorded with it, at this moment."""
+    now = timezone.now()
+    application = AntennaApplication.objects.create(city=city, neighbourhood=neighbourhood, source=source, consent_at=now, created_at=now, **fields)
+    audit.record(None, audit.Action.CREATE, application, reason="candidatura di antenna")
+    workers = [user for user in staff_of_city(city.pk) if is_worker(user) and APPLICATIONS.allows(user, application)]
+    notify(Kind.ANTENNA_APPLICATION, workers, url=application.get_absolute_url(), key=f"{Kind.ANTENNA_APPLICATION}:{application.pk}")
+    return application
+
+
+def _locked_application(application: AntennaApplication, by: User) -> AntennaApplication:
+    APPLICATIONS.require(by, application)
+    return AntennaApplication.objects.select_for_update().get(pk=application.pk)
+
+
+@transaction.atomic
+def accept_application(request: AccountRequest, application: AntennaApplication, form: AntennaOnboardingForm) -> Antenna:
+    """Accept an application: her antenna account is created and invited as any antenna's (`onboard_antenna`)."""
+    application = _locked_application(application, request.user)
+    application.decide(AntennaApplication.Status.ACCEPTED, request.user)  # raises if already decided
+    antenna = onboard_antenna(request, form)
+    application.account = antenna.account
+    application.save()
+    audit.record(request.user, audit.Action.UPDATE, application, reason="candidatura accolta")
+    return antenna
+
+
+@transaction.atomic
+def decline_application(application: AntennaApplication, *, by: User, reason: str) -> AntennaApplication:
+    """Decline an application, with the reason (kept for whoever reads it next, never sent by Trama)."""
+    application = _locked_application(application, by)
+    application.decide(AntennaApplication.Status.DECLINED, by, reason=reason)
+    application.save()
+    audit.record(by, audit.Action.UPDATE, application, reason="candidatura non accolta")
+    return application
+
+
+# Online training ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complete_lesson(account: User, module: OnlineModule, number: int) -> bool:
+    """Record that `account` went through lesson `number` of `module` (once), and the module as completed (once)
+    when it was the last lesson missing. Returns whether the module is now complete."""
+    lesson = module.lessons[number - 1]
+    LessonDone.objects.get_or_create(account=account, module=module.slug, lesson=lesson.slug)
+    done = set(LessonDone.objects.filter(account=account, module=module.slug).values_list("lesson", flat=True))
+    if not {item.slug for item in module.lessons} <= done:
+        return False
+    ModuleCompleted.objects.get_or_create(account=account, module=module.slug)
+    return True

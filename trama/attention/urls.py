@@ -26,4 +26,11 @@ urlpatterns = [
     path("formazione/<int:pk>/incontro/", views.session_create, name="session_create"),
     path("formazione/incontri/<int:pk>/presenze/", views.attendance, name="attendance"),
     path("copertura/", views.coverage, name="coverage"),
+    path("formazione/online/<slug:slug>/", views.online_module_detail, name="online_module"),
+    path("formazione/online/<slug:slug>/<int:number>/", views.online_lesson, name="online_lesson"),
+    path("diventa-antenna/", views.become_antenna, name="become_antenna"),
+    path("candidature/", views.application_list, name="applications"),
+    path("candidature/<int:pk>/", views.application_detail, name="application"),
+    path("candidature/<int:pk>/accetta/", views.application_accept, name="application_accept"),
+    path("candidature/<int:pk>/rifiuta/", views.application_decline, name="application_decline"),
 ]

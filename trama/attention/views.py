@@ -1,37 +1,47 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from trama.people.lockouts import client_address
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
+from trama.territory.queries import city_of
 
 from . import services
 from .forms import (
+    AntennaApplicationForm,
     AntennaOnboardingForm,
     AttendanceForm,
+    DeclineApplicationForm,
     EncounterForm,
+    LessonAnswerForm,
     OutreachForm,
     OutreachResultForm,
     SignalForm,
     TrainingModuleForm,
     TrainingSessionForm,
     TriageForm,
+    onboarding_from_application,
 )
-from .models import Antenna, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
+from .models import Antenna, AntennaApplication, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
 from .queries import (
     antennas_visible_to,
     encounters_visible_to,
+    online_completions,
     outreach_visible_to,
     signal_queue,
     signals_sent_by,
     training_coverage,
 )
+from .rules import APPLICATIONS
+from .training import online_module, online_modules
 
 QUEUE_FILTERS = {"open": gettext_lazy("Aperte"), "new": gettext_lazy("Nuove"), "closed": gettext_lazy("Chiuse"), "all": gettext_lazy("Tutte")}
 
@@ -273,7 +283,10 @@ def module_list(request):
     profile = Antenna.objects.filter(account=request.user).first()
     if profile is not None:
         attended = profile.attendances.select_related("session__module", "session__place").order_by("-session__starts_at")
-    return render_page(request, "attention/module_list.html", {"modules": modules, "attended": attended, "profile": profile})
+    done = set(request.user.modules_completed.values_list("module", flat=True))
+    online = [(module, module.slug in done) for module in online_modules()]
+    context = {"modules": modules, "attended": attended, "profile": profile, "online": online}
+    return render_page(request, "attention/module_list.html", context)
 
 
 @permission_required("attention.manage_training")
@@ -327,4 +340,130 @@ def attendance(request, pk, obj):
 @permission_required("attention.view_coverage")
 def coverage(request):
     kinds, rows = training_coverage(request.user)
-    return render_page(request, "attention/coverage.html", {"kinds": kinds, "rows": rows})
+    online = [(module, *online_completions(request.user, module.slug)) for module in online_modules()]
+    return render_page(request, "attention/coverage.html", {"kinds": kinds, "rows": rows, "online": online})
+
+
+# Becoming an antenna ------------------------------------------------------------------------
+
+
+def become_antenna(request):
+    """The public page where anyone may offer to be an antenna of their neighbourhood."""
+    city = city_of(request.user)
+    form = AntennaApplicationForm(request.POST if request.method == "POST" else None, city=city)
+    if request.method == "POST":
+        source = services.application_source(client_address(request))
+        if services.too_many_applications(source):
+            message = _("Sono arrivate troppe candidature da questa connessione: riprova fra un'ora, per favore.")
+            return render(request, "attention/become_antenna.html", {"form": form, "refused": message}, status=429)
+        if form.is_valid():
+            # A robot that filled the trap is thanked like anyone, and nothing is stored.
+            if not form.is_robot:
+                services.apply_to_be_antenna(city=city, source=source, **form.service_arguments())
+            return render(request, "attention/become_antenna_done.html")
+    return render_page(request, "attention/become_antenna.html", {"form": form}, form)
+
+
+@permission_required("attention.review_application")
+def application_list(request):
+    status = request.GET.get("stato", AntennaApplication.Status.PENDING)
+    if status not in AntennaApplication.Status.values:
+        status = AntennaApplication.Status.PENDING
+    applications = APPLICATIONS.visible_to(request.user).filter(status=status).select_related("neighbourhood")
+    page = page_of(request, applications.order_by("-created_at", "-pk"))
+    audit.record_page(request, AntennaApplication, [a.pk for a in page.object_list], "candidature di antenna")
+    context = {"page": page, "status": status, "statuses": AntennaApplication.Status.choices}
+    return render_page(request, "attention/application_list.html", context, personal=True)
+
+
+def _application(request, pk):
+    # Out of scope answers like an id that does not exist: a worker learns nothing of other neighbourhoods.
+    return get_object_or_404(APPLICATIONS.visible_to(request.user).select_related("neighbourhood", "account", "decided_by"), pk=pk)
+
+
+@permission_required("attention.review_application", get_object=_application)
+def application_detail(request, pk, obj):
+    audit.record_read(request, obj, reason="candidatura di antenna")
+    context = {"application": obj, "decline_form": DeclineApplicationForm()}
+    return render_page(request, "attention/application_detail.html", context, personal=True)
+
+
+@permission_required("attention.review_application", get_object=_application)
+def application_accept(request, pk, obj):
+    if obj.status != AntennaApplication.Status.PENDING:
+        messages.error(request, _("Questa candidatura è già stata valutata."))
+        return redirect(obj)
+    form = AntennaOnboardingForm(request.POST or None, user=request.user, initial=onboarding_from_application(obj))
+    if request.method == "POST" and form.is_valid():
+        try:
+            antenna = services.accept_application(request, obj, form)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Candidatura accolta: invito inviato a %(email)s.") % {"email": antenna.account.email})
+            return redirect(antenna)
+    audit.record_read(request, obj, reason="candidatura di antenna")
+    return render_page(request, "attention/application_accept.html", {"application": obj, "form": form}, form, personal=True)
+
+
+@require_POST
+@permission_required("attention.review_application", get_object=_application)
+def application_decline(request, pk, obj):
+    form = DeclineApplicationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_application(obj, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Candidatura non accolta: il motivo resta scritto."))
+            return redirect("attention:applications")
+    audit.record_read(request, obj, reason="candidatura di antenna")
+    context = {"application": obj, "decline_form": form}
+    return render_page(request, "attention/application_detail.html", context, form, personal=True)
+
+
+# Online training ------------------------------------------------------------------------------
+
+
+def _online_module(slug):
+    module = online_module(slug)
+    if module is None:
+        raise Http404
+    return module
+
+
+@permission_required("attention.follow_training")
+def online_module_detail(request, slug):
+    module = _online_module(slug)
+    done = set(request.user.lessons_done.filter(module=module.slug).values_list("lesson", flat=True))
+    completed = request.user.modules_completed.filter(module=module.slug).first()
+    lessons = [(lesson, lesson.slug in done) for lesson in module.lessons]
+    context = {"module": module, "lessons": lessons, "completed": completed}
+    return render_page(request, "attention/online_module.html", context)
+
+
+@permission_required("attention.follow_training")
+def online_lesson(request, slug, number):
+    module = _online_module(slug)
+    lesson = module.lesson(number)
+    if lesson is None:
+        raise Http404
+    form = LessonAnswerForm(request.POST or None, lesson=lesson)
+    feedback = None
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen
+        if chosen is not None and not chosen.correct:
+            # A wrong answer is answered with its feedback, not recorded: the lesson waits for the right one.
+            feedback = chosen
+        else:
+            complete = services.complete_lesson(request.user, module, number)
+            if chosen is not None:
+                messages.success(request, _("Giusto. %(feedback)s") % {"feedback": chosen.feedback})
+            if number < len(module.lessons):
+                return redirect("attention:online_lesson", slug=module.slug, number=number + 1)
+            if complete:
+                messages.success(request, _("Hai completato il modulo «%(title)s». Grazie!") % {"title": module.title})
+            return redirect("attention:online_module", slug=module.slug)
+    context = {"module": module, "lesson": lesson, "form": form, "feedback": feedback, "total": len(module.lessons)}
+    return render_page(request, "attention/online_lesson.html", context, form)

@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     OFFER_EXPIRED = "offer_expired", _("Offerta scaduta")
     GROUP_PROPOSED = "group_proposed", _("Nuova proposta di gruppo")
     ERASURE_CONFIRMED = "erasure_confirmed", _("Cancellazione dei dati confermata")
+    ANTENNA_APPLICATION = "antenna_application", _("Nuova candidatura di antenna")
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
@@ -58,6 +59,7 @@ MESSAGES = {
     Kind.OFFER_EXPIRED: _("Un'offerta che curi è scaduta: apri Trama per rinnovarla o chiuderla."),
     Kind.GROUP_PROPOSED: _("C'è una nuova proposta di gruppo in un quartiere che segui: apri Trama per vederla."),
     Kind.ERASURE_CONFIRMED: _("La richiesta di cancellazione dei dati che hai registrato è stata confermata: apri Trama per seguirla."),
+    Kind.ANTENNA_APPLICATION: _("Qualcuno si è candidato come antenna in un quartiere che segui: apri Trama per valutarlo."),
 }
 
 # E-mail is wanted by default for what needs an answer, a download or is a reminder (a reminder seen only on
@@ -78,6 +80,7 @@ EMAIL_BY_DEFAULT = {
     Kind.OFFER_EXPIRING,
     Kind.OFFER_EXPIRED,
     Kind.ERASURE_CONFIRMED,
+    Kind.ANTENNA_APPLICATION,
 }
 
 

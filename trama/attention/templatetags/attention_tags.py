@@ -3,8 +3,9 @@ from django import template
 from trama.privacy import audit
 
 from ..models import Encounter, Signal
-from ..queries import signal_queue, signals_sent_by
+from ..queries import introduction_pending, signal_queue, signals_sent_by
 from ..rules import ENCOUNTERS
+from ..training import introductory_module
 
 register = template.Library()
 
@@ -33,3 +34,9 @@ def encounters_of_person(context, person):
         )
         audit.record_page(request, Encounter, [encounter.pk for encounter in encounters], f"incontri della persona {person.pk}")
     return {"encounters": encounters, "person": person, "shown": request.user.has_perm("attention.view_encounter")}
+
+
+@register.simple_tag
+def introduction_to_follow(user):
+    """The introductory online module, while an antenna has not completed it (None otherwise)."""
+    return introductory_module() if introduction_pending(user) else None

@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trama.attention import services
-from trama.attention.models import Antenna, TrainingModule, TrainingSession
+from trama.attention.models import Antenna, AntennaApplication, TrainingModule, TrainingSession
 from trama.people.models import Role
-from trama.testing import ANY_METHOD, COORDINATOR_ONLY, ROLES, STAFF, everyone, only, url
+from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, ROLES, STAFF, everyone, only, url
 
 ANTENNA_ONLY = only(Role.ANTENNA)
 TRAINING = only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA)
@@ -49,6 +49,19 @@ EXPECTED = {
     "attention:session_create": (url("attention:session_create", "module"), ANY_METHOD(STAFF)),
     "attention:attendance": (url("attention:attendance", "session"), ANY_METHOD(STAFF)),
     "attention:coverage": (url("attention:coverage"), ANY_METHOD(STAFF)),
+    "attention:become_antenna": (url("attention:become_antenna"), ANY_METHOD(PUBLIC)),
+    "attention:applications": (url("attention:applications"), ANY_METHOD(STAFF)),
+    "attention:application": (url("attention:application", "application"), ANY_METHOD(STAFF)),
+    "attention:application#elsewhere": (url("attention:application", "application_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:application#other-city": (url("attention:application", "application_far"), ANY_METHOD(everyone("denied"))),
+    "attention:application_accept": (url("attention:application_accept", "application"), ANY_METHOD(STAFF)),
+    "attention:application_accept#elsewhere": (url("attention:application_accept", "application_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:application_decline": (url("attention:application_decline", "application"), {"POST": STAFF}),
+    "attention:application_decline#elsewhere": (url("attention:application_decline", "application_elsewhere"), {"POST": COORDINATOR_ONLY}),
+    "attention:online_module": (lambda o: reverse("attention:online_module", args=["accorgersi"]), ANY_METHOD(TRAINING)),
+    "attention:online_module#unknown": (lambda o: reverse("attention:online_module", args=["nessuno"]), ANY_METHOD(NOBODY)),
+    "attention:online_lesson": (lambda o: reverse("attention:online_lesson", args=["accorgersi", 1]), ANY_METHOD(TRAINING)),
+    "attention:online_lesson#unknown": (lambda o: reverse("attention:online_lesson", args=["accorgersi", 99]), ANY_METHOD(NOBODY)),
     "api-attention-signals": (
         url("api-attention-signals"),
         {"GET": STAFF, "POST": only(Role.ANTENNA), "PUT": everyone("denied"), "PATCH": everyone("denied"), "DELETE": everyone("denied")},
@@ -111,6 +124,16 @@ def make_objects(o):
     o["encounter_far"] = services.record_encounter(by=o["far_worker"], neighbourhood=far, setting="street", happened_at=now, notes="Lontano")
     o["module"] = TrainingModule.objects.create(city=hood.city, title="Accorgersi", content="Testo", duration_minutes=60)
     o["session"] = TrainingSession.objects.create(module=o["module"], starts_at=now, location="Sala civica")
+    consent = now
+    o["application"] = AntennaApplication.objects.create(
+        city=hood.city, neighbourhood=hood, name="Franca", kind="shop", email="f@example.org", consent_at=consent
+    )
+    o["application_elsewhere"] = AntennaApplication.objects.create(
+        city=elsewhere.city, neighbourhood=elsewhere, name="Gina", kind="pharmacy", phone="333 1234567", consent_at=consent
+    )
+    o["application_far"] = AntennaApplication.objects.create(
+        city=far.city, neighbourhood=far, name="Lina", kind="shop", phone="333 7654321", consent_at=consent
+    )
     o["module_far"] = TrainingModule.objects.create(city=far.city, title="Altrove", content="Testo", duration_minutes=30)
     o["session_far"] = TrainingSession.objects.create(module=o["module_far"], starts_at=now, location="Sala lontana")
 

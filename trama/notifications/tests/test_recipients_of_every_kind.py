@@ -288,6 +288,12 @@ def erasure_confirmed(w):
     return {w.worker}, {w.coordinator, w.citizen, w.other_worker}
 
 
+def antenna_application(w):
+    attention.apply_to_be_antenna(city=w.city, neighbourhood=w.nb, name="Franca", kind="pharmacy", address="", email="franca@example.org", phone="")
+    # Only the workers of the neighbourhood chosen review it: not the coordinator, nor anyone outside the staff.
+    return {w.worker}, {w.other_worker, w.coordinator, w.partner, w.antenna, w.citizen}
+
+
 SCENARIOS = {
     Kind.MATCH_PROPOSED: match_proposed,
     Kind.MATCH_ACCEPTED: match_accepted,
@@ -309,6 +315,7 @@ SCENARIOS = {
     Kind.OFFER_EXPIRED: offer_expired,
     Kind.GROUP_PROPOSED: group_proposed,
     Kind.ERASURE_CONFIRMED: erasure_confirmed,
+    Kind.ANTENNA_APPLICATION: antenna_application,
 }
 
 

@@ -11,7 +11,18 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trama.attention.models import Antenna, Attendance, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
+from trama.attention.models import (
+    Antenna,
+    AntennaApplication,
+    Attendance,
+    Encounter,
+    LessonDone,
+    ModuleCompleted,
+    OutreachTask,
+    Signal,
+    TrainingModule,
+    TrainingSession,
+)
 from trama.collective.models import Decision, Group, Meeting, Membership, Suggestion
 from trama.initiatives.models import Agreement, AgreementParty, Initiative, Participation
 from trama.market.models import Contribution, Match, Need, Offer
@@ -86,6 +97,13 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     module = TrainingModule.objects.create(city=city, title="Ascolto", content="…", duration_minutes=60)
     session = TrainingSession.objects.create(module=module, starts_at=IN_2025, location="Sala civica")
     Attendance.objects.create(session=session, antenna=antenna)
+    # She applied from "Diventa antenna" and was accepted; she followed the online training.
+    AntennaApplication.objects.create(
+        city=city, neighbourhood=neighbourhood, name=f"{FIRST_NAME} {LAST_NAME}", kind="shop", phone="333 1234567", consent_at=IN_2025,
+        created_at=IN_2025, status="accepted", account=account,
+    )  # fmt: skip
+    LessonDone.objects.create(account=account, module="accorgersi", lesson="antenna")
+    ModuleCompleted.objects.create(account=account, module="accorgersi")
     signal = Signal.objects.create(
         person=gino, text=MARKERS["signal"], outcome_note=MARKERS["outcome_note"], sent_by=make_user(Role.ANTENNA), created_at=IN_2025, **hood
     )

@@ -43,6 +43,7 @@ ENDED = {
     "attention.Signal:contatto": {"status": "closed"},
     "attention.OutreachTask": {"status": "done"},
     "attention.Encounter": None,
+    "attention.AntennaApplication": None,
     "themes.TextItem": {"source": "import"},  # not the copy of a need still open
     "themes.Tag": lambda person: {"set_by_id": person.account_id},  # confirmed by someone: the link to go
     "collective.Suggestion": {"status": "dismissed", "dismissed_reason": "Non è il momento"},
