@@ -369,6 +369,14 @@ TRAMA_SMS_URL = os.environ.get("TRAMA_SMS_URL", "")
 TRAMA_SMS_TOKEN = os.environ.get("TRAMA_SMS_TOKEN", "")
 TRAMA_SMS_SENDER = os.environ.get("TRAMA_SMS_SENDER", "Trama")
 TRAMA_SMS_TIMEOUT = float(os.environ.get("TRAMA_SMS_TIMEOUT", 10))
+# Web push for notifications (trama/notifications/push.py): the VAPID key pair (base64url, from
+# `manage.py vapid_keys`) and a mailto: contact for the push services. Without them push is not offered.
+# A message waits at the push service at most TRAMA_PUSH_TTL seconds for the phone to come online.
+TRAMA_VAPID_PRIVATE_KEY = os.environ.get("TRAMA_VAPID_PRIVATE_KEY", "")
+TRAMA_VAPID_PUBLIC_KEY = os.environ.get("TRAMA_VAPID_PUBLIC_KEY", "")
+TRAMA_VAPID_SUBJECT = os.environ.get("TRAMA_VAPID_SUBJECT", "")
+TRAMA_PUSH_TTL = int(os.environ.get("TRAMA_PUSH_TTL", 86400))
+TRAMA_PUSH_TIMEOUT = float(os.environ.get("TRAMA_PUSH_TIMEOUT", 10))
 # The address of the site, for links in e-mails sent by the task worker (which has no request).
 TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 

@@ -2,11 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .notifications import views as notification_views
 from .people import urls as people_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("salute/", views.health, name="health"),
+    # The service worker of web push lives at the root, so that its scope is the whole site.
+    path("sw.js", notification_views.service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("trama.people.urls")),
     path("account/", include(people_urls.auth_urlpatterns)),

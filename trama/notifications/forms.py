@@ -49,8 +49,10 @@ class PreferencesForm(forms.Form):
     MODE_ERROR = _("Scegli tra subito, riepilogo giornaliero e mai.")
     NO_NUMBER = _("Per ricevere SMS scrivi il numero del tuo cellulare, oppure togli la spunta dagli SMS.")
 
-    def __init__(self, *args, wanted, sms_kinds, number, quiet, **kwargs):
+    def __init__(self, *args, wanted, sms_kinds, number, quiet, push_kinds=None, **kwargs):
+        """`push_kinds`: the kinds wanted as a push, or None when push is not offered (no field for it)."""
         super().__init__(*args, **kwargs)
+        self.push_offered = push_kinds is not None
         self.fields["sms_number"] = forms.CharField(
             label=_("Cellulare per gli SMS"),
             required=False,
@@ -68,13 +70,17 @@ class PreferencesForm(forms.Form):
                 error_messages={"invalid_choice": self.MODE_ERROR, "required": self.MODE_ERROR},
             )
             self.fields[f"sms_{kind.value}"] = StrictCheckbox(label=_("anche per SMS"), required=False, initial=kind in sms_kinds)
-        for name, label, value in (("quiet_starts", _("Niente e-mail né SMS dalle"), quiet.starts), ("quiet_ends", _("alle"), quiet.ends)):
+            if self.push_offered:
+                self.fields[f"push_{kind.value}"] = StrictCheckbox(
+                    label=_("anche come avviso sul telefono"), required=False, initial=kind in push_kinds
+                )
+        for name, label, value in (("quiet_starts", _("Niente e-mail, SMS né avvisi dalle"), quiet.starts), ("quiet_ends", _("alle"), quiet.ends)):
             self.fields[name] = forms.TimeField(
                 label=label,
                 initial=value,
                 input_formats=["%H:%M"],
                 widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
-                help_text=_("Nelle ore di quiete e-mail e SMS aspettano la fine; dalle e alle uguali: nessuna ora di quiete."),
+                help_text=_("Nelle ore di quiete e-mail, SMS e avvisi sul telefono aspettano la fine; dalle e alle uguali: nessuna ora di quiete."),
                 error_messages={"invalid": self.TIME_ERROR, "required": self.TIME_ERROR},
             )
 
@@ -94,9 +100,12 @@ class PreferencesForm(forms.Form):
     def sms_kinds(self):
         return {kind for kind in Kind if self.cleaned_data.get(f"sms_{kind.value}")}
 
+    def push_kinds(self):
+        return {kind for kind in Kind if self.cleaned_data.get(f"push_{kind.value}")}
+
     def kinds(self):
-        """Per kind: its name, and the fields of its e-mail and its SMS, for the page's fieldsets."""
-        return [(kind.label, self[kind.value], self[f"sms_{kind.value}"]) for kind in Kind]
+        """Per kind: its name, and the fields of its e-mail, its SMS and its push (None when not offered), for the page's fieldsets."""
+        return [(kind.label, self[kind.value], self[f"sms_{kind.value}"], self[f"push_{kind.value}"] if self.push_offered else None) for kind in Kind]
 
 
 class DeliveryFilterForm(forms.Form):

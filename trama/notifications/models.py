@@ -83,6 +83,9 @@ EMAIL_BY_DEFAULT = {
     Kind.ANTENNA_APPLICATION,
 }
 
+# Web push is offered by default, once the person has subscribed a phone, for what the antenna waits to hear on it.
+PUSH_BY_DEFAULT = {Kind.SIGNAL_TAKEN_UP}
+
 
 class EmailMode(models.TextChoices):
     """How an account wants one kind by e-mail."""
@@ -129,6 +132,7 @@ class Delivery(models.Model):
         # One row per notification awaiting the account's daily digest (tasks.send_digests): one e-mail for them all.
         DIGEST = "digest", _("riepilogo giornaliero")
         SMS = "sms", _("SMS")
+        PUSH = "push", _("avviso sul telefono")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")
@@ -170,8 +174,9 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """Whether an account wants e-mail for one kind of notification, at once or in the daily digest, and whether
-    an SMS; no row means the kind's default (e-mail at once or never, EMAIL_BY_DEFAULT; no SMS)."""
+    """Whether an account wants e-mail for one kind of notification, at once or in the daily digest, whether an
+    SMS and whether a web push; no row means the kind's default (e-mail at once or never, EMAIL_BY_DEFAULT; no SMS;
+    push for PUSH_BY_DEFAULT)."""
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
     kind = models.CharField(_("tipo"), max_length=32, choices=Kind.choices)
@@ -180,6 +185,9 @@ class Preference(models.Model):
     digest = models.BooleanField(_("nel riepilogo giornaliero"), default=False)
     # Only when the account gave a number (SmsNumber); never in the digest, held by quiet hours like e-mail.
     sms = models.BooleanField(_("anche per SMS"), default=False)
+    # Only when the account subscribed a browser (PushSubscription); None means the kind's default (PUSH_BY_DEFAULT),
+    # so that a row stored for e-mail or SMS does not turn the antenna's default off.
+    push = models.BooleanField(_("anche come avviso sul telefono"), null=True, default=None)
 
     class Meta:
         verbose_name = _("preferenza di notifica")
@@ -188,6 +196,10 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.account_id} {self.kind}"
+
+    @property
+    def wants_push(self):
+        return self.push if self.push is not None else self.kind in PUSH_BY_DEFAULT
 
     @property
     def mode(self):
@@ -219,8 +231,38 @@ class SmsNumber(models.Model):
         return f"{self.account_id} …{self.number[-3:]}"
 
 
+class PushSubscription(models.Model):
+    """A browser (the antenna's phone) that accepted web push for this account: where its push service takes
+    messages (`endpoint`) and the keys they are encrypted with (`p256dh`, `auth`), as the browser gave them.
+
+    Given by the person herself from her preferences page; a push service that says the endpoint is gone (404,
+    410) deletes it. `failures` counts refusals since the last success."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
+    endpoint = models.URLField(_("indirizzo del servizio di notifica"), max_length=1000)
+    p256dh = models.CharField(_("chiave pubblica del browser"), max_length=100)
+    auth = models.CharField(_("segreto del browser"), max_length=30)
+    user_agent = models.CharField(_("dispositivo"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("aggiunto il"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("ultimo invio riuscito"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("invii rifiutati"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("telefono per gli avvisi")
+        verbose_name_plural = _("telefoni per gli avvisi")
+        constraints = [models.UniqueConstraint(fields=["account", "endpoint"], name="one_subscription_per_browser")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.user_agent}"
+
+    def info(self):
+        """What pywebpush takes as `subscription_info`."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
 class QuietHours(models.Model):
-    """When an account wants no e-mail nor SMS: from `starts` to `ends` (across midnight when `starts` is later), in the
+    """When an account wants no e-mail, SMS nor push: from `starts` to `ends` (across midnight when `starts` is later), in the
     city's time zone (TIME_ZONE: the programme serves one city). No row means the programme's default
     (TRAMA_QUIET_HOURS, 21:00–08:00); `starts` equal to `ends` means no quiet hours."""
 

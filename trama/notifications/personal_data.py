@@ -19,7 +19,7 @@ declare(
 declare(
     "notifications.Preference",
     subject=["account__person"],
-    purpose=_("Quali notifiche la persona vuole ricevere anche per e-mail o per SMS"),
+    purpose=_("Quali notifiche la persona vuole ricevere anche per e-mail, per SMS o come avvisi sul telefono"),
     basis=BASIS_SERVICE,
     retention=KEPT_WHILE_ACTIVE,
     erase=Erase.delete(),
@@ -32,6 +32,17 @@ declare(
     basis=BASIS_SERVICE,
     retention=KEPT_WHILE_ACTIVE,
     erase=Erase.delete(),
+    seen_by=_("Solo la persona stessa, dalle sue preferenze"),
+)
+declare(
+    "notifications.PushSubscription",
+    subject=["account__person"],
+    purpose=_("I browser (il telefono) su cui la persona vuole ricevere le notifiche come avvisi"),
+    basis=BASIS_SERVICE,
+    retention=_("Finché l'account è attivo, o finché il servizio di notifica dice che il browser non c'è più"),
+    erase=Erase.delete(),
+    # The browser's keys are secrets that open its push messages: a copy of her data needs neither.
+    hidden=["p256dh", "auth"],
     seen_by=_("Solo la persona stessa, dalle sue preferenze"),
 )
 declare(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours, SmsNumber
+from .models import EMAIL_BY_DEFAULT, PUSH_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber
 from .rules import DELIVERIES
 
 if TYPE_CHECKING:
@@ -63,6 +63,22 @@ def sms_wanted(user: User) -> tuple[str, set[str]]:
     """`user`'s mobile number for SMS ("" if none) and the kinds they want by SMS."""
     number = SmsNumber.objects.filter(account=user).values_list("number", flat=True).first() or ""
     return number, set(Preference.objects.filter(account=user, sms=True).values_list("kind", flat=True))
+
+
+def push_wanted(user: User) -> set[str]:
+    """The kinds `user` wants as a push: their choices over the defaults (PUSH_BY_DEFAULT)."""
+    wanted = {str(kind) for kind in PUSH_BY_DEFAULT}
+    for kind, chosen in Preference.objects.filter(account=user, push__isnull=False).values_list("kind", "push"):
+        if chosen:
+            wanted.add(kind)
+        else:
+            wanted.discard(kind)
+    return wanted
+
+
+def push_subscriptions_of(user: User) -> QuerySet[PushSubscription]:
+    """`user`'s own subscribed browsers, newest first: an account manages only its own."""
+    return PushSubscription.objects.filter(account=user)
 
 
 def quiet_hours_of(user: User) -> QuietHours:

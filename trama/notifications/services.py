@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import EMAIL_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, QuietHours, SmsNumber
+from . import push
+from .models import EMAIL_BY_DEFAULT, PUSH_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber
 from .queries import add_unread, unread_count
 from .unsubscribe import DIGEST
 
@@ -38,9 +39,11 @@ def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, 
     Inactive accounts (disabled, or erased since the caller found them) are skipped and logged. Returns the
     notifications created.
 
-    An SMS delivery is queued too when the account gave a number (SmsNumber) and wants that kind by SMS.
+    An SMS delivery is queued too when the account gave a number (SmsNumber) and wants that kind by SMS, and a
+    push delivery when push is configured (push.enabled), the account subscribed a browser (PushSubscription) and
+    wants that kind by push (Preference.push, by default PUSH_BY_DEFAULT).
 
-    An e-mail or an SMS is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
+    An e-mail, an SMS or a push is held until the end of the account's quiet hours (QuietHours, by default 21:00–08:00)
     unless `urgent`. No kind is urgent in itself: urgency is the caller's to say for one event
     (none says it yet: the antenna's news and the reminders can all wait for the morning).
     """
@@ -59,6 +62,9 @@ def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, 
     # Read only when someone wants this kind by SMS: the common case costs no query.
     wants_sms = [pk for pk, p in chosen.items() if p.sms]
     numbers = set(SmsNumber.objects.filter(account_id__in=wants_sms).values_list("account_id", flat=True)) if wants_sms else set()
+    # The same for push: read only when push is on and someone wants this kind by push (by default for some kinds).
+    wants_push = [pk for pk in accounts if (chosen[pk].wants_push if pk in chosen else kind in PUSH_BY_DEFAULT)] if push.enabled() else []
+    phones = set(PushSubscription.objects.filter(account_id__in=wants_push).values_list("account_id", flat=True)) if wants_push else set()
     default_quiet = QuietHours.default()
     created, deliveries = [], []
     now = timezone.now()
@@ -80,6 +86,9 @@ def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, 
         if pk in numbers:
             due = now if urgent else quiet.get(pk, default_quiet).release(now)
             deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.SMS, urgent=urgent, next_attempt_at=due))
+        if pk in phones:
+            due = now if urgent else quiet.get(pk, default_quiet).release(now)
+            deliveries.append(Delivery(notification=notification, channel=Delivery.Channel.PUSH, urgent=urgent, next_attempt_at=due))
     Delivery.objects.bulk_create(deliveries)
     told = [n.recipient_id for n in created]
     transaction.on_commit(lambda: add_unread(told))
@@ -91,6 +100,10 @@ def notify(kind: str, recipients: Iterable[User | None], *, url: str, key: str, 
         from .tasks import send_pending_sms
 
         transaction.on_commit(send_pending_sms.enqueue)
+    if any(d.channel == Delivery.Channel.PUSH for d in deliveries):
+        from .tasks import send_pending_push
+
+        transaction.on_commit(send_pending_push.enqueue)
     return created
 
 
@@ -148,6 +161,39 @@ def set_sms(user: User, number: str, kinds: Iterable[str]) -> None:
         queued.update(status=Delivery.Status.DROPPED)
 
 
+def set_push(user: User, kinds: Iterable[str]) -> None:
+    """Store the kinds `user` wants as a push on her subscribed browsers (the others not); push already queued for a
+    kind no longer wanted is dropped."""
+    kinds = {Kind(kind) for kind in kinds}
+    with transaction.atomic():
+        for kind in Kind:
+            Preference.objects.update_or_create(
+                account=user, kind=kind, defaults={"push": kind in kinds}, create_defaults=_default_fields(kind) | {"push": kind in kinds}
+            )
+        Delivery.objects.filter(notification__recipient=user, channel=Delivery.Channel.PUSH, status=Delivery.Status.PENDING).exclude(
+            notification__kind__in=kinds
+        ).update(status=Delivery.Status.DROPPED)
+
+
+def subscribe_push(user: User, endpoint: str, p256dh: str, auth: str, user_agent: str) -> PushSubscription:
+    """Keep the browser subscription `user` gave (push.clean_subscription checked it); the same browser again
+    updates its keys rather than adding a second one."""
+    subscription, _created = PushSubscription.objects.update_or_create(
+        account=user, endpoint=endpoint, defaults={"p256dh": p256dh, "auth": auth, "user_agent": user_agent, "failures": 0}
+    )
+    return subscription
+
+
+def unsubscribe_push(subscription: PushSubscription) -> None:
+    """Forget a browser; when it was the account's last one, the push already queued for it is dropped."""
+    with transaction.atomic():
+        subscription.delete()
+        if not PushSubscription.objects.filter(account_id=subscription.account_id).exists():
+            Delivery.objects.filter(
+                notification__recipient_id=subscription.account_id, channel=Delivery.Channel.PUSH, status=Delivery.Status.PENDING
+            ).update(status=Delivery.Status.DROPPED)
+
+
 def _default_fields(kind: str) -> dict[str, bool]:
     return Preference.fields_of(EmailMode.NOW if kind in EMAIL_BY_DEFAULT else EmailMode.NEVER)
 
@@ -167,5 +213,5 @@ def unsubscribe(account: User, kind: str) -> None:
 
 
 def set_quiet_hours(user: User, starts: time, ends: time) -> None:
-    """Store when `user` wants no e-mail nor SMS (equal times: never quiet). Pending deliveries keep their time."""
+    """Store when `user` wants no e-mail, SMS nor push (equal times: never quiet). Pending deliveries keep their time."""
     QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})

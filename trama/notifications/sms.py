@@ -3,8 +3,8 @@
 The backend is chosen by TRAMA_SMS_BACKEND (a dotted path) and has one method, `send(number, text)`: it
 returns when the provider took the message, raises `SmsRefused` when the provider refused it for good
 (a wrong number, a bad request: trying again would fail again) and any other exception when it may work
-later (the provider down, slow or busy), which the outbox task tries again with its back-off. A web push
-backend would plug in the same way.
+later (the provider down, slow or busy), which the outbox task tries again with its back-off. Web push
+(push.py) has the same shape: refused, gone or unavailable by the push service's answer.
 """
 
 import json

@@ -1,3 +1,4 @@
+import json
 import logging
 from datetime import date, timedelta
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F, Min
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,8 @@ from django_tasks import task
 
 from trama.background.registry import describe
 
-from . import sms
-from .models import Delivery, QuietHours, SmsNumber
+from . import push, sms
+from .models import Delivery, PushSubscription, QuietHours, SmsNumber
 from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
@@ -178,6 +180,75 @@ def _sms_text(notification):
 
 
 @task()
+def send_pending_push():
+    """Send every push delivery that is due to each browser its account subscribed (push.py), each at most once;
+    returns how many were sent.
+
+    As send_pending_sms: claimed by one conditional UPDATE with a lease; the account disabled, or no browser left
+    → `dropped`; sent when one browser's push service took it. A service that no longer knows a browser (404,
+    410) has that subscription deleted; one busy or down (429, 5xx, no answer), when no other browser took it →
+    tried again after the back-off (and the quiet hours, unless urgent); other refusals → `failed` at once.
+    """
+    sent = _drain(Delivery.Channel.PUSH, lambda due: sum(_send_one_push(pk) for pk in due))
+    _schedule_retry(send_pending_push, Delivery.Channel.PUSH)
+    return sent
+
+
+def _send_one_push(pk):
+    now = timezone.now()
+    if not _claim(pk, now):
+        return 0
+    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=pk).first()
+    if delivery is None:
+        return 0
+    notification, account = delivery.notification, delivery.notification.recipient
+    phones = list(PushSubscription.objects.filter(account=account)) if push.enabled() else []
+    if not account.is_active or not phones:
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification push %s dropped: the account is disabled, has no browser or push is off", pk)
+        return 0
+    payload = _push_payload(notification)
+    taken, trouble = False, None
+    for phone in phones:
+        try:
+            push.send(phone, payload, urgent=delivery.urgent)
+        except push.PushGone as error:
+            phone.delete()  # the browser unsubscribed or the subscription expired: it will not come back
+            trouble = trouble or error
+            log.info("Push subscription of notification %s deleted: the push service answered %s", pk, error.status_code)
+            continue
+        except Exception as error:
+            PushSubscription.objects.filter(pk=phone.pk).update(failures=F("failures") + 1)
+            # One that may work later outweighs a refusal: the delivery is tried again.
+            if trouble is None or not isinstance(error, push.PushRefused):
+                trouble = error
+            continue
+        taken = True
+        PushSubscription.objects.filter(pk=phone.pk).update(last_success_at=timezone.now(), failures=0)
+    if taken:
+        Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+        return 1
+    delivery.attempt_failed(trouble, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, QuietHours.objects.filter(account=account).first())
+    if isinstance(trouble, push.PushRefused | push.PushGone):
+        # Refused for good, or every browser gone: trying again would not reach anyone.
+        delivery.status = Delivery.Status.FAILED if isinstance(trouble, push.PushRefused) else Delivery.Status.DROPPED
+    Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
+        status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
+    )
+    log.warning("Notification push %s failed (attempt %s): %s", pk, delivery.attempts, delivery.last_error)
+    return 0
+
+
+def _push_payload(notification):
+    """What the service worker shows: the same generic words for every kind, and the notification's own page on
+    Trama (behind sign-in, where it is marked read and leads on): the push service and the lock screen learn nothing."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = gettext("C'è una novità su Trama: apri l'app")
+    link = settings.TRAMA_SITE_URL.rstrip("/") + reverse("notifications:open", args=[notification.pk])
+    return json.dumps({"title": "Trama", "body": body, "url": link}).encode()
+
+
+@task()
 def send_digests():
     """Send each account one e-mail with all its digest deliveries that are due; returns how many e-mails were sent.
 
@@ -269,5 +340,6 @@ def send_reminders(today=None):
 # Running them twice is harmless: each delivery is claimed before it is sent and marked sent after.
 describe(send_pending_emails, _("Invio delle notifiche per e-mail"))
 describe(send_pending_sms, _("Invio delle notifiche per SMS"))
+describe(send_pending_push, _("Invio delle notifiche come avvisi sul telefono"))
 describe(send_digests, _("Invio dei riepiloghi giornalieri delle notifiche"))
 describe(send_reminders, _("Promemoria delle scadenze"))

@@ -9,5 +9,7 @@ urlpatterns = [
     path("segna-come-lette/", views.mark_read, name="mark_read"),
     path("preferenze/", views.preferences, name="preferences"),
     path("invii/", views.delivery_log, name="delivery_log"),
+    path("telefono/iscrivi/", views.push_subscribe, name="push_subscribe"),
+    path("telefono/<int:pk>/togli/", views.push_unsubscribe, name="push_unsubscribe"),
     path("disiscriviti/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

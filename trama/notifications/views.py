@@ -1,5 +1,10 @@
+import json
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,7 +15,7 @@ from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import page_of
 
-from . import queries, services
+from . import push, queries, services
 from .forms import DeliveryFilterForm, MarkReadForm, PreferencesForm
 from .models import Delivery, Kind, Notification
 from .unsubscribe import DIGEST, InvalidLink, read_token
@@ -52,21 +57,75 @@ def mark_read(request):
 def preferences(request):
     # Always the signed-in account's own: no account is named in the URL or the form, so nobody reaches another's.
     number, sms_kinds = queries.sms_wanted(request.user)
+    push_on = push.enabled()
     form = PreferencesForm(
         request.POST or None,
         wanted=queries.email_wanted(request.user),
         sms_kinds=sms_kinds,
         number=number,
         quiet=queries.quiet_hours_of(request.user),
+        push_kinds=queries.push_wanted(request.user) if push_on else None,
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             services.set_email_preferences(request.user, form.wanted())
             services.set_sms(request.user, form.cleaned_data["sms_number"], form.sms_kinds())
+            if push_on:
+                services.set_push(request.user, form.push_kinds())
             services.set_quiet_hours(request.user, form.cleaned_data["quiet_starts"], form.cleaned_data["quiet_ends"])
         messages.success(request, _("Preferenze salvate."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "push_on": push_on,
+        "vapid_public_key": settings.TRAMA_VAPID_PUBLIC_KEY if push_on else "",
+        "phones": list(queries.push_subscriptions_of(request.user)) if push_on else [],
+    }
+    return render(request, "notifications/preferences.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@permission_required("notifications.list_notifications")
+def push_subscribe(request):
+    """The preferences page's script: keep this browser's push subscription (JSON, as PushSubscription.toJSON()
+    gives it) for the signed-in account. Anything else → 400 with the reason, nothing stored."""
+    if not push.enabled():
+        return JsonResponse({"error": _("Gli avvisi sul telefono non sono attivi su questo Trama.")}, status=400)
+    if len(request.body) > 4096:
+        return JsonResponse({"error": str(push.SUBSCRIPTION_ERROR)}, status=400)
+    try:
+        data = json.loads(request.body)
+        cleaned = push.clean_subscription(data)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": str(push.SUBSCRIPTION_ERROR)}, status=400)
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=400)
+    phone = services.subscribe_push(request.user, **cleaned, user_agent=push.user_agent_label(request.headers.get("User-Agent")))
+    return JsonResponse({"id": phone.pk, "message": _("Fatto: gli avvisi arriveranno su questo telefono.")}, status=201)
+
+
+@require_POST
+@permission_required("notifications.list_notifications")
+def push_unsubscribe(request, pk):
+    """Forget one of the signed-in account's browsers (another's, or none: 404, nothing changed)."""
+    phone = get_object_or_404(queries.push_subscriptions_of(request.user), pk=pk)
+    services.unsubscribe_push(phone)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"message": _("Gli avvisi non arriveranno più su questo telefono.")})
+    messages.success(request, _("Gli avvisi non arriveranno più su quel dispositivo."))
+    return redirect("notifications:preferences")
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, from the site's root so that its scope covers every page (a script under /static/ could
+    only control /static/). Public and personal to nobody: it shows what a push says and opens its link."""
+    response = render(
+        request, "notifications/sw.js", {"fallback": _("C'è una novità su Trama: apri l'app")}, content_type="text/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to this address without cookies, hence without a

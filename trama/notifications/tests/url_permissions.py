@@ -1,6 +1,6 @@
 """Who may open the notification pages (walked by tests/test_permissions.py): each signed-in account its own."""
 
-from trama.notifications.models import Kind
+from trama.notifications.models import Kind, PushSubscription
 from trama.notifications.services import notify
 from trama.notifications.unsubscribe import token_for
 from trama.people.models import Role
@@ -23,6 +23,11 @@ EXPECTED = {
         url("notifications:delivery_log", query="?stato=boh"),
         {"GET": {**COORDINATOR_ONLY, Role.COORDINATOR: 400}},
     ),
+    # Web push: each signed-in account subscribes its own browser (the walk's empty body: 400 with the reason) and
+    # removes only its own (another's: 404); the service worker is public, personal to nobody.
+    "notifications:push_subscribe": (url("notifications:push_subscribe"), {"POST": SIGNED_IN}),
+    "notifications:push_unsubscribe": (url("notifications:push_unsubscribe", "phone"), {"POST": only(Role.CITIZEN)}),
+    "service_worker": (url("service_worker"), {"GET": PUBLIC}),
     # The signed link is the authority, whoever opens it (signed in as anyone, or not at all).
     "notifications:unsubscribe": (
         lambda o: f"/notifiche/disiscriviti/{token_for(o['users'][Role.CITIZEN], Kind.MATCH_DONE)}/",
@@ -38,4 +43,7 @@ EXPECTED = {
 
 def make_objects(o):
     # The citizen's own: the others must not open it.
+    o["phone"] = PushSubscription.objects.create(
+        account=o["users"][Role.CITIZEN], endpoint="https://push.example.org/send/walk", p256dh="B" + "A" * 86, auth="A" * 22
+    )
     o["notification"] = notify(Kind.MATCH_PROPOSED, [o["users"][Role.CITIZEN]], url="/", key="walk:1")[0]
