@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0006_sms_channel'),
+        ('notifications', '0007_antenna_application_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
