@@ -87,6 +87,7 @@ EXPECTED = {
     "organisations:member_unlink": (lambda o: reverse("organisations:member_unlink", args=[o["kept_membership"].pk]), STAFF),
     "territory:place": (lambda o: reverse("territory:place", args=[o["place"].pk]), PUBLIC),
     "territory:place#hidden": (lambda o: reverse("territory:place", args=[o["hidden_place"].pk]), STAFF),
+    "territory:place_poster": (lambda o: reverse("territory:place_poster", args=[o["place"].pk]), STAFF),
     "api-neighbourhoods": (lambda o: reverse("api-neighbourhoods"), PUBLIC),
     "api-neighbourhood": (lambda o: reverse("api-neighbourhood", args=[o["place"].neighbourhood_id]), PUBLIC),
     "api-places": (lambda o: reverse("api-places"), PUBLIC),

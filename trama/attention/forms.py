@@ -388,3 +388,23 @@ class AttendanceForm(forms.Form):
         self.fields["antennas"].queryset = antennas
         self.fields["antennas"].label_from_instance = lambda a: f"{a.account} · {a.get_kind_display()}"
         _clear_choice_errors(self)
+
+
+class RecordedSignalForm(SignalForm):
+    """A worker's quick entry of a paper card, a phone call or a word in person: the antenna's form, in the worker's
+    neighbourhoods, with how it came."""
+
+    channel = forms.TypedChoiceField(
+        label=_("Come è arrivata"),
+        choices=[(c.value, c.label) for c in Signal.RECORDED_CHANNELS],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Scegli come è arrivata: cartolina, telefono o di persona."), "invalid_choice": UNKNOWN_CHOICE},
+    )
+
+    class Meta(SignalForm.Meta):
+        fields = ["channel", *SignalForm.Meta.fields]
+        help_texts = {**SignalForm.Meta.help_texts, "text": _("Le parole di chi ha scritto o chiamato, senza nome né indirizzo.")}
+
+    def __init__(self, *args, worker, **kwargs):
+        super().__init__(*args, antenna=worker, **kwargs)
+        self.fields["channel"].error_messages["invalid_choice"] = UNKNOWN_CHOICE
