@@ -39,6 +39,7 @@ KEEPERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
 EXPECTED = {
     "home": (lambda o: reverse("home"), PUBLIC),
     "health": (lambda o: reverse("health"), PUBLIC),
+    "easy": (lambda o: reverse("easy", args=["cerco-una-mano"]), PUBLIC),
     "set_language": (lambda o: reverse("set_language"), PUBLIC),
     "login": (lambda o: reverse("login"), PUBLIC),
     "logout": (lambda o: reverse("logout"), everyone(405)),
