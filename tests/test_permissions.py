@@ -37,6 +37,7 @@ from trama.testing import (
     TableWatch,
     build_world,
     declarations,
+    everyone,
     url,
     walk_modules,
 )
@@ -51,6 +52,8 @@ KNOWN_LEAKS = {}
 EXPECTED = {
     "home": (url("home"), ANY_METHOD(PUBLIC)),
     "health": (url("health"), ANY_METHOD(PUBLIC)),
+    "easy": (lambda o: reverse("easy", args=["cerco-una-mano"]), ANY_METHOD(PUBLIC)),
+    "easy#unknown": (lambda o: reverse("easy", args=["non-esiste"]), ANY_METHOD(everyone(404))),
     "set_language": (url("set_language"), ANY_METHOD(PUBLIC)),
     "login": (
         url("login"),

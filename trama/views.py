@@ -1,9 +1,10 @@
 import sys
 
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from rest_framework import exceptions
 
@@ -27,6 +28,25 @@ def home(request):
         Role.ANTENNA: "home/antenna.html",
     }.get(user.role, "home/citizen.html")
     return render(request, template, context)
+
+
+# "In parole semplici": each public door's easy version (its template under easy/) and the door it stands for.
+EASY_DOORS = {
+    "home": "home",
+    "cerco-una-mano": "market:door_need",
+    "offro-una-mano": "market:door_offer",
+    "attivita": "initiatives:catalogue",
+    "calendario": "collective:public_calendar",
+    "registrazione": "people:register",
+    "segnala": "attention:signal_create",
+}
+
+
+def easy(request, door):
+    """A public door in easy reading: short sentences, one idea a line, pictograms; public, for everyone."""
+    if door not in EASY_DOORS:
+        raise Http404
+    return render(request, f"easy/{door}.html", {"ordinary_url": reverse(EASY_DOORS[door])})
 
 
 @never_cache

@@ -39,6 +39,7 @@ KEEPERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
 EXPECTED = {
     "home": (lambda o: reverse("home"), PUBLIC),
     "health": (lambda o: reverse("health"), PUBLIC),
+    "easy": (lambda o: reverse("easy", args=["cerco-una-mano"]), PUBLIC),
     "set_language": (lambda o: reverse("set_language"), PUBLIC),
     "login": (lambda o: reverse("login"), PUBLIC),
     "logout": (lambda o: reverse("logout"), everyone(405)),
@@ -87,6 +88,7 @@ EXPECTED = {
     "organisations:member_unlink": (lambda o: reverse("organisations:member_unlink", args=[o["kept_membership"].pk]), STAFF),
     "territory:place": (lambda o: reverse("territory:place", args=[o["place"].pk]), PUBLIC),
     "territory:place#hidden": (lambda o: reverse("territory:place", args=[o["hidden_place"].pk]), STAFF),
+    "territory:place_poster": (lambda o: reverse("territory:place_poster", args=[o["place"].pk]), STAFF),
     "api-neighbourhoods": (lambda o: reverse("api-neighbourhoods"), PUBLIC),
     "api-neighbourhood": (lambda o: reverse("api-neighbourhood", args=[o["place"].neighbourhood_id]), PUBLIC),
     "api-places": (lambda o: reverse("api-places"), PUBLIC),

@@ -46,6 +46,7 @@ EXPECTED = {
     "initiatives:group_activity": (lambda o: reverse("initiatives:group_activity", args=[999999]), everyone(405)),
     "initiatives:catalogue": (_url("initiatives:catalogue"), PUBLIC),
     "initiatives:public": (_url("initiatives:public", "initiative"), PUBLIC),
+    "initiatives:public_poster": (_url("initiatives:public_poster", "initiative"), PUBLIC),
     "initiatives:public#not-published": (_url("initiatives:public", "initiative_elsewhere"), everyone(404)),
     "initiatives:join": (_url("initiatives:join", "initiative"), PUBLIC),
     "initiatives:objects": (_url("initiatives:objects"), STAFF),

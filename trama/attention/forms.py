@@ -503,3 +503,23 @@ class LessonAnswerForm(forms.Form):
         if self.lesson.question is None:
             return None
         return self.lesson.question.answers[self.cleaned_data["answer"]]
+
+
+class RecordedSignalForm(SignalForm):
+    """A worker's quick entry of a paper card, a phone call or a word in person: the antenna's form, in the worker's
+    neighbourhoods, with how it came."""
+
+    channel = forms.TypedChoiceField(
+        label=_("Come è arrivata"),
+        choices=[(c.value, c.label) for c in Signal.RECORDED_CHANNELS],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Scegli come è arrivata: cartolina, telefono o di persona."), "invalid_choice": UNKNOWN_CHOICE},
+    )
+
+    class Meta(SignalForm.Meta):
+        fields = ["channel", *SignalForm.Meta.fields]
+        help_texts = {**SignalForm.Meta.help_texts, "text": _("Le parole di chi ha scritto o chiamato, senza nome né indirizzo.")}
+
+    def __init__(self, *args, worker, **kwargs):
+        super().__init__(*args, antenna=worker, **kwargs)
+        self.fields["channel"].error_messages["invalid_choice"] = UNKNOWN_CHOICE

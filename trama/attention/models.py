@@ -181,9 +181,21 @@ class Signal(models.Model):
     }
     OPEN = (Status.NEW, Status.TAKEN_UP, Status.CONTACTED)
 
+    class Channel(models.TextChoices):
+        """How the signal reached the programme: from an antenna's form, or written down by a worker from a paper
+        card, a phone call or a word in person (the indicators count them apart)."""
+
+        WEB = "web", _("modulo dell'antenna")
+        CARD = "card", _("cartolina")
+        PHONE = "phone", _("telefono")
+        IN_PERSON = "in_person", _("di persona")
+
+    RECORDED_CHANNELS = (Channel.CARD, Channel.PHONE, Channel.IN_PERSON)
+
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("città"))
     neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="signals", verbose_name=_("quartiere"))
     place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("luogo"))
+    channel = models.CharField(_("arrivata con"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals_sent", verbose_name=_("antenna")
     )

@@ -200,6 +200,22 @@ def signals_per_neighbourhood(city: City | None, since: datetime, until: datetim
     )
 
 
+# The channels of signals a worker wrote down for someone (paper card, phone, in person), for insights.
+RECORDED_CHANNELS: tuple[str, ...] = tuple(Signal.RECORDED_CHANNELS)
+
+
+def signals_per_channel(city: City | None, since: datetime, until: datetime) -> dict[tuple[int, str], int]:
+    """{(neighbourhood id, channel): signals} arrived from `since` (included) to `until` (excluded), those merged
+    into another left out (one query): how many came on paper, by phone or in person rather than from an antenna."""
+    rows = (
+        Signal.objects.filter(city=city, merged_into__isnull=True, created_at__gte=since, created_at__lt=until)
+        .values_list("neighbourhood_id", "channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(neighbourhood, channel): n for neighbourhood, channel, n in rows}
+
+
 def signals_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:
     """{(neighbourhood id, quarter): signals} arrived between `since` and `until` (open data, one query)."""
     return count_by_quarter(Signal.objects.filter(city=city, created_at__gte=since, created_at__lt=until), "neighbourhood_id", "created_at")

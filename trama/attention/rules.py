@@ -50,6 +50,8 @@ ENCOUNTERS.grant("attention.view_encounter")
 ENCOUNTERS.grant("attention.add_encounter")
 # Antennas: onboarded by workers (in their neighbourhoods, checked by the form) and coordinators.
 rules.add_perm("attention.onboard_antenna", staff)
+# Paper cards and phone calls are written down by staff, in their neighbourhoods (checked by the form and the service).
+rules.add_perm("attention.record_signal", staff)
 ANTENNAS.grant("attention.view_antenna")
 rules.add_perm("attention.view_training", staff | is_antenna)
 rules.add_perm("attention.manage_training", staff)

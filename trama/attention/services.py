@@ -77,6 +77,20 @@ def send_signal(*, by: User, neighbourhood: Neighbourhood, **fields: Any) -> Sig
     return signal
 
 
+@transaction.atomic
+def record_signal(*, by: User, neighbourhood: Neighbourhood, channel: str, **fields: Any) -> Signal:
+    """Store a signal a worker (or coordinator) writes down for someone who used paper, the phone or a word in
+    person: no antenna sent it (`sent_by` stays empty, the audit entry says who wrote it), the channel says how it
+    came. Only in `by`'s neighbourhoods; the same side effects as `send_signal`."""
+    if not works_in(by, neighbourhood):
+        raise PermissionDenied(_("Puoi registrare segnalazioni solo nei quartieri che ti sono assegnati."))
+    if channel not in Signal.RECORDED_CHANNELS:
+        raise ValidationError({"channel": _("Scegli come è arrivata: cartolina, telefono o di persona.")})
+    signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, channel=channel, **fields)
+    audit.record(by, audit.Action.CREATE, signal, reason="segnalazione registrata per conto di qualcuno")
+    return signal
+
+
 def _locked(signal: Signal) -> Signal:
     return Signal.objects.select_for_update().get(pk=signal.pk)
 

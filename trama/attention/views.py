@@ -3,16 +3,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from trama.pdf import download, poster, site_url
 from trama.people.lockouts import client_address
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
-from trama.territory.queries import city_of
+from trama.territory.queries import city_of, community_point_of
 
 from . import services
 from .forms import (
@@ -24,6 +26,7 @@ from .forms import (
     LessonAnswerForm,
     OutreachForm,
     OutreachResultForm,
+    RecordedSignalForm,
     SignalForm,
     TrainingModuleForm,
     TrainingSessionForm,
@@ -57,6 +60,17 @@ def signal_create(request):
         messages.success(request, _("Grazie! La segnalazione è arrivata a chi lavora nel quartiere. Qui vedrai quando viene presa in carico."))
         return redirect("attention:my_signals")
     return render_page(request, "attention/signal_form.html", {"form": form}, form)
+
+
+@permission_required("attention.record_signal")
+def signal_record(request):
+    """Quick entry: a worker writes down a signal that came on a paper card, by phone or in person."""
+    form = RecordedSignalForm(request.POST or None, worker=request.user)
+    if request.method == "POST" and form.is_valid():
+        signal = services.record_signal(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Segnalazione registrata: è nella coda del quartiere."))
+        return redirect(signal)
+    return render_page(request, "attention/signal_record.html", {"form": form}, form)
 
 
 @permission_required("attention.view_own_signal")
@@ -273,6 +287,29 @@ def antenna_detail(request, pk, obj):
         "attended": obj.attendances.select_related("session__module", "session__place").order_by("-session__starts_at"),
     }
     return render_page(request, "attention/antenna_detail.html", context, personal=True)
+
+
+@permission_required("attention.view_antenna", get_object=_antenna)
+def antenna_card(request, pk, obj):
+    """The A6 card an antenna keeps on the counter: the address of her signal form, two lines of what to do, and the
+    phone of the community point of her neighbourhood. It names no one; loading her profile is still a read."""
+    audit.record_read(request, obj.account, reason="cartolina dell'antenna")
+    neighbourhood = obj.account.neighbourhoods.order_by("name", "pk").first()
+    point = community_point_of(neighbourhood) if neighbourhood is not None else None
+    lines = [
+        _("Hai notato qualcuno in difficoltà?"),
+        _("Scrivi che cosa hai visto. Non serve il nome."),
+        _("Chi lavora nel quartiere passa a trovarlo."),
+    ]
+    pdf = poster(
+        _("Segnala"),
+        lines,
+        site_url(reverse("attention:signal_create")),
+        point.phone if point else "",
+        footer=str(neighbourhood or ""),
+        size="A6",
+    )
+    return download(pdf, f"cartolina-antenna-{obj.pk}.pdf")
 
 
 @permission_required("attention.view_training")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("catalogo/", views.catalogue, name="catalogue"),
     path("catalogo/<int:pk>/", views.public_detail, name="public"),
     path("catalogo/<int:pk>/partecipa/", views.join, name="join"),
+    path("catalogo/<int:pk>/manifesto.pdf", views.public_poster, name="public_poster"),
     # The catalogue of intervention objects.
     path("attivita/", views.object_list, name="objects"),
     path("attivita/nuova/", views.object_create, name="object_create"),

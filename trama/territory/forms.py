@@ -43,6 +43,7 @@ class PlaceForm(forms.ModelForm):
             "name",
             "kind",
             "address",
+            "phone",
             "lat",
             "lon",
             "neighbourhood",

@@ -85,6 +85,8 @@ class Place(models.Model):
     name = models.CharField(_("nome"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    # Printed on posters and cards: whoever cannot use the web calls the community point.
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
     description = models.TextField(_("descrizione"), blank=True, max_length=4000)
     lat = models.FloatField(_("latitudine"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lon = models.FloatField(_("longitudine"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])

@@ -83,6 +83,18 @@ def where_unknown_goes(neighbourhoods: QuerySet[Neighbourhood]) -> Neighbourhood
     return with_point.first() or neighbourhoods.order_by("name", "pk").first()
 
 
+def community_point_of(neighbourhood: Neighbourhood) -> Place | None:
+    """The community point that answers for `neighbourhood` on paper: its own public one with a phone number (the
+    first by name), else the one of the city where someone who does not know their neighbourhood is taken in
+    (`where_unknown_goes`), else None."""
+    points = Place.objects.filter(kind=Place.Kind.COMMUNITY_POINT, is_public=True).exclude(phone="").order_by("name", "pk")
+    own = points.filter(neighbourhood=neighbourhood).first()
+    if own is not None:
+        return own
+    fallback = where_unknown_goes(Neighbourhood.objects.filter(city_id=neighbourhood.city_id, places__in=points))
+    return points.filter(neighbourhood=fallback).first() if fallback is not None else None
+
+
 def public_places(city: City | None) -> QuerySet[Place]:
     return (
         Place.objects.filter(neighbourhood__city=city, is_public=True)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("luoghi/nuovo/", views.place_create, name="place_create"),
     path("luoghi/<int:pk>/", views.place_detail, name="place"),
     path("luoghi/<int:pk>/modifica/", views.place_edit, name="place_edit"),
+    path("luoghi/<int:pk>/manifesto.pdf", views.place_poster, name="place_poster"),
 ]

@@ -1,8 +1,11 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from trama.pdf import download, poster, site_url
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import render_page
@@ -68,3 +71,22 @@ def place_edit(request, pk, obj):
     if request.method == "POST" and form.is_valid():
         return _save_place(request, form, created=False)
     return render_page(request, "territory/place_form.html", {"form": form, "place": obj, "city": form.city}, form)
+
+
+@permission_required("territory.print_place_poster", get_object=_place)
+def place_poster(request, pk, obj):
+    """The A4 poster of a community point: what it is for, where and when, its phone, and a QR code to the public
+    home, where both doors ("cerco una mano", "offro una mano") start. Not personal data: no audit entry."""
+    if obj.kind != Place.Kind.COMMUNITY_POINT:
+        raise Http404
+    lines = [
+        _("Cerchi una mano? Puoi dare una mano?"),
+        _("Qui trovi chi ti ascolta."),
+    ]
+    if obj.address:
+        lines.append(_("Dove: %(address)s") % {"address": obj.address})
+    if obj.opening_hours:
+        lines.append(_("Quando: %(hours)s") % {"hours": obj.opening_hours})
+    lines.append(_("Inquadra il codice con il telefono."))
+    pdf = poster(obj.name, lines, site_url(reverse("home")), obj.phone, footer=str(obj.neighbourhood))
+    return download(pdf, f"manifesto-punto-{obj.pk}.pdf")

@@ -21,6 +21,12 @@ EXPECTED = {
     "attention:my_signal": (url("attention:my_signal", "signal"), ANY_METHOD(only(Role.ANTENNA))),
     "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), ANY_METHOD(everyone("denied"))),
     "attention:queue": (url("attention:queue"), ANY_METHOD(STAFF)),
+    # Quick entry of a paper card or a phone call: staff, in their neighbourhoods (the worker's is `neighbourhood`).
+    "attention:signal_record": (
+        url("attention:signal_record"),
+        ANY_METHOD(STAFF),
+        {"POST": lambda o: {"channel": "card", "text": "Cartolina: vive solo", "neighbourhood": o["neighbourhood"].pk}},
+    ),
     "attention:signal": (url("attention:signal", "signal"), ANY_METHOD(STAFF)),
     "attention:signal#elsewhere": (url("attention:signal", "signal_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "attention:signal_triage": (url("attention:signal_triage", "signal"), ANY_METHOD(STAFF)),
@@ -43,6 +49,10 @@ EXPECTED = {
     "attention:antennas": (url("attention:antennas"), ANY_METHOD(STAFF)),
     "attention:antenna_onboard": (url("attention:antenna_onboard"), ANY_METHOD(STAFF)),
     "attention:antenna": (url("attention:antenna", "antenna"), ANY_METHOD(STAFF)),
+    # The A6 card of an antenna: staff who may see her (workers of her neighbourhoods, the city's coordinators).
+    "attention:antenna_card": (url("attention:antenna_card", "antenna"), ANY_METHOD(STAFF)),
+    "attention:antenna_card#elsewhere": (url("attention:antenna_card", "antenna_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "attention:antenna_card#other-city": (url("attention:antenna_card", "far_antenna"), ANY_METHOD(everyone("denied"))),
     "attention:modules": (url("attention:modules"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA))),
     "attention:module_create": (url("attention:module_create"), ANY_METHOD(STAFF)),
     "attention:module": (url("attention:module", "module"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA))),

@@ -84,6 +84,8 @@ EXPECTED = {
     "initiatives:agreement_document#elsewhere": (_url("initiatives:agreement_document", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "api-initiatives-objects": (_url("api-initiatives-objects"), {"GET": STAFF, "POST": COORDINATOR_ONLY}),
     "api-initiatives-object": (_url("api-initiatives-object", "intervention_object"), {"GET": STAFF}),
+    "initiatives:public_poster": (_url("initiatives:public_poster", "initiative"), ANY_METHOD(PUBLIC)),
+    "initiatives:public_poster#not-published": (_url("initiatives:public_poster", "initiative_elsewhere"), ANY_METHOD(everyone(404))),
     "api-initiatives-public": (_url("api-initiatives-public"), {"GET": PUBLIC}),
     "api-initiatives-public-one": (_url("api-initiatives-public-one", "initiative"), {"GET": PUBLIC}),
     "api-initiatives-public-one#not-published": (_url("api-initiatives-public-one", "initiative_elsewhere"), {"GET": everyone(404)}),

@@ -29,9 +29,10 @@ from .partners import (
     partner_add,
     partner_remove,
 )
-from .public import catalogue, join, public_detail
+from .public import catalogue, join, public_detail, public_poster
 
 __all__ = [
+    "public_poster",
     "object_list",
     "object_detail",
     "object_create",

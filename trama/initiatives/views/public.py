@@ -5,11 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from trama.access import is_citizen
+from trama.pdf import download, poster, site_url
 from trama.shortcuts import page_of, public_cache, render_page
-from trama.territory.queries import city_of
+from trama.territory.queries import city_of, community_point_of
 
 from .. import forms, queries, services
 from ..models import Initiative, Participation
@@ -58,6 +60,24 @@ def public_detail(request, pk):
             "promoters": initiative.partners.select_related("organisation").order_by("organisation__name"),
         },
     )
+
+
+def public_poster(request, pk):
+    """The A4 poster of a published activity, public like its page: what, when, where, how to join, a QR code to its
+    page and the phone of the community point of its place's neighbourhood (or its first)."""
+    initiative = _public(pk)
+    neighbourhood = initiative.place.neighbourhood if initiative.place else initiative.neighbourhoods.order_by("name", "pk").first()
+    point = community_point_of(neighbourhood) if neighbourhood is not None else None
+    lines = [str(Truncator(initiative.description).words(40))]
+    if initiative.when:
+        lines.append(_("Quando: %(when)s") % {"when": initiative.when})
+    if initiative.place:
+        where = ", ".join(part for part in (initiative.place.name, initiative.place.address) if part)
+        lines.append(_("Dove: %(where)s") % {"where": where})
+    lines.append(_("Per partecipare inquadra il codice con il telefono."))
+    url = site_url(reverse("initiatives:public", args=[initiative.pk]))
+    pdf = poster(initiative.name, lines, url, point.phone if point else "", footer=str(neighbourhood or ""))
+    return download(pdf, f"manifesto-attivita-{initiative.pk}.pdf")
 
 
 def join(request, pk):

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.queries import has_signals
+from trama.attention.queries import RECORDED_CHANNELS, has_signals, signals_per_channel
 from trama.people.queries import PROACTIVE_CHANNELS, SELF_CHANNEL, has_people
 
 from . import (
@@ -12,6 +12,7 @@ from . import (
     _metrics,
     _people_sum,
     _share,
+    _sum_over,
     indicator,
     no_data,
 )
@@ -94,3 +95,21 @@ def g3_taken_up(ctx):
         share = metrics["share_taken_up"]
         out[key] = Value(share) if share is not None else Value(None, _("Nessuna segnalazione nel periodo."))
     return out
+
+
+@indicator(
+    "g3_signals_on_paper",
+    "G3",
+    gettext_lazy("Segnalazioni su carta, al telefono o di persona"),
+    gettext_lazy("Segnalazioni arrivate nel periodo con una cartolina, una telefonata o di persona, registrate da un operatore."),
+    "count",
+)
+def g3_signals_on_paper(ctx):
+    if not _has_any(ctx, has_signals):
+        return no_data(ctx, _("Nessuna segnalazione ancora arrivata."))
+    rows = ctx.once("signals_per_channel", lambda: signals_per_channel(ctx.city, ctx.period.since, ctx.period.until))
+    per = {}
+    for (neighbourhood, channel), count in rows.items():
+        if channel in RECORDED_CHANNELS:
+            per[neighbourhood] = per.get(neighbourhood, 0) + count
+    return {key: Value(n) for key, n in _sum_over(ctx.areas, per).items()}

@@ -221,3 +221,16 @@ def test_display_formats_each_unit():
     assert indicators.REGISTRY["g1_value"].display(Decimal("1234.4")) == "€\xa01.234,40"
     assert indicators.REGISTRY["g3_days_to_contact"].display(2.25) in ("2,2", "2,3")
     assert indicators.REGISTRY["g2_antennas"].display(None) == "nessun dato ancora"
+
+
+def test_signals_on_paper_count_cards_calls_and_words_in_person_not_the_antennas_form(
+    coordinator, city, neighbourhood, other_neighbourhood, make_antenna, send_signal, worker
+):
+    send_signal(make_antenna(neighbourhood), neighbourhood)
+    for channel in ("card", "phone", "in_person"):
+        attention.record_signal(by=worker, neighbourhood=neighbourhood, channel=channel, text="Scritto a mano", created_at=at(date(2025, 2, 10)))
+    attention.record_signal(by=coordinator, neighbourhood=other_neighbourhood, channel="card", text="Cartolina", created_at=at(date(2025, 2, 10)))
+    attention.record_signal(by=worker, neighbourhood=neighbourhood, channel="phone", text="Più tardi", created_at=at(date(2025, 4, 10)))
+    areas = areas_for(coordinator, city)
+    counts = by_name(values("g3_signals_on_paper", city, Q1_2025, areas), areas)
+    assert [counts[k].value for k in ("Borgo Alto", "Resto della città", "Tutta la città")] == [3, 1, 4]

@@ -1,6 +1,9 @@
 """Who may use each territory URL (walked by tests/test_permissions.py)."""
 
+from trama.people.models import Role
 from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF, everyone, url
+
+STAFF_404 = {Role.COORDINATOR: 404, Role.WORKER: 404}
 
 EXPECTED = {
     "territory:map": (url("territory:map"), ANY_METHOD(PUBLIC)),
@@ -27,6 +30,11 @@ EXPECTED = {
         {"GET": everyone("denied"), "POST": everyone("denied")},
         {"POST": lambda o: {"name": "Presa", "kind": "other", "neighbourhood": o["neighbourhood"].pk}},
     ),
+    # Posters of a community point: staff who look after it (workers of its neighbourhood, the city's coordinators).
+    "territory:place_poster": (url("territory:place_poster", "place"), ANY_METHOD(STAFF)),
+    "territory:place_poster#elsewhere": (url("territory:place_poster", "point_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
+    "territory:place_poster#other-city": (url("territory:place_poster", "hidden_place_far"), ANY_METHOD(everyone("denied"))),
+    "territory:place_poster#not-a-point": (url("territory:place_poster", "hidden_place"), ANY_METHOD({**everyone("denied"), **STAFF_404})),
     "api-neighbourhoods": (url("api-neighbourhoods"), {"GET": PUBLIC}),
     "api-neighbourhood": (url("api-neighbourhood", "neighbourhood"), {"GET": PUBLIC}),
     "api-places": (url("api-places"), {"GET": PUBLIC, "POST": STAFF}),
@@ -40,3 +48,6 @@ def make_objects(o):
     from trama.territory.models import Place
 
     o["place_elsewhere"] = Place.objects.create(neighbourhood=o["other_neighbourhood"], name="Magazzino", is_public=False)
+    o["point_elsewhere"] = Place.objects.create(
+        neighbourhood=o["other_neighbourhood"], name="Punto di Borgo Basso", kind=Place.Kind.COMMUNITY_POINT, phone="0521 000000"
+    )
