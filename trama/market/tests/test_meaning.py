@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from trama.market import meaning, services
 from trama.market.models import Need, Offer
-from trama.market.queries import MIN_MEANING, ranked_offers
+from trama.market.queries import MIN_BEST_MEANING, MIN_MEANING, ranked_offers
 from trama.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,25 @@ def test_erasing_a_person_empties_the_vectors_of_her_offers_and_needs(embedding,
     services.erase_offers(Offer.objects.filter(person=gianna), gianna)
     services.erase_needs(Need.objects.filter(person=gianna), gianna)
     assert Offer.objects.get(pk=offer.pk).embedding is None and Need.objects.get(pk=need.pk).embedding is None
+
+
+def test_a_shared_word_without_a_similar_meaning_stops_the_list(client, users, embedding, make_offer, make_need):
+    with embedding():
+        lift = make_offer("Posto in auto per andare al mercato", "")
+        need = make_need(text="Cerco un posto per il cane durante le ferie")
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert 'data-testid="no-answer"' in body and lift.title not in body and 'data-testid="answer-' not in body
+    # The words alone ("posto") would have proposed it: the stopping rule on meaning keeps it out.
+    Need.objects.filter(pk=need.pk).update(embedding=None, embedding_model="")
+    assert [c.offer for c in ranked_offers(fresh(need))] == [lift]
+
+
+def test_the_list_stands_when_one_answer_means_the_same(embedding, make_offer, make_need):
+    with embedding():
+        lift = make_offer("Posto in auto per andare al mercato", "")
+        shopping = make_offer("Accompagno a fare la spesa", "")
+        need = make_need(text="Mi serve qualcuno per la spesa al mercato")
+    ranked = ranked_offers(fresh(need))
+    assert ranked[0].offer == shopping and ranked[0].parts["meaning"] >= MIN_BEST_MEANING
+    assert lift in [c.offer for c in ranked]  # the rule is on the list, not on each answer
