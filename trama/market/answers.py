@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -20,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
 
+from . import meaning
 from .index import index_for
 from .models import Match
-from .queries import MIN_TEXT, ranked_offers
+from .queries import MIN_MEANING, MIN_TEXT, WORDS_WEIGHT, list_stands, meaning_carries, ranked_offers
 
 # The labels the need page and the API show for each kind.
 LABELS = {
@@ -98,11 +100,14 @@ def _vector(tokens, idf):
 
 
 def scorer(need):
-    """A function (stems of an answer's words, its neighbourhood ids) -> (score, parts), or None when
-    the answer falls below the least relevance (MIN_TEXT, as for offers: place never stands in for words).
+    """A function (stems of an answer's words, its neighbourhood ids, its meaning vector or None) ->
+    (score, parts), or None when the answer falls below the least relevance: words similarity at least
+    MIN_TEXT or, when the need and the answer both have a meaning vector, meaning similarity at least
+    MIN_MEANING, as for offers (place never stands in for either).
 
     Words are weighed as in the offers' index (TF-IDF, sublinear): a stem no offer has counts as the
-    rarest. Place: 1 for the need's neighbourhood, 0.5 for an adjacent one.
+    rarest. With both vectors the text part is WORDS_WEIGHT × words + the rest × meaning (negatives as
+    0), as for offers. Place: 1 for the need's neighbourhood, 0.5 for an adjacent one.
     """
     index = index_for(need.city_id)
     top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
@@ -113,14 +118,27 @@ def scorer(need):
     need_vector = _vector(need.search_tokens.split(), idf)
     adjacent = {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(need.neighbourhood)}
 
-    def score(tokens, neighbourhood_ids):
+    need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
+
+    def score(tokens, neighbourhood_ids, vector=None):
         answer_vector = _vector(tokens, idf)
-        text = sum(v * answer_vector.get(s, 0.0) for s, v in need_vector.items())
-        if text < MIN_TEXT:
+        words = sum(v * answer_vector.get(s, 0.0) for s, v in need_vector.items())
+        similar, text = None, words
+        if need_meaning is not None and vector is not None:
+            similar = float(need_meaning @ vector)
+            text = WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * max(similar, 0.0)
+        if words < MIN_TEXT and (similar is None or similar < MIN_MEANING):
             return None
         ids = set(neighbourhood_ids)
         place = 1.0 if need.neighbourhood_id in ids else (0.5 if ids & adjacent else 0.0)
-        return WEIGHTS["text"] * text + WEIGHTS["place"] * place, {"text": round(text, 4), "place": place}
+        parts = {
+            "text": round(text, 4),
+            "words": round(words, 4),
+            "meaning": round(similar or 0.0, 4),
+            "embedded": similar is not None,
+            "place": place,
+        }
+        return WEIGHTS["text"] * text + WEIGHTS["place"] * place, parts
 
     score.rarity = idf
     return score
@@ -132,6 +150,8 @@ def explain(need, kind, text, parts, rarity=None, extra=()):
     common = shared_words(need.search_tokens.split(), text, limit=3, weight=rarity)
     if common:
         reasons.append(_("parole in comune: %(words)s") % {"words": ", ".join(common)})
+    if meaning_carries(parts):
+        reasons.append(_("significato simile"))
     if parts["place"] >= 1:
         reasons.append(_("nello stesso quartiere"))
     elif parts["place"] > 0:
@@ -151,6 +171,7 @@ def _services(need, for_user):
 
 def _service_answer(need, service, score):
     tokens = f"{service.name} {service.description}"
+    # Services have no meaning vector yet (their table is the people app's): words and place alone.
     result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [])
     if result is None:
         return None
@@ -206,12 +227,16 @@ def _offer_answer(candidate):
 
 
 def ranked_answers(need, limit=10, for_user=None):
-    """Offers (ranked_offers, unchanged), activities, groups and services that could answer `need`,
-    best first, each labelled by its kind and explained in one line. Below the least relevance
-    nothing is padded in: an empty list means nothing fits."""
-    answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user)]
+    """Offers (ranked_offers), activities, groups and services that could answer `need`, best first,
+    each labelled by its kind and explained in one line. Below the least relevance nothing is padded
+    in, and the stopping rule (queries.list_stands) holds for the list of all kinds together: when the
+    need has a meaning vector and none of the embedded answers means much the same, nothing is
+    proposed. An empty list means nothing fits."""
+    answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user, stop=False)]
     for kind in kinds()[1:]:
         answers += _providers[kind].rank(need, for_user, limit)
+    if need.embedding is not None and not list_stands(np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])):
+        return []
     answers.sort(key=lambda a: -a.score)
     return answers[:limit]
 

@@ -8,7 +8,9 @@ from . import meaning
 from .models import Need, Offer
 
 
-def _embed(model, pk, touch):
+def embed_record(model, pk, touch=False):
+    """Compute and store the meaning vector of one record of `model` (a MeaningMixin); False when it is
+    gone, has no text, or its text changed meanwhile (a newer task is queued)."""
     record = model.objects.filter(pk=pk).first()
     if record is None or not record.meaning_text:
         return False
@@ -16,9 +18,10 @@ def _embed(model, pk, touch):
 
 
 def embed_missing(city, batch_size=256):
-    """Embed, in batches, the city's offers and needs without a current vector; returns (offers, needs) done."""
-    done = []
-    for model in (Offer, Need):
+    """Embed, in batches, the city's records without a current vector (offers, needs, and the models other
+    apps registered with meaning.register); returns {model: how many were done}."""
+    done = {}
+    for model, touch in meaning.embedded_models().items():
         count = 0
         missing = model.objects.filter(city=city).exclude(embedding_model=meaning.MODEL_TAG).order_by("pk")
         ids = list(missing.values_list("pk", flat=True))
@@ -26,9 +29,9 @@ def embed_missing(city, batch_size=256):
             records = list(model.objects.filter(pk__in=ids[start : start + batch_size]))
             vectors = meaning.vectors_for([r.meaning_text for r in records])
             for record, vector in zip(records, vectors, strict=True):
-                count += _store(model, record, vector, touch=model is Offer)
-        done.append(count)
-    return tuple(done)
+                count += _store(model, record, vector, touch=touch)
+        done[model] = count
+    return done
 
 
 def _store(model, record, vector, touch):
@@ -43,13 +46,13 @@ def _store(model, record, vector, touch):
 @task()
 def embed_offer(offer_id):
     """Compute what an offer's title and description mean, for the ranking (market.meaning)."""
-    return _embed(Offer, offer_id, touch=True)
+    return embed_record(Offer, offer_id, touch=True)
 
 
 @task()
 def embed_need(need_id):
     """Compute what a need's text means, for the ranking (market.meaning)."""
-    return _embed(Need, need_id, touch=False)
+    return embed_record(Need, need_id)
 
 
 describe(embed_offer, _("Calcolo del significato di un'offerta"))

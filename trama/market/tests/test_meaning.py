@@ -132,11 +132,12 @@ def test_the_command_embeds_what_was_written_without_vectors(city, make_offer, m
     assert ranked_offers(fresh(need)) == []
     out = io.StringIO()
     call_command("embed_market", "--city", city.slug, stdout=out)
-    assert "1 offerte e 1 richieste" in out.getvalue()
+    assert "offerte: 1 con" in out.getvalue() and "richieste: 1 con" in out.getvalue()
     assert Offer.objects.get(pk=calls.pk).embedding_model == meaning.MODEL_TAG
     assert [c.offer for c in ranked_offers(fresh(need))] == [calls]
+    out = io.StringIO()
     call_command("embed_market", "--city", city.slug, stdout=out)
-    assert "0 offerte e 0 richieste" in out.getvalue()  # nothing left to do
+    assert "offerte: 0 con" in out.getvalue() and "richieste: 0 con" in out.getvalue()  # nothing left to do
 
 
 def test_saving_an_offer_loaded_without_its_text_keeps_its_vector(embedding, make_offer):
