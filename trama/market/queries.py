@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from trama import embeddings
 from trama.access import COORDINATOR, role_of
 from trama.aggregates import count_by_quarter
 from trama.people.models import Person
@@ -161,7 +162,8 @@ def ranked_offers(
     alone) + 0.2 place (same neighbourhood 1, adjacent 0.5) + 0.15 days and
     times overlap + 0.1 kind, plus OUTCOME_STEP for each of the offer's matches that ended well, up
     to OUTCOME_CAP. When the need has a meaning vector and no qualifying offer's meaning reaches
-    MIN_BEST_MEANING (the stopping rule), the list is empty; `stop=False` leaves that to a caller that
+    MIN_BEST_MEANING (the stopping rule), the list is empty. A need in a script the embedder does not
+    know (not_understood) is answered by place and kind alone. `stop=False` leaves that to a caller that
     applies it to a longer list (market.answers.ranked_answers, offers and the other kinds together). An empty list means nothing fits: nothing
     is padded in.
     """
@@ -185,7 +187,13 @@ def ranked_offers(
     when = index.time_scores(need.days, need.slots)
     kind = (index.kind == KIND_CODES[need.kind]).astype(np.float32) if need.kind else np.zeros(n, dtype=np.float32)
     total = WEIGHTS["text"] * text + WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["kind"] * kind
-    eligible = index.open_mask() & ((words >= MIN_TEXT) | by_meaning) & (index.person != need.person_id)
+    if not_understood(need):
+        # Written in a script the embedder does not know (nor do the offers' words): the text cannot say
+        # anything, so the offers serving the place, of the kind asked if one was.
+        fits = (place > 0) & (kind > 0) if need.kind else place > 0
+    else:
+        fits = (words >= MIN_TEXT) | by_meaning
+    eligible = index.open_mask() & fits & (index.person != need.person_id)
     if for_user is not None:
         eligible &= _visible_mask(index, for_user, need.city_id)
     if stop and need_vector is not None and not list_stands(similar[eligible & index.has_vector]):
@@ -223,6 +231,13 @@ def ranked_offers(
         if len(out) == limit:
             break
     return out
+
+
+def not_understood(need: Need) -> bool:
+    """Whether the need is written mostly in a script the embedder does not know (trama.embeddings.covers):
+    the worker gives it no vector, the offers' Italian words cannot meet it, and ranked_offers answers it
+    by place and kind alone; the need's page says so."""
+    return any(c.isalpha() for c in need.text) and not embeddings.covers(need.text)
 
 
 def list_stands(similarities: npt.NDArray[np.floating[Any]]) -> bool:

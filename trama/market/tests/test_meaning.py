@@ -183,3 +183,30 @@ def test_the_list_stands_when_one_answer_means_the_same(embedding, make_offer, m
     ranked = ranked_offers(fresh(need))
     assert ranked[0].offer == shopping and ranked[0].parts["meaning"] >= MIN_BEST_MEANING
     assert lift in [c.offer for c in ranked]  # the rule is on the list, not on each answer
+
+
+TAMAZIGHT = "ⵔⵉⵖ ⴰⵏⴰⵎⵓⵙ ⵉ ⵜⵎⵖⴰⵔⵜ ⵉⵏⵓ"  # Tifinagh: a script multilingual-e5 was not trained on
+
+
+def test_a_need_in_a_script_the_embedder_does_not_know_is_ranked_by_place_and_kind_and_the_page_says_so(
+    client, users, embedding, make_offer, make_need, other_neighbourhood
+):
+    with embedding():
+        here = make_offer("Accompagno a fare la spesa", "")
+        there = make_offer("Spesa a domicilio", "", where=[other_neighbourhood])
+        need = make_need(text=TAMAZIGHT)
+    assert fresh(need).embedding is None  # the worker gives it no vector that would say nothing
+    assert [c.offer for c in ranked_offers(fresh(need))] == [here]  # same neighbourhood only
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert 'data-testid="not-understood"' in body and here.title in body and there.title not in body
+
+
+def test_a_need_in_arabic_is_understood_by_meaning(client, users, embedding, make_offer, make_need):
+    with embedding():
+        make_offer("Corso di chitarra", "")
+        need = make_need(text="أحتاج مساعدة في التسوق")
+    assert fresh(need).embedding is not None
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert 'data-testid="not-understood"' not in body and "Corso di chitarra" not in body
