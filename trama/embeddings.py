@@ -6,10 +6,26 @@ to hundreds of milliseconds on 2 cores, so the web app embeds in the task worker
 never in a request.
 """
 
+import unicodedata
+
 import numpy as np
 
 MODEL = "multilingual-e5-small"
 DIMENSIONS = 384
+# The scripts of the hundred languages the model was trained on (XLM-RoBERTa's CC-100), as the first word
+# of the Unicode names of their letters. A text written mostly in another script (Tifinagh, Syriac,
+# N'Ko, Tibetan…) gets a vector that says nothing: covers() tells.
+SCRIPTS = frozenset(
+    "LATIN CYRILLIC GREEK ARABIC HEBREW ARMENIAN GEORGIAN DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL "
+    "TELUGU KANNADA MALAYALAM SINHALA THAI LAO MYANMAR KHMER ETHIOPIC CJK HIRAGANA KATAKANA HANGUL".split()
+)
+
+
+def covers(text):
+    """Whether most letters of `text` are in a script the model knows (False when it has no letters)."""
+    letters = [c for c in text if c.isalpha()]
+    known = sum(unicodedata.name(c, "").split(" ")[0] in SCRIPTS for c in letters)
+    return bool(letters) and known * 2 >= len(letters)
 
 
 def embed(texts, batch_size=512):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trama.market import meaning
 from trama.market.answers import Answer, explain, register_provider, scorer
 from trama.market.models import Match
 from trama.text import stems
@@ -29,7 +30,7 @@ def _next_meeting(group):
 
 def _answer(need, group, score):
     text = f"{group.name} {group.purpose}"
-    result = score(stems(text), [group.neighbourhood_id])
+    result = score(stems(text), [group.neighbourhood_id], meaning.from_bytes(group.embedding, group.embedding_model))
     if result is None:
         return None
     total, parts = result
@@ -67,3 +68,4 @@ def enrol(match, by):
 
 def register():
     register_provider(Match.Kind.GROUP, rank, get, enrol)
+    meaning.register(Group)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trama.market.models import MeaningMixin, save_meaning_aware
+
 TEXT_LIMIT = 8000
 
 
@@ -84,7 +86,7 @@ class SuggestionRefresh(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class Group(models.Model):
+class Group(MeaningMixin, models.Model):
     class Status(models.TextChoices):
         FORMING = "forming", _("in formazione")
         ACTIVE = "active", _("attivo")
@@ -108,6 +110,13 @@ class Group(models.Model):
     closing_note = models.CharField(_("nota di chiusura"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the name and purpose mean (market.meaning), for proposing the group to needs: computed by the
+    # task worker after they change, empty until then.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=60, blank=True, editable=False)
+
+    MEANING_FIELDS = ("name", "purpose")
+    MEANING_TASK = "trama.collective.tasks.embed_group"
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,6 +126,13 @@ class Group(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def meaning_text(self):
+        return f"{self.name}\n{self.purpose}".strip()
+
+    def save(self, *args, **kwargs):
+        save_meaning_aware(self, super().save, args, kwargs)
 
     def _move(self, allowed_from, to, note=""):
         if self.status not in allowed_from:

@@ -50,3 +50,16 @@ def _refresh_abandoned(city_id, refresh_id=None, *, reason):
 
 
 describe(refresh_suggestions_of_city, _("Aggiornamento delle proposte di gruppo"), abandoned=_refresh_abandoned)
+
+
+@task()
+def embed_group(group_id):
+    """Compute what a group's name and purpose mean, for proposing it to needs (market.meaning)."""
+    from trama.market.tasks import embed_record
+
+    from .models import Group
+
+    return embed_record(Group, group_id)
+
+
+describe(embed_group, _("Calcolo del significato di un gruppo"))

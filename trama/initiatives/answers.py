@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from trama.market import meaning
 from trama.market.answers import Answer, explain, register_provider, scorer
 from trama.market.models import Match
 from trama.text import stems
@@ -29,7 +30,7 @@ def _answer(need, initiative, score):
     obj = initiative.intervention_object
     text = " ".join(x for x in (initiative.name, initiative.description, obj.name if obj else "") if x)
     neighbourhoods = [n.pk for n in initiative.neighbourhoods.all()]
-    result = score(stems(text), neighbourhoods)
+    result = score(stems(text), neighbourhoods, meaning.from_bytes(initiative.embedding, initiative.embedding_model))
     if result is None:
         return None
     total, parts = result
@@ -64,3 +65,4 @@ def enrol(match, by):
 
 def register():
     register_provider(Match.Kind.ACTIVITY, rank, get, enrol)
+    meaning.register(Initiative)

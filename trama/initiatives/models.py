@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trama.market.models import Contribution
+from trama.market.models import Contribution, MeaningMixin, save_meaning_aware
 
 from .storage import private_storage
 
@@ -55,7 +55,7 @@ class GroupActivity(models.Model):
     intervention_object = models.ForeignKey(InterventionObject, on_delete=models.PROTECT, related_name="group_activities")
 
 
-class Initiative(models.Model):
+class Initiative(MeaningMixin, models.Model):
     class Stage(models.TextChoices):
         IDEA = "idea", _("idea")
         INCUBATION = "incubation", _("incubazione")
@@ -109,6 +109,13 @@ class Initiative(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the name and description mean (market.meaning), for proposing the activity to needs: computed
+    # by the task worker after they change, empty until then.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=60, blank=True, editable=False)
+
+    MEANING_FIELDS = ("name", "description")
+    MEANING_TASK = "trama.initiatives.tasks.embed_initiative"
 
     class Meta:
         ordering = ["name"]
@@ -121,6 +128,13 @@ class Initiative(models.Model):
 
     def get_absolute_url(self):
         return reverse("initiatives:detail", args=[self.pk])
+
+    @property
+    def meaning_text(self):
+        return f"{self.name}\n{self.description}".strip()
+
+    def save(self, *args, **kwargs):
+        save_meaning_aware(self, super().save, args, kwargs)
 
     def move_to(self, stage, reason, by=None, now=None):
         """Change stage, recording when, why and by whom; refuses a move the lifecycle does not allow."""

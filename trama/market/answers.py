@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -20,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
 
+from . import meaning
 from .index import index_for
 from .models import Match
-from .queries import MIN_TEXT, ranked_offers
+from .queries import MIN_BEST_MEANING, MIN_MEANING, MIN_TEXT, WORDS_WEIGHT, list_stands, meaning_carries, ranked_offers
 
 # The labels the need page and the API show for each kind.
 LABELS = {
@@ -98,11 +100,14 @@ def _vector(tokens, idf):
 
 
 def scorer(need):
-    """A function (stems of an answer's words, its neighbourhood ids) -> (score, parts), or None when
-    the answer falls below the least relevance (MIN_TEXT, as for offers: place never stands in for words).
+    """A function (stems of an answer's words, its neighbourhood ids, its meaning vector or None) ->
+    (score, parts), or None when the answer falls below the least relevance: words similarity at least
+    MIN_TEXT or, when the need and the answer both have a meaning vector, meaning similarity at least
+    MIN_MEANING, as for offers (place never stands in for either).
 
     Words are weighed as in the offers' index (TF-IDF, sublinear): a stem no offer has counts as the
-    rarest. Place: 1 for the need's neighbourhood, 0.5 for an adjacent one.
+    rarest. With both vectors the text part is WORDS_WEIGHT × words + the rest × meaning (negatives as
+    0), as for offers. Place: 1 for the need's neighbourhood, 0.5 for an adjacent one.
     """
     index = index_for(need.city_id)
     top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
@@ -113,14 +118,27 @@ def scorer(need):
     need_vector = _vector(need.search_tokens.split(), idf)
     adjacent = {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(need.neighbourhood)}
 
-    def score(tokens, neighbourhood_ids):
+    need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
+
+    def score(tokens, neighbourhood_ids, vector=None):
         answer_vector = _vector(tokens, idf)
-        text = sum(v * answer_vector.get(s, 0.0) for s, v in need_vector.items())
-        if text < MIN_TEXT:
+        words = sum(v * answer_vector.get(s, 0.0) for s, v in need_vector.items())
+        similar, text = None, words
+        if need_meaning is not None and vector is not None:
+            similar = float(need_meaning @ vector)
+            text = WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * max(similar, 0.0)
+        if words < MIN_TEXT and (similar is None or similar < MIN_MEANING):
             return None
         ids = set(neighbourhood_ids)
         place = 1.0 if need.neighbourhood_id in ids else (0.5 if ids & adjacent else 0.0)
-        return WEIGHTS["text"] * text + WEIGHTS["place"] * place, {"text": round(text, 4), "place": place}
+        parts = {
+            "text": round(text, 4),
+            "words": round(words, 4),
+            "meaning": round(similar or 0.0, 4),
+            "embedded": similar is not None,
+            "place": place,
+        }
+        return WEIGHTS["text"] * text + WEIGHTS["place"] * place, parts
 
     score.rarity = idf
     return score
@@ -132,6 +150,8 @@ def explain(need, kind, text, parts, rarity=None, extra=()):
     common = shared_words(need.search_tokens.split(), text, limit=3, weight=rarity)
     if common:
         reasons.append(_("parole in comune: %(words)s") % {"words": ", ".join(common)})
+    if meaning_carries(parts):
+        reasons.append(_("significato simile"))
     if parts["place"] >= 1:
         reasons.append(_("nello stesso quartiere"))
     elif parts["place"] > 0:
@@ -151,6 +171,7 @@ def _services(need, for_user):
 
 def _service_answer(need, service, score):
     tokens = f"{service.name} {service.description}"
+    # Services have no meaning vector yet (their table is the people app's): words and place alone.
     result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [])
     if result is None:
         return None
@@ -206,12 +227,16 @@ def _offer_answer(candidate):
 
 
 def ranked_answers(need, limit=10, for_user=None):
-    """Offers (ranked_offers, unchanged), activities, groups and services that could answer `need`,
-    best first, each labelled by its kind and explained in one line. Below the least relevance
-    nothing is padded in: an empty list means nothing fits."""
-    answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user)]
+    """Offers (ranked_offers), activities, groups and services that could answer `need`, best first,
+    each labelled by its kind and explained in one line. Below the least relevance nothing is padded
+    in, and the stopping rule (queries.list_stands) holds for the list of all kinds together: when the
+    need has a meaning vector and none of the embedded answers means much the same, nothing is
+    proposed. An empty list means nothing fits."""
+    answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user, stop=False)]
     for kind in kinds()[1:]:
         answers += _providers[kind].rank(need, for_user, limit)
+    if need.embedding is not None and not list_stands(np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])):
+        return []
     answers.sort(key=lambda a: -a.score)
     return answers[:limit]
 
@@ -222,3 +247,87 @@ def answer_for(need, kind, target_id, for_user):
         return next((_offer_answer(c) for c in ranked_offers(need, limit=50, for_user=for_user) if c.offer.pk == target_id), None)
     registered = provider(kind)
     return None if registered is None else registered.get(need, target_id, for_user)
+
+
+# -- the other direction: the open needs an offer could answer ---------------------------------------
+
+# A need waiting at least this long, met by a new offer that words and meaning both say fits (a strong
+# answer), is worth telling the workers of its neighbourhood about.
+OLD_NEED_DAYS = 14
+
+
+def needs_for_offer(offer, for_user=None, limit=10):
+    """The open needs of the offer's city that it could answer, best first, as (need, score, parts):
+    only needs `for_user` may broker (rules.NEEDS_TO_BROKER; None: all), never its own person's, never
+    one that declined it. The same rule as ranked_offers read the other way: words (TF-IDF weights of
+    the offers' index) at least MIN_TEXT, or meaning at least MIN_MEANING where both have a vector,
+    text = WORDS_WEIGHT × words + the rest × meaning, plus the place (the need's neighbourhood among
+    the offer's: 1, adjacent: 0.5). Needs are read, not indexed: a city has hundreds open, not 100,000."""
+    from .models import Need
+    from .rules import NEEDS_TO_BROKER
+
+    needs = Need.objects.filter(city_id=offer.city_id, status__in=[Need.Status.OPEN, Need.Status.BROKERING])
+    if for_user is not None:
+        needs = needs.filter(pk__in=NEEDS_TO_BROKER.visible_to(for_user).values("pk"))
+    if offer.person_id:
+        needs = needs.exclude(person_id=offer.person_id)
+    declined = Match.objects.filter(offer=offer, status=Match.Status.DECLINED).values("need_id")
+    needs = needs.exclude(pk__in=declined).select_related("neighbourhood")
+    index = index_for(offer.city_id)
+    top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
+
+    def idf(stem):
+        return index.rarity(stem) or top
+
+    offer_words = _vector(offer.search_tokens.split(), idf)
+    offer_meaning = meaning.from_bytes(offer.embedding, offer.embedding_model)
+    serving = list(offer.neighbourhoods.all())
+    served = {n.pk for n in serving}
+    near = set()
+    for neighbourhood in serving:
+        near |= {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(neighbourhood)}
+    out = []
+    for need in needs:
+        need_words = _vector(need.search_tokens.split(), idf)
+        words = sum(v * need_words.get(s, 0.0) for s, v in offer_words.items())
+        need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
+        similar = float(offer_meaning @ need_meaning) if offer_meaning is not None and need_meaning is not None else None
+        if words < MIN_TEXT and (similar is None or similar < MIN_MEANING):
+            continue
+        text = words if similar is None else WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * max(similar, 0.0)
+        place = 1.0 if need.neighbourhood_id in served else (0.5 if need.neighbourhood_id in near else 0.0)
+        parts = {"text": text, "words": words, "meaning": similar or 0.0, "embedded": similar is not None, "place": place}
+        out.append((need, WEIGHTS["text"] * text + WEIGHTS["place"] * place, parts))
+    out.sort(key=lambda item: -item[1])
+    return out[:limit]
+
+
+def is_strong(parts):
+    """Words and meaning both say the answer fits: shared words (MIN_TEXT) and a meaning as close as the
+    stopping rule asks of the best answer of a list (MIN_BEST_MEANING)."""
+    return parts["embedded"] and parts["words"] >= MIN_TEXT and parts["meaning"] >= MIN_BEST_MEANING
+
+
+def tell_old_needs_of_strong_offer(offer, now=None):
+    """Tell the workers of each need waiting for OLD_NEED_DAYS or more that the new `offer` answers it
+    strongly (is_strong): the task that embeds the offer calls it, never a request. Recipients: the
+    workers of the need's neighbourhood (who may broker it). Once per need and offer (the key)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trama.access import WORKER, role_of, works_in
+    from trama.notifications.models import Kind
+    from trama.notifications.services import notify
+    from trama.people.queries import staff_of_city
+
+    since = (now or timezone.now()) - timedelta(days=OLD_NEED_DAYS)
+    strong = [need for need, _score, parts in needs_for_offer(offer, limit=50) if need.created_at <= since and is_strong(parts)]
+    if not strong:
+        return 0
+    staff = [user for user in staff_of_city(offer.city_id) if role_of(user) == WORKER]
+    told = 0
+    for need in strong:
+        workers = [user for user in staff if works_in(user, need.neighbourhood_id)]
+        told += len(notify(Kind.STRONG_ANSWER, workers, url=need.get_absolute_url(), key=f"{Kind.STRONG_ANSWER}:{need.pk}:{offer.pk}"))
+    return told

@@ -9,9 +9,12 @@ class MarketConfig(AppConfig):
     def ready(self):
         from trama.notifications.reminders import register
 
-        from . import extensions, reminders, signals  # noqa: F401
+        from . import extensions, meaning, reminders, signals  # noqa: F401
+        from .models import Need, Offer
 
         register(reminders.matches_not_started)
         register(reminders.follow_ups_due)
         register(reminders.offers_expiring)
         extensions.register()
+        meaning.register(Offer, touch=True)
+        meaning.register(Need)

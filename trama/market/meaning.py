@@ -24,6 +24,22 @@ DIMENSIONS = 128
 MODEL_TAG = f"{embeddings.MODEL}/pca{DIMENSIONS}-v1"
 
 
+# The models whose records carry a meaning vector ({model: whether storing one bumps updated_at}):
+# offers and needs here, groups and activities registered by their apps (market may not import them).
+_embedded = {}
+
+
+def register(model, touch=False):
+    """`model` (with market.models.MeaningMixin) gets meaning vectors; `touch`: storing one bumps
+    `updated_at`, for a ranking index that re-reads what changed (offers)."""
+    _embedded[model] = touch
+
+
+def embedded_models():
+    """{model: touch} of every model with meaning vectors, in registration order."""
+    return dict(_embedded)
+
+
 def embed_on_save():
     return getattr(settings, "TRAMA_MARKET_EMBED_ON_SAVE", True)
 

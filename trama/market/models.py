@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -61,7 +62,9 @@ class WhenMixin(models.Model):
 
 
 class MeaningMixin:
-    """A record whose text gets a meaning vector (market.meaning): `meaning_text` is what is embedded.
+    """A record whose text gets a meaning vector (market.meaning): `meaning_text` is what is embedded,
+    from MEANING_FIELDS, into `embedding` and `embedding_model`; MEANING_TASK names the task that does it.
+    Other apps' answers (groups, activities) use it too, saving with `save_meaning_aware`.
 
     The text as loaded is remembered; saving a new record or a changed text empties the stored vector
     and, when TRAMA_MARKET_EMBED_ON_SAVE is on, asks the task worker for a new one after the commit."""
@@ -74,7 +77,7 @@ class MeaningMixin:
         return instance
 
 
-def _save_meaning_aware(instance, save, args, kwargs):
+def save_meaning_aware(instance, save, args, kwargs):
     update_fields = kwargs.get("update_fields")
     writes_text = update_fields is None or bool(set(update_fields) & set(instance.MEANING_FIELDS))
     if instance._state.adding:
@@ -95,9 +98,7 @@ def _save_meaning_aware(instance, save, args, kwargs):
         from . import meaning
 
         if meaning.embed_on_save():
-            from .tasks import embed_need, embed_offer
-
-            task, pk = (embed_offer if isinstance(instance, Offer) else embed_need), instance.pk
+            task, pk = import_string(instance.MEANING_TASK), instance.pk
             transaction.on_commit(lambda: task.enqueue(pk))
 
 
@@ -170,6 +171,7 @@ class Offer(MeaningMixin, WhenMixin):
         return self.title
 
     MEANING_FIELDS = ("title", "description")
+    MEANING_TASK = "trama.market.tasks.embed_offer"
 
     @property
     def meaning_text(self):
@@ -200,7 +202,7 @@ class Offer(MeaningMixin, WhenMixin):
         self.search_tokens = stem_text(f"{self.title} {self.description}")
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_tokens", "updated_at"}
-        _save_meaning_aware(self, super().save, args, kwargs)
+        save_meaning_aware(self, super().save, args, kwargs)
 
     def take_unit(self):
         """Reserve one unit of capacity (call with the row locked); the last one exhausts the offer."""
@@ -303,6 +305,7 @@ class Need(MeaningMixin, WhenMixin):
         return self.text[:60]
 
     MEANING_FIELDS = ("text",)
+    MEANING_TASK = "trama.market.tasks.embed_need"
 
     @property
     def meaning_text(self):
@@ -317,7 +320,7 @@ class Need(MeaningMixin, WhenMixin):
         self.search_tokens = stem_text(self.text)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_tokens", "updated_at"}
-        _save_meaning_aware(self, super().save, args, kwargs)
+        save_meaning_aware(self, super().save, args, kwargs)
 
     @property
     def is_active(self):

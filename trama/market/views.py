@@ -18,7 +18,7 @@ from trama.shortcuts import form_errors_from, keyset_page, page_of, public_cache
 from trama.territory.queries import city_of
 
 from . import forms, services
-from .answers import ranked_answers
+from .answers import needs_for_offer, ranked_answers
 from .index import offers_stamp
 from .models import Contribution, Match, Need, Offer, Rate, Sector
 from .queries import (
@@ -26,6 +26,7 @@ from .queries import (
     ledger_totals,
     matches_visible_to,
     needs_visible_to,
+    not_understood,
     offers_visible_to,
     public_counts,
     ranked_offers,
@@ -69,6 +70,10 @@ def offer_detail(request, pk, obj):
         audit.record_read(request, obj, reason="offerta")
     can_change = request.user.has_perm("market.change_offer", obj)
     matches = matches_visible_to(request.user).filter(offer=obj).select_related("need") if request.user.is_authenticated else []
+    # The other direction: the open needs it could answer, only those this worker may broker.
+    needs = needs_for_offer(obj, for_user=request.user) if is_staff_role(request.user) and obj.status == Offer.Status.OPEN else []
+    if needs:
+        audit.record_page(request, Need, [need.pk for need, _score, _parts in needs], "richieste a cui un'offerta potrebbe rispondere")
     return render(
         request,
         "market/offer_detail.html",
@@ -76,6 +81,7 @@ def offer_detail(request, pk, obj):
             "offer": obj,
             "can_change": can_change,
             "matches": matches,
+            "needs": needs,
             "statuses": Offer.Status,
         },
     )
@@ -198,6 +204,7 @@ def need_detail(request, pk, obj):
         "market/need_detail.html",
         {
             "need": obj,
+            "not_understood": can_broker and obj.is_active and not_understood(obj),
             "can_broker": can_broker,
             "candidates": [(c, (c.kind, c.target_id) in proposed) for c in candidates],
             "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     GROUP_PROPOSED = "group_proposed", _("Nuova proposta di gruppo")
     ERASURE_CONFIRMED = "erasure_confirmed", _("Cancellazione dei dati confermata")
     ANTENNA_APPLICATION = "antenna_application", _("Nuova candidatura di antenna")
+    STRONG_ANSWER = "strong_answer", _("Una risposta forte per una richiesta che aspetta")
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
@@ -60,6 +61,7 @@ MESSAGES = {
     Kind.GROUP_PROPOSED: _("C'è una nuova proposta di gruppo in un quartiere che segui: apri Trama per vederla."),
     Kind.ERASURE_CONFIRMED: _("La richiesta di cancellazione dei dati che hai registrato è stata confermata: apri Trama per seguirla."),
     Kind.ANTENNA_APPLICATION: _("Qualcuno si è candidato come antenna in un quartiere che segui: apri Trama per valutarlo."),
+    Kind.STRONG_ANSWER: _("Una nuova offerta risponde bene a una richiesta che aspetta da settimane nel tuo quartiere: apri Trama per vederla."),
 }
 
 # E-mail is wanted by default for what needs an answer, a download or is a reminder (a reminder seen only on

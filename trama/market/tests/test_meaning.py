@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from trama.market import meaning, services
 from trama.market.models import Need, Offer
-from trama.market.queries import MIN_MEANING, ranked_offers
+from trama.market.queries import MIN_BEST_MEANING, MIN_MEANING, ranked_offers
 from trama.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -131,11 +132,12 @@ def test_the_command_embeds_what_was_written_without_vectors(city, make_offer, m
     assert ranked_offers(fresh(need)) == []
     out = io.StringIO()
     call_command("embed_market", "--city", city.slug, stdout=out)
-    assert "1 offerte e 1 richieste" in out.getvalue()
+    assert "offerte: 1 con" in out.getvalue() and "richieste: 1 con" in out.getvalue()
     assert Offer.objects.get(pk=calls.pk).embedding_model == meaning.MODEL_TAG
     assert [c.offer for c in ranked_offers(fresh(need))] == [calls]
+    out = io.StringIO()
     call_command("embed_market", "--city", city.slug, stdout=out)
-    assert "0 offerte e 0 richieste" in out.getvalue()  # nothing left to do
+    assert "offerte: 0 con" in out.getvalue() and "richieste: 0 con" in out.getvalue()  # nothing left to do
 
 
 def test_saving_an_offer_loaded_without_its_text_keeps_its_vector(embedding, make_offer):
@@ -159,3 +161,52 @@ def test_erasing_a_person_empties_the_vectors_of_her_offers_and_needs(embedding,
     services.erase_offers(Offer.objects.filter(person=gianna), gianna)
     services.erase_needs(Need.objects.filter(person=gianna), gianna)
     assert Offer.objects.get(pk=offer.pk).embedding is None and Need.objects.get(pk=need.pk).embedding is None
+
+
+def test_a_shared_word_without_a_similar_meaning_stops_the_list(client, users, embedding, make_offer, make_need):
+    with embedding():
+        lift = make_offer("Posto in auto per andare al mercato", "")
+        need = make_need(text="Cerco un posto per il cane durante le ferie")
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert 'data-testid="no-answer"' in body and lift.title not in body and 'data-testid="answer-' not in body
+    # The words alone ("posto") would have proposed it: the stopping rule on meaning keeps it out.
+    Need.objects.filter(pk=need.pk).update(embedding=None, embedding_model="")
+    assert [c.offer for c in ranked_offers(fresh(need))] == [lift]
+
+
+def test_the_list_stands_when_one_answer_means_the_same(embedding, make_offer, make_need):
+    with embedding():
+        lift = make_offer("Posto in auto per andare al mercato", "")
+        shopping = make_offer("Accompagno a fare la spesa", "")
+        need = make_need(text="Mi serve qualcuno per la spesa al mercato")
+    ranked = ranked_offers(fresh(need))
+    assert ranked[0].offer == shopping and ranked[0].parts["meaning"] >= MIN_BEST_MEANING
+    assert lift in [c.offer for c in ranked]  # the rule is on the list, not on each answer
+
+
+TAMAZIGHT = "ⵔⵉⵖ ⴰⵏⴰⵎⵓⵙ ⵉ ⵜⵎⵖⴰⵔⵜ ⵉⵏⵓ"  # Tifinagh: a script multilingual-e5 was not trained on
+
+
+def test_a_need_in_a_script_the_embedder_does_not_know_is_ranked_by_place_and_kind_and_the_page_says_so(
+    client, users, embedding, make_offer, make_need, other_neighbourhood
+):
+    with embedding():
+        here = make_offer("Accompagno a fare la spesa", "")
+        there = make_offer("Spesa a domicilio", "", where=[other_neighbourhood])
+        need = make_need(text=TAMAZIGHT)
+    assert fresh(need).embedding is None  # the worker gives it no vector that would say nothing
+    assert [c.offer for c in ranked_offers(fresh(need))] == [here]  # same neighbourhood only
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert 'data-testid="not-understood"' in body and here.title in body and there.title not in body
+
+
+def test_a_need_in_arabic_is_understood_by_meaning(client, users, embedding, make_offer, make_need):
+    with embedding():
+        make_offer("Corso di chitarra", "")
+        need = make_need(text="أحتاج مساعدة في التسوق")
+    assert fresh(need).embedding is not None
+    client.force_login(users[Role.WORKER])
+    body = client.get(reverse("market:need", args=[need.pk])).content.decode()
+    assert 'data-testid="not-understood"' not in body and "Corso di chitarra" not in body

@@ -25,7 +25,8 @@ from trama.insights import reports
 from trama.insights.models import Report
 from trama.insights.tasks import build_report
 from trama.market import services as market
-from trama.market.models import Match
+from trama.market.answers import OLD_NEED_DAYS
+from trama.market.models import Match, Need
 from trama.notifications.models import MESSAGES, Kind, Notification
 from trama.notifications.tasks import send_pending_emails, send_reminders
 from trama.people.models import Organisation, Role
@@ -294,6 +295,14 @@ def antenna_application(w):
     return {w.worker}, {w.other_worker, w.coordinator, w.partner, w.antenna, w.citizen}
 
 
+def strong_answer(w, settings):
+    settings.TRAMA_MARKET_EMBED_ON_SAVE = True  # the notice comes from the task that embeds the new offer
+    need = _need(w)
+    Need.objects.filter(pk=need.pk).update(created_at=timezone.now() - timedelta(days=OLD_NEED_DAYS + 1))
+    _offer(w, organisation=w.organisation)
+    return {w.worker}, {w.other_worker, w.coordinator, w.citizen, w.partner}
+
+
 SCENARIOS = {
     Kind.MATCH_PROPOSED: match_proposed,
     Kind.MATCH_ACCEPTED: match_accepted,
@@ -316,6 +325,7 @@ SCENARIOS = {
     Kind.GROUP_PROPOSED: group_proposed,
     Kind.ERASURE_CONFIRMED: erasure_confirmed,
     Kind.ANTENNA_APPLICATION: antenna_application,
+    Kind.STRONG_ANSWER: strong_answer,
 }
 
 

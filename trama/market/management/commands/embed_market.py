@@ -1,4 +1,5 @@
-"""Compute the meaning vectors that offers and needs lack (written in bulk, or before the worker embedded them)."""
+"""Compute the meaning vectors that offers, needs, groups and activities lack (written in bulk, or before the
+worker embedded them)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from trama.territory.queries import current_city
 
 
 class Command(BaseCommand):
-    help = _("Calcola il significato delle offerte e delle richieste che non lo hanno ancora.")
+    help = _("Calcola il significato di offerte, richieste, gruppi e attività che non lo hanno ancora.")
 
     def add_arguments(self, parser):
         parser.add_argument("--city", help=_("slug della città; senza, quella configurata"))
@@ -18,5 +19,8 @@ class Command(BaseCommand):
         city = City.objects.filter(slug=options["city"]).first() if options["city"] else current_city()
         if city is None:
             raise CommandError(_("Nessuna città trovata."))
-        offers, needs = embed_missing(city)
-        self.stdout.write(_("%(city)s: %(o)d offerte e %(n)d richieste con il significato calcolato.") % {"city": city.name, "o": offers, "n": needs})
+        for model, count in embed_missing(city).items():
+            self.stdout.write(
+                _("%(city)s, %(what)s: %(n)d con il significato calcolato.")
+                % {"city": city.name, "what": model._meta.verbose_name_plural, "n": count}
+            )
