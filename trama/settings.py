@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "trama.attention",
     "trama.themes",
     "trama.collective",
+    "trama.imports",
     "trama.initiatives",
     "trama.insights",
     "trama",
