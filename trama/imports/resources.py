@@ -21,7 +21,7 @@ from trama.people.services import delete_imported_organisation, save_imported_or
 from trama.territory.models import Neighbourhood, Place
 from trama.territory.services import delete_imported_place, save_imported_place
 
-from .files import SPLIT, formula_cell
+from .files import SPLIT, formula_cell, parse_date
 from .models import Change, ExternalId, Import
 
 if TYPE_CHECKING:
@@ -224,6 +224,8 @@ class OrganisationResource(ListResource):
     website = column("website", "sito_web")
     description = column("description", "descrizione")
     neighbourhoods = column(None, "quartieri")
+    # Checked (the three formats of files.parse_date) but not kept: an organisation has no join date yet.
+    joined = column(None, "data_adesione")
 
     class Meta(ListResource.Meta):
         pass
@@ -255,6 +257,10 @@ class OrganisationResource(ListResource):
             instance._planned_neighbourhoods = sorted({self.neighbourhood(n).pk for n in names})
         except ValueError as error:
             errors["neighbourhoods"] = [str(error)]
+        try:
+            parse_date(row.get("data_adesione"))
+        except ValueError as error:
+            errors["data_adesione"] = [str(error)]
         if instance.tax_code:
             self._once("tax_code", instance.tax_code, errors, _("Codice fiscale già usato alla riga %(line)d: è la stessa organizzazione?"))
             same = Organisation.objects.filter(city=self.city, tax_code=instance.tax_code).exclude(pk=instance.pk).first()
