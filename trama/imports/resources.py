@@ -95,6 +95,7 @@ class ListResource(resources.Resource):
 
     kind: ClassVar[str]
     model: ClassVar[Any]
+    resolved: ClassVar[tuple[str, ...]] = ()
     required: ClassVar[tuple[str, ...]]
     external_id = column(None, "id_esterno")
 
@@ -112,6 +113,7 @@ class ListResource(resources.Resource):
         self.known = dict(ExternalId.objects.filter(city=city, kind=self.kind).values_list("external_id", "object_id"))
         self.by_name = {n.name.lower(): n for n in Neighbourhood.objects.filter(city=city)}
         self.seen: dict[str, dict[str, int]] = {}
+        self.pending: list[Any] = []
         self.line = 0
         self.before: dict[str, Any] | None = None
 
@@ -176,16 +178,38 @@ class ListResource(resources.Resource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return not import_validation_errors and self.before is not None and self.before == self.snapshot(instance)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Uniqueness is checked by the resource itself (against the city and the rows above, naming the
+        # line); the constraints stay in the database, so a record registered meanwhile still stops the import.
+        errors = dict(import_validation_errors or {})
+        try:
+            # The links were found by the resource in the city (a query per row to check them again is most of the time).
+            instance.full_clean(exclude={*errors, *self.resolved}, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def after_save_instance(self, instance, row, **kwargs):
+        if self.run is None:
+            return  # a preview: nothing of it is kept
         external = Text().clean(row.get("id_esterno"))
         if self.before is None:
-            ExternalId.objects.create(city=self.city, kind=self.kind, external_id=external, object_id=instance.pk)
+            self.pending.append(ExternalId(city=self.city, kind=self.kind, external_id=external, object_id=instance.pk))
             self.known[external] = instance.pk
-        if self.run is not None:
-            action = Change.Action.CREATED if self.before is None else Change.Action.UPDATED
-            Change.objects.create(
+        action = Change.Action.CREATED if self.before is None else Change.Action.UPDATED
+        self.pending.append(
+            Change(
                 run=self.run, action=action, object_id=instance.pk, external_id=external, previous=self.before or {}, written=self.snapshot(instance)
             )
+        )
+
+    def after_import(self, dataset, result, **kwargs):
+        # In the chunk's transaction: the log is kept with the records it describes, or not at all.
+        if not result.has_errors() and not result.has_validation_errors():
+            ExternalId.objects.bulk_create(p for p in self.pending if isinstance(p, ExternalId))
+            Change.objects.bulk_create(p for p in self.pending if isinstance(p, Change))
+        self.pending = []
 
     def label(self, row) -> str:
         return Text().clean(row.get("nome"))[:120]
@@ -213,6 +237,7 @@ class OrganisationResource(ListResource):
     kind = Import.Kind.ORGANISATIONS
     model = Organisation
     required = ("id_esterno", "nome", "settore", "quartieri")
+    resolved = ("city",)
     name = column("name", "nome")
     sector = column("sector", "settore", Choice(Organisation.Sector.choices))
     legal_form = column("legal_form", "forma_giuridica", Choice(Organisation.LegalForm.choices))
@@ -229,6 +254,12 @@ class OrganisationResource(ListResource):
 
     class Meta(ListResource.Meta):
         pass
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        taken = Organisation.objects.filter(city=self.city).values_list("pk", "name", "tax_code")
+        self.taken_names = {name.lower(): (pk, name) for pk, name, _tax in taken}
+        self.taken_tax_codes = {tax: (pk, name) for pk, name, tax in taken if tax}
 
     def init_instance(self, row=None):
         return Organisation(city=self.city)
@@ -263,12 +294,13 @@ class OrganisationResource(ListResource):
             errors["data_adesione"] = [str(error)]
         if instance.tax_code:
             self._once("tax_code", instance.tax_code, errors, _("Codice fiscale già usato alla riga %(line)d: è la stessa organizzazione?"))
-            same = Organisation.objects.filter(city=self.city, tax_code=instance.tax_code).exclude(pk=instance.pk).first()
-            if same is not None and "tax_code" not in errors:
-                errors["tax_code"] = [_("Un'organizzazione con questo codice fiscale è già registrata: «%(name)s».") % {"name": same.name}]
+            same = self.taken_tax_codes.get(instance.tax_code)
+            if same is not None and same[0] != instance.pk and "tax_code" not in errors:
+                errors["tax_code"] = [_("Un'organizzazione con questo codice fiscale è già registrata: «%(name)s».") % {"name": same[1]}]
         if instance.name:
             self._once("name", instance.name.lower(), errors, _("Nome già usato alla riga %(line)d."))
-            if "name" not in errors and Organisation.objects.filter(city=self.city, name__iexact=instance.name).exclude(pk=instance.pk).exists():
+            same = self.taken_names.get(instance.name.lower())
+            if "name" not in errors and same is not None and same[0] != instance.pk:
                 errors["name"] = [_("Esiste già un'organizzazione con questo nome in città.")]
         if errors:
             raise ValidationError(errors)
@@ -307,6 +339,7 @@ class PlaceResource(ListResource):
     kind = Import.Kind.PLACES
     model = Place
     required = ("id_esterno", "nome", "quartiere")
+    resolved = ("neighbourhood", "managing_organisation")
     name = column("name", "nome")
     place_kind = column("kind", "tipo", Choice(Place.Kind.choices))
     address = column("address", "indirizzo")

@@ -123,17 +123,16 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
     rows: list[dict[str, Any]] = []
     for start in range(0, len(dataset), CHUNK):
         chunk = tablib.Dataset(*dataset[start : start + CHUNK], headers=dataset.headers)
-        result = resource.import_data(
-            chunk,
-            dry_run=False,
-            raise_errors=False,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            line_of=lambda i, s=start: lines[s + i - 1],
-        )
-        report = _report(result, chunk, lines, resource, offset=start)
-        if result.has_errors() or result.has_validation_errors():
-            failed = next(row for row in report if row["outcome"] == "error")
+        # One transaction per chunk and none per row: a row in error rolls the whole chunk back.
+        with transaction.atomic():
+            result = resource.import_data(
+                chunk, dry_run=False, raise_errors=False, use_transactions=False, line_of=lambda i, s=start: lines[s + i - 1]
+            )
+            report = _report(result, chunk, lines, resource, offset=start)
+            failed = next((row for row in report if row["outcome"] == "error"), None)
+            if failed is not None:
+                transaction.set_rollback(True)
+        if failed is not None:
             undo(run, by=run.requested_by)
             raise ValueError(
                 _("La riga %(line)d non è più valida (%(why)s): niente è stato importato. Prepara una nuova anteprima.")

@@ -228,7 +228,10 @@ def save_organisation(request: AccountRequest, form: ModelForm[Organisation]) ->
 def save_imported_organisation(organisation: Organisation, neighbourhood_ids: Iterable[int], *, by: User, created: bool) -> Organisation:
     """Save an organisation read from an imported list (validated by the import), with its neighbourhoods; audited."""
     organisation.save(force_insert=created)
-    organisation.neighbourhoods.set(neighbourhood_ids)
+    if created:
+        organisation.neighbourhoods.add(*neighbourhood_ids)
+    else:
+        organisation.neighbourhoods.set(neighbourhood_ids)
     audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, organisation, reason="importazione")
     return organisation
 

@@ -216,3 +216,12 @@ def test_undo_only_by_who_may(coordinator_client, client, make_user, neighbourho
         client.force_login(make_user(role, [neighbourhood]))
         assert client.post(reverse("imports:undo", args=[run.pk])).status_code in (403, 404)
     assert Organisation.objects.count() == 2 and Change.objects.count() == 2
+
+
+def test_a_row_that_became_invalid_after_the_preview_stops_the_import_and_nothing_is_kept(coordinator_client, city):
+    response = post(coordinator_client, csv_file(GOOD))
+    Organisation.objects.create(city=city, name="Registrata nel frattempo", sector=Organisation.Sector.THIRD_SECTOR, tax_code=TAX_2)
+    run = confirm(coordinator_client, response)
+    assert run.status == Import.Status.FAILED and "La riga 3 non è più valida" in run.error
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Registrata nel frattempo"]
+    assert not ExternalId.objects.exists() and not Change.objects.exists()
