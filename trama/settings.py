@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "trama.attention",
     "trama.themes",
     "trama.collective",
+    "trama.imports",
     "trama.initiatives",
     "trama.insights",
     "trama",

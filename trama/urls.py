@@ -22,6 +22,7 @@ urlpatterns = [
     path("temi/", include("trama.themes.urls")),
     path("gruppi/", include("trama.collective.urls")),
     path("iniziative/", include("trama.initiatives.urls")),
+    path("importazioni/", include("trama.imports.urls")),
     path("indicatori/", include("trama.insights.urls")),
     path("notifiche/", include("trama.notifications.urls")),
     path("attivita-in-background/", include("trama.background.urls")),

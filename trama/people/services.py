@@ -226,6 +226,27 @@ def save_organisation(request: AccountRequest, form: ModelForm[Organisation]) ->
     return organisation
 
 
+def save_imported_organisation(organisation: Organisation, neighbourhood_ids: Iterable[int], *, by: User, created: bool) -> Organisation:
+    """Save an organisation read from an imported list (validated by the import), with its neighbourhoods; audited."""
+    organisation.save(force_insert=created)
+    if created:
+        organisation.neighbourhoods.add(*neighbourhood_ids)
+    else:
+        organisation.neighbourhoods.set(neighbourhood_ids)
+    audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, organisation, reason="importazione")
+    return organisation
+
+
+def delete_imported_organisation(organisation: Organisation, *, by: User) -> None:
+    """Delete an organisation an import created, when that import is undone; audited.
+
+    Raises ProtectedError when records of other apps now depend on it: the caller says so.
+    """
+    with transaction.atomic():
+        audit.record(by, audit.Action.DELETE, organisation, reason="importazione annullata")
+        organisation.delete()
+
+
 def link_member(request: AccountRequest, organisation: Organisation, account: User, role: str) -> Membership:
     """Make `account` a member of `organisation` with `role` (changing the role when already linked); audited."""
     require(request.user, "people.manage_members", organisation)

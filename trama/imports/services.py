@@ -1,0 +1,180 @@
+"""Preview, confirm and undo an import of an existing list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import tablib
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trama.access import neighbourhood_scope
+from trama.privacy import audit
+
+from . import files
+from .models import Change, ExternalId, Import
+from .resources import COLUMN_OF, RESOURCES, ListResource
+
+if TYPE_CHECKING:
+    from import_export.results import Result
+
+    from trama.people.models import User
+    from trama.territory.models import City
+
+OUTCOME = {"new": "new", "update": "update", "skip": "same", "invalid": "error", "error": "error"}
+CHUNK = 500
+
+
+def _rows(data: bytes, name: str, kind: str) -> tuple[tablib.Dataset, list[int]]:
+    """The file's non-empty rows as a Dataset, and the line of the file each comes from (the header is line 1)."""
+    read = files.read(name, data)
+    missing = [c for c in RESOURCES[kind].required if c not in read.headers]
+    if missing:
+        raise files.Refused(
+            _("Mancano le colonne: %(missing)s. La prima riga deve avere: %(required)s.")
+            % {"missing": ", ".join(missing), "required": ", ".join(RESOURCES[kind].required)}
+        )
+    dataset = tablib.Dataset(headers=read.headers)
+    lines = []
+    for number, row in enumerate(read, start=2):
+        if any(str(v or "").strip() for v in row):
+            dataset.append(row)
+            lines.append(number)
+    if not lines:
+        raise files.Refused(_("Il file non contiene righe da importare."))
+    return dataset, lines
+
+
+def _messages(row_result: Any) -> list[str]:
+    if row_result.validation_error is not None:
+        error = row_result.validation_error
+        if hasattr(error, "error_dict"):
+            return [f"{COLUMN_OF.get(field, field)}: {message}" for field, messages in error.message_dict.items() for message in messages]
+        return list(error.messages)
+    return [_("Errore imprevisto: %(error)s") % {"error": str(e.error)[:200]} for e in row_result.errors]
+
+
+def _report(result: Result, dataset: tablib.Dataset, lines: list[int], resource: ListResource, offset: int = 0) -> list[dict[str, Any]]:
+    rows = []
+    for index, row_result in enumerate(result.rows):
+        row = dict(zip(dataset.headers, dataset[index], strict=False))
+        outcome = OUTCOME[row_result.import_type]
+        rows.append(
+            {
+                "line": lines[offset + index],
+                "outcome": outcome,
+                "label": resource.label(row),
+                "messages": _messages(row_result) if outcome == "error" else [],
+            }
+        )
+    return rows
+
+
+def _count(rows: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(("new", "update", "same", "error"), 0)
+    for row in rows:
+        counts[row["outcome"]] += 1
+    return counts
+
+
+def _resource(kind: str, city: City, by: User, run: Import | None = None) -> ListResource:
+    return RESOURCES[kind](city=city, by=by, scope=neighbourhood_scope(by), run=run)
+
+
+def preview(*, kind: str, name: str, data: bytes, city: City, by: User) -> Import:
+    """Read the file and say, row by row, what importing it would do; nothing of the file is written.
+
+    A preview without errors is kept (with the file) so that it can be confirmed; one with errors is
+    returned unsaved, to be shown and fixed. `files.Refused` when the file cannot be read as a whole.
+    """
+    run = Import(city=city, kind=kind, filename=name[:200], requested_by=by)
+    dataset, lines = _rows(data, name, kind)
+    resource = _resource(kind, city, by)
+    result = resource.import_data(dataset, dry_run=True, raise_errors=False, collect_failed_rows=True, line_of=lambda i: lines[i - 1])
+    run.rows = _report(result, dataset, lines, resource)
+    run.counts = _count(run.rows)
+    run.content = data
+    if not run.has_errors:
+        run.save()
+    return run
+
+
+def confirm(run: Import) -> None:
+    """Queue the confirmed import (see tasks.run_import)."""
+    from .tasks import run_import
+
+    Import.objects.filter(pk=run.pk, status=Import.Status.PREVIEW).update(status=Import.Status.QUEUED)
+    run_import.enqueue(run.pk)
+
+
+def execute(run: Import, progress: Callable[[int], None] = lambda done: None) -> None:
+    """Import the file of a confirmed preview, 500 rows per transaction, logging every change.
+
+    A row that has become invalid since the preview (someone registered the same tax code
+    meanwhile) stops the import, and what it had written is undone: the file is imported whole or
+    not at all.
+    """
+    assert run.requested_by is not None
+    dataset, lines = _rows(bytes(run.content), run.filename, run.kind)
+    resource = _resource(run.kind, run.city, run.requested_by, run=run)
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(dataset), CHUNK):
+        chunk = tablib.Dataset(*dataset[start : start + CHUNK], headers=dataset.headers)
+        # One transaction per chunk and none per row: a row in error rolls the whole chunk back.
+        with transaction.atomic():
+            result = resource.import_data(
+                chunk, dry_run=False, raise_errors=False, use_transactions=False, line_of=lambda i, s=start: lines[s + i - 1]
+            )
+            report = _report(result, chunk, lines, resource, offset=start)
+            failed = next((row for row in report if row["outcome"] == "error"), None)
+            if failed is not None:
+                transaction.set_rollback(True)
+        if failed is not None:
+            undo(run, by=run.requested_by)
+            raise ValueError(
+                _("La riga %(line)d non è più valida (%(why)s): niente è stato importato. Prepara una nuova anteprima.")
+                % {"line": failed["line"], "why": "; ".join(failed["messages"])}
+            )
+        rows += report
+        progress(min(99, (start + len(chunk)) * 100 // len(dataset)))
+    run.rows, run.counts = rows, _count(rows)
+
+
+def undo(run: Import, *, by: User) -> list[str]:
+    """Undo an import as a whole: delete what it created, put back the values it replaced.
+
+    What cannot be undone is left and said: a created record other records now depend on (an offer
+    of the organisation, for instance), and a record changed again after the import (undoing would
+    lose that change). The audit log keeps its entries: it records that the import happened.
+    """
+    resource = _resource(run.kind, run.city, by)
+    notes = []
+    with transaction.atomic():
+        for change in run.changes.order_by("-pk"):
+            instance = resource.model.objects.filter(pk=change.object_id).first()
+            if instance is None:
+                continue
+            if resource.snapshot(instance) != change.written:
+                notes.append(
+                    _("«%(name)s» (id esterno %(id)s) è stato modificato dopo l'importazione: lasciato com'è.")
+                    % {"name": instance, "id": change.external_id}
+                )
+                continue
+            if change.action == Change.Action.UPDATED:
+                resource.restore(instance, change.previous)
+                continue
+            try:
+                resource.delete(instance)
+            except (ProtectedError, RestrictedError):
+                notes.append(
+                    _("«%(name)s» (id esterno %(id)s) è ora usato da altri record: non è stato cancellato.")
+                    % {"name": instance, "id": change.external_id}
+                )
+                continue
+            ExternalId.objects.filter(city=run.city, kind=run.kind, external_id=change.external_id, object_id=change.object_id).delete()
+        Import.objects.filter(pk=run.pk).update(status=Import.Status.UNDONE, undone_at=timezone.now(), undone_by=by, undo_notes=notes)
+        audit.record(by, audit.Action.DELETE, run, reason="importazione annullata")
+    return notes
