@@ -28,6 +28,19 @@ EXPECTED = {
     "initiatives:edit": (_url("initiatives:edit", "initiative"), ANY_METHOD(STAFF)),
     "initiatives:edit#elsewhere": (_url("initiatives:edit", "initiative_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:move": (_url("initiatives:move", "initiative"), ANY_METHOD(STAFF)),
+    # The partner's organisation co-manages this one: she keeps it up to date, but its stage, partners and people stay with staff.
+    "initiatives:edit#co-managed": (_url("initiatives:edit", "initiative_co_managed"), ANY_METHOD(COMMITTED)),
+    "initiatives:edit#of-others": (_url("initiatives:edit", "other_initiative"), ANY_METHOD(STAFF)),
+    "initiatives:move#co-managed": (_url("initiatives:move", "initiative_co_managed"), ANY_METHOD(STAFF)),
+    "initiatives:partner_add#co-managed": (_url("initiatives:partner_add", "initiative_co_managed"), {"POST": STAFF}),
+    "initiatives:participants#co-managed": (_url("initiatives:participants", "initiative_co_managed"), ANY_METHOD(STAFF)),
+    "initiatives:commitment_add#co-managed": (_url("initiatives:commitment_add", "initiative_co_managed"), {"POST": COMMITTED}),
+    "initiatives:milestone_add#co-managed": (_url("initiatives:milestone_add", "initiative_co_managed"), {"POST": COMMITTED}),
+    "initiatives:milestone_reached#co-managed": (_url("initiatives:milestone_reached", "milestone_co_managed"), {"POST": COMMITTED}),
+    "initiatives:milestone_remove#co-managed": (
+        _url("initiatives:milestone_remove", "milestone_co_managed"),
+        {"GET": COMMITTED, "POST": COMMITTED},
+    ),
     "initiatives:partner_add": (_url("initiatives:partner_add", "initiative"), {"POST": STAFF}),
     "initiatives:commitment_add": (_url("initiatives:commitment_add", "initiative"), {"POST": STAFF}),
     "initiatives:milestone_add": (_url("initiatives:milestone_add", "initiative"), {"POST": STAFF}),
@@ -145,6 +158,10 @@ def make_objects(o):
     o["other_commitment"] = services.add_commitment(
         o["other_initiative"], partner=o["other_partner_row"], description="Libri", kind="goods", quantity=3, by=coordinator
     )
+    # Co-managed by the partner's organisation (the initiative above it only hosts it).
+    o["initiative_co_managed"] = initiative(hood, "Merenda in cortile")
+    services.add_partner(o["initiative_co_managed"], organisation=o["organisation"], role=Partner.Role.CO_MANAGER, by=coordinator)
+    o["milestone_co_managed"] = services.add_milestone(o["initiative_co_managed"], title="Prima merenda", by=coordinator)
     o["initiative_elsewhere"] = initiative(elsewhere, "Orto")
     o["partner_elsewhere"] = services.add_partner(
         o["initiative_elsewhere"], organisation=o["other_organisation"], role=Partner.Role.VOLUNTEERS, by=coordinator
