@@ -37,6 +37,7 @@ from trama.testing import (
     TableWatch,
     build_world,
     declarations,
+    only,
     url,
     walk_modules,
 )
@@ -51,6 +52,8 @@ KNOWN_LEAKS = {}
 EXPECTED = {
     "home": (url("home"), ANY_METHOD(PUBLIC)),
     "health": (url("health"), ANY_METHOD(PUBLIC)),
+    # A citizen's own side: only their own records, whoever else asks is refused.
+    "my_activity": (url("my_activity"), ANY_METHOD(only(Role.CITIZEN))),
     "set_language": (url("set_language"), ANY_METHOD(PUBLIC)),
     "login": (
         url("login"),

@@ -7,6 +7,7 @@ from .people import urls as people_urls
 urlpatterns = [
     path("", views.home, name="home"),
     path("salute/", views.health, name="health"),
+    path("la-mia-attivita/", views.my_activity, name="my_activity"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("trama.people.urls")),
     path("account/", include(people_urls.auth_urlpatterns)),

@@ -171,6 +171,9 @@ MATCHES.grant("market.view_match")
 MATCHES_TO_ANSWER.grant("market.answer_match")
 MATCHES_TO_MANAGE.grant("market.manage_match")
 
+# A citizen's own side of the market ("La mia attività"): only their own records, so no object to ask about.
+rules.add_perm("market.see_own_activity", is_citizen)
+
 rules.add_perm("market.view_ledger", is_coordinator | is_worker)
 CONTRIBUTIONS.grant("market.view_contribution")
 rules.add_perm("market.add_contribution", is_coordinator | is_worker)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ from .queries import (
     search_needs,
     search_offers,
 )
-from .rules import sides_for
+from .rules import NEEDS, sides_for
 
 PAGE_SIZE = 25
 
@@ -180,6 +181,26 @@ def need_list(request):
 
 def _need(request, pk):
     return get_object_or_404(Need.objects.select_related("person", "neighbourhood"), pk=pk)
+
+
+def _own_need(request, pk):
+    # Someone else's need is not there at all (404), not only refused: a citizen learns nothing of others' ids.
+    return get_object_or_404(NEEDS.visible_to(request.user, Need.objects.select_related("person", "neighbourhood")), pk=pk)
+
+
+@require_POST
+@permission_required("market.change_need", get_object=_own_need)
+def need_status(request, pk, obj):
+    """Withdraw a need (or open it again); "in abbinamento" comes and goes with its matches."""
+    status = request.POST.get("status", "")
+    if status not in (Need.Status.WITHDRAWN, Need.Status.OPEN, Need.Status.MET):
+        return HttpResponseBadRequest(_("Stato non valido: si può solo ritirare, riaprire o segnare come soddisfatta una richiesta."))
+    try:
+        services.set_need_status(obj, status, by=request.user)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    messages.success(request, _("Stato della richiesta aggiornato."))
+    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("my_activity") else obj.get_absolute_url())
 
 
 @permission_required("market.view_need", get_object=_need)

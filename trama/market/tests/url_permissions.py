@@ -42,6 +42,9 @@ EXPECTED = {
     "market:need": (lambda o: reverse("market:need", args=[o["need"].pk]), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
     "market:need#elsewhere": (lambda o: reverse("market:need", args=[o["need_elsewhere"].pk]), ANY_METHOD(COORDINATOR_ONLY)),
     "market:propose": (lambda o: reverse("market:propose", args=[o["need"].pk]), {"POST": everyone("denied")}),
+    "market:need_status": (url("market:need_status", "need"), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)}),
+    "market:need_status#of-another": (url("market:need_status", "other_need"), {"POST": STAFF}),
+    "market:need_status#elsewhere": (url("market:need_status", "need_elsewhere"), {"POST": COORDINATOR_ONLY}),
     "market:matches": (lambda o: reverse("market:matches"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
     "market:match": (
         lambda o: reverse("market:match", args=[o["match"].pk]),
