@@ -304,6 +304,29 @@ class InitiativeFilterForm(CatalogueFilterForm):
 # -- agreements -------------------------------------------------------------------------------
 
 
+class PactRegisterForm(forms.Form):
+    """The public register's search: words in the title or the object, a neighbourhood, a status."""
+
+    cerca = forms.CharField(label=_("Cerca"), max_length=200, required=False, error_messages={"max_length": TOO_LONG})
+    quartiere = forms.ModelChoiceField(
+        label=_("Quartiere"),
+        queryset=None,
+        required=False,
+        empty_label=_("tutti"),
+        error_messages={"invalid_choice": _("Questo quartiere non c'è: scegline uno dall'elenco.")},
+    )
+    stato = forms.ChoiceField(
+        label=_("Stato"),
+        required=False,
+        choices=[("", _("tutti"))] + [c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
+        error_messages={"invalid_choice": _("Questo stato non c'è: scegline uno dall'elenco.")},
+    )
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quartiere"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+
+
 class AgreementForm(forms.ModelForm):
     subject = _text(_("Oggetto"), 4000)
     document = forms.FileField(label=_("Documento firmato (PDF, al massimo 10 MB)"), required=False, validators=[check_pdf])

@@ -79,6 +79,8 @@ AGREEMENTS = Scope(
     distinct=True,
     coordinator=in_city,
     worker=lambda user: _mine(user) | _mine(user, "initiative__"),
+    # A partner reads the agreements their organisation is party to ("I nostri patti"), and only those.
+    partner=lambda user: Q(parties__organisation__members=user),
 )
 AGREEMENTS_TO_MANAGE = Scope("initiatives.Agreement", name="agreements_to_manage", coordinator=in_city)
 
@@ -101,5 +103,6 @@ COMMITMENTS_TO_CHANGE.grant("initiatives.change_commitment")
 
 # Agreements: coordinators write them; workers read those of their neighbourhoods.
 rules.add_perm("initiatives.list_agreements", is_coordinator | is_worker)
+rules.add_perm("initiatives.list_our_agreements", is_partner)
 AGREEMENTS.grant("initiatives.view_agreement")
 AGREEMENTS_TO_MANAGE.grant("initiatives.manage_agreements")

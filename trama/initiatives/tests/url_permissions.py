@@ -88,12 +88,17 @@ EXPECTED = {
     "initiatives:object_active": (_url("initiatives:object_active", "intervention_object"), {"POST": COORDINATOR_ONLY}),
     "initiatives:agreements": (_url("initiatives:agreements"), ANY_METHOD(STAFF)),
     "initiatives:agreement_create": (_url("initiatives:agreement_create"), ANY_METHOD(COORDINATOR_ONLY)),
-    "initiatives:agreement": (_url("initiatives:agreement", "agreement"), ANY_METHOD(STAFF)),
+    # The partner's organisation is party to "agreement": she reads it and its document, not the others.
+    "initiatives:agreement": (_url("initiatives:agreement", "agreement"), ANY_METHOD(COMMITTED)),
+    "initiatives:agreement#of-others": (_url("initiatives:agreement", "agreement_of_others"), ANY_METHOD(STAFF)),
+    "initiatives:agreement_document#of-others": (_url("initiatives:agreement_document", "agreement_of_others"), ANY_METHOD(STAFF)),
+    "initiatives:our_agreements": (_url("initiatives:our_agreements"), ANY_METHOD(only(Role.PARTNER))),
+    "initiatives:pact_register": (_url("initiatives:pact_register"), ANY_METHOD(PUBLIC)),
     "initiatives:agreement#elsewhere": (_url("initiatives:agreement", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:agreement_edit": (_url("initiatives:agreement_edit", "agreement"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:agreement_status": (_url("initiatives:agreement_status", "agreement"), {"POST": COORDINATOR_ONLY}),
     "initiatives:agreement_renew": (_url("initiatives:agreement_renew", "agreement"), {"POST": COORDINATOR_ONLY}),
-    "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), ANY_METHOD(STAFF)),
+    "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), ANY_METHOD(COMMITTED)),
     "initiatives:agreement_document#elsewhere": (_url("initiatives:agreement_document", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "api-initiatives-objects": (_url("api-initiatives-objects"), {"GET": STAFF, "POST": COORDINATOR_ONLY}),
     "api-initiatives-object": (_url("api-initiatives-object", "intervention_object"), {"GET": STAFF}),
@@ -111,7 +116,8 @@ EXPECTED = {
     ),
     "api-initiative-move": (_url("api-initiative-move", "initiative"), {"POST": STAFF}),
     "api-initiatives-agreements": (_url("api-initiatives-agreements"), {"GET": STAFF}),
-    "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), {"GET": STAFF}),
+    "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), {"GET": COMMITTED}),
+    "api-initiatives-agreement#of-others": (_url("api-initiatives-agreement", "agreement_of_others"), {"GET": STAFF}),
     "api-initiatives-agreement#elsewhere": (_url("api-initiatives-agreement", "agreement_elsewhere"), {"GET": COORDINATOR_ONLY}),
     "initiatives:detail#of-others": (url("initiatives:detail", "other_initiative"), ANY_METHOD(STAFF)),
     "api-initiative#of-others": (url("api-initiative", "other_initiative"), {"GET": STAFF, "PUT": STAFF, "PATCH": STAFF}),
@@ -180,5 +186,6 @@ def make_objects(o):
         return made
 
     o["agreement"] = agreement(hood, "Patto per la sala", coordinator, [{"organisation": o["organisation"], "commitments": "Apre"}])
+    o["agreement_of_others"] = agreement(hood, "Patto per i libri", coordinator, [{"organisation": o["other_organisation"], "commitments": "Presta"}])
     o["agreement_elsewhere"] = agreement(elsewhere, "Patto per l'orto", coordinator, [{"name": "Vicini", "commitments": "Innaffia"}])
     o["agreement_far"] = agreement(far, "Patto lontano", o["far_coordinator"], [{"name": "Lontani", "commitments": "Pulisce"}])
