@@ -333,6 +333,7 @@ def _match(request, pk):
 def match_detail(request, pk, obj):
     audit.record_read(request, obj, reason="abbinamento")
     can_manage = request.user.has_perm("market.manage_match", obj)
+    can_follow = can_manage or request.user.has_perm("market.follow_match", obj)
     return render_page(
         request,
         "market/match_detail.html",
@@ -340,10 +341,11 @@ def match_detail(request, pk, obj):
             "match": obj,
             "sides": sides_for(request.user, obj),
             "can_manage": can_manage,
+            "can_follow": can_follow,
             "step_form": forms.MatchStepForm(),
             "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
             "contributions": obj.contributions.select_related("person", "organisation"),
-            "can_contribute": request.user.has_perm("market.add_contribution"),
+            "can_contribute": request.user.has_perm("market.add_contribution") or (can_follow and is_partner(request.user)),
         },
         personal=True,
     )
@@ -366,13 +368,16 @@ def match_answer(request, pk, obj):
 
 
 @require_POST
-@permission_required("market.manage_match", get_object=_match)
+@permission_required("market.follow_match", get_object=_match)
 def match_step(request, pk, obj):
     form = forms.MatchStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(obj)
     step, data = form.cleaned_data["step"], form.cleaned_data
+    if step in ("complete", "cancel") and not request.user.has_perm("market.manage_match", obj):
+        # The partner whose offer answers follows the match up; closing it is the worker's, with the person.
+        return refuse(request)
     try:
         if step == "start":
             services.start_match(obj, by=request.user, follow_up_on=data["follow_up_on"])
@@ -405,12 +410,16 @@ def match_feedback(request, pk, obj):
     return redirect(obj)
 
 
-@permission_required("market.manage_match", get_object=_match)
+@permission_required("market.follow_match", get_object=_match)
 def match_contribution(request, pk, obj):
-    """Record what was given through this match: it lands in the ledger."""
-    if not request.user.has_perm("market.add_contribution"):
+    """Record what was given through this match: it lands in the ledger. The partner whose offer answers
+    records what her organisation gave (record_contribution checks it); staff record either side."""
+    staff = request.user.has_perm("market.add_contribution")
+    if not (staff or is_partner(request.user)):
         return refuse(request)
     form = forms.ContributionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if not staff:
+        form.fields["giver"].choices = [("offer", _("Chi offre"))]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["giver"] == "need":

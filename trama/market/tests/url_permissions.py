@@ -54,12 +54,18 @@ EXPECTED = {
         lambda o: reverse("market:match_answer", args=[o["match"].pk]),
         {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)},
     ),
-    "market:match_step": (lambda o: reverse("market:match_step", args=[o["match"].pk]), {"POST": STAFF}),
+    # The partner's organisation answers "match" with its offer: she follows it up and records what it gave.
+    "market:match_step": (lambda o: reverse("market:match_step", args=[o["match"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)}),
+    "market:match_step#of-another-org-offer": (url("market:match_step", "match_of_another_org_offer"), {"POST": STAFF}),
+    "market:match_contribution#of-another-org-offer": (url("market:match_contribution", "match_of_another_org_offer"), ANY_METHOD(STAFF)),
     "market:match_feedback": (
         lambda o: reverse("market:match_feedback", args=[o["match"].pk]),
         {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)},
     ),
-    "market:match_contribution": (lambda o: reverse("market:match_contribution", args=[o["match"].pk]), ANY_METHOD(STAFF)),
+    "market:match_contribution": (
+        lambda o: reverse("market:match_contribution", args=[o["match"].pk]),
+        ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)),
+    ),
     "market:ledger": (lambda o: reverse("market:ledger"), ANY_METHOD(STAFF)),
     "market:rates": (lambda o: reverse("market:rates"), ANY_METHOD(COORDINATOR_ONLY)),
     "market:public_counts": (lambda o: reverse("market:public_counts"), ANY_METHOD(PUBLIC)),
