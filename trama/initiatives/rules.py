@@ -82,6 +82,14 @@ AGREEMENTS = Scope(
     # A partner reads the agreements their organisation is party to ("I nostri patti"), and only those.
     partner=lambda user: Q(parties__organisation__members=user),
 )
+# The signed document stays with staff (it carries signatures and private persons' details): partners read the terms.
+AGREEMENT_DOCUMENTS = Scope(
+    "initiatives.Agreement",
+    name="agreement_documents",
+    distinct=True,
+    coordinator=in_city,
+    worker=lambda user: _mine(user) | _mine(user, "initiative__"),
+)
 AGREEMENTS_TO_MANAGE = Scope("initiatives.Agreement", name="agreements_to_manage", coordinator=in_city)
 
 # Catalogue of intervention objects: staff read it (with its wording guidance), coordinators keep it.
@@ -105,4 +113,5 @@ COMMITMENTS_TO_CHANGE.grant("initiatives.change_commitment")
 rules.add_perm("initiatives.list_agreements", is_coordinator | is_worker)
 rules.add_perm("initiatives.list_our_agreements", is_partner)
 AGREEMENTS.grant("initiatives.view_agreement")
+AGREEMENT_DOCUMENTS.grant("initiatives.view_agreement_document")
 AGREEMENTS_TO_MANAGE.grant("initiatives.manage_agreements")

@@ -88,7 +88,7 @@ EXPECTED = {
     "initiatives:object_active": (_url("initiatives:object_active", "intervention_object"), {"POST": COORDINATOR_ONLY}),
     "initiatives:agreements": (_url("initiatives:agreements"), ANY_METHOD(STAFF)),
     "initiatives:agreement_create": (_url("initiatives:agreement_create"), ANY_METHOD(COORDINATOR_ONLY)),
-    # The partner's organisation is party to "agreement": she reads it and its document, not the others.
+    # The partner's organisation is party to "agreement": she reads it (not its signed document), not the others.
     "initiatives:agreement": (_url("initiatives:agreement", "agreement"), ANY_METHOD(COMMITTED)),
     "initiatives:agreement#of-others": (_url("initiatives:agreement", "agreement_of_others"), ANY_METHOD(STAFF)),
     "initiatives:agreement_document#of-others": (_url("initiatives:agreement_document", "agreement_of_others"), ANY_METHOD(STAFF)),
@@ -98,7 +98,8 @@ EXPECTED = {
     "initiatives:agreement_edit": (_url("initiatives:agreement_edit", "agreement"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:agreement_status": (_url("initiatives:agreement_status", "agreement"), {"POST": COORDINATOR_ONLY}),
     "initiatives:agreement_renew": (_url("initiatives:agreement_renew", "agreement"), {"POST": COORDINATOR_ONLY}),
-    "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), ANY_METHOD(COMMITTED)),
+    # The signed document stays with staff, even for a party's partner.
+    "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), ANY_METHOD(STAFF)),
     "initiatives:agreement_document#elsewhere": (_url("initiatives:agreement_document", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "api-initiatives-objects": (_url("api-initiatives-objects"), {"GET": STAFF, "POST": COORDINATOR_ONLY}),
     "api-initiatives-object": (_url("api-initiatives-object", "intervention_object"), {"GET": STAFF}),

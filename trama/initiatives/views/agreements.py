@@ -185,7 +185,7 @@ def agreement_renew(request, pk, obj):
     return redirect("initiatives:agreement", renewal.pk)
 
 
-@permission_required("initiatives.view_agreement", get_object=_agreement)
+@permission_required("initiatives.view_agreement_document", get_object=_agreement)
 def agreement_document(request, pk, obj):
     """The signed PDF, to staff only, always as a download (never from a public media URL)."""
     if not obj.document:
