@@ -38,6 +38,7 @@ from trama.testing import (
     build_world,
     declarations,
     everyone,
+    only,
     url,
     walk_modules,
 )
@@ -54,6 +55,8 @@ EXPECTED = {
     "health": (url("health"), ANY_METHOD(PUBLIC)),
     "easy": (lambda o: reverse("easy", args=["cerco-una-mano"]), ANY_METHOD(PUBLIC)),
     "easy#unknown": (lambda o: reverse("easy", args=["non-esiste"]), ANY_METHOD(everyone(404))),
+    # A citizen's own side: only their own records, whoever else asks is refused.
+    "my_activity": (url("my_activity"), ANY_METHOD(only(Role.CITIZEN))),
     "set_language": (url("set_language"), ANY_METHOD(PUBLIC)),
     "login": (
         url("login"),

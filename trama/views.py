@@ -8,7 +8,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from rest_framework import exceptions
 
+from trama.market.queries import activity_of
 from trama.people.models import Role
+from trama.people.services import person_for_account
+from trama.permissions import permission_required
+from trama.privacy import audit
 from trama.shortcuts import public_cache
 from trama.territory.queries import current_city
 from trama.unavailable import is_unavailable, unavailable_response
@@ -47,6 +51,17 @@ def easy(request, door):
     if door not in EASY_DOORS:
         raise Http404
     return render(request, f"easy/{door}.html", {"ordinary_url": reverse(EASY_DOORS[door])})
+
+
+@permission_required("market.see_own_activity")
+def my_activity(request):
+    """A citizen's own side, in words: what they offer and ask, their matches and contributions, the hours
+    they gave and received, the groups and activities they joined. Never a label about themselves."""
+    person = person_for_account(request.user)
+    activity = activity_of(person) if person is not None else None
+    if person is not None:
+        audit.record_read(request, person, reason="la mia attività")
+    return render(request, "home/my_activity.html", {"person": person, "activity": activity})
 
 
 @never_cache

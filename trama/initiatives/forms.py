@@ -146,6 +146,24 @@ class InitiativeForm(forms.ModelForm):
         return value
 
 
+class CoManagedInitiativeForm(forms.ModelForm):
+    """What a partner that promotes or co-manages the initiative keeps up to date (services.CO_MANAGED_FIELDS)."""
+
+    description = _text(_("Che cosa si fa"), 4000)
+    how_to_join = _text(_("Come partecipare"), 2000, required=False, rows=3)
+
+    class Meta:
+        model = Initiative
+        fields = ["description", "when", "how_to_join", "participant_count"]
+        help_texts = InitiativeForm.Meta.help_texts
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant_count"].widget.attrs["max"] = 100000
+
+    clean_participant_count = InitiativeForm.clean_participant_count
+
+
 class ProposalForm(forms.Form):
     name = forms.CharField(label=_("Nome dell'iniziativa"), max_length=160)
     description = _text(_("Che cosa vorreste fare, e con chi"), 4000)
@@ -206,9 +224,11 @@ class CommitmentForm(forms.Form):
     quantity = forms.DecimalField(label=_("Quantità promessa"), required=False, min_value=0, max_digits=10, decimal_places=2)
     due_date = forms.DateField(label=_("Entro il"), required=False, widget=DATE)
 
-    def __init__(self, *args, initiative, fixed_partner=False, **kwargs):
+    def __init__(self, *args, initiative, fixed_partner=False, of=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = initiative.partners.select_related("organisation").order_by("organisation__name")
+        partners = initiative.partners.select_related("organisation").order_by("organisation__name")
+        # A partner (`of`) records only their own organisation's commitments.
+        self.fields["partner"].queryset = partners if of is None else partners.filter(organisation__members=of)
         if fixed_partner:
             del self.fields["partner"]
 
@@ -282,6 +302,29 @@ class InitiativeFilterForm(CatalogueFilterForm):
 
 
 # -- agreements -------------------------------------------------------------------------------
+
+
+class PactRegisterForm(forms.Form):
+    """The public register's search: words in the title or the object, a neighbourhood, a status."""
+
+    cerca = forms.CharField(label=_("Cerca"), max_length=200, required=False, error_messages={"max_length": TOO_LONG})
+    quartiere = forms.ModelChoiceField(
+        label=_("Quartiere"),
+        queryset=None,
+        required=False,
+        empty_label=_("tutti"),
+        error_messages={"invalid_choice": _("Questo quartiere non c'è: scegline uno dall'elenco.")},
+    )
+    stato = forms.ChoiceField(
+        label=_("Stato"),
+        required=False,
+        choices=[("", _("tutti"))] + [c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
+        error_messages={"invalid_choice": _("Questo stato non c'è: scegline uno dall'elenco.")},
+    )
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quartiere"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
 
 
 class AgreementForm(forms.ModelForm):

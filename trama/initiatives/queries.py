@@ -5,22 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BigIntegerField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from trama.aggregates import count_by_quarter, count_per_area, during
 from trama.market.models import Contribution
+from trama.territory.models import Neighbourhood
 
-from .models import Agreement, AutonomyAssessment, Initiative, InterventionObject, Milestone, Participation, Partner, StageTransition
+from .models import Agreement, AgreementParty, AutonomyAssessment, Initiative, InterventionObject, Milestone, Participation, Partner, StageTransition
 from .rules import AGREEMENTS, INITIATIVES, PUBLIC_STAGES
 
 if TYPE_CHECKING:
     from trama.access import Viewer
     from trama.aggregates import AreaCounts, Areas, QuarterCounts
     from trama.people.models import Person, User
-    from trama.territory.models import City, Neighbourhood
+    from trama.territory.models import City
 
     from .models import Commitment
 
@@ -81,6 +82,46 @@ def objects_of(city: City | None, active_only: bool = False) -> QuerySet[Interve
 
 def agreements_visible_to(user: Viewer) -> QuerySet[Agreement]:
     return AGREEMENTS.visible_to(user)
+
+
+def public_pacts(city: City, *, search: str = "", neighbourhood: Neighbourhood | None = None, status: str = "") -> QuerySet[Agreement]:
+    """The register of the patti di collaborazione of `city`, as municipalities publish them: every pact
+    past its draft, newest first, with its neighbourhoods and its organisations as parties (never a
+    private person's name: the template shows organisations only)."""
+    pacts = Agreement.objects.filter(city=city, kind=Agreement.Kind.PACT).exclude(status=Agreement.Status.DRAFT)
+    if search:
+        pacts = pacts.filter(Q(title__icontains=search) | Q(subject__icontains=search))
+    if neighbourhood is not None:
+        pacts = pacts.filter(neighbourhoods=neighbourhood)
+    if status:
+        pacts = pacts.filter(status=status)
+    return (
+        pacts.distinct()
+        .prefetch_related("neighbourhoods", Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")))
+        .order_by("-starts_on", "title", "pk")
+    )
+
+
+def pacts_by_neighbourhood(city: City) -> list[dict[str, Any]]:
+    """How many pacts of the public register each neighbourhood of `city` has (`neighbourhood`, `pacts`), in name order.
+
+    These count pacts, not people, so no small count needs suppressing (privacy.suppression is for counts
+    of people); and a pact carries no hardship label, so none can show here."""
+    links = Agreement.neighbourhoods.through.objects.filter(
+        agreement__city=city, agreement__kind=Agreement.Kind.PACT, neighbourhood__city=city
+    ).exclude(agreement__status=Agreement.Status.DRAFT)
+    counts = dict(links.values_list("neighbourhood_id").annotate(n=Count("agreement_id", distinct=True)).order_by())
+    return [{"neighbourhood": n, "pacts": counts.get(n.pk, 0)} for n in Neighbourhood.objects.filter(city=city).order_by("name", "pk")]
+
+
+def our_agreements(user: User) -> QuerySet[Agreement]:
+    """The agreements a partner's organisations are party to, those ending soonest first (renewal comes next)."""
+    return (
+        AGREEMENTS.visible_to(user)
+        .select_related("initiative", "renewal")
+        .prefetch_related("neighbourhoods", Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")))
+        .order_by(F("ends_on").asc(nulls_last=True), "title", "pk")
+    )
 
 
 def commitments_with_fulfilment(initiative: Initiative) -> list[Commitment]:

@@ -31,7 +31,14 @@ from .models import (
     Partner,
 )
 from .queries import partners_with_ledger_links
-from .rules import AGREEMENTS_TO_MANAGE, COMMITMENTS_TO_CHANGE, INITIATIVES, INITIATIVES_TO_CHANGE, PUBLIC_STAGES
+from .rules import (
+    AGREEMENTS_TO_MANAGE,
+    COMMITMENTS_TO_CHANGE,
+    INITIATIVES,
+    INITIATIVES_TO_CHANGE,
+    INITIATIVES_TO_CO_MANAGE,
+    PUBLIC_STAGES,
+)
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -60,6 +67,8 @@ INITIATIVE_FIELDS = (
     "lead_worker",
 )
 
+# What a co-managing partner keeps up to date; the rest (name, neighbourhoods, publication, lead worker…) stays with staff.
+CO_MANAGED_FIELDS = ("description", "when", "how_to_join", "participant_count")
 
 PROPOSAL_ORIGINS = (Initiative.Origin.PARTNER, Initiative.Origin.CITIZEN)
 
@@ -208,7 +217,12 @@ def initiative_from_decision(decision: Decision, *, by: User, **fields: Any) -> 
 def update_initiative(
     initiative: Initiative, *, by: User, neighbourhoods: Iterable[Neighbourhood] | None = None, themes: Iterable[Theme] | None = None, **fields: Any
 ) -> Initiative:
-    INITIATIVES_TO_CHANGE.require(by, initiative)
+    """Change the initiative's fields: staff in scope any of them, a co-managing partner only CO_MANAGED_FIELDS."""
+    INITIATIVES_TO_CO_MANAGE.require(by, initiative)
+    if not INITIATIVES_TO_CHANGE.allows(by, initiative):
+        beyond = set(fields) - set(CO_MANAGED_FIELDS)
+        if beyond or neighbourhoods is not None or themes is not None:
+            raise PermissionDenied(_("Come partner puoi modificare la descrizione, i tempi, come partecipare e il numero di partecipanti."))
     if neighbourhoods is not None:
         added = set(neighbourhoods) - set(initiative.neighbourhoods.all())
         _require_neighbourhoods(by, added)
@@ -295,9 +309,11 @@ def add_commitment(
     quantity: Decimal | None = None,
     due_date: date | None = None,
 ) -> Commitment:
-    INITIATIVES_TO_CHANGE.require(by, initiative)
+    INITIATIVES_TO_CO_MANAGE.require(by, initiative)
     if partner.initiative_id != initiative.pk:
         raise ValidationError({"partner": _("Scegli un partner di questa iniziativa.")})
+    if not INITIATIVES_TO_CHANGE.allows(by, initiative) and not is_member_of(by, partner.organisation):
+        raise PermissionDenied(_("Puoi registrare solo gli impegni della tua organizzazione."))
     if quantity is not None and not kind:
         raise ValidationError({"kind": _("Per una quantità indica il tipo di contributo (ore, beni, spazio, euro).")})
     commitment = Commitment.objects.create(
@@ -356,14 +372,14 @@ def record_commitment_contribution(
 
 
 def add_milestone(initiative: Initiative, *, title: str, due_date: date | None = None, by: User) -> Milestone:
-    INITIATIVES_TO_CHANGE.require(by, initiative)
+    INITIATIVES_TO_CO_MANAGE.require(by, initiative)
     milestone = Milestone.objects.create(initiative=initiative, title=title.strip(), due_date=due_date)
     audit.record(by, audit.Action.CREATE, milestone, reason="traguardo")
     return milestone
 
 
 def reach_milestone(milestone: Milestone, *, by: User, on: date | None = None) -> Milestone:
-    INITIATIVES_TO_CHANGE.require(by, milestone.initiative)
+    INITIATIVES_TO_CO_MANAGE.require(by, milestone.initiative)
     if milestone.reached_on is not None:
         raise ValidationError(_("Questo traguardo è già stato raggiunto."))
     milestone.reached_on = on or timezone.localdate()
@@ -386,7 +402,7 @@ def why_milestone_stays(milestone: Milestone) -> str | None:
 def remove_milestone(milestone: Milestone, *, by: User) -> None:
     """Take a milestone off its initiative; a reached one stays, as part of the initiative's history."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    INITIATIVES_TO_CHANGE.require(by, milestone.initiative)
+    INITIATIVES_TO_CO_MANAGE.require(by, milestone.initiative)
     refusal = why_milestone_stays(milestone)
     if refusal:
         raise ValidationError(refusal)

@@ -36,6 +36,9 @@ urlpatterns = [
     # Agreements.
     path("accordi/", views.agreement_list, name="agreements"),
     path("accordi/nuovo/", views.agreement_create, name="agreement_create"),
+    path("accordi/nostri/", views.our_agreements, name="our_agreements"),
+    # The public register of the patti di collaborazione: no login needed.
+    path("patti/", views.pact_register, name="pact_register"),
     path("accordi/<int:pk>/", views.agreement_detail, name="agreement"),
     path("accordi/<int:pk>/modifica/", views.agreement_edit, name="agreement_edit"),
     path("accordi/<int:pk>/stato/", views.agreement_status, name="agreement_status"),

@@ -403,6 +403,20 @@ def reciprocity(person: Person) -> dict[str, Any]:
     }
 
 
+def activity_of(person: Person) -> dict[str, Any]:
+    """A citizen's own side of the market, for their "La mia attività" page: their offers and needs, the
+    matches on either side, the contributions recorded in their name and the hours given and received.
+    Nothing here labels the person: no themes, no categories, no signals."""
+    matches = Match.objects.filter(Q(need__person=person) | Q(offer__person=person)).select_related("need", "offer").order_by("-proposed_at", "-pk")
+    return {
+        "offers": list(person.offers.order_by("-created_at")[:50]),
+        "needs": list(person.needs.order_by("-created_at")[:50]),
+        "matches": list(matches[:50]),
+        "contributions": list(Contribution.objects.filter(person=person).order_by("-on", "-pk")[:50]),
+        "hours": time_bank_balance(person),
+    }
+
+
 def public_counts(city: City) -> dict[str, Any]:
     """Anonymised counts for the public, small counts hidden: open offers by kind (label -> Cell) and needs met
     by neighbourhood, one row per neighbourhood of the city in name order: `neighbourhood_id`, the name as

@@ -146,6 +146,17 @@ MATCHES_TO_MANAGE = Scope(
     worker=_both_sides_mine,
 )
 
+# Following a match up (starting it, setting the check date, recording what was given): staff as for managing it,
+# and the members of the organisation whose offer answers it. Closing or cancelling it stays with staff.
+MATCHES_TO_FOLLOW = Scope(
+    "market.Match",
+    name="matches_to_follow",
+    distinct=True,
+    coordinator=lambda user: in_city(user, "need__city"),
+    worker=_both_sides_mine,
+    partner=lambda user: Q(offer__organisation__members=user),
+)
+
 CONTRIBUTIONS = Scope(
     "market.Contribution",
     name="contributions",
@@ -170,6 +181,10 @@ rules.add_perm("market.list_matches", is_coordinator | is_worker | is_partner | 
 MATCHES.grant("market.view_match")
 MATCHES_TO_ANSWER.grant("market.answer_match")
 MATCHES_TO_MANAGE.grant("market.manage_match")
+MATCHES_TO_FOLLOW.grant("market.follow_match")
+
+# A citizen's own side of the market ("La mia attività"): only their own records, so no object to ask about.
+rules.add_perm("market.see_own_activity", is_citizen)
 
 rules.add_perm("market.view_ledger", is_coordinator | is_worker)
 CONTRIBUTIONS.grant("market.view_contribution")

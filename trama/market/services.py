@@ -25,6 +25,7 @@ from trama.privacy import audit
 from .models import Contribution, Match, Need, Offer, Rate, Sector
 from .rules import (
     MATCHES_TO_ANSWER,
+    MATCHES_TO_FOLLOW,
     MATCHES_TO_MANAGE,
     NEEDS,
     NEEDS_TO_BROKER,
@@ -371,7 +372,7 @@ def _reopen_need_if_idle(need_id: int) -> None:
 
 
 def start_match(match: Match, *, by: User, follow_up_on: date | None = None) -> Match:
-    MATCHES_TO_MANAGE.require(by, match)
+    MATCHES_TO_FOLLOW.require(by, match)
     match.start()
     if follow_up_on:
         match.follow_up_on = follow_up_on
@@ -382,7 +383,7 @@ def start_match(match: Match, *, by: User, follow_up_on: date | None = None) -> 
 
 
 def set_follow_up(match: Match, follow_up_on: date | None, *, by: User) -> Match:
-    MATCHES_TO_MANAGE.require(by, match)
+    MATCHES_TO_FOLLOW.require(by, match)
     if not match.is_active:
         raise ValidationError(_("L'abbinamento è chiuso: non serve una verifica."))
     match.follow_up_on = follow_up_on

@@ -13,6 +13,7 @@ urlpatterns = [
     path("richieste/nuova/", views.need_create, name="need_create"),
     path("richieste/<int:pk>/", views.need_detail, name="need"),
     path("richieste/<int:pk>/proponi/", views.propose, name="propose"),
+    path("richieste/<int:pk>/stato/", views.need_status, name="need_status"),
     path("abbinamenti/", views.match_list, name="matches"),
     path("abbinamenti/<int:pk>/", views.match_detail, name="match"),
     path("abbinamenti/<int:pk>/risposta/", views.match_answer, name="match_answer"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ from .queries import (
     search_needs,
     search_offers,
 )
-from .rules import sides_for
+from .rules import NEEDS, sides_for
 
 PAGE_SIZE = 25
 
@@ -188,6 +189,26 @@ def _need(request, pk):
     return get_object_or_404(Need.objects.select_related("person", "neighbourhood"), pk=pk)
 
 
+def _own_need(request, pk):
+    # Someone else's need is not there at all (404), not only refused: a citizen learns nothing of others' ids.
+    return get_object_or_404(NEEDS.visible_to(request.user, Need.objects.select_related("person", "neighbourhood")), pk=pk)
+
+
+@require_POST
+@permission_required("market.change_need", get_object=_own_need)
+def need_status(request, pk, obj):
+    """Withdraw a need (or open it again); "in abbinamento" comes and goes with its matches."""
+    status = request.POST.get("status", "")
+    if status not in (Need.Status.WITHDRAWN, Need.Status.OPEN, Need.Status.MET):
+        return HttpResponseBadRequest(_("Stato non valido: si può solo ritirare, riaprire o segnare come soddisfatta una richiesta."))
+    try:
+        services.set_need_status(obj, status, by=request.user)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    messages.success(request, _("Stato della richiesta aggiornato."))
+    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("my_activity") else obj.get_absolute_url())
+
+
 @permission_required("market.view_need", get_object=_need)
 def need_detail(request, pk, obj):
     audit.record_read(request, obj, reason="richiesta")
@@ -319,6 +340,7 @@ def _match(request, pk):
 def match_detail(request, pk, obj):
     audit.record_read(request, obj, reason="abbinamento")
     can_manage = request.user.has_perm("market.manage_match", obj)
+    can_follow = can_manage or request.user.has_perm("market.follow_match", obj)
     return render_page(
         request,
         "market/match_detail.html",
@@ -326,10 +348,11 @@ def match_detail(request, pk, obj):
             "match": obj,
             "sides": sides_for(request.user, obj),
             "can_manage": can_manage,
+            "can_follow": can_follow,
             "step_form": forms.MatchStepForm(),
             "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
             "contributions": obj.contributions.select_related("person", "organisation"),
-            "can_contribute": request.user.has_perm("market.add_contribution"),
+            "can_contribute": request.user.has_perm("market.add_contribution") or (can_follow and is_partner(request.user)),
         },
         personal=True,
     )
@@ -352,13 +375,16 @@ def match_answer(request, pk, obj):
 
 
 @require_POST
-@permission_required("market.manage_match", get_object=_match)
+@permission_required("market.follow_match", get_object=_match)
 def match_step(request, pk, obj):
     form = forms.MatchStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(obj)
     step, data = form.cleaned_data["step"], form.cleaned_data
+    if step in ("complete", "cancel") and not request.user.has_perm("market.manage_match", obj):
+        # The partner whose offer answers follows the match up; closing it is the worker's, with the person.
+        return refuse(request)
     try:
         if step == "start":
             services.start_match(obj, by=request.user, follow_up_on=data["follow_up_on"])
@@ -391,12 +417,16 @@ def match_feedback(request, pk, obj):
     return redirect(obj)
 
 
-@permission_required("market.manage_match", get_object=_match)
+@permission_required("market.follow_match", get_object=_match)
 def match_contribution(request, pk, obj):
-    """Record what was given through this match: it lands in the ledger."""
-    if not request.user.has_perm("market.add_contribution"):
+    """Record what was given through this match: it lands in the ledger. The partner whose offer answers
+    records what her organisation gave (record_contribution checks it); staff record either side."""
+    staff = request.user.has_perm("market.add_contribution")
+    if not (staff or is_partner(request.user)):
         return refuse(request)
     form = forms.ContributionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if not staff:
+        form.fields["giver"].choices = [("offer", _("Chi offre"))]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["giver"] == "need":

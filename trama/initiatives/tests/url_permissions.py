@@ -28,6 +28,19 @@ EXPECTED = {
     "initiatives:edit": (_url("initiatives:edit", "initiative"), ANY_METHOD(STAFF)),
     "initiatives:edit#elsewhere": (_url("initiatives:edit", "initiative_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:move": (_url("initiatives:move", "initiative"), ANY_METHOD(STAFF)),
+    # The partner's organisation co-manages this one: she keeps it up to date, but its stage, partners and people stay with staff.
+    "initiatives:edit#co-managed": (_url("initiatives:edit", "initiative_co_managed"), ANY_METHOD(COMMITTED)),
+    "initiatives:edit#of-others": (_url("initiatives:edit", "other_initiative"), ANY_METHOD(STAFF)),
+    "initiatives:move#co-managed": (_url("initiatives:move", "initiative_co_managed"), ANY_METHOD(STAFF)),
+    "initiatives:partner_add#co-managed": (_url("initiatives:partner_add", "initiative_co_managed"), {"POST": STAFF}),
+    "initiatives:participants#co-managed": (_url("initiatives:participants", "initiative_co_managed"), ANY_METHOD(STAFF)),
+    "initiatives:commitment_add#co-managed": (_url("initiatives:commitment_add", "initiative_co_managed"), {"POST": COMMITTED}),
+    "initiatives:milestone_add#co-managed": (_url("initiatives:milestone_add", "initiative_co_managed"), {"POST": COMMITTED}),
+    "initiatives:milestone_reached#co-managed": (_url("initiatives:milestone_reached", "milestone_co_managed"), {"POST": COMMITTED}),
+    "initiatives:milestone_remove#co-managed": (
+        _url("initiatives:milestone_remove", "milestone_co_managed"),
+        {"GET": COMMITTED, "POST": COMMITTED},
+    ),
     "initiatives:partner_add": (_url("initiatives:partner_add", "initiative"), {"POST": STAFF}),
     "initiatives:commitment_add": (_url("initiatives:commitment_add", "initiative"), {"POST": STAFF}),
     "initiatives:milestone_add": (_url("initiatives:milestone_add", "initiative"), {"POST": STAFF}),
@@ -75,11 +88,17 @@ EXPECTED = {
     "initiatives:object_active": (_url("initiatives:object_active", "intervention_object"), {"POST": COORDINATOR_ONLY}),
     "initiatives:agreements": (_url("initiatives:agreements"), ANY_METHOD(STAFF)),
     "initiatives:agreement_create": (_url("initiatives:agreement_create"), ANY_METHOD(COORDINATOR_ONLY)),
-    "initiatives:agreement": (_url("initiatives:agreement", "agreement"), ANY_METHOD(STAFF)),
+    # The partner's organisation is party to "agreement": she reads it (not its signed document), not the others.
+    "initiatives:agreement": (_url("initiatives:agreement", "agreement"), ANY_METHOD(COMMITTED)),
+    "initiatives:agreement#of-others": (_url("initiatives:agreement", "agreement_of_others"), ANY_METHOD(STAFF)),
+    "initiatives:agreement_document#of-others": (_url("initiatives:agreement_document", "agreement_of_others"), ANY_METHOD(STAFF)),
+    "initiatives:our_agreements": (_url("initiatives:our_agreements"), ANY_METHOD(only(Role.PARTNER))),
+    "initiatives:pact_register": (_url("initiatives:pact_register"), ANY_METHOD(PUBLIC)),
     "initiatives:agreement#elsewhere": (_url("initiatives:agreement", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:agreement_edit": (_url("initiatives:agreement_edit", "agreement"), ANY_METHOD(COORDINATOR_ONLY)),
     "initiatives:agreement_status": (_url("initiatives:agreement_status", "agreement"), {"POST": COORDINATOR_ONLY}),
     "initiatives:agreement_renew": (_url("initiatives:agreement_renew", "agreement"), {"POST": COORDINATOR_ONLY}),
+    # The signed document stays with staff, even for a party's partner.
     "initiatives:agreement_document": (_url("initiatives:agreement_document", "agreement"), ANY_METHOD(STAFF)),
     "initiatives:agreement_document#elsewhere": (_url("initiatives:agreement_document", "agreement_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "api-initiatives-objects": (_url("api-initiatives-objects"), {"GET": STAFF, "POST": COORDINATOR_ONLY}),
@@ -100,7 +119,8 @@ EXPECTED = {
     ),
     "api-initiative-move": (_url("api-initiative-move", "initiative"), {"POST": STAFF}),
     "api-initiatives-agreements": (_url("api-initiatives-agreements"), {"GET": STAFF}),
-    "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), {"GET": STAFF}),
+    "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), {"GET": COMMITTED}),
+    "api-initiatives-agreement#of-others": (_url("api-initiatives-agreement", "agreement_of_others"), {"GET": STAFF}),
     "api-initiatives-agreement#elsewhere": (_url("api-initiatives-agreement", "agreement_elsewhere"), {"GET": COORDINATOR_ONLY}),
     "initiatives:detail#of-others": (url("initiatives:detail", "other_initiative"), ANY_METHOD(STAFF)),
     "api-initiative#of-others": (url("api-initiative", "other_initiative"), {"GET": STAFF, "PUT": STAFF, "PATCH": STAFF}),
@@ -147,6 +167,10 @@ def make_objects(o):
     o["other_commitment"] = services.add_commitment(
         o["other_initiative"], partner=o["other_partner_row"], description="Libri", kind="goods", quantity=3, by=coordinator
     )
+    # Co-managed by the partner's organisation (the initiative above it only hosts it).
+    o["initiative_co_managed"] = initiative(hood, "Merenda in cortile")
+    services.add_partner(o["initiative_co_managed"], organisation=o["organisation"], role=Partner.Role.CO_MANAGER, by=coordinator)
+    o["milestone_co_managed"] = services.add_milestone(o["initiative_co_managed"], title="Prima merenda", by=coordinator)
     o["initiative_elsewhere"] = initiative(elsewhere, "Orto")
     o["partner_elsewhere"] = services.add_partner(
         o["initiative_elsewhere"], organisation=o["other_organisation"], role=Partner.Role.VOLUNTEERS, by=coordinator
@@ -165,5 +189,6 @@ def make_objects(o):
         return made
 
     o["agreement"] = agreement(hood, "Patto per la sala", coordinator, [{"organisation": o["organisation"], "commitments": "Apre"}])
+    o["agreement_of_others"] = agreement(hood, "Patto per i libri", coordinator, [{"organisation": o["other_organisation"], "commitments": "Presta"}])
     o["agreement_elsewhere"] = agreement(elsewhere, "Patto per l'orto", coordinator, [{"name": "Vicini", "commitments": "Innaffia"}])
     o["agreement_far"] = agreement(far, "Patto lontano", o["far_coordinator"], [{"name": "Lontani", "commitments": "Pulisce"}])

@@ -8,6 +8,8 @@ from .agreements import (
     agreement_list,
     agreement_renew,
     agreement_status,
+    our_agreements,
+    pact_register,
 )
 from .initiatives import (
     initiative_create,
@@ -66,4 +68,6 @@ __all__ = [
     "agreement_status",
     "agreement_renew",
     "agreement_document",
+    "our_agreements",
+    "pact_register",
 ]

@@ -47,6 +47,37 @@ def agreement_list(request):
     )
 
 
+@permission_required("initiatives.list_our_agreements")
+def our_agreements(request):
+    """A partner's "I nostri patti": the agreements their organisations are party to, those to renew first."""
+    agreements = list(queries.our_agreements(request.user))
+    today = timezone.localdate()
+    for agreement in agreements:
+        agreement.days_left = (agreement.ends_on - today).days if agreement.ends_on else None
+    return render_page(request, "initiatives/our_agreements.html", {"agreements": agreements})
+
+
+def pact_register(request):
+    """The public register of the patti di collaborazione (no login): parties that are organisations, object,
+    neighbourhoods, dates and status; searchable, paginated, with the count of pacts by neighbourhood."""
+    city = city_of(request.user)
+    form = forms.PactRegisterForm(request.GET or None, city=city)
+    data = form.cleaned_data if form.is_valid() else {}
+    pacts = queries.public_pacts(city, search=data.get("cerca", ""), neighbourhood=data.get("quartiere"), status=data.get("stato", ""))
+    page = page_of(request, pacts, PAGE_SIZE)
+    page.object_list = list(page.object_list)
+    for pact in page.object_list:
+        parties = list(pact.parties.all())
+        pact.organisations = [party.organisation for party in parties if party.organisation_id]
+        pact.has_citizens = any(not party.organisation_id for party in parties)
+    return render_page(
+        request,
+        "initiatives/pact_register.html",
+        {"form": form, "page": page, "by_neighbourhood": queries.pacts_by_neighbourhood(city)},
+        form,
+    )
+
+
 def _agreement(request, pk):
     return get_object_or_404(
         Agreement.objects.select_related("initiative", "renewed_from").prefetch_related("neighbourhoods"),
@@ -154,7 +185,7 @@ def agreement_renew(request, pk, obj):
     return redirect("initiatives:agreement", renewal.pk)
 
 
-@permission_required("initiatives.view_agreement", get_object=_agreement)
+@permission_required("initiatives.view_agreement_document", get_object=_agreement)
 def agreement_document(request, pk, obj):
     """The signed PDF, to staff only, always as a download (never from a public media URL)."""
     if not obj.document:

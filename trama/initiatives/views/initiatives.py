@@ -49,6 +49,7 @@ def initiative_list(request):
 def initiative_detail(request, pk, obj):
     user = request.user
     can_change = user.has_perm("initiatives.change_initiative", obj)
+    can_co_manage = can_change or user.has_perm("initiatives.co_manage_initiative", obj)
     commitments = queries.commitments_with_fulfilment(obj)
     changeable = {c.pk for c in COMMITMENTS_TO_CHANGE.allowed_among(user, commitments)} if not can_change else set()
     for commitment in commitments:
@@ -66,6 +67,7 @@ def initiative_detail(request, pk, obj):
         {
             "initiative": obj,
             "can_change": can_change,
+            "can_co_manage": can_co_manage,
             "can_see_participants": user.has_perm("initiatives.view_participants", obj),
             "partners": partners,
             "commitments": commitments,
@@ -78,7 +80,7 @@ def initiative_detail(request, pk, obj):
             # The number the initiative declares, else the people registered by name.
             "participants": obj.participant_count if obj.participant_count is not None else obj.participations.filter(left_at__isnull=True).count(),
             "partner_form": forms.PartnerForm(city=obj.city),
-            "commitment_form": forms.CommitmentForm(initiative=obj),
+            "commitment_form": forms.CommitmentForm(initiative=obj, of=None if can_change else user),
             "milestone_form": forms.MilestoneForm(),
             "is_public_page": obj.is_public and obj.stage in queries.PUBLIC_STAGES,
         },
@@ -163,13 +165,17 @@ def initiative_create(request):
     return render_page(request, "initiatives/initiative_form.html", {"form": form, "group": group, "decision": decision}, form)
 
 
-@permission_required("initiatives.change_initiative", get_object=initiative_or_404)
+@permission_required("initiatives.co_manage_initiative", get_object=initiative_or_404)
 def initiative_edit(request, pk, obj):
-    form = forms.InitiativeForm(request.POST or None, instance=obj, city=obj.city, user=request.user)
+    """Staff edit every field; a partner whose organisation promotes or co-manages it, what they keep up to date."""
+    if request.user.has_perm("initiatives.change_initiative", obj):
+        form = forms.InitiativeForm(request.POST or None, instance=obj, city=obj.city, user=request.user)
+    else:
+        form = forms.CoManagedInitiativeForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         # A worker keeps the neighbourhoods outside their scope the initiative already had.
-        if neighbourhood_scope(request.user) is not None:
+        if "neighbourhoods" in data and neighbourhood_scope(request.user) is not None:
             kept = [n for n in obj.neighbourhoods.all() if not works_in(request.user, n)]
             data["neighbourhoods"] = list(data["neighbourhoods"]) + kept
         try:

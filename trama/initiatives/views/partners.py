@@ -80,9 +80,10 @@ def partner_remove(request, pk, obj):
 
 
 @require_POST
-@permission_required("initiatives.change_initiative", get_object=initiative_or_404)
+@permission_required("initiatives.co_manage_initiative", get_object=initiative_or_404)
 def commitment_add(request, pk, obj):
-    form = forms.CommitmentForm(request.POST, initiative=obj)
+    staff = request.user.has_perm("initiatives.change_initiative", obj)
+    form = forms.CommitmentForm(request.POST, initiative=obj, of=None if staff else request.user)
     if form.is_valid():
         try:
             services.add_commitment(obj, by=request.user, **form.cleaned_data)
@@ -131,7 +132,7 @@ def commitment_contribution(request, pk, obj):
 
 
 @require_POST
-@permission_required("initiatives.change_initiative", get_object=initiative_or_404)
+@permission_required("initiatives.co_manage_initiative", get_object=initiative_or_404)
 def milestone_add(request, pk, obj):
     form = forms.MilestoneForm(request.POST)
     if form.is_valid():
@@ -147,7 +148,7 @@ def _milestone(request, pk):
 
 
 @require_POST
-@permission_required("initiatives.change_initiative", get_object=_milestone)
+@permission_required("initiatives.co_manage_initiative", get_object=_milestone)
 def milestone_reached(request, pk, obj):
     try:
         services.reach_milestone(obj, by=request.user)
@@ -159,7 +160,7 @@ def milestone_reached(request, pk, obj):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("initiatives.change_initiative", get_object=_milestone)
+@permission_required("initiatives.co_manage_initiative", get_object=_milestone)
 def milestone_remove(request, pk, obj):
     """Take a milestone not yet reached off the initiative, after a confirmation."""
 

@@ -42,6 +42,9 @@ EXPECTED = {
     "market:need": (lambda o: reverse("market:need", args=[o["need"].pk]), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN))),
     "market:need#elsewhere": (lambda o: reverse("market:need", args=[o["need_elsewhere"].pk]), ANY_METHOD(COORDINATOR_ONLY)),
     "market:propose": (lambda o: reverse("market:propose", args=[o["need"].pk]), {"POST": everyone("denied")}),
+    "market:need_status": (url("market:need_status", "need"), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.CITIZEN)}),
+    "market:need_status#of-another": (url("market:need_status", "other_need"), {"POST": STAFF}),
+    "market:need_status#elsewhere": (url("market:need_status", "need_elsewhere"), {"POST": COORDINATOR_ONLY}),
     "market:matches": (lambda o: reverse("market:matches"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN))),
     "market:match": (
         lambda o: reverse("market:match", args=[o["match"].pk]),
@@ -51,12 +54,18 @@ EXPECTED = {
         lambda o: reverse("market:match_answer", args=[o["match"].pk]),
         {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)},
     ),
-    "market:match_step": (lambda o: reverse("market:match_step", args=[o["match"].pk]), {"POST": STAFF}),
+    # The partner's organisation answers "match" with its offer: she follows it up and records what it gave.
+    "market:match_step": (lambda o: reverse("market:match_step", args=[o["match"].pk]), {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)}),
+    "market:match_step#of-another-org-offer": (url("market:match_step", "match_of_another_org_offer"), {"POST": STAFF}),
+    "market:match_contribution#of-another-org-offer": (url("market:match_contribution", "match_of_another_org_offer"), ANY_METHOD(STAFF)),
     "market:match_feedback": (
         lambda o: reverse("market:match_feedback", args=[o["match"].pk]),
         {"POST": only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)},
     ),
-    "market:match_contribution": (lambda o: reverse("market:match_contribution", args=[o["match"].pk]), ANY_METHOD(STAFF)),
+    "market:match_contribution": (
+        lambda o: reverse("market:match_contribution", args=[o["match"].pk]),
+        ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)),
+    ),
     "market:ledger": (lambda o: reverse("market:ledger"), ANY_METHOD(STAFF)),
     "market:rates": (lambda o: reverse("market:rates"), ANY_METHOD(COORDINATOR_ONLY)),
     "market:public_counts": (lambda o: reverse("market:public_counts"), ANY_METHOD(PUBLIC)),
