@@ -360,6 +360,10 @@ TRAMA_SMS_URL = os.environ.get("TRAMA_SMS_URL", "")
 TRAMA_SMS_TOKEN = os.environ.get("TRAMA_SMS_TOKEN", "")
 TRAMA_SMS_SENDER = os.environ.get("TRAMA_SMS_SENDER", "Trama")
 TRAMA_SMS_TIMEOUT = float(os.environ.get("TRAMA_SMS_TIMEOUT", 10))
+# At most this many notifications per minute go to the mail server, and to the SMS provider (their rate limits):
+# the rest waits, pending, for the next minute. 0: no limit.
+TRAMA_EMAIL_RATE_PER_MINUTE = int(os.environ.get("TRAMA_EMAIL_RATE_PER_MINUTE", 0))
+TRAMA_SMS_RATE_PER_MINUTE = int(os.environ.get("TRAMA_SMS_RATE_PER_MINUTE", 0))
 # The address of the site, for links in e-mails sent by the task worker (which has no request).
 TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 

@@ -147,7 +147,11 @@ class Delivery(models.Model):
         verbose_name = _("invio di una notifica")
         verbose_name_plural = _("invii delle notifiche")
         constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            # How many went out in the last minute, per channel (tasks._budget: the providers' rate limits).
+            models.Index(fields=["channel", "status", "sent_at"], name="delivery_sent_recently"),
+        ]
 
     def __str__(self):
         return f"{self.channel} {self.status}"

@@ -99,26 +99,63 @@ def _unsubscribe_headers(link):
 
 def _drain(channel, send):
     """Hand `send` the due pending deliveries of `channel`, BATCH at a time in the order they fell due,
-    until none is due; returns the sum of what `send` returned (how many were sent)."""
+    until none is due or the channel's rate (`_rate_of`) is used up for this minute; returns the sum of what
+    `send` returned (how many were sent). What the rate holds back stays pending and due: the next run
+    (`_schedule_retry`, queued for when the minute allows more) takes it, so none is lost."""
     sent = 0
-    while True:
+    budget = _budget(channel, timezone.now())
+    while budget is None or budget > 0:
+        size = BATCH if budget is None else min(BATCH, budget)
         due = list(
             Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING, next_attempt_at__lte=timezone.now())
             .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
+            .values_list("pk", flat=True)[:size]
         )
         if not due:
             return sent
         sent += send(due)
+        if budget is not None:
+            # Every one handed over counts, sent or not: a refused attempt reached the provider too.
+            budget -= len(due)
+    return sent
+
+
+# The providers' limits are per minute: so is the window counted here.
+RATE_WINDOW = timedelta(minutes=1)
+
+
+def _rate_of(channel):
+    """How many deliveries of `channel` may go to the provider per minute (TRAMA_<CHANNEL>_RATE_PER_MINUTE); 0: no limit."""
+    return getattr(settings, f"TRAMA_{channel.upper()}_RATE_PER_MINUTE", 0)
+
+
+def _budget(channel, now):
+    """How many more deliveries of `channel` may be sent in the minute ending `now` (None: no limit).
+
+    Counted from the deliveries sent in that minute, by any worker: the count is read once per run, so two
+    workers running at the same moment may together exceed it by at most one run's worth."""
+    rate = _rate_of(channel)
+    if not rate:
+        return None
+    recent = Delivery.objects.filter(channel=channel, status=Delivery.Status.SENT, sent_at__gt=now - RATE_WINDOW).count()
+    return max(rate - recent, 0)
 
 
 def _schedule_retry(task, channel):
     backend = task.get_backend()
     if not backend.supports_defer:
         return
+    now = timezone.now()
     first = Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
-    if first is not None:
-        task.using(run_after=max(first, timezone.now())).enqueue()
+    if first is None:
+        return
+    if first <= now and _budget(channel, now) == 0:
+        # Held back by the rate: run again when the oldest send of the minute leaves it.
+        oldest = Delivery.objects.filter(channel=channel, status=Delivery.Status.SENT, sent_at__gt=now - RATE_WINDOW).aggregate(at=Min("sent_at"))[
+            "at"
+        ]
+        first = (oldest or now) + RATE_WINDOW
+    task.using(run_after=max(first, now)).enqueue()
 
 
 @task()
