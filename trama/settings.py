@@ -364,6 +364,9 @@ TRAMA_SMS_TIMEOUT = float(os.environ.get("TRAMA_SMS_TIMEOUT", 10))
 # the rest waits, pending, for the next minute. 0: no limit.
 TRAMA_EMAIL_RATE_PER_MINUTE = int(os.environ.get("TRAMA_EMAIL_RATE_PER_MINUTE", 0))
 TRAMA_SMS_RATE_PER_MINUTE = int(os.environ.get("TRAMA_SMS_RATE_PER_MINUTE", 0))
+# The shared secret a mail or SMS provider sends ("Authorization: Bearer …") with its bounce notices to
+# /notifiche/rimbalzi/ (notifications.views.bounce); empty: the endpoint refuses every notice.
+TRAMA_BOUNCE_WEBHOOK_SECRET = os.environ.get("TRAMA_BOUNCE_WEBHOOK_SECRET", "")
 # The address of the site, for links in e-mails sent by the task worker (which has no request).
 TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 

@@ -1,9 +1,11 @@
 import logging
+import smtplib
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F, Min
+from django.db.models import Exists, F, Min, OuterRef
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -13,7 +15,7 @@ from django_tasks import task
 from trama.background.registry import describe
 
 from . import sms
-from .models import Delivery, QuietHours, SmsNumber
+from .models import Delivery, QuietHours, SmsNumber, UnreachableAddress
 from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,12 @@ def _send_one(pk):
     now = timezone.now()
     if not _claim(pk, now):
         return 0  # another worker has it, or it was sent meanwhile
-    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=pk).first()
+    delivery = (
+        Delivery.objects.select_related("notification__recipient")
+        .annotate(unreachable=Exists(_unreachable_email(OuterRef("notification__recipient"), OuterRef("notification__recipient__email"))))
+        .filter(pk=pk)
+        .first()
+    )
     if delivery is None:
         return 0  # its notification was erased meanwhile
     notification, account = delivery.notification, delivery.notification.recipient
@@ -61,11 +68,18 @@ def _send_one(pk):
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
         log.info("Notification e-mail %s dropped: the account is disabled or has no address", pk)
         return 0
+    if delivery.unreachable:
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification e-mail %s dropped: the address does not receive", pk)
+        return 0
     try:
         _email_of(notification, account).send()
     except Exception as error:  # the mail server refused or was unreachable: try again later
         quiet = QuietHours.objects.filter(account=account).first()
         delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
+        if code := _refused_for_good(error):
+            delivery.status, delivery.last_error = Delivery.Status.FAILED, f"{type(error).__name__} {code}"
+            _mark_unreachable(account, UnreachableAddress.Channel.EMAIL, account.email, delivery.last_error)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
             status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
         )
@@ -73,6 +87,29 @@ def _send_one(pk):
         return 0
     Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
     return 1
+
+
+def _unreachable_email(account, email):
+    """The rows saying that `account`'s address `email` does not receive (an address changed since is not concerned)."""
+    address = email.lower() if isinstance(email, str) else Lower(email)  # a value, or the outer query's column
+    return UnreachableAddress.objects.filter(account=account, channel=UnreachableAddress.Channel.EMAIL, address=address)
+
+
+def _refused_for_good(error):
+    """The mail server's code when it refused the address itself for good (a 5xx for every recipient), else None.
+
+    Only Django's SMTP sending says so at send time: a bounce that comes later reaches the webhook (views.bounce)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        codes = [code for code, _message in error.recipients.values()]
+        if all(500 <= code < 600 for code in codes):
+            return codes[0]
+    return None
+
+
+def _mark_unreachable(account, channel, address, reason):
+    from .services import mark_unreachable
+
+    mark_unreachable(account, channel, address, reason)
 
 
 def _email_of(notification, account):
@@ -192,6 +229,10 @@ def _send_one_sms(pk, backend):
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
         log.info("Notification SMS %s dropped: the account is disabled or has no number", pk)
         return 0
+    if UnreachableAddress.objects.filter(account=account, channel=UnreachableAddress.Channel.SMS, address=number).exists():
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification SMS %s dropped: the number does not receive", pk)
+        return 0
     try:
         backend.send(number, _sms_text(notification))
     except Exception as error:
@@ -199,6 +240,8 @@ def _send_one_sms(pk, backend):
         delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
         if isinstance(error, sms.SmsRefused):
             delivery.status = Delivery.Status.FAILED
+        if isinstance(error, sms.SmsInvalidNumber):
+            _mark_unreachable(account, UnreachableAddress.Channel.SMS, number, delivery.last_error)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
             status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
         )
@@ -252,11 +295,18 @@ def _send_digest(account_id):
         claimed.update(status=Delivery.Status.DROPPED)
         log.info("Notification digest of %s items dropped: the account is disabled or has no address", len(items))
         return 0
+    if _unreachable_email(account, account.email).exists():
+        claimed.update(status=Delivery.Status.DROPPED)
+        log.info("Notification digest of %s items dropped: the address does not receive", len(items))
+        return 0
     try:
         _digest_of([item.notification for item in items], account).send()
     except Exception as error:  # as in _send_one: try again later
         first = items[0]
         first.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, QuietHours.objects.filter(account=account).first())
+        if code := _refused_for_good(error):
+            first.status, first.last_error = Delivery.Status.FAILED, f"{type(error).__name__} {code}"
+            _mark_unreachable(account, UnreachableAddress.Channel.EMAIL, account.email, first.last_error)
         claimed.update(status=first.status, next_attempt_at=first.next_attempt_at, last_error=first.last_error)
         log.warning("Notification digest of %s items failed (attempt %s): %s", len(items), first.attempts, first.last_error)
         return 0

@@ -10,4 +10,6 @@ urlpatterns = [
     path("preferenze/", views.preferences, name="preferences"),
     path("invii/", views.delivery_log, name="delivery_log"),
     path("disiscriviti/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("indirizzo-confermato/", views.confirm_address, name="confirm_address"),
+    path("rimbalzi/", views.bounce, name="bounce"),
 ]

@@ -29,6 +29,10 @@ EXPECTED = {
         {"GET": PUBLIC, "POST": PUBLIC},
         {"POST": lambda o: {"List-Unsubscribe": "One-Click"}},
     ),
+    # Her own address only: nothing in the form names an account.
+    "notifications:confirm_address": (url("notifications:confirm_address"), {"POST": SIGNED_IN}, {"POST": lambda o: {"canale": "email"}}),
+    # The provider's servers, with the shared secret: without it, nobody (signed in or not) gets through.
+    "notifications:bounce": (url("notifications:bounce"), {"POST": {role: 403 for role in ROLES}}),
     "notifications:unsubscribe#forged": (
         lambda o: "/notifiche/disiscriviti/WzEsIm1hdGNoX2RvbmUiXQ:1abcde:forged/",
         {"GET": BAD_LINK, "POST": BAD_LINK},
