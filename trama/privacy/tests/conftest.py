@@ -15,7 +15,7 @@ from trama.attention.models import Antenna, Attendance, Encounter, OutreachTask,
 from trama.collective.models import Decision, Group, Meeting, Membership, Suggestion
 from trama.initiatives.models import Agreement, AgreementParty, Initiative, Participation
 from trama.market.models import Contribution, Match, Need, Offer
-from trama.notifications.models import Kind, Notification, Preference, QuietHours, SmsNumber
+from trama.notifications.models import Kind, Notification, Preference, QuietHours, SmsNumber, UnreachableAddress
 from trama.people.models import ApiToken, Person, Role
 from trama.privacy import audit
 from trama.privacy.models import DataExport, ErasureRequest, Rectification
@@ -159,6 +159,7 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     Preference.objects.create(account=account, kind=Kind.SIGNAL_CLOSED, email=True)
     QuietHours.objects.create(account=account, starts=time(22, 0), ends=time(7, 0))
     SmsNumber.objects.create(account=account, number="+393331234567")
+    UnreachableAddress.objects.create(account=account, channel=UnreachableAddress.Channel.SMS, address="+393331234567", reason="SmsInvalidNumber 422")
     Need.objects.filter(person=gino).update(created_at=IN_2025)
     Offer.objects.filter(person=gino).update(created_at=IN_2025)
     return gino
