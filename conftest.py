@@ -36,6 +36,12 @@ def no_quiet_hours(settings):
 
 
 @pytest.fixture(autouse=True)
+def bounce_webhook_secret(settings):
+    """The providers' bounce webhook has a secret in tests, as in production (the permission walk sends it)."""
+    settings.TRAMA_BOUNCE_WEBHOOK_SECRET = "test-bounce-secret"
+
+
+@pytest.fixture(autouse=True)
 def empty_sms_outbox():
     """What the test SMS backend sent is each test's own, as Django empties mail.outbox."""
     from trama.notifications import sms

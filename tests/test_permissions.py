@@ -178,15 +178,16 @@ def client_as(world, role):
     return client
 
 
-def send(client, method, path, body, api):
+def send(client, method, path, body, api, headers=None):
+    headers = headers or {}
     if api:
         data = json.dumps(body or {})
-        return client.generic(method, path, data=data, content_type="application/json")
+        return client.generic(method, path, data=data, content_type="application/json", **headers)
     if method == "GET":
-        return client.get(path)
+        return client.get(path, **headers)
     if method == "POST":
-        return client.post(path, body or {})
-    return client.generic(method, path, data=urlencode(body or {}), content_type="application/x-www-form-urlencoded")
+        return client.post(path, body or {}, **headers)
+    return client.generic(method, path, data=urlencode(body or {}), content_type="application/x-www-form-urlencoded", **headers)
 
 
 def judge(response, expected, role, method, path, api):
@@ -244,11 +245,12 @@ def walk_case(world, declared, key, method, role):
     path = world["urls"][key]
     api = path.startswith("/api/")
     body = declared.bodies[method](world) if method in declared.bodies else None
+    headers = declared.headers[method](world) if method in declared.headers else None
     must_not_change = expected != "ok"
     try:
         with transaction.atomic():
             world["watch"].mark()
-            response = send(client_as(world, role), method, path, body, api)
+            response = send(client_as(world, role), method, path, body, api, headers)
             changed = _changed(world) if must_not_change else []
             transaction.set_rollback(True)
     finally:

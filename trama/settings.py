@@ -378,6 +378,13 @@ TRAMA_VAPID_PUBLIC_KEY = os.environ.get("TRAMA_VAPID_PUBLIC_KEY", "")
 TRAMA_VAPID_SUBJECT = os.environ.get("TRAMA_VAPID_SUBJECT", "")
 TRAMA_PUSH_TTL = int(os.environ.get("TRAMA_PUSH_TTL", 86400))
 TRAMA_PUSH_TIMEOUT = float(os.environ.get("TRAMA_PUSH_TIMEOUT", 10))
+# At most this many notifications per minute go to the mail server, and to the SMS provider (their rate limits):
+# the rest waits, pending, for the next minute. 0: no limit.
+TRAMA_EMAIL_RATE_PER_MINUTE = int(os.environ.get("TRAMA_EMAIL_RATE_PER_MINUTE", 0))
+TRAMA_SMS_RATE_PER_MINUTE = int(os.environ.get("TRAMA_SMS_RATE_PER_MINUTE", 0))
+# The shared secret a mail or SMS provider sends ("Authorization: Bearer …") with its bounce notices to
+# /notifiche/rimbalzi/ (notifications.views.bounce); empty: the endpoint refuses every notice.
+TRAMA_BOUNCE_WEBHOOK_SECRET = os.environ.get("TRAMA_BOUNCE_WEBHOOK_SECRET", "")
 # The address of the site, for links in e-mails sent by the task worker (which has no request).
 TRAMA_SITE_URL = os.environ.get("TRAMA_SITE_URL", "http://localhost:8000")
 

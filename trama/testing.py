@@ -68,8 +68,10 @@ class Declared:
     declared must answer 405 (or the refusal, to a role refused on every declared method).
     """
 
-    def __init__(self, key, build, methods, bodies=None):
+    def __init__(self, key, build, methods, bodies=None, headers=None):
         self.key, self.name, self.build = key, key.split("#")[0], build
+        # Per method, the request's headers from the world (a webhook's secret): {method: callable(world) -> {"HTTP_…": value}}.
+        self.headers = headers or {}
         if methods and set(methods) <= set(ROLES):
             methods = {"GET": methods}  # the short form: the expectations of GET
         unknown = set(methods) - set(METHODS)
@@ -86,7 +88,7 @@ class Declared:
 
 
 def declarations(expected):
-    """{key: Declared} from the dicts of the url_permissions modules: key -> (build, methods[, bodies])."""
+    """{key: Declared} from the dicts of the url_permissions modules: key -> (build, methods[, bodies[, headers]])."""
     return {key: Declared(key, *entry) for key, entry in expected.items()}
 
 

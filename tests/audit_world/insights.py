@@ -7,6 +7,7 @@ from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone
 
 EXPECTED = {
     "insights:dashboard": (lambda o: reverse("insights:dashboard"), STAFF),
+    "insights:figures_progress": (lambda o: reverse("insights:figures_progress"), STAFF),
     "insights:chart": (lambda o: reverse("insights:chart", args=["g1_value"]), STAFF),
     "insights:trend": (lambda o: reverse("insights:trend", args=["g1_value"]), STAFF),
     "insights:trend_chart": (lambda o: reverse("insights:trend_chart", args=["g1_value"]), STAFF),

@@ -18,6 +18,8 @@ EXPECTED = {
     "notifications:preferences": (lambda o: reverse("notifications:preferences"), SIGNED_IN),
     "notifications:delivery_log": (lambda o: reverse("notifications:delivery_log"), COORDINATOR_ONLY),
     "notifications:unsubscribe": (lambda o: _unsubscribe_link(o), PUBLIC),
+    "notifications:confirm_address": (lambda o: reverse("notifications:confirm_address"), everyone(405)),
+    "notifications:bounce": (lambda o: reverse("notifications:bounce"), everyone(405)),
 }
 
 

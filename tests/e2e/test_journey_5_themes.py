@@ -49,7 +49,8 @@ def test_coordinator_discovers_names_merges_and_retires_themes(page, make_user):
     page.get_by_label("Numero di temi").fill("4")
     page.get_by_role("button", name="Avvia la ricerca").click()
     expect(page.get_by_test_id("run-summary")).to_contain_text("40 testi letti, 4 temi trovati")
-    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_test_id("run-progress")).to_contain_text("Ricerca di temi: fatto.")
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
     page.get_by_role("link", name="Vedi i temi").click()
 
     themes = list(Theme.objects.filter(status=Theme.Status.CANDIDATE))

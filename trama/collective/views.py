@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from trama import extensions
 from trama.access import is_worker
+from trama.background.progress import progress_of, render_progress
 from trama.people.models import Person
 from trama.people.queries import people_visible_to
 from trama.permissions import permission_required
@@ -29,8 +30,9 @@ PAGE_SIZE = 25
 def suggestion_list(request):
     # A refresh asked for from this page: its state, polled by the page (HTMX) until it is done.
     refresh = queries.refresh_of_city(city_of(request.user), request.GET.get("aggiornamento"))
-    if request.htmx and refresh is not None:
-        return render(request, "collective/_refresh_progress.html", {"refresh": refresh})
+    progress = _refresh_progress(refresh) if refresh is not None else None
+    if request.htmx and progress is not None:
+        return render_progress(request, progress, {"refresh": refresh})
     status = request.GET.get("stato", Suggestion.Status.OPEN)
     if status not in Suggestion.Status.values:
         status = Suggestion.Status.OPEN
@@ -44,7 +46,23 @@ def suggestion_list(request):
             "statuses": Suggestion.Status,
             "threshold": suggestions.group_threshold(),
             "refresh": refresh,
+            "progress": progress,
         },
+    )
+
+
+def _refresh_progress(refresh):
+    return progress_of(
+        refresh,
+        element_id="refresh-progress",
+        poll_url=reverse("collective:suggestions") + f"?aggiornamento={refresh.pk}",
+        label=_("Aggiornamento delle proposte"),
+        failure=_("riprova più tardi o avvisa chi gestisce la piattaforma"),
+        task=tasks.refresh_suggestions_of_city,
+        task_args=(refresh.city_id, refresh.pk),
+        retry_url=reverse("collective:suggestions_refresh"),
+        retry_post=True,
+        result_template="collective/_refresh_result.html",
     )
 
 

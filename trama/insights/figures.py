@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -82,6 +82,13 @@ def figures(indicators, city, period, areas):
     labels = [str(area.label) for area in areas]
     version = hashlib.sha256(f"{key['areas']}|{labels}|{period.param}|{key['language']}|{stamps}".encode()).hexdigest()[:24]
     return Figures({item.key: values[item.key] for item in indicators}, min(times), refreshing, version)
+
+
+def is_refreshing(city, period, areas):
+    """Whether a recomputation asked for (by `figures`) of these areas' stored figures is still to be done."""
+    if city is None or not areas:
+        return False
+    return StoredFigures.objects.filter(**_key(city, period, areas), refresh_asked_at__gte=F("computed_at")).exists()
 
 
 def recompute(city, period, areas, keys, now=None):

@@ -74,6 +74,11 @@ def dashboard(city: City | None, period: Period, areas: Sequence[Area], only: It
     return dashboard_and_time(city, period, areas, only)[0]
 
 
+def figures_refreshing(city: City | None, period: Period, areas: Sequence[Area]) -> bool:
+    """Whether the dashboard's figures of `areas` are being computed again by the worker (figures.is_refreshing)."""
+    return figures.is_refreshing(city, period, areas)
+
+
 def dashboard_and_time(city: City | None, period: Period, areas: Sequence[Area], only: Iterable[str] | None = None) -> tuple[Dashboard, Figures]:
     """`dashboard()`, and when its figures were computed (figures.Figures: computed_at, refreshing)."""
     chosen = [i for i in indicators.REGISTRY.values() if only is None or i.key in only]

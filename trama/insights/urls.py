@@ -5,6 +5,7 @@ from . import views
 app_name = "insights"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("aggiornamento/", views.figures_progress, name="figures_progress"),
     path("grafici/<slug:key>.png", views.chart, name="chart"),
     path("grafici/andamento/<slug:key>.png", views.trend_chart, name="trend_chart"),
     path("andamento/<slug:key>/", views.trend, name="trend"),

@@ -1,10 +1,12 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from trama.background.progress import DONE, RUNNING, TaskProgress, progress_of, render_progress
 from trama.permissions import permission_required
 from trama.shortcuts import public_cache
 from trama.spreadsheets import csv_dict_writer, csv_writer
@@ -65,8 +67,39 @@ def dashboard(request):
         "map_rows": queries.map_rows(city, shown, period, queries.neighbourhood_areas(request.user, city)),
         "indicators": indicators.by_goal(),
         "city": city,
+        "progress": _figures_progress(request, refreshing=True) if stored and stored.refreshing else None,
     }
     return render(request, "insights/dashboard.html", context)
+
+
+@require_GET
+@permission_required("insights.view_dashboard")
+def figures_progress(request):
+    """Polled by the dashboard while its figures are computed again: "in corso" until the worker has stored them."""
+    try:
+        period = _period(request)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    city = city_of(request.user)
+    refreshing = queries.figures_refreshing(city, period, queries.areas_for(request.user, city))
+    return render_progress(request, _figures_progress(request, refreshing), {"dashboard_url": _dashboard_url(request)})
+
+
+def _dashboard_url(request):
+    query = request.GET.urlencode()
+    return reverse("insights:dashboard") + (f"?{query}" if query else "")
+
+
+def _figures_progress(request, refreshing):
+    query = request.GET.urlencode()
+    # Nothing says how far the worker has got, nor whether it has started: "in corso" until it has stored them.
+    return TaskProgress(
+        element_id="figures-progress",
+        poll_url=reverse("insights:figures_progress") + (f"?{query}" if query else ""),
+        state=RUNNING if refreshing else DONE,
+        label=_("Aggiornamento dei valori"),
+        result_template="insights/_figures_result.html",
+    )
 
 
 def _indicator_and_period(request, key):
@@ -216,12 +249,26 @@ def report_request(request):
 
 @permission_required("insights.view_report", get_object=_report)
 def report(request, pk, obj):
-    return render(request, "insights/report.html", {"report": obj, "period": periods.parse(obj.period)})
+    return render(request, "insights/report.html", {"report": obj, "period": periods.parse(obj.period), "progress": _report_progress(obj)})
 
 
 @permission_required("insights.view_report", get_object=_report)
 def report_progress(request, pk, obj):
-    return render(request, "insights/_report_progress.html", {"report": obj})
+    return render_progress(request, _report_progress(obj), {"report": obj})
+
+
+def _report_progress(report):
+    return progress_of(
+        report,
+        element_id="report-progress",
+        poll_url=reverse("insights:report_progress", args=[report.pk]),
+        label=_("Preparazione del rapporto"),
+        failure=_("riprova più tardi o avvisa chi gestisce la piattaforma"),
+        task=build_report,
+        task_args=(report.pk,),
+        retry_url=reverse("insights:reports"),
+        result_template="insights/_report_result.html",
+    )
 
 
 @permission_required("insights.view_report", get_object=_report)

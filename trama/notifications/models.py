@@ -156,7 +156,11 @@ class Delivery(models.Model):
         verbose_name = _("invio di una notifica")
         verbose_name_plural = _("invii delle notifiche")
         constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            # How many went out in the last minute, per channel (tasks._budget: the providers' rate limits).
+            models.Index(fields=["channel", "status", "sent_at"], name="delivery_sent_recently"),
+        ]
 
     def __str__(self):
         return f"{self.channel} {self.status}"
@@ -298,3 +302,30 @@ class QuietHours(models.Model):
             return when
         day = local.date() if moment < self.ends else local.date() + timedelta(days=1)
         return datetime.combine(day, self.ends, tzinfo=local.tzinfo)
+
+
+class UnreachableAddress(models.Model):
+    """An account's e-mail address or SMS number that its provider said cannot receive (a permanent refusal at
+    sending, or a bounce notice to the webhook): nothing more is sent to it, and the person is told in the
+    interface. It stops counting as soon as the account's address or number is another one (she changed it), or
+    when she says it is right (`services.confirm_address`)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
+    channel = models.CharField(_("canale"), max_length=10, choices=Channel.choices)
+    # The address or number refused, to know when the account's is another one: the refusal was about this one.
+    address = models.CharField(_("indirizzo o numero"), max_length=254)
+    since = models.DateTimeField(_("dal"), default=timezone.now)
+    # The server's code ("550", "SmsInvalidNumber 422"), never its message (it may quote the address).
+    reason = models.CharField(_("motivo"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("indirizzo che non riceve")
+        verbose_name_plural = _("indirizzi che non ricevono")
+        constraints = [models.UniqueConstraint(fields=["account", "channel"], name="one_unreachable_address_per_channel")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.channel}"

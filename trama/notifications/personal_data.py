@@ -54,3 +54,12 @@ declare(
     erase=Erase.delete(),
     seen_by=_("Solo la persona stessa, dal suo profilo"),
 )
+declare(
+    "notifications.UnreachableAddress",
+    subject=["account__person"],
+    purpose=_("Non mandare più messaggi a un indirizzo o a un numero che non li riceve, e dirlo alla persona"),
+    basis=BASIS_SERVICE,
+    retention=KEPT_WHILE_ACTIVE,
+    erase=Erase.delete(),
+    seen_by=_("Solo la persona stessa, nelle sue notifiche e preferenze"),
+)

@@ -9,7 +9,19 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from .models import EMAIL_BY_DEFAULT, PUSH_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber
+from .models import (
+    EMAIL_BY_DEFAULT,
+    PUSH_BY_DEFAULT,
+    Delivery,
+    EmailMode,
+    Kind,
+    Notification,
+    Preference,
+    PushSubscription,
+    QuietHours,
+    SmsNumber,
+    UnreachableAddress,
+)
 from .rules import DELIVERIES
 
 if TYPE_CHECKING:
@@ -45,6 +57,34 @@ def add_unread(user_ids: Iterable[int]) -> None:
             cache.incr(_count_key(pk))
         except ValueError:  # not kept in this process
             pass
+
+
+def _unreachable_key(user_id: int) -> str:
+    return f"notifications:unreachable:{user_id}"
+
+
+def unreachable_channels(user: User, fresh: bool = False) -> list[str]:
+    """The channels ("email", "sms") on which `user`'s own address or number does not receive, kept in the cache
+    per account like `unread_count` (the layout's bell shows them on every page)."""
+    key = _unreachable_key(user.pk)
+    channels = None if fresh else cache.get(key)
+    if channels is None:
+        channels = []
+        for row in UnreachableAddress.objects.filter(account=user).order_by("channel"):
+            if row.channel == UnreachableAddress.Channel.EMAIL:
+                current = (user.email or "").lower()
+            else:
+                current = SmsNumber.objects.filter(account=user).values_list("number", flat=True).first() or ""
+            # Refused for an address or number she has since changed: no longer hers to check.
+            if row.address == current:
+                channels.append(row.channel)
+        cache.set(key, channels, settings.TRAMA_NOTIFICATION_COUNT_SECONDS)
+    return channels
+
+
+def forget_unreachable(user_id: int) -> None:
+    """Count `unreachable_channels` of `user_id` again when next shown (in this process; the others within their delay)."""
+    cache.delete(_unreachable_key(user_id))
 
 
 def notifications_of(user: User) -> QuerySet[Notification]:

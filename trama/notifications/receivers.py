@@ -8,7 +8,7 @@ from trama.privacy.erasure import may_follow
 from trama.privacy.signals import erasure_confirmed, export_ready
 
 from .models import Kind
-from .queries import unread_count
+from .queries import unreachable_channels, unread_count
 from .services import notify
 
 
@@ -16,6 +16,7 @@ from .services import notify
 def count_at_sign_in(sender, user, **kwargs):
     # Counted with the sign-in, so that the pages after it read the bell's count from the cache.
     unread_count(user, fresh=True)
+    unreachable_channels(user, fresh=True)
 
 
 @receiver(export_ready, dispatch_uid="notifications.export_ready")

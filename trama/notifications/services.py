@@ -11,12 +11,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import time
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import push
-from .models import EMAIL_BY_DEFAULT, PUSH_BY_DEFAULT, Delivery, EmailMode, Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber
-from .queries import add_unread, unread_count
+from .models import (
+    EMAIL_BY_DEFAULT,
+    PUSH_BY_DEFAULT,
+    Delivery,
+    EmailMode,
+    Kind,
+    Notification,
+    Preference,
+    PushSubscription,
+    QuietHours,
+    SmsNumber,
+    UnreachableAddress,
+)
+from .queries import add_unread, forget_unreachable, unread_count
 from .unsubscribe import DIGEST
 
 if TYPE_CHECKING:
@@ -215,3 +228,47 @@ def unsubscribe(account: User, kind: str) -> None:
 def set_quiet_hours(user: User, starts: time, ends: time) -> None:
     """Store when `user` wants no e-mail, SMS nor push (equal times: never quiet). Pending deliveries keep their time."""
     QuietHours.objects.update_or_create(account=user, defaults={"starts": starts, "ends": ends})
+
+
+def mark_unreachable(account: User, channel: str, address: str, reason: str = "") -> None:
+    """Record that `account`'s `address` (e-mail) or number (SMS) does not receive, for the reason `reason` (a code,
+    never the server's message): nothing more is sent to it on that `channel` and the person sees it in the
+    interface, until her address or number is another one or she confirms it (`confirm_address`)."""
+    channel = UnreachableAddress.Channel(channel)
+    address = address.lower() if channel == UnreachableAddress.Channel.EMAIL else address
+    UnreachableAddress.objects.update_or_create(
+        account=account, channel=channel, defaults={"address": address, "since": timezone.now(), "reason": reason[:200]}
+    )
+    log.info("Notification %s address of account %s marked as not receiving: %s", channel, account.pk, reason)
+    forget_unreachable(account.pk)
+
+
+def confirm_address(user: User, channel: str) -> bool:
+    """`user` says her address (or number) on `channel` is right after all: messages go to it again. Returns
+    whether it had been marked."""
+    deleted, _rows = UnreachableAddress.objects.filter(account=user, channel=UnreachableAddress.Channel(channel)).delete()
+    forget_unreachable(user.pk)
+    return bool(deleted)
+
+
+def record_bounce(*, email: str = "", number: str = "", reason: str = "") -> int:
+    """A provider's notice that `email` or `number` (E.164) bounced for good: mark it for each active account
+    whose own it is; returns how many. An address no active account has (erased or disabled meanwhile, or
+    changed) is dropped and logged, without the address."""
+    Account = get_user_model()
+    if email:
+        channel = UnreachableAddress.Channel.EMAIL
+        accounts = list(Account.objects.filter(email__iexact=email, is_active=True))
+        address = email
+    else:
+        channel = UnreachableAddress.Channel.SMS
+        owners = SmsNumber.objects.filter(number=number, account__is_active=True).values_list("account_id", flat=True)
+        accounts = list(Account.objects.filter(pk__in=owners))
+        address = number
+    if not accounts:
+        log.info("Bounce notice (%s) dropped: no active account has that address", channel)
+        return 0
+    with transaction.atomic():
+        for account in accounts:
+            mark_unreachable(account, channel, account.email if email else address, reason)
+    return len(accounts)

@@ -60,6 +60,11 @@ class SmsRefused(Exception):
         self.status_code = status_code
 
 
+class SmsInvalidNumber(SmsRefused):
+    """The provider said the number cannot receive messages (not a mobile, not in service): it is marked
+    (models.UnreachableAddress) and nothing more is sent to it until its owner changes or confirms it."""
+
+
 class SmsUnavailable(Exception):
     """The provider could not take the message now (its 5xx, 429 or 408): tried again later."""
 
@@ -89,7 +94,8 @@ class LocmemBackend:
 class HttpJsonBackend:
     """A provider with a JSON HTTP API: POST {"from", "to", "text"} to TRAMA_SMS_URL with the bearer token
     TRAMA_SMS_TOKEN (from the environment). A 2xx is sent; 408, 429 and 5xx, a timeout or no connection are
-    tried again later; any other 4xx is refused for good. Neither the number nor the text is logged."""
+    tried again later; any other 4xx is refused for good, and one whose JSON body has `"code": "invalid_number"` says
+    the number itself cannot receive (SmsInvalidNumber). Neither the number nor the text is logged."""
 
     def send(self, number, text):
         body = json.dumps({"from": settings.TRAMA_SMS_SENDER, "to": number, "text": text}).encode()
@@ -103,8 +109,19 @@ class HttpJsonBackend:
             with urllib.request.urlopen(request, timeout=settings.TRAMA_SMS_TIMEOUT) as response:
                 response.read()
         except urllib.error.HTTPError as error:
+            answer = error.read(4096)
             error.close()
             if error.code in (408, 429) or error.code >= 500:
                 raise SmsUnavailable(error.code) from None
+            if _says_invalid_number(answer):
+                raise SmsInvalidNumber(error.code) from None
             raise SmsRefused(error.code) from None
         # A timeout or a refused connection (URLError, TimeoutError, OSError) goes up as it is: tried again later.
+
+
+def _says_invalid_number(answer):
+    try:
+        body = json.loads(answer)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("code") == "invalid_number"

@@ -1,10 +1,12 @@
 import json
 import logging
+import smtplib
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F, Min
+from django.db.models import Exists, F, Min, OuterRef
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +17,7 @@ from django_tasks import task
 from trama.background.registry import describe
 
 from . import push, sms
-from .models import Delivery, PushSubscription, QuietHours, SmsNumber
+from .models import Delivery, PushSubscription, QuietHours, SmsNumber, UnreachableAddress
 from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,12 @@ def _send_one(pk):
     now = timezone.now()
     if not _claim(pk, now):
         return 0  # another worker has it, or it was sent meanwhile
-    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=pk).first()
+    delivery = (
+        Delivery.objects.select_related("notification__recipient")
+        .annotate(unreachable=Exists(_unreachable_email(OuterRef("notification__recipient"), OuterRef("notification__recipient__email"))))
+        .filter(pk=pk)
+        .first()
+    )
     if delivery is None:
         return 0  # its notification was erased meanwhile
     notification, account = delivery.notification, delivery.notification.recipient
@@ -63,11 +70,18 @@ def _send_one(pk):
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
         log.info("Notification e-mail %s dropped: the account is disabled or has no address", pk)
         return 0
+    if delivery.unreachable:
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification e-mail %s dropped: the address does not receive", pk)
+        return 0
     try:
         _email_of(notification, account).send()
     except Exception as error:  # the mail server refused or was unreachable: try again later
         quiet = QuietHours.objects.filter(account=account).first()
         delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
+        if code := _refused_for_good(error):
+            delivery.status, delivery.last_error = Delivery.Status.FAILED, f"{type(error).__name__} {code}"
+            _mark_unreachable(account, UnreachableAddress.Channel.EMAIL, account.email, delivery.last_error)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
             status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
         )
@@ -75,6 +89,29 @@ def _send_one(pk):
         return 0
     Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
     return 1
+
+
+def _unreachable_email(account, email):
+    """The rows saying that `account`'s address `email` does not receive (an address changed since is not concerned)."""
+    address = email.lower() if isinstance(email, str) else Lower(email)  # a value, or the outer query's column
+    return UnreachableAddress.objects.filter(account=account, channel=UnreachableAddress.Channel.EMAIL, address=address)
+
+
+def _refused_for_good(error):
+    """The mail server's code when it refused the address itself for good (a 5xx for every recipient), else None.
+
+    Only Django's SMTP sending says so at send time: a bounce that comes later reaches the webhook (views.bounce)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        codes = [code for code, _message in error.recipients.values()]
+        if all(500 <= code < 600 for code in codes):
+            return codes[0]
+    return None
+
+
+def _mark_unreachable(account, channel, address, reason):
+    from .services import mark_unreachable
+
+    mark_unreachable(account, channel, address, reason)
 
 
 def _email_of(notification, account):
@@ -101,26 +138,63 @@ def _unsubscribe_headers(link):
 
 def _drain(channel, send):
     """Hand `send` the due pending deliveries of `channel`, BATCH at a time in the order they fell due,
-    until none is due; returns the sum of what `send` returned (how many were sent)."""
+    until none is due or the channel's rate (`_rate_of`) is used up for this minute; returns the sum of what
+    `send` returned (how many were sent). What the rate holds back stays pending and due: the next run
+    (`_schedule_retry`, queued for when the minute allows more) takes it, so none is lost."""
     sent = 0
-    while True:
+    budget = _budget(channel, timezone.now())
+    while budget is None or budget > 0:
+        size = BATCH if budget is None else min(BATCH, budget)
         due = list(
             Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING, next_attempt_at__lte=timezone.now())
             .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
+            .values_list("pk", flat=True)[:size]
         )
         if not due:
             return sent
         sent += send(due)
+        if budget is not None:
+            # Every one handed over counts, sent or not: a refused attempt reached the provider too.
+            budget -= len(due)
+    return sent
+
+
+# The providers' limits are per minute: so is the window counted here.
+RATE_WINDOW = timedelta(minutes=1)
+
+
+def _rate_of(channel):
+    """How many deliveries of `channel` may go to the provider per minute (TRAMA_<CHANNEL>_RATE_PER_MINUTE); 0: no limit."""
+    return getattr(settings, f"TRAMA_{channel.upper()}_RATE_PER_MINUTE", 0)
+
+
+def _budget(channel, now):
+    """How many more deliveries of `channel` may be sent in the minute ending `now` (None: no limit).
+
+    Counted from the deliveries sent in that minute, by any worker: the count is read once per run, so two
+    workers running at the same moment may together exceed it by at most one run's worth."""
+    rate = _rate_of(channel)
+    if not rate:
+        return None
+    recent = Delivery.objects.filter(channel=channel, status=Delivery.Status.SENT, sent_at__gt=now - RATE_WINDOW).count()
+    return max(rate - recent, 0)
 
 
 def _schedule_retry(task, channel):
     backend = task.get_backend()
     if not backend.supports_defer:
         return
+    now = timezone.now()
     first = Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
-    if first is not None:
-        task.using(run_after=max(first, timezone.now())).enqueue()
+    if first is None:
+        return
+    if first <= now and _budget(channel, now) == 0:
+        # Held back by the rate: run again when the oldest send of the minute leaves it.
+        oldest = Delivery.objects.filter(channel=channel, status=Delivery.Status.SENT, sent_at__gt=now - RATE_WINDOW).aggregate(at=Min("sent_at"))[
+            "at"
+        ]
+        first = (oldest or now) + RATE_WINDOW
+    task.using(run_after=max(first, now)).enqueue()
 
 
 @task()
@@ -157,6 +231,10 @@ def _send_one_sms(pk, backend):
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
         log.info("Notification SMS %s dropped: the account is disabled or has no number", pk)
         return 0
+    if UnreachableAddress.objects.filter(account=account, channel=UnreachableAddress.Channel.SMS, address=number).exists():
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(status=Delivery.Status.DROPPED)
+        log.info("Notification SMS %s dropped: the number does not receive", pk)
+        return 0
     try:
         backend.send(number, _sms_text(notification))
     except Exception as error:
@@ -164,6 +242,8 @@ def _send_one_sms(pk, backend):
         delivery.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, quiet)
         if isinstance(error, sms.SmsRefused):
             delivery.status = Delivery.Status.FAILED
+        if isinstance(error, sms.SmsInvalidNumber):
+            _mark_unreachable(account, UnreachableAddress.Channel.SMS, number, delivery.last_error)
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
             status=delivery.status, next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error
         )
@@ -286,11 +366,18 @@ def _send_digest(account_id):
         claimed.update(status=Delivery.Status.DROPPED)
         log.info("Notification digest of %s items dropped: the account is disabled or has no address", len(items))
         return 0
+    if _unreachable_email(account, account.email).exists():
+        claimed.update(status=Delivery.Status.DROPPED)
+        log.info("Notification digest of %s items dropped: the address does not receive", len(items))
+        return 0
     try:
         _digest_of([item.notification for item in items], account).send()
     except Exception as error:  # as in _send_one: try again later
         first = items[0]
         first.attempt_failed(error, timezone.now(), settings.TRAMA_NOTIFICATION_MAX_ATTEMPTS, QuietHours.objects.filter(account=account).first())
+        if code := _refused_for_good(error):
+            first.status, first.last_error = Delivery.Status.FAILED, f"{type(error).__name__} {code}"
+            _mark_unreachable(account, UnreachableAddress.Channel.EMAIL, account.email, first.last_error)
         claimed.update(status=first.status, next_attempt_at=first.next_attempt_at, last_error=first.last_error)
         log.warning("Notification digest of %s items failed (attempt %s): %s", len(items), first.attempts, first.last_error)
         return 0

@@ -12,4 +12,6 @@ urlpatterns = [
     path("telefono/iscrivi/", views.push_subscribe, name="push_subscribe"),
     path("telefono/<int:pk>/togli/", views.push_unsubscribe, name="push_unsubscribe"),
     path("disiscriviti/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("indirizzo-confermato/", views.confirm_address, name="confirm_address"),
+    path("rimbalzi/", views.bounce, name="bounce"),
 ]

@@ -1,8 +1,10 @@
+import hmac
 import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +19,8 @@ from trama.shortcuts import page_of
 
 from . import push, queries, services
 from .forms import DeliveryFilterForm, MarkReadForm, PreferencesForm
-from .models import Delivery, Kind, Notification
+from .models import Delivery, Kind, Notification, UnreachableAddress
+from .sms import normalise_number
 from .unsubscribe import DIGEST, InvalidLink, read_token
 
 
@@ -160,3 +163,52 @@ def delivery_log(request):
     audit.record_page(request, Notification, [d.notification_id for d in page.object_list], "registro degli invii")
     summary = queries.delivery_summary(request.user)
     return render(request, "notifications/delivery_log.html", {"form": form, "page": page, "summary": summary})
+
+
+@require_POST
+@permission_required("notifications.list_notifications")
+def confirm_address(request):
+    """The signed-in person says her own address (or number) is right: messages go to it again."""
+    channel = request.POST.get("canale", "")
+    if channel not in UnreachableAddress.Channel.values:
+        messages.error(request, _("Non è chiaro quale indirizzo confermi: riprova dalla pagina delle notifiche."))
+        return render(request, "notifications/list.html", {"page": page_of(request, queries.notifications_of(request.user), size=20)}, status=400)
+    if services.confirm_address(request.user, channel):
+        messages.success(request, _("Grazie: proveremo di nuovo a scriverti a quell'indirizzo."))
+    return redirect("notifications:list")
+
+
+# A provider's bounce notice, posted by its servers: no cookie nor CSRF token, the shared secret
+# (TRAMA_BOUNCE_WEBHOOK_SECRET, sent as "Authorization: Bearer …") is the authority. Exempt here only.
+@csrf_exempt
+@require_POST
+def bounce(request):
+    """Body: {"email": "…"} or {"number": "+39…"}, and optionally "reason" (a code). 200 with how many accounts
+    were marked (0 when no active account has the address: dropped and logged); 403 with a wrong or no secret;
+    400 when the body is not such an object."""
+    secret = settings.TRAMA_BOUNCE_WEBHOOK_SECRET
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"errore": _("Segreto mancante o sbagliato.")}, status=403)
+    try:
+        notice = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"errore": _("Il corpo non è JSON valido.")}, status=400)
+    try:
+        email, number, reason = _bounce_fields(notice)
+    except ValidationError as error:
+        return JsonResponse({"errore": error.messages[0]}, status=400)
+    return JsonResponse({"segnati": services.record_bounce(email=email, number=number, reason=reason)})
+
+
+def _bounce_fields(notice):
+    if not isinstance(notice, dict) or len([key for key in ("email", "number") if notice.get(key)]) != 1:
+        raise ValidationError(_('Serve un oggetto JSON con "email" oppure "number" (uno solo).'))
+    reason = notice.get("reason", "")
+    if not isinstance(reason, str) or not all(isinstance(notice.get(key, ""), str) for key in ("email", "number")):
+        raise ValidationError(_('"email", "number" e "reason" devono essere testi.'))
+    email = notice.get("email", "").strip()
+    if email:
+        validate_email(email)
+        return email, "", reason[:200]
+    return "", normalise_number(notice["number"]), reason[:200]

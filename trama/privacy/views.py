@@ -2,15 +2,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trama.access import in_city
+from trama.background.progress import DONE, FAILED, QUEUED, RUNNING, STATES, progress_of, render_progress
 from trama.permissions import permission_required
 from trama.shortcuts import keyset_page
 
-from . import audit, erasure, exports, rectification
+from . import audit, erasure, exports, rectification, tasks
 from .forms import ErasureDecisionForm, ErasureRequestForm
 from .models import AuditEntry, DataExport, ErasureRequest
 
@@ -74,8 +76,34 @@ _EXPORT_STATUS_FIELDS = ("token", "person_id", "requested_by_id", "status", "pro
 @permission_required("privacy.export_own_data")
 def export(request, token):
     obj = _own_export(request, token)
-    template = "privacy/_export_progress.html" if request.htmx else "privacy/export.html"
-    return render(request, template, {"export": obj})
+    progress = _export_progress(request, obj)
+    if request.htmx:
+        return render_progress(request, progress, {"export": obj})
+    return render(request, "privacy/export.html", {"export": obj, "progress": progress})
+
+
+# The copy handed over, or left to expire, was done: what became of it is the result's to say.
+_EXPORT_STATES = {**STATES, DataExport.Status.DELIVERED: DONE, DataExport.Status.EXPIRED: DONE}
+
+
+def _export_progress(request, export):
+    retry = ""
+    if export.status == DataExport.Status.FAILED:
+        own = exports.person_model().objects.filter(pk=export.person_id, account=request.user).exists()
+        retry = reverse("privacy:export_mine") if own else reverse("privacy:export_person", args=[export.person_id])
+    return progress_of(
+        export,
+        element_id="export-progress",
+        poll_url=reverse("privacy:export", args=[export.token]),
+        label=_("Preparazione della copia dei dati"),
+        failure=_("riprova più tardi o avvisa chi gestisce la piattaforma"),
+        task=tasks.build_export,
+        task_args=(export.pk,),
+        states=_EXPORT_STATES,
+        retry_url=retry,
+        retry_post=True,
+        result_template="privacy/_export_result.html",
+    )
 
 
 @never_cache
@@ -155,10 +183,37 @@ def _erasure(request, pk, **kwargs):
 def erasure_detail(request, pk, obj):
     """A request, how far its erasure has got, and for the coordinator the decision."""
     decide = erasure.may_decide(request.user, obj.person)
+    progress = _erasure_progress(obj)
     if request.htmx:
-        return render(request, "privacy/_erasure_progress.html", {"erasure": obj})
+        return render(request, "privacy/_erasure_progress.html", {"erasure": obj, "progress": progress})
     form = ErasureDecisionForm() if decide else None
-    return render(request, "privacy/erasure.html", {"erasure": obj, "form": form})
+    return render(request, "privacy/erasure.html", {"erasure": obj, "form": form, "progress": progress})
+
+
+# Before the decision (pending) and after a refusal there is no work to follow: the page says the request's state.
+_ERASURE_STATES = {
+    ErasureRequest.Status.CONFIRMED: QUEUED,
+    ErasureRequest.Status.RUNNING: RUNNING,
+    ErasureRequest.Status.DONE: DONE,
+    ErasureRequest.Status.FAILED: FAILED,
+}
+
+
+def _erasure_progress(request_):
+    if request_.status not in _ERASURE_STATES:
+        return None
+    # No retry button: the coordinator confirms again with the decision form on this same page.
+    return progress_of(
+        request_,
+        element_id="erasure-progress",
+        poll_url=reverse("privacy:erasure", args=[request_.pk]),
+        label=_("Cancellazione dei dati"),
+        failure=_("non ha cambiato nulla; il coordinamento può riprovare"),
+        task=tasks.run_erasure,
+        task_args=(request_.pk,),
+        states=_ERASURE_STATES,
+        result_template="privacy/_erasure_result.html",
+    )
 
 
 @never_cache
@@ -179,7 +234,7 @@ def erasure_decide(request, pk, obj):
         else:
             return redirect("privacy:erasure", pk=obj.pk)
     obj.refresh_from_db()
-    return render(request, "privacy/erasure.html", {"erasure": obj, "form": form}, status=400)
+    return render(request, "privacy/erasure.html", {"erasure": obj, "form": form, "progress": _erasure_progress(obj)}, status=400)
 
 
 # -- rectification of a person's data (art. 16) --------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from trama import extensions
 from trama.access import neighbourhood_scope
+from trama.background.progress import progress_of, render_progress
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
@@ -19,6 +20,7 @@ from trama.territory.queries import city_of
 from . import forms, queries, services
 from .models import LIVE, DiscoveryRun, Tag, TextItem, Theme
 from .rules import RUNS
+from .tasks import discover_themes
 
 PAGE_SIZE = 25
 
@@ -307,9 +309,23 @@ def _run(request, pk, **kwargs):
 @permission_required("themes.view_run", get_object=_run)
 def run_detail(request, pk, obj):
     themes = obj.themes.filter(status__in=LIVE) if obj.status == DiscoveryRun.Status.DONE else []
-    return render(request, "themes/run_detail.html", {"run": obj, "themes": themes})
+    return render(request, "themes/run_detail.html", {"run": obj, "themes": themes, "progress": _run_progress(obj)})
 
 
 @permission_required("themes.view_run", get_object=_run)
 def run_progress(request, pk, obj):
-    return render(request, "themes/_run_progress.html", {"run": obj})
+    return render_progress(request, _run_progress(obj), {"run": obj})
+
+
+def _run_progress(run):
+    return progress_of(
+        run,
+        element_id="run-progress",
+        poll_url=reverse("themes:run_progress", args=[run.pk]),
+        label=_("Ricerca di temi"),
+        failure=_("riprova più tardi o avvisa chi gestisce la piattaforma"),
+        task=discover_themes,
+        task_args=(run.pk,),
+        retry_url=reverse("themes:runs"),
+        result_template="themes/_run_result.html",
+    )

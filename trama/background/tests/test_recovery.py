@@ -92,7 +92,7 @@ def test_after_the_last_attempt_the_task_fails_with_its_reason_and_the_report_sa
     assert report.status == Report.Status.FAILED and "3 volte" in report.error
     client.force_login(users[Role.COORDINATOR])
     page = client.get(reverse("insights:report_progress", args=[report.pk])).content.decode()
-    assert "Il lavoro non è riuscito: il lavoro si è interrotto 3 volte perché il processo che lo eseguiva si è fermato." in page
+    assert "Preparazione del rapporto: non riuscito: il lavoro si è interrotto 3 volte perché il processo che lo eseguiva si è fermato" in page
     assert "hx-get" not in page  # finished: the page stops asking
 
 

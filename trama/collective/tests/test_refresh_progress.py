@@ -33,12 +33,13 @@ def test_the_page_says_queued_until_the_database_worker_has_refreshed_then_what_
     assert response["Location"] == f"{LIST}?aggiornamento={refresh.pk}"
     page = client.get(response["Location"]).content.decode()
     assert "Aggiornamento delle proposte: in coda." in page
-    assert "Proposte aggiornate" not in page  # never "done" before it is
+    assert "Proposte aggiornate" not in page and "Aggiornamento delle proposte: fatto." not in page  # never "done" before it is
     assert f'hx-get="{LIST}?aggiornamento={refresh.pk}"' in page and 'hx-trigger="every 2s"' in page
     assert not Suggestion.objects.exists()
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     fragment = progress(client, refresh)
+    assert "Aggiornamento delle proposte: fatto." in fragment
     assert "Proposte aggiornate." in fragment and "1 nuova," in fragment and "0 aggiornate," in fragment
     assert "hx-get" not in fragment  # finished: the page stops asking
     assert Suggestion.objects.filter(status=Suggestion.Status.OPEN).count() == 1
@@ -63,7 +64,9 @@ def test_a_failed_refresh_says_so(client, users, monkeypatch, city):
     client.post(REFRESH)
     refresh = SuggestionRefresh.objects.get()
     assert refresh.status == SuggestionRefresh.Status.FAILED
-    assert "non è riuscito" in progress(client, refresh)
+    fragment = progress(client, refresh)
+    assert "Aggiornamento delle proposte: non riuscito: riprova più tardi" in fragment and "hx-get" not in fragment
+    assert f'action="{REFRESH}"' in fragment  # tried again in one click
 
 
 @pytest.mark.django_db

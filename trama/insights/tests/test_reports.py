@@ -189,14 +189,13 @@ def test_the_report_page_polls_its_progress_until_done(client, coordinator, city
     page = client.get(reverse("insights:report", args=[report.pk])).content.decode()
     partial = reverse("insights:report_progress", args=[report.pk])
     assert f'hx-get="{partial}"' in page and 'hx-trigger="every 2s"' in page
-    assert '<progress id="report-progress-bar"' in page and 'value="40"' in page
-    assert '<label for="report-progress-bar"' in page and "40 %" in page
+    assert "Preparazione del rapporto: in corso, 40 %." in page and 'value="40"' in page and "Preparazione del rapporto: fatto." not in page
     assert "<script>" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
     assert client.get(reverse("insights:report_download", args=[report.pk])).status_code == 404
 
     Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, progress=100, content=b"%PDF-1.4")
     fragment = client.get(partial).content.decode()
-    assert "hx-get" not in fragment and 'value="100"' in fragment
+    assert "hx-get" not in fragment and "Preparazione del rapporto: fatto." in fragment
     assert reverse("insights:report_download", args=[report.pk]) in fragment
 
 
@@ -325,3 +324,17 @@ def test_a_report_built_twice_is_the_same_file_and_a_finished_one_is_left_alone(
     Report.objects.filter(pk=report.pk).update(content=b"kept")
     build_report.call(report.pk)  # done: taken again, nothing happens
     assert bytes(Report.objects.get(pk=report.pk).content) == b"kept"
+
+
+def test_the_report_page_says_done_only_after_the_worker_has_built_it(client, coordinator, settings):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page_url = client.post(reverse("insights:report_request"), {"periodo": "2025-T1", "tipo": "xlsx"})["Location"]
+    page = client.get(page_url).content.decode()
+    assert "Preparazione del rapporto: in coda." in page and "Preparazione del rapporto: fatto." not in page and "report-download" not in page
+    for result in list(default_task_backend.results):
+        result.task.call(*result.args, **result.kwargs)
+    report = Report.objects.get()
+    fragment = client.get(reverse("insights:report_progress", args=[report.pk])).content.decode()
+    assert "Preparazione del rapporto: fatto." in fragment and "report-download" in fragment

@@ -82,15 +82,19 @@ def test_with_a_worker_the_page_shows_the_stored_figures_says_when_and_that_an_u
     with override_settings(TASKS=QUEUED_ONLY):
         waiting = client.get(URL)
         assert hours_in(waiting) == 3  # read, not computed: the worker has not run yet
-        assert "Un aggiornamento è in corso" in waiting.content.decode()
+        assert "Aggiornamento dei valori: in corso." in waiting.content.decode()
+        assert f'hx-get="{reverse("insights:figures_progress")}"' in waiting.content.decode()
+        assert "Aggiornamento dei valori: in corso." in client.get(reverse("insights:figures_progress")).content.decode()
         queued = list(default_task_backend.results)  # the dashboard's areas and the map's neighbourhoods
         assert queued and {r.task.name for r in queued} == {"refresh_figures"}
         client.get(URL)
         assert len(default_task_backend.results) == len(queued)  # asked once, not at every look
         for result in queued:
             result.task.call(*result.args, **result.kwargs)  # what the worker does
+        polled = client.get(reverse("insights:figures_progress")).content.decode()
+        assert "Aggiornamento dei valori: fatto." in polled and "hx-get" not in polled and 'href="/indicatori/"' in polled
     done = client.get(URL)
-    assert hours_in(done) == 7 and "Un aggiornamento è in corso" not in done.content.decode()
+    assert hours_in(done) == 7 and "Aggiornamento dei valori" not in done.content.decode()
 
 
 def test_the_open_period_is_recomputed_when_older_than_its_stated_age_even_without_a_noted_change(client, coordinator, give, make_organisation):

@@ -7,6 +7,11 @@ from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, STAFF
 
 EXPECTED = {
     "insights:dashboard": (lambda o: reverse("insights:dashboard"), ANY_METHOD(STAFF)),
+    "insights:figures_progress": (lambda o: reverse("insights:figures_progress"), {"GET": STAFF}),
+    "insights:figures_progress#bad-period": (
+        lambda o: reverse("insights:figures_progress") + "?periodo=boh",
+        {"GET": {**STAFF, Role.COORDINATOR: 400, Role.WORKER: 400}},
+    ),
     "insights:chart": (lambda o: reverse("insights:chart", args=["g1_value"]), ANY_METHOD(STAFF)),
     "insights:trend": (lambda o: reverse("insights:trend", args=["g1_value"]), ANY_METHOD(STAFF)),
     "insights:trend_chart": (lambda o: reverse("insights:trend_chart", args=["g1_value"]), ANY_METHOD(STAFF)),

@@ -34,11 +34,23 @@ EXPECTED = {
         {"GET": PUBLIC, "POST": PUBLIC},
         {"POST": lambda o: {"List-Unsubscribe": "One-Click"}},
     ),
+    # Her own address only: nothing in the form names an account.
+    "notifications:confirm_address": (url("notifications:confirm_address"), {"POST": SIGNED_IN}, {"POST": lambda o: {"canale": "email"}}),
+    # The provider's servers, with the shared secret (whoever sends it: no session is involved; an empty notice is a 400
+    # with its message); without it, nobody, signed in or not, gets through.
+    "notifications:bounce": (url("notifications:bounce"), {"POST": PUBLIC}, None, {"POST": lambda o: _bounce_secret()}),
+    "notifications:bounce#no-secret": (url("notifications:bounce"), {"POST": {role: 403 for role in ROLES}}),
     "notifications:unsubscribe#forged": (
         lambda o: "/notifiche/disiscriviti/WzEsIm1hdGNoX2RvbmUiXQ:1abcde:forged/",
         {"GET": BAD_LINK, "POST": BAD_LINK},
     ),
 }
+
+
+def _bounce_secret():
+    from django.conf import settings
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {settings.TRAMA_BOUNCE_WEBHOOK_SECRET}"}
 
 
 def make_objects(o):

@@ -26,7 +26,7 @@ from trama.attention.models import (
 from trama.collective.models import Decision, Group, Meeting, Membership, Suggestion
 from trama.initiatives.models import Agreement, AgreementParty, Initiative, Participation
 from trama.market.models import Contribution, Match, Need, Offer
-from trama.notifications.models import Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber
+from trama.notifications.models import Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber, UnreachableAddress
 from trama.people.models import ApiToken, Person, Role
 from trama.privacy import audit
 from trama.privacy.models import DataExport, ErasureRequest, Rectification
@@ -178,6 +178,7 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     QuietHours.objects.create(account=account, starts=time(22, 0), ends=time(7, 0))
     SmsNumber.objects.create(account=account, number="+393331234567")
     PushSubscription.objects.create(account=account, endpoint="https://push.example.org/send/abc", p256dh="B" + "A" * 86, auth="A" * 22)
+    UnreachableAddress.objects.create(account=account, channel=UnreachableAddress.Channel.SMS, address="+393331234567", reason="SmsInvalidNumber 422")
     Need.objects.filter(person=gino).update(created_at=IN_2025)
     Offer.objects.filter(person=gino).update(created_at=IN_2025)
     return gino

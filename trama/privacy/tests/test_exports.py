@@ -174,7 +174,7 @@ def test_a_failed_build_says_so(client, monkeypatch, coordinator, gino):
     export.refresh_from_db()
     assert export.status == DataExport.Status.FAILED and export.content is None
     client.force_login(coordinator)
-    assert "Non è stato possibile preparare la copia" in client.get(reverse("privacy:export", args=[export.token])).content.decode()
+    assert "Preparazione della copia dei dati: non riuscito" in client.get(reverse("privacy:export", args=[export.token])).content.decode()
     assert client.get(reverse("privacy:export_download", args=[export.token])).status_code == 404
 
 

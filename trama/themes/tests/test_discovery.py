@@ -86,7 +86,7 @@ def test_a_coordinator_starts_a_run_from_the_page_and_sees_its_progress(client, 
     assert run.status == DiscoveryRun.Status.DONE and run.requested_by == coordinator and run.theme_count == 3
     assert not run.neighbourhoods.exists()
     progress = client.get(reverse("themes:run_progress", args=[run.pk])).content.decode()
-    assert 'aria-valuenow="100"' in progress and "hx-get" not in progress
+    assert "Ricerca di temi: fatto." in progress and "hx-get" not in progress
     page = client.get(run.get_absolute_url()).content.decode()
     assert all(t.suggested_name in page for t in Theme.objects.all())
 
@@ -95,7 +95,31 @@ def test_a_queued_run_polls_for_its_progress(client, coordinator, city):
     run = DiscoveryRun.objects.create(city=city, requested_by=coordinator)
     client.force_login(coordinator)
     html = client.get(reverse("themes:run_progress", args=[run.pk])).content.decode()
-    assert 'hx-trigger="every 2s"' in html and 'aria-valuenow="0"' in html and "<script" not in html
+    assert 'hx-trigger="every 2s"' in html and "Ricerca di temi: in coda." in html and "<script" not in html
+    assert "Ricerca di temi: fatto." not in html
+
+
+def test_the_run_page_says_done_only_after_the_worker_has_run(client, coordinator, corpus, settings):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(coordinator)
+    page_url = client.post(reverse("themes:runs"), {"requested_themes": "3", "seed": "2"})["Location"]
+    page = client.get(page_url).content.decode()
+    assert "Ricerca di temi: in coda." in page and "Ricerca di temi: fatto." not in page and "run-summary" not in page
+    for result in list(default_task_backend.results):
+        result.task.call(*result.args, **result.kwargs)
+    run = DiscoveryRun.objects.get()
+    fragment = client.get(reverse("themes:run_progress", args=[run.pk])).content.decode()
+    assert "Ricerca di temi: fatto." in fragment and "run-summary" in fragment and "hx-get" not in fragment
+
+
+def test_a_failed_run_says_why_and_links_to_a_new_one(client, coordinator, city):
+    run = DiscoveryRun.objects.create(city=city, requested_by=coordinator, status=DiscoveryRun.Status.FAILED)
+    client.force_login(coordinator)
+    html = client.get(reverse("themes:run_progress", args=[run.pk])).content.decode()
+    assert "Ricerca di temi: non riuscito: riprova più tardi" in html and f'href="{reverse("themes:runs")}"' in html
+    assert "hx-get" not in html
 
 
 def test_a_workers_run_from_the_page_covers_their_neighbourhoods(client, worker, neighbourhood, make_item):
