@@ -85,6 +85,8 @@ def person_page(key, need, offer=None):
 
 # URL name (as in tests/test_permissions.py) -> (the role reading it, the entries it must leave: (object type, ids)).
 READS = {
+    # A citizen's own side: her person record, read by herself (audited like any read).
+    "my_activity": (Role.CITIZEN, one("people.person", "person")),
     "people:people": (W, page("people.person", "person")),
     "people:person": (W, person_page("person", "need", "own_offer")),
     "people:person#elsewhere": (C, person_page("person_elsewhere", "need_elsewhere")),

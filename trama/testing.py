@@ -101,8 +101,8 @@ STIGMA = re.compile(
 
 
 # Choice values that are also words of the Italian interface: "antenna" and "partner" are roles and
-# common nouns, "no" is an answer, "home" the home page.
-ITALIAN_WORDS = {"antenna", "partner", "no", "home"}
+# common nouns, "no" is an answer, "home" the home page, "web" as in "sito web" (and a signal sent from the form).
+ITALIAN_WORDS = {"antenna", "partner", "no", "home", "web"}
 
 
 def choice_codes():

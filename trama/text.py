@@ -354,16 +354,16 @@ class Analyzer:
 # Gulpease (Lucisano and Piemontese, 1988), the readability index made for Italian: 89 + (300 × sentences − 10 ×
 # letters) / words. Below 80 a text is hard for someone with only primary school; "in parole semplici" aims above.
 _SENTENCE_END = re.compile(r"[.!?…]+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+_GULPEASE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
 
 
 def gulpease(text: str) -> float:
     """The Gulpease index of `text` (0 hard, 100 easy). Words are runs of letters or digits (an elided "l'amico" is
     one word); letters are the letters and digits of those words; sentences end with . ! ? or …, and a last sentence
     without its full stop still counts. 0 for a text with no words."""
-    found = _WORD.findall(text)
+    found = _GULPEASE_WORD.findall(text)
     if not found:
         return 0.0
     letters_count = sum(1 for w in found for ch in w if ch.isalnum())
-    sentences = len([part for part in _SENTENCE_END.split(text) if _WORD.search(part)])
+    sentences = len([part for part in _SENTENCE_END.split(text) if _GULPEASE_WORD.search(part)])
     return 89 + (300 * sentences - 10 * letters_count) / len(found)

@@ -27,9 +27,9 @@ from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, ever
 
 def app_modules():
     """The apps' declarations for this world, one module per app beside this one."""
-    from . import attention, collective, initiatives, insights, market, notifications, privacy, themes
+    from . import attention, collective, imports, initiatives, insights, market, notifications, privacy, themes
 
-    return [attention, collective, initiatives, insights, market, notifications, privacy, themes]
+    return [attention, collective, imports, initiatives, insights, market, notifications, privacy, themes]
 
 
 # name -> (how to build the URL from the fixtures, expectations for GET)
@@ -38,6 +38,8 @@ KEEPERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
 
 EXPECTED = {
     "home": (lambda o: reverse("home"), PUBLIC),
+    "service_worker": (lambda o: reverse("service_worker"), PUBLIC),
+    "my_activity": (lambda o: reverse("my_activity"), only(Role.CITIZEN)),
     "health": (lambda o: reverse("health"), PUBLIC),
     "easy": (lambda o: reverse("easy", args=["cerco-una-mano"]), PUBLIC),
     "set_language": (lambda o: reverse("set_language"), PUBLIC),

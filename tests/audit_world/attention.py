@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trama.attention import services
-from trama.attention.models import Antenna, TrainingModule, TrainingSession
+from trama.attention.models import Antenna, AntennaApplication, TrainingModule, TrainingSession
 from trama.people.models import Role
-from trama.testing import ROLES, STAFF, everyone, only
+from trama.testing import PUBLIC, ROLES, STAFF, everyone, only
 
 ANTENNA_ONLY = only(Role.ANTENNA)
 TRAINING = only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA)
@@ -63,6 +63,13 @@ EXPECTED = {
     "api-attention-outreach-result": (url("api-attention-outreach-result", "outreach"), STAFF_POST),
     "api-attention-encounters": (url("api-attention-encounters"), STAFF),
     "api-attention-encounter": (url("api-attention-encounter", "encounter"), STAFF),
+    "attention:become_antenna": (url("attention:become_antenna"), PUBLIC),
+    "attention:applications": (url("attention:applications"), STAFF),
+    "attention:application": (url("attention:application", "application"), STAFF),
+    "attention:application_accept": (url("attention:application_accept", "application"), STAFF),
+    "attention:application_decline": (url("attention:application_decline", "application"), STAFF_POST),
+    "attention:online_module": (lambda o: reverse("attention:online_module", args=["accorgersi"]), TRAINING),
+    "attention:online_lesson": (lambda o: reverse("attention:online_lesson", args=["accorgersi", 1]), TRAINING),
 }
 
 
@@ -75,6 +82,9 @@ def make_objects(request, objects):
     other_antenna = make_user(Role.ANTENNA, [elsewhere])
     worker = users[Role.WORKER]
     objects["antenna"] = Antenna.objects.create(account=antenna_user, kind=Antenna.Kind.SHOP)
+    objects["application"] = AntennaApplication.objects.create(
+        city=neighbourhood.city, neighbourhood=neighbourhood, name="Franca", kind="shop", email="f@example.org", consent_at=timezone.now()
+    )
     objects["signal"] = services.send_signal(by=antenna_user, neighbourhood=neighbourhood, text="Non esce più di casa")
     objects["signal_elsewhere"] = services.send_signal(by=other_antenna, neighbourhood=elsewhere, text="Sembra sola")
     objects["signal_of_another_antenna"] = objects["signal_elsewhere"]

@@ -76,6 +76,8 @@ EXPECTED = {
     "api-initiatives-agreements": (_url("api-initiatives-agreements"), STAFF),
     "api-initiatives-agreement": (_url("api-initiatives-agreement", "agreement"), STAFF),
     "api-initiatives-agreement#elsewhere": (_url("api-initiatives-agreement", "agreement_elsewhere"), COORDINATOR_ONLY),
+    "initiatives:our_agreements": (lambda o: reverse("initiatives:our_agreements"), only(Role.PARTNER)),
+    "initiatives:pact_register": (lambda o: reverse("initiatives:pact_register"), PUBLIC),
 }
 
 

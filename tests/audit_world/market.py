@@ -59,6 +59,7 @@ EXPECTED = {
     "api-market-match-feedback": (lambda o: reverse("api-market-match-feedback", args=[o["match"].pk]), everyone(405)),
     "api-market-contributions": (lambda o: reverse("api-market-contributions"), STAFF),
     "api-market-ledger": (lambda o: reverse("api-market-ledger"), STAFF),
+    "market:need_status": (lambda o: reverse("market:need_status", args=[o["need"].pk]), everyone(405)),
 }
 
 

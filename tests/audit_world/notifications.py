@@ -20,6 +20,8 @@ EXPECTED = {
     "notifications:unsubscribe": (lambda o: _unsubscribe_link(o), PUBLIC),
     "notifications:confirm_address": (lambda o: reverse("notifications:confirm_address"), everyone(405)),
     "notifications:bounce": (lambda o: reverse("notifications:bounce"), everyone(405)),
+    "notifications:push_subscribe": (lambda o: reverse("notifications:push_subscribe"), everyone(405)),
+    "notifications:push_unsubscribe": (lambda o: reverse("notifications:push_unsubscribe", args=[1]), everyone(405)),
 }
 
 

@@ -397,7 +397,16 @@ class TrapInput(forms.TextInput):
     is_hidden = True
 
     def __init__(self):
-        super().__init__(attrs={"class": "visually-hidden", "tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"})
+        # The design system's class and a name of its own, like every control, though nobody sees it.
+        super().__init__(
+            attrs={
+                "class": "form-control visually-hidden",
+                "tabindex": "-1",
+                "autocomplete": "off",
+                "aria-hidden": "true",
+                "aria-label": _("Lascia vuoto questo campo"),
+            }
+        )
 
 
 class AntennaApplicationForm(forms.ModelForm):
