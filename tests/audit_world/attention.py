@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trama.attention import services
-from trama.attention.models import Antenna, AntennaApplication, TrainingModule, TrainingSession
+from trama.attention.models import Antenna, AntennaApplication, Attendance, ModuleCompleted, TrainingModule, TrainingSession
 from trama.people.models import Role
 from trama.testing import PUBLIC, ROLES, STAFF, everyone, only
 
@@ -51,6 +51,13 @@ EXPECTED = {
     "attention:module": (url("attention:module", "module"), TRAINING),
     "attention:session_create": (url("attention:session_create", "module"), STAFF),
     "attention:attendance": (url("attention:attendance", "session"), STAFF),
+    "attention:session_enrol": (url("attention:session_enrol", "session"), ANTENNA_ONLY),
+    "attention:session_enrol#far": (url("attention:session_enrol", "session"), NOBODY),
+    "attention:attendance_certificate": (url("attention:attendance_certificate", "attendance"), TRAINING),
+    "attention:attendance_certificate#elsewhere": (url("attention:attendance_certificate", "attendance_elsewhere"), only(Role.COORDINATOR)),
+    "attention:attendance_certificate#far": (url("attention:attendance_certificate", "attendance_elsewhere"), only(Role.COORDINATOR)),
+    "attention:online_certificate": (url("attention:online_certificate", "completion"), TRAINING),
+    "attention:online_certificate#elsewhere": (url("attention:online_certificate", "completion_elsewhere"), only(Role.COORDINATOR)),
     "attention:coverage": (url("attention:coverage"), STAFF),
     # API
     "api-attention-signals": (url("api-attention-signals"), STAFF),
@@ -96,3 +103,8 @@ def make_objects(request, objects):
     )
     objects["module"] = TrainingModule.objects.create(city=neighbourhood.city, title="Accorgersi", content="Testo", duration_minutes=60)
     objects["session"] = TrainingSession.objects.create(module=objects["module"], starts_at=timezone.now(), location="Sala civica")
+    objects["attendance"] = Attendance.objects.create(session=objects["session"], antenna=objects["antenna"], recorded_by=worker)
+    antenna_elsewhere = Antenna.objects.create(account=other_antenna, kind=Antenna.Kind.PHARMACY)
+    objects["attendance_elsewhere"] = Attendance.objects.create(session=objects["session"], antenna=antenna_elsewhere, recorded_by=worker)
+    objects["completion"] = ModuleCompleted.objects.create(account=antenna_user, module="accorgersi")
+    objects["completion_elsewhere"] = ModuleCompleted.objects.create(account=other_antenna, module="accorgersi")

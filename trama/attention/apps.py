@@ -7,6 +7,9 @@ class AttentionConfig(AppConfig):
     verbose_name = _("Rete di attenzione")
 
     def ready(self):
-        from . import extensions
+        from trama.notifications.reminders import register
+
+        from . import extensions, reminders
 
         extensions.register()
+        register(reminders.training_tomorrow)

@@ -360,7 +360,7 @@ class TrainingModuleForm(forms.ModelForm):
 class TrainingSessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = ["starts_at", "place", "location"]
+        fields = ["starts_at", "place", "location", "capacity"]
         widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def __init__(self, *args, city, **kwargs):
@@ -377,6 +377,20 @@ class TrainingSessionForm(forms.ModelForm):
         if starts and not 2000 <= starts.year <= timezone.now().year + 3:
             self.add_error("starts_at", IMPOSSIBLE_DATE)
         return cleaned
+
+
+class EnrolmentForm(forms.Form):
+    """An antenna's own enrolment for a session: put her name down, or take it back."""
+
+    ENROL, CANCEL = "iscrivi", "annulla"
+    azione = forms.ChoiceField(
+        label=_("Che cosa vuoi fare"),
+        choices=[(ENROL, _("Mi iscrivo")), (CANCEL, _("Annullo l'iscrizione"))],
+        error_messages={
+            "required": _("Scegli se iscriverti o annullare l'iscrizione."),
+            "invalid_choice": _("Scegli se iscriverti o annullare l'iscrizione."),
+        },
+    )
 
 
 class AttendanceForm(forms.Form):

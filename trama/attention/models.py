@@ -3,6 +3,7 @@ triage, outreach and encounters."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -102,6 +103,13 @@ class TrainingSession(models.Model):
     starts_at = models.DateTimeField(_("data e ora"))
     place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("luogo"))
     location = models.CharField(_("dove (se non è tra i luoghi)"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("posti"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Quante antenne possono iscriversi. Lascia vuoto se i posti non sono limitati."),
+    )
     attendees = models.ManyToManyField(Antenna, through="Attendance", related_name="sessions", blank=True)
 
     class Meta:
@@ -127,6 +135,21 @@ class Attendance(models.Model):
         verbose_name = _("presenza")
         verbose_name_plural = _("presenze")
         constraints = [models.UniqueConstraint(fields=["session", "antenna"], name="attendance_once_per_session")]
+
+
+class Enrolment(models.Model):
+    """An antenna put her own name down for an in-person session; she may take it back until it starts.
+
+    Being enrolled is not having attended: attendance is recorded by staff on the day (Attendance)."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("incontro"))
+    antenna = models.ForeignKey(Antenna, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("antenna"))
+    enrolled_at = models.DateTimeField(_("iscritta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("iscrizione a un incontro")
+        verbose_name_plural = _("iscrizioni agli incontri")
+        constraints = [models.UniqueConstraint(fields=["session", "antenna"], name="enrolment_once_per_session")]
 
 
 class Signal(models.Model):

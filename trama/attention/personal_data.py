@@ -41,6 +41,15 @@ declare(
     erase=Erase.keep("That an inactive profile with a renamed account attended a session: the count of trained antennas of ended periods."),
 )
 declare(
+    "attention.Enrolment",
+    subject=["antenna__account__person"],
+    purpose=_("Le iscrizioni dell'antenna agli incontri di formazione in presenza"),
+    basis=BASIS_PUBLIC_TASK,
+    retention=KEPT_WHILE_ACTIVE,
+    seen_by=_("L'antenna stessa; chi lavora nei suoi quartieri e il coordinamento della città, per segnare le presenze"),
+    erase=Erase.delete(),
+)
+declare(
     "attention.Signal",
     subject=["person"],
     purpose=_("Le segnalazioni che riguardano la persona e il loro seguito"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,7 +14,7 @@ from trama.aggregates import count_by_quarter
 from trama.privacy.suppression import suppress_table
 from trama.territory.models import Neighbourhood
 
-from .models import Antenna, Attendance, Signal
+from .models import Antenna, Attendance, Enrolment, Signal, TrainingSession
 from .rules import ANTENNAS, ENCOUNTERS, OUTREACH, SIGNALS, SIGNALS_SENT
 from .training import introductory_module
 
@@ -152,6 +152,47 @@ def _coverage(user: User, antennas: QuerySet[Antenna]) -> tuple[list[Antenna.Kin
     if mine is None:
         return kinds, table(neighbourhoods, True)
     return kinds, table([n for n in neighbourhoods if n.pk in mine], True) + table([n for n in neighbourhoods if n.pk not in mine], False)
+
+
+def upcoming_sessions(city_id: int | None, now: datetime, module_id: int | None = None, limit: int = 30) -> list[TrainingSession]:
+    """The next in-person sessions of a city (of one module when given), each with `enrolled` (how many put their
+    name down) and `places_left` (None when places are not limited)."""
+    sessions = TrainingSession.objects.filter(starts_at__gt=now).select_related("module", "place").annotate(enrolled=Count("enrolments"))
+    if city_id:
+        sessions = sessions.filter(module__city_id=city_id)
+    if module_id:
+        sessions = sessions.filter(module_id=module_id)
+    rows: list[Any] = list(sessions.order_by("starts_at", "pk")[:limit])
+    for session in rows:
+        session.places_left = None if session.capacity is None else max(session.capacity - session.enrolled, 0)
+    return rows
+
+
+def enrolled_sessions(antenna: Antenna | None) -> set[int]:
+    """The sessions `antenna` put her name down for."""
+    return set(antenna.enrolments.values_list("session_id", flat=True)) if antenna is not None else set()
+
+
+def enrolled_names(session: TrainingSession, antennas: QuerySet[Antenna]) -> list[str]:
+    """Who enrolled for `session` among `antennas` (those the staff marking attendance may see)."""
+    rows = Enrolment.objects.filter(session=session, antenna__in=antennas).select_related("antenna__account").order_by("enrolled_at", "pk")
+    return [str(row.antenna) for row in rows]
+
+
+def sessions_on(day: date) -> QuerySet[TrainingSession]:
+    """In-person sessions starting on `day` (a date in the city's time zone)."""
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return TrainingSession.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+
+
+def enrolled_accounts(session: TrainingSession) -> list[User]:
+    """The accounts of the active antennas enrolled for `session` whose account is active: who a reminder reaches."""
+    rows = Enrolment.objects.filter(session=session, antenna__active=True, antenna__account__is_active=True).select_related("antenna__account")
+    return [row.antenna.account for row in rows.order_by("pk")]
 
 
 def introduction_pending(user: Viewer) -> bool:

@@ -59,3 +59,25 @@ rules.add_perm("attention.view_coverage", staff)
 APPLICATIONS.grant("attention.review_application")
 # The online modules: whoever the training is for (antennas) and whoever accompanies them.
 rules.add_perm("attention.follow_training", staff | is_antenna)
+# In-person sessions: an antenna (not suspended) enrols herself; the session's city is checked by the service.
+rules.add_perm("attention.enrol_training", is_antenna & antenna_not_suspended)
+
+# Certificates: the antenna's own, and those of the antennas staff may see.
+ATTENDANCES = Scope(
+    "attention.Attendance",
+    name="attendances",
+    distinct=True,
+    coordinator=lambda user: in_city(user, "antenna__account__city"),
+    worker=lambda user: in_neighbourhoods(user, "antenna__account__neighbourhoods"),
+    antenna=lambda user: Q(antenna__account=user),
+)
+ATTENDANCES.grant("attention.view_certificate")
+COMPLETIONS = Scope(
+    "attention.ModuleCompleted",
+    name="online_completions",
+    distinct=True,
+    coordinator=lambda user: in_city(user, "account__city"),
+    worker=lambda user: in_neighbourhoods(user, "account__neighbourhoods") | Q(account=user),
+    antenna=lambda user: Q(account=user),
+)
+COMPLETIONS.grant("attention.view_online_certificate")

@@ -32,7 +32,7 @@ from trama.people.rules import PEOPLE
 from trama.people.services import invite, register_person
 from trama.privacy import audit
 
-from .models import Antenna, AntennaApplication, Attendance, Encounter, LessonDone, ModuleCompleted, OutreachTask, Signal
+from .models import Antenna, AntennaApplication, Attendance, Encounter, Enrolment, LessonDone, ModuleCompleted, OutreachTask, Signal, TrainingSession
 from .rules import APPLICATIONS, OUTREACH, SIGNALS
 from .training import OnlineModule
 
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from trama.territory.models import City, Neighbourhood
 
     from .forms import AntennaOnboardingForm
-    from .models import TrainingSession
 
 logger = logging.getLogger(__name__)
 
@@ -327,6 +326,38 @@ def record_attendance(session: TrainingSession, antennas: Iterable[Antenna], *, 
     """Mark who attended a training session (recording someone twice changes nothing)."""
     existing = set(session.attendances.values_list("antenna_id", flat=True))
     Attendance.objects.bulk_create([Attendance(session=session, antenna=a, recorded_by=by) for a in antennas if a.pk not in existing])
+
+
+@transaction.atomic
+def enrol(session: TrainingSession, antenna: Antenna, *, now: datetime | None = None) -> Enrolment:
+    """The antenna puts her own name down for an in-person session of her city, before it starts and while
+    there are places (enrolling twice changes nothing). The session is locked first, so that two antennas
+    cannot both take the last place."""
+    now = now or timezone.now()
+    session = TrainingSession.objects.select_for_update().select_related("module").get(pk=session.pk)
+    if session.module.city_id != antenna.account.city_id:
+        raise PermissionDenied
+    existing = Enrolment.objects.filter(session=session, antenna=antenna).first()
+    if existing is not None:
+        return existing
+    if not antenna.active:
+        raise ValidationError(_("Il tuo profilo di antenna è sospeso: chiedi a chi lavora nel tuo quartiere."))
+    if session.starts_at <= now:
+        raise ValidationError(_("L'incontro è già iniziato: non ci si può più iscrivere."))
+    if session.capacity is not None and session.enrolments.count() >= session.capacity:
+        raise ValidationError(_("I posti di questo incontro sono esauriti."))
+    return Enrolment.objects.create(session=session, antenna=antenna, enrolled_at=now)
+
+
+@transaction.atomic
+def cancel_enrolment(session: TrainingSession, antenna: Antenna, *, now: datetime | None = None) -> bool:
+    """The antenna takes her name back, until the session starts; True when there was something to take back."""
+    now = now or timezone.now()
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.starts_at <= now:
+        raise ValidationError(_("L'incontro è già iniziato: l'iscrizione non si può più annullare."))
+    deleted, _rows = Enrolment.objects.filter(session=session, antenna=antenna).delete()
+    return bool(deleted)
 
 
 def registration_channel(signal: Signal | None = None, outreach: OutreachTask | None = None) -> str:

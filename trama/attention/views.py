@@ -16,13 +16,14 @@ from trama.privacy import audit
 from trama.shortcuts import form_errors_from, keyset_page, page_of, render_page
 from trama.territory.queries import city_of, community_point_of
 
-from . import services
+from . import certificates, services
 from .forms import (
     AntennaApplicationForm,
     AntennaOnboardingForm,
     AttendanceForm,
     DeclineApplicationForm,
     EncounterForm,
+    EnrolmentForm,
     LessonAnswerForm,
     OutreachForm,
     OutreachResultForm,
@@ -33,15 +34,18 @@ from .forms import (
     TriageForm,
     onboarding_from_application,
 )
-from .models import Antenna, AntennaApplication, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
+from .models import Antenna, AntennaApplication, Attendance, Encounter, ModuleCompleted, OutreachTask, Signal, TrainingModule, TrainingSession
 from .queries import (
     antennas_visible_to,
     encounters_visible_to,
+    enrolled_names,
+    enrolled_sessions,
     online_completions,
     outreach_visible_to,
     signal_queue,
     signals_sent_by,
     training_coverage,
+    upcoming_sessions,
 )
 from .rules import APPLICATIONS
 from .training import online_module, online_modules
@@ -320,9 +324,17 @@ def module_list(request):
     profile = Antenna.objects.filter(account=request.user).first()
     if profile is not None:
         attended = profile.attendances.select_related("session__module", "session__place").order_by("-session__starts_at")
-    done = set(request.user.modules_completed.values_list("module", flat=True))
-    online = [(module, module.slug in done) for module in online_modules()]
-    context = {"modules": modules, "attended": attended, "profile": profile, "online": online}
+    done = dict(request.user.modules_completed.values_list("module", "pk"))
+    online = [(module, done.get(module.slug)) for module in online_modules()]
+    context = {
+        "modules": modules,
+        "attended": attended,
+        "profile": profile,
+        "online": online,
+        "upcoming": upcoming_sessions(request.user.city_id, timezone.now()),
+        "enrolled": enrolled_sessions(profile),
+        "can_enrol": request.user.has_perm("attention.enrol_training") and profile is not None,
+    }
     return render_page(request, "attention/module_list.html", context)
 
 
@@ -343,8 +355,23 @@ def _module(request, pk):
 
 @permission_required("attention.view_training", get_object=_module)
 def module_detail(request, pk, obj):
-    sessions = obj.sessions.select_related("place").annotate(present=Count("attendances"))
-    return render_page(request, "attention/module_detail.html", {"module": obj, "sessions": sessions})
+    return _module_page(request, obj)
+
+
+def _module_page(request, module, form=None):
+    """The module's page: its content, the sessions held (with attendance, for staff) and those to come (with
+    enrolment, for antennas). `form` is an enrolment that went wrong, shown with its message and a 400."""
+    sessions = module.sessions.filter(starts_at__lte=timezone.now()).select_related("place").annotate(present=Count("attendances"))
+    profile = Antenna.objects.filter(account=request.user).first()
+    context = {
+        "module": module,
+        "sessions": sessions,
+        "upcoming": upcoming_sessions(module.city_id, timezone.now(), module_id=module.pk),
+        "enrolled": enrolled_sessions(profile),
+        "can_enrol": request.user.has_perm("attention.enrol_training") and profile is not None,
+        "enrol_form": form,
+    }
+    return render_page(request, "attention/module_detail.html", context, form)
 
 
 @permission_required("attention.manage_training", get_object=_module)
@@ -371,7 +398,67 @@ def attendance(request, pk, obj):
         services.record_attendance(obj, form.cleaned_data["antennas"], by=request.user)
         messages.success(request, _("Presenze registrate."))
         return redirect(obj.module)
-    return render_page(request, "attention/attendance_form.html", {"session": obj, "form": form}, form)
+    context = {"session": obj, "form": form, "enrolled_names": enrolled_names(obj, antennas)}
+    return render_page(request, "attention/attendance_form.html", context, form)
+
+
+def _session_of_city(request, pk):
+    sessions = TrainingSession.objects.select_related("module", "place")
+    if request.user.city_id:
+        sessions = sessions.filter(module__city_id=request.user.city_id)
+    return get_object_or_404(sessions, pk=pk)
+
+
+@require_POST
+@permission_required("attention.enrol_training", get_object=_session_of_city)
+def session_enrol(request, pk, obj):
+    """An antenna puts her name down for a session to come, or takes it back."""
+    form = EnrolmentForm(request.POST)
+    profile = Antenna.objects.filter(account=request.user).first()
+    if profile is None:
+        form.add_error(None, _("Il tuo profilo di antenna non è ancora pronto: chiedi a chi lavora nel tuo quartiere."))
+    elif form.is_valid():
+        try:
+            if form.cleaned_data["azione"] == EnrolmentForm.ENROL:
+                services.enrol(obj, profile)
+                messages.success(request, _("Iscrizione fatta per l'incontro del %(date)s. Il giorno prima ti arriva un promemoria.") % _when(obj))
+            elif services.cancel_enrolment(obj, profile):
+                messages.success(request, _("Iscrizione all'incontro del %(date)s annullata.") % _when(obj))
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            return redirect(obj.module)
+    return _module_page(request, obj.module, form)
+
+
+def _when(session):
+    return {"date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M")}
+
+
+def _attendance_record(request, pk):
+    related = ("session__module__city", "session__place", "antenna__account")
+    return get_object_or_404(Attendance.objects.select_related(*related), pk=pk)
+
+
+@permission_required("attention.view_certificate", get_object=_attendance_record)
+def attendance_certificate(request, pk, obj):
+    """The certificate of an in-person session attended: the antenna's own, or one of the antennas staff may see."""
+    audit.record_read(request, obj, reason="attestato di formazione")
+    return download(certificates.attendance_certificate(obj), f"attestato-formazione-{obj.pk}.pdf")
+
+
+def _completion(request, pk):
+    return get_object_or_404(ModuleCompleted.objects.select_related("account__city"), pk=pk)
+
+
+@permission_required("attention.view_online_certificate", get_object=_completion)
+def online_certificate(request, pk, obj):
+    """The certificate of an online module completed."""
+    module = online_module(obj.module)
+    if module is None:
+        raise Http404
+    audit.record_read(request, obj, reason="attestato di formazione online")
+    return download(certificates.online_certificate(obj, module), f"attestato-formazione-online-{obj.pk}.pdf")
 
 
 @permission_required("attention.view_coverage")

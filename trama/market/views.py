@@ -515,7 +515,7 @@ def _door(request, side):
         services.save_draft(request.session, side, data)
         return redirect("market:draft")
     template = "market/door_need.html" if side == "need" else "market/door_offer.html"
-    return render_page(request, template, {"form": form}, form)
+    return render_page(request, template, {"form": form, "city": city}, form)
 
 
 def door_need(request):

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     ERASURE_CONFIRMED = "erasure_confirmed", _("Cancellazione dei dati confermata")
     ANTENNA_APPLICATION = "antenna_application", _("Nuova candidatura di antenna")
     STRONG_ANSWER = "strong_answer", _("Una risposta forte per una richiesta che aspetta")
+    TRAINING_TOMORROW = "training_tomorrow", _("Incontro di formazione domani")
 
 
 # What the bell and the e-mail say, by kind: the kind in generic words, never who or what.
@@ -61,6 +62,7 @@ MESSAGES = {
     Kind.GROUP_PROPOSED: _("C'è una nuova proposta di gruppo in un quartiere che segui: apri Trama per vederla."),
     Kind.ERASURE_CONFIRMED: _("La richiesta di cancellazione dei dati che hai registrato è stata confermata: apri Trama per seguirla."),
     Kind.ANTENNA_APPLICATION: _("Qualcuno si è candidato come antenna in un quartiere che segui: apri Trama per valutarlo."),
+    Kind.TRAINING_TOMORROW: _("Domani c'è un incontro di formazione a cui partecipi: apri Trama per vedere dove e quando."),
     Kind.STRONG_ANSWER: _("Una nuova offerta risponde bene a una richiesta che aspetta da settimane nel tuo quartiere: apri Trama per vederla."),
 }
 
@@ -76,6 +78,7 @@ EMAIL_BY_DEFAULT = {
     Kind.REPORT_READY,
     Kind.MATCH_NOT_STARTED,
     Kind.MEETING_TOMORROW,
+    Kind.TRAINING_TOMORROW,
     Kind.AGREEMENT_EXPIRING,
     Kind.FOLLOW_UP_DUE,
     Kind.MILESTONE_DUE,

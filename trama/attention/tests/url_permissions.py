@@ -1,10 +1,12 @@
 """Who may open each attention URL (walked by tests/test_permissions.py)."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
 from trama.attention import services
-from trama.attention.models import Antenna, AntennaApplication, TrainingModule, TrainingSession
+from trama.attention.models import Antenna, AntennaApplication, Attendance, ModuleCompleted, TrainingModule, TrainingSession
 from trama.people.models import Role
 from trama.testing import ANY_METHOD, COORDINATOR_ONLY, PUBLIC, ROLES, STAFF, everyone, only, url
 
@@ -58,6 +60,18 @@ EXPECTED = {
     "attention:module": (url("attention:module", "module"), ANY_METHOD(only(Role.COORDINATOR, Role.WORKER, Role.ANTENNA))),
     "attention:session_create": (url("attention:session_create", "module"), ANY_METHOD(STAFF)),
     "attention:attendance": (url("attention:attendance", "session"), ANY_METHOD(STAFF)),
+    # Enrolment: an antenna, for herself, on a session of her city; a session of another city is not found.
+    "attention:session_enrol": (url("attention:session_enrol", "session_to_come"), {"POST": ANTENNA_ONLY}, {"POST": lambda o: {"azione": "iscrivi"}}),
+    "attention:session_enrol#far": (url("attention:session_enrol", "session_far"), {"POST": NOBODY}, {"POST": lambda o: {"azione": "iscrivi"}}),
+    # Certificates: the antenna's own; staff of her neighbourhood and coordinators of her city; no one else's.
+    "attention:attendance_certificate": (url("attention:attendance_certificate", "attendance"), ANY_METHOD(TRAINING)),
+    "attention:attendance_certificate#elsewhere": (
+        url("attention:attendance_certificate", "attendance_elsewhere"),
+        ANY_METHOD(only(Role.COORDINATOR)),
+    ),
+    "attention:attendance_certificate#far": (url("attention:attendance_certificate", "attendance_far"), ANY_METHOD(NOBODY)),
+    "attention:online_certificate": (url("attention:online_certificate", "completion"), ANY_METHOD(TRAINING)),
+    "attention:online_certificate#elsewhere": (url("attention:online_certificate", "completion_elsewhere"), ANY_METHOD(only(Role.COORDINATOR))),
     "attention:coverage": (url("attention:coverage"), ANY_METHOD(STAFF)),
     "attention:become_antenna": (url("attention:become_antenna"), ANY_METHOD(PUBLIC)),
     "attention:applications": (url("attention:applications"), ANY_METHOD(STAFF)),
@@ -145,7 +159,13 @@ def make_objects(o):
         city=far.city, neighbourhood=far, name="Lina", kind="shop", phone="333 7654321", consent_at=consent
     )
     o["module_far"] = TrainingModule.objects.create(city=far.city, title="Altrove", content="Testo", duration_minutes=30)
-    o["session_far"] = TrainingSession.objects.create(module=o["module_far"], starts_at=now, location="Sala lontana")
+    o["session_far"] = TrainingSession.objects.create(module=o["module_far"], starts_at=now + timedelta(days=3), location="Sala lontana")
+    o["session_to_come"] = TrainingSession.objects.create(module=o["module"], starts_at=now + timedelta(days=3), location="Sala civica")
+    o["attendance"] = Attendance.objects.create(session=o["session"], antenna=o["antenna"], recorded_by=worker)
+    o["attendance_elsewhere"] = Attendance.objects.create(session=o["session"], antenna=o["antenna_elsewhere"], recorded_by=worker)
+    o["attendance_far"] = Attendance.objects.create(session=o["session_far"], antenna=far_antenna, recorded_by=o["far_worker"])
+    o["completion"] = ModuleCompleted.objects.create(account=antenna, module="accorgersi")
+    o["completion_elsewhere"] = ModuleCompleted.objects.create(account=o["other_antenna"], module="accorgersi")
 
 
 def _far_antenna_account(o):

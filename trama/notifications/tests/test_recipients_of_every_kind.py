@@ -16,7 +16,7 @@ from django.core import mail
 from django.utils import timezone
 
 from trama.attention import services as attention
-from trama.attention.models import Antenna, Signal
+from trama.attention.models import Antenna, Enrolment, Signal, TrainingModule, TrainingSession
 from trama.collective import services as collective
 from trama.collective.models import Meeting
 from trama.initiatives import services as initiatives
@@ -295,6 +295,17 @@ def antenna_application(w):
     return {w.worker}, {w.other_worker, w.coordinator, w.partner, w.antenna, w.citizen}
 
 
+def training_tomorrow(w):
+    module = TrainingModule.objects.create(city=w.city, title="Accorgersi", content="x", duration_minutes=60)
+    session = TrainingSession.objects.create(
+        module=module, starts_at=timezone.make_aware(datetime.combine(TODAY + timedelta(days=1), time(18))), location="Sala civica"
+    )
+    Enrolment.objects.create(session=session, antenna=w.antenna.antenna)
+    _remind()
+    # Only who enrolled: not the other antenna of the neighbourhood, nor the staff who run the session.
+    return {w.antenna}, {w.other_antenna, w.worker, w.coordinator}
+
+
 def strong_answer(w, settings):
     settings.TRAMA_MARKET_EMBED_ON_SAVE = True  # the notice comes from the task that embeds the new offer
     need = _need(w)
@@ -326,6 +337,7 @@ SCENARIOS = {
     Kind.ERASURE_CONFIRMED: erasure_confirmed,
     Kind.ANTENNA_APPLICATION: antenna_application,
     Kind.STRONG_ANSWER: strong_answer,
+    Kind.TRAINING_TOMORROW: training_tomorrow,
 }
 
 

@@ -58,5 +58,6 @@ def test_every_app_with_things_due_registers_its_source():
         "trama.market.reminders.offers_expiring",
         "trama.initiatives.reminders.milestones_due",
         "trama.collective.reminders.meetings_tomorrow",
+        "trama.attention.reminders.training_tomorrow",
         "trama.initiatives.reminders.agreements_expiring",
     }
