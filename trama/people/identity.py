@@ -352,4 +352,3 @@ def _userinfo(p, meta, access_token):
     if claims.get("iss", "").rstrip("/") != p.issuer:
         raise IdentityError(FAILED)
     return claims
-

@@ -239,9 +239,7 @@ def test_a_missing_fiscal_code_is_refused(client, provider):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "query", ["", "?state=", "?code=abc", "?state=%00&code=" + "x" * 5000, "?state=a&state=b&code=c", "?error=access_denied"]
-)
+@pytest.mark.parametrize("query", ["", "?state=", "?code=abc", "?state=%00&code=" + "x" * 5000, "?state=a&state=b&code=c", "?error=access_denied"])
 def test_malformed_returns_get_a_clear_400(client, provider, query):
     begin(client)
     assert_refused(client.get(reverse("identity_return") + query), words="non è valida o è scaduta")
