@@ -124,6 +124,8 @@ def _link(request, flow, found):
 def register(request):
     """The first sign-in of someone Trama does not know: the registration's questions and consent, then her account."""
     _configured()
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     pending = request.session.get(identity.PENDING)
     if not pending or time.time() - pending["at"] > identity.FLOW_SECONDS:
         request.session.pop(identity.PENDING, None)

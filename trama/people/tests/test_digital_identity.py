@@ -374,14 +374,31 @@ def test_erasure_removes_the_identity(make_user, city, neighbourhood):
 
 @pytest.mark.django_db
 def test_the_walk_with_providers(client, provider, users, settings, log_in):
-    """With providers configured: visitors and citizens are sent to the provider, everyone else is refused."""
+    """With providers configured, every method as every role (tests/test_permissions.py walks them switched off):
+    visitors and citizens are sent to the provider, everyone else is refused; a return with no sign-in started is a
+    400, the registration with none finished leads back to the sign-in page."""
     settings.TRAMA_REQUIRE_SECOND_FACTOR = False
     start = reverse("identity_start", args=["provider-di-prova"])
-    assert client.get(start).status_code == 302
-    assert client.post(start).status_code == 405
-    for role, account in users.items():
+    back = reverse("identity_return") + "?state=x&code=y"
+    register = reverse("identity_register")
+    accounts = {"anonymous": None, **users}
+    for role, account in accounts.items():
         client.logout()
-        log_in(client, account.username)
-        expected = 302 if role == Role.CITIZEN else 403
-        assert client.get(start).status_code == expected, role
+        if account is not None:
+            log_in(client, account.username)
+        for method in ("get", "post", "put", "patch", "delete"):
+            send = getattr(client, method)
+            expected_start = (302 if role in ("anonymous", Role.CITIZEN) else 403) if method == "get" else 405
+            answer = send(start)
+            assert answer.status_code == expected_start, (role, method, "start")
+            if answer.status_code == 302:
+                assert answer["Location"].startswith(provider.issuer + "/authorize?")
+            assert send(back).status_code == (400 if method == "get" else 405), (role, method, "return")
+            answer = send(register)
+            if method in ("get", "post"):
+                assert answer.status_code == 302 and answer["Location"] == reverse("login"), (role, method, "register")
+            else:
+                assert answer.status_code == 405, (role, method, "register")
     assert client.get(reverse("identity_start", args=["non-esiste"])).status_code == 404
+    assert not User.objects.filter(role=Role.CITIZEN).exclude(pk=users[Role.CITIZEN].pk).exists()
+    assert not DigitalIdentity.objects.exists()
