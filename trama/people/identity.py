@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -283,7 +284,7 @@ def finish(request, flow, p, code):
         )
     except requests.RequestException as error:
         raise IdentityError(UNREACHABLE, status=502) from error
-    except Exception as error:  # authlib raises its own OAuthError for a provider's refusal
+    except (OAuthError, ValueError, KeyError) as error:  # the provider refused the code, or answered nonsense
         raise IdentityError(FAILED) from error
     id_token, access_token = token.get("id_token"), token.get("access_token")
     if not id_token or not access_token:

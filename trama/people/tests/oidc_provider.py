@@ -143,6 +143,8 @@ class LocalProvider:
 
     def token(self, form):
         claims = self.codes.pop(form.get("code", ""), None)  # a code serves once
+        if self.tamper == "refuse_token":
+            return 400, {"error": "invalid_grant"}
         if claims is None or form.get("grant_type") != "authorization_code" or form.get("redirect_uri") != claims["redirect_uri"]:
             return 400, {"error": "invalid_grant"}
         if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":

@@ -217,7 +217,7 @@ def test_a_state_serves_once(client, provider, make_user):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tamper", ["nonce", "expired", "forged", "audience", "forged_userinfo", "plain_userinfo"])
+@pytest.mark.parametrize("tamper", ["nonce", "expired", "forged", "audience", "forged_userinfo", "plain_userinfo", "refuse_token"])
 def test_a_token_that_does_not_hold_is_refused(client, provider, make_user, tamper):
     linked(make_user(Role.CITIZEN))
     provider.tamper = tamper
