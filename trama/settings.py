@@ -208,6 +208,32 @@ AXES_CLIENT_IP_CALLABLE = "trama.people.lockouts.client_address"
 TRAMA_REQUIRE_SECOND_FACTOR = env_bool("TRAMA_REQUIRE_SECOND_FACTOR", True)
 OTP_TOTP_ISSUER = "Trama"
 
+
+# SPID and CIE sign-in for citizens (OpenID Connect, docs/deploy.md "SPID e CIE"). Off unless a provider is
+# configured: with none, the sign-in page shows no button and the URLs answer 404.
+# TRAMA_SPID_PROVIDERS: "Name|issuer" entries separated by ";" (the SPID identity providers the federation lists);
+# TRAMA_CIE_ISSUER: the issuer of CIE id. TRAMA_OIDC_CLIENT_ID: Trama's client id (its entity id in the federation);
+# TRAMA_OIDC_KEYS_FILE: a JSON key set with Trama's private keys, one for signing and one for encryption
+# (`manage.py identity_keys` writes it).
+def _identity_providers():
+    providers = []
+    for entry in os.environ.get("TRAMA_SPID_PROVIDERS", "").split(";"):
+        if "|" in entry:
+            name, issuer = (part.strip() for part in entry.split("|", 1))
+            providers.append({"kind": "spid", "name": name, "issuer": issuer})
+    if os.environ.get("TRAMA_CIE_ISSUER"):
+        providers.append({"kind": "cie", "name": "CIE", "issuer": os.environ["TRAMA_CIE_ISSUER"].strip()})
+    return providers
+
+
+TRAMA_OIDC_PROVIDERS = _identity_providers()
+TRAMA_OIDC_CLIENT_ID = os.environ.get("TRAMA_OIDC_CLIENT_ID", "")
+TRAMA_OIDC_KEYS_FILE = os.environ.get("TRAMA_OIDC_KEYS_FILE", "")
+# The level asked of SPID (CIE's own levels use the same names); L2 is the one for personal services.
+TRAMA_OIDC_ACR = os.environ.get("TRAMA_OIDC_ACR", "https://www.spid.gov.it/SpidL2")
+# Fiscal codes are kept only as a keyed digest; the key must outlive SECRET_KEY's rotation, or every link is lost.
+TRAMA_FISCAL_CODE_KEY = os.environ.get("TRAMA_FISCAL_CODE_KEY", "")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trama@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -54,6 +54,12 @@ EXPECTED = {
     "people:register": (lambda o: reverse("people:register"), PUBLIC),
     "people:profile": (lambda o: reverse("people:profile"), SIGNED_IN),
     "people:log_out_everywhere": (lambda o: reverse("people:log_out_everywhere"), everyone(405)),
+    "people:identity_unlink": (lambda o: reverse("people:identity_unlink"), everyone(405)),
+    # SPID and CIE sign-in: off in this world (no provider configured), so not there for anyone; they read no one's
+    # record (the sign-in finds an account by its fiscal code's digest, as the password sign-in by its username).
+    "identity_start": (lambda o: reverse("identity_start", args=["spid"]), everyone(404)),
+    "identity_return": (lambda o: reverse("identity_return"), everyone(404)),
+    "identity_register": (lambda o: reverse("identity_register"), everyone(404)),
     "people:api_tokens": (lambda o: reverse("people:api_tokens"), SIGNED_IN),
     "people:api_token_revoke": (lambda o: reverse("people:api_token_revoke", args=[999999]), {**everyone(404), ANON: "denied"}),
     "people:invitation": (lambda o: reverse("people:invitation", args=["MQ", "invalid-token"]), PUBLIC),

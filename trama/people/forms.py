@@ -89,8 +89,9 @@ class RegistrationForm(forms.ModelForm):
         self.fields["first_name"].validators.append(MaxLengthValidator(80))
         self.fields["first_name"].widget.attrs["maxlength"] = 80
         _plain_names(self)
-        _limit_password(self.fields["password1"])
-        _limit_password(self.fields["password2"])
+        for name in ("password1", "password2"):
+            if name in self.fields:  # registering after SPID or CIE chooses no password
+                _limit_password(self.fields[name])
 
     def clean_username(self):
         # Sign-in treats anything with "@" as an e-mail, and "Marta" and "marta"
@@ -127,6 +128,19 @@ class RegistrationForm(forms.ModelForm):
         user.set_password(self.cleaned_data["password1"])
         if commit:
             user.save()
+        return user
+
+
+class DigitalIdentityRegistrationForm(RegistrationForm):
+    """Registration after a first sign-in with SPID or CIE: the same questions and consent, no password to choose
+    (she signs in with her digital identity). The names and e-mail the provider gave are only suggested."""
+
+    password1 = None
+    password2 = None
+
+    def save(self, commit=True):
+        user = forms.ModelForm.save(self, commit=False)
+        user.role = Role.CITIZEN
         return user
 
 

@@ -401,3 +401,25 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = now or timezone.now()
             ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)
+
+
+class DigitalIdentity(models.Model):
+    """A citizen's account linked to her public digital identity (SPID or CIE), found again by her fiscal code.
+
+    The fiscal code itself is never stored: only a keyed digest of it (`people.identity.fiscal_code_digest`),
+    enough to recognise the same person at her next sign-in and useless to read. One identity per account,
+    one account per fiscal code."""
+
+    class Kind(models.TextChoices):
+        SPID = "spid", "SPID"
+        CIE = "cie", "CIE"
+
+    account = models.OneToOneField(User, on_delete=models.CASCADE, related_name="digital_identity", verbose_name=_("account"))
+    fiscal_code_digest = models.CharField(_("impronta del codice fiscale"), max_length=64, unique=True, editable=False)
+    kind = models.CharField(_("ultimo accesso con"), max_length=4, choices=Kind.choices)
+    linked_at = models.DateTimeField(_("collegata il"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("ultimo uso"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identità digitale")
+        verbose_name_plural = _("identità digitali")

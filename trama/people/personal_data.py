@@ -90,6 +90,17 @@ declare(
     erase=Erase.delete(),
 )
 declare(
+    "people.DigitalIdentity",
+    subject=["account__person"],
+    purpose=_("Riconoscere la persona quando entra con SPID o CIE, dal suo codice fiscale"),
+    basis=BASIS_SERVICE,
+    retention=KEPT_WHILE_ACTIVE,
+    # A keyed digest of the fiscal code: the code itself is never stored, and the digest says nothing to anyone.
+    hidden=["fiscal_code_digest"],
+    seen_by=_("Nessuno: il codice fiscale non è conservato, solo un'impronta cifrata che non si può leggere"),
+    erase=Erase.delete(),
+)
+declare(
     "otp_totp.TOTPDevice",
     subject=["user__person"],
     purpose=_("Il secondo fattore di accesso dell'account"),

@@ -9,6 +9,7 @@ from trama.access import (
     Scope,
     in_city,
     in_neighbourhoods,
+    is_citizen,
     is_coordinator,
     is_worker,
     role_of,
@@ -95,3 +96,13 @@ rules.add_perm("people.add_organisation", is_coordinator | is_worker)
 rules.add_perm("people.manage_members", (is_coordinator | is_worker) & ORGANISATIONS_TO_CHANGE.predicate)
 # Merging moves other people's records (offers, agreements) between organisations: the coordination's decision.
 rules.add_perm("people.merge_organisations", is_coordinator & ORGANISATIONS_TO_CHANGE.predicate)
+
+
+@rules.predicate
+def has_no_admin_rights(user):
+    return not (user.is_staff or user.is_superuser)
+
+
+# SPID and CIE sign in citizens only. The staff, partners and antennas sign in with their password (and second
+# factor), so an identity whose fiscal code matches can never open, or be linked to, one of their accounts.
+rules.add_perm("people.use_digital_identity", is_citizen & has_no_admin_rights)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from trama.access import COORDINATOR, WORKER, require, role_of, works_in
 from trama.privacy import audit
 
-from .models import ApiToken, Consent, Membership, Organisation, Person
+from .models import ApiToken, Consent, DigitalIdentity, Membership, Organisation, Person
 from .tasks import send_email
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from trama.access import AccountRequest, Viewer
-    from trama.territory.models import Neighbourhood
+    from trama.territory.models import City, Neighbourhood
 
     from .models import User
 
@@ -350,3 +350,51 @@ def merge_organisations(request: AccountRequest, keep: Organisation, duplicate: 
         keep.save()
         audit.record_change(request, keep, reason=f"unione: assorbita l'organizzazione {absorbed}")
     return moves
+
+
+# -- digital identity (SPID, CIE) -------------------------------------------------------------------
+
+
+def link_digital_identity(account: User, fiscal_code_digest: str, kind: str) -> DigitalIdentity:
+    """Link `account` to the identity whose fiscal code has this digest; the rule decides who may (citizens only).
+
+    Refused with a ValidationError when the identity already opens another account, or the account is linked to
+    another identity (a fiscal code is one person's)."""
+    require(account, "people.use_digital_identity")
+    with transaction.atomic():
+        taken = DigitalIdentity.objects.select_for_update().filter(fiscal_code_digest=fiscal_code_digest).first()
+        if taken is not None and taken.account_id != account.pk:
+            raise ValidationError(_("Questa identità digitale è già collegata a un altro account."))
+        own = DigitalIdentity.objects.select_for_update().filter(account=account).first()
+        if own is not None and own.fiscal_code_digest != fiscal_code_digest:
+            raise ValidationError(_("Il tuo account è già collegato a un'altra identità digitale."))
+        if own is not None:
+            own.kind = kind
+            own.save(update_fields=["kind"])
+            return own
+        return DigitalIdentity.objects.create(account=account, fiscal_code_digest=fiscal_code_digest, kind=kind)
+
+
+def register_with_digital_identity(form: ModelForm[User], fiscal_code_digest: str, kind: str, city: City | None) -> User:
+    """A new citizen account from the registration form filled after a first SPID or CIE sign-in, linked to that
+    identity, with no password of its own (the password reset can give it one)."""
+    with transaction.atomic():
+        if DigitalIdentity.objects.filter(fiscal_code_digest=fiscal_code_digest).exists():
+            raise ValidationError(_("Questa identità digitale è già collegata a un altro account."))
+        user = form.save(commit=False)
+        user.city = city
+        user.set_unusable_password()
+        user.save()
+        DigitalIdentity.objects.create(account=user, fiscal_code_digest=fiscal_code_digest, kind=kind, last_used_at=timezone.now())
+    return user
+
+
+def record_identity_use(linked: DigitalIdentity, kind: str) -> None:
+    """Remember when and with which kind the identity last signed its account in (one UPDATE)."""
+    DigitalIdentity.objects.filter(pk=linked.pk).update(kind=kind, last_used_at=timezone.now())
+
+
+def unlink_digital_identity(account: User) -> bool:
+    """Forget the account's link to its digital identity (the digest goes with it); whether there was one."""
+    deleted, _rows = DigitalIdentity.objects.filter(account=account).delete()
+    return bool(deleted)

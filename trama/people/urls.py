@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import signin_views, views
+from . import identity_views, signin_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("profilo/verifica-in-due-passaggi/", signin_views.manage, name="second_factor"),
     path("profilo/verifica-in-due-passaggi/codici/", signin_views.new_recovery_codes, name="second_factor_codes"),
     path("profilo/verifica-in-due-passaggi/togli/", signin_views.remove, name="second_factor_remove"),
+    path("profilo/identita-digitale/scollega/", identity_views.unlink, name="identity_unlink"),
     path("invito/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("persone/", views.people_list, name="people"),
     path("persone/<int:pk>/", views.person_detail, name="person"),
@@ -30,6 +31,9 @@ urlpatterns = [
 auth_urlpatterns = [
     path("accedi/", views.LoginView.as_view(), name="login"),
     path("accedi/codice/", signin_views.verify, name="second_factor_verify"),
+    path("accedi/identita-digitale/ritorno/", identity_views.finish, name="identity_return"),
+    path("accedi/identita-digitale/registrati/", identity_views.register, name="identity_register"),
+    path("accedi/identita-digitale/<slug:key>/", identity_views.start, name="identity_start"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/fatto/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

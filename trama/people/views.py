@@ -21,7 +21,7 @@ from trama.privacy import audit
 from trama.shortcuts import page_of
 from trama.territory.queries import city_of, current_city
 
-from . import second_factor, services
+from . import identity, second_factor, services
 from .forms import (
     AccountSearchForm,
     ApiTokenForm,
@@ -31,13 +31,16 @@ from .forms import (
     TramaPasswordChangeForm,
     TramaSetPasswordForm,
 )
-from .models import Person, User
+from .models import DigitalIdentity, Person, User
 from .queries import people_visible_to, search_people
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "identity_providers": identity.buttons()}
 
     def form_valid(self, form):
         # With a second factor the password alone signs no one in: the code comes next.
@@ -101,6 +104,10 @@ def profile(request):
         "account": request.user,
         "has_second_factor": second_factor.has_second_factor(request.user),
         "memberships": request.user.organisation_memberships.select_related("organisation"),
+        "digital_identity": DigitalIdentity.objects.filter(account=request.user).first(),
+        "may_use_digital_identity": request.user.has_perm("people.use_digital_identity"),
+        "identity_providers": identity.buttons(),
+        "linking": True,
     }
     return render(request, "people/profile.html", context)
 

@@ -50,6 +50,9 @@ PUBLIC_DOORS = {
         "collective/templates/collective/_month.html",
         "people/templates/people/register.html",
         "people/templates/people/profile.html",
+        "people/templates/people/_identity_buttons.html",
+        "people/templates/people/identity_register.html",
+        "people/templates/people/identity_failed.html",
         "attention/templates/attention/signal_form.html",
         "attention/templates/attention/my_signals.html",
         "attention/templates/attention/my_signal.html",
@@ -68,6 +71,10 @@ PUBLIC_DOORS = {
         ("people/forms.py", "RegistrationForm"),
         ("people/forms.py", "LoginForm"),
         ("people/views.py", "register"),
+        *(("people/identity.py", name) for name in ("FAILED", "EXPIRED", "UNREACHABLE", "CANCELLED", "NO_FISCAL_CODE")),
+        *(("people/identity_views.py", name) for name in ("ONLY_CITIZENS", "DISABLED", "_link", "register", "unlink")),
+        ("people/services.py", "link_digital_identity"),
+        ("people/services.py", "register_with_digital_identity"),
         ("attention/forms.py", "SignalForm"),
         *(
             ("attention/models.py", f"Signal.{name}")

@@ -43,6 +43,13 @@ EXPECTED = {
     # Required for coordinators and workers: they cannot remove it.
     "people:second_factor_remove": (url("people:second_factor_remove"), {"POST": {**SIGNED_IN, Role.COORDINATOR: "denied", Role.WORKER: "denied"}}),
     "people:lockouts": (url("people:lockouts"), ANY_METHOD(COORDINATOR_ONLY)),
+    # SPID and CIE are off in the walk (no provider configured): the three doors are not there for anyone.
+    # With providers, trama/people/tests/test_digital_identity.py walks them.
+    "identity_start": (lambda o: reverse("identity_start", args=["spid"]), ANY_METHOD(everyone(404))),
+    "identity_return": (url("identity_return", query="?state=x&code=y"), ANY_METHOD(everyone(404))),
+    "identity_register": (url("identity_register"), ANY_METHOD(everyone(404))),
+    # Only a citizen has an identity to unlink; without the confirmation it changes nothing.
+    "people:identity_unlink": (url("people:identity_unlink"), {"POST": only(Role.CITIZEN)}),
     "people:lockout_unlock": (url("people:lockout_unlock", "lockout"), ANY_METHOD(COORDINATOR_ONLY)),
 }
 
