@@ -171,14 +171,18 @@ def _services(need, for_user):
 
 def _service_answer(need, service, score):
     tokens = f"{service.name} {service.description}"
-    # Services have no meaning vector yet (their table is the people app's): words and place alone.
-    result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [])
+    # Words, meaning (the vector people's table keeps, market.tasks.embed_service) and place, as for the other kinds.
+    vector = meaning.from_bytes(service.embedding, service.embedding_model)
+    result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [], vector)
     if result is None:
         return None
     total, parts = result
-    extra = [_("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else ""]
-    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
     where = service.place.name if service.place_id else ""
+    extra = [
+        _("presso %(where)s") % {"where": where} if where else "",
+        _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
+    ]
+    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
     detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
     return Answer(
         Match.Kind.SERVICE,
