@@ -66,6 +66,12 @@ def enrol(match, by):
     join_from_match(group, match.need.person, by=by)
 
 
+# For initiatives' intervention objects, which reach a need through the groups that run them (read with
+# this app's scope, as the groups' own answers are).
+groups_to_join = _groups
+next_meeting = _next_meeting
+
+
 def register():
     register_provider(Match.Kind.GROUP, rank, get, enrol)
     meaning.register(Group)

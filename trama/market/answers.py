@@ -80,6 +80,20 @@ def register_provider(kind, rank, get, enrol=None):
     _providers[kind] = Provider(kind, rank, get, enrol)
 
 
+# More answers of a kind from an app that is not the kind's provider: an intervention object (initiatives)
+# reaches a need through the group that runs it (collective's kind). {kind: [(rank, get)]}
+_more = {}
+
+
+def register_more(kind, rank, get):
+    """An app adds answers of a registered `kind` that its provider cannot see, with the same (need,
+    for_user, limit) -> [Answer] and (need, target_id, for_user) -> Answer | None as a provider; the
+    kind's provider still enrols. An answer both give is listed once, with the better score."""
+    if kind not in Match.Kind.values or kind == Match.Kind.OFFER:
+        raise ValueError(f"unknown kind of answer: {kind}")
+    _more.setdefault(kind, []).append((rank, get))
+
+
 def provider(kind):
     return _providers.get(kind)
 
@@ -238,11 +252,21 @@ def ranked_answers(need, limit=10, for_user=None):
     proposed. An empty list means nothing fits."""
     answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user, stop=False)]
     for kind in kinds()[1:]:
-        answers += _providers[kind].rank(need, for_user, limit)
+        more = [a for rank, _get in _more.get(kind, []) for a in rank(need, for_user, limit)]
+        answers += _once(_providers[kind].rank(need, for_user, limit) + more)
     if need.embedding is not None and not list_stands(np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])):
         return []
     answers.sort(key=lambda a: -a.score)
     return answers[:limit]
+
+
+def _once(answers):
+    """Each answer once (the same group reached by its own words and by its activity's), the best score kept."""
+    best = {}
+    for answer in answers:
+        if answer.target_id not in best or answer.score > best[answer.target_id].score:
+            best[answer.target_id] = answer
+    return list(best.values())
 
 
 def answer_for(need, kind, target_id, for_user):
@@ -250,7 +274,10 @@ def answer_for(need, kind, target_id, for_user):
     if kind == Match.Kind.OFFER:
         return next((_offer_answer(c) for c in ranked_offers(need, limit=50, for_user=for_user) if c.offer.pk == target_id), None)
     registered = provider(kind)
-    return None if registered is None else registered.get(need, target_id, for_user)
+    if registered is None:
+        return None
+    found = [a for a in [registered.get(need, target_id, for_user), *(get(need, target_id, for_user) for _rank, get in _more.get(kind, []))] if a]
+    return max(found, key=lambda a: a.score) if found else None
 
 
 # -- the other direction: the open needs an offer could answer ---------------------------------------
