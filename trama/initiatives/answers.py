@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trama.market import meaning
-from trama.market.answers import Answer, explain, register_more, register_provider, scorer
+from trama.market.answers import Answer, explain, needs_for_answer, register_more, register_provider, scorer
 from trama.market.models import Match
 from trama.text import stems
 
@@ -117,6 +117,27 @@ def rank_object_groups(need, for_user, limit):
 def get_object_group(need, target_id, for_user):
     run = _object_groups(need, for_user).filter(group_id=target_id).first()
     return None if run is None else _object_group_answer(need, run, scorer(need))
+
+
+def needs_it_answers(initiative, for_user, limit=10):
+    """The other direction: the open needs this activity could answer that `for_user` may broker, best
+    first, as (need, score, parts); only while it is open to participants (public and running, as when
+    it is proposed), never its participants' own needs. The caller audits the needs it shows."""
+    if not (initiative.is_public and initiative.stage in PUBLIC_STAGES):
+        return []
+    text = " ".join(x for x in (initiative.name, initiative.description, *_object_words(initiative.intervention_object)) if x)
+    participants = Participation.objects.filter(initiative=initiative, left_at__isnull=True).values_list("person_id", flat=True)
+    return needs_for_answer(
+        Match.Kind.ACTIVITY,
+        initiative.pk,
+        city_id=initiative.city_id,
+        text=text,
+        vector=meaning.from_bytes(initiative.embedding, initiative.embedding_model),
+        neighbourhoods=initiative.neighbourhoods.all(),
+        people=participants,
+        for_user=for_user,
+        limit=limit,
+    )
 
 
 def register():
