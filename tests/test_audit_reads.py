@@ -139,6 +139,8 @@ READS = {
     "api-collective-group": (W, one("collective.group", "group")),
     "api-collective-meeting#not-public": (W, one("collective.meeting", "meeting")),
     "api-collective-suggestions": (W, page("collective.suggestion", "suggestion")),
+    # The open needs the activity could answer, to who may broker them (the coordinator: the need is of the other neighbourhood).
+    "initiatives:detail": (C, page("market.need", "need_for_activity")),
     "initiatives:participants": (W, one("initiatives.initiative", "initiative")),
     "initiatives:participants#elsewhere": (C, one("initiatives.initiative", "initiative_elsewhere")),
     # The form shows the values it lets the reader correct: the person's record, needs and offers.

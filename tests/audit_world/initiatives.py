@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from trama.initiatives import services
 from trama.initiatives.models import Agreement, Initiative, InterventionObject, Partner
-from trama.people.models import Organisation, Role
-from trama.people.services import person_for_account
+from trama.market.services import record_need
+from trama.people.models import Consent, Organisation, Role
+from trama.people.services import person_for_account, register_person
 from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
 
 FOLLOWERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.CITIZEN)
@@ -112,6 +113,17 @@ def make_objects(request, objects):
     objects["milestone"] = services.add_milestone(initiative, title="Primo pranzo", by=coordinator)
     services.join(initiative, user=users[Role.CITIZEN], neighbourhood=neighbourhood)
     objects["initiative"] = initiative
+    # An open need the activity could answer, of the other neighbourhood: its page shows it to the
+    # coordinator (who may broker it), not to the worker of this neighbourhood (whose lists stay as they are).
+    objects["need_for_activity"] = record_need(
+        person=register_person(
+            by=coordinator, neighbourhood=elsewhere, display_name="Ada", channel="outreach", consents=[Consent.Purpose.REGISTRATION]
+        ),
+        text="Vorrei un pranzo condiviso la domenica",
+        neighbourhood=elsewhere,
+        urgency="low",
+        by=coordinator,
+    )
     objects["partner"] = partner
     objects["initiative_elsewhere"] = services.create_initiative(
         city=city,

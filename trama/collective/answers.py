@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trama.market import meaning
-from trama.market.answers import Answer, explain, register_provider, scorer
+from trama.market.answers import Answer, explain, needs_for_answer, register_provider, scorer
 from trama.market.models import Match
 from trama.text import stems
 
@@ -64,6 +64,32 @@ def enrol(match, by):
     if group is None:
         raise ValidationError(_("Questo gruppo non c'è più."))
     join_from_match(group, match.need.person, by=by)
+
+
+def needs_it_answers(group, for_user, limit=10):
+    """The other direction: the open needs this group could answer that `for_user` may broker, best first,
+    as (need, score, parts); only while it is forming or active (as when it is proposed), never its
+    members' own needs. The caller audits the needs it shows."""
+    if group.status not in (Group.Status.FORMING, Group.Status.ACTIVE):
+        return []
+    members = Membership.objects.filter(group=group, left_at__isnull=True).values_list("person_id", flat=True)
+    return needs_for_answer(
+        Match.Kind.GROUP,
+        group.pk,
+        city_id=group.city_id,
+        text=f"{group.name} {group.purpose}",
+        vector=meaning.from_bytes(group.embedding, group.embedding_model),
+        neighbourhoods=[group.neighbourhood],
+        people=members,
+        for_user=for_user,
+        limit=limit,
+    )
+
+
+# For initiatives' intervention objects, which reach a need through the groups that run them (read with
+# this app's scope, as the groups' own answers are).
+groups_to_join = _groups
+next_meeting = _next_meeting
 
 
 def register():

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trama import extensions
-from trama.access import is_worker
+from trama.access import is_staff_role, is_worker
 from trama.background.progress import progress_of, render_progress
+from trama.market.models import Need
 from trama.people.models import Person
 from trama.people.queries import people_visible_to
 from trama.permissions import permission_required
@@ -17,7 +18,7 @@ from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
 from trama.territory.queries import city_of, current_city, neighbourhoods_for
 
-from . import forms, ical, queries, services, suggestions, tasks
+from . import answers, forms, ical, queries, services, suggestions, tasks
 from .models import Decision, Group, Meeting, Suggestion, SuggestionRefresh
 
 PAGE_SIZE = 25
@@ -170,6 +171,10 @@ def group_detail(request, pk, obj):
     members = list(queries.current_members(obj)) if staff else []
     if members:
         audit.record_read(request, obj, reason="membri del gruppo: " + ",".join(str(m.person_id) for m in members))
+    # The other direction: the open needs it could answer, only those this worker may broker, audited.
+    needs = answers.needs_it_answers(obj, for_user=request.user) if is_staff_role(request.user) else []
+    if needs:
+        audit.record_page(request, Need, [need.pk for need, _score, _parts in needs], "richieste a cui un gruppo potrebbe rispondere")
     meetings = obj.meetings.select_related("place").order_by("-starts_at", "-pk")
     now = timezone.now()
     return render_page(
@@ -177,6 +182,7 @@ def group_detail(request, pk, obj):
         "collective/group_detail.html",
         {
             "group": obj,
+            "needs": needs,
             "staff": staff,
             "members": members,
             "themes": obj.themes.all(),
@@ -184,7 +190,7 @@ def group_detail(request, pk, obj):
             "past": [m for m in meetings if m.starts_at < now],
             "panels": extensions.panels(extensions.group_panels),  # the initiative the group became
         },
-        personal=staff,
+        personal=staff or bool(needs),
     )
 
 

@@ -4,14 +4,15 @@ makes the person a participant."""
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trama.market import meaning
-from trama.market.answers import Answer, explain, register_provider, scorer
+from trama.market.answers import Answer, explain, needs_for_answer, register_more, register_provider, scorer
 from trama.market.models import Match
 from trama.text import stems
 
-from .models import Initiative, Participation
+from .models import GroupActivity, Initiative, Participation
 from .queries import initiatives_visible_to
 from .rules import PUBLIC_STAGES
 
@@ -26,9 +27,15 @@ def _open(need, for_user):
     )
 
 
+def _object_words(obj):
+    """What an intervention object says of itself, for the needs it answers: its name, what it is, what for."""
+    return [obj.name, obj.description, obj.purpose] if obj is not None else []
+
+
 def _answer(need, initiative, score):
     obj = initiative.intervention_object
-    text = " ".join(x for x in (initiative.name, initiative.description, obj.name if obj else "") if x)
+    # The activity answers with its own words and those of the intervention object it runs.
+    text = " ".join(x for x in (initiative.name, initiative.description, *_object_words(obj)) if x)
     neighbourhoods = [n.pk for n in initiative.neighbourhoods.all()]
     result = score(stems(text), neighbourhoods, meaning.from_bytes(initiative.embedding, initiative.embedding_model))
     if result is None:
@@ -63,6 +70,77 @@ def enrol(match, by):
     join_from_match(initiative, match.need.person, by=by)
 
 
+# -- intervention objects run by groups ----------------------------------------------------------------
+# An intervention object (a door: people join an activity, not a category) is open to participants where
+# it runs. Run by an initiative, it answers through the activity (its words are the activity's, above).
+# Run by a group (GroupActivity), it answers through the group, with the group's next meeting (date and
+# place): a group the group's own words would not have ranked. The group's provider still enrols.
+
+
+def _object_groups(need, for_user):
+    from trama.collective.answers import groups_to_join
+
+    groups = groups_to_join(need, for_user)
+    return GroupActivity.objects.filter(group__in=groups, intervention_object__active=True).select_related(
+        "group", "group__neighbourhood", "intervention_object"
+    )
+
+
+def _object_group_answer(need, run, score):
+    from trama.collective.answers import next_meeting
+
+    group, obj = run.group, run.intervention_object
+    text = " ".join(x for x in (*_object_words(obj), group.name, group.purpose) if x)
+    result = score(stems(text), [group.neighbourhood_id], meaning.from_bytes(group.embedding, group.embedding_model))
+    if result is None:
+        return None
+    total, parts = result
+    meeting = next_meeting(group)
+    when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
+    where = meeting.place.name if meeting and meeting.place_id else group.neighbourhood.name
+    extra = [
+        _("l'attività «%(activity)s» del gruppo") % {"activity": obj.name},
+        _("prossimo incontro %(when)s") % {"when": when} if when else "",
+        _("a %(where)s") % {"where": where},
+    ]
+    reasons, line = explain(need, Match.Kind.GROUP, text, parts, score.rarity, extra)
+    detail = " · ".join(x for x in (obj.name, group.get_status_display(), when, where) if x)
+    return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
+
+
+def rank_object_groups(need, for_user, limit):
+    score = scorer(need)
+    out = [a for a in (_object_group_answer(need, run, score) for run in _object_groups(need, for_user)) if a is not None]
+    return sorted(out, key=lambda a: -a.score)[:limit]
+
+
+def get_object_group(need, target_id, for_user):
+    run = _object_groups(need, for_user).filter(group_id=target_id).first()
+    return None if run is None else _object_group_answer(need, run, scorer(need))
+
+
+def needs_it_answers(initiative, for_user, limit=10):
+    """The other direction: the open needs this activity could answer that `for_user` may broker, best
+    first, as (need, score, parts); only while it is open to participants (public and running, as when
+    it is proposed), never its participants' own needs. The caller audits the needs it shows."""
+    if not (initiative.is_public and initiative.stage in PUBLIC_STAGES):
+        return []
+    text = " ".join(x for x in (initiative.name, initiative.description, *_object_words(initiative.intervention_object)) if x)
+    participants = Participation.objects.filter(initiative=initiative, left_at__isnull=True).values_list("person_id", flat=True)
+    return needs_for_answer(
+        Match.Kind.ACTIVITY,
+        initiative.pk,
+        city_id=initiative.city_id,
+        text=text,
+        vector=meaning.from_bytes(initiative.embedding, initiative.embedding_model),
+        neighbourhoods=initiative.neighbourhoods.all(),
+        people=participants,
+        for_user=for_user,
+        limit=limit,
+    )
+
+
 def register():
     register_provider(Match.Kind.ACTIVITY, rank, get, enrol)
+    register_more(Match.Kind.GROUP, rank_object_groups, get_object_group)
     meaning.register(Initiative)

@@ -80,6 +80,20 @@ def register_provider(kind, rank, get, enrol=None):
     _providers[kind] = Provider(kind, rank, get, enrol)
 
 
+# More answers of a kind from an app that is not the kind's provider: an intervention object (initiatives)
+# reaches a need through the group that runs it (collective's kind). {kind: [(rank, get)]}
+_more = {}
+
+
+def register_more(kind, rank, get):
+    """An app adds answers of a registered `kind` that its provider cannot see, with the same (need,
+    for_user, limit) -> [Answer] and (need, target_id, for_user) -> Answer | None as a provider; the
+    kind's provider still enrols. An answer both give is listed once, with the better score."""
+    if kind not in Match.Kind.values or kind == Match.Kind.OFFER:
+        raise ValueError(f"unknown kind of answer: {kind}")
+    _more.setdefault(kind, []).append((rank, get))
+
+
 def provider(kind):
     return _providers.get(kind)
 
@@ -171,14 +185,18 @@ def _services(need, for_user):
 
 def _service_answer(need, service, score):
     tokens = f"{service.name} {service.description}"
-    # Services have no meaning vector yet (their table is the people app's): words and place alone.
-    result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [])
+    # Words, meaning (the vector people's table keeps, market.tasks.embed_service) and place, as for the other kinds.
+    vector = meaning.from_bytes(service.embedding, service.embedding_model)
+    result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [], vector)
     if result is None:
         return None
     total, parts = result
-    extra = [_("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else ""]
-    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
     where = service.place.name if service.place_id else ""
+    extra = [
+        _("presso %(where)s") % {"where": where} if where else "",
+        _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
+    ]
+    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
     detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
     return Answer(
         Match.Kind.SERVICE,
@@ -234,11 +252,21 @@ def ranked_answers(need, limit=10, for_user=None):
     proposed. An empty list means nothing fits."""
     answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user, stop=False)]
     for kind in kinds()[1:]:
-        answers += _providers[kind].rank(need, for_user, limit)
+        more = [a for rank, _get in _more.get(kind, []) for a in rank(need, for_user, limit)]
+        answers += _once(_providers[kind].rank(need, for_user, limit) + more)
     if need.embedding is not None and not list_stands(np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])):
         return []
     answers.sort(key=lambda a: -a.score)
     return answers[:limit]
+
+
+def _once(answers):
+    """Each answer once (the same group reached by its own words and by its activity's), the best score kept."""
+    best = {}
+    for answer in answers:
+        if answer.target_id not in best or answer.score > best[answer.target_id].score:
+            best[answer.target_id] = answer
+    return list(best.values())
 
 
 def answer_for(need, kind, target_id, for_user):
@@ -246,7 +274,10 @@ def answer_for(need, kind, target_id, for_user):
     if kind == Match.Kind.OFFER:
         return next((_offer_answer(c) for c in ranked_offers(need, limit=50, for_user=for_user) if c.offer.pk == target_id), None)
     registered = provider(kind)
-    return None if registered is None else registered.get(need, target_id, for_user)
+    if registered is None:
+        return None
+    found = [a for a in [registered.get(need, target_id, for_user), *(get(need, target_id, for_user) for _rank, get in _more.get(kind, []))] if a]
+    return max(found, key=lambda a: a.score) if found else None
 
 
 # -- the other direction: the open needs an offer could answer ---------------------------------------
@@ -256,6 +287,51 @@ def answer_for(need, kind, target_id, for_user):
 OLD_NEED_DAYS = 14
 
 
+def _open_needs(city_id, for_user):
+    """The open needs of the city that `for_user` may broker (rules.NEEDS_TO_BROKER; None: all)."""
+    from .models import Need
+    from .rules import NEEDS_TO_BROKER
+
+    needs = Need.objects.filter(city_id=city_id, status__in=[Need.Status.OPEN, Need.Status.BROKERING])
+    if for_user is not None:
+        needs = needs.filter(pk__in=NEEDS_TO_BROKER.visible_to(for_user).values("pk"))
+    return needs
+
+
+def _rank_needs(needs, city_id, tokens, vector, serving, limit):
+    """`needs` that an answer with these stems, meaning vector and neighbourhoods could answer, best first,
+    as (need, score, parts): the rule of ranked_offers read the other way (see needs_for_offer)."""
+    index = index_for(city_id)
+    top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
+
+    def idf(stem):
+        return index.rarity(stem) or top
+
+    answer_words = _vector(tokens, idf)
+    served = {n.pk if hasattr(n, "pk") else n for n in serving}
+    near = set()
+    for neighbourhood in serving:
+        near |= {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(neighbourhood)}
+    scored = []
+    # Scored from their columns; only the needs shown are loaded as records (the pages audit those).
+    rows = needs.values_list("pk", "search_tokens", "embedding", "embedding_model", "neighbourhood_id")
+    for pk, search_tokens, embedding, embedding_model, neighbourhood_id in rows:
+        need_words = _vector(search_tokens.split(), idf)
+        words = sum(v * need_words.get(s, 0.0) for s, v in answer_words.items())
+        need_meaning = meaning.from_bytes(embedding, embedding_model)
+        similar = float(vector @ need_meaning) if vector is not None and need_meaning is not None else None
+        if words < MIN_TEXT and (similar is None or similar < MIN_MEANING):
+            continue
+        text = words if similar is None else WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * max(similar, 0.0)
+        place = 1.0 if neighbourhood_id in served else (0.5 if neighbourhood_id in near else 0.0)
+        parts = {"text": text, "words": words, "meaning": similar or 0.0, "embedded": similar is not None, "place": place}
+        scored.append((pk, WEIGHTS["text"] * text + WEIGHTS["place"] * place, parts))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    scored = scored[:limit]
+    shown = needs.model.objects.select_related("neighbourhood").in_bulk([pk for pk, _score, _parts in scored])
+    return [(shown[pk], score, parts) for pk, score, parts in scored if pk in shown]
+
+
 def needs_for_offer(offer, for_user=None, limit=10):
     """The open needs of the offer's city that it could answer, best first, as (need, score, parts):
     only needs `for_user` may broker (rules.NEEDS_TO_BROKER; None: all), never its own person's, never
@@ -263,43 +339,24 @@ def needs_for_offer(offer, for_user=None, limit=10):
     the offers' index) at least MIN_TEXT, or meaning at least MIN_MEANING where both have a vector,
     text = WORDS_WEIGHT × words + the rest × meaning, plus the place (the need's neighbourhood among
     the offer's: 1, adjacent: 0.5). Needs are read, not indexed: a city has hundreds open, not 100,000."""
-    from .models import Need
-    from .rules import NEEDS_TO_BROKER
-
-    needs = Need.objects.filter(city_id=offer.city_id, status__in=[Need.Status.OPEN, Need.Status.BROKERING])
-    if for_user is not None:
-        needs = needs.filter(pk__in=NEEDS_TO_BROKER.visible_to(for_user).values("pk"))
+    needs = _open_needs(offer.city_id, for_user)
     if offer.person_id:
         needs = needs.exclude(person_id=offer.person_id)
     declined = Match.objects.filter(offer=offer, status=Match.Status.DECLINED).values("need_id")
-    needs = needs.exclude(pk__in=declined).select_related("neighbourhood")
-    index = index_for(offer.city_id)
-    top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
+    needs = needs.exclude(pk__in=declined)
+    vector = meaning.from_bytes(offer.embedding, offer.embedding_model)
+    return _rank_needs(needs, offer.city_id, offer.search_tokens.split(), vector, list(offer.neighbourhoods.all()), limit)
 
-    def idf(stem):
-        return index.rarity(stem) or top
 
-    offer_words = _vector(offer.search_tokens.split(), idf)
-    offer_meaning = meaning.from_bytes(offer.embedding, offer.embedding_model)
-    serving = list(offer.neighbourhoods.all())
-    served = {n.pk for n in serving}
-    near = set()
-    for neighbourhood in serving:
-        near |= {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(neighbourhood)}
-    out = []
-    for need in needs:
-        need_words = _vector(need.search_tokens.split(), idf)
-        words = sum(v * need_words.get(s, 0.0) for s, v in offer_words.items())
-        need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
-        similar = float(offer_meaning @ need_meaning) if offer_meaning is not None and need_meaning is not None else None
-        if words < MIN_TEXT and (similar is None or similar < MIN_MEANING):
-            continue
-        text = words if similar is None else WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * max(similar, 0.0)
-        place = 1.0 if need.neighbourhood_id in served else (0.5 if need.neighbourhood_id in near else 0.0)
-        parts = {"text": text, "words": words, "meaning": similar or 0.0, "embedded": similar is not None, "place": place}
-        out.append((need, WEIGHTS["text"] * text + WEIGHTS["place"] * place, parts))
-    out.sort(key=lambda item: -item[1])
-    return out[:limit]
+def needs_for_answer(kind, target_id, *, city_id, text, vector, neighbourhoods, people=(), for_user=None, limit=10):
+    """The open needs an activity, a group or a service (`kind`, `target_id`) could answer, best first, as
+    (need, score, parts), by the same rule as needs_for_offer: its `text` (name and description) and
+    meaning `vector` (or None) against each need's, plus its `neighbourhoods`. Only needs `for_user` may
+    broker (None: all); never the needs of `people` (already in it: its members, its participants), nor
+    one whose person declined it. The app that owns the answer calls it (collective, initiatives)."""
+    needs = _open_needs(city_id, for_user).exclude(person_id__in=list(people))
+    declined = Match.objects.filter(kind=kind, answer_id=target_id, status=Match.Status.DECLINED).values("need_id")
+    return _rank_needs(needs.exclude(pk__in=declined), city_id, stems(text), vector, list(neighbourhoods), limit)
 
 
 def is_strong(parts):

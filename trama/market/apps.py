@@ -8,6 +8,7 @@ class MarketConfig(AppConfig):
 
     def ready(self):
         from trama.notifications.reminders import register
+        from trama.people.models import Service
 
         from . import extensions, meaning, reminders, signals  # noqa: F401
         from .models import Need, Offer
@@ -18,3 +19,4 @@ class MarketConfig(AppConfig):
         extensions.register()
         meaning.register(Offer, touch=True)
         meaning.register(Need)
+        meaning.register(Service)  # people's services: below the market, their vector kept in their own table

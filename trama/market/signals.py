@@ -1,12 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trama.people.models import Service
+
 from .models import Need, Offer, OfferDeletions
+
+
+@receiver(post_save, sender=Service)
+def embed_a_saved_service(sender, instance, raw=False, **kwargs):
+    """A service saved without a current meaning vector (new, or its text changed: people's Service.save
+    emptied it) gets one from the task worker after the commit, as offers and needs do. people cannot
+    name the market's task (it is above them): the market hears of the save."""
+    from . import meaning
+
+    if raw or instance.embedding_model == meaning.MODEL_TAG or not instance.meaning_text or not meaning.embed_on_save():
+        return
+    from .tasks import embed_service
+
+    pk = instance.pk
+    transaction.on_commit(lambda: embed_service.enqueue(pk))
 
 
 @receiver(m2m_changed, sender=Offer.neighbourhoods.through)

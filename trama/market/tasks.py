@@ -24,7 +24,8 @@ def embed_missing(city, batch_size=256):
     done = {}
     for model, touch in meaning.embedded_models().items():
         count = 0
-        missing = model.objects.filter(city=city).exclude(embedding_model=meaning.MODEL_TAG).order_by("pk")
+        # A model without a city of its own (people's services) names the way to it.
+        missing = model.objects.filter(**{getattr(model, "MEANING_CITY", "city"): city}).exclude(embedding_model=meaning.MODEL_TAG).order_by("pk")
         ids = list(missing.values_list("pk", flat=True))
         for start in range(0, len(ids), batch_size):
             records = [r for r in model.objects.filter(pk__in=ids[start : start + batch_size]) if embeddings.covers(r.meaning_text)]
@@ -63,5 +64,14 @@ def embed_need(need_id):
     return embed_record(Need, need_id)
 
 
+@task()
+def embed_service(service_id):
+    """Compute what an organisation's service means, for proposing it to needs (market.meaning)."""
+    from trama.people.models import Service
+
+    return embed_record(Service, service_id)
+
+
 describe(embed_offer, _("Calcolo del significato di un'offerta"))
 describe(embed_need, _("Calcolo del significato di una richiesta"))
+describe(embed_service, _("Calcolo del significato di un servizio"))

@@ -353,9 +353,20 @@ def match_detail(request, pk, obj):
             "contribution_form": forms.ContributionForm(initial={"on": timezone.localdate()}),
             "contributions": obj.contributions.select_related("person", "organisation"),
             "can_contribute": request.user.has_perm("market.add_contribution") or (can_follow and is_partner(request.user)),
+            "service": _service_of(obj),
         },
         personal=True,
     )
+
+
+def _service_of(match):
+    """For a match to a service, the service as it is now (where and when the person is to go): an
+    organisation's services are public data (people's rules); None for the other kinds or one since removed."""
+    if match.kind != Match.Kind.SERVICE or match.answer_id is None:
+        return None
+    from trama.people.models import Service
+
+    return Service.objects.select_related("organisation", "place").filter(pk=match.answer_id).first()
 
 
 @require_POST

@@ -195,6 +195,14 @@ class Service(models.Model):
     description = models.TextField(_("descrizione"), blank=True, max_length=2000)
     opening_hours = models.CharField(_("orari"), max_length=300, blank=True, help_text=_("Per esempio: lunedì e giovedì 9-12, su appuntamento."))
     place = models.ForeignKey("territory.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="services", verbose_name=_("luogo"))
+    # What the name and description mean (market.meaning), for proposing the service to needs: computed by
+    # the task worker after they change (the market hears of the save: it sits above this app), empty until then.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=60, blank=True, editable=False)
+
+    MEANING_FIELDS = ("name", "description")
+    # Services have no city of their own: the market's embed_missing reaches it through the organisation.
+    MEANING_CITY = "organisation__city"
 
     class Meta:
         verbose_name = _("servizio")
@@ -203,6 +211,31 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def meaning_text(self):
+        return f"{self.name}\n{self.description}".strip()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if not instance.get_deferred_fields().intersection(cls.MEANING_FIELDS):
+            instance._meaning_text_at_load = instance.meaning_text
+        return instance
+
+    def save(self, *args, **kwargs):
+        """A new service, or a changed name or description, loses its meaning vector (it no longer says
+        what the text means); the market queues a new one after the commit (market.signals)."""
+        update_fields = kwargs.get("update_fields")
+        writes_text = update_fields is None or bool(set(update_fields) & set(self.MEANING_FIELDS))
+        at_load = getattr(self, "_meaning_text_at_load", None)
+        if self._state.adding or (writes_text and (at_load is None or self.meaning_text != at_load)):
+            self.embedding, self.embedding_model = None, ""
+            if update_fields is not None:
+                kwargs["update_fields"] = set(update_fields) | {"embedding", "embedding_model"}
+        super().save(*args, **kwargs)
+        if not self.get_deferred_fields().intersection(self.MEANING_FIELDS):
+            self._meaning_text_at_load = self.meaning_text
 
 
 class Person(models.Model):

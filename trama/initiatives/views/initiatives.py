@@ -5,13 +5,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from trama.access import is_partner, neighbourhood_scope, works_in
+from trama.access import is_partner, is_staff_role, neighbourhood_scope, works_in
 from trama.collective.models import Decision, Group
+from trama.market.models import Need
 from trama.permissions import permission_required, refuse
+from trama.privacy import audit
 from trama.shortcuts import form_errors_from, page_of, render_page
 from trama.territory.queries import city_of
 
-from .. import forms, queries, services
+from .. import answers, forms, queries, services
 from ..models import GroupActivity, Initiative
 from ..rules import COMMITMENTS_TO_CHANGE
 from .common import PAGE_SIZE, TREND_LABELS, group_url, initiative_or_404
@@ -61,11 +63,16 @@ def initiative_detail(request, pk, obj):
         locked = queries.partners_with_ledger_links(obj)
         for partner in partners:
             partner.removable = partner.pk not in locked
+    # The other direction: the open needs it could answer, only those this worker may broker, audited.
+    needs = answers.needs_it_answers(obj, for_user=user) if is_staff_role(user) else []
+    if needs:
+        audit.record_page(request, Need, [need.pk for need, _score, _parts in needs], "richieste a cui un'attività potrebbe rispondere")
     return render_page(
         request,
         "initiatives/initiative_detail.html",
         {
             "initiative": obj,
+            "needs": needs,
             "can_change": can_change,
             "can_co_manage": can_co_manage,
             "can_see_participants": user.has_perm("initiatives.view_participants", obj),
@@ -84,6 +91,7 @@ def initiative_detail(request, pk, obj):
             "milestone_form": forms.MilestoneForm(),
             "is_public_page": obj.is_public and obj.stage in queries.PUBLIC_STAGES,
         },
+        personal=bool(needs),
     )
 
 
