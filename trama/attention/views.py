@@ -3,11 +3,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,8 +35,8 @@ from .forms import (
     TriageForm,
     onboarding_from_application,
 )
-from .phone import THEME_COLOUR, phone_secret
 from .models import Antenna, AntennaApplication, Encounter, OutreachTask, Signal, TrainingModule, TrainingSession
+from .phone import THEME_COLOUR, phone_secret
 from .queries import (
     antennas_visible_to,
     encounters_visible_to,
