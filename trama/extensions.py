@@ -13,6 +13,9 @@ that uses it reads the registry when it needs it. This module sits below every a
   (`people.views.person_detail`), a theme's (`themes.views.theme_detail`), a group's and the actions
   on each decision of a meeting (`collective.views.group_detail`, `meeting_detail`), an
   organisation's public page (`people.organisation_views.organisation_public`).
+- `service_worker_parts`: the scripts other apps add to the site's one service worker (`/sw.js`, served by
+  `notifications.views.service_worker`), each a `Panel` whose template is JavaScript: attention's antenna
+  phone with no connection.
 - `encounter_records`: what an encounter may record besides its notes ("need", "offer": market's
   `record_need` and `record_offer`); read by `attention.services.record_encounter`, which keeps the
   words in the notes when nothing is registered.
@@ -105,3 +108,4 @@ group_panels = Registry("panel of the group page, for its staff")
 decision_panels = Registry("actions on a decision of a meeting")
 organisation_panels = Registry("panel of an organisation's public page")
 encounter_records = Registry("what an encounter records")
+service_worker_parts = Registry("part of the service worker")

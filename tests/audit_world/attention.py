@@ -21,6 +21,11 @@ def url(name, key=None):
 
 EXPECTED = {
     "attention:signal_create": (url("attention:signal_create"), ANTENNA_ONLY),
+    "attention:signal_from_phone": (url("attention:signal_from_phone"), everyone(405)),
+    "attention:phone_key": (url("attention:phone_key"), ANTENNA_ONLY),
+    "attention:manifest": (url("attention:manifest"), PUBLIC),
+    # The stand-in the phone keeps for when it has no connection: none of her signals in it.
+    "attention:my_signals#copy": (lambda o: reverse("attention:my_signals") + "?copia=1", ANTENNA_ONLY),
     "attention:my_signals": (url("attention:my_signals"), ANTENNA_ONLY),
     "attention:my_signal": (url("attention:my_signal", "signal"), ANTENNA_ONLY),
     "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), NOBODY),

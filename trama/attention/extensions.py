@@ -39,3 +39,4 @@ def register():
     extensions.text_sources.register("signal", extensions.TextSource("signal", Signal, signal_text, open_statuses=followed))
     extensions.text_sources.register("encounter", extensions.TextSource("encounter", Encounter, encounter_text, in_city="neighbourhood__city"))
     extensions.person_panels.register("attention", extensions.Panel("attention/_person_panel.html", order=20))
+    extensions.service_worker_parts.register("attention", extensions.Panel("attention/sw_phone.js", order=10))

@@ -43,6 +43,11 @@ def _clear_choice_errors(form):
 class SignalForm(forms.ModelForm):
     """The 30-second form: only what was noticed and how urgent it is are required."""
 
+    # Set by the page's script (trama/static/attention/phone.js): a resend of the same signal finds the first.
+    client_key = forms.UUIDField(
+        required=False, widget=forms.HiddenInput, error_messages={"invalid": _("La chiave della segnalazione non è valida.")}
+    )
+
     class Meta:
         model = Signal
         fields = ["text", "neighbourhood", "place", "urgency", "age_band", "household", "person_aware"]

@@ -227,6 +227,9 @@ class Signal(models.Model):
     age_band = models.CharField(_("età approssimativa"), max_length=10, choices=AgeBand.choices, blank=True)
     household = models.CharField(_("con chi vive"), max_length=10, choices=Household.choices, blank=True)
     person_aware = models.CharField(_("la persona sa che chiedi aiuto per lei?"), max_length=10, choices=Aware.choices, default=Aware.UNSURE)
+    # Chosen by the antenna's phone when she writes the signal (offline too): a resend of the same signal, after a
+    # lost answer or when the queue on the phone is sent again, finds this one instead of storing a second.
+    client_key = models.UUIDField(_("chiave del telefono"), null=True, blank=True, unique=True, editable=False)
 
     status = models.CharField(_("stato"), max_length=12, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField(_("esito del triage"), max_length=12, choices=Outcome.choices, blank=True)

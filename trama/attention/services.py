@@ -13,10 +13,11 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -62,18 +63,47 @@ def onboard_antenna(request: AccountRequest, form: AntennaOnboardingForm) -> Ant
     return antenna
 
 
-@transaction.atomic
+class KeyOfAnotherSignal(PermissionDenied):
+    """The phone's key of a signal names a signal another account sent: nothing is stored, nothing is told of it."""
+
+
 def send_signal(*, by: User, neighbourhood: Neighbourhood, **fields: Any) -> Signal:
-    """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood).
+    """Store a signal from antenna `by` (the form or serializer has checked the neighbourhood); see `send_signal_once`."""
+    return send_signal_once(by=by, neighbourhood=neighbourhood, **fields)[0]
+
+
+@transaction.atomic
+def send_signal_once(*, by: User, neighbourhood: Neighbourhood, client_key: UUID | None = None, **fields: Any) -> tuple[Signal, bool]:
+    """Store a signal from antenna `by` once per `client_key` (the key her phone chose when she wrote it): the signal
+    and True, or, when that key came before, the signal it brought and False. A key of another account's signal
+    raises `KeyOfAnotherSignal`.
 
     One transaction: the signal, what its save sets off in other apps (the text copy for themes, the
     indicators' change rows; on commit, a refresh of collective's group suggestions: the receivers are
     listed in docs/architecture.md, "Side effects of a save") and its audit entry are stored together
     or not at all."""
     require(by, "attention.send_signal")
-    signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, sent_by=by, **fields)
+    if client_key is not None and (earlier := _sent_with_key(by, client_key)) is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            signal = Signal.objects.create(city_id=neighbourhood.city_id, neighbourhood=neighbourhood, sent_by=by, client_key=client_key, **fields)
+    except IntegrityError:
+        # The same key arrived twice at once (the queue sent from two tabs, a double tap): the unique column let one
+        # INSERT through; this one answers with it.
+        earlier = _sent_with_key(by, client_key) if client_key is not None else None
+        if earlier is None:
+            raise
+        return earlier, False
     audit.record(by, audit.Action.CREATE, signal, reason="segnalazione inviata")
-    return signal
+    return signal, True
+
+
+def _sent_with_key(by: User, client_key: UUID) -> Signal | None:
+    earlier = Signal.objects.filter(client_key=client_key).first()
+    if earlier is not None and earlier.sent_by_id != by.pk:
+        raise KeyOfAnotherSignal(_("Questa segnalazione non può essere accettata: ricaricala dal modulo e inviala di nuovo."))
+    return earlier
 
 
 @transaction.atomic

@@ -5,6 +5,9 @@ from . import views
 app_name = "attention"
 urlpatterns = [
     path("segnala/", views.signal_create, name="signal_create"),
+    path("segnala/dal-telefono/", views.signal_from_phone, name="signal_from_phone"),
+    path("segnala/chiave-del-telefono/", views.phone_key, name="phone_key"),
+    path("segnala/app.webmanifest", views.manifest, name="manifest"),
     path("mie-segnalazioni/", views.my_signals, name="my_signals"),
     path("mie-segnalazioni/<int:pk>/", views.my_signal, name="my_signal"),
     path("segnalazioni/", views.queue, name="queue"),

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from trama.pdf import download, poster, site_url
 from trama.people.lockouts import client_address
@@ -35,6 +37,7 @@ from .forms import (
     onboarding_from_application,
 )
 from .models import Antenna, AntennaApplication, Attendance, Encounter, ModuleCompleted, OutreachTask, Signal, TrainingModule, TrainingSession
+from .phone import THEME_COLOUR, phone_secret
 from .queries import (
     antennas_visible_to,
     encounters_visible_to,
@@ -60,10 +63,70 @@ QUEUE_FILTERS = {"open": gettext_lazy("Aperte"), "new": gettext_lazy("Nuove"), "
 def signal_create(request):
     form = SignalForm(request.POST or None, antenna=request.user)
     if request.method == "POST" and form.is_valid():
-        services.send_signal(by=request.user, **form.cleaned_data)
-        messages.success(request, _("Grazie! La segnalazione è arrivata a chi lavora nel quartiere. Qui vedrai quando viene presa in carico."))
+        _signal, created = services.send_signal_once(by=request.user, **form.cleaned_data)
+        if created:
+            messages.success(request, _("Grazie! La segnalazione è arrivata a chi lavora nel quartiere. Qui vedrai quando viene presa in carico."))
+        else:
+            messages.info(request, ALREADY_RECEIVED)
         return redirect("attention:my_signals")
     return render_page(request, "attention/signal_form.html", {"form": form}, form)
+
+
+ALREADY_RECEIVED = gettext_lazy("Questa segnalazione era già arrivata: non è stata registrata una seconda volta.")
+
+
+@require_POST
+@permission_required("attention.send_signal")
+def signal_from_phone(request):
+    """The antenna's phone sends a signal it kept while it had no connection (trama/static/attention/phone.js): the
+    form's fields and the key the phone chose, answered in JSON. 201 stored; 200 that key came before (nothing
+    stored again); 400 with the form's messages; 409 a key of someone else's signal. Nothing stored but on 201."""
+    form = SignalForm(request.POST, antenna=request.user)
+    form.fields["client_key"].required = True
+    form.fields["client_key"].error_messages["required"] = _("Manca la chiave della segnalazione: inviala di nuovo dal modulo.")
+    if not form.is_valid():
+        errors = {field: [str(message) for message in messages_] for field, messages_ in form.errors.items()}
+        return JsonResponse({"message": _("La segnalazione non è stata accettata: correggila dal modulo."), "errors": errors}, status=400)
+    try:
+        signal, created = services.send_signal_once(by=request.user, **form.cleaned_data)
+    except services.KeyOfAnotherSignal as refused:
+        return JsonResponse({"message": str(refused)}, status=409)
+    if created:
+        return JsonResponse({"number": signal.pk, "message": _("Segnalazione arrivata.")}, status=201)
+    return JsonResponse({"number": signal.pk, "message": str(ALREADY_RECEIVED)}, status=200)
+
+
+@never_cache
+@require_GET
+@permission_required("attention.send_signal")
+def phone_key(request):
+    """The secret from which the antenna's phone derives the key that encrypts what it keeps (signals not yet sent,
+    the copy of her list): see docs/security.md, "The antenna's phone". Never stored by a cache."""
+    return JsonResponse(phone_secret(request.user))
+
+
+@require_GET
+def manifest(request):
+    """The web app manifest of the antenna's signal form (public: browsers fetch it without cookies)."""
+    data = {
+        "name": _("Trama · Segnala"),
+        "short_name": _("Segnala"),
+        "description": _("Il modulo delle antenne di quartiere: segnala chi potrebbe avere bisogno, anche senza rete."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("attention:signal_create"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static(f"attention/icons/segnala-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
+            for size in (192, 512)
+        ]
+        + [{"src": static("attention/icons/segnala-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"}],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False}, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @permission_required("attention.record_signal")
@@ -79,6 +142,10 @@ def signal_record(request):
 
 @permission_required("attention.view_own_signal")
 def my_signals(request):
+    if request.GET.get("copia") == "1":
+        # The page the phone keeps for when it has no connection: nothing of the list in it, the script fills it
+        # from the encrypted copy it keeps (attention/phone.js).
+        return render_page(request, "attention/my_signals.html", {"copy_only": True})
     page = page_of(request, signals_sent_by(request.user))
     signals = list(page.object_list)
     # Recorded like any read of a signal: it describes someone else, whoever wrote it (privacy.audit).

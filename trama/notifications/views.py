@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from trama import extensions
 from trama.permissions import permission_required
 from trama.privacy import audit
 from trama.shortcuts import page_of
@@ -122,10 +123,11 @@ def push_unsubscribe(request, pk):
 @require_GET
 def service_worker(request):
     """The service worker, from the site's root so that its scope covers every page (a script under /static/ could
-    only control /static/). Public and personal to nobody: it shows what a push says and opens its link."""
-    response = render(
-        request, "notifications/sw.js", {"fallback": _("C'è una novità su Trama: apri l'app")}, content_type="text/javascript; charset=utf-8"
-    )
+    only control /static/). Public and personal to nobody: it shows what a push says and opens its link, and runs
+    the parts other apps registered."""
+    # Other apps add their part (trama.extensions.service_worker_parts): one worker, one scope, push kept working.
+    context = {"fallback": _("C'è una novità su Trama: apri l'app"), "parts": extensions.panels(extensions.service_worker_parts)}
+    response = render(request, "notifications/sw.js", context, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

@@ -56,6 +56,7 @@ PUBLIC_DOORS = {
         "attention/templates/attention/signal_form.html",
         "attention/templates/attention/my_signals.html",
         "attention/templates/attention/my_signal.html",
+        "attention/templates/attention/_phone.html",
     ],
     "python": [
         ("market/forms.py", "PublicNeedForm"),
@@ -82,6 +83,10 @@ PUBLIC_DOORS = {
         ),
         *(("attention/models.py", f"Signal.{name}") for name in ("urgency", "age_band", "household", "person_aware")),
         ("attention/views.py", "signal_create"),
+        ("attention/views.py", "ALREADY_RECEIVED"),
+        ("attention/views.py", "signal_from_phone"),
+        ("attention/views.py", "manifest"),
+        ("attention/services.py", "_sent_with_key"),
         ("initiatives/forms.py", "CatalogueFilterForm"),
         ("initiatives/views/public.py", "join"),
     ],

@@ -19,6 +19,11 @@ NOBODY = everyone("denied")
 
 EXPECTED = {
     "attention:signal_create": (url("attention:signal_create"), ANY_METHOD(only(Role.ANTENNA))),
+    # The antenna's phone (issue 18): a signal it kept with no connection (JSON; POST only), the secret of its
+    # encryption key (GET only), the web app manifest (public: browsers fetch it without cookies).
+    "attention:signal_from_phone": (url("attention:signal_from_phone"), {"POST": ANTENNA_ONLY}),
+    "attention:phone_key": (url("attention:phone_key"), {"GET": ANTENNA_ONLY}),
+    "attention:manifest": (url("attention:manifest"), {"GET": PUBLIC}),
     "attention:my_signals": (url("attention:my_signals"), ANY_METHOD(only(Role.ANTENNA))),
     "attention:my_signal": (url("attention:my_signal", "signal"), ANY_METHOD(only(Role.ANTENNA))),
     "attention:my_signal#of-another-antenna": (url("attention:my_signal", "signal_of_another_antenna"), ANY_METHOD(everyone("denied"))),

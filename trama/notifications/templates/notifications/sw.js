@@ -1,5 +1,7 @@
-// Trama's service worker: shows what a web push says and opens its page (behind sign-in) when touched.
-// The push carries only generic words and a link: nothing about anyone reaches the lock screen.
+// Trama's service worker, the only one (scope: the whole site).
+// 1. Web push: shows what a push says and opens its page (behind sign-in) when touched. The push carries only
+//    generic words and a link: nothing about anyone reaches the lock screen.
+// 2. The parts other apps registered (trama.extensions.service_worker_parts), as attention's antenna phone.
 "use strict";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -26,3 +28,6 @@ self.addEventListener("notificationclick", (event) => {
   const url = event.notification.data && event.notification.data.url ? event.notification.data.url : "/notifiche/";
   event.waitUntil(self.clients.openWindow(url));
 });
+
+{% for part in parts %}
+{% include part %}{% endfor %}
