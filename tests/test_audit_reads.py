@@ -57,6 +57,7 @@ PERSONAL_MODELS = {
     "collective.Membership": None,
     "initiatives.Participation": None,
     "themes.TextItem": None,
+    "insights.Story": None,
 }
 
 W, C, A = Role.WORKER, Role.COORDINATOR, Role.ANTENNA
@@ -135,6 +136,10 @@ READS = {
     "collective:suggestion": (W, one("collective.suggestion", "suggestion")),
     "collective:suggestion_convene": (W, one("collective.suggestion", "suggestion")),
     "collective:meeting": (W, one("collective.meeting", "meeting")),
+    "insights:stories": (W, page("insights.story", "story")),
+    "insights:story": (W, one("insights.story", "story")),
+    "insights:story_withdraw": (W, one("insights.story", "story")),
+    "insights:review": (W, page("insights.story", "story")),
     "collective:meeting_record": (W, one("collective.meeting", "meeting")),
     "api-collective-group": (W, one("collective.group", "group")),
     "api-collective-meeting#not-public": (W, one("collective.meeting", "meeting")),
@@ -160,6 +165,8 @@ NOT_READS = {
     "home": "an antenna's home counts the news on her signals; it shows none of them",
     "market:offer": "an organisation's offer: its matches are listed by status and date only",
     "market:offer_create": FORM,
+    "insights:story_create": FORM,
+    "insights:review_create": "the table's form lists the titles of the stories it may select; the review's page audits their read",
     "market:need_create": FORM,
     "market:match_contribution": FORM,
     "attention:signal_triage": FORM,

@@ -1,9 +1,13 @@
 """Who may open each insights URL (walked by tests/test_permissions.py)."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from trama.people.models import Role
-from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone
+from trama.testing import COORDINATOR_ONLY, PUBLIC, STAFF, everyone, only
+
+TELLERS = only(Role.COORDINATOR, Role.WORKER, Role.PARTNER)
 
 EXPECTED = {
     "insights:dashboard": (lambda o: reverse("insights:dashboard"), STAFF),
@@ -21,12 +25,23 @@ EXPECTED = {
     "insights:report": (lambda o: reverse("insights:report", args=[o["report"].pk]), COORDINATOR_ONLY),
     "insights:report_progress": (lambda o: reverse("insights:report_progress", args=[o["report"].pk]), COORDINATOR_ONLY),
     "insights:report_download": (lambda o: reverse("insights:report_download", args=[o["report"].pk]), COORDINATOR_ONLY),
+    "insights:targets": (lambda o: reverse("insights:targets"), STAFF),
+    "insights:target_create": (lambda o: reverse("insights:target_create"), COORDINATOR_ONLY),
+    "insights:target_edit": (lambda o: reverse("insights:target_edit", args=[o["target"].pk]), COORDINATOR_ONLY),
+    "insights:target_delete": (lambda o: reverse("insights:target_delete", args=[o["target"].pk]), COORDINATOR_ONLY),
+    "insights:stories": (lambda o: reverse("insights:stories"), TELLERS),
+    "insights:story_create": (lambda o: reverse("insights:story_create"), TELLERS),
+    "insights:story": (lambda o: reverse("insights:story", args=[o["story"].pk]), TELLERS),
+    "insights:story_withdraw": (lambda o: reverse("insights:story_withdraw", args=[o["story"].pk]), TELLERS),
+    "insights:reviews": (lambda o: reverse("insights:reviews"), STAFF),
+    "insights:review_create": (lambda o: reverse("insights:review_create"), STAFF),
+    "insights:review": (lambda o: reverse("insights:review", args=[o["review"].pk]), STAFF),
 }
 
 
 def make_objects(request, objects):
     """A finished report of the coordinator's city."""
-    from trama.insights.models import Report
+    from trama.insights.models import Report, Target
 
     coordinator = request.getfixturevalue("users")[Role.COORDINATOR]
     objects["report"] = Report.objects.create(
@@ -38,3 +53,26 @@ def make_objects(request, objects):
         progress=100,
         content=b"PK\x03\x04",
     )
+    objects["target"] = Target.objects.create(city=coordinator.city, indicator="g1_hours", year=2025, target=Decimal(100))
+    # A story told by the partner of the kept organisation in the worker's neighbourhood, selected by its table.
+    from django.utils import timezone
+
+    from trama.collective.models import Meeting
+    from trama.insights.models import Review, Story
+
+    hood = objects["person"].neighbourhood
+    objects["story"] = Story.objects.create(
+        city=hood.city,
+        neighbourhood=hood,
+        title="Dal pane e latte al pranzo insieme",
+        what_changed="Ora pranza con altri.",
+        for_whom="una signora che vive sola",
+        why_it_matters="Non chiede più di segnare.",
+        consent_form=Story.ConsentForm.ORAL,
+        consent_at=timezone.now(),
+        author=request.getfixturevalue("users")[Role.PARTNER],
+        organisation=objects["kept_organisation"],
+    )
+    meeting = Meeting.objects.create(city=hood.city, neighbourhood=hood, kind=Meeting.Kind.TABLE, title="Revisione", starts_at=timezone.now())
+    objects["review"] = Review.objects.create(city=hood.city, neighbourhood=hood, meeting=meeting, period="2025-T1")
+    objects["review"].stories.add(objects["story"])

@@ -21,9 +21,10 @@ from trama.privacy.suppression import default_threshold
 from trama.spreadsheets import protect_workbook
 from trama.territory.queries import neighbourhoods_of
 
-from . import figures, indicators
+from . import figures, indicators, targets
 from .indicators import Area
-from .periods import months_of
+from .models import Review, Target
+from .periods import months_of, parse
 
 
 def areas_of(city):
@@ -35,6 +36,19 @@ def areas_of(city):
         population = sum(values) if None not in values else None
         areas.append(Area("city", _("Tutta la città"), frozenset(n.pk for n in neighbourhoods), population))
     return areas
+
+
+def selected_stories(city, period):
+    """[(review, [story])]: the participatory reviews of `city` that discussed figures of `period` (their periods
+    overlap), each with the stories its table selected. Only selected stories are ever in a report: they exist
+    only with the person's consent (withdrawn, they are erased) and were checked for personal details."""
+    reviews = Review.objects.filter(city=city).select_related("neighbourhood", "meeting").prefetch_related("stories")
+    out = []
+    for review in reviews.order_by("neighbourhood__name", "meeting__starts_at", "pk"):
+        discussed = parse(review.period)
+        if discussed.start < period.end and period.start < discussed.end:
+            out.append((review, sorted(review.stories.all(), key=lambda story: story.pk)))
+    return out
 
 
 def collect(city, period, progress=lambda share: None):
@@ -52,7 +66,15 @@ def collect(city, period, progress=lambda share: None):
     for index, column in enumerate(columns, start=1):
         values[column.param] = figures.evaluate(items, city, column, areas) if areas else {}
         progress(index / len(columns))
-    return {"areas": areas, "columns": columns, "values": values, "period": period, "city": city}
+    return {
+        "areas": areas,
+        "columns": columns,
+        "values": values,
+        "period": period,
+        "city": city,
+        "reviews": selected_stories(city, period),
+        "progress": targets.progress(list(Target.objects.filter(city=city, year=period.year).select_related("neighbourhood")), city, areas),
+    }
 
 
 def months(data):
@@ -253,6 +275,46 @@ def build_pdf(data, progress=lambda share: None):
         rows.append((item.goal, str(item.name), item.display(value.value) if value else "–"))
     table(rows, (18, 110, 52))
 
+    # Targets: where each indicator started, where it is, where it should get to
+    if data.get("progress"):
+        pdf.ln(4)
+        heading(_("Verso gli obiettivi del %(year)s") % {"year": period.year}, 12)
+        paragraph(
+            _(
+                "Per ogni obiettivo fissato: il punto di partenza, il valore dell'anno finora e l'obiettivo; la percentuale "
+                "dice quanta strada è stata fatta dal punto di partenza all'obiettivo."
+            ),
+            9,
+        )
+        rows = [(_("Indicatore"), _("Area"), _("Avanzamento"), _("Punto di partenza"))]
+        rows += [(str(p.item.name), p.area_label, f"{p.sentence} ({p.state})", p.baseline_source) for p in data["progress"]]
+        table(rows, (50, 30, 65, 35))
+
+    # The stories the neighbourhood tables selected, beside the numbers
+    reviews = data.get("reviews") or []
+    if any(stories for _review, stories in reviews) or any(review.comments for review, _stories in reviews):
+        pdf.add_page()
+        heading(_("Le storie scelte dai tavoli di quartiere"))
+        paragraph(
+            _(
+                "Storie di cambiamento raccolte con il consenso delle persone, senza nomi, e scelte come le più "
+                "significative dai tavoli di quartiere nella revisione partecipata; con i commenti dei tavoli sui numeri."
+            ),
+            9,
+        )
+        for review, stories in reviews:
+            heading(f"{review.neighbourhood.name} · {review.meeting.title} · {review.meeting.starts_at:%d/%m/%Y}", 12)
+            if review.comments:
+                paragraph(_("Commenti sui numeri di %(period)s: %(text)s") % {"period": review.period_label, "text": review.comments})
+            for story in stories:
+                pdf.set_font("DejaVu", "B", 10)
+                pdf.multi_cell(0, 5, story.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                paragraph(_("Che cosa è cambiato: %(text)s") % {"text": story.what_changed}, 9)
+                paragraph(_("Per chi: %(text)s") % {"text": story.for_whom}, 9)
+                paragraph(_("Perché è importante: %(text)s") % {"text": story.why_it_matters}, 9)
+                if story.goal_labels:
+                    paragraph(_("Obiettivi: %(goals)s") % {"goals": "; ".join(story.goal_labels)}, 9)
+
     # One page per goal
     goals = indicators.by_goal()
     for index, (goal, label, items) in enumerate(goals, start=1):
@@ -270,6 +332,11 @@ def build_pdf(data, progress=lambda share: None):
                 value = whole[item.key][area.key]
                 rows.append((str(item.name), str(area.label), item.display(value.value)))
         table(rows, (90, 50, 40))
+        told = [story for _review, stories in reviews for story in stories if goal in story.goals]
+        if told:
+            pdf.ln(2)
+            heading(_("Storie di cambiamento legate a questo obiettivo"), 11)
+            paragraph("; ".join(dict.fromkeys(story.title for story in told)), 9)
         if len(months(data)) > 1:
             drawn = [item for item in items if has_data(data, item)]
             if drawn:

@@ -1,19 +1,32 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from trama.access import neighbourhood_scope
 from trama.background.progress import DONE, RUNNING, TaskProgress, progress_of, render_progress
+from trama.initiatives.rules import INITIATIVES
+from trama.people.rules import PEOPLE
 from trama.permissions import permission_required
-from trama.shortcuts import public_cache
+from trama.privacy import audit
+from trama.shortcuts import form_errors_from, page_of, public_cache, render_page
 from trama.spreadsheets import csv_dict_writer, csv_writer
+from trama.territory.models import Neighbourhood
 from trama.territory.queries import city_of, current_city, places_geojson, public_places
+from trama.themes.models import Theme
 
-from . import indicators, periods, queries
-from .models import Report
+from . import indicators, periods, queries, services, targets
+from .forms import ReviewForm, StoryForm, TargetForm
+from .models import Report, Review, Story, Target
+from .reports import areas_of
+from .rules import REVIEWS, STORIES, TARGETS
 from .tasks import build_report
 
 
@@ -68,8 +81,22 @@ def dashboard(request):
         "indicators": indicators.by_goal(),
         "city": city,
         "progress": _figures_progress(request, refreshing=True) if stored and stored.refreshing else None,
+        **_dashboard_targets(request.user, city, period, areas),
     }
     return render(request, "insights/dashboard.html", context)
+
+
+def _dashboard_targets(user, city, period, areas):
+    """The progress towards the targets of the period's year in the dashboard's areas, by indicator, and a
+    version of them for the cache of the cards (a target set or changed draws them again)."""
+    if city is None or not areas:
+        return {"targets": {}, "targets_version": ""}
+    rows = list(TARGETS.visible_to(user).filter(city=city, year=period.year).select_related("neighbourhood"))
+    by_item = {}
+    for p in targets.progress(rows, city, areas):
+        by_item.setdefault(p.item.key, []).append(p)
+    version = ";".join(f"{t.pk}@{t.updated_at.isoformat()}" for t in sorted(rows, key=lambda t: t.pk))
+    return {"targets": by_item, "targets_version": version}
 
 
 @require_GET
@@ -278,3 +305,234 @@ def report_download(request, pk, obj):
     response = HttpResponse(bytes(obj.content), content_type=obj.content_type)
     response["Content-Disposition"] = f'attachment; filename="{obj.filename}"'
     return response
+
+
+# -- baselines and targets -------------------------------------------------------------------
+
+
+def _target(request, pk, **kwargs):
+    return get_object_or_404(Target.objects.select_related("neighbourhood"), pk=pk)
+
+
+def _target_areas(city):
+    """Every neighbourhood of the city on its own, and the whole city: the areas a target can be about."""
+    return areas_of(city)
+
+
+def target_progress(user, city, rows):
+    """Progress of `rows` (targets `user` may see): a worker reads the whole city's figures with small counts hidden."""
+    areas = _target_areas(city)
+    in_scope = [t for t in rows if t.neighbourhood_id is not None or neighbourhood_scope(user) is None]
+    outside = [t for t in rows if t not in in_scope]
+    found = {p.target.pk: p for p in targets.progress(in_scope, city, areas)}
+    found.update({p.target.pk: p for p in targets.progress(outside, city, areas, small=targets.small_count)})
+    return [found.get(t.pk) for t in rows]
+
+
+def _target_year(request):
+    text = (request.GET.get("anno") or "").strip()
+    this_year = timezone.localdate().year
+    if not text:
+        return this_year
+    last = this_year + 10
+    if not (text.isdigit() and len(text) == 4 and periods.FIRST_YEAR <= int(text) <= last):
+        raise ValueError(_("Anno non valido: scegli un anno tra il %(first)s e il %(last)s.") % {"first": periods.FIRST_YEAR, "last": last})
+    return int(text)
+
+
+@require_GET
+@permission_required("insights.view_target")
+def targets_list(request):
+    city = city_of(request.user)
+    try:
+        year = _target_year(request)
+    except ValueError as error:
+        return _bad_request(request, str(error))
+    key = request.GET.get("indicatore") or ""
+    if key and key not in indicators.REGISTRY:
+        return _bad_request(request, _("Indicatore non valido: scegline uno dall'elenco."))
+    rows = TARGETS.visible_to(request.user).filter(city=city, year=year).select_related("neighbourhood")
+    if key:
+        rows = rows.filter(indicator=key)
+    page = page_of(request, rows, 20)
+    shown = list(page.object_list)
+    context = {
+        "page": page,
+        "rows": list(zip(shown, target_progress(request.user, city, shown))),
+        "year": year,
+        "years": sorted({year, *range(timezone.localdate().year - 5, timezone.localdate().year + 3)}, reverse=True),
+        "indicator_key": key,
+        "indicators": indicators.by_goal(),
+        "can_change": request.user.has_perm("insights.change_target"),
+    }
+    return render(request, "insights/targets.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("insights.change_target")
+def target_create(request):
+    city = city_of(request.user)
+    if city is None:
+        return _bad_request(request, _("Nessuna città configurata."))
+    form = TargetForm(request.POST or None, city=city)
+    if request.method == "POST" and form.is_valid():
+        target = form.save(by=request.user)
+        messages.success(request, _("Obiettivo salvato."))
+        return redirect(reverse("insights:targets") + f"?anno={target.year}")
+    return render_page(request, "insights/target_form.html", {"form": form}, form)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("insights.change_target", get_object=_target)
+def target_edit(request, pk, obj):
+    form = TargetForm(request.POST or None, city=obj.city, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        target = form.save(by=request.user)
+        messages.success(request, _("Obiettivo aggiornato."))
+        return redirect(reverse("insights:targets") + f"?anno={target.year}")
+    return render_page(request, "insights/target_form.html", {"form": form, "object": obj}, form)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("insights.change_target", get_object=_target)
+def target_delete(request, pk, obj):
+    if request.method == "POST":
+        if request.POST.get("conferma") != "1":
+            return _bad_request(request, _("Conferma di voler togliere l'obiettivo con il pulsante della pagina."))
+        year = obj.year
+        obj.delete()
+        messages.success(request, _("Obiettivo tolto."))
+        return redirect(reverse("insights:targets") + f"?anno={year}")
+    item = indicators.REGISTRY.get(obj.indicator)
+    return render(request, "insights/target_delete.html", {"target": obj, "item": item})
+
+
+# -- stories of change -----------------------------------------------------------------------
+
+
+def _story(request, pk, **kwargs):
+    return get_object_or_404(Story.objects.select_related("neighbourhood", "organisation"), pk=pk)
+
+
+def _story_form(request):
+    user = request.user
+    city = city_of(user)
+    hoods = Neighbourhood.objects.filter(city=city).order_by("name")
+    scope = neighbourhood_scope(user)
+    is_partner = user.role == "partner"
+    if scope is not None and not is_partner:
+        hoods = hoods.filter(pk__in=scope)
+    themes = Theme.objects.filter(city=city).exclude(name="").order_by("name")
+    initiatives = INITIATIVES.visible_to(user).filter(city=city).order_by("name")
+    people = None if is_partner else PEOPLE.visible_to(user).filter(neighbourhood__city=city).order_by("display_name", "pk")
+    return StoryForm(request.POST or None, user=user, city=city, neighbourhoods=hoods, themes=themes, initiatives=initiatives, people=people)
+
+
+@require_GET
+@permission_required("insights.list_stories")
+def stories(request):
+    rows = STORIES.visible_to(request.user).select_related("neighbourhood")
+    query = (request.GET.get("q") or "").strip()[:100]
+    goal = request.GET.get("obiettivo") or ""
+    if goal and goal not in indicators.GOALS:
+        return _bad_request(request, _("Obiettivo non valido: scegline uno dall'elenco."))
+    if query:
+        rows = rows.filter(Q(title__icontains=query) | Q(what_changed__icontains=query) | Q(why_it_matters__icontains=query))
+    if goal:
+        rows = rows.filter(goals__contains=goal) if connection.vendor == "postgresql" else rows.filter(goals__icontains=f'"{goal}"')
+    page = page_of(request, rows, 20)
+    audit.record_page(request, Story, [s.pk for s in page.object_list], reason="storie di cambiamento")
+    context = {"page": page, "query": query, "goal": goal, "goals": indicators.GOALS.items()}
+    return render_page(request, "insights/stories.html", context, personal=True)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("insights.add_story")
+def story_create(request):
+    form = _story_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
+        organisation = None
+        if request.user.role == "partner":
+            organisation = request.user.organisations.filter(city=city_of(request.user)).order_by("pk").first()
+            if organisation is None:
+                form.add_error(None, _("Per raccontare una storia come partner devi far parte di un'organizzazione della città."))
+                return render_page(request, "insights/story_form.html", {"form": form}, form)
+        try:
+            story = services.record_story(by=request.user, organisation=organisation, **data)
+        except PermissionDenied as error:
+            form.add_error("neighbourhood", str(error))
+            return render_page(request, "insights/story_form.html", {"form": form}, form)
+        audit.record_change(request, story, audit.Action.CREATE, reason="storia di cambiamento")
+        messages.success(request, _("Storia registrata, con il consenso della persona."))
+        return redirect("insights:story", story.pk)
+    return render_page(request, "insights/story_form.html", {"form": form}, form)
+
+
+@require_GET
+@permission_required("insights.view_story", get_object=_story)
+def story(request, pk, obj):
+    audit.record_read(request, obj, reason="storia di cambiamento")
+    context = {"story": obj, "themes": obj.themes.all(), "initiatives": obj.initiatives.all()}
+    return render_page(request, "insights/story.html", context, personal=True)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("insights.withdraw_story", get_object=_story)
+def story_withdraw(request, pk, obj):
+    """The person withdrew consent: after a confirmation, the story is erased from everything."""
+    if request.method == "POST":
+        if request.POST.get("conferma") != "1":
+            return _bad_request(request, _("Conferma il ritiro del consenso con il pulsante della pagina."))
+        audit.record_change(request, obj, audit.Action.DELETE, reason="consenso ritirato: storia cancellata")
+        services.withdraw_consent(obj, by=request.user)
+        messages.success(request, _("Consenso ritirato: la storia è stata cancellata e non compare più da nessuna parte."))
+        return redirect("insights:stories")
+    audit.record_read(request, obj, reason="storia di cambiamento: ritiro del consenso")
+    return render_page(request, "insights/story_withdraw.html", {"story": obj}, personal=True)
+
+
+# -- participatory reviews -------------------------------------------------------------------
+
+
+def _review(request, pk, **kwargs):
+    return get_object_or_404(Review.objects.select_related("neighbourhood", "meeting"), pk=pk)
+
+
+@require_GET
+@permission_required("insights.list_reviews")
+def reviews_list(request):
+    page = page_of(request, REVIEWS.visible_to(request.user).select_related("neighbourhood", "meeting"), 20)
+    return render(request, "insights/reviews.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("insights.add_review")
+def review_create(request):
+    user = request.user
+    city = city_of(user)
+    hoods = Neighbourhood.objects.filter(city=city).order_by("name")
+    scope = neighbourhood_scope(user)
+    if scope is not None:
+        hoods = hoods.filter(pk__in=scope)
+    chosen = STORIES.visible_to(user).filter(neighbourhood__in=hoods).select_related("neighbourhood").order_by("neighbourhood__name", "-created_at")
+    form = ReviewForm(request.POST or None, neighbourhoods=hoods, stories=chosen)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.hold_review(by=user, **data)
+        except (ValidationError, PermissionDenied) as error:
+            form_errors_from(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+        else:
+            audit.record_change(request, review, audit.Action.CREATE, reason="revisione partecipata")
+            messages.success(request, _("Revisione registrata come incontro del tavolo di quartiere."))
+            return redirect("insights:review", review.pk)
+    return render_page(request, "insights/review_form.html", {"form": form}, form)
+
+
+@require_GET
+@permission_required("insights.view_review", get_object=_review)
+def review(request, pk, obj):
+    stories = list(obj.stories.all())
+    audit.record_page(request, Story, [s.pk for s in stories], reason="storie scelte in una revisione")
+    return render_page(request, "insights/review.html", {"review": obj, "stories": stories}, personal=bool(stories))

@@ -34,3 +34,9 @@ def bar_chart_dimensions(rows):
 @register.simple_tag
 def trend_chart_dimensions():
     return format_html('width="{}" height="{}"', round(TREND_SIZE[0] * DPI), round(TREND_SIZE[1] * DPI))
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or None: a dict read by a key held in a variable."""
+    return mapping.get(key) if mapping else None
