@@ -57,9 +57,11 @@ PUBLIC_DOORS = {
         "attention/templates/attention/my_signals.html",
         "attention/templates/attention/my_signal.html",
         "attention/templates/attention/_phone.html",
+        "territory/templates/territory/_neighbourhood_finder.html",
     ],
     "python": [
         ("market/forms.py", "PublicNeedForm"),
+        ("territory/forms.py", "NeighbourhoodField"),
         ("market/forms.py", "PublicOfferForm"),
         ("market/forms.py", "ContactForm"),
         ("market/models.py", "Weekday"),
