@@ -11,6 +11,7 @@ import rules
 from django.db.models import Q
 
 from trama.access import Scope, in_city, is_coordinator, is_partner, is_worker
+from trama.market.rules import NEEDS
 
 SHARED = ("approved", "published")
 
@@ -71,6 +72,8 @@ rules.add_perm("practices.add_practice", is_coordinator | is_worker | is_partner
 PRACTICES.grant("practices.view_practice")
 PRACTICES_TO_CHANGE.grant("practices.change_practice")
 PRACTICES_TO_REVIEW.grant("practices.review_practice")
+# "Who has done something like this?" from a need: staff who may see the need.
+rules.add_perm("practices.compare_need", (is_coordinator | is_worker) & NEEDS.predicate)
 
 rules.add_perm("practices.list_bodies", is_coordinator | is_worker | is_partner)
 rules.add_perm("practices.add_body", is_coordinator)

@@ -155,10 +155,10 @@ def _refused(request, practice, error):
 
 
 def _need_or_404(request, pk):
-    return get_object_or_404(Need.objects.select_related("person"), pk=pk)
+    return get_object_or_404(Need, pk=pk)
 
 
-@permission_required("market.view_need", get_object=_need_or_404)
+@permission_required("practices.compare_need", get_object=_need_or_404)
 def similar_to_need(request, pk, obj):
     """Who has done something like this need? The sheets visible to the reader, closest first."""
     audit.record_read(request, obj, reason="schede di pratica simili al bisogno")
