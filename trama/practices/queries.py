@@ -18,7 +18,11 @@ from .models import Body, DecisionLink, Practice
 from .rules import DECISIONS, PRACTICES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from trama.access import Viewer
+    from trama.territory.models import Neighbourhood
+    from trama.themes.models import Theme
 
 
 def practices_visible_to(user: Viewer) -> QuerySet[Practice]:
@@ -29,7 +33,9 @@ def published(city: City | None) -> QuerySet[Practice]:
     return Practice.objects.filter(city=city, status=Practice.Status.PUBLISHED)
 
 
-def search(practices: QuerySet[Practice], words: str = "", theme=None, neighbourhood=None) -> QuerySet[Practice]:
+def search(
+    practices: QuerySet[Practice], words: str = "", theme: Theme | None = None, neighbourhood: Neighbourhood | None = None
+) -> QuerySet[Practice]:
     """Sheets holding every word (in any of their texts), of a theme, of a neighbourhood."""
     for word in words.split():
         practices = practices.filter(
@@ -47,7 +53,7 @@ def search(practices: QuerySet[Practice], words: str = "", theme=None, neighbour
     return practices.distinct().prefetch_related("neighbourhoods", "themes")
 
 
-def of_theme(practices: QuerySet[Practice], theme, limit: int = 10) -> list[Practice]:
+def of_theme(practices: QuerySet[Practice], theme: Theme, limit: int = 10) -> list[Practice]:
     """Who has done something like this: the sheets tagged with the theme first, then those whose words meet
     the theme's name and key phrases."""
     tagged = list(practices.filter(themes=theme).distinct().order_by("-updated_at")[:limit])
@@ -102,6 +108,6 @@ def public_steering_decisions(city: City | None) -> QuerySet[Decision]:
     )
 
 
-def links_of(decisions) -> dict[int, DecisionLink]:
+def links_of(decisions: Iterable[Decision]) -> dict[int, DecisionLink]:
     links = DecisionLink.objects.filter(decision__in=[d.pk for d in decisions]).select_related("practice", "initiative", "responsible_organisation")
     return {link.decision_id: link for link in links.prefetch_related("concerns")}

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     from trama.access import User
 
 S = Practice.Status
+ModelT = TypeVar("ModelT", bound=Model)
 
 
-def _validated(obj):
+def _validated(obj: ModelT) -> ModelT:
     obj.full_clean()
     return obj
 
@@ -91,7 +92,7 @@ def publication_problems(practice: Practice) -> list[str]:
     return checks.problems(practice.text, names_linked_to(practice))
 
 
-def _move(practice: Practice, allowed: Iterable[str], to: str, **fields) -> Practice:
+def _move(practice: Practice, allowed: Iterable[str], to: str, **fields: object) -> Practice:
     if practice.status not in allowed:
         raise ValidationError(_("La scheda è «%(status)s»: questo passaggio non è possibile.") % {"status": practice.get_status_display()})
     practice.status = to
@@ -146,7 +147,7 @@ def create_body(body: Body, *, by: User) -> Body:
 
 def add_mandate(mandate: Mandate, *, by: User) -> Mandate:
     BODIES_TO_CHANGE.require(by, mandate.body)
-    if mandate.organisation_id and mandate.organisation.city_id != mandate.body.city_id:
+    if mandate.organisation is not None and mandate.organisation.city_id != mandate.body.city_id:
         raise ValidationError({"organisation": _("L'organizzazione non è di questa città.")})
     _validated(mandate).save()
     return mandate
@@ -170,8 +171,8 @@ def hold_meeting(body: Body, meeting: Meeting, *, by: User) -> Meeting:
     BODIES_TO_MEET.require(by, body)
     meeting.group = None
     meeting.city_id = body.city_id
-    if body.kind == Body.Kind.TABLE:
-        meeting.neighbourhood_id, meeting.kind = body.neighbourhood_id, Meeting.Kind.TABLE
+    if body.kind == Body.Kind.TABLE and body.neighbourhood is not None:
+        meeting.neighbourhood, meeting.kind = body.neighbourhood, Meeting.Kind.TABLE
     else:
         meeting.kind = Meeting.Kind.STEERING
     collective.save_meeting(meeting, by=by)
