@@ -8,11 +8,12 @@ that uses it reads the registry when it needs it. This module sits below every a
 - `text_sources`: the records whose text themes copies (market's needs, attention's signals and
   encounters), each a `TextSource`; read by `themes.signals`, `themes.services` and
   `themes.personal_data`.
-- `person_panels`, `theme_panels`, `group_panels`, `decision_panels`, `organisation_panels`: the
+- `person_panels`, `theme_panels`, `group_panels`, `decision_panels`, `organisation_panels`, `need_panels`: the
   sections other apps add to a page of a lower app, each a `Panel`: a person's page
   (`people.views.person_detail`), a theme's (`themes.views.theme_detail`), a group's and the actions
   on each decision of a meeting (`collective.views.group_detail`, `meeting_detail`), an
-  organisation's public page (`people.organisation_views.organisation_public`).
+  organisation's public page (`people.organisation_views.organisation_public`), a need's
+  (`market.views.need_detail`).
 - `encounter_records`: what an encounter may record besides its notes ("need", "offer": market's
   `record_need` and `record_offer`); read by `attention.services.record_encounter`, which keeps the
   words in the notes when nothing is registered.
@@ -104,4 +105,5 @@ theme_panels = Registry("panel of the theme page")
 group_panels = Registry("panel of the group page, for its staff")
 decision_panels = Registry("actions on a decision of a meeting")
 organisation_panels = Registry("panel of an organisation's public page")
+need_panels = Registry("panel of a need's page")
 encounter_records = Registry("what an encounter records")

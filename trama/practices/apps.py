@@ -15,3 +15,4 @@ class PracticesConfig(AppConfig):
         meaning.register(Practice)
         extensions.theme_panels.register("practices", extensions.Panel("practices/_theme_panel.html", order=30))
         extensions.decision_panels.register("practices", extensions.Panel("practices/_decision_actions.html", order=20))
+        extensions.need_panels.register("practices", extensions.Panel("practices/_need_panel.html", order=10))

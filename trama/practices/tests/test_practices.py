@@ -233,6 +233,8 @@ def test_who_has_done_something_similar_from_a_need(client, worker, make_person,
     far = make_practice("Orto condiviso", what_we_did="Zappare e seminare insieme.", status=S.APPROVED)
     draft_elsewhere = make_practice("Compiti di matematica altrove", what_we_did="Compiti di matematica.", where=[other_neighbourhood])
     client.force_login(worker)
+    # The need's page leads there (a panel practices gives the market's page).
+    assert reverse("practices:similar_to_need", args=[need.pk]) in client.get(reverse("market:need", args=[need.pk])).content.decode()
     response = client.get(reverse("practices:similar_to_need", args=[need.pk]))
     page = response.content.decode()
     assert close.title in page and far.title not in page and draft_elsewhere.title not in page
