@@ -79,6 +79,7 @@ class PracticeForm(forms.ModelForm):
         self.fields["themes"].queryset = named_themes(city)
         self.fields["initiative"].queryset = initiatives_visible_to(user).filter(city=city).order_by("name").distinct()
         self.fields["initiative"].label = _("Nata dall'iniziativa")
+        self.fields["initiative"].empty_label = _("nessuna")
         if is_partner(user):
             del self.fields["group"]
             self.fields["organisation"].queryset = Organisation.objects.filter(members=user, city=city).order_by("name")
@@ -86,8 +87,10 @@ class PracticeForm(forms.ModelForm):
         else:
             self.fields["group"].queryset = groups_visible_to(user).filter(city=city).order_by("name").distinct()
             self.fields["group"].label = _("Nata dal gruppo")
+            self.fields["group"].empty_label = _("nessuno")
             self.fields["organisation"].queryset = Organisation.objects.filter(city=city).order_by("name")
         self.fields["organisation"].label = _("Organizzazione che la racconta")
+        self.fields["organisation"].empty_label = _("nessuna") if not is_partner(user) else _("scegli la tua organizzazione")
         for name in ("initiative", "group", "organisation"):
             if name in self.fields:
                 self.fields[name].error_messages["invalid_choice"] = NO_SUCH
@@ -148,6 +151,8 @@ class BodyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
         self.fields["neighbourhood"].help_text = _("Solo per un tavolo di quartiere.")
+        self.fields["neighbourhood"].empty_label = _("nessuno (cabina di regia)")
+        self.fields["kind"].choices = [("", _("scegli il tipo")), *Body.Kind.choices]
         self.fields["neighbourhood"].error_messages["invalid_choice"] = NO_SUCH
         self.fields["kind"].error_messages["invalid_choice"] = NO_SUCH
 
@@ -165,6 +170,8 @@ class MandateForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(city=city).order_by("name")
         self.fields["member"].queryset = User.objects.filter(city=city, is_active=True).order_by("username")
         self.fields["member"].help_text = _("Se la persona ha un account; altrimenti scrivi il suo nome qui sotto.")
+        self.fields["member"].empty_label = _("nessun account")
+        self.fields["organisation"].empty_label = _("nessuna (rappresenta il Comune)")
         for name in ("organisation", "member"):
             self.fields[name].error_messages["invalid_choice"] = NO_SUCH
         self.fields["role"].help_text = _("Per esempio: rappresentante, presidenza, segreteria.")
@@ -193,6 +200,7 @@ class BodyMeetingForm(forms.Form):
             del self.fields["neighbourhood"]
         else:
             self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=body.city).order_by("name")
+            self.fields["neighbourhood"].empty_label = _("scegli il quartiere")
             self.fields["neighbourhood"].required = True
             self.fields["neighbourhood"].error_messages["required"] = _("Indica il quartiere in cui si tiene l'incontro.")
 
@@ -232,3 +240,5 @@ class DecisionLinkForm(forms.Form):
         self.fields["initiative"].queryset = initiatives_visible_to(user).filter(city=body.city).order_by("name").distinct()
         self.fields["concerns"].queryset = orgs
         self.fields["responsible_organisation"].queryset = orgs
+        for name in ("practice", "initiative", "responsible_organisation"):
+            self.fields[name].empty_label = _("nessuna")

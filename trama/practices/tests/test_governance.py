@@ -165,3 +165,18 @@ def test_the_steering_groups_public_page_names_organisations_and_roles_never_peo
         assert hidden.text not in page
     assert "Maria Bianchi" not in page and "Carla Verdi" not in page and coordinator.username not in page
     assert not STIGMA.search(page)
+
+
+def test_the_forms_drop_downs_start_with_a_real_choice(client, coordinator, steering, neighbourhood):
+    meeting = _meeting(steering, coordinator, neighbourhood)
+    decision = collective_services.add_decision(meeting, by=coordinator, text="Una decisione")
+    client.force_login(coordinator)
+    for url in (
+        reverse("practices:create"),
+        reverse("practices:body_create"),
+        reverse("practices:mandate_add", args=[steering.pk]),
+        reverse("practices:body_meeting", args=[steering.pk]),
+        reverse("practices:decision_link", args=[decision.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "---" not in page, url
