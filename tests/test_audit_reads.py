@@ -96,6 +96,7 @@ READS = {
     "market:needs": (W, page("market.need", "need")),
     "market:need": (W, one("market.need", "need")),
     "market:need#elsewhere": (C, one("market.need", "need_elsewhere")),
+    "practices:similar_to_need": (W, one("market.need", "need")),
     "market:matches": (W, page("market.match", "match")),
     "market:match": (W, one("market.match", "match")),
     "market:ledger": (W, page("market.contribution", "contribution")),

@@ -8,11 +8,12 @@ that uses it reads the registry when it needs it. This module sits below every a
 - `text_sources`: the records whose text themes copies (market's needs, attention's signals and
   encounters), each a `TextSource`; read by `themes.signals`, `themes.services` and
   `themes.personal_data`.
-- `person_panels`, `theme_panels`, `group_panels`, `decision_panels`, `organisation_panels`: the
+- `person_panels`, `theme_panels`, `group_panels`, `decision_panels`, `organisation_panels`, `need_panels`: the
   sections other apps add to a page of a lower app, each a `Panel`: a person's page
   (`people.views.person_detail`), a theme's (`themes.views.theme_detail`), a group's and the actions
   on each decision of a meeting (`collective.views.group_detail`, `meeting_detail`), an
-  organisation's public page (`people.organisation_views.organisation_public`).
+  organisation's public page (`people.organisation_views.organisation_public`), a need's
+  (`market.views.need_detail`).
 - `service_worker_parts`: the scripts other apps add to the site's one service worker (`/sw.js`, served by
   `notifications.views.service_worker`), each a `Panel` whose template is JavaScript: attention's antenna
   phone with no connection.
@@ -107,5 +108,6 @@ theme_panels = Registry("panel of the theme page")
 group_panels = Registry("panel of the group page, for its staff")
 decision_panels = Registry("actions on a decision of a meeting")
 organisation_panels = Registry("panel of an organisation's public page")
+need_panels = Registry("panel of a need's page")
 encounter_records = Registry("what an encounter records")
 service_worker_parts = Registry("part of the service worker")

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "trama.collective",
     "trama.imports",
     "trama.initiatives",
+    "trama.practices",
     "trama.insights",
     "trama",
 ]

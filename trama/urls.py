@@ -23,6 +23,7 @@ urlpatterns = [
     path("temi/", include("trama.themes.urls")),
     path("gruppi/", include("trama.collective.urls")),
     path("iniziative/", include("trama.initiatives.urls")),
+    path("pratiche/", include("trama.practices.urls")),
     path("importazioni/", include("trama.imports.urls")),
     path("indicatori/", include("trama.insights.urls")),
     path("notifiche/", include("trama.notifications.urls")),

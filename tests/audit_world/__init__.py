@@ -27,9 +27,9 @@ from trama.testing import ANON, COORDINATOR_ONLY, PUBLIC, SIGNED_IN, STAFF, ever
 
 def app_modules():
     """The apps' declarations for this world, one module per app beside this one."""
-    from . import attention, collective, imports, initiatives, insights, market, notifications, privacy, themes
+    from . import attention, collective, imports, initiatives, insights, market, notifications, practices, privacy, themes
 
-    return [attention, collective, imports, initiatives, insights, market, notifications, privacy, themes]
+    return [attention, collective, imports, initiatives, insights, market, notifications, practices, privacy, themes]
 
 
 # name -> (how to build the URL from the fixtures, expectations for GET)

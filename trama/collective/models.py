@@ -172,6 +172,7 @@ class Meeting(models.Model):
         GROUP = "group", _("incontro di gruppo")
         TABLE = "table", _("tavolo di quartiere")
         ASSEMBLY = "assembly", _("assemblea di comunità")
+        STEERING = "steering", _("cabina di regia")
 
     city = models.ForeignKey("territory.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("città"))
     neighbourhood = models.ForeignKey("territory.Neighbourhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("quartiere"))

@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trama import extensions
 from trama.access import is_citizen, is_partner, is_staff_role, neighbourhood_scope, works_in
 from trama.people.models import Consent, Person
 from trama.people.queries import people_visible_to
@@ -229,6 +230,7 @@ def need_detail(request, pk, obj):
             "can_broker": can_broker,
             "candidates": [(c, (c.kind, c.target_id) in proposed) for c in candidates],
             "matches": obj.matches.select_related("offer", "offer__organisation").order_by("-proposed_at"),
+            "panels": extensions.panels(extensions.need_panels),  # e.g. who has done something like this
         },
         personal=True,
     )

@@ -23,7 +23,7 @@ PERSON_PANELS = [
     "initiatives/_person_panel.html",
     "privacy/_person_panel.html",
 ]
-THEME_PANELS = ["collective/_theme_panel.html", "initiatives/_theme_panel.html"]
+THEME_PANELS = ["collective/_theme_panel.html", "initiatives/_theme_panel.html", "practices/_theme_panel.html"]
 
 
 def test_themes_reads_the_texts_of_needs_signals_and_encounters():
@@ -47,7 +47,8 @@ def test_the_pages_panels_are_registered_in_their_order():
     assert extensions.panels(extensions.person_panels) == PERSON_PANELS
     assert extensions.panels(extensions.theme_panels) == THEME_PANELS
     assert extensions.panels(extensions.group_panels) == ["initiatives/_group_panel.html"]
-    assert extensions.panels(extensions.decision_panels) == ["initiatives/_decision_actions.html"]
+    assert extensions.panels(extensions.decision_panels) == ["initiatives/_decision_actions.html", "practices/_decision_actions.html"]
+    assert extensions.panels(extensions.need_panels) == ["practices/_need_panel.html"]
     assert extensions.panels(extensions.organisation_panels) == ["initiatives/_organisation_panel.html"]
 
 
