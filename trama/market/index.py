@@ -35,6 +35,9 @@ from .models import Offer, OfferDeletions
 STATUS_CODES = {status: n for n, status in enumerate(Offer.Status.values)}
 KIND_CODES = {kind: n for n, kind in enumerate(Offer.Kind.values)}
 REFIT_SHARE = 0.2
+# Place scores kept per (neighbourhood, adjacent ones) until the index changes: a city has tens of
+# neighbourhoods, 100,000 offers make 0.4 MB an entry.
+PLACE_CACHE_SIZE = 64
 UPDATE_MARGIN_SECONDS = 2
 # A full rebuild at least this often bounds what a slow committer could make the index miss.
 MAX_AGE_SECONDS = 15 * 60
@@ -76,6 +79,7 @@ def _stamp_sql():
 class OfferIndex:
     def __init__(self, city_id):
         self.city_id = city_id
+        self._places_cache: dict = {}
         self.stamp = None
         self.built_at = None
 
@@ -130,10 +134,12 @@ class OfferIndex:
 
     def rebuild(self):
         self.built_at = time.monotonic()
+        self._places_cache = {}
         rows, places = self._rows(Offer.objects.filter(city_id=self.city_id).order_by("pk"))
         self.vectorizer = TfidfVectorizer(analyzer=_split, sublinear_tf=True, dtype=np.float32)
         docs = [r[1] for r in rows]
         self.matrix = self.vectorizer.fit_transform(docs).tocsc() if rows else None
+        self.idf = np.asarray(self.vectorizer.idf_, dtype=np.float32) if rows else np.zeros(0, dtype=np.float32)
         self.nb_col = {}
         self.status, self.kind, self.days, self.slots, self.person, (self.vectors, self.has_vector), coo = self._arrays(rows, places)
         self.places = self._nb_matrix(len(rows), coo)
@@ -151,6 +157,7 @@ class OfferIndex:
         rows = [r for r in rows if self.seen.get(r[0]) != r[6]]
         if not rows:
             return
+        self._places_cache = {}
         if self.matrix is None:
             self.rebuild()
             return
@@ -194,6 +201,7 @@ class OfferIndex:
         for offer_id in self.ids[gone].tolist():
             self.seen.pop(offer_id, None)
         self.alive &= ~gone
+        self._places_cache = {}
         self.extra_rows += int(np.count_nonzero(gone))
 
     def refresh(self):
@@ -215,15 +223,22 @@ class OfferIndex:
 
     # -- scoring --------------------------------------------------------------------------
     def text_scores(self, tokens):
-        """Cosine similarity of every row with the need's stems (0 for unknown words)."""
+        """Cosine similarity of every row with the need's stems (0 for unknown words): the need's vector
+        weighed as the vectorizer would (sublinear tf × idf, unit length), without its per-call checks."""
         n = len(self.ids)
         if self.matrix is None or not tokens:
             return np.zeros(n, dtype=np.float32)
-        q = self.vectorizer.transform([tokens])
-        cols = q.indices
-        if len(cols) == 0:
+        counts: dict[int, int] = {}
+        for stem in _split(tokens):
+            column = self.vectorizer.vocabulary_.get(stem)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
             return np.zeros(n, dtype=np.float32)
-        return np.asarray(self.matrix[:, cols] @ q.data, dtype=np.float32).ravel()
+        cols = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        weights = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + np.float32(1)) * self.idf[cols]
+        weights /= np.sqrt(np.dot(weights, weights))
+        return np.asarray(self.matrix[:, cols] @ weights, dtype=np.float32).ravel()
 
     def meaning_scores(self, vector):
         """Cosine of every row's meaning vector with the need's (0 for rows without a vector yet)."""
@@ -237,7 +252,12 @@ class OfferIndex:
         return 0.0 if column is None else float(self.vectorizer.idf_[column])
 
     def place_scores(self, same, adjacent):
-        """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0."""
+        """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0 (read-only: the
+        array is kept for the next need of the same place until the index changes)."""
+        key = (same, frozenset(adjacent))
+        cached = self._places_cache.get(key)
+        if cached is not None:
+            return cached
         n = len(self.ids)
         out = np.zeros(n, dtype=np.float32)
         for nb in adjacent:
@@ -245,6 +265,10 @@ class OfferIndex:
                 out[self.places[:, self.nb_col[nb]]] = 0.5
         if same in self.nb_col:
             out[self.places[:, self.nb_col[same]]] = 1.0
+        out.flags.writeable = False
+        if len(self._places_cache) >= PLACE_CACHE_SIZE:
+            self._places_cache.clear()
+        self._places_cache[key] = out
         return out
 
     def time_scores(self, days, slots):
