@@ -17,6 +17,7 @@ that time). Neighbourhood M2M changes bump `updated_at`
 (see signals.py), so they are seen too.
 """
 
+import sys
 import threading
 import time
 from datetime import UTC, timedelta
@@ -79,6 +80,18 @@ def _stamp_sql():
 
 
 class OfferIndex:
+    # The row arrays, views of the used rows of their buffers (set by _expose).
+    ids: np.ndarray
+    alive: np.ndarray
+    status: np.ndarray
+    kind: np.ndarray
+    days: np.ndarray
+    slots: np.ndarray
+    person: np.ndarray
+    vectors: np.ndarray
+    has_vector: np.ndarray
+    places: np.ndarray
+
     def __init__(self, city_id):
         self.city_id = city_id
         self._places_cache: dict = {}
@@ -208,6 +221,18 @@ class OfferIndex:
             self.row_of[r[0]] = base + i
             self.seen[r[0]] = r[6]
         self.extra_rows += len(rows)
+
+    def memory_bytes(self):
+        """What the index holds, in bytes: {part: bytes} for its arrays as allocated (headroom
+        included), its TF-IDF matrices, and an estimate of its Python dictionaries (ids to rows and to
+        their last change, neighbourhood columns, vocabulary)."""
+        out = {name: int(buffer.nbytes) for name, buffer in getattr(self, "_buffers", {}).items()}
+        for name, matrix in (("tfidf", self.matrix), ("tfidf_appended", getattr(self, "_appended", None))):
+            if matrix is not None:
+                out[name] = int(matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes)
+        dicts = [self.row_of, self.seen, self.nb_col, self.vectorizer.vocabulary_] if self.matrix is not None else []
+        out["dictionaries"] = sum(sys.getsizeof(d) + sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in d.items()) for d in dicts)
+        return out
 
     # -- freshness ------------------------------------------------------------------------
     def current_stamp(self):
