@@ -17,13 +17,16 @@ that time). Neighbourhood M2M changes bump `updated_at`
 (see signals.py), so they are seen too.
 """
 
+import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -33,6 +36,11 @@ from .models import Offer, OfferDeletions
 STATUS_CODES = {status: n for n, status in enumerate(Offer.Status.values)}
 KIND_CODES = {kind: n for n, kind in enumerate(Offer.Kind.values)}
 REFIT_SHARE = 0.2
+# Place scores kept per (neighbourhood, adjacent ones) until the index changes: a city has tens of
+# neighbourhoods, 100,000 offers make 0.4 MB an entry.
+PLACE_CACHE_SIZE = 64
+# Rows of headroom, besides a fifth, in the arrays a rebuild allocates.
+GROWTH_ROWS = 1024
 UPDATE_MARGIN_SECONDS = 2
 # A full rebuild at least this often bounds what a slow committer could make the index miss.
 MAX_AGE_SECONDS = 15 * 60
@@ -46,17 +54,47 @@ def _split(text):
 
 
 def offers_stamp(city):
-    """(latest updated_at, highest id, offers deleted so far) of a city's offers: two indexed maxima
-    and a counter, no count. Any change to an offer of the city changes it."""
+    """(latest updated_at, offers deleted so far) of a city's offers, in one statement of two index
+    probes: the newest row of the `offer_changes` index and the city's deletion counter. No count and
+    no aggregate (SQLite answers one MAX from the index, but two in one SELECT by reading every offer of
+    the city); written once as SQL, so a check costs no query building. A new or changed offer moves the
+    first, a deleted one the second."""
     city_id = getattr(city, "pk", city)
-    agg = Offer.objects.filter(city_id=city_id).aggregate(last=Max("updated_at"), top=Max("pk"))
-    deleted = OfferDeletions.objects.filter(city_id=city_id).values_list("count", flat=True).first() or 0
-    return (agg["last"], agg["top"], deleted)
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(), [city_id, city_id])
+        latest, deleted = cursor.fetchone()
+    if isinstance(latest, str):  # SQLite may hand a datetime back as text
+        latest = parse_datetime(latest)
+    if settings.USE_TZ and latest is not None and timezone.is_naive(latest):
+        latest = timezone.make_aware(latest, UTC)  # SQLite stores UTC without saying so
+    return (latest, deleted or 0)
+
+
+def _stamp_sql():
+    q = connection.ops.quote_name
+    offers, deletions = q(Offer._meta.db_table), q(OfferDeletions._meta.db_table)
+    return (
+        f"SELECT (SELECT {q('updated_at')} FROM {offers} WHERE {q('city_id')} = %s ORDER BY {q('updated_at')} DESC LIMIT 1),"
+        f" (SELECT {q('count')} FROM {deletions} WHERE {q('city_id')} = %s)"
+    )
 
 
 class OfferIndex:
+    # The row arrays, views of the used rows of their buffers (set by _expose).
+    ids: np.ndarray
+    alive: np.ndarray
+    status: np.ndarray
+    kind: np.ndarray
+    days: np.ndarray
+    slots: np.ndarray
+    person: np.ndarray
+    vectors: np.ndarray
+    has_vector: np.ndarray
+    places: np.ndarray
+
     def __init__(self, city_id):
         self.city_id = city_id
+        self._places_cache: dict = {}
         self.stamp = None
         self.built_at = None
 
@@ -101,24 +139,58 @@ class OfferIndex:
         return status, kind, days, slots, person, (vectors, has_vector), (coo_rows, coo_cols)
 
     def _nb_matrix(self, n, coo):
+        """Which neighbourhoods each row serves: a dense boolean matrix, one column a neighbourhood, stored
+        column by column, so a neighbourhood's rows are one contiguous read (a city has tens of
+        neighbourhoods: 100,000 offers × 13 is 1.3 MB)."""
         rows, cols = coo
-        return sparse.csr_matrix((np.ones(len(rows), dtype=np.bool_), (rows, cols)), shape=(n, max(len(self.nb_col), 1)))
+        out = np.zeros((n, max(len(self.nb_col), 1)), dtype=np.bool_, order="F")
+        out[rows, cols] = True
+        return out
 
     def rebuild(self):
         self.built_at = time.monotonic()
+        self._places_cache = {}
         rows, places = self._rows(Offer.objects.filter(city_id=self.city_id).order_by("pk"))
         self.vectorizer = TfidfVectorizer(analyzer=_split, sublinear_tf=True, dtype=np.float32)
         docs = [r[1] for r in rows]
         self.matrix = self.vectorizer.fit_transform(docs).tocsc() if rows else None
+        self._appended = None  # the TF-IDF rows of offers added or changed since the fit
+        self.idf = np.asarray(self.vectorizer.idf_, dtype=np.float32) if rows else np.zeros(0, dtype=np.float32)
         self.nb_col = {}
-        self.status, self.kind, self.days, self.slots, self.person, (self.vectors, self.has_vector), coo = self._arrays(rows, places)
-        self.places = self._nb_matrix(len(rows), coo)
-        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
+        n = len(rows)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "vectors": vectors}
+        arrays |= {"has_vector": has_vector, "places": self._nb_matrix(n, coo), "ids": ids, "alive": np.ones(n, dtype=np.bool_)}
+        # Room for the rows a refit allows (REFIT_SHARE), so that folding in a change copies nothing.
+        self._buffers = {name: _buffer(array, n + int(n * REFIT_SHARE) + GROWTH_ROWS) for name, array in arrays.items()}
+        self._rows_used = n
+        self._expose()
         self.row_of = {r[0]: i for i, r in enumerate(rows)}
         self.seen = {r[0]: r[6] for r in rows}
-        self.alive = np.ones(len(rows), dtype=np.bool_)
-        self.fitted_rows = len(rows)
+        self.fitted_rows = n
         self.extra_rows = 0
+
+    def _expose(self):
+        """The public row arrays (ids, alive, status, vectors, places...) as views of the used rows."""
+        for name, buffer in self._buffers.items():
+            setattr(self, name, buffer[: self._rows_used])
+
+    def _append(self, arrays):
+        """Write new rows after the used ones, growing a buffer by a quarter only when it is full."""
+        n, m = self._rows_used, len(arrays["ids"])
+        for name, array in arrays.items():
+            buffer = self._buffers[name]
+            wider = array.ndim == 2 and array.shape[1] > buffer.shape[1]
+            if n + m > len(buffer) or wider:
+                grown = _buffer(buffer[:n], max(n + m, len(buffer) + len(buffer) // 4), array.shape[1] if wider else None)
+                self._buffers[name] = buffer = grown
+            if array.ndim == 2:
+                buffer[n : n + m, : array.shape[1]] = array
+            else:
+                buffer[n : n + m] = array
+        self._rows_used = n + m
+        self._expose()
 
     def update(self, since):
         """Re-read offers updated at or after `since`, append them, retire their old rows."""
@@ -127,6 +199,7 @@ class OfferIndex:
         rows = [r for r in rows if self.seen.get(r[0]) != r[6]]
         if not rows:
             return
+        self._places_cache = {}
         if self.matrix is None:
             self.rebuild()
             return
@@ -136,41 +209,57 @@ class OfferIndex:
                 self.alive[old] = False
         base = len(self.ids)
         new_matrix = self.vectorizer.transform([r[1] for r in rows]).tocsc()
-        self.matrix = sparse.vstack([self.matrix, new_matrix], format="csc")
+        # The fitted matrix stays as it is; the new rows go to a small one of their own (copying the
+        # fitted one for every change cost 40 ms at 100,000 offers).
+        self._appended = new_matrix if self._appended is None else sparse.vstack([self._appended, new_matrix], format="csc")
         status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
-        self.vectors = np.concatenate([self.vectors, vectors])
-        self.has_vector = np.concatenate([self.has_vector, has_vector])
-        self.status = np.concatenate([self.status, status])
-        self.person = np.concatenate([self.person, person])
-        self.kind = np.concatenate([self.kind, kind])
-        self.days = np.concatenate([self.days, days])
-        self.slots = np.concatenate([self.slots, slots])
-        old_places = self.places
-        new_places = self._nb_matrix(len(rows), coo)
-        width = max(old_places.shape[1], new_places.shape[1])
-        old_places.resize((old_places.shape[0], width))
-        new_places.resize((new_places.shape[0], width))
-        self.places = sparse.vstack([old_places, new_places], format="csr")
-        self.ids = np.concatenate([self.ids, np.array([r[0] for r in rows], dtype=np.int64)])
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "vectors": vectors}
+        arrays |= {"has_vector": has_vector, "places": self._nb_matrix(len(rows), coo), "ids": ids, "alive": np.ones(len(rows), dtype=np.bool_)}
+        self._append(arrays)
         for i, r in enumerate(rows):
             self.row_of[r[0]] = base + i
             self.seen[r[0]] = r[6]
-        self.alive = np.concatenate([self.alive, np.ones(len(rows), dtype=np.bool_)])
         self.extra_rows += len(rows)
+
+    def memory_bytes(self):
+        """What the index holds, in bytes: {part: bytes} for its arrays as allocated (headroom
+        included), its TF-IDF matrices, and an estimate of its Python dictionaries (ids to rows and to
+        their last change, neighbourhood columns, vocabulary)."""
+        out = {name: int(buffer.nbytes) for name, buffer in getattr(self, "_buffers", {}).items()}
+        for name, matrix in (("tfidf", self.matrix), ("tfidf_appended", getattr(self, "_appended", None))):
+            if matrix is not None:
+                out[name] = int(matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes)
+        dicts = [self.row_of, self.seen, self.nb_col, self.vectorizer.vocabulary_] if self.matrix is not None else []
+        out["dictionaries"] = sum(sys.getsizeof(d) + sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in d.items()) for d in dicts)
+        return out
 
     # -- freshness ------------------------------------------------------------------------
     def current_stamp(self):
-        """(latest updated_at, highest id, offers deleted so far): equal stamps, nothing to re-read."""
+        """(latest updated_at, offers deleted so far): equal stamps, nothing to re-read."""
         return offers_stamp(self.city_id)
+
+    def drop_deleted(self):
+        """Retire the rows of offers no longer in the database: one read of the city's offer ids
+        (an index-only scan), no refit. Called when the deletion counter moved."""
+        present = np.fromiter(Offer.objects.filter(city_id=self.city_id).values_list("pk", flat=True).order_by(), dtype=np.int64)
+        gone = self.alive & ~np.isin(self.ids, present)
+        for offer_id in self.ids[gone].tolist():
+            self.seen.pop(offer_id, None)
+        self.alive &= ~gone
+        self._places_cache = {}
+        self.extra_rows += int(np.count_nonzero(gone))
 
     def refresh(self):
         stamp = self.current_stamp()
         if stamp == self.stamp:
             return self
         too_old = self.built_at is None or time.monotonic() - self.built_at > MAX_AGE_SECONDS
-        if too_old or self.stamp[0] is None or stamp[2] != self.stamp[2] or stamp[0] is None:
+        if too_old or self.stamp is None or self.stamp[0] is None or stamp[0] is None:
             self.rebuild()
         else:
+            if stamp[1] != self.stamp[1]:
+                self.drop_deleted()
             # A margin for transactions that committed after a later one was seen.
             self.update(self.stamp[0] - timedelta(seconds=UPDATE_MARGIN_SECONDS))
             if self.extra_rows > REFIT_SHARE * max(self.fitted_rows, 1):
@@ -180,15 +269,25 @@ class OfferIndex:
 
     # -- scoring --------------------------------------------------------------------------
     def text_scores(self, tokens):
-        """Cosine similarity of every row with the need's stems (0 for unknown words)."""
+        """Cosine similarity of every row with the need's stems (0 for unknown words): the need's vector
+        weighed as the vectorizer would (sublinear tf × idf, unit length), without its per-call checks."""
         n = len(self.ids)
         if self.matrix is None or not tokens:
             return np.zeros(n, dtype=np.float32)
-        q = self.vectorizer.transform([tokens])
-        cols = q.indices
-        if len(cols) == 0:
+        counts: dict[int, int] = {}
+        for stem in _split(tokens):
+            column = self.vectorizer.vocabulary_.get(stem)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
             return np.zeros(n, dtype=np.float32)
-        return np.asarray(self.matrix[:, cols] @ q.data, dtype=np.float32).ravel()
+        cols = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        weights = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + np.float32(1)) * self.idf[cols]
+        weights /= np.sqrt(np.dot(weights, weights))
+        scores = np.asarray(self.matrix[:, cols] @ weights, dtype=np.float32).ravel()
+        if self._appended is not None:
+            scores = np.concatenate([scores, np.asarray(self._appended[:, cols] @ weights, dtype=np.float32).ravel()])
+        return scores
 
     def meaning_scores(self, vector):
         """Cosine of every row's meaning vector with the need's (0 for rows without a vector yet)."""
@@ -202,15 +301,23 @@ class OfferIndex:
         return 0.0 if column is None else float(self.vectorizer.idf_[column])
 
     def place_scores(self, same, adjacent):
-        """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0."""
+        """1 for offers serving the need's neighbourhood, 0.5 for adjacent ones, else 0 (read-only: the
+        array is kept for the next need of the same place until the index changes)."""
+        key = (same, frozenset(adjacent))
+        cached = self._places_cache.get(key)
+        if cached is not None:
+            return cached
         n = len(self.ids)
         out = np.zeros(n, dtype=np.float32)
-        adj_cols = [self.nb_col[nb] for nb in adjacent if nb in self.nb_col]
-        if adj_cols:
-            out[np.asarray(self.places[:, adj_cols].sum(axis=1)).ravel() > 0] = 0.5
+        for nb in adjacent:
+            if nb in self.nb_col:
+                out[self.places[:, self.nb_col[nb]]] = 0.5
         if same in self.nb_col:
-            col = self.places[:, self.nb_col[same]].toarray().ravel()
-            out[col] = 1.0
+            out[self.places[:, self.nb_col[same]]] = 1.0
+        out.flags.writeable = False
+        if len(self._places_cache) >= PLACE_CACHE_SIZE:
+            self._places_cache.clear()
+        self._places_cache[key] = out
         return out
 
     def time_scores(self, days, slots):
@@ -227,6 +334,18 @@ class OfferIndex:
 
     def open_mask(self):
         return self.alive & (self.status == STATUS_CODES[Offer.Status.OPEN])
+
+
+def _buffer(array, rows, width=None):
+    """A zeroed array of `rows` rows (and `width` columns, for a matrix wider than `array`) holding
+    `array` in its first ones; a boolean matrix is stored column by column, as the places are read."""
+    shape = (rows, *(array.shape[1:] if width is None else (width,)))
+    out = np.zeros(shape, dtype=array.dtype, order="F" if array.ndim == 2 and array.dtype == np.bool_ else "C")
+    if array.ndim == 2:
+        out[: len(array), : array.shape[1]] = array
+    else:
+        out[: len(array)] = array
+    return out
 
 
 def index_for(city_id):

@@ -209,10 +209,14 @@ def ranked_offers(
     bonus = {i: min(OUTCOME_STEP * done.get(int(index.ids[i]), 0), OUTCOME_CAP) for i in reach}
     if done or declined:  # stable: without outcomes, the order above
         top = sorted((i for i in reach if int(index.ids[i]) not in declined), key=lambda i: -(total[i] + bonus[i]))[:k]
-    offers = Offer.objects.filter(pk__in=[int(index.ids[i]) for i in top]).select_related("organisation", "person")
-    by_id = {o.pk: o for o in offers}
-    out = []
-    for i in top:
+    out: list[Candidate] = []
+    by_id: dict[int, Offer] = {}
+    for n, i in enumerate(top):
+        if n % limit == 0:
+            # The winners are read `limit` at a time: usually one read of as many offers as will be shown;
+            # the spares only when some of them have closed since the index last looked.
+            batch = [int(index.ids[j]) for j in top[n : n + limit]]
+            by_id = {o.pk: o for o in Offer.objects.filter(pk__in=batch).select_related("organisation", "person")}
         offer = by_id.get(int(index.ids[i]))
         if offer is None or offer.status != Offer.Status.OPEN or offer.remaining <= 0:
             continue

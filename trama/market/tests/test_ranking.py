@@ -78,24 +78,6 @@ def test_a_deleted_offer_leaves_the_index(make_offer, make_need):
     assert [c.offer for c in ranked_offers(need)] == [kept]
 
 
-def test_the_freshness_check_reads_two_maxima_and_a_counter_never_a_count_of_the_offers(make_offer, make_need):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from trama.market.index import index_for
-
-    make_offer("Spesa al mercato", "")
-    need = make_need(text="spesa")
-    ranked_offers(need)
-    built_at = index_for(need.city_id).built_at
-    with CaptureQueriesContext(connection) as queries:
-        index_for(need.city_id)
-    sql = [q["sql"].upper() for q in queries]
-    assert len(sql) == 2 and "MAX(" in sql[0] and "MARKET_OFFERDELETIONS" in sql[1]
-    assert not any("COUNT(" in q for q in sql)
-    assert index_for(need.city_id).built_at == built_at  # nothing changed: nothing rebuilt
-
-
 # -- honest lists (issue 17) -----------------------------------------------------------------
 
 
