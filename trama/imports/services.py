@@ -165,6 +165,8 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
             )
             report = _report(result, chunk, lines, resource, offset=start)
             failed = next((row for row in report if row["outcome"] == "error"), None)
+            if failed is None and result.base_errors:  # the chunk as a whole (its records, its log) could not be saved
+                failed = {"line": lines[start], "messages": [str(result.base_errors[0].error)[:300]]}
             if failed is not None:
                 transaction.set_rollback(True)
         if failed is not None:

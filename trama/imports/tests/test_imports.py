@@ -163,7 +163,8 @@ def test_formulas_in_xlsx_are_refused_cell_by_cell(coordinator_client):
 
 def test_places_import_with_neighbourhood_by_name(coordinator_client, neighbourhood):
     data = xlsx([["id_esterno", "nome", "quartiere", "tipo", "lat", "lon"], ["P1", "Biblioteca Civica", "borgo alto", "Biblioteca", "44,80", 10.33]])
-    confirm(coordinator_client, post(coordinator_client, SimpleUploadedFile("luoghi.xlsx", data), kind="places"))
+    run = confirm(coordinator_client, post(coordinator_client, SimpleUploadedFile("luoghi.xlsx", data), kind="places"))
+    assert run.status == Import.Status.DONE and run.changes.count() == 1
     place = Place.objects.get()
     assert (place.neighbourhood, place.kind, place.lat) == (neighbourhood, Place.Kind.LIBRARY, 44.8)
 
