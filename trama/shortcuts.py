@@ -164,3 +164,12 @@ def form_errors_from(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def announce_created(model, instances):
+    """Send post_save (created) for records made by bulk_create, which sends none: what listens to a model's
+    saves (the figures' note of a change, copies kept in step) hears of every record, as after single saves."""
+    from django.db.models.signals import post_save
+
+    for instance in instances:
+        post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=instance._state.db)

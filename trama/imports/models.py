@@ -14,11 +14,18 @@ class Import(models.Model):
         PLACES = "places", _("Luoghi")
 
     class Status(models.TextChoices):
+        # The preview, computed by the worker (preview_import): the file is read, nothing of it is written.
+        ANALYSING = "analysing", _("Anteprima in preparazione")
+        PREVIEW_FAILED = "preview_failed", _("Anteprima non riuscita")
         PREVIEW = "preview", _("Anteprima")
+        # The confirmed import (run_import).
         QUEUED = "queued", _("In coda")
         RUNNING = "running", _("In corso")
         DONE = "done", _("Completata")
         FAILED = "failed", _("Non riuscita")
+        # Undoing it as a whole (undo_import).
+        UNDOING = "undoing", _("Annullamento in corso")
+        UNDO_FAILED = "undo_failed", _("Annullamento non riuscito")
         UNDONE = "undone", _("Annullata")
 
     city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+")
@@ -28,7 +35,7 @@ class Import(models.Model):
     content = models.BinaryField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    status = models.CharField(_("stato"), max_length=16, choices=Status.choices, default=Status.ANALYSING)
     progress = models.PositiveSmallIntegerField(default=0)
     # [{"line": 2, "outcome": "new", "label": "…", "messages": ["…"]}, …] as the preview saw the file.
     rows = models.JSONField(default=list)
@@ -57,7 +64,16 @@ class Import(models.Model):
 
     @property
     def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.UNDONE)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.UNDONE, self.Status.PREVIEW_FAILED)
+
+    @property
+    def phase(self):
+        """Which piece of work the page follows: "preview", "import" or "undo"."""
+        if self.status in (self.Status.ANALYSING, self.Status.PREVIEW_FAILED, self.Status.PREVIEW):
+            return "preview"
+        if self.status in (self.Status.UNDOING, self.Status.UNDO_FAILED, self.Status.UNDONE):
+            return "undo"
+        return "import"
 
     @property
     def can_confirm(self):

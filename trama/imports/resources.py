@@ -17,9 +17,9 @@ from import_export.instance_loaders import BaseInstanceLoader
 from stdnum.it import codicefiscale, iva
 
 from trama.people.models import Organisation
-from trama.people.services import delete_imported_organisation, save_imported_organisation
+from trama.people.services import create_imported_organisations, delete_imported_organisation, save_imported_organisation
 from trama.territory.models import Neighbourhood, Place
-from trama.territory.services import delete_imported_place, save_imported_place
+from trama.territory.services import create_imported_places, delete_imported_place, save_imported_place
 
 from .files import SPLIT, formula_cell, parse_date
 from .models import Change, ExternalId, Import
@@ -113,15 +113,26 @@ class ListResource(resources.Resource):
         self.known = dict(ExternalId.objects.filter(city=city, kind=self.kind).values_list("external_id", "object_id"))
         self.by_name = {n.name.lower(): n for n in Neighbourhood.objects.filter(city=city)}
         self.seen: dict[str, dict[str, int]] = {}
-        self.pending: list[Any] = []
+        self.existing: dict[int, Any] = {}
+        # What the confirmed chunk wrote: (record, its external id, its values before or None when created).
+        self.saved: list[tuple[Any, str, dict[str, Any] | None]] = []
+        self.to_create: list[Any] = []
         self.line = 0
         self.before: dict[str, Any] | None = None
 
     # -- finding the record ---------------------------------------------------------------------
 
+    def before_import(self, dataset, **kwargs):
+        # The records the chunk's rows update, read in one query (not one per row).
+        pks = {self.known[e] for e in (Text().clean(v) for v in dataset["id_esterno"]) if e in self.known}
+        self.existing = {instance.pk: instance for instance in self.existing_records(pks)}
+
+    def existing_records(self, pks: set[int]):
+        return self.model.objects.filter(pk__in=pks)
+
     def get_instance(self, instance_loader, row):
         pk = self.known.get(Text().clean(row.get("id_esterno")))
-        return self.model.objects.filter(pk=pk).first() if pk else None
+        return self.existing.get(pk) if pk else None
 
     def init_instance(self, row=None):
         return self.model()
@@ -190,26 +201,43 @@ class ListResource(resources.Resource):
         if errors:
             raise ValidationError(errors)
 
-    def after_save_instance(self, instance, row, **kwargs):
+    def save_instance(self, instance, is_create, row, **kwargs):
         if self.run is None:
-            return  # a preview: nothing of it is kept
-        external = Text().clean(row.get("id_esterno"))
-        if self.before is None:
-            self.pending.append(ExternalId(city=self.city, kind=self.kind, external_id=external, object_id=instance.pk))
-            self.known[external] = instance.pk
-        action = Change.Action.CREATED if self.before is None else Change.Action.UPDATED
-        self.pending.append(
-            Change(
-                run=self.run, action=action, object_id=instance.pk, external_id=external, previous=self.before or {}, written=self.snapshot(instance)
-            )
-        )
+            return  # a preview: every check is made before saving, and nothing of the file is written
+        if is_create:
+            self.to_create.append(instance)  # created with the others of the chunk (create_all)
+        else:
+            self.do_instance_save(instance, is_create)
+        self.saved.append((instance, Text().clean(row.get("id_esterno")), self.before))
 
     def after_import(self, dataset, result, **kwargs):
-        # In the chunk's transaction: the log is kept with the records it describes, or not at all.
-        if not result.has_errors() and not result.has_validation_errors():
-            ExternalId.objects.bulk_create(p for p in self.pending if isinstance(p, ExternalId))
-            Change.objects.bulk_create(p for p in self.pending if isinstance(p, Change))
-        self.pending = []
+        # In the chunk's transaction: the records, their external ids and the log are kept together, or not at all.
+        if self.run is not None and not result.has_errors() and not result.has_validation_errors():
+            if self.to_create:
+                self.create_all(self.to_create)
+            ids, changes = [], []
+            for instance, external, before in self.saved:
+                if before is None:
+                    ids.append(ExternalId(city=self.city, kind=self.kind, external_id=external, object_id=instance.pk))
+                    self.known[external] = instance.pk
+                action = Change.Action.CREATED if before is None else Change.Action.UPDATED
+                changes.append(
+                    Change(
+                        run=self.run,
+                        action=action,
+                        object_id=instance.pk,
+                        external_id=external,
+                        previous=before or {},
+                        written=self.snapshot(instance),
+                    )
+                )
+            ExternalId.objects.bulk_create(ids)
+            Change.objects.bulk_create(changes)
+        self.saved, self.to_create = [], []
+
+    def create_all(self, instances: list[Any]) -> None:
+        """Create the chunk's new records, through the owning app's service."""
+        raise NotImplementedError
 
     def label(self, row) -> str:
         return Text().clean(row.get("nome"))[:120]
@@ -264,12 +292,14 @@ class OrganisationResource(ListResource):
     def init_instance(self, row=None):
         return Organisation(city=self.city)
 
+    def existing_records(self, pks):
+        return Organisation.objects.filter(pk__in=pks).prefetch_related("neighbourhoods")
+
     def snapshot(self, instance):
         values = {f: getattr(instance, f) for f in ORGANISATION_FIELDS}
         planned = getattr(instance, "_planned_neighbourhoods", None)
-        values["neighbourhoods"] = sorted(
-            planned if planned is not None else (instance.neighbourhoods.values_list("pk", flat=True) if instance.pk else [])
-        )
+        # .all(): the neighbourhoods prefetched with the chunk's records (existing_records), not a query per row.
+        values["neighbourhoods"] = sorted(planned if planned is not None else ([n.pk for n in instance.neighbourhoods.all()] if instance.pk else []))
         return values
 
     def neighbourhood_ids(self, snapshot):
@@ -307,6 +337,9 @@ class OrganisationResource(ListResource):
 
     def do_instance_save(self, instance, is_create):
         save_imported_organisation(instance, instance._planned_neighbourhoods, by=self.by, created=is_create)
+
+    def create_all(self, instances):
+        create_imported_organisations([(o, o._planned_neighbourhoods) for o in instances], by=self.by)
 
     def restore(self, instance, values):
         for name in ORGANISATION_FIELDS:
@@ -355,6 +388,10 @@ class PlaceResource(ListResource):
     class Meta(ListResource.Meta):
         pass
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.organisations = {name.lower(): pk for pk, name in Organisation.objects.filter(city=self.city).values_list("pk", "name")}
+
     def snapshot(self, instance):
         return {f: getattr(instance, f) for f in PLACE_FIELDS}
 
@@ -374,10 +411,10 @@ class PlaceResource(ListResource):
         except ValueError as error:
             errors["neighbourhood"] = [str(error)]
         manager = Text().clean(row.get("gestito_da"))
-        instance.managing_organisation = None
+        instance.managing_organisation_id = None
         if manager:
-            instance.managing_organisation = Organisation.objects.filter(city=self.city, name__iexact=manager).first()
-            if instance.managing_organisation is None:
+            instance.managing_organisation_id = self.organisations.get(manager.lower())
+            if instance.managing_organisation_id is None:
                 errors["managing_organisation"] = [
                     _("Nessuna organizzazione di nome «%(name)s» in città: importa prima le organizzazioni.") % {"name": manager[:80]}
                 ]
@@ -386,6 +423,9 @@ class PlaceResource(ListResource):
 
     def do_instance_save(self, instance, is_create):
         save_imported_place(instance, by=self.by, created=is_create)
+
+    def create_all(self, instances):
+        create_imported_places(instances, by=self.by)
 
     def restore(self, instance, values):
         for name in PLACE_FIELDS:

@@ -84,21 +84,56 @@ def _resource(kind: str, city: City, by: User, run: Import | None = None) -> Lis
     return RESOURCES[kind](city=city, by=by, scope=neighbourhood_scope(by), run=run)
 
 
-def preview(*, kind: str, name: str, data: bytes, city: City, by: User) -> Import:
-    """Read the file and say, row by row, what importing it would do; nothing of the file is written.
+def check(*, kind: str, name: str, data: bytes) -> int:
+    """Read the file as a whole (size, encoding, columns, rows, zip bomb) and return how many rows it has.
 
-    A preview without errors is kept (with the file) so that it can be confirmed; one with errors is
-    returned unsaved, to be shown and fixed. `files.Refused` when the file cannot be read as a whole.
+    Done in the request, before anything is stored: a file that cannot be read is refused at once
+    (`files.Refused`), and only a readable one is left to the worker for its row-by-row preview.
     """
-    run = Import(city=city, kind=kind, filename=name[:200], requested_by=by)
-    dataset, lines = _rows(data, name, kind)
-    resource = _resource(kind, city, by)
-    result = resource.import_data(dataset, dry_run=True, raise_errors=False, collect_failed_rows=True, line_of=lambda i: lines[i - 1])
-    run.rows = _report(result, dataset, lines, resource)
-    run.counts = _count(run.rows)
-    run.content = data
-    if not run.has_errors:
-        run.save()
+    _dataset, lines = _rows(data, name, kind)
+    return len(lines)
+
+
+def start_preview(*, kind: str, name: str, data: bytes, city: City, by: User) -> Import:
+    """Check the file, store it and queue its preview (tasks.preview_import); nothing of the file is written.
+
+    `files.Refused` when the file cannot be read as a whole: then nothing is stored.
+    """
+    from .tasks import preview_import
+
+    check(kind=kind, name=name, data=data)
+    run = Import.objects.create(city=city, kind=kind, filename=name[:200], requested_by=by, content=data, status=Import.Status.ANALYSING)
+    # In the request's transaction: the database queue's row is committed with the record, or neither is.
+    preview_import.enqueue(run.pk)
+    return run
+
+
+def compute_preview(run: Import, progress: Callable[[int], None] = lambda done: None) -> None:
+    """Say, row by row, what importing the file would do, 500 rows at a time; nothing of the file is written.
+
+    A preview with errors cannot be confirmed: its file is dropped (it is fixed and uploaded again),
+    its report is kept to be read.
+    """
+    assert run.requested_by is not None
+    dataset, lines = _rows(bytes(run.content), run.filename, run.kind)
+    resource = _resource(run.kind, run.city, run.requested_by)
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(dataset), CHUNK):
+        chunk = tablib.Dataset(*dataset[start : start + CHUNK], headers=dataset.headers)
+        result = resource.import_data(chunk, dry_run=True, raise_errors=False, collect_failed_rows=True, line_of=lambda i, s=start: lines[s + i - 1])
+        rows += _report(result, chunk, lines, resource, offset=start)
+        progress(min(99, (start + len(chunk)) * 100 // len(dataset)))
+    run.rows, run.counts = rows, _count(rows)
+    if run.has_errors:
+        run.content = b""
+
+
+def preview(*, kind: str, name: str, data: bytes, city: City, by: User) -> Import:
+    """Check, store and preview a file at once (what the worker does after the upload): for scripts and tests."""
+    run = Import.objects.create(city=city, kind=kind, filename=name[:200], requested_by=by, content=data, status=Import.Status.ANALYSING)
+    compute_preview(run)
+    run.status = Import.Status.PREVIEW
+    run.save()
     return run
 
 
@@ -130,6 +165,8 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
             )
             report = _report(result, chunk, lines, resource, offset=start)
             failed = next((row for row in report if row["outcome"] == "error"), None)
+            if failed is None and result.base_errors:  # the chunk as a whole (its records, its log) could not be saved
+                failed = {"line": lines[start], "messages": [str(result.base_errors[0].error)[:300]]}
             if failed is not None:
                 transaction.set_rollback(True)
         if failed is not None:
@@ -143,6 +180,17 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
     run.rows, run.counts = rows, _count(rows)
 
 
+def start_undo(run: Import, *, by: User) -> bool:
+    """Queue the undoing of a completed import (tasks.undo_import); False if it is not completed (any more)."""
+    from .tasks import undo_import
+
+    undoable = [Import.Status.DONE, Import.Status.UNDO_FAILED]
+    if not Import.objects.filter(pk=run.pk, status__in=undoable).update(status=Import.Status.UNDOING, undone_by=by, progress=0):
+        return False
+    undo_import.enqueue(run.pk)
+    return True
+
+
 def undo(run: Import, *, by: User) -> list[str]:
     """Undo an import as a whole: delete what it created, put back the values it replaced.
 
@@ -153,7 +201,7 @@ def undo(run: Import, *, by: User) -> list[str]:
     resource = _resource(run.kind, run.city, by)
     notes = []
     with transaction.atomic():
-        for change in run.changes.order_by("-pk"):
+        for change in run.changes.order_by("-pk").iterator():
             instance = resource.model.objects.filter(pk=change.object_id).first()
             if instance is None:
                 continue

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from trama.access import COORDINATOR, WORKER, require, role_of, works_in
 from trama.privacy import audit
+from trama.shortcuts import announce_created
 
 from .models import ApiToken, Consent, DigitalIdentity, Membership, Organisation, Person
 from .tasks import send_email
@@ -235,6 +236,18 @@ def save_imported_organisation(organisation: Organisation, neighbourhood_ids: It
         organisation.neighbourhoods.set(neighbourhood_ids)
     audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, organisation, reason="importazione")
     return organisation
+
+
+def create_imported_organisations(items: Iterable[tuple[Organisation, Iterable[int]]], *, by: User) -> list[Organisation]:
+    """Create the organisations of a chunk of an imported list at once (validated by the import), with their
+    neighbourhoods; each audited and announced (post_save) as a single save would be."""
+    items = list(items)
+    organisations = Organisation.objects.bulk_create([organisation for organisation, _ids in items])
+    link = Organisation.neighbourhoods.through
+    link.objects.bulk_create([link(organisation_id=o.pk, neighbourhood_id=n) for o, ids in items for n in ids])
+    audit.record_many(by, audit.Action.CREATE, organisations, reason="importazione")
+    announce_created(Organisation, organisations)
+    return organisations
 
 
 def delete_imported_organisation(organisation: Organisation, *, by: User) -> None:
