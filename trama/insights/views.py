@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trama.background.progress import DONE, RUNNING, TaskProgress, progress_of, render_progress
 from trama.permissions import permission_required
+from trama.privacy.suppression import threshold_for
 from trama.shortcuts import public_cache
 from trama.spreadsheets import csv_dict_writer, csv_writer
 from trama.territory.queries import city_of, current_city, places_geojson, public_places
@@ -167,6 +168,7 @@ def open_data(request):
         "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
         # Aggregates with small counts suppressed: kept for visitors not signed in (base.html), computed only when drawn.
         "tables": SimpleLazyObject(lambda: queries.open_counts(city, year)) if city else [],
+        "last_hidden": threshold_for(city) - 1,
         "public_cache": public_cache(city),
     }
     return render(request, "insights/open_data.html", context)
