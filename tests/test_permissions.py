@@ -30,6 +30,7 @@ from trama.people.models import Role
 from trama.testing import (
     ANON,
     ANY_METHOD,
+    COORDINATOR_ONLY,
     METHODS,
     PUBLIC,
     ROLES,
@@ -57,6 +58,8 @@ EXPECTED = {
     "easy#unknown": (lambda o: reverse("easy", args=["non-esiste"]), ANY_METHOD(everyone(404))),
     # A citizen's own side: only their own records, whoever else asks is refused.
     "my_activity": (url("my_activity"), ANY_METHOD(only(Role.CITIZEN))),
+    # The city's settings page: its coordinators only (what it changes has its own URLs, in territory and market).
+    "city_settings": (url("city_settings"), {"GET": COORDINATOR_ONLY}),
     "set_language": (url("set_language"), ANY_METHOD(PUBLIC)),
     "login": (
         url("login"),

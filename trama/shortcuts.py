@@ -141,13 +141,14 @@ def public_cache(city, *version):
     (base.html's `{% public_cache %}`, which alone decides who is served a kept copy: never a
     signed-in visitor).
 
-    The content is kept per address, query, language, city and `version` for
+    The content is kept per address, query, language, city (and its small-count threshold) and `version` for
     settings.TRAMA_PUBLIC_CACHE_SECONDS: what `version` follows (the offers' latest change) shows at
     once, anything else within that delay. Only for pages whose content, for the public, holds no
     personal data and depends on nothing but the address: the view passes what the content needs
     lazily (`SimpleLazyObject`), so a page read from the cache runs none of its queries.
     """
-    return (getattr(city, "pk", None), *version)
+    # The city's small-count threshold is part of every version: raised, it hides counts at once.
+    return (getattr(city, "pk", None), getattr(city, "small_count_threshold", None), *version)
 
 
 def render_page(request, template, context, form=None, personal=False):

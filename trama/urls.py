@@ -12,6 +12,7 @@ urlpatterns = [
     path("sw.js", notification_views.service_worker, name="service_worker"),
     path("in-parole-semplici/<slug:door>/", views.easy, name="easy"),
     path("la-mia-attivita/", views.my_activity, name="my_activity"),
+    path("impostazioni/", views.city_settings, name="city_settings"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("trama.people.urls")),
     path("account/", include(people_urls.auth_urlpatterns)),

@@ -6,15 +6,21 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from rest_framework import exceptions
 
+from trama.market.models import Rate
 from trama.market.queries import activity_of
+from trama.market.services import rate_for
 from trama.people.models import Role
 from trama.people.services import person_for_account
 from trama.permissions import permission_required
 from trama.privacy import audit
+from trama.privacy.retention import overview as retention_overview
+from trama.privacy.suppression import threshold_for
 from trama.shortcuts import public_cache
-from trama.territory.queries import current_city
+from trama.territory.queries import city_of, current_city, neighbourhoods_for_settings
+from trama.themes.queries import traditional_categories
 from trama.unavailable import is_unavailable, unavailable_response
 
 
@@ -62,6 +68,27 @@ def my_activity(request):
     if person is not None:
         audit.record_read(request, person, reason="la mia attività")
     return render(request, "home/my_activity.html", {"person": person, "activity": activity})
+
+
+@require_GET
+@permission_required("territory.manage_city")
+def city_settings(request):
+    """The coordinator's settings page for the city: each setting shown where it is kept, with a link to change
+    what may be changed (neighbourhoods, the small-count threshold, the contribution rates); the retention schedule
+    and the traditional categories are shown, not changed here (they are the same for the whole deployment).
+    Nothing of it is personal data."""
+    city = city_of(request.user)
+    if city is None:
+        raise Http404
+    context = {
+        "city": city,
+        "neighbourhoods": neighbourhoods_for_settings(city),
+        "threshold": threshold_for(city),
+        "rates": [(label, rate_for(city, kind)) for kind, label in Rate.Kind.choices],
+        "retention": retention_overview(),
+        "categories": traditional_categories(),
+    }
+    return render(request, "home/city_settings.html", context)
 
 
 @never_cache

@@ -94,9 +94,15 @@ EXPECTED = {
     "organisations:service_delete": (lambda o: reverse("organisations:service_delete", args=[o["kept_service"].pk]), KEEPERS),
     "organisations:member_link": (lambda o: reverse("organisations:member_link", args=[o["kept_organisation"].pk]), STAFF),
     "organisations:member_unlink": (lambda o: reverse("organisations:member_unlink", args=[o["kept_membership"].pk]), STAFF),
+    # A form for someone new: it shows nobody's data.
+    "organisations:member_invite": (lambda o: reverse("organisations:member_invite", args=[o["kept_organisation"].pk]), KEEPERS),
     "territory:place": (lambda o: reverse("territory:place", args=[o["place"].pk]), PUBLIC),
     "territory:place#hidden": (lambda o: reverse("territory:place", args=[o["hidden_place"].pk]), STAFF),
     "territory:place_poster": (lambda o: reverse("territory:place_poster", args=[o["place"].pk]), STAFF),
+    # The city's settings: no personal data (neighbourhoods, a threshold, rates, the retention schedule).
+    "city_settings": (lambda o: reverse("city_settings"), COORDINATOR_ONLY),
+    "territory:neighbourhood_edit": (lambda o: reverse("territory:neighbourhood_edit", args=[o["place"].neighbourhood_id]), COORDINATOR_ONLY),
+    "territory:small_count_threshold": (lambda o: reverse("territory:small_count_threshold"), COORDINATOR_ONLY),
     "api-neighbourhoods": (lambda o: reverse("api-neighbourhoods"), PUBLIC),
     "api-neighbourhood": (lambda o: reverse("api-neighbourhood", args=[o["place"].neighbourhood_id]), PUBLIC),
     "api-places": (lambda o: reverse("api-places"), PUBLIC),

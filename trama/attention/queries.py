@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from trama.access import is_antenna, neighbourhood_scope
 from trama.aggregates import count_by_quarter
-from trama.privacy.suppression import suppress_table
+from trama.privacy.suppression import suppress_table, threshold_for
 from trama.territory.models import Neighbourhood
 
 from .models import Antenna, Attendance, Enrolment, Signal, TrainingSession
@@ -145,7 +145,7 @@ def _coverage(user: User, antennas: QuerySet[Antenna]) -> tuple[list[Antenna.Kin
         counts[(row["account__neighbourhoods"], row["kind"])] = row["n"]
 
     def table(part: list[Neighbourhood], in_scope: bool) -> CoverageRows:
-        grid = suppress_table([[counts.get((n.pk, k.value), 0) for k in kinds] for n in part], in_scope=in_scope)
+        grid = suppress_table([[counts.get((n.pk, k.value), 0) for k in kinds] for n in part], threshold_for(city), in_scope=in_scope)
         return list(zip(part, grid))
 
     mine = neighbourhood_scope(user)

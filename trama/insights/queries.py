@@ -19,7 +19,7 @@ from trama.initiatives.queries import initiatives_of_organisations, public_initi
 from trama.market.queries import needs_by_quarter, offers_by_quarter, offers_visible_to
 from trama.people.queries import organisations_of_city, people_reached_by_quarter
 from trama.privacy.disclosure import protect
-from trama.privacy.suppression import suppress_table
+from trama.privacy.suppression import suppress_table, threshold_for
 from trama.territory.queries import neighbourhoods_of, public_places
 
 from . import figures, indicators, periods
@@ -185,7 +185,7 @@ def open_counts(city: City | None, year: int) -> list[dict[str, Any]]:
         grid = [[counts.get((n.pk, q), 0) for q in (1, 2, 3, 4)] for n in neighbourhoods]
         grid = [row + [sum(row)] for row in grid]
         grid.append([sum(column) for column in zip(*grid)] if grid else [0] * 5)
-        cells = protect(suppress_table(grid))
+        cells = protect(suppress_table(grid, threshold_for(city)))
         names = [n.name for n in neighbourhoods] + [_("Totale città")]
         tables.append(
             {

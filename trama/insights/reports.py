@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl.writer.excel import ExcelWriter
 
 from trama.pdf import add_fonts
-from trama.privacy.suppression import default_threshold
+from trama.privacy.suppression import threshold_for
 from trama.spreadsheets import protect_workbook
 from trama.territory.queries import neighbourhoods_of
 
@@ -108,12 +108,12 @@ def cell_number(item, value):
     return round(float(number), 4)
 
 
-def suppression_note():
+def suppression_note(city):
     return _(
         "Nei dati aperti i conteggi da 1 a %(last)s sono nascosti (e, dove serve, altri conteggi perché i primi "
         "non si possano ricavare dai totali). Questo rapporto è riservato ai coordinatori e, come la loro "
         "dashboard, mostra i valori della città per intero: non va pubblicato così com'è."
-    ) % {"last": default_threshold() - 1}
+    ) % {"last": threshold_for(city) - 1}
 
 
 # -- XLSX -----------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def build_xlsx(data):
     notes = workbook.create_sheet(_("Note"))
     notes.append([_("Rapporto degli indicatori"), data["city"].name, data["period"].label])
     notes["A1"].font = bold
-    notes.append([_("Soppressione"), suppression_note()])
+    notes.append([_("Soppressione"), suppression_note(data["city"])])
     notes.append([])
     notes.append([_("Codice"), _("Obiettivo"), _("Indicatore"), _("Definizione"), _("Unità")])
     for cell in notes[4]:
@@ -365,7 +365,7 @@ def build_pdf(data, progress=lambda share: None):
         )
     )
     heading(_("Riservatezza dei conteggi"), 12)
-    paragraph(suppression_note())
+    paragraph(suppression_note(city))
     heading(_("Definizioni"), 12)
     for item in indicators.in_order():
         pdf.set_font("DejaVu", "B", 10)

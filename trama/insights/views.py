@@ -16,6 +16,7 @@ from trama.initiatives.rules import INITIATIVES
 from trama.people.rules import PEOPLE
 from trama.permissions import permission_required
 from trama.privacy import audit
+from trama.privacy.suppression import threshold_for
 from trama.shortcuts import form_errors_from, page_of, public_cache, render_page
 from trama.spreadsheets import csv_dict_writer, csv_writer
 from trama.territory.models import Neighbourhood
@@ -194,6 +195,7 @@ def open_data(request):
         "years": list(range(this_year, max(periods.FIRST_YEAR, this_year - 5) - 1, -1)),
         # Aggregates with small counts suppressed: kept for visitors not signed in (base.html), computed only when drawn.
         "tables": SimpleLazyObject(lambda: queries.open_counts(city, year)) if city else [],
+        "last_hidden": threshold_for(city) - 1,
         "public_cache": public_cache(city),
     }
     return render(request, "insights/open_data.html", context)

@@ -22,7 +22,7 @@ from trama import embeddings
 from trama.access import COORDINATOR, role_of
 from trama.aggregates import count_by_quarter
 from trama.people.models import Person
-from trama.privacy.suppression import suppress_counts
+from trama.privacy.suppression import suppress_counts, threshold_for
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words
@@ -430,9 +430,10 @@ def public_counts(city: City) -> dict[str, Any]:
     offers = {str(label): offers.get(kind, 0) for kind, label in Offer.Kind.choices}
     met = dict(Need.objects.filter(city=city, status=Need.Status.MET).values_list("neighbourhood_id").annotate(n=Count("pk")).order_by())
     neighbourhoods = list(Neighbourhood.objects.filter(city=city).order_by("name", "pk").values_list("pk", "name"))
-    cells = suppress_counts({pk: met.get(pk, 0) for pk, _ in neighbourhoods})
+    threshold = threshold_for(city)
+    cells = suppress_counts({pk: met.get(pk, 0) for pk, _ in neighbourhoods}, threshold)
     return {
-        "offers_by_kind": suppress_counts(offers),
+        "offers_by_kind": suppress_counts(offers, threshold),
         "needs_met_by_neighbourhood": [{"neighbourhood_id": pk, "neighbourhood": name, "needs_met": cells[pk]} for pk, name in neighbourhoods],
     }
 

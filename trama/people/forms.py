@@ -346,6 +346,53 @@ class MembershipForm(forms.Form):
         return found
 
 
+class ColleagueInvitationForm(forms.ModelForm):
+    """Invite someone new into an organisation: a partner account of the organisation's city, linked to it.
+
+    Its referent invites colleagues as members only; the staff who keep the organisation may make the
+    invited person its referent (`with_role`)."""
+
+    role = forms.ChoiceField(label=_("Ruolo nell'organizzazione"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, organisation, with_role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["first_name"].required = True
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("Le arriva il link per scegliere la password: vale tre giorni.")
+        _plain_names(self)
+        if not with_role:
+            del self.fields["role"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            # Not "this person has an account": who invites learns nothing about other people's accounts.
+            raise forms.ValidationError(
+                _("Questa e-mail non si può invitare da qui. Se la persona usa già Trama, chiedi al coordinamento di collegarla."),
+                code="taken",
+            )
+        return email
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.username = _unique_username(self.cleaned_data["email"])
+        user.role = Role.PARTNER
+        user.city = self.organisation.city
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+    @property
+    def membership_role(self):
+        return self.cleaned_data.get("role") or Membership.Role.MEMBER
+
+
 class MergeForm(forms.Form):
     """Which organisation is the duplicate of the one kept (the page's own)."""
 

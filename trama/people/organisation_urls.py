@@ -14,5 +14,6 @@ urlpatterns = [
     path("servizi/<int:pk>/modifica/", views.service_edit, name="service_edit"),
     path("servizi/<int:pk>/togli/", views.service_delete, name="service_delete"),
     path("<int:pk>/membri/collega/", views.member_link, name="member_link"),
+    path("<int:pk>/membri/invita/", views.member_invite, name="member_invite"),
     path("membri/<int:pk>/scollega/", views.member_unlink, name="member_unlink"),
 ]

@@ -14,7 +14,7 @@ from trama.shortcuts import page_of, render_page
 from trama.territory.queries import city_of
 
 from . import services
-from .forms import MembershipForm, MergeForm, OrganisationForm, OrganisationSearchForm, ServiceForm
+from .forms import ColleagueInvitationForm, MembershipForm, MergeForm, OrganisationForm, OrganisationSearchForm, ServiceForm
 from .models import Membership, Organisation, Service, User
 from .rules import ORGANISATIONS_TO_CHANGE
 
@@ -55,6 +55,9 @@ def _organisation(request, pk):
 @permission_required("people.view_organisation", get_object=_organisation)
 def organisation_detail(request, pk, obj):
     memberships = list(obj.memberships.select_related("account").order_by("-role", "account__username"))
+    for membership in memberships:
+        membership.organisation = obj  # one organisation: its access is asked once, not once per member
+        membership.can_unlink = request.user.has_perm("people.unlink_member", membership)
     # The members are accounts: naming them is a read of each, kept in the log as one page.
     audit.record_page(request, User, [m.account_id for m in memberships], "membri dell'organizzazione")
     context = {
@@ -64,6 +67,7 @@ def organisation_detail(request, pk, obj):
         "neighbourhoods": obj.neighbourhoods.all(),
         "can_change": request.user.has_perm("people.change_organisation", obj),
         "can_manage_members": request.user.has_perm("people.manage_members", obj),
+        "can_invite": request.user.has_perm("people.invite_colleague", obj),
         "can_merge": request.user.has_perm("people.merge_organisations", obj),
     }
     return render_page(request, "people/organisation_detail.html", context, personal=bool(memberships))
@@ -137,12 +141,30 @@ def member_link(request, pk, obj):
     return render_page(request, "people/member_link.html", {"form": form, "organisation": obj}, form)
 
 
+@require_http_methods(["GET", "POST"])
+@permission_required("people.invite_colleague", get_object=_organisation)
+def member_invite(request, pk, obj):
+    """Invite someone new into the organisation: its referent invites colleagues as members, the staff who keep it
+    choose the role. The account is a partner of the organisation's city, with the e-mailed link of every invitation."""
+    staff = request.user.has_perm("people.manage_members", obj)
+    form = ColleagueInvitationForm(request.POST or None, organisation=obj, with_role=staff)
+    if request.method == "POST" and form.is_valid():
+        membership = services.invite_colleague(request, obj, form)
+        messages.success(
+            request,
+            _("%(name)s è nell'organizzazione come %(role)s. L'e-mail di invito a %(email)s è in coda e parte tra pochi istanti.")
+            % {"name": membership.account.first_name, "role": membership.get_role_display().lower(), "email": membership.account.email},
+        )
+        return redirect(obj)
+    return render_page(request, "people/member_invite.html", {"form": form, "organisation": obj, "staff": staff}, form)
+
+
 def _membership(request, pk):
     return get_object_or_404(Membership.objects.select_related("organisation__city", "account"), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("people.manage_members", get_object=_membership)
+@permission_required("people.unlink_member", get_object=_membership)
 def member_unlink(request, pk, obj):
     if request.method == "POST":
         if request.POST.get("confirm") != "on":

@@ -11,6 +11,7 @@ from trama.access import (
     in_neighbourhoods,
     is_citizen,
     is_coordinator,
+    is_partner,
     is_worker,
     role_of,
     same_city,
@@ -92,8 +93,26 @@ ORGANISATIONS_TO_CHANGE = Scope(
 ORGANISATIONS.grant("people.view_organisation")
 ORGANISATIONS_TO_CHANGE.grant("people.change_organisation")
 rules.add_perm("people.add_organisation", is_coordinator | is_worker)
-# Linking and unlinking accounts is the staff's: a referent keeps the profile, not who speaks for it.
+# Linking existing accounts and naming referents is the staff's. A referent invites new colleagues into her
+# own organisation (as members: `services.invite_colleague`) and unlinks its members, never a referent nor herself.
 rules.add_perm("people.manage_members", (is_coordinator | is_worker) & ORGANISATIONS_TO_CHANGE.predicate)
+rules.add_perm("people.invite_colleague", ORGANISATIONS_TO_CHANGE.predicate)
+
+
+@rules.predicate
+def is_colleague_member(user, membership):
+    """The membership is a plain member's, and not the user's own (asked without one: True, as `same_city`)."""
+    from .models import Membership
+
+    if membership is None:
+        return True
+    return bool(membership.role == Membership.Role.MEMBER and membership.account_id != user.pk)
+
+
+rules.add_perm(
+    "people.unlink_member",
+    ((is_coordinator | is_worker) & ORGANISATIONS_TO_CHANGE.predicate) | (is_partner & ORGANISATIONS_TO_CHANGE.predicate & is_colleague_member),
+)
 # Merging moves other people's records (offers, agreements) between organisations: the coordination's decision.
 rules.add_perm("people.merge_organisations", is_coordinator & ORGANISATIONS_TO_CHANGE.predicate)
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from trama.access import AccountRequest, Viewer
     from trama.territory.models import City, Neighbourhood
 
+    from .forms import ColleagueInvitationForm
     from .models import User
 
 
@@ -268,9 +269,29 @@ def link_member(request: AccountRequest, organisation: Organisation, account: Us
     return membership
 
 
+def invite_colleague(request: AccountRequest, organisation: Organisation, form: ColleagueInvitationForm) -> Membership:
+    """Create a partner account for someone new, link it to `organisation` and e-mail the invitation; audited.
+
+    A referent invites into her own organisation, as member only; staff who keep it choose the role.
+    """
+    require(request.user, "people.invite_colleague", organisation)
+    role = form.membership_role
+    if role != Membership.Role.MEMBER:
+        require(request.user, "people.manage_members", organisation, "Solo il coordinamento e gli operatori nominano un referente.")
+    with transaction.atomic():
+        user = form.save(commit=False)
+        user.invited_by = request.user
+        user.save()
+        membership = Membership.objects.create(organisation=organisation, account=user, role=role)
+        audit.record_change(request, user, audit.Action.CREATE, reason="invito nell'organizzazione")
+        audit.record_change(request, membership, audit.Action.CREATE, reason="collegamento all'organizzazione")
+    send_invitation(request, user)
+    return membership
+
+
 def unlink_member(request: AccountRequest, membership: Membership) -> None:
     """Remove `account` from the organisation; audited (the entry names the membership that went)."""
-    require(request.user, "people.manage_members", membership.organisation)
+    require(request.user, "people.unlink_member", membership)
     audit.record_change(request, membership, audit.Action.DELETE, reason="scollegamento dall'organizzazione")
     membership.delete()
 

@@ -164,6 +164,26 @@ def schedule():
     return [Rule(key, declaration, expiry, overrides.get(key, months)) for key, (declaration, expiry, months) in keys().items()]
 
 
+def overview():
+    """The schedule as a coordinator reads it: for each rule what is kept, from which date the time runs, the
+    months declared and those of this deployment, and whether the rows are then anonymised or deleted."""
+    rows, known = [], keys()
+    for rule in schedule():
+        model = rule.model
+        declared = known[rule.key][2]
+        rows.append(
+            {
+                "data": model._meta.verbose_name_plural,
+                "since": model._meta.get_field(rule.expiry.clock).verbose_name,
+                "declared": declared,
+                "months": rule.months,
+                "changed": rule.months != declared,
+                "anonymises": rule.anonymises,
+            }
+        )
+    return rows
+
+
 def apply_retention(now=None, dry_run=False):
     """Anonymise or delete every row past its time limit; returns an `Outcome` per rule and housekeeping step.
 

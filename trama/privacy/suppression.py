@@ -33,6 +33,12 @@ def default_threshold():
     return settings.TRAMA_SMALL_COUNT_THRESHOLD
 
 
+def threshold_for(city=None):
+    """The threshold of `city`: the deployment's (TRAMA_SMALL_COUNT_THRESHOLD) or, when its coordinators
+    raised it on the city's settings page, theirs. Never lower than the deployment's."""
+    return max(default_threshold(), getattr(city, "small_count_threshold", 0) or 0)
+
+
 def _is_small(value, threshold):
     return 0 < value < threshold
 

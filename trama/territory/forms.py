@@ -105,3 +105,75 @@ class PlaceForm(forms.ModelForm):
             return cleaned
         cleaned["neighbourhood"] = self.instance.neighbourhood = neighbourhood
         return cleaned
+
+
+class NeighbourhoodSettingsForm(forms.ModelForm):
+    """What a coordinator keeps of a neighbourhood from the city's settings: its name, code, residents and
+    whether it is in the pilot. Taking it out of the pilot changes every comparison of the indicators,
+    so it asks for a confirmation. The boundary comes from a GeoJSON file, not from this form."""
+
+    confirm = forms.BooleanField(
+        label=_("Confermo: il quartiere esce dalla sperimentazione"),
+        required=False,
+        help_text=_("Gli indicatori non lo confronteranno più con gli altri quartieri in sperimentazione."),
+    )
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["name", "code", "population", "is_pilot"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.was_pilot = self.instance.is_pilot
+        self.fields["name"].validators.append(refuse_markup)
+        self.fields["code"].validators.append(refuse_markup)
+        self.fields["code"].help_text = _("Il codice ISTAT dell'area sub-comunale, se c'è.")
+        self.fields["population"].help_text = _("I residenti all'ultimo dato demografico: servono per i tassi ogni 1.000 abitanti.")
+        if not self.was_pilot:
+            del self.fields["confirm"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Scrivi il nome del quartiere."), code="required")
+        taken = Neighbourhood.objects.filter(city_id=self.instance.city_id, name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Un altro quartiere della città si chiama già così."), code="taken")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.was_pilot and cleaned.get("is_pilot") is False and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Per togliere il quartiere dalla sperimentazione, conferma."))
+        return cleaned
+
+
+class ThresholdForm(forms.Form):
+    """The city's small-count threshold: raised freely, never under the floor; lowering it shows more, so it asks for a confirmation."""
+
+    threshold = forms.IntegerField(
+        label=_("Soglia dei conteggi piccoli"),
+        help_text=_("I conteggi da 1 fino a questo numero meno uno sono nascosti nei dati mostrati fuori dai quartieri di chi lavora."),
+    )
+    confirm = forms.BooleanField(label=_("Confermo: abbasso la soglia e più conteggi saranno mostrati"), required=False)
+
+    def __init__(self, *args, current, floor, ceiling, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current, self.floor, self.ceiling = current, floor, ceiling
+        self.fields["threshold"].initial = current
+        self.fields["threshold"].widget.attrs.update(min=floor, max=ceiling)
+
+    def clean_threshold(self):
+        value = self.cleaned_data["threshold"]
+        if value < self.floor:
+            raise ValidationError(_("La soglia non può scendere sotto %(floor)s."), params={"floor": self.floor}, code="floor")
+        if value > self.ceiling:
+            raise ValidationError(_("La soglia non può superare %(ceiling)s."), params={"ceiling": self.ceiling}, code="ceiling")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("threshold")
+        if value is not None and value < self.current and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Abbassare la soglia mostra conteggi che oggi sono nascosti: conferma per procedere."))
+        return cleaned

@@ -6,12 +6,24 @@ from django.utils.translation import gettext_lazy as _
 
 from .geojson import validate_geometry
 
+# Counts from 1 to 9 are never shown outside the workers' scope; a city may hide more, up to this.
+SMALL_COUNT_FLOOR = 10
+SMALL_COUNT_CEILING = 100
+
 
 class City(models.Model):
     name = models.CharField(_("nome"), max_length=120)
     slug = models.SlugField(_("identificativo"), max_length=60, unique=True)
     centre_lat = models.FloatField(_("latitudine del centro"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     centre_lon = models.FloatField(_("longitudine del centro"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    # The smallest count shown in aggregates outside the workers' scope (privacy.suppression): a city's
+    # coordinators may raise it, never take it below the programme's floor of 10 (DESIGN.md §5).
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("soglia dei conteggi piccoli"),
+        default=SMALL_COUNT_FLOOR,
+        validators=[MinValueValidator(SMALL_COUNT_FLOOR), MaxValueValidator(SMALL_COUNT_CEILING)],
+        help_text=_("Nei dati mostrati fuori dai quartieri di chi lavora, i conteggi sotto questo numero sono nascosti."),
+    )
 
     class Meta:
         verbose_name = _("città")

@@ -57,6 +57,15 @@ def neighbourhoods_of(city: City | None) -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.filter(city=city).order_by("name") if city else Neighbourhood.objects.none()
 
 
+def neighbourhoods_for_settings(city: City | None) -> list[Neighbourhood]:
+    """The city's neighbourhoods as its settings page lists them, each with `has_boundary` (without loading the boundaries)."""
+    hoods = list(neighbourhoods_of(city))
+    with_boundary = set(Neighbourhood.objects.filter(pk__in=[n.pk for n in hoods], boundary__isnull=False).values_list("pk", flat=True))
+    for n in hoods:
+        n.has_boundary = n.pk in with_boundary  # type: ignore[attr-defined]
+    return hoods
+
+
 def neighbourhoods_for(user: Viewer) -> QuerySet[Neighbourhood]:
     """The neighbourhoods `user` acts in: a worker's or antenna's own, a coordinator's city (every one
     for a coordinator with no city). The choices of every form that records something somewhere."""

@@ -1,5 +1,6 @@
 """Who may do what with the map and its places. Places are community assets, not personal data;
-those not public (a reserved seat, say) are for staff only."""
+those not public (a reserved seat, say) are for staff only. The city's settings (its neighbourhoods,
+the small-count threshold) are its coordinators'."""
 
 import rules
 from django.db.models import Q
@@ -28,6 +29,12 @@ PLACES_TO_CHANGE = Scope(
     worker=in_neighbourhoods,
 )
 
+NEIGHBOURHOODS_TO_CHANGE = Scope(
+    "territory.Neighbourhood",
+    name="neighbourhoods_to_change",
+    coordinator=lambda user: in_city(user),
+)
+
 rules.add_perm("territory.view_map", rules.always_allow)
 rules.add_perm("territory.view_neighbourhood", rules.always_allow)
 PLACES.grant("territory.view_place")
@@ -35,3 +42,6 @@ rules.add_perm("territory.add_place", is_coordinator | is_worker)
 PLACES_TO_CHANGE.grant("territory.change_place")
 # Posters are printed by who looks after the place: workers for their neighbourhoods, coordinators for the city.
 PLACES_TO_CHANGE.grant("territory.print_place_poster")
+# The settings page of the city and what it changes: coordinators, in their own city.
+rules.add_perm("territory.manage_city", is_coordinator)
+NEIGHBOURHOODS_TO_CHANGE.grant("territory.change_neighbourhood")

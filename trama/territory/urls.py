@@ -9,4 +9,6 @@ urlpatterns = [
     path("luoghi/<int:pk>/", views.place_detail, name="place"),
     path("luoghi/<int:pk>/modifica/", views.place_edit, name="place_edit"),
     path("luoghi/<int:pk>/manifesto.pdf", views.place_poster, name="place_poster"),
+    path("quartieri/<int:pk>/modifica/", views.neighbourhood_edit, name="neighbourhood_edit"),
+    path("soglia-dei-conteggi/", views.small_count_threshold, name="small_count_threshold"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 from trama.pdf import download, poster, site_url
 from trama.permissions import permission_required
 from trama.privacy import audit
-from trama.shortcuts import render_page
+from trama.shortcuts import form_errors_from, render_page
 
-from .forms import PlaceForm
-from .models import Place
+from .forms import NeighbourhoodSettingsForm, PlaceForm, ThresholdForm
+from .models import SMALL_COUNT_CEILING, Neighbourhood, Place
 from .queries import city_of, current_city, neighbourhoods_for, neighbourhoods_of, public_places
+from .services import set_small_count_threshold, small_count_floor
 
 
 @permission_required("territory.view_map")
@@ -90,3 +92,41 @@ def place_poster(request, pk, obj):
     lines.append(_("Inquadra il codice con il telefono."))
     pdf = poster(obj.name, lines, site_url(reverse("home")), obj.phone, footer=str(obj.neighbourhood))
     return download(pdf, f"manifesto-punto-{obj.pk}.pdf")
+
+
+# -- the city's settings (the page itself, which gathers every app's, is trama.views.city_settings) ------------
+
+
+def _neighbourhood(request, pk):
+    return get_object_or_404(Neighbourhood.objects.select_related("city"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("territory.change_neighbourhood", get_object=_neighbourhood)
+def neighbourhood_edit(request, pk, obj):
+    form = NeighbourhoodSettingsForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        neighbourhood = form.save()
+        # Not personal data: the entry says who changed the city's settings.
+        audit.record_change(request, neighbourhood, reason="impostazioni della città: quartiere")
+        messages.success(request, _("Quartiere %(name)s aggiornato.") % {"name": neighbourhood.name})
+        return redirect("city_settings")
+    return render_page(request, "territory/neighbourhood_form.html", {"form": form, "neighbourhood": obj}, form)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("territory.manage_city")
+def small_count_threshold(request):
+    city = city_of(request.user)
+    if city is None:
+        raise Http404
+    form = ThresholdForm(request.POST or None, current=city.small_count_threshold, floor=small_count_floor(), ceiling=SMALL_COUNT_CEILING)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_small_count_threshold(city, form.cleaned_data["threshold"], by=request.user)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("Soglia aggiornata: i conteggi da 1 a %(last)s sono nascosti.") % {"last": city.small_count_threshold - 1})
+            return redirect("city_settings")
+    return render_page(request, "territory/threshold_form.html", {"form": form, "city": city, "floor": small_count_floor()}, form)

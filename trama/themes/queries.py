@@ -11,10 +11,10 @@ from django.db.models.functions import TruncMonth
 
 from trama.access import neighbourhood_scope
 from trama.aggregates import count_per_area
-from trama.privacy.suppression import suppress_counts
+from trama.privacy.suppression import suppress_counts, threshold_for
 from trama.territory.queries import neighbourhoods_of
 
-from .models import LIVE, Tag, TextItem, Theme
+from .models import LIVE, Tag, TextItem, Theme, TraditionalCategory
 from .rules import ITEMS
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 Figures = dict[str, int | float | None]
 
 EXAMPLES = 5
+
+
+def traditional_categories() -> QuerySet[TraditionalCategory]:
+    """The administration's user areas themes are set against: the same for every city (ISTAT and SIUSS areas)."""
+    return TraditionalCategory.objects.order_by("name")
 
 
 def themes_of(city: City | None, statuses: Iterable[str] = LIVE) -> QuerySet[Theme]:
@@ -158,7 +163,7 @@ def by_neighbourhood(user: Viewer, theme: Theme) -> list[dict[str, Any]]:
     scope = neighbourhood_scope(user)
     mine = {n.pk for n in hoods} if scope is None else set(scope)
     others = {n.pk: counts.get(n.pk, 0) for n in hoods if n.pk not in mine}
-    cells = suppress_counts(others) if others else {}
+    cells = suppress_counts(others, threshold_for(theme.city)) if others else {}
     rows = []
     for n in hoods:
         exact = n.pk in mine
@@ -176,7 +181,7 @@ def city_totals(user: Viewer, theme: Theme) -> dict[str, Any]:
     figures = beyond_the_mandate(items_of(theme))
     if neighbourhood_scope(user) is None:
         return {**figures, "cell": None}
-    cell = suppress_counts({"all": figures["items"]})["all"]
+    cell = suppress_counts({"all": figures["items"]}, threshold_for(theme.city))["all"]
     if cell.hidden:
         figures.update(unknown_share=None, outside_share=None, people_with_value=None)
     return {**figures, "cell": cell}
@@ -186,7 +191,7 @@ def visible_size(user: Viewer, size: int) -> str:
     """A theme's city-wide size as a user may see it: exact for a coordinator, suppressed for a worker."""
     if neighbourhood_scope(user) is None:
         return str(size)
-    return str(suppress_counts({"size": size})["size"])
+    return str(suppress_counts({"size": size}, threshold_for(getattr(user, "city", None)))["size"])
 
 
 # -- figures for insights: plain aggregates per neighbourhood or area, no one named --------

@@ -14,6 +14,7 @@ from trama.access import neighbourhood_scope
 from trama.background.progress import progress_of, render_progress
 from trama.permissions import permission_required
 from trama.privacy import audit
+from trama.privacy.suppression import threshold_for
 from trama.shortcuts import form_errors_from, page_of, render_page
 from trama.territory.queries import city_of
 
@@ -86,6 +87,7 @@ def theme_detail(request, pk, obj):
             "categories": obj.categories.all(),
             "can_change": user.has_perm("themes.change_theme", obj) and obj.is_live,
             "is_coordinator": neighbourhood_scope(user) is None,
+            "last_hidden": threshold_for(obj.city) - 1,
             "merged_themes": obj.merged_themes.all(),
             "split_themes": obj.split_themes.all(),
             "panels": extensions.panels(extensions.theme_panels),  # groups and initiatives of the theme

@@ -225,7 +225,10 @@ def test_public_counts_hide_small_numbers(client, make_offer):
 
 
 def test_public_counts_keep_apart_two_neighbourhoods_with_the_same_name(client, settings, users, neighbourhood, make_neighbourhood, make_need):
-    settings.TRAMA_SMALL_COUNT_THRESHOLD = 1  # nothing hidden: the counts themselves are under test
+    # Nothing hidden: the counts themselves are under test (the city's own threshold, 10 by default, is the floor too).
+    settings.TRAMA_SMALL_COUNT_THRESHOLD = 1
+    neighbourhood.city.small_count_threshold = 1
+    neighbourhood.city.save()
     here, renamed = make_neighbourhood("San Rocco"), make_neighbourhood("San Rocco")
     for where, met in ((here, 3), (renamed, 1)):
         for _ in range(met):

@@ -131,6 +131,28 @@ EXPECTED.update(
             {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
             {"POST": lambda o: {"account": "partner", "role": "referent"}},
         ),
+        # A referent invites colleagues into her own organisation (as members); staff who keep it, with a role.
+        "organisations:member_invite": (
+            url("organisations:member_invite", "organisation"),
+            {"GET": KEEPERS, "POST": KEEPERS},
+            {"POST": lambda o: {"first_name": "Nuova", "last_name": "Collega", "email": "nuova.collega@example.org"}},
+        ),
+        "organisations:member_invite#elsewhere": (
+            url("organisations:member_invite", "other_organisation"),
+            {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+            {"POST": lambda o: {"first_name": "Altra", "email": "altra.collega@example.org"}},
+        ),
+        "organisations:member_invite#other-city": (
+            url("organisations:member_invite", "far_organisation"),
+            {"GET": DENIED, "POST": DENIED},
+            {"POST": lambda o: {"first_name": "Lontana", "email": "lontana@example.org"}},
+        ),
+        # A referent unlinks the members of her own organisation, not herself (`membership`, below) nor a referent.
+        "organisations:member_unlink#colleague": (
+            url("organisations:member_unlink", "colleague_membership"),
+            {"GET": KEEPERS, "POST": KEEPERS},
+            {"POST": lambda o: {"confirm": "on"}},
+        ),
         "organisations:member_unlink": (
             url("organisations:member_unlink", "membership"),
             {"GET": STAFF, "POST": STAFF},
@@ -154,7 +176,7 @@ def make_objects(o):
     o["token_of_another"] = ApiToken.issue(o["other_citizen"], name="script")[0]
     o["own_token"] = ApiToken.issue(o["users"][Role.CITIZEN], name="mio script")[0]
 
-    from trama.people.models import Membership, Organisation, Service
+    from trama.people.models import Membership, Organisation, Service, User
 
     o["organisation"].neighbourhoods.add(o["neighbourhood"])
     o["organisation"].public_page_agreed = True
@@ -165,3 +187,5 @@ def make_objects(o):
     o["other_service"] = Service.objects.create(organisation=o["other_organisation"], name="Orto aperto")
     o["membership"] = Membership.objects.get(organisation=o["organisation"], account=o["users"][Role.PARTNER])
     o["other_membership"] = Membership.objects.get(organisation=o["other_organisation"], account=o["other_partner"])
+    colleague = User.objects.create_user(username="collega", email="collega@example.org", role=Role.PARTNER, city=o["city"])
+    o["colleague_membership"] = Membership.objects.create(organisation=o["organisation"], account=colleague, role="member")

@@ -35,6 +35,22 @@ EXPECTED = {
     "territory:place_poster#elsewhere": (url("territory:place_poster", "point_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
     "territory:place_poster#other-city": (url("territory:place_poster", "hidden_place_far"), ANY_METHOD(everyone("denied"))),
     "territory:place_poster#not-a-point": (url("territory:place_poster", "hidden_place"), ANY_METHOD({**everyone("denied"), **STAFF_404})),
+    # The city's settings: its coordinators change its neighbourhoods and the small-count threshold; another city's are refused.
+    "territory:neighbourhood_edit": (
+        url("territory:neighbourhood_edit", "other_neighbourhood"),
+        {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+        {"POST": lambda o: {"name": "Borgo Basso", "population": "9000"}},
+    ),
+    "territory:neighbourhood_edit#other-city": (
+        url("territory:neighbourhood_edit", "far_neighbourhood"),
+        {"GET": everyone("denied"), "POST": everyone("denied")},
+        {"POST": lambda o: {"name": "Presa", "population": "1"}},
+    ),
+    "territory:small_count_threshold": (
+        url("territory:small_count_threshold"),
+        {"GET": COORDINATOR_ONLY, "POST": COORDINATOR_ONLY},
+        {"POST": lambda o: {"threshold": "12"}},
+    ),
     "api-neighbourhoods": (url("api-neighbourhoods"), {"GET": PUBLIC}),
     "api-neighbourhood": (url("api-neighbourhood", "neighbourhood"), {"GET": PUBLIC}),
     "api-places": (url("api-places"), {"GET": PUBLIC, "POST": STAFF}),
