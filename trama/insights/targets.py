@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from trama.privacy.suppression import default_threshold
+from trama.privacy.suppression import threshold_for
 
 from . import figures, indicators
 from .periods import Period
@@ -129,9 +129,10 @@ def share_of_the_way(baseline, current, target):
     return int(((current - baseline) / (target - baseline) * 100).to_integral_value())
 
 
-def small_count(item, number):
-    """Whether `number` of `item` is a count below the suppression threshold (hidden outside the reader's scope)."""
-    return item.unit in ("count", "people") and 0 < number < default_threshold()
+def small_count(item, number, city=None):
+    """Whether `number` of `item` is a count below the suppression threshold of `city` (hidden outside the reader's
+    scope)."""
+    return item.unit in ("count", "people") and 0 < number < threshold_for(city)
 
 
 def progress(targets, city, areas, small=None):

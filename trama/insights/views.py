@@ -327,7 +327,7 @@ def target_progress(user, city, rows):
     in_scope = [t for t in rows if t.neighbourhood_id is not None or neighbourhood_scope(user) is None]
     outside = [t for t in rows if t not in in_scope]
     found = {p.target.pk: p for p in targets.progress(in_scope, city, areas)}
-    found.update({p.target.pk: p for p in targets.progress(outside, city, areas, small=targets.small_count)})
+    found.update({p.target.pk: p for p in targets.progress(outside, city, areas, small=lambda item, number: targets.small_count(item, number, city))})
     return [found.get(t.pk) for t in rows]
 
 
