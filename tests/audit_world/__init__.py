@@ -82,6 +82,7 @@ EXPECTED = {
     "privacy:audit": (lambda o: reverse("privacy:audit"), COORDINATOR_ONLY),
     "territory:map": (lambda o: reverse("territory:map"), PUBLIC),
     "territory:place_create": (lambda o: reverse("territory:place_create"), STAFF),
+    "territory:places": (lambda o: reverse("territory:places"), STAFF),
     "territory:place_edit": (lambda o: reverse("territory:place_edit", args=[o["place"].pk]), STAFF),
     "organisations:list": (lambda o: reverse("organisations:list"), STAFF),
     "organisations:create": (lambda o: reverse("organisations:create"), STAFF),

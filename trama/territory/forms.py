@@ -177,3 +177,26 @@ class ThresholdForm(forms.Form):
         if value is not None and value < self.current and not cleaned.get("confirm"):
             self.add_error("confirm", _("Abbassare la soglia mostra conteggi che oggi sono nascosti: conferma per procedere."))
         return cleaned
+
+
+class PlaceSearchForm(forms.Form):
+    """The staff's list of places: words in the name or address, a neighbourhood, a kind."""
+
+    q = forms.CharField(label=_("Cerca per nome o indirizzo"), required=False, max_length=100)
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Quartiere"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("Tutti i quartieri"),
+        error_messages={"invalid_choice": _("Scegli un quartiere dell'elenco.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Tipo"),
+        required=False,
+        choices=[("", _("Tutti i tipi"))] + Place.Kind.choices,
+        error_messages={"invalid_choice": _("Scegli un tipo dell'elenco.")},
+    )
+
+    def __init__(self, *args, city=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")

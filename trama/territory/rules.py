@@ -39,6 +39,7 @@ rules.add_perm("territory.view_map", rules.always_allow)
 rules.add_perm("territory.view_neighbourhood", rules.always_allow)
 PLACES.grant("territory.view_place")
 rules.add_perm("territory.add_place", is_coordinator | is_worker)
+rules.add_perm("territory.list_places", is_coordinator | is_worker)
 PLACES_TO_CHANGE.grant("territory.change_place")
 # Posters are printed by who looks after the place: workers for their neighbourhoods, coordinators for the city.
 PLACES_TO_CHANGE.grant("territory.print_place_poster")

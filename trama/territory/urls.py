@@ -5,6 +5,7 @@ from . import views
 app_name = "territory"
 urlpatterns = [
     path("mappa/", views.map_page, name="map"),
+    path("luoghi/", views.place_list, name="places"),
     path("luoghi/nuovo/", views.place_create, name="place_create"),
     path("luoghi/<int:pk>/", views.place_detail, name="place"),
     path("luoghi/<int:pk>/modifica/", views.place_edit, name="place_edit"),

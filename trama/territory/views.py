@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,11 +10,12 @@ from django.views.decorators.http import require_http_methods
 from trama.pdf import download, poster, site_url
 from trama.permissions import permission_required
 from trama.privacy import audit
-from trama.shortcuts import form_errors_from, render_page
+from trama.shortcuts import form_errors_from, page_of, render_page
 
-from .forms import NeighbourhoodSettingsForm, PlaceForm, ThresholdForm
+from .forms import NeighbourhoodSettingsForm, PlaceForm, PlaceSearchForm, ThresholdForm
 from .models import SMALL_COUNT_CEILING, Neighbourhood, Place
 from .queries import city_of, current_city, neighbourhoods_for, neighbourhoods_of, public_places
+from .rules import PLACES
 from .services import set_small_count_threshold, small_count_floor
 
 
@@ -28,6 +30,31 @@ def map_page(request):
         "places": public_places(city),
     }
     return render(request, "territory/map.html", context)
+
+
+@permission_required("territory.list_places")
+def place_list(request):
+    """Every place of the city for its staff: the public ones and those kept for the work (searchable, a page at a
+    time); each editable by who may change it."""
+    city = city_of(request.user)
+    form = PlaceSearchForm(request.GET or None, city=city)
+    places = PLACES.visible_to(request.user).filter(neighbourhood__city=city).select_related("neighbourhood", "managing_organisation")
+    searched = False
+    if form.is_bound and not form.is_valid():
+        places = places.none()
+    elif form.is_valid():
+        q, neighbourhood, kind = form.cleaned_data["q"].strip(), form.cleaned_data["neighbourhood"], form.cleaned_data["kind"]
+        if q:
+            places = places.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        if neighbourhood is not None:
+            places = places.filter(neighbourhood=neighbourhood)
+        if kind:
+            places = places.filter(kind=kind)
+        searched = bool(q or neighbourhood or kind)
+    page = page_of(request, places.order_by("name", "pk"), 25)
+    changeable = frozenset(neighbourhoods_for(request.user).values_list("pk", flat=True))
+    context = {"form": form, "page": page, "searched": searched, "changeable": changeable}
+    return render_page(request, "territory/place_list.html", context, form)
 
 
 def _place(request, pk):

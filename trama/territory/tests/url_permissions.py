@@ -9,6 +9,8 @@ EXPECTED = {
     "territory:map": (url("territory:map"), ANY_METHOD(PUBLIC)),
     "territory:place": (url("territory:place", "place"), ANY_METHOD(PUBLIC)),
     "territory:place#hidden": (url("territory:place", "hidden_place"), ANY_METHOD(STAFF)),
+    # The staff's list of the city's places, hidden ones included.
+    "territory:places": (url("territory:places"), ANY_METHOD(STAFF)),
     # Staff register places in their neighbourhoods (the worker's is `neighbourhood`), never in another city's.
     "territory:place_create": (
         url("territory:place_create"),
