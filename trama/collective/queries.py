@@ -235,6 +235,8 @@ def participants_of(meeting: Meeting) -> list[User]:
 # -- figures for insights: plain aggregates per neighbourhood or area, no one named --------
 
 MeetingKind = Meeting.Kind
+# The neighbourhood's own meetings, which G4 counts: not the programme's steering group (practices' governance).
+COMMUNITY_MEETING_KINDS = tuple((kind, label) for kind, label in Meeting.Kind.choices if kind != Meeting.Kind.STEERING)
 
 
 def has_groups(city: City | None) -> bool:
@@ -290,7 +292,8 @@ def groups_become_initiatives(city: City | None, since: datetime, until: datetim
 
 
 def _meetings_held(city: City | None, since: datetime, held_by: datetime) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=held_by)
+    """The neighbourhood's meetings held from `since` to `held_by` (the steering group's are governance, not G4's)."""
+    return Meeting.objects.filter(city=city, starts_at__gte=since, starts_at__lt=held_by).exclude(kind=Meeting.Kind.STEERING)
 
 
 def meetings_held(city: City | None, since: datetime, held_by: datetime) -> dict[tuple[int, str], int]:

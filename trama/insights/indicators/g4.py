@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trama.collective.queries import (
-    MeetingKind,
+    COMMUNITY_MEETING_KINDS,
     attendance,
     groups_become_initiatives,
     groups_formed,
@@ -107,9 +107,9 @@ def g4_meetings(ctx):
         per[n] += count
         kinds[kind][n] += count
     totals = _sum_over(ctx.areas, per)
-    by_kind = {kind: _sum_over(ctx.areas, kinds[kind]) for kind, _label in MeetingKind.choices}
+    by_kind = {kind: _sum_over(ctx.areas, kinds[kind]) for kind, _label in COMMUNITY_MEETING_KINDS}
     return {
-        area.key: Value(totals[area.key], breakdown=tuple((str(label), by_kind[kind][area.key]) for kind, label in MeetingKind.choices))
+        area.key: Value(totals[area.key], breakdown=tuple((str(label), by_kind[kind][area.key]) for kind, label in COMMUNITY_MEETING_KINDS))
         for area in ctx.areas
     }
 
