@@ -7,7 +7,7 @@ from trama.territory.forms import NeighbourhoodField
 from trama.territory.models import Neighbourhood
 from trama.text import words
 
-from .models import TEXT_LIMIT, TITLE_LIMIT, Contribution, Match, Need, Offer, Rate, Slot, Weekday
+from .models import RECORDED_CHANNELS, TEXT_LIMIT, TITLE_LIMIT, Channel, Contribution, Match, Need, Offer, Rate, Slot, Weekday
 
 TOO_LONG = _("Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
 FEW_WORDS = _(
@@ -58,6 +58,18 @@ def _bits(mask, choices):
     return [value for value, _label in choices.choices if mask & value]
 
 
+def _channel_field():
+    """How what a worker writes down on someone's behalf reached her (the indicators count them apart)."""
+    return forms.ChoiceField(
+        label=_("Come è arrivata"),
+        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
+        initial=Channel.IN_PERSON,
+        required=False,  # a form sent without it (an older page, a script) records nothing rather than a guess
+        help_text=_("Su una cartolina o un modulo di carta, con una telefonata, o di persona."),
+        error_messages={"invalid_choice": _("Scegli come è arrivata dall'elenco.")},
+    )
+
+
 class OfferForm(forms.Form):
     kind = forms.ChoiceField(label=_("Che cosa offri"), choices=Offer.Kind.choices)
     title = _short_text(_("In poche parole"))
@@ -76,7 +88,7 @@ class OfferForm(forms.Form):
     )
     capacity = forms.IntegerField(label=_("Quante volte si può abbinare"), min_value=1, max_value=1000, initial=1)
 
-    def __init__(self, *args, city=None, organisations=None, offer=None, **kwargs):
+    def __init__(self, *args, city=None, organisations=None, offer=None, on_behalf=False, **kwargs):
         if offer is not None and not args and "initial" not in kwargs:
             kwargs["initial"] = {
                 "kind": offer.kind,
@@ -91,6 +103,8 @@ class OfferForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+        if on_behalf:
+            self.fields["channel"] = _channel_field()
         if organisations:
             self.fields["organisation"] = forms.ModelChoiceField(
                 label=_("Per conto di"),
@@ -126,9 +140,11 @@ class NeedForm(forms.Form):
         help_text=_("Ognuno può dare qualcosa: un'ora di tempo, una ricetta, una competenza."),
     )
 
-    def __init__(self, *args, city=None, **kwargs):
+    def __init__(self, *args, city=None, on_behalf=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+        if on_behalf:
+            self.fields["channel"] = _channel_field()
 
     def clean(self):
         cleaned = super().clean()

@@ -102,6 +102,21 @@ def save_meaning_aware(instance, save, args, kwargs):
             transaction.on_commit(lambda: task.enqueue(pk))
 
 
+class Channel(models.TextChoices):
+    """How a need or an offer reached the programme: written by the person herself on the site, or written down by a
+    worker from a paper card or form, a phone call or a word in person (the indicators count them apart). Empty: not
+    recorded (records made before it was asked, imported lists, what a group decided)."""
+
+    WEB = "web", _("dal sito, da sé")
+    CARD = "card", _("su carta")
+    PHONE = "phone", _("al telefono")
+    IN_PERSON = "in_person", _("di persona")
+
+
+# What a worker may record on someone's behalf, and the indicators count as reaching beyond the site.
+RECORDED_CHANNELS = (Channel.CARD, Channel.PHONE, Channel.IN_PERSON)
+
+
 class Offer(MeaningMixin, WhenMixin):
     """What a person or an organisation gives: time, skills, space, goods, money, know-how."""
 
@@ -140,6 +155,7 @@ class Offer(MeaningMixin, WhenMixin):
     )
     taken = models.PositiveSmallIntegerField(_("abbinamenti in corso o conclusi"), default=0)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    channel = models.CharField(_("come è arrivata"), max_length=10, choices=Channel.choices, blank=True, default="")
     # Stemmed words of title and description, kept by save(): the ranking index reads them.
     search_tokens = models.TextField(editable=False, blank=True)
     # What the text means (market.meaning): computed by the task worker after the text changes, empty until then.
@@ -283,6 +299,7 @@ class Need(MeaningMixin, WhenMixin):
     urgency = models.CharField(_("quando serve"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
     kind = models.CharField(_("che tipo di aiuto"), max_length=10, choices=Offer.Kind.choices, blank=True)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    channel = models.CharField(_("come è arrivata"), max_length=10, choices=Channel.choices, blank=True, default="")
     search_tokens = models.TextField(editable=False, blank=True)
     # What the text means (market.meaning): computed by the task worker after the text changes, empty until then.
     embedding = models.BinaryField(null=True, blank=True, editable=False)

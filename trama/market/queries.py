@@ -29,7 +29,7 @@ from trama.text import shared_words
 
 from . import meaning
 from .index import KIND_CODES, index_for
-from .models import Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
+from .models import RECORDED_CHANNELS, Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
 from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
 
 if TYPE_CHECKING:
@@ -465,6 +465,26 @@ def offers_ending_between(first: date, last: date) -> QuerySet[Offer]:
 # What the figures of the ledger are broken down by; insights reads them here, not in the models.
 ContributionKind = Contribution.Kind
 SECTORS = Sector
+
+
+def has_requests(city: City | None) -> bool:
+    """Whether `city` has had any need or any person's offer (without them the count of those on paper is "no data")."""
+    return Need.objects.filter(city=city).exists() or Offer.objects.filter(city=city, person__isnull=False).exists()
+
+
+def requests_recorded_per_neighbourhood(city: City | None, since: datetime, until: datetime) -> dict[int, int]:
+    """{neighbourhood id: needs and people's offers} that arrived from `since` (included) to `until` (excluded) on
+    paper, by phone or in person, written down by a worker (two queries): a need counts in its neighbourhood, an
+    offer in its person's."""
+    recorded = [c.value for c in RECORDED_CHANNELS]
+    per: dict[int, int] = defaultdict(int)
+    needs = Need.objects.filter(city=city, channel__in=recorded, created_at__gte=since, created_at__lt=until)
+    for neighbourhood, n in needs.values_list("neighbourhood_id").annotate(n=Count("pk")).order_by():
+        per[neighbourhood] += n
+    offers = Offer.objects.filter(city=city, person__isnull=False, channel__in=recorded, created_at__gte=since, created_at__lt=until)
+    for neighbourhood, n in offers.values_list("person__neighbourhood_id").annotate(n=Count("pk")).order_by():
+        per[neighbourhood] += n
+    return dict(per)
 
 
 def has_contributions(city: City | None) -> bool:

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trama.access import PARTNER, is_citizen, role_of, works_in
+from trama.access import PARTNER, is_citizen, is_staff_role, role_of, works_in
 from trama.notifications.models import Kind
 from trama.notifications.services import notify
 from trama.people.rules import is_member_of, may_record_for, may_speak_for
 from trama.privacy import audit
 
-from .models import Contribution, Match, Need, Offer, Rate, Sector
+from .models import Channel, Contribution, Match, Need, Offer, Rate, Sector
 from .rules import (
     MATCHES_TO_ANSWER,
     MATCHES_TO_FOLLOW,
@@ -77,7 +77,16 @@ def _validated(obj: ModelT, exclude: Iterable[str] = ()) -> ModelT:
 
 
 def record_need(
-    *, person: Person, text: str, neighbourhood: Neighbourhood, urgency: str, by: Viewer | None, kind: str = "", days: int = 0, slots: int = 0
+    *,
+    person: Person,
+    text: str,
+    neighbourhood: Neighbourhood,
+    urgency: str,
+    by: Viewer | None,
+    kind: str = "",
+    days: int = 0,
+    slots: int = 0,
+    channel: str = "",
 ) -> Need:
     """Record what `person` needs, in their own words; audited. Raises ValidationError on bad input.
 
@@ -85,12 +94,30 @@ def record_need(
     """
     if not may_record_for(by, person, neighbourhood):
         raise PermissionDenied(_("Puoi registrare richieste solo nei quartieri che ti sono assegnati."))
-    return _save_need(person=person, text=text, neighbourhood=neighbourhood, urgency=urgency, by=by, kind=kind, days=days, slots=slots)
+    return _save_need(
+        person=person, text=text, neighbourhood=neighbourhood, urgency=urgency, by=by, kind=kind, days=days, slots=slots, channel=channel
+    )
 
 
 @transaction.atomic  # the need, what its save sets off (text copy, change rows) and its audit entry: all or nothing
+def _channel(channel: str, by: Viewer | None) -> str:
+    """How a need or an offer arrived: as the worker recorded it; written by anyone else, on the site."""
+    if channel:
+        return channel
+    return "" if by is not None and is_staff_role(by) else Channel.WEB
+
+
 def _save_need(
-    *, person: Person, text: str, neighbourhood: Neighbourhood, urgency: str, by: Viewer | None, kind: str = "", days: int = 0, slots: int = 0
+    *,
+    person: Person,
+    text: str,
+    neighbourhood: Neighbourhood,
+    urgency: str,
+    by: Viewer | None,
+    kind: str = "",
+    days: int = 0,
+    slots: int = 0,
+    channel: str = "",
 ) -> Need:
     need = Need(
         city_id=neighbourhood.city_id,
@@ -101,6 +128,7 @@ def _save_need(
         kind=kind or "",
         days=days or 0,
         slots=slots or 0,
+        channel=_channel(channel, by),
         created_by=by if by is not None and by.is_authenticated else None,
     )
     _validated(need)
@@ -124,6 +152,7 @@ def record_offer(
     slots: int = 0,
     available_from: date | None = None,
     available_until: date | None = None,
+    channel: str = "",
 ) -> Offer:
     """Record what a person (or an organisation) offers, in the given neighbourhoods; audited.
 
@@ -147,6 +176,7 @@ def record_offer(
         slots=slots,
         available_from=available_from,
         available_until=available_until,
+        channel=channel,
     )
 
 
@@ -164,6 +194,7 @@ def _save_offer(
     slots: int = 0,
     available_from: date | None = None,
     available_until: date | None = None,
+    channel: str = "",
 ) -> Offer:
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": _("Indica almeno un quartiere.")})
@@ -181,6 +212,7 @@ def _save_offer(
         slots=slots or 0,
         available_from=available_from,
         available_until=available_until,
+        channel=_channel(channel, by),
         created_by=by if by is not None and by.is_authenticated else None,
     )
     _validated(offer)

@@ -110,7 +110,7 @@ def offer_create(request):
     person = None
     if is_staff_role(user):
         person = get_object_or_404(people_visible_to(user), pk=request.GET.get("persona") or 0)
-    form = forms.OfferForm(request.POST or None, city=city, organisations=organisations)
+    form = forms.OfferForm(request.POST or None, city=city, organisations=organisations, on_behalf=person is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if is_citizen(user):
@@ -129,6 +129,7 @@ def offer_create(request):
                 slots=data["slots"],
                 available_from=data["available_from"],
                 available_until=data["available_until"],
+                channel=data.get("channel", ""),
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -244,7 +245,7 @@ def need_create(request):
     if is_staff_role(user):
         person = get_object_or_404(people_visible_to(user), pk=request.GET.get("persona") or 0)
     initial = {"neighbourhood": person.neighbourhood} if person else {}
-    form = forms.NeedForm(request.POST or None, city=city, initial=initial)
+    form = forms.NeedForm(request.POST or None, city=city, initial=initial, on_behalf=person is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if is_staff_role(user) and not works_in(user, data["neighbourhood"]):
@@ -261,6 +262,7 @@ def need_create(request):
                     kind=data["kind"],
                     days=data["days"],
                     slots=data["slots"],
+                    channel=data.get("channel", ""),
                 )
                 if data["give_kind"]:
                     services.record_offer(
@@ -270,6 +272,7 @@ def need_create(request):
                         description=data["give_text"],
                         neighbourhoods=[data["neighbourhood"]],
                         by=user,
+                        channel=data.get("channel", ""),
                     )
             except ValidationError as error:
                 form_errors_from(form, error)

@@ -3,11 +3,13 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trama.market.queries import has_requests, requests_recorded_per_neighbourhood
 from trama.people.queries import has_people
 from trama.themes.queries import has_tags, named_themes, texts_outside_categories
 
 from . import (
     NO_THEMES,
+    Value,
     _all_ids,
     _areas,
     _counts,
@@ -71,3 +73,20 @@ def g6_outside(ctx):
     tagged = {n: count for n, (count, _out) in rows.items()}
     outside = {n: out for n, (_count, out) in rows.items()}
     return _share(ctx, _sum_over(ctx.areas, outside), _sum_over(ctx.areas, tagged), _("Nessun testo con un tema nel periodo."))
+
+
+@indicator(
+    "g6_requests_on_paper",
+    "G6",
+    gettext_lazy("Richieste e offerte su carta, al telefono o di persona"),
+    gettext_lazy(
+        "Richieste e offerte di persone arrivate nel periodo con una cartolina o un modulo di carta, una telefonata o di "
+        "persona, registrate da un operatore per conto di chi non usa il sito."
+    ),
+    "count",
+)
+def g6_requests_on_paper(ctx):
+    if not _has_any(ctx, has_requests):
+        return no_data(ctx, _("Nessuna richiesta o offerta ancora."))
+    per = ctx.once("requests_recorded", lambda: requests_recorded_per_neighbourhood(ctx.city, ctx.period.since, ctx.period.until))
+    return {key: Value(n) for key, n in _sum_over(ctx.areas, per).items()}

@@ -234,3 +234,35 @@ def test_signals_on_paper_count_cards_calls_and_words_in_person_not_the_antennas
     areas = areas_for(coordinator, city)
     counts = by_name(values("g3_signals_on_paper", city, Q1_2025, areas), areas)
     assert [counts[k].value for k in ("Borgo Alto", "Resto della città", "Tutta la città")] == [3, 1, 4]
+
+
+def test_requests_on_paper_count_what_workers_wrote_down_for_people_not_the_site(
+    coordinator, city, neighbourhood, other_neighbourhood, make_person, worker, organisation, users
+):
+    from trama.market.models import Need, Offer
+
+    gino, rita = make_person(), make_person(where=other_neighbourhood, name="Rita")
+    lia = make_person(name="Lia", account=users[Role.CITIZEN])
+    made = []
+    for channel in ("card", "phone", "in_person"):
+        made.append(
+            market.record_need(person=gino, text=f"Spesa ({channel})", neighbourhood=neighbourhood, urgency="medium", by=worker, channel=channel)
+        )
+    made.append(
+        market.record_offer(person=rita, kind="time", title="Compagnia", neighbourhoods=[other_neighbourhood], by=coordinator, channel="phone")
+    )
+    # Not counted: written on the site, an organisation's offer, a worker's record with no channel, another period.
+    made.append(market.record_need(person=lia, text="Dal sito", neighbourhood=neighbourhood, urgency="medium", by=users[Role.CITIZEN]))
+    made.append(
+        market.record_offer(organisation=organisation, kind="space", title="Sala", neighbourhoods=[neighbourhood], by=coordinator, channel="card")
+    )
+    made.append(market.record_need(person=gino, text="Senza canale", neighbourhood=neighbourhood, urgency="medium", by=worker))
+    late = market.record_need(person=gino, text="Più tardi", neighbourhood=neighbourhood, urgency="medium", by=worker, channel="card")
+    for record in made:
+        type(record).objects.filter(pk=record.pk).update(created_at=at(date(2025, 2, 10)))
+    Need.objects.filter(pk=late.pk).update(created_at=at(date(2025, 4, 10)))
+    assert Need.objects.get(text="Dal sito").channel == "web" and Need.objects.get(text="Senza canale").channel == ""
+    assert Offer.objects.get(title="Sala").channel == "card"
+    areas = areas_for(coordinator, city)
+    counts = by_name(values("g6_requests_on_paper", city, Q1_2025, areas), areas)
+    assert [counts[k].value for k in ("Borgo Alto", "Resto della città", "Tutta la città")] == [3, 1, 4]
