@@ -16,6 +16,7 @@ from trama.attention.models import (
     AntennaApplication,
     Attendance,
     Encounter,
+    Enrolment,
     LessonDone,
     ModuleCompleted,
     OutreachTask,
@@ -25,9 +26,11 @@ from trama.attention.models import (
 )
 from trama.collective.models import Decision, Group, Meeting, Membership, Suggestion
 from trama.initiatives.models import Agreement, AgreementParty, Initiative, Participation
+from trama.insights.models import Story
 from trama.market.models import Contribution, Match, Need, Offer
 from trama.notifications.models import Kind, Notification, Preference, PushSubscription, QuietHours, SmsNumber, UnreachableAddress
-from trama.people.models import ApiToken, Person, Role
+from trama.people.models import ApiToken, DigitalIdentity, Person, Role
+from trama.practices.models import Body, Mandate
 from trama.privacy import audit
 from trama.privacy.models import DataExport, ErasureRequest, Rectification
 from trama.themes.models import Tag, TextItem, Theme
@@ -52,6 +55,7 @@ MARKERS = {
     "commitments": "zqcommitments annaffiare",
     "erasure_reason": "zqerasure chiesta al telefono",
     "rectification_reason": "zqrectification cognome scritto male",
+    "story": "zqstory ha ripreso a uscire",
 }
 IN_2025 = timezone.make_aware(datetime(2025, 5, 10, 10, 0))
 
@@ -70,6 +74,7 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     hood = {"city": city, "neighbourhood": neighbourhood}
     organisation.members.add(account)
     ApiToken.issue(account, "telefono")
+    DigitalIdentity.objects.create(account=account, fiscal_code_digest="f" * 64, kind=first(DigitalIdentity.Kind))
     TOTPDevice.objects.create(user=account, name="app")
     StaticDevice.objects.create(user=account, name="codici")
     need = Need.objects.create(person=gino, text=MARKERS["need"], **hood)
@@ -97,6 +102,7 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     module = TrainingModule.objects.create(city=city, title="Ascolto", content="…", duration_minutes=60)
     session = TrainingSession.objects.create(module=module, starts_at=IN_2025, location="Sala civica")
     Attendance.objects.create(session=session, antenna=antenna)
+    Enrolment.objects.create(session=session, antenna=antenna, enrolled_at=IN_2025)
     # She applied from "Diventa antenna" and was accepted; she followed the online training.
     AntennaApplication.objects.create(
         city=city, neighbourhood=neighbourhood, name=f"{FIRST_NAME} {LAST_NAME}", kind="shop", phone="333 1234567", consent_at=IN_2025,
@@ -161,6 +167,13 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     Participation.objects.create(initiative=initiative, person=gino, joined_at=IN_2025)
     agreement = Agreement.objects.create(city=city, kind=first(Agreement.Kind), title="Patto dell'orto", starts_on=date(2025, 3, 1))
     AgreementParty.objects.create(agreement=agreement, name=FULL_NAME, commitments=f"{MARKERS['commitments']} ({PSEUDONYM})")
+    # A story of change about him, told with his consent; and his mandate on the steering group.
+    Story.objects.create(
+        city=city, neighbourhood=neighbourhood, title="Di nuovo in piazza", what_changed=MARKERS["story"], for_whom="un vicino",
+        why_it_matters="Il quartiere lo ritrova", person=gino, consent_form=first(Story.ConsentForm), consent_at=IN_2025, author=worker,
+    )  # fmt: skip
+    body = Body.objects.create(city=city, kind=first(Body.Kind), name="Cabina di regia")
+    Mandate.objects.create(body=body, member=account, member_name=FULL_NAME, role="Rappresentante dei cittadini", starts_on=date(2025, 1, 1))
     audit.record(account, audit.Action.LOGIN)
     DataExport.objects.create(
         person=gino, requested_by=account, token="gia-chiesta", status=DataExport.Status.DELIVERED, delivered_at=timezone.now() - timedelta(days=1)
