@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from trama.pdf import download, poster, site_url
 from trama.people.lockouts import client_address
@@ -360,6 +360,7 @@ def antenna_detail(request, pk, obj):
     return render_page(request, "attention/antenna_detail.html", context, personal=True)
 
 
+@require_safe  # a download: GET (and HEAD) only
 @permission_required("attention.view_antenna", get_object=_antenna)
 def antenna_card(request, pk, obj):
     """The A6 card an antenna keeps on the counter: the address of her signal form, two lines of what to do, and the
@@ -507,6 +508,7 @@ def _attendance_record(request, pk):
     return get_object_or_404(Attendance.objects.select_related(*related), pk=pk)
 
 
+@require_safe  # a download: GET (and HEAD) only
 @permission_required("attention.view_certificate", get_object=_attendance_record)
 def attendance_certificate(request, pk, obj):
     """The certificate of an in-person session attended: the antenna's own, or one of the antennas staff may see."""
@@ -518,6 +520,7 @@ def _completion(request, pk):
     return get_object_or_404(ModuleCompleted.objects.select_related("account__city"), pk=pk)
 
 
+@require_safe  # a download: GET (and HEAD) only
 @permission_required("attention.view_online_certificate", get_object=_completion)
 def online_certificate(request, pk, obj):
     """The certificate of an online module completed."""

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from trama.pdf import download, poster, site_url
 from trama.permissions import permission_required
@@ -102,6 +102,7 @@ def place_edit(request, pk, obj):
     return render_page(request, "territory/place_form.html", {"form": form, "place": obj, "city": form.city}, form)
 
 
+@require_safe  # a download: GET (and HEAD) only
 @permission_required("territory.print_place_poster", get_object=_place)
 def place_poster(request, pk, obj):
     """The A4 poster of a community point: what it is for, where and when, its phone, and a QR code to the public

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from trama.access import is_citizen
 from trama.pdf import download, poster, site_url
@@ -62,6 +63,7 @@ def public_detail(request, pk):
     )
 
 
+@require_safe  # a download: GET (and HEAD) only
 def public_poster(request, pk):
     """The A4 poster of a published activity, public like its page: what, when, where, how to join, a QR code to its
     page and the phone of the community point of its place's neighbourhood (or its first)."""

@@ -33,10 +33,10 @@ EXPECTED = {
         {"POST": lambda o: {"name": "Presa", "kind": "other", "neighbourhood": o["neighbourhood"].pk}},
     ),
     # Posters of a community point: staff who look after it (workers of its neighbourhood, the city's coordinators).
-    "territory:place_poster": (url("territory:place_poster", "place"), ANY_METHOD(STAFF)),
-    "territory:place_poster#elsewhere": (url("territory:place_poster", "point_elsewhere"), ANY_METHOD(COORDINATOR_ONLY)),
-    "territory:place_poster#other-city": (url("territory:place_poster", "hidden_place_far"), ANY_METHOD(everyone("denied"))),
-    "territory:place_poster#not-a-point": (url("territory:place_poster", "hidden_place"), ANY_METHOD({**everyone("denied"), **STAFF_404})),
+    "territory:place_poster": (url("territory:place_poster", "place"), {"GET": STAFF}),
+    "territory:place_poster#elsewhere": (url("territory:place_poster", "point_elsewhere"), {"GET": COORDINATOR_ONLY}),
+    "territory:place_poster#other-city": (url("territory:place_poster", "hidden_place_far"), {"GET": everyone("denied")}),
+    "territory:place_poster#not-a-point": (url("territory:place_poster", "hidden_place"), {"GET": {**everyone("denied"), **STAFF_404}}),
     # The city's settings: its coordinators change its neighbourhoods and the small-count threshold; another city's are refused.
     "territory:neighbourhood_edit": (
         url("territory:neighbourhood_edit", "other_neighbourhood"),
