@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trama.background.pruning import prune_results
 
@@ -164,6 +165,22 @@ def schedule():
     return [Rule(key, declaration, expiry, overrides.get(key, months)) for key, (declaration, expiry, months) in keys().items()]
 
 
+# Dates whose field has no name of its own (Django would show "closed at"): how a coordinator reads them.
+CLOCK_WORDS = {
+    "created_at": gettext_lazy("creazione"),
+    "updated_at": gettext_lazy("ultima modifica"),
+    "closed_at": gettext_lazy("chiusura"),
+}
+
+
+def clock_label(model, clock):
+    """The date a rule's time runs from, in words: the field's own name, or for an unnamed one its meaning."""
+    field = model._meta.get_field(clock)
+    if str(field.verbose_name) == clock.replace("_", " "):
+        return CLOCK_WORDS.get(clock, _("data del dato"))
+    return field.verbose_name
+
+
 def overview():
     """The schedule as a coordinator reads it: for each rule what is kept, from which date the time runs, the
     months declared and those of this deployment, and whether the rows are then anonymised or deleted."""
@@ -174,7 +191,7 @@ def overview():
         rows.append(
             {
                 "data": model._meta.verbose_name_plural,
-                "since": model._meta.get_field(rule.expiry.clock).verbose_name,
+                "since": clock_label(model, rule.expiry.clock),
                 "declared": declared,
                 "months": rule.months,
                 "changed": rule.months != declared,

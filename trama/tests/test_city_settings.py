@@ -60,6 +60,9 @@ def test_the_retention_schedule_shows_the_deployments_months(client, coordinator
     settings.TRAMA_RETENTION_MONTHS = {"market.Need": 48}
     text = as_user(client, coordinator).get(SETTINGS).content.decode()
     assert "previsti 24" in text and ">48" in text
+    # The date each rule runs from, in words: never a field's code ("closed at").
+    assert "<td>chiusura</td>" in text and "<td>ultima modifica</td>" in text
+    assert " at</td>" not in text
 
 
 @pytest.mark.parametrize("role", [Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN])

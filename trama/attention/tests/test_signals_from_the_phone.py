@@ -213,8 +213,11 @@ def test_the_same_key_sent_twice_at_once_makes_one_signal(antenna, neighbourhood
         pytest.skip("Two writers at once need PostgreSQL; SQLite serialises every writer anyway.")
     key = uuid.uuid4()
     first_inserted, results = threading.Event(), {}
+    # Each thread opens its own connection: to this test's database, whatever an earlier test left in the settings.
+    database = connection.settings_dict["NAME"]
 
     def send(name, hold):
+        connections["default"].settings_dict["NAME"] = database
         try:
             with transaction.atomic():
                 signal, created = services.send_signal_once(by=antenna, neighbourhood=neighbourhood, text="Non la vedo da giorni", client_key=key)
