@@ -31,13 +31,21 @@
     say([prefix, waiting].filter(Boolean).join(" "));
   }
 
-  async function sendWaiting() {
-    if (!navigator.onLine) return showWaiting();
-    const outcome = await phone.send();
+  // What a send did, said to her. The page and the service worker may both send when the connection returns (the
+  // key makes it once): whichever finds the queue empty says nothing, so as not to hide what the other told her.
+  let told = false;
+  async function showOutcome(outcome) {
     const parts = [];
     if (outcome.sent) parts.push(outcome.sent === 1 ? text.sentOne : text.sentMany.replace("__n__", String(outcome.sent)));
-    outcome.refused.forEach((reason) => parts.push(`${text.refused} ${reason}`));
+    (outcome.refused || []).forEach((reason) => parts.push(`${text.refused} ${reason}`));
+    if (parts.length) told = true;
+    else if (told && (await phone.waiting()) === 0) return;
     return showWaiting(parts.join(" "));
+  }
+
+  async function sendWaiting() {
+    if (!navigator.onLine) return showWaiting();
+    return showOutcome(await phone.send());
   }
 
   // Online: the secret of this session's account (a different one wipes what another account kept), a fresh CSRF
@@ -154,7 +162,7 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(text.worker, { scope: "/" }).catch(() => {});
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data === "trama-segnalazioni-inviate") showWaiting();
+      if (event.data && event.data.type === "trama-segnalazioni-inviate") showOutcome(event.data);
     });
   }
 

@@ -29,8 +29,12 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag !== "trama-segnalazioni") return;
   event.waitUntil(
-    self.TramaPhone.send().then(() =>
-      self.clients.matchAll({ type: "window" }).then((windows) => windows.forEach((client) => client.postMessage("trama-segnalazioni-inviate")))
+    self.TramaPhone.send().then((outcome) =>
+      self.clients
+        .matchAll({ type: "window" })
+        .then((windows) =>
+          windows.forEach((client) => client.postMessage({ type: "trama-segnalazioni-inviate", sent: outcome.sent, refused: outcome.refused }))
+        )
     )
   );
 });
