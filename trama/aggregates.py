@@ -7,10 +7,12 @@ insights plain numbers; insights never reads their tables.
 
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
+from django.utils import timezone
 
 # {area key: neighbourhood ids}: the areas an app's figures are counted in (insights' areas, as the apps' queries take them).
 Areas = Mapping[str, AbstractSet[int]]
@@ -47,3 +49,11 @@ def during(start, end, since, until):
     """Rows that began (field `start`) before `until` and had not ended (field `end`, empty while
     ongoing) before `since`: those that lasted through some of the period."""
     return Q(**{f"{start}__lt": until}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": since}))
+
+
+def on_day(field: str, day: date) -> Q:
+    """Rows whose moment `field` falls on `day`, a date in the city's time zone."""
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})

@@ -341,3 +341,13 @@ def wait_for(condition, what, seconds=PATIENCE):
             return value
         time.sleep(0.1)
     raise AssertionError(f"not within {seconds} s: {what}")
+
+
+def pdf_text(content: bytes) -> str:
+    """The words of a PDF Trama wrote, one space between each (lines wrap where the page ends): what a test reads
+    back from a certificate or a report."""
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())

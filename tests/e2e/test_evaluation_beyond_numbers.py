@@ -2,18 +2,17 @@
 the neighbourhood table selects it in a participatory review and it appears in the PDF report; a coordinator
 sets a target on an indicator and the dashboard shows the progress towards it."""
 
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from conftest import PASSWORD
 from trama.market import services as market
 from trama.people.models import Organisation, Role
+from trama.testing import pdf_text
 
 from .conftest import log_in
 
@@ -69,7 +68,7 @@ def test_a_story_recorded_with_consent_is_selected_and_appears_in_the_report(pho
     with coordinator.expect_download() as arrived:
         link.click()
     content = open(arrived.value.path(), "rb").read()
-    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+    text = pdf_text(content)
     assert "Le storie scelte dai tavoli di quartiere" in text
     assert "Dal pane e latte al pranzo insieme" in text
     assert "Ha ripreso a uscire e a chiedere aiuto senza vergogna." in text

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from statistics import median
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from trama.access import is_antenna, neighbourhood_scope
-from trama.aggregates import count_by_quarter
+from trama.aggregates import count_by_quarter, on_day
 from trama.privacy.suppression import suppress_table, threshold_for
 from trama.territory.models import Neighbourhood
 
@@ -181,12 +181,7 @@ def enrolled_names(session: TrainingSession, antennas: QuerySet[Antenna]) -> lis
 
 def sessions_on(day: date) -> QuerySet[TrainingSession]:
     """In-person sessions starting on `day` (a date in the city's time zone)."""
-    from django.utils import timezone
-
-    zone = timezone.get_default_timezone()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    return TrainingSession.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+    return TrainingSession.objects.filter(on_day("starts_at", day)).order_by("starts_at", "pk")
 
 
 def enrolled_accounts(session: TrainingSession) -> list[User]:

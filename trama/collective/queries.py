@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from trama.aggregates import count_by_quarter, count_per_area, during
+from trama.aggregates import count_by_quarter, count_per_area, during, on_day
 from trama.market.queries import needs_made_between
 from trama.territory.models import Neighbourhood
 
@@ -208,14 +208,7 @@ def open_suggestion_count(user: Viewer) -> int:
 
 def meetings_on(day: date) -> QuerySet[Meeting]:
     """Group meetings starting on `day` (a date in the city's time zone), with their group's facilitator."""
-    zone = timezone.get_default_timezone()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    return (
-        Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end, group__isnull=False)
-        .select_related("group__facilitator")
-        .order_by("starts_at", "pk")
-    )
+    return Meeting.objects.filter(on_day("starts_at", day), group__isnull=False).select_related("group__facilitator").order_by("starts_at", "pk")
 
 
 def participants_of(meeting: Meeting) -> list[User]:

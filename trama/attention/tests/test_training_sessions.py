@@ -1,18 +1,17 @@
 """In-person training (issue 19, step 1): antennas enrol themselves, hear the day before, and get a certificate."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from trama.attention.models import Antenna, Attendance, Enrolment, ModuleCompleted, TrainingModule, TrainingSession
 from trama.notifications.models import Kind, Notification
 from trama.notifications.tasks import send_reminders
 from trama.people.models import Role
 from trama.privacy.models import AuditEntry
+from trama.testing import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +28,6 @@ def session(module):
 
 def enrol(client, session, action="iscrivi"):
     return client.post(reverse("attention:session_enrol", args=[session.pk]), {"azione": action})
-
-
-def pdf_text(content):
-    """The words of the PDF, one space between each (lines wrap where the page ends)."""
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
 
 
 def test_an_antenna_enrols_once_then_takes_her_name_back(client, antenna, session):

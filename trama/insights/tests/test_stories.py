@@ -1,12 +1,8 @@
 """Stories of change and participatory reviews: consent, pseudonymisation, who sees them, and the report."""
 
-import io
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from trama.collective.models import Meeting
 from trama.insights import reports, services, stories
@@ -15,7 +11,7 @@ from trama.insights.periods import parse
 from trama.insights.tasks import build_report
 from trama.people.models import Organisation, Role
 from trama.privacy.models import AuditEntry
-from trama.testing import STIGMA
+from trama.testing import STIGMA, pdf_text
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("insights:story_create")
@@ -290,10 +286,6 @@ def test_a_review_elsewhere_cannot_be_recorded_or_read(client, users, neighbourh
     assert client.get(reverse("insights:reviews")).status_code == 403
 
 
-def _pdf_text(content):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
 def test_the_report_shows_the_selected_stories_beside_the_numbers(client, users, city, neighbourhood):
     worker, coordinator = users[Role.WORKER], users[Role.COORDINATOR]
     chosen = services.record_story(
@@ -328,7 +320,7 @@ def test_the_report_shows_the_selected_stories_beside_the_numbers(client, users,
     report = Report.objects.create(city=city, period="2025", kind="pdf", requested_by=coordinator)
     build_report.enqueue(report.pk)
     report.refresh_from_db()
-    text = re.sub(r"\s+", " ", _pdf_text(bytes(report.content)))
+    text = pdf_text(bytes(report.content))
     assert "Le storie scelte dai tavoli di quartiere" in text
     assert "Dal pane e latte al pranzo insieme" in text and "Ha ripreso a uscire." in text
     assert "Le ore donate crescono." in text
