@@ -23,7 +23,9 @@ def migrate(attention):
 @pytest.fixture
 def every_migration_back_at_the_end():
     yield
-    migrate(AFTER)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -111,7 +111,7 @@ def test_the_sqlite_triggers_migration_is_reversible():
         call_command("migrate", "privacy", "0002", verbosity=0)
         assert triggers() == []
     finally:
-        call_command("migrate", "privacy", verbosity=0)
+        call_command("migrate", verbosity=0)
     assert triggers() == ["privacy_audit_no_delete", "privacy_audit_no_update"]
 
 
@@ -166,7 +166,7 @@ def test_entries_written_before_name_their_account_by_id_once_migrated(users):
     try:
         call_command("migrate", "privacy", "0006", verbosity=0)
     finally:
-        call_command("migrate", "privacy", verbosity=0)
+        call_command("migrate", verbosity=0)
     assert AuditEntry.objects.get(pk=old.pk).actor_label == f"account-{account.pk}"
     assert AuditEntry.objects.get(pk=restore.pk).actor_label == "mario.rossi (manage.py restore)"
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
