@@ -64,7 +64,7 @@ MESSAGE_STOP_WORDS = frozenset(
     può puo possiamo posso possono potrei potrebbe proprio qua qual quale quali quando quanto
     quanta quanti quante quasi quel quello quella quelli quelle quei questo questa questi
     queste qui se sé senza si sì sto sta stiamo stanno sempre su sua sue suo suoi sul sullo
-    sulla sui sugli sulle sull solo sola soli sole stesso stessa tra fra te ti tu tua tue tuo
+    sulla sui sugli sulle sull solo sole stesso stessa tra fra te ti tu tua tue tuo
     tuoi tutto tutta tutti tutte tanto tanta tanti tante troppo troppa troppi troppe
     un uno una un' vi voi vostro vostra ecco invece allora quindi pure ok ciao grazie
     salve buongiorno buonasera gentili gentile prego mah boh cioè cioe dunque comunque
@@ -73,7 +73,7 @@ MESSAGE_STOP_WORDS = frozenset(
     devono dovrei riesco riesce riusciamo
     x xke xché nn cmq ke tt
     anno anni giorno giorni volta volte cerco cerca cerchiamo serve servono servirebbe
-    bisogno vorremmo dato sento sa so sanno
+    bisogno vorremmo vorrebbe vorrebbero vuoi voglio dato sento sente sentono sa so sanno
     the a an and or but of to in on at for with from by is are was were be been being
     am i me my we our you your he she it its they them their this that these those there
     have has had do does did not no can could would should will just so very too also

@@ -67,6 +67,12 @@ DEFAULT_GROUP_THRESHOLD = 5
 SIMILARITY_THRESHOLD = 0.3
 ENCOUNTER_WINDOW_DAYS = 180
 KEY_PHRASES = 5
+# A group takes its theme's name only when at least this share of its situations really belong to the
+# theme: tagged with it by a person, or tagged with it (by the engine or on arrival) and writing a word
+# of the name it would be shown with. Otherwise the group is named from its own key phrases. A theme
+# tags by meaning and may gather texts that share a few words with it (the demo's heavy shopping
+# tagged «bolletta, pagare»): a proposal titled with words none of its people wrote reads as a mistake.
+THEME_AGREEMENT = 0.5
 
 
 def group_threshold() -> int:
@@ -82,6 +88,7 @@ class Situation:
     text: str
     key: str  # who it is about: "person:<id>", or the situation itself when no one is known
     theme_id: int | None = None
+    theme_by_person: bool = False  # its best tag was set by a person
 
 
 @dataclass
@@ -154,7 +161,29 @@ def _best_themes(city: City, situations: list[Situation]) -> None:
         if ref not in best or rank > best[ref][0]:
             best[ref] = (rank, theme_id)
     for s in situations:
-        s.theme_id = best.get((s.source, s.id), (None, None))[1]
+        rank, s.theme_id = best.get((s.source, s.id), ((False, 0.0, 0), None))
+        s.theme_by_person = rank[0]
+
+
+def _theme_words(theme_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The stems of the name each theme is shown with (a person's name, else the suggested one)."""
+    from trama.text import content_words, folded_stem
+    from trama.themes.models import Theme
+
+    return {theme.pk: {folded_stem(w) for w in content_words(theme.label)} for theme in Theme.objects.filter(pk__in=set(theme_ids))}
+
+
+def theme_agreement(chosen: Sequence[Situation], theme_id: int, theme_words: set[str]) -> float:
+    """The share of `chosen` that belongs to the theme: tagged with it by a person, or tagged with it and
+    writing at least one word (stem) of the theme's name."""
+    from trama.text import content_words, folded_stem
+
+    def belongs(s: Situation) -> bool:
+        if s.theme_id != theme_id:
+            return False
+        return s.theme_by_person or bool(theme_words & {folded_stem(w) for w in content_words(s.text)})
+
+    return sum(belongs(s) for s in chosen) / len(chosen) if chosen else 0.0
 
 
 def _tfidf(texts: list[str]) -> tuple[SparseMatrix | None, Sequence[str], Analyzer]:
@@ -197,7 +226,10 @@ def suggestion_candidates(city: City, threshold: int | None = None, now: datetim
     matrix, vocabulary, analyzer = _tfidf([s.text for s in situations])
     adjacency = _adjacency({s.neighbourhood_id for s in situations})
     similarity = (_ExactSimilarity if exact else _BlockedSimilarity)(situations, matrix, adjacency)
-    candidates = [_describe(members, situations, matrix, vocabulary, analyzer) for members in _stars(situations, similarity, adjacency, threshold)]
+    theme_words = _theme_words(s.theme_id for s in situations if s.theme_id is not None)
+    candidates = [
+        _describe(members, situations, matrix, vocabulary, analyzer, theme_words) for members in _stars(situations, similarity, adjacency, threshold)
+    ]
     candidates.sort(key=lambda c: (-c.size, c.signature))
     return candidates
 
@@ -439,7 +471,12 @@ def _similar_texts(matrix: SparseMatrix | None, nb: Ints, theme: Ints, near: npt
 
 
 def _describe(
-    members: list[int], situations: list[Situation], matrix: SparseMatrix | None, vocabulary: Sequence[str], analyzer: Analyzer
+    members: list[int],
+    situations: list[Situation],
+    matrix: SparseMatrix | None,
+    vocabulary: Sequence[str],
+    analyzer: Analyzer,
+    theme_words: dict[int, set[str]] | None = None,
 ) -> Candidate:
     chosen = [situations[j] for j in members]
     keys_per_nb: defaultdict[int, set[str]] = defaultdict(set)
@@ -450,7 +487,7 @@ def _describe(
     theme_id = None
     if themes:
         top, count = min(themes.items(), key=lambda kv: (-kv[1], kv[0]))
-        if count * 2 >= len(chosen):
+        if count * 2 >= len(chosen) and theme_agreement(chosen, top, (theme_words or {}).get(top, set())) >= THEME_AGREEMENT:
             theme_id = top
     phrases: list[str] = []
     if matrix is not None:

@@ -50,6 +50,8 @@ EXAMPLES = 5
 _SPELLING_SAMPLE = 2000
 _AUTO_K_SAMPLE = 2000
 NEIGHBOURS = 15
+# k-means restarts on the spectral embedding (the best of them is kept).
+KMEANS_INITS = 10
 SPECTRAL_MIN_TEXTS = 60
 
 
@@ -195,7 +197,7 @@ def _cluster(features, n_themes, seed, views=None):
         k = n_themes
     else:
         k = _choose_k(joined_space or spectral_space(_neighbour_graph(features)), features, high, seed)
-    return KMeans(n_clusters=min(k, high), n_init=10, random_state=seed).fit_predict(space(k))
+    return KMeans(n_clusters=min(k, high), n_init=KMEANS_INITS, random_state=seed).fit_predict(space(k))
 
 
 def _neighbour_graph(vectors):
@@ -238,6 +240,27 @@ def _number_by_size(labels):
     order = sorted(range(len(values)), key=lambda i: (-counts[i], first[i]))
     mapping = {values[i]: rank for rank, i in enumerate(order)}
     return np.array([mapping[v] for v in labels], dtype=int)
+
+
+def matched_share(before, after):
+    """Of the items themed in `before`, the share whose theme is the one matched to theirs in `after`.
+
+    `after` holds the same items first (in the same order), possibly followed by others. Themes are
+    matched one to one so as to keep the most items together (the Hungarian assignment over the
+    table of shared items): the figure is 1.0 when adding texts moved no earlier item between themes,
+    whatever the themes' numbers. This is the stability issue 16 asks of discovery (at least 0.9 when
+    1 % of texts is added).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    before = np.asarray(before, dtype=int)
+    after = np.asarray(after, dtype=int)[: len(before)]
+    if len(before) == 0:
+        return 1.0
+    table = np.zeros((before.max() + 1, after.max() + 1), dtype=int)
+    np.add.at(table, (before, after), 1)
+    rows, columns = linear_sum_assignment(-table)
+    return float(table[rows, columns].sum()) / len(before)
 
 
 def describe(texts, labels):

@@ -9,6 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TEXT_LIMIT = 8000
+# A tag's confidence (the softmax of the item's closeness to each theme, services._confidences) told in
+# words: "alta" from SURE_CONFIDENCE, "media" from SUGGEST_CONFIDENCE, below it "bassa". A new item gets
+# a suggested theme only from SUGGEST_CONFIDENCE ("media"), and the item's page says so.
+SUGGEST_CONFIDENCE = 0.5
+SURE_CONFIDENCE = 0.8
+
+
+def confidence_words(value):
+    """A confidence (0-1) in Italian words: alta, media, bassa; "" when there is none."""
+    if value is None:
+        return ""
+    if value >= SURE_CONFIDENCE:
+        return _("alta")
+    if value >= SUGGEST_CONFIDENCE:
+        return _("media")
+    return _("bassa")
 
 
 class TraditionalCategory(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from trama.extensions import text_sources
 
 from . import engine
-from .models import LIVE, TEXT_LIMIT, DiscoveryRun, Tag, TextItem, Theme, ThemeEvent
+from .models import LIVE, SUGGEST_CONFIDENCE, TEXT_LIMIT, DiscoveryRun, Tag, TextItem, Theme, ThemeEvent
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
@@ -42,9 +42,9 @@ MATCH_THRESHOLD = 0.985
 # Tag confidence: a softmax over the item's similarity to each theme's centre, this sharp. Item to
 # own-centre similarity is typically 0.92 against 0.91 for the nearest other theme.
 CONFIDENCE_TEMPERATURE = 0.01
-# A new item gets a suggested tag when its nearest theme wins with at least this confidence and
-# its similarity to that centre is at least SUGGEST_MIN_SIMILARITY.
-SUGGEST_CONFIDENCE = 0.5
+# A new item gets a suggested tag when its nearest theme wins with at least SUGGEST_CONFIDENCE
+# (models.py: "media" in words) and its similarity to that centre is at least SUGGEST_MIN_SIMILARITY.
+__all__ = ["SUGGEST_CONFIDENCE"]
 SUGGEST_MIN_SIMILARITY = 0.85
 DEFAULT_PERIOD_DAYS = 183
 MAX_REQUESTED_THEMES = engine.MAX_THEMES

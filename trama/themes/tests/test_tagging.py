@@ -72,3 +72,67 @@ def test_the_list_of_a_themes_items_shows_only_the_workers_neighbourhoods(client
     client.force_login(worker)
     page = client.get(reverse("themes:theme_items", args=[theme.pk])).content.decode()
     assert "Il mio quartiere" in page and "Un altro quartiere" not in page
+
+
+# -- a new text's suggested theme: only from a confidence shown in words (issue 16, step 3) -------------------
+
+
+def _unit(*values):
+    import numpy as np
+
+    v = np.asarray(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _themes_at(make_theme, *centres):
+    from trama.themes.services import to_bytes
+
+    return [make_theme(suggested_name=f"tema {n}", centroid=to_bytes(_unit(*c))) for n, c in enumerate(centres)]
+
+
+def _embedded_item(make_item, *vector):
+    from trama.themes.services import to_bytes
+
+    return make_item("Un testo nuovo", embedding=to_bytes(_unit(*vector)))
+
+
+def test_a_new_text_near_one_theme_gets_it_suggested_with_its_confidence(make_item, make_theme):
+    from trama.themes import services
+    from trama.themes.models import SUGGEST_CONFIDENCE, confidence_words
+
+    first, _second = _themes_at(make_theme, (1, 0, 0), (0, 1, 0))
+    tag = services.suggest_tags(_embedded_item(make_item, 0.99, 0.05, 0))
+    assert tag.theme == first and tag.origin == Tag.Origin.SUGGESTED
+    assert tag.confidence >= SUGGEST_CONFIDENCE and confidence_words(tag.confidence) == "alta"
+
+
+def test_a_new_text_between_themes_gets_no_suggestion(make_item, make_theme):
+    """Three themes equally near: the best confidence is a third, below "media", so nothing is suggested."""
+    from trama.themes import services
+
+    _themes_at(make_theme, (1, 0.1, 0.1), (0.1, 1, 0.1), (0.1, 0.1, 1))
+    assert services.suggest_tags(_embedded_item(make_item, 1, 1, 1)) is None
+    assert not Tag.objects.exists()
+
+
+def test_a_new_text_far_from_every_theme_gets_no_suggestion(make_item, make_theme):
+    from trama.themes import services
+
+    _themes_at(make_theme, (1, 0, 0))
+    assert services.suggest_tags(_embedded_item(make_item, 0.5, 0.86, 0)) is None  # alone, but not near
+
+
+@pytest.mark.parametrize("value, words", [(0.95, "alta"), (0.8, "alta"), (0.79, "media"), (0.5, "media"), (0.49, "bassa"), (None, "")])
+def test_confidence_in_words(value, words):
+    from trama.themes.models import confidence_words
+
+    assert confidence_words(value) == words
+
+
+def test_the_item_page_says_the_confidence_in_words_and_from_when_a_theme_is_suggested(client, worker, make_item, make_theme):
+    item = make_item("Bollette troppo alte")
+    Tag.objects.create(item=item, theme=make_theme(suggested_name="bollette, gas"), origin=Tag.Origin.SUGGESTED, confidence=0.62)
+    client.force_login(worker)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "confidenza media (0,62)" in page
+    assert "confidenza almeno media (0,50)" in page and "alta da 0,80" in page
