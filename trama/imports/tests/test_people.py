@@ -302,3 +302,27 @@ def test_the_change_log_of_an_import_names_records_not_people(coordinator_client
     run = confirm(coordinator_client, run_of(upload(coordinator_client, GOOD_PEOPLE)))
     assert {r["label"] for r in run.rows} == {"BT-1 · Borgo Alto", "BT-2 · borgo basso"}
     assert Change.objects.filter(run=run, action="created").count() == 2
+
+
+def test_an_imported_antenna_is_invited_when_a_worker_accepts_her_and_undo_then_leaves_her(
+    coordinator_client, coordinator, worker, neighbourhood, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from trama.attention.models import Antenna
+
+    body = "A-1;Lucia Ferri;Farmacia;Borgo Alto;01/02/2025;lucia@farmacia.example;;\n"
+    run = confirm(coordinator_client, run_of(upload(coordinator_client, body, kind="antennas", header=ANTENNAS)))
+    lucia = AntennaApplication.objects.get()
+    client = coordinator_client
+    client.force_login(worker)
+    data = {"first_name": "Lucia", "last_name": "Ferri", "email": "lucia@farmacia.example", "neighbourhoods": [neighbourhood.pk], "kind": "pharmacy"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("attention:application_accept", args=[lucia.pk]), data).status_code == 302
+    assert Antenna.objects.get().account.email == "lucia@farmacia.example"
+    assert any("/account/invito/" in message.body for message in mail.outbox)
+    client.force_login(coordinator)
+    client.post(reverse("imports:undo", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == Import.Status.UNDONE and AntennaApplication.objects.filter(pk=lucia.pk, status="accepted").exists()
+    assert any("usato da altri record" in note for note in run.undo_notes)
