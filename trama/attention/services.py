@@ -478,3 +478,32 @@ def complete_lesson(account: User, module: OnlineModule, number: int) -> bool:
         return False
     ModuleCompleted.objects.get_or_create(account=account, module=module.slug)
     return True
+
+
+# Antennas read from an imported list --------------------------------------------------------------
+
+
+@transaction.atomic
+def save_imported_application(application: AntennaApplication, *, by: User, created: bool) -> AntennaApplication:
+    """Save an application read from an imported list of antennas (validated by the import, in the importer's scope).
+
+    It waits as any application from the public page does: a worker of its neighbourhood accepts it (the antenna's
+    account is then invited as any antenna's, `accept_application`) or declines it. Audited.
+    """
+    application.save(force_insert=created)
+    audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, application, reason="importazione")
+    return application
+
+
+def delete_imported_application(application: AntennaApplication, *, by: User) -> None:
+    """Delete an application an import created, when that import is undone; audited.
+
+    Raises ProtectedError when it has been decided meanwhile (an account may have been invited): it is left.
+    """
+    from django.db.models import ProtectedError
+
+    if application.status != AntennaApplication.Status.PENDING:
+        raise ProtectedError(_("La candidatura è già stata valutata."), set())
+    with transaction.atomic():
+        audit.record(by, audit.Action.DELETE, application, reason="importazione annullata")
+        application.delete()

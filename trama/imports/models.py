@@ -12,6 +12,11 @@ class Import(models.Model):
     class Kind(models.TextChoices):
         ORGANISATIONS = "organisations", _("Organizzazioni")
         PLACES = "places", _("Luoghi")
+        # People and what they bring (people_resources.py): pseudonymous, with the consent collected on paper.
+        PEOPLE = "people", _("Persone")
+        OFFERS = "offers", _("Offerte delle persone")
+        NEEDS = "needs", _("Richieste delle persone")
+        ANTENNAS = "antennas", _("Antenne (candidature da valutare)")
 
     class Status(models.TextChoices):
         # The preview, computed by the worker (preview_import): the file is read, nothing of it is written.

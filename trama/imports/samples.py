@@ -126,13 +126,13 @@ def with_mistakes(rows: list[list]) -> list[list]:
     return rows
 
 
-def xlsx(rows: list[list]) -> bytes:
+def xlsx(rows: list[list], header: list[str] = HEADER, title: str = "Associazioni") -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Associazioni"
-    sheet.append(HEADER)
+    sheet.title = title
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()

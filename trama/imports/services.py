@@ -171,6 +171,7 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
                 transaction.set_rollback(True)
         if failed is not None:
             undo(run, by=run.requested_by)
+            _forget_personal_file(run)
             raise ValueError(
                 _("La riga %(line)d non è più valida (%(why)s): niente è stato importato. Prepara una nuova anteprima.")
                 % {"line": failed["line"], "why": "; ".join(failed["messages"])}
@@ -178,6 +179,16 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
         rows += report
         progress(min(99, (start + len(chunk)) * 100 // len(dataset)))
     run.rows, run.counts = rows, _count(rows)
+    _forget_personal_file(run)
+
+
+def _forget_personal_file(run: Import) -> None:
+    """A list about people is not kept once imported (or refused): the records and the log are what stays."""
+    from .people_resources import PERSONAL_KINDS
+
+    if run.kind in PERSONAL_KINDS:
+        run.content = b""
+        Import.objects.filter(pk=run.pk).update(content=b"")
 
 
 def start_undo(run: Import, *, by: User) -> bool:

@@ -29,7 +29,7 @@ def _visible(user):
 
 
 def _page(request, form, status=200, **context):
-    columns = {kind: resource.required for kind, resource in RESOURCES.items()}
+    columns = [(Import.Kind(kind).label, resource.required) for kind, resource in RESOURCES.items()]
     return render(request, "imports/index.html", {"form": form, "runs": _visible(request.user)[:20], "columns": columns, **context}, status=status)
 
 

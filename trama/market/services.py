@@ -699,3 +699,37 @@ def anonymise_expired_offers(offers: QuerySet[Offer], now: datetime) -> int:
     The rows stay for the matches and the ledger; updated_at moves, so the ranking index forgets the words too.
     """
     return offers.update(title="", description="", search_tokens="", embedding=None, embedding_model="", updated_at=now)
+
+
+# -- needs and offers read from an imported list (the imports app validates them and their scope first) ------
+
+
+@transaction.atomic
+def save_imported_need(need: Need, *, by: User, created: bool) -> Need:
+    """Save a need read from an imported list (validated by the import, its person in the importer's scope); audited."""
+    need.save(force_insert=created)
+    audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, need, reason="importazione")
+    return need
+
+
+@transaction.atomic
+def save_imported_offer(offer: Offer, neighbourhood_ids: Iterable[int], *, by: User, created: bool) -> Offer:
+    """Save a person's offer read from an imported list, with its neighbourhoods (validated by the import); audited."""
+    offer.save(force_insert=created)
+    offer.neighbourhoods.set(list(neighbourhood_ids))
+    audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, offer, reason="importazione")
+    return offer
+
+
+def delete_imported(record: Need | Offer, *, by: User) -> None:
+    """Delete a need or an offer an import created, when that import is undone; audited.
+
+    Raises ProtectedError when a match now involves it: the brokering that followed is kept, and the caller says so.
+    """
+    from django.db.models import ProtectedError
+
+    if Match.objects.filter(**{"need" if isinstance(record, Need) else "offer": record}).exists():
+        raise ProtectedError(_("Il record è già in un abbinamento."), set())
+    with transaction.atomic():
+        audit.record(by, audit.Action.DELETE, record, reason="importazione annullata")
+        record.delete()

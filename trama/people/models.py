@@ -313,6 +313,8 @@ class Consent(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("finalità"), max_length=20, choices=Purpose.choices)
     given_at = models.DateTimeField(_("dato il"), auto_now_add=True)
+    # A consent collected on a paper form before the person was recorded here (an imported list): the form's date.
+    collected_on_paper = models.DateField(_("raccolto su carta il"), null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     withdrawn_at = models.DateTimeField(_("ritirato il"), null=True, blank=True)
 

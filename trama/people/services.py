@@ -30,6 +30,8 @@ from .models import ApiToken, Consent, DigitalIdentity, Membership, Organisation
 from .tasks import send_email
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
 
@@ -432,3 +434,54 @@ def unlink_digital_identity(account: User) -> bool:
     """Forget the account's link to its digital identity (the digest goes with it); whether there was one."""
     deleted, _rows = DigitalIdentity.objects.filter(account=account).delete()
     return bool(deleted)
+
+
+# -- people read from an imported list (the imports app validates them first) -----------------------
+
+
+def create_imported_people(items: Iterable[tuple[Person, Iterable[str], date]], *, by: User) -> list[Person]:
+    """Create the people of a chunk of an imported list at once, each with the consents collected on paper
+    (`Consent.Purpose` values) on the given date; each audited and announced (post_save) as a single save would be."""
+    items = list(items)
+    for person, _purposes, _on in items:
+        person.created_by = by
+    people = Person.objects.bulk_create([person for person, _purposes, _on in items])
+    Consent.objects.bulk_create(
+        Consent(person=person, purpose=purpose, recorded_by=by, collected_on_paper=on)
+        for person, purposes, on in items
+        for purpose in sorted(purposes)
+    )
+    audit.record_many(by, audit.Action.CREATE, people, reason="importazione")
+    announce_created(Person, people)
+    return people
+
+
+def save_imported_person(person: Person, purposes: Iterable[str], on: date, *, by: User) -> Person:
+    """Save the changes an imported list makes to a person it created before; the consents it names that are not in
+    force are recorded as collected on paper on `on`. Audited."""
+    with transaction.atomic():
+        person.save()
+        for purpose in purposes:
+            Consent.objects.get_or_create(person=person, purpose=purpose, withdrawn_at=None, defaults={"recorded_by": by, "collected_on_paper": on})
+    audit.record(by, audit.Action.UPDATE, person, reason="importazione")
+    return person
+
+
+def delete_imported_person(person: Person, *, by: User) -> None:
+    """Delete a person an import created, when that import is undone; audited.
+
+    Raises ProtectedError when anything but her consents now points at her (a need, a signal, an account):
+    those records were made after the import, and the caller says the person was left.
+    """
+    from django.db.models import ProtectedError
+
+    for relation in Person._meta.related_objects:
+        if relation.related_model is Consent:
+            continue
+        if relation.related_model._default_manager.filter(**{relation.field.name: person}).exists():
+            raise ProtectedError(_("La persona è collegata ad altri record."), set())
+    if person.account_id is not None:
+        raise ProtectedError(_("La persona ha un account."), set())
+    with transaction.atomic():
+        audit.record(by, audit.Action.DELETE, person, reason="importazione annullata")
+        person.delete()
