@@ -9,7 +9,9 @@ database. The floor is a view that returns "ok" through the same middleware, for
 the same logged-in user, and the layout alone (base.html with no content) is the
 fixed cost every signed-in page pays. Each figure is printed against its budget
 (BUDGETS, the table of docs/benchmarks.md) and the pages over budget are listed at
-the end. Writes var/bench/pages.json.
+the end, with the median CPU time of this process per request beside the wall time
+(on a shared machine the CPU time is the steadier figure: compare revisions with it,
+in interleaved runs). Writes var/bench/pages.json.
 """
 
 import argparse
@@ -104,6 +106,11 @@ PAGES = [
     (f"coordinator: dashboard, year {CLOSED_YEAR} (cold)", Role.COORDINATOR, "insights:dashboard", f"?periodo={CLOSED_YEAR}"),
     (f"coordinator: dashboard, year {CLOSED_YEAR} (stored)", Role.COORDINATOR, "insights:dashboard", f"?periodo={CLOSED_YEAR}"),
     ("worker: dashboard, this quarter (stored)", Role.WORKER, "insights:dashboard", ""),
+    # The pages of the load test's day of use (bench/load/locustfile.py) not listed above.
+    ("worker: one signal", Role.WORKER, "attention:signal", ""),
+    ("worker: need with ranked offers", Role.WORKER, "market:need", ""),
+    ("antenna: signal form", Role.ANTENNA, "attention:signal_create", ""),
+    ("coordinator: antennas coverage", Role.COORDINATOR, "attention:coverage", ""),
     ("worker: themes list", Role.WORKER, "themes:themes", ""),
     ("worker: biggest named theme", Role.WORKER, "themes:theme", ""),
     ("coordinator: biggest named theme", Role.COORDINATOR, "themes:theme", ""),
@@ -153,11 +160,19 @@ def over_budget(figure, median_ms, queries):
     return median_ms > ms or (most_queries is not None and queries > most_queries)
 
 
-def url_args():
-    """The arguments of the pages about one record: the named theme with the most texts."""
+def url_args(worker=None):
+    """The arguments of the pages about one record: the named theme with the most texts; the worker's
+    first open signal and open need (the load test opens those from the lists)."""
     city = synthetic_users().filter(role=Role.COORDINATOR).order_by("pk").first().city
     biggest = themes_of(city, [Theme.Status.NAMED]).first()
-    return {"themes:theme": [biggest.pk]} if biggest else {}
+    out = {"themes:theme": [biggest.pk]} if biggest else {}
+    if worker is not None:
+        mine = worker.neighbourhood_ids()
+        signal = Signal.objects.filter(neighbourhood__in=mine, status__in=Signal.OPEN).order_by("-pk").first()
+        need = Need.objects.filter(neighbourhood__in=mine, status=Need.Status.OPEN).order_by("-pk").first()
+        out.update({"attention:signal": [signal.pk]} if signal else {})
+        out.update({"market:need": [need.pk]} if need else {})
+    return out
 
 
 def accounts():
@@ -207,14 +222,21 @@ def measure(client, url, n, before=lambda: None):
     with CaptureQueriesContext(connection) as queries:
         size = len(client.get(url).content)
     n_queries = len(queries)  # now: the log is reset by the next request
-    timings = []
+    timings, cpu = [], []
     for _ in range(n):
         before()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         client.get(url)
+        cpu.append((time.process_time() - c0) * 1000)
         timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
-    return {"median": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))], "queries": n_queries, "bytes": size}, 200
+    return {
+        "median": statistics.median(timings),
+        "p95": timings[int(0.95 * (len(timings) - 1))],
+        "cpu": statistics.median(cpu),
+        "queries": n_queries,
+        "bytes": size,
+    }, 200
 
 
 DEEP_PAGE = 1500
@@ -259,7 +281,7 @@ def main():
 
     settings.ROOT_URLCONF = __name__
     users = accounts()
-    args_of = url_args()
+    args_of = url_args(users[Role.WORKER])
     results, notes = [], []
     floor_ms = None
     for figure, role, name, query in [
@@ -284,6 +306,7 @@ def main():
                 "url": url,
                 "median_ms": round(timing["median"], 2),
                 "p95_ms": round(timing["p95"], 2),
+                "cpu_ms": round(timing["cpu"], 2),
                 "queries": timing["queries"],
                 "bytes": timing["bytes"],
                 "ratio_to_floor": round(timing["median"] / floor_ms, 1),
@@ -303,6 +326,7 @@ def main():
                 "url": audit_url,
                 "median_ms": round(timing["median"], 2),
                 "p95_ms": round(timing["p95"], 2),
+                "cpu_ms": round(timing["cpu"], 2),
                 "queries": timing["queries"],
                 "bytes": timing["bytes"],
                 "ratio_to_floor": round(timing["median"] / floor_ms, 1),
@@ -348,11 +372,11 @@ def main():
         f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
         f"generated in {generate_s:.1f} s, rev {report['git_revision']}"
     )
-    print(f"{'page':60} {'median':>8} {'p95':>8} {'budget':>7} {'queries':>7} {'bytes':>8}")
+    print(f"{'page':60} {'median':>8} {'p95':>8} {'cpu':>8} {'budget':>7} {'queries':>7} {'bytes':>8}")
     for r in results:
         budget = "-" if r["budget_ms"] is None else f"{r['budget_ms']:g}"
         flag = "  OVER" if r["over_budget"] else ""
-        print(f"{r['figure']:60} {r['median_ms']:8.2f} {r['p95_ms']:8.2f} {budget:>7} {r['queries']:7} {r['bytes']:8}{flag}")
+        print(f"{r['figure']:60} {r['median_ms']:8.2f} {r['p95_ms']:8.2f} {r['cpu_ms']:8.2f} {budget:>7} {r['queries']:7} {r['bytes']:8}{flag}")
     print(f"deep page: audit log page {DEEP_PAGE:,} costs x{deep_ratio} of page 1 ({audit_rows} entries, keyset pagination)")
     for note in notes:
         print("note:", note)

@@ -348,6 +348,9 @@ TRAMA_SMALL_COUNT_THRESHOLD = int(os.environ.get("TRAMA_SMALL_COUNT_THRESHOLD", 
 # The content of public pages (home, offers, catalogue, open data) is kept this long for visitors who
 # are not signed in: a change shows there within it (the offers list at once, see trama.shortcuts.public_cache).
 TRAMA_PUBLIC_CACHE_SECONDS = int(os.environ.get("TRAMA_PUBLIC_CACHE_SECONDS", 300))
+# A theme page's figures over all the theme's texts are kept this long (per theme and scope of who reads): a
+# change made through another server process shows within it, one made through the same process at once.
+TRAMA_THEME_FIGURES_SECONDS = int(os.environ.get("TRAMA_THEME_FIGURES_SECONDS", 60))
 
 
 # Retention (manage.py apply_retention, nightly): each kind of personal record is anonymised or deleted

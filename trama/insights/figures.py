@@ -7,7 +7,9 @@ a record the indicators read has changed since its computation began (every save
 deletion of those records appends a `SourceChange`; a change stamped before that and committed
 after it is caught by MAX_AGE in the open period) or, for the open period, when it is older than
 MAX_AGE (what bulk writes and the passing of days change); meanwhile the page shows the
-stored one and says when it was computed. Figures of a closed period stay as they are until
+stored one and says when it was computed. The worker also prepares the open periods' figures of every
+account's set of areas ahead of anyone looking (`prepare`, on a schedule: `manage.py prepare_figures`),
+so that opening the dashboard reads them. Figures of a closed period stay as they are until
 one of their records changes: a late entry shows up, nothing else recomputes them.
 
 The figures are aggregates keyed by the areas' neighbourhoods: a worker's set of areas is not a
@@ -96,6 +98,25 @@ def recompute(city, period, areas, keys, now=None):
     key = _key(city, period, areas)
     seen = last_change()
     _store(key, compute([REGISTRY[k] for k in keys if k in REGISTRY], city, period, areas), now or timezone.now(), seen)
+
+
+def prepare(city, period, areas, keys=None, now=None):
+    """Store every indicator of these areas that is missing or out of date (as `figures` judges it), so
+    that the next look reads them (the worker's schedule: `tasks.prepare_figures`). The names of what
+    was computed; nothing when all were fresh."""
+    if city is None or not areas:
+        return []
+    now = now or timezone.now()
+    key = _key(city, period, areas)
+    stored = [row for row in StoredFigures.objects.filter(**key) if row.indicator in (keys or REGISTRY)]
+    changed = last_change()
+    have = {row.indicator for row in stored}
+    wanted = [k for k in (keys or REGISTRY) if k in REGISTRY]
+    stale = {row.indicator for row in _stale(stored, period, now, changed)}
+    todo = [k for k in wanted if k not in have or k in stale]
+    if todo:
+        _store(key, compute([REGISTRY[k] for k in todo], city, period, areas), now, changed)
+    return todo
 
 
 def forget():

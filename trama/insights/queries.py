@@ -53,8 +53,12 @@ def areas_for(user: Viewer, city: City | None) -> list[Area]:
     """What `user` compares: for a coordinator each pilot neighbourhood, the rest of the
     city (the non-pilot ones together) and the whole city; for a worker their own
     neighbourhoods and, if more than one, their sum."""
+    return areas_of_scope(city, neighbourhood_scope(user))
+
+
+def areas_of_scope(city: City | None, scope: frozenset[int] | None) -> list[Area]:
+    """`areas_for` an account whose neighbourhood scope is `scope` (None: the whole city)."""
     neighbourhoods = list(neighbourhoods_of(city))
-    scope = neighbourhood_scope(user)
     if scope is not None:
         mine = [n for n in neighbourhoods if n.pk in scope]
         areas = [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in mine]
@@ -105,8 +109,12 @@ def trend(
 def neighbourhood_areas(user: Viewer, city: City | None) -> list[Area]:
     """Each neighbourhood `user` may see on its own, for the map: the whole city for a coordinator,
     their own neighbourhoods for a worker."""
+    return neighbourhood_areas_of_scope(city, neighbourhood_scope(user))
+
+
+def neighbourhood_areas_of_scope(city: City | None, scope: frozenset[int] | None) -> list[Area]:
+    """`neighbourhood_areas` of an account whose neighbourhood scope is `scope` (None: the whole city)."""
     neighbourhoods = list(neighbourhoods_of(city))
-    scope = neighbourhood_scope(user)
     if scope is not None:
         neighbourhoods = [n for n in neighbourhoods if n.pk in scope]
     return [Area(f"q{n.pk}", n.name, frozenset([n.pk]), n.population, n.is_pilot) for n in neighbourhoods]

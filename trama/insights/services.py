@@ -90,3 +90,33 @@ def hold_review(
     )
     review.stories.set(stories)
     return review
+
+
+def prepare_open_figures(city_id: int | None = None) -> int:
+    """Store ahead of the first look the figures the dashboard opens on: the current period (periods.default)
+    for each set of areas an active account of the city compares (the coordinators' and each worker's
+    scope), and its map's first indicator for each of their neighbourhoods. Only what is missing or out of
+    date is computed (figures.prepare). Figures are keyed by their areas, so an account reads only those of
+    its own scope. Returns how many sets of areas were looked at."""
+    from django.conf import settings
+    from django.utils.translation import override
+
+    from trama.access import neighbourhood_scope
+    from trama.people.models import User
+    from trama.territory.models import City
+
+    from . import figures, indicators, periods, queries
+
+    period = periods.default()
+    first_on_map = [next(iter(indicators.REGISTRY))]
+    looked = 0
+    cities = City.objects.filter(pk=city_id) if city_id else City.objects.all()
+    for city in cities.order_by("pk"):
+        accounts = User.objects.filter(city=city, is_active=True).order_by("pk")
+        scopes = {neighbourhood_scope(user) for user in accounts if user.has_perm("insights.view_dashboard")}
+        with override(settings.LANGUAGE_CODE):
+            for scope in sorted(scopes, key=lambda s: (s is not None, sorted(s or ()))):
+                figures.prepare(city, period, queries.areas_of_scope(city, scope))
+                figures.prepare(city, period, queries.neighbourhood_areas_of_scope(city, scope), keys=first_on_map)
+                looked += 1
+    return looked

@@ -79,3 +79,16 @@ def refresh_figures(city_id, period, language, areas, keys):
 
 # Given up, it leaves the figures as they were: the next look at them asks again (figures.ASK_AGAIN).
 describe(refresh_figures, _("Aggiornamento degli indicatori"))
+
+
+@task()
+def prepare_figures(city_id=None):
+    """The open periods' figures of every set of areas an account of the city compares, stored ahead of
+    the first look (on a schedule, `manage.py prepare_figures`): see `services.prepare_open_figures`."""
+    from .services import prepare_open_figures
+
+    prepare_open_figures(city_id)
+    figures.forget_old_changes()
+
+
+describe(prepare_figures, _("Preparazione degli indicatori"))

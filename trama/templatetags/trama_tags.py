@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from trama import formats
+from trama import formats, widgets
 from trama.text import guess_language
 
 register = template.Library()
@@ -38,7 +38,7 @@ def control(field):
         attrs["class"] += " is-invalid"
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}-errore"
-    return field.as_widget(attrs=attrs)
+    return widgets.render(field, attrs)  # field.as_widget(attrs=attrs), drawn without Django's per-option templates
 
 
 # The names workers read in the "lingua: …" hint (trama.text.guess_language's codes).

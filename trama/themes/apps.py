@@ -12,4 +12,5 @@ class ThemesConfig(AppConfig):
         from . import signals
 
         extensions.text_sources.listen(signals.connect_source)
+        signals.connect_theme_figures()
         extensions.person_panels.register("themes", extensions.Panel("themes/_person_panel.html", order=30))

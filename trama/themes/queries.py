@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
@@ -27,6 +31,39 @@ if TYPE_CHECKING:
 Figures = dict[str, int | float | None]
 
 EXAMPLES = 5
+
+
+# -- a theme's figures kept for a while (the theme page) --------------------------------------
+# The theme page's aggregates over every text of the theme cost more than the rest of the page. They are
+# kept in the cache for settings.TRAMA_THEME_FIGURES_SECONDS under the theme, a generation of this process
+# (moved on by every save or deletion of a tag, a text, a theme or a person: `forget_theme_figures`, so
+# a change made through this process shows at once, one made through another within the delay) and, for
+# what depends on who looks, the condition that selects the texts they may read: two accounts share a kept
+# figure only when they would read the same rows.
+_generation = itertools.count()
+_current = [next(_generation)]
+
+
+def forget_theme_figures(**kwargs: Any) -> None:
+    _current[0] = next(_generation)
+
+
+def _kept(name: str, theme: Theme, compute: Any, scope: str = "") -> Any:
+    seconds = settings.TRAMA_THEME_FIGURES_SECONDS
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:16]
+    key = f"themes:{name}:{theme.pk}:{_current[0]}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _scope_of(user: Viewer) -> str:
+    """What selects the texts `user` may read, as text: the same for two accounts that read the same rows."""
+    return str(ITEMS.condition(user))
 
 
 def traditional_categories() -> QuerySet[TraditionalCategory]:
@@ -86,6 +123,12 @@ def themes_of_person(user: Viewer, person: Person) -> QuerySet[Theme]:
 
 def monthly_sizes(user: Viewer, theme: Theme) -> list[tuple[date, int]]:
     """(first day of month, items) for every month from the first to the last, in the user's scope."""
+    if ITEMS.condition(user) is None:
+        return []
+    return _kept("months", theme, lambda: _monthly_sizes(user, theme), _scope_of(user))
+
+
+def _monthly_sizes(user: Viewer, theme: Theme) -> list[tuple[date, int]]:
     rows = ITEMS.visible_to(user, items_of(theme)).annotate(month=TruncMonth("written_at")).values("month").annotate(n=Count("pk")).order_by("month")
     counts: dict[date, int] = {}
     for row in rows:
@@ -158,7 +201,7 @@ def by_neighbourhood(user: Viewer, theme: Theme) -> list[dict[str, Any]]:
     count that is shown. Two queries, whatever the number of neighbourhoods.
     """
     hoods = list(neighbourhoods_of(theme.city))
-    figures = beyond_the_mandate_by_neighbourhood(items_of(theme))
+    figures = _kept("by_neighbourhood", theme, lambda: beyond_the_mandate_by_neighbourhood(items_of(theme)))
     counts = {pk: row["items"] for pk, row in figures.items()}
     scope = neighbourhood_scope(user)
     mine = {n.pk for n in hoods} if scope is None else set(scope)
@@ -178,7 +221,7 @@ def by_neighbourhood(user: Viewer, theme: Theme) -> list[dict[str, Any]]:
 def city_totals(user: Viewer, theme: Theme) -> dict[str, Any]:
     """The theme's city-wide figures: exact for a coordinator; for a worker, the count suppressed
     (1-9 hidden) and the shares only when the count is shown."""
-    figures = beyond_the_mandate(items_of(theme))
+    figures = dict(_kept("totals", theme, lambda: beyond_the_mandate(items_of(theme))))
     if neighbourhood_scope(user) is None:
         return {**figures, "cell": None}
     cell = suppress_counts({"all": figures["items"]}, threshold_for(theme.city))["all"]

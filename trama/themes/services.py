@@ -144,6 +144,9 @@ def sync_text_items(city: City) -> tuple[int, int, int]:
         )
         created += len(new)
         updated += len(changed)
+    from .queries import forget_theme_figures  # bulk writes send no signal
+
+    forget_theme_figures()
     return created, updated, deleted
 
 

@@ -8,7 +8,7 @@ each source as it is registered. themes reads those apps' records and never writ
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_delete, post_save
 
-from .models import TextItem
+from .models import Tag, TextItem, Theme, TraditionalCategory
 
 
 def _saved(source):
@@ -37,3 +37,16 @@ def connect_source(kind, source):
         raise ImproperlyConfigured(f"{kind!r} is not a source of text items")
     post_save.connect(_saved(kind), sender=source.model, weak=False, dispatch_uid=f"themes-sync-{kind}")
     post_delete.connect(_deleted(kind), sender=source.model, weak=False, dispatch_uid=f"themes-forget-{kind}")
+
+
+def connect_theme_figures():
+    """What the theme page's kept figures count (queries._kept): a save or deletion forgets them in this process."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed
+
+    from .queries import forget_theme_figures
+
+    for model in (Tag, TextItem, Theme, TraditionalCategory, apps.get_model("people", "Person")):
+        post_save.connect(forget_theme_figures, sender=model, weak=False, dispatch_uid=f"themes-figures-save-{model._meta.label}")
+        post_delete.connect(forget_theme_figures, sender=model, weak=False, dispatch_uid=f"themes-figures-delete-{model._meta.label}")
+    m2m_changed.connect(forget_theme_figures, sender=Theme.categories.through, weak=False, dispatch_uid="themes-figures-categories")
