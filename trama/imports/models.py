@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,6 +107,10 @@ class Change(models.Model):
 
     run = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField(max_length=10, choices=Action.choices)
+    # Whose record it is, for a list about people (a person, her offer or need): the values kept to undo
+    # are hers, so her copy and her erasure reach them (imports/personal_data.py).
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
     object_id = models.PositiveBigIntegerField()
     external_id = models.CharField(max_length=100)
     previous = models.JSONField(default=dict)

@@ -127,6 +127,9 @@ class PersonResource(PersonalResource):
     def snapshot(self, instance):
         return {f: getattr(instance, f) for f in PERSON_FIELDS}
 
+    def person_of(self, instance):
+        return instance.pk
+
     def neighbourhood_ids(self, snapshot):
         return [snapshot["neighbourhood_id"]]
 
@@ -197,6 +200,9 @@ class OfPersonResource(PersonalResource):
         super().__init__(**kwargs)
         self.person_ids = dict(ExternalId.objects.filter(city=self.city, kind=Import.Kind.PEOPLE).values_list("external_id", "object_id"))
         self.people: dict[int, Person] = {}
+
+    def person_of(self, instance):
+        return instance.person_id
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

@@ -229,11 +229,16 @@ class ListResource(resources.Resource):
                         external_id=external,
                         previous=before or {},
                         written=self.snapshot(instance),
+                        person_id=self.person_of(instance),
                     )
                 )
             ExternalId.objects.bulk_create(ids)
             Change.objects.bulk_create(changes)
         self.saved, self.to_create = [], []
+
+    def person_of(self, instance: Any) -> int | None:
+        """The person whose record `instance` is, when the list is about people (None for organisations, places)."""
+        return None
 
     def create_all(self, instances: list[Any]) -> None:
         """Create the chunk's new records, through the owning app's service."""

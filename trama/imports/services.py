@@ -191,11 +191,26 @@ def _forget_personal_file(run: Import) -> None:
         Import.objects.filter(pk=run.pk).update(content=b"")
 
 
+def log_expired(run: Import) -> bool:
+    """A list about people imported longer ago than its log is kept (imports.Change in the registry): the values
+    to put back are gone, so it can no longer be undone."""
+    from trama.privacy import retention
+
+    from .people_resources import PERSONAL_KINDS
+
+    if run.kind not in PERSONAL_KINDS:
+        return False
+    rule = next(rule for rule in retention.schedule() if rule.key == "imports.Change")
+    return run.created_at < rule.cutoff(timezone.now())
+
+
 def start_undo(run: Import, *, by: User) -> bool:
     """Queue the undoing of a completed import (tasks.undo_import); False if it is not completed (any more)."""
     from .tasks import undo_import
 
     undoable = [Import.Status.DONE, Import.Status.UNDO_FAILED]
+    if log_expired(run):
+        return False
     if not Import.objects.filter(pk=run.pk, status__in=undoable).update(status=Import.Status.UNDOING, undone_by=by, progress=0):
         return False
     undo_import.enqueue(run.pk)

@@ -150,5 +150,8 @@ def confirm(request, pk, obj):
 @permission_required("imports.undo_import", get_object=_import)
 def undo(request, pk, obj):
     if not services.start_undo(obj, by=request.user):
-        return render(request, "imports/refused.html", {"run": obj, "message": _("Si può annullare solo un'importazione completata.")}, status=409)
+        message = _("Si può annullare solo un'importazione completata.")
+        if services.log_expired(obj):
+            message = _("Questo elenco di persone è stato importato più di un anno fa: i valori per annullarlo non sono più conservati.")
+        return render(request, "imports/refused.html", {"run": obj, "message": message}, status=409)
     return redirect(obj)

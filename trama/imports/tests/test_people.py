@@ -200,6 +200,33 @@ def test_undo_deletes_the_people_created_and_restores_the_ones_updated(coordinat
     assert not ExternalId.objects.exists()
 
 
+def test_the_values_kept_to_undo_are_the_persons_and_go_with_her_erasure(coordinator_client, coordinator):
+    from trama.privacy.erasure import erase_person
+
+    confirm(coordinator_client, run_of(upload(coordinator_client, GOOD_PEOPLE)))
+    updated = confirm(coordinator_client, run_of(upload(coordinator_client, GOOD_PEOPLE.replace("0521 111222", "0521 999999"))))
+    pina, moro = Person.objects.get(display_name="Nonna Pina"), Person.objects.get(display_name="Il Moro")
+    change = Change.objects.get(run=updated)
+    assert (change.person, change.previous["phone"]) == (pina, "0521 111222")
+    assert set(Change.objects.values_list("person", flat=True)) == {pina.pk, moro.pk}
+    erase_person(pina, by=coordinator)
+    assert not Change.objects.filter(previous__icontains="0521").exists() and not Change.objects.filter(written__icontains="0521").exists()
+    assert Change.objects.filter(person=moro).count() == 1  # another person's log stays
+
+
+def test_a_list_about_people_imported_more_than_a_year_ago_can_no_longer_be_undone(coordinator_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = confirm(coordinator_client, run_of(upload(coordinator_client, GOOD_PEOPLE)))
+    Import.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(days=400))
+    response = coordinator_client.post(reverse("imports:undo", args=[run.pk]))
+    assert response.status_code == 409 and "più di un anno fa" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == Import.Status.DONE and Person.objects.count() == 2
+
+
 # -- needs and offers --------------------------------------------------------------------------------
 
 NEEDS = "id_esterno;id_persona;testo;urgenza;canale\n"

@@ -25,6 +25,7 @@ from trama.attention.models import (
     TrainingSession,
 )
 from trama.collective.models import Decision, Group, Meeting, Membership, Suggestion
+from trama.imports.models import Change, Import
 from trama.initiatives.models import Agreement, AgreementParty, Initiative, Participation
 from trama.insights.models import Story
 from trama.market.models import Contribution, Match, Need, Offer
@@ -174,6 +175,12 @@ def everywhere(make_person, make_user, city, neighbourhood, worker, organisation
     )  # fmt: skip
     body = Body.objects.create(city=city, kind=first(Body.Kind), name="Cabina di regia")
     Mandate.objects.create(body=body, member=account, member_name=FULL_NAME, role="Rappresentante dei cittadini", starts_on=date(2025, 1, 1))
+    # The time bank's list that brought him in, updated once: the values it replaced are kept to undo it.
+    time_bank = Import.objects.create(city=city, kind=Import.Kind.PEOPLE, filename="banca-del-tempo.xlsx", content=b"", requested_by=worker)
+    Change.objects.create(
+        run=time_bank, action=Change.Action.UPDATED, object_id=gino.pk, external_id="BT-7", person=gino,
+        previous={"display_name": PSEUDONYM, "phone": "0521 000000"}, written={"display_name": PSEUDONYM}, created_at=IN_2025,
+    )  # fmt: skip
     audit.record(account, audit.Action.LOGIN)
     DataExport.objects.create(
         person=gino, requested_by=account, token="gia-chiesta", status=DataExport.Status.DELIVERED, delivered_at=timezone.now() - timedelta(days=1)

@@ -49,6 +49,7 @@ ENDED = {
     "collective.Suggestion": {"status": "dismissed", "dismissed_reason": "Non è il momento"},
     "collective.Meeting": None,
     "collective.Decision": None,
+    "imports.Change": None,  # the log of a list about people
     "practices.Mandate": None,  # its clock is the mandate's end: a mandate with an end has ended
 }
 ACTIVE = {
