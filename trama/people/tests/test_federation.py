@@ -445,3 +445,21 @@ def test_applying_a_policy():
 def test_metadata_that_breaks_a_policy_is_refused(metadata, policy):
     with pytest.raises(PolicyError):
         apply_policy(metadata, policy)
+
+
+def test_identity_keys_writes_a_federation_key_apart(tmp_path):
+    import io
+    import os
+
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "federation-keys.json"
+    out = io.StringIO()
+    call_command("identity_keys", str(target), "--federation", stdout=out)
+    written = json.loads(target.read_text())["keys"]
+    assert len(written) == 1 and written[0]["use"] == "sig" and "d" in written[0]
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    printed = json.loads(out.getvalue())["keys"]
+    assert printed[0]["kid"] == written[0]["kid"] and "d" not in printed[0]
+    with pytest.raises(CommandError):
+        call_command("identity_keys", str(target), "--federation", stdout=io.StringIO())
