@@ -246,7 +246,9 @@ def resolve(subject):
         raise ChainError(f"{subject}: no {PROVIDER} metadata")
     # The immediate superior may fix some values outright; then the policies, merged from the anchor down.
     override = statements[0].get("metadata", {}).get(PROVIDER)
-    if isinstance(override, dict):
+    if override is not None:
+        if not isinstance(override, dict):
+            raise ChainError(f"{subject}: its superior's {PROVIDER} metadata is not an object")
         metadata = {**metadata, **override}
     policy: dict[str, dict] = {}
     for statement in reversed(statements):
@@ -317,7 +319,11 @@ def chain(subject, refresh=False):
     if found is not None and found.expires_at > time.time():
         return found
     try:
-        found = resolve(subject)
+        try:
+            found = resolve(subject)
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            # A statement of the wrong shape (a list where an object belongs, a string for a list): refused like a bad one.
+            raise ChainError(f"malformed statement: {error.__class__.__name__}: {error}") from error
     except ChainError as error:
         log.warning("SPID/CIE sign-in refused: the trust chain of %s is not valid: %s", subject, error)
         raise

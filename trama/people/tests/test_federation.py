@@ -463,3 +463,23 @@ def test_identity_keys_writes_a_federation_key_apart(tmp_path):
     assert printed[0]["kid"] == written[0]["kid"] and "d" not in printed[0]
     with pytest.raises(CommandError):
         call_command("identity_keys", str(target), "--federation", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "metadata_policy",
+    [{"op_name": {"one_of": "not a list", "value": 3}}, {"op_name": ["a list"]}, {"acr_values_supported": {"add": {"an": "object"}}}],
+)
+def test_a_policy_of_the_wrong_shape_is_refused_not_a_500(client, world, caplog, metadata_policy):
+    world.anchor.register(world.op.issuer, world.op.federation_key, metadata_policy=metadata_policy)
+    with caplog.at_level(logging.WARNING, logger="trama.people.federation"):
+        response = client.get(reverse("identity_start", args=["provider-di-prova"]))
+    assert response.status_code == 502 and UNTRUSTED in response.text
+
+
+@pytest.mark.django_db
+def test_metadata_of_the_wrong_shape_is_refused_not_a_500(client, world, caplog):
+    world.anchor.register(world.op.issuer, world.op.federation_key, metadata=["not", "an", "object"])
+    with caplog.at_level(logging.WARNING, logger="trama.people.federation"):
+        response = client.get(reverse("identity_start", args=["provider-di-prova"]))
+    assert response.status_code == 502 and UNTRUSTED in response.text
