@@ -240,7 +240,7 @@ def resolve(subject):
         raise ChainError("no trust anchor configured")
     now = int(time.time())
     leaf, leaf_token = _configuration(subject, now)
-    statements, anchor = _climb(subject, leaf, leaf_token, anchors, now, depth=0, seen={subject})
+    statements, anchor, expiries = _climb(subject, leaf, leaf_token, anchors, now, depth=0, seen={subject})
     metadata = leaf.get("metadata", {}).get(PROVIDER)
     if not isinstance(metadata, dict):
         raise ChainError(f"{subject}: no {PROVIDER} metadata")
@@ -264,12 +264,14 @@ def resolve(subject):
         metadata = apply_policy(metadata, policy)
     except PolicyError as error:
         raise ChainError(f"{subject}: metadata breaks the federation's policy: {error}") from error
-    expires = min([leaf["exp"], *(s["exp"] for s in statements)])
+    # The chain holds until the first of its statements, or of its superiors' configurations, expires.
+    expires = min([leaf["exp"], *(s["exp"] for s in statements), *expiries])
     return Chain(subject=subject, anchor=anchor, metadata=metadata, expires_at=expires)
 
 
 def _climb(entity, configuration, token, anchors, now, depth, seen):
-    """The statements from `entity`'s superior up to an anchor, trying each authority hint in turn."""
+    """The statements from `entity`'s superior up to an anchor, trying each authority hint in turn; with the anchor
+    and the expiry of each superior's configuration."""
     hints = configuration.get("authority_hints")
     if not isinstance(hints, list) or not hints:
         raise ChainError(f"{entity}: no authority_hints")
@@ -301,9 +303,9 @@ def _through(entity, token, superior, anchors, now, depth, seen):
     # The superior vouches for the entity's keys: its own configuration must be signed with one of them.
     _verified(token, _keys_of(statement, f"statement about {entity}"), entity, entity, now)
     if is_anchor:
-        return [statement], superior
-    rest, anchor = _climb(superior, above, above_token, anchors, now, depth + 1, seen)
-    return [statement, *rest], anchor
+        return [statement], superior, [above["exp"]]
+    rest, anchor, expiries = _climb(superior, above, above_token, anchors, now, depth + 1, seen)
+    return [statement, *rest], anchor, [above["exp"], *expiries]
 
 
 def _check_critical(statement):

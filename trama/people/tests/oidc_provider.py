@@ -236,7 +236,8 @@ class LocalAuthority:
         self.authority_hints = []
         self.tamper = None  # "expired" or "forged": the subordinate statements it signs
         self.fetches = 0
-        self.lifetime = 3600
+        self.lifetime = 3600  # of the statements it signs about its subordinates
+        self.configuration_lifetime = 3600  # of its own entity configuration
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _authority_handler(self))
         self.entity_id = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -261,7 +262,7 @@ class LocalAuthority:
         claims = {"metadata": metadata}
         if self.authority_hints:
             claims["authority_hints"] = self.authority_hints
-        return statement(self.key, self.entity_id, self.entity_id, self.key, **claims)
+        return statement(self.key, self.entity_id, self.entity_id, self.key, lifetime=self.configuration_lifetime, **claims)
 
     def fetch(self, subject):
         self.fetches += 1

@@ -182,6 +182,14 @@ def test_the_chain_is_kept_until_it_expires(client, world, make_user):
 
 
 @pytest.mark.django_db
+def test_the_chain_expires_with_its_anchors_configuration(world):
+    world.anchor.configuration_lifetime = 300
+    chain = federation.chain(world.op.issuer)
+    leaf = jwt.decode(world.op.entity_configuration(), KeySet.import_key_set(public({"keys": [world.op.federation_key.as_dict()]})))
+    assert leaf.claims["exp"] - chain.expires_at > 3000
+
+
+@pytest.mark.django_db
 def test_a_chain_through_an_intermediate_signs_in(client, settings, tmp_path, keys, city, make_user):
     maria = make_user(Role.CITIZEN)
     linked(maria)
