@@ -232,6 +232,23 @@ TRAMA_OIDC_CLIENT_ID = os.environ.get("TRAMA_OIDC_CLIENT_ID", "")
 TRAMA_OIDC_KEYS_FILE = os.environ.get("TRAMA_OIDC_KEYS_FILE", "")
 # The level asked of SPID (CIE's own levels use the same names); L2 is the one for personal services.
 TRAMA_OIDC_ACR = os.environ.get("TRAMA_OIDC_ACR", "https://www.spid.gov.it/SpidL2")
+# OpenID Federation (docs/deploy.md "SPID e CIE"): on when both files are set, and then every provider is trusted only
+# through its trust chain. TRAMA_FEDERATION_KEYS_FILE: Trama's private federation key set (`manage.py identity_keys
+# --federation` writes it), apart from the OpenID Connect keys. TRAMA_FEDERATION_TRUST_ANCHORS_FILE: a JSON object,
+# each trust anchor's entity id → its public key set, as published by the federation (never fetched at run time).
+TRAMA_FEDERATION_KEYS_FILE = os.environ.get("TRAMA_FEDERATION_KEYS_FILE", "")
+TRAMA_FEDERATION_TRUST_ANCHORS_FILE = os.environ.get("TRAMA_FEDERATION_TRUST_ANCHORS_FILE", "")
+# The superiors that registered Trama (entity ids separated by ","); empty: the trust anchors of the file above.
+TRAMA_FEDERATION_AUTHORITY_HINTS = [h.strip() for h in os.environ.get("TRAMA_FEDERATION_AUTHORITY_HINTS", "").split(",") if h.strip()]
+# The trust marks the federation issued to Trama: a JSON list of {"id": ..., "trust_mark": ...}; empty: none.
+TRAMA_FEDERATION_TRUST_MARKS_FILE = os.environ.get("TRAMA_FEDERATION_TRUST_MARKS_FILE", "")
+# The municipality in the entity configuration: its name (empty: the city's), its institutional PEC and other
+# contacts (separated by ","), the address of its logo in SVG (optional).
+TRAMA_FEDERATION_ORGANISATION = os.environ.get("TRAMA_FEDERATION_ORGANISATION", "")
+TRAMA_FEDERATION_CONTACTS = [c.strip() for c in os.environ.get("TRAMA_FEDERATION_CONTACTS", "").split(",") if c.strip()]
+TRAMA_FEDERATION_LOGO_URI = os.environ.get("TRAMA_FEDERATION_LOGO_URI", "")
+# How long the entity configuration Trama signs is valid (seconds; the federation reads it again after).
+TRAMA_FEDERATION_STATEMENT_SECONDS = int(os.environ.get("TRAMA_FEDERATION_STATEMENT_SECONDS", "86400"))
 # Fiscal codes are kept only as a keyed digest; the key must outlive SECRET_KEY's rotation, or every link is lost.
 TRAMA_FISCAL_CODE_KEY = os.environ.get("TRAMA_FISCAL_CODE_KEY", "")
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views
 from .notifications import views as notification_views
+from .people import identity_views
 from .people import urls as people_urls
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("salute/", views.health, name="health"),
     # The service worker of web push lives at the root, so that its scope is the whole site.
     path("sw.js", notification_views.service_worker, name="service_worker"),
+    # SPID and CIE's OpenID Federation reads Trama's entity configuration here (its entity id is the site's address).
+    path(".well-known/openid-federation", identity_views.entity_configuration, name="openid_federation"),
     path("in-parole-semplici/<slug:door>/", views.easy, name="easy"),
     path("la-mia-attivita/", views.my_activity, name="my_activity"),
     path("impostazioni/", views.city_settings, name="city_settings"),

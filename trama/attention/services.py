@@ -315,19 +315,30 @@ def record_encounter(
         person = register_person(by=by, neighbourhood=neighbourhood, **new_person)
     notes = notes.strip()
     kept = []
+    # How what the person needs or offers reached the programme (the market's Channel, counted by the indicators):
+    # a call is a call, every other encounter is a word in person.
+    channel = "phone" if setting == Encounter.Setting.PHONE else "in_person"
     if need_text.strip():
         record_need = encounter_records.get("need") if person is not None else None
         if record_need is None:
             kept.append(_("Ha bisogno di: %(text)s") % {"text": need_text.strip()})
         else:
-            record_need(person=person, text=need_text.strip(), neighbourhood=neighbourhood, urgency=need_urgency, by=by)
+            record_need(person=person, text=need_text.strip(), neighbourhood=neighbourhood, urgency=need_urgency, by=by, channel=channel)
     if offer_text.strip():
         record_offer = encounter_records.get("offer") if person is not None else None
         if record_offer is None:
             kept.append(_("Potrebbe offrire: %(text)s") % {"text": offer_text.strip()})
         else:
             title = offer_text.strip().splitlines()[0][:80]
-            record_offer(person=person, kind=offer_kind, title=title, description=offer_text.strip(), neighbourhoods=[neighbourhood], by=by)
+            record_offer(
+                person=person,
+                kind=offer_kind,
+                title=title,
+                description=offer_text.strip(),
+                neighbourhoods=[neighbourhood],
+                by=by,
+                channel=channel,
+            )
     if kept:
         notes = "\n\n".join([notes, *kept]).strip()
     if outreach is not None:

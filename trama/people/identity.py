@@ -9,10 +9,12 @@ What the SPID/CIE OpenID Connect profile asks of a relying party, and where it i
   nonce and level (`acr`);
 - the user information comes as a JWT signed by the provider and encrypted for Trama (a JWE around a JWS): it is
   decrypted with Trama's key, its signature checked, its subject must be the ID token's.
-What it does not do: resolve the OpenID Federation's trust chain. Each provider is configured by its issuer, and its
-metadata and keys are read from the issuer's `.well-known/openid-configuration` over HTTPS (docs/deploy.md).
+Where the provider's metadata and keys come from: with the OpenID Federation configured (`federation.py`), from the
+provider's trust chain up to a configured trust anchor, after the federation's metadata policy; without it (a test
+set-up, or a provider registered through an intermediary), from the issuer's `.well-known/openid-configuration`.
 
-Nothing else is fetched: no request leaves Trama except towards a configured issuer and the endpoints it publishes.
+Nothing else is fetched: no request leaves Trama except towards a configured issuer, its superiors in the federation
+and the endpoints they publish.
 """
 
 import hashlib
@@ -22,7 +24,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -38,6 +39,8 @@ from joserfc import jwe, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from stdnum.it import codicefiscale
+
+from . import federation
 
 FISCAL_NUMBER = "https://attributes.eid.gov.it/fiscal_number"
 CLAIMS = {"userinfo": {"given_name": None, "family_name": None, "email": None, FISCAL_NUMBER: {"essential": True}}}
@@ -55,6 +58,10 @@ FAILED = _("L'accesso con l'identità digitale non è riuscito. Riprova, oppure 
 EXPIRED = _("La richiesta di accesso non è valida o è scaduta: riprova dall'inizio.")
 UNREACHABLE = _("Il fornitore dell'identità digitale non risponde in questo momento. Riprova tra qualche minuto.")
 CANCELLED = _("L'accesso è stato annullato o rifiutato dal fornitore dell'identità digitale.")
+UNTRUSTED = _(
+    "Non possiamo verificare in questo momento che il fornitore dell'identità digitale faccia parte della federazione "
+    "SPID/CIE, e per sicurezza l'accesso non è possibile. Riprova più tardi, oppure accedi con nome e password."
+)
 NO_FISCAL_CODE = _("Il fornitore non ha comunicato un codice fiscale valido: non possiamo riconoscerti.")
 
 
@@ -134,6 +141,11 @@ def _keys():
         raise IdentityError(FAILED, status=503) from error
 
 
+def public_keys():
+    """Trama's OpenID Connect keys without their private parts (for its relying party metadata)."""
+    return KeySet.import_key_set({"keys": [key.as_dict(private=False) for key in _keys().keys]})
+
+
 def _key_for(use):
     keys = _keys()
     for key in keys.keys:
@@ -151,32 +163,58 @@ def _get_json(url):
         raise IdentityError(UNREACHABLE, status=502) from error
 
 
-def _secure(url):
-    """HTTPS, or loopback (the test provider): metadata and keys never come over plain HTTP from elsewhere."""
-    parts = urlsplit(url)
-    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
+# HTTPS, or loopback (the test provider): metadata and keys never come over plain HTTP from elsewhere.
+_secure = federation.secure_url
+ENDPOINTS = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint")
+
+
+def _usable(found, p, keys_inline=False):
+    return (
+        isinstance(found, dict)
+        and str(found.get("issuer", "")).rstrip("/") == p.issuer
+        and all(isinstance(found.get(name), str) and _secure(found[name]) for name in ENDPOINTS)
+        and ((keys_inline and isinstance(found.get("jwks"), dict)) or _secure(found.get("jwks_uri")))
+    )
+
+
+def _chain_metadata(p, refresh=False):
+    """The provider's metadata as its trust chain gives it (the chain is kept until its first expiry)."""
+    try:
+        found = federation.chain(p.issuer, refresh=refresh).metadata
+    except federation.ChainError as error:
+        raise IdentityError(UNTRUSTED, status=502) from error
+    if not _usable(found, p, keys_inline=True):
+        federation.log.warning("SPID/CIE sign-in refused: the metadata of %s lacks an endpoint or its keys", p.issuer)
+        raise IdentityError(UNTRUSTED, status=502)
+    return found
 
 
 def metadata(p):
-    """The provider's metadata, from its issuer's discovery document (kept an hour)."""
+    """The provider's metadata: from its trust chain in the federation, or else from its issuer's discovery document
+    (kept an hour)."""
     if not _secure(p.issuer):
         raise IdentityError(FAILED, status=503)
+    if federation.enabled():
+        return _chain_metadata(p)
     cache_key = f"identity:metadata:{p.issuer}"
     found = cache.get(cache_key)
     if found is None:
         found = _get_json(f"{p.issuer}/.well-known/openid-configuration")
-        endpoints = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
-        if (
-            not isinstance(found, dict)
-            or str(found.get("issuer", "")).rstrip("/") != p.issuer
-            or not all(isinstance(found.get(name), str) and _secure(found[name]) for name in endpoints)
-        ):
+        if not _usable(found, p):
             raise IdentityError(FAILED, status=502)
         cache.set(cache_key, found, METADATA_SECONDS)
     return found
 
 
 def _provider_keys(p, refresh=False):
+    if federation.enabled():
+        # A key the chain does not list sends Trama back up the chain once: the provider may have rotated it.
+        found = _chain_metadata(p, refresh=refresh)
+        if "jwks" in found:
+            try:
+                return KeySet.import_key_set(found["jwks"])
+            except (ValueError, TypeError, JoseError) as error:
+                raise IdentityError(UNTRUSTED, status=502) from error
     cache_key = f"identity:jwks:{p.issuer}"
     found = None if refresh else cache.get(cache_key)
     if found is None:

@@ -4,27 +4,32 @@ The dance itself is in `identity.py`; these views decide what a finished sign-in
 every one of them answers 404, and the sign-in page shows no button.
 """
 
+import logging
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from joserfc.errors import JoseError
 
 from trama.permissions import permission_required
 from trama.territory.queries import current_city
 
-from . import identity, second_factor, services
+from . import federation, identity, second_factor, services
 from .forms import DigitalIdentityRegistrationForm
 from .identity import IdentityError
 from .models import DigitalIdentity
 from .signin_views import _next
 
+log = logging.getLogger(__name__)
 BACKEND = "trama.people.backends.AccountBackend"
 ONLY_CITIZENS = gettext_lazy(
     "L'accesso con SPID o CIE è per i cittadini. Gli account del personale, dei partner e delle antenne "
@@ -40,6 +45,28 @@ def _configured():
 
 def _failed(request, error):
     return render(request, "people/identity_failed.html", {"message": error.message}, status=error.status)
+
+
+def entity_configuration(request):
+    """Trama's entity configuration in the OpenID Federation (a JWT signed with its federation key), for the
+    federation's trust anchor and the providers. 404 while the federation is not configured."""
+    if not federation.enabled() or not identity.providers():
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    city = current_city()
+    try:
+        token = federation.entity_configuration(
+            identity.public_keys(),
+            redirect_uri=identity.redirect_uri(request),
+            homepage_uri=request.build_absolute_uri("/"),
+            policy_uri=request.build_absolute_uri(reverse("privacy:notice")),
+            organisation_name=settings.TRAMA_FEDERATION_ORGANISATION or (city.name if city else "Trama"),
+        )
+    except (IdentityError, OSError, ValueError, KeyError, TypeError, StopIteration, JoseError) as error:
+        log.error("The entity configuration cannot be signed: the federation's key or trust marks are unreadable (%s)", error)
+        return HttpResponse(_("Configurazione della federazione non disponibile."), status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse(token, content_type=federation.CONTENT_TYPE)
 
 
 @never_cache

@@ -74,7 +74,7 @@ PUBLIC_DOORS = {
         ("people/forms.py", "RegistrationForm"),
         ("people/forms.py", "LoginForm"),
         ("people/views.py", "register"),
-        *(("people/identity.py", name) for name in ("FAILED", "EXPIRED", "UNREACHABLE", "CANCELLED", "NO_FISCAL_CODE")),
+        *(("people/identity.py", name) for name in ("FAILED", "EXPIRED", "UNREACHABLE", "CANCELLED", "NO_FISCAL_CODE", "UNTRUSTED")),
         *(("people/identity_views.py", name) for name in ("ONLY_CITIZENS", "DISABLED", "_link", "register", "unlink")),
         ("people/services.py", "link_digital_identity"),
         ("people/services.py", "register_with_digital_identity"),

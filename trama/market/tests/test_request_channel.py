@@ -3,9 +3,12 @@ what people write themselves on the site is marked so; the indicators count them
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from trama.attention import services as attention
 from trama.market import services
-from trama.market.models import Need, Offer
+from trama.market.models import RECORDED_CHANNELS, Channel, Need, Offer
+from trama.people.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +52,6 @@ def test_a_channel_outside_the_list_is_refused_and_nothing_is_stored(client, wor
 
 
 def test_what_people_write_themselves_is_marked_as_from_the_site(client, users, neighbourhood, make_person):
-    from trama.people.models import Role
-
     citizen = users[Role.CITIZEN]
     client.force_login(citizen)
     page = client.get(reverse("market:need_create")).content.decode()
@@ -61,3 +62,53 @@ def test_what_people_write_themselves_is_marked_as_from_the_site(client, users, 
     assert response.status_code == 302 and Need.objects.get().channel == "web"
     draft = {"side": "offer", "data": {"kind": "time", "title": "Leggo ad alta voce", "neighbourhood": neighbourhood.pk}}
     assert services.publish_draft(draft, person=make_person(), by=None).channel == "web"
+
+
+# -- the encounter (attention's "incontro") records the channel of what comes out of it ------------------------
+
+
+def _encounter(neighbourhood, setting, **extra):
+    return {
+        "neighbourhood": neighbourhood.pk,
+        "setting": setting,
+        "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "register": "on",
+        "display_name": "Nonna Pina",
+        "channel": "antenna",
+        "known_to_services": "no",
+        "consent_registration": "on",
+        "need_text": "Una mano con la spesa",
+        "offer_text": "So cucire",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "setting, channel",
+    [("phone", "phone"), ("street", "in_person"), ("home", "in_person"), ("community_point", "in_person"), ("activity", "in_person")],
+)
+def test_an_encounter_records_how_its_need_and_offer_arrived(client, worker, neighbourhood, setting, channel):
+    client.force_login(worker)
+    assert client.post(reverse("attention:encounter_create"), _encounter(neighbourhood, setting)).status_code == 302
+    need, offer = Need.objects.get(), Offer.objects.get()
+    assert need.channel == offer.channel == channel
+    assert Channel(channel) in RECORDED_CHANNELS  # counted by the indicators as reaching beyond the site
+
+
+def test_an_encounter_with_an_existing_person_records_the_channel_too(worker, make_person, neighbourhood):
+    person = make_person(where=neighbourhood)
+    attention.record_encounter(
+        by=worker, neighbourhood=neighbourhood, setting="phone", happened_at=timezone.now(), person=person, need_text="Compagnia"
+    )
+    assert Need.objects.get(person=person).channel == "phone"
+
+
+@pytest.mark.parametrize("role", ["worker_elsewhere", "partner", "antenna", "citizen", "anonymous"])
+def test_nobody_else_records_an_encounter_and_nothing_reaches_the_market(client, users, make_user, other_neighbourhood, neighbourhood, role):
+    if role == "worker_elsewhere":
+        client.force_login(make_user(Role.WORKER, neighbourhoods=[other_neighbourhood]))
+    elif role != "anonymous":
+        client.force_login(users[Role(role)])
+    response = client.post(reverse("attention:encounter_create"), _encounter(neighbourhood, "phone"))
+    assert response.status_code == {"worker_elsewhere": 400, "anonymous": 302}.get(role, 403)
+    assert not Need.objects.exists() and not Offer.objects.exists()

@@ -5,6 +5,11 @@ challenge, nonce, state and acr_values; a token request authenticated by a signe
 verifier) and answers as one does (an ID token signed with its key, user information signed and then encrypted for
 Trama). `tamper` makes it misbehave the way a test needs: an expired or forged ID token, another nonce, another
 audience, forged or unencrypted user information.
+
+For the OpenID Federation it also publishes its entity configuration (signed with a federation key of its own), and
+`LocalAuthority` plays a trust anchor or an intermediate: its entity configuration, and a fetch endpoint that signs a
+subordinate statement (keys, metadata policy) about each entity registered with it. `tamper` on either makes a
+statement expired or forged.
 """
 
 import base64
@@ -61,6 +66,11 @@ class LocalProvider:
         self.subject = "op-subject-" + secrets.token_hex(4)
         self.tamper = None
         self.refuse = None
+        # In the federation: its federation key, the superiors it names, and how to spoil its entity configuration.
+        self.federation_key = _generated("op-fed", "sig", "RS256")
+        self.federation_intruder = RSAKey.import_key(_generated("intruder", "sig", "RS256").as_dict(private=True) | {"kid": "op-fed"})
+        self.authority_hints = []
+        self.statement_tamper = None
         self.pending, self.codes, self.tokens = {}, {}, {}
         self.seen_requests = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -90,6 +100,15 @@ class LocalProvider:
             "userinfo_encryption_alg_values_supported": ["RSA-OAEP-256"],
             "userinfo_encryption_enc_values_supported": ["A256CBC-HS512"],
         }
+
+    def entity_configuration(self):
+        provider = self.metadata() | {"jwks": {"keys": [self.key.as_dict(private=False)]}}
+        provider.pop("jwks_uri")
+        metadata = {"federation_entity": {"organization_name": "Provider di prova"}, "openid_provider": provider}
+        key = self.federation_intruder if self.statement_tamper == "forged" else self.federation_key
+        return statement(
+            key, self.issuer, self.issuer, self.federation_key, self.statement_tamper, authority_hints=self.authority_hints, metadata=metadata
+        )
 
     def sign_in(self, authorize_url):
         """What a browser does at the provider: open its page, consent; the address it is sent back to."""
@@ -197,6 +216,95 @@ class LocalProvider:
         return 200, "application/jwt", jwe.encrypt_compact(protected, signed, encryption_key, algorithms=["RSA-OAEP-256", "A256CBC-HS512"])
 
 
+def statement(key, issuer, subject, public_key, tamper=None, lifetime=3600, **claims):
+    """A signed entity statement: `public_key`'s public part as its jwks, valid `lifetime` seconds unless `tamper`
+    says "expired"."""
+    now = int(time.time())
+    claims = {"iss": issuer, "sub": subject, "iat": now, "exp": now + lifetime, "jwks": {"keys": [public_key.as_dict(private=False)]}} | claims
+    if tamper == "expired":
+        claims.update(iat=now - 7200, exp=now - 3600)
+    return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "entity-statement+jwt"}, claims, key)
+
+
+class LocalAuthority:
+    """A trust anchor (no authority hints) or an intermediate of the federation, on loopback."""
+
+    def __init__(self, name="anchor"):
+        self.key = _generated(f"{name}-fed", "sig", "RS256")
+        self.intruder = RSAKey.import_key(_generated("intruder", "sig", "RS256").as_dict(private=True) | {"kid": self.key.kid})
+        self.subordinates = {}
+        self.authority_hints = []
+        self.tamper = None  # "expired" or "forged": the subordinate statements it signs
+        self.fetches = 0
+        self.lifetime = 3600  # of the statements it signs about its subordinates
+        self.configuration_lifetime = 3600  # of its own entity configuration
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _authority_handler(self))
+        self.entity_id = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def public_keys(self):
+        return {"keys": [self.key.as_dict(private=False)]}
+
+    def register(self, entity_id, federation_key, metadata_policy=None, metadata=None):
+        """Vouch for an entity: its federation key, and the policy its metadata must follow."""
+        self.subordinates[entity_id] = {"key": federation_key, "metadata_policy": metadata_policy or {}, "metadata": metadata}
+
+    def entity_configuration(self):
+        metadata = {"federation_entity": {"organization_name": "Ancora di prova", "federation_fetch_endpoint": f"{self.entity_id}/fetch"}}
+        claims = {"metadata": metadata}
+        if self.authority_hints:
+            claims["authority_hints"] = self.authority_hints
+        return statement(self.key, self.entity_id, self.entity_id, self.key, lifetime=self.configuration_lifetime, **claims)
+
+    def fetch(self, subject):
+        self.fetches += 1
+        found = self.subordinates.get(subject)
+        if found is None:
+            return None
+        claims = {}
+        if found["metadata_policy"]:
+            claims["metadata_policy"] = {"openid_provider": found["metadata_policy"]}
+        if found["metadata"]:
+            claims["metadata"] = {"openid_provider": found["metadata"]}
+        key = self.intruder if self.tamper == "forged" else self.key
+        return statement(key, self.entity_id, subject, found["key"], self.tamper, self.lifetime, **claims)
+
+
+def _authority_handler(authority):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _send(self, status, body, content_type="application/entity-statement+jwt"):
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            parts = urlsplit(self.path)
+            if parts.path == "/.well-known/openid-federation":
+                return self._send(200, authority.entity_configuration())
+            if parts.path == "/fetch":
+                found = authority.fetch(parse_qs(parts.query).get("sub", [""])[0])
+                if found is None:
+                    return self._send(404, json.dumps({"error": "not_found"}), "application/json")
+                return self._send(200, found)
+            return self._send(404, "non trovato", "text/plain; charset=utf-8")
+
+    return Handler
+
+
 PAGE = """<!doctype html>
 <html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Provider di prova</title></head>
@@ -233,6 +341,8 @@ def _handler(provider):
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             if parts.path == "/.well-known/openid-configuration":
                 return self._send(200, json.dumps(provider.metadata()), "application/json")
+            if parts.path == "/.well-known/openid-federation":
+                return self._send(200, provider.entity_configuration(), "application/entity-statement+jwt")
             if parts.path == "/jwks":
                 return self._send(200, json.dumps({"keys": [provider.key.as_dict(private=False)]}), "application/json")
             if parts.path == "/authorize":
