@@ -12,6 +12,7 @@ class Import(models.Model):
     class Kind(models.TextChoices):
         ORGANISATIONS = "organisations", _("Organizzazioni")
         PLACES = "places", _("Luoghi")
+        HSDS = "hsds", _("Elenco di servizi HSDS (organizzazioni, servizi, luoghi)")
 
     class Status(models.TextChoices):
         # The preview, computed by the worker (preview_import): the file is read, nothing of it is written.
