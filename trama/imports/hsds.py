@@ -467,6 +467,7 @@ class Directory:
         self.known = dict(ExternalId.objects.filter(city=city, kind=KIND).values_list("external_id", "object_id"))
         self.by_name = {n.name.lower(): n for n in Neighbourhood.objects.filter(city=city)}
         self.entries: dict[str, dict[str, Entry]] = {t: {} for t in MAIN}
+        self.earlier_organisations: dict[int, Organisation | None] = {}
         self.ordered: list[Entry] = []
         self._index_details()
         self._organisations()
@@ -535,9 +536,15 @@ class Directory:
         self.ordered.append(entry)
         return entry
 
-    def _existing(self, entry: Entry, queryset: Any) -> Any:
+    def _existing_records(self, table: str, queryset: Any) -> dict[int, Any]:
+        """The records of `table` that an earlier import created, read in one query (not one per record)."""
+        prefix = KINDS[table].prefix
+        keys = (f"{prefix}:{str(record.data.get('id')).strip()}" for record in self.tables[table])
+        return {instance.pk: instance for instance in queryset.filter(pk__in={self.known[key] for key in keys if key in self.known})}
+
+    def _existing(self, entry: Entry, found: dict[int, Any]) -> Any:
         pk = self.known.get(entry.external_id)
-        return queryset.filter(pk=pk).first() if pk else None
+        return found.get(pk) if pk else None
 
     # the three main tables
 
@@ -546,11 +553,12 @@ class Directory:
         names = {name.lower(): pk for pk, name, _tax in taken}
         tax_codes = {tax: pk for pk, _name, tax in taken if tax}
         seen_names: dict[str, str] = {}
+        found = self._existing_records("organizations", Organisation.objects.filter(city=self.city).prefetch_related("neighbourhoods"))
         for record in self.tables["organizations"]:
             entry = self._entry("organizations", record)
             if entry is None:
                 continue
-            existing = self._existing(entry, Organisation.objects.filter(city=self.city).prefetch_related("neighbourhoods"))
+            existing = self._existing(entry, found)
             organisation = existing or Organisation(city=self.city)
             entry.before = _organisation_snapshot(existing) if existing else None
             organisation.name = text(record, "name", 200)
@@ -584,12 +592,13 @@ class Directory:
 
     def _places(self) -> None:
         organisations = self.entries["organizations"]
+        found = self._existing_records("locations", Place.objects.filter(neighbourhood__city=self.city))
         for record in self.tables["locations"]:
             entry = self._entry("locations", record)
             if entry is None:
                 continue
             ident = entry.external_id.split(":", 1)[1]
-            existing = self._existing(entry, Place.objects.filter(neighbourhood__city=self.city))
+            existing = self._existing(entry, found)
             place = existing or Place()
             entry.before = KINDS["locations"].snapshot(existing) if existing else None
             kind = text(record, "location_type", 20).lower()
@@ -663,7 +672,9 @@ class Directory:
         if ident in organisations:
             return organisations[ident].instance
         pk = self.known.get(f"organization:{ident}")
-        found = Organisation.objects.filter(pk=pk, city=self.city).first() if pk else None
+        if pk and pk not in self.earlier_organisations:  # one query per organisation, not per record that names it
+            self.earlier_organisations[pk] = Organisation.objects.filter(pk=pk, city=self.city).first()
+        found = self.earlier_organisations.get(pk) if pk else None
         if found is None:
             record.errors.append(
                 _("%(field)s: l'organizzazione «%(id)s» non è nel file né in un'importazione precedente.") % {"field": name, "id": ident}
@@ -672,12 +683,13 @@ class Directory:
 
     def _services(self) -> None:
         organisations, places = self.entries["organizations"], self.entries["locations"]
+        found = self._existing_records("services", Service.objects.filter(organisation__city=self.city))
         for record in self.tables["services"]:
             entry = self._entry("services", record)
             if entry is None:
                 continue
             ident = entry.external_id.split(":", 1)[1]
-            existing = self._existing(entry, Service.objects.filter(organisation__city=self.city))
+            existing = self._existing(entry, found)
             service = existing or Service()
             entry.before = KINDS["services"].snapshot(existing) if existing else None
             service.name = text(record, "name", 200)
