@@ -281,6 +281,11 @@ def text(record: Record, name: str, limit: int = 4000) -> str:
     return value
 
 
+def _shown(value: Any) -> str:
+    """A value of the file as the report may quote it: without control characters."""
+    return CONTROL.sub("", str(value))
+
+
 def _said(record: Record, name: str) -> bool:
     """Whether the record's field was already said to be wrong (its value was then left empty)."""
     return any(message.startswith(f"{name}:") for message in record.errors)
@@ -777,15 +782,18 @@ class Directory:
     # the report
 
     def rows(self) -> list[dict[str, Any]]:
+        """The preview's report, a row per organisation, place and service and per detail in error. What the file
+        wrote is quoted without its control characters: the report is stored (PostgreSQL's JSON refuses NUL)."""
         rows = []
         for number, entry in enumerate(self.ordered, start=1):
+            name = entry.record.data.get("name")
             rows.append(
                 {
                     "line": number,
-                    "where": entry.record.where,
+                    "where": _shown(entry.record.where),
                     "outcome": "error" if entry.record.errors else entry.outcome,
-                    "label": f"{entry.kind.label} · {str(entry.record.data.get('name') or '')[:100]}",
-                    "messages": list(entry.record.errors),
+                    "label": f"{entry.kind.label} · {_shown(name if isinstance(name, (str, int, float)) else '')[:100]}",
+                    "messages": [_shown(message) for message in entry.record.errors],
                 }
             )
         number = len(rows)
@@ -794,7 +802,8 @@ class Directory:
                 if record.errors:
                     number += 1
                     label = str(DETAIL_LABELS[table])
-                    rows.append({"line": number, "where": record.where, "outcome": "error", "label": label, "messages": list(record.errors)})
+                    messages = [_shown(message) for message in record.errors]
+                    rows.append({"line": number, "where": _shown(record.where), "outcome": "error", "label": label, "messages": messages})
         return rows
 
     # writing

@@ -240,6 +240,7 @@ def test_wrong_records_are_errors_of_their_own_record_and_nothing_is_written(coo
     data["organizations"][3]["email"] = "bertoli@"
     data["organizations"].append({"id": data["organizations"][3]["id"], "name": "Doppione"})  # the same id twice
     data["locations"][1]["latitude"] = 120
+    data["locations"][2]["longitude"] = "dieci\x00"  # quoted back in the report without its NUL
     data["locations"][3]["location_type"] = "virtual"
     data["locations"][4]["neighbourhood"] = "Oltretorrente Nord"
     data["services"][0]["name"] = "x" * 5000
@@ -251,10 +252,12 @@ def test_wrong_records_are_errors_of_their_own_record_and_nothing_is_written(coo
     found = errors(run)
     assert found["organizations, record 1"] == ["Manca l'id: ogni record HSDS ha un identificativo."]
     assert "caratteri di controllo" in found["organizations, record 2"][0]
+    assert [r["label"] for r in run.rows if r["where"] == "organizations, record 2"] == ["Organizzazione · Caffèsospeso"]
     assert "name: deve essere un testo." in found["organizations, record 3"]
     assert any(m.startswith("email:") for m in found["organizations, record 4"])
     assert "già usato in organizations, record 4" in found["organizations, record 5"][0]
     assert any(m.startswith("latitude:") for m in found["locations, record 2"])
+    assert "«dieci» non è un numero" in found["locations, record 3"][0]
     assert "solo luoghi fisici" in found["locations, record 4"][0]
     assert "Oltretorrente Nord" in found["locations, record 5"][0]
     assert "al massimo 200 caratteri (ne ha 5000)" in found["services, record 1"][0]
