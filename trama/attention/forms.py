@@ -489,7 +489,11 @@ class AntennaApplicationForm(forms.ModelForm):
 
 
 class DeclineApplicationForm(forms.Form):
-    reason = forms.CharField(label=_("Perché non è accolta"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Perché non è accolta"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Resta per chi leggerà la candidatura e non viene inviato. Se ha lasciato un'e-mail, le scriviamo un messaggio gentile."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

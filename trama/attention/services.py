@@ -19,8 +19,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trama.access import is_worker, require, works_in
@@ -31,6 +32,7 @@ from trama.people.models import Person
 from trama.people.queries import staff_of_city
 from trama.people.rules import PEOPLE
 from trama.people.services import invite, register_person
+from trama.people.tasks import send_email
 from trama.privacy import audit
 
 from .models import Antenna, AntennaApplication, Attendance, Encounter, Enrolment, LessonDone, ModuleCompleted, OutreachTask, Signal, TrainingSession
@@ -467,12 +469,28 @@ def accept_application(request: AccountRequest, application: AntennaApplication,
 
 @transaction.atomic
 def decline_application(application: AntennaApplication, *, by: User, reason: str) -> AntennaApplication:
-    """Decline an application, with the reason (kept for whoever reads it next, never sent by Trama)."""
+    """Decline an application, with the reason (kept for whoever reads it next, never sent by Trama), and tell
+    the applicant politely by the e-mail she gave, once the decision is committed; without an e-mail the
+    worker calls her (the page says so)."""
     application = _locked_application(application, by)
-    application.decide(AntennaApplication.Status.DECLINED, by, reason=reason)
+    application.decide(AntennaApplication.Status.DECLINED, by, reason=reason)  # raises if already decided: told once
     application.save()
     audit.record(by, audit.Action.UPDATE, application, reason="candidatura non accolta")
+    if application.email:
+        transaction.on_commit(lambda: _tell_declined(application))
     return application
+
+
+def _tell_declined(application: AntennaApplication) -> None:
+    # She has no account: e-mailed as invitations are (people's send_email), in the programme's language.
+    # The reason stays with the workers: it may name her shop, her street or someone else.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(_("La tua candidatura come antenna"))
+        body = render_to_string(
+            "attention/email/application_declined.txt",
+            {"name": application.name, "neighbourhood": application.neighbourhood.name, "city": application.city.name},
+        )
+    send_email.enqueue(subject, body, [application.email])
 
 
 # Online training ------------------------------------------------------------------------------

@@ -606,11 +606,18 @@ def application_decline(request, pk, obj):
     form = DeclineApplicationForm(request.POST)
     if form.is_valid():
         try:
-            services.decline_application(obj, by=request.user, reason=form.cleaned_data["reason"])
+            declined = services.decline_application(obj, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, _("Candidatura non accolta: il motivo resta scritto."))
+            if declined.email:
+                messages.success(request, _("Candidatura non accolta: le abbiamo scritto un'e-mail gentile, senza il motivo, che resta scritto qui."))
+            else:
+                messages.success(
+                    request,
+                    _("Candidatura non accolta: non ha lasciato un'e-mail, avvisala tu al telefono %(phone)s. Il motivo resta scritto qui.")
+                    % {"phone": declined.phone},
+                )
             return redirect("attention:applications")
     audit.record_read(request, obj, reason="candidatura di antenna")
     context = {"application": obj, "decline_form": form}

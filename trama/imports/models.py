@@ -18,6 +18,7 @@ class Import(models.Model):
         OFFERS = "offers", _("Offerte delle persone")
         NEEDS = "needs", _("Richieste delle persone")
         ANTENNAS = "antennas", _("Antenne (candidature da valutare)")
+        HSDS = "hsds", _("Elenco di servizi HSDS (organizzazioni, servizi, luoghi)")
 
     class Status(models.TextChoices):
         # The preview, computed by the worker (preview_import): the file is read, nothing of it is written.

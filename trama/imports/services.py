@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from trama.access import neighbourhood_scope
 from trama.privacy import audit
 
-from . import files
+from . import files, hsds
 from .models import Change, ExternalId, Import
 from .resources import COLUMN_OF, RESOURCES, ListResource
 
@@ -90,6 +90,8 @@ def check(*, kind: str, name: str, data: bytes) -> int:
     Done in the request, before anything is stored: a file that cannot be read is refused at once
     (`files.Refused`), and only a readable one is left to the worker for its row-by-row preview.
     """
+    if kind == Import.Kind.HSDS:
+        return hsds.check(name, data)
     _dataset, lines = _rows(data, name, kind)
     return len(lines)
 
@@ -114,6 +116,8 @@ def compute_preview(run: Import, progress: Callable[[int], None] = lambda done: 
     A preview with errors cannot be confirmed: its file is dropped (it is fixed and uploaded again),
     its report is kept to be read.
     """
+    if run.kind == Import.Kind.HSDS:
+        return hsds.compute_preview(run, progress)
     assert run.requested_by is not None
     dataset, lines = _rows(bytes(run.content), run.filename, run.kind)
     resource = _resource(run.kind, run.city, run.requested_by)
@@ -152,6 +156,8 @@ def execute(run: Import, progress: Callable[[int], None] = lambda done: None) ->
     meanwhile) stops the import, and what it had written is undone: the file is imported whole or
     not at all.
     """
+    if run.kind == Import.Kind.HSDS:
+        return hsds.execute(run, progress)
     assert run.requested_by is not None
     dataset, lines = _rows(bytes(run.content), run.filename, run.kind)
     resource = _resource(run.kind, run.city, run.requested_by, run=run)
@@ -224,24 +230,32 @@ def undo(run: Import, *, by: User) -> list[str]:
     of the organisation, for instance), and a record changed again after the import (undoing would
     lose that change). The audit log keeps its entries: it records that the import happened.
     """
-    resource = _resource(run.kind, run.city, by)
+    resource = None if run.kind == Import.Kind.HSDS else _resource(run.kind, run.city, by)
     notes = []
     with transaction.atomic():
         for change in run.changes.order_by("-pk").iterator():
-            instance = resource.model.objects.filter(pk=change.object_id).first()
+            # A directory (HSDS) holds organisations, places and services: each change says which.
+            records: Any = hsds.kind_of_change(change) if resource is None else resource
+            instance = records.model.objects.filter(pk=change.object_id).first()
             if instance is None:
                 continue
-            if resource.snapshot(instance) != change.written:
+            if records.snapshot(instance) != change.written:
                 notes.append(
                     _("«%(name)s» (id esterno %(id)s) è stato modificato dopo l'importazione: lasciato com'è.")
                     % {"name": instance, "id": change.external_id}
                 )
                 continue
             if change.action == Change.Action.UPDATED:
-                resource.restore(instance, change.previous)
+                if resource is None:
+                    records.restore(instance, change.previous, by)
+                else:
+                    resource.restore(instance, change.previous)
                 continue
             try:
-                resource.delete(instance)
+                if resource is None:
+                    records.delete(instance, by=by)
+                else:
+                    resource.delete(instance)
             except (ProtectedError, RestrictedError):
                 notes.append(
                     _("«%(name)s» (id esterno %(id)s) è ora usato da altri record: non è stato cancellato.")

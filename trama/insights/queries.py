@@ -17,7 +17,7 @@ from trama.attention.queries import signals_by_quarter
 from trama.collective.queries import groups_by_quarter, meetings_by_quarter
 from trama.initiatives.queries import initiatives_of_organisations, public_initiatives_by_quarter
 from trama.market.queries import needs_by_quarter, offers_by_quarter, offers_visible_to
-from trama.people.queries import organisations_of_city, people_reached_by_quarter
+from trama.people.queries import people_reached_by_quarter, public_organisations, public_services
 from trama.privacy.disclosure import protect
 from trama.privacy.suppression import suppress_table, threshold_for
 from trama.territory.queries import neighbourhoods_of, public_places
@@ -227,12 +227,18 @@ def _hsds_id(kind: str, pk: int | None) -> str:
 
 
 def hsds(city: City | None) -> dict[str, list[dict[str, Any]]]:
-    """The public directory as Open Referral HSDS 3.0 tables: organizations, services (the open
-    offers of organisations and the public initiatives they run, with only what the public
-    pages show) and locations (the public places). Never a person: offers of individuals are
-    not services, and no participant of an initiative is named."""
-    organisations = organisations_of_city(city)
-    offers = offers_visible_to(AnonymousUser()).filter(city=city, organisation__isnull=False).select_related("organisation").order_by("title", "pk")
+    """The public directory as Open Referral HSDS 3.0 tables: organizations (only those that agreed to a
+    public page), services (their services with opening hours, their open offers and the public initiatives
+    they run, with only what the public pages show), locations (the public places; who runs one is named
+    only when it agreed), the schedules of services and places and where each service is given. Never a
+    person: offers of individuals are not services, and no participant of an initiative is named. The
+    tables read back into Trama through the HSDS import (a place's neighbourhood by name)."""
+    organisations = list(public_organisations(city))
+    agreed = {o.pk for o in organisations}
+    offers = offers_visible_to(AnonymousUser()).filter(city=city, organisation__in=agreed).select_related("organisation").order_by("title", "pk")
+    places = list(public_places(city))
+    shown_places = {p.pk for p in places}
+    services = list(public_services(city))
     initiatives = [
         {
             "id": _hsds_id("initiative", i.pk),
@@ -245,6 +251,7 @@ def hsds(city: City | None) -> dict[str, list[dict[str, Any]]]:
             "application_process": i.how_to_join,
         }
         for i in initiatives_of_organisations(city)
+        if i.organisation_id in agreed  # type: ignore[attr-defined]
     ]
     return {
         "organizations": [
@@ -259,6 +266,19 @@ def hsds(city: City | None) -> dict[str, list[dict[str, Any]]]:
             for o in organisations
         ],
         "services": [
+            {
+                "id": _hsds_id("service", s.pk),
+                "organization_id": _hsds_id("organisation", s.organisation_id),
+                "name": s.name,
+                "description": s.description,
+                "status": "active",
+                "category": str(_("servizio")),
+                "email": "",
+                "application_process": "",
+            }
+            for s in services
+        ]
+        + [
             {
                 "id": _hsds_id("offer", s.pk),
                 "organization_id": _hsds_id("organisation", s.organisation_id),
@@ -276,6 +296,7 @@ def hsds(city: City | None) -> dict[str, list[dict[str, Any]]]:
             {
                 "id": _hsds_id("place", p.pk),
                 "location_type": "physical",
+                "organization_id": _hsds_id("organisation", p.managing_organisation_id) if p.managing_organisation_id in agreed else "",
                 "name": p.name,
                 "description": p.description,
                 "latitude": p.lat,
@@ -283,9 +304,24 @@ def hsds(city: City | None) -> dict[str, list[dict[str, Any]]]:
                 "address": p.address,
                 "neighbourhood": p.neighbourhood.name,
             }
-            for p in public_places(city)
+            for p in places
+        ],
+        "schedules": [
+            {"id": _hsds_id("service-hours", s.pk), "service_id": _hsds_id("service", s.pk), "location_id": "", "description": s.opening_hours}
+            for s in services
+            if s.opening_hours
+        ]
+        + [
+            {"id": _hsds_id("place-hours", p.pk), "service_id": "", "location_id": _hsds_id("place", p.pk), "description": p.opening_hours}
+            for p in places
+            if p.opening_hours
+        ],
+        "service_at_locations": [
+            {"id": _hsds_id("service-place", s.pk), "service_id": _hsds_id("service", s.pk), "location_id": _hsds_id("place", s.place_id)}
+            for s in services
+            if s.place_id in shown_places
         ],
     }
 
 
-HSDS_TABLES = ("organizations", "services", "locations")
+HSDS_TABLES = ("organizations", "services", "locations", "schedules", "service_at_locations")

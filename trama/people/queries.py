@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from trama.aggregates import count_by_quarter
 
-from .models import Organisation, Person
+from .models import Organisation, Person, Service
 from .rules import PEOPLE
 
 if TYPE_CHECKING:
@@ -51,6 +51,22 @@ def staff_of_city(city_id: int) -> QuerySet[User]:
 def organisations_of_city(city: City | None) -> QuerySet[Organisation]:
     """The organisations of `city` by name (none without a city)."""
     return Organisation.objects.filter(city=city).order_by("name") if city else Organisation.objects.none()
+
+
+def public_organisations(city: City | None) -> QuerySet[Organisation]:
+    """The organisations of `city` that agreed to a public page, by name: the only ones the open data names."""
+    return organisations_of_city(city).filter(public_page_agreed=True)
+
+
+def public_services(city: City | None) -> QuerySet[Service]:
+    """The services of the organisations of `city` that agreed to a public page, by organisation and name."""
+    if city is None:
+        return Service.objects.none()
+    return (
+        Service.objects.filter(organisation__city=city, organisation__public_page_agreed=True)
+        .select_related("place")
+        .order_by("organisation__name", "name", "pk")
+    )
 
 
 # -- figures for insights: plain counts, no one named ---------------------------------------

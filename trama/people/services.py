@@ -26,7 +26,7 @@ from trama.access import COORDINATOR, WORKER, require, role_of, works_in
 from trama.privacy import audit
 from trama.shortcuts import announce_created
 
-from .models import ApiToken, Consent, DigitalIdentity, Membership, Organisation, Person
+from .models import ApiToken, Consent, DigitalIdentity, Membership, Organisation, Person, Service
 from .tasks import send_email
 
 if TYPE_CHECKING:
@@ -261,6 +261,20 @@ def delete_imported_organisation(organisation: Organisation, *, by: User) -> Non
     with transaction.atomic():
         audit.record(by, audit.Action.DELETE, organisation, reason="importazione annullata")
         organisation.delete()
+
+
+def save_imported_service(service: Service, *, by: User, created: bool) -> Service:
+    """Save a service of an organisation read from an imported directory (validated by the import); audited."""
+    service.save(force_insert=created)
+    audit.record(by, audit.Action.CREATE if created else audit.Action.UPDATE, service, reason="importazione")
+    return service
+
+
+def delete_imported_service(service: Service, *, by: User) -> None:
+    """Delete a service an import created, when that import is undone; audited."""
+    with transaction.atomic():
+        audit.record(by, audit.Action.DELETE, service, reason="importazione annullata")
+        service.delete()
 
 
 def link_member(request: AccountRequest, organisation: Organisation, account: User, role: str) -> Membership:

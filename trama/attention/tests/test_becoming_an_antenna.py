@@ -167,3 +167,68 @@ def test_declining_needs_a_reason_and_keeps_it(client, applied, worker):
     assert (applied.status, applied.decided_by) == ("declined", worker)
     assert "già un'antenna" in applied.decline_reason
     assert not Antenna.objects.exists()
+
+
+REASON = "Vive da sola ed è fragile: meglio di no"
+
+
+def test_the_declined_applicant_is_told_once_politely_and_without_the_reason(client, applied, worker, django_capture_on_commit_callbacks):
+    client.force_login(worker)
+    mail.outbox.clear()
+    url = reverse("attention:application_decline", args=[applied.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": REASON})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["franca@example.org"]
+    assert "Franca Bianchi" in message.body and "Borgo Alto" in message.body and "non possiamo accoglierla" in message.body
+    for word in ("sola", "fragile", "meglio di no"):
+        assert word not in message.body and word not in message.subject
+    assert not STIGMA.search(message.body), STIGMA.search(message.body)
+    # Declining again is refused and tells her nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"reason": "Ancora"})
+    assert again.status_code == 400 and len(mail.outbox) == 1
+    assert AntennaApplication.objects.get(pk=applied.pk).decline_reason == REASON
+
+
+def test_a_failed_decline_tells_no_one(client, applied, worker, django_capture_on_commit_callbacks):
+    client.force_login(worker)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("attention:application_decline", args=[applied.pk]), {"reason": " "}).status_code == 400
+        assert client.get(reverse("attention:application_decline", args=[applied.pk])).status_code == 405
+    assert mail.outbox == [] and AntennaApplication.objects.get(pk=applied.pk).status == "pending"
+
+
+def test_accepting_sends_the_invitation_not_the_decline(client, applied, worker, neighbourhood, django_capture_on_commit_callbacks):
+    client.force_login(worker)
+    mail.outbox.clear()
+    data = {"first_name": "Franca", "last_name": "Bianchi", "email": "franca@example.org", "neighbourhoods": [neighbourhood.pk], "kind": "pharmacy"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("attention:application_accept", args=[applied.pk]), data).status_code == 302
+    assert mail.outbox and all("non possiamo accoglierla" not in m.body for m in mail.outbox)
+
+
+def test_only_the_declined_applicant_is_told(client, applied, worker, neighbourhood, django_capture_on_commit_callbacks):
+    other = AntennaApplication.objects.create(
+        city=applied.city, neighbourhood=neighbourhood, name="Rosa Verdi", kind="shop", email="rosa@example.org", consent_at=applied.consent_at
+    )
+    client.force_login(worker)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("attention:application_decline", args=[applied.pk]), {"reason": "Già coperto"})
+    assert [m.to for m in mail.outbox] == [["franca@example.org"]]
+    assert AntennaApplication.objects.get(pk=other.pk).status == "pending"
+
+
+def test_without_an_e_mail_the_worker_is_asked_to_call(client, worker, neighbourhood, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(APPLY, application(neighbourhood, email="", phone="333 1234567"))
+    applied = AntennaApplication.objects.get()
+    client.force_login(worker)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("attention:application_decline", args=[applied.pk]), {"reason": "Già coperto"}, follow=True)
+    assert mail.outbox == []
+    assert "avvisala tu al telefono 333 1234567" in response.content.decode()

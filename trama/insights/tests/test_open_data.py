@@ -10,7 +10,7 @@ from trama.attention.models import Signal
 from trama.initiatives.models import Initiative
 from trama.insights.queries import open_counts
 from trama.market import services as market
-from trama.people.models import Person, Role
+from trama.people.models import Organisation, Person, Role, Service
 from trama.privacy.disclosure import protect
 from trama.privacy.disclosure import recoverable_cells as recoverable
 from trama.privacy.suppression import suppress_table
@@ -77,7 +77,13 @@ def test_a_bad_year_is_a_400_never_a_500(client, city, value):
 @pytest.fixture
 def directory(city, neighbourhood, users, make_organisation, make_person, make_antenna, send_signal):
     worker = users[Role.WORKER]
-    ponte = make_organisation(description="Associazione di quartiere", email="info@ponte.example", website="https://ponte.example")
+    ponte = make_organisation(
+        description="Associazione di quartiere", email="info@ponte.example", website="https://ponte.example", public_page_agreed=True
+    )
+    hidden = make_organisation("Cooperativa Riservata", email="segreteria@riservata.example")  # did not agree to a public page
+    market.record_offer(person=None, organisation=hidden, kind="space", title="Sala prove riservata", neighbourhoods=[neighbourhood], by=worker)
+    Service.objects.create(organisation=hidden, name="Sportello riservato", opening_hours="lunedì 9-12")
+    Place.objects.create(neighbourhood=neighbourhood, name="Magazzino di quartiere", managing_organisation=hidden)
     market.record_offer(person=None, organisation=ponte, kind="time", title="Doposcuola insieme", neighbourhoods=[neighbourhood], by=worker)
     paused = market.record_offer(person=None, organisation=ponte, kind="time", title="Cineforum sospeso", neighbourhoods=[neighbourhood], by=worker)
     market.set_offer_status(paused, "paused", by=worker)
@@ -86,8 +92,16 @@ def directory(city, neighbourhood, users, make_organisation, make_person, make_a
     market.record_need(person=gino, text="Sfratto imminente, non riesco a pagare l'affitto", neighbourhood=neighbourhood, urgency="high", by=worker)
     signal = send_signal(make_antenna(neighbourhood), neighbourhood, day=date.today(), text="Beve molto e non mangia")
     Signal.objects.filter(pk=signal.pk).update(age_band=Signal.AgeBand.ELDERLY, household=Signal.Household.ALONE)
-    Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità Ovest", kind=Place.Kind.COMMUNITY_POINT, lat=44.8, lon=10.3)
+    point = Place.objects.create(
+        neighbourhood=neighbourhood,
+        name="Punto di comunità Ovest",
+        kind=Place.Kind.COMMUNITY_POINT,
+        lat=44.8,
+        lon=10.3,
+        opening_hours="martedì 15-18",
+    )
     Place.objects.create(neighbourhood=neighbourhood, name="Sede riservata", is_public=False)
+    Service.objects.create(organisation=ponte, name="Sportello compiti", opening_hours="mercoledì 16-18", place=point)
     return ponte
 
 
@@ -99,6 +113,8 @@ OPEN_URLS = [
     reverse("insights:hsds_csv", args=["organizations"]),
     reverse("insights:hsds_csv", args=["services"]),
     reverse("insights:hsds_csv", args=["locations"]),
+    reverse("insights:hsds_csv", args=["schedules"]),
+    reverse("insights:hsds_csv", args=["service_at_locations"]),
 ]
 PRIVATE_WORDS = [
     "Gino",
@@ -112,6 +128,12 @@ PRIVATE_WORDS = [
     "Sede riservata",
     "Cineforum sospeso",
     "fragile",
+    # An organisation that did not agree to a public page, and whatever is hers.
+    "Riservata",
+    "riservata.example",
+    "Sala prove riservata",
+    "Sportello riservato",
+    "lunedì 9-12",
 ]
 
 
@@ -129,25 +151,44 @@ def test_places_are_geojson(client, directory):
     data = json.loads(response.content)
     assert response["Content-Type"] == "application/geo+json"
     assert data["type"] == "FeatureCollection"
-    assert [f["properties"]["name"] for f in data["features"]] == ["Punto di comunità Ovest"]
-    assert data["features"][0]["geometry"] == {"type": "Point", "coordinates": [10.3, 44.8]}
+    assert [f["properties"]["name"] for f in data["features"]] == ["Magazzino di quartiere", "Punto di comunità Ovest"]
+    assert data["features"][1]["geometry"] == {"type": "Point", "coordinates": [10.3, 44.8]}
 
 
 def test_the_directory_is_open_referral_hsds(client, directory):
     data = client.get(reverse("insights:hsds_json")).json()
-    assert set(data) == {"organizations", "services", "locations"}
+    assert set(data) == {"organizations", "services", "locations", "schedules", "service_at_locations"}
     [organisation] = data["organizations"]
     assert organisation["name"] == "Associazione Il Ponte" and organisation["website"] == "https://ponte.example"
-    assert [s["name"] for s in data["services"]] == ["Doposcuola insieme"]
-    assert data["services"][0]["organization_id"] == organisation["id"] and data["services"][0]["status"] == "active"
-    assert [(loc["name"], loc["latitude"]) for loc in data["locations"]] == [("Punto di comunità Ovest", 44.8)]
+    assert [s["name"] for s in data["services"]] == ["Sportello compiti", "Doposcuola insieme"]
+    assert {s["organization_id"] for s in data["services"]} == {organisation["id"]} and data["services"][0]["status"] == "active"
+    # The manager of a public place is named only when she agreed to a public page.
+    assert [(loc["name"], loc["latitude"], loc["organization_id"]) for loc in data["locations"]] == [
+        ("Magazzino di quartiere", None, ""),
+        ("Punto di comunità Ovest", 44.8, ""),
+    ]
+    [point] = [loc for loc in data["locations"] if loc["latitude"]]
+    service = data["services"][0]
+    assert {(h["service_id"] or h["location_id"], h["description"]) for h in data["schedules"]} == {
+        (service["id"], "mercoledì 16-18"),
+        (point["id"], "martedì 15-18"),
+    }
+    assert [(link["service_id"], link["location_id"]) for link in data["service_at_locations"]] == [(service["id"], point["id"])]
     assert len(organisation["id"]) == 36  # a UUID, as HSDS asks
+
+
+def test_an_organisation_that_did_not_agree_is_nowhere_in_the_directory(client, directory):
+    type(directory).objects.filter(pk=directory.pk).update(public_page_agreed=False)
+    data = client.get(reverse("insights:hsds_json")).json()
+    assert data["organizations"] == [] and data["services"] == [] and data["service_at_locations"] == []
+    assert [h["description"] for h in data["schedules"]] == ["martedì 15-18"]  # the public place's own hours
+    assert "Il Ponte" not in json.dumps(data, ensure_ascii=False)
 
 
 def test_the_directory_tables_as_csv(client, directory):
     response = client.get(reverse("insights:hsds_csv", args=["services"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [r["name"] for r in rows] == ["Doposcuola insieme"]
+    assert [r["name"] for r in rows] == ["Sportello compiti", "Doposcuola insieme"]
     assert client.get(reverse("insights:hsds_csv", args=["people"])).status_code == 404
 
 
@@ -193,7 +234,9 @@ def community(neighbourhood, other_neighbourhood, make_group, make_meeting, make
     accompanied = [(Initiative.Stage.INCUBATION, date(2025, 2, 1)), (Initiative.Stage.ACCOMPANIED, date(2025, 2, 2))]
     both = make_initiative([neighbourhood, other_neighbourhood], date(2025, 1, 10), accompanied, name="Orto di via Verdi", public=True)
     Initiative.objects.filter(pk=both.pk).update(
-        origin_organisation=make_organisation("Orti insieme"), contact_email="orto@example.org", how_to_join="Il sabato mattina"
+        origin_organisation=make_organisation("Orti insieme", public_page_agreed=True),
+        contact_email="orto@example.org",
+        how_to_join="Il sabato mattina",
     )
     take_part(both, make_person(name="Gino Pseudonimo"), date(2025, 2, 1))
     make_initiative([neighbourhood], date(2025, 2, 10), accompanied, name="Senza realtà", public=True)  # no organisation
@@ -225,6 +268,9 @@ def test_public_initiatives_join_the_directory_as_services_of_their_organisation
     assert "Gino" not in client.get(reverse("insights:hsds_json")).content.decode()
     rows = list(csv.DictReader(io.StringIO(client.get(reverse("insights:hsds_csv", args=["services"])).content.decode())))
     assert [r["name"] for r in rows] == ["Orto di via Verdi"]
+    # Without the organisation's agreement to a public page, its initiatives are not in the directory.
+    Organisation.objects.filter(name="Orti insieme").update(public_page_agreed=False)
+    assert client.get(reverse("insights:hsds_json")).json()["services"] == []
 
 
 # The fields Open Referral HSDS 3.0 requires of each table, and their types.
@@ -272,7 +318,29 @@ HSDS_SCHEMA = {
                     "location_type": {"enum": ["physical", "postal", "virtual"]},
                     "latitude": {"type": ["number", "null"]},
                     "longitude": {"type": ["number", "null"]},
+                    "organization_id": {"type": "string"},
                 },
+            },
+        },
+        "schedules": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "service_id": {"type": "string"},
+                    "location_id": {"type": "string"},
+                    "description": {"type": "string"},
+                },
+            },
+        },
+        "service_at_locations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "service_id", "location_id"],
+                "properties": {"id": {"type": "string"}, "service_id": {"type": "string"}, "location_id": {"type": "string"}},
             },
         },
     },
