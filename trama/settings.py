@@ -488,3 +488,5 @@ LOGGING = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Django's two, the second deleting its temporary file at once when the disk is full (trama/unavailable.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler", "trama.unavailable.TemporaryFileUploadHandler"]
