@@ -23,11 +23,11 @@ from .unsubscribe import DIGEST, link_for
 log = logging.getLogger(__name__)
 
 
-
 def _lease():
     """How long a claimed delivery is left to its worker before another may take it again (a worker that
     died after claiming it): TRAMA_NOTIFICATION_LEASE_SECONDS, longer than any mail server's timeout."""
     return timedelta(seconds=settings.TRAMA_NOTIFICATION_LEASE_SECONDS)
+
 
 BATCH = 100
 

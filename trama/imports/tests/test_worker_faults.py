@@ -25,9 +25,8 @@ def big_list(neighbourhood):
 
 def confirmed(city, coordinator, data):
     """The file's import, confirmed and queued (its preview, every row new, is the imports tests' business)."""
-    run = Import.objects.create(
-        city=city, kind="organisations", filename="elenco.csv", requested_by=coordinator, content=data, status=Import.Status.PREVIEW, counts={"new": ROWS}
-    )
+    fields = {"kind": "organisations", "filename": "elenco.csv", "content": data, "counts": {"new": ROWS}}
+    run = Import.objects.create(city=city, requested_by=coordinator, status=Import.Status.PREVIEW, **fields)
     services.confirm(run)
     return run
 
