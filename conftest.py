@@ -10,6 +10,9 @@ from trama.people.services import register_person
 from trama.privacy.append_only import allow_flush_in_tests
 from trama.territory.models import City, Neighbourhood
 
+# The worker processes of the fault-injection tests, for every app.
+pytest_plugins = ["trama.background.tests.workers"]
+
 _seq = itertools.count(1)
 PASSWORD = "Una-password-lunga-2026"
 

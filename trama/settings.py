@@ -403,6 +403,9 @@ TRAMA_PRIVACY_EXPORT_HOURS = int(os.environ.get("TRAMA_PRIVACY_EXPORT_HOURS", 72
 TRAMA_NOTIFICATION_RETRY_SECONDS = int(os.environ.get("TRAMA_NOTIFICATION_RETRY_SECONDS", 60))
 TRAMA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("TRAMA_NOTIFICATION_MAX_ATTEMPTS", 5))
 TRAMA_NOTIFICATION_COUNT_SECONDS = int(os.environ.get("TRAMA_NOTIFICATION_COUNT_SECONDS", 60))
+# A delivery taken by a worker is left to it this many seconds before another may take it again (the
+# first one died while the provider answered): longer than any mail server's or provider's timeout.
+TRAMA_NOTIFICATION_LEASE_SECONDS = float(os.environ.get("TRAMA_NOTIFICATION_LEASE_SECONDS", 600))
 # No e-mail between these two times (the city's time zone, TIME_ZONE) unless urgent: each account may change them.
 TRAMA_QUIET_HOURS = tuple(os.environ.get("TRAMA_QUIET_HOURS", "21:00-08:00").split("-"))
 # Reminders (notifications.tasks.send_reminders): a match accepted and not started for this many days.
@@ -505,3 +508,5 @@ LOGGING = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Django's two, the second deleting its temporary file at once when the disk is full (trama/unavailable.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler", "trama.unavailable.TemporaryFileUploadHandler"]

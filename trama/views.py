@@ -21,7 +21,7 @@ from trama.privacy.suppression import threshold_for
 from trama.shortcuts import public_cache
 from trama.territory.queries import city_of, current_city, neighbourhoods_for_settings
 from trama.themes.queries import traditional_categories
-from trama.unavailable import is_unavailable, unavailable_response
+from trama.unavailable import is_disk_full, is_unavailable, unavailable_response
 
 
 def home(request):
@@ -122,6 +122,8 @@ def server_error(request):
     # An error raised by a middleware rather than a view (a session saved on a locked SQLite, an audit
     # entry on a lost connection) lands here: it is still "riprova tra poco".
     error = sys.exc_info()[1]
+    if error is not None and is_disk_full(error):  # an upload read by the CSRF check, before any view
+        return unavailable_response(request, disk_full=True)
     if error is not None and is_unavailable(error):
         return unavailable_response(request)
     return _api_error(request, exceptions.APIException) or HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -22,9 +22,13 @@ from .unsubscribe import DIGEST, link_for
 
 log = logging.getLogger(__name__)
 
-# How long a claimed delivery is left to its worker before another may take it again (a worker that
-# died after claiming it); longer than any mail server's timeout.
-LEASE = timedelta(minutes=10)
+
+def _lease():
+    """How long a claimed delivery is left to its worker before another may take it again (a worker that
+    died after claiming it): TRAMA_NOTIFICATION_LEASE_SECONDS, longer than any mail server's timeout."""
+    return timedelta(seconds=settings.TRAMA_NOTIFICATION_LEASE_SECONDS)
+
+
 BATCH = 100
 
 
@@ -33,7 +37,7 @@ def send_pending_emails():
     """Send every e-mail delivery that is due, each at most once; returns how many were sent.
 
     A delivery is claimed by one conditional UPDATE (still pending, still due → one more attempt and a
-    lease of LEASE), so two workers never both take it, on SQLite as on PostgreSQL, and no lock is held
+    lease (_lease)), so two workers never both take it, on SQLite as on PostgreSQL, and no lock is held
     while the mail server answers. Sent → `sent`, never picked again; an account disabled or erased
     meanwhile → `dropped` (logged); a failure → tried again after a back-off doubling each time, `failed`
     after TRAMA_NOTIFICATION_MAX_ATTEMPTS. Pending deliveries left for later get a task of their own,
@@ -47,7 +51,7 @@ def send_pending_emails():
 def _claim(pk, now):
     return (
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING, next_attempt_at__lte=now).update(
-            attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+            attempts=F("attempts") + 1, next_attempt_at=now + _lease()
         )
         == 1
     )
@@ -353,7 +357,7 @@ def send_digests():
 
 def _send_digest(account_id):
     now = timezone.now()
-    until = now + LEASE
+    until = now + _lease()
     mine = Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, notification__recipient_id=account_id)
     if not mine.filter(next_attempt_at__lte=now).update(attempts=F("attempts") + 1, next_attempt_at=until):
         return 0  # another worker took them

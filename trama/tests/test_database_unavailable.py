@@ -13,6 +13,7 @@ from django.urls import reverse
 from conftest import PASSWORD
 from trama.insights.models import Report
 from trama.people.models import ApiToken, Role
+from trama.privacy.models import AuditEntry
 
 REQUEST_REPORT = reverse("insights:report_request")
 
@@ -58,6 +59,23 @@ def test_a_page_that_writes_under_a_held_write_lock_says_busy_and_saves_nothing(
     assert "Il sistema è occupato, riprova tra poco" in response.content.decode()
     assert not Report.objects.exists()
     assert client.post(REQUEST_REPORT, {"periodo": "2025", "tipo": "pdf"}).status_code == 302  # the lock gone, it works
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_that_must_be_audited_under_a_held_write_lock_says_busy_and_shows_nothing(sqlite_only, users, make_person):
+    # The case: a person's page writes its audit entry, which waits for the lock, then answered 500.
+    person = make_person(name="Gino Bianchi")
+    client = signed_in(users[Role.COORDINATOR])
+    page = reverse("people:person", args=[person.pk])
+    audited = AuditEntry.objects.count()
+
+    with write_lock_held():
+        response = client.get(page)
+
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "Il sistema è occupato, riprova tra poco" in response.content.decode() and "Gino Bianchi" not in response.content.decode()
+    assert AuditEntry.objects.count() == audited  # not shown, so not recorded as read
+    assert client.get(page).status_code == 200 and AuditEntry.objects.count() == audited + 1  # the lock gone, read once and audited once
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,8 @@
 """A full disk while a report or a person's copy of their data is written: the record says it failed and
-no half file is kept. The disk is real and really full: the database is copied onto a tmpfs just larger
-than it (so only as root; skipped otherwise)."""
+no half file is kept; while a file is uploaded (to the temporary folder, or into the database): a 503 that
+says the disk is full, nothing of the file kept, the data stored before unchanged. The disk is real and
+really full: the database is copied onto a tmpfs just larger than it, the temporary folder is a tiny tmpfs
+(so only as root; skipped otherwise)."""
 
 import secrets
 import shutil
@@ -9,8 +11,11 @@ import subprocess
 from contextlib import contextmanager
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 
+from trama.imports.models import Import
 from trama.insights.models import Report
 from trama.insights.tasks import build_report
 from trama.people.models import Role
@@ -53,6 +58,22 @@ def database_on_a_nearly_full_disk(tmp_path):
         subprocess.run(["umount", str(disk)], check=True)
 
 
+@contextmanager
+def tmpfs(path, size):
+    """A real file system of `size` at `path`, unmounted at the end; the test is skipped where it cannot be mounted."""
+    path.mkdir()
+    if (
+        not shutil.which("mount")
+        or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True).returncode
+    ):
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        yield path
+    finally:
+        # Lazily: pytest's captured log keeps the error (and what its frames held) until the end of the test.
+        subprocess.run(["umount", "--lazy", str(path)], check=True)
+
+
 def query(database, sql):
     db = sqlite3.connect(database)
     try:
@@ -89,3 +110,52 @@ def test_a_copy_of_a_persons_data_that_does_not_fit_fails_and_keeps_no_file(make
         assert export.status == DataExport.Status.FAILED
         assert export.content is None
         assert intact(database)
+
+
+# A list of organisations of about 200 KB: well within the upload limit, far more than the room left.
+LIST = "id_esterno;nome;settore;quartieri\n" + "".join(f"E{n};Associazione numero {n};Terzo settore;Borgo Alto\n" for n in range(4000))
+DISK_FULL = "Spazio su disco esaurito"
+
+
+def upload(client):
+    return client.post(reverse("imports:upload"), {"kind": "organisations", "file": SimpleUploadedFile("elenco.csv", LIST.encode(), "text/csv")})
+
+
+@pytest.fixture
+def earlier_import(city, coordinator):
+    return Import.objects.create(city=city, kind="organisations", filename="prima.csv", requested_by=coordinator, content=b"id_esterno;nome\n")
+
+
+def unchanged(earlier):
+    return list(Import.objects.values_list("pk", "filename", "content")) == [(earlier.pk, "prima.csv", b"id_esterno;nome\n")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_the_database_has_no_room_for_is_refused_with_a_503_and_keeps_nothing(client, coordinator, earlier_import, tmp_path):
+    client.force_login(coordinator)
+    client.raise_request_exception = False
+
+    with database_on_a_nearly_full_disk(tmp_path) as database:
+        response = upload(client)
+        assert response.status_code == 503 and response["Retry-After"] == "300"
+        assert DISK_FULL in response.content.decode() and "nulla è stato salvato" in response.content.decode()
+        assert unchanged(earlier_import)
+        assert intact(database)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_the_temporary_folder_has_no_room_for_is_refused_with_a_503_and_leaves_no_file(
+    client, coordinator, earlier_import, tmp_path, settings
+):
+    client.force_login(coordinator)
+    client.raise_request_exception = False
+    with tmpfs(tmp_path / "tmp", "64k") as folder:
+        settings.FILE_UPLOAD_TEMP_DIR, settings.FILE_UPLOAD_MAX_MEMORY_SIZE = str(folder), 0  # every upload goes to the disk
+
+        response = upload(client)
+
+        assert response.status_code == 503 and DISK_FULL in response.content.decode()
+        assert list(folder.iterdir()) == []
+        assert unchanged(earlier_import)
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # with room (in memory), the same upload works
+        assert upload(client).status_code == 302 and Import.objects.count() == 2

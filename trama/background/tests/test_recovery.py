@@ -207,6 +207,8 @@ def test_every_waiting_page_says_its_work_was_interrupted_and_resumed(queue, cli
 
     from trama.collective.models import SuggestionRefresh
     from trama.collective.tasks import refresh_suggestions_of_city
+    from trama.imports.models import Import
+    from trama.imports.tasks import preview_import
     from trama.privacy.models import DataExport
     from trama.privacy.tasks import build_export
     from trama.themes.models import DiscoveryRun
@@ -219,12 +221,15 @@ def test_every_waiting_page_says_its_work_was_interrupted_and_resumed(queue, cli
     _resumed(refresh_suggestions_of_city.enqueue(city.pk, refresh.pk))
     export = DataExport.objects.create(person=make_person(), requested_by=coordinator, token=secrets.token_urlsafe(32))
     _resumed(build_export.enqueue(export.pk))
+    upload = Import.objects.create(city=city, kind="organisations", filename="elenco.csv", requested_by=coordinator, content=b"id_esterno;nome\n")
+    _resumed(preview_import.enqueue(upload.pk))
     client.force_login(coordinator)
 
     for url in (
         reverse("themes:run_progress", args=[run.pk]),
         f"{reverse('collective:suggestions')}?aggiornamento={refresh.pk}",
         reverse("privacy:export", args=[export.token]),
+        reverse("imports:progress", args=[upload.pk]),
     ):
         page = client.get(url, headers={"HX-Request": "true"}).content.decode()
         assert "Il lavoro è stato interrotto e ripreso (tentativo 1 di 3)." in page, url
