@@ -14,6 +14,16 @@ from datetime import date, datetime
 import tablib
 from django.utils.translation import gettext as _
 
+# Characters no list should hold (NUL and the other controls but tab and line ends): PostgreSQL refuses NUL
+# in text and in JSON, and none of them can be seen on a page.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def quotable(value: object) -> str:
+    """A value of the file as a report may quote it: without its control characters."""
+    return CONTROL.sub("", str(value))
+
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60

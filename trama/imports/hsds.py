@@ -63,7 +63,7 @@ DAYS = {"MO": "lunedì", "TU": "martedì", "WE": "mercoledì", "TH": "giovedì",
 BYDAY = re.compile(r"^(-?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:[0-5]\d)?(Z|[+-]\d{2}:?\d{2})?$")
 # Control characters other than tab and new lines: no one types them, and PostgreSQL refuses NUL.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = files.CONTROL
 
 
 @dataclass

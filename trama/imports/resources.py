@@ -21,7 +21,7 @@ from trama.people.services import create_imported_organisations, delete_imported
 from trama.territory.models import Neighbourhood, Place
 from trama.territory.services import create_imported_places, delete_imported_place, save_imported_place
 
-from .files import SPLIT, formula_cell, parse_date
+from .files import CONTROL, SPLIT, formula_cell, parse_date
 from .models import Change, ExternalId, Import
 
 if TYPE_CHECKING:
@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 class Text(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if CONTROL.search(text):
+            raise ValueError(_("contiene caratteri di controllo, invisibili: riscrivi la cella."))
+        return text
 
 
 class Compact(Text):

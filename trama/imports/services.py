@@ -66,8 +66,9 @@ def _report(result: Result, dataset: tablib.Dataset, lines: list[int], resource:
             {
                 "line": lines[offset + index],
                 "outcome": outcome,
-                "label": resource.label(row),
-                "messages": _messages(row_result) if outcome == "error" else [],
+                # Quoted without control characters: the report is stored (PostgreSQL's JSON refuses NUL).
+                "label": files.quotable(resource.label(row)),
+                "messages": [files.quotable(m) for m in _messages(row_result)] if outcome == "error" else [],
             }
         )
     return rows

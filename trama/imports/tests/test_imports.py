@@ -236,3 +236,19 @@ def test_a_row_that_became_invalid_after_the_preview_stops_the_import_and_nothin
     assert run.status == Import.Status.FAILED and "La riga 3 non è più valida" in run.error
     assert list(Organisation.objects.values_list("name", flat=True)) == ["Registrata nel frattempo"]
     assert not ExternalId.objects.exists() and not Change.objects.exists()
+
+
+@pytest.mark.parametrize("kind, header, body", [
+    ("organisations", HEADER, "A1;Il Ponte\x00;Terzo settore;;;Borgo Alto;Doposcuola\x00 e\x07 altro\n"),
+    ("people", "id_esterno;nome;quartiere;consenso_raccolto_il\n", "BT-1;Pina\x00;Borgo Alto;12/03/2025\n"),
+])  # fmt: skip
+def test_control_characters_in_a_csv_get_a_report_not_a_500(coordinator_client, kind, header, body):
+    """PostgreSQL refuses a NUL in text and in JSON: the preview must still be stored and read."""
+    response = post(coordinator_client, csv_file(body, header=header), kind=kind)
+    run = run_of(response)
+    page = coordinator_client.get(run.get_absolute_url())
+    assert page.status_code == 200
+    assert "\x00" not in str(run.rows) and "\x00" not in run.error
+    said = run.error + " ".join(m for row in run.rows for m in row["messages"])
+    assert "caratteri di controllo" in said and "caratteri di controllo" in page.content.decode()
+    assert not run.can_confirm and not Organisation.objects.exists()
