@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trama.market import meaning
-from trama.market.answers import Answer, explain, needs_for_answer, register_provider, scorer
+from trama.market.answers import Answer, explain, needs_for_answer, register_provider, register_source, scorer
 from trama.market.models import Match
 from trama.text import stems
 
@@ -46,10 +46,17 @@ def _answer(need, group, score):
     return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
 
 
-def rank(need, for_user, limit):
+def _rows(city_id):
+    """The city's groups one could join, for the answers' index: words, neighbourhood, meaning."""
+    groups = Group.objects.filter(city_id=city_id, status__in=[Group.Status.FORMING, Group.Status.ACTIVE]).order_by("pk")
+    for pk, name, purpose, nb, embedding, model in groups.values_list("pk", "name", "purpose", "neighbourhood_id", "embedding", "embedding_model"):
+        yield pk, f"{name} {purpose}", [nb], embedding, model
+
+
+def _fetch(need, pks, for_user):
     score = scorer(need)
-    out = [a for a in (_answer(need, g, score) for g in _groups(need, for_user)) if a is not None]
-    return sorted(out, key=lambda a: -a.score)[:limit]
+    found = (_answer(need, g, score) for g in _groups(need, for_user).filter(pk__in=pks))
+    return [a for a in found if a is not None]
 
 
 def get(need, target_id, for_user):
@@ -93,5 +100,6 @@ next_meeting = _next_meeting
 
 
 def register():
+    rank = register_source("group", Match.Kind.GROUP, _rows, _fetch, (Group,))
     register_provider(Match.Kind.GROUP, rank, get, enrol)
     meaning.register(Group)

@@ -22,8 +22,8 @@ from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
 
 from . import meaning
-from .index import index_for
-from .models import Match
+from .index import index_for, source_index_for
+from .models import AnswerChanges, Match
 from .queries import MIN_BEST_MEANING, MIN_MEANING, MIN_TEXT, WORDS_WEIGHT, list_stands, meaning_carries, ranked_offers
 
 # The labels the need page and the API show for each kind.
@@ -94,6 +94,102 @@ def register_more(kind, rank, get):
     _more.setdefault(kind, []).append((rank, get))
 
 
+@dataclass
+class Source:
+    """Where the answers of a kind come from, for the answers' index (index.SourceIndex): `rows(city_id)`
+    -> [(pk, text, neighbourhood ids, embedding, embedding model)] of the records that may answer a need
+    (open to people: running, forming...), and `fetch(need, pks, for_user)` -> [Answer] of those of `pks`
+    that `for_user` may see and the person could join (the app's own scope rules decide, on the few
+    read). `models`: those whose saves and deletions change the rows (M2M through models included)."""
+
+    name: str
+    kind: str
+    rows: object
+    fetch: object
+    models: tuple = ()
+
+
+_sources: dict = {}
+
+
+def register_source(name, kind, rows, fetch, models=()):
+    """An app's records become answers of `kind` ranked from the answers' index: returns the provider's
+    (need, for_user, limit) -> [Answer]. Saves and deletions of `models` tell the index to re-read."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    if kind not in Match.Kind.values or kind == Match.Kind.OFFER:
+        raise ValueError(f"unknown kind of answer: {kind}")
+    source = _sources[name] = Source(name, kind, rows, fetch, tuple(models))
+
+    def changed(sender, raw=False, action="post_add", **kwargs):
+        if not raw and action in ("post_add", "post_remove", "post_clear"):
+            touch_source(name)
+
+    for model in source.models:
+        if model._meta.auto_created:  # an M2M through model
+            m2m_changed.connect(changed, sender=model, weak=False, dispatch_uid=f"answers:{name}:{model._meta.label}")
+        else:
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"answers:{name}:{model._meta.label}:save")
+            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"answers:{name}:{model._meta.label}:delete")
+
+    def rank(need, for_user, limit):
+        return rank_source(source, need, for_user, limit)
+
+    return rank
+
+
+def touch_source(name):
+    """One more change to the records of source `name`: the answers' index re-reads them before its next
+    ranking (in the writing transaction: a change rolled back is not counted)."""
+    from django.db.models import F
+
+    if not AnswerChanges.objects.filter(source=name).update(count=F("count") + 1):
+        AnswerChanges.objects.get_or_create(source=name, defaults={"count": 1})
+
+
+def touch_sources_of(model):
+    """Every source whose rows `model` feeds has changed (a meaning vector stored with update())."""
+    for source in _sources.values():
+        if model in source.models:
+            touch_source(source.name)
+
+
+def candidates(source, need):
+    """The rows of `source` that could answer `need`, best first, as (pks, scores): the rule of scorer()
+    applied to every row at once (words at least MIN_TEXT or meaning at least MIN_MEANING; 0.55 text +
+    0.2 place), from the answers' index."""
+    offers = index_for(need.city_id)
+    rows = source_index_for(source, need.city_id)
+    n = len(rows.ids)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    words = rows.word_scores(offers, need.search_tokens)
+    need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
+    if need_meaning is not None:
+        similar = rows.vectors @ need_meaning
+        text = np.where(rows.has_vector, WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * np.maximum(similar, 0), words)
+        fits = (words >= MIN_TEXT) | (rows.has_vector & (similar >= MIN_MEANING))
+    else:
+        text, fits = words, words >= MIN_TEXT
+    adjacent = {nb.pk if hasattr(nb, "pk") else nb for nb in adjacent_neighbourhoods(need.neighbourhood)}
+    total = WEIGHTS["text"] * text + WEIGHTS["place"] * rows.place_scores(need.neighbourhood_id, adjacent)
+    chosen = np.flatnonzero(fits)
+    chosen = chosen[np.argsort(-total[chosen], kind="stable")]
+    return rows.ids[chosen], total[chosen]
+
+
+def rank_source(source, need, for_user, limit):
+    """The best `limit` answers of `source` for `need` that `for_user` may see: the index ranks, the app
+    reads only the best few through its own scope, a few more while some were not for her."""
+    pks, _scores = candidates(source, need)
+    out, start, batch = [], 0, max(limit * 2, 10)
+    while start < len(pks) and len(out) < limit:
+        out += source.fetch(need, [int(pk) for pk in pks[start : start + batch]], for_user)
+        start += batch
+        batch *= 4
+    return sorted(out, key=lambda a: -a.score)[:limit]
+
+
 def provider(kind):
     return _providers.get(kind)
 
@@ -124,10 +220,10 @@ def scorer(need):
     0), as for offers. Place: 1 for the need's neighbourhood, 0.5 for an adjacent one.
     """
     index = index_for(need.city_id)
-    top = max((float(x) for x in index.vectorizer.idf_), default=1.0) if index.matrix is not None else 1.0
+    top = float(np.max(index.idf)) if index.matrix is not None and len(index.idf) else 1.0
 
     def idf(stem):
-        return index.rarity(stem) if index.matrix is not None and index.rarity(stem) else top
+        return index.rarity(stem) or top
 
     need_vector = _vector(need.search_tokens.split(), idf)
     adjacent = {n.pk if hasattr(n, "pk") else n for n in adjacent_neighbourhoods(need.neighbourhood)}
@@ -211,10 +307,27 @@ def _service_answer(need, service, score):
     )
 
 
-def rank_services(need, for_user, limit):
+def _service_rows(city_id):
+    from trama.people.models import Service
+
+    rows = Service.objects.filter(organisation__city_id=city_id).order_by("pk")
+    for pk, name, description, nb, embedding, model in rows.values_list(
+        "pk", "name", "description", "place__neighbourhood_id", "embedding", "embedding_model"
+    ):
+        yield pk, f"{name} {description}", [nb] if nb else [], embedding, model
+
+
+def _fetch_services(need, pks, for_user):
     score = scorer(need)
-    out = [a for a in (_service_answer(need, s, score) for s in _services(need, for_user)) if a is not None]
-    return sorted(out, key=lambda a: -a.score)[:limit]
+    found = (_service_answer(need, s, score) for s in _services(need, for_user).filter(pk__in=pks))
+    return [a for a in found if a is not None]
+
+
+def _service_models():
+    from trama.people.models import Service
+    from trama.territory.models import Place
+
+    return (Service, Place)
 
 
 def get_service(need, target_id, for_user):
@@ -222,6 +335,7 @@ def get_service(need, target_id, for_user):
     return None if service is None else _service_answer(need, service, scorer(need))
 
 
+rank_services = register_source("service", Match.Kind.SERVICE, _service_rows, _fetch_services, _service_models())
 register_provider(Match.Kind.SERVICE, rank_services, get_service)
 
 
