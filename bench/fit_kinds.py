@@ -35,7 +35,7 @@ def collect(needs, ids, rows):
     out = {}
     for need in needs:
         record = Need.objects.get(pk=rows[need["id"]].pk)
-        out[need["id"]] = [(a.kind, ids[(a.kind, a.target_id)], a.score) for a in every_kind(record, bench_answers.LIMIT)]
+        out[need["id"]] = [(a.kind, ids[(a.kind, a.target_id)], a.score) for a in every_kind(record, bench_answers.LIMIT, each=True)]
     return out
 
 

@@ -14,7 +14,7 @@ from trama.text import stems
 
 from .models import GroupActivity, Initiative, InterventionObject, Participation
 from .queries import initiatives_visible_to
-from .rules import PUBLIC_STAGES
+from .rules import PUBLIC_STAGES, initiatives_by_place
 
 
 def _open(need, for_user):
@@ -182,12 +182,18 @@ def needs_it_answers(initiative, for_user, limit=10):
 
 def register():
     from trama.collective.models import Group
+    from trama.collective.rules import groups_by_place
 
     through = Initiative.neighbourhoods.through
-    rank = register_source("activity", Match.Kind.ACTIVITY, _rows, _fetch, (Initiative, InterventionObject, through))
+    rank = register_source("activity", Match.Kind.ACTIVITY, _rows, _fetch, (Initiative, InterventionObject, through), by_place=initiatives_by_place)
     register_provider(Match.Kind.ACTIVITY, rank, get, enrol)
     rank_object_groups = register_source(
-        "object_group", Match.Kind.GROUP, _object_group_rows, _fetch_object_groups, (GroupActivity, Group, InterventionObject)
+        "object_group",
+        Match.Kind.GROUP,
+        _object_group_rows,
+        _fetch_object_groups,
+        (GroupActivity, Group, InterventionObject),
+        by_place=groups_by_place,
     )
     register_more(Match.Kind.GROUP, rank_object_groups, get_object_group)
     meaning.register(Initiative)

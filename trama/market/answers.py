@@ -108,26 +108,30 @@ class Source:
     -> [(pk, text, neighbourhood ids, embedding, embedding model)] of the records that may answer a need
     (open to people: running, forming...), and `fetch(need, pks, for_user)` -> [Answer] of those of `pks`
     that `for_user` may see and the person could join (the app's own scope rules decide, on the few
-    read). `models`: those whose saves and deletions change the rows (M2M through models included)."""
+    read). `models`: those whose saves and deletions change the rows (M2M through models included).
+    `by_place(user)` -> the neighbourhood ids whose rows `user` may see, or None: the index leaves the
+    others out before the app's rule is asked (a worker's answers are not fetched ten at a time among a
+    city's); it must never leave out a row the rule allows."""
 
     name: str
     kind: str
     rows: object
     fetch: object
     models: tuple = ()
+    by_place: object = None
 
 
 _sources: dict = {}
 
 
-def register_source(name, kind, rows, fetch, models=()):
+def register_source(name, kind, rows, fetch, models=(), by_place=None):
     """An app's records become answers of `kind` ranked from the answers' index: returns the provider's
     (need, for_user, limit) -> [Answer]. Saves and deletions of `models` tell the index to re-read."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     if kind not in Match.Kind.values or kind == Match.Kind.OFFER:
         raise ValueError(f"unknown kind of answer: {kind}")
-    source = _sources[name] = Source(name, kind, rows, fetch, tuple(models))
+    source = _sources[name] = Source(name, kind, rows, fetch, tuple(models), by_place)
 
     def changed(sender, raw=False, action="post_add", **kwargs):
         if not raw and action in ("post_add", "post_remove", "post_clear"):
@@ -143,6 +147,7 @@ def register_source(name, kind, rows, fetch, models=()):
     def rank(need, for_user, limit):
         return rank_source(source, need, for_user, limit)
 
+    rank.source = source  # type: ignore[attr-defined]  # every_kind reads the index before the app
     return rank
 
 
@@ -162,40 +167,68 @@ def touch_sources_of(model):
             touch_source(source.name)
 
 
-def candidates(source, need):
-    """The rows of `source` that could answer `need`, best first, as (pks, scores): the rule of scorer()
+def candidates(source, need, within=None):
+    """The rows of `source` that could answer `need`, best first, as (pks, scores, strong: whether the
+    row's meaning would let a list stand, queries.list_stands): the rule of scorer()
     applied to every row at once (words at least MIN_TEXT or meaning at least MIN_MEANING; 0.55 text +
-    0.2 place), from the answers' index."""
+    0.2 place), from the answers' index; with `within`, only rows in those neighbourhoods."""
     offers = index_for(need.city_id)
     rows = source_index_for(source, need.city_id)
     n = len(rows.ids)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.bool_)
     words = rows.word_scores(offers, need.search_tokens)
     need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
     if need_meaning is not None:
         similar = rows.vectors @ need_meaning
         text = np.where(rows.has_vector, WORDS_WEIGHT * words + (1 - WORDS_WEIGHT) * np.maximum(similar, 0), words)
         fits = (words >= MIN_TEXT) | (rows.has_vector & (similar >= MIN_MEANING))
+        strong = rows.has_vector & (similar >= MIN_BEST_MEANING)
     else:
-        text, fits = words, words >= MIN_TEXT
+        text, fits, strong = words, words >= MIN_TEXT, np.zeros(n, dtype=np.bool_)
     adjacent = {nb.pk if hasattr(nb, "pk") else nb for nb in adjacent_neighbourhoods(need.neighbourhood)}
     total = WEIGHTS["text"] * text + WEIGHTS["place"] * rows.place_scores(need.neighbourhood_id, adjacent)
+    if within is not None:
+        fits &= rows.serving_mask(within)
     chosen = np.flatnonzero(fits)
     chosen = chosen[np.argsort(-total[chosen], kind="stable")]
-    return rows.ids[chosen], total[chosen]
+    return rows.ids[chosen], total[chosen], strong[chosen]
 
 
 def rank_source(source, need, for_user, limit):
     """The best `limit` answers of `source` for `need` that `for_user` may see: the index ranks, the app
     reads only the best few through its own scope, a few more while some were not for her."""
-    pks, _scores = candidates(source, need)
-    out, start, batch = [], 0, max(limit * 2, 10)
-    while start < len(pks) and len(out) < limit:
-        out += source.fetch(need, [int(pk) for pk in pks[start : start + batch]], for_user)
-        start += batch
-        batch *= 4
-    return sorted(out, key=lambda a: -a.score)[:limit]
+    cursor = _Cursor(source, need, for_user)
+    while cursor.left() and len(cursor.answers) < limit:
+        cursor.read(limit - len(cursor.answers))
+    return sorted(cursor.answers, key=lambda a: -a.score)[:limit]
+
+
+class _Cursor:
+    """The candidates of one source for one need, read through the app's scope a few at a time."""
+
+    def __init__(self, source, need, for_user):
+        self.source, self.need, self.for_user = source, need, for_user
+        within = source.by_place(for_user) if source.by_place is not None and for_user is not None else None
+        self.pks, scores, self.strong = candidates(source, need, within)
+        self.scores = scores + KIND_SHIFT.get(source.kind, 0.0)  # on the common scale
+        self.at, self.answers = 0, []
+        self.batch = 1  # grows while most of what is read is not for her (no query per candidate)
+
+    def left(self):
+        return self.at < len(self.pks)
+
+    def next_score(self):
+        return float(self.scores[self.at]) if self.left() else None
+
+    def read(self, n):
+        """Read the next `n` candidates (at least one): those `for_user` may see become answers."""
+        n = max(n, self.batch)
+        found = self.source.fetch(self.need, [int(pk) for pk in self.pks[self.at : self.at + n]], self.for_user)
+        if len(found) * 2 < n:
+            self.batch = n * 4
+        self.answers += found
+        self.at += n
 
 
 def provider(kind):
@@ -379,16 +412,56 @@ def ranked_answers(need, limit=10, for_user=None):
     return answers[:limit]
 
 
-def every_kind(need, limit, for_user=None):
-    """The best `limit` answers of each kind, on their own kind's scale (uncalibrated), the stopping rule
-    applied to them all: what ranked_answers sorts (and bench/fit_kinds.py calibrates)."""
+def every_kind(need, limit, for_user=None, each=False):
+    """The answers ranked_answers sorts, on their own kind's scale (uncalibrated), the stopping rule
+    applied as to the best `limit` answers of each kind. With `each`, the best `limit` of every kind
+    (bench/fit_kinds.py calibrates on them); without, only those that can be among the best `limit` of
+    all kinds on the common scale: the indexes rank every kind, and the apps read only the records that
+    can be shown (and, when those do not let the list stand, those that could)."""
     answers = [_offer_answer(c) for c in ranked_offers(need, limit=limit, for_user=for_user, stop=False)]
+    cursors = []
     for kind in kinds()[1:]:
-        more = [a for rank, _get in _more.get(kind, []) for a in rank(need, for_user, limit)]
-        answers += _once(_providers[kind].rank(need, for_user, limit) + more)
-    if need.embedding is not None and not list_stands(np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])):
+        ranks = [_providers[kind].rank, *(rank for rank, _get in _more.get(kind, []))]
+        if each or not all(hasattr(rank, "source") for rank in ranks):
+            answers += _once([a for rank in ranks for a in rank(need, for_user, limit)])
+        else:
+            cursors += [_Cursor(rank.source, need, for_user) for rank in ranks]
+    if cursors:
+        read = _read_the_best(answers, cursors, limit)
+        if need.embedding is not None and not list_stands(_meanings(answers + read)):
+            _read_until_one_stands(cursors, limit)
+            read = _once([a for c in cursors for a in c.answers])
+        answers += read
+    if need.embedding is not None and not list_stands(_meanings(answers)):
         return []
     return answers
+
+
+def _meanings(answers):
+    return np.array([a.parts["meaning"] for a in answers if a.parts.get("embedded")])
+
+
+def _read_the_best(answers, cursors, limit):
+    """Read candidates until none left unread can be among the best `limit` of all kinds (common scale)."""
+    while True:
+        read = _once([a for c in cursors for a in c.answers])
+        shown = sorted([a.score for a in answers] + [a.score + KIND_SHIFT.get(a.kind, 0.0) for a in read], reverse=True)
+        floor = shown[limit - 1] if len(shown) >= limit else None
+        waiting = [c for c in cursors if c.left() and (floor is None or c.next_score() > floor)]
+        if not waiting:
+            return read
+        for cursor in waiting:
+            cursor.read(int(np.count_nonzero(cursor.scores[cursor.at :] > floor)) if floor is not None else limit)
+
+
+def _read_until_one_stands(cursors, limit):
+    """The stopping rule looks at the best `limit` answers of each kind: read, in a kind whose unread
+    candidates within its best `limit` include one whose meaning would let the list stand, until it does."""
+    for cursor in cursors:
+        while cursor.left() and len(cursor.answers) < limit and cursor.strong[cursor.at :].any():
+            if any(a.parts.get("embedded") and list_stands(np.array([a.parts["meaning"]])) for a in cursor.answers):
+                break
+            cursor.read(limit - len(cursor.answers))
 
 
 def calibrate(answer):
@@ -404,8 +477,9 @@ def _once(answers):
     """Each answer once (the same group reached by its own words and by its activity's), the best score kept."""
     best = {}
     for answer in answers:
-        if answer.target_id not in best or answer.score > best[answer.target_id].score:
-            best[answer.target_id] = answer
+        key = (answer.kind, answer.target_id)
+        if key not in best or answer.score > best[key].score:
+            best[key] = answer
     return list(best.values())
 
 

@@ -520,6 +520,15 @@ class SourceIndex:
             self._places_cache[key] = cached
         return cached
 
+    def serving_mask(self, neighbourhood_ids):
+        """Rows in any of `neighbourhood_ids` (a worker's scope), from the columns."""
+        out = np.zeros(len(self.ids), dtype=np.bool_)
+        for nb in neighbourhood_ids:
+            column = self.nb_col.get(nb)
+            if column is not None:
+                out |= self.places[:, column]
+        return out
+
     def memory_bytes(self):
         arrays = (self.ids, self.vectors, self.has_vector, self.places)
         tf = self.tf.data.nbytes + self.tf.indices.nbytes + self.tf.indptr.nbytes
