@@ -7,12 +7,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trama.market import meaning
-from trama.market.answers import Answer, explain, needs_for_answer, register_provider, scorer
+from trama.market.answers import Answer, explain, needs_for_answer, register_provider, register_source, scorer
 from trama.market.models import Match
 from trama.text import stems
 
 from .models import Group, Meeting, Membership
 from .queries import groups_visible_to
+from .rules import groups_by_place
 
 
 def _groups(need, for_user):
@@ -28,13 +29,25 @@ def _next_meeting(group):
     return Meeting.objects.filter(group=group, starts_at__gte=timezone.now()).select_related("place").order_by("starts_at").first()
 
 
-def _answer(need, group, score):
+def _next_meetings(groups):
+    """{group id: its next meeting} for `groups`, in one read (the first of each, by start)."""
+    out = {}
+    for meeting in Meeting.objects.filter(group__in=groups, starts_at__gte=timezone.now()).select_related("place").order_by("starts_at", "pk"):
+        out.setdefault(meeting.group_id, meeting)
+    return out
+
+
+_UNREAD = object()
+
+
+def _answer(need, group, score, meeting=_UNREAD):
     text = f"{group.name} {group.purpose}"
     result = score(stems(text), [group.neighbourhood_id], meaning.from_bytes(group.embedding, group.embedding_model))
     if result is None:
         return None
     total, parts = result
-    meeting = _next_meeting(group)
+    if meeting is _UNREAD:
+        meeting = _next_meeting(group)
     when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
     extra = [
         _("un gruppo %(status)s") % {"status": group.get_status_display()},
@@ -46,10 +59,19 @@ def _answer(need, group, score):
     return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
 
 
-def rank(need, for_user, limit):
+def _rows(city_id):
+    """The city's groups one could join, for the answers' index: words, neighbourhood, meaning."""
+    groups = Group.objects.filter(city_id=city_id, status__in=[Group.Status.FORMING, Group.Status.ACTIVE]).order_by("pk")
+    for pk, name, purpose, nb, embedding, model in groups.values_list("pk", "name", "purpose", "neighbourhood_id", "embedding", "embedding_model"):
+        yield pk, f"{name} {purpose}", [nb], embedding, model
+
+
+def _fetch(need, pks, for_user):
     score = scorer(need)
-    out = [a for a in (_answer(need, g, score) for g in _groups(need, for_user)) if a is not None]
-    return sorted(out, key=lambda a: -a.score)[:limit]
+    groups = list(_groups(need, for_user).filter(pk__in=pks))
+    meetings = _next_meetings(groups) if groups else {}
+    found = (_answer(need, g, score, meetings.get(g.pk)) for g in groups)
+    return [a for a in found if a is not None]
 
 
 def get(need, target_id, for_user):
@@ -93,5 +115,6 @@ next_meeting = _next_meeting
 
 
 def register():
+    rank = register_source("group", Match.Kind.GROUP, _rows, _fetch, (Group,), by_place=groups_by_place)
     register_provider(Match.Kind.GROUP, rank, get, enrol)
     meaning.register(Group)

@@ -3,7 +3,7 @@
 import rules
 from django.db.models import Q
 
-from trama.access import Scope, in_city, in_neighbourhoods, is_citizen, is_coordinator, is_worker
+from trama.access import WORKER, Scope, in_city, in_neighbourhoods, is_citizen, is_coordinator, is_worker, role_of
 
 
 def _member(user, prefix=""):
@@ -23,6 +23,14 @@ GROUPS = Scope(
     worker=in_neighbourhoods,
     citizen=_member,
 )
+
+
+def groups_by_place(user):
+    """GROUPS for a worker, in the answers' index's terms: the neighbourhood ids whose groups she sees;
+    None for any other role (the rule reads the rows). Kept next to GROUPS, which it must say the same as."""
+    return user.neighbourhood_ids() if role_of(user) == WORKER else None
+
+
 GROUPS_TO_CHANGE = Scope("collective.Group", name="groups_to_change", coordinator=in_city, worker=in_neighbourhoods)
 
 # Meetings in full (attendance, minutes) are for staff in scope; a citizen reads the meetings of the

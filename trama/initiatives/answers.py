@@ -8,13 +8,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trama.market import meaning
-from trama.market.answers import Answer, explain, needs_for_answer, register_more, register_provider, scorer
+from trama.market.answers import Answer, explain, needs_for_answer, register_more, register_provider, register_source, scorer
 from trama.market.models import Match
 from trama.text import stems
 
-from .models import GroupActivity, Initiative, Participation
+from .models import GroupActivity, Initiative, InterventionObject, Participation
 from .queries import initiatives_visible_to
-from .rules import PUBLIC_STAGES
+from .rules import PUBLIC_STAGES, initiatives_by_place
 
 
 def _open(need, for_user):
@@ -50,10 +50,37 @@ def _answer(need, initiative, score):
     )
 
 
-def rank(need, for_user, limit):
+def _text(initiative_fields, obj_fields):
+    return " ".join(x for x in (*initiative_fields, *obj_fields) if x)
+
+
+def _rows(city_id):
+    """The city's activities open to participants, for the answers' index: their words and those of the
+    intervention object they run, their neighbourhoods, their meaning."""
+    initiatives = Initiative.objects.filter(city_id=city_id, is_public=True, stage__in=PUBLIC_STAGES).order_by("pk")
+    rows = list(
+        initiatives.values_list(
+            "pk",
+            "name",
+            "description",
+            "intervention_object__name",
+            "intervention_object__description",
+            "intervention_object__purpose",
+            "embedding",
+            "embedding_model",
+        )
+    )
+    places = {}
+    for pk, nb in Initiative.neighbourhoods.through.objects.filter(initiative__in=initiatives).values_list("initiative_id", "neighbourhood_id"):
+        places.setdefault(pk, []).append(nb)
+    for pk, name, description, obj_name, obj_description, obj_purpose, embedding, model in rows:
+        yield pk, _text((name, description), (obj_name, obj_description, obj_purpose)), places.get(pk, []), embedding, model
+
+
+def _fetch(need, pks, for_user):
     score = scorer(need)
-    out = [a for a in (_answer(need, i, score) for i in _open(need, for_user).distinct()) if a is not None]
-    return sorted(out, key=lambda a: -a.score)[:limit]
+    found = (_answer(need, i, score) for i in _open(need, for_user).filter(pk__in=pks).distinct())
+    return [a for a in found if a is not None]
 
 
 def get(need, target_id, for_user):
@@ -108,10 +135,23 @@ def _object_group_answer(need, run, score):
     return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
 
 
-def rank_object_groups(need, for_user, limit):
+def _object_group_rows(city_id):
+    """Intervention objects run by the city's groups one could join, for the answers' index: the object's
+    words and the group's, the group's neighbourhood and meaning (one row a run, by its id)."""
+    from trama.collective.models import Group
+
+    runs = GroupActivity.objects.filter(
+        group__city_id=city_id, group__status__in=[Group.Status.FORMING, Group.Status.ACTIVE], intervention_object__active=True
+    ).order_by("pk")
+    fields = ("intervention_object__name", "intervention_object__description", "intervention_object__purpose", "group__name", "group__purpose")
+    for pk, *words, nb, embedding, model in runs.values_list("pk", *fields, "group__neighbourhood_id", "group__embedding", "group__embedding_model"):
+        yield pk, _text(words, ()), [nb], embedding, model
+
+
+def _fetch_object_groups(need, pks, for_user):
     score = scorer(need)
-    out = [a for a in (_object_group_answer(need, run, score) for run in _object_groups(need, for_user)) if a is not None]
-    return sorted(out, key=lambda a: -a.score)[:limit]
+    found = (_object_group_answer(need, run, score) for run in _object_groups(need, for_user).filter(pk__in=pks))
+    return [a for a in found if a is not None]
 
 
 def get_object_group(need, target_id, for_user):
@@ -141,6 +181,19 @@ def needs_it_answers(initiative, for_user, limit=10):
 
 
 def register():
+    from trama.collective.models import Group
+    from trama.collective.rules import groups_by_place
+
+    through = Initiative.neighbourhoods.through
+    rank = register_source("activity", Match.Kind.ACTIVITY, _rows, _fetch, (Initiative, InterventionObject, through), by_place=initiatives_by_place)
     register_provider(Match.Kind.ACTIVITY, rank, get, enrol)
+    rank_object_groups = register_source(
+        "object_group",
+        Match.Kind.GROUP,
+        _object_group_rows,
+        _fetch_object_groups,
+        (GroupActivity, Group, InterventionObject),
+        by_place=groups_by_place,
+    )
     register_more(Match.Kind.GROUP, rank_object_groups, get_object_group)
     meaning.register(Initiative)

@@ -8,7 +8,7 @@ initiatives they joined. The public catalogue is open to everyone.
 import rules
 from django.db.models import Q
 
-from trama.access import Scope, in_city, is_citizen, is_coordinator, is_partner, is_worker
+from trama.access import WORKER, Scope, in_city, is_citizen, is_coordinator, is_partner, is_worker, role_of
 
 PUBLIC_STAGES = ("incubation", "accompanied", "autonomous")
 
@@ -44,6 +44,14 @@ INITIATIVES = Scope(
     citizen=_taking_part,
 )
 # Changing an initiative and seeing who takes part: staff in scope.
+
+
+def initiatives_by_place(user):
+    """INITIATIVES for a worker, in the answers' index's terms: the neighbourhood ids whose initiatives
+    she sees; None for any other role (the rule reads the rows). Kept next to INITIATIVES."""
+    return user.neighbourhood_ids() if role_of(user) == WORKER else None
+
+
 INITIATIVES_TO_CHANGE = Scope("initiatives.Initiative", name="initiatives_to_change", distinct=True, coordinator=in_city, worker=_mine)
 # Keeping an initiative's description, commitments, milestones and participants' count up to date: staff in
 # scope and the members of an organisation that promotes or co-manages it. Stage, partners and people stay with staff.

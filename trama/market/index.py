@@ -88,6 +88,7 @@ class OfferIndex:
     days: np.ndarray
     slots: np.ndarray
     person: np.ndarray
+    organisation: np.ndarray  # whether an organisation offers it (anyone may see its open offers)
     vectors: np.ndarray
     has_vector: np.ndarray
     places: np.ndarray
@@ -101,7 +102,9 @@ class OfferIndex:
     # -- building -------------------------------------------------------------------------
     def _rows(self, queryset):
         rows = list(
-            queryset.values_list("pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id", "embedding", "embedding_model")
+            queryset.values_list(
+                "pk", "search_tokens", "status", "kind", "days", "slots", "updated_at", "person_id", "embedding", "embedding_model", "organisation_id"
+            )
         )
         through = Offer.neighbourhoods.through
         ids = [r[0] for r in rows]
@@ -125,6 +128,7 @@ class OfferIndex:
         days = np.fromiter((r[4] for r in rows), dtype=np.uint8, count=n)
         slots = np.fromiter((r[5] for r in rows), dtype=np.uint8, count=n)
         person = np.fromiter((r[7] or 0 for r in rows), dtype=np.int64, count=n)
+        organisation = np.fromiter((r[10] is not None for r in rows), dtype=np.bool_, count=n)
         vectors = np.zeros((n, meaning.DIMENSIONS), dtype=np.float32)
         has_vector = np.zeros(n, dtype=np.bool_)
         for i, r in enumerate(rows):
@@ -136,7 +140,7 @@ class OfferIndex:
             for col in self._columns_for(places.get(r[0], ())):
                 coo_rows.append(i)
                 coo_cols.append(col)
-        return status, kind, days, slots, person, (vectors, has_vector), (coo_rows, coo_cols)
+        return status, kind, days, slots, (person, organisation), (vectors, has_vector), (coo_rows, coo_cols)
 
     def _nb_matrix(self, n, coo):
         """Which neighbourhoods each row serves: a dense boolean matrix, one column a neighbourhood, stored
@@ -157,10 +161,10 @@ class OfferIndex:
         self._appended = None  # the TF-IDF rows of offers added or changed since the fit
         self.idf = np.asarray(self.vectorizer.idf_, dtype=np.float32) if rows else np.zeros(0, dtype=np.float32)
         self.nb_col = {}
-        status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
+        status, kind, days, slots, (person, organisation), (vectors, has_vector), coo = self._arrays(rows, places)
         n = len(rows)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "vectors": vectors}
+        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "organisation": organisation, "vectors": vectors}
         arrays |= {"has_vector": has_vector, "places": self._nb_matrix(n, coo), "ids": ids, "alive": np.ones(n, dtype=np.bool_)}
         # Room for the rows a refit allows (REFIT_SHARE), so that folding in a change copies nothing.
         self._buffers = {name: _buffer(array, n + int(n * REFIT_SHARE) + GROWTH_ROWS) for name, array in arrays.items()}
@@ -212,9 +216,9 @@ class OfferIndex:
         # The fitted matrix stays as it is; the new rows go to a small one of their own (copying the
         # fitted one for every change cost 40 ms at 100,000 offers).
         self._appended = new_matrix if self._appended is None else sparse.vstack([self._appended, new_matrix], format="csc")
-        status, kind, days, slots, person, (vectors, has_vector), coo = self._arrays(rows, places)
+        status, kind, days, slots, (person, organisation), (vectors, has_vector), coo = self._arrays(rows, places)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "vectors": vectors}
+        arrays = {"status": status, "kind": kind, "days": days, "slots": slots, "person": person, "organisation": organisation, "vectors": vectors}
         arrays |= {"has_vector": has_vector, "places": self._nb_matrix(len(rows), coo), "ids": ids, "alive": np.ones(len(rows), dtype=np.bool_)}
         self._append(arrays)
         for i, r in enumerate(rows):
@@ -332,6 +336,15 @@ class OfferIndex:
 
         return 0.6 * overlap(self.days, days) + 0.4 * overlap(self.slots, slots)
 
+    def serving_mask(self, neighbourhood_ids):
+        """Rows of offers serving any of `neighbourhood_ids` (a worker's scope), from the columns."""
+        out = np.zeros(len(self.ids), dtype=np.bool_)
+        for nb in neighbourhood_ids:
+            column = self.nb_col.get(nb)
+            if column is not None:
+                out |= self.places[:, column]
+        return out
+
     def open_mask(self):
         return self.alive & (self.status == STATUS_CODES[Offer.Status.OPEN])
 
@@ -361,3 +374,176 @@ def index_for(city_id):
 def forget_indexes():
     with _lock:
         _indexes.clear()
+        _sources.clear()
+
+
+# -- the other kinds of answer -----------------------------------------------------------------------
+# Activities, groups and services belong to apps above the market; each registers a source of rows
+# (market.answers.register_source). Their records keep no `updated_at`: a counter per source
+# (AnswerChanges, kept by receivers of their saves and deletions) says when to re-read them. They are
+# thousands, not 100,000, and change rarely: a change re-reads the source's rows of the city (stems of
+# an unchanged text are kept, so a re-read costs the query and the arrays, not the stemming).
+
+
+def source_stamp(name):
+    """How many changes the source `name` has seen (0 before the first): one read of its counter row."""
+    from .models import AnswerChanges
+
+    return AnswerChanges.objects.filter(source=name).values_list("count", flat=True).first() or 0
+
+
+class SourceIndex:
+    """The rows of one source of answers (activities, groups...) of one city, scored as offers are: words
+    weighed by the offers' index IDF (a stem no offer has counts as the rarest, as market.answers.scorer
+    does), meaning vectors, neighbourhoods. Only the city's rows are read: another city's never enter."""
+
+    ids: np.ndarray
+
+    def __init__(self, source, city_id):
+        self.source = source
+        self.city_id = city_id
+        self.stamp = None
+        self.built_at = None
+        self._stems: dict = {}  # pk -> (text, stems): a re-read stems only what changed
+        self._norms_for = None
+        self._places_cache: dict = {}
+
+    def refresh(self):
+        stamp = source_stamp(self.source.name)
+        too_old = self.built_at is None or time.monotonic() - self.built_at > MAX_AGE_SECONDS
+        if stamp != self.stamp or too_old:
+            self.rebuild()
+            self.stamp = stamp
+        return self
+
+    def rebuild(self):
+        from trama.text import stems
+
+        self.built_at = time.monotonic()
+        rows = list(self.source.rows(self.city_id))
+        cache = {}
+        docs = []
+        for pk, text, _nbs, _embedding, _model in rows:
+            known = self._stems.get(pk)
+            cache[pk] = known if known is not None and known[0] == text else (text, stems(text))
+            docs.append(cache[pk][1])
+        self._stems = cache
+        self.vocabulary: dict[str, int] = {}
+        data, indices, indptr = [], [], [0]
+        for doc in docs:
+            counts: dict[int, int] = {}
+            for stem in doc:
+                column = self.vocabulary.setdefault(stem, len(self.vocabulary))
+                counts[column] = counts.get(column, 0) + 1
+            indices.extend(counts)
+            data.extend(1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))))
+            indptr.append(len(indices))
+        n = len(rows)
+        self.tf = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+            shape=(n, max(len(self.vocabulary), 1)),
+        ).tocsc()
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.vectors = np.zeros((n, meaning.DIMENSIONS), dtype=np.float32)
+        self.has_vector = np.zeros(n, dtype=np.bool_)
+        for i, r in enumerate(rows):
+            vector = meaning.from_bytes(r[3], r[4])
+            if vector is not None:
+                self.vectors[i], self.has_vector[i] = vector, True
+        self.nb_col: dict[int, int] = {}
+        coo_rows, coo_cols = [], []
+        for i, r in enumerate(rows):
+            for nb in r[2]:
+                coo_rows.append(i)
+                coo_cols.append(self.nb_col.setdefault(nb, len(self.nb_col)))
+        self.places = np.zeros((n, max(len(self.nb_col), 1)), dtype=np.bool_, order="F")
+        self.places[coo_rows, coo_cols] = True
+        self._norms_for = None
+        self._places_cache = {}
+
+    def weights(self, offers):
+        """(IDF of each stem of this index, as the offers' index weighs it; the rarest IDF) and each row's
+        norm under those weights, recomputed only when the offers' index refits its vocabulary."""
+        fitted = offers.vectorizer if offers.matrix is not None else None
+        if self._norms_for is None or self._norms_for[0] is not fitted:
+            top = float(np.max(offers.idf)) if fitted is not None and len(offers.idf) else 1.0
+            idf = np.full(max(len(self.vocabulary), 1), top, dtype=np.float32)
+            if fitted is not None:
+                for stem, column in self.vocabulary.items():
+                    known = fitted.vocabulary_.get(stem)
+                    if known is not None and offers.idf[known]:
+                        idf[column] = offers.idf[known]
+            norms = np.sqrt(np.asarray(self.tf.multiply(self.tf) @ (idf * idf), dtype=np.float32).ravel())
+            self._norms_for = (fitted, idf, top, np.where(norms > 0, norms, 1).astype(np.float32))
+        return self._norms_for[1:]
+
+    def word_scores(self, offers, tokens):
+        """Cosine of each row's stems with the need's, both weighed by the offers' IDF (sublinear tf)."""
+        n = len(self.ids)
+        idf, top, norms = self.weights(offers)
+        counts: dict[str, int] = {}
+        for stem in _split(tokens or ""):
+            counts[stem] = counts.get(stem, 0) + 1
+        if not counts or n == 0:
+            return np.zeros(n, dtype=np.float32)
+
+        def weight(stem):
+            column = offers.vectorizer.vocabulary_.get(stem) if offers.matrix is not None else None
+            return float(offers.idf[column]) if column is not None and offers.idf[column] else top
+
+        need = {stem: (1 + np.log(c)) * weight(stem) for stem, c in counts.items()}
+        norm = float(np.sqrt(sum(v * v for v in need.values())))
+        cols, values = [], []
+        for stem, v in need.items():
+            column = self.vocabulary.get(stem)
+            if column is not None:
+                cols.append(column)
+                values.append(v / norm * idf[column])
+        if not cols:
+            return np.zeros(n, dtype=np.float32)
+        scores = np.asarray(self.tf[:, cols] @ np.asarray(values, dtype=np.float32), dtype=np.float32).ravel()
+        return scores / norms
+
+    def place_scores(self, same, adjacent):
+        """1 for rows in the need's neighbourhood, 0.5 for an adjacent one, else 0 (kept per place)."""
+        key = (same, frozenset(adjacent))
+        cached = self._places_cache.get(key)
+        if cached is None:
+            cached = np.zeros(len(self.ids), dtype=np.float32)
+            for nb in adjacent:
+                if nb in self.nb_col:
+                    cached[self.places[:, self.nb_col[nb]]] = 0.5
+            if same in self.nb_col:
+                cached[self.places[:, self.nb_col[same]]] = 1.0
+            if len(self._places_cache) >= PLACE_CACHE_SIZE:
+                self._places_cache.clear()
+            self._places_cache[key] = cached
+        return cached
+
+    def serving_mask(self, neighbourhood_ids):
+        """Rows in any of `neighbourhood_ids` (a worker's scope), from the columns."""
+        out = np.zeros(len(self.ids), dtype=np.bool_)
+        for nb in neighbourhood_ids:
+            column = self.nb_col.get(nb)
+            if column is not None:
+                out |= self.places[:, column]
+        return out
+
+    def memory_bytes(self):
+        arrays = (self.ids, self.vectors, self.has_vector, self.places)
+        tf = self.tf.data.nbytes + self.tf.indices.nbytes + self.tf.indptr.nbytes
+        vocabulary = sys.getsizeof(self.vocabulary) + sum(sys.getsizeof(k) + 28 for k in self.vocabulary)
+        return {"arrays": int(sum(a.nbytes for a in arrays)), "tf": int(tf), "dictionaries": int(vocabulary)}
+
+
+_sources: dict = {}
+
+
+def source_index_for(source, city_id):
+    """The up-to-date index of `source`'s rows of `city_id` for this process and database."""
+    key = (connection.alias, connection.settings_dict.get("NAME"), source.name, city_id)
+    with _lock:
+        index = _sources.get(key)
+        if index is None:
+            index = _sources[key] = SourceIndex(source, city_id)
+        return index.refresh()

@@ -278,6 +278,21 @@ class OfferDeletions(models.Model):
         verbose_name = _("conteggio delle offerte cancellate")
 
 
+class AnswerChanges(models.Model):
+    """How many times the records behind one source of answers (activities, groups, services: see
+    market.answers.register_source) have been saved or deleted, ever: the answers' index's cue to re-read
+    them. Those models belong to other apps and keep no `updated_at` of their own; a `post_save` and
+    `post_delete` receiver of each registered model adds one, and so does storing a meaning vector
+    (tasks._store), in the writing transaction. One row a source, not a city: they change rarely.
+    """
+
+    source = models.CharField(max_length=40, primary_key=True)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("conteggio delle modifiche alle risposte")
+
+
 class Need(MeaningMixin, WhenMixin):
     """What a person needs, in their own words."""
 

@@ -30,7 +30,7 @@ from trama.text import shared_words
 from . import meaning
 from .index import KIND_CODES, index_for
 from .models import RECORDED_CHANNELS, Contribution, Match, Need, Offer, Sector, Slot, Weekday, bit_labels
-from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS
+from .rules import CONTRIBUTIONS, MATCHES, NEEDS, OFFERS, open_offers_by_place
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -277,9 +277,16 @@ def _history(need: Need, offer_ids: list[int]) -> tuple[set[int], dict[int, int]
 
 
 def _visible_mask(index: OfferIndex, user: Viewer, city_id: int) -> npt.NDArray[np.bool_]:
-    """Which offers of the index `user` may see: all of them for a coordinator of the city."""
+    """Which open offers of the index `user` may see: all of them for a coordinator of the city; for a
+    worker, as rules.OFFERS says, an organisation's or one serving her neighbourhoods, from the index's
+    own columns (no list of ids read); for the other roles (their own offers), from the rule's rows."""
     if role_of(user) == COORDINATOR and cast("User", user).city_id in (None, city_id):
         return np.ones(len(index.ids), dtype=bool)
+    by_place = open_offers_by_place(user)
+    if by_place is not None:
+        organisations, neighbourhood_ids = by_place
+        mask = index.serving_mask(neighbourhood_ids)
+        return mask | index.organisation if organisations else mask
     visible = OFFERS.visible_to(user).filter(city_id=city_id, status=Offer.Status.OPEN).values_list("pk", flat=True)
     return np.isin(index.ids, np.fromiter(visible, dtype=index.ids.dtype))
 

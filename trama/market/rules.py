@@ -43,6 +43,18 @@ OFFERS = Scope(
     antenna=lambda user: _public_offer(),
     citizen=lambda user: _public_offer() | Q(person__account=user),
 )
+
+
+def open_offers_by_place(user):
+    """OFFERS for the open offers a worker may see, said the way the ranking index can read it without a
+    list of ids: (True: every organisation's offer, the neighbourhood ids whose offers she sees); None
+    for a role whose rule needs the rows themselves (a citizen's own offers, a partner's organisation).
+    Kept next to OFFERS, which it must say the same as (test_ranking_scope checks it)."""
+    if role_of(user) != WORKER:
+        return None
+    return True, user.neighbourhood_ids()
+
+
 OFFERS_TO_CHANGE = Scope(
     "market.Offer",
     name="offers_to_change",

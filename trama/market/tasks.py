@@ -42,7 +42,12 @@ def _store(model, record, vector, touch):
     if touch:
         changes["updated_at"] = timezone.now()  # so the ranking index re-reads the offer with its vector
     # Only if the text is still the one embedded: a newer text has its own task queued.
-    return current.update(**changes)
+    done = current.update(**changes)
+    if done and not touch:
+        from .answers import touch_sources_of
+
+        touch_sources_of(model)  # update() sends no signal: the answers' index must hear of the vector
+    return done
 
 
 @task()
