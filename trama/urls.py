@@ -13,6 +13,8 @@ urlpatterns = [
     path("sw.js", notification_views.service_worker, name="service_worker"),
     # SPID and CIE's OpenID Federation reads Trama's entity configuration here (its entity id is the site's address).
     path(".well-known/openid-federation", identity_views.entity_configuration, name="openid_federation"),
+    # Its resolve endpoint, advertised in that configuration: the chains Trama resolves, for whoever needs them.
+    path("federation/resolve", identity_views.resolve_entity, name="federation_resolve"),
     path("in-parole-semplici/<slug:door>/", views.easy, name="easy"),
     path("la-mia-attivita/", views.my_activity, name="my_activity"),
     path("impostazioni/", views.city_settings, name="city_settings"),

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 WELL_KNOWN = "/.well-known/openid-federation"
 STATEMENT_TYPE = "entity-statement+jwt"
 CONTENT_TYPE = "application/entity-statement+jwt"
+RESOLVE_TYPE = "resolve-response+jwt"
+RESOLVE_CONTENT_TYPE = "application/resolve-response+jwt"
 ALGORITHMS = ["RS256", "RS512", "ES256", "PS256"]
 PROVIDER = "openid_provider"
 RELYING_PARTY = "openid_relying_party"
@@ -59,6 +61,10 @@ class Chain:
     anchor: str
     metadata: dict[str, Any]
     expires_at: int
+    # The statements as signed, for whoever asks Trama to resolve the entity: the subject's configuration, each
+    # superior's statement about the one below, the anchor's configuration (OpenID Federation 4.1).
+    statements: tuple[str, ...] = ()
+    entity_type: str = PROVIDER
 
 
 def enabled():
@@ -70,7 +76,11 @@ def secure_url(url):
     """HTTPS, or loopback (the test federation): nothing of the federation comes over plain HTTP from elsewhere."""
     if not isinstance(url, str):
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 (it raises on a malformed address)
+    except ValueError:
+        return False
     return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
 
 
@@ -110,7 +120,11 @@ def authority_hints():
     return list(_read_json(settings.TRAMA_FEDERATION_TRUST_ANCHORS_FILE))
 
 
-def entity_configuration(oidc_keys, redirect_uri, homepage_uri, policy_uri, organisation_name):
+def _signing(keys):
+    return next(key for key in keys.keys if key.get("use", "sig") == "sig")
+
+
+def entity_configuration(oidc_keys, redirect_uri, homepage_uri, policy_uri, organisation_name, resolve_endpoint):
     """Trama's entity configuration, signed with its federation key: the JWT the federation reads."""
     entity = settings.TRAMA_OIDC_CLIENT_ID
     now = int(time.time())
@@ -120,6 +134,7 @@ def entity_configuration(oidc_keys, redirect_uri, homepage_uri, policy_uri, orga
         "homepage_uri": homepage_uri,
         "policy_uri": policy_uri,
         "contacts": contacts,
+        "federation_resolve_endpoint": resolve_endpoint,
     }
     if settings.TRAMA_FEDERATION_LOGO_URI:
         federation_entity["logo_uri"] = settings.TRAMA_FEDERATION_LOGO_URI
@@ -144,7 +159,7 @@ def entity_configuration(oidc_keys, redirect_uri, homepage_uri, policy_uri, orga
     if settings.TRAMA_FEDERATION_LOGO_URI:
         relying_party["logo_uri"] = settings.TRAMA_FEDERATION_LOGO_URI
     keys = federation_keys()
-    signing = next(key for key in keys.keys if key.get("use", "sig") == "sig")
+    signing = _signing(keys)
     claims = {
         "iss": entity,
         "sub": entity,
@@ -222,9 +237,10 @@ def _verified(token, keys, issuer, subject, now):
     return claims
 
 
-def _configuration(entity, now, keys=None):
-    """An entity's configuration, self-signed (or, for an anchor, signed with the keys configured for it)."""
-    token = _get(entity + WELL_KNOWN)
+def _configuration(entity, now, keys=None, token=None):
+    """An entity's configuration, self-signed (or, for an anchor, signed with the keys configured for it); read from
+    the entity unless `token` is given."""
+    token = token or _get(entity + WELL_KNOWN)
     _header, claims = _unverified(token)
     return _verified(token, keys or _keys_of(claims, entity), entity, entity, now), token
 
@@ -232,28 +248,32 @@ def _configuration(entity, now, keys=None):
 # -- the chain ------------------------------------------------------------------------------------
 
 
-def resolve(subject):
-    """The trust chain of `subject` (a provider's entity id) up to a configured anchor; raises ChainError."""
+def resolve(subject, anchor=None, entity_type=PROVIDER, leaf_token=None):
+    """The trust chain of `subject` (a provider's entity id) up to a configured anchor (`anchor`, if given), and its
+    `entity_type` metadata after the federation's policy; raises ChainError. `leaf_token` is the subject's
+    configuration when Trama has it already (its own), otherwise it is read from the subject."""
     subject = subject.rstrip("/")
     anchors = trust_anchors()
+    if anchor is not None:
+        anchors = {anchor: anchors[anchor]} if anchor in anchors else {}
     if not anchors:
-        raise ChainError("no trust anchor configured")
+        raise ChainError(f"no trust anchor configured{f' named {anchor}' if anchor else ''}")
     now = int(time.time())
-    leaf, leaf_token = _configuration(subject, now)
-    statements, anchor, expiries = _climb(subject, leaf, leaf_token, anchors, now, depth=0, seen={subject})
-    metadata = leaf.get("metadata", {}).get(PROVIDER)
+    leaf, leaf_token = _configuration(subject, now, token=leaf_token)
+    statements, anchor, expiries, tokens = _climb(subject, leaf, leaf_token, anchors, now, depth=0, seen={subject})
+    metadata = leaf.get("metadata", {}).get(entity_type)
     if not isinstance(metadata, dict):
-        raise ChainError(f"{subject}: no {PROVIDER} metadata")
+        raise ChainError(f"{subject}: no {entity_type} metadata")
     # The immediate superior may fix some values outright; then the policies, merged from the anchor down.
-    override = statements[0].get("metadata", {}).get(PROVIDER)
+    override = statements[0].get("metadata", {}).get(entity_type)
     if override is not None:
         if not isinstance(override, dict):
-            raise ChainError(f"{subject}: its superior's {PROVIDER} metadata is not an object")
+            raise ChainError(f"{subject}: its superior's {entity_type} metadata is not an object")
         metadata = {**metadata, **override}
     policy: dict[str, dict] = {}
     for statement in reversed(statements):
         _check_critical(statement)
-        found = statement.get("metadata_policy", {}).get(PROVIDER, {})
+        found = statement.get("metadata_policy", {}).get(entity_type, {})
         if not isinstance(found, dict):
             raise ChainError("metadata_policy is not an object")
         try:
@@ -266,12 +286,12 @@ def resolve(subject):
         raise ChainError(f"{subject}: metadata breaks the federation's policy: {error}") from error
     # The chain holds until the first of its statements, or of its superiors' configurations, expires.
     expires = min([leaf["exp"], *(s["exp"] for s in statements), *expiries])
-    return Chain(subject=subject, anchor=anchor, metadata=metadata, expires_at=expires)
+    return Chain(subject=subject, anchor=anchor, metadata=metadata, expires_at=expires, statements=(leaf_token, *tokens), entity_type=entity_type)
 
 
 def _climb(entity, configuration, token, anchors, now, depth, seen):
-    """The statements from `entity`'s superior up to an anchor, trying each authority hint in turn; with the anchor
-    and the expiry of each superior's configuration."""
+    """The statements from `entity`'s superior up to an anchor, trying each authority hint in turn; with the anchor,
+    the expiry of each superior's configuration, and the chain's statements as signed."""
     hints = configuration.get("authority_hints")
     if not isinstance(hints, list) or not hints:
         raise ChainError(f"{entity}: no authority_hints")
@@ -299,13 +319,14 @@ def _through(entity, token, superior, anchors, now, depth, seen):
     fetch = above.get("metadata", {}).get("federation_entity", {}).get("federation_fetch_endpoint")
     if not secure_url(fetch):
         raise ChainError(f"{superior}: no federation_fetch_endpoint over HTTPS")
-    statement = _verified(_get(fetch, {"sub": entity}), superior_keys, superior, entity, now)
+    statement_token = _get(fetch, {"sub": entity})
+    statement = _verified(statement_token, superior_keys, superior, entity, now)
     # The superior vouches for the entity's keys: its own configuration must be signed with one of them.
     _verified(token, _keys_of(statement, f"statement about {entity}"), entity, entity, now)
     if is_anchor:
-        return [statement], superior, [above["exp"]]
-    rest, anchor, expiries = _climb(superior, above, above_token, anchors, now, depth + 1, seen)
-    return [statement, *rest], anchor, [above["exp"], *expiries]
+        return [statement], superior, [above["exp"]], [statement_token, above_token]
+    rest, anchor, expiries, tokens = _climb(superior, above, above_token, anchors, now, depth + 1, seen)
+    return [statement, *rest], anchor, [above["exp"], *expiries], [statement_token, *tokens]
 
 
 def _check_critical(statement):
@@ -314,23 +335,59 @@ def _check_critical(statement):
         raise ChainError(f"unknown critical policy operators: {critical}")
 
 
-def chain(subject, refresh=False):
-    """The provider's resolved chain, cached until its first statement expires (`refresh` resolves it again)."""
-    key = f"identity:chain:{subject.rstrip('/')}"
+def _fresh(found):
+    # A chain cached before it kept its statements is resolved again, to have them.
+    return found is not None and found.expires_at > time.time() and bool(found.statements)
+
+
+def chain(subject, refresh=False, anchor=None, entity_type=PROVIDER, leaf=None):
+    """The provider's resolved chain, cached until its first statement expires (`refresh` resolves it again).
+
+    The sign-in takes the first anchor an authority hint leads to. The resolve endpoint may ask for a given `anchor`:
+    the same chain if it ends there, else one resolved towards it and kept apart; and, for Trama itself, its
+    `entity_type` with `leaf`, a function giving its configuration."""
+    subject = subject.rstrip("/")
+    key = f"identity:chain:{subject}" if entity_type == PROVIDER else f"identity:chain:{entity_type}:{subject}"
+    if anchor is not None:
+        # If no hint led anywhere, none leads to this anchor either: the error of the sign-in's chain is the answer.
+        found = chain(subject, refresh=refresh, entity_type=entity_type, leaf=leaf)
+        if found.anchor == anchor:
+            return found
+        key = f"{key}:{anchor}"
     found = None if refresh else cache.get(key)
-    if found is not None and found.expires_at > time.time():
+    # A chain cached before it kept its statements is resolved again, to have them.
+    if found is not None and found.expires_at > time.time() and found.statements:
         return found
     try:
         try:
-            found = resolve(subject)
+            found = resolve(subject, anchor=anchor, entity_type=entity_type, leaf_token=leaf() if leaf else None)
         except (TypeError, AttributeError, KeyError, ValueError) as error:
             # A statement of the wrong shape (a list where an object belongs, a string for a list): refused like a bad one.
             raise ChainError(f"malformed statement: {error.__class__.__name__}: {error}") from error
     except ChainError as error:
-        log.warning("SPID/CIE sign-in refused: the trust chain of %s is not valid: %s", subject, error)
+        if anchor is None:
+            log.warning("SPID/CIE sign-in refused: the trust chain of %s is not valid: %s", subject, error)
+        else:
+            log.warning("Resolve refused: the trust chain of %s to %s is not valid: %s", subject, anchor, error)
         raise
     cache.set(key, found, max(1, found.expires_at - int(time.time())))
     return found
+
+
+def resolve_response(found, issuer):
+    """The answer of Trama's resolve endpoint (OpenID Federation 8.3): `found`'s metadata and trust chain, signed with
+    Trama's federation key, valid no longer than the chain."""
+    now = int(time.time())
+    signing = _signing(federation_keys())
+    claims = {
+        "iss": issuer,
+        "sub": found.subject,
+        "iat": now,
+        "exp": min(found.expires_at, now + settings.TRAMA_FEDERATION_STATEMENT_SECONDS),
+        "metadata": {found.entity_type: found.metadata},
+        "trust_chain": list(found.statements),
+    }
+    return jwt.encode({"alg": "RS256", "kid": signing.kid, "typ": RESOLVE_TYPE}, claims, signing)
 
 
 # -- metadata policy ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,6 +47,27 @@ def _failed(request, error):
     return render(request, "people/identity_failed.html", {"message": error.message}, status=error.status)
 
 
+# The longest entity id the resolve endpoint reads: real ones are a site's address.
+RESOLVE_MAX_LENGTH = 2048
+FEDERATION_UNAVAILABLE = gettext_lazy("Configurazione della federazione non disponibile.")
+
+
+def _own_configuration(request):
+    city = current_city()
+    return federation.entity_configuration(
+        identity.public_keys(),
+        redirect_uri=identity.redirect_uri(request),
+        homepage_uri=request.build_absolute_uri("/"),
+        policy_uri=request.build_absolute_uri(reverse("privacy:notice")),
+        organisation_name=settings.TRAMA_FEDERATION_ORGANISATION or (city.name if city else "Trama"),
+        resolve_endpoint=request.build_absolute_uri(reverse("federation_resolve")),
+    )
+
+
+# What signing with the federation key can raise when its files are unreadable.
+UNSIGNABLE = (IdentityError, OSError, ValueError, KeyError, TypeError, StopIteration, JoseError)
+
+
 def entity_configuration(request):
     """Trama's entity configuration in the OpenID Federation (a JWT signed with its federation key), for the
     federation's trust anchor and the providers. 404 while the federation is not configured."""
@@ -54,19 +75,64 @@ def entity_configuration(request):
         raise Http404
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    city = current_city()
     try:
-        token = federation.entity_configuration(
-            identity.public_keys(),
-            redirect_uri=identity.redirect_uri(request),
-            homepage_uri=request.build_absolute_uri("/"),
-            policy_uri=request.build_absolute_uri(reverse("privacy:notice")),
-            organisation_name=settings.TRAMA_FEDERATION_ORGANISATION or (city.name if city else "Trama"),
-        )
-    except (IdentityError, OSError, ValueError, KeyError, TypeError, StopIteration, JoseError) as error:
+        token = _own_configuration(request)
+    except UNSIGNABLE as error:
         log.error("The entity configuration cannot be signed: the federation's key or trust marks are unreadable (%s)", error)
-        return HttpResponse(_("Configurazione della federazione non disponibile."), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(FEDERATION_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse(token, content_type=federation.CONTENT_TYPE)
+
+
+def _resolve_error(status, error, description):
+    # The error response of OpenID Federation 8.9: a JSON object, `error` a code of the specification.
+    return JsonResponse({"error": error, "error_description": str(description)}, status=status)
+
+
+def resolve_entity(request):
+    """Trama's resolve endpoint (OpenID Federation 8.3): the metadata and trust chain of an entity Trama resolves
+    itself (itself, and the providers it signs in with) up to the trust anchor asked, signed with its federation key.
+    404 while the federation is not configured."""
+    if not federation.enabled() or not identity.providers():
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    subjects, anchors, types = (request.GET.getlist(name) for name in ("sub", "trust_anchor", "entity_type"))
+    if len(subjects) != 1 or len(anchors) != 1:
+        return _resolve_error(400, "invalid_request", _("Indicare una sola volta sia «sub» sia «trust_anchor»."))
+    if any(len(value) > RESOLVE_MAX_LENGTH for value in (*subjects, *anchors, *types)) or len(types) > 8:
+        return _resolve_error(400, "invalid_request", _("Un parametro è troppo lungo o ripetuto troppe volte."))
+    if not all(federation.secure_url(value) and value.isprintable() for value in (*subjects, *anchors)):
+        return _resolve_error(400, "invalid_request", _("«sub» e «trust_anchor» devono essere indirizzi HTTPS."))
+    subject, anchor = subjects[0].rstrip("/"), anchors[0].rstrip("/")
+    try:
+        known_anchors = federation.trust_anchors()
+    except federation.ChainError as error:
+        log.error("The resolve endpoint cannot read the trust anchors: %s", error)
+        return _resolve_error(503, "temporarily_unavailable", FEDERATION_UNAVAILABLE)
+    if anchor not in known_anchors:
+        return _resolve_error(404, "invalid_trust_anchor", _("Trama non riconosce questa trust anchor."))
+    own = settings.TRAMA_OIDC_CLIENT_ID.rstrip("/")
+    if subject == own:
+        entity_type, leaf = federation.RELYING_PARTY, (lambda: _own_configuration(request))
+    elif subject in {p.issuer for p in identity.providers()}:
+        entity_type, leaf = federation.PROVIDER, None
+    else:
+        return _resolve_error(404, "invalid_subject", _("Trama risolve soltanto se stessa e i provider con cui fa accedere."))
+    if types and entity_type not in types:
+        return _resolve_error(404, "not_found", _("Questa entità non ha metadati del tipo richiesto."))
+    try:
+        found = federation.chain(subject, anchor=anchor, entity_type=entity_type, leaf=leaf)
+    except federation.ChainError:
+        return _resolve_error(400, "invalid_trust_chain", _("La catena di fiducia di questa entità non è valida ora."))
+    except UNSIGNABLE as error:  # Trama's own configuration could not be signed
+        log.error("Trama's entity configuration cannot be signed to resolve it (%s)", error)
+        return _resolve_error(503, "temporarily_unavailable", FEDERATION_UNAVAILABLE)
+    try:
+        token = federation.resolve_response(found, issuer=settings.TRAMA_OIDC_CLIENT_ID)
+    except UNSIGNABLE as error:
+        log.error("The resolve response cannot be signed: the federation's key is unreadable (%s)", error)
+        return _resolve_error(503, "temporarily_unavailable", FEDERATION_UNAVAILABLE)
+    return HttpResponse(token, content_type=federation.RESOLVE_CONTENT_TYPE)
 
 
 @never_cache

@@ -491,3 +491,245 @@ def test_metadata_of_the_wrong_shape_is_refused_not_a_500(client, world, caplog)
     with caplog.at_level(logging.WARNING, logger="trama.people.federation"):
         response = client.get(reverse("identity_start", args=["provider-di-prova"]))
     assert response.status_code == 502 and UNTRUSTED in response.text
+
+
+# -- Trama's resolve endpoint --------------------------------------------------------------------
+
+RESOLVE = "/federation/resolve"
+
+
+def federation_public():
+    return KeySet.import_key_set(public(trama_federation_keys()))
+
+
+def resolved(client, sub, anchor, **extra):
+    """Trama's signed answer about `sub`, checked with its federation public key: header and claims."""
+    response = client.get(RESOLVE, {"sub": sub, "trust_anchor": anchor, **extra})
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/resolve-response+jwt"
+    decoded = jwt.decode(response.content.decode(), federation_public(), algorithms=["RS256"])
+    assert decoded.header["typ"] == "resolve-response+jwt"
+    return decoded.claims
+
+
+def signed_by(token, key):
+    return jwt.decode(token, KeySet.import_key_set({"keys": [key.as_dict(private=False)]}), algorithms=["RS256"]).claims
+
+
+def refused_to_resolve(response, status, error):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["error"] == error and body["error_description"]
+    return body
+
+
+@pytest.mark.django_db
+def test_the_entity_configuration_advertises_the_resolve_endpoint(client, world):
+    claims = jwt.decode(client.get("/.well-known/openid-federation").content.decode(), federation_public()).claims
+    assert claims["metadata"]["federation_entity"]["federation_resolve_endpoint"] == "http://testserver" + RESOLVE
+    assert reverse("federation_resolve") == RESOLVE
+
+
+@pytest.mark.django_db
+def test_a_provider_is_resolved_with_the_metadata_the_sign_in_uses(client, world):
+    world.anchor.register(world.op.issuer, world.op.federation_key, metadata_policy={"acr_values_supported": {"subset_of": [L2, L3]}})
+    claims = resolved(client, world.op.issuer, world.anchor.entity_id)
+    assert claims["iss"] == CLIENT_ID and claims["sub"] == world.op.issuer
+    used = federation.chain(world.op.issuer)
+    assert world.anchor.fetches == 1  # the sign-in's chain, resolved once and kept
+    assert claims["metadata"] == {"openid_provider": used.metadata}
+    assert claims["metadata"]["openid_provider"]["acr_values_supported"] == [L2, L3]
+    # The chain as signed: the provider's configuration, the anchor's statement about it, the anchor's configuration.
+    leaf, about, top = claims["trust_chain"]
+    assert signed_by(leaf, world.op.federation_key)["sub"] == world.op.issuer
+    statement = signed_by(about, world.anchor.key)
+    assert statement["iss"] == world.anchor.entity_id and statement["sub"] == world.op.issuer
+    assert signed_by(top, world.anchor.key)["sub"] == world.anchor.entity_id
+    assert claims["iat"] < claims["exp"] <= used.expires_at
+
+
+@pytest.mark.django_db
+def test_the_resolve_answer_expires_with_the_chain(client, world):
+    world.anchor.lifetime = 600  # the anchor's statement about the provider expires first
+    claims = resolved(client, world.op.issuer, world.anchor.entity_id)
+    about = jwt.decode(claims["trust_chain"][1], KeySet.import_key_set(world.anchor.public_keys())).claims
+    assert claims["exp"] == about["exp"] and claims["exp"] - claims["iat"] <= 600 + federation.LEEWAY
+
+
+@pytest.mark.django_db
+def test_a_provider_is_resolved_through_an_intermediate(client, settings, tmp_path, keys, city):
+    with LocalAuthority() as anchor, LocalAuthority("intermediate") as intermediate, LocalProvider(CLIENT_ID, keys, [RETURN()]) as op:
+        configure(settings, tmp_path, keys, op.issuer)
+        configure_federation(settings, tmp_path, [anchor])
+        op.authority_hints = [intermediate.entity_id]
+        intermediate.authority_hints = [anchor.entity_id]
+        intermediate.register(op.issuer, op.federation_key, metadata_policy={"acr_values_supported": {"subset_of": [L2, L3]}})
+        anchor.register(intermediate.entity_id, intermediate.key, metadata_policy={"acr_values_supported": {"subset_of": [L1, L2]}})
+        claims = resolved(client, op.issuer, anchor.entity_id)
+        assert claims["metadata"]["openid_provider"]["acr_values_supported"] == [L2]
+        leaf, by_intermediate, by_anchor, top = claims["trust_chain"]
+        assert signed_by(by_intermediate, intermediate.key)["sub"] == op.issuer
+        assert signed_by(by_anchor, anchor.key)["sub"] == intermediate.entity_id
+        assert signed_by(top, anchor.key)["iss"] == anchor.entity_id
+
+
+@pytest.mark.django_db
+def test_the_chain_ends_at_the_anchor_asked(client, settings, tmp_path, keys, city):
+    with LocalAuthority() as first, LocalAuthority("second") as second, LocalProvider(CLIENT_ID, keys, [RETURN()]) as op:
+        configure(settings, tmp_path, keys, op.issuer)
+        configure_federation(settings, tmp_path, [first, second])
+        op.authority_hints = [first.entity_id, second.entity_id]
+        first.register(op.issuer, op.federation_key)
+        second.register(op.issuer, op.federation_key, metadata={"op_name": "Visto dalla seconda"})
+        assert federation.chain(op.issuer).anchor == first.entity_id  # the sign-in takes the first
+        claims = resolved(client, op.issuer, second.entity_id)
+        assert signed_by(claims["trust_chain"][-1], second.key)["sub"] == second.entity_id
+        assert claims["metadata"]["openid_provider"]["op_name"] == "Visto dalla seconda"
+        assert "op_name" not in resolved(client, op.issuer, first.entity_id)["metadata"]["openid_provider"]
+
+
+@pytest.mark.django_db
+def test_trama_resolves_itself_through_its_authority_hints(client, world):
+    own = CLIENT_ID.rstrip("/")
+    world.anchor.register(own, _generated("trama-fed", "sig", "RS256"))
+    claims = resolved(client, CLIENT_ID, world.anchor.entity_id, entity_type="openid_relying_party")
+    assert claims["iss"] == CLIENT_ID and claims["sub"] == own
+    leaf, about, top = claims["trust_chain"]
+    configuration = jwt.decode(leaf, federation_public()).claims
+    assert claims["metadata"] == {"openid_relying_party": configuration["metadata"]["openid_relying_party"]}
+    assert signed_by(about, world.anchor.key)["sub"] == own and signed_by(top, world.anchor.key)["sub"] == world.anchor.entity_id
+
+
+@pytest.mark.django_db
+def test_trama_not_registered_with_the_anchor_is_an_invalid_chain(client, world):
+    response = client.get(RESOLVE, {"sub": CLIENT_ID, "trust_anchor": world.anchor.entity_id})
+    refused_to_resolve(response, 400, "invalid_trust_chain")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sub={op}",
+        "trust_anchor={anchor}",
+        "sub={op}&sub={op}&trust_anchor={anchor}",
+        "sub={op}&trust_anchor={anchor}&trust_anchor={anchor}",
+        "sub=https://" + "a" * 3000 + "&trust_anchor={anchor}",
+        "sub={op}&trust_anchor={anchor}&entity_type=" + "x" * 3000,
+        "sub={op}&trust_anchor={anchor}" + "&entity_type=openid_provider" * 9,
+        "sub=javascript:alert(1)&trust_anchor={anchor}",
+        "sub=http://[::1&trust_anchor={anchor}",
+        "sub=http://op.example.org&trust_anchor={anchor}",
+        "sub={op}%00&trust_anchor={anchor}",
+        "sub={op}&trust_anchor=%ff%fe",
+        "sub=&trust_anchor=",
+    ],
+    ids=[
+        "none",
+        "no-anchor",
+        "no-sub",
+        "two-subs",
+        "two-anchors",
+        "oversized-sub",
+        "oversized-type",
+        "many-types",
+        "script",
+        "bad-ipv6",
+        "plain-http",
+        "nul",
+        "bad-utf8",
+        "empty",
+    ],
+)
+def test_bad_parameters_are_a_400_with_the_reason(client, world, query):
+    response = client.get(RESOLVE + "?" + query.format(op=world.op.issuer, anchor=world.anchor.entity_id))
+    refused_to_resolve(response, 400, "invalid_request")
+    assert world.anchor.fetches == 0
+
+
+@pytest.mark.django_db
+def test_an_unknown_trust_anchor_is_a_404(client, world):
+    with LocalAuthority("elsewhere") as elsewhere:
+        elsewhere.register(world.op.issuer, world.op.federation_key)
+        response = client.get(RESOLVE, {"sub": world.op.issuer, "trust_anchor": elsewhere.entity_id})
+        refused_to_resolve(response, 404, "invalid_trust_anchor")
+        assert elsewhere.fetches == 0 and world.anchor.fetches == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sub", ["https://another-provider.example.org", "http://127.0.0.1:9", "https://trama.example.org/oidc/rp/other"])
+def test_an_entity_trama_does_not_resolve_is_a_404(client, world, sub):
+    response = client.get(RESOLVE, {"sub": sub, "trust_anchor": world.anchor.entity_id})
+    body = refused_to_resolve(response, 404, "invalid_subject")
+    assert "provider" in body["error_description"]
+    assert world.anchor.fetches == 0
+
+
+@pytest.mark.django_db
+def test_an_entity_type_the_subject_has_not_is_a_404(client, world):
+    response = client.get(RESOLVE, {"sub": world.op.issuer, "trust_anchor": world.anchor.entity_id, "entity_type": "openid_relying_party"})
+    refused_to_resolve(response, 404, "not_found")
+    claims = resolved(client, world.op.issuer, world.anchor.entity_id, entity_type="openid_provider")
+    assert list(claims["metadata"]) == ["openid_provider"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("tamper", "reason"), [("forged", "bad signature"), ("expired", "expired")])
+def test_a_broken_chain_is_an_invalid_trust_chain_not_a_500(client, world, caplog, tamper, reason):
+    world.anchor.tamper = tamper
+    with caplog.at_level(logging.WARNING, logger="trama.people.federation"):
+        response = client.get(RESOLVE, {"sub": world.op.issuer, "trust_anchor": world.anchor.entity_id})
+    refused_to_resolve(response, 400, "invalid_trust_chain")
+    assert any("trust chain" in r.getMessage() and reason in r.getMessage() for r in caplog.records), caplog.text
+
+
+@pytest.mark.django_db
+def test_a_hostile_provider_configuration_is_an_invalid_trust_chain(client, world):
+    world.op.entity_configuration = lambda: "x" * 300_000
+    refused_to_resolve(client.get(RESOLVE, {"sub": world.op.issuer, "trust_anchor": world.anchor.entity_id}), 400, "invalid_trust_chain")
+
+
+@pytest.mark.django_db
+def test_unreadable_federation_keys_make_the_resolve_a_503_not_a_500(client, world, settings, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    settings.TRAMA_FEDERATION_KEYS_FILE = str(broken)
+    response = client.get(RESOLVE, {"sub": world.op.issuer, "trust_anchor": world.anchor.entity_id})
+    refused_to_resolve(response, 503, "temporarily_unavailable")
+
+
+@pytest.mark.django_db
+def test_trama_unable_to_sign_its_own_configuration_is_a_503_not_a_500(client, world, settings, tmp_path):
+    world.anchor.register(CLIENT_ID.rstrip("/"), _generated("trama-fed", "sig", "RS256"))
+    broken = tmp_path / "broken-oidc.json"
+    broken.write_text("{not json")
+    settings.TRAMA_OIDC_KEYS_FILE = str(broken)
+    response = client.get(RESOLVE, {"sub": CLIENT_ID, "trust_anchor": world.anchor.entity_id})
+    refused_to_resolve(response, 503, "temporarily_unavailable")
+
+
+@pytest.mark.django_db
+def test_without_the_federation_there_is_no_resolve_endpoint(client, settings, tmp_path, keys, city):
+    query = {"sub": "https://op.example.org", "trust_anchor": "https://ta.example.org"}
+    assert client.get(RESOLVE, query).status_code == 404
+    configure(settings, tmp_path, keys, "https://op.example.org")  # OpenID Connect alone: still none
+    assert client.get(RESOLVE, query).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "head", "options"])
+def test_the_resolve_endpoint_answers_get_only(client, world, method):
+    query = f"?sub={world.op.issuer}&trust_anchor={world.anchor.entity_id}"
+    assert getattr(client, method)(RESOLVE + query).status_code == 405
+    assert world.anchor.fetches == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.WORKER, Role.PARTNER, Role.ANTENNA, Role.CITIZEN])
+def test_the_resolve_answer_is_the_same_for_everyone(client, world, make_user, role):
+    signed = Client()
+    signed.force_login(make_user(role))
+    claims = resolved(signed, world.op.issuer, world.anchor.entity_id)
+    assert claims["metadata"] == resolved(client, world.op.issuer, world.anchor.entity_id)["metadata"]

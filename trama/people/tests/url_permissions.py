@@ -50,6 +50,10 @@ EXPECTED = {
     "identity_register": (url("identity_register"), ANY_METHOD(everyone(404))),
     # Without the federation's keys there is no entity configuration; trama/people/tests/test_federation.py reads it.
     "openid_federation": (url("openid_federation"), ANY_METHOD(everyone(404))),
+    "federation_resolve": (
+        url("federation_resolve", query="?sub=https://op.example.org&trust_anchor=https://ta.example.org"),
+        ANY_METHOD(everyone(404)),
+    ),
     # Only a citizen has an identity to unlink; without the confirmation it changes nothing.
     "people:identity_unlink": (url("people:identity_unlink"), {"POST": only(Role.CITIZEN)}),
     "people:lockout_unlock": (url("people:lockout_unlock", "lockout"), ANY_METHOD(COORDINATOR_ONLY)),
