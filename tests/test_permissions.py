@@ -134,8 +134,9 @@ def test_every_api_operation_is_declared():
 
 # Doors a deployment opens by configuration, closed (404 to everyone) in the walk: SPID and CIE sign-in, whose own
 # walk with a local provider is in trama/people/tests/test_digital_identity.py.
-# The entity configuration of the OpenID Federation likewise: trama/people/tests/test_federation.py reads it as every role.
-OFF_IN_THE_WALK = {"identity_start", "identity_return", "identity_register", "openid_federation"}
+# The entity configuration and the resolve endpoint of the OpenID Federation likewise: trama/people/tests/test_federation.py
+# reads them as every role.
+OFF_IN_THE_WALK = {"identity_start", "identity_return", "identity_register", "openid_federation", "federation_resolve"}
 
 
 def test_every_url_serves_someone():
