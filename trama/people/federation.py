@@ -340,17 +340,17 @@ def _fresh(found):
     return found is not None and found.expires_at > time.time() and bool(found.statements)
 
 
-def chain(subject, refresh=False, anchor=None, entity_type=PROVIDER, leaf=None):
+def chain(subject, refresh=False, anchor=None, entity_type=PROVIDER, leaf=None, refused="SPID/CIE sign-in refused"):
     """The provider's resolved chain, cached until its first statement expires (`refresh` resolves it again).
 
     The sign-in takes the first anchor an authority hint leads to. The resolve endpoint may ask for a given `anchor`:
     the same chain if it ends there, else one resolved towards it and kept apart; and, for Trama itself, its
-    `entity_type` with `leaf`, a function giving its configuration."""
+    `entity_type` with `leaf`, a function giving its configuration. `refused` begins the log line of a failure."""
     subject = subject.rstrip("/")
     key = f"identity:chain:{subject}" if entity_type == PROVIDER else f"identity:chain:{entity_type}:{subject}"
     if anchor is not None:
         # If no hint led anywhere, none leads to this anchor either: the error of the sign-in's chain is the answer.
-        found = chain(subject, refresh=refresh, entity_type=entity_type, leaf=leaf)
+        found = chain(subject, refresh=refresh, entity_type=entity_type, leaf=leaf, refused="Resolve refused")
         if found.anchor == anchor:
             return found
         key = f"{key}:{anchor}"
@@ -365,10 +365,7 @@ def chain(subject, refresh=False, anchor=None, entity_type=PROVIDER, leaf=None):
             # A statement of the wrong shape (a list where an object belongs, a string for a list): refused like a bad one.
             raise ChainError(f"malformed statement: {error.__class__.__name__}: {error}") from error
     except ChainError as error:
-        if anchor is None:
-            log.warning("SPID/CIE sign-in refused: the trust chain of %s is not valid: %s", subject, error)
-        else:
-            log.warning("Resolve refused: the trust chain of %s to %s is not valid: %s", subject, anchor, error)
+        log.warning("%s: the trust chain of %s%s is not valid: %s", refused, subject, f" to {anchor}" if anchor else "", error)
         raise
     cache.set(key, found, max(1, found.expires_at - int(time.time())))
     return found
