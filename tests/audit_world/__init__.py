@@ -60,6 +60,10 @@ EXPECTED = {
     "identity_start": (lambda o: reverse("identity_start", args=["spid"]), everyone(404)),
     "identity_return": (lambda o: reverse("identity_return"), everyone(404)),
     "identity_register": (lambda o: reverse("identity_register"), everyone(404)),
+    # The federation's entity configuration and resolve endpoint: off here too; they publish Trama's and the
+    # providers' metadata, no one's record.
+    "openid_federation": (lambda o: reverse("openid_federation"), everyone(404)),
+    "federation_resolve": (lambda o: reverse("federation_resolve"), everyone(404)),
     "people:api_tokens": (lambda o: reverse("people:api_tokens"), SIGNED_IN),
     "people:api_token_revoke": (lambda o: reverse("people:api_token_revoke", args=[999999]), {**everyone(404), ANON: "denied"}),
     "people:invitation": (lambda o: reverse("people:invitation", args=["MQ", "invalid-token"]), PUBLIC),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trama.background.tests.test_worker_faults import database_url
+from trama.background.tests.workers import database_url
 from trama.testing import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

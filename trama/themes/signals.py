@@ -41,12 +41,13 @@ def connect_source(kind, source):
 
 def connect_theme_figures():
     """What the theme page's kept figures count (queries._kept): a save or deletion forgets them in this process."""
-    from django.apps import apps
     from django.db.models.signals import m2m_changed
+
+    from trama.people.models import Person
 
     from .queries import forget_theme_figures
 
-    for model in (Tag, TextItem, Theme, TraditionalCategory, apps.get_model("people", "Person")):
+    for model in (Tag, TextItem, Theme, TraditionalCategory, Person):
         post_save.connect(forget_theme_figures, sender=model, weak=False, dispatch_uid=f"themes-figures-save-{model._meta.label}")
         post_delete.connect(forget_theme_figures, sender=model, weak=False, dispatch_uid=f"themes-figures-delete-{model._meta.label}")
     m2m_changed.connect(forget_theme_figures, sender=Theme.categories.through, weak=False, dispatch_uid="themes-figures-categories")
