@@ -54,7 +54,25 @@ def public(key_set):
     return {"keys": [{k: v for k, v in key.items() if k not in ("d", "p", "q", "dp", "dq", "qi")} for key in key_set["keys"]]}
 
 
-class LocalProvider:
+class _Loopback:
+    """A server of the test's own on a free loopback port, answering from a thread inside a `with`."""
+
+    def _serve(self, handler):
+        """Bind the server; its address, which is the entity's identifier."""
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class LocalProvider(_Loopback):
     def __init__(self, client_id, client_keys, redirect_uris):
         self.client_id = client_id
         self.client_keys = KeySet.import_key_set(public(client_keys))
@@ -73,17 +91,7 @@ class LocalProvider:
         self.statement_tamper = None
         self.pending, self.codes, self.tokens = {}, {}, {}
         self.seen_requests = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.issuer = self._serve(_handler(self))
 
     def metadata(self):
         return {
@@ -226,7 +234,7 @@ def statement(key, issuer, subject, public_key, tamper=None, lifetime=3600, **cl
     return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "entity-statement+jwt"}, claims, key)
 
 
-class LocalAuthority:
+class LocalAuthority(_Loopback):
     """A trust anchor (no authority hints) or an intermediate of the federation, on loopback."""
 
     def __init__(self, name="anchor"):
@@ -238,17 +246,7 @@ class LocalAuthority:
         self.fetches = 0
         self.lifetime = 3600  # of the statements it signs about its subordinates
         self.configuration_lifetime = 3600  # of its own entity configuration
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _authority_handler(self))
-        self.entity_id = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.entity_id = self._serve(_authority_handler(self))
 
     def public_keys(self):
         return {"keys": [self.key.as_dict(private=False)]}
