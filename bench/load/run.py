@@ -34,6 +34,13 @@ LOAD_DIR = ROOT / "var" / "load"
 ACCOUNTS_PER_ROLE = {"antenna": 30, "worker": 20, "coordinator": 5}
 
 
+def target_for(users):
+    """The target the run is held to: issue 8's for 50 users, issues 20 and 22's from 200."""
+    if users >= 200:
+        return {"users": 200, "duration": "5m", "failures": 0, "p95_ms": 300}
+    return {"users": 50, "duration": "5m", "failures": 0, "p95_ms": 500}
+
+
 def environment(port):
     """The production-like settings of the run, shared by this process and gunicorn."""
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -217,6 +224,8 @@ def main():
         gunicorn.wait(timeout=30)
         log.close()
     total, per_name = figures(prefix)
+    target = target_for(args.users)
+    met = total["failures"] == 0 and total["p95_ms"] < target["p95_ms"]
     report = {
         **common.header("load", "postgresql"),
         "command": " ".join(sys.argv),
@@ -226,10 +235,10 @@ def main():
         "wall_s": round(time.time() - started, 1),
         "gunicorn_workers": workers,
         "residents": args.residents,
-        "target": {"users": 50, "duration": "5m", "failures": 0, "p95_ms": 500},
+        "target": target,
         "total": total,
         "per_request": per_name,
-        "met": total["failures"] == 0 and total["p95_ms"] < 500,
+        "met": met,
     }
     path = common.write_report("load", report)
     print(
@@ -238,6 +247,10 @@ def main():
     )
     for r in sorted(per_name, key=lambda r: -r["p95_ms"]):
         print(f"  {r['name']:42} {r['requests']:6} req {r['failures']:4} fail  median {r['median_ms']:6.0f}  p95 {r['p95_ms']:6.0f} ms")
+    print(
+        f"target for {target['users']} users over {target['duration']}: {target['failures']} failures, "
+        f"p95 under {target['p95_ms']} ms over the whole run: {'met' if met else 'NOT met'}"
+    )
     if total["failures"]:
         print(f"failures: see {prefix}_failures.csv and {LOAD_DIR / 'gunicorn.log'}")
 
