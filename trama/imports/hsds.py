@@ -44,6 +44,7 @@ from trama.territory.services import delete_imported_place, save_imported_place
 
 from . import files
 from .models import Change, ExternalId, Import
+from .resources import PLACE_SHARED_FIELDS
 
 if TYPE_CHECKING:
     from trama.people.models import User
@@ -360,19 +361,7 @@ def opening_hours(schedules: list[Record]) -> str:
 
 
 ORGANISATION_FIELDS = ("name", "sector", "legal_form", "tax_code", "description", "email", "phone", "website")
-PLACE_FIELDS = (
-    "name",
-    "kind",
-    "address",
-    "description",
-    "lat",
-    "lon",
-    "opening_hours",
-    "accessibility",
-    "phone",
-    "neighbourhood_id",
-    "managing_organisation_id",
-)
+PLACE_FIELDS = (*PLACE_SHARED_FIELDS, "phone")
 SERVICE_FIELDS = ("name", "description", "opening_hours", "organisation_id", "place_id")
 
 

@@ -358,7 +358,10 @@ class OrganisationResource(ListResource):
         delete_imported_organisation(instance, by=self.by)
 
 
-PLACE_FIELDS = (
+# What an import of places may change, hence what its undo keeps of a place before: the fields both the
+# list import and the HSDS import write, then each one's own (a list says whether the place is public,
+# an HSDS directory gives its phone).
+PLACE_SHARED_FIELDS = (
     "name",
     "kind",
     "address",
@@ -367,10 +370,10 @@ PLACE_FIELDS = (
     "lon",
     "opening_hours",
     "accessibility",
-    "is_public",
     "neighbourhood_id",
     "managing_organisation_id",
 )
+PLACE_FIELDS = (*PLACE_SHARED_FIELDS, "is_public")
 
 
 class PlaceResource(ListResource):
