@@ -162,8 +162,10 @@ def test_known_leaks_name_declared_cases():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The world built once; each case runs in a savepoint rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The world built once; each case runs in a savepoint rolled back after it.
+
+    The table watch's SQLite triggers are created before the world's transaction (see TableWatch.installed)."""
+    with django_db_blocker.unblock(), TableWatch.installed() as watch, transaction.atomic():
         objects = build_world()
         sessions = {}
         for role, user in objects["users"].items():
@@ -172,8 +174,8 @@ def world(django_db_setup, django_db_blocker):
             sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value  # noqa: PERF401
         objects["sessions"] = sessions
         objects["client"] = Client()
-        objects["watch"] = TableWatch()
-        objects["watch"].start()
+        objects["watch"] = watch
+        watch.start()
         objects["urls"] = {key: declared.build(objects) for key, declared in DECLARED.items()}
         yield objects
         transaction.set_rollback(True)

@@ -16,6 +16,7 @@ The vocabulary of the permission walk (tests/test_permissions.py). Each app decl
 - `make_objects(o)`, optional: adds the app's records to the walk's objects (see `build_world`).
 """
 
+import contextlib
 import functools
 import re
 import time
@@ -284,9 +285,53 @@ class TableWatch:
     On SQLite, temporary triggers note every insert, update and delete of a walked table; on
     PostgreSQL, its per-transaction statistics (pg_stat_xact_user_tables) count them. Either costs
     a query or two per request, whatever the size of the tables.
+
+    On SQLite, create the triggers with `installed()` before the transaction that holds the walk: a schema
+    changed inside a transaction (the triggers are schema) makes SQLite drop and parse its whole schema again
+    after every ROLLBACK TO of that transaction, i.e. at every case's savepoint and every nested atomic block
+    of a view that rolls back (the project has about 290 triggers over about 100 tables).
     """
 
     OPERATIONS = ("INSERT", "UPDATE", "DELETE")
+
+    def __init__(self):
+        self.installed_triggers = False
+
+    @classmethod
+    @contextlib.contextmanager
+    def installed(cls):
+        """A watch whose SQLite triggers exist from outside the caller's transaction (opened inside the `with`)
+        until the `with` ends; on PostgreSQL a plain watch. Call `start()` inside the transaction as before."""
+        watch = cls()
+        if connection.vendor != "sqlite":
+            yield watch
+            return
+        assert not connection.in_atomic_block, "installed() must be entered outside any transaction"
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS walk_changes (tbl TEXT, op TEXT)")
+            for _name, sql in cls._triggers():
+                cursor.execute(sql)
+        watch.installed_triggers = True
+        try:
+            yield watch
+        finally:
+            with connection.cursor() as cursor:
+                for name, _sql in cls._triggers():
+                    cursor.execute(f"DROP TRIGGER IF EXISTS temp.{name}")
+                cursor.execute("DROP TABLE IF EXISTS temp.walk_changes")
+
+    @classmethod
+    def _triggers(cls):
+        for table in walked_tables():
+            for op in cls.OPERATIONS:
+                name = connection.ops.quote_name(f"walk_{op.lower()}_{table}")
+                yield (
+                    name,
+                    (
+                        f"CREATE TEMP TRIGGER IF NOT EXISTS {name} AFTER {op} ON main.{connection.ops.quote_name(table)} "
+                        f"BEGIN INSERT INTO walk_changes VALUES ('{table}', '{op}'); END"
+                    ),
+                )
 
     def start(self):
         self.triggers = connection.vendor == "sqlite"
@@ -294,14 +339,10 @@ class TableWatch:
             self.before = _writes_in_this_transaction()
             return
         with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS walk_changes (tbl TEXT, op TEXT)")
-            for table in walked_tables():
-                for op in self.OPERATIONS:
-                    name = connection.ops.quote_name(f"walk_{op.lower()}_{table}")
-                    cursor.execute(
-                        f"CREATE TEMP TRIGGER IF NOT EXISTS {name} AFTER {op} ON main.{connection.ops.quote_name(table)} "
-                        f"BEGIN INSERT INTO walk_changes VALUES ('{table}', '{op}'); END"
-                    )
+            if not self.installed_triggers:
+                cursor.execute("CREATE TEMP TABLE IF NOT EXISTS walk_changes (tbl TEXT, op TEXT)")
+                for _name, sql in self._triggers():
+                    cursor.execute(sql)
             cursor.execute("DELETE FROM walk_changes")
 
     def mark(self):
