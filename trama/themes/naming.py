@@ -50,7 +50,7 @@ FILLER_VERBS = frozenset(
     chiede chiedono chiedere chiesto chiesta chiedo chiediamo
     dicono dire detta diceva dicevano
     sapere sapeva
-    sentire sentito sentita sentiamo
+    sentire sentito sentita sentiamo vede vedono vedere visto vista
     mette mettono mettere messo prende prendono prendere preso presa
     sembra sembrano sembrare
     riescono riuscire riuscito
@@ -132,6 +132,12 @@ def _verb_like(word: str, forms_of_stem) -> bool:
         return True
     conjugated = {form for form in forms_of_stem if _CONJUGATED.search(form) or form.endswith(_VERB_ENDINGS)}
     return len(conjugated) >= 2
+
+
+def _verb_like_phrase(candidate: Candidate) -> bool:
+    """A single word written as a verb (an infinitive, a gerund, a stem people conjugated)."""
+    word = candidate.phrase
+    return candidate.words == 1 and not word.endswith(_NOUN_ENDINGS) and _verb_like(word, candidate.forms[0] if candidate.forms else ())
 
 
 def _noun_likeness(candidate: Candidate) -> float:
@@ -217,11 +223,15 @@ def name_options(found):
     # A two-word phrase with a filler verb ("vive sola", "sarà caldo") stays a key phrase, not a name.
     italian = [c for c in found if not c.english and FILLER_VERBS.isdisjoint(c.phrase.split())]
     ranked = sorted(italian, key=lambda c: -c.name_score)  # stable on ties: the more distinctive first
+    # A word written as a verb ("pagare") never joins a pair and names a theme alone only when no
+    # other word can: "bolletta" reads as the theme, "bolletta, pagare" as a sentence cut short.
+    things = [c for c in ranked if not _verb_like_phrase(c)][:8]
     options = []
-    for i, a in enumerate(ranked[:8]):
+    for i, a in enumerate(things):
         # The best phrase with each partner that shares no stem; alone if it has none, or after them.
-        options += [(f"{a.phrase}, {b.phrase}", [a, b]) for b in ranked[i + 1 : 8] if not a.stems & b.stems]
+        options += [(f"{a.phrase}, {b.phrase}", [a, b]) for b in things[i + 1 :] if not a.stems & b.stems]
         options.append((a.phrase, [a]))
+    options += [(c.phrase, [c]) for c in ranked if _verb_like_phrase(c)][:8]
     return options
 
 
