@@ -288,6 +288,7 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
         # Spellings as written in this theme's own texts: a stem shared by two words ("spesa" and
         # "spese") is shown in the form this theme's people used.
         forms = analyzer.forms_in(texts[i] for i in members[:_SPELLING_SAMPLE])
+        italian_forms = analyzer.forms_in(texts[i] for i in members[:_SPELLING_SAMPLE] if italian[i])
         members_of.append(members)
         found.append(
             naming.candidates(
@@ -301,6 +302,7 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
                 english=english[members],
                 italian=italian[members],
                 languages=languages,
+                italian_surface=lambda term, forms=italian_forms: analyzer.surface(term, forms) if term in forms else None,
             )
         )
     examples = [_examples(members, features, core_position) for members in members_of]

@@ -154,7 +154,7 @@ def _noun_likeness(candidate: Candidate) -> float:
     return weight
 
 
-def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, english, italian, languages=None, limit=60):
+def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, english, italian, languages=None, italian_surface=None, limit=60):
     """A theme's distinctive terms, most distinctive first, with their written forms.
 
     `member_presence`: the theme's texts × terms presence matrix (sparse); `total`: per term, the texts
@@ -163,7 +163,8 @@ def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, e
     in Italian (a text may be neither); `languages`: per term, the English and the Italian texts of the
     whole corpus using it. A term is English when most of the theme's texts using it are English; in a
     theme with a third or more of its texts in English, also unless it is plainly Italian there (see
-    below): "list" and "lista" share a stem. A term must
+    below): "list" and "lista" share a stem; `italian_surface(term)`, how the theme's Italian texts
+    spell a term (None if they do not), shows such a term in Italian. A term must
     occur in at least two of the theme's texts (one if the theme has one text), hold no stop word or
     filler only, and be written as words.
     """
@@ -181,7 +182,14 @@ def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, e
         if score[index] <= 0 or len(out) == limit:
             break
         term = vocabulary[index]
-        phrase = surface(term)
+        in_english = inside_english[index] * 2 > inside[index]
+        if mixed and not in_english:
+            # Plainly Italian here (in two Italian texts, no fewer than in English ones), or never in
+            # an English text of the theme and more Italian than English in the whole corpus.
+            plainly = inside_italian[index] >= min(2, size) and inside_italian[index] >= inside_english[index]
+            in_english = not (plainly or (inside_english[index] == 0 and corpus_italian[index] > corpus_english[index]))
+        # An Italian term of a mixed theme is shown as its Italian texts spell it ("lista", not "list").
+        phrase = (italian_surface(term) if mixed and not in_english and italian_surface else None) or surface(term)
         words = phrase.split()
         stems = term.split()
         if len(words) != len(stems) or any(not w.isalpha() or len(w) < 2 for w in words):
@@ -190,12 +198,6 @@ def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, e
             continue
         if len(words) == 2 and words[0] == words[1]:
             continue
-        in_english = inside_english[index] * 2 > inside[index]
-        if mixed and not in_english:
-            # Plainly Italian here (in two Italian texts, no fewer than in English ones), or never in
-            # an English text of the theme and more Italian than English in the whole corpus.
-            plainly = inside_italian[index] >= min(2, size) and inside_italian[index] >= inside_english[index]
-            in_english = not (plainly or (inside_english[index] == 0 and corpus_italian[index] > corpus_english[index]))
         forms = tuple(forms_of(s) for s in stems)
         out.append(Candidate(phrase, frozenset(stems), float(score[index]), bool(in_english), len(words), forms))
     return out

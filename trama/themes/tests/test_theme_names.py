@@ -113,6 +113,15 @@ LIGHT_BILLS = [
     "le bollette della luce e il riscaldamento costano troppo",
     "bollette della luce arretrate, teme il distacco",
 ]
+# Half English, half Italian: "list" and "lista" share a stem, as many times in each language.
+WAITING_LIST = [
+    "the waiting list for the specialist is six months long",
+    "my mother has been on the waiting list for home care since spring",
+    "la lista d'attesa per la visita specialistica è di sei mesi",
+    "mio padre è in lista d'attesa per l'assistenza domiciliare",
+    "the specialist has no appointments until next year",
+    "per la visita specialistica bisogna aspettare un anno",
+]
 # Evenings alone: "compagnia la sera" recurs; "sera" alone would say nothing, with "compagnia" it does.
 EVENINGS = [
     "cerca compagnia la sera, dopo cena non sa con chi parlare",
@@ -165,6 +174,11 @@ def test_an_english_theme_without_known_words_takes_the_nearest_traditional_cate
 def test_no_name_is_in_english_or_carries_a_prefix():
     for theme in describe(GROCERIES, ENGLISH_BILLS, ENGLISH_ADDICTION, MIXED_LONELINESS):
         assert "inglese" not in theme.name and not re.search(r"\b(bills|rent|alone|elderly|gambling|drinks)\b", theme.name), theme.name
+
+
+def test_a_mixed_theme_shows_its_italian_words_as_the_italian_texts_spell_them():
+    waiting = describe(GROCERIES, WAITING_LIST)[1]
+    assert "lista" in re.findall(r"\w+", waiting.name) and "list" not in re.findall(r"\w+", waiting.name), waiting.name
 
 
 def test_two_themes_of_one_run_never_share_a_name():
