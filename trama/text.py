@@ -261,6 +261,13 @@ def is_english(text: str) -> bool:
     return sum(t in _ENGLISH_MARKERS for t in tokens) > sum(t in _ITALIAN_MARKERS for t in tokens)
 
 
+def is_italian(text: str) -> bool:
+    """True when a text has more Italian function words than English ones (a text with neither is
+    neither Italian nor English)."""
+    tokens = letters(text)
+    return sum(t in _ITALIAN_MARKERS for t in tokens) > sum(t in _ENGLISH_MARKERS for t in tokens)
+
+
 # What people write stays in their language: workers are only told which one it seems to be
 # (guess_language). Arabic and Cyrillic by script; Romanian, Albanian, French and English by a few
 # frequent words that Italian does not share ("il", "ne", "qui", "ma", "mai", "a", "in" left out).
@@ -335,6 +342,10 @@ class Analyzer:
             return term
         # Most frequent spelling; ties go to the alphabetically first, for determinism.
         return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def written_forms(self, term: str) -> Counter:
+        """How `term` was spelt in all the texts analysed (an empty Counter if never)."""
+        return self._forms.get(term) or Counter()
 
     @staticmethod
     def forms_in(texts) -> dict[str, Counter]:

@@ -25,3 +25,10 @@ def load(apps, schema_editor=None):
 
 def unload(apps, schema_editor=None):
     apps.get_model("themes", "TraditionalCategory").objects.filter(code__in=[code for code, _n, _d in rows()]).delete()
+
+
+def rows_with_english():
+    """(code, Italian name, English name) of each category, in the file's order."""
+    with CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield row["code"], row["name_it"], row["name_en"]

@@ -7,9 +7,9 @@ Pure functions over lists of strings; no Django. Every text is described twice:
 Each view gives its own nearest-neighbour graph; the two graphs are mixed (each view votes for
 who is close to whom) and clustered spectrally. The normalised views, joined, are used to choose
 the number of themes and the examples. Names and key phrases come
-from the words that set a cluster apart from the rest, shown as the cluster's own texts spell them
-(fillers and number words are stop words); Italian phrases come first, and a cluster written in
-English is named with its words put into Italian (`text.ENGLISH_TO_ITALIAN`).
+from the words that set a cluster apart from the rest, shown as the cluster's own texts spell them,
+without fillers, nouns and recurring two-word phrases preferred, in Italian even for a cluster
+written in English, unique in a run (`naming.py`).
 
 Embedding costs about 20 ms per short text on 2 cores. In the web app each item's embedding is
 computed once, when the item is saved, by a background task, and passed in as `embeddings`. Above
@@ -33,7 +33,9 @@ from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from trama.embeddings import embed  # noqa: F401  (engine.embed: the themes' name for it)
-from trama.text import ENGLISH_TO_ITALIAN, Analyzer, is_english
+from trama.text import Analyzer, is_english, is_italian
+
+from . import naming
 
 MAX_THEMES = 40
 MAX_EMBEDDED = 6000
@@ -44,7 +46,6 @@ EMBEDDING_WEIGHT = 0.8
 # view's graph has the rest). Mixing graphs rather than features lets each view judge closeness in
 # its own terms, so where people use the same words the words view is heard at full strength.
 WORD_GRAPH_WEIGHT = 0.3
-KEY_PHRASES = 6
 EXAMPLES = 5
 # Texts of a theme read to find how its key words were spelt there.
 _SPELLING_SAMPLE = 2000
@@ -277,70 +278,39 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
     total = np.asarray(present.sum(axis=0)).ravel()
     n = len(labels)
     english = np.array([is_english(t) for t in texts], dtype=np.float32)
+    italian = np.array([is_italian(t) for t in texts], dtype=np.float32)
+    # Per term, how many texts of the whole corpus using it are English, and how many Italian.
+    languages = (np.asarray(present.T @ english).ravel(), np.asarray(present.T @ italian).ravel())
     core_position = {item: pos for pos, item in enumerate(core)}
-    themes = []
+    members_of, found = [], []
     for theme in range(labels.max() + 1):
         members = np.flatnonzero(labels == theme)
         # Spellings as written in this theme's own texts: a stem shared by two words ("spesa" and
         # "spese") is shown in the form this theme's people used.
         forms = analyzer.forms_in(texts[i] for i in members[:_SPELLING_SAMPLE])
-        phrases, in_english = _key_phrases(present[members], total, len(members), n, vocabulary, analyzer, forms, english[members])
-        themes.append(
-            Theme(
-                theme=theme,
-                name=_name(phrases, in_english) or f"tema {theme + 1}",
-                key_phrases=phrases,
-                size=len(members),
-                examples=_examples(members, features, core_position),
+        italian_forms = analyzer.forms_in(texts[i] for i in members[:_SPELLING_SAMPLE] if italian[i])
+        members_of.append(members)
+        found.append(
+            naming.candidates(
+                present[members],
+                total,
+                len(members),
+                n,
+                vocabulary,
+                surface=lambda term, forms=forms: analyzer.surface(term, forms),
+                forms_of=analyzer.written_forms,
+                english=english[members],
+                italian=italian[members],
+                languages=languages,
+                italian_surface=lambda term, forms=italian_forms: analyzer.surface(term, forms) if term in forms else None,
             )
         )
-    return themes
-
-
-def _key_phrases(member_presence, total, size, n, vocabulary, analyzer, forms, english):
-    """Terms frequent in the theme and rarer elsewhere, in their usual written form, Italian first.
-
-    Score: share of the theme's texts using the term times the log of how much more often
-    than in the whole corpus (a pointwise KL contribution); a term must occur at least twice.
-    Returns the phrases and, for each, whether it was mostly written in English texts.
-    """
-    inside = np.asarray(member_presence.sum(axis=0)).ravel()
-    inside_english = np.asarray(member_presence.T @ english).ravel()
-    share = inside / size
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lift = share / (total / n)
-        score = np.where(inside >= min(2, size), share * np.log(np.maximum(lift, 1.0)), 0.0)
-    phrases, covered = [], set()
-    for index in np.argsort(-score, kind="stable"):
-        if score[index] <= 0 or len(phrases) == KEY_PHRASES:
-            break
-        term = vocabulary[index]
-        stems = set(term.split())
-        # A bigram whose words are already shown, or a word already inside a shown bigram,
-        # adds nothing.
-        if stems <= covered:
-            continue
-        covered |= stems
-        phrases.append((analyzer.surface(term, forms), bool(inside_english[index] * 2 > inside[index])))
-    # Italian phrases first (stable), so that what is read first is in Italian.
-    phrases.sort(key=lambda p: p[1])
-    return [p for p, _ in phrases], [e for _, e in phrases]
-
-
-def _name(phrases, in_english):
-    """The first two Italian key phrases; for a theme written in English, its words in Italian."""
-    italian = [p for p, e in zip(phrases, in_english) if not e]
-    if italian:
-        return ", ".join(italian[:2])
-    translated = []
-    for phrase in phrases:
-        for word in phrase.split():
-            it = ENGLISH_TO_ITALIAN.get(word)
-            if it and it not in translated:
-                translated.append(it)
-    if translated:
-        return ", ".join(translated[:2])
-    return f"in inglese: {', '.join(phrases[:2])}" if phrases else ""
+    examples = [_examples(members, features, core_position) for members in members_of]
+    named = naming.name_themes(found, lambda theme: [texts[i] for i in examples[theme]])
+    return [
+        Theme(theme=theme, name=name or f"tema {theme + 1}", key_phrases=phrases, size=len(members_of[theme]), examples=examples[theme])
+        for theme, (name, phrases) in enumerate(named)
+    ]
 
 
 def _examples(members, features, core_position):
