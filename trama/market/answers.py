@@ -22,7 +22,7 @@ from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
 
 from . import meaning
-from .index import index_for, source_index_for
+from .index import index_for, one_look, source_index_for
 from .models import AnswerChanges, Match
 from .queries import MIN_BEST_MEANING, MIN_MEANING, MIN_TEXT, WORDS_WEIGHT, list_stands, meaning_carries, ranked_offers
 
@@ -111,7 +111,9 @@ class Source:
     read). `models`: those whose saves and deletions change the rows (M2M through models included).
     `by_place(user)` -> the neighbourhood ids whose rows `user` may see, or None: the index leaves the
     others out before the app's rule is asked (a worker's answers are not fetched ten at a time among a
-    city's); it must never leave out a row the rule allows."""
+    city's); it must never leave out a row the rule allows. A source whose scope is not the rows' places
+    gives each row a sixth field, its scope keys, and `by_place` answers in those keys (services: the
+    neighbourhoods of the organisation)."""
 
     name: str
     kind: str
@@ -349,13 +351,21 @@ def _service_answer(need, service, score):
 
 
 def _service_rows(city_id):
-    from trama.people.models import Service
+    """The city's services, for the answers' index: words, the place's neighbourhood, meaning, and who may
+    see them (the sixth field, people.rules.services_by_place's keys): the neighbourhoods of their
+    organisation, or ORGANISATION_ANYWHERE for one that has none yet."""
+    from trama.people.models import Organisation, Service
+    from trama.people.rules import ORGANISATION_ANYWHERE
 
+    served = {}
+    through = Organisation.neighbourhoods.through
+    for organisation_id, nb in through.objects.filter(organisation__city_id=city_id).values_list("organisation_id", "neighbourhood_id"):
+        served.setdefault(organisation_id, []).append(nb)
     rows = Service.objects.filter(organisation__city_id=city_id).order_by("pk")
-    for pk, name, description, nb, embedding, model in rows.values_list(
-        "pk", "name", "description", "place__neighbourhood_id", "embedding", "embedding_model"
+    for pk, name, description, nb, embedding, model, organisation_id in rows.values_list(
+        "pk", "name", "description", "place__neighbourhood_id", "embedding", "embedding_model", "organisation_id"
     ):
-        yield pk, f"{name} {description}", [nb] if nb else [], embedding, model
+        yield pk, f"{name} {description}", [nb] if nb else [], embedding, model, served.get(organisation_id, [ORGANISATION_ANYWHERE])
 
 
 def _fetch_services(need, pks, for_user):
@@ -365,10 +375,17 @@ def _fetch_services(need, pks, for_user):
 
 
 def _service_models():
-    from trama.people.models import Service
+    from trama.people.models import Organisation, Service
     from trama.territory.models import Place
 
-    return (Service, Place)
+    # The organisation's neighbourhoods decide who sees its services (people.rules.ORGANISATIONS).
+    return (Service, Place, Organisation.neighbourhoods.through)
+
+
+def _services_by_place(user):
+    from trama.people.rules import services_by_place
+
+    return services_by_place(user)
 
 
 def get_service(need, target_id, for_user):
@@ -376,7 +393,7 @@ def get_service(need, target_id, for_user):
     return None if service is None else _service_answer(need, service, scorer(need))
 
 
-rank_services = register_source("service", Match.Kind.SERVICE, _service_rows, _fetch_services, _service_models())
+rank_services = register_source("service", Match.Kind.SERVICE, _service_rows, _fetch_services, _service_models(), by_place=_services_by_place)
 register_provider(Match.Kind.SERVICE, rank_services, get_service)
 
 
@@ -405,7 +422,8 @@ def ranked_answers(need, limit=10, for_user=None):
     in, and the stopping rule (queries.list_stands) holds for the list of all kinds together: when the
     need has a meaning vector and none of the embedded answers means much the same, nothing is
     proposed. An empty list means nothing fits."""
-    answers = every_kind(need, limit, for_user)
+    with one_look(need.city_id, _sources):
+        answers = every_kind(need, limit, for_user)
     for answer in answers:
         calibrate(answer)
     answers.sort(key=lambda a: -a.score)
@@ -451,7 +469,10 @@ def _read_the_best(answers, cursors, limit):
         if not waiting:
             return read
         for cursor in waiting:
-            cursor.read(int(np.count_nonzero(cursor.scores[cursor.at :] > floor)) if floor is not None else limit)
+            # No more than could still be shown: of a kind, at most `limit` answers make the list.
+            room = limit - len(cursor.answers)
+            above = int(np.count_nonzero(cursor.scores[cursor.at :] > floor)) if floor is not None else limit
+            cursor.read(max(min(above, room), 1))
 
 
 def _read_until_one_stands(cursors, limit):
