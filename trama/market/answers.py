@@ -10,7 +10,7 @@ Services belong to the people app, below the market, and are read here directly.
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.urls import reverse
@@ -45,26 +45,44 @@ WEIGHTS = {"text": 0.55, "place": 0.2}
 KIND_SHIFT = {Match.Kind.ACTIVITY: 0.2, Match.Kind.GROUP: 0.2, Match.Kind.SERVICE: 0.3}
 
 
-@dataclass
-class Answer:
-    """One answer to a need: what it is, why it fits, and where to read it."""
+# What an answer tells, written when first read when the answer has `later` (Answer).
+TOLD = ("reasons", "explanation", "url", "detail")
 
-    kind: str
-    target_id: int
-    title: str
-    score: float
-    parts: dict
-    reasons: list = field(default_factory=list)
-    explanation: str = ""
-    url: str = ""
-    # One line on when and where (an activity's days and place, a service's hours), or who runs it.
-    detail: str = ""
-    # The offer, for offers (templates and API show it as before).
-    offer: object = None
+
+class Answer:
+    """One answer to a need: what it is, why it fits (`reasons`, and the one line `explanation` they make),
+    where to read it (`url`), and one line on when and where (`detail`: an activity's days and place, a
+    service's hours) or who runs it; `offer`, for offers (templates and API show it as before).
+
+    With `later` (a function returning {field: value} for any of TOLD), those are written when first read:
+    a list of every kind ranks many answers and shows ten, and only those ten are explained."""
+
+    def __init__(self, kind, target_id, title, score, parts, reasons=None, explanation="", url="", detail="", offer=None, later=None):
+        self.kind, self.target_id, self.title, self.score, self.parts, self.offer = kind, target_id, title, score, parts, offer
+        self._told = {"reasons": reasons if reasons is not None else [], "explanation": explanation, "url": url, "detail": detail}
+        self._later = later
+
+    def _tell(self, name):
+        if self._later is not None:
+            later, self._later = self._later, None
+            self._told.update(later())
+        return self._told[name]
+
+    def _set(self, name, value):
+        self._tell(name)
+        self._told[name] = value
+
+    reasons = property(lambda self: self._tell("reasons"), lambda self, value: self._set("reasons", value))
+    explanation = property(lambda self: self._tell("explanation"), lambda self, value: self._set("explanation", value))
+    url = property(lambda self: self._tell("url"), lambda self, value: self._set("url", value))
+    detail = property(lambda self: self._tell("detail"), lambda self, value: self._set("detail", value))
 
     @property
     def label(self):
         return LABELS[self.kind]
+
+    def __repr__(self):
+        return f"Answer({self.kind}, {self.target_id}, {self.title!r}, score={self.score:.4f})"
 
 
 @dataclass
@@ -330,24 +348,18 @@ def _service_answer(need, service, score):
     if result is None:
         return None
     total, parts = result
-    where = service.place.name if service.place_id else ""
-    extra = [
-        _("presso %(where)s") % {"where": where} if where else "",
-        _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
-    ]
-    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
-    detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
-    return Answer(
-        Match.Kind.SERVICE,
-        service.pk,
-        service.name,
-        total,
-        parts,
-        reasons,
-        line,
-        reverse("organisations:detail", args=[service.organisation_id]),
-        detail,
-    )
+
+    def later():
+        where = service.place.name if service.place_id else ""
+        extra = [
+            _("presso %(where)s") % {"where": where} if where else "",
+            _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
+        ]
+        reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
+        detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
+        return {"reasons": reasons, "explanation": line, "url": reverse("organisations:detail", args=[service.organisation_id]), "detail": detail}
+
+    return Answer(Match.Kind.SERVICE, service.pk, service.name, total, parts, later=later)
 
 
 def _service_rows(city_id):
@@ -370,7 +382,8 @@ def _service_rows(city_id):
 
 def _fetch_services(need, pks, for_user):
     score = scorer(need)
-    found = (_service_answer(need, s, score) for s in _services(need, for_user).filter(pk__in=pks))
+    # No order: the answers are ranked by their score (and the ordering would join the organisations' names).
+    found = (_service_answer(need, s, score) for s in _services(need, for_user).filter(pk__in=pks).order_by())
     return [a for a in found if a is not None]
 
 
@@ -402,18 +415,16 @@ register_provider(Match.Kind.SERVICE, rank_services, get_service)
 
 def _offer_answer(candidate):
     offer = candidate.offer
-    return Answer(
-        Match.Kind.OFFER,
-        offer.pk,
-        offer.title,
-        candidate.score,
-        candidate.parts,
-        candidate.reasons,
-        candidate.explanation,
-        offer.get_absolute_url(),
-        offer.organisation.name if offer.organisation_id else offer.person.display_name,
-        offer,
-    )
+
+    def later():
+        return {
+            "reasons": candidate.reasons,
+            "explanation": candidate.explanation,
+            "url": offer.get_absolute_url(),
+            "detail": offer.organisation.name if offer.organisation_id else offer.person.display_name,
+        }
+
+    return Answer(Match.Kind.OFFER, offer.pk, offer.title, candidate.score, candidate.parts, offer=offer, later=later)
 
 
 def ranked_answers(need, limit=10, for_user=None):
