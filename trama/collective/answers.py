@@ -46,17 +46,22 @@ def _answer(need, group, score, meeting=_UNREAD):
     if result is None:
         return None
     total, parts = result
-    if meeting is _UNREAD:
-        meeting = _next_meeting(group)
-    when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
-    extra = [
-        _("un gruppo %(status)s") % {"status": group.get_status_display()},
-        _("prossimo incontro %(when)s") % {"when": when} if when else "",
-    ]
-    reasons, line = explain(need, Match.Kind.GROUP, text, parts, score.rarity, extra)
-    where = meeting.place.name if meeting and meeting.place_id else group.neighbourhood.name
-    detail = " · ".join(x for x in (group.get_status_display(), when, where) if x)
-    return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
+
+    def later():  # written when the answer is shown (market.answers.Answer)
+        nonlocal meeting
+        if meeting is _UNREAD:
+            meeting = _next_meeting(group)
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
+        extra = [
+            _("un gruppo %(status)s") % {"status": group.get_status_display()},
+            _("prossimo incontro %(when)s") % {"when": when} if when else "",
+        ]
+        reasons, line = explain(need, Match.Kind.GROUP, text, parts, score.rarity, extra)
+        where = meeting.place.name if meeting and meeting.place_id else group.neighbourhood.name
+        detail = " · ".join(x for x in (group.get_status_display(), when, where) if x)
+        return {"reasons": reasons, "explanation": line, "url": reverse("collective:group", args=[group.pk]), "detail": detail}
+
+    return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, later=later)
 
 
 def _rows(city_id):

@@ -41,13 +41,15 @@ def _answer(need, initiative, score):
     if result is None:
         return None
     total, parts = result
-    where = initiative.place.name if initiative.place_id else ""
-    extra = [_("si fa %(when)s") % {"when": initiative.when} if initiative.when else "", _("a %(where)s") % {"where": where} if where else ""]
-    reasons, line = explain(need, Match.Kind.ACTIVITY, text, parts, score.rarity, extra)
-    detail = " · ".join(x for x in (initiative.when, where) if x)
-    return Answer(
-        Match.Kind.ACTIVITY, initiative.pk, initiative.name, total, parts, reasons, line, reverse("initiatives:detail", args=[initiative.pk]), detail
-    )
+
+    def later():  # written when the answer is shown (market.answers.Answer)
+        where = initiative.place.name if initiative.place_id else ""
+        extra = [_("si fa %(when)s") % {"when": initiative.when} if initiative.when else "", _("a %(where)s") % {"where": where} if where else ""]
+        reasons, line = explain(need, Match.Kind.ACTIVITY, text, parts, score.rarity, extra)
+        detail = " · ".join(x for x in (initiative.when, where) if x)
+        return {"reasons": reasons, "explanation": line, "url": reverse("initiatives:detail", args=[initiative.pk]), "detail": detail}
+
+    return Answer(Match.Kind.ACTIVITY, initiative.pk, initiative.name, total, parts, later=later)
 
 
 def _text(initiative_fields, obj_fields):
@@ -122,17 +124,21 @@ def _object_group_answer(need, run, score):
     if result is None:
         return None
     total, parts = result
-    meeting = next_meeting(group)
-    when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
-    where = meeting.place.name if meeting and meeting.place_id else group.neighbourhood.name
-    extra = [
-        _("l'attività «%(activity)s» del gruppo") % {"activity": obj.name},
-        _("prossimo incontro %(when)s") % {"when": when} if when else "",
-        _("a %(where)s") % {"where": where},
-    ]
-    reasons, line = explain(need, Match.Kind.GROUP, text, parts, score.rarity, extra)
-    detail = " · ".join(x for x in (obj.name, group.get_status_display(), when, where) if x)
-    return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, reasons, line, reverse("collective:group", args=[group.pk]), detail)
+
+    def later():  # written when the answer is shown (market.answers.Answer): its next meeting read then
+        meeting = next_meeting(group)
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F, H:i") if meeting else ""
+        where = meeting.place.name if meeting and meeting.place_id else group.neighbourhood.name
+        extra = [
+            _("l'attività «%(activity)s» del gruppo") % {"activity": obj.name},
+            _("prossimo incontro %(when)s") % {"when": when} if when else "",
+            _("a %(where)s") % {"where": where},
+        ]
+        reasons, line = explain(need, Match.Kind.GROUP, text, parts, score.rarity, extra)
+        detail = " · ".join(x for x in (obj.name, group.get_status_display(), when, where) if x)
+        return {"reasons": reasons, "explanation": line, "url": reverse("collective:group", args=[group.pk]), "detail": detail}
+
+    return Answer(Match.Kind.GROUP, group.pk, group.name, total, parts, later=later)
 
 
 def _object_group_rows(city_id):

@@ -10,7 +10,7 @@ Services belong to the people app, below the market, and are read here directly.
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.urls import reverse
@@ -22,7 +22,7 @@ from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
 
 from . import meaning
-from .index import index_for, source_index_for
+from .index import index_for, one_look, source_index_for
 from .models import AnswerChanges, Match
 from .queries import MIN_BEST_MEANING, MIN_MEANING, MIN_TEXT, WORDS_WEIGHT, list_stands, meaning_carries, ranked_offers
 
@@ -45,26 +45,44 @@ WEIGHTS = {"text": 0.55, "place": 0.2}
 KIND_SHIFT = {Match.Kind.ACTIVITY: 0.2, Match.Kind.GROUP: 0.2, Match.Kind.SERVICE: 0.3}
 
 
-@dataclass
-class Answer:
-    """One answer to a need: what it is, why it fits, and where to read it."""
+# What an answer tells, written when first read when the answer has `later` (Answer).
+TOLD = ("reasons", "explanation", "url", "detail")
 
-    kind: str
-    target_id: int
-    title: str
-    score: float
-    parts: dict
-    reasons: list = field(default_factory=list)
-    explanation: str = ""
-    url: str = ""
-    # One line on when and where (an activity's days and place, a service's hours), or who runs it.
-    detail: str = ""
-    # The offer, for offers (templates and API show it as before).
-    offer: object = None
+
+class Answer:
+    """One answer to a need: what it is, why it fits (`reasons`, and the one line `explanation` they make),
+    where to read it (`url`), and one line on when and where (`detail`: an activity's days and place, a
+    service's hours) or who runs it; `offer`, for offers (templates and API show it as before).
+
+    With `later` (a function returning {field: value} for any of TOLD), those are written when first read:
+    a list of every kind ranks many answers and shows ten, and only those ten are explained."""
+
+    def __init__(self, kind, target_id, title, score, parts, reasons=None, explanation="", url="", detail="", offer=None, later=None):
+        self.kind, self.target_id, self.title, self.score, self.parts, self.offer = kind, target_id, title, score, parts, offer
+        self._told = {"reasons": reasons if reasons is not None else [], "explanation": explanation, "url": url, "detail": detail}
+        self._later = later
+
+    def _tell(self, name):
+        if self._later is not None:
+            later, self._later = self._later, None
+            self._told.update(later())
+        return self._told[name]
+
+    def _set(self, name, value):
+        self._tell(name)
+        self._told[name] = value
+
+    reasons = property(lambda self: self._tell("reasons"), lambda self, value: self._set("reasons", value))
+    explanation = property(lambda self: self._tell("explanation"), lambda self, value: self._set("explanation", value))
+    url = property(lambda self: self._tell("url"), lambda self, value: self._set("url", value))
+    detail = property(lambda self: self._tell("detail"), lambda self, value: self._set("detail", value))
 
     @property
     def label(self):
         return LABELS[self.kind]
+
+    def __repr__(self):
+        return f"Answer({self.kind}, {self.target_id}, {self.title!r}, score={self.score:.4f})"
 
 
 @dataclass
@@ -111,7 +129,9 @@ class Source:
     read). `models`: those whose saves and deletions change the rows (M2M through models included).
     `by_place(user)` -> the neighbourhood ids whose rows `user` may see, or None: the index leaves the
     others out before the app's rule is asked (a worker's answers are not fetched ten at a time among a
-    city's); it must never leave out a row the rule allows."""
+    city's); it must never leave out a row the rule allows. A source whose scope is not the rows' places
+    gives each row a sixth field, its scope keys, and `by_place` answers in those keys (services: the
+    neighbourhoods of the organisation)."""
 
     name: str
     kind: str
@@ -328,47 +348,57 @@ def _service_answer(need, service, score):
     if result is None:
         return None
     total, parts = result
-    where = service.place.name if service.place_id else ""
-    extra = [
-        _("presso %(where)s") % {"where": where} if where else "",
-        _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
-    ]
-    reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
-    detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
-    return Answer(
-        Match.Kind.SERVICE,
-        service.pk,
-        service.name,
-        total,
-        parts,
-        reasons,
-        line,
-        reverse("organisations:detail", args=[service.organisation_id]),
-        detail,
-    )
+
+    def later():
+        where = service.place.name if service.place_id else ""
+        extra = [
+            _("presso %(where)s") % {"where": where} if where else "",
+            _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
+        ]
+        reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
+        detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
+        return {"reasons": reasons, "explanation": line, "url": reverse("organisations:detail", args=[service.organisation_id]), "detail": detail}
+
+    return Answer(Match.Kind.SERVICE, service.pk, service.name, total, parts, later=later)
 
 
 def _service_rows(city_id):
-    from trama.people.models import Service
+    """The city's services, for the answers' index: words, the place's neighbourhood, meaning, and who may
+    see them (the sixth field, people.rules.services_by_place's keys): the neighbourhoods of their
+    organisation, or ORGANISATION_ANYWHERE for one that has none yet."""
+    from trama.people.models import Organisation, Service
+    from trama.people.rules import ORGANISATION_ANYWHERE
 
+    served = {}
+    through = Organisation.neighbourhoods.through
+    for organisation_id, nb in through.objects.filter(organisation__city_id=city_id).values_list("organisation_id", "neighbourhood_id"):
+        served.setdefault(organisation_id, []).append(nb)
     rows = Service.objects.filter(organisation__city_id=city_id).order_by("pk")
-    for pk, name, description, nb, embedding, model in rows.values_list(
-        "pk", "name", "description", "place__neighbourhood_id", "embedding", "embedding_model"
+    for pk, name, description, nb, embedding, model, organisation_id in rows.values_list(
+        "pk", "name", "description", "place__neighbourhood_id", "embedding", "embedding_model", "organisation_id"
     ):
-        yield pk, f"{name} {description}", [nb] if nb else [], embedding, model
+        yield pk, f"{name} {description}", [nb] if nb else [], embedding, model, served.get(organisation_id, [ORGANISATION_ANYWHERE])
 
 
 def _fetch_services(need, pks, for_user):
     score = scorer(need)
-    found = (_service_answer(need, s, score) for s in _services(need, for_user).filter(pk__in=pks))
+    # No order: the answers are ranked by their score (and the ordering would join the organisations' names).
+    found = (_service_answer(need, s, score) for s in _services(need, for_user).filter(pk__in=pks).order_by())
     return [a for a in found if a is not None]
 
 
 def _service_models():
-    from trama.people.models import Service
+    from trama.people.models import Organisation, Service
     from trama.territory.models import Place
 
-    return (Service, Place)
+    # The organisation's neighbourhoods decide who sees its services (people.rules.ORGANISATIONS).
+    return (Service, Place, Organisation.neighbourhoods.through)
+
+
+def _services_by_place(user):
+    from trama.people.rules import services_by_place
+
+    return services_by_place(user)
 
 
 def get_service(need, target_id, for_user):
@@ -376,7 +406,7 @@ def get_service(need, target_id, for_user):
     return None if service is None else _service_answer(need, service, scorer(need))
 
 
-rank_services = register_source("service", Match.Kind.SERVICE, _service_rows, _fetch_services, _service_models())
+rank_services = register_source("service", Match.Kind.SERVICE, _service_rows, _fetch_services, _service_models(), by_place=_services_by_place)
 register_provider(Match.Kind.SERVICE, rank_services, get_service)
 
 
@@ -385,18 +415,16 @@ register_provider(Match.Kind.SERVICE, rank_services, get_service)
 
 def _offer_answer(candidate):
     offer = candidate.offer
-    return Answer(
-        Match.Kind.OFFER,
-        offer.pk,
-        offer.title,
-        candidate.score,
-        candidate.parts,
-        candidate.reasons,
-        candidate.explanation,
-        offer.get_absolute_url(),
-        offer.organisation.name if offer.organisation_id else offer.person.display_name,
-        offer,
-    )
+
+    def later():
+        return {
+            "reasons": candidate.reasons,
+            "explanation": candidate.explanation,
+            "url": offer.get_absolute_url(),
+            "detail": offer.organisation.name if offer.organisation_id else offer.person.display_name,
+        }
+
+    return Answer(Match.Kind.OFFER, offer.pk, offer.title, candidate.score, candidate.parts, offer=offer, later=later)
 
 
 def ranked_answers(need, limit=10, for_user=None):
@@ -405,7 +433,8 @@ def ranked_answers(need, limit=10, for_user=None):
     in, and the stopping rule (queries.list_stands) holds for the list of all kinds together: when the
     need has a meaning vector and none of the embedded answers means much the same, nothing is
     proposed. An empty list means nothing fits."""
-    answers = every_kind(need, limit, for_user)
+    with one_look(need.city_id, _sources):
+        answers = every_kind(need, limit, for_user)
     for answer in answers:
         calibrate(answer)
     answers.sort(key=lambda a: -a.score)
@@ -451,7 +480,10 @@ def _read_the_best(answers, cursors, limit):
         if not waiting:
             return read
         for cursor in waiting:
-            cursor.read(int(np.count_nonzero(cursor.scores[cursor.at :] > floor)) if floor is not None else limit)
+            # No more than could still be shown: of a kind, at most `limit` answers make the list.
+            room = limit - len(cursor.answers)
+            above = int(np.count_nonzero(cursor.scores[cursor.at :] > floor)) if floor is not None else limit
+            cursor.read(max(min(above, room), 1))
 
 
 def _read_until_one_stands(cursors, limit):

@@ -20,6 +20,7 @@ that time). Neighbourhood M2M changes bump `updated_at`
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, timedelta
 
 import numpy as np
@@ -63,6 +64,10 @@ def offers_stamp(city):
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), [city_id, city_id])
         latest, deleted = cursor.fetchone()
+    return _offers_stamp(latest, deleted)
+
+
+def _offers_stamp(latest, deleted):
     if isinstance(latest, str):  # SQLite may hand a datetime back as text
         latest = parse_datetime(latest)
     if settings.USE_TZ and latest is not None and timezone.is_naive(latest):
@@ -77,6 +82,50 @@ def _stamp_sql():
         f"SELECT (SELECT {q('updated_at')} FROM {offers} WHERE {q('city_id')} = %s ORDER BY {q('updated_at')} DESC LIMIT 1),"
         f" (SELECT {q('count')} FROM {deletions} WHERE {q('city_id')} = %s)"
     )
+
+
+def all_stamps(city, names):
+    """offers_stamp(city) and source_stamp(name) of every source in `names`, in one statement of index
+    probes (the offers' two and one primary-key probe of each source's counter): a list of every kind
+    looks once, not once per source and per use of an index."""
+    from .models import AnswerChanges
+
+    city_id = getattr(city, "pk", city)
+    names = list(names)
+    q = connection.ops.quote_name
+    counter = f"(SELECT {q('count')} FROM {q(AnswerChanges._meta.db_table)} WHERE {q('source')} = %s)"
+    sql = ", ".join([_stamp_sql().removeprefix("SELECT "), *[counter] * len(names)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [city_id, city_id, *names])
+        latest, deleted, *counts = cursor.fetchone()
+    return _offers_stamp(latest, deleted), {name: count or 0 for name, count in zip(names, counts, strict=True)}
+
+
+# One look at the stamps for many uses of the indexes (market.answers.ranked_answers: one list of every
+# kind). Per thread: {"city": id, "offers": stamp, "sources": {name: count}, "fresh": {index keys}}.
+_look = threading.local()
+
+
+@contextmanager
+def one_look(city, names):
+    """Within, the offers' index and the indexes of the sources `names` of `city` are brought up to date at
+    most once, from one read of all their stamps (all_stamps) taken on entering: what is saved meanwhile
+    is seen by the next look. Nested looks use the outer one."""
+    if getattr(_look, "state", None) is not None:
+        yield
+        return
+    city_id = getattr(city, "pk", city)
+    offers, sources = all_stamps(city_id, names)
+    _look.state = {"city": city_id, "offers": offers, "sources": sources, "fresh": set()}
+    try:
+        yield
+    finally:
+        _look.state = None
+
+
+def _looked(city_id):
+    state = getattr(_look, "state", None)
+    return state if state is not None and state["city"] == city_id else None
 
 
 class OfferIndex:
@@ -254,8 +303,12 @@ class OfferIndex:
         self._places_cache = {}
         self.extra_rows += int(np.count_nonzero(gone))
 
-    def refresh(self):
-        stamp = self.current_stamp()
+    def refresh(self, stamp=None):
+        """Bring the index up to date with `stamp` (read now when not given)."""
+        if stamp is None:
+            stamp = self.current_stamp()
+        elif self.stamp is not None and None not in (stamp[0], self.stamp[0]) and stamp[0] <= self.stamp[0] and stamp[1] <= self.stamp[1]:
+            return self  # another thread brought it further since this look's read
         if stamp == self.stamp:
             return self
         too_old = self.built_at is None or time.monotonic() - self.built_at > MAX_AGE_SECONDS
@@ -368,7 +421,13 @@ def index_for(city_id):
         index = _indexes.get(key)
         if index is None:
             index = _indexes[key] = OfferIndex(city_id)
-        return index.refresh()
+        look = _looked(city_id)
+        if look is None:
+            return index.refresh()
+        if key not in look["fresh"]:
+            index.refresh(look["offers"])
+            look["fresh"].add(key)
+        return index
 
 
 def forget_indexes():
@@ -408,8 +467,12 @@ class SourceIndex:
         self._norms_for = None
         self._places_cache: dict = {}
 
-    def refresh(self):
-        stamp = source_stamp(self.source.name)
+    def refresh(self, stamp=None):
+        """Re-read the rows when the source's counter is not `stamp` (read now when not given), or too old."""
+        if stamp is None:
+            stamp = source_stamp(self.source.name)
+        elif self.stamp is not None and stamp < self.stamp:
+            stamp = self.stamp  # another thread brought it further since this look's read
         too_old = self.built_at is None or time.monotonic() - self.built_at > MAX_AGE_SECONDS
         if stamp != self.stamp or too_old:
             self.rebuild()
@@ -423,7 +486,7 @@ class SourceIndex:
         rows = list(self.source.rows(self.city_id))
         cache = {}
         docs = []
-        for pk, text, _nbs, _embedding, _model in rows:
+        for pk, text, *_rest in rows:
             known = self._stems.get(pk)
             cache[pk] = known if known is not None and known[0] == text else (text, stems(text))
             docs.append(cache[pk][1])
@@ -458,6 +521,16 @@ class SourceIndex:
                 coo_cols.append(self.nb_col.setdefault(nb, len(self.nb_col)))
         self.places = np.zeros((n, max(len(self.nb_col), 1)), dtype=np.bool_, order="F")
         self.places[coo_rows, coo_cols] = True
+        # Who may see a row, when the source says it otherwise than by the row's places (a service: the
+        # neighbourhoods of its organisation, Source.rows' sixth field): the keys `by_place` returns.
+        self.scope_col: dict = {}
+        coo_rows, coo_cols = [], []
+        for i, r in enumerate(rows):
+            for key in r[5] if len(r) > 5 else r[2]:
+                coo_rows.append(i)
+                coo_cols.append(self.scope_col.setdefault(key, len(self.scope_col)))
+        self.scopes = np.zeros((n, max(len(self.scope_col), 1)), dtype=np.bool_, order="F")
+        self.scopes[coo_rows, coo_cols] = True
         self._norms_for = None
         self._places_cache = {}
 
@@ -520,17 +593,18 @@ class SourceIndex:
             self._places_cache[key] = cached
         return cached
 
-    def serving_mask(self, neighbourhood_ids):
-        """Rows in any of `neighbourhood_ids` (a worker's scope), from the columns."""
+    def serving_mask(self, keys):
+        """Rows any of `keys` (a worker's scope, Source.by_place: neighbourhood ids, or the source's own
+        scope keys) lets her see, from the scope columns."""
         out = np.zeros(len(self.ids), dtype=np.bool_)
-        for nb in neighbourhood_ids:
-            column = self.nb_col.get(nb)
+        for key in keys:
+            column = self.scope_col.get(key)
             if column is not None:
-                out |= self.places[:, column]
+                out |= self.scopes[:, column]
         return out
 
     def memory_bytes(self):
-        arrays = (self.ids, self.vectors, self.has_vector, self.places)
+        arrays = (self.ids, self.vectors, self.has_vector, self.places, self.scopes)
         tf = self.tf.data.nbytes + self.tf.indices.nbytes + self.tf.indptr.nbytes
         vocabulary = sys.getsizeof(self.vocabulary) + sum(sys.getsizeof(k) + 28 for k in self.vocabulary)
         return {"arrays": int(sum(a.nbytes for a in arrays)), "tf": int(tf), "dictionaries": int(vocabulary)}
@@ -546,4 +620,10 @@ def source_index_for(source, city_id):
         index = _sources.get(key)
         if index is None:
             index = _sources[key] = SourceIndex(source, city_id)
-        return index.refresh()
+        look = _looked(city_id)
+        if look is None or source.name not in look["sources"]:
+            return index.refresh()
+        if key not in look["fresh"]:
+            index.refresh(look["sources"][source.name])
+            look["fresh"].add(key)
+        return index

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -138,13 +137,41 @@ MIN_MEANING = 0.21
 MIN_BEST_MEANING = 0.37
 
 
-@dataclass
 class Candidate:
-    offer: Offer
-    score: float
-    parts: dict
-    reasons: list = field(default_factory=list)
-    explanation: str = ""
+    """An offer for a need, its score and parts, and why (its reasons and the one line they make). With
+    `later` (a function returning the reasons and the line), they are written when first read: a list of
+    every kind explains only the offers it shows (market.answers.ranked_answers)."""
+
+    def __init__(
+        self,
+        offer: Offer,
+        score: float,
+        parts: dict[str, Any],
+        reasons: list[str] | None = None,
+        explanation: str = "",
+        later: Callable[[], tuple[list[str], str]] | None = None,
+    ) -> None:
+        self.offer, self.score, self.parts = offer, score, parts
+        self._reasons, self._explanation = reasons if reasons is not None else [], explanation
+        self._later = later
+
+    def _told(self) -> None:
+        if self._later is not None:
+            later, self._later = self._later, None
+            self._reasons, self._explanation = later()
+
+    @property
+    def reasons(self) -> list[str]:
+        self._told()
+        return self._reasons
+
+    @property
+    def explanation(self) -> str:
+        self._told()
+        return self._explanation
+
+    def __repr__(self) -> str:
+        return f"Candidate(offer={self.offer.pk}, score={self.score:.4f})"
 
 
 def ranked_offers(
@@ -230,11 +257,20 @@ def ranked_offers(
             "outcome": float(bonus[i]),
             "embedded": bool(index.has_vector[i]) and need_vector is not None,
         }
-        fragments = explain(need, offer, parts, done.get(offer.pk, 0), weight=index.rarity)
-        out.append(Candidate(offer, float(total[i] + bonus[i]), parts, [capfirst(f) + "." for f in fragments], capfirst("; ".join(fragments)) + "."))
+        out.append(Candidate(offer, float(total[i] + bonus[i]), parts, later=_why(need, offer, parts, done.get(offer.pk, 0), index.rarity)))
         if len(out) == limit:
             break
     return out
+
+
+def _why(need: Need, offer: Offer, parts: dict[str, Any], ended_well: int, weight: Callable[[str], float]) -> Callable[[], tuple[list[str], str]]:
+    """The reasons for `offer` and their line, written when first read (Candidate)."""
+
+    def later() -> tuple[list[str], str]:
+        fragments = explain(need, offer, parts, ended_well, weight=weight)
+        return [capfirst(f) + "." for f in fragments], capfirst("; ".join(fragments)) + "."
+
+    return later
 
 
 def not_understood(need: Need) -> bool:

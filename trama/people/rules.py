@@ -66,6 +66,18 @@ def _organisations_of_worker(user):
     return in_city(user) & (Q(neighbourhoods__in=user.neighbourhood_ids()) | Q(neighbourhoods__isnull=True))
 
 
+# The answers' index's key for an organisation that works in no neighbourhood yet (services_by_place).
+ORGANISATION_ANYWHERE = "anywhere"
+
+
+def services_by_place(user):
+    """ORGANISATIONS for a worker, in the answers' index's terms (market.answers, services): the keys of the
+    organisations whose services she sees, her neighbourhood ids and ORGANISATION_ANYWHERE (one that has
+    none yet); None for any other role (the rule reads the rows). Kept next to ORGANISATIONS, which it must
+    say the same as (market's test_answers_index checks it)."""
+    return [*user.neighbourhood_ids(), ORGANISATION_ANYWHERE] if role_of(user) == WORKER else None
+
+
 def _organisation_kept_by(user):
     from .models import Membership
 

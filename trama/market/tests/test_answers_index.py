@@ -162,3 +162,116 @@ def test_a_worker_s_ranking_reads_no_list_of_visible_offers(users, coordinator, 
         ranked_offers(need, for_user=worker)
     # The coordinator's mask reads nothing; the worker's, only the index's columns: no more reads.
     assert len(as_worker) == len(as_coordinator)
+
+
+# -- the services' scope inside the index, and one look at the stamps per list -------------------------
+
+
+@pytest.fixture
+def services_everywhere(city, neighbourhood, other_neighbourhood, make_neighbourhood, organisation):
+    """A service of the same words for each kind of organisation a worker may or may not see: working in
+    her neighbourhood, in another, in both, in none yet (anyone's), and one of another city."""
+    third = make_neighbourhood("Terzo")
+    far = City.objects.create(name="Altrove", slug="altrove", centre_lat=45.0, centre_lon=9.0)
+    there = Neighbourhood.objects.create(city=far, name="Centro", slug="altrove-centro")
+    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità")
+
+    def service(org, where, in_city=city, at=place):
+        if org is None:
+            name = f"Associazione {Organisation.objects.count()}"
+            org = Organisation.objects.create(city=in_city, name=name, sector=Organisation.Sector.THIRD_SECTOR)
+            org.neighbourhoods.set(where)
+        return Service.objects.create(organisation=org, name="Pranzo solidale", description="Un pranzo caldo in compagnia", place=at)
+
+    organisation.neighbourhoods.set([other_neighbourhood])
+    return {
+        "here": service(None, [neighbourhood]),
+        "other": service(organisation, [other_neighbourhood]),  # the partner's own organisation
+        "both": service(None, [third, neighbourhood]),
+        "third": service(None, [third]),
+        "anywhere": service(None, []),
+        "far": service(None, [there], in_city=far, at=Place.objects.create(neighbourhood=there, name="Sala")),
+    }
+
+
+def _service_ids(need, user):
+    return {a.target_id for a in ranked_answers(need, for_user=user) if a.kind == Match.Kind.SERVICE}
+
+
+def test_the_services_pre_filter_in_the_index_says_what_the_organisations_rule_says(
+    users, make_user, city, services_everywhere, neighbourhood, other_neighbourhood
+):
+    from trama.market.answers import _sources
+    from trama.market.index import source_index_for
+    from trama.people.queries import services_visible_to
+    from trama.people.rules import services_by_place
+
+    rows = source_index_for(_sources["service"], city.pk)
+    workers = (
+        users[Role.WORKER],
+        make_user(Role.WORKER, [other_neighbourhood]),
+        make_user(Role.WORKER, [neighbourhood, other_neighbourhood]),
+        make_user(Role.WORKER, []),
+    )
+    for worker in workers:
+        by_rule = set(services_visible_to(worker, city.pk).values_list("pk", flat=True))
+        assert set(rows.ids[rows.serving_mask(services_by_place(worker))].tolist()) == by_rule
+    # A worker of no neighbourhood: only the services of organisations that have none yet.
+    assert set(rows.ids[rows.serving_mask(services_by_place(workers[-1]))].tolist()) == {services_everywhere["anywhere"].pk}
+    # The other roles are read through the rule itself, not pre-filtered.
+    for role in (Role.COORDINATOR, Role.PARTNER):
+        assert services_by_place(users[role]) is None
+
+
+def test_a_worker_is_proposed_the_services_she_may_see_and_never_another_s(users, make_user, services_everywhere, make_need, other_neighbourhood):
+    need = make_need(text="Cerco un pranzo caldo in compagnia")
+    s = {k: v.pk for k, v in services_everywhere.items()}
+    assert _service_ids(need, users[Role.WORKER]) == {s["here"], s["both"], s["anywhere"]}
+    assert _service_ids(need, make_user(Role.WORKER, [other_neighbourhood])) == {s["other"], s["anywhere"]}
+    assert _service_ids(need, users[Role.COORDINATOR]) == {s["here"], s["other"], s["both"], s["third"], s["anywhere"]}
+    # The partner: only her own organisation's, through the rule (no pre-filter for her role).
+    assert _service_ids(need, users[Role.PARTNER]) == {s["other"]}
+
+
+def test_a_worker_s_ranking_reads_no_service_she_may_not_see(users, services_everywhere, make_need, monkeypatch):
+    from trama.market.answers import _sources
+
+    source = _sources["service"]
+    asked = []
+    fetch = source.fetch
+    monkeypatch.setattr(source, "fetch", lambda need, pks, for_user: asked.extend(pks) or fetch(need, pks, for_user))
+    need = make_need(text="Cerco un pranzo caldo in compagnia")
+    ranked_answers(need, for_user=users[Role.WORKER])
+    s = {k: v.pk for k, v in services_everywhere.items()}
+    assert set(asked) == {s["here"], s["both"], s["anywhere"]}
+
+
+def test_an_organisation_that_starts_working_in_her_neighbourhood_brings_its_services_to_the_next_list(
+    users, services_everywhere, make_need, neighbourhood
+):
+    need = make_need(text="Cerco un pranzo caldo in compagnia")
+    third = services_everywhere["third"]
+    assert third.pk not in _service_ids(need, users[Role.WORKER])
+    third.organisation.neighbourhoods.add(neighbourhood)
+    assert third.pk in _service_ids(need, users[Role.WORKER])
+    third.organisation.neighbourhoods.clear()  # now an organisation of no neighbourhood: anyone's
+    assert third.pk in _service_ids(need, users[Role.WORKER])
+    third.organisation.neighbourhoods.set([services_everywhere["far"].place.neighbourhood])
+    assert third.pk not in _service_ids(need, users[Role.WORKER])
+
+
+def test_a_list_of_every_kind_reads_the_stamps_once(users, services_everywhere, make_need):
+    need = make_need(text="Cerco un pranzo caldo in compagnia")
+    ranked_answers(need, for_user=users[Role.WORKER])  # the indexes are built
+    with CaptureQueriesContext(connection) as queries:
+        ranked_answers(need, for_user=users[Role.WORKER])
+    stamps = [q["sql"] for q in queries if AnswerChanges._meta.db_table in q["sql"] or "offerdeletions" in q["sql"]]
+    assert len(stamps) == 1, stamps
+
+
+def test_a_service_saved_after_one_list_is_in_the_next(users, services_everywhere, make_need, neighbourhood):
+    need = make_need(text="Cerco un pranzo caldo in compagnia")
+    assert len(_service_ids(need, users[Role.WORKER])) == 3
+    org = services_everywhere["here"].organisation
+    new = Service.objects.create(organisation=org, name="Pranzo della domenica", description="Un pranzo caldo in compagnia")
+    assert new.pk in _service_ids(need, users[Role.WORKER])
