@@ -5,8 +5,10 @@ rest of the city...). The apps' `queries.py` count their own rows with these hel
 insights plain numbers; insights never reads their tables.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,11 +24,75 @@ AreaCounts = dict[str, int]
 QuarterCounts = dict[tuple[int | None, int], int]
 
 
+# The per-area counts are made in Python from the distinct rows (neighbourhood, counted, group) of one
+# query: building one filtered COUNT(DISTINCT) per area cost Django more than the database's work (a
+# dashboard's first look spent a third of its time there). Counting in the database, one column per area,
+# is kept as the reference the tests compare against (`counted_in_database`).
+_IN_DATABASE: ContextVar[bool] = ContextVar("count_per_area_in_database", default=False)
+
+
+@contextmanager
+def counted_in_database() -> Iterator[None]:
+    """Within it, `count_per_area` counts in the database, one filtered COUNT(DISTINCT) per area (the
+    reference path of the indicators' tests, `trama.insights.indicators.compute(..., batched=False)`)."""
+    token = _IN_DATABASE.set(True)
+    try:
+        yield
+    finally:
+        _IN_DATABASE.reset(token)
+
+
 def count_per_area(queryset: QuerySet[Any], path: str, areas: Areas, counted: str = "pk", by: str | None = None) -> dict[Any, AreaCounts]:
     """{group: {area key: n}}, in one query: for each area of `areas` ({key: neighbourhood ids}), the
     distinct `counted` among the rows whose neighbourhood (reached through `path`) is one of the
     area's. A record with several neighbourhoods counts once in each of them, and once in an area
     that holds several. Without `by` there is one group, None; an area without ids counts 0."""
+    if _IN_DATABASE.get():
+        return _count_per_area_in_database(queryset, path, areas, counted, by)
+    return (
+        count_per_area_and_group(queryset, path, areas, counted, by)[1] if by else {None: count_per_area_and_group(queryset, path, areas, counted)[0]}
+    )
+
+
+def count_per_area_and_group(
+    queryset: QuerySet[Any], path: str, areas: Areas, counted: str = "pk", by: str | None = None
+) -> tuple[AreaCounts, dict[Any, AreaCounts]]:
+    """({area key: n}, {group: {area key: n}}) in one query: `count_per_area` without and with `by`
+    (the total counts each `counted` once, whatever its groups; {} when no area has ids)."""
+    keys = [key for key in areas if areas[key]]
+    if not keys:
+        return {}, {}
+    if _IN_DATABASE.get():
+        totals = _count_per_area_in_database(queryset, path, areas, counted).get(None, {})
+        return totals, (_count_per_area_in_database(queryset, path, areas, counted, by) if by else {})
+    wanted = set().union(*(areas[key] for key in keys))
+    columns = (path, counted, by) if by else (path, counted)
+    # Where each counted thing is, in total and by group: {counted: {neighbourhood ids}}.
+    where: dict[Any, set[int]] = {}
+    where_by: dict[Any, dict[Any, set[int]]] = {}
+    for row in queryset.values_list(*columns).distinct().order_by():
+        neighbourhood, thing = row[0], row[1]
+        if by:
+            places = where_by.setdefault(row[2], {})  # a group is there even when none of its rows is in an area
+        if thing is None or neighbourhood not in wanted:
+            continue  # COUNT(DISTINCT) leaves NULL out; a row outside every area counts nowhere
+        where.setdefault(thing, set()).add(neighbourhood)
+        if by:
+            places.setdefault(thing, set()).add(neighbourhood)
+
+    def count(things: dict[Any, set[int]]) -> AreaCounts:
+        counts = dict.fromkeys(areas, 0)
+        for key in keys:
+            ids = areas[key]
+            counts[key] = sum(1 for places in things.values() if not places.isdisjoint(ids))
+        return counts
+
+    return count(where), {group: count(things) for group, things in where_by.items()}
+
+
+def _count_per_area_in_database(
+    queryset: QuerySet[Any], path: str, areas: Areas, counted: str = "pk", by: str | None = None
+) -> dict[Any, AreaCounts]:
     keys = list(areas)
     columns = {f"a{i}": Count(counted, distinct=True, filter=Q(**{f"{path}__in": sorted(areas[key])})) for i, key in enumerate(keys) if areas[key]}
     if not columns:

@@ -22,7 +22,16 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.queries import active_antennas, signal_metrics, signals_per_neighbourhood
+from trama.aggregates import counted_in_database
+from trama.attention.queries import (
+    active_antennas,
+    signal_metrics,
+    signal_metrics_per_area,
+    signals_of_period,
+    signals_per_channel,
+    signals_per_neighbourhood,
+    waits_to_first_contact,
+)
 from trama.formats import euro
 from trama.market.queries import SECTORS, has_contributions, ledger_of_period
 from trama.people.queries import people_first_met
@@ -78,6 +87,10 @@ class Context:
     period: object
     areas: list
     memo: dict = field(default_factory=dict)
+    # Each source read once for every indicator and area that needs it (a signal's table in one grouped
+    # query, not two per area); False: the reference path the tests compare against, each source asked as
+    # each indicator used to ask it (compute(..., batched=False)).
+    batched: bool = True
 
     def once(self, key, compute):
         if key not in self.memo:
@@ -157,15 +170,24 @@ def in_order():
     return [item for _goal, _label, items in by_goal() for item in items]
 
 
-def compute(indicators, city, period, areas):
+def compute(indicators, city, period, areas, batched=True):
     """{indicator key: {area key: Value}}, computed now from the records (no stored figures:
-    `trama.insights.figures.evaluate` keeps them)."""
-    ctx = Context(city, period, areas)
+    `trama.insights.figures.evaluate` keeps them). `batched=False` is the reference path of the tests:
+    each source asked as each indicator used to ask it, the counts per area made by the database; the
+    values are the same (trama/insights/tests/test_batched_sources.py)."""
+    if not batched:
+        with counted_in_database():
+            return _compute(Context(city, period, areas, batched=False), indicators)
+    # Without a city the signals' sources filter differently (no city, not "no city"): the reference path.
+    return _compute(Context(city, period, areas, batched=city is not None), indicators)
+
+
+def _compute(ctx, indicators):
     results = {}
     for item in indicators:
         values = item.compute(ctx)
         if item.per_1000:
-            values = {area.key: _with_rate(values[area.key], area.population) for area in areas}
+            values = {area.key: _with_rate(values[area.key], area.population) for area in ctx.areas}
         results[item.key] = values
     return results
 
@@ -247,8 +269,25 @@ def _active_antennas(ctx):
     return ctx.once("antennas", lambda: active_antennas(ctx.period.until, _all_ids(ctx)))
 
 
+def _signals_of_period(ctx):
+    """{(neighbourhood id, channel): (signals, taken up)} of the period (attention's one grouped query)."""
+    return ctx.once("signals_of_period", lambda: signals_of_period(ctx.city, ctx.period.since, ctx.period.until))
+
+
 def _signals_per_neighbourhood(ctx):
-    return ctx.once("signals", lambda: signals_per_neighbourhood(ctx.city, ctx.period.since, ctx.period.until))
+    if not ctx.batched:
+        return ctx.once("signals", lambda: signals_per_neighbourhood(ctx.city, ctx.period.since, ctx.period.until))
+    per = defaultdict(int)
+    for (neighbourhood, _channel), (n, _taken_up) in _signals_of_period(ctx).items():
+        per[neighbourhood] += n
+    return dict(per)
+
+
+def _signals_per_channel(ctx):
+    """{(neighbourhood id, channel): signals} of the period."""
+    if not ctx.batched:
+        return ctx.once("signals_per_channel", lambda: signals_per_channel(ctx.city, ctx.period.since, ctx.period.until))
+    return {key: n for key, (n, _taken_up) in _signals_of_period(ctx).items()}
 
 
 def _people_in_period(ctx):
@@ -266,7 +305,16 @@ def _people_sum(ctx, keep):
 
 
 def _metrics(ctx):
-    """attention's signal_metrics for each area (two queries per area)."""
+    """attention's signal_metrics for each area (two queries in all; two per area on the reference path)."""
+    if ctx.batched:
+        return ctx.once(
+            "signal_metrics",
+            lambda: signal_metrics_per_area(
+                _signals_of_period(ctx),
+                ctx.once("waits", lambda: waits_to_first_contact(ctx.city, ctx.period.since, ctx.period.until)),
+                _areas(ctx),
+            ),
+        )
     return ctx.once(
         "signal_metrics",
         lambda: {
