@@ -18,6 +18,8 @@ from trama.market.models import Need, Offer
 from trama.market.queries import people_giving_and_receiving
 from trama.people.models import Person
 from trama.territory.models import City
+from trama.themes.models import LIVE, Tag, TextItem, Theme
+from trama.themes.queries import inside_a_category, texts_outside_categories
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +120,35 @@ def test_people_giving_and_receiving_counts_what_the_exists_per_person_counted()
             assert people_giving_and_receiving(city, period.until, some) == expected
             checked += sum(both for _either, both in expected.values())
     assert checked > 0
+
+
+def _texts_outside_by_exists(city, since, until, neighbourhood_ids):
+    """The query texts_outside_categories made before: two EXISTS per text."""
+    live = Tag.objects.filter(item=OuterRef("pk"), rejected=False, theme__status__in=LIVE)
+    rows = (
+        TextItem.objects.filter(city=city, neighbourhood__in=neighbourhood_ids, written_at__gte=since, written_at__lt=until)
+        .filter(Exists(live))
+        .annotate(inside=inside_a_category())
+        .values_list("neighbourhood_id")
+        .annotate(tagged=Count("pk"), outside=Count("pk", filter=Q(inside=False)))
+        .order_by()
+    )
+    return {n: (tagged, outside) for n, tagged, outside in rows}
+
+
+def test_texts_outside_categories_counts_what_the_exists_per_text_counted():
+    call_command("generate_city", residents=3000, years=2, seed=5, stdout=StringIO())
+    city = City.objects.get()
+    # Some themes outside the categories, one live theme without any, one rejected tag: every case counts.
+    themes = list(Theme.objects.filter(status__in=LIVE).order_by("pk"))
+    themes[0].categories.clear()
+    Theme.objects.filter(pk=themes[1].pk).update(outside_categories=True)
+    Tag.objects.filter(pk=Tag.objects.filter(theme=themes[2]).order_by("pk").values("pk")[:1]).update(rejected=True)
+    ids = sorted(city.neighbourhoods.values_list("pk", flat=True))
+    outside = 0
+    for period in _periods():
+        for some in (ids, ids[:3], ids[-1:]):
+            expected = _texts_outside_by_exists(city, period.since, period.until, some)
+            assert texts_outside_categories(city, period.since, period.until, some) == expected
+            outside += sum(out for _tagged, out in expected.values())
+    assert outside > 0
