@@ -5,13 +5,15 @@ rest of the city...). The apps' `queries.py` count their own rows with these hel
 insights plain numbers; insights never reads their tables.
 """
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
@@ -99,6 +101,39 @@ def _count_per_area_in_database(
         return {}
     rows = queryset.values(by).annotate(**columns).order_by() if by else [queryset.aggregate(**columns)]
     return {row[by] if by else None: {key: row.get(f"a{i}", 0) for i, key in enumerate(keys)} for row in rows}
+
+
+class Presence:
+    """A question "has `city` any of these records yet?" (without them a figure is "no data", not zero):
+    `has_x(city)` answers it with one query per queryset; the decorated function gives the querysets,
+    `records(city)`, so that `any_records` asks several questions in one query."""
+
+    def __init__(self, records: Callable[[Any], list[QuerySet[Any]]]) -> None:
+        self.records = records
+        functools.update_wrapper(self, records)
+
+    def __call__(self, city: Any) -> bool:
+        return any(queryset.exists() for queryset in self.records(city))
+
+
+def any_records(questions: Iterable[Presence], city: Any) -> dict[Presence, bool]:
+    """{question: answer} of every `Presence` in `questions` about `city`, in one query (a SELECT of EXISTS)."""
+    parts, params, owners = [], [], []
+    for question in questions:
+        for queryset in question.records(city):
+            sql, part_params = queryset.query.exists().get_compiler(using=queryset.db).as_sql()
+            parts.append(f"EXISTS ({sql})")
+            params.extend(part_params)
+            owners.append(question)
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    answers = dict.fromkeys(owners, False)
+    for question, found in zip(owners, row, strict=True):
+        answers[question] = answers[question] or bool(found)
+    return answers
 
 
 def count_by_quarter(queryset: QuerySet[Any], neighbourhood: str, moment: str) -> QuarterCounts:

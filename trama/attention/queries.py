@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from trama.access import is_antenna, neighbourhood_scope
-from trama.aggregates import count_by_quarter, on_day
+from trama.aggregates import Presence, count_by_quarter, on_day
 from trama.privacy.suppression import suppress_table, threshold_for
 from trama.territory.models import Neighbourhood
 
@@ -245,13 +245,15 @@ def introduction_pending(user: Viewer) -> bool:
 AntennaKind = Antenna.Kind
 
 
-def has_antennas(city: City | None) -> bool:
+@Presence
+def has_antennas(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has had any antenna (without one, the antennas' figures are "no data", not zero)."""
-    return Antenna.objects.filter(account__city=city).exists()
+    return [Antenna.objects.filter(account__city=city)]
 
 
-def has_signals(city: City | None) -> bool:
-    return Signal.objects.filter(city=city).exists()
+@Presence
+def has_signals(city: City | None) -> list[QuerySet[Any]]:
+    return [Signal.objects.filter(city=city)]
 
 
 def active_antennas(until: datetime, neighbourhood_ids: Iterable[int]) -> list[tuple[int, str, int, bool]]:

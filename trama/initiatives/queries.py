@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BigIntegerField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from trama.aggregates import count_by_quarter, count_per_area, count_per_area_and_group, during
+from trama.aggregates import Presence, count_by_quarter, count_per_area, count_per_area_and_group, during
 from trama.market.models import Contribution
 from trama.territory.models import Neighbourhood
 
@@ -228,13 +228,15 @@ def initiatives_of_organisations(city: City | None) -> list[Initiative]:
 InitiativeStage = Initiative.Stage
 
 
-def has_initiatives(city: City | None) -> bool:
+@Presence
+def has_initiatives(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has any initiative yet (without one, their figures are "no data", not zero)."""
-    return Initiative.objects.filter(city=city).exists()
+    return [Initiative.objects.filter(city=city)]
 
 
-def has_participations(city: City | None) -> bool:
-    return Participation.objects.filter(initiative__city=city).exists()
+@Presence
+def has_participations(city: City | None) -> list[QuerySet[Any]]:
+    return [Participation.objects.filter(initiative__city=city)]
 
 
 def _stage_at(until: datetime) -> Coalesce:

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from trama import embeddings
 from trama.access import COORDINATOR, role_of
-from trama.aggregates import count_by_quarter
+from trama.aggregates import Presence, count_by_quarter
 from trama.people.models import Person
 from trama.privacy.suppression import suppress_counts, threshold_for
 from trama.territory.models import Neighbourhood
@@ -474,9 +474,10 @@ ContributionKind = Contribution.Kind
 SECTORS = Sector
 
 
-def has_requests(city: City | None) -> bool:
+@Presence
+def has_requests(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has had any need or any person's offer (without them the count of those on paper is "no data")."""
-    return Need.objects.filter(city=city).exists() or Offer.objects.filter(city=city, person__isnull=False).exists()
+    return [Need.objects.filter(city=city), Offer.objects.filter(city=city, person__isnull=False)]
 
 
 def requests_recorded_per_neighbourhood(city: City | None, since: datetime, until: datetime) -> dict[int, int]:
@@ -494,9 +495,10 @@ def requests_recorded_per_neighbourhood(city: City | None, since: datetime, unti
     return dict(per)
 
 
-def has_contributions(city: City | None) -> bool:
+@Presence
+def has_contributions(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city`'s ledger has any contribution yet (an empty ledger is "no data", not zero)."""
-    return Contribution.objects.filter(city=city).exists()
+    return [Contribution.objects.filter(city=city)]
 
 
 def ledger_of_period(city: City | None, start: date, end: date, neighbourhood_ids: Iterable[int]) -> list[dict[str, Any]]:

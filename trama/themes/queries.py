@@ -14,7 +14,7 @@ from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from trama.access import neighbourhood_scope
-from trama.aggregates import count_per_area
+from trama.aggregates import Presence, count_per_area
 from trama.privacy.suppression import suppress_counts, threshold_for
 from trama.territory.queries import neighbourhoods_of
 
@@ -240,9 +240,10 @@ def visible_size(user: Viewer, size: int) -> str:
 # -- figures for insights: plain aggregates per neighbourhood or area, no one named --------
 
 
-def has_tags(city: City | None) -> bool:
+@Presence
+def has_tags(city: City | None) -> list[QuerySet[Any]]:
     """Whether any text of `city` has a theme yet (before discovery, the themes' figures are "no data")."""
-    return Tag.objects.filter(theme__city=city).exists()
+    return [Tag.objects.filter(theme__city=city)]
 
 
 def named_themes(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:

@@ -22,9 +22,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.aggregates import counted_in_database
+from trama.aggregates import any_records, counted_in_database
 from trama.attention.queries import (
     active_antennas,
+    has_antennas,
+    has_signals,
     signal_metrics,
     signal_metrics_per_area,
     signals_of_period,
@@ -32,9 +34,12 @@ from trama.attention.queries import (
     signals_per_neighbourhood,
     waits_to_first_contact,
 )
+from trama.collective.queries import has_groups, has_meetings
 from trama.formats import euro
-from trama.market.queries import SECTORS, has_contributions, ledger_of_period
-from trama.people.queries import people_first_met
+from trama.initiatives.queries import has_initiatives, has_participations
+from trama.market.queries import SECTORS, has_contributions, has_requests, ledger_of_period
+from trama.people.queries import has_people, people_first_met
+from trama.themes.queries import has_tags
 
 GOALS = {
     "G1": gettext_lazy("Nuove risorse"),
@@ -91,6 +96,7 @@ class Context:
     # query, not two per area); False: the reference path the tests compare against, each source asked as
     # each indicator used to ask it (compute(..., batched=False)).
     batched: bool = True
+    indicators: tuple = ()  # those computed together
 
     def once(self, key, compute):
         if key not in self.memo:
@@ -179,7 +185,7 @@ def compute(indicators, city, period, areas, batched=True):
         with counted_in_database():
             return _compute(Context(city, period, areas, batched=False), indicators)
     # Without a city the signals' sources filter differently (no city, not "no city"): the reference path.
-    return _compute(Context(city, period, areas, batched=city is not None), indicators)
+    return _compute(Context(city, period, areas, batched=city is not None, indicators=tuple(indicators)), indicators)
 
 
 def _compute(ctx, indicators):
@@ -222,7 +228,10 @@ def _all_ids(ctx):
 
 
 def _has_any(ctx, has):
-    """`has(city)`, one of the apps' "is there any record yet" questions, asked once per evaluation."""
+    """`has(city)`, one of the apps' "is there any record yet" questions, asked once per evaluation; batched,
+    when more than one indicator is computed, every question of PRESENCES in one query at the first."""
+    if ctx.batched and len(ctx.indicators) > 1 and has in PRESENCES:
+        return ctx.once("presences", lambda: any_records(PRESENCES, ctx.city))[has]
     return ctx.once(("exists", has.__module__, has.__name__), lambda: has(ctx.city))
 
 
@@ -357,3 +366,17 @@ NO_THEMES = gettext_lazy("Nessun tema ancora: la ricerca dei temi non è stata f
 
 # The indicators, one module per goal; importing them fills REGISTRY, goal by goal.
 from . import g1, g2, g3, g4, g5, g6  # noqa: E402, F401
+
+# The apps' "is there any record yet" questions the indicators ask (asked together: `_has_any`).
+PRESENCES = (
+    has_antennas,
+    has_contributions,
+    has_groups,
+    has_initiatives,
+    has_meetings,
+    has_participations,
+    has_people,
+    has_requests,
+    has_signals,
+    has_tags,
+)
