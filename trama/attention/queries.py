@@ -125,7 +125,7 @@ def waits_to_first_contact(city: City | None, since: datetime, until: datetime) 
     )
     waits: dict[int, list[timedelta]] = {}
     for neighbourhood, sent, contact in contacted:
-        waits.setdefault(neighbourhood, []).append(contact - sent)
+        waits.setdefault(neighbourhood, []).append(contact - sent)  # type: ignore[operator]  # first_contact_at is set on these
     return waits
 
 
