@@ -9,9 +9,12 @@ database. The floor is a view that returns "ok" through the same middleware, for
 the same logged-in user, and the layout alone (base.html with no content) is the
 fixed cost every signed-in page pays. Each figure is printed against its budget
 (BUDGETS, the table of docs/benchmarks.md) and the pages over budget are listed at
-the end, with the median CPU time of this process per request beside the wall time
-(on a shared machine the CPU time is the steadier figure: compare revisions with it,
-in interleaved runs). Writes var/bench/pages.json.
+the end, with the median and p95 CPU time of this process per request beside the wall
+time; a page is over budget when its median CPU time is (on a shared machine the CPU
+time is the steadier figure: compare revisions with it, in interleaved runs). Writes
+var/bench/pages.json (--report names another). --reuse measures the synthetic city
+already in BENCH_DATABASE_URL instead of generating it again (a city of 200,000
+residents takes long to generate).
 """
 
 import argparse
@@ -153,6 +156,8 @@ def budget_of(figure):
 
 
 def over_budget(figure, median_ms, queries):
+    """Whether a page's median (the script passes the median CPU time of a request, the figure a shared
+    machine does not blur) or its queries exceed its budget."""
     budget = budget_of(figure)
     if budget is None:
         return False
@@ -234,6 +239,7 @@ def measure(client, url, n, before=lambda: None):
         "median": statistics.median(timings),
         "p95": timings[int(0.95 * (len(timings) - 1))],
         "cpu": statistics.median(cpu),
+        "cpu_p95": sorted(cpu)[int(0.95 * (len(cpu) - 1))],
         "queries": n_queries,
         "bytes": size,
     }, 200
@@ -271,11 +277,18 @@ def main():
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the synthetic city already in BENCH_DATABASE_URL (made by an earlier run or generate_city) instead of generating it",
+    )
+    parser.add_argument("--report", default="pages", help="the name of the JSON report under var/bench/")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
-    call_command("generate_city", residents=args.residents, years=args.years, seed=args.seed, stdout=io.StringIO())
+    if not (args.reuse and synthetic_users().exists()):
+        call_command("generate_city", residents=args.residents, years=args.years, seed=args.seed, stdout=io.StringIO())
     generate_s = time.perf_counter() - t0
     rows = {model._meta.label: model.objects.count() for model in COUNTED}
 
@@ -307,11 +320,12 @@ def main():
                 "median_ms": round(timing["median"], 2),
                 "p95_ms": round(timing["p95"], 2),
                 "cpu_ms": round(timing["cpu"], 2),
+                "cpu_p95_ms": round(timing["cpu_p95"], 2),
                 "queries": timing["queries"],
                 "bytes": timing["bytes"],
                 "ratio_to_floor": round(timing["median"] / floor_ms, 1),
                 "budget_ms": (budget_of(figure) or (None,))[0],
-                "over_budget": over_budget(figure, timing["median"], timing["queries"]),
+                "over_budget": over_budget(figure, timing["cpu"], timing["queries"]),
             }
         )
 
@@ -327,11 +341,12 @@ def main():
                 "median_ms": round(timing["median"], 2),
                 "p95_ms": round(timing["p95"], 2),
                 "cpu_ms": round(timing["cpu"], 2),
+                "cpu_p95_ms": round(timing["cpu_p95"], 2),
                 "queries": timing["queries"],
                 "bytes": timing["bytes"],
                 "ratio_to_floor": round(timing["median"] / floor_ms, 1),
                 "budget_ms": BUDGETS["page"][0],
-                "over_budget": over_budget(figure, timing["median"], timing["queries"]),
+                "over_budget": over_budget(figure, timing["cpu"], timing["queries"]),
             }
         )
     deep_ratio = round(deep["median"] / first["median"], 2)
@@ -366,17 +381,18 @@ def main():
         "over_budget": [r["figure"] for r in results if r["over_budget"]],
         "notes": notes,
     }
-    common.write_report("pages", report)
+    common.write_report(args.report, report)
 
     print(
         f"dataset: {args.residents} residents, {args.years} years, {sum(rows.values())} rows, {connection.vendor}, "
         f"generated in {generate_s:.1f} s, rev {report['git_revision']}"
     )
-    print(f"{'page':60} {'median':>8} {'p95':>8} {'cpu':>8} {'budget':>7} {'queries':>7} {'bytes':>8}")
+    print(f"{'page':60} {'median':>8} {'p95':>8} {'cpu':>8} {'cpu p95':>8} {'budget':>7} {'queries':>7} {'bytes':>8}")
     for r in results:
         budget = "-" if r["budget_ms"] is None else f"{r['budget_ms']:g}"
         flag = "  OVER" if r["over_budget"] else ""
-        print(f"{r['figure']:60} {r['median_ms']:8.2f} {r['p95_ms']:8.2f} {r['cpu_ms']:8.2f} {budget:>7} {r['queries']:7} {r['bytes']:8}{flag}")
+        times = f"{r['median_ms']:8.2f} {r['p95_ms']:8.2f} {r['cpu_ms']:8.2f} {r['cpu_p95_ms']:8.2f}"
+        print(f"{r['figure']:60} {times} {budget:>7} {r['queries']:7} {r['bytes']:8}{flag}")
     print(f"deep page: audit log page {DEEP_PAGE:,} costs x{deep_ratio} of page 1 ({audit_rows} entries, keyset pagination)")
     for note in notes:
         print("note:", note)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from trama.access import is_antenna, neighbourhood_scope
-from trama.aggregates import count_by_quarter, on_day
+from trama.aggregates import Presence, count_by_quarter, on_day
 from trama.privacy.suppression import suppress_table, threshold_for
 from trama.territory.models import Neighbourhood
 
@@ -20,7 +20,7 @@ from .training import introductory_module
 
 if TYPE_CHECKING:
     from trama.access import Viewer
-    from trama.aggregates import QuarterCounts
+    from trama.aggregates import Areas, QuarterCounts
     from trama.people.models import User
     from trama.privacy.suppression import Cell
     from trama.territory.models import City
@@ -101,15 +101,58 @@ def signal_metrics(
     counts = signals.aggregate(total=Count("pk"), taken_up=Count("pk", filter=Q(taken_up_at__isnull=False)))
     contacted = signals.filter(first_contact_at__isnull=False).values_list("created_at", "first_contact_at")
     waits = [contact - sent for sent, contact in contacted]  # type: ignore[operator]  # first_contact_at is set on these
-    total = counts["total"]
+    return _metrics(counts["total"], counts["taken_up"], waits)
+
+
+def _metrics(total: int, taken_up: int, waits: list[timedelta]) -> dict[str, Any]:
     return {
         "signals": total,
-        "taken_up": counts["taken_up"],
+        "taken_up": taken_up,
         "contacted": len(waits),
-        "share_taken_up": counts["taken_up"] / total if total else None,
+        "share_taken_up": taken_up / total if total else None,
         # typeshed allows only numbers; the median of timedeltas works (they add and divide).
         "median_to_first_contact": median(waits) if waits else None,  # type: ignore[type-var]
     }
+
+
+def waits_to_first_contact(city: City | None, since: datetime, until: datetime) -> dict[int, list[timedelta]]:
+    """{neighbourhood id: [time from arrival to first contact]} of the signals arrived from `since` (included) to
+    `until` (excluded) that led to a contact, those merged into another left out (one query)."""
+    contacted = (
+        Signal.objects.filter(city=city, merged_into__isnull=True, created_at__gte=since, created_at__lt=until, first_contact_at__isnull=False)
+        .values_list("neighbourhood_id", "created_at", "first_contact_at")
+        .order_by()
+    )
+    waits: dict[int, list[timedelta]] = {}
+    for neighbourhood, sent, contact in contacted:
+        waits.setdefault(neighbourhood, []).append(contact - sent)  # type: ignore[operator]  # first_contact_at is set on these
+    return waits
+
+
+def signal_metrics_per_area(
+    counts: dict[tuple[int, str], tuple[int, int]], waits: dict[int, list[timedelta]], areas: Areas
+) -> dict[str, dict[str, Any]]:
+    """{area key: `signal_metrics` of the area's neighbourhoods} from the period's `signals_of_period` and
+    `waits_to_first_contact` (no query: every area from the same two)."""
+    out = {}
+    for key, ids in areas.items():
+        total = sum(n for (neighbourhood, _channel), (n, _taken) in counts.items() if neighbourhood in ids)
+        taken_up = sum(taken for (neighbourhood, _channel), (_n, taken) in counts.items() if neighbourhood in ids)
+        out[key] = _metrics(total, taken_up, [wait for neighbourhood in ids for wait in waits.get(neighbourhood, ())])
+    return out
+
+
+def signals_of_period(city: City | None, since: datetime, until: datetime) -> dict[tuple[int, str], tuple[int, int]]:
+    """{(neighbourhood id, channel): (signals, signals taken up)} arrived from `since` (included) to `until`
+    (excluded), those merged into another left out (one query): what `signals_per_neighbourhood`,
+    `signals_per_channel` and `signal_metrics` count, for every neighbourhood at once."""
+    rows = (
+        Signal.objects.filter(city=city, merged_into__isnull=True, created_at__gte=since, created_at__lt=until)
+        .values_list("neighbourhood_id", "channel")
+        .annotate(n=Count("pk"), taken_up=Count("pk", filter=Q(taken_up_at__isnull=False)))
+        .order_by()
+    )
+    return {(neighbourhood, channel): (n, taken_up) for neighbourhood, channel, n, taken_up in rows}
 
 
 CoverageRows = list[tuple[Neighbourhood, list["Cell"]]]
@@ -202,13 +245,15 @@ def introduction_pending(user: Viewer) -> bool:
 AntennaKind = Antenna.Kind
 
 
-def has_antennas(city: City | None) -> bool:
+@Presence
+def has_antennas(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has had any antenna (without one, the antennas' figures are "no data", not zero)."""
-    return Antenna.objects.filter(account__city=city).exists()
+    return [Antenna.objects.filter(account__city=city)]
 
 
-def has_signals(city: City | None) -> bool:
-    return Signal.objects.filter(city=city).exists()
+@Presence
+def has_signals(city: City | None) -> list[QuerySet[Any]]:
+    return [Signal.objects.filter(city=city)]
 
 
 def active_antennas(until: datetime, neighbourhood_ids: Iterable[int]) -> list[tuple[int, str, int, bool]]:

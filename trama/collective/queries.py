@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from trama.aggregates import count_by_quarter, count_per_area, during, on_day
+from trama.aggregates import Presence, count_by_quarter, count_per_area, during, on_day
 from trama.market.queries import needs_made_between
 from trama.territory.models import Neighbourhood
 
@@ -232,13 +232,15 @@ MeetingKind = Meeting.Kind
 COMMUNITY_MEETING_KINDS = tuple((kind, label) for kind, label in Meeting.Kind.choices if kind != Meeting.Kind.STEERING)
 
 
-def has_groups(city: City | None) -> bool:
+@Presence
+def has_groups(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has any group yet (without one, the groups' figures are "no data", not zero)."""
-    return Group.objects.filter(city=city).exists()
+    return [Group.objects.filter(city=city)]
 
 
-def has_meetings(city: City | None) -> bool:
-    return Meeting.objects.filter(city=city).exists()
+@Presence
+def has_meetings(city: City | None) -> list[QuerySet[Any]]:
+    return [Meeting.objects.filter(city=city)]
 
 
 def needs_in_groups(

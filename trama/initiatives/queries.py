@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BigIntegerField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from trama.aggregates import count_by_quarter, count_per_area, during
+from trama.aggregates import Presence, count_by_quarter, count_per_area, count_per_area_and_group, during
 from trama.market.models import Contribution
 from trama.territory.models import Neighbourhood
 
@@ -228,13 +228,15 @@ def initiatives_of_organisations(city: City | None) -> list[Initiative]:
 InitiativeStage = Initiative.Stage
 
 
-def has_initiatives(city: City | None) -> bool:
+@Presence
+def has_initiatives(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has any initiative yet (without one, their figures are "no data", not zero)."""
-    return Initiative.objects.filter(city=city).exists()
+    return [Initiative.objects.filter(city=city)]
 
 
-def has_participations(city: City | None) -> bool:
-    return Participation.objects.filter(initiative__city=city).exists()
+@Presence
+def has_participations(city: City | None) -> list[QuerySet[Any]]:
+    return [Participation.objects.filter(initiative__city=city)]
 
 
 def _stage_at(until: datetime) -> Coalesce:
@@ -247,10 +249,9 @@ def _stage_at(until: datetime) -> Coalesce:
 
 
 def initiatives_by_stage(city: City | None, until: datetime, areas: Areas) -> tuple[AreaCounts, dict[str, AreaCounts]]:
-    """({area key: initiatives registered before `until`}, {stage then: {area key: initiatives}}) (two queries)."""
+    """({area key: initiatives registered before `until`}, {stage then: {area key: initiatives}}) (one query)."""
     initiatives = Initiative.objects.filter(city=city, created_at__lt=until).annotate(stage_then=_stage_at(until))
-    totals = count_per_area(initiatives, "neighbourhoods", areas).get(None, {})
-    return totals, count_per_area(initiatives, "neighbourhoods", areas, by="stage_then")
+    return count_per_area_and_group(initiatives, "neighbourhoods", areas, by="stage_then")
 
 
 def initiatives_become_autonomous(city: City | None, since: datetime, until: datetime, areas: Areas) -> AreaCounts:
@@ -275,14 +276,13 @@ def participants(
     """({area key: people}, {intervention object id or None: {area key: people}}): the distinct people who
     took part in an initiative of the area from `since` to `until`, in total and by the initiative's
     intervention object, in the initiative's neighbourhoods. With `first_contact`, only those whose first
-    contact with the programme was joining an initiative in the period (two queries)."""
+    contact with the programme was joining an initiative in the period (one query)."""
     if first_contact:
         taking_part = Participation.objects.filter(initiative__city=city, first_contact=True, joined_at__gte=since, joined_at__lt=until)
     else:
         taking_part = Participation.objects.filter(during("joined_at", "left_at", since, until), initiative__city=city)
     path = "initiative__neighbourhoods"
-    totals = count_per_area(taking_part, path, areas, counted="person").get(None, {})
-    return totals, count_per_area(taking_part, path, areas, counted="person", by="initiative__intervention_object")
+    return count_per_area_and_group(taking_part, path, areas, counted="person", by="initiative__intervention_object")
 
 
 def public_initiatives_by_quarter(city: City | None, since: datetime, until: datetime) -> QuarterCounts:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from trama import embeddings
 from trama.access import COORDINATOR, role_of
-from trama.aggregates import count_by_quarter
+from trama.aggregates import Presence, count_by_quarter
 from trama.people.models import Person
 from trama.privacy.suppression import suppress_counts, threshold_for
 from trama.territory.models import Neighbourhood
@@ -510,9 +510,10 @@ ContributionKind = Contribution.Kind
 SECTORS = Sector
 
 
-def has_requests(city: City | None) -> bool:
+@Presence
+def has_requests(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has had any need or any person's offer (without them the count of those on paper is "no data")."""
-    return Need.objects.filter(city=city).exists() or Offer.objects.filter(city=city, person__isnull=False).exists()
+    return [Need.objects.filter(city=city), Offer.objects.filter(city=city, person__isnull=False)]
 
 
 def requests_recorded_per_neighbourhood(city: City | None, since: datetime, until: datetime) -> dict[int, int]:
@@ -530,9 +531,10 @@ def requests_recorded_per_neighbourhood(city: City | None, since: datetime, unti
     return dict(per)
 
 
-def has_contributions(city: City | None) -> bool:
+@Presence
+def has_contributions(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city`'s ledger has any contribution yet (an empty ledger is "no data", not zero)."""
-    return Contribution.objects.filter(city=city).exists()
+    return [Contribution.objects.filter(city=city)]
 
 
 def ledger_of_period(city: City | None, start: date, end: date, neighbourhood_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -561,18 +563,26 @@ def contributors_per_neighbourhood(city: City | None, start: date, end: date, ne
 
 def people_giving_and_receiving(city: City | None, until: datetime, neighbourhood_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     """{neighbourhood id: (people with an offer or a need, people with both)} among the people of `city`
-    in those neighbourhoods, counting what they had made before `until` (one query)."""
-    offers = Offer.objects.filter(person=OuterRef("pk"), created_at__lt=until)
-    needs = Need.objects.filter(person=OuterRef("pk"), created_at__lt=until)
-    rows = (
-        Person.objects.filter(city=city, neighbourhood__in=neighbourhood_ids)
-        .annotate(gives=Exists(offers), receives=Exists(needs))
-        .filter(Q(gives=True) | Q(receives=True))
-        .values_list("neighbourhood_id")
-        .annotate(either=Count("pk"), both=Count("pk", filter=Q(gives=True, receives=True)))
+    in those neighbourhoods, counting what they had made before `until` (one query: who gave and who
+    asked, each person once per side, counted here; a count over the people with two EXISTS each cost
+    PostgreSQL a JIT compilation of 100 ms at 200,000 residents)."""
+    ids = list(neighbourhood_ids)
+    sides = [
+        model.objects.filter(person__city=city, person__neighbourhood__in=ids, created_at__lt=until)
+        .annotate(side=Value(side, output_field=IntegerField()))
+        .values_list("person_id", "person__neighbourhood_id", "side")
+        .distinct()
         .order_by()
-    )
-    return {n: (either, both) for n, either, both in rows}
+        for side, model in ((0, Offer), (1, Need))
+    ]
+    found: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for person, neighbourhood, side in sides[0].union(sides[1], all=True):
+        found[(neighbourhood, person)].add(side)
+    out: dict[int, tuple[int, int]] = {}
+    for (neighbourhood, _person), which in found.items():
+        either, both = out.get(neighbourhood, (0, 0))
+        out[neighbourhood] = (either + 1, both + (len(which) == 2))
+    return out
 
 
 def needs_made_between(city: City | None, since: datetime, until: datetime, neighbourhood_ids: Iterable[int]) -> QuerySet[Need]:

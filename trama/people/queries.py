@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from trama.aggregates import count_by_quarter
+from trama.aggregates import Presence, count_by_quarter
 
 from .models import Organisation, Person, Service
 from .rules import PEOPLE
@@ -72,9 +72,10 @@ def public_services(city: City | None) -> QuerySet[Service]:
 # -- figures for insights: plain counts, no one named ---------------------------------------
 
 
-def has_people(city: City | None) -> bool:
+@Presence
+def has_people(city: City | None) -> list[QuerySet[Any]]:
     """Whether `city` has registered anyone yet (a figure without people is "no data", not zero)."""
-    return Person.objects.filter(city=city).exists()
+    return [Person.objects.filter(city=city)]
 
 
 def people_first_met(city: City | None, since: datetime, until: datetime) -> dict[tuple[int, str, bool], int]:

@@ -22,10 +22,24 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.queries import active_antennas, signal_metrics, signals_per_neighbourhood
+from trama.aggregates import any_records, counted_in_database
+from trama.attention.queries import (
+    active_antennas,
+    has_antennas,
+    has_signals,
+    signal_metrics,
+    signal_metrics_per_area,
+    signals_of_period,
+    signals_per_channel,
+    signals_per_neighbourhood,
+    waits_to_first_contact,
+)
+from trama.collective.queries import has_groups, has_meetings
 from trama.formats import euro
-from trama.market.queries import SECTORS, has_contributions, ledger_of_period
-from trama.people.queries import people_first_met
+from trama.initiatives.queries import has_initiatives, has_participations
+from trama.market.queries import SECTORS, has_contributions, has_requests, ledger_of_period
+from trama.people.queries import has_people, people_first_met
+from trama.themes.queries import has_tags
 
 GOALS = {
     "G1": gettext_lazy("Nuove risorse"),
@@ -78,6 +92,11 @@ class Context:
     period: object
     areas: list
     memo: dict = field(default_factory=dict)
+    # Each source read once for every indicator and area that needs it (a signal's table in one grouped
+    # query, not two per area); False: the reference path the tests compare against, each source asked as
+    # each indicator used to ask it (compute(..., batched=False)).
+    batched: bool = True
+    indicators: tuple = ()  # those computed together
 
     def once(self, key, compute):
         if key not in self.memo:
@@ -157,15 +176,24 @@ def in_order():
     return [item for _goal, _label, items in by_goal() for item in items]
 
 
-def compute(indicators, city, period, areas):
+def compute(indicators, city, period, areas, batched=True):
     """{indicator key: {area key: Value}}, computed now from the records (no stored figures:
-    `trama.insights.figures.evaluate` keeps them)."""
-    ctx = Context(city, period, areas)
+    `trama.insights.figures.evaluate` keeps them). `batched=False` is the reference path of the tests:
+    each source asked as each indicator used to ask it, the counts per area made by the database; the
+    values are the same (trama/insights/tests/test_batched_sources.py)."""
+    if not batched:
+        with counted_in_database():
+            return _compute(Context(city, period, areas, batched=False), indicators)
+    # Without a city the signals' sources filter differently (no city, not "no city"): the reference path.
+    return _compute(Context(city, period, areas, batched=city is not None, indicators=tuple(indicators)), indicators)
+
+
+def _compute(ctx, indicators):
     results = {}
     for item in indicators:
         values = item.compute(ctx)
         if item.per_1000:
-            values = {area.key: _with_rate(values[area.key], area.population) for area in areas}
+            values = {area.key: _with_rate(values[area.key], area.population) for area in ctx.areas}
         results[item.key] = values
     return results
 
@@ -200,7 +228,10 @@ def _all_ids(ctx):
 
 
 def _has_any(ctx, has):
-    """`has(city)`, one of the apps' "is there any record yet" questions, asked once per evaluation."""
+    """`has(city)`, one of the apps' "is there any record yet" questions, asked once per evaluation; batched,
+    when more than one indicator is computed, every question of PRESENCES in one query at the first."""
+    if ctx.batched and len(ctx.indicators) > 1 and has in PRESENCES:
+        return ctx.once("presences", lambda: any_records(PRESENCES, ctx.city))[has]
     return ctx.once(("exists", has.__module__, has.__name__), lambda: has(ctx.city))
 
 
@@ -247,8 +278,25 @@ def _active_antennas(ctx):
     return ctx.once("antennas", lambda: active_antennas(ctx.period.until, _all_ids(ctx)))
 
 
+def _signals_of_period(ctx):
+    """{(neighbourhood id, channel): (signals, taken up)} of the period (attention's one grouped query)."""
+    return ctx.once("signals_of_period", lambda: signals_of_period(ctx.city, ctx.period.since, ctx.period.until))
+
+
 def _signals_per_neighbourhood(ctx):
-    return ctx.once("signals", lambda: signals_per_neighbourhood(ctx.city, ctx.period.since, ctx.period.until))
+    if not ctx.batched:
+        return ctx.once("signals", lambda: signals_per_neighbourhood(ctx.city, ctx.period.since, ctx.period.until))
+    per = defaultdict(int)
+    for (neighbourhood, _channel), (n, _taken_up) in _signals_of_period(ctx).items():
+        per[neighbourhood] += n
+    return dict(per)
+
+
+def _signals_per_channel(ctx):
+    """{(neighbourhood id, channel): signals} of the period."""
+    if not ctx.batched:
+        return ctx.once("signals_per_channel", lambda: signals_per_channel(ctx.city, ctx.period.since, ctx.period.until))
+    return {key: n for key, (n, _taken_up) in _signals_of_period(ctx).items()}
 
 
 def _people_in_period(ctx):
@@ -266,7 +314,16 @@ def _people_sum(ctx, keep):
 
 
 def _metrics(ctx):
-    """attention's signal_metrics for each area (two queries per area)."""
+    """attention's signal_metrics for each area (two queries in all; two per area on the reference path)."""
+    if ctx.batched:
+        return ctx.once(
+            "signal_metrics",
+            lambda: signal_metrics_per_area(
+                _signals_of_period(ctx),
+                ctx.once("waits", lambda: waits_to_first_contact(ctx.city, ctx.period.since, ctx.period.until)),
+                _areas(ctx),
+            ),
+        )
     return ctx.once(
         "signal_metrics",
         lambda: {
@@ -309,3 +366,17 @@ NO_THEMES = gettext_lazy("Nessun tema ancora: la ricerca dei temi non è stata f
 
 # The indicators, one module per goal; importing them fills REGISTRY, goal by goal.
 from . import g1, g2, g3, g4, g5, g6  # noqa: E402, F401
+
+# The apps' "is there any record yet" questions the indicators ask (asked together: `_has_any`).
+PRESENCES = (
+    has_antennas,
+    has_contributions,
+    has_groups,
+    has_initiatives,
+    has_meetings,
+    has_participations,
+    has_people,
+    has_requests,
+    has_signals,
+    has_tags,
+)

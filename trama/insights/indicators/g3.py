@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trama.attention.queries import RECORDED_CHANNELS, has_signals, signals_per_channel
+from trama.attention.queries import RECORDED_CHANNELS, has_signals
 from trama.people.queries import PROACTIVE_CHANNELS, SELF_CHANNEL, has_people
 
 from . import (
@@ -12,6 +12,7 @@ from . import (
     _metrics,
     _people_sum,
     _share,
+    _signals_per_channel,
     _sum_over,
     indicator,
     no_data,
@@ -107,9 +108,8 @@ def g3_taken_up(ctx):
 def g3_signals_on_paper(ctx):
     if not _has_any(ctx, has_signals):
         return no_data(ctx, _("Nessuna segnalazione ancora arrivata."))
-    rows = ctx.once("signals_per_channel", lambda: signals_per_channel(ctx.city, ctx.period.since, ctx.period.until))
     per = {}
-    for (neighbourhood, channel), count in rows.items():
+    for (neighbourhood, channel), count in _signals_per_channel(ctx).items():
         if channel in RECORDED_CHANNELS:
             per[neighbourhood] = per.get(neighbourhood, 0) + count
     return {key: Value(n) for key, n in _sum_over(ctx.areas, per).items()}
