@@ -77,3 +77,27 @@ def test_a_run_gives_the_database_free_engine_result_on_every_database(coordinat
     Theme.objects.all().delete()
     again, _run = run_for(coordinator, seed=1, themes=3)
     assert _partition(again) == first
+
+
+def test_started_from_the_previous_themes_the_same_items_keep_their_themes(fixed_set):
+    """Re-discovering unchanged items from the previous run's themes gives back that partition."""
+    texts, vectors = fixed_set
+    before = engine.discover(texts[:100], n_themes=5, seed=1, embeddings=vectors[:100])
+    again = engine.discover(texts[:100], n_themes=5, seed=1, embeddings=vectors[:100], previous=before.labels)
+    assert engine.matched_share(before.labels, again.labels) == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_started_from_the_previous_themes_one_percent_more_keeps_nineteen_items_in_twenty(fixed_set, seed):
+    texts, vectors = fixed_set
+    before = engine.discover(texts[:100], n_themes=5, seed=seed, embeddings=vectors[:100])
+    previous = np.append(before.labels, -1)  # the added text was not themed before
+    after = engine.discover(texts, n_themes=5, seed=seed, embeddings=vectors, previous=previous)
+    assert engine.matched_share(before.labels, after.labels) >= 0.95
+
+
+def test_previous_themes_of_another_number_are_not_used(fixed_set):
+    texts, vectors = fixed_set
+    cold = engine.discover(texts, n_themes=5, seed=0, embeddings=vectors)
+    three = np.arange(len(texts)) % 3
+    assert np.array_equal(engine.discover(texts, n_themes=5, seed=0, embeddings=vectors, previous=three).labels, cold.labels)
