@@ -35,10 +35,22 @@ def private_file(path):
 
 def private_sqlite(name):
     """Make a SQLite database file and its WAL and shared-memory files private (SQLite gives the
-    WAL and -shm files it creates the database file's own mode)."""
+    WAL and -shm files it creates the database file's own mode).
+
+    An existing database is never opened, only changed in mode: SQLite's locks are POSIX advisory
+    locks, and a process that opens and closes a file loses every lock it held on it, its SQLite
+    connections' included. Called on every new connection (trama.apps), an open and close here let
+    another process's closing connection believe it was the last one and delete the WAL and the
+    shared memory under live connections, after which two writers no longer saw each other's locks
+    and the database was corrupted (see sqlite.org/howtocorrupt.html, "posix advisory locks")."""
     if not name or str(name).startswith((":memory:", "file:")) or not Path(name).parent.is_dir():
         return
-    private_file(name)
+    database = Path(name)
+    if database.exists():
+        if database.stat().st_mode & 0o777 != FILE_MODE:
+            database.chmod(FILE_MODE)
+    else:
+        private_file(database)  # created before SQLite creates it: no process holds a lock on it yet
     for suffix in ("-wal", "-shm", "-journal"):
         companion = Path(f"{name}{suffix}")
         if companion.exists():

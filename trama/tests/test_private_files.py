@@ -94,3 +94,25 @@ def test_start_runs_the_server_and_the_worker_with_a_private_umask(monkeypatch):
         os.umask(previous)
         signal.signal(signal.SIGTERM, on_sigterm)
     assert seen == [0o077, 0o077]
+
+
+def test_making_a_database_private_keeps_the_locks_of_its_open_connections(tmp_path):
+    # The embedded install's corruption: every new connection made the file private by opening and closing it,
+    # which dropped the process's SQLite locks; another process's closing connection then took the database as
+    # unused and deleted the WAL and shared memory that this process's connections still wrote through.
+    import sqlite3
+
+    database = tmp_path / "db.sqlite3"
+    own = sqlite3.connect(database, isolation_level=None)
+    own.execute("PRAGMA journal_mode=WAL")
+    own.execute("CREATE TABLE t (x)")
+    own.execute("INSERT INTO t VALUES (1)")
+    shared_memory = os.stat(f"{database}-shm").st_ino
+
+    private_sqlite(str(database))  # what trama.apps does on each new connection of this process
+
+    other = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT * FROM t').fetchall(); c.close()"
+    subprocess.run([sys.executable, "-c", other, str(database)], check=True)
+    assert os.path.exists(f"{database}-wal") and os.stat(f"{database}-shm").st_ino == shared_memory
+    own.close()
+    assert mode(database) == 0o600
