@@ -5,11 +5,8 @@ the worker waits the lock out instead of crashing, the web server never stops, a
 task is done by the same worker and the same request succeeds. About 50 s of waiting, little CPU."""
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -22,11 +19,11 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from trama.background.tests.fault_tasks import slow_tally
-from trama.background.tests.workers import DATABASE_TASKS, database_url
+from trama.background.tests.workers import DATABASE_TASKS
 from trama.people.hashers import Argon2Hasher
 from trama.people.models import ApiToken, Role, User
 from trama.testing import wait_for
-from trama.tests.test_start import ROOT, answers, free_port, worker_of
+from trama.tests.test_start import answers, free_port, start_platform, worker_of
 
 LOCK_SECONDS = 40
 PASSWORD = "Una-password-lunga-2026"
@@ -53,15 +50,7 @@ def test_a_forty_second_write_lock_leaves_the_web_server_and_the_worker_standing
     User.objects.filter(pk=account.pk).update(password=Argon2Hasher().encode(PASSWORD, "faultsalt0123456"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TRAMA_SQLITE_BUSY_TIMEOUT"}},
-        "DJANGO_SETTINGS_MODULE": "trama.settings",
-        "TRAMA_HTTPS": "0",
-        "DATABASE_URL": database_url(),
-    }
-    start = subprocess.Popen(
-        [sys.executable, "manage.py", "start", "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    start = start_platform(port)
     try:
         wait_for(lambda: answers(f"{base}/salute/"), "the web server answers")
         worker = wait_for(lambda: worker_of(start.pid), "the worker runs")

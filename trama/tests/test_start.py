@@ -46,18 +46,24 @@ def answers(url):
         return False
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering():
-    port = free_port()
+def start_platform(port):
+    """`manage.py start` (web server and worker) on loopback over the test database, with the production settings
+    (not the suite's: no shortened busy timeout, the production hashers, the database task queue)."""
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}},
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TRAMA_SQLITE_BUSY_TIMEOUT"}},
         "DJANGO_SETTINGS_MODULE": "trama.settings",
         "TRAMA_HTTPS": "0",
         "DATABASE_URL": database_url(),
     }
-    start = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "manage.py", "start", "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_is_restarted_and_the_web_server_keeps_answering():
+    port = free_port()
+    start = start_platform(port)
     health = f"http://127.0.0.1:{port}/salute/"
     try:
         wait_for(lambda: answers(health), "the web server answers")
