@@ -45,17 +45,14 @@ WEIGHTS = {"text": 0.55, "place": 0.2}
 KIND_SHIFT = {Match.Kind.ACTIVITY: 0.2, Match.Kind.GROUP: 0.2, Match.Kind.SERVICE: 0.3}
 
 
-# What an answer tells, written when first read when the answer has `later` (Answer).
-TOLD = ("reasons", "explanation", "url", "detail")
-
-
 class Answer:
     """One answer to a need: what it is, why it fits (`reasons`, and the one line `explanation` they make),
     where to read it (`url`), and one line on when and where (`detail`: an activity's days and place, a
     service's hours) or who runs it; `offer`, for offers (templates and API show it as before).
 
-    With `later` (a function returning {field: value} for any of TOLD), those are written when first read:
-    a list of every kind ranks many answers and shows ten, and only those ten are explained."""
+    With `later` (a function returning {field: value} for any of reasons, explanation, url, detail), those
+    are written when first read: a list of every kind ranks many answers and shows ten, and only those ten
+    are explained."""
 
     def __init__(self, kind, target_id, title, score, parts, reasons=None, explanation="", url="", detail="", offer=None, later=None):
         self.kind, self.target_id, self.title, self.score, self.parts, self.offer = kind, target_id, title, score, parts, offer
@@ -68,14 +65,10 @@ class Answer:
             self._told.update(later())
         return self._told[name]
 
-    def _set(self, name, value):
-        self._tell(name)
-        self._told[name] = value
-
-    reasons = property(lambda self: self._tell("reasons"), lambda self, value: self._set("reasons", value))
-    explanation = property(lambda self: self._tell("explanation"), lambda self, value: self._set("explanation", value))
-    url = property(lambda self: self._tell("url"), lambda self, value: self._set("url", value))
-    detail = property(lambda self: self._tell("detail"), lambda self, value: self._set("detail", value))
+    reasons = property(lambda self: self._tell("reasons"))
+    explanation = property(lambda self: self._tell("explanation"))
+    url = property(lambda self: self._tell("url"))
+    detail = property(lambda self: self._tell("detail"))
 
     @property
     def label(self):

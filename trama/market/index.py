@@ -513,24 +513,14 @@ class SourceIndex:
             vector = meaning.from_bytes(r[3], r[4])
             if vector is not None:
                 self.vectors[i], self.has_vector[i] = vector, True
-        self.nb_col: dict[int, int] = {}
-        coo_rows, coo_cols = [], []
-        for i, r in enumerate(rows):
-            for nb in r[2]:
-                coo_rows.append(i)
-                coo_cols.append(self.nb_col.setdefault(nb, len(self.nb_col)))
-        self.places = np.zeros((n, max(len(self.nb_col), 1)), dtype=np.bool_, order="F")
-        self.places[coo_rows, coo_cols] = True
+        self.nb_col, self.places = _columns([r[2] for r in rows])
         # Who may see a row, when the source says it otherwise than by the row's places (a service: the
         # neighbourhoods of its organisation, Source.rows' sixth field): the keys `by_place` returns.
-        self.scope_col: dict = {}
-        coo_rows, coo_cols = [], []
-        for i, r in enumerate(rows):
-            for key in r[5] if len(r) > 5 else r[2]:
-                coo_rows.append(i)
-                coo_cols.append(self.scope_col.setdefault(key, len(self.scope_col)))
-        self.scopes = np.zeros((n, max(len(self.scope_col), 1)), dtype=np.bool_, order="F")
-        self.scopes[coo_rows, coo_cols] = True
+        # Otherwise the places say it, and the same columns serve.
+        if any(len(r) > 5 for r in rows):
+            self.scope_col, self.scopes = _columns([r[5] if len(r) > 5 else r[2] for r in rows])
+        else:
+            self.scope_col, self.scopes = self.nb_col, self.places
         self._norms_for = None
         self._places_cache = {}
 
@@ -604,13 +594,27 @@ class SourceIndex:
         return out
 
     def memory_bytes(self):
-        arrays = (self.ids, self.vectors, self.has_vector, self.places, self.scopes)
+        arrays = (self.ids, self.vectors, self.has_vector, self.places) + ((self.scopes,) if self.scopes is not self.places else ())
         tf = self.tf.data.nbytes + self.tf.indices.nbytes + self.tf.indptr.nbytes
         vocabulary = sys.getsizeof(self.vocabulary) + sum(sys.getsizeof(k) + 28 for k in self.vocabulary)
         return {"arrays": int(sum(a.nbytes for a in arrays)), "tf": int(tf), "dictionaries": int(vocabulary)}
 
 
 _sources: dict = {}
+
+
+def _columns(keys_of_rows):
+    """({key: column}, a boolean matrix of a row per entry and a column per key, column-major): which of the
+    keys each row holds (its neighbourhoods, or who may see it)."""
+    column_of: dict = {}
+    coo_rows, coo_cols = [], []
+    for i, keys in enumerate(keys_of_rows):
+        for key in keys:
+            coo_rows.append(i)
+            coo_cols.append(column_of.setdefault(key, len(column_of)))
+    matrix = np.zeros((len(keys_of_rows), max(len(column_of), 1)), dtype=np.bool_, order="F")
+    matrix[coo_rows, coo_cols] = True
+    return column_of, matrix
 
 
 def source_index_for(source, city_id):
