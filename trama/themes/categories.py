@@ -10,11 +10,14 @@ from pathlib import Path
 CSV = Path(__file__).resolve().parent / "data" / "categorie_tradizionali.csv"
 
 
-def rows():
+def _read():
     with CSV.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            schema = row["schema"].upper()
-            yield row["code"], row["name_it"], f"{schema}. {row['source']}"
+        yield from csv.DictReader(handle)
+
+
+def rows():
+    for row in _read():
+        yield row["code"], row["name_it"], f"{row['schema'].upper()}. {row['source']}"
 
 
 def load(apps, schema_editor=None):
@@ -29,6 +32,5 @@ def unload(apps, schema_editor=None):
 
 def rows_with_english():
     """(code, Italian name, English name) of each category, in the file's order."""
-    with CSV.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            yield row["code"], row["name_it"], row["name_en"]
+    for row in _read():
+        yield row["code"], row["name_it"], row["name_en"]
