@@ -43,6 +43,9 @@ WEIGHTS = {"text": 0.55, "place": 0.2}
 # services answer a need at least as often as an offer does. On the held-out half it lifts nDCG@10 more
 # than MRR@5, and less than on the development half it was fitted on.
 KIND_SHIFT = {Match.Kind.ACTIVITY: 0.2, Match.Kind.GROUP: 0.2, Match.Kind.SERVICE: 0.3}
+# A list reads the best few candidates of a kind: candidates() puts only about this many in order, and a
+# cursor orders the rest when it gets to them (a stable sort of thousands of scores is most of a kind's cost).
+ORDERED_FIRST = 64
 
 
 class Answer:
@@ -181,15 +184,17 @@ def touch_sources_of(model):
 
 
 def candidates(source, need, within=None):
-    """The rows of `source` that could answer `need`, best first, as (pks, scores, strong: whether the
-    row's meaning would let a list stand, queries.list_stands): the rule of scorer()
-    applied to every row at once (words at least MIN_TEXT or meaning at least MIN_MEANING; 0.55 text +
-    0.2 place), from the answers' index; with `within`, only rows in those neighbourhoods."""
+    """The rows of `source` that could answer `need` as (pks, scores, strong: whether the row's meaning
+    would let a list stand, queries.list_stands, ordered: how many come first in their final order): the
+    rule of scorer() applied to every row at once (words at least MIN_TEXT or meaning at least MIN_MEANING;
+    0.55 text + 0.2 place), from the answers' index; with `within`, only rows in those neighbourhoods.
+    The first `ordered` rows are the best, best first (ties in the index's order); every later row scores
+    less than all of them and keeps the index's order (in_order() puts them in theirs)."""
     offers = index_for(need.city_id)
     rows = source_index_for(source, need.city_id)
     n = len(rows.ids)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.bool_)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.bool_), 0
     words = rows.word_scores(offers, need.search_tokens)
     need_meaning = meaning.from_bytes(need.embedding, need.embedding_model)
     if need_meaning is not None:
@@ -204,8 +209,25 @@ def candidates(source, need, within=None):
     if within is not None:
         fits &= rows.serving_mask(within)
     chosen = np.flatnonzero(fits)
-    chosen = chosen[np.argsort(-total[chosen], kind="stable")]
-    return rows.ids[chosen], total[chosen], strong[chosen]
+    ordered = len(chosen)
+    if ordered > ORDERED_FIRST:
+        # Those scoring at least the ORDERED_FIRST-th best (ties included) first, the rest after them.
+        scores = total[chosen]
+        best = scores >= np.partition(scores, ordered - ORDERED_FIRST)[ordered - ORDERED_FIRST]
+        chosen = np.concatenate([chosen[best], chosen[~best]])
+        ordered = int(np.count_nonzero(best))
+    head = chosen[:ordered]
+    chosen[:ordered] = head[np.argsort(-total[head], kind="stable")]
+    return rows.ids[chosen], total[chosen], strong[chosen], ordered
+
+
+def in_order(scores, ordered, *columns):
+    """candidates()' rows all best first (ties in the index's order): the rows of `scores` and of the
+    other `columns` after the first `ordered` sorted in place by `scores`."""
+    if ordered < len(scores):
+        order = np.argsort(-scores[ordered:], kind="stable")
+        for column in (scores, *columns):
+            column[ordered:] = column[ordered:][order]
 
 
 def rank_source(source, need, for_user, limit):
@@ -223,20 +245,30 @@ class _Cursor:
     def __init__(self, source, need, for_user):
         self.source, self.need, self.for_user = source, need, for_user
         within = source.by_place(for_user) if source.by_place is not None and for_user is not None else None
-        self.pks, scores, self.strong = candidates(source, need, within)
-        self.scores = scores + KIND_SHIFT.get(source.kind, 0.0)  # on the common scale
+        self.pks, self.own, self.strong, self.ordered = candidates(source, need, within)
+        self.scores = self.own + KIND_SHIFT.get(source.kind, 0.0)  # on the common scale
         self.at, self.answers = 0, []
         self.batch = 1  # grows while most of what is read is not for her (no query per candidate)
 
     def left(self):
         return self.at < len(self.pks)
 
+    def _order(self, upto):
+        """The candidates before `upto` in their final order (candidates() orders only the best few)."""
+        if upto > self.ordered:
+            in_order(self.own, self.ordered, self.pks, self.scores, self.strong)
+            self.ordered = len(self.pks)
+
     def next_score(self):
-        return float(self.scores[self.at]) if self.left() else None
+        if not self.left():
+            return None
+        self._order(self.at + 1)
+        return float(self.scores[self.at])
 
     def read(self, n):
         """Read the next `n` candidates (at least one): those `for_user` may see become answers."""
         n = max(n, self.batch)
+        self._order(self.at + n)
         found = self.source.fetch(self.need, [int(pk) for pk in self.pks[self.at : self.at + n]], self.for_user)
         if len(found) * 2 < n:
             self.batch = n * 4

@@ -36,6 +36,7 @@ from .models import Offer, OfferDeletions
 
 STATUS_CODES = {status: n for n, status in enumerate(Offer.Status.values)}
 KIND_CODES = {kind: n for n, kind in enumerate(Offer.Kind.values)}
+_BYTES = np.arange(256, dtype=np.uint8)  # every value of a day or time-of-day bit set (time_scores)
 REFIT_SHARE = 0.2
 # Place scores kept per (neighbourhood, adjacent ones) until the index changes: a city has tens of
 # neighbourhoods, 100,000 offers make 0.4 MB an entry.
@@ -383,9 +384,10 @@ class OfferIndex:
         def overlap(offer_bits, need_bits):
             if not need_bits:
                 return np.ones(len(offer_bits), dtype=np.float32)
-            covered = np.bitwise_count(offer_bits & np.uint8(need_bits)).astype(np.float32) / bin(need_bits).count("1")
-            covered[offer_bits == 0] = 1.0
-            return covered
+            # One value per possible byte of the offer's, then looked up for every offer.
+            covered = np.bitwise_count(_BYTES & np.uint8(need_bits)).astype(np.float32) / bin(need_bits).count("1")
+            covered[0] = 1.0
+            return covered[offer_bits]
 
         return 0.6 * overlap(self.days, days) + 0.4 * overlap(self.slots, slots)
 

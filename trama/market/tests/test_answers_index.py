@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from trama.collective import services as collective
 from trama.collective.models import Group
 from trama.initiatives.models import Initiative
-from trama.market import meaning
+from trama.market import answers, meaning
 from trama.market.answers import KIND_SHIFT, calibrate, every_kind, ranked_answers
 from trama.market.index import index_for
 from trama.market.models import AnswerChanges, Match
@@ -275,3 +275,31 @@ def test_a_service_saved_after_one_list_is_in_the_next(users, services_everywher
     org = services_everywhere["here"].organisation
     new = Service.objects.create(organisation=org, name="Pranzo della domenica", description="Un pranzo caldo in compagnia")
     assert new.pk in _service_ids(need, users[Role.WORKER])
+
+
+def test_a_kind_s_candidates_come_in_the_same_order_however_few_are_put_in_order_first(
+    coordinator, city, neighbourhood, other_neighbourhood, make_need, monkeypatch
+):
+    # Twelve activities of a few scores, with ties (the same words, the same place): candidates() orders only
+    # the best ORDERED_FIRST, and the rest when a list gets to them, in the order a full sort gives.
+    for i in range(12):
+        where = neighbourhood if i % 2 else other_neighbourhood
+        make_activity(
+            coordinator, city, where, name=f"Pranzo condiviso {i % 3}", description="Si pranza in compagnia" + ", ognuno porta qualcosa" * (i % 3)
+        )
+    need = make_need(text=LUNCH)
+    source = answers._sources["activity"]
+    pks, scores, strong, ordered = answers.candidates(source, need)
+    assert ordered == len(pks) == 12
+    assert len(set(scores.tolist())) < 12  # some tie
+    whole = [a.target_id for a in answers.rank_source(source, need, coordinator, 12)]
+
+    monkeypatch.setattr(answers, "ORDERED_FIRST", 3)
+    few_pks, few_scores, few_strong, few_ordered = answers.candidates(source, need)
+    assert 3 <= few_ordered < 12
+    assert few_pks[:few_ordered].tolist() == pks[:few_ordered].tolist()
+    assert few_pks.tolist() != pks.tolist()  # the rest is not in order yet
+    answers.in_order(few_scores, few_ordered, few_pks, few_strong)
+    assert (few_pks.tolist(), few_scores.tolist(), few_strong.tolist()) == (pks.tolist(), scores.tolist(), strong.tolist())
+    # A list of the best few reads them in that order too.
+    assert [[a.target_id for a in answers.rank_source(source, need, coordinator, n)] for n in range(1, 13)] == [whole[:n] for n in range(1, 13)]
