@@ -65,14 +65,14 @@ def e5_kmeans(embeddings, k, seed):
 
 
 def measured(method, seed):
-    """The method's labels for one seed, with its wall-clock seconds and peak traced memory (MB)."""
+    """The method's labels for one seed, with its wall-clock and CPU seconds and peak traced memory (MB)."""
     tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     labels = np.asarray(method(seed))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return labels, seconds, peak
+    return labels, seconds, cpu, peak
 
 
 def quality(rows, seeds=SEEDS):
@@ -90,17 +90,20 @@ def quality(rows, seeds=SEEDS):
     results = {}
     for name, method in methods.items():
         runs = [measured(method, seed) for seed in seeds]
-        nmi, ari = np.mean([scores(labels, r) for r, _, _ in runs], axis=0)
-        found = np.mean([len(set(r)) for r, _, _ in runs])
-        seconds = np.mean([s for _, s, _ in runs])
-        peak = max(m for _, _, m in runs)
+        per_seed = [
+            {"seed": seed, "nmi": round(float(n), 3), "ari": round(float(a), 3), "themes": len(set(r))}
+            for seed, (r, _, _, _) in zip(seeds, runs)
+            for n, a in [scores(labels, r)]
+        ]
         results[name] = {
-            "nmi": round(float(nmi), 3),
-            "ari": round(float(ari), 3),
-            "themes": round(float(found), 1),
+            "nmi": round(float(np.mean([p["nmi"] for p in per_seed])), 3),
+            "ari": round(float(np.mean([p["ari"] for p in per_seed])), 3),
+            "themes": round(float(np.mean([p["themes"] for p in per_seed])), 1),
             "labels": k,
-            "seconds": round(float(seconds), 2),
-            "peak_mb": round(float(peak), 1),
+            "seconds": round(float(np.mean([s for _, s, _, _ in runs])), 2),
+            "cpu_seconds": round(float(np.mean([c for _, _, c, _ in runs])), 2),
+            "peak_mb": round(float(max(m for _, _, _, m in runs)), 1),
+            "per_seed": per_seed,
         }
     return results
 
@@ -108,7 +111,7 @@ def quality(rows, seeds=SEEDS):
 def quality_table(seeds):
     """Every set (team, SIB-200, xSID), whole and held-out half: a printed table and a dict."""
     report = {}
-    print(f"{'set':16s} {'method':22s} {'NMI':>6s} {'ARI':>6s} {'themes':>7s} {'s/run':>6s} {'peak MB':>8s}")
+    print(f"{'set':16s} {'method':22s} {'NMI':>6s} {'ARI':>6s} {'themes':>7s} {'s/run':>6s} {'cpu s':>6s} {'peak MB':>8s}  per seed")
     for name in devsets.SETS:
         rows = devsets.load(name)
         _, held_out = devsets.split(rows)
@@ -116,9 +119,11 @@ def quality_table(seeds):
             key = f"{name} {part}"
             report[key] = {"texts": len(subset), "seeds": list(seeds), "methods": quality(subset, seeds)}
             for method, r in report[key]["methods"].items():
+                seeds_text = "  ".join(f"s{p['seed']}: {p['nmi']:.3f}/{p['ari']:.3f} k={p['themes']}" for p in r["per_seed"])
                 print(
                     f"{key:16s} {method:22s} {r['nmi']:6.3f} {r['ari']:6.3f} "
-                    f"{r['themes']:4.1f}/{r['labels']:<2d} {r['seconds']:6.2f} {r['peak_mb']:8.1f}"
+                    f"{r['themes']:4.1f}/{r['labels']:<2d} {r['seconds']:6.2f} {r['cpu_seconds']:6.2f} {r['peak_mb']:8.1f}  {seeds_text}",
+                    flush=True,
                 )
     return report
 
