@@ -214,7 +214,7 @@ def written_phrases(texts):
                 while j < len(tokens) and j - i <= 2 and tokens[j] in PREPOSITIONS:
                     j += 1
                 if j < len(tokens) and tokens[j].isalpha() and tokens[j] not in MESSAGE_STOP_WORDS:
-                    written = " ".join(sentence[matches[i].start() : matches[j].end()].split())
+                    written = re.sub(r"\s*'\s*", "'", " ".join(sentence[matches[i].start() : matches[j].end()].split()))
                     seen.add(((folded_stem(token), folded_stem(tokens[j])), written))
         for pair, written in seen:
             found.setdefault(pair, Counter())[written] += 1
