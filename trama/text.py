@@ -102,6 +102,7 @@ _ITALIAN_MARKERS = frozenset(
 # in English still gets a name Italians read. Only words about needs; anything else stays as written.
 ENGLISH_TO_ITALIAN = {
     "afford": "costi",
+    "alcohol": "alcol",
     "alone": "solitudine",
     "appointment": "appuntamenti",
     "appointments": "appuntamenti",
@@ -127,6 +128,7 @@ ENGLISH_TO_ITALIAN = {
     "eviction": "sfratto",
     "factory": "fabbrica",
     "food": "cibo",
+    "gambling": "gioco d'azzardo",
     "gas": "gas",
     "groceries": "spesa",
     "grocery": "spesa",

@@ -31,6 +31,10 @@ def unload(apps, schema_editor=None):
 
 
 def rows_with_english():
-    """(code, Italian name, English name) of each category, in the file's order."""
+    """(code, Italian name, English name, may name a theme) of each category, in the file's order.
+
+    A category may not name a theme (`names_a_theme` "no") when its name labels people by a hardship
+    ("Povertà, disagio adulti e senza dimora", "Dipendenze") or by origin, or names no subject
+    ("Multiutenza"): theme names are shown on public pages."""
     for row in _read():
-        yield row["code"], row["name_it"], row["name_en"]
+        yield row["code"], row["name_it"], row["name_en"], row["names_a_theme"] == "yes"

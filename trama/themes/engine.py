@@ -51,6 +51,8 @@ WORD_GRAPH_WEIGHT = 0.3
 EXAMPLES = 5
 # Texts of a theme read to find how its key words were spelt there.
 _SPELLING_SAMPLE = 2000
+# Texts read to learn how each word is written (after a determiner, after a thing: `naming.WordUsage`).
+_USAGE_SAMPLE = 20_000
 _AUTO_K_SAMPLE = 2000
 NEIGHBOURS = 15
 # k-means restarts on the spectral embedding (the best of them is kept).
@@ -133,6 +135,7 @@ def discover(
     all_words = _word_view(tfidf, seed)
     words = all_words[core]
     features, views = words, None  # words only: the graph of the (joined) features alone
+    meanings, common = None, None  # the core texts' e5 vectors and their mean, for naming
     if use_embeddings:
         if embeddings is None:
             emb = embed([texts[i] for i in core])
@@ -141,7 +144,7 @@ def discover(
             emb = all_emb[core]
         # e5 vectors share a large common component; removing it lets k-means see the differences.
         common = emb.mean(axis=0)
-        emb = normalize(emb - common)
+        meanings, emb = emb, normalize(emb - common)
         features = np.hstack([(1 - EMBEDDING_WEIGHT) * words, EMBEDDING_WEIGHT * emb])
         views = [(WORD_GRAPH_WEIGHT, words), (1 - WORD_GRAPH_WEIGHT, emb)]
     features = normalize(features)
@@ -160,7 +163,7 @@ def discover(
             labels[rest] = _propagate(tfidf[core], core_labels, tfidf[rest], seed)
 
     labels = _number_by_size(labels)
-    themes = _describe(labels, tfidf, vocabulary, analyzer, features, core, texts)
+    themes = _describe(labels, tfidf, vocabulary, analyzer, features, core, texts, meanings, common)
     return Discovery(labels, themes, chosen)
 
 
@@ -326,7 +329,9 @@ def describe(texts, labels):
     return _describe(labels, tfidf, vocabulary, analyzer, None, np.arange(len(texts)), texts)
 
 
-def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
+def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts, meanings=None, common=None):
+    """Name and describe each theme. `meanings` (one e5 vector per `core` text) and their mean
+    `common`, when given, spare naming embedding a theme's examples again."""
     present = (tfidf > 0).astype(np.float32).tocsc()
     total = np.asarray(present.sum(axis=0)).ravel()
     n = len(labels)
@@ -335,6 +340,7 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
     # Per term, how many texts of the whole corpus using it are English, and how many Italian.
     languages = (np.asarray(present.T @ english).ravel(), np.asarray(present.T @ italian).ravel())
     core_position = {item: pos for pos, item in enumerate(core)}
+    usage = naming.WordUsage(texts[:_USAGE_SAMPLE])
     members_of, found = [], []
     for theme in range(labels.max() + 1):
         members = np.flatnonzero(labels == theme)
@@ -356,10 +362,14 @@ def _describe(labels, tfidf, vocabulary, analyzer, features, core, texts):
                 italian=italian[members],
                 languages=languages,
                 italian_surface=lambda term, forms=italian_forms: analyzer.surface(term, forms) if term in forms else None,
+                usage=usage,
+                phrases=naming.written_phrases(texts[i] for i in members[:_SPELLING_SAMPLE]),
             )
         )
     examples = [_examples(members, features, core_position) for members in members_of]
-    named = naming.name_themes(found, lambda theme: [texts[i] for i in examples[theme]])
+    # The examples are clustered texts (`_examples`), so each has its row among `meanings`.
+    vectors_of = None if meanings is None else (lambda theme: meanings[[core_position[i] for i in examples[theme] if i in core_position]])
+    named = naming.name_themes(found, lambda theme: [texts[i] for i in examples[theme]], vectors_of, common)
     return [
         Theme(theme=theme, name=name or f"tema {theme + 1}", key_phrases=phrases, size=len(members_of[theme]), examples=examples[theme])
         for theme, (name, phrases) in enumerate(named)

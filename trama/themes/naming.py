@@ -11,13 +11,21 @@ downloaded, so what reads as a noun is judged without parts of speech:
   name only if it is no verb ("compagnia sera");
 - a **name** prefers what reads as a noun: a word with a noun's ending ("-zione", "-ità", "-mento"…)
   weighs more, a word written as a verb (an infinitive, a gerund, or a stem people wrote in several
-  verb forms) less, and a two-word phrase that recurs ("bollette luce", "compagnia sera") more;
+  verb forms) less, and a two-word phrase that recurs ("bollette della luce") more;
+- a name **leads with a thing**: a word people write as a quality of a thing (never after an article,
+  but in both genders or after a noun: "sola", "pesante", "elettronico"; `WordUsage`) names a theme
+  only inside a phrase people wrote ("spesa pesante"), or alone when nothing else can;
+- a two-word phrase names a theme only if people **wrote it as a phrase** (side by side or joined by
+  prepositions, shown as written: "bollette della luce"); two words that only meet across an article
+  or other words ("a casa la spesa") are not a phrase, and name a theme as a list («spesa, casa»);
 - every word shown is the **spelling people used most** for its stem in the theme's own texts,
   never a stem;
 - a theme written mostly in English (or in a mix) is named in Italian: from the Italian words people
   wrote in it, else its English words put into Italian (`text.ENGLISH_TO_ITALIAN`), else the Italian
-  name of the nearest traditional category of the administration (`categories.py`); the key phrases
-  keep the words as written;
+  name of the traditional category of the administration that fits it (`nearest_category`: above a
+  measured similarity floor, and never a category whose name labels people by a hardship, such as
+  "Povertà, disagio adulti e senza dimora": theme names are shown on public pages), else "tema N"
+  for the team to name; the key phrases keep the words as written;
 - names are **unique** within a run: a theme whose name another (larger) theme already has takes its
   next distinctive phrase, or else its number.
 
@@ -25,12 +33,13 @@ Whatever is chosen here, no theme's members change: naming reads the partition, 
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from trama.text import ENGLISH_TO_ITALIAN
+from trama.text import ENGLISH_TO_ITALIAN, MESSAGE_STOP_WORDS, folded_stem
 
 KEY_PHRASES = 6
 
@@ -107,6 +116,111 @@ BIGRAM_WEIGHT = 1.3
 MIXED_SHARE = 0.3
 
 
+# Words that open a noun phrase: articles, articulated prepositions, demonstratives, possessives (and the
+# English ones). A word people write after one is a thing ("la spesa", "il computer"); a word they
+# never write after one, but write after a thing, is a quality of it ("spesa pesante", "posta
+# elettronica"): a *qualifier*, which names a theme only inside a phrase people wrote.
+DETERMINERS = frozenset(
+    """
+    il lo la i gli le l un uno una del dello della dei degli delle dell al allo alla ai agli alle all
+    dal dallo dalla dai dagli dalle dall nel nello nella nei negli nelle nell sul sullo sulla sui sugli
+    sulle sull questo questa questi queste quest quel quello quella quei quegli quelle quell
+    mio mia miei mie tuo tua tuoi tue suo sua suoi sue nostro nostra nostri nostre vostro vostra
+    ogni qualche nessun nessuna the an my his her their our your this these those
+    """.split()
+)
+# Prepositions, simple and with their article: "bollette della luce" and "appuntamento dal dottore" are
+# phrases people wrote; two words with only an article between them ("a casa la spesa") are not.
+PREPOSITIONS = frozenset(
+    """
+    di d a ad da in con su per tra fra del dello della dei degli delle dell al allo alla ai agli alle
+    all dal dallo dalla dai dagli dalle dall nel nello nella nei negli nelle nell sul sullo sulla sui
+    sugli sulle sull col coi of for with
+    """.split()
+)
+# A word is a qualifier when at most this share of its occurrences follow a determiner (nouns: most of
+# them; "sola" 0 of 37, "online" 0 of 7, "pesante" 0 of 6 on the development halves and the demo) and
+# people either write it in both genders ("solo, sola", "elettronico, elettronica": an adjective
+# agrees) or write a third or more of it right after a thing ("spesa pesante", "moduli online").
+QUALIFIER_SHARE = 0.15
+QUALIFIER_AFTER_THING = 0.3
+# A word is a thing, for the test above, when at least half of its occurrences follow a determiner.
+THING_SHARE = 0.5
+_MIN_EVIDENCE = 3
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # runs of letters or digits: a number breaks a phrase
+
+
+def _tokens(text):
+    return _TOKEN.findall((text or "").lower())
+
+
+class WordUsage:
+    """How people wrote each word (by folded stem) in a set of texts: after a determiner, after a thing,
+    in which spellings. Read from the texts alone, no tagger."""
+
+    def __init__(self, texts):
+        self.total: Counter = Counter()
+        self.determined: Counter = Counter()
+        self.forms: dict[str, set] = {}
+        previous_of: Counter = Counter()
+        for text in texts:
+            tokens = _tokens(text)
+            for i, token in enumerate(tokens):
+                if not token.isalpha():
+                    continue
+                stem = folded_stem(token)
+                self.total[stem] += 1
+                self.forms.setdefault(stem, set()).add(token)
+                if i and tokens[i - 1] in DETERMINERS:
+                    self.determined[stem] += 1
+                elif i and tokens[i - 1].isalpha() and tokens[i - 1] not in MESSAGE_STOP_WORDS:
+                    previous_of[(folded_stem(tokens[i - 1]), stem)] += 1
+        self.after_thing: Counter = Counter()
+        for (before, stem), count in previous_of.items():
+            if self.thing(before):
+                self.after_thing[stem] += count
+
+    def share(self, stem):
+        return self.determined[stem] / self.total[stem] if self.total[stem] else 0.0
+
+    def thing(self, stem):
+        return self.total[stem] >= 2 and self.share(stem) >= THING_SHARE
+
+    def qualifier(self, stem):
+        """True for a word people write as a quality of a thing, not as a thing (see `QUALIFIER_SHARE`)."""
+        total = self.total[stem]
+        if total < _MIN_EVIDENCE or self.share(stem) > QUALIFIER_SHARE:
+            return False
+        endings = {form[-1] for form in self.forms.get(stem, ())}
+        both_genders = bool(endings & {"o", "i"}) and bool(endings & {"a", "e"})
+        return both_genders or self.after_thing[stem] >= QUALIFIER_AFTER_THING * total
+
+
+def written_phrases(texts):
+    """How people wrote each stem pair as one phrase in `texts`: per pair, a Counter of the phrase as
+    written (one count per text). One phrase is two words side by side ("spesa pesante") or joined
+    by prepositions ("bollette della luce", "insegnante in pensione"), never across a bare article
+    ("a casa la spesa"), another word, a number or a punctuation mark."""
+    found: dict[tuple, Counter] = {}
+    for text in texts:
+        seen = set()
+        for sentence in re.split(r"[.!?;:,()\n]+", (text or "").lower()):
+            matches = list(_TOKEN.finditer(sentence))
+            tokens = [m.group() for m in matches]
+            for i, token in enumerate(tokens):
+                if not token.isalpha() or token in MESSAGE_STOP_WORDS:
+                    continue
+                j = i + 1
+                while j < len(tokens) and j - i <= 2 and tokens[j] in PREPOSITIONS:
+                    j += 1
+                if j < len(tokens) and tokens[j].isalpha() and tokens[j] not in MESSAGE_STOP_WORDS:
+                    written = re.sub(r"\s*'\s*", "'", " ".join(sentence[matches[i].start() : matches[j].end()].split()))
+                    seen.add(((folded_stem(token), folded_stem(tokens[j])), written))
+        for pair, written in seen:
+            found.setdefault(pair, Counter())[written] += 1
+    return found
+
+
 @dataclass
 class Candidate:
     """A distinctive term of one theme, as people wrote it."""
@@ -117,6 +231,14 @@ class Candidate:
     english: bool  # written mostly in English texts
     words: int
     forms: tuple = ()  # per word, how its stem was written in the whole corpus (Counters)
+    qualifier: bool = False  # a single word people write as a quality of a thing ("pesante")
+    written: bool = True  # a two-word phrase people wrote as one (see `written_phrases`)
+    shown: str = ""  # how people wrote that phrase most, prepositions included ("bollette della luce")
+
+    @property
+    def text(self) -> str:
+        """What is shown: the phrase as people wrote it."""
+        return self.shown or self.phrase
 
     @property
     def name_score(self) -> float:
@@ -154,7 +276,22 @@ def _noun_likeness(candidate: Candidate) -> float:
     return weight
 
 
-def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, english, italian, languages=None, italian_surface=None, limit=60):
+def candidates(
+    member_presence,
+    total,
+    size,
+    n,
+    vocabulary,
+    surface,
+    forms_of,
+    english,
+    italian,
+    languages=None,
+    italian_surface=None,
+    limit=60,
+    usage=None,
+    phrases=None,
+):
     """A theme's distinctive terms, most distinctive first, with their written forms.
 
     `member_presence`: the theme's texts × terms presence matrix (sparse); `total`: per term, the texts
@@ -166,7 +303,10 @@ def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, e
     below): "list" and "lista" share a stem; `italian_surface(term)`, how the theme's Italian texts
     spell a term (None if they do not), shows such a term in Italian. A term must
     occur in at least two of the theme's texts (one if the theme has one text), hold no stop word or
-    filler only, and be written as words.
+    filler only, and be written as words. With `usage` (a `WordUsage` of the corpus) a single word
+    is marked a qualifier when people write it as a quality of a thing; with `phrases` (the theme's
+    `written_phrases`) a two-word term is marked written when at least two of the theme's texts (one
+    if it has one) hold it as a phrase.
     """
     inside = np.asarray(member_presence.sum(axis=0)).ravel()
     inside_english = np.asarray(member_presence.T @ english).ravel()
@@ -199,7 +339,11 @@ def candidates(member_presence, total, size, n, vocabulary, surface, forms_of, e
         if len(words) == 2 and words[0] == words[1]:
             continue
         forms = tuple(forms_of(s) for s in stems)
-        out.append(Candidate(phrase, frozenset(stems), float(score[index]), bool(in_english), len(words), forms))
+        qualifier = usage is not None and len(stems) == 1 and usage.qualifier(stems[0])
+        ways = phrases.get(tuple(stems)) if phrases is not None and len(stems) == 2 else None
+        written = phrases is None or len(stems) == 1 or (ways is not None and ways.total() >= min(2, size))
+        shown = min(ways.items(), key=lambda kv: (-kv[1], kv[0]))[0] if ways and written else ""
+        out.append(Candidate(phrase, frozenset(stems), float(score[index]), bool(in_english), len(words), forms, qualifier, written, shown))
     return out
 
 
@@ -208,7 +352,7 @@ def key_phrases(found, first=()):
     distinctive first, Italian first; a phrase whose stems are all shown already adds nothing."""
     phrases, covered = [], set()
     for candidate in [*first, *sorted(found, key=lambda c: -c.name_score)]:
-        if candidate.stems <= covered or any(candidate.phrase == p.phrase for p in phrases):
+        if candidate.stems <= covered or any(candidate.text == p.text for p in phrases):
             continue
         covered |= candidate.stems
         phrases.append(candidate)
@@ -216,24 +360,29 @@ def key_phrases(found, first=()):
             break
     head = [p for p in phrases if p in first]
     rest = sorted((p for p in phrases if p not in first), key=lambda p: p.english)  # stable: Italian first
-    return [p.phrase for p in head + rest]
+    return [p.text for p in head + rest]
 
 
 def name_options(found):
     """The names a theme could take, best first: pairs of its most noun-like Italian phrases (no
     shared stem, no filler on its own), then single phrases. Each option is (name, its candidates)."""
-    # A two-word phrase with a filler verb ("vive sola", "sarà caldo") stays a key phrase, not a name.
-    italian = [c for c in found if not c.english and FILLER_VERBS.isdisjoint(c.phrase.split())]
+    # A two-word phrase with a filler verb ("vive sola", "sarà caldo") stays a key phrase, not a name,
+    # and so does one people never wrote as a phrase ("casa spesa" from "porta a casa la spesa"):
+    # its two words may still name the theme as a list («casa, spesa»).
+    italian = [c for c in found if not c.english and c.written and FILLER_VERBS.isdisjoint(c.phrase.split())]
     ranked = sorted(italian, key=lambda c: -c.name_score)  # stable on ties: the more distinctive first
-    # A word written as a verb ("pagare") never joins a pair and names a theme alone only when no
-    # other word can: "bolletta" reads as the theme, "bolletta, pagare" as a sentence cut short.
-    things = [c for c in ranked if not _verb_like_phrase(c)][:8]
+    # A word written as a verb ("pagare") or as a quality ("pesante", "elettronico") never joins a
+    # pair and names a theme alone only when no other word can: "bolletta" reads as the theme,
+    # "bolletta, pagare" as a sentence cut short, «spesa, pesante» as a word astray ("spesa pesante",
+    # the phrase people wrote, is a thing and may name it).
+    things = [c for c in ranked if not _verb_like_phrase(c) and not c.qualifier][:8]
     options = []
     for i, a in enumerate(things):
         # The best phrase with each partner that shares no stem; alone if it has none, or after them.
-        options += [(f"{a.phrase}, {b.phrase}", [a, b]) for b in things[i + 1 :] if not a.stems & b.stems]
-        options.append((a.phrase, [a]))
-    options += [(c.phrase, [c]) for c in ranked if _verb_like_phrase(c)][:8]
+        options += [(f"{a.text}, {b.text}", [a, b]) for b in things[i + 1 :] if not a.stems & b.stems]
+        options.append((a.text, [a]))
+    options += [(c.text, [c]) for c in ranked if _verb_like_phrase(c) and not c.qualifier][:8]
+    options += [(c.text, [c]) for c in ranked if c.qualifier][:8]
     return options
 
 
@@ -250,11 +399,21 @@ def translated(found):
 
 # Categories that name no subject (a general access point) are never the nearest.
 _CATCH_ALL = frozenset({"multiutenza"})
+# The least cosine, between the centre of a theme's examples (less the corpus's mean vector: the
+# common part of e5 vectors says nothing of the subject) and a category's name (less the names' mean),
+# at which the category fits the theme. Measured on the development halves' labelled groups, five
+# central texts each as the engine's examples (docs/benchmarks.md): the groups a category that may
+# name a theme really fits reach 0.274 (older people alone, "Anziani") and 0.312 (young people,
+# "Infanzia, adolescenza e famiglia"); the nearest category of the groups none fits (travel, sports,
+# politics, alarms, digital divide…) reaches at most 0.206, and the one wrong nearest among the team's
+# groups (lost jobs, "Disabilità") 0.242. The margin is thin: below the floor the theme is "tema N".
+CATEGORY_FLOOR = 0.25
 
 
 @lru_cache(maxsize=1)
 def _categories():
-    """(Italian names, their English names' e5 vectors less the vectors' mean), once per process.
+    """(Italian names, may each name a theme, their English names' e5 vectors less the vectors'
+    mean, unit length), once per process.
 
     English names: the texts that reach this are in English, and e5 matches them better (measured on
     the fixed sets of the tests: with the Italian names a text about drinking went to "Anziani")."""
@@ -262,33 +421,73 @@ def _categories():
 
     from .categories import rows_with_english
 
-    rows = [(code, it, en) for code, it, en in rows_with_english() if code not in _CATCH_ALL]
+    rows = [row for row in rows_with_english() if row[0] not in _CATCH_ALL]
     if not rows:
-        return [], np.zeros((0, 1), dtype=np.float32)
-    vectors = embed([en for _code, _it, en in rows])
-    return [it for _code, it, _en in rows], vectors - vectors.mean(axis=0)
+        return [], [], np.zeros((0, 1), dtype=np.float32)
+    vectors = embed([en for _code, _it, en, _ok in rows])
+    vectors = vectors - vectors.mean(axis=0)
+    return [it for _code, it, _en, _ok in rows], [ok for *_rest, ok in rows], vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def nearest_category(texts):
-    """The Italian name (lower case) of the administration's traditional category nearest `texts` by
-    meaning (e5); None when there is no text."""
-    from trama.embeddings import embed
+def nearest_category(texts=(), vectors=None, common=None, floor=CATEGORY_FLOOR):
+    """The Italian name (lower case) of the administration's traditional category that fits `texts`
+    by meaning (e5), or None: when there is no text, when the nearest category is below `floor`
+    (it does not fit), or when the nearest one may not name a theme (it labels people by a hardship,
+    see `categories.rows_with_english`; a second-nearest would be a category that does not fit).
 
-    names, vectors = _categories()
-    if not texts or not names:
+    `vectors`: the texts' e5 vectors when the caller has them (they are not computed again; `texts`
+    may then be empty); `common`: the mean vector of the whole corpus the texts come from, taken
+    from the theme's centre so that what all texts share does not count (default: none taken).
+    """
+    names, fit_to_name, categories = _categories()
+    if vectors is None:
+        if not texts:
+            return None
+        from trama.embeddings import embed
+
+        vectors = embed(list(texts))
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if len(vectors) == 0 or not names:
         return None
-    centre = embed(list(texts)).mean(axis=0)
-    return names[int(np.argmax(vectors @ centre))].lower()
+    centre = vectors.mean(axis=0) - (0 if common is None else np.asarray(common, dtype=np.float32))
+    norm = float(np.linalg.norm(centre))
+    if norm == 0:
+        return None
+    similarity = categories @ (centre / norm)
+    best = int(np.argmax(similarity))
+    if similarity[best] < floor or not fit_to_name[best]:
+        return None
+    return names[best].lower()
 
 
-def name_themes(themes_found, fallback_texts):
+def name_themes(themes_found, fallback_texts, fallback_vectors=None, common=None):
     """One (name, key phrases) per theme, names unique in the run.
 
     `themes_found`: per theme (largest first), its candidates; `fallback_texts(i)`: a few of theme i's
-    texts, read only for a theme with no Italian word and no English word known in Italian.
+    texts, read only for a theme with no Italian word and no English word known in Italian, to find
+    the traditional category that fits it; `fallback_vectors(i)`: their e5 vectors, when the caller
+    has them, and `common` the mean vector of the corpus. Without them the texts of every theme's
+    sample are embedded once, and their mean stands for the corpus's. A theme no category fits, or
+    only one that may not name a theme, is called "tema N" for the team to name.
     """
     used: set[str] = set()
     out = []
+    sample: dict[int, np.ndarray] = {}
+
+    def vectors_of(index):
+        nonlocal common
+        if fallback_vectors is not None:
+            return fallback_vectors(index)
+        if not sample:
+            from trama.embeddings import embed
+
+            for theme in range(len(themes_found)):
+                texts = list(fallback_texts(theme))
+                sample[theme] = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+            embedded = [v for v in sample.values() if len(v)]
+            common = np.vstack(embedded).mean(axis=0) if embedded else None
+        return sample[index]
+
     for index, found in enumerate(themes_found):
         options = name_options(found)
         name, chosen = None, []
@@ -303,7 +502,8 @@ def name_themes(themes_found, fallback_texts):
                     name = option
                     break
         if name is None:
-            category = nearest_category(fallback_texts(index))
+            vectors = vectors_of(index)  # first: without vectors given, it also sets `common`
+            category = nearest_category(fallback_texts(index), vectors, common)
             if category and category.lower() not in used:
                 name = category
             elif category:
