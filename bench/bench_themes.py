@@ -10,8 +10,11 @@ baselines, TF-IDF + LSA 100 + k-means and multilingual-e5-small + k-means; secon
 memory traced by Python's tracemalloc (numpy arrays included, the model's own buffers not).
 Embeddings are cached by text hash in var/cache/ (bench/embedding_cache.py), so only the first run
 embeds; the seconds exclude embedding. `--quick` (what `make bench` runs): quality on seed 0 only.
-Speed: `manage.py discover_themes` end to end, in a separate
-process, on 100,000 texts made by recombining halves of same-label texts (fixed seed).
+Speed: `manage.py discover_themes` end to end, in a separate process under /usr/bin/time (wall and
+CPU seconds, peak resident memory), on 1,500 texts with the number of themes given and on 100,000
+texts with it chosen and given, made by recombining halves of same-label texts (fixed seed); each
+twice, first with an empty `--cache` file and again with the file the first run wrote (the second
+run embeds nothing, and its output must be the first's). The load average is printed beside.
 Discovery over stored vectors (what the web app does: each item's embedding is computed once,
 on save, and `discover()` gets them as `embeddings=`): `engine.discover` timed in-process on N
 items (default 100,000) with precomputed vectors. Embedding 100,000 distinct texts here would take
@@ -23,6 +26,7 @@ Prints the figures and writes them to var/bench/themes.json.
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -46,6 +50,7 @@ from trama.themes import engine  # noqa: E402
 
 SEEDS = (0, 1, 2)
 BIG = 100_000
+SMALL = 1_500
 
 
 def baseline(texts, k, seed):
@@ -144,23 +149,56 @@ def recombined(rows, count, seed):
     return items
 
 
-def speed(rows, themes):
-    items = recombined(rows, BIG, seed=42)
+def _run_command(source, output, summary, themes, cache):
+    """One `manage.py discover_themes` in a fresh process under /usr/bin/time: wall and CPU seconds,
+    peak resident memory (MB) and the command's stdout."""
+    timing = source.with_name("time.txt")
+    command = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(timing), sys.executable, "manage.py", "discover_themes"]
+    command += ["--input", str(source), "--output", str(output), "--summary", str(summary), "--seed", "0", "--cache", str(cache)]
+    command += ["--themes", str(themes)] if themes else []
+    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    wall, user, system, peak_kb = timing.read_text().split()[-4:]
+    return float(wall), float(user) + float(system), int(peak_kb) / 1024, done.stdout.strip()
+
+
+def speed(rows, count, themes):
+    """`count` recombined texts (seed 42) through the command twice: first with an empty vector cache,
+    then again with the cache the first run wrote (nothing left to embed). The two outputs must match."""
+    items = recombined(rows, count, seed=42)
+    load_before = os.getloadavg()
+    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
-        source, output, summary = (Path(tmp) / name for name in ("in.jsonl", "out.jsonl", "summary.json"))
+        source, summary, cache = (Path(tmp) / name for name in ("in.jsonl", "summary.json", "vectors.npz"))
         source.write_text("".join(json.dumps({"id": i["id"], "text": i["text"]}, ensure_ascii=False) + "\n" for i in items))
-        command = [sys.executable, "manage.py", "discover_themes", "--input", str(source), "--output", str(output)]
-        command += ["--summary", str(summary), "--seed", "0"] + (["--themes", str(themes)] if themes else [])
-        start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True)
-        seconds = time.perf_counter() - start
-        predicted = [json.loads(line)["theme"] for line in output.read_text().splitlines()]
-        described = json.loads(summary.read_text())
-        found = len(described["themes"] if isinstance(described, dict) else described)
-    nmi, ari = scores([i["label"] for i in items], predicted)
+        outputs = {}
+        for run in ("first", "cached"):
+            output = Path(tmp) / f"{run}.jsonl"
+            wall, cpu, peak, stdout = _run_command(source, output, summary, themes, cache)
+            outputs[run] = output.read_text()
+            predicted = [json.loads(line)["theme"] for line in outputs[run].splitlines()]
+            described = json.loads(summary.read_text())
+            nmi, ari = scores([i["label"] for i in items], predicted)
+            runs[run] = {
+                "seconds": round(wall, 1),
+                "cpu_seconds": round(cpu, 1),
+                "peak_rss_mb": round(peak),
+                "themes": len(described),
+                "nmi": round(nmi, 3),
+                "ari": round(ari, 3),
+                "vectors": stdout.splitlines()[-1],
+            }
     label = f"--themes {themes}" if themes else "auto K"
-    print(f"  100k texts, {label}: {seconds:.0f} s end to end, {found} themes, NMI {nmi:.3f}  ARI {ari:.3f}")
-    return {"seconds": round(seconds, 1), "themes": found, "nmi": round(nmi, 3), "ari": round(ari, 3)}
+    same = outputs["first"] == outputs["cached"]
+    for run, r in runs.items():
+        print(
+            f"  {count:,} texts, {label}, {run:6s}: {r['seconds']:.0f} s end to end ({r['cpu_seconds']:.0f} s CPU), "
+            f"peak {r['peak_rss_mb']} MB, {r['themes']} themes, NMI {r['nmi']:.3f}  ARI {r['ari']:.3f}; {r['vectors']}"
+        )
+    load_after = os.getloadavg()
+    print(
+        f"    same output with and without the cache: {'yes' if same else 'NO'}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
+    )
+    return {**runs, "same_output_cached": same, "load_average": [round(load_before[0], 2), round(load_after[0], 2)]}
 
 
 def stored_vectors(rows, count, themes=12, distinct=2_000, noise=0.01):
@@ -200,9 +238,10 @@ def main():
         print(f"Quality, mean of seeds {seeds}; themes = found / labels; peak MB traced per run")
         report["quality"] = quality_table(seeds)
     if not skip_speed and not args.stored_only:
-        print(f"Speed on {BIG:,} texts")
-        report["speed_100k_auto"] = speed(rows, themes=None)
-        report["speed_100k_k12"] = speed(rows, themes=12)
+        print(f"Speed: the command end to end, first run (empty cache) and second (cached); {os.cpu_count()} cores")
+        report["speed_1500_k12"] = speed(rows, SMALL, themes=12)
+        report["speed_100k_auto"] = speed(rows, BIG, themes=None)
+        report["speed_100k_k12"] = speed(rows, BIG, themes=12)
     if not skip_speed or args.stored_only:
         print(f"Discovery over stored vectors ({args.stored:,} items)")
         report["stored_vectors"] = stored_vectors(rows, args.stored)

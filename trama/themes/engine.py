@@ -103,6 +103,7 @@ def discover(
     use_embeddings=True,
     max_embedded=MAX_EMBEDDED,
     previous=None,
+    embedder=None,
 ):
     """Group `texts` into themes; same texts and seed give the same result.
 
@@ -112,7 +113,9 @@ def discover(
     theme number per text, -1 for a text not themed before) is an earlier run's outcome: when it
     has as many themes as this run, k-means also starts from its themes' centres and keeps that
     start unless it is clearly worse (`WARM_TOLERANCE`), so a re-discovery after a few new texts
-    moves few items between themes.
+    moves few items between themes. `embedder` (texts -> one unit row each; default `embed`) computes
+    the vectors not given, for example through a cache (the batch command's `--cache`); each
+    distinct text is embedded once.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     n = len(texts)
@@ -132,13 +135,19 @@ def discover(
         core = np.sort(rng.choice(n, size=max_embedded, replace=False))
     stored = use_embeddings and embeddings is not None
 
-    all_words = _word_view(tfidf, seed)
-    words = all_words[core]
+    if len(core) < n and not stored:
+        # Only the sample's word vectors are used (the rest is themed from its TF-IDF): the SVD of
+        # 6,000 rows instead of all of them.
+        all_words = None
+        words = _word_view(tfidf[core], seed)
+    else:
+        all_words = _word_view(tfidf, seed)
+        words = all_words[core]
     features, views = words, None  # words only: the graph of the (joined) features alone
     meanings, common = None, None  # the core texts' e5 vectors and their mean, for naming
     if use_embeddings:
         if embeddings is None:
-            emb = embed([texts[i] for i in core])
+            emb = _embed_distinct([texts[i] for i in core], embedder or embed)
         else:
             all_emb = np.asarray(embeddings, dtype=np.float32)
             emb = all_emb[core]
@@ -165,6 +174,17 @@ def discover(
     labels = _number_by_size(labels)
     themes = _describe(labels, tfidf, vocabulary, analyzer, features, core, texts, meanings, common)
     return Discovery(labels, themes, chosen)
+
+
+def _embed_distinct(texts, embedder):
+    """`embedder`'s rows for `texts`, each distinct text embedded once (a text's vector does not
+    depend on the others embedded with it, so repeated texts get the same floats)."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return np.asarray(embedder(texts), dtype=np.float32)
+    vectors = np.asarray(embedder(distinct), dtype=np.float32)
+    position = {text: i for i, text in enumerate(distinct)}
+    return vectors[[position[t] for t in texts]]
 
 
 def _tfidf(docs):

@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from trama.embeddings import embed
 from trama.themes import engine
+from trama.themes.vector_cache import CacheError, VectorCache
 
 MAX_TEXT_CHARS = 20_000
 MAX_REPORTED_LINES = 50
@@ -24,17 +26,32 @@ class Command(BaseCommand):
         parser.add_argument("--summary", help=_("file JSON con la descrizione dei temi"))
         parser.add_argument("--themes", type=int, help=_("numero di temi; senza, lo sceglie il motore"))
         parser.add_argument("--seed", type=int, default=0, help=_("seme: stesso input e seme, stesso risultato"))
+        parser.add_argument(
+            "--cache",
+            help=_(
+                "file dei vettori dei testi, tenuto tra un'esecuzione e l'altra: i testi già visti non si "
+                "ricalcolano (creato se manca; contiene solo impronte dei testi, non i testi)"
+            ),
+        )
 
     def handle(self, *args, **options):
         if options["themes"] is not None and options["themes"] < 1:
             raise CommandError(_("--themes deve essere almeno 1."))
+        cache = self.open_cache(options["cache"])
         ids, texts, skipped = self.read_items(Path(options["input"]))
         if not texts:
             raise CommandError(_("Nessun testo valido in %(path)s.") % {"path": options["input"]})
         if options["themes"] is not None and options["themes"] > len(texts):
             raise CommandError(_("--themes=%(k)d è più del numero di testi validi (%(n)d).") % {"k": options["themes"], "n": len(texts)})
 
-        result = engine.discover(texts, n_themes=options["themes"], seed=options["seed"])
+        embedder = cache.embedder(embed) if cache else None
+        result = engine.discover(texts, n_themes=options["themes"], seed=options["seed"], embedder=embedder)
+        if cache:
+            # Saved before the outputs: if it cannot be written, no output claims a finished run.
+            try:
+                cache.save()
+            except CacheError as error:
+                raise CommandError(str(error)) from error
         names = [theme_identifier(t.theme) for t in result.themes]
 
         lines = (json.dumps({"id": i, "theme": names[label]}, ensure_ascii=False) for i, label in zip(ids, result.labels))
@@ -53,6 +70,19 @@ class Command(BaseCommand):
             ]
             self.write(options["summary"], json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         self.stdout.write(_("%(n)d testi, %(k)d temi, %(s)d righe saltate.") % {"n": len(texts), "k": len(result.themes), "s": skipped})
+        if cache:
+            self.stdout.write(
+                _("Vettori: %(hits)d letti dalla cache, %(computed)d calcolati; la cache ne contiene %(total)d.")
+                % {"hits": cache.hits, "computed": cache.computed, "total": len(cache.vectors)}
+            )
+
+    def open_cache(self, path):
+        if not path:
+            return None
+        try:
+            return VectorCache(path)
+        except CacheError as error:
+            raise CommandError(str(error)) from error
 
     def read_items(self, path):
         """Valid (id, text) pairs in file order; every rejected line is reported on stderr."""
