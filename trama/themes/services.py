@@ -248,7 +248,8 @@ def _progress(run: DiscoveryRun, value: float) -> None:
 def run_discovery(run: DiscoveryRun) -> list[Theme]:
     """Run the engine over the run's items and record what it found.
 
-    Missing embeddings are computed and stored first. Each cluster is matched to the live (or
+    Missing embeddings are computed and stored first. The engine starts from the themes the items are
+    in now (`previous_outcome`), so a run after a few new texts moves few items. Each cluster is matched to the live (or
     retired) theme whose centre is most alike (MATCH_THRESHOLD), best pairs first and one to one;
     a matched theme keeps its name and people's work and gets a MATCHED event, a retired one is
     not proposed again; every other cluster becomes a candidate theme. Items get engine tags with
@@ -264,7 +265,11 @@ def run_discovery(run: DiscoveryRun) -> list[Theme]:
     if len(items) >= 2:
         requested = min(run.requested_themes, len(items)) if run.requested_themes else None
         vectors = np.vstack([item.vector() for item in items])
-        result = engine.discover([item.text for item in items], n_themes=requested, seed=run.seed, embeddings=vectors)
+        # Started from the themes the items are in now; the engine uses that start only when this run has
+        # as many themes (asked for, or its own choice): the previous count never sets this run's number.
+        result = engine.discover(
+            [item.text for item in items], n_themes=requested, seed=run.seed, embeddings=vectors, previous=previous_outcome(run, items)
+        )
         _progress(run, 80)
     # What a run found and its being done are written together: a run interrupted before (its worker
     # killed) has recorded nothing and is run again whole by the next worker; one interrupted after is done.
@@ -276,6 +281,55 @@ def run_discovery(run: DiscoveryRun) -> list[Theme]:
         )
     run.refresh_from_db()
     return found
+
+
+# Which of an item's tags says the theme it is in now, best first: a tag of a live theme before one of a
+# retired theme, the engine's own before a person's before a suggestion, the newest first.
+_STATUS_RANK: dict[str, int] = {Theme.Status.NAMED: 0, Theme.Status.CANDIDATE: 0, Theme.Status.RETIRED: 1}
+_ORIGIN_RANK: dict[str, int] = {Tag.Origin.ENGINE: 0, Tag.Origin.PERSON: 1, Tag.Origin.SUGGESTED: 2}
+
+
+def previous_outcome(run: DiscoveryRun, items: Sequence[TextItem]) -> npt.NDArray[np.int_] | None:
+    """The themes the run's `items` (`run_items`) are in now, as the engine's `previous`: one theme
+    number an item (0, 1, 2… in the themes' primary-key order), -1 for an item in no theme; None when
+    no item is in one (a first run, which so gives what it gave before).
+
+    An item's theme is read from its tags that are not rejected (a person said it does not belong), on
+    themes of the run's city that are live or retired. Retired themes count: retiring says a theme is not
+    worth showing, not that its texts do not belong together, and their texts keep their tags; without
+    them the previous outcome would have one theme fewer than the run asks for after every retirement,
+    and the engine would start from scratch. A later run that finds such a group again matches it to the
+    retired theme and neither proposes it nor tags with it (`_record_themes`). Merged themes hold no
+    tag but rejected ones (merging moves the others onto the survivor), so their texts count in the
+    survivor, as people decided; a split theme's tags went to its two parts. An item with several
+    tags (a person's beside the engine's, or an engine tag left from an older run: runs add and refresh
+    tags, never remove them) is in the theme of its first tag in `_STATUS_RANK`, `_ORIGIN_RANK`, newest
+    order.
+
+    The engine uses this start only when it has as many themes as the run (`engine.discover`), so a run
+    that asks for a different number, or whose own choice of the number differs, starts from scratch as
+    before: the previous count never forces this run's number of themes.
+    """
+    positions = {item.pk: position for position, item in enumerate(items)}
+    tags = Tag.objects.filter(
+        item__in=run_items(run).values("pk"),  # a subquery: a run may read 100,000 items
+        rejected=False,
+        theme__city_id=run.city_id,
+        theme__status__in=LIVE + (Theme.Status.RETIRED,),
+    ).values_list("item_id", "theme_id", "theme__status", "origin", "pk")
+    best: dict[int, tuple[tuple[int, int, int], int]] = {}
+    for item_id, theme_id, status, origin, pk in tags.iterator(chunk_size=5000):
+        rank = (_STATUS_RANK[status], _ORIGIN_RANK[origin], -pk)
+        if item_id not in best or rank < best[item_id][0]:
+            best[item_id] = (rank, theme_id)
+    if not best:
+        return None
+    number = {theme_id: n for n, theme_id in enumerate(sorted({theme_id for _rank, theme_id in best.values()}))}
+    outcome = np.full(len(items), -1, dtype=int)
+    for item_id, (_rank, theme_id) in best.items():
+        if item_id in positions:  # an item written since `items` were read is not in this run
+            outcome[positions[item_id]] = number[theme_id]
+    return outcome
 
 
 def _match(centroids: Vectors, themes: list[Theme]) -> dict[int, Theme]:
