@@ -8,6 +8,7 @@ the page."""
 import functools
 import os
 import shutil
+import weakref
 from typing import NamedTuple
 
 import pytest
@@ -170,6 +171,10 @@ for _cls, _names in (
         setattr(_cls, _name, _then_scan(getattr(_cls, _name)))
 
 
+# {context: the live server's address it was opened on}, for `log_in` to give it a session cookie.
+BASE_URLS = weakref.WeakKeyDictionary()
+
+
 class WatchedBrowser:
     """The browser, but every context it opens during a test is watched by that test's AxeWatch."""
 
@@ -181,6 +186,7 @@ class WatchedBrowser:
 
     def new_context(self, **options):
         context = self._browser.new_context(**options)
+        BASE_URLS[context] = options.get("base_url")
         if self.axe is not None:
             self.axe.watch(context)
         return context
@@ -243,11 +249,41 @@ def phone(browser, live_server):
     context.close()
 
 
-def log_in(page, username, password):
+def log_in_through_form(page, username, password):
+    """Signs in as a person does: the login form, filled and sent (the tests of signing in itself use it)."""
     page.goto("/account/accedi/")
     page.get_by_label("Nome per accedere o e-mail").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Accedi").last.click()
+
+
+def log_in(page, username, password):
+    """Signs in and lands on the home page, as the login form does, without filling the form.
+
+    Django's `Client.force_login` opens the session (the sign-in's signals run: the audit entry, the session's
+    clock, the bell's count) and its cookie goes into the browser; the form itself is tested by
+    test_foundation.py and the second factor's tests. The form is used all the same whenever skipping it could
+    change what the test sees: a password that is not the account's (the form refuses it), an account that is
+    inactive or has a second factor (the form asks for a code), a browser that already holds a session (signing
+    in carries over what it holds, such as a draft written at a public door)."""
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+    from django.test import Client
+
+    from trama.people.models import User
+    from trama.people.second_factor import has_second_factor
+
+    context = page.context
+    base_url = BASE_URLS.get(context)
+    user = User.objects.filter(username=username).first()
+    holds_session = any(cookie["name"] == settings.SESSION_COOKIE_NAME for cookie in context.cookies())
+    if not base_url or user is None or not user.is_active or not user.check_password(password) or has_second_factor(user) or holds_session:
+        log_in_through_form(page, username, password)
+        return
+    client = Client()
+    client.force_login(user, backend="trama.people.backends.AccountBackend")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": base_url}])
+    page.goto(resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def choose_language(page, code):

@@ -10,7 +10,7 @@ from trama.attention import services
 from trama.attention.models import Antenna, Signal
 from trama.people.models import Role
 
-from .conftest import log_in
+from .conftest import log_in_through_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +50,7 @@ def ready_for_no_connection(phone):
 
 def test_a_signal_written_with_no_connection_waits_encrypted_and_arrives_once(phone, live_server, antenna, neighbourhood):
     services.send_signal(by=antenna, neighbourhood=neighbourhood, text="La signora del civico 4 sembra sempre più stanca.")
-    log_in(phone, antenna.username, PASSWORD)
+    log_in_through_form(phone, antenna.username, PASSWORD)
     phone.goto("/attenzione/mie-segnalazioni/")
     ready_for_no_connection(phone)
 
@@ -84,7 +84,7 @@ def test_a_signal_written_with_no_connection_waits_encrypted_and_arrives_once(ph
 
 
 def test_another_account_on_the_same_phone_cannot_read_what_the_antenna_kept(phone, live_server, antenna, make_user, neighbourhood):
-    log_in(phone, antenna.username, PASSWORD)
+    log_in_through_form(phone, antenna.username, PASSWORD)
     ready_for_no_connection(phone)
     phone.context.set_offline(True)
     phone.goto("/attenzione/segnala/")
@@ -100,7 +100,7 @@ def test_another_account_on_the_same_phone_cannot_read_what_the_antenna_kept(pho
 
     other = make_user(Role.ANTENNA, [neighbourhood])
     Antenna.objects.create(account=other, kind=Antenna.Kind.SHOP)
-    log_in(phone, other.username, PASSWORD)
+    log_in_through_form(phone, other.username, PASSWORD)
     phone.goto("/attenzione/segnala/")
     expect(phone.get_by_test_id("phone-queue")).to_be_hidden()
     phone.wait_for_function(f"({RAW_QUEUE})().then(q => q !== null && q.length === 0)")
@@ -108,16 +108,16 @@ def test_another_account_on_the_same_phone_cannot_read_what_the_antenna_kept(pho
 
 
 def test_a_worker_signed_in_after_the_antenna_finds_nothing_of_hers(phone, live_server, antenna, users):
-    log_in(phone, antenna.username, PASSWORD)
+    log_in_through_form(phone, antenna.username, PASSWORD)
     ready_for_no_connection(phone)
     phone.context.clear_cookies()
-    log_in(phone, users[Role.WORKER].username, PASSWORD)
+    log_in_through_form(phone, users[Role.WORKER].username, PASSWORD)
     phone.wait_for_function("indexedDB.databases().then(dbs => !dbs.some(d => d.name === 'trama-antenna'))")
     assert phone.evaluate("caches.has('trama-antenna')") is False
 
 
 def test_the_manifest_is_linked_from_the_antennas_pages(phone, live_server, antenna):
-    log_in(phone, antenna.username, PASSWORD)
+    log_in_through_form(phone, antenna.username, PASSWORD)
     phone.goto("/attenzione/segnala/")
     address = phone.locator("link[rel=manifest]").get_attribute("href")
     manifest = phone.request.get(address).json()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from trama.people.demo import create_demo_accounts
 from trama.territory.demo import load_demo_territory
 
-from .conftest import choose_language, log_in
+from .conftest import choose_language, log_in_through_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,14 +29,14 @@ def demo_accounts():
 
 @pytest.mark.parametrize("username", list(HOME_HEADINGS))
 def test_demo_role_logs_in_on_a_phone_and_sees_its_home(phone, demo_accounts, username):
-    log_in(phone, username, demo_accounts[username])
+    log_in_through_form(phone, username, demo_accounts[username])
     expect(phone.get_by_test_id("home-title")).to_have_text(HOME_HEADINGS[username])
     phone.get_by_role("button", name="Esci").click()
     expect(phone.get_by_role("link", name="Accedi").first).to_be_visible()
 
 
 def test_wrong_password_is_refused_with_a_clear_message(page, demo_accounts):
-    log_in(page, "operatore", "not-the-password")
+    log_in_through_form(page, "operatore", "not-the-password")
     expect(page.get_by_text("Nome per accedere o password non corretti")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/account/accedi/"))
 

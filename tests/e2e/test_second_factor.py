@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from trama.people.models import Role
 
-from .conftest import log_in
+from .conftest import log_in_through_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def test_worker_enrols_then_signs_in_with_a_code_and_once_with_a_recovery_code(p
     settings.TRAMA_REQUIRE_SECOND_FACTOR = True
     worker = users[Role.WORKER]
 
-    log_in(phone, worker.username, PASSWORD)
+    log_in_through_form(phone, worker.username, PASSWORD)
     expect(phone).to_have_url(re.compile(r"/account/profilo/verifica-in-due-passaggi/$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Attiva la verifica in due passaggi")
     expect(phone.locator("svg.qr-code")).to_be_visible()
@@ -58,7 +58,7 @@ def test_worker_enrols_then_signs_in_with_a_code_and_once_with_a_recovery_code(p
     expect(phone.get_by_role("heading", level=1)).to_have_text("Persone")
     sign_out(phone)
 
-    log_in(phone, worker.username, PASSWORD)
+    log_in_through_form(phone, worker.username, PASSWORD)
     expect(phone).to_have_url(re.compile(r"/account/accedi/codice/"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Codice di verifica")
     phone.get_by_label("Codice di verifica").fill(next_app_code(secret, worker))
@@ -67,7 +67,7 @@ def test_worker_enrols_then_signs_in_with_a_code_and_once_with_a_recovery_code(p
     expect(phone.get_by_role("heading", level=1)).to_have_text("Persone")
     sign_out(phone)
 
-    log_in(phone, worker.username, PASSWORD)
+    log_in_through_form(phone, worker.username, PASSWORD)
     phone.get_by_text("Non hai il telefono con te? Usa un codice di recupero").click()
     phone.get_by_label("Codice di recupero").fill(codes[0].strip())
     phone.get_by_role("button", name="Usa il codice di recupero").click()
@@ -75,7 +75,7 @@ def test_worker_enrols_then_signs_in_with_a_code_and_once_with_a_recovery_code(p
     expect(phone.get_by_role("heading", level=1)).to_have_text("Persone")
     sign_out(phone)
 
-    log_in(phone, worker.username, PASSWORD)  # a recovery code works once
+    log_in_through_form(phone, worker.username, PASSWORD)  # a recovery code works once
     phone.get_by_text("Non hai il telefono con te? Usa un codice di recupero").click()
     phone.get_by_label("Codice di recupero").fill(codes[0].strip())
     phone.get_by_role("button", name="Usa il codice di recupero").click()
