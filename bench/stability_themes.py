@@ -35,13 +35,18 @@ from embedding_cache import embed as cached_embed  # noqa: E402
 from trama.themes import engine  # noqa: E402
 
 
-def one(rows, seed, share=0.01):
+def _added(rows, seed, share):
+    """(texts, number of labels, their vectors, the texts added later, those kept from the start): `share`
+    of the texts, chosen by `seed`, come in the second run only."""
     texts = [r["text"] for r in rows]
-    k = len({r["label"] for r in rows})
     vectors = cached_embed(texts)
     rng = np.random.default_rng(seed)
     added = np.sort(rng.choice(len(texts), size=max(1, round(share * len(texts))), replace=False))
-    kept = np.setdiff1d(np.arange(len(texts)), added)
+    return texts, len({r["label"] for r in rows}), vectors, added, np.setdiff1d(np.arange(len(texts)), added)
+
+
+def one(rows, seed, share=0.01):
+    texts, k, vectors, added, kept = _added(rows, seed, share)
     order = np.concatenate([kept, added])
     start = time.perf_counter()
     before = engine.discover([texts[i] for i in kept], n_themes=k, seed=seed, embeddings=vectors[kept])
@@ -63,12 +68,7 @@ def one_in_the_app(rows, seed, share=0.01):
     from trama.themes import services
     from trama.themes.models import DiscoveryRun, Tag, TextItem
 
-    texts = [r["text"] for r in rows]
-    k = len({r["label"] for r in rows})
-    vectors = cached_embed(texts)
-    rng = np.random.default_rng(seed)
-    added = np.sort(rng.choice(len(texts), size=max(1, round(share * len(texts))), replace=False))
-    kept = np.setdiff1d(np.arange(len(texts)), added)
+    texts, k, vectors, added, kept = _added(rows, seed, share)
     City.objects.filter(slug="stabilita").delete()
     city = City.objects.create(name="Stabilità", slug="stabilita", centre_lat=44.8, centre_lon=10.3)
 
