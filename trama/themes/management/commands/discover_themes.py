@@ -15,6 +15,9 @@ MAX_REPORTED_LINES = 50
 
 
 class Command(BaseCommand):
+    # A batch job over files, with no database and no web page: the system checks would import every
+    # app's URLs and views (a second or more of start-up) to check what this command never uses.
+    requires_system_checks: list[str] = []
     help = _(
         "Scopre i temi in un file JSONL (un oggetto per riga con 'id' e 'text') e scrive il tema "
         "di ogni testo; con --summary anche nome, frasi chiave, dimensione ed esempi di ogni tema."
