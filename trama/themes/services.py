@@ -253,7 +253,8 @@ def run_discovery(run: DiscoveryRun) -> list[Theme]:
     retired) theme whose centre is most alike (MATCH_THRESHOLD), best pairs first and one to one;
     a matched theme keeps its name and people's work and gets a MATCHED event, a retired one is
     not proposed again; every other cluster becomes a candidate theme. Items get engine tags with
-    their confidence, except where a tag exists already (a rejected tag is never put back).
+    their confidence, except where a tag exists already (a rejected tag is never put back), and lose
+    the engine tags this run no longer gives them on the themes it found again.
     Same items and seed give the same result.
     """
     DiscoveryRun.objects.filter(pk=run.pk).update(status=DiscoveryRun.Status.RUNNING, progress=1)
@@ -302,9 +303,8 @@ def previous_outcome(run: DiscoveryRun, items: Sequence[TextItem]) -> npt.NDArra
     retired theme and neither proposes it nor tags with it (`_record_themes`). Merged themes hold no
     tag but rejected ones (merging moves the others onto the survivor), so their texts count in the
     survivor, as people decided; a split theme's tags went to its two parts. An item with several
-    tags (a person's beside the engine's, or an engine tag left from an older run: runs add and refresh
-    tags, never remove them) is in the theme of its first tag in `_STATUS_RANK`, `_ORIGIN_RANK`, newest
-    order.
+    tags (a person's beside the engine's, or an engine tag of a theme a later run did not find again)
+    is in the theme of its first tag in `_STATUS_RANK`, `_ORIGIN_RANK`, newest order.
 
     The engine uses this start only when it has as many themes as the run (`engine.discover`), so a run
     that asks for a different number, or whose own choice of the number differs, starts from scratch as
@@ -402,6 +402,17 @@ def _record_themes(run: DiscoveryRun, items: list[TextItem], vectors: Vectors, r
             refreshed.append(tag)
     Tag.objects.bulk_create(new, batch_size=1000)
     Tag.objects.bulk_update(refreshed, ["origin", "confidence"], batch_size=1000)
+    # The engine's own tags it no longer gives, on the themes it found again, for the items of this run:
+    # an item the engine moved leaves its old theme instead of staying in both. A person's tag, a
+    # rejected one (it keeps the engine from putting it back), a suggestion and the tags of themes this
+    # run did not find again are people's or another judgement's, and stay.
+    given = {(tag.item_id, tag.theme_id) for tag in [*new, *refreshed]}
+    in_run = {item.pk for item in items}
+    stale = [
+        tag.pk for key, tag in existing.items() if tag.origin == Tag.Origin.ENGINE and not tag.rejected and key not in given and tag.item_id in in_run
+    ]
+    for start in range(0, len(stale), 1000):
+        Tag.objects.filter(pk__in=stale[start : start + 1000]).delete()
     for _index, theme in themes:
         refresh_theme(theme)
     return [theme for _index, theme in themes]

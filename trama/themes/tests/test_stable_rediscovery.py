@@ -180,3 +180,34 @@ def test_a_run_asking_another_number_of_themes_starts_from_scratch(coordinator, 
     cold = engine.discover([i.text for i in items], n_themes=2, seed=1, embeddings=np.vstack([i.vector() for i in items]))
     found = sorted((e.detail["size"], e.detail["key_phrases"]) for e in ThemeEvent.objects.filter(detail__run=run.pk))
     assert found == sorted((t.size, t.key_phrases) for t in cold.themes)
+
+
+def test_a_re_discovery_takes_the_engines_old_tags_off_the_items_it_moved(coordinator, run_for, store, labelled, make_item):
+    """Asked for one theme fewer, the second run starts from scratch and moves items between themes it finds
+    again: each item of the run keeps one engine tag among them, the one of the theme the run gives it now.
+    A person's tag, a rejected tag and an item outside the run's dates keep theirs."""
+    texts, k, vectors = labelled
+    items = store(texts, vectors)
+    first, _run = run_for(coordinator, seed=0, themes=k)
+    by_hand_item, refused_item = items[0], items[1]
+    elsewhere = next(t for t in first if not t.tags.filter(item=by_hand_item).exists())
+    services.add_tag(by_hand_item, elsewhere, by=coordinator)
+    refused = Tag.objects.get(item=refused_item, origin=Tag.Origin.ENGINE)
+    Tag.objects.filter(pk=refused.pk).update(rejected=True)
+    old_item = make_item(texts[2], days_ago=400, embedding=services.to_bytes(vectors[2]))  # before the run's dates
+    old_tags = {Tag.objects.create(item=old_item, theme=theme, origin=Tag.Origin.ENGINE, confidence=0.5).pk for theme in first}
+
+    second, _run = run_for(coordinator, seed=0, themes=k - 1)
+
+    found = {theme.pk for theme in second}
+    assert len(found & {theme.pk for theme in first}) >= k // 2  # most themes were found again
+    engine_tags = {item.pk: set() for item in items}
+    for item_id, theme_id in Tag.objects.filter(item__in=items, origin=Tag.Origin.ENGINE, rejected=False, theme__in=found).values_list(
+        "item_id", "theme_id"
+    ):
+        engine_tags[item_id].add(theme_id)
+    several = [pk for pk, themes in engine_tags.items() if len(themes) > 1]
+    assert several == []
+    assert Tag.objects.filter(item=by_hand_item, theme=elsewhere, origin=Tag.Origin.PERSON, rejected=False).exists()
+    assert Tag.objects.filter(pk=refused.pk, rejected=True).exists()
+    assert set(Tag.objects.filter(item=old_item).values_list("pk", flat=True)) == old_tags
