@@ -224,9 +224,8 @@ def _cluster(features, n_themes, seed, views=None, previous=None):
     Themes in free text are rarely round blobs; the neighbour graph follows their shape and
     clusters short texts better than k-means on the features themselves. `views` are
     (weight, vectors) pairs whose neighbour graphs are mixed (default: `features` alone). Without
-    `n_themes`, the number is read from the views' own graph (`_count_themes`), in 2..min(40, n/5);
-    then each text gets neighbours in proportion to the themes' expected size (`THEME_SIZE_SHARE`).
-    Below `SPECTRAL_MIN_TEXTS` texts, where a graph says little, the best (cosine) silhouette is taken.
+    `n_themes`, the number is read from the same graph (`_count_themes`), in 2..min(40, n/5); below
+    `SPECTRAL_MIN_TEXTS` texts, where a graph says little, the best (cosine) silhouette is taken.
     """
     n = len(features)
     distinct = len(np.unique(features.round(6), axis=0))
@@ -250,15 +249,15 @@ def _cluster(features, n_themes, seed, views=None, previous=None):
 
     k = min(k, high)
     points = space(k)
-    cold = KMeans(n_clusters=k, n_init=KMEANS_INITS, random_state=seed).fit(points)
+    labels = KMeans(n_clusters=k, n_init=KMEANS_INITS, random_state=seed).fit(points)
     if previous is not None:
         themes = [t for t in np.unique(previous) if t >= 0]
         if len(themes) == k:
             centres = np.vstack([points[previous == t].mean(axis=0) for t in themes])
             warm = KMeans(n_clusters=k, init=centres, n_init=1, random_state=seed).fit(points)
-            if warm.inertia_ <= cold.inertia_ * (1 + WARM_TOLERANCE):
-                return warm.labels_
-    return cold.labels_
+            if warm.inertia_ <= labels.inertia_ * (1 + WARM_TOLERANCE):
+                labels = warm
+    return labels.labels_
 
 
 def _neighbour_graph(vectors, neighbours=NEIGHBOURS):
