@@ -55,14 +55,6 @@ _SPELLING_SAMPLE = 2000
 _USAGE_SAMPLE = 20_000
 _AUTO_K_SAMPLE = 2000
 NEIGHBOURS = 15
-# The graph the themes are clustered on gives each text at least NEIGHBOURS neighbours, and more when
-# the themes are large: THEME_SIZE_SHARE of a theme's expected size (texts / themes), at most
-# MAX_NEIGHBOURS. With a fixed 15, a theme of 140 texts (SIB-200 whole, 7 topics in 1,004 sentences)
-# is seen through neighbourhoods a tenth of its size and breaks into pieces that k-means then joins
-# by chance. 0.4 was chosen on the development halves (docs/benchmarks.md); the cap keeps the
-# spectral embedding of a 6,000-text sample within a second of what 15 neighbours cost.
-THEME_SIZE_SHARE = 0.4
-MAX_NEIGHBOURS = 60
 # k-means restarts on the spectral embedding (the best of them is kept).
 KMEANS_INITS = 10
 SPECTRAL_MIN_TEXTS = 60
@@ -239,25 +231,24 @@ def _cluster(features, n_themes, seed, views=None, previous=None):
 
         k = n_themes if n_themes is not None else _choose_k(space, features, high, seed)
     else:
-        k = n_themes if n_themes is not None else _count_themes(views or [(1.0, features)], high, seed)
-        neighbours = min(MAX_NEIGHBOURS, max(NEIGHBOURS, round(THEME_SIZE_SHARE * n / min(k, high))))
-        graph = sum(weight * _neighbour_graph(vectors, neighbours) for weight, vectors in views or [(1.0, features)])
+        graph = sum(weight * _neighbour_graph(vectors) for weight, vectors in views or [(1.0, features)])
         maps = spectral_embedding(graph, n_components=high, random_state=seed, drop_first=False)
 
         def space(k):
             return normalize(maps[:, :k])
 
+        k = n_themes if n_themes is not None else _count_themes(views or [(1.0, features)], high, seed)
     k = min(k, high)
     points = space(k)
-    labels = KMeans(n_clusters=k, n_init=KMEANS_INITS, random_state=seed).fit(points)
+    cold = KMeans(n_clusters=k, n_init=KMEANS_INITS, random_state=seed).fit(points)
     if previous is not None:
         themes = [t for t in np.unique(previous) if t >= 0]
         if len(themes) == k:
             centres = np.vstack([points[previous == t].mean(axis=0) for t in themes])
             warm = KMeans(n_clusters=k, init=centres, n_init=1, random_state=seed).fit(points)
-            if warm.inertia_ <= labels.inertia_ * (1 + WARM_TOLERANCE):
-                labels = warm
-    return labels.labels_
+            if warm.inertia_ <= cold.inertia_ * (1 + WARM_TOLERANCE):
+                return warm.labels_
+    return cold.labels_
 
 
 def _neighbour_graph(vectors, neighbours=NEIGHBOURS):
