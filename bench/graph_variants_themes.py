@@ -47,6 +47,20 @@ def spectral(graph, k, seed, inits=engine.KMEANS_INITS):
     return KMeans(n_clusters=k, n_init=inits, random_state=seed).fit_predict(normalize(maps[:, :k]))
 
 
+def consensus(graph, k, seed, runs=5):
+    """Consensus over seeds: k-means in the same spectral embedding with `runs` seeds, then the texts
+    grouped by how often two of them fell together (average linkage on 1 - co-association)."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    maps = normalize(spectral_embedding(graph, n_components=k, random_state=seed, drop_first=False)[:, :k])
+    together = np.zeros((len(maps), len(maps)))
+    for run in range(runs):
+        labels = KMeans(n_clusters=k, n_init=1, random_state=seed * runs + run).fit_predict(maps)
+        together += labels[:, None] == labels[None, :]
+    distance = 1 - together / runs
+    return AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average").fit_predict(distance)
+
+
 def refined(space, labels, seed):
     """k-means in `space` started from the centres of `labels` (one start, so no label is peeked at)."""
     themes = np.unique(labels)
@@ -83,6 +97,7 @@ def variants(texts, k, seed, raw, full=True):
     if not full:
         return out, {}
     out["50 k-means restarts instead of 10"] = spectral(mixed(words, meaning), k, seed, inits=50)
+    out["consensus of 5 k-means seeds (co-association, average linkage)"] = consensus(mixed(words, meaning), k, seed)
     out["engine, refined by k-means on the meaning view"] = refined(meaning, engine_labels, seed)
     out["engine, refined by k-means on raw e5"] = refined(raw, engine_labels, seed)
     for weight in (0.15, 0.2):
