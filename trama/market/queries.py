@@ -298,21 +298,35 @@ def _within_outcome_reach(total: npt.NDArray[np.floating[Any]], top: list[int], 
 
 def _history(need: Need, offer_ids: list[int]) -> tuple[set[int], dict[int, int]]:
     """In one read: the offers declined for `need` ({ids}) and how many matches of each of `offer_ids`
-    were concluded ({offer id: count}, only those with some)."""
+    were concluded ({offer id: count}, only those with some). Written once as SQL (as index.offers_stamp):
+    every ranking reads it, and Django building the query (an OR and fifty ids) cost three times what the
+    database takes to answer it."""
     declined: set[int]
     done: dict[int, int]
     declined, done = set(), {}
-    rows = (
-        Match.objects.filter(Q(need=need, status=Match.Status.DECLINED) | Q(offer_id__in=offer_ids, status=Match.Status.DONE))
-        .values_list("offer_id", "status")
-        .order_by()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_history_sql(len(offer_ids)), [need.pk, Match.Status.DECLINED.value, *offer_ids, Match.Status.DONE.value])
+        rows = cursor.fetchall()
     for offer_id, status in rows:
         if status == Match.Status.DECLINED and offer_id in offer_ids:
             declined.add(offer_id)
         elif status == Match.Status.DONE:
             done[offer_id] = done.get(offer_id, 0) + 1
     return declined, done
+
+
+def _history_sql(n: int) -> str:
+    """The statement of _history for `n` offer ids: the need's declined matches and the offers' concluded ones."""
+    q = connection.ops.quote_name
+
+    def col(name: str) -> str:
+        return q(Match._meta.get_field(name).column)
+
+    offers = f"{col('offer')} IN ({', '.join(['%s'] * n)})" if n else "1 = 0"
+    return (
+        f"SELECT {col('offer')}, {col('status')} FROM {q(Match._meta.db_table)}"
+        f" WHERE ({col('need')} = %s AND {col('status')} = %s) OR ({offers} AND {col('status')} = %s)"
+    )
 
 
 def _visible_mask(index: OfferIndex, user: Viewer, city_id: int) -> npt.NDArray[np.bool_]:
