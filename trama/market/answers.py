@@ -13,14 +13,14 @@ from collections import Counter, namedtuple
 from dataclasses import dataclass
 
 import numpy as np
-from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trama.people.queries import SERVICE_ROW, service_rows
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
+from trama.wording import gettext as _
+from trama.wording import reverse_id
 
 from . import meaning
 from .index import index_for, one_look, source_index_for
@@ -378,7 +378,7 @@ def _service_answer(need, service, score):
         ]
         reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
         detail = " · ".join(x for x in (service.organisation_name, where, service.opening_hours) if x)
-        return {"reasons": reasons, "explanation": line, "url": reverse("organisations:detail", args=[service.organisation_id]), "detail": detail}
+        return {"reasons": reasons, "explanation": line, "url": reverse_id("organisations:detail", service.organisation_id), "detail": detail}
 
     return Answer(Match.Kind.SERVICE, service.pk, service.name, total, parts, later=later)
 

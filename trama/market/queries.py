@@ -14,7 +14,6 @@ from django.db import connection, connections, router
 from django.db.models import Count, Field, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trama import embeddings
@@ -25,6 +24,7 @@ from trama.privacy.suppression import suppress_counts, threshold_for
 from trama.territory.models import Neighbourhood
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words
+from trama.wording import gettext as _
 
 from . import meaning
 from .index import KIND_CODES, index_for
