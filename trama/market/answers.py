@@ -9,17 +9,18 @@ Services belong to the people app, below the market, and are read here directly.
 """
 
 import math
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
 
 import numpy as np
-from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trama.people.queries import SERVICE_ROW, service_rows
 from trama.territory.queries import adjacent_neighbourhoods
 from trama.text import shared_words, stems
+from trama.wording import gettext as _
+from trama.wording import reverse_id
 
 from . import meaning
 from .index import index_for, one_look, source_index_for
@@ -359,32 +360,36 @@ def explain(need, kind, text, parts, rarity=None, extra=()):
 # -- services (people app: below the market, read directly) ---------------------------------------
 
 
-def _services(need, for_user):
-    from trama.people.queries import services_visible_to
-
-    return services_visible_to(for_user, need.city_id).select_related("organisation", "place")
-
-
 def _service_answer(need, service, score):
+    """The answer a service gives `need`, from its row (people.queries.service_rows, by SERVICE_ROW's names)."""
     tokens = f"{service.name} {service.description}"
     # Words, meaning (the vector people's table keeps, market.tasks.embed_service) and place, as for the other kinds.
     vector = meaning.from_bytes(service.embedding, service.embedding_model)
-    result = score(stems(tokens), [service.place.neighbourhood_id] if service.place_id and service.place.neighbourhood_id else [], vector)
+    result = score(stems(tokens), [service.place_neighbourhood_id] if service.place_id and service.place_neighbourhood_id else [], vector)
     if result is None:
         return None
     total, parts = result
 
     def later():
-        where = service.place.name if service.place_id else ""
+        where = service.place_name if service.place_id else ""
         extra = [
             _("presso %(where)s") % {"where": where} if where else "",
             _("orari: %(hours)s") % {"hours": service.opening_hours} if service.opening_hours else "",
         ]
         reasons, line = explain(need, Match.Kind.SERVICE, tokens, parts, score.rarity, extra)
-        detail = " · ".join(x for x in (service.organisation.name, where, service.opening_hours) if x)
-        return {"reasons": reasons, "explanation": line, "url": reverse("organisations:detail", args=[service.organisation_id]), "detail": detail}
+        detail = " · ".join(x for x in (service.organisation_name, where, service.opening_hours) if x)
+        return {"reasons": reasons, "explanation": line, "url": reverse_id("organisations:detail", service.organisation_id), "detail": detail}
 
     return Answer(Match.Kind.SERVICE, service.pk, service.name, total, parts, later=later)
+
+
+_ServiceRow = namedtuple("_ServiceRow", SERVICE_ROW)
+
+
+def _read_services(need, pks, for_user):
+    """The services among `pks` that `for_user` may see (people.queries.service_rows: the organisations' rule),
+    as rows with named columns."""
+    return [_ServiceRow._make(row) for row in service_rows(for_user, need.city_id, pks)]
 
 
 def _service_rows(city_id):
@@ -407,8 +412,7 @@ def _service_rows(city_id):
 
 def _fetch_services(need, pks, for_user):
     score = scorer(need)
-    # No order: the answers are ranked by their score (and the ordering would join the organisations' names).
-    found = (_service_answer(need, s, score) for s in _services(need, for_user).filter(pk__in=pks).order_by())
+    found = (_service_answer(need, s, score) for s in _read_services(need, pks, for_user))
     return [a for a in found if a is not None]
 
 
@@ -427,8 +431,8 @@ def _services_by_place(user):
 
 
 def get_service(need, target_id, for_user):
-    service = _services(need, for_user).filter(pk=target_id).first()
-    return None if service is None else _service_answer(need, service, scorer(need))
+    found = _read_services(need, [target_id], for_user)
+    return _service_answer(need, found[0], scorer(need)) if found else None
 
 
 rank_services = register_source("service", Match.Kind.SERVICE, _service_rows, _fetch_services, _service_models(), by_place=_services_by_place)

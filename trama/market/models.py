@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from trama.formats import euro
 from trama.formats import quantity as format_quantity
+from trama.wording import reverse_id
 
 TEXT_LIMIT = 4000
 TITLE_LIMIT = 150
@@ -194,7 +195,7 @@ class Offer(MeaningMixin, WhenMixin):
         return f"{self.title}\n{self.description}".strip()
 
     def get_absolute_url(self):
-        return reverse("market:offer", args=[self.pk])
+        return reverse_id("market:offer", self.pk)
 
     @property
     def giver(self):

@@ -106,3 +106,98 @@ def services_visible_to(user: Viewer | None, city_id: int) -> QuerySet[Service]:
     organisations = Organisation.objects.filter(city_id=city_id) if user is None else ORGANISATIONS.visible_to(user).filter(city_id=city_id)
     # values_list, not values("pk"): the same subquery, in the form django-stubs accepts for an `__in` lookup.
     return Service.objects.filter(organisation__in=organisations.values_list("pk", flat=True))
+
+
+# Columns of service_rows, in order.
+SERVICE_ROW = (
+    "pk",
+    "name",
+    "description",
+    "opening_hours",
+    "place_id",
+    "place_name",
+    "place_neighbourhood_id",
+    "organisation_id",
+    "organisation_name",
+    "embedding",
+    "embedding_model",
+)
+# The organisations' rule (rules.ORGANISATIONS) compiled to SQL, per (database, condition, city): the same Q
+# always compiles to the same statement, and compiling it (a join and a DISTINCT) cost Django more than the
+# read itself. A few hundred entries: one per worker's set of neighbourhoods, per partner, per city.
+_compiled_rules: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+COMPILED_RULES_SIZE = 256
+
+
+def _organisations_rule_sql(user: Viewer, city_id: int) -> tuple[str, tuple[Any, ...]] | None:
+    """(SQL, params) of the ids of the city's organisations `user` may see (rules.ORGANISATIONS), or None
+    when she may see none. The rule is evaluated by the database on every read: only its compilation is kept."""
+    from django.db import connection
+
+    from .rules import ORGANISATIONS
+
+    condition = ORGANISATIONS.condition(user)
+    if condition is None:
+        return None
+    try:
+        key: tuple[Any, ...] | None = (connection.alias, connection.vendor, condition, city_id)
+        compiled = _compiled_rules.get(key)  # type: ignore[arg-type]
+    except TypeError:  # a condition that cannot be hashed (an unsaved object in it): compiled every time
+        key, compiled = None, None
+    if compiled is None:
+        sql, params = ORGANISATIONS.visible_to(user).filter(city_id=city_id).order_by().values("pk").query.sql_with_params()
+        compiled = (sql, tuple(params))
+        if key is not None:
+            if len(_compiled_rules) >= COMPILED_RULES_SIZE:
+                _compiled_rules.clear()
+            _compiled_rules[key] = compiled
+    return compiled
+
+
+def service_rows(user: Viewer | None, city_id: int, pks: list[int]) -> list[tuple[Any, ...]]:
+    """The services among `pks` that `user` may see, as services_visible_to says (rules.ORGANISATIONS; without
+    a user, all of the city's), as tuples of the SERVICE_ROW columns (with their place's name and neighbourhood
+    and their organisation's name), in no order. One statement written once as SQL, the rule compiled once
+    (_organisations_rule_sql): the market reads a few services for every list of answers it ranks, and
+    Django building that query cost more than the database answering it."""
+    from django.db import connection
+
+    from trama.territory.models import Place
+
+    if not pks:
+        return []
+    q = connection.ops.quote_name
+    service, organisation, place = Service._meta, Organisation._meta, Place._meta
+
+    def col(alias: str, meta: Any, name: str) -> str:
+        return f"{alias}.{q(meta.get_field(name).column)}"
+
+    if user is None:
+        scope, scope_params = f"{col('o', organisation, 'city')} = %s", (city_id,)
+    else:
+        rule = _organisations_rule_sql(user, city_id)
+        if rule is None:
+            return []
+        scope, scope_params = f"{col('s', service, 'organisation')} IN ({rule[0]})", rule[1]
+    columns = [
+        col("s", service, "id"),
+        col("s", service, "name"),
+        col("s", service, "description"),
+        col("s", service, "opening_hours"),
+        col("s", service, "place"),
+        col("p", place, "name"),
+        col("p", place, "neighbourhood"),
+        col("s", service, "organisation"),
+        col("o", organisation, "name"),
+        col("s", service, "embedding"),
+        col("s", service, "embedding_model"),
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {q(service.db_table)} s"
+        f" INNER JOIN {q(organisation.db_table)} o ON {col('s', service, 'organisation')} = {col('o', organisation, 'id')}"
+        f" LEFT OUTER JOIN {q(place.db_table)} p ON {col('s', service, 'place')} = {col('p', place, 'id')}"
+        f" WHERE {col('s', service, 'id')} IN ({', '.join(['%s'] * len(pks))}) AND {scope}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*pks, *scope_params])
+        return [tuple(row) for row in cursor.fetchall()]

@@ -3,7 +3,8 @@
 import pytest
 
 from trama.market import services
-from trama.people.models import Role
+from trama.people.models import Organisation, Role, Service
+from trama.territory.models import City, Neighbourhood, Place
 
 
 @pytest.fixture
@@ -37,3 +38,30 @@ def make_need(users, neighbourhood, make_person):
         )
 
     return make
+
+
+@pytest.fixture
+def services_everywhere(city, neighbourhood, other_neighbourhood, make_neighbourhood, organisation):
+    """A service of the same words for each kind of organisation a worker may or may not see: working in
+    her neighbourhood, in another, in both, in none yet (anyone's), and one of another city."""
+    third = make_neighbourhood("Terzo")
+    far = City.objects.create(name="Altrove", slug="altrove", centre_lat=45.0, centre_lon=9.0)
+    there = Neighbourhood.objects.create(city=far, name="Centro", slug="altrove-centro")
+    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità")
+
+    def service(org, where, in_city=city, at=place):
+        if org is None:
+            name = f"Associazione {Organisation.objects.count()}"
+            org = Organisation.objects.create(city=in_city, name=name, sector=Organisation.Sector.THIRD_SECTOR)
+            org.neighbourhoods.set(where)
+        return Service.objects.create(organisation=org, name="Pranzo solidale", description="Un pranzo caldo in compagnia", place=at)
+
+    organisation.neighbourhoods.set([other_neighbourhood])
+    return {
+        "here": service(None, [neighbourhood]),
+        "other": service(organisation, [other_neighbourhood]),  # the partner's own organisation
+        "both": service(None, [third, neighbourhood]),
+        "third": service(None, [third]),
+        "anywhere": service(None, []),
+        "far": service(None, [there], in_city=far, at=Place.objects.create(neighbourhood=there, name="Sala")),
+    }

@@ -167,33 +167,6 @@ def test_a_worker_s_ranking_reads_no_list_of_visible_offers(users, coordinator, 
 # -- the services' scope inside the index, and one look at the stamps per list -------------------------
 
 
-@pytest.fixture
-def services_everywhere(city, neighbourhood, other_neighbourhood, make_neighbourhood, organisation):
-    """A service of the same words for each kind of organisation a worker may or may not see: working in
-    her neighbourhood, in another, in both, in none yet (anyone's), and one of another city."""
-    third = make_neighbourhood("Terzo")
-    far = City.objects.create(name="Altrove", slug="altrove", centre_lat=45.0, centre_lon=9.0)
-    there = Neighbourhood.objects.create(city=far, name="Centro", slug="altrove-centro")
-    place = Place.objects.create(neighbourhood=neighbourhood, name="Punto di comunità")
-
-    def service(org, where, in_city=city, at=place):
-        if org is None:
-            name = f"Associazione {Organisation.objects.count()}"
-            org = Organisation.objects.create(city=in_city, name=name, sector=Organisation.Sector.THIRD_SECTOR)
-            org.neighbourhoods.set(where)
-        return Service.objects.create(organisation=org, name="Pranzo solidale", description="Un pranzo caldo in compagnia", place=at)
-
-    organisation.neighbourhoods.set([other_neighbourhood])
-    return {
-        "here": service(None, [neighbourhood]),
-        "other": service(organisation, [other_neighbourhood]),  # the partner's own organisation
-        "both": service(None, [third, neighbourhood]),
-        "third": service(None, [third]),
-        "anywhere": service(None, []),
-        "far": service(None, [there], in_city=far, at=Place.objects.create(neighbourhood=there, name="Sala")),
-    }
-
-
 def _service_ids(need, user):
     return {a.target_id for a in ranked_answers(need, for_user=user) if a.kind == Match.Kind.SERVICE}
 
