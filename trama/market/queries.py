@@ -311,6 +311,9 @@ def _read_offers(pks: list[int]) -> list[Offer]:
     # The connection of this thread (Django keeps one per thread): a compiled statement holds it.
     key = (id(connections[db]), len(pks))
     compiled = _offers_read.get(key)
+    # The very connection, not one of a finished thread whose id Python gave again to this one's.
+    if compiled is not None and compiled.compiler.connection is not connections[db]:
+        compiled = None
     if compiled is None:
         # Placeholder values, all different (Django would merge equal ones): the parameters are the ids alone.
         compiled = _Compiled(Offer.objects.filter(pk__in=range(1, len(pks) + 1)).select_related("organisation", "person").order_by())

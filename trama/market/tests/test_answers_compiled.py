@@ -7,6 +7,7 @@ never an answer."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from trama.market import queries
 from trama.market.answers import ranked_answers
 from trama.market.models import Match, Offer
 from trama.market.queries import _history, _read_offers
@@ -108,6 +109,23 @@ def test_the_winners_read_makes_the_offers_the_queryset_makes(make_offer, make_p
     changed = {o.pk: o for o in _read_offers(pks)}
     assert changed[pks[0]].status == Offer.Status.WITHDRAWN and changed[pks[0]].title == "Chiusa"
     assert _read_offers([]) == [] and _read_offers([pks[1]])[0].organisation == organisation
+
+
+def test_a_statement_compiled_on_another_connection_is_compiled_again(make_offer, make_person):
+    """The statements are kept by the id of the thread's connection; a finished thread's connection may leave
+    its id to a new one's, and a statement of the old connection must not be used on the new."""
+    from django.db import connections
+
+    offer = make_offer("Accompagno a fare la spesa", person=make_person())
+    _read_offers([offer.pk])
+    key = next(k for k in queries._offers_read if k == (id(connections["default"]), 1))
+    stale = connections["default"].copy()
+    queries._offers_read[key].compiler.connection = stale
+    try:
+        assert [o.pk for o in _read_offers([offer.pk])] == [offer.pk]
+        assert queries._offers_read[key].compiler.connection is connections["default"]
+    finally:
+        stale.close()
 
 
 def test_the_history_reads_the_need_s_declined_offers_and_the_offers_concluded_matches(make_offer, make_need):
