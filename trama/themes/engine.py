@@ -20,7 +20,6 @@ the sample's words; with stored `embeddings` they go to the nearest theme centre
 words-and-meaning view, which costs little more than a matrix product.
 """
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,33 +124,31 @@ def discover(
     if n_themes is not None and n_themes < 1:
         raise ValueError("n_themes must be at least 1")
     rng = np.random.default_rng(seed)
+
+    analyzer = Analyzer()
+    docs = [analyzer.terms(t) for t in texts]
+    tfidf, vocabulary = _tfidf(docs)
+
     if n <= max_embedded:
         core = np.arange(n)
     else:
         core = np.sort(rng.choice(n, size=max_embedded, replace=False))
     stored = use_embeddings and embeddings is not None
-    embedding = None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        if use_embeddings and not stored:
-            # Computed beside the words below: the embedder runs in C without the GIL on both cores, and
-            # the words' Python would otherwise leave one of them idle (a few seconds on 100,000 texts).
-            embedding = pool.submit(_embed_distinct, [texts[i] for i in core], embedder or embed)
-        analyzer = Analyzer()
-        docs = [analyzer.terms(t) for t in texts]
-        tfidf, vocabulary = _tfidf(docs)
-        if len(core) < n and not stored:
-            # Only the sample's word vectors are used (the rest is themed from its TF-IDF): the SVD of
-            # 6,000 rows instead of all of them.
-            all_words = None
-            words = _word_view(tfidf[core], seed)
-        else:
-            all_words = _word_view(tfidf, seed)
-            words = all_words[core]
-        emb = embedding.result() if embedding is not None else None
+
+    if len(core) < n and not stored:
+        # Only the sample's word vectors are used (the rest is themed from its TF-IDF): the SVD of
+        # 6,000 rows instead of all of them.
+        all_words = None
+        words = _word_view(tfidf[core], seed)
+    else:
+        all_words = _word_view(tfidf, seed)
+        words = all_words[core]
     features, views = words, None  # words only: the graph of the (joined) features alone
     meanings, common = None, None  # the core texts' e5 vectors and their mean, for naming
     if use_embeddings:
-        if emb is None:
+        if embeddings is None:
+            emb = _embed_distinct([texts[i] for i in core], embedder or embed)
+        else:
             all_emb = np.asarray(embeddings, dtype=np.float32)
             emb = all_emb[core]
         # e5 vectors share a large common component; removing it lets k-means see the differences.
