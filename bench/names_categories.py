@@ -111,20 +111,11 @@ def groups_of_devsets(draws, rng):
 
 
 def groups_of_demo(url):
-    import os
+    from names_themes import demo_corpus
 
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trama.settings")
-    import django
-
-    django.setup()
     from trama.themes import engine
-    from trama.themes.models import TextItem
-    from trama.themes.services import embed_items
 
-    items = list(TextItem.objects.order_by("written_at", "pk"))
-    embed_items(items)
-    texts, vectors = [i.text for i in items], np.vstack([i.vector() for i in items])
+    texts, vectors = demo_corpus(url)
     common = vectors.mean(axis=0)
     for k in (None, 4, 6, 8):
         result = engine.discover(texts, n_themes=k, seed=0, embeddings=vectors)
