@@ -38,12 +38,20 @@ def antenna(users):
     return user
 
 
+def settled(phone):
+    """The page's script has kept what it keeps (key, copy of her list, pages in the cache): cutting the network
+    before would test a race, not the phone."""
+    phone.wait_for_selector("#telefono-antenna[data-ready]", state="attached")
+
+
 def ready_for_no_connection(phone):
     """The first visit, online: the service worker controls the page and the pages it needs are in its cache."""
     phone.goto("/attenzione/segnala/")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    settled(phone)
     phone.reload()
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    settled(phone)
     phone.wait_for_function("caches.open('trama-antenna').then(c => c.match('/attenzione/mie-segnalazioni/?copia=1')).then(r => !!r)")
     phone.wait_for_function("caches.open('trama-antenna').then(c => c.match('/attenzione/segnala/')).then(r => !!r)")
 
@@ -52,6 +60,7 @@ def test_a_signal_written_with_no_connection_waits_encrypted_and_arrives_once(ph
     services.send_signal(by=antenna, neighbourhood=neighbourhood, text="La signora del civico 4 sembra sempre più stanca.")
     log_in_through_form(phone, antenna.username, PASSWORD)
     phone.goto("/attenzione/mie-segnalazioni/")
+    settled(phone)
     ready_for_no_connection(phone)
 
     phone.context.set_offline(True)

@@ -64,12 +64,31 @@
     if (csrfInput && navigator.onLine) await phone.meta.put("csrf", csrfInput.value);
     if (navigator.onLine && "caches" in window) {
       const assets = Array.from(document.querySelectorAll("link[rel=stylesheet], script[src]"), (el) => el.href || el.src);
-      caches
-        .open(phone.CACHE)
-        .then((cache) => cache.addAll([text.form, text.list, ...assets]))
-        .catch(() => {});
+      filling = keepPages([text.form, text.list, ...assets]);
     }
     return true;
+  }
+
+  // The pages to show with no connection, each read whole before it takes the place of the copy kept: a connection
+  // lost halfway (or a page that answers with the sign-in form) leaves last time's copy in place, never none.
+  let filling = Promise.resolve();
+  async function keepPages(addresses) {
+    const cache = await caches.open(phone.CACHE);
+    await Promise.all(
+      addresses.map(async (address) => {
+        try {
+          const answer = await fetch(address, { credentials: "same-origin" });
+          if (!answer.ok || answer.redirected) return;
+          const body = await answer.blob();
+          const headers = new Headers(answer.headers);
+          headers.delete("Content-Encoding");
+          headers.delete("Content-Length");
+          await cache.put(address, new Response(body, { status: answer.status, statusText: answer.statusText, headers }));
+        } catch (error) {
+          // No connection after all: the copy kept last time serves.
+        }
+      })
+    );
   }
 
   function newKey() {
@@ -166,10 +185,16 @@
     });
   }
 
-  prepare().then(async (ready) => {
-    if (!ready) return;
-    if (navigator.onLine && !location.search) await keepListCopy();
-    await showListCopy();
-    await sendWaiting();
-  });
+  prepare()
+    .then(async (ready) => {
+      if (!ready) return;
+      if (navigator.onLine && !location.search) await keepListCopy();
+      await showListCopy();
+      await sendWaiting();
+    })
+    .finally(async () => {
+      // Said on the page once what it kept is kept (the browser tests wait for it before cutting the network).
+      await filling;
+      box.dataset.ready = "1";
+    });
 })();
