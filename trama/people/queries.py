@@ -97,17 +97,6 @@ def people_reached_by_quarter(city: City | None, since: datetime, until: datetim
     return count_by_quarter(reached, "neighbourhood_id", "first_contact_at")
 
 
-def services_visible_to(user: Viewer | None, city_id: int) -> QuerySet[Service]:
-    """The services of the city's organisations that `user` may see (rules.ORGANISATIONS: the same scope
-    as their profile); without a user, all of the city's."""
-    from .models import Organisation, Service
-    from .rules import ORGANISATIONS
-
-    organisations = Organisation.objects.filter(city_id=city_id) if user is None else ORGANISATIONS.visible_to(user).filter(city_id=city_id)
-    # values_list, not values("pk"): the same subquery, in the form django-stubs accepts for an `__in` lookup.
-    return Service.objects.filter(organisation__in=organisations.values_list("pk", flat=True))
-
-
 # Columns of service_rows, in order.
 SERVICE_ROW = (
     "pk",
@@ -155,11 +144,12 @@ def _organisations_rule_sql(user: Viewer, city_id: int) -> tuple[str, tuple[Any,
 
 
 def service_rows(user: Viewer | None, city_id: int, pks: list[int]) -> list[tuple[Any, ...]]:
-    """The services among `pks` that `user` may see, as services_visible_to says (rules.ORGANISATIONS; without
-    a user, all of the city's), as tuples of the SERVICE_ROW columns (with their place's name and neighbourhood
-    and their organisation's name), in no order. One statement written once as SQL, the rule compiled once
-    (_organisations_rule_sql): the market reads a few services for every list of answers it ranks, and
-    Django building that query cost more than the database answering it."""
+    """The services among `pks` that `user` may see: those of the city's organisations rules.ORGANISATIONS
+    lets her see (the same scope as their profile; without a user, all of the city's), as tuples of the
+    SERVICE_ROW columns (with their place's name and neighbourhood and their organisation's name), in no order.
+    One statement written once as SQL, the rule compiled once (_organisations_rule_sql): the market reads a few
+    services for every list of answers it ranks, and Django building that query cost more than the database
+    answering it."""
     from django.db import connection
 
     from trama.territory.models import Place

@@ -4,6 +4,7 @@ import pytest
 
 from trama.market import services
 from trama.people.models import Organisation, Role, Service
+from trama.people.rules import ORGANISATIONS
 from trama.territory.models import City, Neighbourhood, Place
 
 
@@ -65,3 +66,15 @@ def services_everywhere(city, neighbourhood, other_neighbourhood, make_neighbour
         "anywhere": service(None, []),
         "far": service(None, [there], in_city=far, at=Place.objects.create(neighbourhood=there, name="Sala")),
     }
+
+
+@pytest.fixture
+def services_by_rule():
+    """The ids of the city's services `user` may see, straight from rules.ORGANISATIONS (the scope of their
+    organisation's profile; without a user, all of the city's): what the market's faster reads must agree with."""
+
+    def ids(user, city_id):
+        organisations = Organisation.objects.filter(city_id=city_id) if user is None else ORGANISATIONS.visible_to(user).filter(city_id=city_id)
+        return set(Service.objects.filter(organisation__in=organisations.values_list("pk", flat=True)).values_list("pk", flat=True))
+
+    return ids

@@ -12,7 +12,7 @@ from trama.market.answers import ranked_answers
 from trama.market.models import Match, Offer
 from trama.market.queries import _history, _read_offers
 from trama.people.models import Membership, Role, Service
-from trama.people.queries import SERVICE_ROW, _compiled_rules, service_rows, services_visible_to
+from trama.people.queries import SERVICE_ROW, _compiled_rules, service_rows
 from trama.territory.models import City
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def test_the_services_read_says_what_the_organisations_rule_says_for_every_role(
     make_user,
     city,
     services_everywhere,
+    services_by_rule,
     neighbourhood,
     other_neighbourhood,
 ):
@@ -49,7 +50,7 @@ def test_the_services_read_says_what_the_organisations_rule_says_for_every_role(
     ]
     for _round in range(2):  # the second with every rule already compiled
         for account in accounts:
-            expected = set(services_visible_to(account, city.pk).values_list("pk", flat=True))
+            expected = services_by_rule(account, city.pk)
             assert _services(account, city, everything) == expected, account
             assert _services(account, city, everything[:2]) == expected & set(everything[:2]), account
         # Without a user: every service of the city, never another city's.

@@ -172,11 +172,10 @@ def _service_ids(need, user):
 
 
 def test_the_services_pre_filter_in_the_index_says_what_the_organisations_rule_says(
-    users, make_user, city, services_everywhere, neighbourhood, other_neighbourhood
+    users, make_user, city, services_everywhere, services_by_rule, neighbourhood, other_neighbourhood
 ):
     from trama.market.answers import _sources
     from trama.market.index import source_index_for
-    from trama.people.queries import services_visible_to
     from trama.people.rules import services_by_place
 
     rows = source_index_for(_sources["service"], city.pk)
@@ -187,7 +186,7 @@ def test_the_services_pre_filter_in_the_index_says_what_the_organisations_rule_s
         make_user(Role.WORKER, []),
     )
     for worker in workers:
-        by_rule = set(services_visible_to(worker, city.pk).values_list("pk", flat=True))
+        by_rule = services_by_rule(worker, city.pk)
         assert set(rows.ids[rows.serving_mask(services_by_place(worker))].tolist()) == by_rule
     # A worker of no neighbourhood: only the services of organisations that have none yet.
     assert set(rows.ids[rows.serving_mask(services_by_place(workers[-1]))].tolist()) == {services_everywhere["anywhere"].pk}
